@@ -1,0 +1,35 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+// Module boundaries: apps depend on libs, never on each other; the domain lib stays pure
+// (it may import nothing of ours); libs never import apps.
+export default [
+  { ignores: ['**/node_modules/**', 'dist/**', '.nx/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'kind:domain', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'kind:config', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'kind:db', onlyDependOnLibsWithTags: ['kind:domain'] },
+            { sourceTag: 'kind:data', onlyDependOnLibsWithTags: ['kind:domain', 'kind:config'] },
+            { sourceTag: 'kind:queue', onlyDependOnLibsWithTags: ['kind:config', 'kind:domain'] },
+            { sourceTag: 'kind:venue', onlyDependOnLibsWithTags: ['kind:domain', 'kind:data', 'kind:config'] },
+            { sourceTag: 'kind:runtime', onlyDependOnLibsWithTags: ['kind:config', 'kind:data', 'kind:queue', 'kind:domain'] },
+            { sourceTag: 'kind:testing', onlyDependOnLibsWithTags: ['type:lib'] },
+          ],
+        },
+      ],
+    },
+  },
+];

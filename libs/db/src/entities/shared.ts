@@ -1,0 +1,171 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { MoneyColumn } from '../columns';
+import { Outcome, VenueV3 } from '../enums';
+
+// Tables shared with neighbouring systems (seed 000) and the pipeline's own bookkeeping.
+
+@Entity('venue_markets')
+export class VenueMarket {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'] }) venue: VenueV3;
+  @Column('text') tokenSymbol: string;
+  @Column('text') marketName: string;
+  @Column('int', { nullable: true }) marketIndex: number | null;
+  @Column('boolean', { default: true }) isActive: boolean;
+  @MoneyColumn() minPosition: string | null;
+  @Column('int', { nullable: true }) maxLeverage: number | null;
+  @MoneyColumn() currentPrice: string | null;
+  @Column('timestamptz', { nullable: true }) lastSynced: Date | null;
+  @Column('jsonb', { nullable: true }) metadata: Record<string, unknown> | null;
+}
+
+@Entity('venues_status')
+export class VenueStatus {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'] }) venue: VenueV3;
+  @Column('boolean', { default: true }) isAvailable: boolean;
+  @Column('text', { default: 'UP' }) status: string;
+  @Column('int', { nullable: true }) latencyMs: number | null;
+  @Column('text', { nullable: true }) lastError: string | null;
+  @Column('timestamptz', { default: () => 'now()' }) lastChecked: Date;
+  @Column('jsonb', { nullable: true }) metadata: Record<string, unknown> | null;
+}
+
+@Entity('ct_accounts')
+export class CtAccount {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('text') xUsername: string;
+  @Column('text', { nullable: true }) xUserId: string | null;
+  @Column('text', { nullable: true }) displayName: string | null;
+  @Column('int', { nullable: true }) followersCount: number | null;
+  @Column('real', { default: 0.5 }) impactFactor: number;
+  @Column('boolean', { default: true }) isActive: boolean;
+  @Column('timestamptz', { nullable: true }) lastSeenAt: Date | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+}
+
+@Entity('ct_posts')
+export class CtPost {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') ctAccountId: string;
+  @Column('text') tweetId: string;
+  @Column('text') tweetText: string;
+  @Column('timestamptz', { nullable: true }) tweetCreatedAt: Date | null;
+  @Column('boolean', { nullable: true }) isSignalCandidate: boolean | null;
+  @Column('text', { array: true, nullable: true }) extractedTokens: string[] | null;
+  @Column('text', { nullable: true }) signalType: string | null;
+  @Column('real', { nullable: true }) confidence: number | null;
+  @Column('jsonb', { nullable: true }) classification: Record<string, unknown> | null;
+  @Column('timestamptz', { nullable: true }) processedAt: Date | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+}
+
+@Entity('research_institutes')
+export class ResearchInstitute {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('text') name: string;
+  @Column('text', { nullable: true }) description: string | null;
+  @Column('text', { nullable: true }) websiteUrl: string | null;
+  @Column('text', { nullable: true }) xHandle: string | null;
+  @Column('boolean', { default: true }) isActive: boolean;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+}
+
+@Entity('research_signals')
+export class ResearchSignal {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') instituteId: string;
+  @Column('text') sourceId: string;
+  @Column('text') tokenSymbol: string;
+  @Column('text') side: string;
+  @Column('int', { nullable: true }) leverage: number | null;
+  @Column('real', { nullable: true }) confidence: number | null;
+  @Column('text', { nullable: true }) rawText: string | null;
+  @Column('timestamptz', { nullable: true }) signalTime: Date | null;
+  @Column('timestamptz', { nullable: true }) processedAt: Date | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+}
+
+@Entity('token_registry')
+export class TokenRegistry {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('text') chain: string;
+  @Column('text') tokenSymbol: string;
+  @Column('text', { nullable: true }) tokenAddress: string | null;
+  @Column('int', { nullable: true }) decimals: number | null;
+  @Column('text', { nullable: true }) preferredRouter: string | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+}
+
+@Entity('market_indicators_6h')
+export class MarketIndicators6h {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('text') tokenSymbol: string;
+  @Column('timestamptz') windowStart: Date;
+  @Column('jsonb') indicators: Record<string, unknown>;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+}
+
+@Entity('impact_factor_history')
+export class ImpactFactorHistory {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') ctAccountId: string;
+  @Column('uuid', { nullable: true }) signalId: string | null;
+  @Column('uuid', { nullable: true }) positionId: string | null;
+  @MoneyColumn() pnlContribution: string | null;
+  @Column('real', { nullable: true }) impactFactorBefore: number | null;
+  @Column('real', { nullable: true }) impactFactorAfter: number | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+}
+
+@Entity('audit_logs')
+export class AuditLog {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('text') eventName: string;
+  @Column('text', { nullable: true }) subjectType: string | null;
+  @Column('uuid', { nullable: true }) subjectId: string | null;
+  @Column('jsonb', { nullable: true }) payload: Record<string, unknown> | null;
+  @Column('timestamptz', { default: () => 'now()' }) occurredAt: Date;
+  @Column('text', { nullable: true }) traceId: string | null;
+}
+
+/** The one recorded end of each signal × deployment: opened, skipped or failed, with the reason. */
+@Entity('signal_outcomes')
+export class SignalOutcome {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') signalId: string;
+  @Column('uuid') deploymentId: string;
+  @Column('text') outcome: Outcome;
+  /** Which service decided: policy, router or executor. */
+  @Column('text') stage: string;
+  @Column('text', { nullable: true }) reason: string | null;
+  @Column('uuid', { nullable: true }) positionId: string | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}
+
+/** Every order sent to a venue, keyed by its deterministic client order id (stored before it is sent). */
+@Entity('venue_orders')
+export class VenueOrder {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('text') clientOrderId: string;
+  @Column('uuid') deploymentId: string;
+  @Column('uuid') signalId: string;
+  @Column('uuid', { nullable: true }) positionId: string | null;
+  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'] }) venue: VenueV3;
+  @Column('text') tokenSymbol: string;
+  /** BUY or SELL. */
+  @Column('text') side: string;
+  @Column('boolean', { default: false }) reduceOnly: boolean;
+  @MoneyColumn({ nullable: false }) qty: string;
+  @MoneyColumn() limitPrice: string | null;
+  /** NEW (stored, maybe sent), FILLED, REJECTED. */
+  @Column('text', { default: 'NEW' }) status: string;
+  @MoneyColumn() filledQty: string | null;
+  @MoneyColumn() avgFillPrice: string | null;
+  @MoneyColumn() fee: string | null;
+  @Column('text', { nullable: true }) venueOrderId: string | null;
+  @Column('text', { nullable: true }) error: string | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}

@@ -1,0 +1,154 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { MoneyColumn } from '../columns';
+import { AgentStatus, BillKind, BillStatus, VenueV3 } from '../enums';
+
+// The eight v3 tables of seed 001. Columns, types and defaults are the migration's; these mirror them.
+
+@Entity('agents_v3')
+export class AgentV3 {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('text') creatorWallet: string;
+  @Column('text') name: string;
+  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'], default: 'MULTI', nullable: true })
+  venue: VenueV3;
+  @Column({ type: 'enum', enumName: 'agent_status_t', enum: ['DRAFT', 'ACTIVE', 'PAUSED', 'STOPPED'], default: 'DRAFT', nullable: true })
+  status: AgentStatus;
+  @Column('text', { array: true, nullable: true }) xAccountIds: string[] | null;
+  @Column('text', { array: true, nullable: true }) researchInstituteIds: string[] | null;
+  @Column('jsonb', { nullable: true }) weights: Record<string, number> | null;
+  @Column('real', { nullable: true, name: 'apr_30d' }) apr30d: number | null;
+  @Column('real', { nullable: true, name: 'apr_90d' }) apr90d: number | null;
+  @Column('real', { nullable: true, name: 'apr_si' }) aprSi: number | null;
+  @Column('real', { nullable: true, name: 'sharpe_30d' }) sharpe30d: number | null;
+  @Column('text') profitReceiverAddress: string;
+  @Column('text', { nullable: true }) proofOfIntentMessage: string | null;
+  @Column('text', { nullable: true }) proofOfIntentSignature: string | null;
+  @Column('timestamptz', { nullable: true }) proofOfIntentTimestamp: Date | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}
+
+@Entity('agent_deployments_v3')
+export class AgentDeploymentV3 {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid', { nullable: true }) agentId: string;
+  @Column('text') userWallet: string;
+  @Column('text', { nullable: true }) safeWallet: string | null;
+  @Column({ type: 'enum', enumName: 'agent_status_t', enum: ['DRAFT', 'ACTIVE', 'PAUSED', 'STOPPED'], default: 'ACTIVE', nullable: true })
+  status: AgentStatus;
+  @Column('boolean', { default: true, nullable: true }) subActive: boolean;
+  @Column('timestamptz', { nullable: true }) subStartedAt: Date | null;
+  @Column('timestamptz', { nullable: true }) trialEndsAt: Date | null;
+  @Column('timestamptz', { nullable: true }) nextBillingAt: Date | null;
+  @Column('boolean', { default: false, nullable: true }) moduleEnabled: boolean;
+  @Column('text', { nullable: true }) moduleAddress: string | null;
+  @Column('text', { nullable: true }) hyperliquidAgentAddress: string | null;
+  @Column('text', { nullable: true, select: false }) hyperliquidAgentKeyEncrypted: string | null;
+  @Column('text', { nullable: true, select: false }) hyperliquidAgentKeyIv: string | null;
+  @Column('text', { nullable: true, select: false }) hyperliquidAgentKeyTag: string | null;
+  @Column('text', { nullable: true }) ostiumAgentAddress: string | null;
+  @Column('text', { nullable: true, select: false }) ostiumAgentKeyEncrypted: string | null;
+  @Column('text', { nullable: true, select: false }) ostiumAgentKeyIv: string | null;
+  @Column('text', { nullable: true, select: false }) ostiumAgentKeyTag: string | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+}
+
+@Entity('signals_v3')
+export class SignalV3 {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid', { nullable: true }) agentId: string;
+  @Column('text') tokenSymbol: string;
+  @Column('text') side: string;
+  @Column('jsonb') sizeModel: Record<string, unknown>;
+  @Column('jsonb') riskModel: Record<string, unknown>;
+  @Column('real', { nullable: true }) confidence: number | null;
+  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'], default: 'MULTI', nullable: true })
+  requestedVenue: VenueV3;
+  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'], nullable: true })
+  finalVenue: VenueV3 | null;
+  @Column('text', { array: true, nullable: true }) sourceTweets: string[] | null;
+  @Column('text', { array: true, nullable: true }) sourceResearch: string[] | null;
+  @Column('text', { default: 'PENDING', nullable: true }) status: string;
+  @Column('text', { nullable: true }) skippedReason: string | null;
+  @Column('boolean', { default: false, nullable: true }) proofVerified: boolean;
+  @Column('boolean', { default: false, nullable: true }) executorAgreementVerified: boolean;
+  @Column('real', { nullable: true }) lunarcrushScore: number | null;
+  @Column('text', { nullable: true }) lunarcrushReasoning: string | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @Column('timestamptz', { nullable: true }) routedAt: Date | null;
+  @Column('timestamptz', { nullable: true }) executedAt: Date | null;
+}
+
+@Entity('positions_v3')
+export class PositionV3 {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid', { nullable: true }) deploymentId: string;
+  @Column('uuid', { nullable: true }) signalId: string;
+  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'] }) venue: VenueV3;
+  @Column('text') tokenSymbol: string;
+  @Column('text') side: string;
+  @MoneyColumn({ nullable: false }) qty: string;
+  @MoneyColumn({ nullable: false }) entryPrice: string;
+  @MoneyColumn() currentPrice: string | null;
+  @MoneyColumn() stopLoss: string | null;
+  @MoneyColumn() takeProfit: string | null;
+  @Column('jsonb', { nullable: true }) trailingParams: Record<string, unknown> | null;
+  @Column('text', { default: 'OPEN', nullable: true }) status: string;
+  @Column('timestamptz', { default: () => 'now()', nullable: true }) openedAt: Date;
+  @Column('timestamptz', { nullable: true }) closedAt: Date | null;
+  @MoneyColumn() exitPrice: string | null;
+  @Column('text', { nullable: true }) exitReason: string | null;
+  @MoneyColumn() pnl: string | null;
+  @Column('text', { nullable: true }) entryTxHash: string | null;
+  @Column('text', { nullable: true }) exitTxHash: string | null;
+}
+
+@Entity('venue_routing_config_v3')
+export class VenueRoutingConfigV3 {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid', { nullable: true }) agentId: string | null;
+  @Column('text', { array: true }) venuePriority: string[];
+  @Column('text', { default: 'FIRST_AVAILABLE', nullable: true }) routingStrategy: string;
+  @Column('boolean', { default: true, nullable: true }) failoverEnabled: boolean;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}
+
+@Entity('venue_routing_history_v3')
+export class VenueRoutingHistoryV3 {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid', { nullable: true }) signalId: string;
+  @Column('text') tokenSymbol: string;
+  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'] }) requestedVenue: VenueV3;
+  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'] }) selectedVenue: VenueV3;
+  @Column('text') routingReason: string;
+  @Column('text', { array: true, nullable: true }) checkedVenues: string[] | null;
+  @Column('jsonb', { nullable: true }) venueAvailability: Record<string, boolean> | null;
+  @Column('int', { nullable: true }) routingDurationMs: number | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+}
+
+@Entity('billing_events_v3')
+export class BillingEventV3 {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid', { nullable: true }) positionId: string | null;
+  @Column('uuid', { nullable: true }) deploymentId: string | null;
+  @Column({ type: 'enum', enumName: 'bill_kind_t', enum: ['SUBSCRIPTION', 'PROFIT_SHARE'] }) kind: BillKind;
+  @MoneyColumn({ nullable: false }) amount: string;
+  @Column('text', { default: 'USDC', nullable: true }) asset: string;
+  @Column({ type: 'enum', enumName: 'bill_status_t', enum: ['PENDING', 'COLLECTED', 'FAILED'] }) status: BillStatus;
+  @Column('timestamptz', { default: () => 'now()', nullable: true }) occurredAt: Date;
+  @Column('jsonb', { nullable: true }) metadata: Record<string, unknown> | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+}
+
+@Entity('pnl_snapshots_v3')
+export class PnlSnapshotV3 {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid', { nullable: true }) agentId: string;
+  @Column('uuid', { nullable: true }) deploymentId: string;
+  @Column('date') day: string;
+  @MoneyColumn() pnl: string | null;
+  @Column('real', { nullable: true }) returnPct: number | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+}
