@@ -16,9 +16,9 @@ export class Env {
   @IsOptional() @IsString() HOST?: string;
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose']) LOG_LEVEL = 'log';
 
-  @IsString() BULL_BOARD_USER = 'admin';
-  /** Empty means Bull Board is disabled: it is never served without credentials. */
-  @IsString() BULL_BOARD_PASSWORD = '';
+  @IsString() ADMIN_USER = 'admin';
+  /** Bull Board and admin endpoints; empty disables them: they are never served without credentials. */
+  @IsString() ADMIN_PASSWORD = '';
 
   /** Worker concurrency per queue in one process. */
   @Transform(toInt) @IsInt() @Min(1) @Max(1000) WORKER_CONCURRENCY = 16;

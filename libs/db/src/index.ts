@@ -5,3 +5,4 @@ export * from './entities/v3';
 export * from './entities/shared';
 export * from './data-source';
 export * from './migrator';
+export * from './audit';

@@ -4,3 +4,5 @@ export * from './trading';
 export * from './routing';
 export * from './ids';
 export * from './random-walk';
+export * from './policy';
+export * from './signal';

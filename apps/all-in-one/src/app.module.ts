@@ -1,0 +1,33 @@
+/* eslint-disable @nx/enforce-module-boundaries --
+ * The all-in-one entry is the one composition root allowed to mount other apps' modules: it runs every
+ * service in one process for local use (`npm run dev`, the demo, the end-to-end test). Deployed services
+ * never import each other; they meet only on the queues and tables. */
+import { DynamicModule, Module } from '@nestjs/common';
+import { Env } from '@conduit/config';
+import { RuntimeModule } from '@conduit/runtime';
+import { BillingModule } from '../../billing/src/app.module';
+import { ExecutorModule } from '../../executor/src/app.module';
+import { GatewayModule } from '../../gateway/src/app.module';
+import { PolicyModule } from '../../policy/src/app.module';
+import { RouterModule } from '../../router/src/app.module';
+import { SignalModule } from '../../signal/src/app.module';
+
+export { configureGateway } from '../../gateway/src/app.module';
+
+@Module({})
+export class AllInOneModule {
+  static forRoot(env: Env): DynamicModule {
+    return {
+      module: AllInOneModule,
+      imports: [
+        RuntimeModule.forRoot(env, 'all-in-one'),
+        GatewayModule.forRoot(env),
+        SignalModule.forRoot(env),
+        PolicyModule.forRoot(env),
+        RouterModule.forRoot(env),
+        ExecutorModule.forRoot(env),
+        BillingModule.forRoot(env),
+      ],
+    };
+  }
+}

@@ -1,0 +1,176 @@
+import { Body, ConflictException, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { Env } from '@conduit/config';
+import { audit } from '@conduit/db';
+import { ENV } from '@conduit/runtime';
+import { AgentListQuery, CreateAgentDto, DeployAgentDto, DeploymentListQuery } from './dto';
+import { uuidParam } from '../http/validation';
+import { DEPLOYMENT_COLUMNS, Views } from './views';
+
+const uuid = uuidParam('id');
+
+@ApiTags('agents')
+@Controller('api/v3')
+export class AgentsController {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly views: Views,
+    @Inject(ENV) private readonly env: Env,
+  ) {}
+
+  @Post('agents/create')
+  @ApiOperation({ summary: 'Create a venue-agnostic agent (status DRAFT, venue MULTI)' })
+  async create(@Body() dto: CreateAgentDto) {
+    return this.ds.transaction(async (em) => {
+      const [agent] = await em.query(
+        `INSERT INTO agents_v3 (creator_wallet, name, venue, x_account_ids, research_institute_ids, weights, profit_receiver_address,
+                                proof_of_intent_message, proof_of_intent_signature, proof_of_intent_timestamp)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+        [
+          dto.creator_wallet,
+          dto.name,
+          dto.venue ?? 'MULTI',
+          dto.x_account_ids ?? [],
+          dto.research_institute_ids ?? [],
+          dto.weights ?? null,
+          dto.profit_receiver_address,
+          dto.proof_of_intent_message ?? null,
+          dto.proof_of_intent_signature ?? null,
+          dto.proof_of_intent_timestamp ?? null,
+        ],
+      );
+      await audit(em, 'v3.agent.created', 'agent', agent.id, { name: agent.name, creator_wallet: agent.creator_wallet });
+      return { success: true, agent };
+    });
+  }
+
+  @Get('agents/list')
+  @ApiOperation({ summary: 'List agents, newest first' })
+  async list(@Query() q: AgentListQuery) {
+    const agents = await this.ds.query(
+      `SELECT a.*, (SELECT count(*)::int FROM agent_deployments_v3 d WHERE d.agent_id = a.id) AS deployments
+         FROM agents_v3 a
+        WHERE ($1::agent_status_t IS NULL OR a.status = $1) AND ($2::text IS NULL OR a.creator_wallet = $2)
+        ORDER BY a.created_at DESC, a.id LIMIT $3 OFFSET $4`,
+      [q.status ?? null, q.creator_wallet ?? null, q.limit ?? 50, q.offset ?? 0],
+    );
+    return { success: true, count: agents.length, agents };
+  }
+
+  @Get('agents/:id')
+  async get(@Param('id', uuid) id: string) {
+    return { success: true, agent: await this.views.agent(id) };
+  }
+
+  @Post('agents/:id/activate')
+  @HttpCode(200)
+  activate(@Param('id', uuid) id: string) {
+    return this.setAgentStatus(id, 'ACTIVE', ['DRAFT', 'PAUSED', 'ACTIVE']);
+  }
+
+  @Post('agents/:id/pause')
+  @HttpCode(200)
+  pause(@Param('id', uuid) id: string) {
+    return this.setAgentStatus(id, 'PAUSED', ['ACTIVE', 'PAUSED', 'DRAFT']);
+  }
+
+  @Post('agents/:id/stop')
+  @HttpCode(200)
+  stop(@Param('id', uuid) id: string) {
+    return this.setAgentStatus(id, 'STOPPED', ['DRAFT', 'ACTIVE', 'PAUSED', 'STOPPED']);
+  }
+
+  private async setAgentStatus(id: string, status: string, from: string[]) {
+    const agent = await this.views.agent(id);
+    if (!from.includes(agent.status)) throw new ConflictException(`agent is ${agent.status}; cannot become ${status}`);
+    return this.ds.transaction(async (em) => {
+      const [updated] = await em.query(
+        `WITH u AS (UPDATE agents_v3 SET status = $2, updated_at = now() WHERE id = $1 RETURNING *) SELECT * FROM u`,
+        [id, status],
+      );
+      await audit(em, 'v3.agent.status', 'agent', id, { from: agent.status, to: status });
+      return { success: true, agent: updated };
+    });
+  }
+
+  @Post('agents/deploy')
+  @ApiOperation({ summary: "Deploy an agent to a user's wallet; the deployment starts ACTIVE with a trial" })
+  async deploy(@Body() dto: DeployAgentDto) {
+    const agent = await this.views.agent(dto.agent_id);
+    if (agent.status === 'STOPPED') throw new ConflictException('agent is STOPPED; it takes no new deployments');
+    return this.ds.transaction(async (em) => {
+      const inserted = await em.query(
+        `INSERT INTO agent_deployments_v3 (agent_id, user_wallet, safe_wallet, status, sub_active, sub_started_at, trial_ends_at, next_billing_at,
+                    hyperliquid_agent_address, hyperliquid_agent_key_encrypted, hyperliquid_agent_key_iv, hyperliquid_agent_key_tag,
+                    ostium_agent_address, ostium_agent_key_encrypted, ostium_agent_key_iv, ostium_agent_key_tag)
+         VALUES ($1, $2, $3, 'ACTIVE', TRUE, now(), now() + make_interval(days => $4), now() + make_interval(days => $4),
+                 $5, $6, $7, $8, $9, $10, $11, $12)
+         ON CONFLICT (user_wallet, agent_id) DO NOTHING RETURNING id`,
+        [
+          dto.agent_id,
+          dto.user_wallet,
+          dto.safe_wallet ?? null,
+          this.env.TRIAL_DAYS,
+          dto.hyperliquid_agent_address ?? null,
+          dto.hyperliquid_agent_key_encrypted ?? null,
+          dto.hyperliquid_agent_key_iv ?? null,
+          dto.hyperliquid_agent_key_tag ?? null,
+          dto.ostium_agent_address ?? null,
+          dto.ostium_agent_key_encrypted ?? null,
+          dto.ostium_agent_key_iv ?? null,
+          dto.ostium_agent_key_tag ?? null,
+        ],
+      );
+      if (!inserted.length) {
+        throw new ConflictException({
+          statusCode: 409,
+          error: 'Conflict',
+          message: [`user_wallet ${dto.user_wallet} already has a deployment of agent_id ${dto.agent_id}`],
+          fields: ['user_wallet', 'agent_id'],
+        });
+      }
+      await audit(em, 'v3.deployment.created', 'deployment', inserted[0].id, { agent_id: dto.agent_id, user_wallet: dto.user_wallet });
+      const [deployment] = await em.query(`SELECT ${DEPLOYMENT_COLUMNS} FROM agent_deployments_v3 d WHERE d.id = $1`, [inserted[0].id]);
+      return { success: true, deployment };
+    });
+  }
+
+  @Get('deployments')
+  async deployments(@Query() q: DeploymentListQuery) {
+    const deployments = await this.ds.query(
+      `SELECT ${DEPLOYMENT_COLUMNS} FROM agent_deployments_v3 d
+        WHERE ($1::uuid IS NULL OR d.agent_id = $1) AND ($2::text IS NULL OR d.user_wallet = $2)
+        ORDER BY d.created_at DESC, d.id LIMIT $3 OFFSET $4`,
+      [q.agent_id ?? null, q.user_wallet ?? null, q.limit ?? 50, q.offset ?? 0],
+    );
+    return { success: true, count: deployments.length, deployments };
+  }
+
+  @Get('deployments/:id')
+  async deployment(@Param('id', uuid) id: string) {
+    return { success: true, deployment: await this.views.deployment(id) };
+  }
+
+  @Post('deployments/:id/pause')
+  @HttpCode(200)
+  pauseDeployment(@Param('id', uuid) id: string) {
+    return this.setDeploymentStatus(id, 'PAUSED');
+  }
+
+  @Post('deployments/:id/activate')
+  @HttpCode(200)
+  activateDeployment(@Param('id', uuid) id: string) {
+    return this.setDeploymentStatus(id, 'ACTIVE');
+  }
+
+  private async setDeploymentStatus(id: string, status: string) {
+    const d = await this.views.deployment(id);
+    if (d.status === 'STOPPED') throw new ConflictException('deployment is STOPPED');
+    await this.ds.transaction(async (em) => {
+      await em.query(`UPDATE agent_deployments_v3 SET status = $2 WHERE id = $1`, [id, status]);
+      await audit(em, 'v3.deployment.status', 'deployment', id, { from: d.status, to: status });
+    });
+    return { success: true, deployment: await this.views.deployment(id) };
+  }
+}

@@ -1,0 +1,71 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { BillingQuery, RoutingHistoryQuery } from './dto';
+
+@ApiTags('stats')
+@Controller('api/v3')
+export class StatsController {
+  constructor(private readonly ds: DataSource) {}
+
+  @Get('stats/overview')
+  @ApiOperation({ summary: 'System statistics across the v3 pipeline' })
+  async overview() {
+    const [counts] = await this.ds.query(`
+      SELECT (SELECT count(*)::int FROM agents_v3) AS agents,
+             (SELECT count(*)::int FROM agents_v3 WHERE status = 'ACTIVE') AS active_agents,
+             (SELECT count(*)::int FROM agent_deployments_v3) AS deployments,
+             (SELECT count(*)::int FROM agent_deployments_v3 WHERE status = 'ACTIVE') AS active_deployments,
+             (SELECT count(*)::int FROM signals_v3) AS signals,
+             (SELECT count(*)::int FROM positions_v3) AS positions,
+             (SELECT count(*)::int FROM positions_v3 WHERE status = 'OPEN') AS open_positions,
+             (SELECT COALESCE(sum(pnl), 0)::text FROM positions_v3 WHERE status = 'CLOSED') AS realized_pnl,
+             (SELECT count(*)::int FROM venue_markets WHERE is_active) AS markets`);
+    const signalsByStatus = await this.ds.query(`SELECT status, count(*)::int AS count FROM signals_v3 GROUP BY status ORDER BY status`);
+    const routing = await this.ds.query(
+      `SELECT selected_venue AS venue, count(*)::int AS signals, round(avg(routing_duration_ms)::numeric, 2)::text AS avg_ms
+         FROM venue_routing_history_v3 GROUP BY selected_venue ORDER BY signals DESC`,
+    );
+    const markets = await this.ds.query(`SELECT venue, count(*)::int AS markets FROM venue_markets WHERE is_active GROUP BY venue ORDER BY venue`);
+    const billing = await this.ds.query(
+      `SELECT kind, status, count(*)::int AS events, sum(amount)::text AS amount FROM billing_events_v3 GROUP BY kind, status ORDER BY kind, status`,
+    );
+    const outcomes = await this.ds.query(`SELECT outcome, count(*)::int AS count FROM signal_outcomes GROUP BY outcome ORDER BY outcome`);
+    return { success: true, ...counts, signals_by_status: signalsByStatus, outcomes, routing_by_venue: routing, markets_by_venue: markets, billing };
+  }
+
+  @Get('stats/routing-history')
+  @ApiOperation({ summary: 'Routing decisions, newest first' })
+  async routingHistory(@Query() q: RoutingHistoryQuery) {
+    const history = await this.ds.query(
+      `SELECT h.*, s.side, s.confidence, s.agent_id FROM venue_routing_history_v3 h JOIN signals_v3 s ON s.id = h.signal_id
+        WHERE ($1::venue_v3_t IS NULL OR h.selected_venue = $1) AND ($2::text IS NULL OR h.token_symbol = $2)
+        ORDER BY h.created_at DESC, h.id LIMIT $3 OFFSET $4`,
+      [q.venue ?? null, q.token_symbol ?? null, q.limit ?? 50, q.offset ?? 0],
+    );
+    const summary = await this.ds.query(
+      `SELECT selected_venue AS venue, count(*)::int AS trades, round(100.0 * count(*) / sum(count(*)) OVER (), 1)::text AS pct,
+              round(avg(routing_duration_ms)::numeric, 2)::text AS avg_ms
+         FROM venue_routing_history_v3 GROUP BY selected_venue ORDER BY trades DESC`,
+    );
+    return { success: true, count: history.length, history, summary };
+  }
+
+  @Get('billing/events')
+  @ApiOperation({ summary: 'Billing events by deployment or agent, with totals' })
+  async billing(@Query() q: BillingQuery) {
+    const where = `($1::uuid IS NULL OR b.deployment_id = $1) AND ($2::uuid IS NULL OR d.agent_id = $2)`;
+    const events = await this.ds.query(
+      `SELECT b.* FROM billing_events_v3 b JOIN agent_deployments_v3 d ON d.id = b.deployment_id WHERE ${where}
+        ORDER BY b.occurred_at DESC, b.id LIMIT $3 OFFSET $4`,
+      [q.deployment_id ?? null, q.agent_id ?? null, q.limit ?? 50, q.offset ?? 0],
+    );
+    const totals = await this.ds.query(
+      `SELECT b.kind, b.status, count(*)::int AS events, sum(b.amount)::text AS amount
+         FROM billing_events_v3 b JOIN agent_deployments_v3 d ON d.id = b.deployment_id WHERE ${where}
+        GROUP BY b.kind, b.status ORDER BY b.kind, b.status`,
+      [q.deployment_id ?? null, q.agent_id ?? null],
+    );
+    return { success: true, count: events.length, events, totals };
+  }
+}

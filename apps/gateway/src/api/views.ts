@@ -1,0 +1,78 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+/** Columns of agent_deployments_v3 a client may see: never the encrypted keys. */
+export const DEPLOYMENT_COLUMNS = `d.id, d.agent_id, d.user_wallet, d.safe_wallet, d.status, d.sub_active, d.sub_started_at, d.trial_ends_at,
+  d.next_billing_at, d.module_enabled, d.module_address, d.hyperliquid_agent_address, d.ostium_agent_address, d.created_at,
+  (d.hyperliquid_agent_key_encrypted IS NOT NULL) AS has_hyperliquid_agent_key, (d.ostium_agent_key_encrypted IS NOT NULL) AS has_ostium_agent_key`;
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until check returns a value or the deadline passes (then returns null). */
+export async function waitFor<T>(check: () => Promise<T | null | undefined>, timeoutMs: number, everyMs = 15): Promise<T | null> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== null && v !== undefined) return v;
+    if (Date.now() >= deadline) return null;
+    await sleep(Math.min(everyMs, Math.max(1, deadline - Date.now())));
+  }
+}
+
+/** Read models the API answers with (snake_case, as the tables). */
+@Injectable()
+export class Views {
+  constructor(private readonly ds: DataSource) {}
+
+  async agent(id: string) {
+    const [a] = await this.ds.query(`SELECT * FROM agents_v3 WHERE id = $1`, [id]);
+    if (!a) throw new NotFoundException(`agent ${id} not found`);
+    return a;
+  }
+
+  async deployment(id: string) {
+    const [d] = await this.ds.query(`SELECT ${DEPLOYMENT_COLUMNS} FROM agent_deployments_v3 d WHERE d.id = $1`, [id]);
+    if (!d) throw new NotFoundException(`deployment ${id} not found`);
+    return d;
+  }
+
+  async signal(id: string) {
+    const [s] = await this.ds.query(`SELECT * FROM signals_v3 WHERE id = $1`, [id]);
+    if (!s) throw new NotFoundException(`signal ${id} not found`);
+    return s;
+  }
+
+  async position(id: string) {
+    const [p] = await this.ds.query(
+      `SELECT p.*, (SELECT COALESCE(sum(fee), 0) FROM venue_orders o WHERE o.position_id = p.id AND o.status = 'FILLED') AS fees
+         FROM positions_v3 p WHERE p.id = $1`,
+      [id],
+    );
+    if (!p) throw new NotFoundException(`position ${id} not found`);
+    return p;
+  }
+
+  async routing(signalId: string) {
+    const [r] = await this.ds.query(`SELECT * FROM venue_routing_history_v3 WHERE signal_id = $1`, [signalId]);
+    return r ?? null;
+  }
+
+  /** Per deployment: the outcome, its reason, and the position when one opened. */
+  async outcomes(signalId: string) {
+    return this.ds.query(
+      `SELECT o.deployment_id, o.outcome, o.stage, o.reason, o.updated_at,
+              CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object(
+                'id', p.id, 'venue', p.venue, 'token_symbol', p.token_symbol, 'side', p.side, 'qty', p.qty::text,
+                'entry_price', p.entry_price::text, 'stop_loss', p.stop_loss::text, 'take_profit', p.take_profit::text,
+                'trailing_params', p.trailing_params, 'status', p.status, 'opened_at', p.opened_at) END AS position
+         FROM signal_outcomes o LEFT JOIN positions_v3 p ON p.id = o.position_id
+        WHERE o.signal_id = $1 ORDER BY o.created_at, o.deployment_id`,
+      [signalId],
+    );
+  }
+
+  async profitShare(positionId: string) {
+    const [b] = await this.ds.query(`SELECT * FROM billing_events_v3 WHERE position_id = $1 AND kind = 'PROFIT_SHARE'`, [positionId]);
+    return b ?? null;
+  }
+}

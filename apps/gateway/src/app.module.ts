@@ -1,0 +1,64 @@
+import { DynamicModule, INestApplication, Module } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { BullBoardModule } from '@bull-board/nestjs';
+import { ExpressAdapter } from '@bull-board/express';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import type { NextFunction, Request, Response } from 'express';
+import { Env } from '@conduit/config';
+import { QueueName } from '@conduit/queue';
+import { RuntimeModule } from '@conduit/runtime';
+import { AgentsController } from './api/agents.controller';
+import { PaperController } from './api/paper.controller';
+import { StatsController } from './api/stats.controller';
+import { TradingController } from './api/trading.controller';
+import { Views } from './api/views';
+import { adminCredentialsMatch, AdminGuard } from './http/admin.guard';
+import { JsonErrorFilter } from './http/errors';
+import { validationPipe } from './http/validation';
+
+export const BULL_BOARD_ROUTE = '/admin/queues';
+
+/** The REST API: the seed's /api/v3 endpoints plus what a client needs around them. */
+@Module({})
+export class GatewayModule {
+  static forRoot(env: Env): DynamicModule {
+    const guard = (req: Request, res: Response, next: NextFunction) => {
+      if (adminCredentialsMatch(env, req.headers.authorization)) return next();
+      res.setHeader('WWW-Authenticate', 'Basic realm="Conduit admin"');
+      res.status(401).json({ statusCode: 401, message: env.ADMIN_PASSWORD ? 'admin credentials required' : 'admin access is disabled: set ADMIN_PASSWORD' });
+    };
+    return {
+      module: GatewayModule,
+      imports: [
+        BullBoardModule.forRoot({ route: BULL_BOARD_ROUTE, adapter: ExpressAdapter, middleware: guard }),
+        BullBoardModule.forFeature(...Object.values(QueueName).map((name) => ({ name, adapter: BullMQAdapter }))),
+      ],
+      controllers: [AgentsController, TradingController, StatsController, PaperController],
+      providers: [Views, AdminGuard],
+    };
+  }
+}
+
+@Module({})
+export class GatewayAppModule {
+  static forRoot(env: Env): DynamicModule {
+    return { module: GatewayAppModule, imports: [RuntimeModule.forRoot(env, 'gateway'), GatewayModule.forRoot(env)] };
+  }
+}
+
+/** HTTP setup shared by the gateway's main, the all-in-one entry and the tests. */
+export function configureGateway(app: INestApplication): void {
+  const express = app as NestExpressApplication;
+  express.useBodyParser('json', { limit: '64kb' });
+  express.disable('x-powered-by');
+  app.useGlobalPipes(validationPipe());
+  app.useGlobalFilters(new JsonErrorFilter());
+  const doc = new DocumentBuilder()
+    .setTitle('Conduit API')
+    .setDescription('Agent What → Agent How → Agent Where → executor → billing, over BullMQ. Queues: ' + BULL_BOARD_ROUTE)
+    .setVersion('3')
+    .addBasicAuth()
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc));
+}

@@ -1,0 +1,107 @@
+import type { DefaultJobOptions } from 'bullmq';
+
+/**
+ * Queue names are a wire contract between separately deployed services: renaming one strands the jobs
+ * waiting under the old name. One queue per consuming service.
+ */
+export enum QueueName {
+  Signal = 'conduit-signal',
+  Policy = 'conduit-policy',
+  Router = 'conduit-router',
+  Executor = 'conduit-executor',
+  Billing = 'conduit-billing',
+}
+
+/** Every job Conduit runs. The value is the BullMQ job name. */
+export enum JobName {
+  /** Agent What: validate and store a proposed signal, then hand it to the policy layer. */
+  SignalIngest = 'signal.ingest',
+  /** Agent How: decide, per deployment of the signal's agent, whether to trade. */
+  PolicyEvaluate = 'policy.evaluate',
+  /** Agent Where: pick the venue for a signal and fan out one open per approved deployment. */
+  RouterRoute = 'router.route',
+  /** Executor: open the position of one signal × deployment. */
+  ExecutorOpen = 'executor.open',
+  /** Executor: close one position (user request, stop, take profit). */
+  ExecutorClose = 'executor.close',
+  /** Executor: one step of the paper venue's deterministic mark walk (repeatable). */
+  ExecutorPaperTick = 'executor.paper-tick',
+  /** Billing: a position closed; bill the profit share. */
+  BillingPositionClosed = 'billing.position-closed',
+}
+
+export interface Traced {
+  /** Follows the job chain from the request that started it. */
+  traceId?: string;
+}
+
+/** The proposal Agent What validates and stores (not a row yet: the row is what this job creates). */
+export interface SignalIngestPayload extends Traced {
+  signalId: string;
+  agentId: string;
+  tokenSymbol: string;
+  side: string;
+  sizeModel: Record<string, unknown>;
+  riskModel: Record<string, unknown>;
+  confidence?: number | null;
+  sourceTweets?: string[];
+  sourceResearch?: string[];
+}
+
+/** The payload of every job, by name. Jobs carry ids, never rows. */
+export interface JobPayloadMap {
+  [JobName.SignalIngest]: SignalIngestPayload;
+  [JobName.PolicyEvaluate]: { signalId: string } & Traced;
+  [JobName.RouterRoute]: { signalId: string } & Traced;
+  [JobName.ExecutorOpen]: { signalId: string; deploymentId: string } & Traced;
+  [JobName.ExecutorClose]: { positionId: string; reason: string } & Traced;
+  [JobName.ExecutorPaperTick]: Record<string, never>;
+  [JobName.BillingPositionClosed]: { positionId: string } & Traced;
+}
+export type JobPayload<N extends JobName> = JobPayloadMap[N];
+
+/** Which queue carries each job. */
+export const JOB_QUEUE = {
+  [JobName.SignalIngest]: QueueName.Signal,
+  [JobName.PolicyEvaluate]: QueueName.Policy,
+  [JobName.RouterRoute]: QueueName.Router,
+  [JobName.ExecutorOpen]: QueueName.Executor,
+  [JobName.ExecutorClose]: QueueName.Executor,
+  [JobName.ExecutorPaperTick]: QueueName.Executor,
+  [JobName.BillingPositionClosed]: QueueName.Billing,
+} as const satisfies { readonly [N in JobName]: QueueName };
+
+export type JobsOf<Q extends QueueName> = { [N in JobName]: (typeof JOB_QUEUE)[N] extends Q ? N : never }[JobName];
+
+export function jobsOfQueue(queue: QueueName): JobName[] {
+  return (Object.keys(JOB_QUEUE) as JobName[]).filter((name) => JOB_QUEUE[name] === queue);
+}
+
+/** Retention: completed jobs are kept an hour (Bull Board, dedup window), failed ones a week for inspection. */
+export const COMPLETED_JOB_RETENTION = { age: 60 * 60, count: 50_000 } as const;
+export const FAILED_JOB_RETENTION = { age: 7 * 24 * 60 * 60 } as const;
+
+/** Job options in one place: at-least-once with exponential backoff; effects are idempotent downstream. */
+export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 500 },
+  removeOnComplete: COMPLETED_JOB_RETENTION,
+  removeOnFail: FAILED_JOB_RETENTION,
+};
+
+export const QUEUE_JOB_OPTIONS: { readonly [Q in QueueName]: DefaultJobOptions } = {
+  [QueueName.Signal]: DEFAULT_JOB_OPTIONS,
+  [QueueName.Policy]: DEFAULT_JOB_OPTIONS,
+  [QueueName.Router]: DEFAULT_JOB_OPTIONS,
+  // Orders: a few more tries with a longer base delay, so a venue hiccup does not exhaust them.
+  [QueueName.Executor]: { ...DEFAULT_JOB_OPTIONS, attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
+  [QueueName.Billing]: { ...DEFAULT_JOB_OPTIONS, attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
+};
+
+/**
+ * Deterministic job id: the same effect always gets the same id, so a duplicate add while the first is
+ * waiting, active or retained is a no-op. BullMQ custom ids may not contain ':'.
+ */
+export function jobId<N extends JobName>(name: N, ...ids: string[]): string {
+  return [name, ...ids].join('.');
+}

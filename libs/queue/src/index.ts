@@ -1,0 +1,5 @@
+export * from './contract';
+export * from './redis';
+export * from './producer';
+export * from './processor';
+export * from './queue.module';

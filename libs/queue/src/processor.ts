@@ -1,0 +1,76 @@
+import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { WorkerHost } from '@nestjs/bullmq';
+import { Job, UnrecoverableError } from 'bullmq';
+import { JobName, JobPayload, JobsOf, jobsOfQueue, QueueName } from './contract';
+
+export type JobHandlers<Q extends QueueName> = { [N in JobsOf<Q>]: (data: JobPayload<N>, job: Job<JobPayload<N>>) => Promise<unknown> };
+
+/** Observes every job a processor runs (metrics); optional. */
+export interface JobObserver {
+  observe(queue: string, job: string, status: 'completed' | 'retry' | 'failed', seconds: number): void;
+}
+
+/**
+ * Base of every queue consumer: one handler per job name, checked at boot against the contract, so a job
+ * with no handler is a start-up error rather than a stuck queue. A job counts as failed only after its
+ * last attempt (or an UnrecoverableError); only then does onFinalFailure record the outcome.
+ */
+export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost implements OnModuleInit, OnModuleDestroy {
+  protected readonly logger = new Logger(this.constructor.name);
+  protected abstract readonly queueName: Q;
+  protected abstract handlers(): JobHandlers<Q>;
+  protected observer?: JobObserver;
+  private table: Record<string, (data: any, job: Job) => Promise<unknown>> = {};
+
+  onModuleInit(): void {
+    const handlers = this.handlers() as Record<string, (data: any, job: Job) => Promise<unknown>>;
+    const expected = jobsOfQueue(this.queueName);
+    const missing = expected.filter((n) => typeof handlers[n] !== 'function');
+    const unknown = Object.keys(handlers).filter((n) => !expected.includes(n as JobName));
+    if (missing.length || unknown.length) {
+      throw new Error(`${this.constructor.name}: handlers for ${this.queueName} do not match the contract (missing: ${missing.join(', ') || 'none'}; unknown: ${unknown.join(', ') || 'none'})`);
+    }
+    this.table = handlers;
+    const concurrency = Number(process.env.WORKER_CONCURRENCY ?? 16);
+    if (this.worker && Number.isFinite(concurrency) && concurrency > 0) this.worker.concurrency = concurrency;
+  }
+
+  /** Drain: stop taking jobs and wait for the active ones, before any queue or connection closes. */
+  async onModuleDestroy(): Promise<void> {
+    await this.worker?.close();
+  }
+
+  async process(job: Job): Promise<unknown> {
+    const handler = this.table[job.name];
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    if (!handler) {
+      const err = new UnrecoverableError(`no handler for job ${job.name} on ${this.queueName}`);
+      await this.finalFailure(job, err);
+      throw err;
+    }
+    try {
+      const result = await handler.call(this, job.data, job);
+      this.observer?.observe(this.queueName, job.name, 'completed', seconds());
+      return result;
+    } catch (err: any) {
+      const last = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      this.observer?.observe(this.queueName, job.name, last ? 'failed' : 'retry', seconds());
+      if (last) await this.finalFailure(job, err);
+      else this.logger.warn(`${job.name} ${job.id} attempt ${job.attemptsMade + 1} failed, will retry: ${err.message}`);
+      throw err;
+    }
+  }
+
+  private async finalFailure(job: Job, err: Error): Promise<void> {
+    this.logger.error(`${job.name} ${job.id} failed after ${job.attemptsMade + 1} attempt(s): ${err.message}`);
+    try {
+      await this.onFinalFailure(job, err);
+    } catch (e: any) {
+      this.logger.error(`${job.name} ${job.id}: recording the failure failed too: ${e.message}`);
+    }
+  }
+
+  /** Record the failed outcome of the job's subject (override per service). */
+  protected async onFinalFailure(_job: Job, _err: Error): Promise<void> {}
+}

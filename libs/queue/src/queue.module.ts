@@ -1,0 +1,23 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { BullModule } from '@nestjs/bullmq';
+import { Env } from '@conduit/config';
+import { QUEUE_JOB_OPTIONS, QueueName } from './contract';
+import { JobProducer } from './producer';
+import { redisOptions } from './redis';
+
+/** BullMQ on Redis with every queue of the contract registered (producers may emit to any of them). */
+@Global()
+@Module({})
+export class QueueModule {
+  static forRoot(env: Env): DynamicModule {
+    const queues = Object.values(QueueName).map((name) =>
+      BullModule.registerQueue({ name, defaultJobOptions: QUEUE_JOB_OPTIONS[name] }),
+    );
+    return {
+      module: QueueModule,
+      imports: [BullModule.forRoot({ connection: redisOptions(env.REDIS_URL), prefix: env.QUEUE_PREFIX }), ...queues],
+      providers: [JobProducer],
+      exports: [JobProducer, BullModule, ...queues],
+    };
+  }
+}

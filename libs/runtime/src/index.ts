@@ -1,0 +1,5 @@
+export * from './tokens';
+export * from './metrics';
+export * from './health';
+export * from './runtime.module';
+export * from './bootstrap';

@@ -1,0 +1,33 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { TerminusModule } from '@nestjs/terminus';
+import { Env } from '@conduit/config';
+import { dataSourceOptions } from '@conduit/db';
+import { QueueModule } from '@conduit/queue';
+import { HealthController, RedisHealthIndicator } from './health';
+import { MetricsController, MetricsService } from './metrics';
+import { ENV, SERVICE_NAME } from './tokens';
+
+export interface RuntimeOptions {
+  /** Serve /health and /metrics from this module (off when a host app mounts its own). */
+  httpEndpoints?: boolean;
+}
+
+/** What every Conduit service needs: the validated env, Postgres, BullMQ, health and metrics. */
+@Global()
+@Module({})
+export class RuntimeModule {
+  static forRoot(env: Env, service: string, options: RuntimeOptions = {}): DynamicModule {
+    return {
+      module: RuntimeModule,
+      imports: [
+        TypeOrmModule.forRoot({ ...dataSourceOptions(env.DATABASE_URL) }),
+        QueueModule.forRoot(env),
+        TerminusModule.forRoot({ logger: false }),
+      ],
+      controllers: options.httpEndpoints === false ? [] : [HealthController, MetricsController],
+      providers: [{ provide: ENV, useValue: env }, { provide: SERVICE_NAME, useValue: service }, MetricsService, RedisHealthIndicator],
+      exports: [ENV, SERVICE_NAME, MetricsService, RedisHealthIndicator, QueueModule, TypeOrmModule],
+    };
+  }
+}

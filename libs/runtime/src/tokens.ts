@@ -1,0 +1,4 @@
+/** Injection token of the validated environment (an Env). */
+export const ENV = Symbol('ENV');
+/** Injection token of the service's name (gateway, signal, policy, ...). */
+export const SERVICE_NAME = Symbol('SERVICE_NAME');

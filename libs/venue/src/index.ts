@@ -1,0 +1,5 @@
+export * from './adapter';
+export * from './price-source';
+export * from './paper';
+export * from './registry';
+export * from './venue.module';
