@@ -15,13 +15,13 @@ const base = {
 };
 
 module.exports = {
+  testTimeout: 60000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts'] },
     {
       ...base,
       displayName: 'integration',
       testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
-      testTimeout: 60000,
     },
   ],
 };

@@ -1,0 +1,166 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { Client } from 'pg';
+import { Env } from '@conduit/config';
+import { clientOrderId } from '@conduit/domain';
+import { JobName, jobId, QueueName } from '@conduit/queue';
+import { cleanupRedis, createTestDatabase, insertAgent, insertDeployment, startContext, TestDatabase, testEnv, testQueues, waitForJob } from '@conduit/testing';
+import { ExecutorAppModule } from './app.module';
+import { ExecutorProcessor } from './executor.processor';
+
+describe('executor on the paper venue, real Postgres and Redis', () => {
+  let db: TestDatabase;
+  let env: Env;
+  let app: INestApplicationContext;
+  let pg: Client;
+  let queues: ReturnType<typeof testQueues>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    // fixed table of marks (no random walk); fee 4.5 bps, slippage 5 bps
+    env = testEnv(db, { PAPER_STARTING_EQUITY_USD: '10000', PAPER_TAKER_FEE_BPS: '4.5', PAPER_SLIPPAGE_BPS: '5' });
+    app = await startContext(ExecutorAppModule.forRoot(env));
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    await pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`);
+    queues = testQueues(env);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await queues?.close();
+    await pg?.end();
+    await cleanupRedis(env);
+    await db?.drop();
+  });
+
+  /** A routed signal with one approved deployment, as the router leaves it. */
+  const routed = async (opts: { token?: string; venue?: string | null; side?: string; size?: object; risk?: object } = {}) => {
+    const agentId = await insertAgent(pg);
+    const deploymentId = await insertDeployment(pg, agentId);
+    const { rows } = await pg.query(
+      `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model, final_venue, status)
+       VALUES ($1, $2, $3, $4, $5, $6, 'ROUTED') RETURNING id`,
+      [
+        agentId,
+        opts.token ?? 'ETH',
+        opts.side ?? 'LONG',
+        opts.size ?? { type: 'percentage', value: 25 },
+        opts.risk ?? { type: 'fixed', stop: 0.05, take_profit: 0.1 },
+        opts.venue === undefined ? 'HYPERLIQUID' : opts.venue,
+      ],
+    );
+    await pg.query(`INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage) VALUES ($1, $2, 'PENDING', 'policy')`, [rows[0].id, deploymentId]);
+    return { signalId: rows[0].id as string, deploymentId };
+  };
+  const open = async (signalId: string, deploymentId: string, again = false, attempts = 3) => {
+    const id = jobId(JobName.ExecutorOpen, signalId, deploymentId);
+    if (again) await queues[QueueName.Executor].remove(id);
+    await queues[QueueName.Executor].add(JobName.ExecutorOpen, { signalId, deploymentId }, { jobId: id, attempts, backoff: 10 });
+    return waitForJob(queues[QueueName.Executor], id);
+  };
+  const one = async (sql: string, params: unknown[]) => (await pg.query(sql, params)).rows[0];
+
+  it('opens one position sized from the size model at the mark plus slippage, with stop and take profit', async () => {
+    const { signalId, deploymentId } = await routed();
+    const job = await open(signalId, deploymentId);
+    expect(job.returnvalue.outcome).toBe('OPENED');
+    const p = await one(`SELECT * FROM positions_v3 WHERE signal_id = $1`, [signalId]);
+    // 25% of 10000 = 2500 USD at 2000 → 1.25 ETH (szDecimals 4); long buys at 2000 × 1.0005 = 2001
+    expect(p).toMatchObject({ venue: 'HYPERLIQUID', token_symbol: 'ETH', side: 'LONG', qty: '1.25000000', entry_price: '2001.00000000', status: 'OPEN' });
+    expect(p.stop_loss).toBe('1900.95000000'); // 2001 × 0.95
+    expect(p.take_profit).toBe('2201.10000000'); // 2001 × 1.10
+    const order = await one(`SELECT * FROM venue_orders WHERE position_id = $1`, [p.id]);
+    expect(order).toMatchObject({ client_order_id: clientOrderId(deploymentId, signalId, 'open'), side: 'BUY', status: 'FILLED', fee: '1.12556250' });
+    expect(await one(`SELECT outcome, position_id FROM signal_outcomes WHERE signal_id = $1`, [signalId])).toEqual({ outcome: 'OPENED', position_id: p.id });
+    const s = await one(`SELECT status, executed_at FROM signals_v3 WHERE id = $1`, [signalId]);
+    expect(s.status).toBe('EXECUTED');
+    expect(s.executed_at).toBeInstanceOf(Date);
+  });
+
+  it('never opens a second position or sends a second order when the job runs again', async () => {
+    const { signalId, deploymentId } = await routed({ side: 'SHORT' });
+    await open(signalId, deploymentId);
+    await open(signalId, deploymentId, true);
+    await Promise.all([app.get(ExecutorProcessor).open(signalId, deploymentId), app.get(ExecutorProcessor).open(signalId, deploymentId)]);
+    expect((await one(`SELECT count(*)::int AS n FROM positions_v3 WHERE signal_id = $1`, [signalId])).n).toBe(1);
+    expect((await one(`SELECT count(*)::int AS n FROM venue_orders WHERE signal_id = $1`, [signalId])).n).toBe(1);
+  });
+
+  it('after a crash between the fill and the position, uses the recorded fill instead of ordering again', async () => {
+    const { signalId, deploymentId } = await routed();
+    const cloid = clientOrderId(deploymentId, signalId, 'open');
+    await pg.query(
+      `INSERT INTO venue_orders (client_order_id, deployment_id, signal_id, venue, token_symbol, side, qty, status, filled_qty, avg_fill_price, fee, venue_order_id)
+       VALUES ($1, $2, $3, 'HYPERLIQUID', 'ETH', 'BUY', 1.25, 'FILLED', 1.25, 1990.5, 1.1, 'paper-earlier')`,
+      [cloid, deploymentId, signalId],
+    );
+    await open(signalId, deploymentId);
+    const p = await one(`SELECT qty, entry_price, entry_tx_hash FROM positions_v3 WHERE signal_id = $1`, [signalId]);
+    expect(p).toEqual({ qty: '1.25000000', entry_price: '1990.50000000', entry_tx_hash: 'paper-earlier' });
+    expect((await one(`SELECT count(*)::int AS n FROM venue_orders WHERE signal_id = $1`, [signalId])).n).toBe(1);
+  });
+
+  it('records FAILED with the reason when there is no mark price, and finishes the signal', async () => {
+    const { signalId, deploymentId } = await routed({ token: 'XAU', venue: 'OSTIUM' });
+    const job = await open(signalId, deploymentId);
+    expect(job.state).toBe('completed');
+    expect(await one(`SELECT outcome, reason FROM signal_outcomes WHERE signal_id = $1`, [signalId])).toEqual({
+      outcome: 'FAILED',
+      reason: 'NO_PRICE: no mark price for XAU on OSTIUM',
+    });
+    expect(await one(`SELECT status FROM signals_v3 WHERE id = $1`, [signalId])).toEqual({ status: 'FAILED' });
+  });
+
+  it('records FAILED when a size rounds to nothing', async () => {
+    const { signalId, deploymentId } = await routed({ size: { type: 'fixed-usd', value: 0.01 } });
+    await open(signalId, deploymentId);
+    const o = await one(`SELECT outcome, reason FROM signal_outcomes WHERE signal_id = $1`, [signalId]);
+    expect(o.outcome).toBe('FAILED');
+    expect(o.reason).toMatch(/^SIZE_TOO_SMALL/);
+  });
+
+  it('records FAILED after the last attempt of a job that cannot run', async () => {
+    const { signalId, deploymentId } = await routed({ venue: null });
+    const job = await open(signalId, deploymentId);
+    expect(job.state).toBe('failed');
+    expect(job.failedReason).toMatch(/has no venue yet/);
+    const o = await one(`SELECT outcome, reason FROM signal_outcomes WHERE signal_id = $1`, [signalId]);
+    expect(o.outcome).toBe('FAILED');
+    expect(o.reason).toMatch(/executor gave up after 1 attempt\(s\): signal .* has no venue yet/);
+  });
+
+  it('closes once at the mark with realized PnL net of both fees, and hands the position to billing', async () => {
+    const { signalId, deploymentId } = await routed();
+    await open(signalId, deploymentId);
+    const { id: positionId } = await one(`SELECT id FROM positions_v3 WHERE signal_id = $1`, [signalId]);
+    await pg.query(`UPDATE venue_markets SET current_price = 2100 WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`);
+    try {
+      const executor = app.get(ExecutorProcessor);
+      const results = await Promise.all([executor.close(positionId, 'MANUAL'), executor.close(positionId, 'MANUAL')]);
+      // exit 2100 × 0.9995 = 2098.95; gross (2098.95 − 2001) × 1.25 = 122.4375
+      // fees as charged, each stored at 8 places: 1.12556250 (open) + 1.25 × 2098.95 × 0.00045 = 1.180659375 → 1.18065938 (half-even)
+      // pnl = 122.4375 − 2.30622188 = 120.13127812
+      for (const r of results) expect(r).toEqual({ status: 'CLOSED', pnl: '120.13127812' });
+      const p = await one(`SELECT status, exit_price, exit_reason, closed_at, pnl FROM positions_v3 WHERE id = $1`, [positionId]);
+      expect(p).toMatchObject({ status: 'CLOSED', exit_price: '2098.95000000', exit_reason: 'MANUAL', pnl: '120.13127812' });
+      const orders = (await pg.query(`SELECT side, reduce_only FROM venue_orders WHERE position_id = $1 ORDER BY created_at`, [positionId])).rows;
+      expect(orders).toEqual([
+        { side: 'BUY', reduce_only: false },
+        { side: 'SELL', reduce_only: true },
+      ]);
+      expect((await queues[QueueName.Billing].getJob(jobId(JobName.BillingPositionClosed, positionId)))?.data).toEqual({ positionId });
+      expect((await one(`SELECT count(*)::int AS n FROM audit_logs WHERE subject_id = $1 AND event_name = 'v3.position.closed'`, [positionId])).n).toBe(1);
+    } finally {
+      await pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`);
+    }
+  });
+
+  it('moves paper marks by the deterministic random walk, the same in every run', async () => {
+    const before = await one(`SELECT current_price FROM venue_markets WHERE venue = 'HYPERLIQUID' AND token_symbol = 'BTC'`, []);
+    await app.get(ExecutorProcessor).paperTick(1_700_000_000_000);
+    const after = await one(`SELECT current_price FROM venue_markets WHERE venue = 'HYPERLIQUID' AND token_symbol = 'BTC'`, []);
+    expect(after.current_price).not.toBe(before.current_price);
+    const { walkStep, toMoney } = await import('@conduit/domain');
+    const tick = Math.floor(1_700_000_000_000 / env.PAPER_WALK_INTERVAL_MS);
+    expect(after.current_price).toBe(toMoney(walkStep(before.current_price, env.PAPER_WALK_SEED, 'BTC', tick, env.PAPER_WALK_STEP_BPS)));
+  });
+});

@@ -1,0 +1,204 @@
+import 'reflect-metadata';
+import { randomBytes } from 'crypto';
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Queue } from 'bullmq';
+import IORedis from 'ioredis';
+import { Client } from 'pg';
+import { Env, loadEnv } from '@conduit/config';
+import { migrate } from '@conduit/db';
+import { QueueName, redisOptions } from '@conduit/queue';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the migrations folder is the schema's single source
+import { MIGRATIONS } from '../../../migrations';
+
+const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? process.env.DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/** A new database with every migration applied; drop() removes it. Each test file gets its own. */
+export async function createTestDatabase(migrated = true): Promise<TestDatabase> {
+  const name = `conduit_test_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const admin = new Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  if (migrated) await migrate(url.toString(), MIGRATIONS, 'up');
+  return {
+    url: url.toString(),
+    name,
+    async drop() {
+      const c = new Client({ connectionString: ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/** A validated Env for a test: its own database and its own BullMQ key prefix. */
+export function testEnv(db: TestDatabase, overrides: Record<string, string> = {}): Env {
+  return loadEnv({
+    DATABASE_URL: db.url,
+    REDIS_URL,
+    QUEUE_PREFIX: `conduit-test-${randomBytes(4).toString('hex')}`,
+    LOG_LEVEL: 'error',
+    ADMIN_PASSWORD: 'test-admin-password',
+    GATEWAY_WAIT_MS: '15000',
+    WORKER_CONCURRENCY: '8',
+    PAPER_RANDOM_WALK: 'false',
+    ...overrides,
+  });
+}
+
+/** Starts a Nest application on an ephemeral port; returns it with its base URL. */
+export async function startHttpApp(module: unknown, env: Env, configure?: (app: INestApplication) => void): Promise<{ app: INestApplication; url: string }> {
+  const app = await NestFactory.create(module as any, { logger: ['error'] });
+  app.enableShutdownHooks();
+  configure?.(app);
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address();
+  return { app, url: `http://127.0.0.1:${address.port}` };
+}
+
+/** Starts a Nest application context (workers only, no HTTP). */
+export async function startContext(module: unknown): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(module as any, { logger: ['error'] });
+  await app.init();
+  return app;
+}
+
+/** Queue handles for assertions, on the test's prefix. */
+export function testQueues(env: Env): Record<QueueName, Queue> & { close(): Promise<void> } {
+  const connection = redisOptions(env.REDIS_URL);
+  const queues = Object.fromEntries(Object.values(QueueName).map((q) => [q, new Queue(q, { connection, prefix: env.QUEUE_PREFIX })])) as Record<
+    QueueName,
+    Queue
+  >;
+  return Object.assign(queues, {
+    async close() {
+      await Promise.all(Object.values(QueueName).map((q) => queues[q].close()));
+    },
+  });
+}
+
+/** Waits until no queue has waiting, active, delayed or prioritized jobs (twice in a row, to catch hand-offs). */
+export async function waitForQueuesToDrain(env: Env, timeoutMs = 30_000): Promise<void> {
+  const queues = testQueues(env);
+  try {
+    const deadline = Date.now() + timeoutMs;
+    let idleRounds = 0;
+    while (idleRounds < 2) {
+      const counts = await Promise.all(
+        Object.values(QueueName).map((q) => queues[q].getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')),
+      );
+      const busy = counts.reduce((n, c) => n + Object.values(c).reduce((a, b) => a + b, 0), 0);
+      idleRounds = busy === 0 ? idleRounds + 1 : 0;
+      if (Date.now() > deadline) throw new Error(`queues did not drain in ${timeoutMs} ms (${busy} jobs left)`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  } finally {
+    await queues.close();
+  }
+}
+
+/** Deletes every Redis key under the env's queue prefix. */
+export async function cleanupRedis(env: Env): Promise<void> {
+  const redis = new IORedis(env.REDIS_URL, { maxRetriesPerRequest: 3 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${env.QUEUE_PREFIX}:*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** JSON over HTTP for tests: returns status and parsed body. */
+export async function http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: any = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = text;
+  }
+  return { status: res.status, body: json };
+}
+
+/** The seed's quick-start request bodies (000-002), verbatim apart from the ids they leave as placeholders. */
+export const QUICK_START = {
+  createAgent: {
+    creator_wallet: '0xYourWallet',
+    name: 'Alpha Hunter V3',
+    x_account_ids: ['123456789'],
+    research_institute_ids: [],
+    weights: { x: 1.0, research: 0 },
+    profit_receiver_address: '0xYourWallet',
+  },
+  deploy: (agentId: string) => ({
+    agent_id: agentId,
+    user_wallet: '0xYourWallet',
+    hyperliquid_agent_address: '0x...',
+    hyperliquid_agent_key_encrypted: '...',
+    hyperliquid_agent_key_iv: '...',
+    hyperliquid_agent_key_tag: '...',
+  }),
+  signal: (agentId: string) => ({
+    agent_id: agentId,
+    token_symbol: 'ETH',
+    side: 'LONG',
+    size_model: { type: 'percentage', value: 25 },
+    risk_model: { type: 'trailing-stop', stop: 0.03 },
+    confidence: 0.85,
+  }),
+  execute: (signalId: string) => ({ signal_id: signalId }),
+};
+
+/** Polls a job until it reaches one of the states (default: completed or failed); returns the job. */
+export async function waitForJob(queue: Queue, id: string, states = ['completed', 'failed'], timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await queue.getJob(id);
+    const state = job ? await job.getState() : 'missing';
+    if (job && states.includes(state)) return Object.assign(job, { state });
+    if (Date.now() > deadline) throw new Error(`job ${id} on ${queue.name} is ${state} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Inserts an agent and returns its id (direct SQL: fixtures, not the API under test). */
+export async function insertAgent(pg: { query: (sql: string, params?: unknown[]) => Promise<{ rows: any[] }> }, fields: Record<string, unknown> = {}) {
+  const row = { creator_wallet: '0xcreator', name: 'Test agent', profit_receiver_address: '0xreceiver', status: 'ACTIVE', ...fields };
+  const cols = Object.keys(row);
+  const { rows } = await pg.query(
+    `INSERT INTO agents_v3 (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
+    Object.values(row),
+  );
+  return rows[0].id as string;
+}
+
+/** Inserts a deployment (ACTIVE, subscription active by default) and returns its id. */
+export async function insertDeployment(pg: { query: (sql: string, params?: unknown[]) => Promise<{ rows: any[] }> }, agentId: string, fields: Record<string, unknown> = {}) {
+  const row = { agent_id: agentId, user_wallet: `0xuser${randomBytes(4).toString('hex')}`, status: 'ACTIVE', sub_active: true, ...fields };
+  const cols = Object.keys(row);
+  const { rows } = await pg.query(
+    `INSERT INTO agent_deployments_v3 (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
+    Object.values(row),
+  );
+  return rows[0].id as string;
+}
