@@ -50,7 +50,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   for (const key of Object.keys(defaults) as (keyof Env)[]) {
     if (source[key] !== undefined) raw[key] = source[key];
   }
-  for (const key of ['HOST'] as const) if (source[key] !== undefined) raw[key] = source[key];
+  if (source.HOST) raw.HOST = source.HOST;
   const env = plainToInstance(Env, { ...defaults, ...raw });
   const errors = validateSync(env, { whitelist: false });
   if (errors.length) {

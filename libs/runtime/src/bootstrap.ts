@@ -9,7 +9,37 @@ export function logLevels(level: string): LogLevel[] {
 }
 
 /**
- * Starts one service: shutdown hooks on (SIGTERM drains workers, then closes queues and connections),
+ * Graceful shutdown: on SIGTERM or SIGINT, app.close() runs every lifecycle hook — workers stop taking jobs and
+ * wait for their active ones (onModuleDestroy), then queues and connections close (onApplicationShutdown) — and
+ * the process exits 0. (Nest's enableShutdownHooks would re-raise the signal instead of exiting 0.) A shutdown
+ * that takes longer than SHUTDOWN_TIMEOUT_MS exits 1; the unfinished jobs are picked up again as stalled jobs.
+ */
+export function exitOnSignals(app: INestApplication, name: string, timeoutMs = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 30_000)): void {
+  const logger = new Logger('shutdown');
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.log(`${name}: ${signal} received, draining`);
+    const force = setTimeout(() => {
+      logger.error(`${name}: shutdown took longer than ${timeoutMs} ms`);
+      process.exit(1);
+    }, timeoutMs);
+    force.unref();
+    app
+      .close()
+      .then(() => process.exit(0))
+      .catch((e) => {
+        logger.error(`${name}: shutdown failed: ${e?.message ?? e}`);
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+/**
+ * Starts one service: graceful shutdown on SIGTERM/SIGINT (see exitOnSignals),
  * HTTP for /health and /metrics (and the API, for the gateway) on env.PORT.
  */
 export async function bootstrapService(
@@ -19,7 +49,7 @@ export async function bootstrapService(
   configure?: (app: INestApplication) => void | Promise<void>,
 ): Promise<INestApplication> {
   const app = await NestFactory.create(module as any, { logger: logLevels(env.LOG_LEVEL), bodyParser: true });
-  app.enableShutdownHooks();
+  exitOnSignals(app, name);
   if (configure) await configure(app);
   await app.listen(env.PORT, env.HOST ?? '0.0.0.0');
   new Logger('bootstrap').log(`${name} listening on :${env.PORT}`);

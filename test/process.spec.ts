@@ -1,0 +1,98 @@
+import { ChildProcess, spawn } from 'child_process';
+import { randomUUID } from 'crypto';
+import { join } from 'path';
+import { Client } from 'pg';
+import { Env } from '@conduit/config';
+import { JobName, jobId, QueueName } from '@conduit/queue';
+import { cleanupRedis, createTestDatabase, insertAgent, TestDatabase, testEnv, testQueues } from '@conduit/testing';
+
+const root = join(__dirname, '..');
+
+/** Starts apps/<name>/src/main.ts as its own Node process, as `nx serve <name>` does. */
+function startService(name: string, env: Env, port: number): ChildProcess {
+  const vars = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+  return spawn(process.execPath, ['-r', '@swc-node/register', join('apps', name, 'src', 'main.ts')], {
+    cwd: root,
+    env: { ...process.env, ...vars, PORT: String(port), LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+async function waitHealthy(child: ChildProcess, port: number, timeoutMs = 45_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode} before it was healthy`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health`)).status === 200) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`service on :${port} not healthy after ${timeoutMs} ms`);
+}
+
+const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+describe('a service as its own process', () => {
+  let db: TestDatabase;
+  let env: Env;
+  let pg: Client;
+  let child: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    env = testEnv(db, { WORKER_CONCURRENCY: '4' });
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+  });
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    await pg?.end();
+    await cleanupRedis(env);
+    await db?.drop();
+  });
+
+  it('serves /health and /metrics, and on SIGTERM drains its active jobs and exits 0', async () => {
+    const port = 39000 + Math.floor(Math.random() * 1000);
+    child = startService('signal', env, port);
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    await waitHealthy(child, port).catch((e) => {
+      throw new Error(`${e.message}\n${output}`);
+    });
+    expect(await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text())).toMatch(/service="signal"/);
+
+    const agentId = await insertAgent(pg);
+    const queues = testQueues(env);
+    try {
+      const ids = Array.from({ length: 300 }, () => randomUUID());
+      await queues[QueueName.Signal].addBulk(
+        ids.map((signalId) => ({
+          name: JobName.SignalIngest,
+          data: { signalId, agentId, tokenSymbol: 'ETH', side: 'LONG', sizeModel: { type: 'percentage', value: 1 }, riskModel: { type: 'none' } },
+          opts: { jobId: jobId(JobName.SignalIngest, signalId) },
+        })),
+      );
+      // let it get going, then ask it to stop mid-run
+      while ((await queues[QueueName.Signal].getJobCountByTypes('completed')) < 20) await new Promise((r) => setTimeout(r, 10));
+      const code = exited(child);
+      child.kill('SIGTERM');
+      expect(await code).toBe(0);
+      child = undefined;
+
+      const counts = await queues[QueueName.Signal].getJobCounts('active', 'completed', 'waiting', 'failed');
+      expect(counts.active).toBe(0); // nothing left half-done for the stalled-job checker
+      expect(counts.failed).toBe(0);
+      expect(counts.completed + counts.waiting).toBe(300);
+      // every completed job left its row and its policy job
+      const stored = (await pg.query(`SELECT count(*)::int AS n FROM signals_v3`)).rows[0].n;
+      expect(stored).toBe(counts.completed);
+      expect(await queues[QueueName.Policy].count()).toBe(counts.completed);
+    } finally {
+      await queues.close();
+    }
+    expect(output).not.toMatch(/ERROR/);
+  });
+});
