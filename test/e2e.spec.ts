@@ -1,4 +1,3 @@
-/* eslint-disable @nx/enforce-module-boundaries -- the end-to-end test boots every app, as a deployment would */
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
@@ -152,7 +151,7 @@ describe('end to end: quick-start flow through every service', () => {
     expect((await fetch(`${api}/admin/queues`)).status).toBe(401);
     const auth = { authorization: 'Basic ' + Buffer.from(`admin:${env.ADMIN_PASSWORD}`).toString('base64') };
     expect((await fetch(`${api}/admin/queues`, { headers: auth })).status).toBe(200);
-    const queues = await fetch(`${api}/admin/queues/api/queues?activeQueue=&page=1`, { headers: auth }).then((r) => r.json());
+    const queues: any = await fetch(`${api}/admin/queues/api/queues?activeQueue=&page=1`, { headers: auth }).then((r) => r.json());
     expect(queues.queues.map((q: { name: string }) => q.name).sort()).toEqual(['conduit-billing', 'conduit-executor', 'conduit-policy', 'conduit-router', 'conduit-signal']);
   });
 });

@@ -1,7 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
-import { clientOrderId } from '@conduit/domain';
+import { clientOrderId, toMoney, walkStep } from '@conduit/domain';
 import { JobName, jobId, QueueName } from '@conduit/queue';
 import { cleanupRedis, createTestDatabase, insertAgent, insertDeployment, startContext, TestDatabase, testEnv, testQueues, waitForJob } from '@conduit/testing';
 import { ExecutorAppModule } from './app.module';
@@ -159,7 +159,6 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
     await app.get(ExecutorProcessor).paperTick(1_700_000_000_000);
     const after = await one(`SELECT current_price FROM venue_markets WHERE venue = 'HYPERLIQUID' AND token_symbol = 'BTC'`, []);
     expect(after.current_price).not.toBe(before.current_price);
-    const { walkStep, toMoney } = await import('@conduit/domain');
     const tick = Math.floor(1_700_000_000_000 / env.PAPER_WALK_INTERVAL_MS);
     expect(after.current_price).toBe(toMoney(walkStep(before.current_price, env.PAPER_WALK_SEED, 'BTC', tick, env.PAPER_WALK_STEP_BPS)));
   });

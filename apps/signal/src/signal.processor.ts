@@ -1,5 +1,5 @@
 import { Processor } from '@nestjs/bullmq';
-import { Job, UnrecoverableError } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { audit } from '@conduit/db';
 import { agentAcceptsSignals, signalProposalErrors } from '@conduit/domain';

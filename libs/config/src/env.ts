@@ -1,9 +1,16 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumberString, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumberString, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
-const toBool = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+/** Whole decimal numbers only ('0x10', ' ' and '1e3' stay strings and fail validation). */
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value);
+const TRUE = ['1', 'true', 'yes', 'on'];
+const FALSE = ['0', 'false', 'no', 'off'];
+/** Known spellings only: a typo ('ture') stays a string and fails validation instead of meaning false. */
+const toBool = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  return TRUE.includes(v) ? true : FALSE.includes(v) ? false : value;
+};
 
 /** Every setting Conduit reads from the environment, validated once at boot. */
 export class Env {
@@ -34,21 +41,24 @@ export class Env {
   @IsString() PAPER_WALK_SEED = 'conduit';
 
   /** Billing: profit share of positive realized PnL, in percent. */
-  @IsNumberString() PROFIT_SHARE_PCT = '20';
+  @IsNumberString() @Matches(/^(100(\.0+)?|\d{1,2}(\.\d+)?)$/, { message: 'PROFIT_SHARE_PCT must be within 0-100' }) PROFIT_SHARE_PCT = '20';
   @Transform(toInt) @IsInt() @Min(0) @Max(365) TRIAL_DAYS = 7;
 
   /** How long the gateway waits for the pipeline before answering 202. */
   @Transform(toInt) @IsInt() @Min(0) @Max(120000) GATEWAY_WAIT_MS = 10000;
 }
 
-export class ConfigError extends Error {}
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
 
 /** Parse and validate an environment; throws naming every bad variable. */
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const defaults = new Env();
   const raw: Record<string, unknown> = {};
   for (const key of Object.keys(defaults) as (keyof Env)[]) {
-    if (source[key] !== undefined) raw[key] = source[key];
+    // An empty variable (`PORT=` in a .env or compose file) means unset: the default applies.
+    if (source[key] !== undefined && source[key] !== '') raw[key] = source[key];
   }
   if (source.HOST) raw.HOST = source.HOST;
   const env = plainToInstance(Env, { ...defaults, ...raw });

@@ -19,7 +19,7 @@ export function toMoney(value: DecimalLike, rounding: Decimal.Rounding = Decimal
   return dec(value).toDecimalPlaces(MONEY_SCALE, rounding).toFixed(MONEY_SCALE);
 }
 
-/** Largest multiple of 10^-decimals not above value (sizes are never rounded up). */
+/** Truncates toward zero to `decimals` places: a size is never rounded up. */
 export function floorTo(value: DecimalLike, decimals: number): Decimal {
   return dec(value).toDecimalPlaces(decimals, Decimal.ROUND_DOWN);
 }

@@ -51,7 +51,8 @@ export function routeFirstAvailable(token: string, priority: string[], views: Ma
     }
     notes.push(!v || !v.healthy ? `${venue} unavailable` : `${venue} does not list ${token}`);
   }
-  return { selected: null, checked, availability, reason: `no venue lists ${token}: ${notes.join('; ')}` };
+  const why = notes.length ? notes.join('; ') : 'no venue configured';
+  return { selected: null, checked, availability, reason: `no venue lists ${token}: ${why}` };
 }
 
 function title(venue: string): string {

@@ -56,6 +56,9 @@ export function signalProposalErrors(p: SignalProposalInput): string[] {
   if (typeof p.tokenSymbol !== 'string' || !TOKEN_SYMBOL.test(p.tokenSymbol)) errors.push('token_symbol must be 1-20 letters or digits');
   if (typeof p.side !== 'string' || !SIDES.includes(p.side.toUpperCase() as any)) errors.push(`side must be one of ${SIDES.join(', ')}`);
   errors.push(...sizeModelErrors(p.sizeModel), ...riskModelErrors(p.riskModel));
+  const tp = (p.riskModel as Record<string, unknown> | null)?.take_profit;
+  if (typeof p.side === 'string' && p.side.toUpperCase() === 'SHORT' && isNum(tp) && num(tp).gte(1))
+    errors.push('risk_model.take_profit must be below 1 for a SHORT (a short cannot gain more than 100%)');
   if (p.confidence !== undefined && p.confidence !== null) {
     if (typeof p.confidence !== 'number' || !(p.confidence >= 0 && p.confidence <= 1)) errors.push('confidence must be a number from 0 to 1');
   }

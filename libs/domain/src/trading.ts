@@ -86,6 +86,8 @@ export function riskLevels(side: Side, entryPrice: DecimalLike, risk: RiskModel)
   const tp = risk.take_profit != null ? dec(risk.take_profit) : null;
   if (stop && (stop.lte(0) || stop.gte(1))) throw new DomainError('BAD_RISK_MODEL', 'risk_model.stop must be in (0, 1)');
   if (tp && tp.lte(0)) throw new DomainError('BAD_RISK_MODEL', 'risk_model.take_profit must be positive');
+  if (tp && side === 'SHORT' && tp.gte(1)) throw new DomainError('BAD_RISK_MODEL', 'risk_model.take_profit must be below 1 for a SHORT');
+  if (risk.type === 'none') return { stopLoss: null, takeProfit: null, trailingParams: null };
   const stopLoss = stop ? entry.mul(new Dec(1).minus(stop.mul(dir))) : null;
   const takeProfit = tp ? entry.mul(new Dec(1).plus(tp.mul(dir))) : null;
   const trailingParams =
