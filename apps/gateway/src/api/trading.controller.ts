@@ -4,7 +4,7 @@ import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
-import { deterministicId } from '@conduit/domain';
+import { dec, deterministicId } from '@conduit/domain';
 import { JobName, jobId, JobProducer } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { ClosePositionDto, ExecuteTradeDto, GenerateSignalDto, PositionListQuery } from './dto';
@@ -124,7 +124,7 @@ export class TradingController {
     const closed = await waitFor(async () => {
       const p = await this.views.position(id);
       if (p.status !== 'CLOSED') return null;
-      if (Number(p.pnl) <= 0) return { p, bill: null }; // a loss is never billed (comparison only, no arithmetic)
+      if (dec(p.pnl).lte(0)) return { p, bill: null }; // a loss is never billed
       const bill = await this.views.profitShare(id);
       return bill ? { p, bill } : null;
     }, this.env.GATEWAY_WAIT_MS);

@@ -1,0 +1,195 @@
+// The product in one command: migrates, starts every service as its own process (gateway, signal, policy,
+// router, executor, billing), drives the seed's quick-start flow over HTTP and prints what happened.
+//   npm run demo              run the flow, then stop the services
+//   npm run demo -- --keep    leave the services running (Bull Board, OpenAPI) until Ctrl-C
+import 'reflect-metadata';
+import { ChildProcess, spawn } from 'child_process';
+import { join } from 'path';
+import { loadEnv } from '@conduit/config';
+import { dec } from '@conduit/domain';
+
+const root = join(__dirname, '..', '..');
+const keep = process.argv.includes('--keep');
+const base = { ...process.env };
+base.ADMIN_PASSWORD ||= 'conduit-demo';
+base.PAPER_RANDOM_WALK ??= 'true';
+base.LOG_LEVEL ??= 'warn';
+const env = loadEnv(base);
+const gatewayPort = env.PORT;
+const api = `http://127.0.0.1:${gatewayPort}`;
+const admin = 'Basic ' + Buffer.from(`${env.ADMIN_USER}:${env.ADMIN_PASSWORD}`).toString('base64');
+const SERVICES = ['signal', 'policy', 'router', 'executor', 'billing', 'gateway'];
+const children: ChildProcess[] = [];
+
+const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
+const step = (s: string) => console.log(`\n${bold('▸ ' + s)}`);
+const show = (label: string, value: unknown) => console.log(`  ${label.padEnd(18)} ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+
+function run(cmd: string[], extra: Record<string, string> = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, cmd, { cwd: root, env: { ...base, ...extra }, stdio: 'inherit' });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd.join(' ')} exited with ${code}`))));
+  });
+}
+
+function start(name: string, port: number): ChildProcess {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', join('apps', name, 'src', 'main.ts')], {
+    cwd: root,
+    env: { ...base, PORT: String(port) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`${name} exited (${code ?? signal}) during the demo`);
+      void stop(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+async function healthy(port: number, name: string, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return;
+    } catch {
+      /* starting */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${name} did not become healthy on :${port}`);
+}
+
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${api}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json: any = await res.json();
+  if (res.status >= 400) throw new Error(`${method} ${path} → ${res.status}: ${JSON.stringify(json.message ?? json)}`);
+  return json;
+}
+
+let stopping = false;
+async function stop(code: number) {
+  stopping = true;
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null || c.signalCode !== null) return resolve();
+          c.once('exit', () => resolve());
+          c.kill('SIGTERM');
+        }),
+    ),
+  );
+  process.exit(code);
+}
+
+async function main() {
+  step('Migrating the database (once, under an advisory lock)');
+  await run(['-r', '@swc-node/register', 'tools/scripts/migrate.ts', 'up']);
+
+  step('Starting the services, each in its own process');
+  const ports = SERVICES.map((name, i) => (name === 'gateway' ? gatewayPort : gatewayPort + 101 + i));
+  SERVICES.forEach((name, i) => start(name, ports[i]));
+  await Promise.all(SERVICES.map((name, i) => healthy(ports[i], name)));
+  SERVICES.forEach((name, i) => show(name, `http://127.0.0.1:${ports[i]}/health  /metrics`));
+
+  step('1. Create an agent (seed quick-start body)');
+  const { agent } = await call('POST', '/api/v3/agents/create', {
+    creator_wallet: '0xYourWallet',
+    name: 'Alpha Hunter V3',
+    x_account_ids: ['123456789'],
+    research_institute_ids: [],
+    weights: { x: 1.0, research: 0 },
+    profit_receiver_address: '0xYourWallet',
+  });
+  show('agent', `${agent.id}  "${agent.name}"  venue=${agent.venue} status=${agent.status}`);
+
+  step('2. Deploy it to a user wallet');
+  const { deployment } = await call('POST', '/api/v3/agents/deploy', {
+    agent_id: agent.id,
+    user_wallet: '0xYourWallet',
+    hyperliquid_agent_address: '0x...',
+    hyperliquid_agent_key_encrypted: '...',
+    hyperliquid_agent_key_iv: '...',
+    hyperliquid_agent_key_tag: '...',
+  });
+  show('deployment', `${deployment.id}  status=${deployment.status} trial until ${deployment.trial_ends_at}`);
+
+  step('3. Generate a signal (Agent What): venue-agnostic');
+  const { signal } = await call('POST', '/api/v3/signals/generate', {
+    agent_id: agent.id,
+    token_symbol: 'ETH',
+    side: 'LONG',
+    size_model: { type: 'percentage', value: 25 },
+    risk_model: { type: 'trailing-stop', stop: 0.03 },
+    confidence: 0.85,
+  });
+  show('signal', `${signal.id}  ${signal.side} ${signal.token_symbol} requested_venue=${signal.requested_venue}`);
+
+  step('4. Execute with auto-routing (Agent How → Agent Where → executor)');
+  const trade = await call('POST', '/api/v3/execute/trade', { signal_id: signal.id });
+  show('routing decision', `${trade.routing.selected_venue}: ${trade.routing.routing_reason}`);
+  show('checked venues', trade.routing.checked_venues);
+  show('availability', trade.routing.venue_availability);
+  show('routing time', `${trade.routing.routing_duration_ms} ms`);
+  const outcome = trade.outcomes[0];
+  const position = outcome.position;
+  show('outcome', `${outcome.outcome} for deployment ${outcome.deployment_id}`);
+  show('position', `${position.id}  ${position.side} ${position.qty} ${position.token_symbol} @ ${position.entry_price} on ${position.venue}`);
+  show('stop loss', `${position.stop_loss} (trailing ${Number(position.trailing_params.trail_pct) * 100}%)`);
+
+  step('5. The paper market moves: ETH mark +2%');
+  const entryMark = (await call('GET', `/api/v3/positions/${position.id}`)).position.current_price;
+  const up = dec(entryMark).mul('1.02').toFixed(2);
+  await call('PUT', '/api/v3/admin/paper/marks', { venue: 'HYPERLIQUID', token_symbol: 'ETH', price: up }, { authorization: admin });
+  show('ETH mark', `${entryMark} → ${up}`);
+
+  step('6. Close the position; billing takes the profit share');
+  const closed = await call('POST', `/api/v3/positions/${position.id}/close`, { reason: 'MANUAL' });
+  show('closed at', `${closed.position.exit_price}  (${closed.position.exit_reason})`);
+  show('realized PnL', `${closed.position.pnl} USD net of ${closed.position.fees} fees`);
+  if (closed.billing_event) {
+    const b = closed.billing_event;
+    show('bill', `${b.kind} ${b.amount} ${b.asset} ${b.status} → ${b.metadata.receiver} (${b.metadata.share_pct}% of ${b.metadata.realized_pnl})`);
+  } else {
+    show('bill', 'none (no profit)');
+  }
+
+  step('7. A token no venue lists is skipped, with the reason');
+  const { signal: odd } = await call('POST', '/api/v3/signals/generate', {
+    agent_id: agent.id,
+    token_symbol: 'NOTLISTED',
+    side: 'SHORT',
+    size_model: { type: 'percentage', value: 5 },
+    risk_model: { type: 'fixed', stop: 0.02 },
+  });
+  const skipped = await call('POST', '/api/v3/execute/trade', { signal_id: odd.id });
+  show('signal', `${skipped.signal.status}: ${skipped.skipped_reason}`);
+
+  step('Overview');
+  const o = await call('GET', '/api/v3/stats/overview');
+  show('totals', { agents: o.agents, deployments: o.deployments, signals: o.signals, positions: o.positions, realized_pnl: o.realized_pnl });
+  show('signals', Object.fromEntries(o.signals_by_status.map((s: any) => [s.status, s.count])));
+  show('routing', o.routing_by_venue);
+
+  console.log(`\n  OpenAPI     ${api}/api/docs`);
+  console.log(`  Bull Board  ${api}/admin/queues  (user ${env.ADMIN_USER}, password from ADMIN_PASSWORD${process.env.ADMIN_PASSWORD ? '' : ': conduit-demo'})`);
+  if (keep) {
+    console.log('\nServices keep running; Ctrl-C stops them.');
+    process.once('SIGINT', () => void stop(0));
+    process.once('SIGTERM', () => void stop(0));
+    return;
+  }
+  step('Stopping the services (SIGTERM: workers drain, then exit 0)');
+  await stop(0);
+}
+
+main().catch(async (e) => {
+  console.error(`\ndemo failed: ${e.message}`);
+  await stop(1);
+});
