@@ -79,7 +79,7 @@ describe('signal service (Agent What) on real Postgres and Redis', () => {
     const agentId = await insertAgent(pg);
     const { signalId, job } = await ingest({ ...proposal(agentId), sizeModel: { type: 'percentage', value: 250 }, confidence: 1.5 });
     expect(job.state).toBe('failed');
-    expect(job.attemptsMade).toBe(1);
+    expect(job.attemptsStarted).toBe(1); // attempts: 3 allowed, one run: an UnrecoverableError is not retried
     expect(job.failedReason).toMatch(/size_model.value must be at most 100/);
     expect(job.failedReason).toMatch(/confidence/);
     const { rows } = await pg.query(`SELECT count(*)::int AS n FROM signals_v3 WHERE id = $1`, [signalId]);
