@@ -77,6 +77,9 @@ describe('a service as its own process', () => {
       );
       // let it get going, then ask it to stop mid-run
       while ((await queues[QueueName.Signal].getJobCountByTypes('completed')) < 20) await new Promise((r) => setTimeout(r, 10));
+      const scraped = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
+      const processed = scraped.match(/conduit_jobs_total\{queue="conduit-signal",job="signal.ingest",status="completed",service="signal"\} (\d+)/);
+      expect(Number(processed?.[1])).toBeGreaterThanOrEqual(20);
       const code = exited(child);
       child.kill('SIGTERM');
       expect(await code).toBe(0);

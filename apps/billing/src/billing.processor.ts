@@ -6,7 +6,7 @@ import { Env } from '@conduit/config';
 import { audit } from '@conduit/db';
 import { profitShare, toMoney } from '@conduit/domain';
 import { JobHandlers, JobName, QueueName, QueueProcessor } from '@conduit/queue';
-import { ENV, MetricsService } from '@conduit/runtime';
+import { ENV } from '@conduit/runtime';
 
 /**
  * Billing: a PROFIT_SHARE event (PENDING) for the configured share of each closed position's positive realized
@@ -20,10 +20,8 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> {
   constructor(
     private readonly ds: DataSource,
     @Inject(ENV) private readonly env: Env,
-    metrics: MetricsService,
   ) {
     super();
-    this.observer = metrics;
   }
 
   protected handlers(): JobHandlers<QueueName.Billing> {

@@ -1,41 +1,18 @@
-import { INestApplicationContext } from '@nestjs/common';
-import { Client } from 'pg';
-import { Env } from '@conduit/config';
 import { JobName, jobId, QueueName } from '@conduit/queue';
-import { cleanupRedis, createTestDatabase, insertAgent, insertDeployment, startContext, TestDatabase, testEnv, testQueues, waitForJob } from '@conduit/testing';
+import { insertAgent, insertDeployment, useServiceHarness, waitForJob } from '@conduit/testing';
 import { BillingAppModule } from './app.module';
 
 describe('billing service on real Postgres and Redis', () => {
-  let db: TestDatabase;
-  let env: Env;
-  let app: INestApplicationContext;
-  let pg: Client;
-  let queues: ReturnType<typeof testQueues>;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    env = testEnv(db, { PROFIT_SHARE_PCT: '20' });
-    app = await startContext(BillingAppModule.forRoot(env));
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-    queues = testQueues(env);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await queues?.close();
-    await pg?.end();
-    await cleanupRedis(env);
-    await db?.drop();
-  });
+  const h = useServiceHarness((env) => BillingAppModule.forRoot(env), { PROFIT_SHARE_PCT: '20' });
 
   const position = async (status: string, pnl: string | null) => {
-    const agentId = await insertAgent(pg, { profit_receiver_address: '0xcreatorreceiver' });
-    const deploymentId = await insertDeployment(pg, agentId);
-    const { rows: s } = await pg.query(
+    const agentId = await insertAgent(h.pg, { profit_receiver_address: '0xcreatorreceiver' });
+    const deploymentId = await insertDeployment(h.pg, agentId);
+    const { rows: s } = await h.pg.query(
       `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model) VALUES ($1, 'ETH', 'LONG', '{}', '{}') RETURNING id`,
       [agentId],
     );
-    const { rows } = await pg.query(
+    const { rows } = await h.pg.query(
       `INSERT INTO positions_v3 (deployment_id, signal_id, venue, token_symbol, side, qty, entry_price, status, pnl)
        VALUES ($1, $2, 'HYPERLIQUID', 'ETH', 'LONG', 1, 2000, $3, $4) RETURNING id`,
       [deploymentId, s[0].id, status, pnl],
@@ -44,11 +21,11 @@ describe('billing service on real Postgres and Redis', () => {
   };
   const bill = async (positionId: string, again = false, attempts = 3) => {
     const id = jobId(JobName.BillingPositionClosed, positionId);
-    if (again) await queues[QueueName.Billing].remove(id);
-    await queues[QueueName.Billing].add(JobName.BillingPositionClosed, { positionId }, { jobId: id, attempts, backoff: 10 });
-    return waitForJob(queues[QueueName.Billing], id);
+    if (again) await h.queues[QueueName.Billing].remove(id);
+    await h.queues[QueueName.Billing].add(JobName.BillingPositionClosed, { positionId }, { jobId: id, attempts, backoff: 10 });
+    return waitForJob(h.queues[QueueName.Billing], id);
   };
-  const bills = async (positionId: string) => (await pg.query(`SELECT * FROM billing_events_v3 WHERE position_id = $1`, [positionId])).rows;
+  const bills = async (positionId: string) => (await h.pg.query(`SELECT * FROM billing_events_v3 WHERE position_id = $1`, [positionId])).rows;
 
   it('bills 20% of a $27 profit as exactly 5.40 USDC, PENDING, to the agent creator — once, whatever the retries', async () => {
     const { positionId, deploymentId, agentId } = await position('CLOSED', '27');

@@ -18,7 +18,7 @@ import {
   walkStep,
 } from '@conduit/domain';
 import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor } from '@conduit/queue';
-import { ENV, MetricsService } from '@conduit/runtime';
+import { ENV } from '@conduit/runtime';
 import { OrderResult, OrderSide, VenueAdapter, VenueRegistry } from '@conduit/venue';
 
 const PAPER_WALK_SCHEDULER = 'paper-walk';
@@ -52,10 +52,8 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
     private readonly producer: JobProducer,
     private readonly venues: VenueRegistry,
     @Inject(ENV) private readonly env: Env,
-    metrics: MetricsService,
   ) {
     super();
-    this.observer = metrics;
   }
 
   protected handlers(): JobHandlers<QueueName.Executor> {

@@ -1,42 +1,21 @@
-import { INestApplicationContext } from '@nestjs/common';
-import { Client } from 'pg';
-import { Env } from '@conduit/config';
 import { clientOrderId, toMoney, walkStep } from '@conduit/domain';
 import { JobName, jobId, QueueName } from '@conduit/queue';
-import { cleanupRedis, createTestDatabase, insertAgent, insertDeployment, startContext, TestDatabase, testEnv, testQueues, waitForJob } from '@conduit/testing';
+import { insertAgent, insertDeployment, useServiceHarness, waitForJob } from '@conduit/testing';
 import { ExecutorAppModule } from './app.module';
 import { ExecutorProcessor } from './executor.processor';
 
 describe('executor on the paper venue, real Postgres and Redis', () => {
-  let db: TestDatabase;
-  let env: Env;
-  let app: INestApplicationContext;
-  let pg: Client;
-  let queues: ReturnType<typeof testQueues>;
-
+  const h = useServiceHarness((env) => ExecutorAppModule.forRoot(env), { PAPER_STARTING_EQUITY_USD: '10000', PAPER_TAKER_FEE_BPS: '4.5', PAPER_SLIPPAGE_BPS: '5' });
   beforeAll(async () => {
-    db = await createTestDatabase();
     // fixed table of marks (no random walk); fee 4.5 bps, slippage 5 bps
-    env = testEnv(db, { PAPER_STARTING_EQUITY_USD: '10000', PAPER_TAKER_FEE_BPS: '4.5', PAPER_SLIPPAGE_BPS: '5' });
-    app = await startContext(ExecutorAppModule.forRoot(env));
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-    await pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`);
-    queues = testQueues(env);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await queues?.close();
-    await pg?.end();
-    await cleanupRedis(env);
-    await db?.drop();
+    await h.pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`);
   });
 
   /** A routed signal with one approved deployment, as the router leaves it. */
   const routed = async (opts: { token?: string; venue?: string | null; side?: string; size?: object; risk?: object } = {}) => {
-    const agentId = await insertAgent(pg);
-    const deploymentId = await insertDeployment(pg, agentId);
-    const { rows } = await pg.query(
+    const agentId = await insertAgent(h.pg);
+    const deploymentId = await insertDeployment(h.pg, agentId);
+    const { rows } = await h.pg.query(
       `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model, final_venue, status)
        VALUES ($1, $2, $3, $4, $5, $6, 'ROUTED') RETURNING id`,
       [
@@ -48,16 +27,16 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
         opts.venue === undefined ? 'HYPERLIQUID' : opts.venue,
       ],
     );
-    await pg.query(`INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage) VALUES ($1, $2, 'PENDING', 'policy')`, [rows[0].id, deploymentId]);
+    await h.pg.query(`INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage) VALUES ($1, $2, 'PENDING', 'policy')`, [rows[0].id, deploymentId]);
     return { signalId: rows[0].id as string, deploymentId };
   };
   const open = async (signalId: string, deploymentId: string, again = false, attempts = 3) => {
     const id = jobId(JobName.ExecutorOpen, signalId, deploymentId);
-    if (again) await queues[QueueName.Executor].remove(id);
-    await queues[QueueName.Executor].add(JobName.ExecutorOpen, { signalId, deploymentId }, { jobId: id, attempts, backoff: 10 });
-    return waitForJob(queues[QueueName.Executor], id);
+    if (again) await h.queues[QueueName.Executor].remove(id);
+    await h.queues[QueueName.Executor].add(JobName.ExecutorOpen, { signalId, deploymentId }, { jobId: id, attempts, backoff: 10 });
+    return waitForJob(h.queues[QueueName.Executor], id);
   };
-  const one = async (sql: string, params: unknown[]) => (await pg.query(sql, params)).rows[0];
+  const one = async (sql: string, params: unknown[]) => (await h.pg.query(sql, params)).rows[0];
 
   it('opens one position sized from the size model at the mark plus slippage, with stop and take profit', async () => {
     const { signalId, deploymentId } = await routed();
@@ -80,7 +59,7 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
     const { signalId, deploymentId } = await routed({ side: 'SHORT' });
     await open(signalId, deploymentId);
     await open(signalId, deploymentId, true);
-    await Promise.all([app.get(ExecutorProcessor).open(signalId, deploymentId), app.get(ExecutorProcessor).open(signalId, deploymentId)]);
+    await Promise.all([h.app.get(ExecutorProcessor).open(signalId, deploymentId), h.app.get(ExecutorProcessor).open(signalId, deploymentId)]);
     expect((await one(`SELECT count(*)::int AS n FROM positions_v3 WHERE signal_id = $1`, [signalId])).n).toBe(1);
     expect((await one(`SELECT count(*)::int AS n FROM venue_orders WHERE signal_id = $1`, [signalId])).n).toBe(1);
   });
@@ -88,7 +67,7 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
   it('after a crash between the fill and the position, uses the recorded fill instead of ordering again', async () => {
     const { signalId, deploymentId } = await routed();
     const cloid = clientOrderId(deploymentId, signalId, 'open');
-    await pg.query(
+    await h.pg.query(
       `INSERT INTO venue_orders (client_order_id, deployment_id, signal_id, venue, token_symbol, side, qty, status, filled_qty, avg_fill_price, fee, venue_order_id)
        VALUES ($1, $2, $3, 'HYPERLIQUID', 'ETH', 'BUY', 1.25, 'FILLED', 1.25, 1990.5, 1.1, 'paper-earlier')`,
       [cloid, deploymentId, signalId],
@@ -132,9 +111,9 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
     const { signalId, deploymentId } = await routed();
     await open(signalId, deploymentId);
     const { id: positionId } = await one(`SELECT id FROM positions_v3 WHERE signal_id = $1`, [signalId]);
-    await pg.query(`UPDATE venue_markets SET current_price = 2100 WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`);
+    await h.pg.query(`UPDATE venue_markets SET current_price = 2100 WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`);
     try {
-      const executor = app.get(ExecutorProcessor);
+      const executor = h.app.get(ExecutorProcessor);
       const results = await Promise.all([executor.close(positionId, 'MANUAL'), executor.close(positionId, 'MANUAL')]);
       // exit 2100 × 0.9995 = 2098.95; gross (2098.95 − 2001) × 1.25 = 122.4375
       // fees as charged, each stored at 8 places: 1.12556250 (open) + 1.25 × 2098.95 × 0.00045 = 1.180659375 → 1.18065938 (half-even)
@@ -142,24 +121,24 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
       for (const r of results) expect(r).toEqual({ status: 'CLOSED', pnl: '120.13127812' });
       const p = await one(`SELECT status, exit_price, exit_reason, closed_at, pnl FROM positions_v3 WHERE id = $1`, [positionId]);
       expect(p).toMatchObject({ status: 'CLOSED', exit_price: '2098.95000000', exit_reason: 'MANUAL', pnl: '120.13127812' });
-      const orders = (await pg.query(`SELECT side, reduce_only FROM venue_orders WHERE position_id = $1 ORDER BY created_at`, [positionId])).rows;
+      const orders = (await h.pg.query(`SELECT side, reduce_only FROM venue_orders WHERE position_id = $1 ORDER BY created_at`, [positionId])).rows;
       expect(orders).toEqual([
         { side: 'BUY', reduce_only: false },
         { side: 'SELL', reduce_only: true },
       ]);
-      expect((await queues[QueueName.Billing].getJob(jobId(JobName.BillingPositionClosed, positionId)))?.data).toEqual({ positionId });
+      expect((await h.queues[QueueName.Billing].getJob(jobId(JobName.BillingPositionClosed, positionId)))?.data).toEqual({ positionId });
       expect((await one(`SELECT count(*)::int AS n FROM audit_logs WHERE subject_id = $1 AND event_name = 'v3.position.closed'`, [positionId])).n).toBe(1);
     } finally {
-      await pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`);
+      await h.pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`);
     }
   });
 
   it('moves paper marks by the deterministic random walk, the same in every run', async () => {
     const before = await one(`SELECT current_price FROM venue_markets WHERE venue = 'HYPERLIQUID' AND token_symbol = 'BTC'`, []);
-    await app.get(ExecutorProcessor).paperTick(1_700_000_000_000);
+    await h.app.get(ExecutorProcessor).paperTick(1_700_000_000_000);
     const after = await one(`SELECT current_price FROM venue_markets WHERE venue = 'HYPERLIQUID' AND token_symbol = 'BTC'`, []);
     expect(after.current_price).not.toBe(before.current_price);
-    const tick = Math.floor(1_700_000_000_000 / env.PAPER_WALK_INTERVAL_MS);
-    expect(after.current_price).toBe(toMoney(walkStep(before.current_price, env.PAPER_WALK_SEED, 'BTC', tick, env.PAPER_WALK_STEP_BPS)));
+    const tick = Math.floor(1_700_000_000_000 / h.env.PAPER_WALK_INTERVAL_MS);
+    expect(after.current_price).toBe(toMoney(walkStep(before.current_price, h.env.PAPER_WALK_SEED, 'BTC', tick, h.env.PAPER_WALK_STEP_BPS)));
   });
 });

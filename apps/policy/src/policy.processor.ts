@@ -3,7 +3,6 @@ import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { deploymentGate } from '@conduit/domain';
 import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor } from '@conduit/queue';
-import { MetricsService } from '@conduit/runtime';
 
 interface DeploymentRow {
   id: string;
@@ -23,10 +22,8 @@ export class PolicyProcessor extends QueueProcessor<QueueName.Policy> {
   constructor(
     private readonly ds: DataSource,
     private readonly producer: JobProducer,
-    metrics: MetricsService,
   ) {
     super();
-    this.observer = metrics;
   }
 
   protected handlers(): JobHandlers<QueueName.Policy> {

@@ -1,55 +1,32 @@
-import { INestApplicationContext } from '@nestjs/common';
-import { Client } from 'pg';
-import { Env } from '@conduit/config';
 import { JobName, jobId, QueueName } from '@conduit/queue';
-import { cleanupRedis, createTestDatabase, insertAgent, insertDeployment, startContext, TestDatabase, testEnv, testQueues, waitForJob } from '@conduit/testing';
+import { insertAgent, insertDeployment, useServiceHarness, waitForJob } from '@conduit/testing';
 import { PolicyAppModule } from './app.module';
 
 describe('policy service (Agent How) on real Postgres and Redis', () => {
-  let db: TestDatabase;
-  let env: Env;
-  let app: INestApplicationContext;
-  let pg: Client;
-  let queues: ReturnType<typeof testQueues>;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    env = testEnv(db);
-    app = await startContext(PolicyAppModule.forRoot(env));
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-    queues = testQueues(env);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await queues?.close();
-    await pg?.end();
-    await cleanupRedis(env);
-    await db?.drop();
-  });
+  const h = useServiceHarness((env) => PolicyAppModule.forRoot(env));
 
   const signal = async (agentId: string) =>
     (
-      await pg.query(
+      await h.pg.query(
         `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model) VALUES ($1, 'ETH', 'LONG', '{"type":"percentage","value":10}', '{"type":"none"}') RETURNING id`,
         [agentId],
       )
     ).rows[0].id as string;
   const evaluate = async (signalId: string, again = false) => {
     const id = jobId(JobName.PolicyEvaluate, signalId);
-    if (again) await queues[QueueName.Policy].remove(id);
-    await queues[QueueName.Policy].add(JobName.PolicyEvaluate, { signalId }, { jobId: id });
-    return waitForJob(queues[QueueName.Policy], id);
+    if (again) await h.queues[QueueName.Policy].remove(id);
+    await h.queues[QueueName.Policy].add(JobName.PolicyEvaluate, { signalId }, { jobId: id });
+    return waitForJob(h.queues[QueueName.Policy], id);
   };
   const outcomes = async (signalId: string) =>
-    (await pg.query(`SELECT deployment_id, outcome, stage, reason FROM signal_outcomes WHERE signal_id = $1`, [signalId])).rows;
+    (await h.pg.query(`SELECT deployment_id, outcome, stage, reason FROM signal_outcomes WHERE signal_id = $1`, [signalId])).rows;
 
   it('approves ACTIVE deployments in trial or subscription and records each skip with its reason', async () => {
-    const agentId = await insertAgent(pg);
-    const trial = await insertDeployment(pg, agentId, { sub_active: false, trial_ends_at: new Date(Date.now() + 86_400_000) });
-    const paid = await insertDeployment(pg, agentId);
-    const paused = await insertDeployment(pg, agentId, { status: 'PAUSED' });
-    const lapsed = await insertDeployment(pg, agentId, { sub_active: false, trial_ends_at: new Date(Date.now() - 1000) });
+    const agentId = await insertAgent(h.pg);
+    const trial = await insertDeployment(h.pg, agentId, { sub_active: false, trial_ends_at: new Date(Date.now() + 86_400_000) });
+    const paid = await insertDeployment(h.pg, agentId);
+    const paused = await insertDeployment(h.pg, agentId, { status: 'PAUSED' });
+    const lapsed = await insertDeployment(h.pg, agentId, { sub_active: false, trial_ends_at: new Date(Date.now() - 1000) });
     const signalId = await signal(agentId);
 
     const job = await evaluate(signalId);
@@ -60,7 +37,7 @@ describe('policy service (Agent How) on real Postgres and Redis', () => {
     expect(byDeployment[paid]).toMatchObject({ outcome: 'PENDING' });
     expect(byDeployment[paused]).toMatchObject({ outcome: 'SKIPPED', stage: 'policy', reason: 'deployment is PAUSED' });
     expect(byDeployment[lapsed]).toMatchObject({ outcome: 'SKIPPED', reason: 'subscription inactive and no trial running' });
-    expect(await queues[QueueName.Router].getJob(jobId(JobName.RouterRoute, signalId))).toBeDefined();
+    expect(await h.queues[QueueName.Router].getJob(jobId(JobName.RouterRoute, signalId))).toBeDefined();
 
     // a retry changes nothing
     await evaluate(signalId, true);
@@ -68,19 +45,19 @@ describe('policy service (Agent How) on real Postgres and Redis', () => {
   });
 
   it('skips the signal with a reason when no deployment may trade, and does not route it', async () => {
-    const agentId = await insertAgent(pg);
-    await insertDeployment(pg, agentId, { status: 'STOPPED' });
+    const agentId = await insertAgent(h.pg);
+    await insertDeployment(h.pg, agentId, { status: 'STOPPED' });
     const signalId = await signal(agentId);
     await evaluate(signalId);
-    const { rows } = await pg.query(`SELECT status, skipped_reason FROM signals_v3 WHERE id = $1`, [signalId]);
+    const { rows } = await h.pg.query(`SELECT status, skipped_reason FROM signals_v3 WHERE id = $1`, [signalId]);
     expect(rows[0]).toEqual({ status: 'SKIPPED', skipped_reason: 'no deployment passed the policy' });
-    expect(await queues[QueueName.Router].getJob(jobId(JobName.RouterRoute, signalId))).toBeUndefined();
+    expect(await h.queues[QueueName.Router].getJob(jobId(JobName.RouterRoute, signalId))).toBeUndefined();
   });
 
   it('skips a signal of an agent with no deployments', async () => {
-    const signalId = await signal(await insertAgent(pg));
+    const signalId = await signal(await insertAgent(h.pg));
     await evaluate(signalId);
-    const { rows } = await pg.query(`SELECT status, skipped_reason FROM signals_v3 WHERE id = $1`, [signalId]);
+    const { rows } = await h.pg.query(`SELECT status, skipped_reason FROM signals_v3 WHERE id = $1`, [signalId]);
     expect(rows[0]).toEqual({ status: 'SKIPPED', skipped_reason: 'agent has no deployments' });
   });
 });

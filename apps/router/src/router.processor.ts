@@ -4,7 +4,6 @@ import { DataSource } from 'typeorm';
 import { audit } from '@conduit/db';
 import { RoutingDecision, routeFirstAvailable, VenueView } from '@conduit/domain';
 import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor } from '@conduit/queue';
-import { MetricsService } from '@conduit/runtime';
 import { VenueRegistry } from '@conduit/venue';
 
 interface RoutingConfig {
@@ -25,10 +24,8 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
     private readonly ds: DataSource,
     private readonly producer: JobProducer,
     private readonly venues: VenueRegistry,
-    metrics: MetricsService,
   ) {
     super();
-    this.observer = metrics;
   }
 
   protected handlers(): JobHandlers<QueueName.Router> {

@@ -1,65 +1,42 @@
-import { INestApplicationContext } from '@nestjs/common';
-import { Client } from 'pg';
-import { Env } from '@conduit/config';
 import { JobName, jobId, QueueName } from '@conduit/queue';
-import { cleanupRedis, createTestDatabase, insertAgent, insertDeployment, startContext, TestDatabase, testEnv, testQueues, waitForJob } from '@conduit/testing';
+import { insertAgent, insertDeployment, useServiceHarness, waitForJob } from '@conduit/testing';
 import { RouterAppModule } from './app.module';
 
 describe('router service (Agent Where) on real Postgres and Redis', () => {
-  let db: TestDatabase;
-  let env: Env;
-  let app: INestApplicationContext;
-  let pg: Client;
-  let queues: ReturnType<typeof testQueues>;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    env = testEnv(db);
-    app = await startContext(RouterAppModule.forRoot(env));
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-    queues = testQueues(env);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await queues?.close();
-    await pg?.end();
-    await cleanupRedis(env);
-    await db?.drop();
-  });
+  const h = useServiceHarness((env) => RouterAppModule.forRoot(env));
 
   /** A signal with n approved deployments, as the policy layer leaves it. */
   const approvedSignal = async (token: string, n = 2, agentId?: string) => {
-    agentId ??= await insertAgent(pg);
-    const { rows } = await pg.query(
+    agentId ??= await insertAgent(h.pg);
+    const { rows } = await h.pg.query(
       `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model) VALUES ($1, $2, 'LONG', '{"type":"percentage","value":10}', '{"type":"none"}') RETURNING id`,
       [agentId, token],
     );
     const deployments: string[] = [];
     for (let i = 0; i < n; i++) {
-      const d = await insertDeployment(pg, agentId);
+      const d = await insertDeployment(h.pg, agentId);
       deployments.push(d);
-      await pg.query(`INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage) VALUES ($1, $2, 'PENDING', 'policy')`, [rows[0].id, d]);
+      await h.pg.query(`INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage) VALUES ($1, $2, 'PENDING', 'policy')`, [rows[0].id, d]);
     }
     return { signalId: rows[0].id as string, deployments, agentId };
   };
   const route = async (signalId: string, again = false) => {
     const id = jobId(JobName.RouterRoute, signalId);
-    if (again) await queues[QueueName.Router].remove(id);
-    await queues[QueueName.Router].add(JobName.RouterRoute, { signalId }, { jobId: id });
-    return waitForJob(queues[QueueName.Router], id);
+    if (again) await h.queues[QueueName.Router].remove(id);
+    await h.queues[QueueName.Router].add(JobName.RouterRoute, { signalId }, { jobId: id });
+    return waitForJob(h.queues[QueueName.Router], id);
   };
-  const history = async (signalId: string) => (await pg.query(`SELECT * FROM venue_routing_history_v3 WHERE signal_id = $1`, [signalId])).rows;
+  const history = async (signalId: string) => (await h.pg.query(`SELECT * FROM venue_routing_history_v3 WHERE signal_id = $1`, [signalId])).rows;
 
   it('routes ETH to HYPERLIQUID first, records the decision, and fans out one executor job per deployment', async () => {
     const { signalId, deployments } = await approvedSignal('ETH', 3);
     const job = await route(signalId);
     expect(job.returnvalue).toEqual({ venue: 'HYPERLIQUID', fannedOut: 3 });
-    const { rows } = await pg.query(`SELECT final_venue, status, routed_at FROM signals_v3 WHERE id = $1`, [signalId]);
+    const { rows } = await h.pg.query(`SELECT final_venue, status, routed_at FROM signals_v3 WHERE id = $1`, [signalId]);
     expect(rows[0]).toMatchObject({ final_venue: 'HYPERLIQUID', status: 'ROUTED' });
     expect(rows[0].routed_at).toBeInstanceOf(Date);
-    const [h] = await history(signalId);
-    expect(h).toMatchObject({
+    const [row] = await history(signalId);
+    expect(row).toMatchObject({
       token_symbol: 'ETH',
       requested_venue: 'MULTI',
       selected_venue: 'HYPERLIQUID',
@@ -67,9 +44,9 @@ describe('router service (Agent Where) on real Postgres and Redis', () => {
       checked_venues: ['HYPERLIQUID'],
       venue_availability: { HYPERLIQUID: true },
     });
-    expect(h.routing_duration_ms).toBeGreaterThanOrEqual(0);
+    expect(row.routing_duration_ms).toBeGreaterThanOrEqual(0);
     for (const d of deployments) {
-      expect((await queues[QueueName.Executor].getJob(jobId(JobName.ExecutorOpen, signalId, d)))?.data).toEqual({ signalId, deploymentId: d });
+      expect((await h.queues[QueueName.Executor].getJob(jobId(JobName.ExecutorOpen, signalId, d)))?.data).toEqual({ signalId, deploymentId: d });
     }
     // a retried routing job writes no second history row and keeps the venue
     await route(signalId, true);
@@ -79,26 +56,26 @@ describe('router service (Agent Where) on real Postgres and Redis', () => {
   it('falls over to OSTIUM for a token Hyperliquid does not list (XAU)', async () => {
     const { signalId } = await approvedSignal('XAU', 1);
     await route(signalId);
-    const [h] = await history(signalId);
-    expect(h).toMatchObject({ selected_venue: 'OSTIUM', checked_venues: ['HYPERLIQUID', 'OSTIUM'], venue_availability: { HYPERLIQUID: false, OSTIUM: true } });
-    expect(h.routing_reason).toBe('Ostium: pair XAU-USD available (56 pairs)');
+    const [row] = await history(signalId);
+    expect(row).toMatchObject({ selected_venue: 'OSTIUM', checked_venues: ['HYPERLIQUID', 'OSTIUM'], venue_availability: { HYPERLIQUID: false, OSTIUM: true } });
+    expect(row.routing_reason).toBe('Ostium: pair XAU-USD available (56 pairs)');
   });
 
   it('routes around an unhealthy venue (venues_status)', async () => {
-    await pg.query(`UPDATE venues_status SET is_available = FALSE, status = 'DOWN' WHERE venue = 'HYPERLIQUID'`);
+    await h.pg.query(`UPDATE venues_status SET is_available = FALSE, status = 'DOWN' WHERE venue = 'HYPERLIQUID'`);
     try {
       const { signalId } = await approvedSignal('BTC', 1);
       await route(signalId);
-      const [h] = await history(signalId);
-      expect(h).toMatchObject({ selected_venue: 'OSTIUM', venue_availability: { HYPERLIQUID: false, OSTIUM: true } });
+      const [row] = await history(signalId);
+      expect(row).toMatchObject({ selected_venue: 'OSTIUM', venue_availability: { HYPERLIQUID: false, OSTIUM: true } });
     } finally {
-      await pg.query(`UPDATE venues_status SET is_available = TRUE, status = 'UP' WHERE venue = 'HYPERLIQUID'`);
+      await h.pg.query(`UPDATE venues_status SET is_available = TRUE, status = 'UP' WHERE venue = 'HYPERLIQUID'`);
     }
   });
 
   it("uses the agent's own routing config before the global default", async () => {
-    const agentId = await insertAgent(pg);
-    await pg.query(`INSERT INTO venue_routing_config_v3 (agent_id, venue_priority) VALUES ($1, ARRAY['OSTIUM', 'HYPERLIQUID'])`, [agentId]);
+    const agentId = await insertAgent(h.pg);
+    await h.pg.query(`INSERT INTO venue_routing_config_v3 (agent_id, venue_priority) VALUES ($1, ARRAY['OSTIUM', 'HYPERLIQUID'])`, [agentId]);
     const { signalId } = await approvedSignal('ETH', 1, agentId);
     await route(signalId);
     expect((await history(signalId))[0].selected_venue).toBe('OSTIUM');
@@ -108,22 +85,22 @@ describe('router service (Agent Where) on real Postgres and Redis', () => {
     const { signalId } = await approvedSignal('NOTATOKEN', 2);
     const job = await route(signalId);
     expect(job.returnvalue).toEqual({ venue: null, fannedOut: 0 });
-    const { rows } = await pg.query(`SELECT status, skipped_reason, final_venue FROM signals_v3 WHERE id = $1`, [signalId]);
+    const { rows } = await h.pg.query(`SELECT status, skipped_reason, final_venue FROM signals_v3 WHERE id = $1`, [signalId]);
     expect(rows[0]).toMatchObject({ status: 'SKIPPED', final_venue: null });
     expect(rows[0].skipped_reason).toBe('no venue lists NOTATOKEN: HYPERLIQUID does not list NOTATOKEN; OSTIUM does not list NOTATOKEN');
-    const out = (await pg.query(`SELECT outcome, stage, reason FROM signal_outcomes WHERE signal_id = $1`, [signalId])).rows;
+    const out = (await h.pg.query(`SELECT outcome, stage, reason FROM signal_outcomes WHERE signal_id = $1`, [signalId])).rows;
     expect(out).toHaveLength(2);
     for (const o of out) expect(o).toEqual({ outcome: 'SKIPPED', stage: 'router', reason: rows[0].skipped_reason });
     expect(await history(signalId)).toHaveLength(0);
   });
 
   it('never routes to a venue without an adapter (GMX)', async () => {
-    const agentId = await insertAgent(pg);
-    await pg.query(`INSERT INTO venue_markets (venue, token_symbol, market_name) VALUES ('GMX', 'ONLYGMX', 'ONLYGMX-USD')`);
-    await pg.query(`INSERT INTO venue_routing_config_v3 (agent_id, venue_priority) VALUES ($1, ARRAY['GMX', 'HYPERLIQUID'])`, [agentId]);
+    const agentId = await insertAgent(h.pg);
+    await h.pg.query(`INSERT INTO venue_markets (venue, token_symbol, market_name) VALUES ('GMX', 'ONLYGMX', 'ONLYGMX-USD')`);
+    await h.pg.query(`INSERT INTO venue_routing_config_v3 (agent_id, venue_priority) VALUES ($1, ARRAY['GMX', 'HYPERLIQUID'])`, [agentId]);
     const { signalId } = await approvedSignal('ONLYGMX', 1, agentId);
     await route(signalId);
-    const { rows } = await pg.query(`SELECT status, skipped_reason FROM signals_v3 WHERE id = $1`, [signalId]);
+    const { rows } = await h.pg.query(`SELECT status, skipped_reason FROM signals_v3 WHERE id = $1`, [signalId]);
     expect(rows[0].status).toBe('SKIPPED');
     expect(rows[0].skipped_reason).toMatch(/GMX unavailable/);
   });

@@ -4,7 +4,6 @@ import { DataSource } from 'typeorm';
 import { audit } from '@conduit/db';
 import { agentAcceptsSignals, signalProposalErrors } from '@conduit/domain';
 import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, SignalIngestPayload } from '@conduit/queue';
-import { MetricsService } from '@conduit/runtime';
 
 /** Agent What: validates and stores venue-agnostic signals (requested_venue MULTI), then emits them to Agent How. */
 @Processor(QueueName.Signal)
@@ -14,10 +13,8 @@ export class SignalProcessor extends QueueProcessor<QueueName.Signal> {
   constructor(
     private readonly ds: DataSource,
     private readonly producer: JobProducer,
-    metrics: MetricsService,
   ) {
     super();
-    this.observer = metrics;
   }
 
   protected handlers(): JobHandlers<QueueName.Signal> {

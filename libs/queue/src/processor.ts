@@ -1,9 +1,12 @@
-import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { WorkerHost } from '@nestjs/bullmq';
 import { Job, UnrecoverableError } from 'bullmq';
 import { JobName, JobPayload, JobsOf, jobsOfQueue, QueueName } from './contract';
 
 export type JobHandlers<Q extends QueueName> = { [N in JobsOf<Q>]: (data: JobPayload<N>, job: Job<JobPayload<N>>) => Promise<unknown> };
+
+/** Injection token of the JobObserver every processor reports to (the runtime lib binds its metrics). */
+export const JOB_OBSERVER = Symbol('JOB_OBSERVER');
 
 /** Observes every job a processor runs (metrics); optional. */
 export interface JobObserver {
@@ -19,7 +22,7 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
   protected readonly logger = new Logger(this.constructor.name);
   protected abstract readonly queueName: Q;
   protected abstract handlers(): JobHandlers<Q>;
-  protected observer?: JobObserver;
+  @Optional() @Inject(JOB_OBSERVER) protected readonly observer?: JobObserver;
   private table: Record<string, (data: any, job: Job) => Promise<unknown>> = {};
 
   onModuleInit(): void {

@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { TerminusModule } from '@nestjs/terminus';
 import { Env } from '@conduit/config';
 import { dataSourceOptions } from '@conduit/db';
-import { QueueModule } from '@conduit/queue';
+import { JOB_OBSERVER, QueueModule } from '@conduit/queue';
 import { HealthController, RedisHealthIndicator } from './health';
 import { MetricsController, MetricsService } from './metrics';
 import { ENV, SERVICE_NAME } from './tokens';
@@ -26,8 +26,14 @@ export class RuntimeModule {
         TerminusModule.forRoot({ logger: false }),
       ],
       controllers: options.httpEndpoints === false ? [] : [HealthController, MetricsController],
-      providers: [{ provide: ENV, useValue: env }, { provide: SERVICE_NAME, useValue: service }, MetricsService, RedisHealthIndicator],
-      exports: [ENV, SERVICE_NAME, MetricsService, RedisHealthIndicator, QueueModule, TypeOrmModule],
+      providers: [
+        { provide: ENV, useValue: env },
+        { provide: SERVICE_NAME, useValue: service },
+        MetricsService,
+        { provide: JOB_OBSERVER, useExisting: MetricsService },
+        RedisHealthIndicator,
+      ],
+      exports: [ENV, SERVICE_NAME, MetricsService, JOB_OBSERVER, RedisHealthIndicator, QueueModule, TypeOrmModule],
     };
   }
 }

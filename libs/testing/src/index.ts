@@ -202,3 +202,36 @@ export async function insertDeployment(pg: { query: (sql: string, params?: unkno
   );
   return rows[0].id as string;
 }
+
+export interface ServiceHarness {
+  db: TestDatabase;
+  env: Env;
+  app: INestApplicationContext;
+  pg: Client;
+  queues: ReturnType<typeof testQueues>;
+}
+
+/**
+ * Registers beforeAll/afterAll for a service test: a fresh migrated database, a unique queue prefix, the service's
+ * app module booted as a Nest context, a pg client and queue handles; everything dropped afterwards.
+ * Returns an object whose fields are filled once beforeAll has run.
+ */
+export function useServiceHarness(module: (env: Env) => unknown, envOverrides: Record<string, string> = {}): ServiceHarness {
+  const h = {} as ServiceHarness;
+  beforeAll(async () => {
+    h.db = await createTestDatabase();
+    h.env = testEnv(h.db, envOverrides);
+    h.app = await startContext(module(h.env));
+    h.pg = new Client({ connectionString: h.db.url });
+    await h.pg.connect();
+    h.queues = testQueues(h.env);
+  });
+  afterAll(async () => {
+    await h.app?.close();
+    await h.queues?.close();
+    await h.pg?.end();
+    if (h.env) await cleanupRedis(h.env);
+    await h.db?.drop();
+  });
+  return h;
+}
