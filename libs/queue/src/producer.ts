@@ -32,6 +32,25 @@ export class JobProducer {
     await this.queue(JOB_QUEUE[req.name]).add(req.name, req.data, { ...req.opts, jobId: req.jobId });
   }
 
+  /**
+   * For actions a user asks for again (close a position, execute a signal): a job under the same id that failed
+   * after its last attempt is retried instead of silently ignored; otherwise the same as emit().
+   * Returns what happened.
+   */
+  async emitOrRetry<N extends JobName>(req: JobRequest<N>): Promise<'added' | 'retried' | 'in-progress' | 'completed'> {
+    const queue = this.queue(JOB_QUEUE[req.name]);
+    const existing = await queue.getJob(req.jobId);
+    if (existing) {
+      if (await existing.isFailed()) {
+        await existing.retry('failed');
+        return 'retried';
+      }
+      return (await existing.isCompleted()) ? 'completed' : 'in-progress';
+    }
+    await this.emit(req);
+    return 'added';
+  }
+
   /** Emits many jobs of one name in one round trip per queue (fan-out). */
   async emitBulk<N extends JobName>(reqs: JobRequest<N>[]): Promise<void> {
     const byQueue = new Map<QueueName, JobRequest<N>[]>();

@@ -70,7 +70,7 @@ export class TradingController {
     const signal = await this.views.signal(dto.signal_id);
     if (signal.status === 'PENDING') {
       // Normally already under way since signals/generate; the deterministic job id makes this a no-op then.
-      await this.producer.emit({ name: JobName.PolicyEvaluate, data: { signalId: signal.id }, jobId: jobId(JobName.PolicyEvaluate, signal.id) });
+      await this.producer.emitOrRetry({ name: JobName.PolicyEvaluate, data: { signalId: signal.id }, jobId: jobId(JobName.PolicyEvaluate, signal.id) });
     }
     const done = await waitFor(async () => {
       const [s] = await this.ds.query(`SELECT status FROM signals_v3 WHERE id = $1`, [signal.id]);
@@ -116,7 +116,7 @@ export class TradingController {
   @ApiOperation({ summary: 'Close a position at the venue mark (reduce-only); a profit produces the profit-share bill' })
   async close(@Param('id', uuid) id: string, @Body() dto: ClosePositionDto, @Res({ passthrough: true }) res: Response) {
     await this.views.position(id);
-    await this.producer.emit({
+    await this.producer.emitOrRetry({
       name: JobName.ExecutorClose,
       data: { positionId: id, reason: dto.reason ?? 'MANUAL', traceId: randomUUID() },
       jobId: jobId(JobName.ExecutorClose, id),

@@ -1,0 +1,53 @@
+import { Test } from '@nestjs/testing';
+import { Worker } from 'bullmq';
+import { JobName, jobId, JobProducer, QueueModule, QueueName, redisOptions } from '@conduit/queue';
+import { cleanupRedis, createTestDatabase, TestDatabase, testEnv, waitForJob } from '@conduit/testing';
+
+describe('JobProducer on real Redis', () => {
+  let db: TestDatabase;
+  const setup = async () => {
+    db = await createTestDatabase(false);
+    const env = testEnv(db);
+    const moduleRef = await Test.createTestingModule({ imports: [QueueModule.forRoot(env)] }).compile();
+    await moduleRef.init();
+    return { env, moduleRef, producer: moduleRef.get(JobProducer) };
+  };
+  afterAll(async () => db?.drop());
+
+  it('de-duplicates by job id, and retries a job that failed for good when the user asks again', async () => {
+    const { env, moduleRef, producer } = await setup();
+    let runs = 0;
+    let fail = true;
+    const worker = new Worker(
+      QueueName.Executor,
+      async () => {
+        runs++;
+        if (fail) throw new Error('venue down');
+        return 'closed';
+      },
+      { connection: redisOptions(env.REDIS_URL), prefix: env.QUEUE_PREFIX },
+    );
+    try {
+      const req = { name: JobName.ExecutorClose, data: { positionId: 'p1', reason: 'MANUAL' }, jobId: jobId(JobName.ExecutorClose, 'p1'), opts: { attempts: 1 } };
+      expect(await producer.emitOrRetry(req)).toBe('added');
+      const queue = producer.queue(QueueName.Executor);
+      expect((await waitForJob(queue, req.jobId)).state).toBe('failed');
+      await producer.emit(req); // plain emit: the failed job's id blocks a duplicate
+      await new Promise((r) => setTimeout(r, 200));
+      expect(runs).toBe(1);
+
+      fail = false;
+      expect(await producer.emitOrRetry(req)).toBe('retried');
+      const job = await waitForJob(queue, req.jobId, ['completed']);
+      expect(job.returnvalue).toBe('closed');
+      expect(runs).toBe(2);
+      expect(await producer.emitOrRetry(req)).toBe('completed'); // done once: not run again
+      await new Promise((r) => setTimeout(r, 200));
+      expect(runs).toBe(2);
+    } finally {
+      await worker.close();
+      await moduleRef.close();
+      await cleanupRedis(env);
+    }
+  });
+});
