@@ -1,7 +1,9 @@
 import { Test } from '@nestjs/testing';
 import { Worker } from 'bullmq';
 import { JobName, jobId, JobProducer, QueueModule, QueueName, redisOptions } from '@conduit/queue';
-import { cleanupRedis, createTestDatabase, TestDatabase, testEnv, waitForJob } from '@conduit/testing';
+import { cleanupRedis, createTestDatabase, startContext, TestDatabase, testEnv, waitForJob } from '@conduit/testing';
+import { PolicyAppModule } from '../apps/policy/src/app.module';
+import { PolicyProcessor } from '../apps/policy/src/policy.processor';
 
 describe('JobProducer on real Redis', () => {
   let db: TestDatabase;
@@ -48,6 +50,21 @@ describe('JobProducer on real Redis', () => {
       await worker.close();
       await moduleRef.close();
       await cleanupRedis(env);
+    }
+  });
+});
+
+describe('worker concurrency', () => {
+  it('comes from the validated environment', async () => {
+    const db = await createTestDatabase();
+    const env = testEnv(db, { WORKER_CONCURRENCY: '3' });
+    const app = await startContext(PolicyAppModule.forRoot(env));
+    try {
+      expect(app.get(PolicyProcessor).worker.concurrency).toBe(3);
+    } finally {
+      await app.close();
+      await cleanupRedis(env);
+      await db.drop();
     }
   });
 });

@@ -8,6 +8,9 @@ export type JobHandlers<Q extends QueueName> = { [N in JobsOf<Q>]: (data: JobPay
 /** Injection token of the JobObserver every processor reports to (the runtime lib binds its metrics). */
 export const JOB_OBSERVER = Symbol('JOB_OBSERVER');
 
+/** Injection token of the worker concurrency (jobs at once per queue in one process). */
+export const WORKER_CONCURRENCY = Symbol('WORKER_CONCURRENCY');
+
 /** Observes every job a processor runs (metrics); optional. */
 export interface JobObserver {
   observe(queue: string, job: string, status: 'completed' | 'retry' | 'failed', seconds: number): void;
@@ -23,6 +26,7 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
   protected abstract readonly queueName: Q;
   protected abstract handlers(): JobHandlers<Q>;
   @Optional() @Inject(JOB_OBSERVER) protected readonly observer?: JobObserver;
+  @Optional() @Inject(WORKER_CONCURRENCY) private readonly concurrency?: number;
   private table: Record<string, (data: any, job: Job) => Promise<unknown>> = {};
 
   onModuleInit(): void {
@@ -34,8 +38,7 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
       throw new Error(`${this.constructor.name}: handlers for ${this.queueName} do not match the contract (missing: ${missing.join(', ') || 'none'}; unknown: ${unknown.join(', ') || 'none'})`);
     }
     this.table = handlers;
-    const concurrency = Number(process.env.WORKER_CONCURRENCY ?? 16);
-    if (this.worker && Number.isFinite(concurrency) && concurrency > 0) this.worker.concurrency = concurrency;
+    if (this.worker && this.concurrency) this.worker.concurrency = this.concurrency;
   }
 
   /** Drain: stop taking jobs and wait for the active ones, before any queue or connection closes. */

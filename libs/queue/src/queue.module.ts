@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { Env } from '@conduit/config';
 import { QUEUE_JOB_OPTIONS, QueueName } from './contract';
+import { WORKER_CONCURRENCY } from './processor';
 import { JobProducer } from './producer';
 import { redisOptions } from './redis';
 
@@ -16,8 +17,8 @@ export class QueueModule {
     return {
       module: QueueModule,
       imports: [BullModule.forRoot({ connection: redisOptions(env.REDIS_URL), prefix: env.QUEUE_PREFIX }), ...queues],
-      providers: [JobProducer],
-      exports: [JobProducer, BullModule, ...queues],
+      providers: [JobProducer, { provide: WORKER_CONCURRENCY, useValue: env.WORKER_CONCURRENCY }],
+      exports: [JobProducer, WORKER_CONCURRENCY, BullModule, ...queues],
     };
   }
 }
