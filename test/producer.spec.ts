@@ -60,7 +60,7 @@ describe('worker concurrency', () => {
     const env = testEnv(db, { WORKER_CONCURRENCY: '3' });
     const app = await startContext(PolicyAppModule.forRoot(env));
     try {
-      expect(app.get(PolicyProcessor).worker.concurrency).toBe(3);
+      expect(app.get(PolicyProcessor).worker.concurrency).toBe(3); // closed right after boot: must not leak its connection
     } finally {
       await app.close();
       await cleanupRedis(env);

@@ -43,7 +43,10 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
 
   /** Drain: stop taking jobs and wait for the active ones, before any queue or connection closes. */
   async onModuleDestroy(): Promise<void> {
-    await this.worker?.close();
+    if (!this.worker) return;
+    // A worker still connecting when the signal arrives would leave its blocking connection open.
+    await this.worker.waitUntilReady().catch(() => undefined);
+    await this.worker.close();
   }
 
   async process(job: Job): Promise<unknown> {
