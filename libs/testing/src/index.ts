@@ -173,9 +173,12 @@ export const QUICK_START = {
 export async function waitForJob(queue: Queue, id: string, states = ['completed', 'failed'], timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const job = await queue.getJob(id);
-    const state = job ? await job.getState() : 'missing';
-    if (job && states.includes(state)) return Object.assign(job, { state });
+    // State first, then the job: read the other way round, the job could be a snapshot from before it finished.
+    const state = await queue.getJobState(id);
+    if (states.includes(state)) {
+      const job = await queue.getJob(id);
+      if (job) return Object.assign(job, { state });
+    }
     if (Date.now() > deadline) throw new Error(`job ${id} on ${queue.name} is ${state} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
