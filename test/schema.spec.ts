@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { migrate } from '@conduit/db';
+import { createDataSource, migrate } from '@conduit/db';
 import { createTestDatabase, TestDatabase } from '@conduit/testing';
 import { MIGRATIONS } from '../migrations';
 
@@ -42,6 +42,19 @@ describe('schema (migrations)', () => {
     const global = await rows(`SELECT * FROM venue_routing_config_v3 WHERE agent_id IS NULL`);
     expect(global).toHaveLength(1);
     expect(global[0]).toMatchObject({ venue_priority: ['HYPERLIQUID', 'OSTIUM'], routing_strategy: 'FIRST_AVAILABLE', failover_enabled: true });
+  });
+
+  it('has TypeORM entities that mirror the migrated tables column for column', async () => {
+    // The migrations own keys and indexes; the entities must agree on every table, column, type, null and default.
+    const ds = createDataSource(db.url, { extra: { max: 1 } });
+    await ds.initialize();
+    try {
+      const { upQueries } = await ds.driver.createSchemaBuilder().log();
+      const drift = upQueries.map((q) => q.query).filter((q) => !/(DROP|ADD) CONSTRAINT|(CREATE|DROP)( UNIQUE)? INDEX/.test(q));
+      expect(drift).toEqual([]);
+    } finally {
+      await ds.destroy();
+    }
   });
 
   it('has the other enums and their labels', async () => {

@@ -38,10 +38,10 @@ export class CtAccount {
   @Column('text', { nullable: true }) xUserId: string | null;
   @Column('text', { nullable: true }) displayName: string | null;
   @Column('int', { nullable: true }) followersCount: number | null;
-  @Column('real', { default: 0.5 }) impactFactor: number;
+  @Column('real', { default: () => '0.5' }) impactFactor: number;
   @Column('boolean', { default: true }) isActive: boolean;
   @Column('timestamptz', { nullable: true }) lastSeenAt: Date | null;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @CreateDateColumn({ type: 'timestamptz', nullable: true }) createdAt: Date;
 }
 
 @Entity('ct_posts')
@@ -57,7 +57,7 @@ export class CtPost {
   @Column('real', { nullable: true }) confidence: number | null;
   @Column('jsonb', { nullable: true }) classification: Record<string, unknown> | null;
   @Column('timestamptz', { nullable: true }) processedAt: Date | null;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @CreateDateColumn({ type: 'timestamptz', nullable: true }) createdAt: Date;
 }
 
 @Entity('research_institutes')
@@ -68,7 +68,7 @@ export class ResearchInstitute {
   @Column('text', { nullable: true }) websiteUrl: string | null;
   @Column('text', { nullable: true }) xHandle: string | null;
   @Column('boolean', { default: true }) isActive: boolean;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @CreateDateColumn({ type: 'timestamptz', nullable: true }) createdAt: Date;
 }
 
 @Entity('research_signals')
@@ -83,7 +83,7 @@ export class ResearchSignal {
   @Column('text', { nullable: true }) rawText: string | null;
   @Column('timestamptz', { nullable: true }) signalTime: Date | null;
   @Column('timestamptz', { nullable: true }) processedAt: Date | null;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @CreateDateColumn({ type: 'timestamptz', nullable: true }) createdAt: Date;
 }
 
 @Entity('token_registry')
@@ -94,7 +94,7 @@ export class TokenRegistry {
   @Column('text', { nullable: true }) tokenAddress: string | null;
   @Column('int', { nullable: true }) decimals: number | null;
   @Column('text', { nullable: true }) preferredRouter: string | null;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @CreateDateColumn({ type: 'timestamptz', nullable: true }) createdAt: Date;
 }
 
 @Entity('market_indicators_6h')
@@ -103,7 +103,7 @@ export class MarketIndicators6h {
   @Column('text') tokenSymbol: string;
   @Column('timestamptz') windowStart: Date;
   @Column('jsonb') indicators: Record<string, unknown>;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @CreateDateColumn({ type: 'timestamptz', nullable: true }) createdAt: Date;
 }
 
 @Entity('impact_factor_history')
@@ -115,7 +115,7 @@ export class ImpactFactorHistory {
   @MoneyColumn() pnlContribution: string | null;
   @Column('real', { nullable: true }) impactFactorBefore: number | null;
   @Column('real', { nullable: true }) impactFactorAfter: number | null;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @CreateDateColumn({ type: 'timestamptz', nullable: true }) createdAt: Date;
 }
 
 @Entity('audit_logs')
@@ -125,7 +125,7 @@ export class AuditLog {
   @Column('text', { nullable: true }) subjectType: string | null;
   @Column('uuid', { nullable: true }) subjectId: string | null;
   @Column('jsonb', { nullable: true }) payload: Record<string, unknown> | null;
-  @Column('timestamptz', { default: () => 'now()' }) occurredAt: Date;
+  @Column('timestamptz', { default: () => 'now()', nullable: true }) occurredAt: Date;
   @Column('text', { nullable: true }) traceId: string | null;
 }
 

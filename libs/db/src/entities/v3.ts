@@ -24,8 +24,8 @@ export class AgentV3 {
   @Column('text', { nullable: true }) proofOfIntentMessage: string | null;
   @Column('text', { nullable: true }) proofOfIntentSignature: string | null;
   @Column('timestamptz', { nullable: true }) proofOfIntentTimestamp: Date | null;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
-  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+  @CreateDateColumn({ type: 'timestamptz', nullable: true }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz', nullable: true }) updatedAt: Date;
 }
 
 @Entity('agent_deployments_v3')
@@ -50,7 +50,7 @@ export class AgentDeploymentV3 {
   @Column('text', { nullable: true, select: false }) ostiumAgentKeyEncrypted: string | null;
   @Column('text', { nullable: true, select: false }) ostiumAgentKeyIv: string | null;
   @Column('text', { nullable: true, select: false }) ostiumAgentKeyTag: string | null;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @CreateDateColumn({ type: 'timestamptz', nullable: true }) createdAt: Date;
 }
 
 @Entity('signals_v3')
@@ -74,7 +74,7 @@ export class SignalV3 {
   @Column('boolean', { default: false, nullable: true }) executorAgreementVerified: boolean;
   @Column('real', { nullable: true }) lunarcrushScore: number | null;
   @Column('text', { nullable: true }) lunarcrushReasoning: string | null;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @CreateDateColumn({ type: 'timestamptz', nullable: true }) createdAt: Date;
   @Column('timestamptz', { nullable: true }) routedAt: Date | null;
   @Column('timestamptz', { nullable: true }) executedAt: Date | null;
 }
@@ -110,8 +110,8 @@ export class VenueRoutingConfigV3 {
   @Column('text', { array: true }) venuePriority: string[];
   @Column('text', { default: 'FIRST_AVAILABLE', nullable: true }) routingStrategy: string;
   @Column('boolean', { default: true, nullable: true }) failoverEnabled: boolean;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
-  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+  @CreateDateColumn({ type: 'timestamptz', nullable: true }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz', nullable: true }) updatedAt: Date;
 }
 
 @Entity('venue_routing_history_v3')
@@ -125,7 +125,7 @@ export class VenueRoutingHistoryV3 {
   @Column('text', { array: true, nullable: true }) checkedVenues: string[] | null;
   @Column('jsonb', { nullable: true }) venueAvailability: Record<string, boolean> | null;
   @Column('int', { nullable: true }) routingDurationMs: number | null;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @CreateDateColumn({ type: 'timestamptz', nullable: true }) createdAt: Date;
 }
 
 @Entity('billing_events_v3')
@@ -139,7 +139,7 @@ export class BillingEventV3 {
   @Column({ type: 'enum', enumName: 'bill_status_t', enum: ['PENDING', 'COLLECTED', 'FAILED'] }) status: BillStatus;
   @Column('timestamptz', { default: () => 'now()', nullable: true }) occurredAt: Date;
   @Column('jsonb', { nullable: true }) metadata: Record<string, unknown> | null;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @CreateDateColumn({ type: 'timestamptz', nullable: true }) createdAt: Date;
 }
 
 @Entity('pnl_snapshots_v3')
@@ -150,5 +150,5 @@ export class PnlSnapshotV3 {
   @Column('date') day: string;
   @MoneyColumn() pnl: string | null;
   @Column('real', { nullable: true }) returnPct: number | null;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @CreateDateColumn({ type: 'timestamptz', nullable: true }) createdAt: Date;
 }
