@@ -27,6 +27,12 @@ export class Env {
   /** Bull Board and admin endpoints; empty disables them: they are never served without credentials. */
   @IsString() ADMIN_PASSWORD = '';
 
+  /** Postgres connections per process. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(200) DB_POOL_MAX = 10;
+
+  /** On SIGTERM, how long a service waits for its active jobs before exiting 1. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(600000) SHUTDOWN_TIMEOUT_MS = 30000;
+
   /** Worker concurrency per queue in one process. */
   @Transform(toInt) @IsInt() @Min(1) @Max(1000) WORKER_CONCURRENCY = 16;
 

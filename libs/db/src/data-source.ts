@@ -15,7 +15,7 @@ export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions>
     synchronize: false,
     migrationsRun: false,
     logging: ['error'],
-    extra: { max: Number(process.env.DB_POOL_MAX ?? 10) },
+    extra: { max: 10 },
     ...extra,
   } as DataSourceOptions;
 }

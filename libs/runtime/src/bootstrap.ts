@@ -14,7 +14,7 @@ export function logLevels(level: string): LogLevel[] {
  * the process exits 0. (Nest's enableShutdownHooks would re-raise the signal instead of exiting 0.) A shutdown
  * that takes longer than SHUTDOWN_TIMEOUT_MS exits 1; the unfinished jobs are picked up again as stalled jobs.
  */
-export function exitOnSignals(app: INestApplication, name: string, timeoutMs = Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 30_000)): void {
+export function exitOnSignals(app: INestApplication, name: string, timeoutMs: number): void {
   const logger = new Logger('shutdown');
   let closing = false;
   const shutdown = (signal: string) => {
@@ -49,7 +49,7 @@ export async function bootstrapService(
   configure?: (app: INestApplication) => void | Promise<void>,
 ): Promise<INestApplication> {
   const app = await NestFactory.create(module as any, { logger: logLevels(env.LOG_LEVEL), bodyParser: true });
-  exitOnSignals(app, name);
+  exitOnSignals(app, name, env.SHUTDOWN_TIMEOUT_MS);
   if (configure) await configure(app);
   await app.listen(env.PORT, env.HOST ?? '0.0.0.0');
   new Logger('bootstrap').log(`${name} listening on :${env.PORT}`);

@@ -21,7 +21,7 @@ export class RuntimeModule {
     return {
       module: RuntimeModule,
       imports: [
-        TypeOrmModule.forRoot({ ...dataSourceOptions(env.DATABASE_URL) }),
+        TypeOrmModule.forRoot(dataSourceOptions(env.DATABASE_URL, { extra: { max: env.DB_POOL_MAX } })),
         QueueModule.forRoot(env),
         TerminusModule.forRoot({ logger: false }),
       ],
