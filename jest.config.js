@@ -9,7 +9,9 @@ const moduleNameMapper = Object.fromEntries(
 const base = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }] },
+  transform: { '^.+\\.(ts|js|mjs)$': ['@swc/jest', { ...swcrc, swcrc: false }] },
+  // The Hyperliquid SDK's hash dependency is ESM-only; Node loads it with require(esm), Jest needs it compiled.
+  transformIgnorePatterns: ['/node_modules/(?!(@noble|@nktkas)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
 };

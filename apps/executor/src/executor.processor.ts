@@ -19,14 +19,21 @@ import {
 } from '@conduit/domain';
 import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
-import { OrderResult, OrderSide, VenueAdapter, VenueRegistry } from '@conduit/venue';
+import { OrderResult, OrderSide, TradingAccount, VenueAdapter } from '@conduit/venue';
+import { TradingAccounts } from './accounts';
+import { MarketSync } from './market-sync';
+import { Reconciler } from './reconciler';
 
 const PAPER_WALK_SCHEDULER = 'paper-walk';
+const VENUE_SYNC_SCHEDULER = 'venue-sync';
+const RECONCILE_SCHEDULER = 'reconcile';
+/** How often an asynchronous fill is checked, and how many checks before giving up (the adapter times out first). */
+const SETTLE_EVERY_MS = 1000;
+const SETTLE_MAX_ROUNDS = 3600;
 
 interface OrderLeg {
-  em?: EntityManager;
   adapter: VenueAdapter;
-  account: string;
+  account: TradingAccount;
   cloid: string;
   deploymentId: string;
   signalId: string;
@@ -35,7 +42,15 @@ interface OrderLeg {
   side: OrderSide;
   qty: string;
   reduceOnly: boolean;
+  referencePrice?: string;
+  leverage?: number;
+  takeProfit?: string | null;
+  stopLoss?: string | null;
+  /** Closing an Ostium trade: its slot. */
+  closeSlot?: number | null;
 }
+
+type StoredFill = OrderResult & { slot?: number };
 
 /**
  * Executor: opens one position per (deployment, signal) on the routed venue and closes positions.
@@ -50,7 +65,9 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
   constructor(
     private readonly ds: DataSource,
     private readonly producer: JobProducer,
-    private readonly venues: VenueRegistry,
+    private readonly accounts: TradingAccounts,
+    private readonly marketSync: MarketSync,
+    private readonly reconciler: Reconciler,
     @Inject(ENV) private readonly env: Env,
   ) {
     super();
@@ -61,6 +78,9 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
       [JobName.ExecutorOpen]: (d) => this.open(d.signalId, d.deploymentId, d.traceId),
       [JobName.ExecutorClose]: (d) => this.close(d.positionId, d.reason, d.traceId),
       [JobName.ExecutorPaperTick]: (_d, job) => this.paperTick(job.timestamp),
+      [JobName.ExecutorSettle]: (d) => this.settle(d.positionId, d.leg, d.round, d.reason, d.traceId),
+      [JobName.ExecutorVenueSync]: () => this.marketSync.run(),
+      [JobName.ExecutorReconcile]: (d) => this.reconcile(d.deploymentId, d.traceId),
     };
   }
 
@@ -75,6 +95,22 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
       );
     } else {
       await queue.removeJobScheduler(PAPER_WALK_SCHEDULER);
+    }
+    // Live venues: market list/health sync and reconciliation, each one scheduler across replicas.
+    const schedules: [string, number, JobName.ExecutorVenueSync | JobName.ExecutorReconcile][] = [
+      [VENUE_SYNC_SCHEDULER, this.env.VENUE_SYNC_INTERVAL_MS, JobName.ExecutorVenueSync],
+      [RECONCILE_SCHEDULER, this.env.RECONCILE_INTERVAL_MS, JobName.ExecutorReconcile],
+    ];
+    for (const [id, every, name] of schedules) {
+      if (this.env.LIVE_TRADING && every > 0) {
+        await queue.upsertJobScheduler(id, { every }, { name, data: {}, opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 } });
+      } else {
+        await queue.removeJobScheduler(id);
+      }
+    }
+    // Reconcile once at start: whatever happened while no executor ran is adopted before new work.
+    if (this.env.LIVE_TRADING) {
+      await this.producer.emit({ name: JobName.ExecutorReconcile, data: {}, jobId: jobId(JobName.ExecutorReconcile, 'boot', String(Math.floor(Date.now() / 60_000))) });
     }
   }
 
@@ -101,42 +137,50 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
 
   private async openPosition(signalId: string, deploymentId: string, traceId?: string): Promise<string> {
     const [row] = await this.ds.query(
-      `SELECT s.token_symbol, s.side, s.size_model, s.risk_model, s.final_venue, d.user_wallet,
-              m.metadata->>'szDecimals' AS sz_decimals, m.min_position
+      `SELECT s.token_symbol, s.side, s.size_model, s.risk_model, s.final_venue,
+              m.metadata->>'szDecimals' AS sz_decimals, m.min_position, m.max_leverage
          FROM signals_v3 s
-         JOIN agent_deployments_v3 d ON d.id = $2
          LEFT JOIN venue_markets m ON m.venue = s.final_venue AND m.token_symbol = s.token_symbol
         WHERE s.id = $1`,
-      [signalId, deploymentId],
+      [signalId],
     );
-    if (!row) throw new UnrecoverableError(`signal ${signalId} or deployment ${deploymentId} vanished`);
+    if (!row) throw new UnrecoverableError(`signal ${signalId} vanished`);
     if (!row.final_venue) throw new UnrecoverableError(`signal ${signalId} has no venue yet`);
-    if (!this.venues.has(row.final_venue)) throw new DomainError('NO_ADAPTER', `no adapter for ${row.final_venue}`);
 
-    // A previous attempt may have opened it already.
-    const [existing] = await this.ds.query(`SELECT id FROM positions_v3 WHERE deployment_id = $1 AND signal_id = $2`, [deploymentId, signalId]);
+    // A previous attempt may have opened it already (or left it waiting for an asynchronous fill).
+    const [existing] = await this.ds.query(`SELECT id, status FROM positions_v3 WHERE deployment_id = $1 AND signal_id = $2`, [deploymentId, signalId]);
+    if (existing?.status === 'PENDING') {
+      await this.scheduleSettle(existing.id, 'open', 0, undefined, traceId);
+      return existing.id;
+    }
     if (existing) {
       await this.markOpened(this.ds.manager, signalId, deploymentId, existing.id);
       return existing.id;
     }
 
-    const adapter = this.venues.get(row.final_venue);
+    const { adapter, account, mode } = await this.accounts.resolve(deploymentId, row.final_venue);
     const side = row.side as Side;
+    const sizeModel = row.size_model as SizeModel;
+    const riskModel = row.risk_model as RiskModel;
     const cloid = clientOrderId(deploymentId, signalId, 'open');
     let fill = await this.knownFill(row.final_venue, cloid);
+    let mark: string | undefined;
     if (!fill) {
-      const mark = await adapter.markPrice(row.token_symbol);
-      if (!mark) throw new DomainError('NO_PRICE', `no mark price for ${row.token_symbol} on ${row.final_venue}`);
+      const px = await adapter.markPrice(row.token_symbol);
+      if (!px) throw new DomainError('NO_PRICE', `no mark price for ${row.token_symbol} on ${row.final_venue}`);
+      mark = px.toString();
       const size = sizePosition({
-        equity: await this.equity(deploymentId),
-        sizeModel: row.size_model as SizeModel,
-        price: mark,
+        equity: await this.equity(deploymentId, mode, adapter, account.address),
+        sizeModel,
+        price: px,
         sizeDecimals: row.sz_decimals != null ? Number(row.sz_decimals) : 8,
         minNotional: row.min_position,
       });
+      const leverage = Math.max(1, Math.min(Number(sizeModel.leverage ?? 1), Number(row.max_leverage ?? 1) || 1));
+      const wanted = riskLevels(side, px, riskModel);
       fill = await this.sendOrder({
         adapter,
-        account: row.user_wallet,
+        account,
         cloid,
         deploymentId,
         signalId,
@@ -145,16 +189,24 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
         side: side === 'LONG' ? 'BUY' : 'SELL',
         qty: toMoney(size.qty),
         reduceOnly: false,
+        referencePrice: mark,
+        leverage,
+        takeProfit: wanted.takeProfit ? toMoney(wanted.takeProfit) : null,
+        stopLoss: wanted.stopLoss ? toMoney(wanted.stopLoss) : null,
       });
     }
-    if (fill.status !== 'FILLED') throw new DomainError('ORDER_REJECTED', fill.error ?? 'rejected by the venue');
+    if (fill.status === 'REJECTED') throw new DomainError('ORDER_REJECTED', fill.error ?? 'rejected by the venue');
 
-    const risk = riskLevels(side, fill.avgPrice!, row.risk_model as RiskModel);
-    return this.ds.transaction(async (em) => {
+    const pending = fill.status === 'PENDING';
+    // A pending order (oracle-filled venue) gets a PENDING position at the wanted price until the fill is seen.
+    const entry = pending ? (mark ?? (await this.orderReference(row.final_venue, cloid))) : fill.avgPrice!;
+    const qty = pending ? (await this.orderQty(row.final_venue, cloid)) : fill.filledQty;
+    const risk = riskLevels(side, entry, riskModel);
+    const positionId = await this.ds.transaction(async (em) => {
       const inserted = await em.query(
         `INSERT INTO positions_v3 (deployment_id, signal_id, venue, token_symbol, side, qty, entry_price, current_price,
                                    stop_loss, take_profit, trailing_params, status, entry_tx_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, 'OPEN', $11)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12)
          ON CONFLICT (deployment_id, signal_id) DO NOTHING RETURNING id`,
         [
           deploymentId,
@@ -162,32 +214,38 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
           row.final_venue,
           row.token_symbol,
           side,
-          fill.filledQty,
-          fill.avgPrice,
+          qty,
+          toMoney(entry),
           risk.stopLoss ? toMoney(risk.stopLoss) : null,
           risk.takeProfit ? toMoney(risk.takeProfit) : null,
           risk.trailingParams,
+          pending ? 'PENDING' : 'OPEN',
           fill.venueOrderId,
         ],
       );
-      const positionId: string =
+      const id: string =
         inserted[0]?.id ?? (await em.query(`SELECT id FROM positions_v3 WHERE deployment_id = $1 AND signal_id = $2`, [deploymentId, signalId]))[0].id;
-      await em.query(`UPDATE venue_orders SET position_id = $3 WHERE venue = $1 AND client_order_id = $2`, [row.final_venue, cloid, positionId]);
-      await this.markOpened(em, signalId, deploymentId, positionId);
+      await em.query(`UPDATE venue_orders SET position_id = $3 WHERE venue = $1 AND client_order_id = $2`, [row.final_venue, cloid, id]);
+      if (pending) return id;
+      await this.markOpened(em, signalId, deploymentId, id);
       if (inserted.length) {
-        await audit(em, 'v3.position.opened', 'position', positionId, {
+        await audit(em, 'v3.position.opened', 'position', id, {
           deployment_id: deploymentId,
           signal_id: signalId,
           venue: row.final_venue,
+          mode,
           token: row.token_symbol,
           side,
-          qty: fill.filledQty,
-          entry_price: fill.avgPrice,
-          fee: fill.fee,
+          qty: fill!.filledQty,
+          entry_price: fill!.avgPrice,
+          fee: fill!.fee,
+          client_order_id: cloid,
         }, traceId);
       }
-      return positionId;
+      return id;
     });
+    if (pending) await this.scheduleSettle(positionId, 'open', 0, undefined, traceId);
+    return positionId;
   }
 
   private async markOpened(em: EntityManager, signalId: string, deploymentId: string, positionId: string) {
@@ -228,8 +286,12 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
     }
   }
 
-  /** Paper equity: the starting balance plus realized PnL of the deployment's closed positions. */
-  private async equity(deploymentId: string): Promise<string> {
+  /**
+   * Equity a percentage size is taken of: live, the venue's account value of the user; paper, the starting
+   * balance plus realized PnL of the deployment's closed positions.
+   */
+  private async equity(deploymentId: string, mode: string, adapter: VenueAdapter, address: string): Promise<string> {
+    if (mode === 'live') return (await adapter.accountState(address)).equity;
     const [{ realized }] = await this.ds.query(
       `SELECT COALESCE(sum(pnl), 0)::text AS realized FROM positions_v3 WHERE deployment_id = $1 AND status = 'CLOSED'`,
       [deploymentId],
@@ -239,59 +301,209 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
 
   // ---- orders ------------------------------------------------------------------------------------------
 
-  /** A fill already recorded for this client order id (a previous attempt got that far). */
-  private async knownFill(venue: string, cloid: string): Promise<OrderResult | null> {
+  /** A final answer already recorded for this client order id (a previous attempt got that far). */
+  private async knownFill(venue: string, cloid: string): Promise<StoredFill | null> {
     const [o] = await this.ds.query(
-      `SELECT status, filled_qty, avg_fill_price, fee, venue_order_id, error FROM venue_orders WHERE venue = $1 AND client_order_id = $2`,
+      `SELECT status, filled_qty, avg_fill_price, fee, venue_order_id, venue_slot, error FROM venue_orders WHERE venue = $1 AND client_order_id = $2`,
       [venue, cloid],
     );
-    if (!o || o.status === 'NEW') return null;
-    return { clientOrderId: cloid, status: o.status, filledQty: o.filled_qty, avgPrice: o.avg_fill_price, fee: o.fee ?? '0', venueOrderId: o.venue_order_id, error: o.error ?? undefined };
+    if (!o || o.status === 'NEW' || o.status === 'PENDING') return null;
+    return {
+      clientOrderId: cloid,
+      status: o.status,
+      filledQty: o.filled_qty,
+      avgPrice: o.avg_fill_price,
+      fee: o.fee ?? '0',
+      venueOrderId: o.venue_order_id,
+      slot: o.venue_slot ?? undefined,
+      error: o.error ?? undefined,
+    };
   }
 
-  /** Stores the order under its client id, asks the venue whether it already has it, and only then places it. */
-  private async sendOrder(leg: OrderLeg): Promise<OrderResult> {
+  private async orderReference(venue: string, cloid: string): Promise<string> {
+    const [o] = await this.ds.query(`SELECT limit_price FROM venue_orders WHERE venue = $1 AND client_order_id = $2`, [venue, cloid]);
+    return o.limit_price;
+  }
+
+  private async orderQty(venue: string, cloid: string): Promise<string> {
+    const [o] = await this.ds.query(`SELECT qty FROM venue_orders WHERE venue = $1 AND client_order_id = $2`, [venue, cloid]);
+    return o.qty;
+  }
+
+  /**
+   * Stores the order under its client id, asks the venue whether it already has it, and only then places it.
+   * A venue without client ids reports its own id (a transaction hash) before submitting; it is stored at once
+   * so the question can be asked after a crash too.
+   */
+  private async sendOrder(leg: OrderLeg): Promise<StoredFill> {
     const venue = leg.adapter.venue;
     await this.ds.query(
-      `INSERT INTO venue_orders (client_order_id, deployment_id, signal_id, position_id, venue, token_symbol, side, reduce_only, qty, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'NEW') ON CONFLICT (venue, client_order_id) DO NOTHING`,
-      [leg.cloid, leg.deploymentId, leg.signalId, leg.positionId, venue, leg.symbol, leg.side, leg.reduceOnly, leg.qty],
+      `INSERT INTO venue_orders (client_order_id, deployment_id, signal_id, position_id, venue, token_symbol, side, reduce_only, qty, limit_price, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'NEW') ON CONFLICT (venue, client_order_id) DO NOTHING`,
+      [leg.cloid, leg.deploymentId, leg.signalId, leg.positionId, venue, leg.symbol, leg.side, leg.reduceOnly, leg.qty, leg.referencePrice ?? null],
     );
-    const result =
-      (await leg.adapter.orderStatus(leg.account, leg.cloid)) ??
-      (await leg.adapter.placeOrder({
-        clientOrderId: leg.cloid,
-        account: leg.account,
-        symbol: leg.symbol,
-        side: leg.side,
-        qty: leg.qty,
-        reduceOnly: leg.reduceOnly,
-        maxSlippageBps: '50',
-      }));
-    await this.ds.query(
-      `UPDATE venue_orders SET status = $3, filled_qty = $4, avg_fill_price = $5, fee = $6, venue_order_id = $7, error = $8, updated_at = now()
-        WHERE venue = $1 AND client_order_id = $2`,
-      [venue, leg.cloid, result.status, result.filledQty, result.avgPrice, result.fee, result.venueOrderId, result.error ?? null],
-    );
+    const [stored] = await this.ds.query(`SELECT venue_order_id FROM venue_orders WHERE venue = $1 AND client_order_id = $2`, [venue, leg.cloid]);
+    const ref = { clientOrderId: leg.cloid, venueOrderId: stored?.venue_order_id ?? null, symbol: leg.symbol };
+    const known = await leg.adapter.orderStatus(leg.account, ref);
+    let result: StoredFill;
+    if (known) {
+      result = known;
+    } else if (ref.venueOrderId && leg.adapter.mode === 'live' && !(await this.submittedLongAgo(venue, leg.cloid))) {
+      // Submitted moments ago and not visible yet: ask again later rather than submit a second time.
+      throw new Error(`order ${leg.cloid} was submitted as ${ref.venueOrderId} and is not visible yet`);
+    } else {
+      const onSubmitting = async (venueOrderId: string) => {
+        await this.ds.query(`UPDATE venue_orders SET venue_order_id = $3, updated_at = now() WHERE venue = $1 AND client_order_id = $2`, [
+          venue,
+          leg.cloid,
+          venueOrderId,
+        ]);
+      };
+      result =
+        leg.closeSlot != null
+          ? await leg.adapter.closePosition(leg.account, leg.symbol, leg.cloid, this.env.ORDER_MAX_SLIPPAGE_BPS, leg.closeSlot)
+          : await leg.adapter.placeOrder({
+              clientOrderId: leg.cloid,
+              account: leg.account,
+              symbol: leg.symbol,
+              side: leg.side,
+              qty: leg.qty,
+              reduceOnly: leg.reduceOnly,
+              maxSlippageBps: this.env.ORDER_MAX_SLIPPAGE_BPS,
+              referencePrice: leg.referencePrice,
+              leverage: leg.leverage,
+              takeProfit: leg.takeProfit,
+              stopLoss: leg.stopLoss,
+              onSubmitting,
+            });
+    }
+    await this.storeOrderResult(venue, leg.cloid, result);
     return result;
+  }
+
+  /** A submitted order the venue still does not know after a minute was lost in transit: it may be sent again. */
+  private async submittedLongAgo(venue: string, cloid: string): Promise<boolean> {
+    const [o] = await this.ds.query(
+      `SELECT updated_at < now() - interval '60 seconds' AS old FROM venue_orders WHERE venue = $1 AND client_order_id = $2`,
+      [venue, cloid],
+    );
+    return Boolean(o?.old);
+  }
+
+  private async storeOrderResult(venue: string, cloid: string, result: StoredFill) {
+    await this.ds.query(
+      `UPDATE venue_orders SET status = $3, filled_qty = $4, avg_fill_price = $5, fee = $6, venue_order_id = COALESCE($7, venue_order_id),
+                               venue_slot = COALESCE($8, venue_slot), error = $9, updated_at = now()
+        WHERE venue = $1 AND client_order_id = $2`,
+      [venue, cloid, result.status, result.filledQty, result.avgPrice, result.fee, result.venueOrderId, result.slot ?? null, result.error ?? null],
+    );
+  }
+
+  // ---- asynchronous fills --------------------------------------------------------------------------------
+
+  private async scheduleSettle(positionId: string, leg: 'open' | 'close', round: number, reason?: string, traceId?: string) {
+    await this.producer.emit({
+      name: JobName.ExecutorSettle,
+      data: { positionId, leg, round, reason, traceId },
+      jobId: jobId(JobName.ExecutorSettle, positionId, leg, String(round)),
+      opts: { delay: round === 0 ? 0 : SETTLE_EVERY_MS },
+    });
+  }
+
+  /**
+   * Follows a PENDING order (open or close) until the venue reports it filled or refused. The adapter turns an
+   * order the oracle never fills into REJECTED after its timeout; the open then ends FAILED with that reason.
+   */
+  async settle(positionId: string, leg: 'open' | 'close', round: number, reason?: string, traceId?: string): Promise<{ status: string }> {
+    const [p] = await this.ds.query(`SELECT * FROM positions_v3 WHERE id = $1`, [positionId]);
+    if (!p) throw new UnrecoverableError(`unknown position ${positionId}`);
+    if ((leg === 'open' && p.status !== 'PENDING') || (leg === 'close' && p.status !== 'OPEN')) return { status: p.status };
+    const cloid = clientOrderId(p.deployment_id, p.signal_id, leg);
+    const [order] = await this.ds.query(`SELECT venue_order_id, status FROM venue_orders WHERE venue = $1 AND client_order_id = $2`, [p.venue, cloid]);
+    const { adapter, account } = await this.accounts.resolve(p.deployment_id, p.venue);
+    const result = (await this.knownFill(p.venue, cloid)) ?? (await adapter.orderStatus(account, { clientOrderId: cloid, venueOrderId: order?.venue_order_id, symbol: p.token_symbol }));
+
+    if (!result || result.status === 'PENDING') {
+      if (round >= SETTLE_MAX_ROUNDS) {
+        const why = `no fill observed after ${round} checks`;
+        if (leg === 'open') await this.failPending(p, why, traceId);
+        return { status: leg === 'open' ? 'FAILED' : 'OPEN' };
+      }
+      await this.scheduleSettle(positionId, leg, round + 1, reason, traceId);
+      return { status: 'PENDING' };
+    }
+    await this.storeOrderResult(p.venue, cloid, result);
+
+    if (leg === 'close') {
+      if (result.status !== 'FILLED') throw new UnrecoverableError(`close order refused: ${result.error ?? 'unknown'}`);
+      await this.finishClose(p, result, reason ?? 'closed', traceId);
+      return { status: 'CLOSED' };
+    }
+    if (result.status !== 'FILLED') {
+      await this.failPending(p, `ORDER_REJECTED: ${result.error ?? 'refused by the venue'}`, traceId);
+      return { status: 'FAILED' };
+    }
+    const risk = riskLevels(p.side as Side, result.avgPrice!, (await this.riskModel(p.signal_id)) as RiskModel);
+    await this.ds.transaction(async (em) => {
+      const opened = await em.query(
+        `WITH u AS (UPDATE positions_v3 SET status = 'OPEN', qty = $2, entry_price = $3, current_price = $3, stop_loss = $4, take_profit = $5,
+                                          trailing_params = $6, opened_at = now()
+                     WHERE id = $1 AND status = 'PENDING' RETURNING id) SELECT id FROM u`,
+        [positionId, result.filledQty, result.avgPrice, risk.stopLoss ? toMoney(risk.stopLoss) : null, risk.takeProfit ? toMoney(risk.takeProfit) : null, risk.trailingParams],
+      );
+      await this.markOpened(em, p.signal_id, p.deployment_id, positionId);
+      if (opened.length) {
+        await audit(em, 'v3.position.opened', 'position', positionId, {
+          deployment_id: p.deployment_id,
+          signal_id: p.signal_id,
+          venue: p.venue,
+          token: p.token_symbol,
+          side: p.side,
+          qty: result.filledQty,
+          entry_price: result.avgPrice,
+          fee: result.fee,
+          venue_order_id: result.venueOrderId,
+        }, traceId);
+      }
+    });
+    await this.finishSignal(p.signal_id);
+    return { status: 'OPEN' };
+  }
+
+  private async riskModel(signalId: string): Promise<unknown> {
+    const [s] = await this.ds.query(`SELECT risk_model FROM signals_v3 WHERE id = $1`, [signalId]);
+    return s?.risk_model ?? { type: 'none' };
+  }
+
+  private async failPending(p: { id: string; signal_id: string; deployment_id: string }, reason: string, traceId?: string) {
+    await this.ds.transaction(async (em) => {
+      const failed = await em.query(
+        `WITH u AS (UPDATE positions_v3 SET status = 'FAILED', exit_reason = $2, closed_at = now() WHERE id = $1 AND status = 'PENDING' RETURNING id)
+         SELECT id FROM u`,
+        [p.id, reason.slice(0, 500)],
+      );
+      if (failed.length) await audit(em, 'v3.position.failed', 'position', p.id, { reason }, traceId);
+    });
+    await this.recordFailure(p.signal_id, p.deployment_id, reason);
   }
 
   // ---- close -------------------------------------------------------------------------------------------
 
   async close(positionId: string, reason: string, traceId?: string): Promise<{ status: string; pnl: string | null }> {
-    const [p] = await this.ds.query(
-      `SELECT p.*, d.user_wallet FROM positions_v3 p JOIN agent_deployments_v3 d ON d.id = p.deployment_id WHERE p.id = $1`,
-      [positionId],
-    );
+    const [p] = await this.ds.query(`SELECT * FROM positions_v3 WHERE id = $1`, [positionId]);
     if (!p) throw new UnrecoverableError(`unknown position ${positionId}`);
     if (p.status === 'OPEN') {
-      if (!this.venues.has(p.venue)) throw new UnrecoverableError(`no adapter for ${p.venue}`);
+      const { adapter, account } = await this.accounts.resolve(p.deployment_id, p.venue);
       const cloid = clientOrderId(p.deployment_id, p.signal_id, 'close');
+      const [open] = await this.ds.query(`SELECT venue_slot FROM venue_orders WHERE venue = $1 AND client_order_id = $2`, [
+        p.venue,
+        clientOrderId(p.deployment_id, p.signal_id, 'open'),
+      ]);
       const fill =
         (await this.knownFill(p.venue, cloid)) ??
         (await this.sendOrder({
-          adapter: this.venues.get(p.venue),
-          account: p.user_wallet,
+          adapter,
+          account,
           cloid,
           deploymentId: p.deployment_id,
           signalId: p.signal_id,
@@ -300,36 +512,61 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
           side: p.side === 'LONG' ? 'SELL' : 'BUY',
           qty: p.qty,
           reduceOnly: true,
+          referencePrice: (await adapter.markPrice(p.token_symbol))?.toString(),
+          closeSlot: open?.venue_slot ?? null,
         }));
+      if (fill.status === 'PENDING') {
+        await this.scheduleSettle(positionId, 'close', 0, reason, traceId);
+        return { status: 'CLOSING', pnl: null };
+      }
       if (fill.status !== 'FILLED') throw new Error(`close order rejected: ${fill.error ?? 'unknown'}`); // retried
-
-      const [{ fees }] = await this.ds.query(
-        `SELECT COALESCE(sum(fee), 0)::text AS fees FROM venue_orders WHERE position_id = $1 AND status = 'FILLED'`,
-        [positionId],
-      );
-      const pnl = realizedPnl({ side: p.side, qty: p.qty, entryPrice: p.entry_price, exitPrice: fill.avgPrice!, fees });
-      await this.ds.transaction(async (em) => {
-        const closed = await em.query(
-          `WITH u AS (UPDATE positions_v3 SET status = 'CLOSED', exit_price = $2, current_price = $2, exit_reason = $3, closed_at = now(),
-                                         pnl = $4, exit_tx_hash = $5
-                       WHERE id = $1 AND status = 'OPEN' RETURNING id) SELECT id FROM u`,
-          [positionId, fill.avgPrice, reason, toMoney(pnl), fill.venueOrderId],
-        );
-        if (closed.length) {
-          await audit(em, 'v3.position.closed', 'position', positionId, { exit_price: fill.avgPrice, reason, pnl: toMoney(pnl), fees }, traceId);
-        }
-      });
+      await this.finishClose(p, fill, reason, traceId);
     }
-    // Emitted on every attempt; the billing job id makes it once.
-    await this.producer.emit({
-      name: JobName.BillingPositionClosed,
-      data: { positionId, traceId },
-      jobId: jobId(JobName.BillingPositionClosed, positionId),
-    });
     const [after] = await this.ds.query(`SELECT status, pnl FROM positions_v3 WHERE id = $1`, [positionId]);
     return { status: after.status, pnl: after.pnl };
   }
 
+  /** Records the close (once, whatever the races) and hands the position to billing. */
+  private async finishClose(
+    p: { id: string; side: string; qty: string; entry_price: string },
+    fill: OrderResult,
+    reason: string,
+    traceId?: string,
+  ) {
+    const [{ fees }] = await this.ds.query(
+      `SELECT COALESCE(sum(fee), 0)::text AS fees FROM venue_orders WHERE position_id = $1 AND status = 'FILLED'`,
+      [p.id],
+    );
+    const pnl = realizedPnl({ side: p.side as Side, qty: p.qty, entryPrice: p.entry_price, exitPrice: fill.avgPrice!, fees });
+    await this.ds.transaction(async (em) => {
+      const closed = await em.query(
+        `WITH u AS (UPDATE positions_v3 SET status = 'CLOSED', exit_price = $2, current_price = $2, exit_reason = $3, closed_at = now(),
+                                       pnl = $4, exit_tx_hash = $5
+                     WHERE id = $1 AND status = 'OPEN' RETURNING id) SELECT id FROM u`,
+        [p.id, fill.avgPrice, reason, toMoney(pnl), fill.venueOrderId],
+      );
+      if (closed.length) {
+        await audit(em, 'v3.position.closed', 'position', p.id, { exit_price: fill.avgPrice, reason, pnl: toMoney(pnl), fees }, traceId);
+      }
+    });
+    // Emitted on every attempt; the billing job id makes it once.
+    await this.producer.emit({
+      name: JobName.BillingPositionClosed,
+      data: { positionId: p.id, traceId },
+      jobId: jobId(JobName.BillingPositionClosed, p.id),
+    });
+  }
+
+  // ---- reconciliation --------------------------------------------------------------------------------
+
+  async reconcile(deploymentId?: string, traceId?: string) {
+    const report = await this.reconciler.run(deploymentId, traceId);
+    for (const positionId of report.closedPositionIds) {
+      await this.producer.emit({ name: JobName.BillingPositionClosed, data: { positionId, traceId }, jobId: jobId(JobName.BillingPositionClosed, positionId) });
+    }
+    for (const positionId of report.pendingPositionIds) await this.scheduleSettle(positionId, 'open', 0, undefined, traceId);
+    return report;
+  }
   // ---- paper market ----------------------------------------------------------------------------------
 
   /** One step of the deterministic random walk for every paper mark; open positions follow their mark. */

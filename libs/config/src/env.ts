@@ -52,7 +52,56 @@ export class Env {
 
   /** How long the gateway waits for the pipeline before answering 202. */
   @Transform(toInt) @IsInt() @Min(0) @Max(120000) GATEWAY_WAIT_MS = 10000;
+
+  // ---- custody and live venues -------------------------------------------------------------------------
+
+  /** 32-byte key that seals agent keys (AES-256-GCM): 64 hex digits or base64. Never logged. */
+  @IsOptional()
+  @Matches(/^((0x)?[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=?)$/, { message: 'MASTER_KEY must be 32 bytes as 64 hex digits or base64' })
+  MASTER_KEY?: string;
+  /** Enables the live venue adapters; refuses to start without MASTER_KEY. Deployments still choose paper or live. */
+  @Transform(toBool) @IsBoolean() LIVE_TRADING = false;
+  /** Slippage bound of every market order, in basis points. */
+  @IsNumberString() ORDER_MAX_SLIPPAGE_BPS = '50';
+
+  @IsIn(['mainnet', 'testnet']) HYPERLIQUID_NETWORK = 'testnet';
+  /** Overrides the network's API URL (a local Hyperliquid-compatible server in tests). */
+  @IsOptional() @IsString() HYPERLIQUID_API_URL?: string;
+  /** Builder fee: off unless both are set (fee in tenths of a basis point, as Hyperliquid counts it). */
+  @IsOptional() @Matches(/^0x[0-9a-fA-F]{40}$/, { message: 'HYPERLIQUID_BUILDER_ADDRESS must be an address' }) HYPERLIQUID_BUILDER_ADDRESS?: string;
+  @Transform(toInt) @IsInt() @Min(0) @Max(1000) HYPERLIQUID_BUILDER_FEE = 0;
+  @Transform(toInt) @IsInt() @Min(1000) @Max(120000) HYPERLIQUID_TIMEOUT_MS = 10000;
+
+  @IsIn(['mainnet', 'sepolia']) OSTIUM_NETWORK = 'sepolia';
+  /** JSON-RPC endpoint of Arbitrum (or a local chain); live Ostium is off without it. */
+  @IsOptional() @IsString() OSTIUM_RPC_URL?: string;
+  @IsOptional() @Matches(/^0x[0-9a-fA-F]{40}$/) OSTIUM_TRADING_ADDRESS?: string;
+  @IsOptional() @Matches(/^0x[0-9a-fA-F]{40}$/) OSTIUM_STORAGE_ADDRESS?: string;
+  @IsOptional() @Matches(/^0x[0-9a-fA-F]{40}$/) OSTIUM_USDC_ADDRESS?: string;
+  @Transform(toInt) @IsOptional() @IsInt() OSTIUM_CHAIN_ID?: number;
+  /** An Ostium market order the oracle has not filled after this long is failed with that reason. */
+  @Transform(toInt) @IsInt() @Min(1000) OSTIUM_FILL_TIMEOUT_MS = 60000;
+
+  /** Market list and venue health sync, and reconciliation of live deployments; 0 turns a schedule off. */
+  @Transform(toInt) @IsInt() @Min(0) VENUE_SYNC_INTERVAL_MS = 60000;
+  @Transform(toInt) @IsInt() @Min(0) RECONCILE_INTERVAL_MS = 60000;
 }
+
+/** Settings without a default (not own properties of a fresh Env). */
+const OPTIONAL_SETTINGS = [
+  'HOST',
+  'MASTER_KEY',
+  'HYPERLIQUID_API_URL',
+  'HYPERLIQUID_BUILDER_ADDRESS',
+  'OSTIUM_RPC_URL',
+  'OSTIUM_TRADING_ADDRESS',
+  'OSTIUM_STORAGE_ADDRESS',
+  'OSTIUM_USDC_ADDRESS',
+  'OSTIUM_CHAIN_ID',
+] as const;
+
+/** Names of settings whose values are secrets: never printed, never echoed in errors. */
+export const SECRET_SETTINGS = ['MASTER_KEY', 'ADMIN_PASSWORD'] as const;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -62,16 +111,17 @@ export class ConfigError extends Error {
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const defaults = new Env();
   const raw: Record<string, unknown> = {};
-  for (const key of Object.keys(defaults) as (keyof Env)[]) {
+  for (const key of [...Object.keys(defaults), ...OPTIONAL_SETTINGS] as (keyof Env)[]) {
     // An empty variable (`PORT=` in a .env or compose file) means unset: the default applies.
     if (source[key] !== undefined && source[key] !== '') raw[key] = source[key];
   }
-  if (source.HOST) raw.HOST = source.HOST;
   const env = plainToInstance(Env, { ...defaults, ...raw });
   const errors = validateSync(env, { whitelist: false });
   if (errors.length) {
+    // class-validator messages name the property, never its value, so a bad secret is not echoed.
     const detail = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`).join('; ');
     throw new ConfigError(`invalid environment: ${detail}`);
   }
+  if (env.LIVE_TRADING && !env.MASTER_KEY) throw new ConfigError('invalid environment: LIVE_TRADING requires MASTER_KEY');
   return env;
 }

@@ -41,7 +41,14 @@ describe('JOB_QUEUE', () => {
 
 describe('jobsOfQueue', () => {
   it('gives the executor its open, close and paper tick jobs', () => {
-    expect(jobsOfQueue(QueueName.Executor).sort()).toEqual([JobName.ExecutorClose, JobName.ExecutorOpen, JobName.ExecutorPaperTick].sort());
+    expect(jobsOfQueue(QueueName.Executor).sort()).toEqual([
+      JobName.ExecutorClose,
+      JobName.ExecutorOpen,
+      JobName.ExecutorPaperTick,
+      JobName.ExecutorSettle,
+      JobName.ExecutorVenueSync,
+      JobName.ExecutorReconcile,
+    ].sort());
   });
 
   it('gives each single-job queue its job', () => {

@@ -26,6 +26,12 @@ export enum JobName {
   ExecutorClose = 'executor.close',
   /** Executor: one step of the paper venue's deterministic mark walk (repeatable). */
   ExecutorPaperTick = 'executor.paper-tick',
+  /** Executor: follow an order the venue fills asynchronously (Ostium's oracle) until it fills or times out. */
+  ExecutorSettle = 'executor.settle',
+  /** Executor: live venues' market lists and marks into venue_markets, their health into venues_status (repeatable). */
+  ExecutorVenueSync = 'executor.venue-sync',
+  /** Executor: compare live deployments' venue positions and orders with ours; the venue is authoritative (repeatable). */
+  ExecutorReconcile = 'executor.reconcile',
   /** Billing: a position closed; bill the profit share. */
   BillingPositionClosed = 'billing.position-closed',
 }
@@ -56,6 +62,9 @@ export interface JobPayloadMap {
   [JobName.ExecutorOpen]: { signalId: string; deploymentId: string } & Traced;
   [JobName.ExecutorClose]: { positionId: string; reason: string } & Traced;
   [JobName.ExecutorPaperTick]: Record<string, never>;
+  [JobName.ExecutorSettle]: { positionId: string; leg: 'open' | 'close'; reason?: string; round: number } & Traced;
+  [JobName.ExecutorVenueSync]: Record<string, never>;
+  [JobName.ExecutorReconcile]: { deploymentId?: string } & Traced;
   [JobName.BillingPositionClosed]: { positionId: string } & Traced;
 }
 export type JobPayload<N extends JobName> = JobPayloadMap[N];
@@ -68,6 +77,9 @@ export const JOB_QUEUE = {
   [JobName.ExecutorOpen]: QueueName.Executor,
   [JobName.ExecutorClose]: QueueName.Executor,
   [JobName.ExecutorPaperTick]: QueueName.Executor,
+  [JobName.ExecutorSettle]: QueueName.Executor,
+  [JobName.ExecutorVenueSync]: QueueName.Executor,
+  [JobName.ExecutorReconcile]: QueueName.Executor,
   [JobName.BillingPositionClosed]: QueueName.Billing,
 } as const satisfies { readonly [N in JobName]: QueueName };
 

@@ -1,18 +1,24 @@
 import Decimal from 'decimal.js';
 import { DataSource } from 'typeorm';
 import { dec } from '@conduit/domain';
+import type { MarketInfo } from './adapter';
 
-/** Where the paper venue reads marks. */
+/** Where the paper venue (and Ostium, which has no book of its own) reads marks. */
 export interface PriceSource {
   mark(venue: string, symbol: string): Promise<Decimal | null>;
 }
 
+/** The venue's market list as Conduit last synced it. */
+export interface MarketSource {
+  markets(venue: string): Promise<MarketInfo[]>;
+}
+
 /**
- * Marks from venue_markets.current_price: seeded from recorded listings, moved by the paper tick's
- * deterministic random walk when it runs, and fixed when it does not (tests set them directly).
- * A venue without its own mark for a token borrows another venue's.
+ * Marks from venue_markets.current_price: seeded from recorded listings, refreshed by the market sync of live
+ * adapters, moved by the paper tick's deterministic random walk when it runs, and fixed when it does not
+ * (tests set them directly). A venue without its own mark for a token borrows another venue's.
  */
-export class MarketTablePriceSource implements PriceSource {
+export class MarketTablePriceSource implements PriceSource, MarketSource {
   constructor(private readonly ds: DataSource) {}
 
   async mark(venue: string, symbol: string): Promise<Decimal | null> {
@@ -23,5 +29,34 @@ export class MarketTablePriceSource implements PriceSource {
       [venue, symbol],
     );
     return rows.length ? dec(rows[0].current_price) : null;
+  }
+
+  async markets(venue: string): Promise<MarketInfo[]> {
+    const rows: {
+      token_symbol: string;
+      market_name: string;
+      market_index: number | null;
+      is_active: boolean;
+      min_position: string | null;
+      max_leverage: number | null;
+      sz_decimals: string | null;
+    }[] = await this.ds.query(
+      `SELECT token_symbol, market_name, market_index, is_active, min_position, max_leverage, metadata->>'szDecimals' AS sz_decimals
+         FROM venue_markets WHERE venue = $1 ORDER BY market_index NULLS LAST, token_symbol`,
+      [venue],
+    );
+    return rows.map((r) => {
+      const szDecimals = r.sz_decimals != null ? Number(r.sz_decimals) : 6;
+      return {
+        symbol: r.token_symbol,
+        index: r.market_index ?? -1,
+        pair: r.market_name,
+        szDecimals,
+        maxLeverage: r.max_leverage ?? 1,
+        minSize: new Decimal(10).pow(-szDecimals).toFixed(),
+        minNotionalUsd: r.min_position,
+        active: r.is_active,
+      };
+    });
   }
 }

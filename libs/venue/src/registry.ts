@@ -3,36 +3,52 @@ import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { Venue } from '@conduit/domain';
 import { VenueAdapter } from './adapter';
+import { liveAdaptersFromEnv } from './live';
 import { PaperVenue } from './paper';
 import { MarketTablePriceSource } from './price-source';
 
 export const VENUE_ENV = Symbol('VENUE_ENV');
 
+export type TradingMode = 'paper' | 'live';
+
 /**
- * Adapters by venue_v3_t value. In paper mode (the default and, until the live adapters land, the only mode)
- * Hyperliquid and Ostium are both served by the paper venue. A venue with no adapter is never routed to.
+ * Adapters by venue_v3_t value and trading mode. Paper adapters exist for Hyperliquid and Ostium always;
+ * live adapters only when LIVE_TRADING is on (and, for Ostium, an RPC URL is configured). A deployment
+ * trades through the adapter of its own mode; a venue with no adapter is never routed to.
  */
 @Injectable()
 export class VenueRegistry {
-  private readonly adapters = new Map<string, VenueAdapter>();
+  private readonly adapters: Record<TradingMode, Map<string, VenueAdapter>> = { paper: new Map(), live: new Map() };
+  readonly prices: MarketTablePriceSource;
 
   constructor(ds: DataSource, @Inject(VENUE_ENV) env: Env) {
-    const prices = new MarketTablePriceSource(ds);
-    const options = { takerFeeBps: env.PAPER_TAKER_FEE_BPS, slippageBps: env.PAPER_SLIPPAGE_BPS };
-    for (const venue of ['HYPERLIQUID', 'OSTIUM'] as Venue[]) this.adapters.set(venue, new PaperVenue(venue, prices, options));
+    this.prices = new MarketTablePriceSource(ds);
+    const options = { takerFeeBps: env.PAPER_TAKER_FEE_BPS, slippageBps: env.PAPER_SLIPPAGE_BPS, startingEquityUsd: env.PAPER_STARTING_EQUITY_USD };
+    for (const venue of ['HYPERLIQUID', 'OSTIUM'] as Venue[]) this.adapters.paper.set(venue, new PaperVenue(venue, this.prices, options));
+    for (const adapter of liveAdaptersFromEnv(env, this.prices)) this.adapters.live.set(adapter.venue, adapter);
   }
 
-  has(venue: string): boolean {
-    return this.adapters.has(venue);
+  has(venue: string, mode: TradingMode = 'paper'): boolean {
+    return this.adapters[mode].has(venue);
   }
 
-  venues(): string[] {
-    return [...this.adapters.keys()];
+  venues(mode: TradingMode = 'paper'): string[] {
+    return [...this.adapters[mode].keys()];
   }
 
-  get(venue: string): VenueAdapter {
-    const adapter = this.adapters.get(venue);
-    if (!adapter) throw new Error(`no adapter for venue ${venue}`);
+  get(venue: string, mode: TradingMode = 'paper'): VenueAdapter {
+    const adapter = this.adapters[mode].get(venue);
+    if (!adapter) throw new Error(`no ${mode} adapter for venue ${venue}`);
     return adapter;
+  }
+
+  /** Every live adapter (market sync, health, reconciliation). */
+  live(): VenueAdapter[] {
+    return [...this.adapters.live.values()];
+  }
+
+  /** Replaces or adds an adapter (tests point a live venue at a local server this way). */
+  register(adapter: VenueAdapter): void {
+    this.adapters[adapter.mode].set(adapter.venue, adapter);
   }
 }

@@ -166,6 +166,8 @@ export class VenueOrder {
   @MoneyColumn() fee: string | null;
   @Column('text', { nullable: true }) venueOrderId: string | null;
   @Column('text', { nullable: true }) error: string | null;
+  /** Added by the LiveTrading migration. */
+  @Column('int', { nullable: true }) venueSlot: number | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

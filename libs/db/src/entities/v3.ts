@@ -51,6 +51,8 @@ export class AgentDeploymentV3 {
   @Column('text', { nullable: true, select: false }) ostiumAgentKeyIv: string | null;
   @Column('text', { nullable: true, select: false }) ostiumAgentKeyTag: string | null;
   @CreateDateColumn({ type: 'timestamptz', nullable: true }) createdAt: Date;
+  /** paper (default) or live; added by the LiveTrading migration. */
+  @Column('text', { default: 'paper' }) tradingMode: 'paper' | 'live';
 }
 
 @Entity('signals_v3')

@@ -1,0 +1,106 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { toMoney } from '@conduit/domain';
+import { VenueAdapter, VenueRegistry } from '@conduit/venue';
+
+export interface SyncReport {
+  venue: string;
+  ok: boolean;
+  markets: number;
+  priced: number;
+  deactivated: number;
+  latencyMs: number;
+  error?: string;
+}
+
+/**
+ * Live venues' market lists (symbol, index, size decimals, max leverage, minimum) and marks into
+ * venue_markets, their health into venues_status. A venue that does not answer is marked DOWN and its
+ * markets are left as they were (a missing answer is not an empty list).
+ */
+@Injectable()
+export class MarketSync {
+  private readonly logger = new Logger(MarketSync.name);
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly venues: VenueRegistry,
+  ) {}
+
+  async run(): Promise<SyncReport[]> {
+    return Promise.all(this.venues.live().map((adapter) => this.syncVenue(adapter)));
+  }
+
+  async syncVenue(adapter: VenueAdapter): Promise<SyncReport> {
+    const started = Date.now();
+    try {
+      const [markets, marks] = await Promise.all([adapter.markets(), adapter.markPrices()]);
+      const latencyMs = Date.now() - started;
+      const rows = markets.map((m) => ({
+        symbol: m.symbol,
+        name: m.pair,
+        index: m.index,
+        active: m.active,
+        min: m.minNotionalUsd,
+        lev: m.maxLeverage,
+        price: marks.has(m.symbol) ? toMoney(marks.get(m.symbol)!) : null,
+        meta: JSON.stringify({ szDecimals: m.szDecimals, minSize: m.minSize, source: `${adapter.venue} sync` }),
+      }));
+      let deactivated = 0;
+      await this.ds.transaction(async (em) => {
+        await em.query(
+          `INSERT INTO venue_markets (venue, token_symbol, market_name, market_index, is_active, min_position, max_leverage, current_price, last_synced, metadata)
+           SELECT $1::venue_v3_t, v.symbol, v.name, v.idx, v.active, v.min, v.lev, v.price, now(), v.meta
+             FROM unnest($2::text[], $3::text[], $4::int[], $5::bool[], $6::numeric[], $7::int[], $8::numeric[], $9::jsonb[])
+                  AS v(symbol, name, idx, active, min, lev, price, meta)
+           ON CONFLICT (venue, token_symbol) DO UPDATE SET
+             market_name = EXCLUDED.market_name, market_index = EXCLUDED.market_index, is_active = EXCLUDED.is_active,
+             min_position = EXCLUDED.min_position, max_leverage = EXCLUDED.max_leverage,
+             current_price = COALESCE(EXCLUDED.current_price, venue_markets.current_price), last_synced = now(),
+             metadata = COALESCE(venue_markets.metadata, '{}'::jsonb) || EXCLUDED.metadata`,
+          [
+            adapter.venue,
+            rows.map((r) => r.symbol),
+            rows.map((r) => r.name),
+            rows.map((r) => r.index),
+            rows.map((r) => r.active),
+            rows.map((r) => r.min),
+            rows.map((r) => r.lev),
+            rows.map((r) => r.price),
+            rows.map((r) => r.meta),
+          ],
+        );
+        const gone = await em.query(
+          `WITH u AS (UPDATE venue_markets SET is_active = false, last_synced = now()
+                       WHERE venue = $1 AND is_active AND NOT (token_symbol = ANY($2::text[])) RETURNING id) SELECT count(*)::int AS n FROM u`,
+          [adapter.venue, rows.map((r) => r.symbol)],
+        );
+        await this.recordHealth(em, adapter.venue, true, latencyMs, null, { markets: rows.length });
+        deactivated = gone[0].n;
+      });
+      return { venue: adapter.venue, ok: true, markets: rows.length, priced: rows.filter((r) => r.price).length, deactivated, latencyMs };
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      this.logger.warn(`${adapter.venue} sync failed: ${error}`);
+      await this.recordHealth(this.ds, adapter.venue, false, Date.now() - started, error, {});
+      return { venue: adapter.venue, ok: false, markets: 0, priced: 0, deactivated: 0, latencyMs: Date.now() - started, error };
+    }
+  }
+
+  private async recordHealth(
+    q: { query: DataSource['query'] },
+    venue: string,
+    ok: boolean,
+    latencyMs: number,
+    error: string | null,
+    metadata: Record<string, unknown>,
+  ) {
+    await q.query(
+      `INSERT INTO venues_status (venue, is_available, status, latency_ms, last_error, last_checked, metadata)
+       VALUES ($1, $2, $3, $4, $5, now(), $6)
+       ON CONFLICT (venue) DO UPDATE SET is_available = EXCLUDED.is_available, status = EXCLUDED.status, latency_ms = EXCLUDED.latency_ms,
+         last_error = EXCLUDED.last_error, last_checked = now(), metadata = EXCLUDED.metadata`,
+      [venue, ok, ok ? 'UP' : 'DOWN', latencyMs, error?.slice(0, 500) ?? null, JSON.stringify(metadata)],
+    );
+  }
+}
