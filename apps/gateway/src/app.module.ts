@@ -1,3 +1,4 @@
+import { AgentWallets } from './api/agent-wallets';
 import { DynamicModule, INestApplication, Module } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -35,7 +36,7 @@ export class GatewayModule {
         BullBoardModule.forFeature(...Object.values(QueueName).map((name) => ({ name, adapter: BullMQAdapter }))),
       ],
       controllers: [AgentsController, TradingController, StatsController, PaperController],
-      providers: [Views, AdminGuard],
+      providers: [Views, AdminGuard, AgentWallets],
     };
   }
 }

@@ -1,12 +1,13 @@
-import { Body, ConflictException, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { BadRequestException, Body, ConflictException, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { audit } from '@conduit/db';
 import { ENV } from '@conduit/runtime';
-import { AgentListQuery, CreateAgentDto, DeployAgentDto, DeploymentListQuery } from './dto';
+import { AgentListQuery, CreateAgentDto, DeployAgentDto, DeploymentListQuery, TradingModeDto } from './dto';
 import { uuidParam } from '../http/validation';
 import { DEPLOYMENT_COLUMNS, Views } from './views';
+import { AgentWallets } from './agent-wallets';
 
 const uuid = uuidParam('id');
 
@@ -16,6 +17,7 @@ export class AgentsController {
   constructor(
     private readonly ds: DataSource,
     private readonly views: Views,
+    private readonly wallets: AgentWallets,
     @Inject(ENV) private readonly env: Env,
   ) {}
 
@@ -95,31 +97,38 @@ export class AgentsController {
   }
 
   @Post('agents/deploy')
-  @ApiOperation({ summary: "Deploy an agent to a user's wallet; the deployment starts ACTIVE with a trial" })
+  @ApiOperation({
+    summary: "Deploy an agent to a user's wallet; the deployment starts ACTIVE with a trial",
+    description:
+      'Generates one agent wallet per venue server-side (its key sealed under the master key, never returned) and answers with the ' +
+      'agent addresses and the payloads the user signs to approve them (Hyperliquid approveAgent; Ostium USDC allowance and setDelegate).',
+  })
   async deploy(@Body() dto: DeployAgentDto) {
     const agent = await this.views.agent(dto.agent_id);
     if (agent.status === 'STOPPED') throw new ConflictException('agent is STOPPED; it takes no new deployments');
-    return this.ds.transaction(async (em) => {
+    const keys = this.wallets.resolve(dto);
+    const deployment = await this.ds.transaction(async (em) => {
       const inserted = await em.query(
         `INSERT INTO agent_deployments_v3 (agent_id, user_wallet, safe_wallet, status, sub_active, sub_started_at, trial_ends_at, next_billing_at,
                     hyperliquid_agent_address, hyperliquid_agent_key_encrypted, hyperliquid_agent_key_iv, hyperliquid_agent_key_tag,
-                    ostium_agent_address, ostium_agent_key_encrypted, ostium_agent_key_iv, ostium_agent_key_tag)
+                    ostium_agent_address, ostium_agent_key_encrypted, ostium_agent_key_iv, ostium_agent_key_tag, trading_mode)
          VALUES ($1, $2, $3, 'ACTIVE', TRUE, now(), now() + make_interval(days => $4), now() + make_interval(days => $4),
-                 $5, $6, $7, $8, $9, $10, $11, $12)
+                 $5, $6, $7, $8, $9, $10, $11, $12, $13)
          ON CONFLICT (user_wallet, agent_id) DO NOTHING RETURNING id`,
         [
           dto.agent_id,
           dto.user_wallet,
           dto.safe_wallet ?? null,
           this.env.TRIAL_DAYS,
-          dto.hyperliquid_agent_address ?? null,
-          dto.hyperliquid_agent_key_encrypted ?? null,
-          dto.hyperliquid_agent_key_iv ?? null,
-          dto.hyperliquid_agent_key_tag ?? null,
-          dto.ostium_agent_address ?? null,
-          dto.ostium_agent_key_encrypted ?? null,
-          dto.ostium_agent_key_iv ?? null,
-          dto.ostium_agent_key_tag ?? null,
+          keys.hyperliquid.address,
+          keys.hyperliquid.sealed?.encrypted ?? null,
+          keys.hyperliquid.sealed?.iv ?? null,
+          keys.hyperliquid.sealed?.tag ?? null,
+          keys.ostium.address,
+          keys.ostium.sealed?.encrypted ?? null,
+          keys.ostium.sealed?.iv ?? null,
+          keys.ostium.sealed?.tag ?? null,
+          dto.trading_mode ?? 'paper',
         ],
       );
       if (!inserted.length) {
@@ -130,10 +139,42 @@ export class AgentsController {
           fields: ['user_wallet', 'agent_id'],
         });
       }
-      await audit(em, 'v3.deployment.created', 'deployment', inserted[0].id, { agent_id: dto.agent_id, user_wallet: dto.user_wallet });
-      const [deployment] = await em.query(`SELECT ${DEPLOYMENT_COLUMNS} FROM agent_deployments_v3 d WHERE d.id = $1`, [inserted[0].id]);
-      return { success: true, deployment };
+      await audit(em, 'v3.deployment.created', 'deployment', inserted[0].id, {
+        agent_id: dto.agent_id,
+        user_wallet: dto.user_wallet,
+        trading_mode: dto.trading_mode ?? 'paper',
+        hyperliquid_agent_address: keys.hyperliquid.address,
+        ostium_agent_address: keys.ostium.address,
+      });
+      const [row] = await em.query(`SELECT ${DEPLOYMENT_COLUMNS} FROM agent_deployments_v3 d WHERE d.id = $1`, [inserted[0].id]);
+      return row;
     });
+    return { success: true, deployment, agent_wallets: this.wallets.approvals(deployment) };
+  }
+
+  @Get('deployments/:id/agent-wallets')
+  @ApiOperation({ summary: 'Agent wallet addresses of a deployment and the payloads the user signs to approve them' })
+  async agentWallets(@Param('id', uuid) id: string) {
+    const deployment = await this.views.deployment(id);
+    return { success: true, deployment_id: id, trading_mode: deployment.trading_mode, agent_wallets: this.wallets.approvals(deployment) };
+  }
+
+  @Post('deployments/:id/trading-mode')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Switch a deployment between paper and live trading (live needs its agent wallets and the master key)' })
+  async tradingMode(@Param('id', uuid) id: string, @Body() dto: TradingModeDto) {
+    const d = await this.views.deployment(id);
+    if (dto.trading_mode === 'live') {
+      if (!this.env.MASTER_KEY) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: ['trading_mode live needs the server to have a MASTER_KEY'], fields: ['trading_mode'] });
+      if (!d.has_hyperliquid_agent_key && !d.has_ostium_agent_key) {
+        throw new ConflictException({ statusCode: 409, error: 'Conflict', message: ['deployment has no agent wallet to trade live with'], fields: ['trading_mode'] });
+      }
+    }
+    await this.ds.transaction(async (em) => {
+      await em.query(`UPDATE agent_deployments_v3 SET trading_mode = $2 WHERE id = $1`, [id, dto.trading_mode]);
+      await audit(em, 'v3.deployment.trading_mode', 'deployment', id, { from: d.trading_mode, to: dto.trading_mode });
+    });
+    return { success: true, deployment: await this.views.deployment(id) };
   }
 
   @Get('deployments')

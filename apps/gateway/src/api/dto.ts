@@ -97,8 +97,15 @@ export class DeployAgentDto {
   @Matches(WALLET, walletMessage('safe_wallet'))
   safe_wallet?: string;
 
-  // Agent (API) wallet credentials, already encrypted by the caller (AES-256-GCM: ciphertext, iv, tag).
-  // Stored as given and never returned; the vault that generates them server-side comes with the venue adapters.
+  @ApiPropertyOptional({ enum: ['paper', 'live'], default: 'paper' })
+  @IsOptional()
+  @IsIn(['paper', 'live'], { message: 'trading_mode must be paper or live' })
+  trading_mode?: 'paper' | 'live';
+
+  // Recommended: omit the agent key fields and the server generates one agent wallet per venue, sealing its key.
+  // Compatibility (seed 001): a key sealed by the caller under the server's master key (AES-256-GCM, base64
+  // ciphertext/iv/tag, associated data "conduit:agent-key:<VENUE>:<address>") is accepted only if it decrypts
+  // and belongs to the given address. Keys are never returned.
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(128) hyperliquid_agent_address?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4096) hyperliquid_agent_key_encrypted?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(256) hyperliquid_agent_key_iv?: string;
@@ -107,6 +114,12 @@ export class DeployAgentDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4096) ostium_agent_key_encrypted?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(256) ostium_agent_key_iv?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(256) ostium_agent_key_tag?: string;
+}
+
+export class TradingModeDto {
+  @ApiProperty({ enum: ['paper', 'live'] })
+  @IsIn(['paper', 'live'], { message: 'trading_mode must be paper or live' })
+  trading_mode: 'paper' | 'live';
 }
 
 export class GenerateSignalDto {

@@ -1,0 +1,103 @@
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { Env } from '@conduit/config';
+import { AGENT_KEY_VENUES, KeyVault, SealedKey, VaultError } from '@conduit/custody';
+import { approveAgentPayload, ostiumApprovalTransactions, ostiumNetwork } from '@conduit/venue';
+import { ENV } from '@conduit/runtime';
+import { DeployAgentDto } from './dto';
+
+type Prefix = (typeof AGENT_KEY_VENUES)[number]['prefix'];
+
+export interface AgentKeyColumns {
+  address: string | null;
+  sealed: SealedKey | null;
+}
+
+/** A 400 that names the fields, like the validation pipe's. */
+function badRequest(fields: string[], message: string): BadRequestException {
+  return new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [message], fields });
+}
+
+/**
+ * Agent (API) wallets of a deployment: generated server-side (recommended) or accepted sealed from the caller
+ * when they decrypt under the master key. Returns only public data: addresses and the payloads the user
+ * signs to authorise them.
+ */
+@Injectable()
+export class AgentWallets {
+  private readonly vault: KeyVault | null;
+
+  constructor(@Inject(ENV) private readonly env: Env) {
+    this.vault = env.MASTER_KEY ? new KeyVault(env.MASTER_KEY) : null;
+  }
+
+  /** The key columns to store for each venue; throws 400 naming the field when a given key does not check out. */
+  resolve(dto: DeployAgentDto): Record<Prefix, AgentKeyColumns> {
+    if (dto.trading_mode === 'live' && !this.vault) throw badRequest(['trading_mode'], 'trading_mode live needs the server to have a MASTER_KEY');
+    const out = {} as Record<Prefix, AgentKeyColumns>;
+    for (const { venue, prefix } of AGENT_KEY_VENUES) {
+      const given = {
+        address: dto[`${prefix}_agent_address`],
+        encrypted: dto[`${prefix}_agent_key_encrypted`],
+        iv: dto[`${prefix}_agent_key_iv`],
+        tag: dto[`${prefix}_agent_key_tag`],
+      };
+      const anyKey = given.encrypted !== undefined || given.iv !== undefined || given.tag !== undefined;
+      if (!anyKey) {
+        if (given.address !== undefined) {
+          throw badRequest([`${prefix}_agent_address`], `${prefix}_agent_address was given without its sealed key; omit it and the server generates the agent wallet`);
+        }
+        out[prefix] = this.vault ? this.generated(venue) : { address: null, sealed: null };
+        continue;
+      }
+      const missing = (['address', 'encrypted', 'iv', 'tag'] as const)
+        .filter((k) => given[k] === undefined)
+        .map((k) => (k === 'address' ? `${prefix}_agent_address` : `${prefix}_agent_key_${k}`));
+      if (missing.length) throw badRequest(missing, `${missing.join(', ')} required with the other ${prefix} agent key fields`);
+      if (!this.vault) throw badRequest([`${prefix}_agent_key_encrypted`], `${prefix}_agent_key_encrypted cannot be accepted: the server has no MASTER_KEY`);
+      if (!/^0x[0-9a-fA-F]{40}$/.test(given.address!)) throw badRequest([`${prefix}_agent_address`], `${prefix}_agent_address must be a 20-byte hex address`);
+      const sealed = { encrypted: given.encrypted!, iv: given.iv!, tag: given.tag! };
+      try {
+        this.vault.verifyAgentKey(venue, given.address!, sealed);
+      } catch (err) {
+        const why = err instanceof VaultError ? err.message : 'invalid key';
+        throw badRequest([`${prefix}_agent_key_encrypted`], `${prefix}_agent_key_encrypted was refused: ${why}`);
+      }
+      out[prefix] = { address: given.address!.toLowerCase(), sealed };
+    }
+    return out;
+  }
+
+  private generated(venue: string): AgentKeyColumns {
+    const agent = this.vault!.generate(venue);
+    return { address: agent.address.toLowerCase(), sealed: agent.sealed };
+  }
+
+  /** What the user signs so the agent wallets may trade for them (fresh nonce each time). */
+  approvals(d: { user_wallet: string; hyperliquid_agent_address: string | null; ostium_agent_address: string | null; id: string }) {
+    const out: Record<string, unknown> = {};
+    if (d.hyperliquid_agent_address) {
+      out.HYPERLIQUID = {
+        agent_address: d.hyperliquid_agent_address,
+        master_address: d.user_wallet,
+        approve_agent: approveAgentPayload({
+          agentAddress: d.hyperliquid_agent_address,
+          agentName: `conduit ${d.id.slice(0, 8)}`,
+          nonce: Date.now(),
+          isTestnet: this.env.HYPERLIQUID_NETWORK === 'testnet',
+        }),
+        builder_fee: this.env.HYPERLIQUID_BUILDER_ADDRESS && this.env.HYPERLIQUID_BUILDER_FEE > 0 ? 'configured' : 'off',
+      };
+    }
+    if (d.ostium_agent_address) {
+      const network = ostiumNetwork(this.env);
+      out.OSTIUM = {
+        agent_address: d.ostium_agent_address,
+        trader_address: d.user_wallet,
+        chain_id: network.chainId,
+        // The user sends these from their own wallet: USDC allowance to TradingStorage, and the agent as delegate.
+        transactions: /^0x[0-9a-fA-F]{40}$/.test(d.user_wallet) ? ostiumApprovalTransactions(network, d.ostium_agent_address) : [],
+      };
+    }
+    return out;
+  }
+}
