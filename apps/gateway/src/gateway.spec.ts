@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 import { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
-import { cleanupRedis, createTestDatabase, http, insertAgent, QUICK_START, startHttpApp, TestDatabase, testEnv } from '@conduit/testing';
+import { cleanupRedis, createTestDatabase, http, insertAgent, QUICK_START, SEED_DEPLOY_PLACEHOLDERS, startHttpApp, TestDatabase, testEnv } from '@conduit/testing';
 import { configureGateway, GatewayAppModule } from './app.module';
 
 /** Bad input: a 4xx naming the field, never a 5xx, and nothing written. (No workers run here.) */
@@ -101,12 +101,23 @@ describe('gateway input validation', () => {
     expect((await rowCounts()).deployments).toBe(1);
   });
 
-  it('never returns agent keys, and stores no plaintext beyond what the caller sent encrypted', async () => {
+  it('generates sealed agent wallets, returns only addresses and approval payloads, and refuses the seed placeholders', async () => {
     const agent = (await http('POST', `${api}/api/v3/agents/create`, { ...QUICK_START.createAgent, name: 'Keys' })).body.agent;
-    const body = { ...QUICK_START.deploy(agent.id), user_wallet: '0xKeys', hyperliquid_agent_key_encrypted: 'c2VjcmV0LWNpcGhlcnRleHQ=' };
-    const deployed = await http('POST', `${api}/api/v3/agents/deploy`, body);
-    const listed = await http('GET', `${api}/api/v3/deployments?agent_id=${agent.id}`);
-    for (const res of [deployed, listed]) expect(JSON.stringify(res.body)).not.toContain('c2VjcmV0LWNpcGhlcnRleHQ=');
+    const deployed = await http('POST', `${api}/api/v3/agents/deploy`, { ...QUICK_START.deploy(agent.id), user_wallet: '0xKeys' });
+    expect(deployed.status).toBe(201);
+    const hl = deployed.body.agent_wallets.HYPERLIQUID;
+    expect(hl.agent_address).toMatch(/^0x[0-9a-f]{40}$/);
+    expect(hl.approve_agent.action).toMatchObject({ type: 'approveAgent', agentAddress: hl.agent_address, hyperliquidChain: 'Testnet' });
+    expect(deployed.body.deployment).toMatchObject({ has_hyperliquid_agent_key: true, has_ostium_agent_key: true, trading_mode: 'paper' });
+    const [row] = (await pg.query(`SELECT * FROM agent_deployments_v3 WHERE id = $1`, [deployed.body.deployment.id])).rows;
+    for (const column of ['hyperliquid_agent_key_encrypted', 'hyperliquid_agent_key_iv', 'hyperliquid_agent_key_tag']) {
+      expect(JSON.stringify(deployed.body)).not.toContain(row[column]);
+    }
+    const before = (await rowCounts()).deployments;
+    const placeholders = await http('POST', `${api}/api/v3/agents/deploy`, { ...SEED_DEPLOY_PLACEHOLDERS(agent.id), user_wallet: '0xPlaceholders' });
+    expect(placeholders.status).toBe(400);
+    expect(placeholders.body.fields).toEqual(['hyperliquid_agent_address']);
+    expect((await rowCounts()).deployments).toBe(before);
   });
 
   it('moves an agent through its statuses and refuses what a status forbids', async () => {

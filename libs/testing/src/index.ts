@@ -42,6 +42,9 @@ export async function createTestDatabase(migrated = true): Promise<TestDatabase>
   };
 }
 
+/** Master key of test runs (random per process; agent keys sealed in one run never outlive its databases). */
+export const TEST_MASTER_KEY = randomBytes(32).toString('hex');
+
 /** A validated Env for a test: its own database and its own BullMQ key prefix. */
 export function testEnv(db: TestDatabase, overrides: Record<string, string> = {}): Env {
   return loadEnv({
@@ -53,6 +56,7 @@ export function testEnv(db: TestDatabase, overrides: Record<string, string> = {}
     GATEWAY_WAIT_MS: '15000',
     WORKER_CONCURRENCY: '8',
     PAPER_RANDOM_WALK: 'false',
+    MASTER_KEY: TEST_MASTER_KEY,
     ...overrides,
   });
 }
@@ -140,7 +144,12 @@ export async function http(method: string, url: string, body?: unknown, headers:
   return { status: res.status, body: json };
 }
 
-/** The seed's quick-start request bodies (000-002), verbatim apart from the ids they leave as placeholders. */
+/**
+ * The seed's quick-start request bodies (000-002), verbatim apart from the ids they leave as placeholders —
+ * except deploy: the seed's placeholder agent key ('...') must now decrypt under the master key or be refused,
+ * so the quick start deploys the recommended way (the server generates the agent wallets). The seed's own
+ * deploy body is SEED_DEPLOY_PLACEHOLDERS.
+ */
 export const QUICK_START = {
   createAgent: {
     creator_wallet: '0xYourWallet',
@@ -153,10 +162,6 @@ export const QUICK_START = {
   deploy: (agentId: string) => ({
     agent_id: agentId,
     user_wallet: '0xYourWallet',
-    hyperliquid_agent_address: '0x...',
-    hyperliquid_agent_key_encrypted: '...',
-    hyperliquid_agent_key_iv: '...',
-    hyperliquid_agent_key_tag: '...',
   }),
   signal: (agentId: string) => ({
     agent_id: agentId,
@@ -168,6 +173,16 @@ export const QUICK_START = {
   }),
   execute: (signalId: string) => ({ signal_id: signalId }),
 };
+
+/** Seed 001's deploy body as written, with placeholder key material (refused with 400 since the vault). */
+export const SEED_DEPLOY_PLACEHOLDERS = (agentId: string) => ({
+  agent_id: agentId,
+  user_wallet: '0xYourWallet',
+  hyperliquid_agent_address: '0x...',
+  hyperliquid_agent_key_encrypted: '...',
+  hyperliquid_agent_key_iv: '...',
+  hyperliquid_agent_key_tag: '...',
+});
 
 /** Polls a job until it reaches one of the states (default: completed or failed); returns the job. */
 export async function waitForJob(queue: Queue, id: string, states = ['completed', 'failed'], timeoutMs = 20_000) {

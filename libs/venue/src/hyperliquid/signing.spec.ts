@@ -11,13 +11,14 @@ import { limitPrice } from './hyperliquid-adapter';
  * padded form is compared (the Python SDK drops leading zero nibbles of r/s, see the file's field_guide).
  */
 const VECTORS = JSON.parse(readFileSync(join(__dirname, '../../../../../shared/vectors/hyperliquid_signing.json'), 'utf8'));
+const byId = (list: any[]): [string, any][] => list.map((v) => [v.id, v]);
 const opt = <T>(v: T | null | undefined) => (v == null ? undefined : v);
 
 describe('Hyperliquid signing vectors', () => {
   const total = VECTORS.l1_vectors.length + VECTORS.action_hash_vectors.length + VECTORS.user_signed_vectors.length + VECTORS.multisig_vectors.length;
   it('the file holds 41 vectors', () => expect(total).toBe(41));
 
-  it.each(VECTORS.l1_vectors.map((v: any) => [v.id, v]))('L1 action %s', async (_id, v: any) => {
+  it.each(byId(VECTORS.l1_vectors))('L1 action %s', async (_id, v: any) => {
     const wallet = new Wallet(v.private_key);
     expect(wallet.address).toBe(v.signer_address);
     if (v.derived?.action_hash) {
@@ -30,16 +31,16 @@ describe('Hyperliquid signing vectors', () => {
     expect(BigInt(sig.s)).toBe(BigInt(v.expected_signature_as_in_source.s));
   });
 
-  it.each(VECTORS.action_hash_vectors.map((v: any) => [v.id, v]))('action hash %s', (_id, v: any) => {
+  it.each(byId(VECTORS.action_hash_vectors))('action hash %s', (_id, v: any) => {
     expect(createL1ActionHash({ action: v.action, nonce: v.nonce, vaultAddress: opt(v.vault_address), expiresAfter: opt(v.expires_after) })).toBe(v.expected_action_hash);
   });
 
-  it.each(VECTORS.user_signed_vectors.map((v: any) => [v.id, v]))('user-signed action %s', async (_id, v: any) => {
+  it.each(byId(VECTORS.user_signed_vectors))('user-signed action %s', async (_id, v: any) => {
     const sig = await signUserSignedAction({ wallet: new Wallet(v.private_key), action: v.message, types: v.types });
     expect(sig).toEqual(v.expected_signature_padded);
   });
 
-  it.each(VECTORS.multisig_vectors.map((v: any) => [v.id, v]))('multi-sig action %s', async (_id, v: any) => {
+  it.each(byId(VECTORS.multisig_vectors))('multi-sig action %s', async (_id, v: any) => {
     const wallet = new Wallet(v.private_key);
     const expected = v.expected_result;
     const inner = await signL1Action({
@@ -57,12 +58,12 @@ describe('Hyperliquid signing vectors', () => {
 describe('Hyperliquid price and size rules (vectors file, nktkas cases)', () => {
   const cases = VECTORS.price_size_rules.nktkas_formatPrice_formatSize_cases;
 
-  it.each(cases.formatPrice.map((c: any) => [c.input, c.szDecimals, c.market, c.expected]))('formatPrice(%j, %d, %s) → %s', (input, sz, market, expected) => {
+  it.each((cases.formatPrice as any[]).map((c): [string, number, string, string] => [c.input, c.szDecimals, c.market, c.expected]))('formatPrice(%j, %d, %s) → %s', (input, sz, market, expected) => {
     if (String(expected).startsWith('throws')) expect(() => formatPrice(input as string, sz as number, market as 'perp' | 'spot')).toThrow();
     else expect(formatPrice(input as string, sz as number, market as 'perp' | 'spot')).toBe(expected);
   });
 
-  it.each(cases.formatSize.map((c: any) => [c.input, c.szDecimals, c.expected]))('formatSize(%j, %d) → %s', (input, sz, expected) => {
+  it.each((cases.formatSize as any[]).map((c): [string, number, string] => [c.input, c.szDecimals, c.expected]))('formatSize(%j, %d) → %s', (input, sz, expected) => {
     if (String(expected).startsWith('throws')) expect(() => formatSize(input as string, sz as number)).toThrow();
     else expect(formatSize(input as string, sz as number)).toBe(expected);
   });
