@@ -4,6 +4,7 @@
 //   npm run demo -- --keep    leave the services running (Bull Board, OpenAPI) until Ctrl-C
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'child_process';
+import { randomBytes } from 'crypto';
 import { join } from 'path';
 import { loadEnv } from '@conduit/config';
 import { dec } from '@conduit/domain';
@@ -14,6 +15,10 @@ const base = { ...process.env };
 base.ADMIN_PASSWORD ||= 'conduit-demo';
 base.PAPER_RANDOM_WALK ??= 'true';
 base.LOG_LEVEL ??= 'warn';
+// Agent keys are sealed under MASTER_KEY. Without one, the demo uses a throw-away key (its deployments' agent
+// wallets cannot be opened after the demo ends, which is what a demo wants).
+const ephemeralMasterKey = !base.MASTER_KEY;
+if (ephemeralMasterKey) base.MASTER_KEY = randomBytes(32).toString('hex');
 const env = loadEnv(base);
 const gatewayPort = env.PORT;
 const api = `http://127.0.0.1:${gatewayPort}`;
@@ -110,15 +115,10 @@ async function main() {
   show('agent', `${agent.id}  "${agent.name}"  venue=${agent.venue} status=${agent.status}`);
 
   step('2. Deploy it to a user wallet');
-  const { deployment } = await call('POST', '/api/v3/agents/deploy', {
-    agent_id: agent.id,
-    user_wallet: '0xYourWallet',
-    hyperliquid_agent_address: '0x...',
-    hyperliquid_agent_key_encrypted: '...',
-    hyperliquid_agent_key_iv: '...',
-    hyperliquid_agent_key_tag: '...',
-  });
-  show('deployment', `${deployment.id}  status=${deployment.status} trial until ${deployment.trial_ends_at}`);
+  // The server generates one agent wallet per venue and seals its key; only addresses come back.
+  const { deployment, agent_wallets } = await call('POST', '/api/v3/agents/deploy', { agent_id: agent.id, user_wallet: '0xYourWallet' });
+  show('deployment', `${deployment.id}  status=${deployment.status} mode=${deployment.trading_mode} trial until ${deployment.trial_ends_at}`);
+  show('agent wallets', `Hyperliquid ${agent_wallets.HYPERLIQUID.agent_address}, Ostium ${agent_wallets.OSTIUM.agent_address}${ephemeralMasterKey ? ' (sealed under a throw-away MASTER_KEY)' : ''}`);
 
   step('3. Generate a signal (Agent What): venue-agnostic');
   const { signal } = await call('POST', '/api/v3/signals/generate', {
