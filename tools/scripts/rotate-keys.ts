@@ -17,7 +17,7 @@ async function main() {
   try {
     const report = await ds.transaction(async (em) => {
       const r = await rotateAgentKeys(em, current, next);
-      await audit(em, 'v3.key.rotated', 'vault', 'master-key', { deployments: r.deployments, keys: r.keys });
+      await audit(em, 'v3.key.rotated', 'vault', null, { deployments: r.deployments, keys: r.keys });
       return r;
     });
     console.log(`keys rotated: ${report.keys} key(s) of ${report.deployments} deployment(s); set MASTER_KEY to the new key and restart`);

@@ -77,8 +77,8 @@ export class Reconciler {
     if (mode !== 'live') return;
 
     // 1. Orders stored but never answered: adopt what the venue has under the client order id.
-    const unanswered: { client_order_id: string; venue_order_id: string | null; token_symbol: string }[] = await this.ds.query(
-      `SELECT client_order_id, venue_order_id, token_symbol FROM venue_orders WHERE deployment_id = $1 AND venue = $2 AND status = 'NEW'`,
+    const unanswered: { id: string; client_order_id: string; venue_order_id: string | null; token_symbol: string }[] = await this.ds.query(
+      `SELECT id, client_order_id, venue_order_id, token_symbol FROM venue_orders WHERE deployment_id = $1 AND venue = $2 AND status = 'NEW'`,
       [deploymentId, venue],
     );
     for (const o of unanswered) {
@@ -90,7 +90,13 @@ export class Reconciler {
                                    error = $8, updated_at = now() WHERE venue = $1 AND client_order_id = $2 AND status = 'NEW'`,
           [venue, o.client_order_id, found.status, found.filledQty, found.avgPrice, found.fee, found.venueOrderId, found.error ?? null],
         );
-        await audit(em, 'v3.reconcile.order_adopted', 'venue_order', o.client_order_id, { venue, deployment_id: deploymentId, status: found.status, venue_order_id: found.venueOrderId }, traceId);
+        await audit(em, 'v3.reconcile.order_adopted', 'venue_order', o.id, {
+          venue,
+          deployment_id: deploymentId,
+          client_order_id: o.client_order_id,
+          status: found.status,
+          venue_order_id: found.venueOrderId,
+        }, traceId);
       });
       report.adoptedOrders++;
     }
