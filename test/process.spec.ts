@@ -1,38 +1,9 @@
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess } from 'child_process';
 import { randomUUID } from 'crypto';
-import { join } from 'path';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
 import { JobName, jobId, QueueName } from '@conduit/queue';
-import { cleanupRedis, createTestDatabase, insertAgent, TestDatabase, testEnv, testQueues } from '@conduit/testing';
-
-const root = join(__dirname, '..');
-
-/** Starts apps/<name>/src/main.ts as its own Node process, as `nx serve <name>` does. */
-function startService(name: string, env: Env, port: number): ChildProcess {
-  const vars = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
-  return spawn(process.execPath, ['-r', '@swc-node/register', join('apps', name, 'src', 'main.ts')], {
-    cwd: root,
-    env: { ...process.env, ...vars, PORT: String(port), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-async function waitHealthy(child: ChildProcess, port: number, timeoutMs = 45_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode} before it was healthy`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health`)).status === 200) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`service on :${port} not healthy after ${timeoutMs} ms`);
-}
-
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+import { cleanupRedis, createTestDatabase, exited, insertAgent, randomPort, startServiceProcess, TestDatabase, testEnv, testQueues, waitHealthy } from '@conduit/testing';
 
 describe('a service as its own process', () => {
   let db: TestDatabase;
@@ -54,13 +25,11 @@ describe('a service as its own process', () => {
   });
 
   it('serves /health and /metrics, and on SIGTERM drains its active jobs and exits 0', async () => {
-    const port = 39000 + Math.floor(Math.random() * 1000);
-    child = startService('signal', env, port);
-    let output = '';
-    child.stdout!.on('data', (d) => (output += d));
-    child.stderr!.on('data', (d) => (output += d));
+    const port = randomPort();
+    const service = startServiceProcess('signal', env, port);
+    child = service;
     await waitHealthy(child, port).catch((e) => {
-      throw new Error(`${e.message}\n${output}`);
+      throw new Error(`${e.message}\n${service.output()}`);
     });
     expect(await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text())).toMatch(/service="signal"/);
 
@@ -96,6 +65,6 @@ describe('a service as its own process', () => {
     } finally {
       await queues.close();
     }
-    expect(output).not.toMatch(/ERROR/);
+    expect(service.output()).not.toMatch(/ERROR/);
   });
 });

@@ -17,7 +17,7 @@ import {
   toMoney,
   walkStep,
 } from '@conduit/domain';
-import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor } from '@conduit/queue';
+import { EXECUTOR_WORKER_OPTIONS, JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { OrderResult, OrderSide, TradingAccount, VenueAdapter } from '@conduit/venue';
 import { TradingAccounts } from './accounts';
@@ -58,7 +58,7 @@ type StoredFill = OrderResult & { slot?: number };
  * sent; a retry asks the venue for that id before placing anything; positions_v3 UNIQUE(deployment_id,
  * signal_id) and the conditional close are the final guarantees.
  */
-@Processor(QueueName.Executor)
+@Processor(QueueName.Executor, EXECUTOR_WORKER_OPTIONS)
 export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implements OnApplicationBootstrap {
   protected readonly queueName = QueueName.Executor;
 

@@ -111,6 +111,14 @@ export const QUEUE_JOB_OPTIONS: { readonly [Q in QueueName]: DefaultJobOptions }
 };
 
 /**
+ * Worker options where BullMQ's defaults (30 s lock, stalled check every 30 s) do not fit. A crashed executor's
+ * jobs come back in about 10 s instead of up to a minute: its effects are idempotent by client order id, so a
+ * job re-run while its first run is still alive (a lock lost to a long pause) is safe, and a few such stalls are
+ * tolerated before the job counts as failed.
+ */
+export const EXECUTOR_WORKER_OPTIONS = { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 3 } as const;
+
+/**
  * Deterministic job id: the same effect always gets the same id, so a duplicate add while the first is
  * waiting, active or retained is a no-op. BullMQ custom ids may not contain ':'.
  */

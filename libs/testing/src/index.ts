@@ -11,6 +11,9 @@ import { QueueName, redisOptions } from '@conduit/queue';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the migrations folder is the schema's single source
 import { MIGRATIONS } from '../../../migrations';
 
+export * from './venues/hyperliquid-server';
+export * from './venues/ostium-chain';
+
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? process.env.DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -253,3 +256,4 @@ export function useServiceHarness(module: (env: Env) => unknown, envOverrides: R
   });
   return h;
 }
+export * from './processes';

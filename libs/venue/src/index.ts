@@ -6,3 +6,7 @@ export * from './venue.module';
 export * from './hyperliquid/hyperliquid-adapter';
 export * from './hyperliquid/approval';
 export * from './live';
+export * from './ostium/constants';
+export * from './ostium/abi';
+export * from './ostium/encoding';
+export * from './ostium/ostium-adapter';

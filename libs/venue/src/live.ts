@@ -4,6 +4,7 @@ import { VenueAdapter } from './adapter';
 import { HyperliquidAdapter } from './hyperliquid/hyperliquid-adapter';
 import { erc20Interface, tradingInterface } from './ostium/abi';
 import { OSTIUM_NETWORKS, OstiumNetwork } from './ostium/constants';
+import { OstiumAdapter } from './ostium/ostium-adapter';
 import { PriceSource } from './price-source';
 
 /** Ostium contracts of the configured network, with per-address overrides (a local chain in tests). */
@@ -39,7 +40,7 @@ export function ostiumApprovalTransactions(network: Omit<OstiumNetwork, 'subgrap
 }
 
 /** The live adapters the environment enables. Without LIVE_TRADING there are none. */
-export function liveAdaptersFromEnv(env: Env, _prices: PriceSource): VenueAdapter[] {
+export function liveAdaptersFromEnv(env: Env, prices: PriceSource): VenueAdapter[] {
   if (!env.LIVE_TRADING) return [];
   const adapters: VenueAdapter[] = [
     new HyperliquidAdapter({
@@ -49,5 +50,19 @@ export function liveAdaptersFromEnv(env: Env, _prices: PriceSource): VenueAdapte
       builder: env.HYPERLIQUID_BUILDER_ADDRESS && env.HYPERLIQUID_BUILDER_FEE > 0 ? { address: env.HYPERLIQUID_BUILDER_ADDRESS, fee: env.HYPERLIQUID_BUILDER_FEE } : null,
     }),
   ];
+  if (env.OSTIUM_RPC_URL) {
+    const network = ostiumNetwork(env);
+    adapters.push(
+      new OstiumAdapter({
+        rpcUrl: env.OSTIUM_RPC_URL,
+        chainId: network.chainId,
+        tradingAddress: network.trading,
+        storageAddress: network.tradingStorage,
+        usdcAddress: network.usdc,
+        prices,
+        fillTimeoutMs: env.OSTIUM_FILL_TIMEOUT_MS,
+      }),
+    );
+  }
   return adapters;
 }

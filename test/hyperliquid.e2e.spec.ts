@@ -1,0 +1,251 @@
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { Signature, Wallet } from 'ethers';
+import { Client } from 'pg';
+import { Env } from '@conduit/config';
+import { keyContext, KeyVault } from '@conduit/custody';
+import { clientOrderId, dec } from '@conduit/domain';
+import { JobName, QueueName } from '@conduit/queue';
+import {
+  cleanupRedis,
+  createTestDatabase,
+  exited,
+  http,
+  HyperliquidSim,
+  QUICK_START,
+  randomPort,
+  startContext,
+  startHttpApp,
+  startHyperliquidServer,
+  startServiceProcess,
+  TEST_MASTER_KEY,
+  TestDatabase,
+  testEnv,
+  testQueues,
+  waitForJob,
+  waitHealthy,
+} from '@conduit/testing';
+import { BillingAppModule } from '../apps/billing/src/app.module';
+import { configureGateway, GatewayAppModule } from '../apps/gateway/src/app.module';
+import { PolicyAppModule } from '../apps/policy/src/app.module';
+import { RouterAppModule } from '../apps/router/src/app.module';
+import { SignalAppModule } from '../apps/signal/src/app.module';
+
+type Service = ReturnType<typeof startServiceProcess>;
+
+/**
+ * Live trading on Hyperliquid end to end, against a local server that speaks Hyperliquid's /info and /exchange
+ * protocol and verifies every EIP-712 signature: a user deploys live, signs the approveAgent payload Conduit
+ * returns, a signal is routed to HYPERLIQUID and the executor (its own process, killable) opens and closes the
+ * position with the deployment's agent wallet and deterministic cloids. Then the executor is killed with the
+ * order accepted by the venue but unanswered; its replacement adopts the order by cloid and never sends it again.
+ */
+describe('end to end: live Hyperliquid through every service', () => {
+  let sim: HyperliquidSim;
+  let db: TestDatabase;
+  let env: Env;
+  let gateway: INestApplication;
+  let workers: INestApplicationContext[] = [];
+  let executor: Service | undefined;
+  let outputs = '';
+  let api: string;
+  let pg: Client;
+  let queues: ReturnType<typeof testQueues>;
+  const master = Wallet.createRandom();
+  let deploymentId: string;
+  let agentId: string;
+
+  const startExecutor = async () => {
+    const port = randomPort();
+    const child = startServiceProcess('executor', env, port, { LOG_LEVEL: 'log' });
+    child.on('exit', () => (outputs += child.output()));
+    await waitHealthy(child, port).catch((e) => {
+      throw new Error(`${e.message}\n${child.output()}`);
+    });
+    executor = child;
+    return child;
+  };
+
+  beforeAll(async () => {
+    sim = await startHyperliquidServer({ isTestnet: true });
+    db = await createTestDatabase();
+    env = testEnv(db, {
+      LIVE_TRADING: 'true',
+      HYPERLIQUID_API_URL: sim.url,
+      HYPERLIQUID_NETWORK: 'testnet',
+      HYPERLIQUID_TIMEOUT_MS: '60000',
+      VENUE_SYNC_INTERVAL_MS: '0',
+      RECONCILE_INTERVAL_MS: '0',
+      WORKER_CONCURRENCY: '4',
+    });
+    workers = await Promise.all([SignalAppModule, PolicyAppModule, RouterAppModule, BillingAppModule].map((m) => startContext(m.forRoot(env))));
+    ({ app: gateway, url: api } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway));
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    queues = testQueues(env);
+    await startExecutor();
+  }, 90_000);
+
+  afterAll(async () => {
+    if (executor && executor.exitCode === null) {
+      const done = exited(executor);
+      executor.kill('SIGTERM');
+      await done;
+    }
+    await gateway?.close();
+    await Promise.all(workers.map((w) => w.close()));
+    await queues?.close();
+    await pg?.end();
+    await cleanupRedis(env);
+    await db?.drop();
+    await sim?.close();
+  });
+
+  const one = async (sql: string, params: unknown[] = []) => (await pg.query(sql, params)).rows[0];
+  const runJob = async (queue: Queue, name: JobName, id: string) => {
+    await queue.add(name, {}, { jobId: id });
+    const job = await waitForJob(queue, id);
+    expect(job.failedReason).toBeUndefined();
+    return job.returnvalue;
+  };
+
+  it('syncs the market list and venue health from the venue', async () => {
+    const [report] = await runJob(queues[QueueName.Executor], JobName.ExecutorVenueSync, 'sync-1');
+    expect(report).toMatchObject({ venue: 'HYPERLIQUID', ok: true, markets: 28, priced: 28 });
+    const eth = await one(`SELECT market_index, max_leverage, metadata, last_synced FROM venue_markets WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`);
+    expect(eth).toMatchObject({ market_index: sim.assetIndex('ETH'), max_leverage: 50 });
+    expect(eth.metadata).toMatchObject({ szDecimals: 4, source: 'HYPERLIQUID sync' });
+    expect(await one(`SELECT status, is_available FROM venues_status WHERE venue = 'HYPERLIQUID'`)).toEqual({ status: 'UP', is_available: true });
+  });
+
+  it('deploys live: the user approves the generated agent wallet with a signature the venue verifies', async () => {
+    const created = await http('POST', `${api}/api/v3/agents/create`, QUICK_START.createAgent);
+    agentId = created.body.agent.id;
+    expect((await http('POST', `${api}/api/v3/agents/${agentId}/activate`)).status).toBe(200);
+    const deployed = await http('POST', `${api}/api/v3/agents/deploy`, { agent_id: agentId, user_wallet: master.address, trading_mode: 'live' });
+    expect(deployed.status).toBe(201);
+    deploymentId = deployed.body.deployment.id;
+    expect(deployed.body.deployment.trading_mode).toBe('live');
+
+    // The user's account exists on the venue once it holds funds; only then can it approve an agent.
+    sim.fund(master.address, '10000');
+    const { approve_agent: approval, agent_address: agent } = deployed.body.agent_wallets.HYPERLIQUID;
+    const { domain, types, message } = approval.typedData;
+    const signature = Signature.from(await master.signTypedData(domain, types, message));
+    const res = await fetch(`${sim.url}/exchange`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ action: approval.action, nonce: approval.nonce, signature: { r: signature.r, s: signature.s, v: signature.v } }),
+    }).then((r) => r.json());
+    expect(res).toEqual({ status: 'ok', response: { type: 'default' } });
+    expect(sim.exchangeRequests.at(-1)!.signer).toBe(master.address.toLowerCase());
+    expect(agent).toMatch(/^0x[0-9a-f]{40}$/);
+  });
+
+  it('routes a signal to HYPERLIQUID and opens it on the venue, signed by the agent wallet under the deterministic cloid', async () => {
+    const generated = await http('POST', `${api}/api/v3/signals/generate`, QUICK_START.signal(agentId));
+    const signalId = generated.body.signal.id;
+    const traded = await http('POST', `${api}/api/v3/execute/trade`, QUICK_START.execute(signalId));
+    expect(traded.status).toBe(200);
+    expect(traded.body.routing).toMatchObject({ selected_venue: 'HYPERLIQUID' });
+    expect(traded.body.outcomes).toEqual([expect.objectContaining({ deployment_id: deploymentId, outcome: 'OPENED' })]);
+
+    const d = await one(`SELECT hyperliquid_agent_address FROM agent_deployments_v3 WHERE id = $1`, [deploymentId]);
+    expect(sim.orders).toHaveLength(1);
+    const order = sim.orders[0];
+    expect(order).toMatchObject({
+      master: master.address.toLowerCase(),
+      signer: d.hyperliquid_agent_address,
+      cloid: clientOrderId(deploymentId, signalId, 'open'),
+      coin: 'ETH',
+      isBuy: true,
+      tif: 'Ioc',
+      reduceOnly: false,
+      status: 'filled',
+    });
+
+    const position = await one(`SELECT * FROM positions_v3 WHERE signal_id = $1`, [signalId]);
+    const [venuePosition] = sim.positions(master.address);
+    // 25% of the venue account value (10000) at the ETH mid, truncated to szDecimals 4.
+    const mid = dec((await one(`SELECT current_price FROM venue_markets WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`)).current_price);
+    expect(dec(position.qty).eq(dec(2500).div(mid).toDecimalPlaces(4, 1))).toBe(true);
+    expect(dec(venuePosition.szi).eq(position.qty)).toBe(true);
+    expect(dec(venuePosition.entryPx).eq(position.entry_price)).toBe(true);
+    const stored = await one(`SELECT status, fee, venue_order_id FROM venue_orders WHERE client_order_id = $1`, [order.cloid]);
+    const fills = await fetch(`${sim.url}/info`, { method: 'POST', body: JSON.stringify({ type: 'userFills', user: master.address }) }).then((r) => r.json() as Promise<{ oid: number; fee: string }[]>);
+    const fee = fills.filter((f) => f.oid === order.oid).reduce((sum, f) => sum.plus(f.fee), dec(0));
+    expect(stored.status).toBe('FILLED');
+    expect(stored.venue_order_id).toBe(String(order.oid));
+    expect(dec(stored.fee).eq(fee)).toBe(true);
+
+    // Close at +2%: a reduce-only IOC under the 'close' cloid; the venue is flat afterwards and the profit is billed.
+    sim.setMid('ETH', mid.mul('1.02').toFixed(1));
+    const closed = await http('POST', `${api}/api/v3/positions/${position.id}/close`);
+    expect(closed.status).toBe(200);
+    expect(closed.body.position.status).toBe('CLOSED');
+    expect(sim.orders[1]).toMatchObject({ cloid: clientOrderId(deploymentId, signalId, 'close'), reduceOnly: true, isBuy: false, status: 'filled' });
+    expect(sim.positions(master.address)).toEqual([]);
+    const after = await one(`SELECT pnl, exit_price FROM positions_v3 WHERE id = $1`, [position.id]);
+    const fees = await one(`SELECT sum(fee)::text AS fees FROM venue_orders WHERE position_id = $1`, [position.id]);
+    const gross = dec(after.exit_price).minus(position.entry_price).mul(position.qty);
+    expect(dec(after.pnl).eq(gross.minus(fees.fees).toDecimalPlaces(8))).toBe(true);
+    expect(dec(after.pnl).gt(0)).toBe(true);
+  });
+
+  it('survives an executor killed after the venue accepted the order: the replacement adopts it by cloid, no second order', async () => {
+    const killed = new Promise<void>((resolve) =>
+      sim.holdNextOrder(() => {
+        executor!.kill('SIGKILL');
+        resolve();
+      }),
+    );
+    const generated = await http('POST', `${api}/api/v3/signals/generate`, { ...QUICK_START.signal(agentId), token_symbol: 'BTC', size_model: { type: 'percentage', value: 10 } });
+    const signalId = generated.body.signal.id;
+    // The signal enters the pipeline at once; the executor dies while the venue holds its order unanswered.
+    await Promise.race([killed, new Promise((_, reject) => setTimeout(() => reject(new Error(`order never held: ${JSON.stringify(sim.orders.slice(-1))}\n${executor!.output()}`)), 20_000))]);
+    await exited(executor!);
+    const cloid = clientOrderId(deploymentId, signalId, 'open');
+    expect(sim.orders.filter((o) => o.cloid === cloid)).toHaveLength(1);
+    expect((await one(`SELECT status FROM venue_orders WHERE client_order_id = $1`, [cloid])).status).toBe('NEW'); // sent, never answered
+    expect(await one(`SELECT count(*)::int AS n FROM positions_v3 WHERE signal_id = $1`, [signalId])).toEqual({ n: 0 });
+
+    await startExecutor();
+    const deadline = Date.now() + 60_000;
+    let outcome = 'PENDING';
+    while (outcome === 'PENDING' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      outcome = (await one(`SELECT outcome FROM signal_outcomes WHERE signal_id = $1`, [signalId])).outcome;
+    }
+    expect({ outcome, log: outcome === 'OPENED' ? '' : executor!.output() }).toEqual({ outcome: 'OPENED', log: '' });
+    expect(sim.orders.filter((o) => o.cloid === cloid)).toHaveLength(1);
+    const btcOrders = sim.exchangeRequests.filter((r) => r.body?.action?.type === 'order' && r.body.action.orders[0].c === cloid);
+    expect(btcOrders).toHaveLength(1);
+    const position = await one(`SELECT qty, entry_price FROM positions_v3 WHERE signal_id = $1`, [signalId]);
+    const venue = sim.positions(master.address).find((p) => p.coin === 'BTC')!;
+    expect(dec(venue.szi).eq(position.qty)).toBe(true);
+    expect(dec(venue.entryPx).eq(position.entry_price)).toBe(true);
+    expect((await one(`SELECT status FROM venue_orders WHERE client_order_id = $1`, [cloid])).status).toBe('FILLED');
+  }, 120_000);
+
+  it('keeps the agent key and the master key out of logs, job payloads and answers', async () => {
+    const d = await one(`SELECT * FROM agent_deployments_v3 WHERE id = $1`, [deploymentId]);
+    const agentKey = new KeyVault(TEST_MASTER_KEY).open(
+      { encrypted: d.hyperliquid_agent_key_encrypted, iv: d.hyperliquid_agent_key_iv, tag: d.hyperliquid_agent_key_tag },
+      keyContext('HYPERLIQUID', d.hyperliquid_agent_address),
+    );
+    const secrets = [agentKey.slice(2), TEST_MASTER_KEY];
+    const logs = outputs + (executor?.output() ?? '');
+    expect(logs.length).toBeGreaterThan(0);
+    const jobs = [];
+    for (const q of Object.values(QueueName)) jobs.push(...(await queues[q].getJobs(['completed', 'failed', 'delayed', 'waiting'])).map((j) => JSON.stringify(j.asJSON())));
+    const answers = [
+      await http('GET', `${api}/api/v3/deployments/${deploymentId}`),
+      await http('GET', `${api}/api/v3/deployments/${deploymentId}/agent-wallets`),
+      await http('GET', `${api}/api/v3/positions?deployment_id=${deploymentId}`),
+    ].map((r) => JSON.stringify(r.body));
+    const audit = JSON.stringify((await pg.query(`SELECT * FROM audit_logs`)).rows);
+    for (const secret of secrets) {
+      for (const text of [logs, ...jobs, ...answers, audit]) expect(text).not.toContain(secret);
+    }
+  });
+});
