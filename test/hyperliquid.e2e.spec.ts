@@ -1,6 +1,8 @@
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Signature, Wallet } from 'ethers';
+import { ExchangeClient, HttpTransport } from '@nktkas/hyperliquid';
+import { formatPrice } from '@nktkas/hyperliquid/utils';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
 import { keyContext, KeyVault } from '@conduit/custody';
@@ -226,6 +228,53 @@ describe('end to end: live Hyperliquid through every service', () => {
     expect(dec(venue.entryPx).eq(position.entry_price)).toBe(true);
     expect((await one(`SELECT status FROM venue_orders WHERE client_order_id = $1`, [cloid])).status).toBe('FILLED');
   }, 120_000);
+
+  it('reconciles with the venue: silence concludes nothing; a position closed on the venue is closed here from its fills', async () => {
+    const position = await one(`SELECT * FROM positions_v3 WHERE deployment_id = $1 AND status = 'OPEN' AND token_symbol = 'BTC'`, [deploymentId]);
+    expect(position).toBeDefined();
+
+    sim.setDown(true);
+    const silent = await runJob(queues[QueueName.Executor], JobName.ExecutorReconcile, 'reconcile-down');
+    sim.setDown(false);
+    expect(silent).toMatchObject({ checked: 0, unreachable: 1, closedPositionIds: [] });
+    expect((await one(`SELECT status FROM positions_v3 WHERE id = $1`, [position.id])).status).toBe('OPEN');
+
+    // The user closes the position on the venue themselves (outside Conduit), with the agent wallet.
+    const d = await one(`SELECT * FROM agent_deployments_v3 WHERE id = $1`, [deploymentId]);
+    const agentKey = new KeyVault(TEST_MASTER_KEY).open(
+      { encrypted: d.hyperliquid_agent_key_encrypted, iv: d.hyperliquid_agent_key_iv, tag: d.hyperliquid_agent_key_tag },
+      keyContext('HYPERLIQUID', d.hyperliquid_agent_address),
+    );
+    const exchange = new ExchangeClient({ transport: new HttpTransport({ apiUrl: sim.url, isTestnet: true }), wallet: new Wallet(agentKey) });
+    const mid = dec(position.entry_price).mul('0.99');
+    sim.setMid('BTC', mid.toFixed(0));
+    await exchange.order({
+      orders: [{ a: sim.assetIndex('BTC'), b: false, p: formatPrice(mid.mul('0.98').toFixed(), 5), s: dec(position.qty).toFixed(), r: true, t: { limit: { tif: 'Ioc' } } }],
+      grouping: 'na',
+    });
+    expect(sim.positions(master.address).find((p) => p.coin === 'BTC')).toBeUndefined();
+
+    const report = await runJob(queues[QueueName.Executor], JobName.ExecutorReconcile, 'reconcile-up');
+    expect(report).toMatchObject({ checked: 1, unreachable: 0, closedPositionIds: [position.id] });
+    const closed = await one(`SELECT * FROM positions_v3 WHERE id = $1`, [position.id]);
+    expect(closed).toMatchObject({ status: 'CLOSED', exit_reason: 'reconciled: closed on the venue' });
+    const fills = (await fetch(`${sim.url}/info`, { method: 'POST', body: JSON.stringify({ type: 'userFills', user: master.address }) }).then((r) => r.json())) as {
+      coin: string;
+      side: string;
+      closedPnl: string;
+      fee: string;
+    }[];
+    const closing = fills.filter((f) => f.coin === 'BTC' && f.side === 'A');
+    const openFee = (await one(`SELECT fee FROM venue_orders WHERE position_id = $1`, [position.id])).fee;
+    const expected = closing.reduce((sum, f) => sum.plus(f.closedPnl).minus(f.fee), dec(0)).minus(openFee);
+    expect(dec(closed.pnl).eq(expected.toDecimalPlaces(8))).toBe(true);
+    expect(dec(closed.pnl).lt(0)).toBe(true);
+    const audit = await one(`SELECT payload FROM audit_logs WHERE event_name = 'v3.reconcile.position_closed' AND subject_id = $1`, [position.id]);
+    expect(audit.payload).toMatchObject({ venue: 'HYPERLIQUID', pnl: closed.pnl });
+    // Running it again changes nothing.
+    const again = await runJob(queues[QueueName.Executor], JobName.ExecutorReconcile, 'reconcile-again');
+    expect(again).toMatchObject({ closedPositionIds: [] });
+  });
 
   it('keeps the agent key and the master key out of logs, job payloads and answers', async () => {
     const d = await one(`SELECT * FROM agent_deployments_v3 WHERE id = $1`, [deploymentId]);
