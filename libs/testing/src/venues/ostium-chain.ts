@@ -383,6 +383,11 @@ export class OstiumChain {
     this.state.eth.set(key, (this.state.eth.get(key) ?? 0n) + BigInt(dec(ether).mul(dec(10).pow(18)).toFixed(0)));
   }
 
+  /** Turns the automatic keeper on (fulfil every pending order this long after it is initiated) or off (undefined). */
+  setAutoFulfill(ms: number | undefined): void {
+    this.options.autoFulfillMs = ms;
+  }
+
   /** Sets the oracle price of a pair (decimal string). */
   setPrice(pairIndex: number, price: string): void {
     this.prices.set(pairIndex, toPrice18(price));
