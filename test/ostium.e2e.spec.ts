@@ -133,8 +133,13 @@ describe('end to end: live Ostium through every service', () => {
     await until(async () => (await one(`SELECT outcome FROM signal_outcomes WHERE signal_id = $1`, [signal.id])).outcome !== 'PENDING');
     const outcome = await one(`SELECT outcome, reason FROM signal_outcomes WHERE signal_id = $1`, [signal.id]);
     expect(outcome.outcome).toBe('FAILED');
-    expect(outcome.reason).toMatch(/ORDER_REJECTED: .*oracle did not fill/);
+    expect(outcome.reason).toMatch(/ORDER_REJECTED: the market open timed out on Ostium and its collateral was refunded/);
     expect(await one(`SELECT status, exit_reason FROM positions_v3 WHERE signal_id = $1`, [signal.id])).toMatchObject({ status: 'FAILED' });
     expect(await one(`SELECT status FROM signals_v3 WHERE id = $1`, [signal.id])).toEqual({ status: 'FAILED' });
+    // The refusal is final on the venue too: the timeout was claimed, nothing is left for the keeper to fill.
+    expect(chain.calls.filter((c) => c.fn === 'openTradeMarketTimeout' && c.via === 'tx')).toHaveLength(1);
+    expect(chain.pendingOrders()).toEqual([]);
+    chain.setAutoFulfill(200);
+    expect(chain.fulfillPending()).toBe(0);
   });
 });

@@ -421,7 +421,14 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
     const cloid = clientOrderId(p.deployment_id, p.signal_id, leg);
     const [order] = await this.ds.query(`SELECT venue_order_id, status FROM venue_orders WHERE venue = $1 AND client_order_id = $2`, [p.venue, cloid]);
     const { adapter, account } = await this.accounts.resolve(p.deployment_id, p.venue);
-    const result = (await this.knownFill(p.venue, cloid)) ?? (await adapter.orderStatus(account, { clientOrderId: cloid, venueOrderId: order?.venue_order_id, symbol: p.token_symbol }));
+    const ref = { clientOrderId: cloid, venueOrderId: order?.venue_order_id, symbol: p.token_symbol };
+    let result = (await this.knownFill(p.venue, cloid)) ?? (await adapter.orderStatus(account, ref));
+    if (result?.status === 'REJECTED' && leg === 'open' && adapter.releaseOrder) {
+      // The venue could still fill a timed-out order: release it, then look once more (it may have filled meanwhile).
+      await adapter.releaseOrder(account, ref);
+      result = (await adapter.orderStatus(account, ref)) ?? result;
+      if (result.status === 'PENDING') result = { ...result, status: 'REJECTED', error: result.error ?? 'released after the fill timeout' };
+    }
 
     if (!result || result.status === 'PENDING') {
       if (round >= SETTLE_MAX_ROUNDS) {

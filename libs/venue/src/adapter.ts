@@ -171,4 +171,9 @@ export interface VenueAdapter {
   closePosition(account: TradingAccount, symbol: string, clientOrderId: string, maxSlippageBps: string, slot?: number): Promise<OrderResult>;
   feeSchedule(): FeeSchedule;
   health(): Promise<VenueHealth>;
+  /**
+   * Makes a refusal final where the venue could still fill the order later (Ostium: a market order the oracle
+   * has not filled stays pending on chain until its timeout is claimed). Absent where refusals are final.
+   */
+  releaseOrder?(account: TradingAccount, ref: OrderRef): Promise<void>;
 }

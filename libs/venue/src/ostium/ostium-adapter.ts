@@ -523,6 +523,12 @@ export class OstiumAdapter implements VenueAdapter {
    * open). Allowed once the contract's marketOrdersTimeout (blocks) has passed; it reverts if the order was settled
    * meanwhile. Returns the timeout transaction as a PENDING order (its hash), or REJECTED with the revert reason.
    */
+  /** Claims the timeout of an order the oracle did not fill, so it can no longer be filled (the refusal is final). */
+  async releaseOrder(account: TradingAccount, ref: OrderRef): Promise<void> {
+    if (!ref.venueOrderId) return;
+    await this.cancelTimedOutOrder(account, ref.venueOrderId, ref.clientOrderId);
+  }
+
   async cancelTimedOutOrder(account: TradingAccount, venueOrderId: string, clientOrderId = `timeout-${venueOrderId}`): Promise<OrderResult> {
     if (!account.signer) return rejected(clientOrderId, 'live Ostium orders need the deployment agent wallet');
     const receipt = isHexString(venueOrderId, 32) ? await this.provider.getTransactionReceipt(venueOrderId) : null;
