@@ -166,6 +166,10 @@ describe('end to end: live Hyperliquid through every service', () => {
       status: 'filled',
     });
 
+    // Margin set to the signal's leverage (1x here) by the agent before the order.
+    const leverage = sim.exchangeRequests.find((r) => r.body?.action?.type === 'updateLeverage');
+    expect(leverage).toMatchObject({ signer: d.hyperliquid_agent_address, body: { action: { asset: sim.assetIndex('ETH'), isCross: true, leverage: 1 } } });
+
     const position = await one(`SELECT * FROM positions_v3 WHERE signal_id = $1`, [signalId]);
     const [venuePosition] = sim.positions(master.address);
     // 25% of the venue account value (10000) at the ETH mid, truncated to szDecimals 4.

@@ -178,6 +178,8 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
       });
       const leverage = Math.max(1, Math.min(Number(sizeModel.leverage ?? 1), Number(row.max_leverage ?? 1) || 1));
       const wanted = riskLevels(side, px, riskModel);
+      // Live margin follows the signal's leverage (capped by the market's); Ostium takes it per trade instead.
+      if (mode === 'live') await adapter.setLeverage(account, row.token_symbol, leverage);
       fill = await this.sendOrder({
         adapter,
         account,
