@@ -16,6 +16,7 @@ import {
   toPrice18,
   toUsdc6,
   tradingInterface,
+  RawTrade,
 } from '@conduit/venue';
 
 /**
@@ -121,35 +122,18 @@ export interface ChainPendingOrder {
 
 // ---- state ---------------------------------------------------------------------------------------------
 
-interface StoredTrade {
-  collateral: bigint;
-  openPrice: bigint;
-  tp: bigint;
-  sl: bigint;
-  trader: string;
-  leverage: number;
-  pairIndex: number;
-  index: number;
-  buy: boolean;
+interface StoredTrade extends RawTrade {
   tradeId: bigint;
   initialLeverage: number;
   beingMarketClosed: boolean;
 }
 
-interface PendingOrder {
+interface PendingOrder extends Omit<RawTrade, 'openPrice'> {
   orderId: bigint;
   open: boolean;
   block: number;
   wantedPrice: bigint;
   slippageP: number;
-  collateral: bigint;
-  tp: bigint;
-  sl: bigint;
-  trader: string;
-  leverage: number;
-  pairIndex: number;
-  index: number;
-  buy: boolean;
   percentage: number;
   tradeId: bigint;
   txHash: string;
