@@ -233,6 +233,21 @@ describe('end to end: live Hyperliquid through every service', () => {
     expect((await one(`SELECT status FROM venue_orders WHERE client_order_id = $1`, [cloid])).status).toBe('FILLED');
   }, 120_000);
 
+  it('a close whose answer is lost is asked for by cloid on the retry, never sent twice', async () => {
+    const generated = await http('POST', `${api}/api/v3/signals/generate`, { ...QUICK_START.signal(agentId), size_model: { type: 'percentage', value: 5 } });
+    const signalId = generated.body.signal.id;
+    expect((await http('POST', `${api}/api/v3/execute/trade`, QUICK_START.execute(signalId))).body.outcomes[0].outcome).toBe('OPENED');
+    const position = await one(`SELECT id FROM positions_v3 WHERE signal_id = $1`, [signalId]);
+    sim.hangUpAfterNextOrder(); // the venue fills the close, the executor never hears back
+    const closed = await http('POST', `${api}/api/v3/positions/${position.id}/close`);
+    expect(closed.body.position.status).toBe('CLOSED');
+    const cloid = clientOrderId(deploymentId, signalId, 'close');
+    expect(sim.exchangeRequests.filter((r) => r.body?.action?.type === 'order' && r.body.action.orders[0].c === cloid)).toHaveLength(1);
+    expect(sim.orders.filter((o) => o.cloid === cloid)).toEqual([expect.objectContaining({ status: 'filled', reduceOnly: true })]);
+    expect((await one(`SELECT status FROM venue_orders WHERE client_order_id = $1`, [cloid])).status).toBe('FILLED');
+    expect(executor!.output()).toMatch(/executor\.close .* attempt 1 failed, will retry/); // the lost answer did happen
+  });
+
   it('reconciles with the venue: silence concludes nothing; a position closed on the venue is closed here from its fills', async () => {
     const position = await one(`SELECT * FROM positions_v3 WHERE deployment_id = $1 AND status = 'OPEN' AND token_symbol = 'BTC'`, [deploymentId]);
     expect(position).toBeDefined();

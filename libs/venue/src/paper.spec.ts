@@ -1,0 +1,57 @@
+import Decimal from 'decimal.js';
+import { dec } from '@conduit/domain';
+import { MarketInfo } from './adapter';
+import { PaperVenue } from './paper';
+
+/** The paper venue implements the whole adapter interface over a table of marks (here an in-memory one). */
+describe('PaperVenue', () => {
+  const marks = new Map<string, Decimal>([['ETH', dec('2000')]]);
+  const markets: MarketInfo[] = [
+    { symbol: 'ETH', index: 1, pair: 'ETH-USD', szDecimals: 4, maxLeverage: 50, minSize: '0.0001', minNotionalUsd: '10', active: true },
+    { symbol: 'XYZ', index: 2, pair: 'XYZ-USD', szDecimals: 0, maxLeverage: 3, minSize: '1', minNotionalUsd: '10', active: true },
+  ];
+  const venue = () =>
+    new PaperVenue('HYPERLIQUID', { mark: async (_v, s) => marks.get(s) ?? null, markets: async () => markets }, { takerFeeBps: '4.5', slippageBps: '5', startingEquityUsd: '10000' });
+  const account = { address: '0xABC' };
+
+  it('fills at the mark moved by the slippage (never beyond the order bound), charges the taker fee, once per client order id', async () => {
+    const v = venue();
+    const order = { clientOrderId: '0x01', account, symbol: 'ETH', side: 'BUY' as const, qty: '1.5', reduceOnly: false, maxSlippageBps: '2' };
+    const fill = await v.placeOrder(order);
+    expect(fill).toMatchObject({ status: 'FILLED', filledQty: '1.50000000', avgPrice: '2000.40000000', fee: '1.35027000' });
+    expect(await v.placeOrder(order)).toEqual(fill);
+    expect(await v.orderStatus({ address: '0xabc' }, { clientOrderId: '0x01', symbol: 'ETH' })).toEqual(fill);
+    expect(await v.orderStatus(account, { clientOrderId: '0x02', symbol: 'ETH' })).toBeNull();
+  });
+
+  it('keeps positions and fills per account and closes the whole position reduce-only', async () => {
+    const v = venue();
+    await v.placeOrder({ clientOrderId: '0x01', account, symbol: 'ETH', side: 'SELL', qty: '2', reduceOnly: false, maxSlippageBps: '50' });
+    expect(await v.openPositions('0xabc')).toEqual([expect.objectContaining({ symbol: 'ETH', side: 'SHORT', qty: '2.00000000' })]);
+    const closed = await v.closePosition(account, 'ETH', '0x02', '50');
+    expect(closed).toMatchObject({ status: 'FILLED', filledQty: '2.00000000', avgPrice: '2001.00000000' });
+    expect(await v.openPositions('0xabc')).toEqual([]);
+    expect((await v.fills('0xabc')).map((f) => [f.side, f.clientOrderId])).toEqual([
+      ['SELL', '0x01'],
+      ['BUY', '0x02'],
+    ]);
+    expect(await v.closePosition(account, 'ETH', '0x03', '50')).toMatchObject({ status: 'REJECTED', error: 'no open ETH position on paper HYPERLIQUID' });
+  });
+
+  it('refuses what it cannot fill, and lists markets, marks, a synthetic book and its account', async () => {
+    const v = venue();
+    expect(await v.placeOrder({ clientOrderId: '0x09', account, symbol: 'XYZ', side: 'BUY', qty: '1', reduceOnly: false, maxSlippageBps: '50' })).toMatchObject({
+      status: 'REJECTED',
+      error: 'no mark price for XYZ on HYPERLIQUID',
+    });
+    expect(await v.placeOrder({ clientOrderId: '0x0a', account, symbol: 'ETH', side: 'BUY', qty: '0', reduceOnly: false, maxSlippageBps: '50' })).toMatchObject({ status: 'REJECTED' });
+    expect((await v.markets()).map((m) => m.symbol)).toEqual(['ETH', 'XYZ']);
+    expect([...(await v.markPrices()).keys()]).toEqual(['ETH']);
+    const book = await v.orderBook('ETH', 3);
+    expect(book.asks.map((l) => l.price)).toEqual(['2001.00000000', '2001.20000000', '2001.40000000']);
+    expect(book.bids[0].price).toBe('1999.00000000');
+    expect(dec(book.asks[0].size).mul(book.asks[0].price).toDecimalPlaces(0).toString()).toBe('50000');
+    expect(await v.accountState()).toEqual({ equity: '10000.00000000', freeCollateral: '10000.00000000' });
+    expect(v.feeSchedule()).toEqual({ takerBps: '4.5', makerBps: '0' });
+  });
+});
