@@ -1,9 +1,12 @@
+import { Inject } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { audit } from '@conduit/db';
-import { RoutingDecision, routeFirstAvailable, VenueView } from '@conduit/domain';
+import { Env } from '@conduit/config';
+import { ExecutionQuote, intendedNotional, quoteExecution, RoutingDecision, routeByCost, routeFirstAvailable, VenueView } from '@conduit/domain';
 import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor } from '@conduit/queue';
+import { ENV } from '@conduit/runtime';
 import { VenueRegistry } from '@conduit/venue';
 
 interface RoutingConfig {
@@ -24,6 +27,7 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
     private readonly ds: DataSource,
     private readonly producer: JobProducer,
     private readonly venues: VenueRegistry,
+    @Inject(ENV) private readonly env: Env,
   ) {
     super();
   }
@@ -33,7 +37,7 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
   }
 
   async route(signalId: string, traceId?: string): Promise<{ venue: string | null; fannedOut: number }> {
-    const [signal] = await this.ds.query(`SELECT agent_id, token_symbol, status, final_venue FROM signals_v3 WHERE id = $1`, [signalId]);
+    const [signal] = await this.ds.query(`SELECT agent_id, token_symbol, side, size_model, status, final_venue FROM signals_v3 WHERE id = $1`, [signalId]);
     if (!signal) throw new UnrecoverableError(`unknown signal ${signalId}`);
     if (signal.status === 'SKIPPED' || signal.status === 'FAILED') return { venue: null, fannedOut: 0 };
 
@@ -42,7 +46,7 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
       const started = process.hrtime.bigint();
       const config = await this.config(signal.agent_id);
       const views = await this.views(signal.token_symbol, config.venue_priority);
-      const decision = this.decide(signal.token_symbol, config, views);
+      const decision = await this.decide(signalId, signal, config, views);
       const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
       venue = await this.record(signalId, signal.token_symbol, decision, durationMs, traceId);
       if (!venue) return { venue: null, fannedOut: 0 };
@@ -98,12 +102,37 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
     );
   }
 
-  private decide(token: string, config: RoutingConfig, views: Map<string, VenueView>): RoutingDecision {
-    const decision = routeFirstAvailable(token, config.venue_priority, views, config.failover_enabled);
-    if (config.routing_strategy !== 'FIRST_AVAILABLE' && decision.selected) {
-      decision.reason += ` [${config.routing_strategy} has no market depth yet; FIRST_AVAILABLE applied]`;
+  /**
+   * FIRST_AVAILABLE walks the priority list. BEST_LIQUIDITY and LOWEST_FEES quote the signal's intended size
+   * (all its pending deployments) against each candidate venue's book and fee schedule (paper adapters: a
+   * synthetic book at the mark) and pick the cheapest; the math is pure (libs/domain/src/routing.ts).
+   */
+  private async decide(
+    signalId: string,
+    signal: { token_symbol: string; side: string; size_model: Record<string, unknown> },
+    config: RoutingConfig,
+    views: Map<string, VenueView>,
+  ): Promise<RoutingDecision> {
+    const token = signal.token_symbol;
+    const strategy = config.routing_strategy;
+    if (strategy !== 'BEST_LIQUIDITY' && strategy !== 'LOWEST_FEES') {
+      return routeFirstAvailable(token, config.venue_priority, views, config.failover_enabled);
     }
-    return decision;
+    const [{ n }] = await this.ds.query(`SELECT count(*)::int AS n FROM signal_outcomes WHERE signal_id = $1 AND outcome = 'PENDING'`, [signalId]);
+    const notional = intendedNotional(signal.size_model, this.env.PAPER_STARTING_EQUITY_USD, n);
+    const quotes = new Map<string, ExecutionQuote>();
+    for (const venue of config.venue_priority) {
+      const v = views.get(venue);
+      if (!v?.healthy || !v.listed || !this.venues.has(venue)) continue;
+      const adapter = this.venues.get(venue);
+      try {
+        const book = await adapter.orderBook(token);
+        quotes.set(venue, quoteExecution(signal.side === 'SHORT' ? book.bids : book.asks, notional, adapter.feeSchedule().takerBps));
+      } catch {
+        // No book: this venue cannot be quoted; routeByCost says so in the reason.
+      }
+    }
+    return routeByCost(strategy, token, config.venue_priority, views, quotes, config.failover_enabled, notional);
   }
 
   /** Writes the decision once; returns the venue (an earlier attempt's, if it won) or null when skipped. */

@@ -1,5 +1,6 @@
 import { JobName, jobId, QueueName } from '@conduit/queue';
 import { insertAgent, insertDeployment, useServiceHarness, waitForJob } from '@conduit/testing';
+import { PaperVenue, VenueRegistry } from '@conduit/venue';
 import { RouterAppModule } from './app.module';
 
 describe('router service (Agent Where) on real Postgres and Redis', () => {
@@ -103,5 +104,33 @@ describe('router service (Agent Where) on real Postgres and Redis', () => {
     const { rows } = await h.pg.query(`SELECT status, skipped_reason FROM signals_v3 WHERE id = $1`, [signalId]);
     expect(rows[0].status).toBe('SKIPPED');
     expect(rows[0].skipped_reason).toMatch(/GMX unavailable/);
+  });
+
+  it('routes by cost: LOWEST_FEES takes the cheaper venue for the intended size, BEST_LIQUIDITY the shallower slippage', async () => {
+    const registry = h.app.get(VenueRegistry);
+    const paper = (venue: 'HYPERLIQUID' | 'OSTIUM', takerFeeBps: string) =>
+      new PaperVenue(venue, registry.prices, { takerFeeBps, slippageBps: h.env.PAPER_SLIPPAGE_BPS, startingEquityUsd: h.env.PAPER_STARTING_EQUITY_USD });
+    registry.register(paper('HYPERLIQUID', '10'));
+    try {
+      const fees = await approvedSignal('ETH', 2);
+      await h.pg.query(`INSERT INTO venue_routing_config_v3 (agent_id, venue_priority, routing_strategy) VALUES ($1, ARRAY['HYPERLIQUID','OSTIUM'], 'LOWEST_FEES')`, [fees.agentId]);
+      expect((await route(fees.signalId)).returnvalue).toEqual({ venue: 'OSTIUM', fannedOut: 2 });
+      // 2 deployments × 10% of 10000: the paper book's first level fills it, so the cost is the taker fee alone.
+      expect((await history(fees.signalId))[0]).toMatchObject({
+        selected_venue: 'OSTIUM',
+        checked_venues: ['HYPERLIQUID', 'OSTIUM'],
+        routing_reason: 'LOWEST_FEES: Ostium fills $2000 of ETH at 4.50 bps fee + slippage (Hyperliquid 10.00 bps)',
+      });
+
+      const depth = await approvedSignal('ETH', 1);
+      await h.pg.query(`INSERT INTO venue_routing_config_v3 (agent_id, venue_priority, routing_strategy) VALUES ($1, ARRAY['HYPERLIQUID','OSTIUM'], 'BEST_LIQUIDITY')`, [depth.agentId]);
+      await h.pg.query(`UPDATE signals_v3 SET size_model = '{"type":"fixed-usd","value":1500000}' WHERE id = $1`, [depth.signalId]);
+      expect((await route(depth.signalId)).returnvalue).toEqual({ venue: 'HYPERLIQUID', fannedOut: 1 });
+      expect((await history(depth.signalId))[0].routing_reason).toBe(
+        'Hyperliquid: pair ETH-USD available (28 pairs) [BEST_LIQUIDITY: HYPERLIQUID book cannot fill $1500000; OSTIUM book cannot fill $1500000]',
+      );
+    } finally {
+      registry.register(paper('HYPERLIQUID', h.env.PAPER_TAKER_FEE_BPS));
+    }
   });
 });

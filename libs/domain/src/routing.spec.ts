@@ -1,4 +1,5 @@
-import { routeFirstAvailable, VENUE_ENUM, VENUES, VenueView } from './routing';
+import { dec } from './money';
+import { quoteExecution, routeByCost, routeFirstAvailable, VENUE_ENUM, VENUES, VenueView } from './routing';
 
 function view(venue: string, over: Partial<VenueView> = {}): VenueView {
   return { venue, healthy: true, listed: true, marketName: null, activeMarkets: 28, ...over };
@@ -81,5 +82,83 @@ describe('routeFirstAvailable', () => {
   it('reports an unhealthy venue as unavailable even if it lists the token', () => {
     const d = routeFirstAvailable('ETH', ['GMX'], views(view('GMX', { healthy: false, listed: true })), true);
     expect(d.reason).toBe('no venue lists ETH: GMX unavailable');
+  });
+});
+
+describe('quoteExecution', () => {
+  const asks = [
+    { price: '100', size: '10' }, // $1,000
+    { price: '101', size: '10' }, // $1,010
+    { price: '102', size: '100' },
+  ];
+
+  it('walks the book to the notional and measures slippage against the best level', () => {
+    const q = quoteExecution(asks, '1505', '4.5');
+    // $1,000 at 100 (10) + $505 at 101 (5) = 15 for $1,505 → 100.333… ; slippage 33.33 bps
+    expect(q.avgPrice!.toFixed(6)).toBe('100.333333');
+    expect(q.slippageBps!.toFixed(4)).toBe('33.3333');
+    expect(q.takerBps.toString()).toBe('4.5');
+  });
+
+  it('a fill inside the first level has no slippage; a book too thin cannot quote', () => {
+    expect(quoteExecution(asks, '500', '0').slippageBps!.toString()).toBe('0');
+    expect(quoteExecution(asks, '100000', '0')).toMatchObject({ avgPrice: null, slippageBps: null });
+    expect(quoteExecution([], '1', '0').avgPrice).toBeNull();
+  });
+});
+
+describe('routeByCost', () => {
+  const PRIORITY = ['HYPERLIQUID', 'OSTIUM'];
+  const quote = (slippage: string | null, taker: string) => ({ avgPrice: null, slippageBps: slippage === null ? null : dec(slippage), takerBps: dec(taker) });
+
+  it('BEST_LIQUIDITY picks the least slippage, LOWEST_FEES the least fee + slippage', () => {
+    const quotes = new Map([
+      ['HYPERLIQUID', quote('3', '4.5')],
+      ['OSTIUM', quote('1', '10')],
+    ]);
+    const all = views(view('HYPERLIQUID'), view('OSTIUM'));
+    const liquidity = routeByCost('BEST_LIQUIDITY', 'ETH', PRIORITY, all, quotes, true, '10000');
+    expect(liquidity).toMatchObject({ selected: 'OSTIUM', checked: PRIORITY });
+    expect(liquidity.reason).toBe('BEST_LIQUIDITY: Ostium fills $10000 of ETH at 1.00 bps slippage (Hyperliquid 3.00 bps)');
+    const fees = routeByCost('LOWEST_FEES', 'ETH', PRIORITY, all, quotes, true, '10000');
+    expect(fees.selected).toBe('HYPERLIQUID'); // 7.5 < 11
+    expect(fees.reason).toBe('LOWEST_FEES: Hyperliquid fills $10000 of ETH at 7.50 bps fee + slippage (Ostium 11.00 bps)');
+  });
+
+  it('ties keep the priority order; unhealthy, unlisted and unfillable venues are passed over with the reason', () => {
+    const tie = new Map([
+      ['HYPERLIQUID', quote('2', '5')],
+      ['OSTIUM', quote('2', '5')],
+    ]);
+    expect(routeByCost('BEST_LIQUIDITY', 'ETH', PRIORITY, views(view('HYPERLIQUID'), view('OSTIUM')), tie, true, '1').selected).toBe('HYPERLIQUID');
+    const d = routeByCost('BEST_LIQUIDITY', 'ETH', PRIORITY, views(view('HYPERLIQUID', { healthy: false }), view('OSTIUM')), tie, true, '1');
+    expect(d).toMatchObject({ selected: 'OSTIUM', availability: { HYPERLIQUID: false, OSTIUM: true } });
+    expect(d.reason).toMatch(/; HYPERLIQUID unavailable$/);
+    const thin = new Map([
+      ['HYPERLIQUID', quote(null, '5')],
+      ['OSTIUM', quote('9', '5')],
+    ]);
+    expect(routeByCost('BEST_LIQUIDITY', 'ETH', PRIORITY, views(view('HYPERLIQUID'), view('OSTIUM')), thin, true, '5000').reason).toMatch(
+      /Ostium fills .* at 9.00 bps slippage; HYPERLIQUID book cannot fill \$5000/,
+    );
+  });
+
+  it('with failover off only the first venue counts; listed but unfillable everywhere falls back to the first listed', () => {
+    const quotes = new Map([
+      ['HYPERLIQUID', quote('50', '5')],
+      ['OSTIUM', quote('1', '5')],
+    ]);
+    expect(routeByCost('BEST_LIQUIDITY', 'ETH', PRIORITY, views(view('HYPERLIQUID'), view('OSTIUM')), quotes, false, '1')).toMatchObject({
+      selected: 'HYPERLIQUID',
+      checked: ['HYPERLIQUID'],
+    });
+    const none = new Map([['HYPERLIQUID', quote(null, '5')]]);
+    const d = routeByCost('BEST_LIQUIDITY', 'ETH', PRIORITY, views(view('HYPERLIQUID'), view('OSTIUM', { listed: false })), none, true, '1');
+    expect(d.selected).toBe('HYPERLIQUID');
+    expect(d.reason).toBe('Hyperliquid: pair ETH-USD available (28 pairs) [BEST_LIQUIDITY: HYPERLIQUID book cannot fill $1; OSTIUM does not list ETH]');
+    expect(routeByCost('LOWEST_FEES', 'ETH', PRIORITY, views(view('HYPERLIQUID', { listed: false })), new Map(), true, '1')).toMatchObject({
+      selected: null,
+      reason: 'no venue lists ETH: HYPERLIQUID does not list ETH; OSTIUM unavailable',
+    });
   });
 });

@@ -1,3 +1,5 @@
+import { dec, Dec, DecimalLike } from './money';
+
 /** Venues a signal may be routed to (venue_v3_t without MULTI). */
 export const VENUES = ['HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'] as const;
 export type Venue = (typeof VENUES)[number];
@@ -57,4 +59,112 @@ export function routeFirstAvailable(token: string, priority: string[], views: Ma
 
 function title(venue: string): string {
   return venue.charAt(0) + venue.slice(1).toLowerCase();
+}
+
+// ---- cost-based strategies (BEST_LIQUIDITY, LOWEST_FEES) ---------------------------------------------------------
+
+export interface BookLevelView {
+  price: string;
+  size: string;
+}
+
+/** What filling the intended size on one venue would cost, from its book and its fee schedule. */
+export interface ExecutionQuote {
+  /** Average fill price walking the book; null when the book cannot fill the size. */
+  avgPrice: Dec | null;
+  /** Slippage of that average against the best price of the side, in basis points; null when unfillable. */
+  slippageBps: Dec | null;
+  takerBps: Dec;
+}
+
+/**
+ * Walks one side of a book (asks for a buy, bids for a sell, best first) until `notionalUsd` is filled and
+ * returns the average price and its slippage against the best level. Pure decimal math.
+ */
+export function quoteExecution(levels: BookLevelView[], notionalUsd: DecimalLike, takerBps: DecimalLike): ExecutionQuote {
+  const taker = dec(takerBps);
+  const want = dec(notionalUsd);
+  if (!levels.length || want.lte(0)) return { avgPrice: null, slippageBps: null, takerBps: taker };
+  let spent = new Dec(0);
+  let qty = new Dec(0);
+  for (const level of levels) {
+    const price = dec(level.price);
+    const room = price.mul(level.size);
+    const take = Dec.min(room, want.minus(spent));
+    spent = spent.plus(take);
+    qty = qty.plus(take.div(price));
+    if (spent.gte(want)) break;
+  }
+  if (spent.lt(want)) return { avgPrice: null, slippageBps: null, takerBps: taker };
+  const avg = spent.div(qty);
+  const best = dec(levels[0].price);
+  return { avgPrice: avg, slippageBps: avg.minus(best).abs().div(best).mul(10_000), takerBps: taker };
+}
+
+/**
+ * BEST_LIQUIDITY: among the healthy venues listing the token, the one whose book fills the intended size with the
+ * least slippage. LOWEST_FEES: the least taker fee plus expected slippage. Ties keep the priority order; a venue
+ * whose book cannot fill the size is never chosen while another can; with failover off only the first venue counts.
+ */
+export function routeByCost(
+  strategy: 'BEST_LIQUIDITY' | 'LOWEST_FEES',
+  token: string,
+  priority: string[],
+  views: Map<string, VenueView>,
+  quotes: Map<string, ExecutionQuote>,
+  failover: boolean,
+  notionalUsd: DecimalLike,
+): RoutingDecision {
+  const checked: string[] = [];
+  const availability: Record<string, boolean> = {};
+  const scored: { venue: string; cost: Dec }[] = [];
+  const notes: string[] = [];
+  for (const venue of failover ? priority : priority.slice(0, 1)) {
+    checked.push(venue);
+    const v = views.get(venue);
+    const ok = !!v && v.healthy && v.listed;
+    availability[venue] = ok;
+    if (!ok) {
+      notes.push(!v || !v.healthy ? `${venue} unavailable` : `${venue} does not list ${token}`);
+      continue;
+    }
+    const q = quotes.get(venue);
+    if (!q?.slippageBps) {
+      notes.push(`${venue} book cannot fill $${dec(notionalUsd).toFixed(0)}`);
+      continue;
+    }
+    scored.push({ venue, cost: strategy === 'BEST_LIQUIDITY' ? q.slippageBps : q.slippageBps.plus(q.takerBps) });
+  }
+  if (!scored.length) {
+    const listed = checked.filter((venue) => availability[venue]);
+    if (listed.length) {
+      // Listed but no book deep enough: the first listed venue still takes it, and the reason says why.
+      const fallback = routeFirstAvailable(token, listed, views, true);
+      return { ...fallback, checked, availability, reason: `${fallback.reason} [${strategy}: ${notes.join('; ')}]` };
+    }
+    return { selected: null, checked, availability, reason: `no venue lists ${token}: ${notes.join('; ') || 'no venue configured'}` };
+  }
+  const best = scored.reduce((a, b) => (b.cost.lt(a.cost) ? b : a));
+  const measure = strategy === 'BEST_LIQUIDITY' ? 'slippage' : 'fee + slippage';
+  const others = scored.filter((s) => s !== best).map((s) => `${title(s.venue)} ${s.cost.toFixed(2)} bps`);
+  return {
+    selected: best.venue,
+    checked,
+    availability,
+    reason:
+      `${strategy}: ${title(best.venue)} fills $${dec(notionalUsd).toFixed(0)} of ${token} at ${best.cost.toFixed(2)} bps ${measure}` +
+      (others.length ? ` (${others.join(', ')})` : '') +
+      (notes.length ? `; ${notes.join('; ')}` : ''),
+  };
+}
+
+/**
+ * The size a signal will trade across its deployments, for routing by cost: each deployment's margin (a percentage
+ * of the reference equity, or fixed USD) times the leverage, times the number of deployments.
+ */
+export function intendedNotional(sizeModel: { type?: unknown; value?: unknown; leverage?: unknown }, referenceEquity: DecimalLike, deployments: number): Dec {
+  const value = dec(Number.isFinite(Number(sizeModel.value)) ? String(sizeModel.value) : '0');
+  const leverage = dec(Number.isFinite(Number(sizeModel.leverage)) && Number(sizeModel.leverage) > 0 ? String(sizeModel.leverage) : '1');
+  const margin = sizeModel.type === 'fixed-usd' ? value : dec(referenceEquity).mul(value).div(100);
+  return margin.mul(leverage).mul(Math.max(deployments, 1));
 }
