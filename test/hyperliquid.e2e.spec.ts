@@ -104,6 +104,15 @@ describe('end to end: live Hyperliquid through every service', () => {
   });
 
   const one = async (sql: string, params: unknown[] = []) => (await pg.query(sql, params)).rows[0];
+  /** The master account's fills as the venue reports them. */
+  const userFills = async () =>
+    (await fetch(`${sim.url}/info`, { method: 'POST', body: JSON.stringify({ type: 'userFills', user: master.address }) }).then((r) => r.json())) as {
+      oid: number;
+      coin: string;
+      side: string;
+      closedPnl: string;
+      fee: string;
+    }[];
   const runJob = async (queue: Queue, name: JobName, id: string) => {
     await queue.add(name, {}, { jobId: id });
     const job = await waitForJob(queue, id);
@@ -178,7 +187,7 @@ describe('end to end: live Hyperliquid through every service', () => {
     expect(dec(venuePosition.szi).eq(position.qty)).toBe(true);
     expect(dec(venuePosition.entryPx).eq(position.entry_price)).toBe(true);
     const stored = await one(`SELECT status, fee, venue_order_id FROM venue_orders WHERE client_order_id = $1`, [order.cloid]);
-    const fills = await fetch(`${sim.url}/info`, { method: 'POST', body: JSON.stringify({ type: 'userFills', user: master.address }) }).then((r) => r.json() as Promise<{ oid: number; fee: string }[]>);
+    const fills = await userFills();
     const fee = fills.filter((f) => f.oid === order.oid).reduce((sum, f) => sum.plus(f.fee), dec(0));
     expect(stored.status).toBe('FILLED');
     expect(stored.venue_order_id).toBe(String(order.oid));
@@ -277,12 +286,7 @@ describe('end to end: live Hyperliquid through every service', () => {
     expect(report).toMatchObject({ checked: 1, unreachable: 0, closedPositionIds: [position.id] });
     const closed = await one(`SELECT * FROM positions_v3 WHERE id = $1`, [position.id]);
     expect(closed).toMatchObject({ status: 'CLOSED', exit_reason: 'reconciled: closed on the venue' });
-    const fills = (await fetch(`${sim.url}/info`, { method: 'POST', body: JSON.stringify({ type: 'userFills', user: master.address }) }).then((r) => r.json())) as {
-      coin: string;
-      side: string;
-      closedPnl: string;
-      fee: string;
-    }[];
+    const fills = await userFills();
     const closing = fills.filter((f) => f.coin === 'BTC' && f.side === 'A');
     const openFee = (await one(`SELECT fee FROM venue_orders WHERE position_id = $1`, [position.id])).fee;
     const expected = closing.reduce((sum, f) => sum.plus(f.closedPnl).minus(f.fee), dec(0)).minus(openFee);

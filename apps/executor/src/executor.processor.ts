@@ -52,6 +52,34 @@ interface OrderLeg {
 
 type StoredFill = OrderResult & { slot?: number };
 
+interface StoredOrder {
+  status: 'NEW' | 'PENDING' | 'FILLED' | 'REJECTED';
+  qty: string;
+  limit_price: string | null;
+  filled_qty: string | null;
+  avg_fill_price: string | null;
+  fee: string | null;
+  venue_order_id: string | null;
+  venue_slot: number | null;
+  error: string | null;
+  stale: boolean;
+}
+
+/** The final answer in a stored order, or null while it has none (NEW: maybe sent; PENDING: awaiting a fill). */
+function fillOf(cloid: string, o: StoredOrder | null): StoredFill | null {
+  if (!o || o.status === 'NEW' || o.status === 'PENDING') return null;
+  return {
+    clientOrderId: cloid,
+    status: o.status,
+    filledQty: o.filled_qty!,
+    avgPrice: o.avg_fill_price,
+    fee: o.fee ?? '0',
+    venueOrderId: o.venue_order_id,
+    slot: o.venue_slot ?? undefined,
+    error: o.error ?? undefined,
+  };
+}
+
 /**
  * Executor: opens one position per (deployment, signal) on the routed venue and closes positions.
  * Exactly-once: the client order id is derived from (deployment, signal, leg) and stored before the order is
@@ -201,8 +229,9 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
 
     const pending = fill.status === 'PENDING';
     // A pending order (oracle-filled venue) gets a PENDING position at the wanted price until the fill is seen.
-    const entry = pending ? (mark ?? (await this.orderReference(row.final_venue, cloid))) : fill.avgPrice!;
-    const qty = pending ? (await this.orderQty(row.final_venue, cloid)) : fill.filledQty;
+    const stored = pending ? await this.storedOrder(row.final_venue, cloid) : null;
+    const entry = pending ? (mark ?? stored!.limit_price!) : fill.avgPrice!;
+    const qty = pending ? stored!.qty : fill.filledQty;
     const risk = riskLevels(side, entry, riskModel);
     const positionId = await this.ds.transaction(async (em) => {
       const inserted = await em.query(
@@ -303,33 +332,20 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
 
   // ---- orders ------------------------------------------------------------------------------------------
 
-  /** A final answer already recorded for this client order id (a previous attempt got that far). */
-  private async knownFill(venue: string, cloid: string): Promise<StoredFill | null> {
+  /** Our record of an order under its client id (null before it was stored), with whether it is a minute old. */
+  private async storedOrder(venue: string, cloid: string): Promise<StoredOrder | null> {
     const [o] = await this.ds.query(
-      `SELECT status, filled_qty, avg_fill_price, fee, venue_order_id, venue_slot, error FROM venue_orders WHERE venue = $1 AND client_order_id = $2`,
+      `SELECT status, qty, limit_price, filled_qty, avg_fill_price, fee, venue_order_id, venue_slot, error,
+              updated_at < now() - interval '60 seconds' AS stale
+         FROM venue_orders WHERE venue = $1 AND client_order_id = $2`,
       [venue, cloid],
     );
-    if (!o || o.status === 'NEW' || o.status === 'PENDING') return null;
-    return {
-      clientOrderId: cloid,
-      status: o.status,
-      filledQty: o.filled_qty,
-      avgPrice: o.avg_fill_price,
-      fee: o.fee ?? '0',
-      venueOrderId: o.venue_order_id,
-      slot: o.venue_slot ?? undefined,
-      error: o.error ?? undefined,
-    };
+    return o ?? null;
   }
 
-  private async orderReference(venue: string, cloid: string): Promise<string> {
-    const [o] = await this.ds.query(`SELECT limit_price FROM venue_orders WHERE venue = $1 AND client_order_id = $2`, [venue, cloid]);
-    return o.limit_price;
-  }
-
-  private async orderQty(venue: string, cloid: string): Promise<string> {
-    const [o] = await this.ds.query(`SELECT qty FROM venue_orders WHERE venue = $1 AND client_order_id = $2`, [venue, cloid]);
-    return o.qty;
+  /** A final answer already recorded for this client order id (a previous attempt got that far). */
+  private async knownFill(venue: string, cloid: string): Promise<StoredFill | null> {
+    return fillOf(cloid, await this.storedOrder(venue, cloid));
   }
 
   /**
@@ -344,14 +360,15 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'NEW') ON CONFLICT (venue, client_order_id) DO NOTHING`,
       [leg.cloid, leg.deploymentId, leg.signalId, leg.positionId, venue, leg.symbol, leg.side, leg.reduceOnly, leg.qty, leg.referencePrice ?? null],
     );
-    const [stored] = await this.ds.query(`SELECT venue_order_id FROM venue_orders WHERE venue = $1 AND client_order_id = $2`, [venue, leg.cloid]);
+    const stored = await this.storedOrder(venue, leg.cloid);
     const ref = { clientOrderId: leg.cloid, venueOrderId: stored?.venue_order_id ?? null, symbol: leg.symbol };
     const known = await leg.adapter.orderStatus(leg.account, ref);
     let result: StoredFill;
     if (known) {
       result = known;
-    } else if (ref.venueOrderId && leg.adapter.mode === 'live' && !(await this.submittedLongAgo(venue, leg.cloid))) {
-      // Submitted moments ago and not visible yet: ask again later rather than submit a second time.
+    } else if (ref.venueOrderId && leg.adapter.mode === 'live' && !stored?.stale) {
+      // Submitted moments ago and not visible yet: ask again later rather than submit a second time. A submitted
+      // order the venue still does not know after a minute was lost in transit: it may be sent again.
       throw new Error(`order ${leg.cloid} was submitted as ${ref.venueOrderId} and is not visible yet`);
     } else {
       const onSubmitting = async (venueOrderId: string) => {
@@ -383,15 +400,6 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
     return result;
   }
 
-  /** A submitted order the venue still does not know after a minute was lost in transit: it may be sent again. */
-  private async submittedLongAgo(venue: string, cloid: string): Promise<boolean> {
-    const [o] = await this.ds.query(
-      `SELECT updated_at < now() - interval '60 seconds' AS old FROM venue_orders WHERE venue = $1 AND client_order_id = $2`,
-      [venue, cloid],
-    );
-    return Boolean(o?.old);
-  }
-
   private async storeOrderResult(venue: string, cloid: string, result: StoredFill) {
     await this.ds.query(
       `UPDATE venue_orders SET status = $3, filled_qty = $4, avg_fill_price = $5, fee = $6, venue_order_id = COALESCE($7, venue_order_id),
@@ -421,10 +429,10 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
     if (!p) throw new UnrecoverableError(`unknown position ${positionId}`);
     if ((leg === 'open' && p.status !== 'PENDING') || (leg === 'close' && p.status !== 'OPEN')) return { status: p.status };
     const cloid = clientOrderId(p.deployment_id, p.signal_id, leg);
-    const [order] = await this.ds.query(`SELECT venue_order_id, status FROM venue_orders WHERE venue = $1 AND client_order_id = $2`, [p.venue, cloid]);
+    const order = await this.storedOrder(p.venue, cloid);
     const { adapter, account } = await this.accounts.resolve(p.deployment_id, p.venue);
     const ref = { clientOrderId: cloid, venueOrderId: order?.venue_order_id, symbol: p.token_symbol };
-    let result = (await this.knownFill(p.venue, cloid)) ?? (await adapter.orderStatus(account, ref));
+    let result = fillOf(cloid, order) ?? (await adapter.orderStatus(account, ref));
     if (result?.status === 'REJECTED' && leg === 'open' && adapter.releaseOrder) {
       // The venue could still fill a timed-out order: release it, then look once more (it may have filled meanwhile).
       await adapter.releaseOrder(account, ref);
@@ -504,10 +512,7 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
     if (p.status === 'OPEN') {
       const { adapter, account } = await this.accounts.resolve(p.deployment_id, p.venue);
       const cloid = clientOrderId(p.deployment_id, p.signal_id, 'close');
-      const [open] = await this.ds.query(`SELECT venue_slot FROM venue_orders WHERE venue = $1 AND client_order_id = $2`, [
-        p.venue,
-        clientOrderId(p.deployment_id, p.signal_id, 'open'),
-      ]);
+      const open = await this.storedOrder(p.venue, clientOrderId(p.deployment_id, p.signal_id, 'open'));
       const fill =
         (await this.knownFill(p.venue, cloid)) ??
         (await this.sendOrder({
@@ -558,21 +563,19 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
         await audit(em, 'v3.position.closed', 'position', p.id, { exit_price: fill.avgPrice, reason, pnl: toMoney(pnl), fees }, traceId);
       }
     });
-    // Emitted on every attempt; the billing job id makes it once.
-    await this.producer.emit({
-      name: JobName.BillingPositionClosed,
-      data: { positionId: p.id, traceId },
-      jobId: jobId(JobName.BillingPositionClosed, p.id),
-    });
+    await this.bill(p.id, traceId);
+  }
+
+  /** Hands a closed position to billing. Emitted on every attempt; the billing job id makes it once. */
+  private async bill(positionId: string, traceId?: string) {
+    await this.producer.emit({ name: JobName.BillingPositionClosed, data: { positionId, traceId }, jobId: jobId(JobName.BillingPositionClosed, positionId) });
   }
 
   // ---- reconciliation --------------------------------------------------------------------------------
 
   async reconcile(deploymentId?: string, traceId?: string) {
     const report = await this.reconciler.run(deploymentId, traceId);
-    for (const positionId of report.closedPositionIds) {
-      await this.producer.emit({ name: JobName.BillingPositionClosed, data: { positionId, traceId }, jobId: jobId(JobName.BillingPositionClosed, positionId) });
-    }
+    for (const positionId of report.closedPositionIds) await this.bill(positionId, traceId);
     for (const positionId of report.pendingPositionIds) await this.scheduleSettle(positionId, 'open', 0, undefined, traceId);
     return report;
   }
