@@ -25,6 +25,7 @@ export default [
             { sourceTag: 'kind:data', onlyDependOnLibsWithTags: ['kind:domain', 'kind:config'] },
             { sourceTag: 'kind:queue', onlyDependOnLibsWithTags: ['kind:config', 'kind:domain'] },
             { sourceTag: 'kind:custody', onlyDependOnLibsWithTags: ['kind:config', 'kind:domain'] },
+            { sourceTag: 'kind:signals', onlyDependOnLibsWithTags: ['kind:domain', 'kind:config'] },
             { sourceTag: 'kind:venue', onlyDependOnLibsWithTags: ['kind:domain', 'kind:data', 'kind:config'] },
             { sourceTag: 'kind:runtime', onlyDependOnLibsWithTags: ['kind:config', 'kind:data', 'kind:queue', 'kind:domain'] },
             { sourceTag: 'kind:testing', onlyDependOnLibsWithTags: ['type:lib'] },
