@@ -13,6 +13,8 @@ export interface SizeModel {
   type: SizeModelType;
   value: number | string;
   leverage?: number;
+  /** Margin cap as a percentage of equity (set by a policy's max_position_pct on fixed-USD sizes). */
+  max_pct?: number | string;
 }
 
 export const RISK_MODEL_TYPES = ['fixed', 'trailing-stop', 'none'] as const;
@@ -61,6 +63,7 @@ export function sizePosition(input: SizeInput): SizeResult {
     default:
       throw new DomainError('BAD_SIZE_MODEL', `unknown size_model.type ${String(input.sizeModel.type)}`);
   }
+  if (input.sizeModel.max_pct != null) margin = Decimal.min(margin, equity.mul(dec(input.sizeModel.max_pct)).div(100));
   if (margin.gt(equity)) throw new DomainError('INSUFFICIENT_EQUITY', `needs ${margin.toFixed(2)} USD, equity is ${equity.toFixed(2)}`);
   const intended = margin.mul(leverage);
   const qty = floorTo(intended.div(price), input.sizeDecimals);

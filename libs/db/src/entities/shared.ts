@@ -142,6 +142,9 @@ export class SignalOutcome {
   @Column('uuid', { nullable: true }) positionId: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+  /** The venue this deployment trades on, and the ranked venues left to fail over to (set by the router). */
+  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'], nullable: true }) venue: VenueV3 | null;
+  @Column('text', { array: true, nullable: true }) venueCandidates: string[] | null;
 }
 
 /** Every order sent to a venue, keyed by its deterministic client order id (stored before it is sent). */
@@ -170,4 +173,48 @@ export class VenueOrder {
   @Column('int', { nullable: true }) venueSlot: number | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}
+
+/** Agent What's decision log (seed 004), every decision including HOLD and failed or unparsable LLM answers. */
+@Entity('agent_decisions')
+export class AgentDecision {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') agentId: string;
+  @Column('timestamptz', { default: () => 'now()' }) timestamp: Date;
+  @Column('varchar', { length: 20, default: 'success' }) status: 'success' | 'failed' | 'parsing_error';
+  @Column('varchar', { length: 20 }) action: 'OPEN_LONG' | 'OPEN_SHORT' | 'CLOSE_POSITION' | 'HOLD';
+  @Column('varchar', { length: 20 }) coin: string;
+  @Column({ type: 'decimal', precision: 20, scale: 2 }) sizeUsd: string;
+  @Column('int') leverage: number;
+  @Column({ type: 'decimal', precision: 20, scale: 2 }) stopLossPrice: string;
+  @Column({ type: 'decimal', precision: 20, scale: 2 }) takeProfitPrice: string;
+  @Column({ type: 'decimal', precision: 3, scale: 2 }) confidence: string;
+  @Column('text') reasoning: string;
+  @Column('text', { nullable: true }) promptContent: string | null;
+  @Column('text', { nullable: true }) llmResponse: string | null;
+  @Column('int', { nullable: true }) executionTimeMs: number | null;
+  @Column('text', { nullable: true }) errorMessage: string | null;
+  @Column('text', { nullable: true }) model: string | null;
+  @Column('jsonb', { nullable: true }) parsedResult: Record<string, unknown> | null;
+  @Column('text', { nullable: true }) sourceType: 'ct_post' | 'research' | 'aggregate' | null;
+  @Column('text', { nullable: true }) sourceId: string | null;
+  @Column('uuid', { nullable: true }) signalId: string | null;
+}
+
+/** Agent How's decision for one signal × deployment: trade (final size, leverage, venues) or skip, and why. */
+@Entity('policy_decisions')
+export class PolicyDecision {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') signalId: string;
+  @Column('uuid') deploymentId: string;
+  @Column('uuid') agentId: string;
+  @Column('text') decision: 'TRADE' | 'SKIP';
+  @Column('text') code: string;
+  @Column('text') reason: string;
+  @Column('jsonb', { nullable: true }) sizeModel: Record<string, unknown> | null;
+  @Column('int', { nullable: true }) leverage: number | null;
+  @Column('text', { array: true, nullable: true }) venues: string[] | null;
+  @Column('jsonb') effectivePolicy: Record<string, unknown>;
+  @Column('jsonb') inputs: Record<string, unknown>;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }

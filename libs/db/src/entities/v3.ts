@@ -26,6 +26,8 @@ export class AgentV3 {
   @Column('timestamptz', { nullable: true }) proofOfIntentTimestamp: Date | null;
   @CreateDateColumn({ type: 'timestamptz', nullable: true }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz', nullable: true }) updatedAt: Date;
+  /** The agent's own limits (Agent How); added by the AgentLayers migration. */
+  @Column('jsonb', { default: () => "'{}'" }) policy: Record<string, unknown>;
 }
 
 @Entity('agent_deployments_v3')
@@ -53,6 +55,8 @@ export class AgentDeploymentV3 {
   @CreateDateColumn({ type: 'timestamptz', nullable: true }) createdAt: Date;
   /** paper (default) or live; added by the LiveTrading migration. */
   @Column('text', { default: 'paper' }) tradingMode: 'paper' | 'live';
+  /** The subscriber's policy (Agent How); added by the AgentLayers migration. */
+  @Column('jsonb', { default: () => "'{}'" }) policy: Record<string, unknown>;
 }
 
 @Entity('signals_v3')
