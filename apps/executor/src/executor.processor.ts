@@ -152,25 +152,53 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
     if (!outcome) throw new UnrecoverableError(`no policy decision for signal ${signalId} × deployment ${deploymentId}`);
     if (outcome.outcome !== 'PENDING') return { outcome: outcome.outcome, positionId: outcome.position_id ?? undefined };
 
-    try {
-      const positionId = await this.openPosition(signalId, deploymentId, traceId);
-      await this.finishSignal(signalId);
-      return { outcome: 'OPENED', positionId };
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err; // infrastructure: retried, recorded after the last attempt
-      await this.recordFailure(signalId, deploymentId, `${err.code}: ${err.message}`);
-      return { outcome: 'FAILED', reason: err.message };
+    // Failover: a venue that refuses the order (or cannot take it) hands the open to the next ranked venue the
+    // deployment enables, as the router left them on the outcome; the last refusal is the recorded failure.
+    for (;;) {
+      try {
+        const positionId = await this.openPosition(signalId, deploymentId, traceId);
+        await this.finishSignal(signalId);
+        return { outcome: 'OPENED', positionId };
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err; // infrastructure: retried, recorded after the last attempt
+        const why = `${err.code}: ${err.message}`;
+        if (await this.failover(signalId, deploymentId, why, traceId)) continue;
+        await this.recordFailure(signalId, deploymentId, why);
+        return { outcome: 'FAILED', reason: err.message };
+      }
     }
+  }
+
+  /** Moves a pending open to its next candidate venue; false when none is left. The trail stays in the reason. */
+  private async failover(signalId: string, deploymentId: string, why: string, traceId?: string): Promise<boolean> {
+    return this.ds.transaction(async (em) => {
+      const moved: { from: string | null; to: string }[] = await em.query(
+        `WITH old AS (SELECT venue::text AS venue FROM signal_outcomes WHERE signal_id = $1 AND deployment_id = $2 FOR UPDATE),
+              u AS (UPDATE signal_outcomes o
+                       SET venue = o.venue_candidates[1]::venue_v3_t, venue_candidates = o.venue_candidates[2:],
+                           reason = concat_ws('; ', o.reason, concat(o.venue, ' refused: ', $3::text, ' -> ', o.venue_candidates[1])), updated_at = now()
+                     WHERE o.signal_id = $1 AND o.deployment_id = $2 AND o.outcome = 'PENDING' AND cardinality(o.venue_candidates) > 0
+                     RETURNING o.venue::text AS venue)
+         SELECT (SELECT venue FROM old) AS "from", venue AS "to" FROM u`,
+        [signalId, deploymentId, why.slice(0, 300)],
+      );
+      if (!moved.length) return false;
+      await audit(em, 'v3.order.failover', 'signal', signalId, { deployment_id: deploymentId, from: moved[0].from, to: moved[0].to, reason: why }, traceId);
+      return true;
+    });
   }
 
   private async openPosition(signalId: string, deploymentId: string, traceId?: string): Promise<string> {
     const [row] = await this.ds.query(
-      `SELECT s.token_symbol, s.side, s.size_model, s.risk_model, s.final_venue,
+      `SELECT s.token_symbol, s.side, COALESCE(pd.size_model, s.size_model) AS size_model, s.risk_model,
+              COALESCE(o.venue, s.final_venue)::text AS final_venue,
               m.metadata->>'szDecimals' AS sz_decimals, m.min_position, m.max_leverage
          FROM signals_v3 s
-         LEFT JOIN venue_markets m ON m.venue = s.final_venue AND m.token_symbol = s.token_symbol
+         LEFT JOIN signal_outcomes o ON o.signal_id = s.id AND o.deployment_id = $2
+         LEFT JOIN policy_decisions pd ON pd.signal_id = s.id AND pd.deployment_id = $2
+         LEFT JOIN venue_markets m ON m.venue = COALESCE(o.venue, s.final_venue) AND m.token_symbol = s.token_symbol
         WHERE s.id = $1`,
-      [signalId],
+      [signalId, deploymentId],
     );
     if (!row) throw new UnrecoverableError(`signal ${signalId} vanished`);
     if (!row.final_venue) throw new UnrecoverableError(`signal ${signalId} has no venue yet`);
@@ -281,7 +309,7 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
 
   private async markOpened(em: EntityManager, signalId: string, deploymentId: string, positionId: string) {
     await em.query(
-      `UPDATE signal_outcomes SET outcome = 'OPENED', stage = 'executor', position_id = $3, reason = NULL, updated_at = now()
+      `UPDATE signal_outcomes SET outcome = 'OPENED', stage = 'executor', position_id = $3, updated_at = now()
         WHERE signal_id = $1 AND deployment_id = $2 AND outcome = 'PENDING'`,
       [signalId, deploymentId, positionId],
     );

@@ -1,7 +1,7 @@
 import { Processor } from '@nestjs/bullmq';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { deploymentGate } from '@conduit/domain';
+import { evaluatePolicy, Policy, PolicyDecision, SizeModel, stricterPolicy } from '@conduit/domain';
 import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor } from '@conduit/queue';
 
 interface DeploymentRow {
@@ -9,11 +9,18 @@ interface DeploymentRow {
   status: string | null;
   sub_active: boolean | null;
   trial_ends_at: Date | null;
+  policy: Policy;
+  open_positions: number;
+  realized_today: string;
+  recent_pnl: string[] | null;
+  last_closed_at: Date | null;
 }
 
 /**
- * Agent How: for each deployment of the signal's agent, decide whether it trades, and record why.
- * Approved deployments get a PENDING outcome (the router fans out to them); the others SKIPPED with the reason.
+ * Agent How: for each deployment of the signal's agent, applies the agent's limits and then the subscriber's
+ * policy (the stricter wins) and records the decision in policy_decisions: trade, with the final size, leverage
+ * and venues, or skip, with the reason. Approved deployments get a PENDING outcome (the router fans out to them);
+ * the others SKIPPED with the same reason. The evaluation itself is pure (libs/domain/src/policy.ts).
  */
 @Processor(QueueName.Policy)
 export class PolicyProcessor extends QueueProcessor<QueueName.Policy> {
@@ -31,32 +38,89 @@ export class PolicyProcessor extends QueueProcessor<QueueName.Policy> {
   }
 
   async evaluate(signalId: string, traceId?: string): Promise<{ approved: number; skipped: number }> {
-    const [signal] = await this.ds.query(`SELECT agent_id, status FROM signals_v3 WHERE id = $1`, [signalId]);
+    const [signal] = await this.ds.query(
+      `SELECT s.agent_id, s.status, s.token_symbol, s.confidence, s.size_model, a.policy AS agent_policy
+         FROM signals_v3 s JOIN agents_v3 a ON a.id = s.agent_id WHERE s.id = $1`,
+      [signalId],
+    );
     if (!signal) throw new UnrecoverableError(`unknown signal ${signalId}`);
     if (signal.status === 'SKIPPED' || signal.status === 'FAILED') return { approved: 0, skipped: 0 };
 
+    // Each deployment with what its policy reads: open positions, today's realized PnL, the latest closes.
     const deployments: DeploymentRow[] = await this.ds.query(
-      `SELECT id, status, sub_active, trial_ends_at FROM agent_deployments_v3 WHERE agent_id = $1`,
+      `SELECT d.id, d.status, d.sub_active, d.trial_ends_at, d.policy,
+              (SELECT count(*)::int FROM positions_v3 p WHERE p.deployment_id = d.id AND p.status IN ('OPEN', 'PENDING')) AS open_positions,
+              (SELECT COALESCE(sum(p.pnl), 0)::text FROM positions_v3 p
+                WHERE p.deployment_id = d.id AND p.status = 'CLOSED' AND p.closed_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AS realized_today,
+              r.recent_pnl, r.last_closed_at
+         FROM agent_deployments_v3 d
+         LEFT JOIN LATERAL (
+           SELECT array_agg(x.pnl::text ORDER BY x.closed_at DESC) AS recent_pnl, max(x.closed_at) AS last_closed_at
+             FROM (SELECT pnl, closed_at FROM positions_v3 p WHERE p.deployment_id = d.id AND p.status = 'CLOSED' AND p.pnl IS NOT NULL
+                    ORDER BY closed_at DESC LIMIT 20) x) r ON TRUE
+        WHERE d.agent_id = $1`,
       [signal.agent_id],
     );
     const now = new Date();
-    const ids: string[] = [];
-    const outcomes: string[] = [];
-    const reasons: (string | null)[] = [];
-    for (const d of deployments) {
-      const gate = deploymentGate({ status: d.status, subActive: d.sub_active, trialEndsAt: d.trial_ends_at }, now);
-      ids.push(d.id);
-      outcomes.push(gate.trade ? 'PENDING' : 'SKIPPED');
-      reasons.push(gate.trade ? null : gate.reason);
-    }
-    if (ids.length) {
-      // One statement for the whole fan-out; a retry finds the rows already there and changes nothing.
-      await this.ds.query(
-        `INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage, reason)
-         SELECT $1, d, o, 'policy', r FROM unnest($2::uuid[], $3::text[], $4::text[]) AS t(d, o, r)
-         ON CONFLICT (signal_id, deployment_id) DO NOTHING`,
-        [signalId, ids, outcomes, reasons],
+    const agentPolicy: Policy = signal.agent_policy ?? {};
+    const rows = deployments.map((d) => {
+      const effective = stricterPolicy(agentPolicy, d.policy ?? {});
+      const inputs = {
+        open_positions: d.open_positions,
+        realized_today_usd: d.realized_today,
+        recent_closed_pnl: d.recent_pnl ?? [],
+        last_closed_at: d.last_closed_at,
+        confidence: signal.confidence,
+      };
+      const decision: PolicyDecision = evaluatePolicy(
+        { token: signal.token_symbol, confidence: signal.confidence, sizeModel: signal.size_model as SizeModel },
+        { status: d.status, subActive: d.sub_active, trialEndsAt: d.trial_ends_at },
+        effective,
+        { openPositions: d.open_positions, realizedTodayUsd: d.realized_today, recentClosedPnl: d.recent_pnl ?? [], lastClosedAt: d.last_closed_at },
+        now,
       );
+      return { id: d.id, decision, effective, inputs };
+    });
+
+    if (rows.length) {
+      // One statement each for the whole fan-out; a retry finds the rows there and changes nothing.
+      await this.ds.transaction(async (em) => {
+        await em.query(
+          `INSERT INTO policy_decisions (signal_id, deployment_id, agent_id, decision, code, reason, size_model, leverage, venues, effective_policy, inputs)
+           SELECT $1, t.d, $2, t.decision, t.code, t.reason, t.size_model, t.leverage, t.venues, t.effective, t.inputs
+             FROM jsonb_to_recordset($3::jsonb) AS t(d uuid, decision text, code text, reason text, size_model jsonb, leverage int,
+                                                     venues text[], effective jsonb, inputs jsonb)
+           ON CONFLICT (signal_id, deployment_id) DO NOTHING`,
+          [
+            signalId,
+            signal.agent_id,
+            JSON.stringify(
+              rows.map(({ id, decision, effective, inputs }) => ({
+                d: id,
+                decision: decision.trade ? 'TRADE' : 'SKIP',
+                code: decision.code,
+                reason: decision.reason,
+                size_model: decision.trade ? decision.sizeModel : null,
+                leverage: decision.trade ? decision.leverage : null,
+                venues: decision.trade ? decision.venues : null,
+                effective,
+                inputs,
+              })),
+            ),
+          ],
+        );
+        await em.query(
+          `INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage, reason)
+           SELECT $1, d, o, 'policy', r FROM unnest($2::uuid[], $3::text[], $4::text[]) AS t(d, o, r)
+           ON CONFLICT (signal_id, deployment_id) DO NOTHING`,
+          [
+            signalId,
+            rows.map((r) => r.id),
+            rows.map((r) => (r.decision.trade ? 'PENDING' : 'SKIPPED')),
+            rows.map((r) => (r.decision.trade ? null : r.decision.reason)),
+          ],
+        );
+      });
     }
     const [{ pending }] = await this.ds.query(
       `SELECT count(*)::int AS pending FROM signal_outcomes WHERE signal_id = $1 AND outcome = 'PENDING'`,
@@ -71,7 +135,7 @@ export class PolicyProcessor extends QueueProcessor<QueueName.Policy> {
     } else {
       await this.producer.emit({ name: JobName.RouterRoute, data: { signalId, traceId }, jobId: jobId(JobName.RouterRoute, signalId) });
     }
-    const approved = outcomes.filter((o) => o === 'PENDING').length;
-    return { approved, skipped: outcomes.length - approved };
+    const approved = rows.filter((r) => r.decision.trade).length;
+    return { approved, skipped: rows.length - approved };
   }
 }

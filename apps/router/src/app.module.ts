@@ -3,11 +3,12 @@ import { Env } from '@conduit/config';
 import { RuntimeModule } from '@conduit/runtime';
 import { VenueModule } from '@conduit/venue';
 import { RouterProcessor } from './router.processor';
+import { RoutingCache } from './routing-cache';
 
 @Module({})
 export class RouterModule {
   static forRoot(env: Env): DynamicModule {
-    return { module: RouterModule, imports: [VenueModule.forRoot(env)], providers: [RouterProcessor] };
+    return { module: RouterModule, imports: [VenueModule.forRoot(env)], providers: [RoutingCache, RouterProcessor], exports: [RoutingCache] };
   }
 }
 

@@ -1,23 +1,29 @@
 import { Inject } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
 import { UnrecoverableError } from 'bullmq';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { audit } from '@conduit/db';
 import { Env } from '@conduit/config';
-import { ExecutionQuote, intendedNotional, quoteExecution, RoutingDecision, routeByCost, routeFirstAvailable, VenueView } from '@conduit/domain';
+import { Dec, ExecutionQuote, intendedNotional, quoteExecution, RoutingDecision, routeByCost, routeFirstAvailable } from '@conduit/domain';
 import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
-import { VenueRegistry } from '@conduit/venue';
+import { OrderBook, VenueRegistry } from '@conduit/venue';
+import { RoutingCache } from './routing-cache';
 
-interface RoutingConfig {
-  venue_priority: string[];
-  routing_strategy: string;
-  failover_enabled: boolean;
+interface PendingDeployment {
+  deployment_id: string;
+  /** The venue already assigned (a retry after the decision was recorded). */
+  venue: string | null;
+  /** Venues the deployment's effective policy enables; null = any. */
+  venues: string[] | null;
+  size_model: Record<string, unknown> | null;
 }
 
 /**
- * Agent Where: picks one venue per signal from the agent's routing config (or the global default), records
- * the decision in venue_routing_history_v3, then fans out one executor job per approved deployment.
+ * Agent Where: picks one venue per signal from the agent's routing config (or the global default), among the
+ * venues the approved deployments enable, records the decision in venue_routing_history_v3, gives each
+ * deployment its venue and the ranked venues it may fail over to, then fans out one executor job per deployment.
+ * The decision reads only the in-memory RoutingCache; the strategies are pure (libs/domain/src/routing.ts).
  */
 @Processor(QueueName.Router)
 export class RouterProcessor extends QueueProcessor<QueueName.Router> {
@@ -27,6 +33,7 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
     private readonly ds: DataSource,
     private readonly producer: JobProducer,
     private readonly venues: VenueRegistry,
+    private readonly cache: RoutingCache,
     @Inject(ENV) private readonly env: Env,
   ) {
     super();
@@ -40,103 +47,97 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
     const [signal] = await this.ds.query(`SELECT agent_id, token_symbol, side, size_model, status, final_venue FROM signals_v3 WHERE id = $1`, [signalId]);
     if (!signal) throw new UnrecoverableError(`unknown signal ${signalId}`);
     if (signal.status === 'SKIPPED' || signal.status === 'FAILED') return { venue: null, fannedOut: 0 };
+    const pending: PendingDeployment[] = await this.ds.query(
+      `SELECT o.deployment_id, o.venue::text AS venue, pd.venues, pd.size_model
+         FROM signal_outcomes o
+         LEFT JOIN policy_decisions pd ON pd.signal_id = o.signal_id AND pd.deployment_id = o.deployment_id
+        WHERE o.signal_id = $1 AND o.outcome = 'PENDING'`,
+      [signalId],
+    );
 
     let venue: string | null = signal.final_venue;
     if (!venue) {
       const started = process.hrtime.bigint();
-      const config = await this.config(signal.agent_id);
-      const views = await this.views(signal.token_symbol, config.venue_priority);
-      const decision = await this.decide(signalId, signal, config, views);
+      await this.cache.settled();
+      const decision = await this.decide(signal, pending);
       const durationMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
-      venue = await this.record(signalId, signal.token_symbol, decision, durationMs, traceId);
+      venue = await this.record(signalId, signal.token_symbol, decision, pending, durationMs, traceId);
       if (!venue) return { venue: null, fannedOut: 0 };
+    } else if (pending.some((p) => !p.venue)) {
+      // Routed by an older attempt that recorded no assignment: the signal's venue, without failover.
+      await this.ds.query(
+        `UPDATE signal_outcomes SET venue = $2 WHERE signal_id = $1 AND outcome = 'PENDING' AND venue IS NULL`,
+        [signalId, venue],
+      );
     }
 
-    const pending: { deployment_id: string }[] = await this.ds.query(
-      `SELECT deployment_id FROM signal_outcomes WHERE signal_id = $1 AND outcome = 'PENDING'`,
+    const assigned: { deployment_id: string }[] = await this.ds.query(
+      `SELECT deployment_id FROM signal_outcomes WHERE signal_id = $1 AND outcome = 'PENDING' AND venue IS NOT NULL`,
       [signalId],
     );
     await this.producer.emitBulk(
-      pending.map(({ deployment_id }) => ({
+      assigned.map(({ deployment_id }) => ({
         name: JobName.ExecutorOpen,
         data: { signalId, deploymentId: deployment_id, traceId },
         jobId: jobId(JobName.ExecutorOpen, signalId, deployment_id),
       })),
     );
-    return { venue, fannedOut: pending.length };
-  }
-
-  private async config(agentId: string): Promise<RoutingConfig> {
-    const rows: RoutingConfig[] = await this.ds.query(
-      `SELECT venue_priority, routing_strategy, failover_enabled FROM venue_routing_config_v3
-        WHERE agent_id = $1 OR agent_id IS NULL ORDER BY agent_id NULLS LAST LIMIT 1`,
-      [agentId],
-    );
-    return rows[0] ?? { venue_priority: ['HYPERLIQUID', 'OSTIUM'], routing_strategy: 'FIRST_AVAILABLE', failover_enabled: true };
-  }
-
-  /** What each venue of the priority list offers for the token: health, listing, market count. */
-  private async views(token: string, priority: string[]): Promise<Map<string, VenueView>> {
-    const rows: { venue: string; active_markets: number; market_name: string | null; listed: boolean; available: boolean | null }[] =
-      await this.ds.query(
-        `SELECT v.venue,
-                (SELECT count(*)::int FROM venue_markets m WHERE m.venue::text = v.venue AND m.is_active) AS active_markets,
-                (SELECT market_name FROM venue_markets m WHERE m.venue::text = v.venue AND m.token_symbol = $1 AND m.is_active) AS market_name,
-                EXISTS (SELECT 1 FROM venue_markets m WHERE m.venue::text = v.venue AND m.token_symbol = $1 AND m.is_active) AS listed,
-                (SELECT s.is_available FROM venues_status s WHERE s.venue::text = v.venue) AS available
-           FROM unnest($2::text[]) AS v(venue)`,
-        [token, priority],
-      );
-    return new Map(
-      rows.map((r) => [
-        r.venue,
-        {
-          venue: r.venue,
-          // No status row yet counts as healthy; an adapter is required either way.
-          healthy: r.available !== false && this.venues.has(r.venue),
-          listed: r.listed,
-          marketName: r.market_name,
-          activeMarkets: r.active_markets,
-        },
-      ]),
-    );
+    return { venue, fannedOut: assigned.length };
   }
 
   /**
-   * FIRST_AVAILABLE walks the priority list. BEST_LIQUIDITY and LOWEST_FEES quote the signal's intended size
-   * (all its pending deployments) against each candidate venue's book and fee schedule (paper adapters: a
-   * synthetic book at the mark) and pick the cheapest; the math is pure (libs/domain/src/routing.ts).
+   * The routing decision from memory. Only venues some approved deployment enables are considered.
+   * FIRST_AVAILABLE walks the priority list; BEST_LIQUIDITY and LOWEST_FEES quote the intended size (every
+   * approved deployment's final size) against each candidate's cached book and fee schedule and rank by cost.
    */
-  private async decide(
-    signalId: string,
-    signal: { token_symbol: string; side: string; size_model: Record<string, unknown> },
-    config: RoutingConfig,
-    views: Map<string, VenueView>,
-  ): Promise<RoutingDecision> {
+  decide(signal: { agent_id: string; token_symbol: string; side: string; size_model: Record<string, unknown> }, pending: PendingDeployment[]): RoutingDecision | Promise<RoutingDecision> {
     const token = signal.token_symbol;
+    const config = this.cache.config(signal.agent_id);
+    const anyVenue = pending.length === 0 || pending.some((p) => !p.venues);
+    const enabled = new Set(pending.flatMap((p) => p.venues ?? []));
+    const priority = anyVenue ? config.venue_priority : config.venue_priority.filter((v) => enabled.has(v));
+    const views = this.cache.views(token, priority);
     const strategy = config.routing_strategy;
     if (strategy !== 'BEST_LIQUIDITY' && strategy !== 'LOWEST_FEES') {
-      return routeFirstAvailable(token, config.venue_priority, views, config.failover_enabled);
+      return routeFirstAvailable(token, priority, views, config.failover_enabled);
     }
-    const [{ n }] = await this.ds.query(`SELECT count(*)::int AS n FROM signal_outcomes WHERE signal_id = $1 AND outcome = 'PENDING'`, [signalId]);
-    const notional = intendedNotional(signal.size_model, this.env.PAPER_STARTING_EQUITY_USD, n);
+    const equity = this.env.PAPER_STARTING_EQUITY_USD;
+    const notional = pending.length
+      ? pending.reduce((sum, p) => sum.plus(intendedNotional(p.size_model ?? signal.size_model, equity, 1)), new Dec(0))
+      : intendedNotional(signal.size_model, equity, 1);
     const quotes = new Map<string, ExecutionQuote>();
-    for (const venue of config.venue_priority) {
+    const missing: string[] = [];
+    for (const venue of priority) {
       const v = views.get(venue);
-      if (!v?.healthy || !v.listed || !this.venues.has(venue)) continue;
-      const adapter = this.venues.get(venue);
-      try {
-        const book = await adapter.orderBook(token);
-        quotes.set(venue, quoteExecution(signal.side === 'SHORT' ? book.bids : book.asks, notional, adapter.feeSchedule().takerBps));
-      } catch {
-        // No book: this venue cannot be quoted; routeByCost says so in the reason.
-      }
+      if (!v?.healthy || !v.listed) continue;
+      const book = this.cache.book(venue, token);
+      if (book) quotes.set(venue, this.quote(venue, book, signal.side, notional));
+      else missing.push(venue);
     }
-    return routeByCost(strategy, token, config.venue_priority, views, quotes, config.failover_enabled, notional);
+    if (!missing.length) return routeByCost(strategy, token, priority, views, quotes, config.failover_enabled, notional);
+    // A book the background refresh has not reached yet: fetched once, then cached like the others.
+    return (async () => {
+      for (const venue of missing) {
+        const book = await this.cache.fetchBook(venue, token);
+        if (book) quotes.set(venue, this.quote(venue, book, signal.side, notional));
+      }
+      return routeByCost(strategy, token, priority, views, quotes, config.failover_enabled, notional);
+    })();
+  }
+
+  private quote(venue: string, book: OrderBook, side: string, notional: Dec): ExecutionQuote {
+    return quoteExecution(side === 'SHORT' ? book.bids : book.asks, notional, this.venues.get(venue).feeSchedule().takerBps);
   }
 
   /** Writes the decision once; returns the venue (an earlier attempt's, if it won) or null when skipped. */
-  private async record(signalId: string, token: string, d: RoutingDecision, durationMs: number, traceId?: string): Promise<string | null> {
+  private async record(
+    signalId: string,
+    token: string,
+    d: RoutingDecision,
+    pending: PendingDeployment[],
+    durationMs: number,
+    traceId?: string,
+  ): Promise<string | null> {
     return this.ds.transaction(async (em) => {
       if (!d.selected) {
         const updated = await em.query(
@@ -167,8 +168,36 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
          VALUES ($1, $2, 'MULTI', $3, $4, $5, $6, $7) ON CONFLICT (signal_id) DO NOTHING`,
         [signalId, token, d.selected, d.reason, d.checked, d.availability, durationMs],
       );
-      await audit(em, 'v3.signal.routed', 'signal', signalId, { venue: d.selected, reason: d.reason }, traceId);
+      await this.assign(em, signalId, token, d, pending);
+      await audit(em, 'v3.signal.routed', 'signal', signalId, { venue: d.selected, reason: d.reason, ranked: d.ranked }, traceId);
       return d.selected;
     });
+  }
+
+  /**
+   * Each pending deployment trades on the best ranked venue its policy enables and keeps the rest of the ranking
+   * for failover; a deployment that enables none of them is skipped with the reason.
+   */
+  private async assign(em: EntityManager, signalId: string, token: string, d: RoutingDecision, pending: PendingDeployment[]) {
+    const rows = pending.map((p) => {
+      const candidates = d.ranked.filter((v) => !p.venues || p.venues.includes(v));
+      return {
+        d: p.deployment_id,
+        venue: candidates[0] ?? null,
+        rest: candidates.slice(1),
+        reason: candidates.length ? null : `none of the deployment's enabled venues (${(p.venues ?? []).join(', ')}) can take ${token}: ${d.reason}`,
+      };
+    });
+    if (!rows.length) return;
+    await em.query(
+      `UPDATE signal_outcomes o
+          SET venue = t.venue::venue_v3_t, venue_candidates = t.rest,
+              outcome = CASE WHEN t.venue IS NULL THEN 'SKIPPED' ELSE o.outcome END,
+              stage = CASE WHEN t.venue IS NULL THEN 'router' ELSE o.stage END,
+              reason = COALESCE(t.reason, o.reason), updated_at = now()
+         FROM jsonb_to_recordset($2::jsonb) AS t(d uuid, venue text, rest text[], reason text)
+        WHERE o.signal_id = $1 AND o.deployment_id = t.d AND o.outcome = 'PENDING'`,
+      [signalId, JSON.stringify(rows)],
+    );
   }
 }

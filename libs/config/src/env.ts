@@ -85,6 +85,30 @@ export class Env {
   /** Market list and venue health sync, and reconciliation of live deployments; 0 turns a schedule off. */
   @Transform(toInt) @IsInt() @Min(0) VENUE_SYNC_INTERVAL_MS = 60000;
   @Transform(toInt) @IsInt() @Min(0) RECONCILE_INTERVAL_MS = 60000;
+
+  // ---- Agent Where ---------------------------------------------------------------------------------------
+
+  /** The router's in-memory markets, venue health and configs reload on every change (NOTIFY) and at least this often. */
+  @Transform(toInt) @IsInt() @Min(100) ROUTER_CACHE_REFRESH_MS = 30000;
+  /** Order books of tokens several venues list, for the cost strategies, refreshed in the background this often. */
+  @Transform(toInt) @IsInt() @Min(100) ROUTER_BOOK_REFRESH_MS = 2000;
+
+  // ---- Agent What ----------------------------------------------------------------------------------------
+
+  /** OpenAI-compatible chat-completions endpoint (OpenAI, DeepSeek, a local server); the lexicon classifies without it. */
+  @IsOptional() @IsString() LLM_BASE_URL?: string;
+  @IsOptional() @IsString() LLM_API_KEY?: string;
+  @IsString() LLM_MODEL = 'gpt-4o-mini';
+  /** An LLM answer slower than this is a failed decision and the lexicon answers instead. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(120000) LLM_TIMEOUT_MS = 8000;
+  /** Minimum confidence for Agent What to emit a signal. */
+  @IsNumberString() SIGNAL_CONFIDENCE_THRESHOLD = '0.6';
+  /** How often every ACTIVE agent's sources are re-read for signals (0 = only on ingest). */
+  @Transform(toInt) @IsInt() @Min(0) SIGNAL_GENERATE_INTERVAL_MS = 300000;
+  /** X API v2 poller of followed accounts: off without a bearer token. */
+  @IsOptional() @IsString() X_BEARER_TOKEN?: string;
+  @IsString() X_API_URL = 'https://api.x.com';
+  @Transform(toInt) @IsInt() @Min(0) X_POLL_INTERVAL_MS = 60000;
 }
 
 /** Settings without a default (not own properties of a fresh Env). */
@@ -98,10 +122,13 @@ const OPTIONAL_SETTINGS = [
   'OSTIUM_STORAGE_ADDRESS',
   'OSTIUM_USDC_ADDRESS',
   'OSTIUM_CHAIN_ID',
+  'LLM_BASE_URL',
+  'LLM_API_KEY',
+  'X_BEARER_TOKEN',
 ] as const;
 
 /** Names of settings whose values are secrets: never printed, never echoed in errors. */
-export const SECRET_SETTINGS = ['MASTER_KEY', 'ADMIN_PASSWORD'] as const;
+export const SECRET_SETTINGS = ['MASTER_KEY', 'ADMIN_PASSWORD', 'LLM_API_KEY', 'X_BEARER_TOKEN'] as const;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

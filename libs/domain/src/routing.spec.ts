@@ -22,6 +22,7 @@ describe('routeFirstAvailable', () => {
     const d = routeFirstAvailable('ETH', PRIORITY, views(view('HYPERLIQUID'), view('OSTIUM', { activeMarkets: 12 })), true);
     expect(d).toEqual({
       selected: 'HYPERLIQUID',
+      ranked: ['HYPERLIQUID', 'OSTIUM'],
       checked: ['HYPERLIQUID'],
       availability: { HYPERLIQUID: true },
       reason: 'Hyperliquid: pair ETH-USD available (28 pairs)',
@@ -104,6 +105,25 @@ describe('quoteExecution', () => {
     expect(quoteExecution(asks, '500', '0').slippageBps!.toString()).toBe('0');
     expect(quoteExecution(asks, '100000', '0')).toMatchObject({ avgPrice: null, slippageBps: null });
     expect(quoteExecution([], '1', '0').avgPrice).toBeNull();
+  });
+});
+
+describe('ranked venues (failover order)', () => {
+  const PRIORITY = ['HYPERLIQUID', 'OSTIUM'];
+  it('lists every usable venue in priority order for FIRST_AVAILABLE, only the selected one without failover', () => {
+    const all = views(view('HYPERLIQUID'), view('OSTIUM'));
+    expect(routeFirstAvailable('ETH', PRIORITY, all, true).ranked).toEqual(['HYPERLIQUID', 'OSTIUM']);
+    expect(routeFirstAvailable('ETH', PRIORITY, all, false).ranked).toEqual(['HYPERLIQUID']);
+    expect(routeFirstAvailable('ETH', PRIORITY, views(view('HYPERLIQUID', { healthy: false }), view('OSTIUM')), true).ranked).toEqual(['OSTIUM']);
+  });
+  it('orders by cost for the cost strategies, unquoted listed venues last', () => {
+    const quotes = new Map([
+      ['HYPERLIQUID', quoteExecution([{ price: '100', size: '1000' }], '1000', '10')],
+      ['OSTIUM', quoteExecution([{ price: '100', size: '1000' }], '1000', '4')],
+    ]);
+    expect(routeByCost('LOWEST_FEES', 'ETH', PRIORITY, views(view('HYPERLIQUID'), view('OSTIUM')), quotes, true, '1000').ranked).toEqual(['OSTIUM', 'HYPERLIQUID']);
+    const one = new Map([['HYPERLIQUID', quotes.get('HYPERLIQUID')!]]);
+    expect(routeByCost('LOWEST_FEES', 'ETH', ['OSTIUM', 'HYPERLIQUID'], views(view('HYPERLIQUID'), view('OSTIUM')), one, true, '1000').ranked).toEqual(['HYPERLIQUID', 'OSTIUM']);
   });
 });
 

@@ -23,6 +23,11 @@ export interface VenueView {
 
 export interface RoutingDecision {
   selected: string | null;
+  /**
+   * Every usable venue, best first (selected = ranked[0]): what a deployment fails over to when its venue refuses
+   * the order, or trades on when its policy does not enable the selected one. Just [selected] with failover off.
+   */
+  ranked: string[];
   checked: string[];
   availability: Record<string, boolean>;
   reason: string;
@@ -37,6 +42,11 @@ export function routeFirstAvailable(token: string, priority: string[], views: Ma
   const availability: Record<string, boolean> = {};
   const notes: string[] = [];
   const candidates = failover ? priority : priority.slice(0, 1);
+  const usable = (venue: string) => {
+    const v = views.get(venue);
+    return !!v && v.healthy && v.listed;
+  };
+  const ranked = candidates.filter(usable);
   for (const venue of candidates) {
     checked.push(venue);
     const v = views.get(venue);
@@ -46,6 +56,7 @@ export function routeFirstAvailable(token: string, priority: string[], views: Ma
       const pair = v!.marketName ?? `${token}-USD`;
       return {
         selected: venue,
+        ranked,
         checked,
         availability,
         reason: `${title(venue)}: pair ${pair} available (${v!.activeMarkets} pairs)`,
@@ -54,7 +65,7 @@ export function routeFirstAvailable(token: string, priority: string[], views: Ma
     notes.push(!v || !v.healthy ? `${venue} unavailable` : `${venue} does not list ${token}`);
   }
   const why = notes.length ? notes.join('; ') : 'no venue configured';
-  return { selected: null, checked, availability, reason: `no venue lists ${token}: ${why}` };
+  return { selected: null, ranked: [], checked, availability, reason: `no venue lists ${token}: ${why}` };
 }
 
 function title(venue: string): string {
@@ -142,13 +153,17 @@ export function routeByCost(
       const fallback = routeFirstAvailable(token, listed, views, true);
       return { ...fallback, checked, availability, reason: `${fallback.reason} [${strategy}: ${notes.join('; ')}]` };
     }
-    return { selected: null, checked, availability, reason: `no venue lists ${token}: ${notes.join('; ') || 'no venue configured'}` };
+    return { selected: null, ranked: [], checked, availability, reason: `no venue lists ${token}: ${notes.join('; ') || 'no venue configured'}` };
   }
   const best = scored.reduce((a, b) => (b.cost.lt(a.cost) ? b : a));
+  // Cheapest first (stable: ties keep the priority order), then listed venues that could not be quoted.
+  const byCost = [...scored].sort((a, b) => a.cost.comparedTo(b.cost)).map((s) => s.venue);
+  const ranked = [...byCost, ...checked.filter((venue) => availability[venue] && !byCost.includes(venue))];
   const measure = strategy === 'BEST_LIQUIDITY' ? 'slippage' : 'fee + slippage';
   const others = scored.filter((s) => s !== best).map((s) => `${title(s.venue)} ${s.cost.toFixed(2)} bps`);
   return {
     selected: best.venue,
+    ranked,
     checked,
     availability,
     reason:
