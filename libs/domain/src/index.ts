@@ -6,3 +6,4 @@ export * from './ids';
 export * from './random-walk';
 export * from './policy';
 export * from './signal';
+export * from './signal-generation';
