@@ -594,9 +594,13 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
     await this.bill(p.id, traceId);
   }
 
-  /** Hands a closed position to billing. Emitted on every attempt; the billing job id makes it once. */
+  /**
+   * Hands a closed position to billing and to Agent What (impact factors of the posts behind it). Emitted on
+   * every attempt; the job ids make each once.
+   */
   private async bill(positionId: string, traceId?: string) {
     await this.producer.emit({ name: JobName.BillingPositionClosed, data: { positionId, traceId }, jobId: jobId(JobName.BillingPositionClosed, positionId) });
+    await this.producer.emit({ name: JobName.SignalPositionClosed, data: { positionId, traceId }, jobId: jobId(JobName.SignalPositionClosed, positionId) });
   }
 
   // ---- reconciliation --------------------------------------------------------------------------------

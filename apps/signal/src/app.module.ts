@@ -1,10 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Env } from '@conduit/config';
 import { RuntimeModule } from '@conduit/runtime';
+import { PostClassification } from './classification';
+import { SignalGeneration } from './generation';
+import { ImpactFeedback } from './impact';
 import { SignalProcessor } from './signal.processor';
+import { SignalStore } from './signal-store';
+import { XPoller } from './x-poller';
 
 /** Agent What's consumers; mounted alone (apps/signal) or beside the others (apps/all-in-one). */
-@Module({ providers: [SignalProcessor] })
+@Module({ providers: [SignalStore, PostClassification, SignalGeneration, ImpactFeedback, XPoller, SignalProcessor] })
 export class SignalModule {
   static forRoot(_env: Env): DynamicModule {
     return { module: SignalModule };

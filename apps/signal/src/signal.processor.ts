@@ -1,75 +1,76 @@
+import { Inject, OnApplicationBootstrap } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
-import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { audit } from '@conduit/db';
-import { agentAcceptsSignals, signalProposalErrors } from '@conduit/domain';
-import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, SignalIngestPayload } from '@conduit/queue';
+import { Env } from '@conduit/config';
+import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor } from '@conduit/queue';
+import { ENV } from '@conduit/runtime';
+import { PostClassification } from './classification';
+import { SignalGeneration } from './generation';
+import { ImpactFeedback } from './impact';
+import { SignalStore } from './signal-store';
+import { XPoller } from './x-poller';
 
-/** Agent What: validates and stores venue-agnostic signals (requested_venue MULTI), then emits them to Agent How. */
+const GENERATE_SCHEDULER = 'signal-generate';
+const POLL_X_SCHEDULER = 'poll-x';
+
+/**
+ * Agent What's consumers: stores proposed signals, classifies posts, generates each agent's signals from its
+ * sources, polls X, and feeds position outcomes back into impact factors.
+ */
 @Processor(QueueName.Signal)
-export class SignalProcessor extends QueueProcessor<QueueName.Signal> {
+export class SignalProcessor extends QueueProcessor<QueueName.Signal> implements OnApplicationBootstrap {
   protected readonly queueName = QueueName.Signal;
 
   constructor(
     private readonly ds: DataSource,
     private readonly producer: JobProducer,
+    private readonly store: SignalStore,
+    private readonly classification: PostClassification,
+    private readonly generation: SignalGeneration,
+    private readonly impact: ImpactFeedback,
+    private readonly poller: XPoller,
+    @Inject(ENV) private readonly env: Env,
   ) {
     super();
   }
 
   protected handlers(): JobHandlers<QueueName.Signal> {
-    return { [JobName.SignalIngest]: (data) => this.ingest(data) };
+    return {
+      [JobName.SignalIngest]: (d) => this.store.ingest(d),
+      [JobName.SignalClassifyPost]: (d) => this.classification.classify(d.postId, d.traceId),
+      [JobName.SignalGenerate]: (d) => this.generation.generate(d.agentId, d.bucket, d.traceId),
+      [JobName.SignalGenerateAll]: (_d, job) => this.generateAll(job.timestamp),
+      [JobName.SignalPollX]: () => this.poller.poll(),
+      [JobName.SignalPositionClosed]: (d) => this.impact.positionClosed(d.positionId),
+    };
   }
 
-  async ingest(p: SignalIngestPayload): Promise<{ signalId: string; status: string }> {
-    const errors = signalProposalErrors(p);
-    if (errors.length) throw new UnrecoverableError(`invalid signal: ${errors.join('; ')}`);
-    const [agent] = await this.ds.query(`SELECT status FROM agents_v3 WHERE id = $1`, [p.agentId]);
-    if (!agent) throw new UnrecoverableError(`unknown agent ${p.agentId}`);
-    const gate = agentAcceptsSignals(agent.status);
-    const status = gate.trade ? 'PENDING' : 'SKIPPED';
+  /** Kept for callers of the spine's API. */
+  ingest(...args: Parameters<SignalStore['ingest']>) {
+    return this.store.ingest(...args);
+  }
 
-    const stored = await this.ds.transaction(async (em) => {
-      const inserted = await em.query(
-        `INSERT INTO signals_v3 (id, agent_id, token_symbol, side, size_model, risk_model, confidence, requested_venue,
-                                 source_tweets, source_research, status, skipped_reason)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'MULTI', $8, $9, $10, $11)
-         ON CONFLICT (id) DO NOTHING RETURNING status`,
-        [
-          p.signalId,
-          p.agentId,
-          normaliseSymbol(p.tokenSymbol),
-          p.side.toUpperCase(),
-          p.sizeModel,
-          p.riskModel,
-          p.confidence ?? null,
-          p.sourceTweets ?? null,
-          p.sourceResearch ?? null,
-          status,
-          gate.trade ? null : gate.reason,
-        ],
-      );
-      if (inserted.length) {
-        await audit(em, 'v3.signal.created', 'signal', p.signalId, { agent_id: p.agentId, token: p.tokenSymbol, side: p.side, status }, p.traceId);
-        return inserted[0].status as string;
-      }
-      const [existing] = await em.query(`SELECT status FROM signals_v3 WHERE id = $1`, [p.signalId]);
-      return existing.status as string;
-    });
-
-    // Emitted on every attempt: if the previous attempt stored the row but died before emitting, this one emits.
-    if (stored === 'PENDING') {
-      await this.producer.emit({
-        name: JobName.PolicyEvaluate,
-        data: { signalId: p.signalId, traceId: p.traceId },
-        jobId: jobId(JobName.PolicyEvaluate, p.signalId),
-      });
+  /** The periodic generation and the X poll run as one BullMQ job scheduler each, whatever the replica count. */
+  async onApplicationBootstrap(): Promise<void> {
+    const queue = this.producer.queue(QueueName.Signal);
+    const opts = { attempts: 1, removeOnComplete: 100, removeOnFail: 100 };
+    if (this.env.SIGNAL_GENERATE_INTERVAL_MS > 0) {
+      await queue.upsertJobScheduler(GENERATE_SCHEDULER, { every: this.env.SIGNAL_GENERATE_INTERVAL_MS }, { name: JobName.SignalGenerateAll, data: {}, opts });
+    } else {
+      await queue.removeJobScheduler(GENERATE_SCHEDULER);
     }
-    return { signalId: p.signalId, status: stored };
+    if (this.poller.source && this.env.X_POLL_INTERVAL_MS > 0) {
+      await queue.upsertJobScheduler(POLL_X_SCHEDULER, { every: this.env.X_POLL_INTERVAL_MS }, { name: JobName.SignalPollX, data: {}, opts });
+    } else {
+      await queue.removeJobScheduler(POLL_X_SCHEDULER);
+    }
   }
-}
 
-/** Tickers are upper case except Hyperliquid's k-prefixed thousands (kPEPE). */
-export function normaliseSymbol(symbol: string): string {
-  return /^k[A-Z0-9]+$/.test(symbol) ? symbol : symbol.toUpperCase();
+  private async generateAll(tick: number): Promise<{ agents: number }> {
+    const agents: { id: string }[] = await this.ds.query(`SELECT id FROM agents_v3 WHERE status = 'ACTIVE'`);
+    await this.producer.emitBulk(
+      agents.map(({ id }) => ({ name: JobName.SignalGenerate, data: { agentId: id }, jobId: jobId(JobName.SignalGenerate, id, 'tick', String(tick)) })),
+    );
+    return { agents: agents.length };
+  }
 }

@@ -6,3 +6,4 @@ export * from './entities/shared';
 export * from './data-source';
 export * from './migrator';
 export * from './audit';
+export * from './sources';

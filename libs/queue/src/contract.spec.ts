@@ -51,8 +51,18 @@ describe('jobsOfQueue', () => {
     ].sort());
   });
 
+  it("gives Agent What its ingest, classification, generation, polling and feedback jobs", () => {
+    expect(jobsOfQueue(QueueName.Signal)).toEqual([
+      JobName.SignalIngest,
+      JobName.SignalClassifyPost,
+      JobName.SignalGenerate,
+      JobName.SignalGenerateAll,
+      JobName.SignalPollX,
+      JobName.SignalPositionClosed,
+    ]);
+  });
+
   it('gives each single-job queue its job', () => {
-    expect(jobsOfQueue(QueueName.Signal)).toEqual([JobName.SignalIngest]);
     expect(jobsOfQueue(QueueName.Policy)).toEqual([JobName.PolicyEvaluate]);
     expect(jobsOfQueue(QueueName.Router)).toEqual([JobName.RouterRoute]);
     expect(jobsOfQueue(QueueName.Billing)).toEqual([JobName.BillingPositionClosed]);

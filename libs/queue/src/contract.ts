@@ -16,6 +16,16 @@ export enum QueueName {
 export enum JobName {
   /** Agent What: validate and store a proposed signal, then hand it to the policy layer. */
   SignalIngest = 'signal.ingest',
+  /** Agent What: classify one ingested post (LLM, lexicon fallback) and log the decision of every agent following its author. */
+  SignalClassifyPost = 'signal.classify-post',
+  /** Agent What: read one agent's posts, notes and market context of the current 6-hour bucket and emit its signals. */
+  SignalGenerate = 'signal.generate',
+  /** Agent What: one generate job per ACTIVE agent (repeatable). */
+  SignalGenerateAll = 'signal.generate-all',
+  /** Agent What: poll X for new posts of followed accounts (repeatable; only with a bearer token). */
+  SignalPollX = 'signal.poll-x',
+  /** Agent What: a position closed; move the impact factor of the accounts whose posts caused it. */
+  SignalPositionClosed = 'signal.position-closed',
   /** Agent How: decide, per deployment of the signal's agent, whether to trade. */
   PolicyEvaluate = 'policy.evaluate',
   /** Agent Where: pick the venue for a signal and fan out one open per approved deployment. */
@@ -57,6 +67,11 @@ export interface SignalIngestPayload extends Traced {
 /** The payload of every job, by name. Jobs carry ids, never rows. */
 export interface JobPayloadMap {
   [JobName.SignalIngest]: SignalIngestPayload;
+  [JobName.SignalClassifyPost]: { postId: string } & Traced;
+  [JobName.SignalGenerate]: { agentId: string; /** ISO start of the 6-hour bucket; the current one when absent. */ bucket?: string } & Traced;
+  [JobName.SignalGenerateAll]: Record<string, never>;
+  [JobName.SignalPollX]: Record<string, never>;
+  [JobName.SignalPositionClosed]: { positionId: string } & Traced;
   [JobName.PolicyEvaluate]: { signalId: string } & Traced;
   [JobName.RouterRoute]: { signalId: string } & Traced;
   [JobName.ExecutorOpen]: { signalId: string; deploymentId: string } & Traced;
@@ -72,6 +87,11 @@ export type JobPayload<N extends JobName> = JobPayloadMap[N];
 /** Which queue carries each job. */
 export const JOB_QUEUE = {
   [JobName.SignalIngest]: QueueName.Signal,
+  [JobName.SignalClassifyPost]: QueueName.Signal,
+  [JobName.SignalGenerate]: QueueName.Signal,
+  [JobName.SignalGenerateAll]: QueueName.Signal,
+  [JobName.SignalPollX]: QueueName.Signal,
+  [JobName.SignalPositionClosed]: QueueName.Signal,
   [JobName.PolicyEvaluate]: QueueName.Policy,
   [JobName.RouterRoute]: QueueName.Router,
   [JobName.ExecutorOpen]: QueueName.Executor,

@@ -1,0 +1,207 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Env } from '@conduit/config';
+import {
+  aggregateEvidence,
+  BUCKET_MS,
+  dec,
+  deterministicId,
+  Evidence,
+  marketAdjustedConfidence,
+  riskLevels,
+  Side,
+  signalParameters,
+  sixHourBucket,
+  TokenView,
+} from '@conduit/domain';
+import { ENV } from '@conduit/runtime';
+import { DecisionRow, logDecisions } from './decision-log';
+import { marketContext } from './market-context';
+import { SignalStore } from './signal-store';
+
+interface AgentRow {
+  status: string;
+  x_account_ids: string[] | null;
+  research_institute_ids: string[] | null;
+  weights: { x?: number; research?: number } | null;
+}
+
+/** The signal id of an agent's token in a bucket: one signal per agent, token and 6-hour bucket. */
+export function bucketSignalId(agentId: string, token: string, bucket: Date): string {
+  return deterministicId('signal', agentId, token, bucket.toISOString());
+}
+
+/**
+ * Agent What for one agent: reads the classified posts of the accounts it follows and the notes of the institutes
+ * it follows within the current 6-hour UTC bucket, weighs them (agent weights × account impact factor ×
+ * confidence), adjusts for the market context, and emits a signal per token above the confidence threshold
+ * (size and exits from confidence and volatility) unless the bucket already has one. Every token considered is a
+ * logged decision: OPEN_LONG/OPEN_SHORT with its signal, or HOLD with the reason.
+ */
+@Injectable()
+export class SignalGeneration {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly store: SignalStore,
+    @Inject(ENV) private readonly env: Env,
+  ) {}
+
+  async generate(agentId: string, bucketIso?: string, traceId?: string): Promise<{ signals: string[]; holds: number }> {
+    const [agent]: AgentRow[] = await this.ds.query(
+      `SELECT status, x_account_ids, research_institute_ids, weights FROM agents_v3 WHERE id = $1`,
+      [agentId],
+    );
+    if (!agent || agent.status !== 'ACTIVE') return { signals: [], holds: 0 };
+    const bucket = sixHourBucket(bucketIso ? new Date(bucketIso) : new Date());
+    const end = new Date(bucket.getTime() + BUCKET_MS);
+    const evidence = await this.evidence(agent, bucket, end);
+    const views = aggregateEvidence(evidence);
+    if (!views.length) return { signals: [], holds: 0 };
+
+    const threshold = Number(this.env.SIGNAL_CONFIDENCE_THRESHOLD);
+    const tokens = views.map((v) => v.token);
+    const context = await marketContext(this.ds, tokens, end);
+    const marks = await this.marks(tokens);
+    const existing = new Set<string>(
+      (await this.ds.query(`SELECT id FROM signals_v3 WHERE id = ANY($1::uuid[])`, [views.map((v) => bucketSignalId(agentId, v.token, bucket))])).map(
+        (r: { id: string }) => r.id,
+      ),
+    );
+
+    const decisions: DecisionRow[] = [];
+    const signals: string[] = [];
+    for (const view of views) {
+      const signalId = bucketSignalId(agentId, view.token, bucket);
+      if (existing.has(signalId)) continue; // this bucket's signal for the token is out; its decision is logged
+      const cites = describe(view);
+      const decisionId = deterministicId('agent-decision', agentId, 'aggregate', view.token, bucket.toISOString(), evidenceKey(view, evidence));
+      if (!view.side) {
+        decisions.push(hold(decisionId, agentId, view, `no side: LONG support ${view.support.LONG} vs SHORT ${view.support.SHORT}`));
+        continue;
+      }
+      const market = context.get(view.token) ?? null;
+      const adjusted = marketAdjustedConfidence(view.confidence, view.side, market);
+      const why = [`${view.side} ${view.token} ${adjusted.confidence.toFixed(2)} from ${cites}`, adjusted.note].filter(Boolean).join('; ');
+      if (adjusted.confidence < threshold) {
+        decisions.push(hold(decisionId, agentId, { ...view, confidence: adjusted.confidence }, `${why}: below the threshold ${threshold}`));
+        continue;
+      }
+      const { sizeModel, riskModel } = signalParameters(adjusted.confidence, threshold, market);
+      await this.store.ingest({
+        signalId,
+        agentId,
+        tokenSymbol: view.token,
+        side: view.side,
+        sizeModel: { ...sizeModel },
+        riskModel: { ...riskModel },
+        confidence: Math.round(adjusted.confidence * 100) / 100,
+        sourceTweets: view.sources.filter((e) => e.kind === 'ct_post').map((e) => e.sourceId),
+        sourceResearch: view.sources.filter((e) => e.kind === 'research').map((e) => e.sourceId),
+        traceId,
+      });
+      signals.push(signalId);
+      const mark = marks.get(view.token);
+      const levels = mark ? riskLevels(view.side, mark, riskModel) : null;
+      const reference = dec(this.env.PAPER_STARTING_EQUITY_USD).mul(sizeModel.value).div(100).mul(sizeModel.leverage ?? 1);
+      decisions.push({
+        ...hold(decisionId, agentId, { ...view, confidence: adjusted.confidence }, `${why}: signal ${sizeModel.value}% at ${sizeModel.leverage}x, stop ${riskModel.stop}, take profit ${riskModel.take_profit}`),
+        action: view.side === 'LONG' ? 'OPEN_LONG' : 'OPEN_SHORT',
+        sizeUsd: reference.toFixed(2),
+        leverage: sizeModel.leverage ?? 1,
+        stopLossPrice: levels?.stopLoss ? levels.stopLoss.toFixed(2) : '0',
+        takeProfitPrice: levels?.takeProfit ? levels.takeProfit.toFixed(2) : '0',
+        parsed: { size_model: sizeModel, risk_model: riskModel, support: view.support, market },
+        signalId,
+      });
+    }
+    await this.ds.transaction((em) => logDecisions(em, decisions));
+    return { signals, holds: decisions.filter((d) => d.action === 'HOLD').length };
+  }
+
+  /** Classified posts of followed accounts and notes of followed institutes in [bucket, end). */
+  private async evidence(agent: AgentRow, bucket: Date, end: Date): Promise<Evidence[]> {
+    const wx = agent.weights?.x ?? 1;
+    const wr = agent.weights?.research ?? 1;
+    const out: Evidence[] = [];
+    if (agent.x_account_ids?.length && wx > 0) {
+      const posts: { tweet_id: string; tokens: string[]; side: Side; confidence: number; impact: number }[] = await this.ds.query(
+        `SELECT p.tweet_id, p.extracted_tokens AS tokens, p.signal_type AS side, p.confidence, a.impact_factor AS impact
+           FROM ct_posts p JOIN ct_accounts a ON a.id = p.ct_account_id
+          WHERE a.is_active AND p.is_signal_candidate AND p.signal_type IN ('LONG', 'SHORT')
+            AND EXISTS (SELECT 1 FROM unnest($1::text[]) x WHERE x = a.id::text OR x = a.x_user_id OR lower(ltrim(x, '@')) = a.x_username)
+            AND COALESCE(p.tweet_created_at, p.created_at) >= $2 AND COALESCE(p.tweet_created_at, p.created_at) < $3`,
+        [agent.x_account_ids, bucket, end],
+      );
+      for (const p of posts) {
+        for (const token of p.tokens ?? []) {
+          out.push({ kind: 'ct_post', sourceId: p.tweet_id, token, side: p.side, confidence: p.confidence, quality: p.impact, weight: wx });
+        }
+      }
+    }
+    if (agent.research_institute_ids?.length && wr > 0) {
+      const notes: { id: string; token_symbol: string; side: string; confidence: number | null }[] = await this.ds.query(
+        `SELECT r.id, r.token_symbol, r.side, r.confidence
+           FROM research_signals r JOIN research_institutes i ON i.id = r.institute_id
+          WHERE i.is_active AND (i.id::text = ANY($1::text[]) OR i.name = ANY($1::text[]))
+            AND COALESCE(r.signal_time, r.created_at) >= $2 AND COALESCE(r.signal_time, r.created_at) < $3`,
+        [agent.research_institute_ids, bucket, end],
+      );
+      for (const n of notes) {
+        const side = n.side.toUpperCase();
+        if (side !== 'LONG' && side !== 'SHORT') continue;
+        // A note without a confidence counts as a firm call of medium strength.
+        out.push({ kind: 'research', sourceId: n.id, token: n.token_symbol, side, confidence: n.confidence ?? 0.7, quality: 1, weight: wr });
+      }
+    }
+    return out;
+  }
+
+  private async marks(tokens: string[]): Promise<Map<string, string>> {
+    const rows: { token_symbol: string; current_price: string }[] = await this.ds.query(
+      `SELECT DISTINCT ON (token_symbol) token_symbol, current_price FROM venue_markets
+        WHERE token_symbol = ANY($1::text[]) AND current_price IS NOT NULL ORDER BY token_symbol, is_active DESC, venue`,
+      [tokens],
+    );
+    return new Map(rows.map((r) => [r.token_symbol, r.current_price]));
+  }
+}
+
+function describe(view: TokenView): string {
+  const posts = view.sources.filter((e) => e.kind === 'ct_post').length;
+  const notes = view.sources.length - posts;
+  return `${posts} post(s) and ${notes} note(s)`;
+}
+
+/** The evidence a decision saw, so the same evidence re-read is the same (already logged) decision. */
+function evidenceKey(view: TokenView, all: Evidence[]): string {
+  return all
+    .filter((e) => e.token === view.token)
+    .map((e) => `${e.kind}:${e.sourceId}`)
+    .sort()
+    .join(',');
+}
+
+function hold(id: string, agentId: string, view: TokenView, reasoning: string): DecisionRow {
+  return {
+    id,
+    agentId,
+    status: 'success',
+    action: 'HOLD',
+    coin: view.token,
+    sizeUsd: '0',
+    leverage: 1,
+    stopLossPrice: '0',
+    takeProfitPrice: '0',
+    confidence: view.confidence,
+    reasoning,
+    prompt: null,
+    response: null,
+    latencyMs: null,
+    error: null,
+    model: 'aggregate-v1',
+    parsed: { support: view.support },
+    sourceType: 'aggregate',
+    sourceId: null,
+    signalId: null,
+  };
+}
