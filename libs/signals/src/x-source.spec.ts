@@ -190,7 +190,7 @@ describe('XApiSource against a local X API v2 server', () => {
     });
 
     const full = await fetch(`${x.url}/2/users/${USER}/tweets?tweet.fields=created_at,author_id&expansions=author_id`, { headers: auth });
-    const body = await full.json();
+    const body: any = await full.json();
     expect(body.data[0]).toEqual({ created_at: b.createdAt, author_id: USER, edit_history_tweet_ids: [b.id], id: b.id, text: 'two' });
     expect(body.includes).toEqual({ users: [{ id: USER, name: 'cobie', username: 'cobie' }] });
 
@@ -205,7 +205,7 @@ describe('XApiSource against a local X API v2 server', () => {
 
     const badToken = await fetch(`${x.url}/2/users/${USER}/tweets?pagination_token=nope`, { headers: auth });
     expect(badToken.status).toBe(400);
-    expect((await badToken.json()).errors[0].parameters).toEqual({ pagination_token: ['nope'] });
+    expect(((await badToken.json()) as any).errors[0].parameters).toEqual({ pagination_token: ['nope'] });
 
     const noAuth = await fetch(`${x.url}/2/users/${USER}/tweets`);
     expect(noAuth.status).toBe(401);

@@ -13,6 +13,8 @@ import { MIGRATIONS } from '../../../migrations';
 
 export * from './venues/hyperliquid-server';
 export * from './venues/ostium-chain';
+export * from './llm/openai-server';
+export * from './x/x-server';
 
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? process.env.DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -1,0 +1,175 @@
+// A local OpenAI chat-completions server for tests: real wire format, scripted replies, a rule-based default.
+import { randomBytes } from 'node:crypto';
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export type OpenAiReply =
+  /** content = JSON.stringify(body); model overrides the response's model (e.g. a dated snapshot name) */
+  | { kind: 'json'; body: object; model?: string }
+  /** content as given: malformed JSON, prose, a fenced block */
+  | { kind: 'text'; content: string; model?: string }
+  /** waits delayMs, then answers with `then` */
+  | { kind: 'slow'; delayMs: number; then: OpenAiReply }
+  /** an OpenAI error body with this HTTP status */
+  | { kind: 'error'; status: number; message: string };
+
+export interface OpenAiServer {
+  /** http://127.0.0.1:port (configure clients with `${url}/v1`) */
+  url: string;
+  apiKey: string;
+  /** Parsed body of every request that reached the endpoint, in order. */
+  requests: Array<Record<string, any>>;
+  /** Scripts the next answer; when the queue is empty the default responder answers. */
+  enqueue(...replies: OpenAiReply[]): void;
+  close(): Promise<void>;
+}
+
+const PATHS = new Set(['/v1/chat/completions', '/chat/completions']);
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  if (res.destroyed || res.headersSent) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'x-request-id': `req_${randomBytes(12).toString('hex')}`,
+  });
+  res.end(text);
+}
+
+function errorBody(message: string, type: string, code: string | null = null, param: string | null = null) {
+  return { error: { message, type, param, code } };
+}
+
+function messageText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((p) => (typeof p?.text === 'string' ? p.text : '')).join('\n');
+  return '';
+}
+
+/**
+ * Unscripted answer: a cashtag plus "long"/"bullish" → LONG (0.8), plus "short"/"bearish" → SHORT (0.8),
+ * anything else (or both directions) → not a signal. Reads the last user message only.
+ */
+export function defaultClassification(userText: string) {
+  const tokens = [...new Set([...userText.matchAll(/\$([A-Za-z][A-Za-z0-9]{0,9})\b/g)].map((m) => m[1].toUpperCase()))];
+  const long = /\b(long|bullish)\b/i.test(userText);
+  const short = /\b(short|bearish)\b/i.test(userText);
+  const side = tokens.length && long !== short ? (long ? 'LONG' : 'SHORT') : null;
+  return side
+    ? { is_signal: true, tokens, side, confidence: 0.8, reasoning: `default responder: ${side === 'LONG' ? 'long/bullish' : 'short/bearish'} word with a cashtag` }
+    : { is_signal: false, tokens, side: null, confidence: 0.2, reasoning: 'default responder: no cashtag with a single direction word' };
+}
+
+const approxTokens = (text: string) => Math.max(1, Math.ceil(text.length / 4));
+
+export async function startOpenAiServer(opts: { apiKey?: string } = {}): Promise<OpenAiServer> {
+  const apiKey = opts.apiKey ?? `sk-test-${randomBytes(16).toString('hex')}`;
+  const queue: OpenAiReply[] = [];
+  const requests: Array<Record<string, any>> = [];
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+
+  const answer = (req: Record<string, any>, res: ServerResponse, reply: OpenAiReply) => {
+    if (reply.kind === 'slow') {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        answer(req, res, reply.then);
+      }, reply.delayMs);
+      timers.add(timer);
+      // The client gave up (timeout): drop the pending answer.
+      res.on('close', () => {
+        clearTimeout(timer);
+        timers.delete(timer);
+      });
+      return;
+    }
+    if (reply.kind === 'error') {
+      const type = reply.status >= 500 ? 'server_error' : 'invalid_request_error';
+      sendJson(res, reply.status, errorBody(reply.message, type));
+      return;
+    }
+    const content = reply.kind === 'json' ? JSON.stringify(reply.body) : reply.content;
+    const promptText = (req.messages as any[]).map((m) => messageText(m?.content)).join('\n');
+    const prompt_tokens = approxTokens(promptText);
+    const completion_tokens = approxTokens(content);
+    sendJson(res, 200, {
+      id: `chatcmpl-${randomBytes(12).toString('base64url')}`,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: reply.model ?? req.model,
+      choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+      usage: { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens },
+    });
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method !== 'POST' || !PATHS.has(path)) {
+      sendJson(res, 404, errorBody(`Invalid URL (${req.method} ${path})`, 'invalid_request_error'));
+      return;
+    }
+    let body: Record<string, any>;
+    try {
+      body = JSON.parse(raw);
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('not an object');
+    } catch {
+      sendJson(res, 400, errorBody('We could not parse the JSON body of your request.', 'invalid_request_error'));
+      return;
+    }
+    requests.push(body);
+    const auth = req.headers.authorization ?? '';
+    if (auth !== `Bearer ${apiKey}`) {
+      // Echoes the presented key in full (real OpenAI masks it), so tests catch a client that leaks error text unredacted.
+      const presented = auth.replace(/^Bearer\s+/i, '');
+      const message = presented ? `Incorrect API key provided: ${presented}.` : "You didn't provide an API key.";
+      sendJson(res, 401, errorBody(message, 'invalid_request_error', 'invalid_api_key'));
+      return;
+    }
+    if (typeof body.model !== 'string' || !body.model) {
+      sendJson(res, 400, errorBody('you must provide a model parameter', 'invalid_request_error', null, 'model'));
+      return;
+    }
+    if (!Array.isArray(body.messages) || body.messages.length === 0) {
+      const message = Array.isArray(body.messages) ? "Invalid 'messages': empty array." : "Missing required parameter: 'messages'.";
+      sendJson(res, 400, errorBody(message, 'invalid_request_error', Array.isArray(body.messages) ? 'empty_array' : 'missing_required_parameter', 'messages'));
+      return;
+    }
+    const scripted = queue.shift();
+    if (scripted) {
+      answer(body, res, scripted);
+      return;
+    }
+    const lastUser = [...body.messages].reverse().find((m: any) => m?.role === 'user');
+    answer(body, res, { kind: 'json', body: defaultClassification(messageText(lastUser?.content)) });
+  };
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    apiKey,
+    requests,
+    enqueue: (...replies) => void queue.push(...replies),
+    async close() {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
+  };
+}
