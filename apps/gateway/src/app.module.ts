@@ -11,6 +11,8 @@ import { QueueName } from '@conduit/queue';
 import { RuntimeModule } from '@conduit/runtime';
 import { AgentsController } from './api/agents.controller';
 import { PaperController } from './api/paper.controller';
+import { PolicyController } from './api/policy.controller';
+import { SourcesController } from './api/sources.controller';
 import { StatsController } from './api/stats.controller';
 import { TradingController } from './api/trading.controller';
 import { Views } from './api/views';
@@ -35,7 +37,7 @@ export class GatewayModule {
         BullBoardModule.forRoot({ route: BULL_BOARD_ROUTE, adapter: ExpressAdapter, middleware: guard }),
         BullBoardModule.forFeature(...Object.values(QueueName).map((name) => ({ name, adapter: BullMQAdapter }))),
       ],
-      controllers: [AgentsController, TradingController, StatsController, PaperController],
+      controllers: [AgentsController, TradingController, SourcesController, PolicyController, StatsController, PaperController],
       providers: [Views, AdminGuard, AgentWallets],
     };
   }

@@ -27,8 +27,8 @@ export class AgentsController {
     return this.ds.transaction(async (em) => {
       const [agent] = await em.query(
         `INSERT INTO agents_v3 (creator_wallet, name, venue, x_account_ids, research_institute_ids, weights, profit_receiver_address,
-                                proof_of_intent_message, proof_of_intent_signature, proof_of_intent_timestamp)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+                                proof_of_intent_message, proof_of_intent_signature, proof_of_intent_timestamp, policy)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
         [
           dto.creator_wallet,
           dto.name,
@@ -40,6 +40,7 @@ export class AgentsController {
           dto.proof_of_intent_message ?? null,
           dto.proof_of_intent_signature ?? null,
           dto.proof_of_intent_timestamp ?? null,
+          dto.policy ?? {},
         ],
       );
       await audit(em, 'v3.agent.created', 'agent', agent.id, { name: agent.name, creator_wallet: agent.creator_wallet });
@@ -111,9 +112,9 @@ export class AgentsController {
       const inserted = await em.query(
         `INSERT INTO agent_deployments_v3 (agent_id, user_wallet, safe_wallet, status, sub_active, sub_started_at, trial_ends_at, next_billing_at,
                     hyperliquid_agent_address, hyperliquid_agent_key_encrypted, hyperliquid_agent_key_iv, hyperliquid_agent_key_tag,
-                    ostium_agent_address, ostium_agent_key_encrypted, ostium_agent_key_iv, ostium_agent_key_tag, trading_mode)
+                    ostium_agent_address, ostium_agent_key_encrypted, ostium_agent_key_iv, ostium_agent_key_tag, trading_mode, policy)
          VALUES ($1, $2, $3, 'ACTIVE', TRUE, now(), now() + make_interval(days => $4), now() + make_interval(days => $4),
-                 $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                 $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
          ON CONFLICT (user_wallet, agent_id) DO NOTHING RETURNING id`,
         [
           dto.agent_id,
@@ -129,6 +130,7 @@ export class AgentsController {
           keys.ostium.sealed?.iv ?? null,
           keys.ostium.sealed?.tag ?? null,
           dto.trading_mode ?? 'paper',
+          dto.policy ?? {},
         ],
       );
       if (!inserted.length) {

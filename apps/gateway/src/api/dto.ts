@@ -1,8 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsNumber,
@@ -15,8 +18,19 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateNested,
 } from 'class-validator';
-import { riskModelErrors, sizeModelErrors, SIDES, TOKEN_SYMBOL } from '@conduit/domain';
+import {
+  Policy,
+  policyErrors,
+  riskModelErrors,
+  RISK_TOLERANCES,
+  ROUTING_STRATEGIES,
+  sizeModelErrors,
+  SIDES,
+  TOKEN_SYMBOL,
+  VENUES,
+} from '@conduit/domain';
 import { VENUE_V3 } from '@conduit/db';
 import { normaliseWallet, Satisfies, WALLET } from '../http/validation';
 
@@ -79,6 +93,11 @@ export class CreateAgentDto {
   @IsString()
   @Matches(/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/, { message: 'proof_of_intent_timestamp must be an ISO-8601 timestamp' })
   proof_of_intent_timestamp?: string;
+
+  @ApiPropertyOptional({ description: "the agent's own limits (Agent How); every deployment's policy is combined with it, the stricter wins" })
+  @IsOptional()
+  @Satisfies((v) => policyErrors(v, 'policy'))
+  policy?: Policy;
 }
 
 export class DeployAgentDto {
@@ -101,6 +120,11 @@ export class DeployAgentDto {
   @IsOptional()
   @IsIn(['paper', 'live'], { message: 'trading_mode must be paper or live' })
   trading_mode?: 'paper' | 'live';
+
+  @ApiPropertyOptional({ description: "the subscriber's policy (Agent How)", example: { max_leverage: 3, denied_tokens: ['DOGE'] } })
+  @IsOptional()
+  @Satisfies((v) => policyErrors(v, 'policy'))
+  policy?: Policy;
 
   // Recommended: omit the agent key fields and the server generates one agent wallet per venue, sealing its key.
   // Compatibility (seed 001): a key sealed by the caller under the server's master key (AES-256-GCM, base64
@@ -205,6 +229,17 @@ export class PositionListQuery extends PageQuery {
 export class RoutingHistoryQuery extends PageQuery {
   @ApiPropertyOptional({ enum: VENUE_V3 }) @IsOptional() @IsIn(VENUE_V3) venue?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Matches(TOKEN_SYMBOL) token_symbol?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID('all', { message: 'agent_id must be a UUID' }) agent_id?: string;
+  @ApiPropertyOptional({ description: 'ISO-8601, inclusive' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2}))?$/, { message: 'from must be an ISO-8601 date or timestamp' })
+  from?: string;
+  @ApiPropertyOptional({ description: 'ISO-8601, exclusive' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2}))?$/, { message: 'to must be an ISO-8601 date or timestamp' })
+  to?: string;
 }
 
 export class BillingQuery extends PageQuery {
@@ -215,4 +250,156 @@ export class BillingQuery extends PageQuery {
 export class DeploymentListQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsUUID('all') agent_id?: string;
   @ApiPropertyOptional() @IsOptional() @Transform(({ value }) => normaliseWallet(value)) @IsString() @Matches(WALLET) user_wallet?: string;
+}
+
+// ---- Agent What: sources --------------------------------------------------------------------------------------
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+export class PostDto {
+  @ApiProperty({ example: '1850000000000000001', description: 'X post id (decimal string)' })
+  @IsString()
+  @Matches(/^\d{1,25}$/, { message: 'tweet_id must be a decimal X post id' })
+  tweet_id: string;
+
+  @ApiProperty({ example: 'cryptotrader' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.replace(/^@/, '').toLowerCase() : value))
+  @IsString()
+  @Matches(/^[a-z0-9_]{1,15}$/, { message: 'x_username must be an X handle (1-15 letters, digits or _)' })
+  x_username: string;
+
+  @ApiPropertyOptional({ example: '123456789' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{1,25}$/, { message: 'x_user_id must be a decimal X user id' })
+  x_user_id?: string;
+
+  @ApiProperty({ example: '$ETH breaking out, longing here. Bullish.' })
+  @IsString()
+  @Length(1, 10000, { message: 'text must be 1-10000 characters' })
+  text: string;
+
+  @ApiPropertyOptional({ description: 'ISO-8601; the post time (default: now)' })
+  @IsOptional()
+  @IsString()
+  @Matches(ISO_TIME, { message: 'created_at must be an ISO-8601 timestamp' })
+  created_at?: string;
+}
+
+export class IngestPostsDto {
+  @ApiProperty({ type: [PostDto] })
+  @IsArray({ message: 'posts must be an array' })
+  @ArrayMinSize(1, { message: 'posts must hold 1-100 posts' })
+  @ArrayMaxSize(100, { message: 'posts must hold 1-100 posts' })
+  @ValidateNested({ each: true })
+  @Type(() => PostDto)
+  posts: PostDto[];
+}
+
+export class ResearchNoteDto {
+  @ApiProperty({ example: 'Delphi Digital' }) @IsString() @Length(1, 100, { message: 'institute must be 1-100 characters' }) institute: string;
+  @ApiProperty({ example: 'note-2026-11-22-eth' }) @IsString() @Length(1, 128, { message: 'source_id must be 1-128 characters' }) source_id: string;
+  @ApiProperty({ example: 'ETH' }) @IsString() @Matches(TOKEN_SYMBOL, { message: 'token_symbol must be 1-20 letters or digits' }) token_symbol: string;
+  @ApiProperty({ enum: SIDES })
+  @Transform(({ value }) => (typeof value === 'string' ? value.toUpperCase() : value))
+  @IsIn(SIDES, { message: `side must be one of ${SIDES.join(', ')}` })
+  side: 'LONG' | 'SHORT';
+  @ApiPropertyOptional() @IsOptional() @IsInt({ message: 'leverage must be an integer' }) @Min(1) @Max(100) leverage?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 1 }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1) confidence?: number;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(20000) text?: string;
+  @ApiPropertyOptional({ description: 'ISO-8601 (default: now)' })
+  @IsOptional()
+  @IsString()
+  @Matches(ISO_TIME, { message: 'signal_time must be an ISO-8601 timestamp' })
+  signal_time?: string;
+}
+
+export class IngestResearchDto {
+  @ApiProperty({ type: [ResearchNoteDto] })
+  @IsArray({ message: 'notes must be an array' })
+  @ArrayMinSize(1, { message: 'notes must hold 1-100 notes' })
+  @ArrayMaxSize(100, { message: 'notes must hold 1-100 notes' })
+  @ValidateNested({ each: true })
+  @Type(() => ResearchNoteDto)
+  notes: ResearchNoteDto[];
+}
+
+const indicatorErrors = (v: unknown, field: string): string[] => {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return [`${field} must be an object of name → number`];
+  const entries = Object.entries(v as Record<string, unknown>);
+  if (entries.length > 50) return [`${field} may hold at most 50 indicators`];
+  return entries.filter(([, x]) => typeof x !== 'number' || !Number.isFinite(x)).map(([k]) => `${field}.${k} must be a finite number`);
+};
+
+export class IndicatorWindowDto {
+  @ApiProperty({ example: 'ETH' }) @IsString() @Matches(TOKEN_SYMBOL, { message: 'token_symbol must be 1-20 letters or digits' }) token_symbol: string;
+  @ApiProperty({ example: '2026-11-22T06:00:00Z', description: 'start of a 6-hour UTC window (00, 06, 12 or 18 h)' })
+  @IsString()
+  @Matches(/^\d{4}-\d{2}-\d{2}T(00|06|12|18):00(:00(\.0{1,6})?)?(Z|\+00:?00)$/, { message: 'window_start must be a 6-hour UTC boundary (00, 06, 12 or 18 h)' })
+  window_start: string;
+  @ApiProperty({ example: { volatility_24h: 0.035, ret_6h: 0.012 } }) @Satisfies(indicatorErrors) indicators: Record<string, number>;
+}
+
+export class IngestIndicatorsDto {
+  @ApiProperty({ type: [IndicatorWindowDto] })
+  @IsArray({ message: 'windows must be an array' })
+  @ArrayMinSize(1, { message: 'windows must hold 1-500 windows' })
+  @ArrayMaxSize(500, { message: 'windows must hold 1-500 windows' })
+  @ValidateNested({ each: true })
+  @Type(() => IndicatorWindowDto)
+  windows: IndicatorWindowDto[];
+}
+
+export class DecisionLogQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: ['success', 'failed', 'parsing_error'] }) @IsOptional() @IsIn(['success', 'failed', 'parsing_error']) status?: string;
+  @ApiPropertyOptional({ enum: ['OPEN_LONG', 'OPEN_SHORT', 'CLOSE_POSITION', 'HOLD'] })
+  @IsOptional()
+  @IsIn(['OPEN_LONG', 'OPEN_SHORT', 'CLOSE_POSITION', 'HOLD'])
+  action?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(/^[A-Za-z0-9]{1,20}$/) coin?: string;
+  @ApiPropertyOptional({ enum: ['ct_post', 'research', 'aggregate'] }) @IsOptional() @IsIn(['ct_post', 'research', 'aggregate']) source_type?: string;
+}
+
+// ---- Agent How and Agent Where: policies and routing ------------------------------------------------------------
+
+const policyField = (v: unknown, f: string) => policyErrors({ [f]: v }, 'policy').map((m) => m.replace(/^policy\./, ''));
+
+/** A policy (the agent's limits or a subscriber's); every field optional, the whole policy replaced on PUT. */
+export class PolicyDto {
+  @ApiPropertyOptional({ enum: RISK_TOLERANCES }) @IsOptional() @Satisfies(policyField) risk_tolerance?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 100 }) @IsOptional() @Satisfies(policyField) max_leverage?: number;
+  @ApiPropertyOptional({ description: 'margin of one position, % of equity (0, 100]' }) @IsOptional() @Satisfies(policyField) max_position_pct?: number | string;
+  @ApiPropertyOptional({ minimum: 0, maximum: 1 }) @IsOptional() @Satisfies(policyField) min_confidence?: number;
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @Satisfies(policyField) allowed_tokens?: string[];
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @Satisfies(policyField) denied_tokens?: string[];
+  @ApiPropertyOptional() @IsOptional() @Satisfies(policyField) max_open_positions?: number;
+  @ApiPropertyOptional({ description: 'USD; halts new entries until 00:00 UTC' }) @IsOptional() @Satisfies(policyField) max_daily_loss_usd?: number | string;
+  @ApiPropertyOptional({ example: { after_losses: 3, minutes: 60 } }) @IsOptional() @Satisfies(policyField) cooldown?: { after_losses: number; minutes: number };
+  @ApiPropertyOptional({ type: [String], example: ['HYPERLIQUID'] }) @IsOptional() @Satisfies(policyField) enabled_venues?: string[];
+  @ApiPropertyOptional() @IsOptional() @Satisfies(policyField) kill_switch?: boolean;
+}
+
+export class KillSwitchDto {
+  @ApiProperty() @IsBoolean({ message: 'enabled must be true or false' }) enabled: boolean;
+}
+
+export class RoutingConfigDto {
+  @ApiProperty({ type: [String], example: ['HYPERLIQUID', 'OSTIUM'] })
+  @IsArray({ message: 'venue_priority must be a list of venues' })
+  @ArrayMinSize(1, { message: 'venue_priority must name at least one venue' })
+  @ArrayMaxSize(4)
+  @ArrayUnique({ message: 'venue_priority must not repeat a venue' })
+  @IsIn(VENUES, { each: true, message: `venue_priority must hold only ${VENUES.join(', ')}` })
+  venue_priority: string[];
+
+  @ApiPropertyOptional({ enum: ROUTING_STRATEGIES, default: 'FIRST_AVAILABLE' })
+  @IsOptional()
+  @IsIn(ROUTING_STRATEGIES, { message: `routing_strategy must be one of ${ROUTING_STRATEGIES.join(', ')}` })
+  routing_strategy?: string;
+
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean({ message: 'failover_enabled must be true or false' }) failover_enabled?: boolean;
+}
+
+export class PolicyDecisionQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: ['TRADE', 'SKIP'] }) @IsOptional() @IsIn(['TRADE', 'SKIP']) decision?: string;
 }

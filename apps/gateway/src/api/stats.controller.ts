@@ -3,6 +3,9 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { BillingQuery, RoutingHistoryQuery } from './dto';
 
+const ROUTING_FILTER = `($1::venue_v3_t IS NULL OR h.selected_venue = $1) AND ($2::text IS NULL OR h.token_symbol = $2)
+  AND ($3::uuid IS NULL OR s.agent_id = $3) AND ($4::timestamptz IS NULL OR h.created_at >= $4) AND ($5::timestamptz IS NULL OR h.created_at < $5)`;
+
 @ApiTags('stats')
 @Controller('api/v3')
 export class StatsController {
@@ -35,18 +38,21 @@ export class StatsController {
   }
 
   @Get('stats/routing-history')
-  @ApiOperation({ summary: 'Routing decisions, newest first' })
+  @ApiOperation({ summary: 'Routing decisions, newest first, by venue, token, agent and time; with the venue distribution of the selection' })
   async routingHistory(@Query() q: RoutingHistoryQuery) {
+    const filter = [q.venue ?? null, q.token_symbol ?? null, q.agent_id ?? null, q.from ?? null, q.to ?? null];
     const history = await this.ds.query(
       `SELECT h.*, s.side, s.confidence, s.agent_id FROM venue_routing_history_v3 h JOIN signals_v3 s ON s.id = h.signal_id
-        WHERE ($1::venue_v3_t IS NULL OR h.selected_venue = $1) AND ($2::text IS NULL OR h.token_symbol = $2)
-        ORDER BY h.created_at DESC, h.id LIMIT $3 OFFSET $4`,
-      [q.venue ?? null, q.token_symbol ?? null, q.limit ?? 50, q.offset ?? 0],
+        WHERE ${ROUTING_FILTER} ORDER BY h.created_at DESC, h.id LIMIT $6 OFFSET $7`,
+      [...filter, q.limit ?? 50, q.offset ?? 0],
     );
+    // The venue distribution of the same selection.
     const summary = await this.ds.query(
-      `SELECT selected_venue AS venue, count(*)::int AS trades, round(100.0 * count(*) / sum(count(*)) OVER (), 1)::text AS pct,
-              round(avg(routing_duration_ms)::numeric, 2)::text AS avg_ms
-         FROM venue_routing_history_v3 GROUP BY selected_venue ORDER BY trades DESC`,
+      `SELECT h.selected_venue AS venue, count(*)::int AS trades, round(100.0 * count(*) / sum(count(*)) OVER (), 1)::text AS pct,
+              round(avg(h.routing_duration_ms)::numeric, 2)::text AS avg_ms
+         FROM venue_routing_history_v3 h JOIN signals_v3 s ON s.id = h.signal_id
+        WHERE ${ROUTING_FILTER} GROUP BY h.selected_venue ORDER BY trades DESC`,
+      filter,
     );
     return { success: true, count: history.length, history, summary };
   }

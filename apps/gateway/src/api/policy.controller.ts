@@ -1,0 +1,139 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { audit } from '@conduit/db';
+import { Policy, stricterPolicy } from '@conduit/domain';
+import { KillSwitchDto, PolicyDecisionQuery, PolicyDto, RoutingConfigDto } from './dto';
+import { uuidParam } from '../http/validation';
+import { Views } from './views';
+
+const uuid = uuidParam('id');
+
+/** Drops the fields a client left out (class-transformer keeps them as undefined). */
+const compact = (dto: PolicyDto): Policy => Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)) as Policy;
+
+const DECISION_COLUMNS = `pd.signal_id, pd.deployment_id, pd.agent_id, pd.decision, pd.code, pd.reason, pd.size_model, pd.leverage, pd.venues,
+  pd.effective_policy, pd.inputs, pd.created_at, s.token_symbol, s.side, s.confidence,
+  o.outcome, o.stage, o.reason AS outcome_reason, o.venue, o.position_id`;
+
+/** Agent How (policies, kill switch, decisions) and Agent Where (routing config) over HTTP. */
+@ApiTags('agent how / where')
+@Controller('api/v3')
+export class PolicyController {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly views: Views,
+  ) {}
+
+  @Put('agents/:id/policy')
+  @ApiOperation({ summary: "Replace the agent's own limits; every deployment's policy is combined with them, the stricter wins" })
+  async agentPolicy(@Param('id', uuid) id: string, @Body() dto: PolicyDto) {
+    const agent = await this.views.agent(id);
+    const policy = compact(dto);
+    await this.ds.transaction(async (em) => {
+      await em.query(`UPDATE agents_v3 SET policy = $2, updated_at = now() WHERE id = $1`, [id, policy]);
+      await audit(em, 'v3.agent.policy', 'agent', id, { from: agent.policy, to: policy });
+    });
+    return { success: true, agent_id: id, policy };
+  }
+
+  @Get('deployments/:id/policy')
+  @ApiOperation({ summary: "The agent's limits, the subscriber's policy and the effective policy applied to new signals" })
+  async deploymentPolicy(@Param('id', uuid) id: string) {
+    const d = await this.views.deployment(id);
+    const agent = await this.views.agent(d.agent_id);
+    return { success: true, deployment_id: id, agent_policy: agent.policy, subscriber_policy: d.policy, effective_policy: stricterPolicy(agent.policy, d.policy) };
+  }
+
+  @Put('deployments/:id/policy')
+  @ApiOperation({ summary: "Replace the subscriber's policy (applies from the next signal)" })
+  async setDeploymentPolicy(@Param('id', uuid) id: string, @Body() dto: PolicyDto) {
+    const d = await this.views.deployment(id);
+    const policy = compact(dto);
+    await this.ds.transaction(async (em) => {
+      await em.query(`UPDATE agent_deployments_v3 SET policy = $2 WHERE id = $1`, [id, policy]);
+      await audit(em, 'v3.deployment.policy', 'deployment', id, { from: d.policy, to: policy });
+    });
+    return this.deploymentPolicy(id);
+  }
+
+  @Post('deployments/:id/kill-switch')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Stop (or allow again) new entries of a deployment at once; open positions are left as they are' })
+  async killSwitch(@Param('id', uuid) id: string, @Body() dto: KillSwitchDto) {
+    await this.views.deployment(id);
+    await this.ds.transaction(async (em) => {
+      await em.query(
+        `UPDATE agent_deployments_v3 SET policy = CASE WHEN $2 THEN policy || '{"kill_switch": true}'::jsonb ELSE policy - 'kill_switch' END WHERE id = $1`,
+        [id, dto.enabled],
+      );
+      await audit(em, 'v3.deployment.kill_switch', 'deployment', id, { enabled: dto.enabled });
+    });
+    return this.deploymentPolicy(id);
+  }
+
+  @Get('deployments/:id/decisions')
+  @ApiOperation({ summary: "Agent How's decisions for a deployment, newest first: trade (final size, leverage, venues) or skip, with the reason" })
+  async deploymentDecisions(@Param('id', uuid) id: string, @Query() q: PolicyDecisionQuery) {
+    await this.views.deployment(id);
+    const decisions = await this.ds.query(
+      `SELECT ${DECISION_COLUMNS}
+         FROM policy_decisions pd JOIN signals_v3 s ON s.id = pd.signal_id
+         LEFT JOIN signal_outcomes o ON o.signal_id = pd.signal_id AND o.deployment_id = pd.deployment_id
+        WHERE pd.deployment_id = $1 AND ($2::text IS NULL OR pd.decision = $2)
+        ORDER BY pd.created_at DESC, pd.signal_id LIMIT $3 OFFSET $4`,
+      [id, q.decision ?? null, q.limit ?? 50, q.offset ?? 0],
+    );
+    return { success: true, count: decisions.length, decisions };
+  }
+
+  @Get('signals/:id/decisions')
+  @ApiOperation({ summary: 'Every layer on one signal: the Agent What decision that emitted it, Agent How per deployment, Agent Where' })
+  async signalDecisions(@Param('id', uuid) id: string) {
+    const signal = await this.views.signal(id);
+    const [what, how, where] = await Promise.all([
+      this.ds.query(`SELECT * FROM agent_decisions WHERE signal_id = $1 ORDER BY timestamp`, [id]),
+      this.ds.query(
+        `SELECT ${DECISION_COLUMNS}
+           FROM policy_decisions pd JOIN signals_v3 s ON s.id = pd.signal_id
+           LEFT JOIN signal_outcomes o ON o.signal_id = pd.signal_id AND o.deployment_id = pd.deployment_id
+          WHERE pd.signal_id = $1 ORDER BY pd.created_at, pd.deployment_id`,
+        [id],
+      ),
+      this.views.routing(id),
+    ]);
+    return { success: true, signal, agent_what: what, agent_how: how, agent_where: where };
+  }
+
+  @Get('agents/:id/routing-config')
+  @ApiOperation({ summary: "The agent's routing config, or the global default it falls back to" })
+  async routingConfig(@Param('id', uuid) id: string) {
+    await this.views.agent(id);
+    const [config] = await this.ds.query(
+      `SELECT agent_id, venue_priority, routing_strategy, failover_enabled, updated_at,
+              CASE WHEN agent_id IS NULL THEN 'global' ELSE 'agent' END AS source
+         FROM venue_routing_config_v3 WHERE agent_id = $1 OR agent_id IS NULL ORDER BY agent_id NULLS LAST LIMIT 1`,
+      [id],
+    );
+    return { success: true, config: config ?? null };
+  }
+
+  @Put('agents/:id/routing-config')
+  @ApiOperation({ summary: "Set the agent's venue priority, routing strategy and failover (Agent Where reloads it at once)" })
+  async setRoutingConfig(@Param('id', uuid) id: string, @Body() dto: RoutingConfigDto) {
+    await this.views.agent(id);
+    const [config] = await this.ds.transaction(async (em) => {
+      const rows = await em.query(
+        `INSERT INTO venue_routing_config_v3 (agent_id, venue_priority, routing_strategy, failover_enabled)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (agent_id) DO UPDATE SET venue_priority = EXCLUDED.venue_priority, routing_strategy = EXCLUDED.routing_strategy,
+                                             failover_enabled = EXCLUDED.failover_enabled, updated_at = now()
+         RETURNING agent_id, venue_priority, routing_strategy, failover_enabled, updated_at`,
+        [id, dto.venue_priority, dto.routing_strategy ?? 'FIRST_AVAILABLE', dto.failover_enabled ?? true],
+      );
+      await audit(em, 'v3.agent.routing_config', 'agent', id, { ...dto });
+      return rows;
+    });
+    return { success: true, config: { ...config, source: 'agent' } };
+  }
+}

@@ -1,0 +1,128 @@
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DataSource } from 'typeorm';
+import { agentsFollowingInstitutes, audit, storePosts, storeResearchNotes } from '@conduit/db';
+import { JobName, jobId, JobProducer } from '@conduit/queue';
+import { DecisionLogQuery, IngestIndicatorsDto, IngestPostsDto, IngestResearchDto } from './dto';
+import { uuidParam } from '../http/validation';
+import { Views } from './views';
+
+const uuid = uuidParam('id');
+
+/**
+ * Agent What's inputs and its decision log. Posts and notes are stored once (tweet id; institute + source id);
+ * only new ones are queued: a post for classification, a note for the generation of every agent following its
+ * institute. Indicator windows are upserted and read by the next generation.
+ */
+@ApiTags('agent what')
+@Controller('api/v3')
+export class SourcesController {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly views: Views,
+    private readonly producer: JobProducer,
+  ) {}
+
+  @Post('ct/posts')
+  @ApiOperation({ summary: 'Ingest X posts of followed accounts (batch of 1-100, idempotent on tweet_id)' })
+  async posts(@Body() dto: IngestPostsDto) {
+    const stored = await this.ds.transaction(async (em) => {
+      const rows = await storePosts(
+        em,
+        dto.posts.map((p) => ({ tweetId: p.tweet_id, username: p.x_username, userId: p.x_user_id ?? null, text: p.text, createdAt: p.created_at ?? null })),
+      );
+      const fresh = rows.filter((r) => r.inserted);
+      if (fresh.length) await audit(em, 'v3.ct_posts.ingested', 'ct_posts', null, { tweet_ids: fresh.map((r) => r.tweetId) });
+      return rows;
+    });
+    await this.producer.emitBulk(
+      stored.filter((r) => r.inserted).map((r) => ({ name: JobName.SignalClassifyPost, data: { postId: r.id }, jobId: jobId(JobName.SignalClassifyPost, r.id) })),
+    );
+    const inserted = stored.filter((r) => r.inserted).length;
+    return {
+      success: true,
+      inserted,
+      duplicates: stored.length - inserted,
+      posts: stored.map((r) => ({ tweet_id: r.tweetId, id: r.id, status: r.inserted ? 'QUEUED' : 'DUPLICATE' })),
+    };
+  }
+
+  @Get('ct/accounts')
+  @ApiOperation({ summary: 'Followed CT accounts with their impact factor' })
+  async accounts() {
+    const accounts = await this.ds.query(
+      `SELECT a.*, (SELECT count(*)::int FROM ct_posts p WHERE p.ct_account_id = a.id) AS posts FROM ct_accounts a ORDER BY a.impact_factor DESC, a.x_username`,
+    );
+    return { success: true, count: accounts.length, accounts };
+  }
+
+  @Get('ct/accounts/:id/impact-history')
+  @ApiOperation({ summary: "How an account's impact factor moved, position by position" })
+  async impactHistory(@Param('id', uuid) id: string) {
+    const history = await this.ds.query(`SELECT * FROM impact_factor_history WHERE ct_account_id = $1 ORDER BY created_at DESC, id LIMIT 500`, [id]);
+    return { success: true, count: history.length, history };
+  }
+
+  @Post('research/notes')
+  @ApiOperation({ summary: 'Ingest research notes (batch of 1-100, idempotent on institute + source_id)' })
+  async research(@Body() dto: IngestResearchDto) {
+    const stored = await this.ds.transaction(async (em) => {
+      const rows = await storeResearchNotes(
+        em,
+        dto.notes.map((n) => ({
+          institute: n.institute,
+          sourceId: n.source_id,
+          tokenSymbol: n.token_symbol.toUpperCase(),
+          side: n.side,
+          leverage: n.leverage ?? null,
+          confidence: n.confidence ?? null,
+          text: n.text ?? null,
+          signalTime: n.signal_time ?? null,
+        })),
+      );
+      if (rows.some((r) => r.inserted)) await audit(em, 'v3.research.ingested', 'research_signals', null, { ids: rows.filter((r) => r.inserted).map((r) => r.id) });
+      return rows;
+    });
+    const fresh = stored.filter((r) => r.inserted);
+    const agents = await agentsFollowingInstitutes(this.ds.manager, [...new Set(fresh.map((r) => r.instituteId))]);
+    await this.producer.emitBulk(
+      agents.map(({ agent_id }) => ({
+        name: JobName.SignalGenerate,
+        data: { agentId: agent_id },
+        jobId: jobId(JobName.SignalGenerate, agent_id, 'notes', fresh.map((r) => r.id).sort()[0]),
+      })),
+    );
+    return {
+      success: true,
+      inserted: fresh.length,
+      duplicates: stored.length - fresh.length,
+      notes: stored.map((r) => ({ source_id: r.sourceId, id: r.id, status: r.inserted ? 'QUEUED' : 'DUPLICATE' })),
+    };
+  }
+
+  @Post('market/indicators')
+  @ApiOperation({ summary: 'Upsert per-token indicators of 6-hour windows (market context of Agent What)' })
+  async indicators(@Body() dto: IngestIndicatorsDto) {
+    const rows = await this.ds.query(
+      `INSERT INTO market_indicators_6h (token_symbol, window_start, indicators)
+       SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::jsonb[])
+       ON CONFLICT (token_symbol, window_start) DO UPDATE SET indicators = EXCLUDED.indicators RETURNING id`,
+      [dto.windows.map((w) => w.token_symbol.toUpperCase()), dto.windows.map((w) => w.window_start), dto.windows.map((w) => JSON.stringify(w.indicators))],
+    );
+    return { success: true, upserted: rows.length };
+  }
+
+  @Get('agents/:id/decisions')
+  @ApiOperation({ summary: "Agent What's decision log (seed 004 agent_decisions): every classification and signal decision, HOLD included" })
+  async decisions(@Param('id', uuid) id: string, @Query() q: DecisionLogQuery) {
+    await this.views.agent(id);
+    const decisions = await this.ds.query(
+      `SELECT * FROM agent_decisions
+        WHERE agent_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR action = $3)
+          AND ($4::text IS NULL OR coin = $4) AND ($5::text IS NULL OR source_type = $5)
+        ORDER BY timestamp DESC, id LIMIT $6 OFFSET $7`,
+      [id, q.status ?? null, q.action ?? null, q.coin ?? null, q.source_type ?? null, q.limit ?? 50, q.offset ?? 0],
+    );
+    return { success: true, count: decisions.length, decisions };
+  }
+}
