@@ -1,7 +1,10 @@
 import { JobName, jobId, QueueName } from '@conduit/queue';
 import { insertAgent, insertDeployment, useServiceHarness, waitForJob } from '@conduit/testing';
 import { PaperVenue, VenueRegistry } from '@conduit/venue';
+import { DataSource } from 'typeorm';
 import { RouterAppModule } from './app.module';
+import { RouterProcessor } from './router.processor';
+import { RoutingCache } from './routing-cache';
 
 describe('router service (Agent Where) on real Postgres and Redis', () => {
   const h = useServiceHarness((env) => RouterAppModule.forRoot(env));
@@ -132,5 +135,79 @@ describe('router service (Agent Where) on real Postgres and Redis', () => {
     } finally {
       registry.register(paper('HYPERLIQUID', h.env.PAPER_TAKER_FEE_BPS));
     }
+  });
+
+  describe('per-deployment venues and the in-memory cache', () => {
+    const decide = async (signalId: string, deploymentId: string, venues: string[] | null) =>
+      h.pg.query(
+        `INSERT INTO policy_decisions (signal_id, deployment_id, agent_id, decision, code, reason, venues, effective_policy, inputs)
+         SELECT $1, $2, agent_id, 'TRADE', 'TRADE', 'test', $3, '{}', '{}' FROM signals_v3 WHERE id = $1`,
+        [signalId, deploymentId, venues],
+      );
+    const outcome = async (signalId: string, deploymentId: string) =>
+      (await h.pg.query(`SELECT outcome, stage, reason, venue, venue_candidates FROM signal_outcomes WHERE signal_id = $1 AND deployment_id = $2`, [signalId, deploymentId]))
+        .rows[0];
+
+    it("gives each deployment the best venue its policy enables and the rest of the ranking to fail over to", async () => {
+      const { signalId, deployments } = await approvedSignal('ETH', 3);
+      const [anyVenue, ostiumOnly, gmxOnly] = deployments;
+      await decide(signalId, anyVenue, null);
+      await decide(signalId, ostiumOnly, ['OSTIUM']);
+      await decide(signalId, gmxOnly, ['GMX']);
+      expect((await route(signalId)).returnvalue).toEqual({ venue: 'HYPERLIQUID', fannedOut: 2 });
+      expect(await outcome(signalId, anyVenue)).toMatchObject({ outcome: 'PENDING', venue: 'HYPERLIQUID', venue_candidates: ['OSTIUM'] });
+      expect(await outcome(signalId, ostiumOnly)).toMatchObject({ outcome: 'PENDING', venue: 'OSTIUM', venue_candidates: [] });
+      expect(await outcome(signalId, gmxOnly)).toMatchObject({
+        outcome: 'SKIPPED',
+        stage: 'router',
+        venue: null,
+        reason: "none of the deployment's enabled venues (GMX) can take ETH: Hyperliquid: pair ETH-USD available (28 pairs)",
+      });
+      expect(await h.queues[QueueName.Executor].getJob(jobId(JobName.ExecutorOpen, signalId, gmxOnly))).toBeUndefined();
+    });
+
+    it('considers only the venues the deployments enable', async () => {
+      const { signalId, deployments } = await approvedSignal('ETH', 1);
+      await decide(signalId, deployments[0], ['OSTIUM']);
+      expect((await route(signalId)).returnvalue).toEqual({ venue: 'OSTIUM', fannedOut: 1 });
+      expect((await history(signalId))[0]).toMatchObject({ selected_venue: 'OSTIUM', checked_venues: ['OSTIUM'] });
+    });
+
+    it('reloads on a Postgres notification, without being asked', async () => {
+      const cache = h.app.get(RoutingCache);
+      const healthy = () => cache.views('ETH', ['HYPERLIQUID']).get('HYPERLIQUID')!.healthy;
+      expect(healthy()).toBe(true);
+      await h.pg.query(`UPDATE venues_status SET is_available = FALSE WHERE venue = 'HYPERLIQUID'`);
+      try {
+        const deadline = Date.now() + 5000;
+        while (healthy() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        expect(healthy()).toBe(false);
+      } finally {
+        await h.pg.query(`UPDATE venues_status SET is_available = TRUE WHERE venue = 'HYPERLIQUID'`);
+        await cache.reload();
+      }
+    });
+
+    it('decides from memory: no database query during a decision, cost strategies included', async () => {
+      const cache = h.app.get(RoutingCache);
+      const router = h.app.get(RouterProcessor);
+      const ds = h.app.get(DataSource);
+      const agentId = await insertAgent(h.pg);
+      await h.pg.query(`INSERT INTO venue_routing_config_v3 (agent_id, venue_priority, routing_strategy) VALUES ($1, ARRAY['HYPERLIQUID','OSTIUM'], 'LOWEST_FEES')`, [agentId]);
+      await cache.reload();
+      await cache.refreshBooks();
+      const queries = jest.spyOn(ds, 'query');
+      try {
+        const signal = { agent_id: agentId, token_symbol: 'ETH', side: 'LONG', size_model: { type: 'percentage', value: 10 } };
+        const cost = router.decide(signal, [{ deployment_id: 'x', venue: null, venues: null, size_model: null }]);
+        expect(cost).not.toBeInstanceOf(Promise);
+        expect((cost as any).reason).toMatch(/^LOWEST_FEES: Hyperliquid fills \$1000 of ETH at 4\.50 bps fee \+ slippage \(Ostium 4\.50 bps\)$/);
+        const first = router.decide({ ...signal, agent_id: await insertAgent(h.pg) }, []);
+        expect((first as any).selected).toBe('HYPERLIQUID');
+        expect(queries).not.toHaveBeenCalled();
+      } finally {
+        queries.mockRestore();
+      }
+    });
   });
 });
