@@ -173,13 +173,13 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
   private async failover(signalId: string, deploymentId: string, why: string, traceId?: string): Promise<boolean> {
     return this.ds.transaction(async (em) => {
       const moved: { from: string | null; to: string }[] = await em.query(
-        `WITH old AS (SELECT venue::text AS venue FROM signal_outcomes WHERE signal_id = $1 AND deployment_id = $2 FOR UPDATE),
-              u AS (UPDATE signal_outcomes o
-                       SET venue = o.venue_candidates[1]::venue_v3_t, venue_candidates = o.venue_candidates[2:],
-                           reason = concat_ws('; ', o.reason, concat(o.venue, ' refused: ', $3::text, ' -> ', o.venue_candidates[1])), updated_at = now()
-                     WHERE o.signal_id = $1 AND o.deployment_id = $2 AND o.outcome = 'PENDING' AND cardinality(o.venue_candidates) > 0
-                     RETURNING o.venue::text AS venue)
-         SELECT (SELECT venue FROM old) AS "from", venue AS "to" FROM u`,
+        // (wrapped in a CTE: TypeORM answers a bare UPDATE with [rows, count])
+        `WITH u AS (UPDATE signal_outcomes o
+            SET venue = o.venue_candidates[1]::venue_v3_t, venue_candidates = o.venue_candidates[2:],
+                reason = concat_ws('; ', o.reason, concat(o.venue, ' refused: ', $3::text, ' -> ', o.venue_candidates[1])), updated_at = now()
+           FROM (SELECT venue::text AS venue FROM signal_outcomes WHERE signal_id = $1 AND deployment_id = $2) old
+          WHERE o.signal_id = $1 AND o.deployment_id = $2 AND o.outcome = 'PENDING' AND cardinality(o.venue_candidates) > 0
+          RETURNING old.venue AS "from", o.venue::text AS "to") SELECT * FROM u`,
         [signalId, deploymentId, why.slice(0, 300)],
       );
       if (!moved.length) return false;

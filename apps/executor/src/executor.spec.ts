@@ -3,6 +3,7 @@ import { JobName, jobId, QueueName } from '@conduit/queue';
 import { insertAgent, insertDeployment, useServiceHarness, waitForJob } from '@conduit/testing';
 import { ExecutorAppModule } from './app.module';
 import { ExecutorProcessor } from './executor.processor';
+import { OrderRequest, OrderResult, PaperVenue, VenueRegistry } from '@conduit/venue';
 
 describe('executor on the paper venue, real Postgres and Redis', () => {
   const h = useServiceHarness((env) => ExecutorAppModule.forRoot(env), { PAPER_STARTING_EQUITY_USD: '10000', PAPER_TAKER_FEE_BPS: '4.5', PAPER_SLIPPAGE_BPS: '5' });
@@ -140,5 +141,64 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
     expect(after.current_price).not.toBe(before.current_price);
     const tick = Math.floor(1_700_000_000_000 / h.env.PAPER_WALK_INTERVAL_MS);
     expect(after.current_price).toBe(toMoney(walkStep(before.current_price, h.env.PAPER_WALK_SEED, 'BTC', tick, h.env.PAPER_WALK_STEP_BPS)));
+  });
+
+  describe('failover', () => {
+    /** Hyperliquid's paper twin answering every order the way Hyperliquid refuses an IOC it cannot fill. */
+    class RefusingVenue extends PaperVenue {
+      override async placeOrder(order: OrderRequest): Promise<OrderResult> {
+        return { clientOrderId: order.clientOrderId, status: 'REJECTED', filledQty: '0', avgPrice: null, fee: '0', venueOrderId: null, error: 'Order could not immediately match against any resting orders.' };
+      }
+    }
+    const withRefusingHyperliquid = async (run: () => Promise<void>) => {
+      const registry = h.app.get(VenueRegistry);
+      const options = { takerFeeBps: h.env.PAPER_TAKER_FEE_BPS, slippageBps: h.env.PAPER_SLIPPAGE_BPS, startingEquityUsd: h.env.PAPER_STARTING_EQUITY_USD };
+      registry.register(new RefusingVenue('HYPERLIQUID', registry.prices, options));
+      try {
+        await run();
+      } finally {
+        registry.register(new PaperVenue('HYPERLIQUID', registry.prices, options));
+      }
+    };
+    const assign = (signalId: string, deploymentId: string, venue: string, candidates: string[]) =>
+      h.pg.query(`UPDATE signal_outcomes SET venue = $3, venue_candidates = $4 WHERE signal_id = $1 AND deployment_id = $2`, [signalId, deploymentId, venue, candidates]);
+
+    it('opens on the next ranked venue when the chosen one refuses the order, and keeps the trail', async () => {
+      await withRefusingHyperliquid(async () => {
+        const { signalId, deploymentId } = await routed();
+        await assign(signalId, deploymentId, 'HYPERLIQUID', ['OSTIUM']);
+        const job = await open(signalId, deploymentId);
+        expect(job.returnvalue.outcome).toBe('OPENED');
+        const p = await one(`SELECT venue, status FROM positions_v3 WHERE signal_id = $1`, [signalId]);
+        expect(p).toEqual({ venue: 'OSTIUM', status: 'OPEN' });
+        const orders = (await h.pg.query(`SELECT venue, status, error FROM venue_orders WHERE signal_id = $1 ORDER BY created_at`, [signalId])).rows;
+        expect(orders).toEqual([
+          { venue: 'HYPERLIQUID', status: 'REJECTED', error: 'Order could not immediately match against any resting orders.' },
+          { venue: 'OSTIUM', status: 'FILLED', error: null },
+        ]);
+        expect(await one(`SELECT outcome, venue, venue_candidates, reason FROM signal_outcomes WHERE signal_id = $1`, [signalId])).toEqual({
+          outcome: 'OPENED',
+          venue: 'OSTIUM',
+          venue_candidates: [],
+          reason: 'HYPERLIQUID refused: ORDER_REJECTED: Order could not immediately match against any resting orders. -> OSTIUM',
+        });
+        expect(await one(`SELECT payload FROM audit_logs WHERE event_name = 'v3.order.failover' AND subject_id = $1`, [signalId])).toMatchObject({
+          payload: { deployment_id: deploymentId, from: 'HYPERLIQUID', to: 'OSTIUM' },
+        });
+      });
+    });
+
+    it('records the refusal as the failure when no venue is left (failover off)', async () => {
+      await withRefusingHyperliquid(async () => {
+        const { signalId, deploymentId } = await routed();
+        await assign(signalId, deploymentId, 'HYPERLIQUID', []);
+        expect((await open(signalId, deploymentId)).returnvalue.outcome).toBe('FAILED');
+        expect(await one(`SELECT outcome, reason FROM signal_outcomes WHERE signal_id = $1`, [signalId])).toEqual({
+          outcome: 'FAILED',
+          reason: 'ORDER_REJECTED: Order could not immediately match against any resting orders.',
+        });
+        expect(await one(`SELECT count(*)::int AS n FROM positions_v3 WHERE signal_id = $1`, [signalId])).toEqual({ n: 0 });
+      });
+    });
   });
 });
