@@ -28,7 +28,7 @@ interface AgentRow {
 
 /** The signal id of an agent's token in a bucket: one signal per agent, token and 6-hour bucket. */
 export function bucketSignalId(agentId: string, token: string, bucket: Date): string {
-  return deterministicId('signal', agentId, token, bucket.toISOString());
+  return deterministicId('signal-bucket', agentId, token, bucket.toISOString());
 }
 
 /**
@@ -95,8 +95,8 @@ export class SignalGeneration {
         sizeModel: { ...sizeModel },
         riskModel: { ...riskModel },
         confidence: Math.round(adjusted.confidence * 100) / 100,
-        sourceTweets: view.sources.filter((e) => e.kind === 'ct_post').map((e) => e.sourceId),
-        sourceResearch: view.sources.filter((e) => e.kind === 'research').map((e) => e.sourceId),
+        sourceTweets: sourcesOf(view, 'ct_post'),
+        sourceResearch: sourcesOf(view, 'research'),
         traceId,
       });
       signals.push(signalId);
@@ -164,6 +164,12 @@ export class SignalGeneration {
     );
     return new Map(rows.map((r) => [r.token_symbol, r.current_price]));
   }
+}
+
+/** The ids a signal cites, of one kind; absent (NULL) rather than empty. */
+function sourcesOf(view: TokenView, kind: Evidence['kind']): string[] | undefined {
+  const ids = [...new Set(view.sources.filter((e) => e.kind === kind).map((e) => e.sourceId))];
+  return ids.length ? ids : undefined;
 }
 
 function describe(view: TokenView): string {
