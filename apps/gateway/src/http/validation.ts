@@ -23,7 +23,10 @@ export function Satisfies(check: (value: unknown, field: string) => string[], op
 function flatten(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((e) => {
     const path = parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) || m.includes(path) ? m : `${path}: ${m}`));
+    // Nested fields are named by their full path (posts.0.tweet_id), top-level ones by their name.
+    const own = Object.values(e.constraints ?? {}).map((m) =>
+      m.includes(path) ? m : m.startsWith(e.property) ? `${parent ? `${parent}.` : ''}${m}` : `${path}: ${m}`,
+    );
     return [...own, ...flatten(e.children ?? [], path)];
   });
 }

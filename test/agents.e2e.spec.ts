@@ -1,0 +1,185 @@
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { Client } from 'pg';
+import { Env } from '@conduit/config';
+import { sixHourBucket } from '@conduit/domain';
+import {
+  cleanupRedis,
+  createTestDatabase,
+  http,
+  OpenAiServer,
+  startContext,
+  startHttpApp,
+  startOpenAiServer,
+  TestDatabase,
+  testEnv,
+  waitForQueuesToDrain,
+} from '@conduit/testing';
+import { PaperVenue, VenueRegistry } from '@conduit/venue';
+import { BillingAppModule } from '../apps/billing/src/app.module';
+import { ExecutorAppModule } from '../apps/executor/src/app.module';
+import { configureGateway, GatewayAppModule } from '../apps/gateway/src/app.module';
+import { PolicyAppModule } from '../apps/policy/src/app.module';
+import { RouterAppModule } from '../apps/router/src/app.module';
+import { bucketSignalId } from '../apps/signal/src/generation';
+import { SignalAppModule } from '../apps/signal/src/app.module';
+
+/**
+ * The three agent layers end to end, through six separately booted applications and a local OpenAI-compatible
+ * server: an X post ingested over HTTP is classified by the LLM (logged), becomes Agent What's signal, Agent How
+ * lets one deployment trade and skips the other with its reason, Agent Where routes by LOWEST_FEES, the executor
+ * opens on that venue. A malformed LLM answer lands in the decision log as a parse error.
+ */
+describe('end to end: post → signal → policies → cost routing → positions', () => {
+  let db: TestDatabase;
+  let env: Env;
+  let llm: OpenAiServer;
+  let gateway: INestApplication;
+  let workers: INestApplicationContext[] = [];
+  let api: string;
+  let pg: Client;
+
+  beforeAll(async () => {
+    llm = await startOpenAiServer({ apiKey: 'sk-e2e' });
+    db = await createTestDatabase();
+    env = testEnv(db, { LLM_BASE_URL: `${llm.url}/v1`, LLM_API_KEY: llm.apiKey, LLM_MODEL: 'e2e-model', SIGNAL_GENERATE_INTERVAL_MS: '0' });
+    workers = await Promise.all([SignalAppModule, PolicyAppModule, RouterAppModule, ExecutorAppModule, BillingAppModule].map((m) => startContext(m.forRoot(env))));
+    ({ app: gateway, url: api } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway));
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    await pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE token_symbol = 'ETH'`);
+    // The router's view of Hyperliquid: a 10 bps taker fee, so LOWEST_FEES prefers Ostium (4.5 bps).
+    const registry = workers[2].get(VenueRegistry);
+    registry.register(new PaperVenue('HYPERLIQUID', registry.prices, { takerFeeBps: '10', slippageBps: env.PAPER_SLIPPAGE_BPS, startingEquityUsd: env.PAPER_STARTING_EQUITY_USD }));
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await Promise.all(workers.map((w) => w.close()));
+    await pg?.end();
+    if (env) await cleanupRedis(env);
+    await db?.drop();
+    await llm?.close();
+  });
+
+  const until = async <T>(what: string, check: () => Promise<T | null | undefined>, timeoutMs = 20_000): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await check();
+      if (v) return v;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+
+  it('turns one post into positions for the deployment whose policy allows it, on the cheaper venue', async () => {
+    const created = await http('POST', `${api}/api/v3/agents/create`, {
+      creator_wallet: '0x1111111111111111111111111111111111111111',
+      name: 'CT Follower',
+      x_account_ids: ['@AlphaCaller'],
+      weights: { x: 1, research: 0 },
+      profit_receiver_address: '0x1111111111111111111111111111111111111111',
+      policy: { max_leverage: 2 },
+    });
+    expect(created.status).toBe(201);
+    const agentId = created.body.agent.id;
+    expect((await http('POST', `${api}/api/v3/agents/${agentId}/activate`)).status).toBe(200);
+    const routing = await http('PUT', `${api}/api/v3/agents/${agentId}/routing-config`, { venue_priority: ['HYPERLIQUID', 'OSTIUM'], routing_strategy: 'LOWEST_FEES' });
+    expect(routing.status).toBe(200);
+
+    const trader = await http('POST', `${api}/api/v3/agents/deploy`, { agent_id: agentId, user_wallet: '0x2222222222222222222222222222222222222222' });
+    const careful = await http('POST', `${api}/api/v3/agents/deploy`, {
+      agent_id: agentId,
+      user_wallet: '0x3333333333333333333333333333333333333333',
+      policy: { denied_tokens: ['ETH'] },
+    });
+    expect([trader.status, careful.status]).toEqual([201, 201]);
+    const traderId = trader.body.deployment.id;
+    const carefulId = careful.body.deployment.id;
+
+    // The account is known and trusted (impact 0.9) before its post arrives.
+    await pg.query(`INSERT INTO ct_accounts (x_username, x_user_id, impact_factor) VALUES ('alphacaller', '4242', 0.9)`);
+    llm.enqueue({ kind: 'json', body: { is_signal: true, tokens: ['ETH'], side: 'LONG', confidence: 0.85, reasoning: 'ETH reclaiming the range high' } });
+    const ingested = await http('POST', `${api}/api/v3/ct/posts`, {
+      posts: [{ tweet_id: '1860000000000000001', x_username: '@AlphaCaller', text: '$ETH reclaiming the range high. Long.', created_at: new Date().toISOString() }],
+    });
+    expect(ingested.status).toBe(201);
+    expect(ingested.body).toMatchObject({ inserted: 1, duplicates: 0, posts: [{ tweet_id: '1860000000000000001', status: 'QUEUED' }] });
+    // the same post again: stored once, nothing queued
+    const again = await http('POST', `${api}/api/v3/ct/posts`, { posts: [{ tweet_id: '1860000000000000001', x_username: 'alphacaller', text: 'edited?' }] });
+    expect(again.body).toMatchObject({ inserted: 0, duplicates: 1 });
+
+    const signalId = bucketSignalId(agentId, 'ETH', sixHourBucket(new Date()));
+    const signal = await until('the signal to execute', async () => {
+      const [s] = (await pg.query(`SELECT * FROM signals_v3 WHERE id = $1 AND status IN ('EXECUTED', 'FAILED', 'SKIPPED')`, [signalId])).rows;
+      return s;
+    });
+    expect(signal).toMatchObject({ status: 'EXECUTED', final_venue: 'OSTIUM', token_symbol: 'ETH', side: 'LONG', source_tweets: ['1860000000000000001'] });
+    await waitForQueuesToDrain(env);
+
+    // Every layer on the signal, from the API
+    const layers = await http('GET', `${api}/api/v3/signals/${signalId}/decisions`);
+    expect(layers.status).toBe(200);
+    expect(layers.body.agent_what).toHaveLength(1);
+    expect(layers.body.agent_what[0]).toMatchObject({ action: 'OPEN_LONG', coin: 'ETH', model: 'aggregate-v1', signal_id: signalId });
+    const how = Object.fromEntries(layers.body.agent_how.map((d: any) => [d.deployment_id, d]));
+    expect(how[traderId]).toMatchObject({ decision: 'TRADE', code: 'TRADE', leverage: 2, outcome: 'OPENED', venue: 'OSTIUM' });
+    expect(how[traderId].reason).toBe('trade 13.25% of equity at 2x');
+    expect(how[carefulId]).toMatchObject({ decision: 'SKIP', code: 'TOKEN_DENIED', reason: 'ETH is on the denied list', outcome: 'SKIPPED', stage: 'policy' });
+    expect(layers.body.agent_where).toMatchObject({ selected_venue: 'OSTIUM', checked_venues: ['HYPERLIQUID', 'OSTIUM'] });
+    expect(layers.body.agent_where.routing_reason).toMatch(/^LOWEST_FEES: Ostium fills \$2650 of ETH at 4\.50 bps fee \+ slippage \(Hyperliquid 10\.00 bps\)$/);
+
+    const positions = (await pg.query(`SELECT deployment_id, venue, token_symbol, side, status FROM positions_v3 WHERE signal_id = $1`, [signalId])).rows;
+    expect(positions).toEqual([{ deployment_id: traderId, venue: 'OSTIUM', token_symbol: 'ETH', side: 'LONG', status: 'OPEN' }]);
+    const skipped = await http('GET', `${api}/api/v3/deployments/${carefulId}/decisions?decision=SKIP`);
+    expect(skipped.body.decisions).toHaveLength(1);
+    expect(skipped.body.decisions[0]).toMatchObject({ signal_id: signalId, code: 'TOKEN_DENIED' });
+
+    // The LLM decision with its prompt and raw answer
+    const log = await http('GET', `${api}/api/v3/agents/${agentId}/decisions?source_type=ct_post`);
+    expect(log.body.decisions).toHaveLength(1);
+    expect(log.body.decisions[0]).toMatchObject({ status: 'success', action: 'OPEN_LONG', model: 'e2e-model', source_id: '1860000000000000001' });
+    expect(log.body.decisions[0].prompt_content).toContain('$ETH reclaiming the range high. Long.');
+    expect(JSON.parse(log.body.decisions[0].llm_response)).toMatchObject({ is_signal: true, side: 'LONG', confidence: 0.85 });
+
+    // A malformed answer to the next post: a parse error in the log, and the lexicon's decision after it
+    llm.enqueue({ kind: 'text', content: '```json\n{"is_signal": true, "tokens": ["BTC"], "side": "UP"}\n```' });
+    await http('POST', `${api}/api/v3/ct/posts`, { posts: [{ tweet_id: '1860000000000000002', x_username: 'alphacaller', text: '$BTC bearish, breakdown under support' }] });
+    const parseError = await until('the parse error in the log', async () => {
+      const r = await http('GET', `${api}/api/v3/agents/${agentId}/decisions?status=parsing_error`);
+      return r.body.decisions[0];
+    });
+    expect(parseError).toMatchObject({ action: 'HOLD', model: 'e2e-model', source_id: '1860000000000000002' });
+    expect(parseError.llm_response).toContain('"side": "UP"');
+    expect(parseError.error_message).toMatch(/side/);
+
+    // Routing history by agent, with the venue distribution of that selection
+    const history = await http('GET', `${api}/api/v3/stats/routing-history?agent_id=${agentId}`);
+    expect(history.body.history.map((r: any) => r.signal_id)).toContain(signalId);
+    expect(history.body.summary).toEqual(expect.arrayContaining([expect.objectContaining({ venue: 'OSTIUM' })]));
+    const none = await http('GET', `${api}/api/v3/stats/routing-history?agent_id=${agentId}&to=2000-01-01`);
+    expect(none.body.history).toEqual([]);
+  });
+
+  it('answers bad policy, post and routing input with 400 naming the field, and writes nothing', async () => {
+    const [agent] = (await pg.query(`SELECT id FROM agents_v3 LIMIT 1`)).rows;
+    const [deployment] = (await pg.query(`SELECT id, policy FROM agent_deployments_v3 LIMIT 1`)).rows;
+    const badPolicy = await http('PUT', `${api}/api/v3/deployments/${deployment.id}/policy`, { max_leverage: 0, enabled_venues: ['BINANCE'], foo: 1 });
+    expect(badPolicy.status).toBe(400);
+    expect(badPolicy.body.fields).toEqual(expect.arrayContaining(['max_leverage', 'enabled_venues', 'foo']));
+    expect(badPolicy.body.message.join(' ')).toMatch(/max_leverage must be an integer from 1 to 100/);
+    expect((await pg.query(`SELECT policy FROM agent_deployments_v3 WHERE id = $1`, [deployment.id])).rows[0].policy).toEqual(deployment.policy);
+
+    const posts = (await pg.query(`SELECT count(*)::int AS n FROM ct_posts`)).rows[0].n;
+    const badPost = await http('POST', `${api}/api/v3/ct/posts`, { posts: [{ tweet_id: 'abc', x_username: 'ok', text: '' }] });
+    expect(badPost.status).toBe(400);
+    expect(badPost.body.message).toEqual(expect.arrayContaining(['posts.0.tweet_id must be a decimal X post id', 'posts.0.text must be 1-10000 characters']));
+    expect((await pg.query(`SELECT count(*)::int AS n FROM ct_posts`)).rows[0].n).toBe(posts);
+
+    const badRouting = await http('PUT', `${api}/api/v3/agents/${agent.id}/routing-config`, { venue_priority: ['OSTIUM', 'OSTIUM'], routing_strategy: 'CHEAPEST' });
+    expect(badRouting.status).toBe(400);
+    expect(badRouting.body.fields).toEqual(expect.arrayContaining(['venue_priority', 'routing_strategy']));
+
+    const kill = await http('POST', `${api}/api/v3/deployments/${deployment.id}/kill-switch`, { enabled: true });
+    expect(kill.status).toBe(200);
+    expect(kill.body.effective_policy.kill_switch).toBe(true);
+  });
+});
