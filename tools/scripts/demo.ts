@@ -27,6 +27,16 @@ const SERVICES = ['signal', 'policy', 'router', 'executor', 'billing', 'gateway'
 const children: ChildProcess[] = [];
 
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
+/** Polls until check returns a value (10 s at most). */
+async function poll<T>(check: () => Promise<T | null | undefined>): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error('the pipeline did not answer within 10 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 const step = (s: string) => console.log(`\n${bold('▸ ' + s)}`);
 const show = (label: string, value: unknown) => console.log(`  ${label.padEnd(18)} ${typeof value === 'string' ? value : JSON.stringify(value)}`);
 
@@ -170,6 +180,31 @@ async function main() {
   });
   const skipped = await call('POST', '/api/v3/execute/trade', { signal_id: odd.id });
   show('signal', `${skipped.signal.status}: ${skipped.skipped_reason}`);
+
+  step('8. Agent What reads posts: two posts of a followed account become a signal; policies decide per deployment');
+  await call('POST', `/api/v3/agents/${agent.id}/activate`);
+  const careful = await call('POST', '/api/v3/agents/deploy', {
+    agent_id: agent.id,
+    user_wallet: '0x3333333333333333333333333333333333333333',
+    policy: { denied_tokens: ['SOL'] },
+  });
+  show('2nd deployment', `${careful.deployment.id}  policy ${JSON.stringify(careful.deployment.policy)}`);
+  const now = Date.now();
+  await call('POST', '/api/v3/ct/posts', {
+    posts: [
+      { tweet_id: String(now), x_username: 'alphahunter', x_user_id: '123456789', text: '$SOL breakout confirmed, bullish. Accumulating here.' },
+      { tweet_id: String(now + 1), x_username: 'alphahunter', x_user_id: '123456789', text: '$SOL looks ready to moon, buying more. Bullish.' },
+    ],
+  });
+  show('posts', '2 ingested from @alphahunter (followed as 123456789), classified by the lexicon (no LLM_BASE_URL set)');
+  const emitted = await poll(async () => (await call('GET', `/api/v3/agents/${agent.id}/decisions?source_type=aggregate&action=OPEN_LONG`)).decisions[0]);
+  show('Agent What', emitted.reasoning);
+  const layers = await poll(async () => {
+    const r = await call('GET', `/api/v3/signals/${emitted.signal_id}/decisions`);
+    return ['EXECUTED', 'FAILED', 'SKIPPED'].includes(r.signal.status) ? r : null;
+  });
+  for (const d of layers.agent_how) show('Agent How', `${d.deployment_id.slice(0, 8)}… ${d.decision}: ${d.reason} → ${d.outcome}${d.venue ? ' on ' + d.venue : ''}`);
+  show('Agent Where', `${layers.agent_where.selected_venue}: ${layers.agent_where.routing_reason}`);
 
   step('Overview');
   const o = await call('GET', '/api/v3/stats/overview');

@@ -61,6 +61,8 @@ export function testEnv(db: TestDatabase, overrides: Record<string, string> = {}
     GATEWAY_WAIT_MS: '15000',
     WORKER_CONCURRENCY: '8',
     PAPER_RANDOM_WALK: 'false',
+    // No periodic generation job: tests trigger Agent What themselves, and queues must be able to drain.
+    SIGNAL_GENERATE_INTERVAL_MS: '0',
     MASTER_KEY: TEST_MASTER_KEY,
     ...overrides,
   });
