@@ -45,11 +45,6 @@ export class SignalProcessor extends QueueProcessor<QueueName.Signal> implements
     };
   }
 
-  /** Kept for callers of the spine's API. */
-  ingest(...args: Parameters<SignalStore['ingest']>) {
-    return this.store.ingest(...args);
-  }
-
   /** The periodic generation and the X poll run as one BullMQ job scheduler each, whatever the replica count. */
   async onApplicationBootstrap(): Promise<void> {
     const queue = this.producer.queue(QueueName.Signal);
