@@ -98,7 +98,9 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
     const priority = anyVenue ? config.venue_priority : config.venue_priority.filter((v) => enabled.has(v));
     const views = this.cache.views(token, priority);
     const strategy = config.routing_strategy;
-    if (strategy !== 'BEST_LIQUIDITY' && strategy !== 'LOWEST_FEES') {
+    // Costs only matter between two or more usable venues; with one (or none) the priority walk says the same.
+    const usable = priority.filter((v) => views.get(v)?.healthy && views.get(v)?.listed).length;
+    if ((strategy !== 'BEST_LIQUIDITY' && strategy !== 'LOWEST_FEES') || usable < 2 || !config.failover_enabled) {
       return routeFirstAvailable(token, priority, views, config.failover_enabled);
     }
     const equity = this.env.PAPER_STARTING_EQUITY_USD;

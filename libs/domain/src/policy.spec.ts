@@ -1,4 +1,4 @@
-import { agentAcceptsSignals, deploymentGate, DeploymentGateInput, evaluatePolicy, policyErrors, stricterPolicy } from './policy';
+import { agentAcceptsSignals, deploymentGate, DeploymentGateInput, evaluatePolicy, policyErrors, PolicyState, stricterPolicy } from './policy';
 
 const NOW = new Date('2025-01-15T12:00:00Z');
 const HOUR = 60 * 60 * 1000;
@@ -52,7 +52,7 @@ describe('agentAcceptsSignals', () => {
 
 describe('policies', () => {
   const ACTIVE = { status: 'ACTIVE', subActive: true, trialEndsAt: null };
-  const STATE = { openPositions: 0, realizedTodayUsd: '0', recentClosedPnl: [], lastClosedAt: null };
+  const STATE: PolicyState = { openPositions: 0, realizedTodayUsd: '0', recentClosedPnl: [], lastClosedAt: null };
   const SIGNAL = { token: 'ETH', confidence: 0.8, sizeModel: { type: 'percentage' as const, value: 25, leverage: 5 } };
   const decide = (policy: object, over: Partial<typeof STATE> = {}, signal: Partial<typeof SIGNAL> = {}) =>
     evaluatePolicy({ ...SIGNAL, ...signal }, ACTIVE, policy, { ...STATE, ...over }, NOW);
