@@ -50,4 +50,10 @@ export class TradingAccounts {
     const signer = this.vault.handle(venue, d.agent_address, { encrypted: d.encrypted, iv: d.iv, tag: d.tag });
     return { adapter, mode, account: { address: d.user_wallet, signer } };
   }
+
+  /** The live adapter of a venue (marks for the position monitor); throws when live trading there is not configured. */
+  liveAdapter(venue: string): VenueAdapter {
+    if (!this.venues.has(venue, 'live')) throw new DomainError('NO_ADAPTER', `live trading on ${venue} is not configured`);
+    return this.venues.get(venue, 'live');
+  }
 }

@@ -4,7 +4,9 @@ import { Job, UnrecoverableError } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
 import { Env } from '@conduit/config';
 import { audit } from '@conduit/db';
+import Decimal from 'decimal.js';
 import {
+  checkExit,
   clientOrderId,
   dec,
   DomainError,
@@ -15,6 +17,7 @@ import {
   SizeModel,
   sizePosition,
   toMoney,
+  TrailingParams,
   walkStep,
 } from '@conduit/domain';
 import { EXECUTOR_WORKER_OPTIONS, JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor } from '@conduit/queue';
@@ -25,6 +28,7 @@ import { MarketSync } from './market-sync';
 import { Reconciler } from './reconciler';
 
 const PAPER_WALK_SCHEDULER = 'paper-walk';
+const MONITOR_SCHEDULER = 'position-monitor';
 const VENUE_SYNC_SCHEDULER = 'venue-sync';
 const RECONCILE_SCHEDULER = 'reconcile';
 /** How often an asynchronous fill is checked, and how many checks before giving up (the adapter times out first). */
@@ -105,6 +109,7 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
     return {
       [JobName.ExecutorOpen]: (d) => this.open(d.signalId, d.deploymentId, d.traceId),
       [JobName.ExecutorClose]: (d) => this.close(d.positionId, d.reason, d.traceId),
+      [JobName.ExecutorMonitor]: () => this.monitor(),
       [JobName.ExecutorPaperTick]: (_d, job) => this.paperTick(job.timestamp),
       [JobName.ExecutorSettle]: (d) => this.settle(d.positionId, d.leg, d.round, d.reason, d.traceId),
       [JobName.ExecutorVenueSync]: () => this.marketSync.run(),
@@ -123,6 +128,15 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
       );
     } else {
       await queue.removeJobScheduler(PAPER_WALK_SCHEDULER);
+    }
+    if (this.env.MONITOR_INTERVAL_MS > 0) {
+      await queue.upsertJobScheduler(
+        MONITOR_SCHEDULER,
+        { every: this.env.MONITOR_INTERVAL_MS },
+        { name: JobName.ExecutorMonitor, data: {}, opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 } },
+      );
+    } else {
+      await queue.removeJobScheduler(MONITOR_SCHEDULER);
     }
     // Live venues: market list/health sync and reconciliation, each one scheduler across replicas.
     const schedules: [string, number, JobName.ExecutorVenueSync | JobName.ExecutorReconcile][] = [
@@ -601,6 +615,73 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
   private async bill(positionId: string, traceId?: string) {
     await this.producer.emit({ name: JobName.BillingPositionClosed, data: { positionId, traceId }, jobId: jobId(JobName.BillingPositionClosed, positionId) });
     await this.producer.emit({ name: JobName.SignalPositionClosed, data: { positionId, traceId }, jobId: jobId(JobName.SignalPositionClosed, positionId) });
+  }
+
+  // ---- position monitor ------------------------------------------------------------------------------
+
+  /**
+   * Every open position against its mark (paper: the market table; live: the venue's marks, one request per
+   * venue): the trailing state moves with the best price, and a crossed stop, take profit, trailing stop or holding
+   * time queues the position's close (one close job per position; the close itself is conditional, so two monitors
+   * or a user's close racing it close it once). The rules are pure (libs/domain/src/exits.ts).
+   */
+  async monitor(): Promise<{ checked: number; closing: number; trailed: number }> {
+    const open: {
+      id: string;
+      venue: string;
+      token_symbol: string;
+      side: Side;
+      entry_price: string;
+      stop_loss: string | null;
+      take_profit: string | null;
+      trailing_params: TrailingParams | null;
+      opened_at: Date;
+      trading_mode: 'paper' | 'live';
+      paper_mark: string | null;
+    }[] = await this.ds.query(
+      `SELECT p.id, p.venue::text AS venue, p.token_symbol, p.side, p.entry_price, p.stop_loss, p.take_profit, p.trailing_params, p.opened_at,
+              d.trading_mode,
+              (SELECT m.current_price FROM venue_markets m WHERE m.token_symbol = p.token_symbol AND m.current_price IS NOT NULL
+                ORDER BY (m.venue = p.venue) DESC, m.is_active DESC LIMIT 1) AS paper_mark
+         FROM positions_v3 p JOIN agent_deployments_v3 d ON d.id = p.deployment_id
+        WHERE p.status = 'OPEN'`,
+    );
+    const liveMarks = new Map<string, Map<string, Decimal>>();
+    for (const venue of new Set(open.filter((p) => p.trading_mode === 'live').map((p) => p.venue))) {
+      try {
+        liveMarks.set(venue, await this.accounts.liveAdapter(venue).markPrices());
+      } catch {
+        // A venue that does not answer: its positions wait for the next round.
+      }
+    }
+    const maxHoldMs = dec(this.env.MAX_HOLDING_HOURS).mul(3_600_000).toNumber();
+    const now = new Date();
+    const updates: { id: string; trail: TrailingParams | null; mark: string }[] = [];
+    const exits: { id: string; reason: string }[] = [];
+    for (const p of open) {
+      const mark = p.trading_mode === 'live' ? liveMarks.get(p.venue)?.get(p.token_symbol)?.toString() : p.paper_mark;
+      if (!mark) continue;
+      const check = checkExit(
+        { side: p.side, entryPrice: p.entry_price, stopLoss: p.stop_loss, takeProfit: p.take_profit, trailing: p.trailing_params, openedAt: p.opened_at },
+        mark,
+        now,
+        maxHoldMs,
+      );
+      updates.push({ id: p.id, trail: check.trailing, mark });
+      if (check.exit) exits.push({ id: p.id, reason: check.exit });
+    }
+    if (updates.length) {
+      await this.ds.query(
+        `UPDATE positions_v3 p SET current_price = t.mark, trailing_params = COALESCE(t.trail, p.trailing_params)
+           FROM jsonb_to_recordset($1::jsonb) AS t(id uuid, trail jsonb, mark numeric)
+          WHERE p.id = t.id AND p.status = 'OPEN'`,
+        [JSON.stringify(updates)],
+      );
+    }
+    await this.producer.emitBulk(
+      exits.map((e) => ({ name: JobName.ExecutorClose, data: { positionId: e.id, reason: e.reason }, jobId: jobId(JobName.ExecutorClose, e.id) })),
+    );
+    return { checked: open.length, closing: exits.length, trailed: updates.filter((u) => u.trail).length };
   }
 
   // ---- reconciliation --------------------------------------------------------------------------------

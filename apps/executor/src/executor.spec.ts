@@ -1,4 +1,4 @@
-import { clientOrderId, toMoney, walkStep } from '@conduit/domain';
+import { clientOrderId, dec, toMoney, walkStep } from '@conduit/domain';
 import { JobName, jobId, QueueName } from '@conduit/queue';
 import { insertAgent, insertDeployment, useServiceHarness, waitForJob } from '@conduit/testing';
 import { ExecutorAppModule } from './app.module';
@@ -199,6 +199,62 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
         });
         expect(await one(`SELECT count(*)::int AS n FROM positions_v3 WHERE signal_id = $1`, [signalId])).toEqual({ n: 0 });
       });
+    });
+  });
+
+  describe('position monitor', () => {
+    const mark = (price: string) => h.pg.query(`UPDATE venue_markets SET current_price = $1 WHERE venue = 'HYPERLIQUID' AND token_symbol = 'SOL'`, [price]);
+    const monitor = () => h.app.get(ExecutorProcessor).monitor();
+    const position = async (signalId: string) => one(`SELECT * FROM positions_v3 WHERE signal_id = $1`, [signalId]);
+
+    it('arms a trailing stop after +3%, trails 1% below the best mark, and closes once at the venue price when the mark falls to it', async () => {
+      await mark('100');
+      const { signalId, deploymentId } = await routed({ token: 'SOL', risk: { type: 'trailing-stop', stop: 0.01, activation: 0.03 } });
+      await open(signalId, deploymentId);
+      const opened = await position(signalId);
+      // entry 100 × 1.0005; the hard stop 1% below it until the trail arms
+      expect(opened).toMatchObject({ entry_price: '100.05000000', stop_loss: '99.04950000', status: 'OPEN' });
+      expect(opened.trailing_params).toEqual({ type: 'trailing', trail_pct: '0.01', activation_pct: '0.03', high_water: '100.05' });
+
+      await mark('102'); // +1.95%: a new best price, not armed
+      expect(await monitor()).toMatchObject({ closing: 0 });
+      expect((await position(signalId)).trailing_params).toMatchObject({ high_water: '102', armed: false });
+
+      await mark('104'); // +3.95%: armed, trail at 104 × 0.99 = 102.96
+      expect(await monitor()).toMatchObject({ closing: 0 });
+      expect((await position(signalId)).trailing_params).toMatchObject({ high_water: '104', armed: true });
+      await mark('103');
+      expect(await monitor()).toMatchObject({ closing: 0 });
+
+      await mark('102.9');
+      // two monitors at once: one close job, one close
+      const [a, b] = await Promise.all([monitor(), monitor()]);
+      expect(a.closing + b.closing).toBeGreaterThanOrEqual(1);
+      await waitForJob(h.queues[QueueName.Executor], jobId(JobName.ExecutorClose, opened.id));
+      const closed = await position(signalId);
+      // sold at the mark less 5 bps slippage: 102.9 × 0.9995
+      expect(closed).toMatchObject({ status: 'CLOSED', exit_reason: 'TRAILING_STOP', exit_price: '102.84855000' });
+      const orders = (await h.pg.query(`SELECT reduce_only, fee FROM venue_orders WHERE position_id = $1 ORDER BY created_at`, [opened.id])).rows;
+      expect(orders.map((o) => o.reduce_only)).toEqual([false, true]);
+      const fees = orders.reduce((sum, o) => sum.plus(o.fee), dec(0));
+      expect(closed.pnl).toBe(toMoney(dec('102.84855').minus('100.05').mul(closed.qty).minus(fees)));
+      expect(await monitor()).toMatchObject({ closing: 0 });
+    });
+
+    it('stops out a short above its stop and takes profit on a long', async () => {
+      await mark('100');
+      const short = await routed({ token: 'SOL', side: 'SHORT', risk: { type: 'fixed', stop: 0.02, take_profit: 0.05 } });
+      const long = await routed({ token: 'SOL', risk: { type: 'fixed', stop: 0.1, take_profit: 0.01 } });
+      await open(short.signalId, short.deploymentId);
+      await open(long.signalId, long.deploymentId);
+      await mark('102'); // short stop at 99.95 × 1.02 = 101.949; long target at 100.05 × 1.01 = 101.0505
+      await monitor();
+      const shortPos = await position(short.signalId);
+      const longPos = await position(long.signalId);
+      await waitForJob(h.queues[QueueName.Executor], jobId(JobName.ExecutorClose, shortPos.id));
+      await waitForJob(h.queues[QueueName.Executor], jobId(JobName.ExecutorClose, longPos.id));
+      expect(await position(short.signalId)).toMatchObject({ status: 'CLOSED', exit_reason: 'STOP_LOSS' });
+      expect(await position(long.signalId)).toMatchObject({ status: 'CLOSED', exit_reason: 'TAKE_PROFIT' });
     });
   });
 });

@@ -86,6 +86,11 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(0) VENUE_SYNC_INTERVAL_MS = 60000;
   @Transform(toInt) @IsInt() @Min(0) RECONCILE_INTERVAL_MS = 60000;
 
+  /** Position monitor (stop loss, take profit, trailing stop, holding time): how often open positions are checked; 0 = off. */
+  @Transform(toInt) @IsInt() @Min(0) MONITOR_INTERVAL_MS = 2000;
+  /** Positions still open after this many hours are closed (0 = no limit). */
+  @IsNumberString() MAX_HOLDING_HOURS = '0';
+
   // ---- Agent Where ---------------------------------------------------------------------------------------
 
   /** The router's in-memory markets, venue health and configs reload on every change (NOTIFY) and at least this often. */

@@ -7,3 +7,4 @@ export * from './random-walk';
 export * from './policy';
 export * from './signal';
 export * from './signal-generation';
+export * from './exits';

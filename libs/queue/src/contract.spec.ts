@@ -40,9 +40,10 @@ describe('JOB_QUEUE', () => {
 });
 
 describe('jobsOfQueue', () => {
-  it('gives the executor its open, close and paper tick jobs', () => {
+  it('gives the executor its open, close, monitor and paper tick jobs', () => {
     expect(jobsOfQueue(QueueName.Executor).sort()).toEqual([
       JobName.ExecutorClose,
+      JobName.ExecutorMonitor,
       JobName.ExecutorOpen,
       JobName.ExecutorPaperTick,
       JobName.ExecutorSettle,

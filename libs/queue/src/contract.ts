@@ -34,6 +34,8 @@ export enum JobName {
   ExecutorOpen = 'executor.open',
   /** Executor: close one position (user request, stop, take profit). */
   ExecutorClose = 'executor.close',
+  /** Executor: check every open position against its mark: stop loss, take profit, trailing stop, holding time (repeatable). */
+  ExecutorMonitor = 'executor.monitor',
   /** Executor: one step of the paper venue's deterministic mark walk (repeatable). */
   ExecutorPaperTick = 'executor.paper-tick',
   /** Executor: follow an order the venue fills asynchronously (Ostium's oracle) until it fills or times out. */
@@ -76,6 +78,7 @@ export interface JobPayloadMap {
   [JobName.RouterRoute]: { signalId: string } & Traced;
   [JobName.ExecutorOpen]: { signalId: string; deploymentId: string } & Traced;
   [JobName.ExecutorClose]: { positionId: string; reason: string } & Traced;
+  [JobName.ExecutorMonitor]: Record<string, never>;
   [JobName.ExecutorPaperTick]: Record<string, never>;
   [JobName.ExecutorSettle]: { positionId: string; leg: 'open' | 'close'; reason?: string; round: number } & Traced;
   [JobName.ExecutorVenueSync]: Record<string, never>;
@@ -96,6 +99,7 @@ export const JOB_QUEUE = {
   [JobName.RouterRoute]: QueueName.Router,
   [JobName.ExecutorOpen]: QueueName.Executor,
   [JobName.ExecutorClose]: QueueName.Executor,
+  [JobName.ExecutorMonitor]: QueueName.Executor,
   [JobName.ExecutorPaperTick]: QueueName.Executor,
   [JobName.ExecutorSettle]: QueueName.Executor,
   [JobName.ExecutorVenueSync]: QueueName.Executor,

@@ -63,6 +63,8 @@ export function testEnv(db: TestDatabase, overrides: Record<string, string> = {}
     PAPER_RANDOM_WALK: 'false',
     // No periodic generation job: tests trigger Agent What themselves, and queues must be able to drain.
     SIGNAL_GENERATE_INTERVAL_MS: '0',
+    // The position monitor is run by the tests that need it.
+    MONITOR_INTERVAL_MS: '0',
     MASTER_KEY: TEST_MASTER_KEY,
     ...overrides,
   });

@@ -1,0 +1,72 @@
+import { dec, DecimalLike } from './money';
+import { direction, Side } from './trading';
+
+// The position monitor's rules, pure: stop loss, take profit, trailing stop with an activation threshold, and a
+// maximum holding time. Prices are decimals; a position's trailing state lives in positions_v3.trailing_params.
+
+/** positions_v3.trailing_params of a trailing-stop position (what riskLevels writes, plus the armed state). */
+export interface TrailingParams {
+  type: 'trailing';
+  /** Distance of the trailing stop from the best price, as a fraction (0.01 = 1%). */
+  trail_pct: string;
+  /** Favourable move from entry that arms the trail, as a fraction; null = armed from the start. */
+  activation_pct: string | null;
+  /** Best price seen since entry (highest for a long, lowest for a short). */
+  high_water: string;
+  /** Set once the trail is armed. */
+  armed?: boolean;
+}
+
+export type ExitReason = 'STOP_LOSS' | 'TAKE_PROFIT' | 'TRAILING_STOP' | 'MAX_HOLDING_TIME';
+
+export interface MonitoredPosition {
+  side: Side;
+  entryPrice: DecimalLike;
+  stopLoss: DecimalLike | null;
+  takeProfit: DecimalLike | null;
+  trailing: TrailingParams | null;
+  openedAt: Date;
+}
+
+export interface ExitCheck {
+  exit: ExitReason | null;
+  /** The level that was crossed (or the mark, for the holding time). */
+  level: string | null;
+  /** New trailing state when the mark moved it (best price, armed); null when unchanged. */
+  trailing: TrailingParams | null;
+}
+
+/**
+ * What the monitor does with one position at a mark. The trailing state is updated first (a new best price;
+ * armed once the move from entry reaches activation_pct), then the exits are checked in order: the trailing stop
+ * (best × (1 ∓ trail), once armed), the stop loss, the take profit, the holding time. A long exits at or below a
+ * stop and at or above a take profit; a short mirrors it.
+ */
+export function checkExit(p: MonitoredPosition, mark: DecimalLike, now: Date, maxHoldMs?: number | null): ExitCheck {
+  const px = dec(mark);
+  const dir = direction(p.side);
+  const entry = dec(p.entryPrice);
+  let trailing: TrailingParams | null = null;
+  let stopLevel = p.stopLoss != null ? dec(p.stopLoss) : null;
+  if (p.trailing) {
+    const best = dec(p.trailing.high_water);
+    const newBest = px.minus(best).mul(dir).gt(0) ? px : best;
+    const move = newBest.minus(entry).mul(dir).div(entry);
+    const armed = !!p.trailing.armed || p.trailing.activation_pct == null || move.gte(dec(p.trailing.activation_pct));
+    if (!newBest.eq(best) || armed !== !!p.trailing.armed) {
+      trailing = { ...p.trailing, high_water: newBest.toString(), armed };
+    }
+    if (armed) {
+      const trail = newBest.mul(dec(1).minus(dec(p.trailing.trail_pct).mul(dir)));
+      // The trail only ever tightens the stop.
+      if (!stopLevel || trail.minus(stopLevel).mul(dir).gt(0)) {
+        if (px.minus(trail).mul(dir).lte(0)) return { exit: 'TRAILING_STOP', level: trail.toString(), trailing };
+        stopLevel = trail;
+      }
+    }
+  }
+  if (stopLevel && px.minus(stopLevel).mul(dir).lte(0)) return { exit: 'STOP_LOSS', level: stopLevel.toString(), trailing };
+  if (p.takeProfit != null && px.minus(dec(p.takeProfit)).mul(dir).gte(0)) return { exit: 'TAKE_PROFIT', level: dec(p.takeProfit).toString(), trailing };
+  if (maxHoldMs && maxHoldMs > 0 && now.getTime() - p.openedAt.getTime() >= maxHoldMs) return { exit: 'MAX_HOLDING_TIME', level: px.toString(), trailing };
+  return { exit: null, level: null, trailing };
+}
