@@ -182,4 +182,19 @@ describe('end to end: post → signal → policies → cost routing → position
     expect(kill.status).toBe(200);
     expect(kill.body.effective_policy.kill_switch).toBe(true);
   });
+
+  it('stops a deployment: every open position closes at the market', async () => {
+    const [open] = (await pg.query(`SELECT id, deployment_id FROM positions_v3 WHERE status = 'OPEN' LIMIT 1`)).rows;
+    const stopped = await http('POST', `${api}/api/v3/deployments/${open.deployment_id}/stop`);
+    expect(stopped.status).toBe(200);
+    expect(stopped.body.deployment.status).toBe('STOPPED');
+    const ids: string[] = stopped.body.closing_positions;
+    expect(ids).toContain(open.id);
+    const closed = await until('every position to close', async () => {
+      const rows = (await pg.query(`SELECT status, exit_reason, pnl FROM positions_v3 WHERE id = ANY($1::uuid[])`, [ids])).rows;
+      return rows.every((p) => p.status === 'CLOSED') ? rows : null;
+    });
+    expect(closed).toHaveLength(ids.length);
+    for (const p of closed) expect(p).toMatchObject({ exit_reason: 'DEPLOYMENT_STOPPED', pnl: expect.any(String) });
+  });
 });

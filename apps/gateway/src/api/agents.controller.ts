@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { audit } from '@conduit/db';
+import { JobName, jobId, JobProducer } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { AgentListQuery, CreateAgentDto, DeployAgentDto, DeploymentListQuery, TradingModeDto } from './dto';
 import { uuidParam } from '../http/validation';
@@ -18,6 +19,7 @@ export class AgentsController {
     private readonly ds: DataSource,
     private readonly views: Views,
     private readonly wallets: AgentWallets,
+    private readonly producer: JobProducer,
     @Inject(ENV) private readonly env: Env,
   ) {}
 
@@ -205,6 +207,23 @@ export class AgentsController {
   @HttpCode(200)
   activateDeployment(@Param('id', uuid) id: string) {
     return this.setDeploymentStatus(id, 'ACTIVE');
+  }
+
+  @Post('deployments/:id/stop')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Stop a deployment for good: no new entries, and every open position is closed at the market (reason DEPLOYMENT_STOPPED)' })
+  async stopDeployment(@Param('id', uuid) id: string) {
+    const d = await this.views.deployment(id);
+    const open: { id: string }[] = await this.ds.transaction(async (em) => {
+      await em.query(`UPDATE agent_deployments_v3 SET status = 'STOPPED' WHERE id = $1`, [id]);
+      await audit(em, 'v3.deployment.status', 'deployment', id, { from: d.status, to: 'STOPPED' });
+      return em.query(`SELECT id FROM positions_v3 WHERE deployment_id = $1 AND status = 'OPEN'`, [id]);
+    });
+    // One close job per position (the same id as a user's close: never two closes of one position).
+    await this.producer.emitBulk(
+      open.map((p) => ({ name: JobName.ExecutorClose, data: { positionId: p.id, reason: 'DEPLOYMENT_STOPPED' }, jobId: jobId(JobName.ExecutorClose, p.id) })),
+    );
+    return { success: true, deployment: await this.views.deployment(id), closing_positions: open.map((p) => p.id) };
   }
 
   private async setDeploymentStatus(id: string, status: string) {
