@@ -87,11 +87,13 @@ describe('end to end: quick-start flow through every service', () => {
     const closed = await http('POST', `${api}/api/v3/positions/${position.id}/close`, {});
     expect(closed.status).toBe(200);
     expect(closed.body.position).toMatchObject({ status: 'CLOSED', exit_price: '2098.95000000', exit_reason: 'MANUAL', pnl: '120.13127812' });
-    expect(closed.body.billing_event).toMatchObject({ kind: 'PROFIT_SHARE', status: 'PENDING', amount: '24.02625562', asset: 'USDC' }); // 20%, rounded down
+    expect(closed.body.billing_event).toMatchObject({ kind: 'PROFIT_SHARE', amount: '24.02625562', asset: 'USDC' }); // 20%, rounded down
     const again = await http('POST', `${api}/api/v3/positions/${position.id}/close`, {});
     expect(again.body.position.pnl).toBe('120.13127812');
     await waitForQueuesToDrain(env);
     expect(await count(`SELECT count(*)::int AS n FROM billing_events_v3 WHERE position_id = $1`, [position.id])).toBe(1);
+    // collected from the paper ledger
+    expect(await count(`SELECT count(*)::int AS n FROM billing_events_v3 WHERE position_id = $1 AND status = 'COLLECTED'`, [position.id])).toBe(1);
 
     const overview = await http('GET', `${api}/api/v3/stats/overview`);
     expect(overview.body).toMatchObject({ agents: 1, deployments: 1, positions: 1, open_positions: 0, realized_pnl: '120.13127812' });

@@ -2,11 +2,12 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { Env } from '@conduit/config';
 import { RuntimeModule } from '@conduit/runtime';
 import { BillingProcessor } from './billing.processor';
+import { PaperLedgerCollector } from './collector';
 
 @Module({})
 export class BillingModule {
   static forRoot(_env: Env): DynamicModule {
-    return { module: BillingModule, providers: [BillingProcessor] };
+    return { module: BillingModule, providers: [PaperLedgerCollector, BillingProcessor] };
   }
 }
 

@@ -1,36 +1,65 @@
-import { Inject } from '@nestjs/common';
+import { Inject, OnApplicationBootstrap } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
-import { UnrecoverableError } from 'bullmq';
+import { Job, UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { audit } from '@conduit/db';
 import { profitShare, toMoney } from '@conduit/domain';
-import { JobHandlers, JobName, QueueName, QueueProcessor } from '@conduit/queue';
+import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
+import { Collector, LiveCollectorMissing, PaperLedgerCollector } from './collector';
+
+const SUBSCRIPTIONS_SCHEDULER = 'subscriptions';
 
 /**
- * Billing: a PROFIT_SHARE event (PENDING) for the configured share of each closed position's positive realized
- * PnL, payable to the agent's profit receiver. None for a loss. Exactly one per position: the partial unique
- * index uq_billing_v3_profit_share_position makes a retried job a no-op.
+ * Billing.
+ * - Profit share: a PROFIT_SHARE event for the agent's share (or PROFIT_SHARE_PCT) of each closed position's
+ *   positive realized PnL, payable to the agent's profit receiver; none for a loss. Exactly one per position
+ *   (partial unique index uq_billing_v3_profit_share_position).
+ * - Subscriptions: after the trial, one SUBSCRIPTION event per deployment and period (unique on deployment and
+ *   period_start), next_billing_at advanced in the same statement; a scheduler runs it.
+ * - Collection: each event PENDING → COLLECTED through a collector (the paper ledger for paper deployments),
+ *   retried with exponential backoff; after the last attempt FAILED with the reason in metadata, and a failed
+ *   subscription turns sub_active off (Agent How then stops new entries once the trial is over).
  */
 @Processor(QueueName.Billing)
-export class BillingProcessor extends QueueProcessor<QueueName.Billing> {
+export class BillingProcessor extends QueueProcessor<QueueName.Billing> implements OnApplicationBootstrap {
   protected readonly queueName = QueueName.Billing;
+  private readonly live: Collector = new LiveCollectorMissing();
 
   constructor(
     private readonly ds: DataSource,
+    private readonly producer: JobProducer,
+    private readonly paper: PaperLedgerCollector,
     @Inject(ENV) private readonly env: Env,
   ) {
     super();
   }
 
   protected handlers(): JobHandlers<QueueName.Billing> {
-    return { [JobName.BillingPositionClosed]: (d) => this.positionClosed(d.positionId, d.traceId) };
+    return {
+      [JobName.BillingPositionClosed]: (d) => this.positionClosed(d.positionId, d.traceId),
+      [JobName.BillingSubscriptions]: () => this.subscriptions(),
+      [JobName.BillingCollect]: (d) => this.collect(d.billingEventId, d.traceId),
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const queue = this.producer.queue(QueueName.Billing);
+    if (this.env.BILLING_INTERVAL_MS > 0) {
+      await queue.upsertJobScheduler(
+        SUBSCRIPTIONS_SCHEDULER,
+        { every: this.env.BILLING_INTERVAL_MS },
+        { name: JobName.BillingSubscriptions, data: {}, opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 } },
+      );
+    } else {
+      await queue.removeJobScheduler(SUBSCRIPTIONS_SCHEDULER);
+    }
   }
 
   async positionClosed(positionId: string, traceId?: string): Promise<{ billed: boolean; amount?: string; reason?: string }> {
     const [p] = await this.ds.query(
-      `SELECT p.status, p.pnl, p.deployment_id, a.id AS agent_id, a.profit_receiver_address
+      `SELECT p.status, p.pnl, p.deployment_id, a.id AS agent_id, a.profit_receiver_address, a.profit_share_pct::text AS profit_share_pct
          FROM positions_v3 p
          JOIN agent_deployments_v3 d ON d.id = p.deployment_id
          JOIN agents_v3 a ON a.id = d.agent_id
@@ -40,11 +69,11 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> {
     if (!p) throw new UnrecoverableError(`unknown position ${positionId}`);
     if (p.status !== 'CLOSED' || p.pnl === null) throw new Error(`position ${positionId} is not closed yet`); // retried
 
-    const sharePct = this.env.PROFIT_SHARE_PCT;
+    const sharePct = p.profit_share_pct ?? this.env.PROFIT_SHARE_PCT;
     const amount = profitShare(p.pnl, sharePct);
     if (amount.lte(0)) return { billed: false, reason: `realized PnL ${p.pnl} is not a profit` };
 
-    return this.ds.transaction(async (em) => {
+    const billed = await this.ds.transaction(async (em) => {
       const inserted = await em.query(
         `INSERT INTO billing_events_v3 (position_id, deployment_id, kind, amount, asset, status, metadata)
          VALUES ($1, $2, 'PROFIT_SHARE', $3, 'USDC', 'PENDING', $4)
@@ -59,7 +88,96 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> {
       if (inserted.length) {
         await audit(em, 'v3.bill.created', 'billing_event', inserted[0].id, { kind: 'PROFIT_SHARE', position_id: positionId, amount: toMoney(amount) }, traceId);
       }
-      return { billed: true, amount: toMoney(amount) };
+      const [row] = await em.query(`SELECT id FROM billing_events_v3 WHERE position_id = $1 AND kind = 'PROFIT_SHARE'`, [positionId]);
+      return row.id as string;
+    });
+    await this.emitCollect(billed, traceId);
+    return { billed: true, amount: toMoney(amount) };
+  }
+
+  private async emitCollect(billingEventId: string, traceId?: string) {
+    await this.producer.emit({
+      name: JobName.BillingCollect,
+      data: { billingEventId, traceId },
+      jobId: jobId(JobName.BillingCollect, billingEventId),
+      opts: { attempts: this.env.BILLING_COLLECT_ATTEMPTS, backoff: { type: 'exponential', delay: this.env.BILLING_COLLECT_BACKOFF_MS } },
+    });
+  }
+
+  /**
+   * Bills every deployment (not STOPPED) whose next_billing_at has passed: one SUBSCRIPTION event for the period
+   * starting then, and next_billing_at one period later, in one statement. A deployment several periods behind
+   * gets one event per period (the loop); a second scheduler run finds nothing due, and the unique index stops a
+   * concurrent one.
+   */
+  async subscriptions(): Promise<{ billed: number }> {
+    let billed = 0;
+    for (let round = 0; round < 100; round++) {
+      const rows: { id: string }[] = await this.ds.query(
+        `WITH due AS (
+           SELECT id, next_billing_at FROM agent_deployments_v3
+            WHERE status <> 'STOPPED' AND next_billing_at IS NOT NULL AND next_billing_at <= now()
+            ORDER BY next_billing_at LIMIT 500 FOR UPDATE SKIP LOCKED),
+         advanced AS (
+           UPDATE agent_deployments_v3 d SET next_billing_at = due.next_billing_at + $2::interval FROM due WHERE d.id = due.id RETURNING d.id)
+         INSERT INTO billing_events_v3 (deployment_id, kind, amount, asset, status, period_start, metadata)
+         SELECT due.id, 'SUBSCRIPTION', $1::numeric, 'USDC', 'PENDING', due.next_billing_at,
+                jsonb_build_object('period', $2::text, 'period_end', due.next_billing_at + $2::interval)
+           FROM due JOIN advanced ON advanced.id = due.id
+         ON CONFLICT (deployment_id, period_start) WHERE kind = 'SUBSCRIPTION' DO NOTHING
+         RETURNING id`,
+        [toMoney(this.env.SUBSCRIPTION_PRICE_USD), this.env.SUBSCRIPTION_PERIOD],
+      );
+      if (!rows.length) break;
+      billed += rows.length;
+      for (const r of rows) await this.emitCollect(r.id);
+    }
+    return { billed };
+  }
+
+  /** One collection attempt; a refusal throws so BullMQ retries it with backoff, and the last one records FAILED. */
+  async collect(billingEventId: string, traceId?: string): Promise<{ status: string; reason?: string }> {
+    return this.ds.transaction(async (em) => {
+      const [b] = await em.query(
+        `SELECT b.id, b.deployment_id, b.amount::text AS amount, b.status, b.kind, d.trading_mode
+           FROM billing_events_v3 b JOIN agent_deployments_v3 d ON d.id = b.deployment_id
+          WHERE b.id = $1 FOR UPDATE OF d, b`,
+        [billingEventId],
+      );
+      if (!b) throw new UnrecoverableError(`unknown billing event ${billingEventId}`);
+      if (b.status !== 'PENDING') return { status: b.status };
+      const collector = b.trading_mode === 'live' ? this.live : this.paper;
+      const result = await collector.collect(em, { id: b.id, deploymentId: b.deployment_id, amount: b.amount, tradingMode: b.trading_mode });
+      if (result.status === 'UNSUPPORTED') {
+        await em.query(`UPDATE billing_events_v3 SET metadata = COALESCE(metadata, '{}'::jsonb) || $2 WHERE id = $1`, [b.id, { collector: collector.name, note: result.reason }]);
+        return { status: 'PENDING', reason: result.reason };
+      }
+      if (result.status === 'REFUSED') throw new Error(result.reason);
+      await em.query(
+        `UPDATE billing_events_v3 SET status = 'COLLECTED', metadata = COALESCE(metadata, '{}'::jsonb) || $2 WHERE id = $1 AND status = 'PENDING'`,
+        [b.id, { collector: collector.name, reference: result.reference, collected_at: new Date().toISOString() }],
+      );
+      await audit(em, 'v3.bill.collected', 'billing_event', b.id, { kind: b.kind, amount: b.amount, collector: collector.name }, traceId);
+      return { status: 'COLLECTED' };
+    });
+  }
+
+  /** After the last attempt: FAILED with the reason; a failed subscription ends the deployment's subscription. */
+  protected override async onFinalFailure(job: Job, err: Error): Promise<void> {
+    if (job.name !== JobName.BillingCollect) return;
+    await this.ds.transaction(async (em) => {
+      const failed = await em.query(
+        `WITH u AS (UPDATE billing_events_v3 SET status = 'FAILED',
+                           metadata = COALESCE(metadata, '{}'::jsonb) || jsonb_build_object('failure_reason', $2::text, 'attempts', $3::int)
+                     WHERE id = $1 AND status = 'PENDING' RETURNING id, kind, deployment_id) SELECT * FROM u`,
+        [job.data.billingEventId, err.message, job.attemptsMade + 1],
+      );
+      if (!failed.length) return;
+      await audit(em, 'v3.bill.failed', 'billing_event', failed[0].id, { kind: failed[0].kind, reason: err.message });
+      if (failed[0].kind === 'SUBSCRIPTION') {
+        await em.query(`UPDATE agent_deployments_v3 SET sub_active = FALSE WHERE id = $1`, [failed[0].deployment_id]);
+        await audit(em, 'v3.deployment.subscription_lapsed', 'deployment', failed[0].deployment_id, { billing_event_id: failed[0].id });
+      }
     });
   }
 }

@@ -3,7 +3,14 @@ import { insertAgent, insertDeployment, useServiceHarness, waitForJob } from '@c
 import { BillingAppModule } from './app.module';
 
 describe('billing service on real Postgres and Redis', () => {
-  const h = useServiceHarness((env) => BillingAppModule.forRoot(env), { PROFIT_SHARE_PCT: '20' });
+  const h = useServiceHarness((env) => BillingAppModule.forRoot(env), {
+    PROFIT_SHARE_PCT: '20',
+    PAPER_STARTING_EQUITY_USD: '100',
+    SUBSCRIPTION_PRICE_USD: '10',
+    SUBSCRIPTION_PERIOD: '1 month',
+    BILLING_COLLECT_ATTEMPTS: '3',
+    BILLING_COLLECT_BACKOFF_MS: '10',
+  });
 
   const position = async (status: string, pnl: string | null) => {
     const agentId = await insertAgent(h.pg, { profit_receiver_address: '0xcreatorreceiver' });
@@ -27,15 +34,18 @@ describe('billing service on real Postgres and Redis', () => {
   };
   const bills = async (positionId: string) => (await h.pg.query(`SELECT * FROM billing_events_v3 WHERE position_id = $1`, [positionId])).rows;
 
-  it('bills 20% of a $27 profit as exactly 5.40 USDC, PENDING, to the agent creator — once, whatever the retries', async () => {
+  it('bills 20% of a $27 profit as exactly 5.40 USDC to the agent creator — once, whatever the retries — and collects it', async () => {
     const { positionId, deploymentId, agentId } = await position('CLOSED', '27');
     await bill(positionId);
     await bill(positionId, true);
     await bill(positionId, true);
     const rows = await bills(positionId);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ deployment_id: deploymentId, kind: 'PROFIT_SHARE', amount: '5.40000000', asset: 'USDC', status: 'PENDING' });
-    expect(rows[0].metadata).toEqual({ realized_pnl: '27.00000000', share_pct: '20', receiver: '0xcreatorreceiver', agent_id: agentId });
+    expect(rows[0]).toMatchObject({ deployment_id: deploymentId, kind: 'PROFIT_SHARE', amount: '5.40000000', asset: 'USDC' });
+    expect(rows[0].metadata).toMatchObject({ realized_pnl: '27.00000000', share_pct: '20', receiver: '0xcreatorreceiver', agent_id: agentId });
+    const collected = await waitForJob(h.queues[QueueName.Billing], jobId(JobName.BillingCollect, rows[0].id));
+    expect(collected.returnvalue).toEqual({ status: 'COLLECTED' });
+    expect((await bills(positionId))[0]).toMatchObject({ status: 'COLLECTED', metadata: expect.objectContaining({ collector: 'paper-ledger' }) });
   });
 
   it('rounds the share down to 8 places, never up', async () => {
@@ -60,5 +70,72 @@ describe('billing service on real Postgres and Redis', () => {
     expect(job.attemptsMade).toBe(2);
     expect(job.failedReason).toMatch(/not closed yet/);
     expect(await bills(positionId)).toHaveLength(0);
+  });
+
+  it("bills the agent's own share when it has one", async () => {
+    const { positionId, agentId } = await position('CLOSED', '50');
+    await h.pg.query(`UPDATE agents_v3 SET profit_share_pct = 10 WHERE id = $1`, [agentId]);
+    await bill(positionId);
+    expect((await bills(positionId))[0]).toMatchObject({ amount: '5.00000000', metadata: expect.objectContaining({ share_pct: '10.00' }) });
+  });
+
+  describe('subscriptions', () => {
+    const subs = async (deploymentId: string) =>
+      (await h.pg.query(`SELECT * FROM billing_events_v3 WHERE deployment_id = $1 AND kind = 'SUBSCRIPTION' ORDER BY period_start`, [deploymentId])).rows;
+    let run = 0;
+    const schedule = async () => {
+      const id = jobId(JobName.BillingSubscriptions, String(++run));
+      await h.queues[QueueName.Billing].add(JobName.BillingSubscriptions, {}, { jobId: id });
+      return waitForJob(h.queues[QueueName.Billing], id);
+    };
+
+    it('bills nothing during the trial, then once per period after it, however often the scheduler runs', async () => {
+      const agentId = await insertAgent(h.pg);
+      const trialEnd = new Date(Date.now() - 60_000);
+      const inTrial = await insertDeployment(h.pg, agentId, { trial_ends_at: new Date(Date.now() + 86_400_000), next_billing_at: new Date(Date.now() + 86_400_000) });
+      const due = await insertDeployment(h.pg, agentId, { trial_ends_at: trialEnd, next_billing_at: trialEnd });
+      const [a, b] = await Promise.all([schedule(), schedule()]);
+      expect(a.returnvalue.billed + b.returnvalue.billed).toBeGreaterThanOrEqual(1);
+      await schedule();
+      expect(await subs(inTrial)).toHaveLength(0);
+      const rows = await subs(due);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ amount: '10.00000000', status: expect.stringMatching(/PENDING|COLLECTED/) });
+      expect(rows[0].period_start.getTime()).toBe(trialEnd.getTime());
+      const [d] = (await h.pg.query(`SELECT next_billing_at FROM agent_deployments_v3 WHERE id = $1`, [due])).rows;
+      const next = new Date(trialEnd);
+      next.setUTCMonth(next.getUTCMonth() + 1);
+      expect(d.next_billing_at.getTime()).toBe(next.getTime());
+      await waitForJob(h.queues[QueueName.Billing], jobId(JobName.BillingCollect, rows[0].id));
+      expect((await subs(due))[0].status).toBe('COLLECTED');
+    });
+
+    it('catches up one event per missed period', async () => {
+      const agentId = await insertAgent(h.pg);
+      const start = new Date(Date.now() - 70 * 86_400_000); // three periods began since
+      const d = await insertDeployment(h.pg, agentId, { trial_ends_at: start, next_billing_at: start });
+      await schedule();
+      expect((await subs(d)).length).toBe(3);
+    });
+
+    it('fails an unpayable subscription after the retry window with the reason, and ends the subscription', async () => {
+      const agentId = await insertAgent(h.pg);
+      const d = await insertDeployment(h.pg, agentId, { trial_ends_at: new Date(Date.now() - 1000), next_billing_at: new Date(Date.now() - 1000) });
+      // a paper balance of 100 + (−95) = 5 USD cannot pay 10
+      const { rows: s } = await h.pg.query(`INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model) VALUES ($1, 'ETH', 'LONG', '{}', '{}') RETURNING id`, [agentId]);
+      await h.pg.query(
+        `INSERT INTO positions_v3 (deployment_id, signal_id, venue, token_symbol, side, qty, entry_price, status, pnl) VALUES ($1, $2, 'HYPERLIQUID', 'ETH', 'LONG', 1, 2000, 'CLOSED', -95)`,
+        [d, s[0].id],
+      );
+      await schedule();
+      const [sub] = await subs(d);
+      const job = await waitForJob(h.queues[QueueName.Billing], jobId(JobName.BillingCollect, sub.id));
+      expect(job.state).toBe('failed');
+      expect(job.attemptsMade).toBe(3);
+      const [after] = await subs(d);
+      expect(after.status).toBe('FAILED');
+      expect(after.metadata).toMatchObject({ failure_reason: 'paper balance 5.00 USD is below 10.00 USD', attempts: 3 });
+      expect((await h.pg.query(`SELECT sub_active FROM agent_deployments_v3 WHERE id = $1`, [d])).rows[0].sub_active).toBe(false);
+    });
   });
 });

@@ -49,6 +49,15 @@ export class Env {
   /** Billing: profit share of positive realized PnL, in percent. */
   @IsNumberString() @Matches(/^(100(\.0+)?|\d{1,2}(\.\d+)?)$/, { message: 'PROFIT_SHARE_PCT must be within 0-100' }) PROFIT_SHARE_PCT = '20';
   @Transform(toInt) @IsInt() @Min(0) @Max(365) TRIAL_DAYS = 7;
+  /** Subscription: price per period (USD) and the period, as a Postgres interval ('1 month', '7 days'). */
+  @IsNumberString() SUBSCRIPTION_PRICE_USD = '10';
+  @Matches(/^[1-9]\d{0,2} (day|days|week|weeks|month|months)$/, { message: 'SUBSCRIPTION_PERIOD must be like "1 month" or "30 days"' })
+  SUBSCRIPTION_PERIOD = '1 month';
+  /** How often due subscriptions are billed (a job scheduler); 0 = off. */
+  @Transform(toInt) @IsInt() @Min(0) BILLING_INTERVAL_MS = 60000;
+  /** Collection of a bill: attempts and the base of the exponential backoff between them (the retry window). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(50) BILLING_COLLECT_ATTEMPTS = 8;
+  @Transform(toInt) @IsInt() @Min(1) BILLING_COLLECT_BACKOFF_MS = 60000;
 
   /** How long the gateway waits for the pipeline before answering 202. */
   @Transform(toInt) @IsInt() @Min(0) @Max(120000) GATEWAY_WAIT_MS = 10000;

@@ -46,6 +46,10 @@ export enum JobName {
   ExecutorReconcile = 'executor.reconcile',
   /** Billing: a position closed; bill the profit share. */
   BillingPositionClosed = 'billing.position-closed',
+  /** Billing: bill every deployment whose billing period is due (repeatable). */
+  BillingSubscriptions = 'billing.subscriptions',
+  /** Billing: collect one PENDING event (paper ledger, or the venue for live deployments); retried with backoff. */
+  BillingCollect = 'billing.collect',
 }
 
 export interface Traced {
@@ -84,6 +88,8 @@ export interface JobPayloadMap {
   [JobName.ExecutorVenueSync]: Record<string, never>;
   [JobName.ExecutorReconcile]: { deploymentId?: string } & Traced;
   [JobName.BillingPositionClosed]: { positionId: string } & Traced;
+  [JobName.BillingSubscriptions]: Record<string, never>;
+  [JobName.BillingCollect]: { billingEventId: string } & Traced;
 }
 export type JobPayload<N extends JobName> = JobPayloadMap[N];
 
@@ -105,6 +111,8 @@ export const JOB_QUEUE = {
   [JobName.ExecutorVenueSync]: QueueName.Executor,
   [JobName.ExecutorReconcile]: QueueName.Executor,
   [JobName.BillingPositionClosed]: QueueName.Billing,
+  [JobName.BillingSubscriptions]: QueueName.Billing,
+  [JobName.BillingCollect]: QueueName.Billing,
 } as const satisfies { readonly [N in JobName]: QueueName };
 
 export type JobsOf<Q extends QueueName> = { [N in JobName]: (typeof JOB_QUEUE)[N] extends Q ? N : never }[JobName];

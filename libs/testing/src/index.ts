@@ -65,6 +65,7 @@ export function testEnv(db: TestDatabase, overrides: Record<string, string> = {}
     SIGNAL_GENERATE_INTERVAL_MS: '0',
     // The position monitor is run by the tests that need it.
     MONITOR_INTERVAL_MS: '0',
+    BILLING_INTERVAL_MS: '0',
     MASTER_KEY: TEST_MASTER_KEY,
     ...overrides,
   });

@@ -26,6 +26,8 @@ export class AgentV3 {
   @Column('timestamptz', { nullable: true }) proofOfIntentTimestamp: Date | null;
   @CreateDateColumn({ type: 'timestamptz', nullable: true }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz', nullable: true }) updatedAt: Date;
+  /** The agent's profit share in percent, NULL = PROFIT_SHARE_PCT (Money migration). */
+  @Column({ type: 'decimal', precision: 5, scale: 2, nullable: true }) profitSharePct: string | null;
   /** The agent's own limits (Agent How); added by the AgentLayers migration. */
   @Column('jsonb', { default: () => "'{}'" }) policy: Record<string, unknown>;
 }
@@ -146,6 +148,8 @@ export class BillingEventV3 {
   @Column('timestamptz', { default: () => 'now()', nullable: true }) occurredAt: Date;
   @Column('jsonb', { nullable: true }) metadata: Record<string, unknown> | null;
   @CreateDateColumn({ type: 'timestamptz', nullable: true }) createdAt: Date;
+  /** The billing period a SUBSCRIPTION event pays for (Money migration). */
+  @Column('timestamptz', { nullable: true }) periodStart: Date | null;
 }
 
 @Entity('pnl_snapshots_v3')
@@ -157,4 +161,8 @@ export class PnlSnapshotV3 {
   @MoneyColumn() pnl: string | null;
   @Column('real', { nullable: true }) returnPct: number | null;
   @CreateDateColumn({ type: 'timestamptz', nullable: true }) createdAt: Date;
+  /** Money migration: realized PnL of the day, change of unrealized PnL, equity at the start of the day. */
+  @MoneyColumn() realizedPnl: string | null;
+  @MoneyColumn() unrealizedPnl: string | null;
+  @MoneyColumn() startEquity: string | null;
 }
