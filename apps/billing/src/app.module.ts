@@ -3,11 +3,12 @@ import { Env } from '@conduit/config';
 import { RuntimeModule } from '@conduit/runtime';
 import { BillingProcessor } from './billing.processor';
 import { PaperLedgerCollector } from './collector';
+import { PnlSnapshots } from './snapshots';
 
 @Module({})
 export class BillingModule {
   static forRoot(_env: Env): DynamicModule {
-    return { module: BillingModule, providers: [PaperLedgerCollector, BillingProcessor] };
+    return { module: BillingModule, providers: [PaperLedgerCollector, PnlSnapshots, BillingProcessor] };
   }
 }
 

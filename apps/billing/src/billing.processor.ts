@@ -8,8 +8,10 @@ import { profitShare, toMoney } from '@conduit/domain';
 import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { Collector, LiveCollectorMissing, PaperLedgerCollector } from './collector';
+import { PnlSnapshots } from './snapshots';
 
 const SUBSCRIPTIONS_SCHEDULER = 'subscriptions';
+const SNAPSHOT_SCHEDULER = 'pnl-snapshot';
 
 /**
  * Billing.
@@ -31,6 +33,7 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
     private readonly ds: DataSource,
     private readonly producer: JobProducer,
     private readonly paper: PaperLedgerCollector,
+    private readonly snapshots: PnlSnapshots,
     @Inject(ENV) private readonly env: Env,
   ) {
     super();
@@ -41,6 +44,7 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
       [JobName.BillingPositionClosed]: (d) => this.positionClosed(d.positionId, d.traceId),
       [JobName.BillingSubscriptions]: () => this.subscriptions(),
       [JobName.BillingCollect]: (d) => this.collect(d.billingEventId, d.traceId),
+      [JobName.BillingPnlSnapshot]: (d) => this.snapshots.snapshot(d.day),
     };
   }
 
@@ -54,6 +58,16 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
       );
     } else {
       await queue.removeJobScheduler(SUBSCRIPTIONS_SCHEDULER);
+    }
+    // Today's snapshot every BILLING_INTERVAL_MS too; a finished day keeps its last one.
+    if (this.env.BILLING_INTERVAL_MS > 0) {
+      await queue.upsertJobScheduler(
+        SNAPSHOT_SCHEDULER,
+        { every: this.env.BILLING_INTERVAL_MS },
+        { name: JobName.BillingPnlSnapshot, data: {}, opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 } },
+      );
+    } else {
+      await queue.removeJobScheduler(SNAPSHOT_SCHEDULER);
     }
   }
 
@@ -107,8 +121,8 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
   /**
    * Bills every deployment (not STOPPED) whose next_billing_at has passed: one SUBSCRIPTION event for the period
    * starting then, and next_billing_at one period later, in one statement. A deployment several periods behind
-   * gets one event per period (the loop); a second scheduler run finds nothing due, and the unique index stops a
-   * concurrent one.
+   * gets one event per period (the loop). Rows are locked, not skipped: a collection holding a deployment's row
+   * only delays it, and a concurrent run waits, then finds next_billing_at moved (the unique index is the backstop).
    */
   async subscriptions(): Promise<{ billed: number }> {
     let billed = 0;
@@ -117,7 +131,7 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
         `WITH due AS (
            SELECT id, next_billing_at FROM agent_deployments_v3
             WHERE status <> 'STOPPED' AND next_billing_at IS NOT NULL AND next_billing_at <= now()
-            ORDER BY next_billing_at LIMIT 500 FOR UPDATE SKIP LOCKED),
+            ORDER BY next_billing_at LIMIT 500 FOR UPDATE),
          advanced AS (
            UPDATE agent_deployments_v3 d SET next_billing_at = due.next_billing_at + $2::interval FROM due WHERE d.id = due.id RETURNING d.id)
          INSERT INTO billing_events_v3 (deployment_id, kind, amount, asset, status, period_start, metadata)

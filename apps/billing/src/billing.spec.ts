@@ -115,7 +115,7 @@ describe('billing service on real Postgres and Redis', () => {
       const start = new Date(Date.now() - 70 * 86_400_000); // three periods began since
       const d = await insertDeployment(h.pg, agentId, { trial_ends_at: start, next_billing_at: start });
       await schedule();
-      expect((await subs(d)).length).toBe(3);
+      expect((await subs(d)).map((r) => r.period_start.toISOString())).toHaveLength(3);
     });
 
     it('fails an unpayable subscription after the retry window with the reason, and ends the subscription', async () => {
@@ -136,6 +136,48 @@ describe('billing service on real Postgres and Redis', () => {
       expect(after.status).toBe('FAILED');
       expect(after.metadata).toMatchObject({ failure_reason: 'paper balance 5.00 USD is below 10.00 USD', attempts: 3 });
       expect((await h.pg.query(`SELECT sub_active FROM agent_deployments_v3 WHERE id = $1`, [d])).rows[0].sub_active).toBe(false);
+    });
+  });
+
+  describe('daily PnL snapshots', () => {
+    const snap = async (day: string, tag: string) => {
+      const id = jobId(JobName.BillingPnlSnapshot, day, tag);
+      await h.queues[QueueName.Billing].add(JobName.BillingPnlSnapshot, { day }, { jobId: id });
+      return waitForJob(h.queues[QueueName.Billing], id);
+    };
+    const iso = (d: Date) => d.toISOString().slice(0, 10);
+
+    it('writes one row per deployment and day — realized, unrealized change, return on the day’s start equity — and a rerun changes nothing', async () => {
+      const agentId = await insertAgent(h.pg);
+      const d = await insertDeployment(h.pg, agentId, { created_at: new Date(Date.now() - 3 * 86_400_000) });
+      const today = new Date();
+      const yesterday = new Date(today.getTime() - 86_400_000);
+      const sig = async () =>
+        (await h.pg.query(`INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model) VALUES ($1, 'ETH', 'LONG', '{}', '{}') RETURNING id`, [agentId])).rows[0].id;
+      const pos = (status: string, pnl: string | null, closedAt: Date | null, current: string | null) =>
+        sig().then((s) =>
+          h.pg.query(
+            `INSERT INTO positions_v3 (deployment_id, signal_id, venue, token_symbol, side, qty, entry_price, current_price, status, pnl, closed_at)
+             VALUES ($1, $2, 'HYPERLIQUID', 'ETH', 'LONG', 2, 100, $3, $4, $5, $6)`,
+            [d, s, current, status, pnl, closedAt],
+          ),
+        );
+      await pos('CLOSED', '50', new Date(`${iso(yesterday)}T12:00:00Z`), null);
+      await pos('CLOSED', '-20', new Date(Math.max(Date.now() - 1000, new Date(`${iso(today)}T00:00:01Z`).getTime())), null);
+      await pos('OPEN', null, null, '110'); // unrealized +20
+
+      await snap(iso(yesterday), 'a');
+      await snap(iso(today), 'a');
+      const rows = async () =>
+        (await h.pg.query(`SELECT day::text, pnl, return_pct, realized_pnl, unrealized_pnl, start_equity FROM pnl_snapshots_v3 WHERE deployment_id = $1 ORDER BY day`, [d])).rows;
+      const first = await rows();
+      expect(first).toEqual([
+        { day: iso(yesterday), pnl: '50.00000000', return_pct: 50, realized_pnl: '50.00000000', unrealized_pnl: '0.00000000', start_equity: '100.00000000' },
+        { day: iso(today), pnl: '0.00000000', return_pct: 0, realized_pnl: '-20.00000000', unrealized_pnl: '20.00000000', start_equity: '150.00000000' },
+      ]);
+      await snap(iso(yesterday), 'b');
+      await snap(iso(today), 'b');
+      expect(await rows()).toEqual(first);
     });
   });
 });

@@ -66,7 +66,7 @@ describe('jobsOfQueue', () => {
   it('gives each single-job queue its job', () => {
     expect(jobsOfQueue(QueueName.Policy)).toEqual([JobName.PolicyEvaluate]);
     expect(jobsOfQueue(QueueName.Router)).toEqual([JobName.RouterRoute]);
-    expect(jobsOfQueue(QueueName.Billing)).toEqual([JobName.BillingPositionClosed, JobName.BillingSubscriptions, JobName.BillingCollect]);
+    expect(jobsOfQueue(QueueName.Billing)).toEqual([JobName.BillingPositionClosed, JobName.BillingSubscriptions, JobName.BillingCollect, JobName.BillingPnlSnapshot]);
   });
 
   it('partitions the jobs: every job is on exactly one queue', () => {

@@ -48,6 +48,8 @@ export enum JobName {
   BillingPositionClosed = 'billing.position-closed',
   /** Billing: bill every deployment whose billing period is due (repeatable). */
   BillingSubscriptions = 'billing.subscriptions',
+  /** Billing: one pnl_snapshots_v3 row per deployment for a UTC day (default today), then the agents' metrics (repeatable). */
+  BillingPnlSnapshot = 'billing.pnl-snapshot',
   /** Billing: collect one PENDING event (paper ledger, or the venue for live deployments); retried with backoff. */
   BillingCollect = 'billing.collect',
 }
@@ -90,6 +92,7 @@ export interface JobPayloadMap {
   [JobName.BillingPositionClosed]: { positionId: string } & Traced;
   [JobName.BillingSubscriptions]: Record<string, never>;
   [JobName.BillingCollect]: { billingEventId: string } & Traced;
+  [JobName.BillingPnlSnapshot]: { /** YYYY-MM-DD (UTC); today when absent */ day?: string };
 }
 export type JobPayload<N extends JobName> = JobPayloadMap[N];
 
@@ -113,6 +116,7 @@ export const JOB_QUEUE = {
   [JobName.BillingPositionClosed]: QueueName.Billing,
   [JobName.BillingSubscriptions]: QueueName.Billing,
   [JobName.BillingCollect]: QueueName.Billing,
+  [JobName.BillingPnlSnapshot]: QueueName.Billing,
 } as const satisfies { readonly [N in JobName]: QueueName };
 
 export type JobsOf<Q extends QueueName> = { [N in JobName]: (typeof JOB_QUEUE)[N] extends Q ? N : never }[JobName];
