@@ -8,3 +8,4 @@ export * from './policy';
 export * from './signal';
 export * from './signal-generation';
 export * from './exits';
+export * from './metrics';
