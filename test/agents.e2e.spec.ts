@@ -1,7 +1,9 @@
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
 import { sixHourBucket } from '@conduit/domain';
+import { JobName, jobId, QueueName, redisOptions } from '@conduit/queue';
 import {
   cleanupRedis,
   createTestDatabase,
@@ -196,5 +198,30 @@ describe('end to end: post → signal → policies → cost routing → position
     });
     expect(closed).toHaveLength(ids.length);
     for (const p of closed) expect(p).toMatchObject({ exit_reason: 'DEPLOYMENT_STOPPED', pnl: expect.any(String) });
+  });
+
+  it("reports the agent's performance and daily PnL from today's snapshot", async () => {
+    const [{ agent_id }] = (await pg.query(`SELECT d.agent_id FROM positions_v3 p JOIN agent_deployments_v3 d ON d.id = p.deployment_id WHERE p.status = 'CLOSED' LIMIT 1`)).rows;
+    const queue = new Queue(QueueName.Billing, { connection: redisOptions(env.REDIS_URL), prefix: env.QUEUE_PREFIX });
+    try {
+      await queue.add(JobName.BillingPnlSnapshot, {}, { jobId: jobId(JobName.BillingPnlSnapshot, 'e2e') });
+      await until('the snapshot', async () => (await pg.query(`SELECT 1 FROM pnl_snapshots_v3 WHERE agent_id = $1`, [agent_id])).rows[0]);
+    } finally {
+      await queue.close();
+    }
+    const closed = (await pg.query(
+      `SELECT p.pnl::text AS pnl FROM positions_v3 p JOIN agent_deployments_v3 d ON d.id = p.deployment_id WHERE d.agent_id = $1 AND p.status = 'CLOSED'`,
+      [agent_id],
+    )).rows;
+    const r = await until('the performance', async () => {
+      const res = await http('GET', `${api}/api/v3/agents/${agent_id}/performance`);
+      return res.body.daily?.length ? res : null;
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.performance.trades).toBe(closed.length);
+    const sum = closed.reduce((a: number, p: any) => a + Number(p.pnl), 0);
+    expect(Number(r.body.performance.realized_pnl)).toBeCloseTo(sum, 6);
+    expect(r.body.daily[r.body.daily.length - 1].day).toBe(new Date().toISOString().slice(0, 10));
+    expect((await http('GET', `${api}/api/v3/agents/00000000-0000-4000-8000-000000000000/performance`)).status).toBe(404);
   });
 });

@@ -178,6 +178,12 @@ describe('billing service on real Postgres and Redis', () => {
       await snap(iso(yesterday), 'b');
       await snap(iso(today), 'b');
       expect(await rows()).toEqual(first);
+
+      // the agent's metrics from its daily returns: +50% then 0% → simple APR = mean × 365 × 100
+      const [a] = (await h.pg.query(`SELECT apr_si, apr_30d, sharpe_30d FROM agents_v3 WHERE id = $1`, [agentId])).rows;
+      expect(a.apr_si).toBeCloseTo(0.25 * 365 * 100, 1);
+      expect(a.apr_30d).toBeCloseTo(0.25 * 365 * 100, 1);
+      expect(a.sharpe_30d).toBeCloseTo((0.25 / Math.sqrt(0.125)) * Math.sqrt(365), 3);
     });
   });
 });

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { dec, toMoney, unrealizedPnl } from '@conduit/domain';
+import { refreshAgentMetrics } from '@conduit/db';
 import { ENV } from '@conduit/runtime';
 
 /**
@@ -71,6 +72,7 @@ export class PnlSnapshots {
         [d, JSON.stringify(values)],
       );
     }
+    await refreshAgentMetrics(this.ds.manager, [...new Set(values.map((v) => v.a).filter(Boolean))], d);
     return { day: d, deployments: values.length };
   }
 }

@@ -7,3 +7,4 @@ export * from './data-source';
 export * from './migrator';
 export * from './audit';
 export * from './sources';
+export * from './performance';

@@ -9,3 +9,4 @@ export * from './signal';
 export * from './signal-generation';
 export * from './exits';
 export * from './metrics';
+export * from './performance';

@@ -1,6 +1,11 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
+import { Env } from '@conduit/config';
+import { agentDailySeries } from '@conduit/db';
+import { dec, performanceReport, toMoney, unrealizedPnl } from '@conduit/domain';
+import { ENV } from '@conduit/runtime';
+import { uuidParam } from '../http/validation';
 import { BillingQuery, RoutingHistoryQuery } from './dto';
 
 const ROUTING_FILTER = `($1::venue_v3_t IS NULL OR h.selected_venue = $1) AND ($2::text IS NULL OR h.token_symbol = $2)
@@ -9,7 +14,10 @@ const ROUTING_FILTER = `($1::venue_v3_t IS NULL OR h.selected_venue = $1) AND ($
 @ApiTags('stats')
 @Controller('api/v3')
 export class StatsController {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(ENV) private readonly env: Env,
+  ) {}
 
   @Get('stats/overview')
   @ApiOperation({ summary: 'System statistics across the v3 pipeline' })
@@ -55,6 +63,43 @@ export class StatsController {
       filter,
     );
     return { success: true, count: history.length, history, summary };
+  }
+
+  @Get('agents/:id/performance')
+  @ApiOperation({ summary: "An agent's performance (seed 004 set: value, PnL, ROI, trades, win rate, profit factor, Sharpe, Sortino, drawdown) and its daily PnL series" })
+  async performance(@Param('id', uuidParam('id')) id: string) {
+    const [agent] = await this.ds.query(`SELECT id, apr_30d, apr_90d, apr_si, sharpe_30d FROM agents_v3 WHERE id = $1`, [id]);
+    if (!agent) throw new NotFoundException(`agent ${id} not found`);
+    const series = await agentDailySeries(this.ds.manager, id);
+    const closed: { pnl: string }[] = await this.ds.query(
+      `SELECT p.pnl::text AS pnl FROM positions_v3 p JOIN agent_deployments_v3 d ON d.id = p.deployment_id
+        WHERE d.agent_id = $1 AND p.status = 'CLOSED' AND p.pnl IS NOT NULL ORDER BY p.closed_at`,
+      [id],
+    );
+    const open: { side: 'LONG' | 'SHORT'; qty: string; entry_price: string; current_price: string | null }[] = await this.ds.query(
+      `SELECT p.side, p.qty::text AS qty, p.entry_price::text AS entry_price, p.current_price::text AS current_price
+         FROM positions_v3 p JOIN agent_deployments_v3 d ON d.id = p.deployment_id WHERE d.agent_id = $1 AND p.status = 'OPEN'`,
+      [id],
+    );
+    const [{ n }] = await this.ds.query(`SELECT count(*)::int AS n FROM agent_deployments_v3 WHERE agent_id = $1`, [id]);
+    const realized = closed.reduce((sum, p) => sum.plus(p.pnl), dec(0));
+    const unrealized = open.reduce((sum, p) => (p.current_price ? sum.plus(unrealizedPnl(p.side, p.qty, p.entry_price, p.current_price)) : sum), dec(0));
+    const capital = dec(this.env.PAPER_STARTING_EQUITY_USD).mul(n);
+    const report = performanceReport({
+      series,
+      closedPnls: closed.map((p) => Number(p.pnl)),
+      realizedPnl: realized.toNumber(),
+      unrealizedPnl: unrealized.toNumber(),
+      capital: capital.toNumber(),
+    });
+    return {
+      success: true,
+      agent_id: id,
+      // money as decimal strings; ratios as numbers
+      performance: { ...report, total_value: toMoney(capital.plus(realized).plus(unrealized)), realized_pnl: toMoney(realized), unrealized_pnl: toMoney(unrealized) },
+      metrics: { apr_30d: agent.apr_30d, apr_90d: agent.apr_90d, apr_si: agent.apr_si, sharpe_30d: agent.sharpe_30d },
+      daily: series.map((p) => ({ day: p.day, pnl: p.pnl_text, return_pct: p.ret * 100 })),
+    };
   }
 
   @Get('billing/events')

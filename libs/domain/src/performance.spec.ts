@@ -1,0 +1,40 @@
+import { agentMetrics, DailyPoint, lastDays, performanceReport } from './performance';
+
+const series: DailyPoint[] = [
+  { day: '2026-09-01', pnl: 100, ret: 0.01 },
+  { day: '2026-10-30', pnl: -50, ret: -0.005 },
+  { day: '2026-11-20', pnl: 200, ret: 0.02 },
+  { day: '2026-11-21', pnl: -100, ret: -0.01 },
+  { day: '2026-11-22', pnl: 50, ret: 0.005 },
+];
+
+describe('agent metrics (simple APR, 365-day Sharpe)', () => {
+  it('windows by calendar days ending on the as-of day', () => {
+    expect(lastDays(series, 30, '2026-11-22').map((p) => p.day)).toEqual(['2026-10-30', '2026-11-20', '2026-11-21', '2026-11-22']);
+    expect(lastDays(series, 1, '2026-11-22').map((p) => p.day)).toEqual(['2026-11-22']);
+  });
+
+  it('computes APR as mean daily return × 365 in percent and Sharpe with ddof 1', () => {
+    const m = agentMetrics(series, '2026-11-22');
+    const r30 = [-0.005, 0.02, -0.01, 0.005];
+    const mean = r30.reduce((a, b) => a + b) / 4;
+    const sd = Math.sqrt(r30.reduce((a, b) => a + (b - mean) ** 2, 0) / 3);
+    expect(m.apr_30d).toBeCloseTo(mean * 365 * 100, 10);
+    expect(m.sharpe_30d).toBeCloseTo((mean / sd) * Math.sqrt(365), 10);
+    expect(m.apr_si).toBeCloseTo((0.02 / 5) * 365 * 100, 10);
+    expect(agentMetrics(series.slice(0, 1), '2026-11-22')).toEqual({ apr_30d: null, apr_90d: null, apr_si: null, sharpe_30d: null });
+  });
+});
+
+describe('performance report', () => {
+  it('derives value, ROI, trade stats and drawdowns', () => {
+    const r = performanceReport({ series, closedPnls: [100, -50, 200, -100], realizedPnl: 150, unrealizedPnl: 50, capital: 10_000 });
+    expect(r).toMatchObject({ total_value: 10_200, realized_pnl: 150, unrealized_pnl: 50, roi_pct: 2, trades: 4, win_rate: 0.5, average_win: 150, average_loss: 75, profit_factor: 2 });
+    // equity 10000 → 10100 → 10050 → 10250 → 10150 → 10200: the worst fall is 100 USD
+    expect(r.max_drawdown_usd).toBe(100);
+    // compounded: peak 1.01·0.995·1.02, trough after −1% → 1%
+    expect(r.max_drawdown_pct).toBeCloseTo(1, 10);
+    expect(r.sharpe).not.toBeNull();
+    expect(r.sortino).not.toBeNull();
+  });
+});
