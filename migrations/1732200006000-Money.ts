@@ -24,9 +24,37 @@ export class Money1732200006000 implements MigrationInterface {
     await q.query(`ALTER TABLE pnl_snapshots_v3 ADD COLUMN realized_pnl DECIMAL(20, 8)`);
     await q.query(`ALTER TABLE pnl_snapshots_v3 ADD COLUMN unrealized_pnl DECIMAL(20, 8)`);
     await q.query(`ALTER TABLE pnl_snapshots_v3 ADD COLUMN start_equity DECIMAL(20, 8)`);
+
+    // Seed 004's agent_performance, keyed to agents_v3; one row per agent and hour (the latest figures of that hour).
+    await q.query(`
+      CREATE TABLE agent_performance (
+        id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
+        agent_id UUID NOT NULL REFERENCES agents_v3(id) ON DELETE CASCADE,
+        snapshot_time TIMESTAMPTZ NOT NULL DEFAULT now(),
+        total_value DECIMAL(20, 2) NOT NULL,
+        cash_balance DECIMAL(20, 2) NOT NULL,
+        position_value DECIMAL(20, 2) NOT NULL,
+        realized_pnl DECIMAL(20, 2) NOT NULL,
+        unrealized_pnl DECIMAL(20, 2) NOT NULL,
+        total_pnl DECIMAL(20, 2) NOT NULL,
+        roi_percent DECIMAL(10, 4),
+        num_trades INT DEFAULT 0,
+        num_winning_trades INT DEFAULT 0,
+        num_losing_trades INT DEFAULT 0,
+        win_rate DECIMAL(5, 2),
+        avg_win DECIMAL(20, 2),
+        avg_loss DECIMAL(20, 2),
+        profit_factor DECIMAL(10, 4),
+        sharpe_ratio DECIMAL(10, 4),
+        max_drawdown DECIMAL(10, 4),
+        max_drawdown_percent DECIMAL(5, 2),
+        CONSTRAINT uq_agent_performance_agent_time UNIQUE (agent_id, snapshot_time)
+      )`);
+    await q.query(`CREATE INDEX idx_agent_performance_snapshot_time ON agent_performance (snapshot_time)`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE agent_performance`);
     await q.query(`ALTER TABLE pnl_snapshots_v3 DROP COLUMN start_equity`);
     await q.query(`ALTER TABLE pnl_snapshots_v3 DROP COLUMN unrealized_pnl`);
     await q.query(`ALTER TABLE pnl_snapshots_v3 DROP COLUMN realized_pnl`);

@@ -184,6 +184,26 @@ describe('billing service on real Postgres and Redis', () => {
       expect(a.apr_si).toBeCloseTo(0.25 * 365 * 100, 1);
       expect(a.apr_30d).toBeCloseTo(0.25 * 365 * 100, 1);
       expect(a.sharpe_30d).toBeCloseTo((0.25 / Math.sqrt(0.125)) * Math.sqrt(365), 3);
+
+      // seed 004's agent_performance: one row for this hour, kept at its latest figures
+      const perf = (await h.pg.query(`SELECT * FROM agent_performance WHERE agent_id = $1`, [agentId])).rows;
+      expect(perf).toHaveLength(1);
+      expect(perf[0]).toMatchObject({
+        total_value: '150.00', // 100 capital + 30 realized + 20 unrealized
+        cash_balance: '130.00',
+        position_value: '220.00', // 2 × 110
+        realized_pnl: '30.00',
+        unrealized_pnl: '20.00',
+        total_pnl: '50.00',
+        roi_percent: '50.0000',
+        num_trades: 2,
+        num_winning_trades: 1,
+        num_losing_trades: 1,
+        win_rate: '50.00',
+        avg_win: '50.00',
+        avg_loss: '20.00',
+        profit_factor: '2.5000',
+      });
     });
   });
 });

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { dec, toMoney, unrealizedPnl } from '@conduit/domain';
-import { refreshAgentMetrics } from '@conduit/db';
+import { refreshAgentMetrics, writeAgentPerformance } from '@conduit/db';
 import { ENV } from '@conduit/runtime';
 
 /**
@@ -72,7 +72,9 @@ export class PnlSnapshots {
         [d, JSON.stringify(values)],
       );
     }
-    await refreshAgentMetrics(this.ds.manager, [...new Set(values.map((v) => v.a).filter(Boolean))], d);
+    const agents = [...new Set(values.map((v) => v.a).filter(Boolean))];
+    await refreshAgentMetrics(this.ds.manager, agents, d);
+    for (const a of agents) await writeAgentPerformance(this.ds.manager, a, this.env.PAPER_STARTING_EQUITY_USD);
     return { day: d, deployments: values.length };
   }
 }

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { agentMetrics, DailyPoint } from '@conduit/domain';
+import { agentMetrics, DailyPoint, dec, performanceReport, unrealizedPnl } from '@conduit/domain';
 
 /** An agent's daily PnL across its deployments: Σ pnl, and that over Σ start-of-day equity (pnl_snapshots_v3). */
 export async function agentDailySeries(em: EntityManager, agentId: string): Promise<(DailyPoint & { pnl_text: string })[]> {
@@ -23,4 +23,76 @@ export async function refreshAgentMetrics(em: EntityManager, agentIds: string[],
       m.sharpe_30d,
     ]);
   }
+}
+
+/** Everything an agent's performance is computed from, read in four queries, and the report (docs/MONEY.md). */
+export async function agentPerformance(em: EntityManager, agentId: string, startingEquityUsd: string) {
+  const series = await agentDailySeries(em, agentId);
+  const closed: { pnl: string }[] = await em.query(
+    `SELECT p.pnl::text AS pnl FROM positions_v3 p JOIN agent_deployments_v3 d ON d.id = p.deployment_id
+      WHERE d.agent_id = $1 AND p.status = 'CLOSED' AND p.pnl IS NOT NULL ORDER BY p.closed_at`,
+    [agentId],
+  );
+  const open: { side: 'LONG' | 'SHORT'; qty: string; entry_price: string; current_price: string | null }[] = await em.query(
+    `SELECT p.side, p.qty::text AS qty, p.entry_price::text AS entry_price, p.current_price::text AS current_price
+       FROM positions_v3 p JOIN agent_deployments_v3 d ON d.id = p.deployment_id WHERE d.agent_id = $1 AND p.status = 'OPEN'`,
+    [agentId],
+  );
+  const [{ n }] = await em.query(`SELECT count(*)::int AS n FROM agent_deployments_v3 WHERE agent_id = $1`, [agentId]);
+  const realized = closed.reduce((sum, p) => sum.plus(p.pnl), dec(0));
+  const marked = open.filter((p) => p.current_price);
+  const unrealized = marked.reduce((sum, p) => sum.plus(unrealizedPnl(p.side, p.qty, p.entry_price, p.current_price!)), dec(0));
+  const positionValue = marked.reduce((sum, p) => sum.plus(dec(p.qty).mul(p.current_price!).abs()), dec(0));
+  const capital = dec(startingEquityUsd).mul(n);
+  const report = performanceReport({
+    series,
+    closedPnls: closed.map((p) => Number(p.pnl)),
+    realizedPnl: realized.toNumber(),
+    unrealizedPnl: unrealized.toNumber(),
+    capital: capital.toNumber(),
+  });
+  return { series, report, realized, unrealized, capital, positionValue };
+}
+
+const fixed = (x: number | null, places: number) => (x === null || !Number.isFinite(x) ? null : x.toFixed(places));
+
+/**
+ * Writes seed 004's agent_performance row of the current hour (upserted: the hour keeps its latest figures).
+ * total_value = capital + realized + unrealized; cash_balance = capital + realized; position_value = Σ |qty × mark|.
+ */
+export async function writeAgentPerformance(em: EntityManager, agentId: string, startingEquityUsd: string): Promise<void> {
+  const { report: r, realized, unrealized, capital, positionValue } = await agentPerformance(em, agentId, startingEquityUsd);
+  await em.query(
+    `INSERT INTO agent_performance (agent_id, snapshot_time, total_value, cash_balance, position_value, realized_pnl, unrealized_pnl, total_pnl,
+                                    roi_percent, num_trades, num_winning_trades, num_losing_trades, win_rate, avg_win, avg_loss, profit_factor,
+                                    sharpe_ratio, max_drawdown, max_drawdown_percent)
+     VALUES ($1, date_trunc('hour', now()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+     ON CONFLICT (agent_id, snapshot_time) DO UPDATE SET
+       total_value = EXCLUDED.total_value, cash_balance = EXCLUDED.cash_balance, position_value = EXCLUDED.position_value,
+       realized_pnl = EXCLUDED.realized_pnl, unrealized_pnl = EXCLUDED.unrealized_pnl, total_pnl = EXCLUDED.total_pnl,
+       roi_percent = EXCLUDED.roi_percent, num_trades = EXCLUDED.num_trades, num_winning_trades = EXCLUDED.num_winning_trades,
+       num_losing_trades = EXCLUDED.num_losing_trades, win_rate = EXCLUDED.win_rate, avg_win = EXCLUDED.avg_win, avg_loss = EXCLUDED.avg_loss,
+       profit_factor = EXCLUDED.profit_factor, sharpe_ratio = EXCLUDED.sharpe_ratio, max_drawdown = EXCLUDED.max_drawdown,
+       max_drawdown_percent = EXCLUDED.max_drawdown_percent`,
+    [
+      agentId,
+      capital.plus(realized).plus(unrealized).toFixed(2),
+      capital.plus(realized).toFixed(2),
+      positionValue.toFixed(2),
+      realized.toFixed(2),
+      unrealized.toFixed(2),
+      realized.plus(unrealized).toFixed(2),
+      fixed(r.roi_pct, 4),
+      r.trades,
+      r.winning_trades,
+      r.losing_trades,
+      fixed(r.win_rate * 100, 2),
+      fixed(r.average_win, 2),
+      fixed(r.average_loss, 2),
+      fixed(r.profit_factor, 4),
+      fixed(r.sharpe, 4),
+      fixed(r.max_drawdown_usd, 4),
+      fixed(r.max_drawdown_pct, 2),
+    ],
+  );
 }

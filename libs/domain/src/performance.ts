@@ -67,6 +67,8 @@ export function performanceReport(input: PerformanceInput) {
     unrealized_pnl: input.unrealizedPnl,
     roi_pct: input.capital > 0 ? ((input.realizedPnl + input.unrealizedPnl) / input.capital) * 100 : null,
     trades: stats.trades,
+    winning_trades: stats.wins,
+    losing_trades: stats.losses,
     win_rate: stats.winRate,
     average_win: stats.averageWin,
     average_loss: stats.averageLoss,

@@ -2,8 +2,8 @@ import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestj
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
-import { agentDailySeries } from '@conduit/db';
-import { dec, performanceReport, toMoney, unrealizedPnl } from '@conduit/domain';
+import { agentPerformance } from '@conduit/db';
+import { toMoney } from '@conduit/domain';
 import { ENV } from '@conduit/runtime';
 import { uuidParam } from '../http/validation';
 import { BillingQuery, RoutingHistoryQuery } from './dto';
@@ -70,28 +70,7 @@ export class StatsController {
   async performance(@Param('id', uuidParam('id')) id: string) {
     const [agent] = await this.ds.query(`SELECT id, apr_30d, apr_90d, apr_si, sharpe_30d FROM agents_v3 WHERE id = $1`, [id]);
     if (!agent) throw new NotFoundException(`agent ${id} not found`);
-    const series = await agentDailySeries(this.ds.manager, id);
-    const closed: { pnl: string }[] = await this.ds.query(
-      `SELECT p.pnl::text AS pnl FROM positions_v3 p JOIN agent_deployments_v3 d ON d.id = p.deployment_id
-        WHERE d.agent_id = $1 AND p.status = 'CLOSED' AND p.pnl IS NOT NULL ORDER BY p.closed_at`,
-      [id],
-    );
-    const open: { side: 'LONG' | 'SHORT'; qty: string; entry_price: string; current_price: string | null }[] = await this.ds.query(
-      `SELECT p.side, p.qty::text AS qty, p.entry_price::text AS entry_price, p.current_price::text AS current_price
-         FROM positions_v3 p JOIN agent_deployments_v3 d ON d.id = p.deployment_id WHERE d.agent_id = $1 AND p.status = 'OPEN'`,
-      [id],
-    );
-    const [{ n }] = await this.ds.query(`SELECT count(*)::int AS n FROM agent_deployments_v3 WHERE agent_id = $1`, [id]);
-    const realized = closed.reduce((sum, p) => sum.plus(p.pnl), dec(0));
-    const unrealized = open.reduce((sum, p) => (p.current_price ? sum.plus(unrealizedPnl(p.side, p.qty, p.entry_price, p.current_price)) : sum), dec(0));
-    const capital = dec(this.env.PAPER_STARTING_EQUITY_USD).mul(n);
-    const report = performanceReport({
-      series,
-      closedPnls: closed.map((p) => Number(p.pnl)),
-      realizedPnl: realized.toNumber(),
-      unrealizedPnl: unrealized.toNumber(),
-      capital: capital.toNumber(),
-    });
+    const { series, report, realized, unrealized, capital } = await agentPerformance(this.ds.manager, id, this.env.PAPER_STARTING_EQUITY_USD);
     return {
       success: true,
       agent_id: id,

@@ -218,3 +218,28 @@ export class PolicyDecision {
   @Column('jsonb') inputs: Record<string, unknown>;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }
+
+/** Seed 004's periodic performance snapshot of an agent (one row per agent and hour). */
+@Entity('agent_performance')
+export class AgentPerformance {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') agentId: string;
+  @Column('timestamptz', { default: () => 'now()' }) snapshotTime: Date;
+  @Column({ type: 'decimal', precision: 20, scale: 2 }) totalValue: string;
+  @Column({ type: 'decimal', precision: 20, scale: 2 }) cashBalance: string;
+  @Column({ type: 'decimal', precision: 20, scale: 2 }) positionValue: string;
+  @Column({ type: 'decimal', precision: 20, scale: 2 }) realizedPnl: string;
+  @Column({ type: 'decimal', precision: 20, scale: 2 }) unrealizedPnl: string;
+  @Column({ type: 'decimal', precision: 20, scale: 2 }) totalPnl: string;
+  @Column({ type: 'decimal', precision: 10, scale: 4, nullable: true }) roiPercent: string | null;
+  @Column('int', { default: 0, nullable: true }) numTrades: number;
+  @Column('int', { default: 0, nullable: true }) numWinningTrades: number;
+  @Column('int', { default: 0, nullable: true }) numLosingTrades: number;
+  @Column({ type: 'decimal', precision: 5, scale: 2, nullable: true }) winRate: string | null;
+  @Column({ type: 'decimal', precision: 20, scale: 2, nullable: true }) avgWin: string | null;
+  @Column({ type: 'decimal', precision: 20, scale: 2, nullable: true }) avgLoss: string | null;
+  @Column({ type: 'decimal', precision: 10, scale: 4, nullable: true }) profitFactor: string | null;
+  @Column({ type: 'decimal', precision: 10, scale: 4, nullable: true }) sharpeRatio: string | null;
+  @Column({ type: 'decimal', precision: 10, scale: 4, nullable: true }) maxDrawdown: string | null;
+  @Column({ type: 'decimal', precision: 5, scale: 2, nullable: true }) maxDrawdownPercent: string | null;
+}
