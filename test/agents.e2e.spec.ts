@@ -223,5 +223,14 @@ describe('end to end: post → signal → policies → cost routing → position
     expect(Number(r.body.performance.realized_pnl)).toBeCloseTo(sum, 6);
     expect(r.body.daily[r.body.daily.length - 1].day).toBe(new Date().toISOString().slice(0, 10));
     expect((await http('GET', `${api}/api/v3/agents/00000000-0000-4000-8000-000000000000/performance`)).status).toBe(404);
+
+    // billing history of the agent's creator
+    const profitable = closed.filter((p: any) => Number(p.pnl) > 0).length;
+    const creator = await until('the profit shares', async () => {
+      const res = await http('GET', `${api}/api/v3/billing/events?creator_wallet=0x1111111111111111111111111111111111111111&kind=PROFIT_SHARE`);
+      return res.body.events?.length === profitable ? res : null;
+    });
+    expect(creator.body.events.every((e: any) => e.creator_wallet === '0x1111111111111111111111111111111111111111')).toBe(true);
+    expect((await http('GET', `${api}/api/v3/billing/events?creator_wallet=nope`)).status).toBe(400);
   });
 });

@@ -245,6 +245,13 @@ export class RoutingHistoryQuery extends PageQuery {
 export class BillingQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsUUID('all') deployment_id?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID('all') agent_id?: string;
+  @ApiPropertyOptional({ description: "every agent of this creator" })
+  @IsOptional()
+  @Transform(({ value }) => normaliseWallet(value))
+  @IsString()
+  @Matches(WALLET, walletMessage('creator_wallet'))
+  creator_wallet?: string;
+  @ApiPropertyOptional({ enum: ['SUBSCRIPTION', 'PROFIT_SHARE'] }) @IsOptional() @IsIn(['SUBSCRIPTION', 'PROFIT_SHARE']) kind?: string;
 }
 
 export class DeploymentListQuery extends PageQuery {

@@ -82,19 +82,20 @@ export class StatsController {
   }
 
   @Get('billing/events')
-  @ApiOperation({ summary: 'Billing events by deployment or agent, with totals' })
+  @ApiOperation({ summary: 'Billing events by deployment, agent, agent creator or kind, newest first, with totals by kind and status' })
   async billing(@Query() q: BillingQuery) {
-    const where = `($1::uuid IS NULL OR b.deployment_id = $1) AND ($2::uuid IS NULL OR d.agent_id = $2)`;
+    const where = `($1::uuid IS NULL OR b.deployment_id = $1) AND ($2::uuid IS NULL OR d.agent_id = $2)
+      AND ($3::text IS NULL OR a.creator_wallet = $3) AND ($4::bill_kind_t IS NULL OR b.kind = $4)`;
+    const from = `billing_events_v3 b JOIN agent_deployments_v3 d ON d.id = b.deployment_id JOIN agents_v3 a ON a.id = d.agent_id`;
+    const filter = [q.deployment_id ?? null, q.agent_id ?? null, q.creator_wallet ?? null, q.kind ?? null];
     const events = await this.ds.query(
-      `SELECT b.* FROM billing_events_v3 b JOIN agent_deployments_v3 d ON d.id = b.deployment_id WHERE ${where}
-        ORDER BY b.occurred_at DESC, b.id LIMIT $3 OFFSET $4`,
-      [q.deployment_id ?? null, q.agent_id ?? null, q.limit ?? 50, q.offset ?? 0],
+      `SELECT b.*, d.agent_id, a.creator_wallet FROM ${from} WHERE ${where} ORDER BY b.occurred_at DESC, b.id LIMIT $5 OFFSET $6`,
+      [...filter, q.limit ?? 50, q.offset ?? 0],
     );
     const totals = await this.ds.query(
-      `SELECT b.kind, b.status, count(*)::int AS events, sum(b.amount)::text AS amount
-         FROM billing_events_v3 b JOIN agent_deployments_v3 d ON d.id = b.deployment_id WHERE ${where}
+      `SELECT b.kind, b.status, count(*)::int AS events, sum(b.amount)::text AS amount FROM ${from} WHERE ${where}
         GROUP BY b.kind, b.status ORDER BY b.kind, b.status`,
-      [q.deployment_id ?? null, q.agent_id ?? null],
+      filter,
     );
     return { success: true, count: events.length, events, totals };
   }
