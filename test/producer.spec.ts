@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { Worker } from 'bullmq';
-import { JobName, jobId, JobProducer, QueueModule, QueueName, redisOptions } from '@conduit/queue';
+import { JobName, jobId, JobProducer, QueueModule, QueueName, redisOptions, syncJobScheduler } from '@conduit/queue';
 import { cleanupRedis, createTestDatabase, startContext, TestDatabase, testEnv, waitForJob } from '@conduit/testing';
 import { PolicyAppModule } from '../apps/policy/src/app.module';
 import { PolicyProcessor } from '../apps/policy/src/policy.processor';
@@ -65,6 +65,31 @@ describe('worker concurrency', () => {
       await app.close();
       await cleanupRedis(env);
       await db.drop();
+    }
+  });
+});
+
+describe('job schedulers on real Redis', () => {
+  let db: TestDatabase;
+  afterAll(async () => db?.drop());
+
+  it('keeps one job scheduler per id: upserted while its interval is positive, removed at 0', async () => {
+    db = await createTestDatabase(false);
+    const env = testEnv(db);
+    const moduleRef = await Test.createTestingModule({ imports: [QueueModule.forRoot(env)] }).compile();
+    await moduleRef.init();
+    const producer = moduleRef.get(JobProducer);
+    try {
+      const queue = producer.queue(QueueName.Billing);
+      await syncJobScheduler(queue, 'test-scheduler', 60_000, JobName.BillingSubscriptions);
+      await syncJobScheduler(queue, 'test-scheduler', 30_000, JobName.BillingSubscriptions);
+      const schedulers = await queue.getJobSchedulers();
+      expect(schedulers.map((s) => [s.key, s.name, s.every])).toEqual([['test-scheduler', JobName.BillingSubscriptions, 30_000]]);
+      await syncJobScheduler(queue, 'test-scheduler', 0, JobName.BillingSubscriptions);
+      expect(await queue.getJobSchedulers()).toEqual([]);
+    } finally {
+      await moduleRef.close();
+      await cleanupRedis(env);
     }
   });
 });

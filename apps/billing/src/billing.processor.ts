@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { audit } from '@conduit/db';
 import { profitShare, toMoney } from '@conduit/domain';
-import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor } from '@conduit/queue';
+import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, syncJobScheduler } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { Collector, LiveCollectorMissing, PaperLedgerCollector } from './collector';
 import { PnlSnapshots } from './snapshots';
@@ -50,25 +50,9 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
 
   async onApplicationBootstrap(): Promise<void> {
     const queue = this.producer.queue(QueueName.Billing);
-    if (this.env.BILLING_INTERVAL_MS > 0) {
-      await queue.upsertJobScheduler(
-        SUBSCRIPTIONS_SCHEDULER,
-        { every: this.env.BILLING_INTERVAL_MS },
-        { name: JobName.BillingSubscriptions, data: {}, opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 } },
-      );
-    } else {
-      await queue.removeJobScheduler(SUBSCRIPTIONS_SCHEDULER);
-    }
-    // Today's snapshot every BILLING_INTERVAL_MS too; a finished day keeps its last one.
-    if (this.env.BILLING_INTERVAL_MS > 0) {
-      await queue.upsertJobScheduler(
-        SNAPSHOT_SCHEDULER,
-        { every: this.env.BILLING_INTERVAL_MS },
-        { name: JobName.BillingPnlSnapshot, data: {}, opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 } },
-      );
-    } else {
-      await queue.removeJobScheduler(SNAPSHOT_SCHEDULER);
-    }
+    await syncJobScheduler(queue, SUBSCRIPTIONS_SCHEDULER, this.env.BILLING_INTERVAL_MS, JobName.BillingSubscriptions);
+    // Today's snapshot as often; a finished day keeps its last one.
+    await syncJobScheduler(queue, SNAPSHOT_SCHEDULER, this.env.BILLING_INTERVAL_MS, JobName.BillingPnlSnapshot);
   }
 
   async positionClosed(positionId: string, traceId?: string): Promise<{ billed: boolean; amount?: string; reason?: string }> {

@@ -20,7 +20,7 @@ import {
   TrailingParams,
   walkStep,
 } from '@conduit/domain';
-import { EXECUTOR_WORKER_OPTIONS, JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor } from '@conduit/queue';
+import { EXECUTOR_WORKER_OPTIONS, JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, syncJobScheduler } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { OrderResult, OrderSide, TradingAccount, VenueAdapter } from '@conduit/venue';
 import { TradingAccounts } from './accounts';
@@ -117,39 +117,15 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
     };
   }
 
-  /** The paper mark walk runs as one BullMQ job scheduler, whatever the number of executor replicas. */
+  /** The repeatable work, one BullMQ job scheduler each whatever the number of executor replicas. */
   async onApplicationBootstrap(): Promise<void> {
     const queue = this.producer.queue(QueueName.Executor);
-    if (this.env.PAPER_RANDOM_WALK) {
-      await queue.upsertJobScheduler(
-        PAPER_WALK_SCHEDULER,
-        { every: this.env.PAPER_WALK_INTERVAL_MS },
-        { name: JobName.ExecutorPaperTick, data: {}, opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 } },
-      );
-    } else {
-      await queue.removeJobScheduler(PAPER_WALK_SCHEDULER);
-    }
-    if (this.env.MONITOR_INTERVAL_MS > 0) {
-      await queue.upsertJobScheduler(
-        MONITOR_SCHEDULER,
-        { every: this.env.MONITOR_INTERVAL_MS },
-        { name: JobName.ExecutorMonitor, data: {}, opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 } },
-      );
-    } else {
-      await queue.removeJobScheduler(MONITOR_SCHEDULER);
-    }
-    // Live venues: market list/health sync and reconciliation, each one scheduler across replicas.
-    const schedules: [string, number, JobName.ExecutorVenueSync | JobName.ExecutorReconcile][] = [
-      [VENUE_SYNC_SCHEDULER, this.env.VENUE_SYNC_INTERVAL_MS, JobName.ExecutorVenueSync],
-      [RECONCILE_SCHEDULER, this.env.RECONCILE_INTERVAL_MS, JobName.ExecutorReconcile],
-    ];
-    for (const [id, every, name] of schedules) {
-      if (this.env.LIVE_TRADING && every > 0) {
-        await queue.upsertJobScheduler(id, { every }, { name, data: {}, opts: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 } });
-      } else {
-        await queue.removeJobScheduler(id);
-      }
-    }
+    const live = (every: number) => (this.env.LIVE_TRADING ? every : 0);
+    await syncJobScheduler(queue, PAPER_WALK_SCHEDULER, this.env.PAPER_RANDOM_WALK ? this.env.PAPER_WALK_INTERVAL_MS : 0, JobName.ExecutorPaperTick);
+    await syncJobScheduler(queue, MONITOR_SCHEDULER, this.env.MONITOR_INTERVAL_MS, JobName.ExecutorMonitor);
+    // Live venues: market list/health sync and reconciliation.
+    await syncJobScheduler(queue, VENUE_SYNC_SCHEDULER, live(this.env.VENUE_SYNC_INTERVAL_MS), JobName.ExecutorVenueSync);
+    await syncJobScheduler(queue, RECONCILE_SCHEDULER, live(this.env.RECONCILE_INTERVAL_MS), JobName.ExecutorReconcile);
     // Reconcile once at start: whatever happened while no executor ran is adopted before new work.
     if (this.env.LIVE_TRADING) {
       await this.producer.emit({ name: JobName.ExecutorReconcile, data: {}, jobId: jobId(JobName.ExecutorReconcile, 'boot', String(Math.floor(Date.now() / 60_000))) });

@@ -2,7 +2,7 @@ import { Inject, OnApplicationBootstrap } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
-import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor } from '@conduit/queue';
+import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, syncJobScheduler } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { PostClassification } from './classification';
 import { SignalGeneration } from './generation';
@@ -48,17 +48,8 @@ export class SignalProcessor extends QueueProcessor<QueueName.Signal> implements
   /** The periodic generation and the X poll run as one BullMQ job scheduler each, whatever the replica count. */
   async onApplicationBootstrap(): Promise<void> {
     const queue = this.producer.queue(QueueName.Signal);
-    const opts = { attempts: 1, removeOnComplete: 100, removeOnFail: 100 };
-    if (this.env.SIGNAL_GENERATE_INTERVAL_MS > 0) {
-      await queue.upsertJobScheduler(GENERATE_SCHEDULER, { every: this.env.SIGNAL_GENERATE_INTERVAL_MS }, { name: JobName.SignalGenerateAll, data: {}, opts });
-    } else {
-      await queue.removeJobScheduler(GENERATE_SCHEDULER);
-    }
-    if (this.poller.source && this.env.X_POLL_INTERVAL_MS > 0) {
-      await queue.upsertJobScheduler(POLL_X_SCHEDULER, { every: this.env.X_POLL_INTERVAL_MS }, { name: JobName.SignalPollX, data: {}, opts });
-    } else {
-      await queue.removeJobScheduler(POLL_X_SCHEDULER);
-    }
+    await syncJobScheduler(queue, GENERATE_SCHEDULER, this.env.SIGNAL_GENERATE_INTERVAL_MS, JobName.SignalGenerateAll);
+    await syncJobScheduler(queue, POLL_X_SCHEDULER, this.poller.source ? this.env.X_POLL_INTERVAL_MS : 0, JobName.SignalPollX);
   }
 
   private async generateAll(tick: number): Promise<{ agents: number }> {

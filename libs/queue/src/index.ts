@@ -3,3 +3,4 @@ export * from './redis';
 export * from './producer';
 export * from './processor';
 export * from './queue.module';
+export * from './schedulers';
