@@ -54,6 +54,8 @@ describe('end to end: live Hyperliquid through every service', () => {
   let pg: Client;
   let queues: ReturnType<typeof testQueues>;
   const master = Wallet.createRandom();
+  /** The agent creator's receiving wallet on Hyperliquid (profit shares are paid there). */
+  const receiver = Wallet.createRandom().address.toLowerCase();
   let deploymentId: string;
   let agentId: string;
 
@@ -132,6 +134,7 @@ describe('end to end: live Hyperliquid through every service', () => {
   it('deploys live: the user approves the generated agent wallet with a signature the venue verifies', async () => {
     const created = await http('POST', `${api}/api/v3/agents/create`, QUICK_START.createAgent);
     agentId = created.body.agent.id;
+    await pg.query(`UPDATE agents_v3 SET profit_receiver_address = $2 WHERE id = $1`, [agentId, receiver]);
     expect((await http('POST', `${api}/api/v3/agents/${agentId}/activate`)).status).toBe(200);
     const deployed = await http('POST', `${api}/api/v3/agents/deploy`, { agent_id: agentId, user_wallet: master.address, trading_mode: 'live' });
     expect(deployed.status).toBe(201);
@@ -205,6 +208,43 @@ describe('end to end: live Hyperliquid through every service', () => {
     const gross = dec(after.exit_price).minus(position.entry_price).mul(position.qty);
     expect(dec(after.pnl).eq(gross.minus(fees.fees).toDecimalPlaces(8))).toBe(true);
     expect(dec(after.pnl).gt(0)).toBe(true);
+  });
+
+  it("bills the live profit share as a usdSend the user signs, then pays it on the venue to the creator's wallet", async () => {
+    const waitBill = async (check: (b: any) => boolean) => {
+      for (let i = 0; i < 400; i++) {
+        const [b] = (await pg.query(`SELECT b.* FROM billing_events_v3 b JOIN positions_v3 p ON p.id = b.position_id WHERE p.deployment_id = $1 AND b.kind = 'PROFIT_SHARE'`, [deploymentId])).rows;
+        if (b && check(b)) return b;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error('bill not ready');
+    };
+    const bill = await waitBill((b) => !!b.metadata?.usd_send);
+    expect(bill.status).toBe('PENDING');
+    const payload = bill.metadata.usd_send;
+    expect(payload.action).toMatchObject({ type: 'usdSend', hyperliquidChain: 'Testnet', destination: receiver, amount: dec(bill.amount).toFixed() });
+    const { domain, types, message } = payload.typedData;
+    const sig = Signature.from(await master.signTypedData(domain, types, message));
+    const balance = async (user: string) => {
+      const state: any = await fetch(`${sim.url}/info`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'clearinghouseState', user }) }).then((r) => r.json());
+      return dec(state.withdrawable);
+    };
+    const before = await balance(master.address);
+
+    // a signature from anyone but the master is refused by the venue: not paid
+    const bad = await http('POST', `${api}/api/v3/billing/events/${bill.id}/signature`, { r: '0x' + '1'.repeat(64), s: '0x' + '2'.repeat(64), v: 27 });
+    expect(bad.status).toBe(200);
+    expect(bad.body.event.status).toBe('PENDING');
+    expect(bad.body.event.metadata.last_error).toMatch(/^Hyperliquid refused the usdSend: /);
+    expect((await balance(receiver)).eq(0)).toBe(true);
+
+    const paid = await http('POST', `${api}/api/v3/billing/events/${bill.id}/signature`, { r: sig.r, s: sig.s, v: sig.v });
+    expect(paid.status).toBe(200);
+    expect(paid.body.event).toMatchObject({ status: 'COLLECTED', metadata: expect.objectContaining({ collector: 'hyperliquid-usd-send', reference: `usdSend:${payload.nonce}` }) });
+    expect((await balance(receiver)).eq(bill.amount)).toBe(true);
+    expect(before.minus(await balance(master.address)).eq(bill.amount)).toBe(true);
+    const usdSends = sim.exchangeRequests.filter((r) => r.body?.action?.type === 'usdSend' && r.signer === master.address.toLowerCase());
+    expect(usdSends).toHaveLength(1);
   });
 
   it('survives an executor killed after the venue accepted the order: the replacement adopts it by cloid, no second order', async () => {

@@ -1,14 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Env } from '@conduit/config';
 import { RuntimeModule } from '@conduit/runtime';
+import { VenueModule } from '@conduit/venue';
 import { BillingProcessor } from './billing.processor';
-import { PaperLedgerCollector } from './collector';
+import { HyperliquidUsdSendCollector, PaperLedgerCollector } from './collector';
 import { PnlSnapshots } from './snapshots';
 
 @Module({})
 export class BillingModule {
-  static forRoot(_env: Env): DynamicModule {
-    return { module: BillingModule, providers: [PaperLedgerCollector, PnlSnapshots, BillingProcessor] };
+  static forRoot(env: Env): DynamicModule {
+    return { module: BillingModule, imports: [VenueModule.forRoot(env)], providers: [PaperLedgerCollector, HyperliquidUsdSendCollector, PnlSnapshots, BillingProcessor] };
   }
 }
 

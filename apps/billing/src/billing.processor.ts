@@ -7,7 +7,7 @@ import { audit } from '@conduit/db';
 import { profitShare, toMoney } from '@conduit/domain';
 import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, syncJobScheduler } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
-import { Collector, LiveCollectorMissing, PaperLedgerCollector } from './collector';
+import { Collector, HyperliquidUsdSendCollector, PaperLedgerCollector } from './collector';
 import { PnlSnapshots } from './snapshots';
 
 const SUBSCRIPTIONS_SCHEDULER = 'subscriptions';
@@ -27,12 +27,12 @@ const SNAPSHOT_SCHEDULER = 'pnl-snapshot';
 @Processor(QueueName.Billing)
 export class BillingProcessor extends QueueProcessor<QueueName.Billing> implements OnApplicationBootstrap {
   protected readonly queueName = QueueName.Billing;
-  private readonly live: Collector = new LiveCollectorMissing();
 
   constructor(
     private readonly ds: DataSource,
     private readonly producer: JobProducer,
     private readonly paper: PaperLedgerCollector,
+    private readonly live: HyperliquidUsdSendCollector,
     private readonly snapshots: PnlSnapshots,
     @Inject(ENV) private readonly env: Env,
   ) {
@@ -135,22 +135,32 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
 
   /** One collection attempt; a refusal throws so BullMQ retries it with backoff, and the last one records FAILED. */
   async collect(billingEventId: string, traceId?: string): Promise<{ status: string; reason?: string }> {
-    return this.ds.transaction(async (em) => {
+    const outcome = await this.ds.transaction(async (em): Promise<{ status: string; reason?: string }> => {
       const [b] = await em.query(
-        `SELECT b.id, b.deployment_id, b.amount::text AS amount, b.status, b.kind, d.trading_mode
+        `SELECT b.id, b.deployment_id, b.amount::text AS amount, b.status, b.kind, b.metadata, d.trading_mode
            FROM billing_events_v3 b JOIN agent_deployments_v3 d ON d.id = b.deployment_id
           WHERE b.id = $1 FOR UPDATE OF d, b`,
         [billingEventId],
       );
       if (!b) throw new UnrecoverableError(`unknown billing event ${billingEventId}`);
       if (b.status !== 'PENDING') return { status: b.status };
-      const collector = b.trading_mode === 'live' ? this.live : this.paper;
-      const result = await collector.collect(em, { id: b.id, deploymentId: b.deployment_id, amount: b.amount, tradingMode: b.trading_mode });
-      if (result.status === 'UNSUPPORTED') {
-        await em.query(`UPDATE billing_events_v3 SET metadata = COALESCE(metadata, '{}'::jsonb) || $2 WHERE id = $1`, [b.id, { collector: collector.name, note: result.reason }]);
+      const collector: Collector = b.trading_mode === 'live' ? this.live : this.paper;
+      const result = await collector.collect(em, {
+        id: b.id,
+        kind: b.kind,
+        deploymentId: b.deployment_id,
+        amount: b.amount,
+        tradingMode: b.trading_mode,
+        metadata: b.metadata ?? {},
+      });
+      if (result.status === 'PENDING') {
+        await em.query(`UPDATE billing_events_v3 SET metadata = COALESCE(metadata, '{}'::jsonb) || $2 WHERE id = $1`, [
+          b.id,
+          { collector: collector.name, note: result.reason, ...(result.metadata ?? {}) },
+        ]);
         return { status: 'PENDING', reason: result.reason };
       }
-      if (result.status === 'REFUSED') throw new Error(result.reason);
+      if (result.status === 'REFUSED') return { status: 'REFUSED', reason: result.reason };
       await em.query(
         `UPDATE billing_events_v3 SET status = 'COLLECTED', metadata = COALESCE(metadata, '{}'::jsonb) || $2 WHERE id = $1 AND status = 'PENDING'`,
         [b.id, { collector: collector.name, reference: result.reference, collected_at: new Date().toISOString() }],
@@ -158,6 +168,13 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
       await audit(em, 'v3.bill.collected', 'billing_event', b.id, { kind: b.kind, amount: b.amount, collector: collector.name }, traceId);
       return { status: 'COLLECTED' };
     });
+    if (outcome.status !== 'REFUSED') return outcome;
+    // Every refusal is kept (the gateway answers a payer with it); the job is retried with backoff.
+    await this.ds.query(`UPDATE billing_events_v3 SET metadata = COALESCE(metadata, '{}'::jsonb) || $2 WHERE id = $1 AND status = 'PENDING'`, [
+      billingEventId,
+      { last_error: outcome.reason, last_attempt_at: new Date().toISOString() },
+    ]);
+    throw new Error(outcome.reason);
   }
 
   /** After the last attempt: FAILED with the reason; a failed subscription ends the deployment's subscription. */

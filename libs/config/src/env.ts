@@ -55,6 +55,8 @@ export class Env {
   SUBSCRIPTION_PERIOD = '1 month';
   /** How often due subscriptions are billed (a job scheduler); 0 = off. */
   @Transform(toInt) @IsInt() @Min(0) BILLING_INTERVAL_MS = 60000;
+  /** Where live subscriptions are paid (a Hyperliquid address); unset: live subscription bills stay PENDING. */
+  @IsOptional() @Matches(/^0x[0-9a-fA-F]{40}$/, { message: 'BILLING_TREASURY_ADDRESS must be an address' }) BILLING_TREASURY_ADDRESS?: string;
   /** Collection of a bill: attempts and the base of the exponential backoff between them (the retry window). */
   @Transform(toInt) @IsInt() @Min(1) @Max(50) BILLING_COLLECT_ATTEMPTS = 8;
   @Transform(toInt) @IsInt() @Min(1) BILLING_COLLECT_BACKOFF_MS = 60000;
@@ -139,6 +141,7 @@ const OPTIONAL_SETTINGS = [
   'LLM_BASE_URL',
   'LLM_API_KEY',
   'X_BEARER_TOKEN',
+  'BILLING_TREASURY_ADDRESS',
 ] as const;
 
 /** Names of settings whose values are secrets: never printed, never echoed in errors. */

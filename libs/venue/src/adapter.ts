@@ -176,4 +176,9 @@ export interface VenueAdapter {
    * has not filled stays pending on chain until its timeout is claimed). Absent where refusals are final.
    */
   releaseOrder?(account: TradingAccount, ref: OrderRef): Promise<void>;
+  /**
+   * Submits an action the user signed with their master wallet (Hyperliquid usdSend for a bill). Absent where
+   * the venue has no such actions.
+   */
+  submitUserSigned?(action: Record<string, unknown>, nonce: number, signature: { r: string; s: string; v: number }): Promise<{ ok: true } | { ok: false; error: string }>;
 }

@@ -5,6 +5,7 @@ export * from './registry';
 export * from './venue.module';
 export * from './hyperliquid/hyperliquid-adapter';
 export * from './hyperliquid/approval';
+export * from './hyperliquid/transfer';
 export * from './live';
 export * from './ostium/constants';
 export * from './ostium/abi';

@@ -410,3 +410,9 @@ export class RoutingConfigDto {
 export class PolicyDecisionQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ['TRADE', 'SKIP'] }) @IsOptional() @IsIn(['TRADE', 'SKIP']) decision?: string;
 }
+
+export class UserSignatureDto {
+  @ApiProperty({ example: '0x…64 hex' }) @IsString() @Matches(/^0x[0-9a-fA-F]{64}$/, { message: 'r must be 0x followed by 64 hex digits' }) r: string;
+  @ApiProperty({ example: '0x…64 hex' }) @IsString() @Matches(/^0x[0-9a-fA-F]{64}$/, { message: 's must be 0x followed by 64 hex digits' }) s: string;
+  @ApiProperty({ enum: [27, 28] }) @IsIn([27, 28], { message: 'v must be 27 or 28' }) v: number;
+}

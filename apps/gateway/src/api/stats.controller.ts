@@ -1,12 +1,15 @@
-import { Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { Body, ConflictException, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { agentPerformance } from '@conduit/db';
 import { toMoney } from '@conduit/domain';
+import { JobName, jobId, JobProducer } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { uuidParam } from '../http/validation';
-import { BillingQuery, RoutingHistoryQuery } from './dto';
+import { BillingQuery, RoutingHistoryQuery, UserSignatureDto } from './dto';
+import { waitFor } from './views';
 
 const ROUTING_FILTER = `($1::venue_v3_t IS NULL OR h.selected_venue = $1) AND ($2::text IS NULL OR h.token_symbol = $2)
   AND ($3::uuid IS NULL OR s.agent_id = $3) AND ($4::timestamptz IS NULL OR h.created_at >= $4) AND ($5::timestamptz IS NULL OR h.created_at < $5)`;
@@ -16,6 +19,7 @@ const ROUTING_FILTER = `($1::venue_v3_t IS NULL OR h.selected_venue = $1) AND ($
 export class StatsController {
   constructor(
     private readonly ds: DataSource,
+    private readonly producer: JobProducer,
     @Inject(ENV) private readonly env: Env,
   ) {}
 
@@ -79,6 +83,45 @@ export class StatsController {
       metrics: { apr_30d: agent.apr_30d, apr_90d: agent.apr_90d, apr_si: agent.apr_si, sharpe_30d: agent.sharpe_30d },
       daily: series.map((p) => ({ day: p.day, pnl: p.pnl_text, return_pct: p.ret * 100 })),
     };
+  }
+
+  @Get('billing/events/:id')
+  @ApiOperation({ summary: 'One billing event; a live bill carries in metadata.usd_send the usdSend the user signs to pay it' })
+  async billingEvent(@Param('id', uuidParam('id')) id: string) {
+    const [event] = await this.ds.query(`SELECT * FROM billing_events_v3 WHERE id = $1`, [id]);
+    if (!event) throw new NotFoundException(`billing event ${id} not found`);
+    return { success: true, event };
+  }
+
+  @Post('billing/events/:id/signature')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Pay a live bill: the user's EIP-712 signature of metadata.usd_send.typedData, submitted to Hyperliquid by billing" })
+  async payBill(@Param('id', uuidParam('id')) id: string, @Body() dto: UserSignatureDto, @Res({ passthrough: true }) res: Response) {
+    const [event] = await this.ds.query(`SELECT id, status, metadata FROM billing_events_v3 WHERE id = $1`, [id]);
+    if (!event) throw new NotFoundException(`billing event ${id} not found`);
+    if (event.status !== 'PENDING') throw new ConflictException(`billing event ${id} is ${event.status}`);
+    if (!event.metadata?.usd_send) throw new ConflictException({ statusCode: 409, error: 'Conflict', message: ['this bill has no usdSend to sign'], fields: ['id'] });
+    const submitted = new Date().toISOString();
+    await this.ds.query(`UPDATE billing_events_v3 SET metadata = (metadata - 'last_error' - 'last_attempt_at') || $2 WHERE id = $1 AND status = 'PENDING'`, [
+      id,
+      { user_signature: { r: dto.r, s: dto.s, v: dto.v } },
+    ]);
+    await this.producer.emit({
+      name: JobName.BillingCollect,
+      data: { billingEventId: id },
+      jobId: jobId(JobName.BillingCollect, id, 'signed', dto.r.slice(2, 18)),
+      opts: { attempts: this.env.BILLING_COLLECT_ATTEMPTS, backoff: { type: 'exponential', delay: this.env.BILLING_COLLECT_BACKOFF_MS } },
+    });
+    // Answered once billing collected it, or the venue refused this attempt (metadata.last_error says why; retried).
+    const done = await waitFor(async () => {
+      const [e] = await this.ds.query(
+        `SELECT * FROM billing_events_v3 WHERE id = $1 AND (status <> 'PENDING' OR (metadata->>'last_attempt_at') >= $2)`,
+        [id, submitted],
+      );
+      return e;
+    }, this.env.GATEWAY_WAIT_MS);
+    if (!done) res.status(202);
+    return { success: true, event: done ?? (await this.ds.query(`SELECT * FROM billing_events_v3 WHERE id = $1`, [id]))[0] };
   }
 
   @Get('billing/events')

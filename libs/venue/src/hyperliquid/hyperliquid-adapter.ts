@@ -92,6 +92,12 @@ export class HyperliquidAdapter implements VenueAdapter {
     return { takerBps: this.options.takerFeeBps ?? '4.5', makerBps: '1.5' };
   }
 
+  async submitUserSigned(action: Record<string, unknown>, nonce: number, signature: { r: string; s: string; v: number }) {
+    const answer = (await this.transport.request('exchange', { action, nonce, signature })) as { status?: string; response?: unknown };
+    if (answer?.status === 'ok') return { ok: true as const };
+    return { ok: false as const, error: typeof answer?.response === 'string' ? answer.response : JSON.stringify(answer) };
+  }
+
   async health(): Promise<VenueHealth> {
     const started = Date.now();
     try {

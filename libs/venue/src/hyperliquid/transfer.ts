@@ -1,0 +1,45 @@
+import { ApproveAgentPayload } from './approval';
+
+/**
+ * A USDC transfer on Hyperliquid (`usdSend`, a user-signed EIP-712 action). Agent wallets may trade but not move
+ * funds, so a live bill is paid by the user: Conduit returns this payload, the user signs `typedData` with the master
+ * wallet, and Conduit posts `action` with that signature and `nonce` (= `time`) to /exchange.
+ */
+export interface UsdSendPayload {
+  action: { type: 'usdSend'; signatureChainId: `0x${string}`; hyperliquidChain: 'Mainnet' | 'Testnet'; destination: string; amount: string; time: number };
+  nonce: number;
+  typedData: ApproveAgentPayload['typedData'];
+}
+
+export const USD_SEND_TYPES = {
+  'HyperliquidTransaction:UsdSend': [
+    { name: 'hyperliquidChain', type: 'string' },
+    { name: 'destination', type: 'string' },
+    { name: 'amount', type: 'string' },
+    { name: 'time', type: 'uint64' },
+  ],
+};
+
+/** `amount` is a decimal string in USDC (Hyperliquid's number style: no exponent, no trailing zeros). */
+export function usdSendPayload(args: { destination: string; amount: string; time: number; isTestnet: boolean }): UsdSendPayload {
+  const signatureChainId = args.isTestnet ? '0x66eee' : '0xa4b1';
+  const amount = args.amount.includes('.') ? args.amount.replace(/0+$/, '').replace(/\.$/, '') : args.amount;
+  const action = {
+    type: 'usdSend' as const,
+    signatureChainId: signatureChainId as `0x${string}`,
+    hyperliquidChain: args.isTestnet ? ('Testnet' as const) : ('Mainnet' as const),
+    destination: args.destination.toLowerCase(),
+    amount,
+    time: args.time,
+  };
+  return {
+    action,
+    nonce: args.time,
+    typedData: {
+      domain: { name: 'HyperliquidSignTransaction', version: '1', chainId: parseInt(signatureChainId, 16), verifyingContract: '0x0000000000000000000000000000000000000000' },
+      types: USD_SEND_TYPES,
+      primaryType: 'HyperliquidTransaction:UsdSend',
+      message: { hyperliquidChain: action.hyperliquidChain, destination: action.destination, amount: action.amount, time: action.time },
+    },
+  };
+}
