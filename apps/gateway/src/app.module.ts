@@ -1,6 +1,9 @@
 import { AgentWallets } from './api/agent-wallets';
 import { DynamicModule, INestApplication, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { ThrottlerModule } from '@nestjs/throttler';
+import helmet from 'helmet';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { BullBoardModule } from '@bull-board/nestjs';
 import { ExpressAdapter } from '@bull-board/express';
@@ -8,7 +11,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import type { NextFunction, Request, Response } from 'express';
 import { Env } from '@conduit/config';
 import { QueueName } from '@conduit/queue';
-import { RuntimeModule } from '@conduit/runtime';
+import { ENV, RuntimeModule } from '@conduit/runtime';
 import { AgentsController } from './api/agents.controller';
 import { PaperController } from './api/paper.controller';
 import { PolicyController } from './api/policy.controller';
@@ -18,6 +21,7 @@ import { TradingController } from './api/trading.controller';
 import { Views } from './api/views';
 import { adminCredentialsMatch, AdminGuard } from './http/admin.guard';
 import { JsonErrorFilter } from './http/errors';
+import { ApiThrottlerGuard } from './http/throttle';
 import { validationPipe } from './http/validation';
 
 export const BULL_BOARD_ROUTE = '/admin/queues';
@@ -34,11 +38,12 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
+        ThrottlerModule.forRoot([{ ttl: env.THROTTLE_TTL_MS, limit: env.THROTTLE_LIMIT }]),
         BullBoardModule.forRoot({ route: BULL_BOARD_ROUTE, adapter: ExpressAdapter, middleware: guard }),
         BullBoardModule.forFeature(...Object.values(QueueName).map((name) => ({ name, adapter: BullMQAdapter }))),
       ],
       controllers: [AgentsController, TradingController, SourcesController, PolicyController, StatsController, PaperController],
-      providers: [Views, AdminGuard, AgentWallets],
+      providers: [Views, AdminGuard, AgentWallets, { provide: APP_GUARD, useClass: ApiThrottlerGuard }],
     };
   }
 }
@@ -55,6 +60,14 @@ export function configureGateway(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.useBodyParser('json', { limit: '64kb' });
   express.disable('x-powered-by');
+  // Security headers; the CSP is left to the edge because Swagger UI (/api/docs) and Bull Board run inline scripts.
+  express.use(helmet({ contentSecurityPolicy: false }));
+  const origins = app
+    .get<Env>(ENV)
+    .CORS_ORIGINS.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  if (origins.length) app.enableCors({ origin: origins, methods: ['GET', 'POST', 'PUT'], allowedHeaders: ['content-type', 'authorization', 'idempotency-key'] });
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new JsonErrorFilter());
   const doc = new DocumentBuilder()

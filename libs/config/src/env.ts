@@ -61,6 +61,12 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(1) @Max(50) BILLING_COLLECT_ATTEMPTS = 8;
   @Transform(toInt) @IsInt() @Min(1) BILLING_COLLECT_BACKOFF_MS = 60000;
 
+  /** Rate limit of the REST API per client address and endpoint: requests per window (429 beyond), and the window. */
+  @Transform(toInt) @IsInt() @Min(1) THROTTLE_LIMIT = 300;
+  @Transform(toInt) @IsInt() @Min(100) THROTTLE_TTL_MS = 60000;
+  /** Origins allowed to call the API from a browser, comma-separated; empty = no CORS headers. */
+  @IsString() CORS_ORIGINS = '';
+
   /** How long the gateway waits for the pipeline before answering 202. */
   @Transform(toInt) @IsInt() @Min(0) @Max(120000) GATEWAY_WAIT_MS = 10000;
 
