@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { audit } from '@conduit/db';
 import { profitShare, toMoney } from '@conduit/domain';
-import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, syncJobScheduler } from '@conduit/queue';
+import { collectJobOptions, JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, syncJobScheduler } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { Collector, HyperliquidUsdSendCollector, PaperLedgerCollector } from './collector';
 import { PnlSnapshots } from './snapshots';
@@ -98,7 +98,7 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
       name: JobName.BillingCollect,
       data: { billingEventId, traceId },
       jobId: jobId(JobName.BillingCollect, billingEventId),
-      opts: { attempts: this.env.BILLING_COLLECT_ATTEMPTS, backoff: { type: 'exponential', delay: this.env.BILLING_COLLECT_BACKOFF_MS } },
+      opts: collectJobOptions(this.env),
     });
   }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { dec, toMoney, unrealizedPnl } from '@conduit/domain';
-import { refreshAgentMetrics, writeAgentPerformance } from '@conduit/db';
+import { refreshAgentPerformance } from '@conduit/db';
 import { ENV } from '@conduit/runtime';
 
 /**
@@ -73,8 +73,7 @@ export class PnlSnapshots {
       );
     }
     const agents = [...new Set(values.map((v) => v.a).filter(Boolean))];
-    await refreshAgentMetrics(this.ds.manager, agents, d);
-    for (const a of agents) await writeAgentPerformance(this.ds.manager, a, this.env.PAPER_STARTING_EQUITY_USD);
+    for (const a of agents) await refreshAgentPerformance(this.ds.manager, a, d, this.env.PAPER_STARTING_EQUITY_USD);
     return { day: d, deployments: values.length };
   }
 }

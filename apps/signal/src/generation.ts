@@ -14,6 +14,7 @@ import {
   sixHourBucket,
   TokenView,
 } from '@conduit/domain';
+import { namesAccount } from '@conduit/db';
 import { ENV } from '@conduit/runtime';
 import { DecisionRow, logDecisions } from './decision-log';
 import { marketContext } from './market-context';
@@ -128,7 +129,7 @@ export class SignalGeneration {
         `SELECT p.tweet_id, p.extracted_tokens AS tokens, p.signal_type AS side, p.confidence, a.impact_factor AS impact
            FROM ct_posts p JOIN ct_accounts a ON a.id = p.ct_account_id
           WHERE a.is_active AND p.is_signal_candidate AND p.signal_type IN ('LONG', 'SHORT')
-            AND EXISTS (SELECT 1 FROM unnest($1::text[]) x WHERE x = a.id::text OR x = a.x_user_id OR lower(ltrim(x, '@')) = a.x_username)
+            AND EXISTS (SELECT 1 FROM unnest($1::text[]) x WHERE ${namesAccount('x', 'a')})
             AND COALESCE(p.tweet_created_at, p.created_at) >= $2 AND COALESCE(p.tweet_created_at, p.created_at) < $3`,
         [agent.x_account_ids, bucket, end],
       );

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
-import { storePosts } from '@conduit/db';
+import { namesAccount, storePosts } from '@conduit/db';
 import { JobName, jobId, JobProducer } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { PostSource, XApiSource, XRateLimitedError } from '@conduit/signals';
@@ -32,7 +32,7 @@ export class XPoller {
          FROM ct_accounts a
         WHERE a.is_active AND a.x_user_id IS NOT NULL
           AND EXISTS (SELECT 1 FROM agents_v3 ag, unnest(ag.x_account_ids) x
-                       WHERE ag.status = 'ACTIVE' AND (x = a.id::text OR x = a.x_user_id OR lower(ltrim(x, '@')) = a.x_username))`,
+                       WHERE ag.status = 'ACTIVE' AND ${namesAccount('x', 'a')})`,
     );
     let posts = 0;
     for (const a of accounts) {

@@ -11,20 +11,6 @@ export async function agentDailySeries(em: EntityManager, agentId: string): Prom
   return rows.map((r) => ({ day: r.day, pnl: Number(r.pnl), pnl_text: r.pnl, ret: r.equity && Number(r.equity) > 0 ? Number(r.pnl) / Number(r.equity) : 0 }));
 }
 
-/** Recomputes agents_v3.apr_30d, apr_90d, apr_si and sharpe_30d from the snapshots (docs/MONEY.md). */
-export async function refreshAgentMetrics(em: EntityManager, agentIds: string[], asOf: string): Promise<void> {
-  for (const id of agentIds) {
-    const m = agentMetrics(await agentDailySeries(em, id), asOf);
-    await em.query(`UPDATE agents_v3 SET apr_30d = $2, apr_90d = $3, apr_si = $4, sharpe_30d = $5, updated_at = now() WHERE id = $1`, [
-      id,
-      m.apr_30d,
-      m.apr_90d,
-      m.apr_si,
-      m.sharpe_30d,
-    ]);
-  }
-}
-
 /** Everything an agent's performance is computed from, read in four queries, and the report (docs/MONEY.md). */
 export async function agentPerformance(em: EntityManager, agentId: string, startingEquityUsd: string) {
   const series = await agentDailySeries(em, agentId);
@@ -57,11 +43,20 @@ export async function agentPerformance(em: EntityManager, agentId: string, start
 const fixed = (x: number | null, places: number) => (x === null || !Number.isFinite(x) ? null : x.toFixed(places));
 
 /**
- * Writes seed 004's agent_performance row of the current hour (upserted: the hour keeps its latest figures).
- * total_value = capital + realized + unrealized; cash_balance = capital + realized; position_value = Σ |qty × mark|.
+ * From one read of an agent's figures: agents_v3.apr_30d, apr_90d, apr_si and sharpe_30d as of `asOf`, and seed
+ * 004's agent_performance row of the current hour (upserted: the hour keeps its latest figures), where
+ * total_value = capital + realized + unrealized, cash_balance = capital + realized, position_value = Σ |qty × mark|.
  */
-export async function writeAgentPerformance(em: EntityManager, agentId: string, startingEquityUsd: string): Promise<void> {
-  const { report: r, realized, unrealized, capital, positionValue } = await agentPerformance(em, agentId, startingEquityUsd);
+export async function refreshAgentPerformance(em: EntityManager, agentId: string, asOf: string, startingEquityUsd: string): Promise<void> {
+  const { series, report: r, realized, unrealized, capital, positionValue } = await agentPerformance(em, agentId, startingEquityUsd);
+  const m = agentMetrics(series, asOf);
+  await em.query(`UPDATE agents_v3 SET apr_30d = $2, apr_90d = $3, apr_si = $4, sharpe_30d = $5, updated_at = now() WHERE id = $1`, [
+    agentId,
+    m.apr_30d,
+    m.apr_90d,
+    m.apr_si,
+    m.sharpe_30d,
+  ]);
   await em.query(
     `INSERT INTO agent_performance (agent_id, snapshot_time, total_value, cash_balance, position_value, realized_pnl, unrealized_pnl, total_pnl,
                                     roi_percent, num_trades, num_winning_trades, num_losing_trades, win_rate, avg_win, avg_loss, profit_factor,

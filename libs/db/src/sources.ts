@@ -114,6 +114,13 @@ export async function storeResearchNotes(em: EntityManager, notes: ResearchNoteI
   });
 }
 
+/**
+ * SQL condition: the x_account_ids entry `entry` names the ct_accounts row `account` — by our id, the X user id, or
+ * the handle (any case, '@' optional). The one definition of "follows", used wherever agents meet accounts.
+ */
+export const namesAccount = (entry: string, account: string) =>
+  `(${entry} = ${account}.id::text OR ${entry} = ${account}.x_user_id OR lower(ltrim(${entry}, '@')) = ${account}.x_username)`;
+
 /** Agents (ACTIVE) that follow any of these CT accounts: x_account_ids may hold the X user id, the handle (any case, '@' optional) or our id. */
 export async function agentsFollowingAccounts(em: EntityManager, accountIds: string[]): Promise<{ agent_id: string; account_id: string }[]> {
   if (!accountIds.length) return [];
@@ -121,7 +128,7 @@ export async function agentsFollowingAccounts(em: EntityManager, accountIds: str
     `SELECT DISTINCT ag.id AS agent_id, a.id AS account_id
        FROM ct_accounts a
        JOIN agents_v3 ag ON ag.status = 'ACTIVE'
-        AND EXISTS (SELECT 1 FROM unnest(ag.x_account_ids) x WHERE x = a.id::text OR x = a.x_user_id OR lower(ltrim(x, '@')) = a.x_username)
+        AND EXISTS (SELECT 1 FROM unnest(ag.x_account_ids) x WHERE ${namesAccount('x', 'a')})
       WHERE a.id = ANY($1::uuid[])`,
     [accountIds],
   );

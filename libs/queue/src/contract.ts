@@ -146,6 +146,11 @@ export const QUEUE_JOB_OPTIONS: { readonly [Q in QueueName]: DefaultJobOptions }
   [QueueName.Billing]: { ...DEFAULT_JOB_OPTIONS, attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
 };
 
+/** A bill's collection: retried with exponential backoff over the configured window, wherever it is queued from. */
+export function collectJobOptions(env: { BILLING_COLLECT_ATTEMPTS: number; BILLING_COLLECT_BACKOFF_MS: number }): DefaultJobOptions {
+  return { attempts: env.BILLING_COLLECT_ATTEMPTS, backoff: { type: 'exponential', delay: env.BILLING_COLLECT_BACKOFF_MS } };
+}
+
 /**
  * Worker options where BullMQ's defaults (30 s lock, stalled check every 30 s) do not fit. A crashed executor's
  * jobs come back in about 10 s instead of up to a minute: its effects are idempotent by client order id, so a

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { agentPerformance } from '@conduit/db';
 import { toMoney } from '@conduit/domain';
-import { JobName, jobId, JobProducer } from '@conduit/queue';
+import { collectJobOptions, JobName, jobId, JobProducer } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { uuidParam } from '../http/validation';
 import { BillingQuery, RoutingHistoryQuery, UserSignatureDto } from './dto';
@@ -110,7 +110,7 @@ export class StatsController {
       name: JobName.BillingCollect,
       data: { billingEventId: id },
       jobId: jobId(JobName.BillingCollect, id, 'signed', dto.r.slice(2, 18)),
-      opts: { attempts: this.env.BILLING_COLLECT_ATTEMPTS, backoff: { type: 'exponential', delay: this.env.BILLING_COLLECT_BACKOFF_MS } },
+      opts: collectJobOptions(this.env),
     });
     // Answered once billing collected it, or the venue refused this attempt (metadata.last_error says why; retried).
     const done = await waitFor(async () => {

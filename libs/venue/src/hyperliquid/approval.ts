@@ -31,25 +31,36 @@ export const APPROVE_AGENT_TYPES = {
   ],
 };
 
-/** signatureChainId: the chain the user's wallet is on when signing (Arbitrum One / Arbitrum Sepolia). */
-export function approveAgentPayload(args: { agentAddress: string; agentName: string; nonce: number; isTestnet: boolean }): ApproveAgentPayload {
-  const signatureChainId = args.isTestnet ? '0x66eee' : '0xa4b1';
-  const action = {
-    type: 'approveAgent' as const,
-    signatureChainId: signatureChainId as `0x${string}`,
-    hyperliquidChain: args.isTestnet ? ('Testnet' as const) : ('Mainnet' as const),
-    agentAddress: args.agentAddress.toLowerCase(),
-    agentName: args.agentName,
-    nonce: args.nonce,
-  };
+type TypedData = ApproveAgentPayload['typedData'];
+
+/**
+ * Any user-signed action (approveAgent, usdSend): the action with its chain fields, and the EIP-712 typed data the
+ * master wallet signs in the HyperliquidSignTransaction domain. signatureChainId is the chain the user's wallet is on
+ * when signing (Arbitrum Sepolia / Arbitrum One); `fields` are the signed fields in their struct order.
+ */
+export function userSignedPayload<F extends Record<string, unknown>>(
+  type: string,
+  types: Record<string, { name: string; type: string }[]>,
+  fields: F,
+  nonce: number,
+  isTestnet: boolean,
+): { action: { type: string; signatureChainId: `0x${string}`; hyperliquidChain: 'Mainnet' | 'Testnet' } & F; nonce: number; typedData: TypedData } {
+  const signatureChainId = (isTestnet ? '0x66eee' : '0xa4b1') as `0x${string}`;
+  const hyperliquidChain = isTestnet ? ('Testnet' as const) : ('Mainnet' as const);
+  const primaryType = Object.keys(types)[0];
   return {
-    action,
-    nonce: args.nonce,
+    action: { type, signatureChainId, hyperliquidChain, ...fields },
+    nonce,
     typedData: {
       domain: { name: 'HyperliquidSignTransaction', version: '1', chainId: parseInt(signatureChainId, 16), verifyingContract: '0x0000000000000000000000000000000000000000' },
-      types: APPROVE_AGENT_TYPES,
-      primaryType: 'HyperliquidTransaction:ApproveAgent',
-      message: { hyperliquidChain: action.hyperliquidChain, agentAddress: action.agentAddress, agentName: action.agentName, nonce: action.nonce },
+      types,
+      primaryType,
+      message: { hyperliquidChain, ...fields },
     },
   };
+}
+
+export function approveAgentPayload(args: { agentAddress: string; agentName: string; nonce: number; isTestnet: boolean }): ApproveAgentPayload {
+  const fields = { agentAddress: args.agentAddress.toLowerCase(), agentName: args.agentName, nonce: args.nonce };
+  return userSignedPayload('approveAgent', APPROVE_AGENT_TYPES, fields, args.nonce, args.isTestnet) as ApproveAgentPayload;
 }

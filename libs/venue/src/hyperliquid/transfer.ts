@@ -1,4 +1,4 @@
-import { ApproveAgentPayload } from './approval';
+import { ApproveAgentPayload, userSignedPayload } from './approval';
 
 /**
  * A USDC transfer on Hyperliquid (`usdSend`, a user-signed EIP-712 action). Agent wallets may trade but not move
@@ -22,24 +22,7 @@ export const USD_SEND_TYPES = {
 
 /** `amount` is a decimal string in USDC (Hyperliquid's number style: no exponent, no trailing zeros). */
 export function usdSendPayload(args: { destination: string; amount: string; time: number; isTestnet: boolean }): UsdSendPayload {
-  const signatureChainId = args.isTestnet ? '0x66eee' : '0xa4b1';
   const amount = args.amount.includes('.') ? args.amount.replace(/0+$/, '').replace(/\.$/, '') : args.amount;
-  const action = {
-    type: 'usdSend' as const,
-    signatureChainId: signatureChainId as `0x${string}`,
-    hyperliquidChain: args.isTestnet ? ('Testnet' as const) : ('Mainnet' as const),
-    destination: args.destination.toLowerCase(),
-    amount,
-    time: args.time,
-  };
-  return {
-    action,
-    nonce: args.time,
-    typedData: {
-      domain: { name: 'HyperliquidSignTransaction', version: '1', chainId: parseInt(signatureChainId, 16), verifyingContract: '0x0000000000000000000000000000000000000000' },
-      types: USD_SEND_TYPES,
-      primaryType: 'HyperliquidTransaction:UsdSend',
-      message: { hyperliquidChain: action.hyperliquidChain, destination: action.destination, amount: action.amount, time: action.time },
-    },
-  };
+  const fields = { destination: args.destination.toLowerCase(), amount, time: args.time };
+  return userSignedPayload('usdSend', USD_SEND_TYPES, fields, args.time, args.isTestnet) as UsdSendPayload;
 }
