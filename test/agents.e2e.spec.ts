@@ -4,18 +4,7 @@ import { Client } from 'pg';
 import { Env } from '@conduit/config';
 import { sixHourBucket } from '@conduit/domain';
 import { JobName, jobId, QueueName, redisOptions } from '@conduit/queue';
-import {
-  cleanupRedis,
-  createTestDatabase,
-  http,
-  OpenAiServer,
-  startContext,
-  startHttpApp,
-  startOpenAiServer,
-  TestDatabase,
-  testEnv,
-  waitForQueuesToDrain,
-} from '@conduit/testing';
+import { adminAuth, cleanupRedis, createTestDatabase, http, OpenAiServer, startContext, startHttpApp, startOpenAiServer, TestDatabase, testEnv, waitForQueuesToDrain, WalletClient } from '@conduit/testing';
 import { PaperVenue, VenueRegistry } from '@conduit/venue';
 import { BillingAppModule } from '../apps/billing/src/app.module';
 import { ExecutorAppModule } from '../apps/executor/src/app.module';
@@ -38,6 +27,7 @@ describe('end to end: post → signal → policies → cost routing → position
   let gateway: INestApplication;
   let workers: INestApplicationContext[] = [];
   let api: string;
+  let user: WalletClient;
   let pg: Client;
 
   beforeAll(async () => {
@@ -46,6 +36,7 @@ describe('end to end: post → signal → policies → cost routing → position
     env = testEnv(db, { LLM_BASE_URL: `${llm.url}/v1`, LLM_API_KEY: llm.apiKey, LLM_MODEL: 'e2e-model', SIGNAL_GENERATE_INTERVAL_MS: '0' });
     workers = await Promise.all([SignalAppModule, PolicyAppModule, RouterAppModule, ExecutorAppModule, BillingAppModule].map((m) => startContext(m.forRoot(env))));
     ({ app: gateway, url: api } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway));
+    user = new WalletClient(api);
     pg = new Client({ connectionString: db.url });
     await pg.connect();
     await pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE token_symbol = 'ETH'`);
@@ -72,25 +63,33 @@ describe('end to end: post → signal → policies → cost routing → position
     }
   };
 
+  const subscribers = new Map<string, WalletClient>();
+  const subscriber = () => {
+    const c = WalletClient.random(api);
+    subscribers.set(c.address, c);
+    return c;
+  };
+
   it('turns one post into positions for the deployment whose policy allows it, on the cheaper venue', async () => {
-    const created = await http('POST', `${api}/api/v3/agents/create`, {
-      creator_wallet: '0x1111111111111111111111111111111111111111',
+    const created = await user.http('POST', `${api}/api/v3/agents/create`, {
+      creator_wallet: user.address,
       name: 'CT Follower',
       x_account_ids: ['@AlphaCaller'],
       weights: { x: 1, research: 0 },
-      profit_receiver_address: '0x1111111111111111111111111111111111111111',
+      profit_receiver_address: user.address,
       policy: { max_leverage: 2 },
     });
     expect(created.status).toBe(201);
     const agentId = created.body.agent.id;
-    expect((await http('POST', `${api}/api/v3/agents/${agentId}/activate`)).status).toBe(200);
-    const routing = await http('PUT', `${api}/api/v3/agents/${agentId}/routing-config`, { venue_priority: ['HYPERLIQUID', 'OSTIUM'], routing_strategy: 'LOWEST_FEES' });
+    expect((await user.http('POST', `${api}/api/v3/agents/${agentId}/activate`)).status).toBe(200);
+    const routing = await user.http('PUT', `${api}/api/v3/agents/${agentId}/routing-config`, { venue_priority: ['HYPERLIQUID', 'OSTIUM'], routing_strategy: 'LOWEST_FEES' });
     expect(routing.status).toBe(200);
 
-    const trader = await http('POST', `${api}/api/v3/agents/deploy`, { agent_id: agentId, user_wallet: '0x2222222222222222222222222222222222222222' });
-    const careful = await http('POST', `${api}/api/v3/agents/deploy`, {
+    const [traderWallet, carefulWallet] = [subscriber(), subscriber()];
+    const trader = await traderWallet.http('POST', `${api}/api/v3/agents/deploy`, { agent_id: agentId, user_wallet: traderWallet.address });
+    const careful = await carefulWallet.http('POST', `${api}/api/v3/agents/deploy`, {
       agent_id: agentId,
-      user_wallet: '0x3333333333333333333333333333333333333333',
+      user_wallet: carefulWallet.address,
       policy: { denied_tokens: ['ETH'] },
     });
     expect([trader.status, careful.status]).toEqual([201, 201]);
@@ -100,13 +99,13 @@ describe('end to end: post → signal → policies → cost routing → position
     // The account is known and trusted (impact 0.9) before its post arrives.
     await pg.query(`INSERT INTO ct_accounts (x_username, x_user_id, impact_factor) VALUES ('alphacaller', '4242', 0.9)`);
     llm.enqueue({ kind: 'json', body: { is_signal: true, tokens: ['ETH'], side: 'LONG', confidence: 0.85, reasoning: 'ETH reclaiming the range high' } });
-    const ingested = await http('POST', `${api}/api/v3/ct/posts`, {
+    const ingested = await user.http('POST', `${api}/api/v3/ct/posts`, {
       posts: [{ tweet_id: '1860000000000000001', x_username: '@AlphaCaller', text: '$ETH reclaiming the range high. Long.', created_at: new Date().toISOString() }],
-    });
+    }, adminAuth(env));
     expect(ingested.status).toBe(201);
     expect(ingested.body).toMatchObject({ inserted: 1, duplicates: 0, posts: [{ tweet_id: '1860000000000000001', status: 'QUEUED' }] });
     // the same post again: stored once, nothing queued
-    const again = await http('POST', `${api}/api/v3/ct/posts`, { posts: [{ tweet_id: '1860000000000000001', x_username: 'alphacaller', text: 'edited?' }] });
+    const again = await user.http('POST', `${api}/api/v3/ct/posts`, { posts: [{ tweet_id: '1860000000000000001', x_username: 'alphacaller', text: 'edited?' }] }, adminAuth(env));
     expect(again.body).toMatchObject({ inserted: 0, duplicates: 1 });
 
     const signalId = bucketSignalId(agentId, 'ETH', sixHourBucket(new Date()));
@@ -144,7 +143,7 @@ describe('end to end: post → signal → policies → cost routing → position
 
     // A malformed answer to the next post: a parse error in the log, and the lexicon's decision after it
     llm.enqueue({ kind: 'text', content: '```json\n{"is_signal": true, "tokens": ["BTC"], "side": "UP"}\n```' });
-    await http('POST', `${api}/api/v3/ct/posts`, { posts: [{ tweet_id: '1860000000000000002', x_username: 'alphacaller', text: '$BTC bearish, breakdown under support' }] });
+    await user.http('POST', `${api}/api/v3/ct/posts`, { posts: [{ tweet_id: '1860000000000000002', x_username: 'alphacaller', text: '$BTC bearish, breakdown under support' }] }, adminAuth(env));
     const parseError = await until('the parse error in the log', async () => {
       const r = await http('GET', `${api}/api/v3/agents/${agentId}/decisions?status=parsing_error`);
       return r.body.decisions[0];
@@ -163,31 +162,34 @@ describe('end to end: post → signal → policies → cost routing → position
 
   it('answers bad policy, post and routing input with 400 naming the field, and writes nothing', async () => {
     const [agent] = (await pg.query(`SELECT id FROM agents_v3 LIMIT 1`)).rows;
-    const [deployment] = (await pg.query(`SELECT id, policy FROM agent_deployments_v3 LIMIT 1`)).rows;
-    const badPolicy = await http('PUT', `${api}/api/v3/deployments/${deployment.id}/policy`, { max_leverage: 0, enabled_venues: ['BINANCE'], foo: 1 });
+    const [deployment] = (await pg.query(`SELECT id, policy, user_wallet FROM agent_deployments_v3 LIMIT 1`)).rows;
+    const owner = subscribers.get(deployment.user_wallet)!;
+    const badPolicy = await owner.http('PUT', `${api}/api/v3/deployments/${deployment.id}/policy`, { max_leverage: 0, enabled_venues: ['BINANCE'], foo: 1 });
     expect(badPolicy.status).toBe(400);
     expect(badPolicy.body.fields).toEqual(expect.arrayContaining(['max_leverage', 'enabled_venues', 'foo']));
     expect(badPolicy.body.message.join(' ')).toMatch(/max_leverage must be an integer from 1 to 100/);
     expect((await pg.query(`SELECT policy FROM agent_deployments_v3 WHERE id = $1`, [deployment.id])).rows[0].policy).toEqual(deployment.policy);
 
     const posts = (await pg.query(`SELECT count(*)::int AS n FROM ct_posts`)).rows[0].n;
-    const badPost = await http('POST', `${api}/api/v3/ct/posts`, { posts: [{ tweet_id: 'abc', x_username: 'ok', text: '' }] });
+    const badPost = await user.http('POST', `${api}/api/v3/ct/posts`, { posts: [{ tweet_id: 'abc', x_username: 'ok', text: '' }] }, adminAuth(env));
     expect(badPost.status).toBe(400);
     expect(badPost.body.message).toEqual(expect.arrayContaining(['posts.0.tweet_id must be a decimal X post id', 'posts.0.text must be 1-10000 characters']));
     expect((await pg.query(`SELECT count(*)::int AS n FROM ct_posts`)).rows[0].n).toBe(posts);
 
-    const badRouting = await http('PUT', `${api}/api/v3/agents/${agent.id}/routing-config`, { venue_priority: ['OSTIUM', 'OSTIUM'], routing_strategy: 'CHEAPEST' });
+    const badRouting = await user.http('PUT', `${api}/api/v3/agents/${agent.id}/routing-config`, { venue_priority: ['OSTIUM', 'OSTIUM'], routing_strategy: 'CHEAPEST' });
     expect(badRouting.status).toBe(400);
     expect(badRouting.body.fields).toEqual(expect.arrayContaining(['venue_priority', 'routing_strategy']));
 
-    const kill = await http('POST', `${api}/api/v3/deployments/${deployment.id}/kill-switch`, { enabled: true });
+    const kill = await owner.http('POST', `${api}/api/v3/deployments/${deployment.id}/kill-switch`, { enabled: true });
     expect(kill.status).toBe(200);
     expect(kill.body.effective_policy.kill_switch).toBe(true);
   });
 
   it('stops a deployment: every open position closes at the market', async () => {
-    const [open] = (await pg.query(`SELECT id, deployment_id FROM positions_v3 WHERE status = 'OPEN' LIMIT 1`)).rows;
-    const stopped = await http('POST', `${api}/api/v3/deployments/${open.deployment_id}/stop`);
+    const [open] = (
+      await pg.query(`SELECT p.id, p.deployment_id, d.user_wallet FROM positions_v3 p JOIN agent_deployments_v3 d ON d.id = p.deployment_id WHERE p.status = 'OPEN' LIMIT 1`)
+    ).rows;
+    const stopped = await subscribers.get(open.user_wallet)!.http('POST', `${api}/api/v3/deployments/${open.deployment_id}/stop`);
     expect(stopped.status).toBe(200);
     expect(stopped.body.deployment.status).toBe('STOPPED');
     const ids: string[] = stopped.body.closing_positions;

@@ -1,5 +1,5 @@
 import { INestApplication } from '@nestjs/common';
-import { cleanupRedis, createTestDatabase, http, QUICK_START, startHttpApp, TestDatabase, testEnv } from '@conduit/testing';
+import { cleanupRedis, createTestDatabase, http, QUICK_START, startHttpApp, TestDatabase, testEnv, WalletClient } from '@conduit/testing';
 import { Env } from '@conduit/config';
 import { AllInOneModule, configureGateway } from '../apps/all-in-one/src/app.module';
 
@@ -9,11 +9,13 @@ describe('all-in-one process', () => {
   let env: Env;
   let app: INestApplication;
   let api: string;
+  let user: WalletClient;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     env = testEnv(db);
     ({ app, url: api } = await startHttpApp(AllInOneModule.forRoot(env), env, configureGateway));
+    user = new WalletClient(api);
   });
   afterAll(async () => {
     await app?.close();
@@ -22,10 +24,10 @@ describe('all-in-one process', () => {
   });
 
   it('opens a position for the quick-start signal and serves /health and /metrics', async () => {
-    const agent = (await http('POST', `${api}/api/v3/agents/create`, QUICK_START.createAgent)).body.agent;
-    await http('POST', `${api}/api/v3/agents/deploy`, QUICK_START.deploy(agent.id));
-    const signal = (await http('POST', `${api}/api/v3/signals/generate`, { ...QUICK_START.signal(agent.id), token_symbol: 'SOL' })).body.signal;
-    const trade = await http('POST', `${api}/api/v3/execute/trade`, { signal_id: signal.id });
+    const agent = (await user.http('POST', `${api}/api/v3/agents/create`, QUICK_START.createAgent)).body.agent;
+    await user.http('POST', `${api}/api/v3/agents/deploy`, QUICK_START.deploy(agent.id));
+    const signal = (await user.http('POST', `${api}/api/v3/signals/generate`, { ...QUICK_START.signal(agent.id), token_symbol: 'SOL' })).body.signal;
+    const trade = await user.http('POST', `${api}/api/v3/execute/trade`, { signal_id: signal.id });
     expect(trade.body.routing.selected_venue).toBe('HYPERLIQUID');
     expect(trade.body.outcomes).toEqual([expect.objectContaining({ outcome: 'OPENED' })]);
     expect(trade.body.outcomes[0].position.entry_price).toBe('26.52925800'); // recorded SOL mid 26.516 + 5 bps

@@ -6,7 +6,7 @@ import { Wallet } from 'ethers';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
 import { keyContext, KeyVault, rotateAgentKeys } from '@conduit/custody';
-import { cleanupRedis, createTestDatabase, http, insertAgent, QUICK_START, startHttpApp, TEST_MASTER_KEY, TestDatabase, testEnv } from '@conduit/testing';
+import { cleanupRedis, createTestDatabase, http, insertAgent, QUICK_START, startHttpApp, TEST_MASTER_KEY, TestDatabase, testEnv, WalletClient } from '@conduit/testing';
 import { configureGateway, GatewayAppModule } from '../apps/gateway/src/app.module';
 
 const root = join(__dirname, '..');
@@ -17,6 +17,7 @@ describe('custody: agent keys sealed under the master key', () => {
   let env: Env;
   let app: INestApplication;
   let api: string;
+  let user: WalletClient;
   let pg: Client;
   const vault = new KeyVault(TEST_MASTER_KEY);
 
@@ -24,6 +25,7 @@ describe('custody: agent keys sealed under the master key', () => {
     db = await createTestDatabase();
     env = testEnv(db, { GATEWAY_WAIT_MS: '200' });
     ({ app, url: api } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway));
+    user = new WalletClient(api);
     pg = new Client({ connectionString: db.url });
     await pg.connect();
   });
@@ -34,12 +36,17 @@ describe('custody: agent keys sealed under the master key', () => {
     await db?.drop();
   });
 
+  /** Deploys as a new wallet of its own (the body's user_wallet is that wallet); answers the wallet too. */
+  const deployAs = async (base: string, body: Record<string, unknown>) => {
+    const client = WalletClient.random(base);
+    return Object.assign(await client.http('POST', `${base}/api/v3/agents/deploy`, { ...body, user_wallet: client.address }), { client });
+  };
   const deployments = async () => (await pg.query(`SELECT count(*)::int AS n FROM agent_deployments_v3`)).rows[0].n as number;
   const row = async (id: string) => (await pg.query(`SELECT * FROM agent_deployments_v3 WHERE id = $1`, [id])).rows[0];
 
   it('deploy generates one agent wallet per venue; only the ciphertext is stored and it opens to that address', async () => {
     const agentId = await insertAgent(pg);
-    const res = await http('POST', `${api}/api/v3/agents/deploy`, { ...QUICK_START.deploy(agentId), user_wallet: '0x' + 'a1'.repeat(20) });
+    const res = await user.http('POST', `${api}/api/v3/agents/deploy`, QUICK_START.deploy(agentId));
     expect(res.status).toBe(201);
     const d = await row(res.body.deployment.id);
     for (const [venue, prefix] of [['HYPERLIQUID', 'hyperliquid'], ['OSTIUM', 'ostium']]) {
@@ -77,18 +84,18 @@ describe('custody: agent keys sealed under the master key', () => {
       [{ hyperliquid_agent_key_encrypted: new KeyVault(randomBytes(32)).seal(agent.privateKey, keyContext('HYPERLIQUID', agent.address)).encrypted }, 'hyperliquid_agent_key_encrypted'],
     ];
     for (const [extra, field] of refusals) {
-      const res = await http('POST', `${api}/api/v3/agents/deploy`, body('0xRefused', extra));
+      const res = await deployAs(api, body('0xRefused', extra));
       expect(res.status).toBe(400);
       expect(res.body.fields).toEqual([field]);
       expect(JSON.stringify(res.body)).not.toContain(agent.privateKey.slice(2));
     }
     const { hyperliquid_agent_key_iv: _iv, ...noIv } = body('0xNoIv', {});
-    const missing = await http('POST', `${api}/api/v3/agents/deploy`, noIv);
+    const missing = await deployAs(api, noIv);
     expect(missing.status).toBe(400);
     expect(missing.body.fields).toEqual(['hyperliquid_agent_key_iv']);
     expect(await deployments()).toBe(before);
 
-    const ok = await http('POST', `${api}/api/v3/agents/deploy`, body('0xAccepted', {}));
+    const ok = await deployAs(api, body('0xAccepted', {}));
     expect(ok.status).toBe(201);
     expect(ok.body.agent_wallets.HYPERLIQUID.agent_address).toBe(agent.address.toLowerCase());
     expect((await row(ok.body.deployment.id)).hyperliquid_agent_key_encrypted).toBe(sealed.encrypted);
@@ -99,13 +106,13 @@ describe('custody: agent keys sealed under the master key', () => {
     const { app: other, url } = await startHttpApp(GatewayAppModule.forRoot(bare), bare, configureGateway);
     try {
       const agentId = await insertAgent(pg);
-      const live = await http('POST', `${url}/api/v3/agents/deploy`, { ...QUICK_START.deploy(agentId), user_wallet: '0xLiveNoKey', trading_mode: 'live' });
+      const live = await deployAs(url, { ...QUICK_START.deploy(agentId), trading_mode: 'live' });
       expect(live.status).toBe(400);
       expect(live.body.fields).toEqual(['trading_mode']);
-      const paper = await http('POST', `${url}/api/v3/agents/deploy`, { ...QUICK_START.deploy(agentId), user_wallet: '0xPaperNoKey' });
+      const paper = await deployAs(url, { ...QUICK_START.deploy(agentId) });
       expect(paper.status).toBe(201);
       expect(paper.body.agent_wallets).toEqual({});
-      const toLive = await http('POST', `${url}/api/v3/deployments/${paper.body.deployment.id}/trading-mode`, { trading_mode: 'live' });
+      const toLive = await paper.client.http('POST', `${url}/api/v3/deployments/${paper.body.deployment.id}/trading-mode`, { trading_mode: 'live' });
       expect(toLive.status).toBe(400);
     } finally {
       await other.close();

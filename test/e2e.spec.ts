@@ -1,7 +1,7 @@
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
-import { cleanupRedis, createTestDatabase, http, QUICK_START, startContext, startHttpApp, TestDatabase, testEnv, waitForQueuesToDrain } from '@conduit/testing';
+import { cleanupRedis, createTestDatabase, http, QUICK_START, startContext, startHttpApp, TestDatabase, testEnv, waitForQueuesToDrain, WalletClient } from '@conduit/testing';
 import { BillingAppModule } from '../apps/billing/src/app.module';
 import { ExecutorAppModule } from '../apps/executor/src/app.module';
 import { configureGateway, GatewayAppModule } from '../apps/gateway/src/app.module';
@@ -19,6 +19,7 @@ describe('end to end: quick-start flow through every service', () => {
   let gateway: INestApplication;
   let workers: INestApplicationContext[] = [];
   let api: string;
+  let user: WalletClient;
   let pg: Client;
 
   beforeAll(async () => {
@@ -26,6 +27,7 @@ describe('end to end: quick-start flow through every service', () => {
     env = testEnv(db);
     workers = await Promise.all([SignalAppModule, PolicyAppModule, RouterAppModule, ExecutorAppModule, BillingAppModule].map((m) => startContext(m.forRoot(env))));
     ({ app: gateway, url: api } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway));
+    user = new WalletClient(api);
     pg = new Client({ connectionString: db.url });
     await pg.connect();
     await pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE token_symbol = 'ETH'`); // a fixed table of marks
@@ -41,24 +43,24 @@ describe('end to end: quick-start flow through every service', () => {
   const count = async (sql: string, params: unknown[] = []) => (await pg.query(sql, params)).rows[0].n as number;
 
   it('creates, deploys, signals, routes to HYPERLIQUID, opens, closes with profit and bills 20%', async () => {
-    const created = await http('POST', `${api}/api/v3/agents/create`, QUICK_START.createAgent);
+    const created = await user.http('POST', `${api}/api/v3/agents/create`, QUICK_START.createAgent);
     expect(created.status).toBe(201);
     const agent = created.body.agent;
     expect(agent).toMatchObject({ name: 'Alpha Hunter V3', venue: 'MULTI', status: 'DRAFT', x_account_ids: ['123456789'], weights: { x: 1, research: 0 } });
 
-    const deployed = await http('POST', `${api}/api/v3/agents/deploy`, QUICK_START.deploy(agent.id));
+    const deployed = await user.http('POST', `${api}/api/v3/agents/deploy`, QUICK_START.deploy(agent.id));
     expect(deployed.status).toBe(201);
     const deployment = deployed.body.deployment;
     expect(deployment).toMatchObject({ agent_id: agent.id, status: 'ACTIVE', sub_active: true, has_hyperliquid_agent_key: true });
     expect(JSON.stringify(deployed.body)).not.toMatch(/hyperliquid_agent_key_(encrypted|iv|tag)/);
     expect(new Date(deployment.trial_ends_at).getTime()).toBeGreaterThan(Date.now());
 
-    const generated = await http('POST', `${api}/api/v3/signals/generate`, QUICK_START.signal(agent.id));
+    const generated = await user.http('POST', `${api}/api/v3/signals/generate`, QUICK_START.signal(agent.id));
     expect(generated.status).toBe(201);
     const signalId = generated.body.signal.id;
     expect(generated.body.signal).toMatchObject({ token_symbol: 'ETH', side: 'LONG', requested_venue: 'MULTI', confidence: 0.85 });
 
-    const executed = await http('POST', `${api}/api/v3/execute/trade`, QUICK_START.execute(signalId));
+    const executed = await user.http('POST', `${api}/api/v3/execute/trade`, QUICK_START.execute(signalId));
     expect(executed.status).toBe(200);
     expect(executed.body.complete).toBe(true);
     expect(executed.body.signal).toMatchObject({ status: 'EXECUTED', final_venue: 'HYPERLIQUID' });
@@ -80,15 +82,15 @@ describe('end to end: quick-start flow through every service', () => {
     expect(history[0]).toMatchObject({ requested_venue: 'MULTI', selected_venue: 'HYPERLIQUID', routing_reason: 'Hyperliquid: pair ETH-USD available (28 pairs)' });
 
     // the market moves up 5%; the user closes; profit share is billed once
-    const mark = await http('PUT', `${api}/api/v3/admin/paper/marks`, { venue: 'HYPERLIQUID', token_symbol: 'ETH', price: '2100' }, {
+    const mark = await user.http('PUT', `${api}/api/v3/admin/paper/marks`, { venue: 'HYPERLIQUID', token_symbol: 'ETH', price: '2100' }, {
       authorization: 'Basic ' + Buffer.from(`admin:${env.ADMIN_PASSWORD}`).toString('base64'),
     });
     expect(mark.status).toBe(200);
-    const closed = await http('POST', `${api}/api/v3/positions/${position.id}/close`, {});
+    const closed = await user.http('POST', `${api}/api/v3/positions/${position.id}/close`, {});
     expect(closed.status).toBe(200);
     expect(closed.body.position).toMatchObject({ status: 'CLOSED', exit_price: '2098.95000000', exit_reason: 'MANUAL', pnl: '120.13127812' });
     expect(closed.body.billing_event).toMatchObject({ kind: 'PROFIT_SHARE', amount: '24.02625562', asset: 'USDC' }); // 20%, rounded down
-    const again = await http('POST', `${api}/api/v3/positions/${position.id}/close`, {});
+    const again = await user.http('POST', `${api}/api/v3/positions/${position.id}/close`, {});
     expect(again.body.position.pnl).toBe('120.13127812');
     await waitForQueuesToDrain(env);
     expect(await count(`SELECT count(*)::int AS n FROM billing_events_v3 WHERE position_id = $1`, [position.id])).toBe(1);
@@ -102,10 +104,10 @@ describe('end to end: quick-start flow through every service', () => {
   });
 
   it('skips an unlisted token with the reason, on the signal and for the deployment', async () => {
-    const agent = (await http('POST', `${api}/api/v3/agents/create`, { ...QUICK_START.createAgent, name: 'Unlisted' })).body.agent;
-    const deployment = (await http('POST', `${api}/api/v3/agents/deploy`, QUICK_START.deploy(agent.id))).body.deployment;
-    const signalId = (await http('POST', `${api}/api/v3/signals/generate`, { ...QUICK_START.signal(agent.id), token_symbol: 'NOTLISTED' })).body.signal.id;
-    const executed = await http('POST', `${api}/api/v3/execute/trade`, { signal_id: signalId });
+    const agent = (await user.http('POST', `${api}/api/v3/agents/create`, { ...QUICK_START.createAgent, name: 'Unlisted' })).body.agent;
+    const deployment = (await user.http('POST', `${api}/api/v3/agents/deploy`, QUICK_START.deploy(agent.id))).body.deployment;
+    const signalId = (await user.http('POST', `${api}/api/v3/signals/generate`, { ...QUICK_START.signal(agent.id), token_symbol: 'NOTLISTED' })).body.signal.id;
+    const executed = await user.http('POST', `${api}/api/v3/execute/trade`, { signal_id: signalId });
     expect(executed.status).toBe(200);
     expect(executed.body.signal.status).toBe('SKIPPED');
     expect(executed.body.skipped_reason).toMatch(/no venue lists NOTLISTED/);
@@ -115,16 +117,20 @@ describe('end to end: quick-start flow through every service', () => {
   });
 
   it('fans one signal out to many deployments: every one ends with exactly one outcome', async () => {
-    const agent = (await http('POST', `${api}/api/v3/agents/create`, { ...QUICK_START.createAgent, name: 'Fan-out' })).body.agent;
-    const wallets = Array.from({ length: 25 }, (_, i) => `0x${(i + 1).toString(16).padStart(40, 'a')}`);
-    for (const w of wallets) expect((await http('POST', `${api}/api/v3/agents/deploy`, { agent_id: agent.id, user_wallet: w })).status).toBe(201);
+    const agent = (await user.http('POST', `${api}/api/v3/agents/create`, { ...QUICK_START.createAgent, name: 'Fan-out' })).body.agent;
+    const subscribers = Array.from({ length: 25 }, () => WalletClient.random(api));
+    for (const s of subscribers) expect((await s.http('POST', `${api}/api/v3/agents/deploy`, { agent_id: agent.id, user_wallet: s.address })).status).toBe(201);
     // two deployments must not trade: one paused, one whose subscription lapsed
-    const [pausedId, lapsedId] = (await pg.query(`SELECT id FROM agent_deployments_v3 WHERE agent_id = $1 ORDER BY user_wallet LIMIT 2`, [agent.id])).rows.map((r) => r.id);
-    expect((await http('POST', `${api}/api/v3/deployments/${pausedId}/pause`)).status).toBe(200);
+    const [paused, lapsed] = (await pg.query(`SELECT id, user_wallet FROM agent_deployments_v3 WHERE agent_id = $1 ORDER BY user_wallet LIMIT 2`, [agent.id])).rows;
+    const [pausedId, lapsedId] = [paused.id, lapsed.id];
+    // only its user pauses a deployment: the agent's creator is refused
+    expect((await user.http('POST', `${api}/api/v3/deployments/${pausedId}/pause`)).status).toBe(403);
+    const owner = subscribers.find((s) => s.address === paused.user_wallet)!;
+    expect((await owner.http('POST', `${api}/api/v3/deployments/${pausedId}/pause`)).status).toBe(200);
     await pg.query(`UPDATE agent_deployments_v3 SET sub_active = FALSE, trial_ends_at = now() - interval '1 day' WHERE id = $1`, [lapsedId]);
 
-    const signalId = (await http('POST', `${api}/api/v3/signals/generate`, { ...QUICK_START.signal(agent.id), token_symbol: 'BTC', side: 'SHORT' })).body.signal.id;
-    const executed = await http('POST', `${api}/api/v3/execute/trade`, { signal_id: signalId });
+    const signalId = (await user.http('POST', `${api}/api/v3/signals/generate`, { ...QUICK_START.signal(agent.id), token_symbol: 'BTC', side: 'SHORT' })).body.signal.id;
+    const executed = await user.http('POST', `${api}/api/v3/execute/trade`, { signal_id: signalId });
     expect(executed.body.complete).toBe(true);
     const outcomes = executed.body.outcomes as { deployment_id: string; outcome: string; reason: string | null }[];
     expect(outcomes).toHaveLength(25);
@@ -136,10 +142,10 @@ describe('end to end: quick-start flow through every service', () => {
   });
 
   it('is idempotent for a repeated generate with the same Idempotency-Key', async () => {
-    const agent = (await http('POST', `${api}/api/v3/agents/create`, { ...QUICK_START.createAgent, name: 'Idempotent' })).body.agent;
+    const agent = (await user.http('POST', `${api}/api/v3/agents/create`, { ...QUICK_START.createAgent, name: 'Idempotent' })).body.agent;
     const headers = { 'idempotency-key': 'client-retry-42' };
-    const a = await http('POST', `${api}/api/v3/signals/generate`, QUICK_START.signal(agent.id), headers);
-    const b = await http('POST', `${api}/api/v3/signals/generate`, QUICK_START.signal(agent.id), headers);
+    const a = await user.http('POST', `${api}/api/v3/signals/generate`, QUICK_START.signal(agent.id), headers);
+    const b = await user.http('POST', `${api}/api/v3/signals/generate`, QUICK_START.signal(agent.id), headers);
     expect(a.body.signal.id).toBe(b.body.signal.id);
     expect(await count(`SELECT count(*)::int AS n FROM signals_v3 WHERE agent_id = $1`, [agent.id])).toBe(1);
   });

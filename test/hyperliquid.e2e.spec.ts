@@ -8,25 +8,7 @@ import { Env } from '@conduit/config';
 import { keyContext, KeyVault } from '@conduit/custody';
 import { clientOrderId, dec } from '@conduit/domain';
 import { JobName, QueueName } from '@conduit/queue';
-import {
-  cleanupRedis,
-  createTestDatabase,
-  exited,
-  http,
-  HyperliquidSim,
-  QUICK_START,
-  randomPort,
-  startContext,
-  startHttpApp,
-  startHyperliquidServer,
-  startServiceProcess,
-  TEST_MASTER_KEY,
-  TestDatabase,
-  testEnv,
-  testQueues,
-  waitForJob,
-  waitHealthy,
-} from '@conduit/testing';
+import { cleanupRedis, createTestDatabase, exited, http, HyperliquidSim, QUICK_START, randomPort, startContext, startHttpApp, startHyperliquidServer, startServiceProcess, TEST_MASTER_KEY, TestDatabase, testEnv, testQueues, waitForJob, waitHealthy, WalletClient } from '@conduit/testing';
 import { BillingAppModule } from '../apps/billing/src/app.module';
 import { configureGateway, GatewayAppModule } from '../apps/gateway/src/app.module';
 import { PolicyAppModule } from '../apps/policy/src/app.module';
@@ -51,9 +33,13 @@ describe('end to end: live Hyperliquid through every service', () => {
   let executor: Service | undefined;
   let outputs = '';
   let api: string;
+  let user: WalletClient;
   let pg: Client;
   let queues: ReturnType<typeof testQueues>;
   const master = Wallet.createRandom();
+  /** The deployment's user: the master account signs in to deploy, close and pay. */
+  let masterClient: WalletClient | undefined;
+  const holder = () => (masterClient ??= new WalletClient(api, new Wallet(master.privateKey)));
   /** The agent creator's receiving wallet on Hyperliquid (profit shares are paid there). */
   const receiver = Wallet.createRandom().address.toLowerCase();
   let deploymentId: string;
@@ -84,6 +70,7 @@ describe('end to end: live Hyperliquid through every service', () => {
     });
     workers = await Promise.all([SignalAppModule, PolicyAppModule, RouterAppModule, BillingAppModule].map((m) => startContext(m.forRoot(env))));
     ({ app: gateway, url: api } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway));
+    user = new WalletClient(api);
     pg = new Client({ connectionString: db.url });
     await pg.connect();
     queues = testQueues(env);
@@ -132,11 +119,11 @@ describe('end to end: live Hyperliquid through every service', () => {
   });
 
   it('deploys live: the user approves the generated agent wallet with a signature the venue verifies', async () => {
-    const created = await http('POST', `${api}/api/v3/agents/create`, QUICK_START.createAgent);
+    const created = await user.http('POST', `${api}/api/v3/agents/create`, QUICK_START.createAgent);
     agentId = created.body.agent.id;
     await pg.query(`UPDATE agents_v3 SET profit_receiver_address = $2 WHERE id = $1`, [agentId, receiver]);
-    expect((await http('POST', `${api}/api/v3/agents/${agentId}/activate`)).status).toBe(200);
-    const deployed = await http('POST', `${api}/api/v3/agents/deploy`, { agent_id: agentId, user_wallet: master.address, trading_mode: 'live' });
+    expect((await user.http('POST', `${api}/api/v3/agents/${agentId}/activate`)).status).toBe(200);
+    const deployed = await holder().http('POST', `${api}/api/v3/agents/deploy`, { agent_id: agentId, user_wallet: master.address, trading_mode: 'live' });
     expect(deployed.status).toBe(201);
     deploymentId = deployed.body.deployment.id;
     expect(deployed.body.deployment.trading_mode).toBe('live');
@@ -157,9 +144,9 @@ describe('end to end: live Hyperliquid through every service', () => {
   });
 
   it('routes a signal to HYPERLIQUID and opens it on the venue, signed by the agent wallet under the deterministic cloid', async () => {
-    const generated = await http('POST', `${api}/api/v3/signals/generate`, QUICK_START.signal(agentId));
+    const generated = await user.http('POST', `${api}/api/v3/signals/generate`, QUICK_START.signal(agentId));
     const signalId = generated.body.signal.id;
-    const traded = await http('POST', `${api}/api/v3/execute/trade`, QUICK_START.execute(signalId));
+    const traded = await user.http('POST', `${api}/api/v3/execute/trade`, QUICK_START.execute(signalId));
     expect(traded.status).toBe(200);
     expect(traded.body.routing).toMatchObject({ selected_venue: 'HYPERLIQUID' });
     expect(traded.body.outcomes).toEqual([expect.objectContaining({ deployment_id: deploymentId, outcome: 'OPENED' })]);
@@ -198,7 +185,7 @@ describe('end to end: live Hyperliquid through every service', () => {
 
     // Close at +2%: a reduce-only IOC under the 'close' cloid; the venue is flat afterwards and the profit is billed.
     sim.setMid('ETH', mid.mul('1.02').toFixed(1));
-    const closed = await http('POST', `${api}/api/v3/positions/${position.id}/close`);
+    const closed = await holder().http('POST', `${api}/api/v3/positions/${position.id}/close`);
     expect(closed.status).toBe(200);
     expect(closed.body.position.status).toBe('CLOSED');
     expect(sim.orders[1]).toMatchObject({ cloid: clientOrderId(deploymentId, signalId, 'close'), reduceOnly: true, isBuy: false, status: 'filled' });
@@ -232,13 +219,13 @@ describe('end to end: live Hyperliquid through every service', () => {
     const before = await balance(master.address);
 
     // a signature from anyone but the master is refused by the venue: not paid
-    const bad = await http('POST', `${api}/api/v3/billing/events/${bill.id}/signature`, { r: '0x' + '1'.repeat(64), s: '0x' + '2'.repeat(64), v: 27 });
+    const bad = await holder().http('POST', `${api}/api/v3/billing/events/${bill.id}/signature`, { r: '0x' + '1'.repeat(64), s: '0x' + '2'.repeat(64), v: 27 });
     expect(bad.status).toBe(200);
     expect(bad.body.event.status).toBe('PENDING');
     expect(bad.body.event.metadata.last_error).toMatch(/^Hyperliquid refused the usdSend: /);
     expect((await balance(receiver)).eq(0)).toBe(true);
 
-    const paid = await http('POST', `${api}/api/v3/billing/events/${bill.id}/signature`, { r: sig.r, s: sig.s, v: sig.v });
+    const paid = await holder().http('POST', `${api}/api/v3/billing/events/${bill.id}/signature`, { r: sig.r, s: sig.s, v: sig.v });
     expect(paid.status).toBe(200);
     expect(paid.body.event).toMatchObject({ status: 'COLLECTED', metadata: expect.objectContaining({ collector: 'hyperliquid-usd-send', reference: `usdSend:${payload.nonce}` }) });
     expect((await balance(receiver)).eq(bill.amount)).toBe(true);
@@ -254,7 +241,7 @@ describe('end to end: live Hyperliquid through every service', () => {
         resolve();
       }),
     );
-    const generated = await http('POST', `${api}/api/v3/signals/generate`, { ...QUICK_START.signal(agentId), token_symbol: 'BTC', size_model: { type: 'percentage', value: 10 } });
+    const generated = await user.http('POST', `${api}/api/v3/signals/generate`, { ...QUICK_START.signal(agentId), token_symbol: 'BTC', size_model: { type: 'percentage', value: 10 } });
     const signalId = generated.body.signal.id;
     // The signal enters the pipeline at once; the executor dies while the venue holds its order unanswered.
     await Promise.race([killed, new Promise((_, reject) => setTimeout(() => reject(new Error(`order never held: ${JSON.stringify(sim.orders.slice(-1))}\n${executor!.output()}`)), 20_000))]);
@@ -283,12 +270,12 @@ describe('end to end: live Hyperliquid through every service', () => {
   }, 120_000);
 
   it('a close whose answer is lost is asked for by cloid on the retry, never sent twice', async () => {
-    const generated = await http('POST', `${api}/api/v3/signals/generate`, { ...QUICK_START.signal(agentId), size_model: { type: 'percentage', value: 5 } });
+    const generated = await user.http('POST', `${api}/api/v3/signals/generate`, { ...QUICK_START.signal(agentId), size_model: { type: 'percentage', value: 5 } });
     const signalId = generated.body.signal.id;
-    expect((await http('POST', `${api}/api/v3/execute/trade`, QUICK_START.execute(signalId))).body.outcomes[0].outcome).toBe('OPENED');
+    expect((await user.http('POST', `${api}/api/v3/execute/trade`, QUICK_START.execute(signalId))).body.outcomes[0].outcome).toBe('OPENED');
     const position = await one(`SELECT id FROM positions_v3 WHERE signal_id = $1`, [signalId]);
     sim.hangUpAfterNextOrder(); // the venue fills the close, the executor never hears back
-    const closed = await http('POST', `${api}/api/v3/positions/${position.id}/close`);
+    const closed = await holder().http('POST', `${api}/api/v3/positions/${position.id}/close`);
     expect(closed.body.position.status).toBe('CLOSED');
     const cloid = clientOrderId(deploymentId, signalId, 'close');
     expect(sim.exchangeRequests.filter((r) => r.body?.action?.type === 'order' && r.body.action.orders[0].c === cloid)).toHaveLength(1);

@@ -3,7 +3,7 @@ import { JsonRpcProvider, Network, Wallet } from 'ethers';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
 import { clientOrderId, dec } from '@conduit/domain';
-import { cleanupRedis, createTestDatabase, http, OstiumChain, QUICK_START, startContext, startHttpApp, TestDatabase, testEnv } from '@conduit/testing';
+import { cleanupRedis, createTestDatabase, OstiumChain, QUICK_START, startContext, startHttpApp, TestDatabase, testEnv, WalletClient } from '@conduit/testing';
 import { BillingAppModule } from '../apps/billing/src/app.module';
 import { ExecutorAppModule } from '../apps/executor/src/app.module';
 import { configureGateway, GatewayAppModule } from '../apps/gateway/src/app.module';
@@ -27,10 +27,13 @@ describe('end to end: live Ostium through every service', () => {
   let gateway: INestApplication;
   let workers: INestApplicationContext[] = [];
   let api: string;
+  let user: WalletClient;
   let pg: Client;
   let agentId: string;
   let deploymentId: string;
   let trader: Wallet;
+  /** The deployment's user signs in as the trader wallet to deploy and close. */
+  const traderClient = () => new WalletClient(api, new Wallet(trader.privateKey));
 
   beforeAll(async () => {
     chain = await OstiumChain.start({ autoFulfillMs: 200 });
@@ -52,6 +55,7 @@ describe('end to end: live Ostium through every service', () => {
       [SignalAppModule, PolicyAppModule, RouterAppModule, ExecutorAppModule, BillingAppModule].map((m) => startContext(m.forRoot(env))),
     );
     ({ app: gateway, url: api } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway));
+    user = new WalletClient(api);
     pg = new Client({ connectionString: db.url });
     await pg.connect();
     // Marks come from the price source (venue_markets); the oracle agrees with it.
@@ -78,13 +82,13 @@ describe('end to end: live Ostium through every service', () => {
   };
 
   it('deploys live on Ostium: the trader sends the allowance and delegate transactions Conduit returns', async () => {
-    agentId = (await http('POST', `${api}/api/v3/agents/create`, QUICK_START.createAgent)).body.agent.id;
-    await http('POST', `${api}/api/v3/agents/${agentId}/activate`);
+    agentId = (await user.http('POST', `${api}/api/v3/agents/create`, QUICK_START.createAgent)).body.agent.id;
+    await user.http('POST', `${api}/api/v3/agents/${agentId}/activate`);
     await pg.query(`INSERT INTO venue_routing_config_v3 (agent_id, venue_priority) VALUES ($1, ARRAY['OSTIUM'])`, [agentId]);
     trader = Wallet.createRandom().connect(provider) as unknown as Wallet;
     chain.fund(trader.address, '1');
     chain.mintUsdc(trader.address, '10000');
-    const deployed = await http('POST', `${api}/api/v3/agents/deploy`, { agent_id: agentId, user_wallet: trader.address, trading_mode: 'live' });
+    const deployed = await traderClient().http('POST', `${api}/api/v3/agents/deploy`, { agent_id: agentId, user_wallet: trader.address, trading_mode: 'live' });
     expect(deployed.status).toBe(201);
     deploymentId = deployed.body.deployment.id;
     const ostium = deployed.body.agent_wallets.OSTIUM;
@@ -97,8 +101,8 @@ describe('end to end: live Ostium through every service', () => {
   });
 
   it('opens through openTrade as a PENDING position, OPEN once the oracle fills it, and closes through closeTradeMarket', async () => {
-    const signal = (await http('POST', `${api}/api/v3/signals/generate`, { ...QUICK_START.signal(agentId), size_model: { type: 'percentage', value: 10, leverage: 5 } })).body.signal;
-    const traded = await http('POST', `${api}/api/v3/execute/trade`, QUICK_START.execute(signal.id));
+    const signal = (await user.http('POST', `${api}/api/v3/signals/generate`, { ...QUICK_START.signal(agentId), size_model: { type: 'percentage', value: 10, leverage: 5 } })).body.signal;
+    const traded = await user.http('POST', `${api}/api/v3/execute/trade`, QUICK_START.execute(signal.id));
     expect(traded.body.routing).toMatchObject({ selected_venue: 'OSTIUM' });
     await until(async () => (await one(`SELECT status FROM positions_v3 WHERE signal_id = $1`, [signal.id]))?.status === 'OPEN');
 
@@ -117,7 +121,7 @@ describe('end to end: live Ostium through every service', () => {
 
     chain.setPrice(ETH_USD, '2040');
     await pg.query(`UPDATE venue_markets SET current_price = 2040 WHERE token_symbol = 'ETH'`);
-    await http('POST', `${api}/api/v3/positions/${position.id}/close`);
+    await traderClient().http('POST', `${api}/api/v3/positions/${position.id}/close`);
     await until(async () => (await one(`SELECT status FROM positions_v3 WHERE id = $1`, [position.id])).status === 'CLOSED');
     expect(chain.calls.filter((c) => c.fn === 'closeTradeMarket' && c.via === 'tx')).toHaveLength(1);
     expect(chain.trades(trader.address)).toEqual([]);
@@ -128,8 +132,8 @@ describe('end to end: live Ostium through every service', () => {
 
   it('an order the oracle never fills ends FAILED with the reason', async () => {
     chain.setAutoFulfill(undefined);
-    const signal = (await http('POST', `${api}/api/v3/signals/generate`, { ...QUICK_START.signal(agentId), size_model: { type: 'percentage', value: 5, leverage: 5 } })).body.signal;
-    await http('POST', `${api}/api/v3/execute/trade`, QUICK_START.execute(signal.id));
+    const signal = (await user.http('POST', `${api}/api/v3/signals/generate`, { ...QUICK_START.signal(agentId), size_model: { type: 'percentage', value: 5, leverage: 5 } })).body.signal;
+    await user.http('POST', `${api}/api/v3/execute/trade`, QUICK_START.execute(signal.id));
     await until(async () => (await one(`SELECT outcome FROM signal_outcomes WHERE signal_id = $1`, [signal.id])).outcome !== 'PENDING');
     const outcome = await one(`SELECT outcome, reason FROM signal_outcomes WHERE signal_id = $1`, [signal.id]);
     expect(outcome.outcome).toBe('FAILED');

@@ -6,8 +6,10 @@ import 'reflect-metadata';
 import { ChildProcess, spawn } from 'child_process';
 import { randomBytes } from 'crypto';
 import { join } from 'path';
+import { Wallet } from 'ethers';
+import { SiweMessage } from 'siwe';
 import { loadEnv } from '@conduit/config';
-import { dec } from '@conduit/domain';
+import { dec, proofOfIntentMessage } from '@conduit/domain';
 
 const root = join(__dirname, '..', '..');
 const keep = process.argv.includes('--keep');
@@ -19,6 +21,9 @@ base.LOG_LEVEL ??= 'warn';
 // wallets cannot be opened after the demo ends, which is what a demo wants).
 const ephemeralMasterKey = !base.MASTER_KEY;
 if (ephemeralMasterKey) base.MASTER_KEY = randomBytes(32).toString('hex');
+const port = loadEnv(base).PORT;
+// Wallets sign in with EIP-4361 messages naming the API's host as they reach it.
+base.AUTH_DOMAINS ||= `127.0.0.1:${port},localhost:${port}`;
 const env = loadEnv(base);
 const gatewayPort = env.PORT;
 const api = `http://127.0.0.1:${gatewayPort}`;
@@ -87,6 +92,24 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
   return json;
 }
 
+/** Sign-In with Ethereum: a nonce from the API, the wallet's signature of the message, a bearer token back. */
+async function signIn(wallet: Wallet): Promise<{ authorization: string; expires: string }> {
+  const { nonce } = await call('GET', '/api/v3/auth/nonce');
+  const message = new SiweMessage({
+    domain: new URL(api).host,
+    address: wallet.address,
+    statement: 'Sign in to Conduit.',
+    uri: api,
+    version: '1',
+    chainId: 1,
+    nonce,
+    issuedAt: new Date().toISOString(),
+    expirationTime: new Date(Date.now() + 10 * 60_000).toISOString(),
+  }).prepareMessage();
+  const { token, expires_at } = await call('POST', '/api/v3/auth/verify', { message, signature: await wallet.signMessage(message) });
+  return { authorization: `Bearer ${token}`, expires: expires_at };
+}
+
 let stopping = false;
 async function stop(code: number) {
   stopping = true;
@@ -113,20 +136,39 @@ async function main() {
   await Promise.all(SERVICES.map((name, i) => healthy(ports[i], name)));
   SERVICES.forEach((name, i) => show(name, `http://127.0.0.1:${ports[i]}/health  /metrics`));
 
-  step('1. Create an agent (seed quick-start body)');
-  const { agent } = await call('POST', '/api/v3/agents/create', {
-    creator_wallet: '0xYourWallet',
-    name: 'Alpha Hunter V3',
-    x_account_ids: ['123456789'],
-    research_institute_ids: [],
-    weights: { x: 1.0, research: 0 },
-    profit_receiver_address: '0xYourWallet',
-  });
+  step('0. Sign in with a wallet (EIP-4361): the creator, who also subscribes first');
+  // Throw-away wallets: a run never depends on the one before.
+  const you = new Wallet(Wallet.createRandom().privateKey);
+  const yourWallet = you.address.toLowerCase();
+  const { authorization: auth, expires } = await signIn(you);
+  const as = { authorization: auth };
+  show('signed in', `${yourWallet}, token until ${expires}`);
+
+  step('1. Create an agent (seed quick-start body, with its proof of intent)');
+  const name = 'Alpha Hunter V3';
+  const timestamp = new Date().toISOString();
+  const intent = proofOfIntentMessage({ creatorWallet: yourWallet, name, timestamp });
+  const { agent } = await call(
+    'POST',
+    '/api/v3/agents/create',
+    {
+      creator_wallet: yourWallet,
+      name,
+      x_account_ids: ['123456789'],
+      research_institute_ids: [],
+      weights: { x: 1.0, research: 0 },
+      profit_receiver_address: yourWallet,
+      proof_of_intent_message: intent,
+      proof_of_intent_signature: await you.signMessage(intent),
+      proof_of_intent_timestamp: timestamp,
+    },
+    as,
+  );
   show('agent', `${agent.id}  "${agent.name}"  venue=${agent.venue} status=${agent.status}`);
 
   step('2. Deploy it to a user wallet');
   // The server generates one agent wallet per venue and seals its key; only addresses come back.
-  const { deployment, agent_wallets } = await call('POST', '/api/v3/agents/deploy', { agent_id: agent.id, user_wallet: '0xYourWallet' });
+  const { deployment, agent_wallets } = await call('POST', '/api/v3/agents/deploy', { agent_id: agent.id, user_wallet: yourWallet }, as);
   show('deployment', `${deployment.id}  status=${deployment.status} mode=${deployment.trading_mode} trial until ${deployment.trial_ends_at}`);
   show('agent wallets', `Hyperliquid ${agent_wallets.HYPERLIQUID.agent_address}, Ostium ${agent_wallets.OSTIUM.agent_address}${ephemeralMasterKey ? ' (sealed under a throw-away MASTER_KEY)' : ''}`);
 
@@ -138,11 +180,11 @@ async function main() {
     size_model: { type: 'percentage', value: 25 },
     risk_model: { type: 'trailing-stop', stop: 0.03 },
     confidence: 0.85,
-  });
+  }, as);
   show('signal', `${signal.id}  ${signal.side} ${signal.token_symbol} requested_venue=${signal.requested_venue}`);
 
   step('4. Execute with auto-routing (Agent How → Agent Where → executor)');
-  const trade = await call('POST', '/api/v3/execute/trade', { signal_id: signal.id });
+  const trade = await call('POST', '/api/v3/execute/trade', { signal_id: signal.id }, as);
   show('routing decision', `${trade.routing.selected_venue}: ${trade.routing.routing_reason}`);
   show('checked venues', trade.routing.checked_venues);
   show('availability', trade.routing.venue_availability);
@@ -160,7 +202,7 @@ async function main() {
   show('ETH mark', `${entryMark} → ${up}`);
 
   step('6. Close the position; billing takes the profit share');
-  const closed = await call('POST', `/api/v3/positions/${position.id}/close`, { reason: 'MANUAL' });
+  const closed = await call('POST', `/api/v3/positions/${position.id}/close`, { reason: 'MANUAL' }, as);
   show('closed at', `${closed.position.exit_price}  (${closed.position.exit_reason})`);
   show('realized PnL', `${closed.position.pnl} USD net of ${closed.position.fees} fees`);
   if (closed.billing_event) {
@@ -177,17 +219,19 @@ async function main() {
     side: 'SHORT',
     size_model: { type: 'percentage', value: 5 },
     risk_model: { type: 'fixed', stop: 0.02 },
-  });
-  const skipped = await call('POST', '/api/v3/execute/trade', { signal_id: odd.id });
+  }, as);
+  const skipped = await call('POST', '/api/v3/execute/trade', { signal_id: odd.id }, as);
   show('signal', `${skipped.signal.status}: ${skipped.skipped_reason}`);
 
   step('8. Agent What reads posts: two posts of a followed account become a signal; policies decide per deployment');
-  await call('POST', `/api/v3/agents/${agent.id}/activate`);
-  const careful = await call('POST', '/api/v3/agents/deploy', {
-    agent_id: agent.id,
-    user_wallet: '0x3333333333333333333333333333333333333333',
-    policy: { denied_tokens: ['SOL'] },
-  });
+  await call('POST', `/api/v3/agents/${agent.id}/activate`, undefined, as);
+  const subscriber = new Wallet(Wallet.createRandom().privateKey);
+  const careful = await call(
+    'POST',
+    '/api/v3/agents/deploy',
+    { agent_id: agent.id, user_wallet: subscriber.address.toLowerCase(), policy: { denied_tokens: ['SOL'] } },
+    { authorization: (await signIn(subscriber)).authorization },
+  );
   show('2nd deployment', `${careful.deployment.id}  policy ${JSON.stringify(careful.deployment.policy)}`);
   const now = Date.now();
   await call('POST', '/api/v3/ct/posts', {
@@ -195,7 +239,7 @@ async function main() {
       { tweet_id: String(now), x_username: 'alphahunter', x_user_id: '123456789', text: '$SOL breakout confirmed, bullish. Accumulating here.' },
       { tweet_id: String(now + 1), x_username: 'alphahunter', x_user_id: '123456789', text: '$SOL looks ready to moon, buying more. Bullish.' },
     ],
-  });
+  }, { authorization: admin }); // data feeds post with the operator's credential
   show('posts', '2 ingested from @alphahunter (followed as 123456789), classified by the lexicon (no LLM_BASE_URL set)');
   const emitted = await poll(async () => (await call('GET', `/api/v3/agents/${agent.id}/decisions?source_type=aggregate&action=OPEN_LONG`)).decisions[0]);
   show('Agent What', emitted.reasoning);

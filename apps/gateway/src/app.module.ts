@@ -3,6 +3,7 @@ import { DynamicModule, INestApplication, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { JwtModule } from '@nestjs/jwt';
 import helmet from 'helmet';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { BullBoardModule } from '@bull-board/nestjs';
@@ -14,12 +15,17 @@ import { QueueName } from '@conduit/queue';
 import { ENV, RuntimeModule } from '@conduit/runtime';
 import { AgentsController } from './api/agents.controller';
 import { PaperController } from './api/paper.controller';
+import { AuditController } from './api/audit.controller';
 import { PolicyController } from './api/policy.controller';
 import { SourcesController } from './api/sources.controller';
 import { StatsController } from './api/stats.controller';
 import { TradingController } from './api/trading.controller';
 import { Views } from './api/views';
-import { adminCredentialsMatch, AdminGuard } from './http/admin.guard';
+import { adminCredentialsMatch } from './http/admin.guard';
+import { ApiAuthGuard } from './auth/auth.guard';
+import { AuthController } from './auth/auth.controller';
+import { AuthService, tokenSecret } from './auth/auth.service';
+import { traceMiddleware } from './http/trace';
 import { JsonErrorFilter } from './http/errors';
 import { ApiThrottlerGuard } from './http/throttle';
 import { validationPipe } from './http/validation';
@@ -39,11 +45,13 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         ThrottlerModule.forRoot([{ ttl: env.THROTTLE_TTL_MS, limit: env.THROTTLE_LIMIT }]),
+        JwtModule.register({ secret: tokenSecret(env), signOptions: { algorithm: 'HS256' } }),
         BullBoardModule.forRoot({ route: BULL_BOARD_ROUTE, adapter: ExpressAdapter, middleware: guard }),
         BullBoardModule.forFeature(...Object.values(QueueName).map((name) => ({ name, adapter: BullMQAdapter }))),
       ],
-      controllers: [AgentsController, TradingController, SourcesController, PolicyController, StatsController, PaperController],
-      providers: [Views, AdminGuard, AgentWallets, { provide: APP_GUARD, useClass: ApiThrottlerGuard }],
+      controllers: [AuthController, AgentsController, TradingController, SourcesController, PolicyController, StatsController, PaperController, AuditController],
+      // Guards run in this order: the rate limit, then the credential (wallet token or admin), then validation pipes.
+      providers: [Views, AgentWallets, AuthService, { provide: APP_GUARD, useClass: ApiThrottlerGuard }, { provide: APP_GUARD, useClass: ApiAuthGuard }],
     };
   }
 }
@@ -60,6 +68,7 @@ export function configureGateway(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.useBodyParser('json', { limit: '64kb' });
   express.disable('x-powered-by');
+  express.use(traceMiddleware);
   // Security headers; the CSP is left to the edge because Swagger UI (/api/docs) and Bull Board run inline scripts.
   express.use(helmet({ contentSecurityPolicy: false }));
   const origins = app
@@ -67,7 +76,7 @@ export function configureGateway(app: INestApplication): void {
     .CORS_ORIGINS.split(',')
     .map((o) => o.trim())
     .filter(Boolean);
-  if (origins.length) app.enableCors({ origin: origins, methods: ['GET', 'POST', 'PUT'], allowedHeaders: ['content-type', 'authorization', 'idempotency-key'] });
+  if (origins.length) app.enableCors({ origin: origins, methods: ['GET', 'POST', 'PUT'], allowedHeaders: ['content-type', 'authorization', 'idempotency-key', 'x-request-id'], exposedHeaders: ['x-trace-id'] });
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new JsonErrorFilter());
   const doc = new DocumentBuilder()
@@ -75,6 +84,7 @@ export function configureGateway(app: INestApplication): void {
     .setDescription('Agent What → Agent How → Agent Where → executor → billing, over BullMQ. Queues: ' + BULL_BOARD_ROUTE)
     .setVersion('3')
     .addBasicAuth()
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'from POST /api/v3/auth/verify (Sign-In with Ethereum)' })
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc));
 }

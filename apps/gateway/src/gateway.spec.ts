@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 import { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
-import { cleanupRedis, createTestDatabase, http, insertAgent, QUICK_START, SEED_DEPLOY_PLACEHOLDERS, startHttpApp, TestDatabase, testEnv } from '@conduit/testing';
+import { cleanupRedis, createTestDatabase, http, insertAgent, QUICK_START, SEED_DEPLOY_PLACEHOLDERS, startHttpApp, TestDatabase, testEnv, WalletClient } from '@conduit/testing';
 import { configureGateway, GatewayAppModule } from './app.module';
 
 /** Bad input: a 4xx naming the field, never a 5xx, and nothing written. (No workers run here.) */
@@ -11,12 +11,14 @@ describe('gateway input validation', () => {
   let env: Env;
   let app: INestApplication;
   let api: string;
+  let user: WalletClient;
   let pg: Client;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     env = testEnv(db, { GATEWAY_WAIT_MS: '200' });
     ({ app, url: api } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway));
+    user = new WalletClient(api);
     pg = new Client({ connectionString: db.url });
     await pg.connect();
   });
@@ -35,7 +37,7 @@ describe('gateway input validation', () => {
 
   const expect400 = async (method: string, path: string, body: unknown, fields: string[]) => {
     const before = await rowCounts();
-    const res = await http(method, `${api}${path}`, body);
+    const res = await user.http(method, `${api}${path}`, body);
     expect(res.status).toBe(400);
     const text = JSON.stringify(res.body.message);
     for (const f of fields) expect(text).toContain(f);
@@ -44,7 +46,7 @@ describe('gateway input validation', () => {
   };
 
   it('rejects a bad agent, naming each field', async () => {
-    await expect400('POST', '/api/v3/agents/create', {}, ['creator_wallet', 'name', 'profit_receiver_address']);
+    await expect400('POST', '/api/v3/agents/create', {}, ['creator_wallet', 'name', 'profit_receiver_address', 'proof_of_intent_message', 'proof_of_intent_signature', 'proof_of_intent_timestamp']);
     await expect400('POST', '/api/v3/agents/create', { ...QUICK_START.createAgent, creator_wallet: 'not-a-wallet' }, ['creator_wallet']);
     await expect400('POST', '/api/v3/agents/create', { ...QUICK_START.createAgent, weights: { x: 2 } }, ['weights.x']);
     await expect400('POST', '/api/v3/agents/create', { ...QUICK_START.createAgent, venue: 'BINANCE' }, ['venue']);
@@ -54,9 +56,9 @@ describe('gateway input validation', () => {
   });
 
   it('rejects malformed JSON and oversized bodies with 4xx JSON', async () => {
-    const bad = await http('POST', `${api}/api/v3/agents/create`, '{"name": ');
+    const bad = await user.http('POST', `${api}/api/v3/agents/create`, '{"name": ');
     expect(bad.status).toBe(400);
-    const big = await http('POST', `${api}/api/v3/agents/create`, { ...QUICK_START.createAgent, name: 'x'.repeat(100_000) });
+    const big = await user.http('POST', `${api}/api/v3/agents/create`, { ...QUICK_START.createAgent, name: 'x'.repeat(100_000) });
     expect(big.status).toBe(413);
     expect(await rowCounts()).toMatchObject({ agents: 0 });
   });
@@ -79,11 +81,11 @@ describe('gateway input validation', () => {
 
   it('answers 404 for unknown ids and 400 for malformed ones', async () => {
     const before = await rowCounts();
-    expect((await http('POST', `${api}/api/v3/signals/generate`, QUICK_START.signal(randomUUID()))).status).toBe(404);
-    expect((await http('POST', `${api}/api/v3/agents/deploy`, QUICK_START.deploy(randomUUID()))).status).toBe(404);
-    expect((await http('POST', `${api}/api/v3/execute/trade`, { signal_id: randomUUID() })).status).toBe(404);
+    expect((await user.http('POST', `${api}/api/v3/signals/generate`, QUICK_START.signal(randomUUID()))).status).toBe(404);
+    expect((await user.http('POST', `${api}/api/v3/agents/deploy`, QUICK_START.deploy(randomUUID()))).status).toBe(404);
+    expect((await user.http('POST', `${api}/api/v3/execute/trade`, { signal_id: randomUUID() })).status).toBe(404);
     expect((await http('GET', `${api}/api/v3/agents/${randomUUID()}`)).status).toBe(404);
-    expect((await http('POST', `${api}/api/v3/positions/${randomUUID()}/close`, {})).status).toBe(404);
+    expect((await user.http('POST', `${api}/api/v3/positions/${randomUUID()}/close`, {})).status).toBe(404);
     const malformed = await http('GET', `${api}/api/v3/agents/not-a-uuid`);
     expect(malformed.status).toBe(400);
     expect(malformed.body.message).toEqual(['id must be a UUID']);
@@ -93,17 +95,17 @@ describe('gateway input validation', () => {
   });
 
   it('refuses a second deployment of the same agent to the same wallet with 409 naming both fields', async () => {
-    const agent = (await http('POST', `${api}/api/v3/agents/create`, QUICK_START.createAgent)).body.agent;
-    expect((await http('POST', `${api}/api/v3/agents/deploy`, QUICK_START.deploy(agent.id))).status).toBe(201);
-    const dup = await http('POST', `${api}/api/v3/agents/deploy`, QUICK_START.deploy(agent.id));
+    const agent = (await user.http('POST', `${api}/api/v3/agents/create`, QUICK_START.createAgent)).body.agent;
+    expect((await user.http('POST', `${api}/api/v3/agents/deploy`, QUICK_START.deploy(agent.id))).status).toBe(201);
+    const dup = await user.http('POST', `${api}/api/v3/agents/deploy`, QUICK_START.deploy(agent.id));
     expect(dup.status).toBe(409);
     expect(dup.body.fields).toEqual(['user_wallet', 'agent_id']);
     expect((await rowCounts()).deployments).toBe(1);
   });
 
   it('generates sealed agent wallets, returns only addresses and approval payloads, and refuses the seed placeholders', async () => {
-    const agent = (await http('POST', `${api}/api/v3/agents/create`, { ...QUICK_START.createAgent, name: 'Keys' })).body.agent;
-    const deployed = await http('POST', `${api}/api/v3/agents/deploy`, { ...QUICK_START.deploy(agent.id), user_wallet: '0xKeys' });
+    const agent = (await user.http('POST', `${api}/api/v3/agents/create`, { ...QUICK_START.createAgent, name: 'Keys' })).body.agent;
+    const deployed = await user.http('POST', `${api}/api/v3/agents/deploy`, QUICK_START.deploy(agent.id));
     expect(deployed.status).toBe(201);
     const hl = deployed.body.agent_wallets.HYPERLIQUID;
     expect(hl.agent_address).toMatch(/^0x[0-9a-f]{40}$/);
@@ -114,25 +116,25 @@ describe('gateway input validation', () => {
       expect(JSON.stringify(deployed.body)).not.toContain(row[column]);
     }
     const before = (await rowCounts()).deployments;
-    const placeholders = await http('POST', `${api}/api/v3/agents/deploy`, { ...SEED_DEPLOY_PLACEHOLDERS(agent.id), user_wallet: '0xPlaceholders' });
+    const placeholders = await user.http('POST', `${api}/api/v3/agents/deploy`, SEED_DEPLOY_PLACEHOLDERS(agent.id));
     expect(placeholders.status).toBe(400);
     expect(placeholders.body.fields).toEqual(['hyperliquid_agent_address']);
     expect((await rowCounts()).deployments).toBe(before);
   });
 
   it('moves an agent through its statuses and refuses what a status forbids', async () => {
-    const agent = (await http('POST', `${api}/api/v3/agents/create`, { ...QUICK_START.createAgent, name: 'Status' })).body.agent;
-    expect((await http('POST', `${api}/api/v3/agents/${agent.id}/activate`)).body.agent.status).toBe('ACTIVE');
-    expect((await http('POST', `${api}/api/v3/agents/${agent.id}/pause`)).body.agent.status).toBe('PAUSED');
-    expect((await http('POST', `${api}/api/v3/agents/${agent.id}/stop`)).body.agent.status).toBe('STOPPED');
-    expect((await http('POST', `${api}/api/v3/agents/${agent.id}/activate`)).status).toBe(409);
-    expect((await http('POST', `${api}/api/v3/agents/deploy`, { ...QUICK_START.deploy(agent.id), user_wallet: '0xStopped' })).status).toBe(409);
+    const agent = (await user.http('POST', `${api}/api/v3/agents/create`, { ...QUICK_START.createAgent, name: 'Status' })).body.agent;
+    expect((await user.http('POST', `${api}/api/v3/agents/${agent.id}/activate`)).body.agent.status).toBe('ACTIVE');
+    expect((await user.http('POST', `${api}/api/v3/agents/${agent.id}/pause`)).body.agent.status).toBe('PAUSED');
+    expect((await user.http('POST', `${api}/api/v3/agents/${agent.id}/stop`)).body.agent.status).toBe('STOPPED');
+    expect((await user.http('POST', `${api}/api/v3/agents/${agent.id}/activate`)).status).toBe(409);
+    expect((await user.http('POST', `${api}/api/v3/agents/deploy`, QUICK_START.deploy(agent.id))).status).toBe(409);
     const list = await http('GET', `${api}/api/v3/agents/list?status=STOPPED`);
     expect(list.body.agents.map((a: { id: string }) => a.id)).toContain(agent.id);
   });
 
   it('protects the admin endpoint', async () => {
-    const res = await http('PUT', `${api}/api/v3/admin/paper/marks`, { venue: 'HYPERLIQUID', token_symbol: 'ETH', price: '1' });
+    const res = await user.http('PUT', `${api}/api/v3/admin/paper/marks`, { venue: 'HYPERLIQUID', token_symbol: 'ETH', price: '1' });
     expect(res.status).toBe(401);
     const { rows } = await pg.query(`SELECT current_price FROM venue_markets WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`);
     expect(rows[0].current_price).toBe('1903.95000000');

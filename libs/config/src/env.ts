@@ -67,6 +67,19 @@ export class Env {
   /** Origins allowed to call the API from a browser, comma-separated; empty = no CORS headers. */
   @IsString() CORS_ORIGINS = '';
 
+  /**
+   * Wallet sign-in (EIP-4361, Sign-In with Ethereum): the domains a signed message may name (comma-separated,
+   * host[:port] as the client sees the API; `host:*` is any port of host), how long an issued nonce lives, and how
+   * long the bearer token lives.
+   */
+  @IsString() AUTH_DOMAINS = 'localhost:3000,127.0.0.1:3000';
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600) AUTH_NONCE_TTL_S = 300;
+  @Transform(toInt) @IsInt() @Min(1) @Max(86400) AUTH_TOKEN_TTL_S = 900;
+  /** HMAC key of the bearer tokens (32+ bytes); derived from MASTER_KEY when unset, random per process when both are. */
+  @IsOptional() @IsString() @Matches(/^.{32,}$/, { message: 'AUTH_TOKEN_SECRET must be at least 32 characters' }) AUTH_TOKEN_SECRET?: string;
+  /** Agent creation's proof of intent: how old its signed timestamp may be. */
+  @Transform(toInt) @IsInt() @Min(10) @Max(86400) PROOF_OF_INTENT_MAX_AGE_S = 600;
+
   /** How long the gateway waits for the pipeline before answering 202. */
   @Transform(toInt) @IsInt() @Min(0) @Max(120000) GATEWAY_WAIT_MS = 10000;
 
@@ -148,10 +161,11 @@ const OPTIONAL_SETTINGS = [
   'LLM_API_KEY',
   'X_BEARER_TOKEN',
   'BILLING_TREASURY_ADDRESS',
+  'AUTH_TOKEN_SECRET',
 ] as const;
 
 /** Names of settings whose values are secrets: never printed, never echoed in errors. */
-export const SECRET_SETTINGS = ['MASTER_KEY', 'ADMIN_PASSWORD', 'LLM_API_KEY', 'X_BEARER_TOKEN'] as const;
+export const SECRET_SETTINGS = ['MASTER_KEY', 'ADMIN_PASSWORD', 'LLM_API_KEY', 'X_BEARER_TOKEN', 'AUTH_TOKEN_SECRET'] as const;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -10,3 +10,4 @@ export * from './signal-generation';
 export * from './exits';
 export * from './metrics';
 export * from './performance';
+export * from './auth';

@@ -15,6 +15,9 @@ export * from './venues/hyperliquid-server';
 export * from './venues/ostium-chain';
 export * from './llm/openai-server';
 export * from './x/x-server';
+export * from './auth';
+export * from './http';
+import { TEST_WALLET } from './auth';
 
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? process.env.DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -68,6 +71,8 @@ export function testEnv(db: TestDatabase, overrides: Record<string, string> = {}
     BILLING_INTERVAL_MS: '0',
     // Tests drive the API harder than a client would; the limit itself is tested with its own value.
     THROTTLE_LIMIT: '1000000',
+    // Test gateways listen on a random port.
+    AUTH_DOMAINS: '127.0.0.1:*,localhost:*',
     MASTER_KEY: TEST_MASTER_KEY,
     ...overrides,
   });
@@ -139,41 +144,25 @@ export async function cleanupRedis(env: Env): Promise<void> {
   }
 }
 
-/** JSON over HTTP for tests: returns status and parsed body. */
-export async function http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(url, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json: any = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch {
-    json = text;
-  }
-  return { status: res.status, body: json };
-}
-
 /**
- * The seed's quick-start request bodies (000-002), verbatim apart from the ids they leave as placeholders —
- * except deploy: the seed's placeholder agent key ('...') must now decrypt under the master key or be refused,
+ * The seed's quick-start request bodies (000-002), verbatim apart from the ids they leave as placeholders and the
+ * wallets: '0xYourWallet' is TEST_WALLET, whose key signs in and signs the proof of intent — and except deploy:
+ * the seed's placeholder agent key ('...') must now decrypt under the master key or be refused,
  * so the quick start deploys the recommended way (the server generates the agent wallets). The seed's own
  * deploy body is SEED_DEPLOY_PLACEHOLDERS.
  */
 export const QUICK_START = {
   createAgent: {
-    creator_wallet: '0xYourWallet',
+    creator_wallet: TEST_WALLET.address.toLowerCase(),
     name: 'Alpha Hunter V3',
     x_account_ids: ['123456789'],
     research_institute_ids: [],
     weights: { x: 1.0, research: 0 },
-    profit_receiver_address: '0xYourWallet',
+    profit_receiver_address: TEST_WALLET.address.toLowerCase(),
   },
   deploy: (agentId: string) => ({
     agent_id: agentId,
-    user_wallet: '0xYourWallet',
+    user_wallet: TEST_WALLET.address.toLowerCase(),
   }),
   signal: (agentId: string) => ({
     agent_id: agentId,
@@ -189,7 +178,7 @@ export const QUICK_START = {
 /** Seed 001's deploy body as written, with placeholder key material (refused with 400 since the vault). */
 export const SEED_DEPLOY_PLACEHOLDERS = (agentId: string) => ({
   agent_id: agentId,
-  user_wallet: '0xYourWallet',
+  user_wallet: TEST_WALLET.address.toLowerCase(),
   hyperliquid_agent_address: '0x...',
   hyperliquid_agent_key_encrypted: '...',
   hyperliquid_agent_key_iv: '...',
@@ -213,7 +202,7 @@ export async function waitForJob(queue: Queue, id: string, states = ['completed'
 
 /** Inserts an agent and returns its id (direct SQL: fixtures, not the API under test). */
 export async function insertAgent(pg: { query: (sql: string, params?: unknown[]) => Promise<{ rows: any[] }> }, fields: Record<string, unknown> = {}) {
-  const row = { creator_wallet: '0xcreator', name: 'Test agent', profit_receiver_address: '0xreceiver', status: 'ACTIVE', ...fields };
+  const row = { creator_wallet: TEST_WALLET.address.toLowerCase(), name: 'Test agent', profit_receiver_address: '0x' + 'ee'.repeat(20), status: 'ACTIVE', ...fields };
   const cols = Object.keys(row);
   const { rows } = await pg.query(
     `INSERT INTO agents_v3 (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
@@ -224,7 +213,7 @@ export async function insertAgent(pg: { query: (sql: string, params?: unknown[])
 
 /** Inserts a deployment (ACTIVE, subscription active by default) and returns its id. */
 export async function insertDeployment(pg: { query: (sql: string, params?: unknown[]) => Promise<{ rows: any[] }> }, agentId: string, fields: Record<string, unknown> = {}) {
-  const row = { agent_id: agentId, user_wallet: `0xuser${randomBytes(4).toString('hex')}`, status: 'ACTIVE', sub_active: true, ...fields };
+  const row = { agent_id: agentId, user_wallet: `0x${randomBytes(20).toString('hex')}`, status: 'ACTIVE', sub_active: true, ...fields };
   const cols = Object.keys(row);
   const { rows } = await pg.query(
     `INSERT INTO agent_deployments_v3 (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,

@@ -34,7 +34,7 @@ import {
 import { VENUE_V3 } from '@conduit/db';
 import { normaliseWallet, Satisfies, WALLET } from '../http/validation';
 
-const walletMessage = (field: string) => ({ message: `${field} must be a wallet address (0x followed by letters or digits)` });
+const walletMessage = (field: string) => ({ message: `${field} must be a wallet address (0x + 40 hex digits, EIP-55 checksummed if mixed case)` });
 const weightsErrors = (v: unknown, field: string): string[] => {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return [`${field} must be an object of source → weight`];
   return Object.entries(v as Record<string, unknown>)
@@ -86,13 +86,20 @@ export class CreateAgentDto {
   @Matches(WALLET, walletMessage('profit_receiver_address'))
   profit_receiver_address: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) proof_of_intent_message?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(400) proof_of_intent_signature?: string;
-  @ApiPropertyOptional({ description: 'ISO-8601' })
-  @IsOptional()
+  @ApiProperty({ description: 'exactly proofOfIntentMessage({ creatorWallet, name, timestamp }) (libs/domain/src/auth.ts)' })
+  @IsString()
+  @MaxLength(4000)
+  proof_of_intent_message: string;
+
+  @ApiProperty({ description: "creator_wallet's EIP-191 signature of proof_of_intent_message" })
+  @IsString()
+  @Matches(/^0x[0-9a-fA-F]{130}$/, { message: 'proof_of_intent_signature must be a 65-byte hex signature (0x + 130 hex digits)' })
+  proof_of_intent_signature: string;
+
+  @ApiProperty({ description: 'ISO-8601, within PROOF_OF_INTENT_MAX_AGE_S of now' })
   @IsString()
   @Matches(/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/, { message: 'proof_of_intent_timestamp must be an ISO-8601 timestamp' })
-  proof_of_intent_timestamp?: string;
+  proof_of_intent_timestamp: string;
 
   @ApiPropertyOptional({ description: "the agent's own limits (Agent How); every deployment's policy is combined with it, the stricter wins" })
   @IsOptional()
@@ -415,4 +422,16 @@ export class UserSignatureDto {
   @ApiProperty({ example: '0x…64 hex' }) @IsString() @Matches(/^0x[0-9a-fA-F]{64}$/, { message: 'r must be 0x followed by 64 hex digits' }) r: string;
   @ApiProperty({ example: '0x…64 hex' }) @IsString() @Matches(/^0x[0-9a-fA-F]{64}$/, { message: 's must be 0x followed by 64 hex digits' }) s: string;
   @ApiProperty({ enum: [27, 28] }) @IsIn([27, 28], { message: 'v must be 27 or 28' }) v: number;
+}
+
+export class AuditQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'every audited action of one trace: the HTTP call and the jobs it led to' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9._:-]{8,128}$/, { message: 'trace_id must be 8-128 letters, digits or . _ : -' })
+  trace_id?: string;
+
+  @ApiPropertyOptional({ example: 'deployment' }) @IsOptional() @IsString() @Length(1, 50) subject_type?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all', { message: 'subject_id must be a UUID' }) subject_id?: string;
+  @ApiPropertyOptional({ example: 'v3.position.opened' }) @IsOptional() @IsString() @Length(1, 100) event_name?: string;
 }

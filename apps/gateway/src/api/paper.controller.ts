@@ -1,14 +1,13 @@
-import { Body, Controller, HttpCode, NotFoundException, Put, UseGuards } from '@nestjs/common';
-import { ApiBasicAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, NotFoundException, Put } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { toMoney } from '@conduit/domain';
-import { AdminGuard } from '../http/admin.guard';
+import { AdminOnly } from '../auth/auth.guard';
 import { PaperMarkDto } from './dto';
 
 /** Admin: set a paper venue mark (demos and manual testing). Real venues' marks come from their adapters. */
 @ApiTags('admin')
-@ApiBasicAuth()
-@UseGuards(AdminGuard)
+@AdminOnly()
 @Controller('api/v3/admin/paper')
 export class PaperController {
   constructor(private readonly ds: DataSource) {}

@@ -5,6 +5,8 @@ import { audit } from '@conduit/db';
 import { Policy, stricterPolicy } from '@conduit/domain';
 import { KillSwitchDto, PolicyDecisionQuery, PolicyDto, RoutingConfigDto } from './dto';
 import { uuidParam } from '../http/validation';
+import { TraceId } from '../http/trace';
+import { assertOwner, SignedIn, WalletAuth } from '../auth/auth.guard';
 import { Views } from './views';
 
 const uuid = uuidParam('id');
@@ -18,6 +20,7 @@ const DECISION_COLUMNS = `pd.signal_id, pd.deployment_id, pd.agent_id, pd.decisi
 
 /** Agent How (policies, kill switch, decisions) and Agent Where (routing config) over HTTP. */
 @ApiTags('agent how / where')
+@WalletAuth()
 @Controller('api/v3')
 export class PolicyController {
   constructor(
@@ -27,12 +30,13 @@ export class PolicyController {
 
   @Put('agents/:id/policy')
   @ApiOperation({ summary: "Replace the agent's own limits; every deployment's policy is combined with them, the stricter wins" })
-  async agentPolicy(@Param('id', uuid) id: string, @Body() dto: PolicyDto) {
+  async agentPolicy(@Param('id', uuid) id: string, @Body() dto: PolicyDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
     const agent = await this.views.agent(id);
+    assertOwner(wallet, agent.creator_wallet, "the agent's creator");
     const policy = compact(dto);
     await this.ds.transaction(async (em) => {
       await em.query(`UPDATE agents_v3 SET policy = $2, updated_at = now() WHERE id = $1`, [id, policy]);
-      await audit(em, 'v3.agent.policy', 'agent', id, { from: agent.policy, to: policy });
+      await audit(em, 'v3.agent.policy', 'agent', id, { from: agent.policy, to: policy, by: wallet }, traceId);
     });
     return { success: true, agent_id: id, policy };
   }
@@ -47,12 +51,13 @@ export class PolicyController {
 
   @Put('deployments/:id/policy')
   @ApiOperation({ summary: "Replace the subscriber's policy (applies from the next signal)" })
-  async setDeploymentPolicy(@Param('id', uuid) id: string, @Body() dto: PolicyDto) {
+  async setDeploymentPolicy(@Param('id', uuid) id: string, @Body() dto: PolicyDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
     const d = await this.views.deployment(id);
+    assertOwner(wallet, d.user_wallet, "the deployment's user");
     const policy = compact(dto);
     await this.ds.transaction(async (em) => {
       await em.query(`UPDATE agent_deployments_v3 SET policy = $2 WHERE id = $1`, [id, policy]);
-      await audit(em, 'v3.deployment.policy', 'deployment', id, { from: d.policy, to: policy });
+      await audit(em, 'v3.deployment.policy', 'deployment', id, { from: d.policy, to: policy, by: wallet }, traceId);
     });
     return this.deploymentPolicy(id);
   }
@@ -60,14 +65,15 @@ export class PolicyController {
   @Post('deployments/:id/kill-switch')
   @HttpCode(200)
   @ApiOperation({ summary: 'Stop (or allow again) new entries of a deployment at once; open positions are left as they are' })
-  async killSwitch(@Param('id', uuid) id: string, @Body() dto: KillSwitchDto) {
-    await this.views.deployment(id);
+  async killSwitch(@Param('id', uuid) id: string, @Body() dto: KillSwitchDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
+    const d = await this.views.deployment(id);
+    assertOwner(wallet, d.user_wallet, "the deployment's user");
     await this.ds.transaction(async (em) => {
       await em.query(
         `UPDATE agent_deployments_v3 SET policy = CASE WHEN $2 THEN policy || '{"kill_switch": true}'::jsonb ELSE policy - 'kill_switch' END WHERE id = $1`,
         [id, dto.enabled],
       );
-      await audit(em, 'v3.deployment.kill_switch', 'deployment', id, { enabled: dto.enabled });
+      await audit(em, 'v3.deployment.kill_switch', 'deployment', id, { enabled: dto.enabled, by: wallet }, traceId);
     });
     return this.deploymentPolicy(id);
   }
@@ -120,8 +126,9 @@ export class PolicyController {
 
   @Put('agents/:id/routing-config')
   @ApiOperation({ summary: "Set the agent's venue priority, routing strategy and failover (Agent Where reloads it at once)" })
-  async setRoutingConfig(@Param('id', uuid) id: string, @Body() dto: RoutingConfigDto) {
-    await this.views.agent(id);
+  async setRoutingConfig(@Param('id', uuid) id: string, @Body() dto: RoutingConfigDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
+    const agent = await this.views.agent(id);
+    assertOwner(wallet, agent.creator_wallet, "the agent's creator");
     const [config] = await this.ds.transaction(async (em) => {
       const rows = await em.query(
         `INSERT INTO venue_routing_config_v3 (agent_id, venue_priority, routing_strategy, failover_enabled)
@@ -131,7 +138,7 @@ export class PolicyController {
          RETURNING agent_id, venue_priority, routing_strategy, failover_enabled, updated_at`,
         [id, dto.venue_priority, dto.routing_strategy ?? 'FIRST_AVAILABLE', dto.failover_enabled ?? true],
       );
-      await audit(em, 'v3.agent.routing_config', 'agent', id, { ...dto });
+      await audit(em, 'v3.agent.routing_config', 'agent', id, { ...dto, by: wallet }, traceId);
       return rows;
     });
     return { success: true, config: { ...config, source: 'agent' } };

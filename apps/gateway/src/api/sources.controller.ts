@@ -5,6 +5,8 @@ import { agentsFollowingInstitutes, audit, storePosts, storeResearchNotes } from
 import { JobName, jobId, JobProducer } from '@conduit/queue';
 import { DecisionLogQuery, IngestIndicatorsDto, IngestPostsDto, IngestResearchDto } from './dto';
 import { uuidParam } from '../http/validation';
+import { TraceId } from '../http/trace';
+import { AdminOnly } from '../auth/auth.guard';
 import { Views } from './views';
 
 const uuid = uuidParam('id');
@@ -24,19 +26,20 @@ export class SourcesController {
   ) {}
 
   @Post('ct/posts')
+  @AdminOnly()
   @ApiOperation({ summary: 'Ingest X posts of followed accounts (batch of 1-100, idempotent on tweet_id)' })
-  async posts(@Body() dto: IngestPostsDto) {
+  async posts(@Body() dto: IngestPostsDto, @TraceId() traceId: string) {
     const stored = await this.ds.transaction(async (em) => {
       const rows = await storePosts(
         em,
         dto.posts.map((p) => ({ tweetId: p.tweet_id, username: p.x_username, userId: p.x_user_id ?? null, text: p.text, createdAt: p.created_at ?? null })),
       );
       const fresh = rows.filter((r) => r.inserted);
-      if (fresh.length) await audit(em, 'v3.ct_posts.ingested', 'ct_posts', null, { tweet_ids: fresh.map((r) => r.tweetId) });
+      if (fresh.length) await audit(em, 'v3.ct_posts.ingested', 'ct_posts', null, { tweet_ids: fresh.map((r) => r.tweetId) }, traceId);
       return rows;
     });
     await this.producer.emitBulk(
-      stored.filter((r) => r.inserted).map((r) => ({ name: JobName.SignalClassifyPost, data: { postId: r.id }, jobId: jobId(JobName.SignalClassifyPost, r.id) })),
+      stored.filter((r) => r.inserted).map((r) => ({ name: JobName.SignalClassifyPost, data: { postId: r.id, traceId }, jobId: jobId(JobName.SignalClassifyPost, r.id) })),
     );
     const inserted = stored.filter((r) => r.inserted).length;
     return {
@@ -64,8 +67,9 @@ export class SourcesController {
   }
 
   @Post('research/notes')
+  @AdminOnly()
   @ApiOperation({ summary: 'Ingest research notes (batch of 1-100, idempotent on institute + source_id)' })
-  async research(@Body() dto: IngestResearchDto) {
+  async research(@Body() dto: IngestResearchDto, @TraceId() traceId: string) {
     const stored = await this.ds.transaction(async (em) => {
       const rows = await storeResearchNotes(
         em,
@@ -80,7 +84,7 @@ export class SourcesController {
           signalTime: n.signal_time ?? null,
         })),
       );
-      if (rows.some((r) => r.inserted)) await audit(em, 'v3.research.ingested', 'research_signals', null, { ids: rows.filter((r) => r.inserted).map((r) => r.id) });
+      if (rows.some((r) => r.inserted)) await audit(em, 'v3.research.ingested', 'research_signals', null, { ids: rows.filter((r) => r.inserted).map((r) => r.id) }, traceId);
       return rows;
     });
     const fresh = stored.filter((r) => r.inserted);
@@ -88,7 +92,7 @@ export class SourcesController {
     await this.producer.emitBulk(
       agents.map(({ agent_id }) => ({
         name: JobName.SignalGenerate,
-        data: { agentId: agent_id },
+        data: { agentId: agent_id, traceId },
         jobId: jobId(JobName.SignalGenerate, agent_id, 'notes', fresh.map((r) => r.id).sort()[0]),
       })),
     );
@@ -101,6 +105,7 @@ export class SourcesController {
   }
 
   @Post('market/indicators')
+  @AdminOnly()
   @ApiOperation({ summary: 'Upsert per-token indicators of 6-hour windows (market context of Agent What)' })
   async indicators(@Body() dto: IngestIndicatorsDto) {
     const rows = await this.ds.query(

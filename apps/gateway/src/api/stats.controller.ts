@@ -3,11 +3,13 @@ import type { Response } from 'express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
-import { agentPerformance } from '@conduit/db';
+import { agentPerformance, audit } from '@conduit/db';
 import { toMoney } from '@conduit/domain';
 import { collectJobOptions, JobName, jobId, JobProducer } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { uuidParam } from '../http/validation';
+import { TraceId } from '../http/trace';
+import { assertOwner, SignedIn, WalletAuth } from '../auth/auth.guard';
 import { BillingQuery, RoutingHistoryQuery, UserSignatureDto } from './dto';
 import { waitFor } from './views';
 
@@ -96,19 +98,33 @@ export class StatsController {
   @Post('billing/events/:id/signature')
   @HttpCode(200)
   @ApiOperation({ summary: "Pay a live bill: the user's EIP-712 signature of metadata.usd_send.typedData, submitted to Hyperliquid by billing" })
-  async payBill(@Param('id', uuidParam('id')) id: string, @Body() dto: UserSignatureDto, @Res({ passthrough: true }) res: Response) {
-    const [event] = await this.ds.query(`SELECT id, status, metadata FROM billing_events_v3 WHERE id = $1`, [id]);
+  @WalletAuth()
+  async payBill(
+    @Param('id', uuidParam('id')) id: string,
+    @Body() dto: UserSignatureDto,
+    @Res({ passthrough: true }) res: Response,
+    @SignedIn() wallet: string,
+    @TraceId() traceId: string,
+  ) {
+    const [event] = await this.ds.query(
+      `SELECT b.id, b.status, b.metadata, d.user_wallet FROM billing_events_v3 b JOIN agent_deployments_v3 d ON d.id = b.deployment_id WHERE b.id = $1`,
+      [id],
+    );
     if (!event) throw new NotFoundException(`billing event ${id} not found`);
+    assertOwner(wallet, event.user_wallet, "the bill's deployment user");
     if (event.status !== 'PENDING') throw new ConflictException(`billing event ${id} is ${event.status}`);
     if (!event.metadata?.usd_send) throw new ConflictException({ statusCode: 409, error: 'Conflict', message: ['this bill has no usdSend to sign'], fields: ['id'] });
     const submitted = new Date().toISOString();
-    await this.ds.query(`UPDATE billing_events_v3 SET metadata = (metadata - 'last_error' - 'last_attempt_at') || $2 WHERE id = $1 AND status = 'PENDING'`, [
-      id,
-      { user_signature: { r: dto.r, s: dto.s, v: dto.v } },
-    ]);
+    await this.ds.transaction(async (em) => {
+      await em.query(`UPDATE billing_events_v3 SET metadata = (metadata - 'last_error' - 'last_attempt_at') || $2 WHERE id = $1 AND status = 'PENDING'`, [
+        id,
+        { user_signature: { r: dto.r, s: dto.s, v: dto.v } },
+      ]);
+      await audit(em, 'v3.bill.signature_submitted', 'billing_event', id, { by: wallet }, traceId);
+    });
     await this.producer.emit({
       name: JobName.BillingCollect,
-      data: { billingEventId: id },
+      data: { billingEventId: id, traceId },
       jobId: jobId(JobName.BillingCollect, id, 'signed', dto.r.slice(2, 18)),
       opts: collectJobOptions(this.env),
     });

@@ -9,12 +9,15 @@ import { JobName, jobId, JobProducer } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { ClosePositionDto, ExecuteTradeDto, GenerateSignalDto, PositionListQuery } from './dto';
 import { uuidParam } from '../http/validation';
+import { TraceId } from '../http/trace';
+import { assertOwner, SignedIn, WalletAuth } from '../auth/auth.guard';
 import { Views, waitFor } from './views';
 
 const uuid = uuidParam('id');
 const FINAL_SIGNAL = ['EXECUTED', 'SKIPPED', 'FAILED'];
 
 @ApiTags('trading')
+@WalletAuth()
 @Controller('api/v3')
 export class TradingController {
   constructor(
@@ -27,11 +30,17 @@ export class TradingController {
   @Post('signals/generate')
   @ApiOperation({ summary: 'Submit a venue-agnostic signal to Agent What; it enters the pipeline at once' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key and agent → same signal, never a second one' })
-  async generate(@Body() dto: GenerateSignalDto, @Res({ passthrough: true }) res: Response, @Headers('idempotency-key') key?: string) {
+  async generate(
+    @Body() dto: GenerateSignalDto,
+    @Res({ passthrough: true }) res: Response,
+    @SignedIn() wallet: string,
+    @TraceId() traceId: string,
+    @Headers('idempotency-key') key?: string,
+  ) {
     if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) throw new BadRequestException(['Idempotency-Key must be 1-200 visible ASCII characters']);
-    await this.views.agent(dto.agent_id);
+    const agent = await this.views.agent(dto.agent_id);
+    assertOwner(wallet, agent.creator_wallet, "the agent's creator");
     const signalId = key ? deterministicId('signal', dto.agent_id, key) : randomUUID();
-    const traceId = randomUUID();
     await this.producer.emit({
       name: JobName.SignalIngest,
       jobId: jobId(JobName.SignalIngest, signalId),
@@ -66,11 +75,12 @@ export class TradingController {
   @Post('execute/trade')
   @HttpCode(200)
   @ApiOperation({ summary: 'Run a signal through policy, routing and execution; answers with the routing decision and each deployment’s outcome' })
-  async execute(@Body() dto: ExecuteTradeDto, @Res({ passthrough: true }) res: Response) {
+  async execute(@Body() dto: ExecuteTradeDto, @Res({ passthrough: true }) res: Response, @SignedIn() wallet: string, @TraceId() traceId: string) {
     const signal = await this.views.signal(dto.signal_id);
+    assertOwner(wallet, (await this.views.agent(signal.agent_id)).creator_wallet, "the signal's agent creator");
     if (signal.status === 'PENDING') {
       // Normally already under way since signals/generate; the deterministic job id makes this a no-op then.
-      await this.producer.emitOrRetry({ name: JobName.PolicyEvaluate, data: { signalId: signal.id }, jobId: jobId(JobName.PolicyEvaluate, signal.id) });
+      await this.producer.emitOrRetry({ name: JobName.PolicyEvaluate, data: { signalId: signal.id, traceId }, jobId: jobId(JobName.PolicyEvaluate, signal.id) });
     }
     const done = await waitFor(async () => {
       const [s] = await this.ds.query(`SELECT status FROM signals_v3 WHERE id = $1`, [signal.id]);
@@ -114,11 +124,12 @@ export class TradingController {
   @Post('positions/:id/close')
   @HttpCode(200)
   @ApiOperation({ summary: 'Close a position at the venue mark (reduce-only); a profit produces the profit-share bill' })
-  async close(@Param('id', uuid) id: string, @Body() dto: ClosePositionDto, @Res({ passthrough: true }) res: Response) {
-    await this.views.position(id);
+  async close(@Param('id', uuid) id: string, @Body() dto: ClosePositionDto, @Res({ passthrough: true }) res: Response, @SignedIn() wallet: string, @TraceId() traceId: string) {
+    const position = await this.views.position(id);
+    assertOwner(wallet, (await this.views.deployment(position.deployment_id)).user_wallet, "the position's deployment user");
     await this.producer.emitOrRetry({
       name: JobName.ExecutorClose,
-      data: { positionId: id, reason: dto.reason ?? 'MANUAL', traceId: randomUUID() },
+      data: { positionId: id, reason: dto.reason ?? 'MANUAL', traceId },
       jobId: jobId(JobName.ExecutorClose, id),
     });
     const closed = await waitFor(async () => {

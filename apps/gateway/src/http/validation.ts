@@ -1,9 +1,10 @@
 import { BadRequestException, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
+import { isAddress } from 'ethers';
 
-/** Wallet addresses: 0x and letters/digits. Real 20-byte hex addresses are stored lower-case. */
-export const WALLET = /^0x[0-9A-Za-z]{1,64}$/;
-export const normaliseWallet = (v: unknown) => (typeof v === 'string' && /^0x[0-9a-fA-F]{40}$/.test(v) ? v.toLowerCase() : v);
+/** Wallet addresses: 20 bytes of hex, stored lower-case; a mixed-case one must carry a valid EIP-55 checksum. */
+export const WALLET = /^0x[0-9a-f]{40}$/;
+export const normaliseWallet = (v: unknown) => (typeof v === 'string' && isAddress(v) ? v.toLowerCase() : v);
 
 /** Field-level rule from a pure function returning the problems (empty when valid); messages name the field. */
 export function Satisfies(check: (value: unknown, field: string) => string[], options?: ValidationOptions): PropertyDecorator {

@@ -1,0 +1,113 @@
+import { BadRequestException, Inject, Injectable, Logger, OnModuleDestroy, UnauthorizedException } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { createHmac, randomBytes } from 'crypto';
+import IORedis from 'ioredis';
+import { SiweMessage } from 'siwe';
+import { Env } from '@conduit/config';
+import { redisOptions } from '@conduit/queue';
+import { ENV } from '@conduit/runtime';
+
+/** Audience of every bearer token the gateway issues. */
+export const TOKEN_AUDIENCE = 'conduit-api';
+
+/** The signing key of bearer tokens: AUTH_TOKEN_SECRET, else derived from MASTER_KEY, else random for this process. */
+export function tokenSecret(env: Env, logger = new Logger('Auth')): string {
+  if (env.AUTH_TOKEN_SECRET) return env.AUTH_TOKEN_SECRET;
+  if (env.MASTER_KEY) return createHmac('sha256', env.MASTER_KEY).update('conduit/auth-token/v1').digest('hex');
+  logger.warn('neither AUTH_TOKEN_SECRET nor MASTER_KEY is set: bearer tokens are valid on this gateway process only');
+  return randomBytes(32).toString('hex');
+}
+
+/** A message's domain against the configured ones; `host:*` accepts any port of host (local development and tests). */
+export function domainAllowed(allowed: string[], domain: string): boolean {
+  return allowed.some((d) => d === domain || (d.endsWith(':*') && domain.startsWith(d.slice(0, -1)) && /^\d{1,5}$/.test(domain.slice(d.length - 1))));
+}
+
+const bad = (field: string, message: string) => new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [message], fields: [field] });
+const denied = (message: string) => new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: [message] });
+
+export interface IssuedNonce {
+  nonce: string;
+  expires_at: string;
+}
+
+export interface IssuedToken {
+  token: string;
+  token_type: 'Bearer';
+  address: string;
+  expires_at: string;
+}
+
+/**
+ * Sign-In with Ethereum (EIP-4361): the server issues a single-use nonce (kept in Redis with a TTL), the wallet
+ * signs a message naming this API's domain, the nonce and an expiry, and gets a short-lived bearer token (HS256
+ * JWT) whose subject is the wallet, lower-case.
+ */
+@Injectable()
+export class AuthService implements OnModuleDestroy {
+  private readonly redis: IORedis;
+
+  constructor(
+    @Inject(ENV) private readonly env: Env,
+    private readonly jwt: JwtService,
+  ) {
+    this.redis = new IORedis({ ...redisOptions(env.REDIS_URL), lazyConnect: true });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private key(nonce: string): string {
+    return `${this.env.QUEUE_PREFIX}:auth:nonce:${nonce}`;
+  }
+
+  get domains(): string[] {
+    return this.env.AUTH_DOMAINS.split(',')
+      .map((d) => d.trim())
+      .filter(Boolean);
+  }
+
+  async issueNonce(): Promise<IssuedNonce> {
+    const nonce = randomBytes(16).toString('hex');
+    await this.redis.set(this.key(nonce), '1', 'EX', this.env.AUTH_NONCE_TTL_S);
+    return { nonce, expires_at: new Date(Date.now() + this.env.AUTH_NONCE_TTL_S * 1000).toISOString() };
+  }
+
+  /** Checks a signed sign-in message and spends its nonce; answers the bearer token. */
+  async verify(text: string, signature: string, now = new Date()): Promise<IssuedToken> {
+    // The parser prints what it cannot parse; a message that does not even start like EIP-4361 is refused first.
+    if (!/^\S+ wants you to sign in with your Ethereum account:\n0x[0-9a-fA-F]{40}\n/.test(text)) {
+      throw bad('message', 'message must be an EIP-4361 sign-in message ("<domain> wants you to sign in with your Ethereum account:" then the address)');
+    }
+    let message: SiweMessage;
+    try {
+      message = new SiweMessage(text);
+    } catch (e: any) {
+      throw bad('message', `message is not a valid EIP-4361 sign-in message: ${String(e?.message ?? e).split('\n')[0]}`);
+    }
+    if (!domainAllowed(this.domains, message.domain)) throw denied(`message domain ${message.domain} is not this API (${this.domains.join(', ')})`);
+    if (!message.expirationTime) throw bad('message', 'message must have an Expiration Time');
+    const expires = Date.parse(message.expirationTime);
+    if (expires <= now.getTime()) throw denied('message has expired');
+    if (message.issuedAt && Date.parse(message.issuedAt) > now.getTime() + 60_000) throw denied('message is issued in the future');
+    const checked = await message.verify({ signature, domain: message.domain, time: now.toISOString() }, { suppressExceptions: true });
+    if (!checked.success) throw denied(`signature does not prove the wallet: ${checked.error?.type ?? 'invalid'}`);
+    // Spent only by a valid signature, once: a replay or a stale nonce finds nothing.
+    if (!(await this.redis.getdel(this.key(message.nonce)))) throw denied('nonce is unknown, expired or already used');
+    const address = message.address.toLowerCase();
+    const ttl = Math.max(1, Math.min(this.env.AUTH_TOKEN_TTL_S, Math.floor((expires - now.getTime()) / 1000)));
+    const token = await this.jwt.signAsync({ sub: address }, { expiresIn: ttl, audience: TOKEN_AUDIENCE });
+    return { token, token_type: 'Bearer', address, expires_at: new Date(now.getTime() + ttl * 1000).toISOString() };
+  }
+
+  /** The wallet a bearer token was issued to, or null when it is not a valid, unexpired token of ours. */
+  async walletOf(token: string): Promise<string | null> {
+    try {
+      const claims = await this.jwt.verifyAsync<{ sub: string }>(token, { audience: TOKEN_AUDIENCE, algorithms: ['HS256'] });
+      return typeof claims.sub === 'string' && /^0x[0-9a-f]{40}$/.test(claims.sub) ? claims.sub : null;
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import { Wallet } from 'ethers';
+import { SiweMessage } from 'siwe';
+import { Env } from '@conduit/config';
+import { proofOfIntentMessage } from '@conduit/domain';
+import { http } from './http';
+
+/** The wallet of the quick-start bodies (a well-known development key: never holds anything). */
+export const TEST_WALLET = new Wallet('0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80');
+
+/** An EIP-4361 message for the API at `api`, as a wallet front end would build it. */
+export function signInMessage(api: string, address: string, nonce: string, overrides: Partial<SiweMessage> = {}): string {
+  const now = Date.now();
+  return new SiweMessage({
+    domain: new URL(api).host,
+    address,
+    statement: 'Sign in to Conduit.',
+    uri: api,
+    version: '1',
+    chainId: 1,
+    nonce,
+    issuedAt: new Date(now).toISOString(),
+    expirationTime: new Date(now + 10 * 60_000).toISOString(),
+    ...overrides,
+  }).prepareMessage();
+}
+
+/** Signs in through GET /auth/nonce and POST /auth/verify; answers the bearer token. */
+export async function signIn(api: string, wallet: Wallet): Promise<string> {
+  const nonce = await http('GET', `${api}/api/v3/auth/nonce`);
+  if (nonce.status !== 200) throw new Error(`auth/nonce answered ${nonce.status}: ${JSON.stringify(nonce.body)}`);
+  const message = signInMessage(api, wallet.address, nonce.body.nonce);
+  const verified = await http('POST', `${api}/api/v3/auth/verify`, { message, signature: await wallet.signMessage(message) });
+  if (verified.status !== 200) throw new Error(`auth/verify answered ${verified.status}: ${JSON.stringify(verified.body)}`);
+  return verified.body.token;
+}
+
+/** The proof-of-intent fields of an agent creation body, signed by `wallet` now. */
+export async function proofOfIntent(wallet: { signMessage(message: string): Promise<string> }, creatorWallet: string, name: string, timestamp = new Date().toISOString()) {
+  const message = proofOfIntentMessage({ creatorWallet, name, timestamp });
+  return { proof_of_intent_message: message, proof_of_intent_signature: await wallet.signMessage(message), proof_of_intent_timestamp: timestamp };
+}
+
+export const adminAuth = (env: Env) => ({ authorization: 'Basic ' + Buffer.from(`${env.ADMIN_USER}:${env.ADMIN_PASSWORD}`).toString('base64') });
+
+const MUTATING = ['POST', 'PUT', 'PATCH', 'DELETE'];
+
+/**
+ * A client of the API acting as one wallet, as a front end would: it signs in once (again when the token is near
+ * its end) and sends its bearer token with every mutating call. An agent creation body without a proof of intent
+ * gets one signed by this wallet over the body's own fields.
+ */
+export class WalletClient {
+  private token: string | null = null;
+  private tokenAt = 0;
+
+  constructor(
+    readonly api: string,
+    readonly wallet: Wallet = TEST_WALLET,
+  ) {}
+
+  static random(api: string): WalletClient {
+    return new WalletClient(api, new Wallet(Wallet.createRandom().privateKey));
+  }
+
+  /** The wallet address as the API stores it (lower case). */
+  get address(): string {
+    return this.wallet.address.toLowerCase();
+  }
+
+  async authorization(): Promise<{ authorization: string }> {
+    if (!this.token || Date.now() - this.tokenAt > 5 * 60_000) {
+      this.token = await signIn(this.api, this.wallet);
+      this.tokenAt = Date.now();
+    }
+    return { authorization: `Bearer ${this.token}` };
+  }
+
+  async http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
+    const auth = MUTATING.includes(method) && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization') ? await this.authorization() : {};
+    if (method === 'POST' && url.endsWith('/api/v3/agents/create') && body && typeof body === 'object' && !('proof_of_intent_signature' in body)) {
+      const b = body as { creator_wallet?: unknown; name?: unknown };
+      if (typeof b.creator_wallet === 'string' && typeof b.name === 'string') body = { ...b, ...(await proofOfIntent(this.wallet, b.creator_wallet, b.name)) };
+    }
+    return http(method, url, body, { ...auth, ...headers });
+  }
+}

@@ -1,0 +1,321 @@
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { Wallet } from 'ethers';
+import { Client } from 'pg';
+import { Env } from '@conduit/config';
+import {
+  adminAuth,
+  cleanupRedis,
+  createTestDatabase,
+  http,
+  proofOfIntent,
+  QUICK_START,
+  signInMessage,
+  startContext,
+  startHttpApp,
+  TestDatabase,
+  testEnv,
+  waitForQueuesToDrain,
+  WalletClient,
+} from '@conduit/testing';
+import { BillingAppModule } from '../apps/billing/src/app.module';
+import { ExecutorAppModule } from '../apps/executor/src/app.module';
+import { configureGateway, GatewayAppModule } from '../apps/gateway/src/app.module';
+import { PolicyAppModule } from '../apps/policy/src/app.module';
+import { RouterAppModule } from '../apps/router/src/app.module';
+import { SignalAppModule } from '../apps/signal/src/app.module';
+
+/**
+ * Wallet sign-in (EIP-4361) and what it guards: every mutating endpoint needs a credential, only an agent's
+ * creator changes it, only a deployment's user changes or stops it, agent creation carries a fresh single-use
+ * proof of intent, and one trace id follows an action from the HTTP call through every service into audit_logs.
+ */
+describe('auth, ownership and the audit trail', () => {
+  let db: TestDatabase;
+  let env: Env;
+  let gateway: INestApplication;
+  let workers: INestApplicationContext[] = [];
+  let api: string;
+  let pg: Client;
+  let creator: WalletClient;
+  let subscriber: WalletClient;
+  let stranger: WalletClient;
+  let agentId: string;
+  let deploymentId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    env = testEnv(db);
+    workers = await Promise.all([SignalAppModule, PolicyAppModule, RouterAppModule, ExecutorAppModule, BillingAppModule].map((m) => startContext(m.forRoot(env))));
+    ({ app: gateway, url: api } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway));
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    await pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE token_symbol = 'ETH'`);
+    [creator, subscriber, stranger] = [WalletClient.random(api), WalletClient.random(api), WalletClient.random(api)];
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await Promise.all(workers.map((w) => w.close()));
+    await pg?.end();
+    await cleanupRedis(env);
+    await db?.drop();
+  });
+
+  /** Every table a request could write to, with its row count. */
+  const snapshot = async () =>
+    (
+      await pg.query(`SELECT (SELECT count(*) FROM agents_v3)::int AS agents, (SELECT count(*) FROM agent_deployments_v3)::int AS deployments,
+                             (SELECT count(*) FROM signals_v3)::int AS signals, (SELECT count(*) FROM positions_v3)::int AS positions,
+                             (SELECT count(*) FROM audit_logs)::int AS audit, (SELECT count(*) FROM ct_posts)::int AS posts,
+                             (SELECT md5(string_agg(a::text, ',' ORDER BY a.id)) FROM agents_v3 a) AS agents_hash,
+                             (SELECT md5(string_agg(d::text, ',' ORDER BY d.id)) FROM agent_deployments_v3 d) AS deployments_hash`)
+    ).rows[0];
+
+  const verify = (message: string, signature: string) => http('POST', `${api}/api/v3/auth/verify`, { message, signature });
+  const nonce = async () => (await http('GET', `${api}/api/v3/auth/nonce`)).body.nonce as string;
+
+  describe('sign-in', () => {
+    it('exchanges a signed EIP-4361 message for a short-lived token of the wallet', async () => {
+      const wallet = Wallet.createRandom();
+      const issued = await http('GET', `${api}/api/v3/auth/nonce`);
+      expect(issued.status).toBe(200);
+      expect(issued.body.nonce).toMatch(/^[0-9a-f]{32}$/);
+      const message = signInMessage(api, wallet.address, issued.body.nonce);
+      const res = await verify(message, await wallet.signMessage(message));
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ token_type: 'Bearer', address: wallet.address.toLowerCase() });
+      // AUTH_TOKEN_TTL_S (900 s), cut to the message's own expiry (10 minutes).
+      const ttl = Date.parse(res.body.expires_at) - Date.now();
+      expect(ttl).toBeGreaterThan(590_000);
+      expect(ttl).toBeLessThanOrEqual(600_000);
+      // The same signed message again: its nonce is spent.
+      const replay = await verify(message, await wallet.signMessage(message));
+      expect(replay.status).toBe(401);
+      expect(replay.body.message.join(' ')).toMatch(/nonce is unknown, expired or already used/);
+    });
+
+    it('refuses tampered, foreign, stale, unknown-nonce and wrong-domain messages', async () => {
+      const wallet = Wallet.createRandom();
+      const other = Wallet.createRandom();
+      const cases: [string, () => Promise<{ message: string; signature: string }>, number, RegExp][] = [
+        ['a message changed after signing', async () => {
+          const m = signInMessage(api, wallet.address, await nonce());
+          return { message: m.replace('Sign in to Conduit.', 'Sign in to Conduit!'), signature: await wallet.signMessage(m) };
+        }, 401, /signature does not prove the wallet/],
+        ['a signature by another wallet', async () => {
+          const m = signInMessage(api, wallet.address, await nonce());
+          return { message: m, signature: await other.signMessage(m) };
+        }, 401, /signature does not prove the wallet/],
+        ['an expired message', async () => {
+          const m = signInMessage(api, wallet.address, await nonce(), { issuedAt: new Date(Date.now() - 120_000).toISOString(), expirationTime: new Date(Date.now() - 60_000).toISOString() });
+          return { message: m, signature: await wallet.signMessage(m) };
+        }, 401, /message has expired/],
+        ['a nonce the server never issued', async () => {
+          const m = signInMessage(api, wallet.address, 'a1b2c3d4e5f6a7b8c9d0');
+          return { message: m, signature: await wallet.signMessage(m) };
+        }, 401, /nonce is unknown, expired or already used/],
+        ['another domain', async () => {
+          const m = signInMessage('https://conduit.example.evil', wallet.address, await nonce());
+          return { message: m, signature: await wallet.signMessage(m) };
+        }, 401, /domain conduit\.example\.evil is not this API/],
+        ['no expiry', async () => {
+          const m = signInMessage(api, wallet.address, await nonce(), { expirationTime: undefined });
+          return { message: m, signature: await wallet.signMessage(m) };
+        }, 400, /message must have an Expiration Time/],
+        ['not a sign-in message', async () => ({ message: 'hello', signature: await wallet.signMessage('hello') }), 400, /message must be an EIP-4361 sign-in message/],
+        ['a malformed signature', async () => ({ message: signInMessage(api, wallet.address, await nonce()), signature: '0x1234' }), 400, /signature must be a 65-byte hex signature/],
+      ];
+      for (const [what, build, status, reason] of cases) {
+        const { message, signature } = await build();
+        const res = await verify(message, signature);
+        expect({ what, status: res.status }).toEqual({ what, status });
+        expect({ what, message: res.body.message.join(' ') }).toEqual({ what, message: expect.stringMatching(reason) });
+        expect(JSON.stringify(res.body)).not.toContain('token');
+      }
+    });
+
+    it('lets a nonce and a token expire', async () => {
+      const shortEnv = testEnv(db, { AUTH_NONCE_TTL_S: '1', AUTH_TOKEN_TTL_S: '1', QUEUE_PREFIX: env.QUEUE_PREFIX });
+      const { app, url } = await startHttpApp(GatewayAppModule.forRoot(shortEnv), shortEnv, configureGateway);
+      try {
+        const wallet = Wallet.createRandom();
+        const stale = (await http('GET', `${url}/api/v3/auth/nonce`)).body.nonce;
+        await new Promise((r) => setTimeout(r, 1_300));
+        const late = signInMessage(url, wallet.address, stale);
+        expect((await http('POST', `${url}/api/v3/auth/verify`, { message: late, signature: await wallet.signMessage(late) })).status).toBe(401);
+
+        const fresh = signInMessage(url, wallet.address, (await http('GET', `${url}/api/v3/auth/nonce`)).body.nonce);
+        const { token } = (await http('POST', `${url}/api/v3/auth/verify`, { message: fresh, signature: await wallet.signMessage(fresh) })).body;
+        const body = { ...QUICK_START.createAgent, creator_wallet: wallet.address.toLowerCase(), profit_receiver_address: wallet.address.toLowerCase() };
+        const proof = await proofOfIntent(wallet, body.creator_wallet, body.name);
+        await new Promise((r) => setTimeout(r, 2_100));
+        const expired = await http('POST', `${url}/api/v3/agents/create`, { ...body, ...proof }, { authorization: `Bearer ${token}` });
+        expect(expired.status).toBe(401);
+        expect(expired.body.message.join(' ')).toMatch(/bearer token is invalid or expired/);
+      } finally {
+        await app.close();
+      }
+    });
+  });
+
+  describe('credentials on every mutating endpoint', () => {
+    beforeAll(async () => {
+      const created = await creator.http('POST', `${api}/api/v3/agents/create`, { ...QUICK_START.createAgent, creator_wallet: creator.address, profit_receiver_address: creator.address });
+      expect(created.status).toBe(201);
+      agentId = created.body.agent.id;
+      expect((await creator.http('POST', `${api}/api/v3/agents/${agentId}/activate`)).status).toBe(200);
+      const deployed = await subscriber.http('POST', `${api}/api/v3/agents/deploy`, { agent_id: agentId, user_wallet: subscriber.address });
+      expect(deployed.status).toBe(201);
+      deploymentId = deployed.body.deployment.id;
+    });
+
+    const mutating = () =>
+      [
+        ['POST', '/api/v3/agents/create', { ...QUICK_START.createAgent, creator_wallet: creator.address }],
+        ['POST', `/api/v3/agents/${agentId}/activate`],
+        ['POST', `/api/v3/agents/${agentId}/pause`],
+        ['POST', `/api/v3/agents/${agentId}/stop`],
+        ['PUT', `/api/v3/agents/${agentId}/policy`, { max_leverage: 1 }],
+        ['PUT', `/api/v3/agents/${agentId}/routing-config`, { venue_priority: ['OSTIUM'] }],
+        ['POST', '/api/v3/agents/deploy', { agent_id: agentId, user_wallet: creator.address }],
+        ['POST', `/api/v3/deployments/${deploymentId}/pause`],
+        ['POST', `/api/v3/deployments/${deploymentId}/activate`],
+        ['POST', `/api/v3/deployments/${deploymentId}/stop`],
+        ['POST', `/api/v3/deployments/${deploymentId}/trading-mode`, { trading_mode: 'paper' }],
+        ['PUT', `/api/v3/deployments/${deploymentId}/policy`, { max_leverage: 1 }],
+        ['POST', `/api/v3/deployments/${deploymentId}/kill-switch`, { enabled: true }],
+        ['POST', '/api/v3/signals/generate', QUICK_START.signal(agentId)],
+        ['POST', '/api/v3/execute/trade', { signal_id: agentId }],
+        ['POST', `/api/v3/positions/${agentId}/close`, {}],
+        ['POST', `/api/v3/billing/events/${agentId}/signature`, { r: '0x' + '1'.repeat(64), s: '0x' + '2'.repeat(64), v: 27 }],
+      ] as [string, string, unknown?][];
+
+    it('answers 401 without a token, with a forged token and with the admin credential, and writes nothing', async () => {
+      const before = await snapshot();
+      const forged = new WalletClient(api, new Wallet(Wallet.createRandom().privateKey));
+      const forgedToken = (await forged.authorization()).authorization.replace(/\.[^.]+$/, '.c2lnbmF0dXJl');
+      for (const [method, path, body] of mutating()) {
+        for (const headers of [{}, { authorization: forgedToken }, { authorization: 'Bearer not-a-token' }, adminAuth(env)]) {
+          const res = await http(method, `${api}${path}`, body, headers);
+          expect({ method, path, status: res.status }).toEqual({ method, path, status: 401 });
+        }
+      }
+      expect(await snapshot()).toEqual(before);
+      // Reads stay open.
+      expect((await http('GET', `${api}/api/v3/agents/${agentId}`)).status).toBe(200);
+      expect((await http('GET', `${api}/api/v3/deployments/${deploymentId}/policy`)).status).toBe(200);
+    });
+
+    it("refuses with 403 another wallet's changes to an agent or a deployment, and writes nothing", async () => {
+      const signalId = (await creator.http('POST', `${api}/api/v3/signals/generate`, { ...QUICK_START.signal(agentId), token_symbol: 'NOTLISTED' })).body.signal.id;
+      await waitForQueuesToDrain(env);
+      const before = await snapshot();
+      const checks: [WalletClient, string, string, unknown?][] = [
+        [stranger, 'POST', '/api/v3/agents/create', { ...QUICK_START.createAgent, creator_wallet: creator.address }],
+        [subscriber, 'POST', `/api/v3/agents/${agentId}/pause`],
+        [stranger, 'POST', `/api/v3/agents/${agentId}/stop`],
+        [subscriber, 'PUT', `/api/v3/agents/${agentId}/policy`, { max_leverage: 1 }],
+        [stranger, 'PUT', `/api/v3/agents/${agentId}/routing-config`, { venue_priority: ['OSTIUM'] }],
+        [stranger, 'POST', '/api/v3/signals/generate', QUICK_START.signal(agentId)],
+        [subscriber, 'POST', '/api/v3/execute/trade', { signal_id: signalId }],
+        [stranger, 'POST', '/api/v3/agents/deploy', { agent_id: agentId, user_wallet: subscriber.address }],
+        [creator, 'POST', `/api/v3/deployments/${deploymentId}/pause`],
+        [stranger, 'POST', `/api/v3/deployments/${deploymentId}/stop`],
+        [creator, 'POST', `/api/v3/deployments/${deploymentId}/trading-mode`, { trading_mode: 'paper' }],
+        [creator, 'PUT', `/api/v3/deployments/${deploymentId}/policy`, { max_leverage: 1 }],
+        [stranger, 'POST', `/api/v3/deployments/${deploymentId}/kill-switch`, { enabled: true }],
+      ];
+      for (const [who, method, path, body] of checks) {
+        const res = await who.http(method, `${api}${path}`, body);
+        expect({ path, status: res.status }).toEqual({ path, status: 403 });
+        expect(res.body.message.join(' ')).toMatch(new RegExp(`^only .+ may do this; signed in as ${who.address}$`));
+      }
+      expect(await snapshot()).toEqual(before);
+      // The owners themselves may.
+      expect((await subscriber.http('POST', `${api}/api/v3/deployments/${deploymentId}/kill-switch`, { enabled: false })).status).toBe(200);
+      expect((await creator.http('PUT', `${api}/api/v3/agents/${agentId}/policy`, {})).status).toBe(200);
+    });
+
+    it('keeps data feeds to the admin credential', async () => {
+      const post = { posts: [{ tweet_id: '1860000000000000999', x_username: 'someone', text: '$ETH up' }] };
+      expect((await creator.http('POST', `${api}/api/v3/ct/posts`, post)).status).toBe(401);
+      expect((await creator.http('POST', `${api}/api/v3/market/indicators`, { windows: [] })).status).toBe(401);
+      expect((await creator.http('POST', `${api}/api/v3/research/notes`, { notes: [] })).status).toBe(401);
+      expect((await http('POST', `${api}/api/v3/ct/posts`, post, adminAuth(env))).status).toBe(201);
+    });
+  });
+
+  describe('proof of intent on agent creation', () => {
+    const body = () => ({ ...QUICK_START.createAgent, name: 'Intent', creator_wallet: creator.address, profit_receiver_address: creator.address });
+
+    it('refuses a proof by another wallet, for another name, stale or from the future, and a replayed one; writes nothing', async () => {
+      const before = await snapshot();
+      const minutes = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
+      const cases: [string, Record<string, string>, string, RegExp][] = [
+        ['another signer', await proofOfIntent(stranger.wallet, creator.address, 'Intent'), 'proof_of_intent_signature', /was not signed by creator_wallet/],
+        ['another name', await proofOfIntent(creator.wallet, creator.address, 'Other name'), 'proof_of_intent_message', /must be exactly/],
+        ['stale', await proofOfIntent(creator.wallet, creator.address, 'Intent', minutes(-11)), 'proof_of_intent_timestamp', /is older than 600 s/],
+        ['from the future', await proofOfIntent(creator.wallet, creator.address, 'Intent', minutes(5)), 'proof_of_intent_timestamp', /is in the future/],
+        ['not a timestamp', { ...(await proofOfIntent(creator.wallet, creator.address, 'Intent')), proof_of_intent_timestamp: 'now' }, 'proof_of_intent_timestamp', /ISO-8601/],
+      ];
+      for (const [what, proof, field, reason] of cases) {
+        const res = await creator.http('POST', `${api}/api/v3/agents/create`, { ...body(), ...proof });
+        expect({ what, status: res.status }).toEqual({ what, status: 400 });
+        expect({ what, fields: res.body.fields }).toEqual({ what, fields: [field] });
+        expect(res.body.message.join(' ')).toMatch(reason);
+      }
+      expect(await snapshot()).toEqual(before);
+
+      const proof = await proofOfIntent(creator.wallet, creator.address, 'Intent');
+      const first = await creator.http('POST', `${api}/api/v3/agents/create`, { ...body(), ...proof });
+      expect(first.status).toBe(201);
+      expect(first.body.agent).toMatchObject({ proof_of_intent_message: proof.proof_of_intent_message, proof_of_intent_signature: proof.proof_of_intent_signature.toLowerCase() });
+      const afterFirst = await snapshot();
+      const replay = await creator.http('POST', `${api}/api/v3/agents/create`, { ...body(), ...proof });
+      expect(replay.status).toBe(409);
+      expect(replay.body.fields).toEqual(['proof_of_intent_signature']);
+      expect(await snapshot()).toEqual(afterFirst);
+    });
+  });
+
+  describe('audit trail', () => {
+    it('follows one trace id from the HTTP call through signal, router, executor and billing', async () => {
+      const opened = 'trace-open-0001';
+      const signal = await creator.http('POST', `${api}/api/v3/signals/generate`, QUICK_START.signal(agentId), { 'x-request-id': opened });
+      expect(signal.status).toBe(201);
+      expect(signal.body.trace_id).toBe(opened);
+      const signalId = signal.body.signal.id;
+      const traded = await creator.http('POST', `${api}/api/v3/execute/trade`, { signal_id: signalId });
+      const outcome = traded.body.outcomes.find((o: { deployment_id: string }) => o.deployment_id === deploymentId);
+      expect(outcome.outcome).toBe('OPENED');
+      await waitForQueuesToDrain(env);
+
+      const trail = async (trace: string) => (await http('GET', `${api}/api/v3/admin/audit?trace_id=${trace}&limit=200`, undefined, adminAuth(env))).body.entries as any[];
+      const openTrail = await trail(opened);
+      expect(openTrail.map((e) => e.event_name)).toEqual(expect.arrayContaining(['v3.signal.created', 'v3.signal.routed', 'v3.position.opened']));
+      expect(openTrail.find((e) => e.event_name === 'v3.position.opened').subject_id).toBe(outcome.position.id);
+
+      const closed = 'trace-close-0002';
+      await pg.query(`UPDATE venue_markets SET current_price = 2100 WHERE token_symbol = 'ETH'`);
+      const close = await subscriber.http('POST', `${api}/api/v3/positions/${outcome.position.id}/close`, {}, { 'x-request-id': closed });
+      expect(close.status).toBe(200);
+      await waitForQueuesToDrain(env);
+      const closeTrail = await trail(closed);
+      expect(closeTrail.map((e) => e.event_name)).toEqual(expect.arrayContaining(['v3.position.closed', 'v3.bill.created', 'v3.bill.collected']));
+      const bill = closeTrail.find((e) => e.event_name === 'v3.bill.created');
+      expect(bill.payload).toMatchObject({ kind: 'PROFIT_SHARE', position_id: outcome.position.id });
+
+      // Who did what is on the user's own actions.
+      const [deployed] = (await pg.query(`SELECT payload, trace_id FROM audit_logs WHERE event_name = 'v3.deployment.created' AND subject_id = $1`, [deploymentId])).rows;
+      expect(deployed.trace_id).toMatch(/^[0-9a-f-]{36}$/);
+      const audit = await http('GET', `${api}/api/v3/admin/audit?trace_id=${opened}`);
+      expect(audit.status).toBe(401);
+    });
+
+    it('answers every call with its trace id, a new one when the caller sent none or an unusable one', async () => {
+      const own = await fetch(`${api}/api/v3/agents/${agentId}`, { headers: { 'x-request-id': 'my-trace-1234' } });
+      expect(own.headers.get('x-trace-id')).toBe('my-trace-1234');
+      const bad = await fetch(`${api}/api/v3/agents/${agentId}`, { headers: { 'x-request-id': 'no spaces <allowed>' } });
+      expect(bad.headers.get('x-trace-id')).toMatch(/^[0-9a-f-]{36}$/);
+    });
+  });
+});
