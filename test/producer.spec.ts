@@ -1,3 +1,4 @@
+import { randomUUID } from 'crypto';
 import { Test } from '@nestjs/testing';
 import { Worker } from 'bullmq';
 import { JobName, jobId, JobProducer, QueueModule, QueueName, redisOptions, syncJobScheduler } from '@conduit/queue';
@@ -30,7 +31,8 @@ describe('JobProducer on real Redis', () => {
       { connection: redisOptions(env.REDIS_URL), prefix: env.QUEUE_PREFIX },
     );
     try {
-      const req = { name: JobName.ExecutorClose, data: { positionId: 'p1', reason: 'MANUAL' }, jobId: jobId(JobName.ExecutorClose, 'p1'), opts: { attempts: 1 } };
+      const positionId = randomUUID();
+      const req = { name: JobName.ExecutorClose, data: { positionId, reason: 'MANUAL' }, jobId: jobId(JobName.ExecutorClose, positionId), opts: { attempts: 1 } };
       expect(await producer.emitOrRetry(req)).toBe('added');
       const queue = producer.queue(QueueName.Executor);
       expect((await waitForJob(queue, req.jobId)).state).toBe('failed');

@@ -1,11 +1,12 @@
+import { randomUUID } from 'crypto';
 import { Inject, OnApplicationBootstrap } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
-import { Job, UnrecoverableError } from 'bullmq';
+import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { audit } from '@conduit/db';
 import { profitShare, toMoney } from '@conduit/domain';
-import { collectJobOptions, JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, syncJobScheduler } from '@conduit/queue';
+import { collectJobOptions, JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, syncJobScheduler, UnknownSubjectError } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { Collector, HyperliquidUsdSendCollector, PaperLedgerCollector } from './collector';
 import { PnlSnapshots } from './snapshots';
@@ -64,7 +65,7 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
         WHERE p.id = $1`,
       [positionId],
     );
-    if (!p) throw new UnrecoverableError(`unknown position ${positionId}`);
+    if (!p) throw new UnknownSubjectError(`unknown position ${positionId}`);
     if (p.status !== 'CLOSED' || p.pnl === null) throw new Error(`position ${positionId} is not closed yet`); // retried
 
     const sharePct = p.profit_share_pct ?? this.env.PROFIT_SHARE_PCT;
@@ -110,8 +111,10 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
    */
   async subscriptions(): Promise<{ billed: number }> {
     let billed = 0;
+    // An automated action starts its own trace: every bill of this run and its collection carry it.
+    const traceId = randomUUID();
     for (let round = 0; round < 100; round++) {
-      const rows: { id: string }[] = await this.ds.query(
+      const rows: { id: string; deployment_id: string; amount: string; period_start: Date }[] = await this.ds.query(
         `WITH due AS (
            SELECT id, next_billing_at FROM agent_deployments_v3
             WHERE status <> 'STOPPED' AND next_billing_at IS NOT NULL AND next_billing_at <= now()
@@ -123,12 +126,15 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
                 jsonb_build_object('period', $2::text, 'period_end', due.next_billing_at + $2::interval)
            FROM due JOIN advanced ON advanced.id = due.id
          ON CONFLICT (deployment_id, period_start) WHERE kind = 'SUBSCRIPTION' DO NOTHING
-         RETURNING id`,
+         RETURNING id, deployment_id, amount::text, period_start`,
         [toMoney(this.env.SUBSCRIPTION_PRICE_USD), this.env.SUBSCRIPTION_PERIOD],
       );
       if (!rows.length) break;
       billed += rows.length;
-      for (const r of rows) await this.emitCollect(r.id);
+      for (const r of rows) {
+        await audit(this.ds.manager, 'v3.bill.created', 'billing_event', r.id, { kind: 'SUBSCRIPTION', deployment_id: r.deployment_id, amount: r.amount, period_start: r.period_start }, traceId);
+        await this.emitCollect(r.id, traceId);
+      }
     }
     return { billed };
   }
@@ -142,7 +148,7 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
           WHERE b.id = $1 FOR UPDATE OF d, b`,
         [billingEventId],
       );
-      if (!b) throw new UnrecoverableError(`unknown billing event ${billingEventId}`);
+      if (!b) throw new UnknownSubjectError(`unknown billing event ${billingEventId}`);
       if (b.status !== 'PENDING') return { status: b.status };
       const collector: Collector = b.trading_mode === 'live' ? this.live : this.paper;
       const result = await collector.collect(em, {
@@ -188,10 +194,10 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
         [job.data.billingEventId, err.message, job.attemptsMade + 1],
       );
       if (!failed.length) return;
-      await audit(em, 'v3.bill.failed', 'billing_event', failed[0].id, { kind: failed[0].kind, reason: err.message });
+      await audit(em, 'v3.bill.failed', 'billing_event', failed[0].id, { kind: failed[0].kind, reason: err.message }, job.data.traceId);
       if (failed[0].kind === 'SUBSCRIPTION') {
         await em.query(`UPDATE agent_deployments_v3 SET sub_active = FALSE WHERE id = $1`, [failed[0].deployment_id]);
-        await audit(em, 'v3.deployment.subscription_lapsed', 'deployment', failed[0].deployment_id, { billing_event_id: failed[0].id });
+        await audit(em, 'v3.deployment.subscription_lapsed', 'deployment', failed[0].deployment_id, { billing_event_id: failed[0].id }, job.data.traceId);
       }
     });
   }

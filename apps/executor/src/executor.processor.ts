@@ -1,3 +1,4 @@
+import { randomUUID } from 'crypto';
 import { Inject, OnApplicationBootstrap } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
 import { Job, UnrecoverableError } from 'bullmq';
@@ -20,7 +21,7 @@ import {
   TrailingParams,
   walkStep,
 } from '@conduit/domain';
-import { EXECUTOR_WORKER_OPTIONS, JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, syncJobScheduler } from '@conduit/queue';
+import { EXECUTOR_WORKER_OPTIONS, JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, syncJobScheduler, UnknownSubjectError } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { OrderResult, OrderSide, TradingAccount, VenueAdapter } from '@conduit/venue';
 import { TradingAccounts } from './accounts';
@@ -52,6 +53,8 @@ interface OrderLeg {
   stopLoss?: string | null;
   /** Closing an Ostium trade: its slot. */
   closeSlot?: number | null;
+  /** false: a FILLED answer is left for the caller to store in its own transaction (any other answer is stored here). */
+  storeFilled?: boolean;
 }
 
 type StoredFill = OrderResult & { slot?: number };
@@ -67,6 +70,24 @@ interface StoredOrder {
   venue_slot: number | null;
   error: string | null;
   stale: boolean;
+}
+
+/** What open() reads in one round trip (see ExecutorProcessor.openContext). */
+interface OpenContext {
+  outcome: string;
+  position_id: string | null;
+  token_symbol: string;
+  side: string;
+  size_model: Record<string, unknown>;
+  risk_model: Record<string, unknown>;
+  final_venue: string | null;
+  sz_decimals: string | null;
+  min_position: string | null;
+  max_leverage: number | null;
+  existing_id: string | null;
+  existing_status: string | null;
+  stored_order: StoredOrder | null;
+  realized: string;
 }
 
 /** The final answer in a stored order, or null while it has none (NEW: maybe sent; PENDING: awaiting a fill). */
@@ -135,23 +156,23 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
   // ---- open -------------------------------------------------------------------------------------------
 
   async open(signalId: string, deploymentId: string, traceId?: string): Promise<{ outcome: string; positionId?: string; reason?: string }> {
-    const [outcome] = await this.ds.query(`SELECT outcome, position_id FROM signal_outcomes WHERE signal_id = $1 AND deployment_id = $2`, [
-      signalId,
-      deploymentId,
-    ]);
-    if (!outcome) throw new UnrecoverableError(`no policy decision for signal ${signalId} × deployment ${deploymentId}`);
-    if (outcome.outcome !== 'PENDING') return { outcome: outcome.outcome, positionId: outcome.position_id ?? undefined };
+    let context: OpenContext | undefined = await this.openContext(signalId, deploymentId);
+    if (!context) throw new UnknownSubjectError(`no policy decision for signal ${signalId} × deployment ${deploymentId}`);
+    if (context.outcome !== 'PENDING') return { outcome: context.outcome, positionId: context.position_id ?? undefined };
 
     // Failover: a venue that refuses the order (or cannot take it) hands the open to the next ranked venue the
     // deployment enables, as the router left them on the outcome; the last refusal is the recorded failure.
     for (;;) {
       try {
-        const positionId = await this.openPosition(signalId, deploymentId, traceId);
+        // The first try uses what open() read; after a failover the venue (and so market and order) changed.
+        const positionId = await this.openPosition(signalId, deploymentId, traceId, context);
+        context = undefined;
         await this.finishSignal(signalId);
         return { outcome: 'OPENED', positionId };
       } catch (err) {
         if (!(err instanceof DomainError)) throw err; // infrastructure: retried, recorded after the last attempt
         const why = `${err.code}: ${err.message}`;
+        context = undefined;
         if (await this.failover(signalId, deploymentId, why, traceId)) continue;
         await this.recordFailure(signalId, deploymentId, why);
         return { outcome: 'FAILED', reason: err.message };
@@ -178,23 +199,43 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
     });
   }
 
-  private async openPosition(signalId: string, deploymentId: string, traceId?: string): Promise<string> {
+  /**
+   * Everything an open reads, in one round trip: the outcome, the signal with the deployment's final size and
+   * venue, the market, the position and the order an earlier attempt may have left, and the realized PnL a paper
+   * equity adds. Undefined when the signal × deployment has no outcome (no policy decision).
+   */
+  private async openContext(signalId: string, deploymentId: string): Promise<OpenContext | undefined> {
     const [row] = await this.ds.query(
-      `SELECT s.token_symbol, s.side, COALESCE(pd.size_model, s.size_model) AS size_model, s.risk_model,
+      `SELECT o.outcome, o.position_id,
+              s.token_symbol, s.side, COALESCE(pd.size_model, s.size_model) AS size_model, s.risk_model,
               COALESCE(o.venue, s.final_venue)::text AS final_venue,
-              m.metadata->>'szDecimals' AS sz_decimals, m.min_position, m.max_leverage
-         FROM signals_v3 s
-         LEFT JOIN signal_outcomes o ON o.signal_id = s.id AND o.deployment_id = $2
+              m.metadata->>'szDecimals' AS sz_decimals, m.min_position, m.max_leverage,
+              p.id AS existing_id, p.status AS existing_status,
+              CASE WHEN vo.id IS NOT NULL THEN json_build_object(
+                'status', vo.status, 'qty', vo.qty::text, 'limit_price', vo.limit_price::text, 'filled_qty', vo.filled_qty::text,
+                'avg_fill_price', vo.avg_fill_price::text, 'fee', vo.fee::text, 'venue_order_id', vo.venue_order_id,
+                'venue_slot', vo.venue_slot, 'error', vo.error, 'stale', vo.updated_at < now() - interval '60 seconds') END AS stored_order,
+              (SELECT COALESCE(sum(c.pnl), 0)::text FROM positions_v3 c WHERE c.deployment_id = $2 AND c.status = 'CLOSED') AS realized
+         FROM signal_outcomes o
+         JOIN signals_v3 s ON s.id = o.signal_id
          LEFT JOIN policy_decisions pd ON pd.signal_id = s.id AND pd.deployment_id = $2
          LEFT JOIN venue_markets m ON m.venue = COALESCE(o.venue, s.final_venue) AND m.token_symbol = s.token_symbol
-        WHERE s.id = $1`,
-      [signalId, deploymentId],
+         LEFT JOIN positions_v3 p ON p.deployment_id = $2 AND p.signal_id = $1
+         LEFT JOIN venue_orders vo ON vo.venue = COALESCE(o.venue, s.final_venue) AND vo.client_order_id = $3
+        WHERE o.signal_id = $1 AND o.deployment_id = $2`,
+      [signalId, deploymentId, clientOrderId(deploymentId, signalId, 'open')],
     );
-    if (!row) throw new UnrecoverableError(`signal ${signalId} vanished`);
-    if (!row.final_venue) throw new UnrecoverableError(`signal ${signalId} has no venue yet`);
+    return row;
+  }
+
+  private async openPosition(signalId: string, deploymentId: string, traceId?: string, context?: OpenContext): Promise<string> {
+    const row = context ?? (await this.openContext(signalId, deploymentId));
+    if (!row) throw new UnknownSubjectError(`signal ${signalId} vanished`);
+    // Retried like any error (the router records the venue before it fans out); FAILED after the last attempt.
+    if (!row.final_venue) throw new Error(`signal ${signalId} has no venue yet`);
 
     // A previous attempt may have opened it already (or left it waiting for an asynchronous fill).
-    const [existing] = await this.ds.query(`SELECT id, status FROM positions_v3 WHERE deployment_id = $1 AND signal_id = $2`, [deploymentId, signalId]);
+    const existing = row.existing_id ? { id: row.existing_id, status: row.existing_status } : undefined;
     if (existing?.status === 'PENDING') {
       await this.scheduleSettle(existing.id, 'open', 0, undefined, traceId);
       return existing.id;
@@ -209,14 +250,14 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
     const sizeModel = row.size_model as SizeModel;
     const riskModel = row.risk_model as RiskModel;
     const cloid = clientOrderId(deploymentId, signalId, 'open');
-    let fill = await this.knownFill(row.final_venue, cloid);
+    let fill = fillOf(cloid, row.stored_order);
     let mark: string | undefined;
     if (!fill) {
       const px = await adapter.markPrice(row.token_symbol);
       if (!px) throw new DomainError('NO_PRICE', `no mark price for ${row.token_symbol} on ${row.final_venue}`);
       mark = px.toString();
       const size = sizePosition({
-        equity: await this.equity(deploymentId, mode, adapter, account.address),
+        equity: await this.equity(mode, adapter, account.address, row.realized),
         sizeModel,
         price: px,
         sizeDecimals: row.sz_decimals != null ? Number(row.sz_decimals) : 8,
@@ -241,6 +282,8 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
         leverage,
         takeProfit: wanted.takeProfit ? toMoney(wanted.takeProfit) : null,
         stopLoss: wanted.stopLoss ? toMoney(wanted.stopLoss) : null,
+        // A fill is stored with the position below, in one commit (a crash in between: the retry asks the venue).
+        storeFilled: false,
       });
     }
     if (fill.status === 'REJECTED') throw new DomainError('ORDER_REJECTED', fill.error ?? 'rejected by the venue');
@@ -274,8 +317,11 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
       );
       const id: string =
         inserted[0]?.id ?? (await em.query(`SELECT id FROM positions_v3 WHERE deployment_id = $1 AND signal_id = $2`, [deploymentId, signalId]))[0].id;
-      await em.query(`UPDATE venue_orders SET position_id = $3 WHERE venue = $1 AND client_order_id = $2`, [row.final_venue, cloid, id]);
-      if (pending) return id;
+      if (pending) {
+        await em.query(`UPDATE venue_orders SET position_id = $3 WHERE venue = $1 AND client_order_id = $2`, [row.final_venue, cloid, id]);
+        return id;
+      }
+      await this.storeOrderResult(row.final_venue, cloid, fill!, id, em);
       await this.markOpened(em, signalId, deploymentId, id);
       if (inserted.length) {
         await audit(em, 'v3.position.opened', 'position', id, {
@@ -303,7 +349,8 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
         WHERE signal_id = $1 AND deployment_id = $2 AND outcome = 'PENDING'`,
       [signalId, deploymentId, positionId],
     );
-    await em.query(`UPDATE signals_v3 SET executed_at = COALESCE(executed_at, now()) WHERE id = $1`, [signalId]);
+    // Only the first open of a signal writes (and locks) its row: a fan-out's opens do not queue behind one another.
+    await em.query(`UPDATE signals_v3 SET executed_at = now() WHERE id = $1 AND executed_at IS NULL`, [signalId]);
   }
 
   private async recordFailure(signalId: string, deploymentId: string, reason: string) {
@@ -339,12 +386,8 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
    * Equity a percentage size is taken of: live, the venue's account value of the user; paper, the starting
    * balance plus realized PnL of the deployment's closed positions.
    */
-  private async equity(deploymentId: string, mode: string, adapter: VenueAdapter, address: string): Promise<string> {
+  private async equity(mode: string, adapter: VenueAdapter, address: string, realized: string): Promise<string> {
     if (mode === 'live') return (await adapter.accountState(address)).equity;
-    const [{ realized }] = await this.ds.query(
-      `SELECT COALESCE(sum(pnl), 0)::text AS realized FROM positions_v3 WHERE deployment_id = $1 AND status = 'CLOSED'`,
-      [deploymentId],
-    );
     return dec(this.env.PAPER_STARTING_EQUITY_USD).plus(realized).toString();
   }
 
@@ -373,12 +416,18 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
    */
   private async sendOrder(leg: OrderLeg): Promise<StoredFill> {
     const venue = leg.adapter.venue;
-    await this.ds.query(
-      `INSERT INTO venue_orders (client_order_id, deployment_id, signal_id, position_id, venue, token_symbol, side, reduce_only, qty, limit_price, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'NEW') ON CONFLICT (venue, client_order_id) DO NOTHING`,
+    // Stored (committed) before the venue hears of it; an earlier attempt's row is read back in the same statement.
+    const [row]: { venue_order_id: string | null; stale: boolean }[] = await this.ds.query(
+      `WITH ins AS (
+         INSERT INTO venue_orders (client_order_id, deployment_id, signal_id, position_id, venue, token_symbol, side, reduce_only, qty, limit_price, status)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'NEW') ON CONFLICT (venue, client_order_id) DO NOTHING RETURNING venue_order_id)
+       SELECT venue_order_id, FALSE AS stale FROM ins
+       UNION ALL
+       SELECT venue_order_id, updated_at < now() - interval '60 seconds' FROM venue_orders WHERE venue = $5 AND client_order_id = $1`,
       [leg.cloid, leg.deploymentId, leg.signalId, leg.positionId, venue, leg.symbol, leg.side, leg.reduceOnly, leg.qty, leg.referencePrice ?? null],
     );
-    const stored = await this.storedOrder(venue, leg.cloid);
+    // Neither inserted nor visible: a concurrent attempt committed it after this statement's snapshot.
+    const stored = row ?? (await this.storedOrder(venue, leg.cloid));
     const ref = { clientOrderId: leg.cloid, venueOrderId: stored?.venue_order_id ?? null, symbol: leg.symbol };
     const known = await leg.adapter.orderStatus(leg.account, ref);
     let result: StoredFill;
@@ -414,16 +463,17 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
               onSubmitting,
             });
     }
-    await this.storeOrderResult(venue, leg.cloid, result);
+    if (result.status !== 'FILLED' || leg.storeFilled !== false) await this.storeOrderResult(venue, leg.cloid, result);
     return result;
   }
 
-  private async storeOrderResult(venue: string, cloid: string, result: StoredFill) {
-    await this.ds.query(
+  /** Records the venue's answer on the order (and the position it belongs to, when given). */
+  private async storeOrderResult(venue: string, cloid: string, result: StoredFill, positionId?: string, em: EntityManager = this.ds.manager) {
+    await em.query(
       `UPDATE venue_orders SET status = $3, filled_qty = $4, avg_fill_price = $5, fee = $6, venue_order_id = COALESCE($7, venue_order_id),
-                               venue_slot = COALESCE($8, venue_slot), error = $9, updated_at = now()
+                               venue_slot = COALESCE($8, venue_slot), error = $9, position_id = COALESCE($10, position_id), updated_at = now()
         WHERE venue = $1 AND client_order_id = $2`,
-      [venue, cloid, result.status, result.filledQty, result.avgPrice, result.fee, result.venueOrderId, result.slot ?? null, result.error ?? null],
+      [venue, cloid, result.status, result.filledQty, result.avgPrice, result.fee, result.venueOrderId, result.slot ?? null, result.error ?? null, positionId ?? null],
     );
   }
 
@@ -444,7 +494,7 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
    */
   async settle(positionId: string, leg: 'open' | 'close', round: number, reason?: string, traceId?: string): Promise<{ status: string }> {
     const [p] = await this.ds.query(`SELECT * FROM positions_v3 WHERE id = $1`, [positionId]);
-    if (!p) throw new UnrecoverableError(`unknown position ${positionId}`);
+    if (!p) throw new UnknownSubjectError(`unknown position ${positionId}`);
     if ((leg === 'open' && p.status !== 'PENDING') || (leg === 'close' && p.status !== 'OPEN')) return { status: p.status };
     const cloid = clientOrderId(p.deployment_id, p.signal_id, leg);
     const order = await this.storedOrder(p.venue, cloid);
@@ -526,7 +576,7 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
 
   async close(positionId: string, reason: string, traceId?: string): Promise<{ status: string; pnl: string | null }> {
     const [p] = await this.ds.query(`SELECT * FROM positions_v3 WHERE id = $1`, [positionId]);
-    if (!p) throw new UnrecoverableError(`unknown position ${positionId}`);
+    if (!p) throw new UnknownSubjectError(`unknown position ${positionId}`);
     if (p.status === 'OPEN') {
       const { adapter, account } = await this.accounts.resolve(p.deployment_id, p.venue);
       const cloid = clientOrderId(p.deployment_id, p.signal_id, 'close');
@@ -655,7 +705,8 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
       );
     }
     await this.producer.emitBulk(
-      exits.map((e) => ({ name: JobName.ExecutorClose, data: { positionId: e.id, reason: e.reason }, jobId: jobId(JobName.ExecutorClose, e.id) })),
+      // Each automated close starts its own trace (close, bill, collection carry it).
+      exits.map((e) => ({ name: JobName.ExecutorClose, data: { positionId: e.id, reason: e.reason, traceId: randomUUID() }, jobId: jobId(JobName.ExecutorClose, e.id) })),
     );
     return { checked: open.length, closing: exits.length, trailed: updates.filter((u) => u.trail).length };
   }

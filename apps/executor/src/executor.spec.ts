@@ -103,9 +103,10 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
     const job = await open(signalId, deploymentId);
     expect(job.state).toBe('failed');
     expect(job.failedReason).toMatch(/has no venue yet/);
+    expect(job.attemptsMade).toBe(3); // retried like any error, recorded after the last attempt
     const o = await one(`SELECT outcome, reason FROM signal_outcomes WHERE signal_id = $1`, [signalId]);
     expect(o.outcome).toBe('FAILED');
-    expect(o.reason).toMatch(/executor gave up after 1 attempt\(s\): signal .* has no venue yet/);
+    expect(o.reason).toMatch(/executor gave up after 3 attempt\(s\): signal .* has no venue yet/);
   });
 
   it('closes once at the mark with realized PnL net of both fees, and hands the position to billing', async () => {

@@ -1,8 +1,7 @@
 import { Processor } from '@nestjs/bullmq';
-import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { evaluatePolicy, Policy, PolicyDecision, SizeModel, stricterPolicy } from '@conduit/domain';
-import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor } from '@conduit/queue';
+import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, UnknownSubjectError } from '@conduit/queue';
 
 interface DeploymentRow {
   id: string;
@@ -43,7 +42,7 @@ export class PolicyProcessor extends QueueProcessor<QueueName.Policy> {
          FROM signals_v3 s JOIN agents_v3 a ON a.id = s.agent_id WHERE s.id = $1`,
       [signalId],
     );
-    if (!signal) throw new UnrecoverableError(`unknown signal ${signalId}`);
+    if (!signal) throw new UnknownSubjectError(`unknown signal ${signalId}`);
     if (signal.status === 'SKIPPED' || signal.status === 'FAILED') return { approved: 0, skipped: 0 };
 
     // Each deployment with what its policy reads: open positions, today's realized PnL, the latest closes.

@@ -1,11 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
-import { UnrecoverableError } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
 import { audit } from '@conduit/db';
 import { Env } from '@conduit/config';
 import { Dec, ExecutionQuote, intendedNotional, quoteExecution, RoutingDecision, routeByCost, routeFirstAvailable } from '@conduit/domain';
-import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor } from '@conduit/queue';
+import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, UnknownSubjectError } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { OrderBook, VenueRegistry } from '@conduit/venue';
 import { RoutingCache } from './routing-cache';
@@ -45,7 +44,7 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
 
   async route(signalId: string, traceId?: string): Promise<{ venue: string | null; fannedOut: number }> {
     const [signal] = await this.ds.query(`SELECT agent_id, token_symbol, side, size_model, status, final_venue FROM signals_v3 WHERE id = $1`, [signalId]);
-    if (!signal) throw new UnrecoverableError(`unknown signal ${signalId}`);
+    if (!signal) throw new UnknownSubjectError(`unknown signal ${signalId}`);
     if (signal.status === 'SKIPPED' || signal.status === 'FAILED') return { venue: null, fannedOut: 0 };
     const pending: PendingDeployment[] = await this.ds.query(
       `SELECT o.deployment_id, o.venue::text AS venue, pd.venues, pd.size_model

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { agentsFollowingAccounts } from '@conduit/db';
 import { deterministicId } from '@conduit/domain';
-import { JobName, jobId, JobProducer } from '@conduit/queue';
+import { JobName, jobId, JobProducer, UnknownSubjectError } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { ClassifierRun, classifyWithFallback, extractTokens, LexiconClassifier, OpenAiCompatibleClassifier, PostClassifier } from '@conduit/signals';
 import { DecisionRow, logDecisions } from './decision-log';
@@ -39,7 +38,7 @@ export class PostClassification {
          FROM ct_posts p JOIN ct_accounts a ON a.id = p.ct_account_id WHERE p.id = $1`,
       [postId],
     );
-    if (!post) throw new UnrecoverableError(`unknown post ${postId}`);
+    if (!post) throw new UnknownSubjectError(`unknown post ${postId}`);
     const followers = await agentsFollowingAccounts(this.ds.manager, [post.ct_account_id]);
     const agents = [...new Set(followers.map((f) => f.agent_id))];
 

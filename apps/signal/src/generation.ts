@@ -15,6 +15,7 @@ import {
   TokenView,
 } from '@conduit/domain';
 import { namesAccount } from '@conduit/db';
+import { UnknownSubjectError } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { DecisionRow, logDecisions } from './decision-log';
 import { marketContext } from './market-context';
@@ -52,7 +53,8 @@ export class SignalGeneration {
       `SELECT status, x_account_ids, research_institute_ids, weights FROM agents_v3 WHERE id = $1`,
       [agentId],
     );
-    if (!agent || agent.status !== 'ACTIVE') return { signals: [], holds: 0 };
+    if (!agent) throw new UnknownSubjectError(`unknown agent ${agentId}`);
+    if (agent.status !== 'ACTIVE') return { signals: [], holds: 0 };
     const bucket = sixHourBucket(bucketIso ? new Date(bucketIso) : new Date());
     const end = new Date(bucket.getTime() + BUCKET_MS);
     const evidence = await this.evidence(agent, bucket, end);

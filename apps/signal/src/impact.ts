@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { dec, nextImpactFactor } from '@conduit/domain';
+import { UnknownSubjectError } from '@conduit/queue';
 
 /**
  * Closes the loop from outcomes back to sources: when a position closes, every CT account whose post the signal
@@ -19,7 +20,8 @@ export class ImpactFeedback {
          FROM positions_v3 p JOIN signals_v3 s ON s.id = p.signal_id WHERE p.id = $1`,
       [positionId],
     );
-    if (!p || p.status !== 'CLOSED' || p.pnl === null || !p.source_tweets?.length) return { accounts: 0 };
+    if (!p) throw new UnknownSubjectError(`unknown position ${positionId}`);
+    if (p.status !== 'CLOSED' || p.pnl === null || !p.source_tweets?.length) return { accounts: 0 };
     const notional = dec(p.qty).mul(p.entry_price);
     if (notional.lte(0)) return { accounts: 0 };
     const ret = dec(p.pnl).div(notional).toNumber();

@@ -3,7 +3,7 @@ import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { audit } from '@conduit/db';
 import { agentAcceptsSignals, signalProposalErrors } from '@conduit/domain';
-import { JobName, jobId, JobProducer, SignalIngestPayload } from '@conduit/queue';
+import { JobName, jobId, JobProducer, SignalIngestPayload, UnknownSubjectError } from '@conduit/queue';
 
 /**
  * Stores a venue-agnostic signal (requested_venue MULTI) once under its id and hands it to Agent How. The same
@@ -20,7 +20,7 @@ export class SignalStore {
     const errors = signalProposalErrors(p);
     if (errors.length) throw new UnrecoverableError(`invalid signal: ${errors.join('; ')}`);
     const [agent] = await this.ds.query(`SELECT status FROM agents_v3 WHERE id = $1`, [p.agentId]);
-    if (!agent) throw new UnrecoverableError(`unknown agent ${p.agentId}`);
+    if (!agent) throw new UnknownSubjectError(`unknown agent ${p.agentId}`);
     const gate = agentAcceptsSignals(agent.status);
     const status = gate.trade ? 'PENDING' : 'SKIPPED';
 

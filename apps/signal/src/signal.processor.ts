@@ -1,3 +1,4 @@
+import { randomUUID } from 'crypto';
 import { Inject, OnApplicationBootstrap } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
 import { DataSource } from 'typeorm';
@@ -55,7 +56,8 @@ export class SignalProcessor extends QueueProcessor<QueueName.Signal> implements
   private async generateAll(tick: number): Promise<{ agents: number }> {
     const agents: { id: string }[] = await this.ds.query(`SELECT id FROM agents_v3 WHERE status = 'ACTIVE'`);
     await this.producer.emitBulk(
-      agents.map(({ id }) => ({ name: JobName.SignalGenerate, data: { agentId: id }, jobId: jobId(JobName.SignalGenerate, id, 'tick', String(tick)) })),
+      // One trace per agent and tick: the signal it may emit, its policy, route, positions and bills carry it.
+      agents.map(({ id }) => ({ name: JobName.SignalGenerate, data: { agentId: id, traceId: randomUUID() }, jobId: jobId(JobName.SignalGenerate, id, 'tick', String(tick)) })),
     );
     return { agents: agents.length };
   }

@@ -66,9 +66,10 @@ describe('signal service (Agent What) on real Postgres and Redis', () => {
     expect(ok.job.state).toBe('completed');
   });
 
-  it('fails a signal for an unknown agent with the reason', async () => {
+  it('fails a signal for an unknown agent with the reason, after its last attempt', async () => {
     const { job } = await ingest(proposal(randomUUID()));
     expect(job.state).toBe('failed');
+    expect(job.attemptsMade).toBe(3); // the agent row may not be visible yet: retried
     expect(job.failedReason).toMatch(/unknown agent/);
   });
 });

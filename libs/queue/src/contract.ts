@@ -72,7 +72,10 @@ export interface SignalIngestPayload extends Traced {
   sourceResearch?: string[];
 }
 
-/** The payload of every job, by name. Jobs carry ids, never rows. */
+/**
+ * The payload of every job, by name. Jobs carry ids, never rows. Each has its JSON schema in payloads.ts (typed by
+ * this map, so the two cannot drift): producers validate before adding, processors before handling.
+ */
 export interface JobPayloadMap {
   [JobName.SignalIngest]: SignalIngestPayload;
   [JobName.SignalClassifyPost]: { postId: string } & Traced;
@@ -129,7 +132,14 @@ export function jobsOfQueue(queue: QueueName): JobName[] {
 export const COMPLETED_JOB_RETENTION = { age: 60 * 60, count: 50_000 } as const;
 export const FAILED_JOB_RETENTION = { age: 7 * 24 * 60 * 60 } as const;
 
-/** Job options in one place: at-least-once with exponential backoff; effects are idempotent downstream. */
+/**
+ * Job options in one place: at-least-once with exponential backoff; effects are idempotent downstream.
+ * Poison jobs: a payload that fails its schema (payloads.ts) is never retried, since no attempt could process it; it
+ * ends FAILED at once with the reason naming the field (UnrecoverableError), and the jobs behind it run. A valid
+ * payload that cannot be processed (an unknown id, a venue down) is retried per these options and ends FAILED with
+ * its reason after the last attempt, when the processor records the outcome (QueueProcessor.onFinalFailure).
+ * Failed jobs stay in the failed set (Bull Board) for FAILED_JOB_RETENTION.
+ */
 export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
   attempts: 5,
   backoff: { type: 'exponential', delay: 500 },

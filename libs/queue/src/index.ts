@@ -4,3 +4,4 @@ export * from './producer';
 export * from './processor';
 export * from './queue.module';
 export * from './schedulers';
+export * from './payloads';

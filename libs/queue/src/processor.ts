@@ -2,6 +2,7 @@ import { Inject, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs
 import { WorkerHost } from '@nestjs/bullmq';
 import { Job, UnrecoverableError } from 'bullmq';
 import { JobName, JobPayload, JobsOf, jobsOfQueue, QueueName } from './contract';
+import { jobPayloadErrors, jobsWithoutPayloadSchema } from './payloads';
 
 export type JobHandlers<Q extends QueueName> = { [N in JobsOf<Q>]: (data: JobPayload<N>, job: Job<JobPayload<N>>) => Promise<unknown> };
 
@@ -17,9 +18,24 @@ export interface JobObserver {
 }
 
 /**
- * Base of every queue consumer: one handler per job name, checked at boot against the contract, so a job
- * with no handler is a start-up error rather than a stuck queue. A job counts as failed only after its
- * last attempt (or an UnrecoverableError); only then does onFinalFailure record the outcome.
+ * A job whose subject (the row its ids name: signal, position, post, billing event...) is not there. Retried per
+ * the job's options like any error, since the row may not be visible yet, and FAILED with this reason after the
+ * last attempt; a payload that is malformed, on the other hand, fails at once (see QueueProcessor.process).
+ */
+export class UnknownSubjectError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnknownSubjectError';
+  }
+}
+
+/**
+ * Base of every queue consumer: one handler per job name, checked at boot against the contract (and each job
+ * against its payload schema, payloads.ts), so a job with no handler is a start-up error rather than a stuck queue.
+ * Every payload is validated before its handler: an invalid one (a poison job) throws an UnrecoverableError naming
+ * the field, so it ends FAILED at once with that reason, and the queue goes on. Any other error is retried per the
+ * job's options; a job counts as failed only after its last attempt (or an UnrecoverableError), and only then does
+ * onFinalFailure record the outcome, never for an invalid payload (its ids cannot be trusted).
  */
 export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost implements OnModuleInit, OnModuleDestroy {
   protected readonly logger = new Logger(this.constructor.name);
@@ -37,6 +53,8 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
     if (missing.length || unknown.length) {
       throw new Error(`${this.constructor.name}: handlers for ${this.queueName} do not match the contract (missing: ${missing.join(', ') || 'none'}; unknown: ${unknown.join(', ') || 'none'})`);
     }
+    const unchecked = jobsWithoutPayloadSchema(expected);
+    if (unchecked.length) throw new Error(`${this.constructor.name}: no payload schema for ${unchecked.join(', ')} (libs/queue/src/payloads.ts)`);
     this.table = handlers;
     if (this.worker && this.concurrency) this.worker.concurrency = this.concurrency;
   }
@@ -55,7 +73,16 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     if (!handler) {
       const err = new UnrecoverableError(`no handler for job ${job.name} on ${this.queueName}`);
-      await this.finalFailure(job, err);
+      this.observer?.observe(this.queueName, job.name, 'failed', seconds());
+      this.logger.error(`${job.name} ${job.id} failed: ${err.message} (outcome not recorded: a job this queue does not know)`);
+      throw err;
+    }
+    const problems = jobPayloadErrors(job.name, job.data);
+    if (problems.length) {
+      // A poison job: no attempt can process it, so it fails now (not retried) and the queue moves on.
+      const err = new UnrecoverableError(`invalid payload for ${job.name}: ${problems.join('; ')}`);
+      this.observer?.observe(this.queueName, job.name, 'failed', seconds());
+      this.logger.error(`${job.name} ${job.id} failed: ${err.message} (outcome not recorded: its ids cannot be trusted)`);
       throw err;
     }
     try {

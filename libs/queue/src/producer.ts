@@ -3,6 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { JobsOptions, Queue } from 'bullmq';
 import { JOB_QUEUE, JobName, JobPayload, QueueName } from './contract';
+import { assertJobPayload } from './payloads';
 
 export interface JobRequest<N extends JobName> {
   name: N;
@@ -12,7 +13,10 @@ export interface JobRequest<N extends JobName> {
   opts?: Omit<JobsOptions, 'jobId'>;
 }
 
-/** The one way services emit jobs: typed by name, routed to the right queue, ids mandatory. */
+/**
+ * The one way services emit jobs: typed by name, routed to the right queue, ids mandatory, payloads validated
+ * against their schema (an invalid one throws InvalidJobPayloadError and nothing is added).
+ */
 @Injectable()
 export class JobProducer {
   private readonly queues = new Map<QueueName, Queue>();
@@ -29,6 +33,7 @@ export class JobProducer {
   }
 
   async emit<N extends JobName>(req: JobRequest<N>): Promise<void> {
+    assertJobPayload(req.name, req.data);
     await this.queue(JOB_QUEUE[req.name]).add(req.name, req.data, { ...req.opts, jobId: req.jobId });
   }
 
@@ -38,6 +43,7 @@ export class JobProducer {
    * Returns what happened.
    */
   async emitOrRetry<N extends JobName>(req: JobRequest<N>): Promise<'added' | 'retried' | 'in-progress' | 'completed'> {
+    assertJobPayload(req.name, req.data);
     const queue = this.queue(JOB_QUEUE[req.name]);
     const existing = await queue.getJob(req.jobId);
     if (existing) {
@@ -53,6 +59,7 @@ export class JobProducer {
 
   /** Emits many jobs of one name in one round trip per queue (fan-out). */
   async emitBulk<N extends JobName>(reqs: JobRequest<N>[]): Promise<void> {
+    for (const r of reqs) assertJobPayload(r.name, r.data); // all or nothing
     const byQueue = new Map<QueueName, JobRequest<N>[]>();
     for (const r of reqs) {
       const q = JOB_QUEUE[r.name];
