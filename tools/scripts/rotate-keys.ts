@@ -2,6 +2,7 @@
 // Run it with every service stopped or paused, then restart them with MASTER_KEY set to the new key.
 //   MASTER_KEY=<current> NEW_MASTER_KEY=<next> npm run keys:rotate
 import 'reflect-metadata';
+import { randomUUID } from 'crypto';
 import { loadEnv } from '@conduit/config';
 import { KeyVault, rotateAgentKeys } from '@conduit/custody';
 import { audit, createDataSource } from '@conduit/db';
@@ -17,7 +18,7 @@ async function main() {
   try {
     const report = await ds.transaction(async (em) => {
       const r = await rotateAgentKeys(em, current, next);
-      await audit(em, 'v3.key.rotated', 'vault', null, { deployments: r.deployments, keys: r.keys });
+      await audit(em, 'v3.key.rotated', 'vault', null, { deployments: r.deployments, keys: r.keys }, randomUUID());
       return r;
     });
     console.log(`keys rotated: ${report.keys} key(s) of ${report.deployments} deployment(s); set MASTER_KEY to the new key and restart`);
