@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { audit } from '@conduit/db';
 import { profitShare, toMoney } from '@conduit/domain';
-import { collectJobOptions, JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, syncJobScheduler, UnknownSubjectError } from '@conduit/queue';
+import { collectJobOptions, JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, syncJobScheduler, UnknownSubjectError, WORKER_OPTIONS } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { Collector, HyperliquidUsdSendCollector, PaperLedgerCollector } from './collector';
 import { PnlSnapshots } from './snapshots';
@@ -25,7 +25,7 @@ const SNAPSHOT_SCHEDULER = 'pnl-snapshot';
  *   retried with exponential backoff; after the last attempt FAILED with the reason in metadata, and a failed
  *   subscription turns sub_active off (Agent How then stops new entries once the trial is over).
  */
-@Processor(QueueName.Billing)
+@Processor(QueueName.Billing, WORKER_OPTIONS)
 export class BillingProcessor extends QueueProcessor<QueueName.Billing> implements OnApplicationBootstrap {
   protected readonly queueName = QueueName.Billing;
 

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { audit } from '@conduit/db';
 import { Env } from '@conduit/config';
 import { Dec, ExecutionQuote, intendedNotional, quoteExecution, RoutingDecision, routeByCost, routeFirstAvailable } from '@conduit/domain';
-import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, UnknownSubjectError } from '@conduit/queue';
+import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, UnknownSubjectError, WORKER_OPTIONS } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { OrderBook, VenueRegistry } from '@conduit/venue';
 import { RoutingCache } from './routing-cache';
@@ -24,7 +24,7 @@ interface PendingDeployment {
  * deployment its venue and the ranked venues it may fail over to, then fans out one executor job per deployment.
  * The decision reads only the in-memory RoutingCache; the strategies are pure (libs/domain/src/routing.ts).
  */
-@Processor(QueueName.Router)
+@Processor(QueueName.Router, WORKER_OPTIONS)
 export class RouterProcessor extends QueueProcessor<QueueName.Router> {
   protected readonly queueName = QueueName.Router;
 

@@ -54,9 +54,10 @@ export class RoutingCache implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
+    // Listening before the first load: a change committed in between is both loaded and notified, never missed.
+    await this.listen();
     await this.reload();
     await this.refreshBooks();
-    await this.listen();
     this.timers.push(setInterval(() => void this.reload().catch((e) => this.log.warn(`reload failed: ${e.message}`)), this.env.ROUTER_CACHE_REFRESH_MS));
     this.timers.push(setInterval(() => void this.refreshBooks().catch((e) => this.log.warn(`book refresh failed: ${e.message}`)), this.env.ROUTER_BOOK_REFRESH_MS));
     for (const t of this.timers) t.unref();
@@ -121,21 +122,28 @@ export class RoutingCache implements OnModuleInit, OnApplicationShutdown {
     this.loadedAt = Date.now();
   }
 
-  /** A dedicated connection LISTENs for changes; when it drops, the timer covers until it is back. */
+  /**
+   * A dedicated connection LISTENs for changes. When it drops (a Postgres restart, a terminated backend) it is opened
+   * again every second until that works, and the cache reloads once it listens again: what was notified while nobody
+   * listened is lost, so the reload, not the next notification, brings those changes in. Until then the timer covers.
+   */
   private async listen(): Promise<void> {
     if (this.closed) return;
-    const client = new Client({ connectionString: this.env.DATABASE_URL });
+    const client = new Client({ connectionString: this.env.DATABASE_URL, keepAlive: true });
     client.on('notification', () => void this.reload().catch((e) => this.log.warn(`reload failed: ${e.message}`)));
     client.on('error', (e) => this.log.warn(`routing listener: ${e.message}`));
     client.on('end', () => {
       if (this.closed || this.listener !== client) return;
       this.listener = null;
-      setTimeout(() => void this.listen().then(() => this.reload()).catch(() => undefined), 1000).unref();
+      setTimeout(() => void this.listen().catch(() => undefined), 1000).unref();
     });
     try {
       await client.connect();
       await client.query(`LISTEN ${ROUTING_CHANNEL}`);
+      if (this.closed) return void (await client.end().catch(() => undefined));
       this.listener = client;
+      // A reconnection (the first load follows the first LISTEN in onModuleInit).
+      if (this.loadedAt) await this.reload().catch((e) => this.log.warn(`reload after reconnecting failed: ${e.message}`));
     } catch (e) {
       this.log.warn(`routing listener could not connect: ${(e as Error).message}`);
       await client.end().catch(() => undefined);

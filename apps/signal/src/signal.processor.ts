@@ -3,7 +3,7 @@ import { Inject, OnApplicationBootstrap } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
-import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, syncJobScheduler } from '@conduit/queue';
+import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, syncJobScheduler, WORKER_OPTIONS } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { PostClassification } from './classification';
 import { SignalGeneration } from './generation';
@@ -18,7 +18,7 @@ const POLL_X_SCHEDULER = 'poll-x';
  * Agent What's consumers: stores proposed signals, classifies posts, generates each agent's signals from its
  * sources, polls X, and feeds position outcomes back into impact factors.
  */
-@Processor(QueueName.Signal)
+@Processor(QueueName.Signal, WORKER_OPTIONS)
 export class SignalProcessor extends QueueProcessor<QueueName.Signal> implements OnApplicationBootstrap {
   protected readonly queueName = QueueName.Signal;
 

@@ -1,6 +1,6 @@
 import { Inject, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { WorkerHost } from '@nestjs/bullmq';
-import { Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { JobName, JobPayload, JobsOf, jobsOfQueue, QueueName } from './contract';
 import { jobPayloadErrors, jobsWithoutPayloadSchema } from './payloads';
 
@@ -11,6 +11,18 @@ export const JOB_OBSERVER = Symbol('JOB_OBSERVER');
 
 /** Injection token of the worker concurrency (jobs at once per queue in one process). */
 export const WORKER_CONCURRENCY = Symbol('WORKER_CONCURRENCY');
+
+/** Injection token of the DatabaseProbe processors ask when a job fails (the runtime lib binds it to the data source). */
+export const DATABASE_PROBE = Symbol('DATABASE_PROBE');
+
+/** Whether the database answers right now. */
+export interface DatabaseProbe {
+  reachable(): Promise<boolean>;
+}
+
+/** A job that failed while the database was unreachable waits this long (doubling per wait, up to the maximum). */
+export const OUTAGE_RETRY_BASE_MS = 500;
+export const OUTAGE_RETRY_MAX_MS = 10_000;
 
 /** Observes every job a processor runs (metrics); optional. */
 export interface JobObserver {
@@ -35,7 +47,9 @@ export class UnknownSubjectError extends Error {
  * Every payload is validated before its handler: an invalid one (a poison job) throws an UnrecoverableError naming
  * the field, so it ends FAILED at once with that reason, and the queue goes on. Any other error is retried per the
  * job's options; a job counts as failed only after its last attempt (or an UnrecoverableError), and only then does
- * onFinalFailure record the outcome, never for an invalid payload (its ids cannot be trusted).
+ * onFinalFailure record the outcome, never for an invalid payload (its ids cannot be trusted). A job that fails while
+ * the database is unreachable (DatabaseProbe) is not counted: it is delayed, with a backoff of its own, until the
+ * database answers again, so no outage, however long, turns into failed outcomes or lost work.
  */
 export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost implements OnModuleInit, OnModuleDestroy {
   protected readonly logger = new Logger(this.constructor.name);
@@ -43,6 +57,7 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
   protected abstract handlers(): JobHandlers<Q>;
   @Optional() @Inject(JOB_OBSERVER) protected readonly observer?: JobObserver;
   @Optional() @Inject(WORKER_CONCURRENCY) private readonly concurrency?: number;
+  @Optional() @Inject(DATABASE_PROBE) private readonly database?: DatabaseProbe;
   private table: Record<string, (data: any, job: Job) => Promise<unknown>> = {};
 
   onModuleInit(): void {
@@ -67,7 +82,7 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
     await this.worker.close();
   }
 
-  async process(job: Job): Promise<unknown> {
+  async process(job: Job, token?: string): Promise<unknown> {
     const handler = this.table[job.name];
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
@@ -90,12 +105,28 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
       this.observer?.observe(this.queueName, job.name, 'completed', seconds());
       return result;
     } catch (err: any) {
+      const retried = (job.opts.attempts ?? 1) > 1; // a scheduled tick (one attempt) is the next tick's work instead
+      if (retried && !(err instanceof UnrecoverableError) && token && (await this.databaseDown())) {
+        // Not the job's failure: the database is away (a restart, a failover). The job waits for it without spending
+        // an attempt, so an outage longer than the backoff window loses nothing; attempts are for real failures.
+        const waits = Math.max(0, (job.attemptsStarted ?? 1) - job.attemptsMade - 1);
+        const delay = Math.min(OUTAGE_RETRY_BASE_MS * 2 ** waits, OUTAGE_RETRY_MAX_MS);
+        this.observer?.observe(this.queueName, job.name, 'retry', seconds());
+        this.logger.warn(`${job.name} ${job.id}: the database is unreachable (${err.message}); retrying in ${delay} ms, attempt not counted`);
+        await job.moveToDelayed(Date.now() + delay, token);
+        throw new DelayedError();
+      }
       const last = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       this.observer?.observe(this.queueName, job.name, last ? 'failed' : 'retry', seconds());
       if (last) await this.finalFailure(job, err);
       else this.logger.warn(`${job.name} ${job.id} attempt ${job.attemptsMade + 1} failed, will retry: ${err.message}`);
       throw err;
     }
+  }
+
+  private async databaseDown(): Promise<boolean> {
+    if (!this.database) return false;
+    return !(await this.database.reachable().catch(() => false));
   }
 
   private async finalFailure(job: Job, err: Error): Promise<void> {

@@ -3,7 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { TerminusModule } from '@nestjs/terminus';
 import { Env } from '@conduit/config';
 import { dataSourceOptions } from '@conduit/db';
-import { JOB_OBSERVER, QueueModule } from '@conduit/queue';
+import { DATABASE_PROBE, JOB_OBSERVER, QueueModule } from '@conduit/queue';
+import { DataSourceProbe } from './database-probe';
 import { HealthController, RedisHealthIndicator } from './health';
 import { MetricsController, MetricsService } from './metrics';
 import { ENV, SERVICE_NAME } from './tokens';
@@ -31,9 +32,10 @@ export class RuntimeModule {
         { provide: SERVICE_NAME, useValue: service },
         MetricsService,
         { provide: JOB_OBSERVER, useExisting: MetricsService },
+        { provide: DATABASE_PROBE, useClass: DataSourceProbe },
         RedisHealthIndicator,
       ],
-      exports: [ENV, SERVICE_NAME, MetricsService, JOB_OBSERVER, RedisHealthIndicator, QueueModule, TypeOrmModule],
+      exports: [ENV, SERVICE_NAME, MetricsService, JOB_OBSERVER, DATABASE_PROBE, RedisHealthIndicator, QueueModule, TypeOrmModule],
     };
   }
 }

@@ -1,0 +1,66 @@
+import { Client } from 'pg';
+import { useServiceHarness } from '@conduit/testing';
+import { RouterAppModule } from './app.module';
+import { RoutingCache } from './routing-cache';
+
+/**
+ * The router's LISTEN connection against a real Postgres: when it is terminated (as a Postgres restart or a failover
+ * does), it is opened again and the cache reloads, so a change notified while nobody listened is not missed until the
+ * slow timer (set to ten minutes here, so only the reconnection can explain a reload).
+ */
+describe('routing cache: the LISTEN connection comes back after it is terminated', () => {
+  const h = useServiceHarness((env) => RouterAppModule.forRoot(env), { ROUTER_CACHE_REFRESH_MS: '600000' });
+
+  const listenerPids = async (): Promise<number[]> =>
+    (await h.pg.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'`)).rows.map((r) => r.pid);
+  const listed = () => h.app.get(RoutingCache).views('ETH', ['HYPERLIQUID']).get('HYPERLIQUID')!.listed;
+  const waitFor = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  it('re-LISTENs after pg_terminate_backend and reloads what changed meanwhile; later changes arrive by NOTIFY again', async () => {
+    const [before] = await listenerPids();
+    expect(before).toEqual(expect.any(Number));
+    expect(listed()).toBe(true);
+
+    await h.pg.query(`SELECT pg_terminate_backend($1)`, [before]);
+    // Committed while the listener is gone (it waits a second before reconnecting): its notification is lost.
+    await h.pg.query(`UPDATE venue_markets SET is_active = FALSE WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`);
+    await waitFor('a new LISTEN connection', async () => (await listenerPids()).some((pid) => pid !== before));
+    await waitFor('the reload after reconnecting', () => !listed());
+
+    // The new connection receives notifications.
+    await h.pg.query(`UPDATE venue_markets SET is_active = TRUE WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`);
+    await waitFor('the notified reload', () => listed(), 5000);
+    expect(await listenerPids()).toHaveLength(1);
+  });
+
+  it('keeps trying while the database refuses connections, and reloads once it listens again', async () => {
+    const [before] = await listenerPids();
+    // A database cannot refuse connections from within itself: an admin connection to another one does it.
+    const adminUrl = new URL(h.db.url);
+    adminUrl.pathname = '/postgres';
+    const admin = new Client({ connectionString: adminUrl.toString() });
+    await admin.connect();
+    await admin.query(`ALTER DATABASE ${h.db.name} ALLOW_CONNECTIONS false`);
+    try {
+      await h.pg.query(`SELECT pg_terminate_backend($1)`, [before]);
+      // The first reconnection (after a second) is refused; the change is committed after it, before the next ones.
+      await new Promise((r) => setTimeout(r, 1500));
+      await h.pg.query(`UPDATE venue_markets SET is_active = FALSE WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(await listenerPids()).toEqual([]);
+    } finally {
+      await admin.query(`ALTER DATABASE ${h.db.name} ALLOW_CONNECTIONS true`);
+      await admin.end();
+    }
+    await waitFor('a new LISTEN connection', async () => (await listenerPids()).length === 1);
+    await waitFor('the reload after reconnecting', () => !listed());
+    await h.pg.query(`UPDATE venue_markets SET is_active = TRUE WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`);
+    await waitFor('the notified reload', () => listed(), 5000);
+  });
+});

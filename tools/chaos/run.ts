@@ -1,0 +1,517 @@
+// Chaos harness: the five worker services as separate processes against a Redis and a Postgres of the harness's own,
+// N signals × M paper deployments driven through them, first without faults (the baseline), then again on a fresh
+// database while each service is killed with SIGKILL and restarted in turn, Redis is killed and restarted, and
+// Postgres is stopped (immediate: a crash) and started again. Afterwards every signal × deployment must have exactly
+// one outcome, nothing may be duplicated, and every outcome, fill, PnL and bill must equal the baseline's.
+// Prints a table, then one line `CHAOS_JSON {...}`; exits 1 on any violation. See docs/CHAOS.md.
+//   npm run chaos
+//   npm run chaos -- --signals 30 --deployments 20 --interval-ms 1500 --pg-outage-ms 5000 --redis-outage-ms 2000
+//   npm run chaos -- --faults executor,postgres --no-baseline --keep
+//   npm run chaos -- --faults redis --redis-persistence none     (what a Redis without AOF loses: it fails)
+import 'reflect-metadata';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { Queue } from 'bullmq';
+import { Pool } from 'pg';
+import { migrate } from '@conduit/db';
+import { QueueName } from '@conduit/queue';
+import { MIGRATIONS } from '../../migrations';
+import { freePort, OwnPostgres, OwnRedis, sleep, until } from './infra';
+import {
+  drive,
+  jobStats,
+  JobStats,
+  ledger,
+  Ledger,
+  openQueues,
+  q,
+  quiescent,
+  SCHEDULED_JOBS,
+  seed,
+  SignalTimeline,
+  unfinishedJobs,
+  verify,
+  Workload,
+} from './scenario';
+import { ServiceProcess, WORKERS, WorkerName } from './services';
+
+const FAULTS = [...WORKERS, 'redis', 'postgres'] as const;
+type Fault = (typeof FAULTS)[number];
+
+interface Options extends Workload {
+  faults: Fault[];
+  pgOutageMs: number;
+  redisOutageMs: number;
+  baseline: boolean;
+  keep: boolean;
+  quiesceTimeoutMs: number;
+  /** Pause between one fault's component being healthy again and the next fault. */
+  gapMs: number;
+  redisPersistence: 'aof' | 'none';
+}
+
+const FLAGS = ['signals', 'deployments', 'interval-ms', 'pg-outage-ms', 'redis-outage-ms', 'timeout-ms', 'gap-ms', 'redis-persistence', 'faults'];
+const SWITCHES = ['no-baseline', 'keep'];
+
+function options(argv: string[]): Options {
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].replace(/^--/, '');
+    if (FLAGS.includes(name)) i++;
+    else if (!SWITCHES.includes(name)) throw new Error(`unknown argument ${argv[i]} (flags: ${[...FLAGS, ...SWITCHES].map((f) => `--${f}`).join(' ')})`);
+  }
+  const flag = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const int = (name: string, dflt: number) => {
+    const v = flag(name);
+    if (v === undefined) return dflt;
+    if (!/^\d+$/.test(v)) throw new Error(`--${name} must be a whole number`);
+    return Number(v);
+  };
+  const faults = (flag('faults') ?? FAULTS.join(',')).split(',').filter(Boolean) as Fault[];
+  const unknown = faults.filter((f) => !FAULTS.includes(f));
+  if (unknown.length) throw new Error(`unknown fault(s): ${unknown.join(', ')} (known: ${FAULTS.join(', ')})`);
+  return {
+    signals: int('signals', 30),
+    deployments: int('deployments', 20),
+    intervalMs: int('interval-ms', 1500),
+    pgOutageMs: int('pg-outage-ms', 5000),
+    redisOutageMs: int('redis-outage-ms', 2000),
+    quiesceTimeoutMs: int('timeout-ms', 180_000),
+    gapMs: int('gap-ms', 2000),
+    redisPersistence: persistence(flag('redis-persistence')),
+    faults,
+    baseline: !argv.includes('--no-baseline'),
+    keep: argv.includes('--keep'),
+  };
+}
+
+function persistence(v: string | undefined): 'aof' | 'none' {
+  if (v === undefined || v === 'aof' || v === 'none') return v ?? 'aof';
+  throw new Error('--redis-persistence must be aof or none');
+}
+
+const QUEUE_OF: Record<WorkerName, QueueName> = {
+  signal: QueueName.Signal,
+  policy: QueueName.Policy,
+  router: QueueName.Router,
+  executor: QueueName.Executor,
+  billing: QueueName.Billing,
+};
+
+interface FaultRecord {
+  fault: Fault;
+  /** Seconds after the run started. */
+  at: number;
+  /** Pipeline jobs running when it hit (they are cut off and must come back as stalled jobs). */
+  activeJobs: number;
+  /** How long the component was down (kill to restart, or the outage). */
+  downMs: number;
+  /** Fault → every service answers /health again. */
+  healthyMs: number | null;
+  /** Fault → every job cut off is completed and the pipeline has moved on. */
+  recoveredMs: number | null;
+  /** Jobs cut off that ended up completed. */
+  recoveredJobs: number;
+  note?: string;
+}
+
+interface RunResult {
+  name: string;
+  ledger: Ledger;
+  jobs: JobStats[];
+  faults: FaultRecord[];
+  durationMs: number;
+  quiesceMs: number;
+  timelines: SignalTimeline[];
+  unexpectedExits: string[];
+  gracefulExits: number;
+  routerListening: boolean;
+  logRetries: Record<string, { retries: number; outageWaits: number }>;
+}
+
+class Harness {
+  readonly root = mkdtempSync(join(tmpdir(), 'conduit-chaos-'));
+  redis!: OwnRedis;
+  pg!: OwnPostgres;
+  services: ServiceProcess[] = [];
+  private torn = false;
+
+  constructor(readonly opts: Options) {
+    // The postgres OS user must reach its data directory inside.
+    chmodSync(this.root, 0o755);
+  }
+
+  async up(): Promise<void> {
+    this.redis = new OwnRedis(this.root, await freePort(), this.opts.redisPersistence);
+    await this.redis.start();
+    this.pg = new OwnPostgres(this.root, await freePort());
+    await this.pg.init();
+    await this.pg.start();
+  }
+
+  /** Stops everything the harness started; safe to call twice and from signal handlers. Files stay with --keep or `keepFiles`. */
+  teardownSync(keepFiles = false): void {
+    if (this.torn) return;
+    this.torn = true;
+    for (const s of this.services) s.killSync();
+    this.redis?.stopSync();
+    this.pg?.stopSync();
+    if (!this.opts.keep && !keepFiles) rmSync(this.root, { recursive: true, force: true });
+  }
+
+  serviceEnv(databaseUrl: string, prefix: string): Record<string, string> {
+    return {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: this.redis.url,
+      QUEUE_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+      WORKER_CONCURRENCY: '8',
+      DB_POOL_MAX: '10',
+      PAPER_RANDOM_WALK: 'false',
+      PAPER_STARTING_EQUITY_USD: '10000',
+      PAPER_TAKER_FEE_BPS: '4.5',
+      PAPER_SLIPPAGE_BPS: '5',
+      PROFIT_SHARE_PCT: '20',
+      // Only what the workload needs runs on a schedule: the position monitor closes positions when marks move.
+      MONITOR_INTERVAL_MS: '1000',
+      SIGNAL_GENERATE_INTERVAL_MS: '0',
+      BILLING_INTERVAL_MS: '0',
+      // A refused collection is retried after a second, not a minute (the paper ledger never refuses here).
+      BILLING_COLLECT_BACKOFF_MS: '1000',
+      LIVE_TRADING: 'false',
+      SHUTDOWN_TIMEOUT_MS: '20000',
+    };
+  }
+
+  async run(name: string, faults: Fault[]): Promise<RunResult> {
+    const w = this.opts;
+    const logDir = join(this.root, 'logs', name);
+    mkdirSync(logDir, { recursive: true });
+    const databaseUrl = await this.pg.createDatabase(`chaos_${name}`);
+    await migrate(databaseUrl, MIGRATIONS, 'up');
+    const pg = new Pool({ connectionString: databaseUrl, max: 4, connectionTimeoutMillis: 2000 });
+    pg.on('error', () => undefined);
+    const specs = await seed(pg, w);
+    const prefix = `chaos-${name}`;
+    const env = this.serviceEnv(databaseUrl, prefix);
+    this.services = [];
+    for (const worker of WORKERS) this.services.push(new ServiceProcess(worker, await freePort(), env, logDir));
+    const byName = new Map(this.services.map((s) => [s.name, s]));
+    for (const s of this.services) s.start();
+    await Promise.all(this.services.map((s) => s.waitHealthy()));
+    const queues = openQueues(this.redis.url, prefix);
+    for (const queue of Object.values(queues)) queue.on('error', () => undefined);
+
+    const started = Date.now();
+    log(`${name}: ${w.signals} signals × ${w.deployments} deployments, one signal every ${w.intervalMs} ms${faults.length ? `; faults: ${faults.join(', ')}` : ''}`);
+    const stop = { aborted: false };
+    const driving = drive(pg, queues[QueueName.Signal], specs, w, started, stop);
+    const records: FaultRecord[] = [];
+    // Faults one after the other, a few seconds apart, while signals flow; each is measured until it has recovered,
+    // in the background (the next fault does not wait for the previous one's cut-off jobs).
+    const injecting = (async () => {
+      const recoveries: Promise<void>[] = [];
+      await sleep(3000);
+      for (const fault of faults) {
+        const { record, recovery } = await this.inject(fault, byName, queues, pg, started);
+        records.push(record);
+        recoveries.push(recovery);
+        await sleep(this.opts.gapMs);
+      }
+      await Promise.all(recoveries);
+    })();
+
+    let timelines: SignalTimeline[] = [];
+    let quiesceMs = 0;
+    const deadline = Date.now() + w.signals * w.intervalMs + w.quiesceTimeoutMs;
+    try {
+      let finished = false;
+      await Promise.race([
+        Promise.all([driving.then((t) => (timelines = t)), injecting]).finally(() => (finished = true)),
+        (async () => {
+          while (!finished && Date.now() < deadline) await sleep(500);
+          if (!finished) throw new Error('the signals did not complete in time');
+        })(),
+      ]);
+      const t0 = Date.now();
+      let last: Record<string, number> = {};
+      await until(
+        'quiescence',
+        async () => {
+          const r = await quiescent(pg, queues, w);
+          last = r.detail;
+          return r.done;
+        },
+        Math.max(10_000, deadline - Date.now()),
+        500,
+      ).catch((e) => log(`${name}: ${e.message}: ${JSON.stringify(last)}`));
+      quiesceMs = Date.now() - t0;
+    } catch (e: any) {
+      log(`${name}: ${e.message}`);
+    } finally {
+      stop.aborted = true;
+    }
+    const durationMs = Date.now() - started;
+    const routerListening =
+      (await q(pg, `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'`))[0].n > 0;
+    const result: RunResult = {
+      name,
+      ledger: await ledger(pg),
+      jobs: await jobStats(queues),
+      faults: records,
+      durationMs,
+      quiesceMs,
+      timelines,
+      unexpectedExits: this.services.flatMap((s) => s.unexpectedExits),
+      gracefulExits: 0,
+      routerListening,
+      logRetries: {},
+    };
+    // Graceful shutdown at the end: each service drains and exits 0.
+    await Promise.all(
+      this.services.map(async (s) => {
+        await s.stop();
+        await s.close();
+      }),
+    );
+    result.gracefulExits = this.services.filter((s) => !s.alive).length;
+    result.logRetries = await countRetries(logDir);
+    await Promise.all(Object.values(queues).map((queue) => queue.close()));
+    await pg.end();
+    return result;
+  }
+
+  /**
+   * One fault: waits for work in flight (the fault should cut jobs off), injects it, brings the component back and
+   * returns once every service is healthy; `recovery` then resolves when every cut-off job is completed and the
+   * pipeline has moved on.
+   */
+  private async inject(
+    fault: Fault,
+    services: Map<WorkerName, ServiceProcess>,
+    queues: Record<QueueName, Queue>,
+    pg: Pool,
+    started: number,
+  ): Promise<{ record: FaultRecord; recovery: Promise<void> }> {
+    const target = (WORKERS as readonly string[]).includes(fault) ? services.get(fault as WorkerName)! : null;
+    const watched = target ? [queues[QUEUE_OF[target.name]]] : Object.values(queues);
+    const inFlight = async () => (await Promise.all(watched.map((queue) => queue.getActive()))).flat().filter((j) => j && !SCHEDULED_JOBS.has(j.name));
+    // Hit the component while it works: poll (tightly: most jobs take milliseconds) for a pipeline job in flight.
+    let active = await inFlight();
+    const busyDeadline = Date.now() + 10_000;
+    while (!active.length && Date.now() < busyDeadline) {
+      await sleep(1);
+      active = await inFlight();
+    }
+    const cutOff = active.map((j) => ({ queue: watched.find((queue) => queue.name === j.queueName)!, id: j.id! }));
+    const progressBefore = await progress(pg);
+    const t0 = Date.now();
+    if (target) {
+      await target.kill9();
+      target.start();
+    } else if (fault === 'redis') {
+      await this.redis.kill();
+      await sleep(this.opts.redisOutageMs);
+      await this.redis.start();
+    } else {
+      await this.pg.stop('immediate');
+      await sleep(this.opts.pgOutageMs);
+      await this.pg.start();
+    }
+    const backMs = Date.now() - t0;
+    const record: FaultRecord = { fault, at: round1((t0 - started) / 1000), activeJobs: cutOff.length, downMs: backMs, healthyMs: null, recoveredMs: null, recoveredJobs: 0 };
+    const deadline = t0 + 120_000;
+    while (Date.now() < deadline) {
+      if (target ? await target.healthy() : (await Promise.all(this.services.map((s) => s.healthy()))).every(Boolean)) {
+        record.healthyMs = Date.now() - t0;
+        break;
+      }
+      await sleep(50);
+    }
+    // A killed service is down until its replacement is healthy.
+    if (target && record.healthyMs !== null) record.downMs = record.healthyMs;
+    log(`  ${fault}: ${target ? 'kill -9, restarted' : `down, back after ${backMs} ms`}, healthy after ${record.healthyMs ?? '-'} ms; ${cutOff.length} job(s) were in flight`);
+    const recovery = (async () => {
+      while (Date.now() < deadline) {
+        const states = await Promise.all(cutOff.map((j) => j.queue.getJobState(j.id).catch(() => 'unknown')));
+        record.recoveredJobs = states.filter((s) => s === 'completed').length;
+        const moved = (await progress(pg)) > progressBefore || (await unfinishedJobs(queues)) === 0;
+        if (states.every((s) => s === 'completed' || s === 'failed') && moved) {
+          record.recoveredMs = Date.now() - t0;
+          log(`  ${fault}: recovered after ${record.recoveredMs} ms (${record.recoveredJobs}/${cutOff.length} cut-off jobs completed)`);
+          return;
+        }
+        await sleep(100);
+      }
+      record.note = 'not recovered within 120 s';
+    })();
+    return { record, recovery };
+  }
+}
+
+/** Everything that only ever grows while the pipeline works. */
+async function progress(pg: Pool): Promise<number> {
+  const [r] = await q(
+    pg,
+    `SELECT (SELECT count(*) FROM signals_v3) + (SELECT count(*) FROM signal_outcomes WHERE outcome <> 'PENDING')
+          + (SELECT count(*) FROM positions_v3 WHERE status = 'CLOSED') + (SELECT count(*) FROM billing_events_v3 WHERE status = 'COLLECTED') AS n`,
+  );
+  return Number(r.n);
+}
+
+/**
+ * What the services logged, per service: attempts that failed and were retried (`will retry`), and failed runs that
+ * waited for the database without spending an attempt (`attempt not counted`); the base processor logs each.
+ */
+async function countRetries(logDir: string): Promise<Record<string, { retries: number; outageWaits: number }>> {
+  const { readFile } = await import('fs/promises');
+  const out: Record<string, { retries: number; outageWaits: number }> = {};
+  for (const worker of WORKERS) {
+    const text = await readFile(join(logDir, `${worker}.log`), 'utf8').catch(() => '');
+    out[worker] = { retries: (text.match(/will retry/g) ?? []).length, outageWaits: (text.match(/attempt not counted/g) ?? []).length };
+  }
+  return out;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** Per signal: sent → every deployment decided, and mark moved → every position closed (p50 and max, seconds). */
+function latencies(timelines: SignalTimeline[]) {
+  const stat = (xs: number[]) => {
+    const sorted = xs.sort((a, b) => a - b);
+    return sorted.length ? { p50: round1(sorted[Math.floor(sorted.length / 2)] / 1000), max: round1(sorted[sorted.length - 1] / 1000) } : null;
+  };
+  return {
+    decided_s: stat(timelines.filter((t) => t.decidedAt).map((t) => t.decidedAt! - t.sentAt)),
+    closed_s: stat(timelines.filter((t) => t.closedAt && t.decidedAt).map((t) => t.closedAt! - t.decidedAt!)),
+  };
+}
+const secs = (ms: number | null) => (ms === null ? '-' : (ms / 1000).toFixed(1));
+function log(s: string) {
+  console.log(`[chaos ${new Date().toISOString().slice(11, 19)}] ${s}`);
+}
+
+function table(header: string[], rows: (string | number)[][]): string {
+  const cells = rows.map((r) => r.map(String));
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+}
+
+async function main() {
+  let opts: Options;
+  try {
+    opts = options(process.argv.slice(2));
+  } catch (e: any) {
+    console.error(e.message);
+    process.exit(2);
+  }
+  const h = new Harness(opts);
+  const bail = (signal: string) => {
+    console.error(`\n${signal}: tearing down`);
+    h.teardownSync();
+    process.exit(130);
+  };
+  process.once('SIGINT', () => bail('SIGINT'));
+  process.once('SIGTERM', () => bail('SIGTERM'));
+  process.once('exit', () => h.teardownSync());
+  let failed = false;
+  try {
+    await h.up();
+    const redisConfig = await h.redis.config();
+    log(`own Redis on :${h.redis.port} (${Object.entries(redisConfig).map(([k, v]) => `${k} ${v}`).join(', ')}), own Postgres on :${h.pg.port}`);
+    const baseline = opts.baseline ? await h.run('baseline', []) : undefined;
+    const chaos = await h.run('faults', opts.faults);
+
+    const base = baseline && verify(baseline.ledger, opts);
+    const verdict = verify(chaos.ledger, opts, baseline?.ledger);
+    const violations = [...(base?.violations.map((v) => `baseline: ${v}`) ?? []), ...verdict.violations];
+    for (const r of [baseline, chaos]) {
+      if (!r) continue;
+      for (const e of r.unexpectedExits) violations.push(`${r.name}: ${e}`);
+      if (r.gracefulExits !== WORKERS.length) violations.push(`${r.name}: ${WORKERS.length - r.gracefulExits} service(s) did not stop on SIGTERM`);
+      if (!r.routerListening) violations.push(`${r.name}: the router's LISTEN connection was not there at the end`);
+    }
+    for (const f of chaos.faults) {
+      if (f.recoveredMs === null) violations.push(`${f.fault}: not recovered (${f.recoveredJobs}/${f.activeJobs} cut-off jobs completed)`);
+    }
+    const failedJobs = chaos.jobs.reduce((n, j) => n + j.failed, 0);
+    if (failedJobs) violations.push(`${failedJobs} job(s) failed after their last attempt`);
+
+    console.log('\nFaults');
+    console.log(
+      table(
+        ['fault', 'at s', 'jobs in flight', 'down s', 'healthy after s', 'recovered after s', 'cut-off jobs completed'],
+        chaos.faults.map((f) => [f.fault, f.at.toFixed(1), f.activeJobs, secs(f.downMs), secs(f.healthyMs), secs(f.recoveredMs), `${f.recoveredJobs}/${f.activeJobs}`]),
+      ),
+    );
+    console.log('\nJobs (fault run; baseline in brackets)');
+    console.log(
+      table(
+        ['queue', 'jobs', 'retried', 'retries', 'stalled', 'uncounted runs', 'database waits (log)', 'failed'],
+        chaos.jobs.map((j) => {
+          const b = baseline?.jobs.find((x) => x.queue === j.queue);
+          const both = (k: keyof JobStats) => (b ? `${j[k]} (${b[k]})` : String(j[k]));
+          const service = WORKERS.find((w) => QUEUE_OF[w] === j.queue)!;
+          return [j.queue, both('jobs'), both('retried'), both('retries'), both('stalled'), both('extraStarts'), String(chaos.logRetries[service]?.outageWaits ?? 0), both('failed')];
+        }),
+      ),
+    );
+    console.log('\nTotals');
+    const keys = Object.keys(chaos.ledger.totals) as (keyof Ledger['totals'])[];
+    console.log(
+      table(
+        ['figure', 'baseline', 'with faults'],
+        keys.map((k) => [k, baseline ? String(baseline.ledger.totals[k]) : '-', String(chaos.ledger.totals[k])]),
+      ),
+    );
+    const lat = { faults: latencies(chaos.timelines), baseline: baseline ? latencies(baseline.timelines) : null };
+    const fmt = (x: { p50: number; max: number } | null | undefined) => (x ? `p50 ${x.p50} s, max ${x.max} s` : '-');
+    console.log(`\nsignal sent → every deployment decided: ${fmt(lat.faults.decided_s)} (baseline ${fmt(lat.baseline?.decided_s)})`);
+    console.log(`mark moved → every position closed:     ${fmt(lat.faults.closed_s)} (baseline ${fmt(lat.baseline?.closed_s)})`);
+    console.log(
+      `\nlost ${verdict.lost}, duplicates ${verdict.duplicates}, rows differing from the baseline ${baseline ? verdict.mismatches : 'n/a'}; ` +
+        `run ${secs(chaos.durationMs)} s with faults${baseline ? `, ${secs(baseline.durationMs)} s baseline` : ''}`,
+    );
+    if (violations.length) {
+      console.log('\nVIOLATIONS');
+      for (const v of violations) console.log(`  - ${v}`);
+    } else {
+      console.log('\nOK: every signal × deployment has exactly one outcome; nothing lost, nothing duplicated; totals equal the baseline');
+    }
+    const summary = {
+      workload: { signals: opts.signals, deployments: opts.deployments, interval_ms: opts.intervalMs, pg_outage_ms: opts.pgOutageMs, redis_outage_ms: opts.redisOutageMs },
+      redis: redisConfig,
+      faults: chaos.faults,
+      jobs: chaos.jobs,
+      baseline_jobs: baseline?.jobs,
+      logged_retries: chaos.logRetries,
+      totals: chaos.ledger.totals,
+      baseline_totals: baseline?.ledger.totals,
+      lost: verdict.lost,
+      duplicates: verdict.duplicates,
+      duplicates_by_kind: chaos.ledger.duplicates,
+      mismatches: baseline ? verdict.mismatches : null,
+      latency: lat,
+      duration_s: { faults: round1(chaos.durationMs / 1000), baseline: baseline ? round1(baseline.durationMs / 1000) : null },
+      settle_s: { faults: round1(chaos.quiesceMs / 1000), baseline: baseline ? round1(baseline.quiesceMs / 1000) : null },
+      violations,
+      ok: violations.length === 0,
+    };
+    console.log(`CHAOS_JSON ${JSON.stringify(summary)}`);
+    failed = violations.length > 0;
+    if (opts.keep || failed) console.log(`\nkept: ${h.root} (service logs under logs/)`);
+  } catch (e: any) {
+    console.error(`chaos failed: ${e?.stack ?? e}`);
+    failed = true;
+    console.error(`kept: ${h.root} (service logs under logs/)`);
+  } finally {
+    h.teardownSync(failed);
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+void main();
