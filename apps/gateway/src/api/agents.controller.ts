@@ -103,6 +103,7 @@ export class AgentsController {
     const agent = await this.views.agent(id);
     assertOwner(wallet, agent.creator_wallet, "the agent's creator");
     if (!from.includes(agent.status)) throw new ConflictException(`agent is ${agent.status}; cannot become ${status}`);
+    if (agent.status === status) return { success: true, agent }; // a repeat changes nothing and writes nothing
     return this.ds.transaction(async (em) => {
       const [updated] = await em.query(
         `WITH u AS (UPDATE agents_v3 SET status = $2, updated_at = now() WHERE id = $1 RETURNING *) SELECT * FROM u`,
@@ -190,6 +191,7 @@ export class AgentsController {
         throw new ConflictException({ statusCode: 409, error: 'Conflict', message: ['deployment has no agent wallet to trade live with'], fields: ['trading_mode'] });
       }
     }
+    if (d.trading_mode === dto.trading_mode) return { success: true, deployment: d }; // a repeat writes nothing
     await this.ds.transaction(async (em) => {
       await em.query(`UPDATE agent_deployments_v3 SET trading_mode = $2 WHERE id = $1`, [id, dto.trading_mode]);
       await audit(em, 'v3.deployment.trading_mode', 'deployment', id, { from: d.trading_mode, to: dto.trading_mode }, traceId);
@@ -232,8 +234,11 @@ export class AgentsController {
     const d = await this.views.deployment(id);
     assertOwner(wallet, d.user_wallet, "the deployment's user");
     const open: { id: string }[] = await this.ds.transaction(async (em) => {
-      await em.query(`UPDATE agent_deployments_v3 SET status = 'STOPPED' WHERE id = $1`, [id]);
-      await audit(em, 'v3.deployment.status', 'deployment', id, { from: d.status, to: 'STOPPED', by: wallet }, traceId);
+      // Stopped again: nothing written; the closes are asked for again (the same job ids: never a second close).
+      if (d.status !== 'STOPPED') {
+        await em.query(`UPDATE agent_deployments_v3 SET status = 'STOPPED' WHERE id = $1`, [id]);
+        await audit(em, 'v3.deployment.status', 'deployment', id, { from: d.status, to: 'STOPPED', by: wallet }, traceId);
+      }
       return em.query(`SELECT id FROM positions_v3 WHERE deployment_id = $1 AND status = 'OPEN'`, [id]);
     });
     // One close job per position (the same id as a user's close: never two closes of one position).
@@ -247,6 +252,7 @@ export class AgentsController {
     const d = await this.views.deployment(id);
     assertOwner(wallet, d.user_wallet, "the deployment's user");
     if (d.status === 'STOPPED') throw new ConflictException('deployment is STOPPED');
+    if (d.status === status) return { success: true, deployment: d }; // a repeat writes nothing
     await this.ds.transaction(async (em) => {
       await em.query(`UPDATE agent_deployments_v3 SET status = $2 WHERE id = $1`, [id, status]);
       await audit(em, 'v3.deployment.status', 'deployment', id, { from: d.status, to: status, by: wallet }, traceId);

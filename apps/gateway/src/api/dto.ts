@@ -10,7 +10,6 @@ import {
   IsInt,
   IsNumber,
   IsObject,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
@@ -24,6 +23,7 @@ import {
   Policy,
   policyErrors,
   riskModelErrors,
+  shortTakeProfitErrors,
   RISK_TOLERANCES,
   ROUTING_STRATEGIES,
   sizeModelErrors,
@@ -32,7 +32,7 @@ import {
   VENUES,
 } from '@conduit/domain';
 import { VENUE_V3 } from '@conduit/db';
-import { normaliseWallet, Satisfies, WALLET } from '../http/validation';
+import { IsoTime, normaliseWallet, Optional, Satisfies, toInteger, WALLET } from '../http/validation';
 
 const walletMessage = (field: string) => ({ message: `${field} must be a wallet address (0x + 40 hex digits, EIP-55 checksummed if mixed case)` });
 const weightsErrors = (v: unknown, field: string): string[] => {
@@ -55,12 +55,12 @@ export class CreateAgentDto {
   name: string;
 
   @ApiPropertyOptional({ enum: VENUE_V3, default: 'MULTI' })
-  @IsOptional()
+  @Optional()
   @IsIn(VENUE_V3)
   venue?: string;
 
   @ApiPropertyOptional({ type: [String], example: ['123456789'] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(200)
   @IsString({ each: true })
@@ -68,7 +68,7 @@ export class CreateAgentDto {
   x_account_ids?: string[];
 
   @ApiPropertyOptional({ type: [String], example: [] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(200)
   @IsString({ each: true })
@@ -76,7 +76,7 @@ export class CreateAgentDto {
   research_institute_ids?: string[];
 
   @ApiPropertyOptional({ example: { x: 1.0, research: 0 } })
-  @IsOptional()
+  @Optional()
   @Satisfies(weightsErrors)
   weights?: Record<string, number>;
 
@@ -98,11 +98,11 @@ export class CreateAgentDto {
 
   @ApiProperty({ description: 'ISO-8601, within PROOF_OF_INTENT_MAX_AGE_S of now' })
   @IsString()
-  @Matches(/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/, { message: 'proof_of_intent_timestamp must be an ISO-8601 timestamp' })
+  @IsoTime(/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/, 'proof_of_intent_timestamp must be an ISO-8601 timestamp')
   proof_of_intent_timestamp: string;
 
   @ApiPropertyOptional({ description: "the agent's own limits (Agent How); every deployment's policy is combined with it, the stricter wins" })
-  @IsOptional()
+  @Optional()
   @Satisfies((v) => policyErrors(v, 'policy'))
   policy?: Policy;
 }
@@ -117,19 +117,19 @@ export class DeployAgentDto {
   user_wallet: string;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Optional()
   @Transform(({ value }) => normaliseWallet(value))
   @IsString()
   @Matches(WALLET, walletMessage('safe_wallet'))
   safe_wallet?: string;
 
   @ApiPropertyOptional({ enum: ['paper', 'live'], default: 'paper' })
-  @IsOptional()
+  @Optional()
   @IsIn(['paper', 'live'], { message: 'trading_mode must be paper or live' })
   trading_mode?: 'paper' | 'live';
 
   @ApiPropertyOptional({ description: "the subscriber's policy (Agent How)", example: { max_leverage: 3, denied_tokens: ['DOGE'] } })
-  @IsOptional()
+  @Optional()
   @Satisfies((v) => policyErrors(v, 'policy'))
   policy?: Policy;
 
@@ -137,14 +137,14 @@ export class DeployAgentDto {
   // Compatibility (seed 001): a key sealed by the caller under the server's master key (AES-256-GCM, base64
   // ciphertext/iv/tag, associated data "conduit:agent-key:<VENUE>:<address>") is accepted only if it decrypts
   // and belongs to the given address. Keys are never returned.
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(128) hyperliquid_agent_address?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4096) hyperliquid_agent_key_encrypted?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(256) hyperliquid_agent_key_iv?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(256) hyperliquid_agent_key_tag?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(128) ostium_agent_address?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4096) ostium_agent_key_encrypted?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(256) ostium_agent_key_iv?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(256) ostium_agent_key_tag?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(128) hyperliquid_agent_address?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(4096) hyperliquid_agent_key_encrypted?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(256) hyperliquid_agent_key_iv?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(256) hyperliquid_agent_key_tag?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(128) ostium_agent_address?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(4096) ostium_agent_key_encrypted?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(256) ostium_agent_key_iv?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(256) ostium_agent_key_tag?: string;
 }
 
 export class TradingModeDto {
@@ -173,18 +173,18 @@ export class GenerateSignalDto {
 
   @ApiProperty({ example: { type: 'trailing-stop', stop: 0.03 } })
   @IsObject({ message: 'risk_model must be an object' })
-  @Satisfies((v) => riskModelErrors(v))
+  @Satisfies((v, _, o) => [...riskModelErrors(v), ...shortTakeProfitErrors(o.side, v)])
   risk_model: Record<string, unknown>;
 
   @ApiPropertyOptional({ example: 0.85, minimum: 0, maximum: 1 })
-  @IsOptional()
+  @Optional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(1)
   confidence?: number;
 
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) source_tweets?: string[];
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) source_research?: string[];
+  @ApiPropertyOptional({ type: [String] }) @Optional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) source_tweets?: string[];
+  @ApiPropertyOptional({ type: [String] }) @Optional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) source_research?: string[];
 }
 
 export class ExecuteTradeDto {
@@ -192,7 +192,7 @@ export class ExecuteTradeDto {
 }
 
 export class ClosePositionDto {
-  @ApiPropertyOptional({ example: 'MANUAL' }) @IsOptional() @IsString() @Length(1, 64) reason?: string;
+  @ApiPropertyOptional({ example: 'MANUAL' }) @Optional() @IsString() @Length(1, 64) reason?: string;
 }
 
 export class PaperMarkDto {
@@ -200,70 +200,71 @@ export class PaperMarkDto {
   @ApiProperty({ example: 'ETH' }) @IsString() @Matches(TOKEN_SYMBOL, { message: 'token_symbol must be 1-20 letters or digits' }) token_symbol: string;
   @ApiProperty({ example: '1950.5', description: 'decimal string' })
   @IsString()
-  @Matches(/^\d{1,12}(\.\d{1,8})?$/, { message: 'price must be a positive decimal string with at most 8 decimals' })
+  @Matches(/^(?!0+(\.0+)?$)\d{1,12}(\.\d{1,8})?$/, { message: 'price must be a positive decimal string with at most 8 decimals' })
   price: string;
 }
 
 export class PageQuery {
   @ApiPropertyOptional({ default: 50, maximum: 500 })
-  @IsOptional()
-  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @Optional()
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   @Max(500)
   limit?: number;
 
   @ApiPropertyOptional({ default: 0 })
-  @IsOptional()
-  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @Optional()
+  @Transform(toInteger)
   @IsInt()
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   offset?: number;
 }
 
 export class AgentListQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: ['DRAFT', 'ACTIVE', 'PAUSED', 'STOPPED'] }) @IsOptional() @IsIn(['DRAFT', 'ACTIVE', 'PAUSED', 'STOPPED']) status?: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(({ value }) => normaliseWallet(value)) @IsString() @Matches(WALLET) creator_wallet?: string;
+  @ApiPropertyOptional({ enum: ['DRAFT', 'ACTIVE', 'PAUSED', 'STOPPED'] }) @Optional() @IsIn(['DRAFT', 'ACTIVE', 'PAUSED', 'STOPPED']) status?: string;
+  @ApiPropertyOptional() @Optional() @Transform(({ value }) => normaliseWallet(value)) @IsString() @Matches(WALLET) creator_wallet?: string;
 }
 
 export class PositionListQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsUUID('all') deployment_id?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUUID('all') agent_id?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUUID('all') signal_id?: string;
-  @ApiPropertyOptional({ enum: ['OPEN', 'CLOSED'] }) @IsOptional() @IsIn(['OPEN', 'CLOSED']) status?: string;
+  @ApiPropertyOptional() @Optional() @IsUUID('all') deployment_id?: string;
+  @ApiPropertyOptional() @Optional() @IsUUID('all') agent_id?: string;
+  @ApiPropertyOptional() @Optional() @IsUUID('all') signal_id?: string;
+  @ApiPropertyOptional({ enum: ['OPEN', 'CLOSED'] }) @Optional() @IsIn(['OPEN', 'CLOSED']) status?: string;
 }
 
 export class RoutingHistoryQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: VENUE_V3 }) @IsOptional() @IsIn(VENUE_V3) venue?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(TOKEN_SYMBOL) token_symbol?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUUID('all', { message: 'agent_id must be a UUID' }) agent_id?: string;
+  @ApiPropertyOptional({ enum: VENUE_V3 }) @Optional() @IsIn(VENUE_V3) venue?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @Matches(TOKEN_SYMBOL) token_symbol?: string;
+  @ApiPropertyOptional() @Optional() @IsUUID('all', { message: 'agent_id must be a UUID' }) agent_id?: string;
   @ApiPropertyOptional({ description: 'ISO-8601, inclusive' })
-  @IsOptional()
+  @Optional()
   @IsString()
-  @Matches(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2}))?$/, { message: 'from must be an ISO-8601 date or timestamp' })
+  @IsoTime(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2}))?$/, 'from must be an ISO-8601 date or timestamp')
   from?: string;
   @ApiPropertyOptional({ description: 'ISO-8601, exclusive' })
-  @IsOptional()
+  @Optional()
   @IsString()
-  @Matches(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2}))?$/, { message: 'to must be an ISO-8601 date or timestamp' })
+  @IsoTime(/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2}))?$/, 'to must be an ISO-8601 date or timestamp')
   to?: string;
 }
 
 export class BillingQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsUUID('all') deployment_id?: string;
-  @ApiPropertyOptional() @IsOptional() @IsUUID('all') agent_id?: string;
+  @ApiPropertyOptional() @Optional() @IsUUID('all') deployment_id?: string;
+  @ApiPropertyOptional() @Optional() @IsUUID('all') agent_id?: string;
   @ApiPropertyOptional({ description: "every agent of this creator" })
-  @IsOptional()
+  @Optional()
   @Transform(({ value }) => normaliseWallet(value))
   @IsString()
   @Matches(WALLET, walletMessage('creator_wallet'))
   creator_wallet?: string;
-  @ApiPropertyOptional({ enum: ['SUBSCRIPTION', 'PROFIT_SHARE'] }) @IsOptional() @IsIn(['SUBSCRIPTION', 'PROFIT_SHARE']) kind?: string;
+  @ApiPropertyOptional({ enum: ['SUBSCRIPTION', 'PROFIT_SHARE'] }) @Optional() @IsIn(['SUBSCRIPTION', 'PROFIT_SHARE']) kind?: string;
 }
 
 export class DeploymentListQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @IsUUID('all') agent_id?: string;
-  @ApiPropertyOptional() @IsOptional() @Transform(({ value }) => normaliseWallet(value)) @IsString() @Matches(WALLET) user_wallet?: string;
+  @ApiPropertyOptional() @Optional() @IsUUID('all') agent_id?: string;
+  @ApiPropertyOptional() @Optional() @Transform(({ value }) => normaliseWallet(value)) @IsString() @Matches(WALLET) user_wallet?: string;
 }
 
 // ---- Agent What: sources --------------------------------------------------------------------------------------
@@ -283,7 +284,7 @@ export class PostDto {
   x_username: string;
 
   @ApiPropertyOptional({ example: '123456789' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(/^\d{1,25}$/, { message: 'x_user_id must be a decimal X user id' })
   x_user_id?: string;
@@ -294,9 +295,9 @@ export class PostDto {
   text: string;
 
   @ApiPropertyOptional({ description: 'ISO-8601; the post time (default: now)' })
-  @IsOptional()
+  @Optional()
   @IsString()
-  @Matches(ISO_TIME, { message: 'created_at must be an ISO-8601 timestamp' })
+  @IsoTime(ISO_TIME, 'created_at must be an ISO-8601 timestamp')
   created_at?: string;
 }
 
@@ -305,6 +306,7 @@ export class IngestPostsDto {
   @IsArray({ message: 'posts must be an array' })
   @ArrayMinSize(1, { message: 'posts must hold 1-100 posts' })
   @ArrayMaxSize(100, { message: 'posts must hold 1-100 posts' })
+  @ArrayUnique((p: PostDto | null) => p?.tweet_id ?? p, { message: 'posts must not repeat a tweet_id' })
   @ValidateNested({ each: true })
   @Type(() => PostDto)
   posts: PostDto[];
@@ -318,13 +320,13 @@ export class ResearchNoteDto {
   @Transform(({ value }) => (typeof value === 'string' ? value.toUpperCase() : value))
   @IsIn(SIDES, { message: `side must be one of ${SIDES.join(', ')}` })
   side: 'LONG' | 'SHORT';
-  @ApiPropertyOptional() @IsOptional() @IsInt({ message: 'leverage must be an integer' }) @Min(1) @Max(100) leverage?: number;
-  @ApiPropertyOptional({ minimum: 0, maximum: 1 }) @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1) confidence?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(20000) text?: string;
+  @ApiPropertyOptional() @Optional() @IsInt({ message: 'leverage must be an integer' }) @Min(1) @Max(100) leverage?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 1 }) @Optional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1) confidence?: number;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(20000) text?: string;
   @ApiPropertyOptional({ description: 'ISO-8601 (default: now)' })
-  @IsOptional()
+  @Optional()
   @IsString()
-  @Matches(ISO_TIME, { message: 'signal_time must be an ISO-8601 timestamp' })
+  @IsoTime(ISO_TIME, 'signal_time must be an ISO-8601 timestamp')
   signal_time?: string;
 }
 
@@ -333,6 +335,7 @@ export class IngestResearchDto {
   @IsArray({ message: 'notes must be an array' })
   @ArrayMinSize(1, { message: 'notes must hold 1-100 notes' })
   @ArrayMaxSize(100, { message: 'notes must hold 1-100 notes' })
+  @ArrayUnique((n: ResearchNoteDto | null) => (n ? `${n.institute}\n${n.source_id}` : n), { message: 'notes must not repeat an institute and source_id' })
   @ValidateNested({ each: true })
   @Type(() => ResearchNoteDto)
   notes: ResearchNoteDto[];
@@ -349,7 +352,7 @@ export class IndicatorWindowDto {
   @ApiProperty({ example: 'ETH' }) @IsString() @Matches(TOKEN_SYMBOL, { message: 'token_symbol must be 1-20 letters or digits' }) token_symbol: string;
   @ApiProperty({ example: '2026-11-22T06:00:00Z', description: 'start of a 6-hour UTC window (00, 06, 12 or 18 h)' })
   @IsString()
-  @Matches(/^\d{4}-\d{2}-\d{2}T(00|06|12|18):00(:00(\.0{1,6})?)?(Z|\+00:?00)$/, { message: 'window_start must be a 6-hour UTC boundary (00, 06, 12 or 18 h)' })
+  @IsoTime(/^\d{4}-\d{2}-\d{2}T(00|06|12|18):00(:00(\.0{1,6})?)?(Z|\+00:?00)$/, 'window_start must be a 6-hour UTC boundary (00, 06, 12 or 18 h)')
   window_start: string;
   @ApiProperty({ example: { volatility_24h: 0.035, ret_6h: 0.012 } }) @Satisfies(indicatorErrors) indicators: Record<string, number>;
 }
@@ -359,19 +362,22 @@ export class IngestIndicatorsDto {
   @IsArray({ message: 'windows must be an array' })
   @ArrayMinSize(1, { message: 'windows must hold 1-500 windows' })
   @ArrayMaxSize(500, { message: 'windows must hold 1-500 windows' })
+  @ArrayUnique((w: IndicatorWindowDto | null) => (w ? `${String(w.token_symbol).toUpperCase()}\n${Date.parse(w.window_start)}` : w), {
+    message: 'windows must not repeat a token_symbol and window_start',
+  })
   @ValidateNested({ each: true })
   @Type(() => IndicatorWindowDto)
   windows: IndicatorWindowDto[];
 }
 
 export class DecisionLogQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: ['success', 'failed', 'parsing_error'] }) @IsOptional() @IsIn(['success', 'failed', 'parsing_error']) status?: string;
+  @ApiPropertyOptional({ enum: ['success', 'failed', 'parsing_error'] }) @Optional() @IsIn(['success', 'failed', 'parsing_error']) status?: string;
   @ApiPropertyOptional({ enum: ['OPEN_LONG', 'OPEN_SHORT', 'CLOSE_POSITION', 'HOLD'] })
-  @IsOptional()
+  @Optional()
   @IsIn(['OPEN_LONG', 'OPEN_SHORT', 'CLOSE_POSITION', 'HOLD'])
   action?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(/^[A-Za-z0-9]{1,20}$/) coin?: string;
-  @ApiPropertyOptional({ enum: ['ct_post', 'research', 'aggregate'] }) @IsOptional() @IsIn(['ct_post', 'research', 'aggregate']) source_type?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @Matches(/^[A-Za-z0-9]{1,20}$/) coin?: string;
+  @ApiPropertyOptional({ enum: ['ct_post', 'research', 'aggregate'] }) @Optional() @IsIn(['ct_post', 'research', 'aggregate']) source_type?: string;
 }
 
 // ---- Agent How and Agent Where: policies and routing ------------------------------------------------------------
@@ -380,17 +386,17 @@ const policyField = (v: unknown, f: string) => policyErrors({ [f]: v }, 'policy'
 
 /** A policy (the agent's limits or a subscriber's); every field optional, the whole policy replaced on PUT. */
 export class PolicyDto {
-  @ApiPropertyOptional({ enum: RISK_TOLERANCES }) @IsOptional() @Satisfies(policyField) risk_tolerance?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 100 }) @IsOptional() @Satisfies(policyField) max_leverage?: number;
-  @ApiPropertyOptional({ description: 'margin of one position, % of equity (0, 100]' }) @IsOptional() @Satisfies(policyField) max_position_pct?: number | string;
-  @ApiPropertyOptional({ minimum: 0, maximum: 1 }) @IsOptional() @Satisfies(policyField) min_confidence?: number;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @Satisfies(policyField) allowed_tokens?: string[];
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @Satisfies(policyField) denied_tokens?: string[];
-  @ApiPropertyOptional() @IsOptional() @Satisfies(policyField) max_open_positions?: number;
-  @ApiPropertyOptional({ description: 'USD; halts new entries until 00:00 UTC' }) @IsOptional() @Satisfies(policyField) max_daily_loss_usd?: number | string;
-  @ApiPropertyOptional({ example: { after_losses: 3, minutes: 60 } }) @IsOptional() @Satisfies(policyField) cooldown?: { after_losses: number; minutes: number };
-  @ApiPropertyOptional({ type: [String], example: ['HYPERLIQUID'] }) @IsOptional() @Satisfies(policyField) enabled_venues?: string[];
-  @ApiPropertyOptional() @IsOptional() @Satisfies(policyField) kill_switch?: boolean;
+  @ApiPropertyOptional({ enum: RISK_TOLERANCES }) @Optional() @Satisfies(policyField) risk_tolerance?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 100 }) @Optional() @Satisfies(policyField) max_leverage?: number;
+  @ApiPropertyOptional({ description: 'margin of one position, % of equity (0, 100]' }) @Optional() @Satisfies(policyField) max_position_pct?: number | string;
+  @ApiPropertyOptional({ minimum: 0, maximum: 1 }) @Optional() @Satisfies(policyField) min_confidence?: number;
+  @ApiPropertyOptional({ type: [String] }) @Optional() @Satisfies(policyField) allowed_tokens?: string[];
+  @ApiPropertyOptional({ type: [String] }) @Optional() @Satisfies(policyField) denied_tokens?: string[];
+  @ApiPropertyOptional() @Optional() @Satisfies(policyField) max_open_positions?: number;
+  @ApiPropertyOptional({ description: 'USD; halts new entries until 00:00 UTC' }) @Optional() @Satisfies(policyField) max_daily_loss_usd?: number | string;
+  @ApiPropertyOptional({ example: { after_losses: 3, minutes: 60 } }) @Optional() @Satisfies(policyField) cooldown?: { after_losses: number; minutes: number };
+  @ApiPropertyOptional({ type: [String], example: ['HYPERLIQUID'] }) @Optional() @Satisfies(policyField) enabled_venues?: string[];
+  @ApiPropertyOptional() @Optional() @Satisfies(policyField) kill_switch?: boolean;
 }
 
 export class KillSwitchDto {
@@ -407,15 +413,15 @@ export class RoutingConfigDto {
   venue_priority: string[];
 
   @ApiPropertyOptional({ enum: ROUTING_STRATEGIES, default: 'FIRST_AVAILABLE' })
-  @IsOptional()
+  @Optional()
   @IsIn(ROUTING_STRATEGIES, { message: `routing_strategy must be one of ${ROUTING_STRATEGIES.join(', ')}` })
   routing_strategy?: string;
 
-  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean({ message: 'failover_enabled must be true or false' }) failover_enabled?: boolean;
+  @ApiPropertyOptional({ default: true }) @Optional() @IsBoolean({ message: 'failover_enabled must be true or false' }) failover_enabled?: boolean;
 }
 
 export class PolicyDecisionQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: ['TRADE', 'SKIP'] }) @IsOptional() @IsIn(['TRADE', 'SKIP']) decision?: string;
+  @ApiPropertyOptional({ enum: ['TRADE', 'SKIP'] }) @Optional() @IsIn(['TRADE', 'SKIP']) decision?: string;
 }
 
 export class UserSignatureDto {
@@ -426,12 +432,12 @@ export class UserSignatureDto {
 
 export class AuditQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'every audited action of one trace: the HTTP call and the jobs it led to' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @Matches(/^[A-Za-z0-9._:-]{8,128}$/, { message: 'trace_id must be 8-128 letters, digits or . _ : -' })
   trace_id?: string;
 
-  @ApiPropertyOptional({ example: 'deployment' }) @IsOptional() @IsString() @Length(1, 50) subject_type?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID('all', { message: 'subject_id must be a UUID' }) subject_id?: string;
-  @ApiPropertyOptional({ example: 'v3.position.opened' }) @IsOptional() @IsString() @Length(1, 100) event_name?: string;
+  @ApiPropertyOptional({ example: 'deployment' }) @Optional() @IsString() @Length(1, 50) subject_type?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @Optional() @IsUUID('all', { message: 'subject_id must be a UUID' }) subject_id?: string;
+  @ApiPropertyOptional({ example: 'v3.position.opened' }) @Optional() @IsString() @Length(1, 100) event_name?: string;
 }

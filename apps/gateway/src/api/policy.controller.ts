@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'util';
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
@@ -34,6 +35,7 @@ export class PolicyController {
     const agent = await this.views.agent(id);
     assertOwner(wallet, agent.creator_wallet, "the agent's creator");
     const policy = compact(dto);
+    if (isDeepStrictEqual(agent.policy ?? {}, policy)) return { success: true, agent_id: id, policy }; // a repeat writes nothing
     await this.ds.transaction(async (em) => {
       await em.query(`UPDATE agents_v3 SET policy = $2, updated_at = now() WHERE id = $1`, [id, policy]);
       await audit(em, 'v3.agent.policy', 'agent', id, { from: agent.policy, to: policy, by: wallet }, traceId);
@@ -55,6 +57,7 @@ export class PolicyController {
     const d = await this.views.deployment(id);
     assertOwner(wallet, d.user_wallet, "the deployment's user");
     const policy = compact(dto);
+    if (isDeepStrictEqual(d.policy ?? {}, policy)) return this.deploymentPolicy(id); // a repeat writes nothing
     await this.ds.transaction(async (em) => {
       await em.query(`UPDATE agent_deployments_v3 SET policy = $2 WHERE id = $1`, [id, policy]);
       await audit(em, 'v3.deployment.policy', 'deployment', id, { from: d.policy, to: policy, by: wallet }, traceId);
@@ -68,6 +71,7 @@ export class PolicyController {
   async killSwitch(@Param('id', uuid) id: string, @Body() dto: KillSwitchDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
     const d = await this.views.deployment(id);
     assertOwner(wallet, d.user_wallet, "the deployment's user");
+    if ((d.policy?.kill_switch === true) === dto.enabled) return this.deploymentPolicy(id); // already so: nothing written
     await this.ds.transaction(async (em) => {
       await em.query(
         `UPDATE agent_deployments_v3 SET policy = CASE WHEN $2 THEN policy || '{"kill_switch": true}'::jsonb ELSE policy - 'kill_switch' END WHERE id = $1`,
@@ -129,6 +133,14 @@ export class PolicyController {
   async setRoutingConfig(@Param('id', uuid) id: string, @Body() dto: RoutingConfigDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
     const agent = await this.views.agent(id);
     assertOwner(wallet, agent.creator_wallet, "the agent's creator");
+    const wanted = { venue_priority: dto.venue_priority, routing_strategy: dto.routing_strategy ?? 'FIRST_AVAILABLE', failover_enabled: dto.failover_enabled ?? true };
+    const [current] = await this.ds.query(
+      `SELECT agent_id, venue_priority, routing_strategy, failover_enabled, updated_at FROM venue_routing_config_v3 WHERE agent_id = $1`,
+      [id],
+    );
+    if (current && isDeepStrictEqual({ venue_priority: current.venue_priority, routing_strategy: current.routing_strategy, failover_enabled: current.failover_enabled }, wanted)) {
+      return { success: true, config: { ...current, source: 'agent' } }; // a repeat writes nothing
+    }
     const [config] = await this.ds.transaction(async (em) => {
       const rows = await em.query(
         `INSERT INTO venue_routing_config_v3 (agent_id, venue_priority, routing_strategy, failover_enabled)
@@ -136,7 +148,7 @@ export class PolicyController {
          ON CONFLICT (agent_id) DO UPDATE SET venue_priority = EXCLUDED.venue_priority, routing_strategy = EXCLUDED.routing_strategy,
                                              failover_enabled = EXCLUDED.failover_enabled, updated_at = now()
          RETURNING agent_id, venue_priority, routing_strategy, failover_enabled, updated_at`,
-        [id, dto.venue_priority, dto.routing_strategy ?? 'FIRST_AVAILABLE', dto.failover_enabled ?? true],
+        [id, wanted.venue_priority, wanted.routing_strategy, wanted.failover_enabled],
       );
       await audit(em, 'v3.agent.routing_config', 'agent', id, { ...dto, by: wallet }, traceId);
       return rows;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { agentsFollowingInstitutes, audit, storePosts, storeResearchNotes } from '@conduit/db';
@@ -62,6 +62,8 @@ export class SourcesController {
   @Get('ct/accounts/:id/impact-history')
   @ApiOperation({ summary: "How an account's impact factor moved, position by position" })
   async impactHistory(@Param('id', uuid) id: string) {
+    const [account] = await this.ds.query(`SELECT id FROM ct_accounts WHERE id = $1`, [id]);
+    if (!account) throw new NotFoundException(`ct account ${id} not found`);
     const history = await this.ds.query(`SELECT * FROM impact_factor_history WHERE ct_account_id = $1 ORDER BY created_at DESC, id LIMIT 500`, [id]);
     return { success: true, count: history.length, history };
   }

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'util';
 import { Body, ConflictException, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -114,6 +115,11 @@ export class StatsController {
     assertOwner(wallet, event.user_wallet, "the bill's deployment user");
     if (event.status !== 'PENDING') throw new ConflictException(`billing event ${id} is ${event.status}`);
     if (!event.metadata?.usd_send) throw new ConflictException({ statusCode: 409, error: 'Conflict', message: ['this bill has no usdSend to sign'], fields: ['id'] });
+    if (isDeepStrictEqual(event.metadata.user_signature, { r: dto.r, s: dto.s, v: dto.v })) {
+      // The same signature again: already submitted (under the same job id), so nothing is written or queued.
+      res.status(202);
+      return { success: true, event: (await this.ds.query(`SELECT * FROM billing_events_v3 WHERE id = $1`, [id]))[0] };
+    }
     const submitted = new Date().toISOString();
     await this.ds.transaction(async (em) => {
       await em.query(`UPDATE billing_events_v3 SET metadata = (metadata - 'last_error' - 'last_attempt_at') || $2 WHERE id = $1 AND status = 'PENDING'`, [

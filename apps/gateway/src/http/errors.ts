@@ -3,7 +3,8 @@ import type { Response } from 'express';
 
 /**
  * Every error is JSON. HTTP errors pass through; a body that is not JSON or too large keeps its 4xx;
- * Postgres' invalid-input errors (bad uuid text etc.) become 400; anything else is a logged 500 without internals.
+ * Postgres' invalid-input errors (bad uuid or date text etc.) become 400; a unique violation becomes 409 naming
+ * the taken column(s); anything else is a logged 500 without internals.
  */
 @Catch()
 export class JsonErrorFilter implements ExceptionFilter {
@@ -20,8 +21,15 @@ export class JsonErrorFilter implements ExceptionFilter {
       res.status(err.status).json({ statusCode: err.status, error: err.type ?? 'Bad Request', message: err.message });
       return;
     }
-    if (err?.code === '22P02' || err?.code === '22003') {
+    if (['22P02', '22003', '22007', '22008'].includes(err?.code)) {
       res.status(400).json({ statusCode: 400, error: 'Bad Request', message: err.message });
+      return;
+    }
+    if (err?.code === '23505') {
+      // detail: Key (x_user_id)=(424242) already exists.
+      const [, columns = 'value', values = ''] = /^Key \((.+?)\)=\((.*)\) already exists/.exec(err.detail ?? '') ?? [];
+      const fields = columns.split(', ');
+      res.status(409).json({ statusCode: 409, error: 'Conflict', message: [`${columns} ${values} is already taken`.replace(/ $/, '')], fields });
       return;
     }
     this.logger.error(err?.stack ?? String(err));

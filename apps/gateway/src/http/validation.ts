@@ -1,13 +1,16 @@
 import { BadRequestException, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
-import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
+import { registerDecorator, ValidateIf, ValidationArguments, ValidationOptions } from 'class-validator';
 import { isAddress } from 'ethers';
 
 /** Wallet addresses: 20 bytes of hex, stored lower-case; a mixed-case one must carry a valid EIP-55 checksum. */
 export const WALLET = /^0x[0-9a-f]{40}$/;
 export const normaliseWallet = (v: unknown) => (typeof v === 'string' && isAddress(v) ? v.toLowerCase() : v);
 
-/** Field-level rule from a pure function returning the problems (empty when valid); messages name the field. */
-export function Satisfies(check: (value: unknown, field: string) => string[], options?: ValidationOptions): PropertyDecorator {
+/**
+ * Field-level rule from a pure function returning the problems (empty when valid); messages name the field.
+ * The check also gets the whole object, for a rule that depends on another field.
+ */
+export function Satisfies(check: (value: unknown, field: string, object: Record<string, unknown>) => string[], options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) =>
     registerDecorator({
       name: 'satisfies',
@@ -15,11 +18,38 @@ export function Satisfies(check: (value: unknown, field: string) => string[], op
       propertyName: propertyName as string,
       options,
       validator: {
-        validate: (value: unknown, args: ValidationArguments) => check(value, args.property).length === 0,
-        defaultMessage: (args: ValidationArguments) => check(args.value, args.property).join('; '),
+        validate: (value: unknown, args: ValidationArguments) => check(value, args.property, args.object as Record<string, unknown>).length === 0,
+        defaultMessage: (args: ValidationArguments) => check(args.value, args.property, args.object as Record<string, unknown>).join('; '),
       },
     });
 }
+
+/**
+ * An optional field: left out (undefined), its rules are skipped. Unlike @IsOptional(), a null is checked like any
+ * other value, so `"confidence": null` is refused naming the field instead of slipping through as a stored null.
+ */
+export const Optional = (options?: ValidationOptions): PropertyDecorator => ValidateIf((_: object, value: unknown) => value !== undefined, options);
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Text matching the ISO-8601 pattern that also names a real instant Postgres accepts: a real calendar day (no
+ * 30 February), year 1 or later, a time Date can read (no 25:00, no "T::") and a UTC offset within ±14:00.
+ */
+export function isRealIsoTime(value: unknown, pattern: RegExp): boolean {
+  if (typeof value !== 'string' || !pattern.test(value) || !Number.isFinite(Date.parse(value))) return false;
+  const [y, m, d] = value.slice(0, 10).split('-').map(Number);
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (y < 1 || m < 1 || m > 12 || d < 1 || d > (m === 2 && leap ? 29 : DAYS_IN_MONTH[m - 1])) return false;
+  const offset = /([+-])(\d{2}):?(\d{2})$/.exec(value.slice(10));
+  return !offset || Number(offset[2]) * 60 + Number(offset[3]) <= 14 * 60;
+}
+
+/** An ISO-8601 date or timestamp (the pattern) of a real instant; the message names the field. */
+export const IsoTime = (pattern: RegExp, message: string): PropertyDecorator => Satisfies((v) => (isRealIsoTime(v, pattern) ? [] : [message]));
+
+/** Query integers: only plain decimal digits convert ('1e2', '0x10', '' and a repeated parameter do not). */
+export const toInteger = ({ value }: { value: unknown }) => (value === undefined ? value : typeof value === 'string' && /^-?\d{1,20}$/.test(value) ? Number(value) : NaN);
 
 function flatten(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((e) => {
