@@ -51,6 +51,12 @@ export class TradingAccounts {
     return { adapter, mode, account: { address: d.user_wallet, signer } };
   }
 
+  /** A paper deployment's account from what the caller already read of it; null when the venue has no paper adapter. */
+  paper(venue: string, userWallet: string): VenueAccount | null {
+    if (!this.venues.has(venue, 'paper')) return null;
+    return { adapter: this.venues.get(venue, 'paper'), mode: 'paper', account: { address: userWallet } };
+  }
+
   /** The live adapter of a venue (marks for the position monitor); throws when live trading there is not configured. */
   liveAdapter(venue: string): VenueAdapter {
     if (!this.venues.has(venue, 'live')) throw new DomainError('NO_ADAPTER', `live trading on ${venue} is not configured`);

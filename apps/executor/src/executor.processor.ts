@@ -26,6 +26,7 @@ import { ENV } from '@conduit/runtime';
 import { OrderResult, OrderSide, TradingAccount, VenueAdapter } from '@conduit/venue';
 import { TradingAccounts } from './accounts';
 import { MarketSync } from './market-sync';
+import { OpenBatcher, Permits } from './open-batch';
 import { Reconciler } from './reconciler';
 
 const PAPER_WALK_SCHEDULER = 'paper-walk';
@@ -78,8 +79,8 @@ interface OpenContext {
   position_id: string | null;
   token_symbol: string;
   side: string;
-  size_model: Record<string, unknown>;
-  risk_model: Record<string, unknown>;
+  size_model: SizeModel;
+  risk_model: RiskModel;
   final_venue: string | null;
   sz_decimals: string | null;
   min_position: string | null;
@@ -88,6 +89,8 @@ interface OpenContext {
   existing_status: string | null;
   stored_order: StoredOrder | null;
   realized: string;
+  trading_mode: string | null;
+  user_wallet: string | null;
 }
 
 /** The final answer in a stored order, or null while it has none (NEW: maybe sent; PENDING: awaiting a fill). */
@@ -124,17 +127,29 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
     @Inject(ENV) private readonly env: Env,
   ) {
     super();
+    this.permits = new Permits(env.WORKER_CONCURRENCY);
+    this.openBatch = new OpenBatcher(ds, accounts, env, (s, d, t) => this.permits.run(() => this.open(s, d, t)), (s) => this.finishSignal(s));
+  }
+
+  /** The worker takes EXECUTOR_CONCURRENCY jobs at once; all but the batched opens share WORKER_CONCURRENCY permits. */
+  private readonly permits: Permits;
+  private readonly openBatch: OpenBatcher;
+
+  override onModuleInit(): void {
+    super.onModuleInit();
+    if (this.worker) this.worker.concurrency = Math.max(this.env.EXECUTOR_CONCURRENCY, this.env.WORKER_CONCURRENCY);
   }
 
   protected handlers(): JobHandlers<QueueName.Executor> {
     return {
-      [JobName.ExecutorOpen]: (d) => this.open(d.signalId, d.deploymentId, d.traceId),
-      [JobName.ExecutorClose]: (d) => this.close(d.positionId, d.reason, d.traceId),
-      [JobName.ExecutorMonitor]: () => this.monitor(),
-      [JobName.ExecutorPaperTick]: (_d, job) => this.paperTick(job.timestamp),
-      [JobName.ExecutorSettle]: (d) => this.settle(d.positionId, d.leg, d.round, d.reason, d.traceId),
-      [JobName.ExecutorVenueSync]: () => this.marketSync.run(),
-      [JobName.ExecutorReconcile]: (d) => this.reconcile(d.deploymentId, d.traceId),
+      // Opens running at the same time (a fan-out) are done together; see OpenBatcher.
+      [JobName.ExecutorOpen]: (d) => this.openBatch.open(d.signalId, d.deploymentId, d.traceId),
+      [JobName.ExecutorClose]: (d) => this.permits.run(() => this.close(d.positionId, d.reason, d.traceId)),
+      [JobName.ExecutorMonitor]: () => this.permits.run(() => this.monitor()),
+      [JobName.ExecutorPaperTick]: (_d, job) => this.permits.run(() => this.paperTick(job.timestamp)),
+      [JobName.ExecutorSettle]: (d) => this.permits.run(() => this.settle(d.positionId, d.leg, d.round, d.reason, d.traceId)),
+      [JobName.ExecutorVenueSync]: () => this.permits.run(() => this.marketSync.run()),
+      [JobName.ExecutorReconcile]: (d) => this.permits.run(() => this.reconcile(d.deploymentId, d.traceId)),
     };
   }
 
@@ -215,9 +230,11 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
                 'status', vo.status, 'qty', vo.qty::text, 'limit_price', vo.limit_price::text, 'filled_qty', vo.filled_qty::text,
                 'avg_fill_price', vo.avg_fill_price::text, 'fee', vo.fee::text, 'venue_order_id', vo.venue_order_id,
                 'venue_slot', vo.venue_slot, 'error', vo.error, 'stale', vo.updated_at < now() - interval '60 seconds') END AS stored_order,
-              (SELECT COALESCE(sum(c.pnl), 0)::text FROM positions_v3 c WHERE c.deployment_id = $2 AND c.status = 'CLOSED') AS realized
+              (SELECT COALESCE(sum(c.pnl), 0)::text FROM positions_v3 c WHERE c.deployment_id = $2 AND c.status = 'CLOSED') AS realized,
+              d.trading_mode, d.user_wallet
          FROM signal_outcomes o
          JOIN signals_v3 s ON s.id = o.signal_id
+         LEFT JOIN agent_deployments_v3 d ON d.id = o.deployment_id
          LEFT JOIN policy_decisions pd ON pd.signal_id = s.id AND pd.deployment_id = $2
          LEFT JOIN venue_markets m ON m.venue = COALESCE(o.venue, s.final_venue) AND m.token_symbol = s.token_symbol
          LEFT JOIN positions_v3 p ON p.deployment_id = $2 AND p.signal_id = $1
@@ -245,7 +262,9 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
       return existing.id;
     }
 
-    const { adapter, account, mode } = await this.accounts.resolve(deploymentId, row.final_venue);
+    // A paper deployment's account from the row just read; anything else (live keys, no adapter) through resolve().
+    const paper = row.trading_mode === 'paper' && row.user_wallet ? this.accounts.paper(row.final_venue, row.user_wallet) : null;
+    const { adapter, account, mode } = paper ?? (await this.accounts.resolve(deploymentId, row.final_venue));
     const side = row.side as Side;
     const sizeModel = row.size_model as SizeModel;
     const riskModel = row.risk_model as RiskModel;
@@ -321,7 +340,7 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
         await em.query(`UPDATE venue_orders SET position_id = $3 WHERE venue = $1 AND client_order_id = $2`, [row.final_venue, cloid, id]);
         return id;
       }
-      await this.storeOrderResult(row.final_venue, cloid, fill!, id, em);
+      await this.storeOrderResult(row.final_venue!, cloid, fill!, id, em);
       await this.markOpened(em, signalId, deploymentId, id);
       if (inserted.length) {
         await audit(em, 'v3.position.opened', 'position', id, {

@@ -1,7 +1,7 @@
 import { Processor } from '@nestjs/bullmq';
 import { DataSource } from 'typeorm';
 import { evaluatePolicy, Policy, PolicyDecision, SizeModel, stricterPolicy } from '@conduit/domain';
-import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, UnknownSubjectError } from '@conduit/queue';
+import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, UnknownSubjectError, WORKER_OPTIONS } from '@conduit/queue';
 
 interface DeploymentRow {
   id: string;
@@ -21,7 +21,7 @@ interface DeploymentRow {
  * and venues, or skip, with the reason. Approved deployments get a PENDING outcome (the router fans out to them);
  * the others SKIPPED with the same reason. The evaluation itself is pure (libs/domain/src/policy.ts).
  */
-@Processor(QueueName.Policy)
+@Processor(QueueName.Policy, WORKER_OPTIONS)
 export class PolicyProcessor extends QueueProcessor<QueueName.Policy> {
   protected readonly queueName = QueueName.Policy;
 
@@ -81,50 +81,47 @@ export class PolicyProcessor extends QueueProcessor<QueueName.Policy> {
       return { id: d.id, decision, effective, inputs };
     });
 
+    // Decisions and outcomes in one statement for the whole fan-out (atomic on its own); a retry finds the rows there
+    // and changes nothing. The outcomes it inserted PENDING are counted as it returns; none (a retry, every
+    // deployment skipped, or a concurrent attempt that inserted them first) is checked against the table.
+    let pending = 0;
     if (rows.length) {
-      // One statement each for the whole fan-out; a retry finds the rows there and changes nothing.
-      await this.ds.transaction(async (em) => {
-        await em.query(
-          `INSERT INTO policy_decisions (signal_id, deployment_id, agent_id, decision, code, reason, size_model, leverage, venues, effective_policy, inputs)
-           SELECT $1, t.d, $2, t.decision, t.code, t.reason, t.size_model, t.leverage, t.venues, t.effective, t.inputs
-             FROM jsonb_to_recordset($3::jsonb) AS t(d uuid, decision text, code text, reason text, size_model jsonb, leverage int,
-                                                     venues text[], effective jsonb, inputs jsonb)
-           ON CONFLICT (signal_id, deployment_id) DO NOTHING`,
-          [
-            signalId,
-            signal.agent_id,
-            JSON.stringify(
-              rows.map(({ id, decision, effective, inputs }) => ({
-                d: id,
-                decision: decision.trade ? 'TRADE' : 'SKIP',
-                code: decision.code,
-                reason: decision.reason,
-                size_model: decision.trade ? decision.sizeModel : null,
-                leverage: decision.trade ? decision.leverage : null,
-                venues: decision.trade ? decision.venues : null,
-                effective,
-                inputs,
-              })),
-            ),
-          ],
-        );
-        await em.query(
-          `INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage, reason)
-           SELECT $1, d, o, 'policy', r FROM unnest($2::uuid[], $3::text[], $4::text[]) AS t(d, o, r)
-           ON CONFLICT (signal_id, deployment_id) DO NOTHING`,
-          [
-            signalId,
-            rows.map((r) => r.id),
-            rows.map((r) => (r.decision.trade ? 'PENDING' : 'SKIPPED')),
-            rows.map((r) => (r.decision.trade ? null : r.decision.reason)),
-          ],
-        );
-      });
+      const [inserted] = await this.ds.query(
+        `WITH t AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS t(d uuid, decision text, code text, reason text, size_model jsonb, leverage int,
+                                                                   venues text[], effective jsonb, inputs jsonb)),
+              decided AS (
+                INSERT INTO policy_decisions (signal_id, deployment_id, agent_id, decision, code, reason, size_model, leverage, venues, effective_policy, inputs)
+                SELECT $1, t.d, $2, t.decision, t.code, t.reason, t.size_model, t.leverage, t.venues, t.effective, t.inputs FROM t
+                ON CONFLICT (signal_id, deployment_id) DO NOTHING),
+              outcomes AS (
+                INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage, reason)
+                SELECT $1, t.d, CASE WHEN t.decision = 'TRADE' THEN 'PENDING' ELSE 'SKIPPED' END, 'policy',
+                       CASE WHEN t.decision = 'TRADE' THEN NULL ELSE t.reason END FROM t
+                ON CONFLICT (signal_id, deployment_id) DO NOTHING RETURNING outcome)
+         SELECT count(*)::int AS pending FROM outcomes WHERE outcome = 'PENDING'`,
+        [
+          signalId,
+          signal.agent_id,
+          JSON.stringify(
+            rows.map(({ id, decision, effective, inputs }) => ({
+              d: id,
+              decision: decision.trade ? 'TRADE' : 'SKIP',
+              code: decision.code,
+              reason: decision.reason,
+              size_model: decision.trade ? decision.sizeModel : null,
+              leverage: decision.trade ? decision.leverage : null,
+              venues: decision.trade ? decision.venues : null,
+              effective,
+              inputs,
+            })),
+          ),
+        ],
+      );
+      pending = inserted.pending;
     }
-    const [{ pending }] = await this.ds.query(
-      `SELECT count(*)::int AS pending FROM signal_outcomes WHERE signal_id = $1 AND outcome = 'PENDING'`,
-      [signalId],
-    );
+    if (pending === 0) {
+      [{ pending }] = await this.ds.query(`SELECT count(*)::int AS pending FROM signal_outcomes WHERE signal_id = $1 AND outcome = 'PENDING'`, [signalId]);
+    }
     if (pending === 0) {
       const reason = deployments.length ? 'no deployment passed the policy' : 'agent has no deployments';
       await this.ds.query(

@@ -35,6 +35,12 @@ export class Env {
 
   /** Worker concurrency per queue in one process. */
   @Transform(toInt) @IsInt() @Min(1) @Max(1000) WORKER_CONCURRENCY = 16;
+  /**
+   * Executor jobs taken at once per process. Opens of paper deployments running together are done as one batch, so
+   * more at once makes bigger batches, not more connections; every other executor job (and any open the batch
+   * leaves to the single path: live deployments, retries, refusals) still runs at most WORKER_CONCURRENCY at once.
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000) EXECUTOR_CONCURRENCY = 256;
 
   /** Paper venue: starting equity of each deployment, taker fee and slippage in basis points. */
   @IsNumberString() PAPER_STARTING_EQUITY_USD = '10000';

@@ -63,7 +63,9 @@ export class JobProducer {
     const byQueue = new Map<QueueName, JobRequest<N>[]>();
     for (const r of reqs) {
       const q = JOB_QUEUE[r.name];
-      byQueue.set(q, [...(byQueue.get(q) ?? []), r]);
+      const list = byQueue.get(q);
+      if (list) list.push(r);
+      else byQueue.set(q, [r]);
     }
     for (const [q, list] of byQueue) {
       for (let i = 0; i < list.length; i += 500) {

@@ -19,9 +19,27 @@ export interface MarketSource {
  * (tests set them directly). A venue without its own mark for a token borrows another venue's.
  */
 export class MarketTablePriceSource implements PriceSource, MarketSource {
+  /** Reads started in the current turn of the event loop, by venue and token. */
+  private readonly reading = new Map<string, Promise<Decimal | null>>();
+
   constructor(private readonly ds: DataSource) {}
 
-  async mark(venue: string, symbol: string): Promise<Decimal | null> {
+  /**
+   * The mark. Identical reads asked in the same turn of the event loop (a batch of opens on one token) share one
+   * query; a read asked in a later turn queries again, so no caller gets a mark read before it asked.
+   */
+  mark(venue: string, symbol: string): Promise<Decimal | null> {
+    const key = `${venue}|${symbol}`;
+    let read = this.reading.get(key);
+    if (!read) {
+      read = this.read(venue, symbol);
+      this.reading.set(key, read);
+      setImmediate(() => this.reading.delete(key));
+    }
+    return read;
+  }
+
+  private async read(venue: string, symbol: string): Promise<Decimal | null> {
     const rows: { current_price: string }[] = await this.ds.query(
       `SELECT current_price FROM venue_markets
         WHERE token_symbol = $2 AND current_price IS NOT NULL

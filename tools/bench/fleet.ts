@@ -1,0 +1,143 @@
+// Child processes of the pipeline benchmarks (the services, the bare chain's workers), their memory, and a
+// teardown that runs whatever happens: on success, on failure, and on Ctrl-C (see run.ts).
+import { ChildProcess } from 'child_process';
+import { readFileSync } from 'fs';
+import { createServer } from 'net';
+
+/** Cleanup steps run in reverse order of registration, each once; one failing does not stop the others. */
+export class Teardown {
+  private static readonly active = new Set<Teardown>();
+  private readonly steps: { what: string; fn: () => Promise<unknown> }[] = [];
+  private ran: Promise<void> | null = null;
+
+  constructor() {
+    Teardown.active.add(this);
+  }
+
+  add(what: string, fn: () => Promise<unknown>): void {
+    this.steps.push({ what, fn });
+  }
+
+  run(): Promise<void> {
+    this.ran ??= (async () => {
+      for (const { what, fn } of [...this.steps].reverse()) {
+        try {
+          await fn();
+        } catch (e) {
+          console.error(`bench cleanup: could not ${what}: ${(e as Error).message}`);
+        }
+      }
+      Teardown.active.delete(this);
+    })();
+    return this.ran;
+  }
+
+  /** Every teardown not run yet (a signal arrived mid-benchmark). */
+  static runAll(): Promise<void[]> {
+    return Promise.all([...Teardown.active].map((t) => t.run()));
+  }
+}
+
+/** A port nothing listens on right now (asked of the kernel, not guessed). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** VmRSS and VmHWM (peak resident set) of a process in MiB, from /proc; null once it is gone. */
+export function memoryOf(pid: number): { rssMb: number; hwmMb: number } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
+  } catch {
+    return null;
+  }
+}
+
+export interface Member {
+  name: string;
+  child: ChildProcess;
+  output: () => string;
+  /** Largest VmRSS seen by the sampler (MiB). */
+  maxRssMb: number;
+}
+
+/** A set of child processes: fails fast when one dies, samples their memory, stops them all (TERM, then KILL). */
+export class Fleet {
+  readonly members: Member[] = [];
+  private sampler: NodeJS.Timeout | null = null;
+  private stopping = false;
+  private died: string | null = null;
+
+  add(name: string, child: ChildProcess, output: () => string): Member {
+    const member: Member = { name, child, output, maxRssMb: 0 };
+    child.once('exit', (code, signal) => {
+      if (!this.stopping) this.died ??= `${name} exited (${code ?? signal}) during the benchmark\n${output().slice(-4000)}`;
+    });
+    this.members.push(member);
+    return member;
+  }
+
+  /** Throws when a member died unexpectedly (called from the waiting loops). */
+  check(): void {
+    if (this.died) throw new Error(this.died);
+  }
+
+  /** Samples every member's VmRSS every `everyMs` while load runs. */
+  sample(everyMs = 100): void {
+    this.sampler ??= setInterval(() => {
+      for (const m of this.members) {
+        const mem = m.child.pid ? memoryOf(m.child.pid) : null;
+        if (mem && mem.rssMb > m.maxRssMb) m.maxRssMb = mem.rssMb;
+      }
+    }, everyMs);
+    this.sampler.unref();
+  }
+
+  /** Per member: peak RSS of its whole life (VmHWM), the largest RSS sampled under load, and RSS now (MiB). */
+  memory(): { name: string; pid: number; hwmMb: number; maxSampledRssMb: number; rssMb: number }[] {
+    return this.members.map((m) => {
+      const mem = m.child.pid ? memoryOf(m.child.pid) : null;
+      return { name: m.name, pid: m.child.pid ?? -1, hwmMb: mem?.hwmMb ?? NaN, maxSampledRssMb: Math.max(m.maxRssMb, mem?.rssMb ?? 0), rssMb: mem?.rssMb ?? NaN };
+    });
+  }
+
+  /** SIGTERM to all (services drain and exit 0), SIGKILL to whatever is still alive after `graceMs`. */
+  async stop(graceMs = 15_000): Promise<void> {
+    this.stopping = true;
+    if (this.sampler) clearInterval(this.sampler);
+    await Promise.all(
+      this.members.map(
+        ({ child }) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+            child.once('exit', () => {
+              clearTimeout(kill);
+              resolve();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+  }
+}
+
+/** Wall-clock milliseconds with microsecond resolution (comparable with Postgres timestamps and BullMQ's Date.now()). */
+export const wallMs = () => performance.timeOrigin + performance.now();
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Nearest-rank percentile of unsorted values. */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
