@@ -149,6 +149,44 @@ describe('poison jobs on real Redis and Postgres', () => {
     });
   });
 
+  describe.each([
+    ['policy', QueueName.Policy, JobName.PolicyEvaluate, 'policy_decisions'],
+    ['router', QueueName.Router, JobName.RouterRoute, 'venue_routing_history_v3'],
+  ] as const)('a %s stage that fails for good', (stage, queue, name, table) => {
+    it('leaves every deployment of the signal one FAILED outcome with the reason, and the signal FAILED', async () => {
+      // A real failure on every attempt: the stage's own table refuses its insert.
+      const trigger = `refuse_${stage}`;
+      await h.pg.query(`CREATE FUNCTION ${trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${table} is refusing writes'; END $$`);
+      await h.pg.query(`CREATE TRIGGER ${trigger} BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${trigger}()`);
+      try {
+        const agentId = await insertAgent(h.pg);
+        const deployments = [await insertDeployment(h.pg, agentId), await insertDeployment(h.pg, agentId)];
+        await h.pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE token_symbol = 'ETH'`);
+        const signalId = await signal(agentId);
+        if (stage === 'router') {
+          // policy has run: both deployments wait on the route
+          for (const d of deployments) {
+            await h.pg.query(`INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage) VALUES ($1, $2, 'PENDING', 'policy')`, [signalId, d]);
+          }
+        }
+        const id = await add(queue, name, { signalId, traceId: `trace-${stage}-gave-up` });
+        const failed = await waitForJob(h.queues[queue], id);
+        expect(failed.state).toBe('failed');
+        expect(failed.attemptsMade).toBe(ATTEMPTS);
+        const reason = `${stage} gave up after ${ATTEMPTS} attempt(s): ${table} is refusing writes`;
+        const outcomes = (await h.pg.query(`SELECT deployment_id, outcome, stage, reason FROM signal_outcomes WHERE signal_id = $1 ORDER BY deployment_id`, [signalId])).rows;
+        expect(outcomes).toEqual([...deployments].sort().map((d) => ({ deployment_id: d, outcome: 'FAILED', stage, reason })));
+        expect(await one(`SELECT status, skipped_reason FROM signals_v3 WHERE id = $1`, [signalId])).toEqual({ status: 'FAILED', skipped_reason: reason });
+        expect(await one(`SELECT trace_id, payload FROM audit_logs WHERE event_name = 'v3.signal.failed' AND subject_id = $1`, [signalId])).toEqual({
+          trace_id: `trace-${stage}-gave-up`,
+          payload: { stage, reason, deployments: 2 },
+        });
+      } finally {
+        await h.pg.query(`DROP TRIGGER ${trigger} ON ${table}; DROP FUNCTION ${trigger}()`);
+      }
+    });
+  });
+
   it('cannot be queued through JobProducer: emit, emitBulk and emitOrRetry refuse an invalid payload and add nothing', async () => {
     const producer = h.app.get(JobProducer);
     const queue = h.queues[QueueName.Policy];

@@ -1,5 +1,7 @@
 import { Processor } from '@nestjs/bullmq';
+import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { failSignalAtStage } from '@conduit/db';
 import { evaluatePolicy, Policy, PolicyDecision, SizeModel, stricterPolicy } from '@conduit/domain';
 import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, UnknownSubjectError, WORKER_OPTIONS } from '@conduit/queue';
 
@@ -133,5 +135,12 @@ export class PolicyProcessor extends QueueProcessor<QueueName.Policy> {
     }
     const approved = rows.filter((r) => r.decision.trade).length;
     return { approved, skipped: rows.length - approved };
+  }
+
+  /** After the last attempt: the signal's deployments end FAILED at the policy stage, with the reason. */
+  protected override async onFinalFailure(job: Job, err: Error): Promise<void> {
+    if (job.name !== JobName.PolicyEvaluate) return;
+    const { signalId, traceId } = job.data;
+    await this.ds.transaction((em) => failSignalAtStage(em, signalId, 'policy', `policy gave up after ${job.attemptsMade + 1} attempt(s): ${err.message}`, traceId));
   }
 }

@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
+import { Job } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
-import { audit } from '@conduit/db';
+import { audit, failSignalAtStage } from '@conduit/db';
 import { Env } from '@conduit/config';
 import { Dec, ExecutionQuote, intendedNotional, quoteExecution, RoutingDecision, routeByCost, routeFirstAvailable } from '@conduit/domain';
 import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, UnknownSubjectError, WORKER_OPTIONS } from '@conduit/queue';
@@ -200,5 +201,12 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
         WHERE o.signal_id = $1 AND o.deployment_id = t.d AND o.outcome = 'PENDING'`,
       [signalId, JSON.stringify(rows)],
     );
+  }
+
+  /** After the last attempt: the deployments waiting on the route end FAILED at the router stage, with the reason. */
+  protected override async onFinalFailure(job: Job, err: Error): Promise<void> {
+    if (job.name !== JobName.RouterRoute) return;
+    const { signalId, traceId } = job.data;
+    await this.ds.transaction((em) => failSignalAtStage(em, signalId, 'router', `router gave up after ${job.attemptsMade + 1} attempt(s): ${err.message}`, traceId));
   }
 }

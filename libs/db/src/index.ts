@@ -8,3 +8,4 @@ export * from './migrator';
 export * from './audit';
 export * from './sources';
 export * from './performance';
+export * from './outcomes';
