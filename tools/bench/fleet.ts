@@ -2,7 +2,6 @@
 // teardown that runs whatever happens: on success, on failure, and on Ctrl-C (see run.ts).
 import { ChildProcess } from 'child_process';
 import { readFileSync } from 'fs';
-import { createServer } from 'net';
 
 /** Cleanup steps run in reverse order of registration, each once; one failing does not stop the others. */
 export class Teardown {
@@ -38,18 +37,6 @@ export class Teardown {
   }
 }
 
-/** A port nothing listens on right now (asked of the kernel, not guessed). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** VmRSS and VmHWM (peak resident set) of a process in MiB, from /proc; null once it is gone. */
 export function memoryOf(pid: number): { rssMb: number; hwmMb: number } | null {

@@ -10,10 +10,10 @@
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
 import { JobName, jobId, QueueName } from '@conduit/queue';
-import { cleanupRedis, createTestDatabase, insertAgent, startServiceProcess, testEnv, waitHealthy } from '@conduit/testing';
+import { cleanupRedis, createTestDatabase, freePort, insertAgent, startServiceProcess, testEnv, waitHealthy } from '@conduit/testing';
 import { bareAgent, startBareChain } from './bare-chain';
 import { BenchAgent, BenchFigure, burst, BurstRun, chainQueues, ChainUnderTest, Completions, HopStats, hopProfile, lightLoad, LightRun, obliterate } from './chain';
-import { Fleet, freePort, Teardown, wallMs } from './fleet';
+import { Fleet, Teardown, wallMs } from './fleet';
 import { BenchResult, summarize } from './routing';
 
 export const SERVICES = ['signal', 'policy', 'router', 'executor', 'billing'] as const;

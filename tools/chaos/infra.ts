@@ -2,7 +2,6 @@
 // harness may kill and restart without touching anyone else's servers.
 import { ChildProcess, execFile, spawn, spawnSync } from 'child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync } from 'fs';
-import { createServer } from 'net';
 import { join } from 'path';
 import { promisify } from 'util';
 import IORedis from 'ioredis';
@@ -11,18 +10,6 @@ import { Client } from 'pg';
 const run = promisify(execFile);
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A port nobody listens on right now (the kernel's choice). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Polls `check` until it returns true; throws after `timeoutMs`. */
 export async function until(what: string, check: () => Promise<boolean>, timeoutMs: number, everyMs = 100): Promise<void> {

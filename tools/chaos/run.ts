@@ -17,7 +17,8 @@ import { Pool } from 'pg';
 import { migrate } from '@conduit/db';
 import { QueueName } from '@conduit/queue';
 import { MIGRATIONS } from '../../migrations';
-import { freePort, OwnPostgres, OwnRedis, sleep, until } from './infra';
+import { freePort } from '@conduit/testing';
+import { OwnPostgres, OwnRedis, sleep, until } from './infra';
 import {
   drive,
   jobStats,

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'child_process';
+import { createServer } from 'net';
 import { join } from 'path';
 import { Env } from '@conduit/config';
 
@@ -41,3 +42,16 @@ export const exited = (child: ChildProcess) =>
 
 /** A free-ish port for a child service (tests run serially). */
 export const randomPort = () => 39000 + Math.floor(Math.random() * 2000);
+
+/** A port nothing listens on right now (asked of the kernel, not guessed). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
