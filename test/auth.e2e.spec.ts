@@ -242,6 +242,27 @@ describe('auth, ownership and the audit trail', () => {
       expect((await creator.http('POST', `${api}/api/v3/research/notes`, { notes: [] })).status).toBe(401);
       expect((await http('POST', `${api}/api/v3/ct/posts`, post, adminAuth(env))).status).toBe(201);
     });
+
+    it("audits the operator's changes once, on the request's trace", async () => {
+      const events = async (name: string) => (await pg.query(`SELECT trace_id, payload FROM audit_logs WHERE event_name = $1 ORDER BY occurred_at`, [name])).rows;
+      const windows = { windows: [{ token_symbol: 'ETH', window_start: '2026-11-22T00:00:00Z', indicators: { rsi: 61 } }] };
+      for (const trace of ['trace-indicators-1', 'trace-indicators-2']) {
+        const res = await http('POST', `${api}/api/v3/market/indicators`, windows, { ...adminAuth(env), 'x-request-id': trace });
+        expect(res.status).toBe(201);
+      }
+      // the same window again changes nothing and is not audited again
+      expect(await events('v3.market_indicators.upserted')).toEqual([{ trace_id: 'trace-indicators-1', payload: { ids: [expect.any(String)] } }]);
+
+      for (const [price, trace] of [['2050', 'trace-mark-1'], ['2050.00', 'trace-mark-2']]) {
+        const res = await http('PUT', `${api}/api/v3/admin/paper/marks`, { venue: 'HYPERLIQUID', token_symbol: 'ETH', price }, { ...adminAuth(env), 'x-request-id': trace });
+        expect(res.status).toBe(200);
+        expect(res.body.market).toEqual({ venue: 'HYPERLIQUID', token_symbol: 'ETH', current_price: '2050.00000000' });
+      }
+      expect(await events('v3.paper.mark')).toEqual([
+        { trace_id: 'trace-mark-1', payload: { venue: 'HYPERLIQUID', token_symbol: 'ETH', from: '2000.00000000', to: '2050.00000000' } },
+      ]);
+      await pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE token_symbol = 'ETH'`);
+    });
   });
 
   describe('proof of intent on agent creation', () => {

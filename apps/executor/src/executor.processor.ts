@@ -149,7 +149,8 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
       [JobName.ExecutorPaperTick]: (_d, job) => this.permits.run(() => this.paperTick(job.timestamp)),
       [JobName.ExecutorSettle]: (d) => this.permits.run(() => this.settle(d.positionId, d.leg, d.round, d.reason, d.traceId)),
       [JobName.ExecutorVenueSync]: () => this.permits.run(() => this.marketSync.run()),
-      [JobName.ExecutorReconcile]: (d) => this.permits.run(() => this.reconcile(d.deploymentId, d.traceId)),
+      // A scheduled or boot-time sweep starts its own trace: every adjustment it makes carries it.
+      [JobName.ExecutorReconcile]: (d) => this.permits.run(() => this.reconcile(d.deploymentId, d.traceId ?? randomUUID())),
     };
   }
 

@@ -1,7 +1,9 @@
 import { Body, Controller, HttpCode, NotFoundException, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { toMoney } from '@conduit/domain';
+import { audit } from '@conduit/db';
+import { dec, toMoney } from '@conduit/domain';
+import { TraceId } from '../http/trace';
 import { AdminOnly } from '../auth/auth.guard';
 import { PaperMarkDto } from './dto';
 
@@ -15,13 +17,23 @@ export class PaperController {
   @Put('marks')
   @HttpCode(200)
   @ApiOperation({ summary: 'Set the paper mark of a market' })
-  async setMark(@Body() dto: PaperMarkDto) {
-    const rows = await this.ds.query(
-      `WITH u AS (UPDATE venue_markets SET current_price = $3, last_synced = now() WHERE venue = $1 AND token_symbol = $2
-                  RETURNING venue, token_symbol, current_price::text) SELECT * FROM u`,
-      [dto.venue, dto.token_symbol, toMoney(dto.price)],
-    );
-    if (!rows.length) throw new NotFoundException(`${dto.venue} lists no ${dto.token_symbol}`);
-    return { success: true, market: rows[0] };
+  async setMark(@Body() dto: PaperMarkDto, @TraceId() traceId: string) {
+    return this.ds.transaction(async (em) => {
+      const rows = await em.query(
+        `WITH old AS (SELECT venue, token_symbol, current_price FROM venue_markets WHERE venue = $1 AND token_symbol = $2 FOR UPDATE),
+              u AS (UPDATE venue_markets m SET current_price = $3, last_synced = now() FROM old
+                     WHERE m.venue = old.venue AND m.token_symbol = old.token_symbol
+                    RETURNING m.venue, m.token_symbol, m.current_price::text, old.current_price::text AS previous)
+         SELECT * FROM u`,
+        [dto.venue, dto.token_symbol, toMoney(dto.price)],
+      );
+      if (!rows.length) throw new NotFoundException(`${dto.venue} lists no ${dto.token_symbol}`);
+      const { previous, ...market } = rows[0];
+      // Moves positions' PnL and exits: audited, unless the mark is set to what it was.
+      if (previous === null || !dec(previous).eq(market.current_price)) {
+        await audit(em, 'v3.paper.mark', 'venue_market', null, { venue: market.venue, token_symbol: market.token_symbol, from: previous, to: market.current_price }, traceId);
+      }
+      return { success: true, market };
+    });
   }
 }

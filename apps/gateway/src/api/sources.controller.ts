@@ -109,14 +109,20 @@ export class SourcesController {
   @Post('market/indicators')
   @AdminOnly()
   @ApiOperation({ summary: 'Upsert per-token indicators of 6-hour windows (market context of Agent What)' })
-  async indicators(@Body() dto: IngestIndicatorsDto) {
-    const rows = await this.ds.query(
-      `INSERT INTO market_indicators_6h (token_symbol, window_start, indicators)
-       SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::jsonb[])
-       ON CONFLICT (token_symbol, window_start) DO UPDATE SET indicators = EXCLUDED.indicators RETURNING id`,
-      [dto.windows.map((w) => w.token_symbol.toUpperCase()), dto.windows.map((w) => w.window_start), dto.windows.map((w) => JSON.stringify(w.indicators))],
-    );
-    return { success: true, upserted: rows.length };
+  async indicators(@Body() dto: IngestIndicatorsDto, @TraceId() traceId: string) {
+    return this.ds.transaction(async (em) => {
+      // A window sent again with the same indicators is left as it is (and not audited again).
+      const [{ windows, changed }] = await em.query(
+        `WITH input AS (SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::jsonb[]) AS t(token_symbol, window_start, indicators)),
+              up AS (INSERT INTO market_indicators_6h (token_symbol, window_start, indicators) SELECT * FROM input
+                     ON CONFLICT (token_symbol, window_start) DO UPDATE SET indicators = EXCLUDED.indicators
+                     WHERE market_indicators_6h.indicators IS DISTINCT FROM EXCLUDED.indicators RETURNING id)
+         SELECT (SELECT count(*) FROM input)::int AS windows, ARRAY(SELECT id FROM up) AS changed`,
+        [dto.windows.map((w) => w.token_symbol.toUpperCase()), dto.windows.map((w) => w.window_start), dto.windows.map((w) => JSON.stringify(w.indicators))],
+      );
+      if (changed.length) await audit(em, 'v3.market_indicators.upserted', 'market_indicators_6h', null, { ids: changed }, traceId);
+      return { success: true, upserted: windows, changed: changed.length };
+    });
   }
 
   @Get('agents/:id/decisions')
