@@ -133,6 +133,23 @@ describe('auth, ownership and the audit trail', () => {
       }
     });
 
+    it('signs a token out: refused from then on, while another token of the wallet still works', async () => {
+      const wallet = new Wallet(Wallet.createRandom().privateKey);
+      const [first, second] = [new WalletClient(api, wallet), new WalletClient(api, wallet)];
+      const [a, b] = [await first.authorization(), await second.authorization()];
+      expect(a).not.toEqual(b);
+      const out = await http('POST', `${api}/api/v3/auth/logout`, undefined, a);
+      expect(out.status).toBe(200);
+      expect(out.body).toMatchObject({ address: first.address, revoked: true });
+      const body = { ...QUICK_START.createAgent, name: 'After logout', creator_wallet: first.address, profit_receiver_address: first.address };
+      const refused = await http('POST', `${api}/api/v3/agents/create`, { ...body, ...(await proofOfIntent(wallet, first.address, body.name)) }, a);
+      expect(refused.status).toBe(401);
+      expect(refused.body.message.join(' ')).toMatch(/bearer token is invalid or expired/);
+      expect((await http('POST', `${api}/api/v3/auth/logout`, undefined, a)).status).toBe(401);
+      const other = await http('POST', `${api}/api/v3/agents/create`, { ...body, ...(await proofOfIntent(wallet, first.address, body.name)) }, b);
+      expect(other.status).toBe(201);
+    });
+
     it('lets a nonce and a token expire', async () => {
       const shortEnv = testEnv(db, { AUTH_NONCE_TTL_S: '1', AUTH_TOKEN_TTL_S: '1', QUEUE_PREFIX: env.QUEUE_PREFIX });
       const { app, url } = await startHttpApp(GatewayAppModule.forRoot(shortEnv), shortEnv, configureGateway);

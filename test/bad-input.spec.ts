@@ -140,7 +140,8 @@ interface Fixtures {
   account: string; // a CT account
 }
 
-type Who = 'creator' | 'subscriber' | 'admin';
+/** `fresh`: a wallet signed in for this one request (signing out must not end the others' tokens). */
+type Who = 'creator' | 'subscriber' | 'admin' | 'fresh';
 type Body = Record<string, unknown>;
 type Build<T> = (f: Fixtures) => T | Promise<T>;
 
@@ -225,6 +226,7 @@ const OPERATIONS: Record<string, Operation> = {
     },
     repeat: { second: 401 }, // a sign-in message is single use: the replay is refused
   },
+  'POST /api/v3/auth/logout': { who: 'fresh' },
 
   // agents
   'POST /api/v3/agents/create': {
@@ -604,7 +606,7 @@ let pg: Client;
 let queues: ReturnType<typeof testQueues>;
 let creator: WalletClient;
 let subscriber: WalletClient;
-let auth: Record<Who, Record<string, string>>;
+let auth: Record<Exclude<Who, 'fresh'>, Record<string, string>>;
 let fixtures: Fixtures;
 let snapshotSql: string;
 const API = () => api;
@@ -651,7 +653,8 @@ async function send(key: string, op: Operation, req: Awaited<ReturnType<Case['re
   const id = req.id ?? (op.id ? fixtures[op.id.of] : undefined);
   const path = template.replace('{id}', encodeURIComponent(id ?? ''));
   const url = `${api}${path}${req.query ? `?${req.query}` : ''}`;
-  return http(method, url, req.body, { ...(op.who ? auth[op.who] : {}), ...req.headers });
+  const credential = op.who === 'fresh' ? await WalletClient.random(api).authorization() : op.who ? auth[op.who] : {};
+  return http(method, url, req.body, { ...credential, ...req.headers });
 }
 
 beforeAll(async () => {

@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength } from 'class-validator';
-import { Public } from './auth.guard';
+import { Public, SignedIn, WalletAuth } from './auth.guard';
 import { AuthService } from './auth.service';
 
 export class VerifyDto {
@@ -34,5 +35,15 @@ export class AuthController {
   @ApiOperation({ summary: 'Exchange a signed EIP-4361 message for a short-lived bearer token of the wallet' })
   async verify(@Body() dto: VerifyDto) {
     return { success: true, ...(await this.auth.verify(dto.message, dto.signature)) };
+  }
+
+  @Post('logout')
+  @WalletAuth()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign out: the bearer token of this request is refused from now on (other tokens of the wallet are not)' })
+  async logout(@SignedIn() wallet: string, @Req() req: Request) {
+    // The guard has checked the bearer token of this request (SignedIn).
+    await this.auth.revoke(String(req.headers.authorization).slice(7).trim());
+    return { success: true, address: wallet, revoked: true };
   }
 }

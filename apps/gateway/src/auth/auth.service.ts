@@ -1,6 +1,6 @@
 import { BadRequestException, Inject, Injectable, Logger, OnModuleDestroy, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { createHmac, randomBytes } from 'crypto';
+import { createHmac, randomBytes, randomUUID } from 'crypto';
 import IORedis from 'ioredis';
 import { SiweMessage } from 'siwe';
 import { Env } from '@conduit/config';
@@ -97,15 +97,34 @@ export class AuthService implements OnModuleDestroy {
     if (!(await this.redis.getdel(this.key(message.nonce)))) throw denied('nonce is unknown, expired or already used');
     const address = message.address.toLowerCase();
     const ttl = Math.max(1, Math.min(this.env.AUTH_TOKEN_TTL_S, Math.floor((expires - now.getTime()) / 1000)));
-    const token = await this.jwt.signAsync({ sub: address }, { expiresIn: ttl, audience: TOKEN_AUDIENCE });
+    const token = await this.jwt.signAsync({ sub: address }, { expiresIn: ttl, audience: TOKEN_AUDIENCE, jwtid: randomUUID() });
     return { token, token_type: 'Bearer', address, expires_at: new Date(now.getTime() + ttl * 1000).toISOString() };
   }
 
-  /** The wallet a bearer token was issued to, or null when it is not a valid, unexpired token of ours. */
+  private revokedKey(jti: string): string {
+    return `${this.env.QUEUE_PREFIX}:auth:revoked:${jti}`;
+  }
+
+  /** The wallet a bearer token was issued to, or null when it is not a valid, unexpired, unrevoked token of ours. */
   async walletOf(token: string): Promise<string | null> {
+    const claims = await this.claims(token);
+    if (!claims) return null;
+    if (await this.redis.exists(this.revokedKey(claims.jti))) return null;
+    return claims.sub;
+  }
+
+  /** Signs a token out before its expiry: it is refused from now on (kept in Redis until it would have expired). */
+  async revoke(token: string): Promise<void> {
+    const claims = await this.claims(token);
+    if (!claims) return;
+    const ttl = Math.max(1, claims.exp - Math.floor(Date.now() / 1000));
+    await this.redis.set(this.revokedKey(claims.jti), '1', 'EX', ttl);
+  }
+
+  private async claims(token: string): Promise<{ sub: string; jti: string; exp: number } | null> {
     try {
-      const claims = await this.jwt.verifyAsync<{ sub: string }>(token, { audience: TOKEN_AUDIENCE, algorithms: ['HS256'] });
-      return typeof claims.sub === 'string' && /^0x[0-9a-f]{40}$/.test(claims.sub) ? claims.sub : null;
+      const c = await this.jwt.verifyAsync<{ sub: string; jti: string; exp: number }>(token, { audience: TOKEN_AUDIENCE, algorithms: ['HS256'] });
+      return typeof c.sub === 'string' && /^0x[0-9a-f]{40}$/.test(c.sub) && typeof c.jti === 'string' ? c : null;
     } catch {
       return null;
     }
