@@ -46,7 +46,7 @@ import {
 } from './metrics';
 
 /**
- * Table-driven over /work/shared/vectors/metrics.json (the `shared` folder beside the repo). Every expected value
+ * Table-driven over ../shared/vectors/metrics.json (the `shared` folder beside the repo). Every expected value
  * comes from the file; nothing below hard-codes one. Cases whose inputs the file does not carry are `it.todo`.
  */
 const VECTORS_PATH = resolve(__dirname, '../../../../shared/vectors/metrics.json');

@@ -375,7 +375,7 @@ describe('HyperliquidSim options (mainnet, custom universe, no fee)', () => {
   });
 });
 
-describe('signer recovery against the reference vectors (/work/shared/vectors/hyperliquid_signing.json)', () => {
+describe('signer recovery against the reference vectors (../shared/vectors/hyperliquid_signing.json)', () => {
   const order = (a: number, p: string, s: string, c?: string) => ({
     type: 'order',
     orders: [{ a, b: true, p, s, r: false, t: { limit: { tif: 'Gtc' } }, ...(c ? { c } : {}) }],
