@@ -26,7 +26,7 @@ import { ENV } from '@conduit/runtime';
 import { OrderResult, OrderSide, TradingAccount, VenueAdapter } from '@conduit/venue';
 import { TradingAccounts } from './accounts';
 import { MarketSync } from './market-sync';
-import { OpenBatcher, Permits } from './open-batch';
+import { OpenBatcher, OpenRow, Permits } from './open-batch';
 import { Reconciler } from './reconciler';
 
 const PAPER_WALK_SCHEDULER = 'paper-walk';
@@ -73,24 +73,10 @@ interface StoredOrder {
   stale: boolean;
 }
 
-/** What open() reads in one round trip (see ExecutorProcessor.openContext). */
-interface OpenContext {
-  outcome: string;
-  position_id: string | null;
-  token_symbol: string;
-  side: string;
-  size_model: SizeModel;
-  risk_model: RiskModel;
-  final_venue: string | null;
-  sz_decimals: string | null;
-  min_position: string | null;
-  max_leverage: number | null;
-  existing_id: string | null;
+/** What open() reads in one round trip (see ExecutorProcessor.openContext): the shared row, with the stored order. */
+interface OpenContext extends OpenRow {
   existing_status: string | null;
   stored_order: StoredOrder | null;
-  realized: string;
-  trading_mode: string | null;
-  user_wallet: string | null;
 }
 
 /** The final answer in a stored order, or null while it has none (NEW: maybe sent; PENDING: awaiting a fill). */
@@ -266,7 +252,7 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
     // A paper deployment's account from the row just read; anything else (live keys, no adapter) through resolve().
     const paper = row.trading_mode === 'paper' && row.user_wallet ? this.accounts.paper(row.final_venue, row.user_wallet) : null;
     const { adapter, account, mode } = paper ?? (await this.accounts.resolve(deploymentId, row.final_venue));
-    const side = row.side as Side;
+    const side = row.side;
     const sizeModel = row.size_model as SizeModel;
     const riskModel = row.risk_model as RiskModel;
     const cloid = clientOrderId(deploymentId, signalId, 'open');

@@ -18,10 +18,8 @@ interface Request {
   reject(err: unknown): void;
 }
 
-/** What the batch reads of each signal × deployment (the single path's openContext, plus the deployment). */
-interface Row {
-  signal_id: string;
-  deployment_id: string;
+/** What both open paths read of a signal × deployment: the outcome, the signal, its market, the deployment. */
+export interface OpenRow {
   outcome: string;
   position_id: string | null;
   token_symbol: string;
@@ -33,10 +31,16 @@ interface Row {
   min_position: string | null;
   max_leverage: number | null;
   existing_id: string | null;
-  has_order: boolean;
   realized: string;
   trading_mode: string | null;
   user_wallet: string | null;
+}
+
+/** The batch's row: keyed by signal and deployment, and only whether an order exists (any order sends it single). */
+interface Row extends OpenRow {
+  signal_id: string;
+  deployment_id: string;
+  has_order: boolean;
 }
 
 interface Item {
