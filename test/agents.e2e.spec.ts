@@ -1,18 +1,12 @@
-import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
 import { sixHourBucket } from '@conduit/domain';
 import { JobName, jobId, QueueName, redisOptions } from '@conduit/queue';
-import { adminAuth, cleanupRedis, createTestDatabase, http, OpenAiServer, startContext, startHttpApp, startOpenAiServer, TestDatabase, testEnv, waitForQueuesToDrain, WalletClient } from '@conduit/testing';
+import { adminAuth, http, OpenAiServer, startOpenAiServer, waitForQueuesToDrain, WalletClient } from '@conduit/testing';
 import { PaperVenue, VenueRegistry } from '@conduit/venue';
-import { BillingAppModule } from '../apps/billing/src/app.module';
-import { ExecutorAppModule } from '../apps/executor/src/app.module';
-import { configureGateway, GatewayAppModule } from '../apps/gateway/src/app.module';
-import { PolicyAppModule } from '../apps/policy/src/app.module';
-import { RouterAppModule } from '../apps/router/src/app.module';
 import { bucketSignalId } from '../apps/signal/src/generation';
-import { SignalAppModule } from '../apps/signal/src/app.module';
+import { PipelineApps, startPipelineApps } from './pipeline-apps';
 
 /**
  * The three agent layers end to end, through six separately booted applications and a local OpenAI-compatible
@@ -21,35 +15,24 @@ import { SignalAppModule } from '../apps/signal/src/app.module';
  * opens on that venue. A malformed LLM answer lands in the decision log as a parse error.
  */
 describe('end to end: post → signal → policies → cost routing → positions', () => {
-  let db: TestDatabase;
   let env: Env;
   let llm: OpenAiServer;
-  let gateway: INestApplication;
-  let workers: INestApplicationContext[] = [];
+  let apps: PipelineApps;
   let api: string;
   let user: WalletClient;
   let pg: Client;
 
   beforeAll(async () => {
     llm = await startOpenAiServer({ apiKey: 'sk-e2e' });
-    db = await createTestDatabase();
-    env = testEnv(db, { LLM_BASE_URL: `${llm.url}/v1`, LLM_API_KEY: llm.apiKey, LLM_MODEL: 'e2e-model', SIGNAL_GENERATE_INTERVAL_MS: '0' });
-    workers = await Promise.all([SignalAppModule, PolicyAppModule, RouterAppModule, ExecutorAppModule, BillingAppModule].map((m) => startContext(m.forRoot(env))));
-    ({ app: gateway, url: api } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway));
+    apps = await startPipelineApps({ LLM_BASE_URL: `${llm.url}/v1`, LLM_API_KEY: llm.apiKey, LLM_MODEL: 'e2e-model', SIGNAL_GENERATE_INTERVAL_MS: '0' });
+    ({ env, api, pg } = apps);
     user = new WalletClient(api);
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-    await pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE token_symbol = 'ETH'`);
     // The router's view of Hyperliquid: a 10 bps taker fee, so LOWEST_FEES prefers Ostium (4.5 bps).
-    const registry = workers[2].get(VenueRegistry);
+    const registry = apps.workers[2].get(VenueRegistry);
     registry.register(new PaperVenue('HYPERLIQUID', registry.prices, { takerFeeBps: '10', slippageBps: env.PAPER_SLIPPAGE_BPS, startingEquityUsd: env.PAPER_STARTING_EQUITY_USD }));
   });
   afterAll(async () => {
-    await gateway?.close();
-    await Promise.all(workers.map((w) => w.close()));
-    await pg?.end();
-    if (env) await cleanupRedis(env);
-    await db?.drop();
+    await apps?.close();
     await llm?.close();
   });
 

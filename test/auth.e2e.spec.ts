@@ -1,28 +1,20 @@
-import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { Wallet } from 'ethers';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
 import {
   adminAuth,
-  cleanupRedis,
-  createTestDatabase,
   http,
   proofOfIntent,
   QUICK_START,
   signInMessage,
-  startContext,
   startHttpApp,
   TestDatabase,
   testEnv,
   waitForQueuesToDrain,
   WalletClient,
 } from '@conduit/testing';
-import { BillingAppModule } from '../apps/billing/src/app.module';
-import { ExecutorAppModule } from '../apps/executor/src/app.module';
 import { configureGateway, GatewayAppModule } from '../apps/gateway/src/app.module';
-import { PolicyAppModule } from '../apps/policy/src/app.module';
-import { RouterAppModule } from '../apps/router/src/app.module';
-import { SignalAppModule } from '../apps/signal/src/app.module';
+import { PipelineApps, startPipelineApps } from './pipeline-apps';
 
 /**
  * Wallet sign-in (EIP-4361) and what it guards: every mutating endpoint needs a credential, only an agent's
@@ -32,8 +24,7 @@ import { SignalAppModule } from '../apps/signal/src/app.module';
 describe('auth, ownership and the audit trail', () => {
   let db: TestDatabase;
   let env: Env;
-  let gateway: INestApplication;
-  let workers: INestApplicationContext[] = [];
+  let apps: PipelineApps;
   let api: string;
   let pg: Client;
   let creator: WalletClient;
@@ -43,22 +34,11 @@ describe('auth, ownership and the audit trail', () => {
   let deploymentId: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    env = testEnv(db);
-    workers = await Promise.all([SignalAppModule, PolicyAppModule, RouterAppModule, ExecutorAppModule, BillingAppModule].map((m) => startContext(m.forRoot(env))));
-    ({ app: gateway, url: api } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway));
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-    await pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE token_symbol = 'ETH'`);
+    apps = await startPipelineApps();
+    ({ db, env, api, pg } = apps);
     [creator, subscriber, stranger] = [WalletClient.random(api), WalletClient.random(api), WalletClient.random(api)];
   });
-  afterAll(async () => {
-    await gateway?.close();
-    await Promise.all(workers.map((w) => w.close()));
-    await pg?.end();
-    await cleanupRedis(env);
-    await db?.drop();
-  });
+  afterAll(() => apps?.close());
 
   /** Every table a request could write to, with its row count. */
   const snapshot = async () =>

@@ -1,44 +1,25 @@
-import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
-import { cleanupRedis, createTestDatabase, http, QUICK_START, startContext, startHttpApp, TestDatabase, testEnv, waitForQueuesToDrain, WalletClient } from '@conduit/testing';
-import { BillingAppModule } from '../apps/billing/src/app.module';
-import { ExecutorAppModule } from '../apps/executor/src/app.module';
-import { configureGateway, GatewayAppModule } from '../apps/gateway/src/app.module';
-import { PolicyAppModule } from '../apps/policy/src/app.module';
-import { RouterAppModule } from '../apps/router/src/app.module';
-import { SignalAppModule } from '../apps/signal/src/app.module';
+import { http, QUICK_START, waitForQueuesToDrain, WalletClient } from '@conduit/testing';
+import { PipelineApps, startPipelineApps } from './pipeline-apps';
 
 /**
  * The seed's quick-start flow over HTTP, through six separately booted applications (gateway, signal, policy,
  * router, executor, billing) that share nothing but Postgres and Redis.
  */
 describe('end to end: quick-start flow through every service', () => {
-  let db: TestDatabase;
   let env: Env;
-  let gateway: INestApplication;
-  let workers: INestApplicationContext[] = [];
+  let apps: PipelineApps;
   let api: string;
   let user: WalletClient;
   let pg: Client;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    env = testEnv(db);
-    workers = await Promise.all([SignalAppModule, PolicyAppModule, RouterAppModule, ExecutorAppModule, BillingAppModule].map((m) => startContext(m.forRoot(env))));
-    ({ app: gateway, url: api } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway));
+    apps = await startPipelineApps();
+    ({ env, api, pg } = apps);
     user = new WalletClient(api);
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-    await pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE token_symbol = 'ETH'`); // a fixed table of marks
   });
-  afterAll(async () => {
-    await gateway?.close();
-    await Promise.all(workers.map((w) => w.close()));
-    await pg?.end();
-    await cleanupRedis(env);
-    await db?.drop();
-  });
+  afterAll(() => apps?.close());
 
   const count = async (sql: string, params: unknown[] = []) => (await pg.query(sql, params)).rows[0].n as number;
 

@@ -1,0 +1,49 @@
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { Client } from 'pg';
+import { Env } from '@conduit/config';
+import { cleanupRedis, createTestDatabase, startContext, startHttpApp, TestDatabase, testEnv } from '@conduit/testing';
+import { BillingAppModule } from '../apps/billing/src/app.module';
+import { ExecutorAppModule } from '../apps/executor/src/app.module';
+import { configureGateway, GatewayAppModule } from '../apps/gateway/src/app.module';
+import { PolicyAppModule } from '../apps/policy/src/app.module';
+import { RouterAppModule } from '../apps/router/src/app.module';
+import { SignalAppModule } from '../apps/signal/src/app.module';
+
+/** The six applications of an end-to-end test, sharing nothing but one test database and one queue prefix. */
+export interface PipelineApps {
+  db: TestDatabase;
+  env: Env;
+  /** signal, policy, router, executor, billing: separately booted contexts, in that order. */
+  workers: INestApplicationContext[];
+  gateway: INestApplication;
+  /** The gateway's base URL. */
+  api: string;
+  pg: Client;
+  close(): Promise<void>;
+}
+
+/** Boots the five workers and the gateway over HTTP on a fresh database, with ETH marked at 2000 everywhere. */
+export async function startPipelineApps(overrides: Record<string, string> = {}): Promise<PipelineApps> {
+  const db = await createTestDatabase();
+  const env = testEnv(db, overrides);
+  const workers = await Promise.all([SignalAppModule, PolicyAppModule, RouterAppModule, ExecutorAppModule, BillingAppModule].map((m) => startContext(m.forRoot(env))));
+  const { app: gateway, url: api } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway);
+  const pg = new Client({ connectionString: db.url });
+  await pg.connect();
+  await pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE token_symbol = 'ETH'`); // a fixed table of marks
+  return {
+    db,
+    env,
+    workers,
+    gateway,
+    api,
+    pg,
+    async close() {
+      await gateway.close();
+      await Promise.all(workers.map((w) => w.close()));
+      await pg.end();
+      await cleanupRedis(env);
+      await db.drop();
+    },
+  };
+}
