@@ -1,11 +1,24 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
 
 // Module boundaries: apps depend on libs, never on each other; the domain lib stays pure
 // (it may import nothing of ours); libs never import apps.
 export default [
   { ignores: ['**/node_modules/**', 'dist/**', '.nx/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommended,
+  prettier,
+  {
+    // Type-aware rules that matter in queue code: a promise nobody awaits loses its error (and its job's retry).
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      // Prettier wraps code at 140; strings, comments and SQL are kept there too.
+      'max-len': ['error', { code: 140, ignoreUrls: true }],
+    },
+  },
   {
     files: ['**/*.ts'],
     plugins: { '@nx': nx },

@@ -14,6 +14,8 @@ const base = {
   transformIgnorePatterns: ['/node_modules/(?!(@noble|@nktkas)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
+  // Money is compared exactly: expect(x).toEqualDecimal(y).
+  setupFilesAfterEnv: ['<rootDir>/libs/testing/src/matchers.ts'],
 };
 
 module.exports = {

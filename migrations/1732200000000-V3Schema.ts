@@ -161,9 +161,7 @@ export class V3Schema1732200000000 implements MigrationInterface {
     await q.query(`CREATE INDEX idx_billing_v3_deployment ON billing_events_v3 (deployment_id, occurred_at)`);
     await q.query(`CREATE INDEX idx_billing_v3_kind ON billing_events_v3 (kind, occurred_at)`);
     // Exactly one profit share per position, whatever the retries.
-    await q.query(
-      `CREATE UNIQUE INDEX uq_billing_v3_profit_share_position ON billing_events_v3 (position_id) WHERE kind = 'PROFIT_SHARE'`,
-    );
+    await q.query(`CREATE UNIQUE INDEX uq_billing_v3_profit_share_position ON billing_events_v3 (position_id) WHERE kind = 'PROFIT_SHARE'`);
 
     await q.query(`
       CREATE TABLE pnl_snapshots_v3 (

@@ -11,7 +11,8 @@ export class SeedVenueMarkets1732200003000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(
-      `INSERT INTO venue_markets (venue, token_symbol, market_name, market_index, is_active, min_position, max_leverage, current_price, last_synced, metadata)
+      `INSERT INTO venue_markets (venue, token_symbol, market_name, market_index, is_active, min_position, max_leverage, current_price,
+        last_synced, metadata)
        SELECT m.venue::venue_v3_t, m.token_symbol, m.market_name, m.market_index, TRUE, m.min_position::numeric, m.max_leverage,
               m.current_price::numeric, NOW(), m.metadata
        FROM jsonb_to_recordset($1::jsonb) AS m(venue text, token_symbol text, market_name text, market_index int,

@@ -12,7 +12,9 @@ export class LiveTrading1732200004000 implements MigrationInterface {
       `ALTER TABLE agent_deployments_v3 ADD COLUMN trading_mode TEXT NOT NULL DEFAULT 'paper'
          CONSTRAINT ck_deployments_v3_trading_mode CHECK (trading_mode IN ('paper', 'live'))`,
     );
-    await q.query(`ALTER TABLE venue_orders ADD CONSTRAINT ck_venue_orders_status CHECK (status IN ('NEW', 'PENDING', 'FILLED', 'REJECTED'))`);
+    await q.query(
+      `ALTER TABLE venue_orders ADD CONSTRAINT ck_venue_orders_status CHECK (status IN ('NEW', 'PENDING', 'FILLED', 'REJECTED'))`,
+    );
     // The venue's slot of the resulting position where a market holds several (Ostium trade index).
     await q.query(`ALTER TABLE venue_orders ADD COLUMN venue_slot INT`);
     await q.query(`CREATE INDEX idx_positions_v3_pending ON positions_v3 (venue) WHERE status = 'PENDING'`);

@@ -81,7 +81,8 @@ export class AgentLayers1732200005000 implements MigrationInterface {
 
     // One impact update per (account, position), whatever the retries.
     await q.query(
-      `CREATE UNIQUE INDEX uq_impact_factor_history_position ON impact_factor_history (ct_account_id, position_id) WHERE position_id IS NOT NULL`,
+      `CREATE UNIQUE INDEX uq_impact_factor_history_position ON impact_factor_history (ct_account_id, position_id) WHERE position_id IS NOT
+        NULL`,
     );
     await q.query(`CREATE INDEX idx_research_signals_institute_time ON research_signals (institute_id, signal_time)`);
 
@@ -97,7 +98,8 @@ export class AgentLayers1732200005000 implements MigrationInterface {
     await q.query(`CREATE TRIGGER trg_venues_status_notify AFTER INSERT OR UPDATE OR DELETE ON venues_status
                      FOR EACH STATEMENT EXECUTE FUNCTION conduit_notify_routing()`);
     // Listing changes only: the paper walk's price updates do not touch these columns.
-    await q.query(`CREATE TRIGGER trg_venue_markets_notify AFTER INSERT OR DELETE OR UPDATE OF is_active, market_name, token_symbol ON venue_markets
+    await q.query(`CREATE TRIGGER trg_venue_markets_notify AFTER INSERT OR DELETE OR UPDATE OF is_active, market_name, token_symbol ON
+                    venue_markets
                      FOR EACH STATEMENT EXECUTE FUNCTION conduit_notify_routing()`);
   }
 

@@ -6,7 +6,8 @@ export class Hardening1732200007000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(
-      `CREATE UNIQUE INDEX uq_agents_v3_proof_of_intent_signature ON agents_v3 (proof_of_intent_signature) WHERE proof_of_intent_signature IS NOT NULL`,
+      `CREATE UNIQUE INDEX uq_agents_v3_proof_of_intent_signature ON agents_v3 (proof_of_intent_signature) WHERE proof_of_intent_signature
+        IS NOT NULL`,
     );
     await q.query(`CREATE INDEX idx_audit_logs_trace ON audit_logs (trace_id, occurred_at) WHERE trace_id IS NOT NULL`);
   }

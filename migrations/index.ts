@@ -9,6 +9,12 @@ import { Hardening1732200007000 } from './1732200007000-Hardening';
 
 /** Every migration in order. Listed explicitly so the same list works from TypeScript and from dist/. */
 export const MIGRATIONS = [
-  V3Schema1732200000000, SharedTables1732200001000, PipelineLedger1732200002000, SeedVenueMarkets1732200003000,
-  LiveTrading1732200004000, AgentLayers1732200005000, Money1732200006000, Hardening1732200007000,
+  V3Schema1732200000000,
+  SharedTables1732200001000,
+  PipelineLedger1732200002000,
+  SeedVenueMarkets1732200003000,
+  LiveTrading1732200004000,
+  AgentLayers1732200005000,
+  Money1732200006000,
+  Hardening1732200007000,
 ];

@@ -24,12 +24,23 @@ describe('end to end: post → signal → policies → cost routing → position
 
   beforeAll(async () => {
     llm = await startOpenAiServer({ apiKey: 'sk-e2e' });
-    apps = await startPipelineApps({ LLM_BASE_URL: `${llm.url}/v1`, LLM_API_KEY: llm.apiKey, LLM_MODEL: 'e2e-model', SIGNAL_GENERATE_INTERVAL_MS: '0' });
+    apps = await startPipelineApps({
+      LLM_BASE_URL: `${llm.url}/v1`,
+      LLM_API_KEY: llm.apiKey,
+      LLM_MODEL: 'e2e-model',
+      SIGNAL_GENERATE_INTERVAL_MS: '0',
+    });
     ({ env, api, pg } = apps);
     user = new WalletClient(api);
     // The router's view of Hyperliquid: a 10 bps taker fee, so LOWEST_FEES prefers Ostium (4.5 bps).
     const registry = apps.workers[2].get(VenueRegistry);
-    registry.register(new PaperVenue('HYPERLIQUID', registry.prices, { takerFeeBps: '10', slippageBps: env.PAPER_SLIPPAGE_BPS, startingEquityUsd: env.PAPER_STARTING_EQUITY_USD }));
+    registry.register(
+      new PaperVenue('HYPERLIQUID', registry.prices, {
+        takerFeeBps: '10',
+        slippageBps: env.PAPER_SLIPPAGE_BPS,
+        startingEquityUsd: env.PAPER_STARTING_EQUITY_USD,
+      }),
+    );
   });
   afterAll(async () => {
     await apps?.close();
@@ -65,7 +76,10 @@ describe('end to end: post → signal → policies → cost routing → position
     expect(created.status).toBe(201);
     const agentId = created.body.agent.id;
     expect((await user.http('POST', `${api}/api/v3/agents/${agentId}/activate`)).status).toBe(200);
-    const routing = await user.http('PUT', `${api}/api/v3/agents/${agentId}/routing-config`, { venue_priority: ['HYPERLIQUID', 'OSTIUM'], routing_strategy: 'LOWEST_FEES' });
+    const routing = await user.http('PUT', `${api}/api/v3/agents/${agentId}/routing-config`, {
+      venue_priority: ['HYPERLIQUID', 'OSTIUM'],
+      routing_strategy: 'LOWEST_FEES',
+    });
     expect(routing.status).toBe(200);
 
     const [traderWallet, carefulWallet] = [subscriber(), subscriber()];
@@ -81,22 +95,49 @@ describe('end to end: post → signal → policies → cost routing → position
 
     // The account is known and trusted (impact 0.9) before its post arrives.
     await pg.query(`INSERT INTO ct_accounts (x_username, x_user_id, impact_factor) VALUES ('alphacaller', '4242', 0.9)`);
-    llm.enqueue({ kind: 'json', body: { is_signal: true, tokens: ['ETH'], side: 'LONG', confidence: 0.85, reasoning: 'ETH reclaiming the range high' } });
-    const ingested = await user.http('POST', `${api}/api/v3/ct/posts`, {
-      posts: [{ tweet_id: '1860000000000000001', x_username: '@AlphaCaller', text: '$ETH reclaiming the range high. Long.', created_at: new Date().toISOString() }],
-    }, adminAuth(env));
+    llm.enqueue({
+      kind: 'json',
+      body: { is_signal: true, tokens: ['ETH'], side: 'LONG', confidence: 0.85, reasoning: 'ETH reclaiming the range high' },
+    });
+    const ingested = await user.http(
+      'POST',
+      `${api}/api/v3/ct/posts`,
+      {
+        posts: [
+          {
+            tweet_id: '1860000000000000001',
+            x_username: '@AlphaCaller',
+            text: '$ETH reclaiming the range high. Long.',
+            created_at: new Date().toISOString(),
+          },
+        ],
+      },
+      adminAuth(env),
+    );
     expect(ingested.status).toBe(201);
     expect(ingested.body).toMatchObject({ inserted: 1, duplicates: 0, posts: [{ tweet_id: '1860000000000000001', status: 'QUEUED' }] });
     // the same post again: stored once, nothing queued
-    const again = await user.http('POST', `${api}/api/v3/ct/posts`, { posts: [{ tweet_id: '1860000000000000001', x_username: 'alphacaller', text: 'edited?' }] }, adminAuth(env));
+    const again = await user.http(
+      'POST',
+      `${api}/api/v3/ct/posts`,
+      { posts: [{ tweet_id: '1860000000000000001', x_username: 'alphacaller', text: 'edited?' }] },
+      adminAuth(env),
+    );
     expect(again.body).toMatchObject({ inserted: 0, duplicates: 1 });
 
     const signalId = bucketSignalId(agentId, 'ETH', sixHourBucket(new Date()));
     const signal = await until('the signal to execute', async () => {
-      const [s] = (await pg.query(`SELECT * FROM signals_v3 WHERE id = $1 AND status IN ('EXECUTED', 'FAILED', 'SKIPPED')`, [signalId])).rows;
+      const [s] = (await pg.query(`SELECT * FROM signals_v3 WHERE id = $1 AND status IN ('EXECUTED', 'FAILED', 'SKIPPED')`, [signalId]))
+        .rows;
       return s;
     });
-    expect(signal).toMatchObject({ status: 'EXECUTED', final_venue: 'OSTIUM', token_symbol: 'ETH', side: 'LONG', source_tweets: ['1860000000000000001'] });
+    expect(signal).toMatchObject({
+      status: 'EXECUTED',
+      final_venue: 'OSTIUM',
+      token_symbol: 'ETH',
+      side: 'LONG',
+      source_tweets: ['1860000000000000001'],
+    });
     await waitForQueuesToDrain(env);
 
     // Every layer on the signal, from the API
@@ -107,11 +148,21 @@ describe('end to end: post → signal → policies → cost routing → position
     const how = Object.fromEntries(layers.body.agent_how.map((d: any) => [d.deployment_id, d]));
     expect(how[traderId]).toMatchObject({ decision: 'TRADE', code: 'TRADE', leverage: 2, outcome: 'OPENED', venue: 'OSTIUM' });
     expect(how[traderId].reason).toBe('trade 13.25% of equity at 2x');
-    expect(how[carefulId]).toMatchObject({ decision: 'SKIP', code: 'TOKEN_DENIED', reason: 'ETH is on the denied list', outcome: 'SKIPPED', stage: 'policy' });
+    expect(how[carefulId]).toMatchObject({
+      decision: 'SKIP',
+      code: 'TOKEN_DENIED',
+      reason: 'ETH is on the denied list',
+      outcome: 'SKIPPED',
+      stage: 'policy',
+    });
     expect(layers.body.agent_where).toMatchObject({ selected_venue: 'OSTIUM', checked_venues: ['HYPERLIQUID', 'OSTIUM'] });
-    expect(layers.body.agent_where.routing_reason).toMatch(/^LOWEST_FEES: Ostium fills \$2650 of ETH at 4\.50 bps fee \+ slippage \(Hyperliquid 10\.00 bps\)$/);
+    expect(layers.body.agent_where.routing_reason).toMatch(
+      /^LOWEST_FEES: Ostium fills \$2650 of ETH at 4\.50 bps fee \+ slippage \(Hyperliquid 10\.00 bps\)$/,
+    );
 
-    const positions = (await pg.query(`SELECT deployment_id, venue, token_symbol, side, status FROM positions_v3 WHERE signal_id = $1`, [signalId])).rows;
+    const positions = (
+      await pg.query(`SELECT deployment_id, venue, token_symbol, side, status FROM positions_v3 WHERE signal_id = $1`, [signalId])
+    ).rows;
     expect(positions).toEqual([{ deployment_id: traderId, venue: 'OSTIUM', token_symbol: 'ETH', side: 'LONG', status: 'OPEN' }]);
     const skipped = await http('GET', `${api}/api/v3/deployments/${carefulId}/decisions?decision=SKIP`);
     expect(skipped.body.decisions).toHaveLength(1);
@@ -120,13 +171,23 @@ describe('end to end: post → signal → policies → cost routing → position
     // The LLM decision with its prompt and raw answer
     const log = await http('GET', `${api}/api/v3/agents/${agentId}/decisions?source_type=ct_post`);
     expect(log.body.decisions).toHaveLength(1);
-    expect(log.body.decisions[0]).toMatchObject({ status: 'success', action: 'OPEN_LONG', model: 'e2e-model', source_id: '1860000000000000001' });
+    expect(log.body.decisions[0]).toMatchObject({
+      status: 'success',
+      action: 'OPEN_LONG',
+      model: 'e2e-model',
+      source_id: '1860000000000000001',
+    });
     expect(log.body.decisions[0].prompt_content).toContain('$ETH reclaiming the range high. Long.');
     expect(JSON.parse(log.body.decisions[0].llm_response)).toMatchObject({ is_signal: true, side: 'LONG', confidence: 0.85 });
 
     // A malformed answer to the next post: a parse error in the log, and the lexicon's decision after it
     llm.enqueue({ kind: 'text', content: '```json\n{"is_signal": true, "tokens": ["BTC"], "side": "UP"}\n```' });
-    await user.http('POST', `${api}/api/v3/ct/posts`, { posts: [{ tweet_id: '1860000000000000002', x_username: 'alphacaller', text: '$BTC bearish, breakdown under support' }] }, adminAuth(env));
+    await user.http(
+      'POST',
+      `${api}/api/v3/ct/posts`,
+      { posts: [{ tweet_id: '1860000000000000002', x_username: 'alphacaller', text: '$BTC bearish, breakdown under support' }] },
+      adminAuth(env),
+    );
     const parseError = await until('the parse error in the log', async () => {
       const r = await http('GET', `${api}/api/v3/agents/${agentId}/decisions?status=parsing_error`);
       return r.body.decisions[0];
@@ -147,19 +208,35 @@ describe('end to end: post → signal → policies → cost routing → position
     const [agent] = (await pg.query(`SELECT id FROM agents_v3 LIMIT 1`)).rows;
     const [deployment] = (await pg.query(`SELECT id, policy, user_wallet FROM agent_deployments_v3 LIMIT 1`)).rows;
     const owner = subscribers.get(deployment.user_wallet)!;
-    const badPolicy = await owner.http('PUT', `${api}/api/v3/deployments/${deployment.id}/policy`, { max_leverage: 0, enabled_venues: ['BINANCE'], foo: 1 });
+    const badPolicy = await owner.http('PUT', `${api}/api/v3/deployments/${deployment.id}/policy`, {
+      max_leverage: 0,
+      enabled_venues: ['BINANCE'],
+      foo: 1,
+    });
     expect(badPolicy.status).toBe(400);
     expect(badPolicy.body.fields).toEqual(expect.arrayContaining(['max_leverage', 'enabled_venues', 'foo']));
     expect(badPolicy.body.message.join(' ')).toMatch(/max_leverage must be an integer from 1 to 100/);
-    expect((await pg.query(`SELECT policy FROM agent_deployments_v3 WHERE id = $1`, [deployment.id])).rows[0].policy).toEqual(deployment.policy);
+    expect((await pg.query(`SELECT policy FROM agent_deployments_v3 WHERE id = $1`, [deployment.id])).rows[0].policy).toEqual(
+      deployment.policy,
+    );
 
     const posts = (await pg.query(`SELECT count(*)::int AS n FROM ct_posts`)).rows[0].n;
-    const badPost = await user.http('POST', `${api}/api/v3/ct/posts`, { posts: [{ tweet_id: 'abc', x_username: 'ok', text: '' }] }, adminAuth(env));
+    const badPost = await user.http(
+      'POST',
+      `${api}/api/v3/ct/posts`,
+      { posts: [{ tweet_id: 'abc', x_username: 'ok', text: '' }] },
+      adminAuth(env),
+    );
     expect(badPost.status).toBe(400);
-    expect(badPost.body.message).toEqual(expect.arrayContaining(['posts.0.tweet_id must be a decimal X post id', 'posts.0.text must be 1-10000 characters']));
+    expect(badPost.body.message).toEqual(
+      expect.arrayContaining(['posts.0.tweet_id must be a decimal X post id', 'posts.0.text must be 1-10000 characters']),
+    );
     expect((await pg.query(`SELECT count(*)::int AS n FROM ct_posts`)).rows[0].n).toBe(posts);
 
-    const badRouting = await user.http('PUT', `${api}/api/v3/agents/${agent.id}/routing-config`, { venue_priority: ['OSTIUM', 'OSTIUM'], routing_strategy: 'CHEAPEST' });
+    const badRouting = await user.http('PUT', `${api}/api/v3/agents/${agent.id}/routing-config`, {
+      venue_priority: ['OSTIUM', 'OSTIUM'],
+      routing_strategy: 'CHEAPEST',
+    });
     expect(badRouting.status).toBe(400);
     expect(badRouting.body.fields).toEqual(expect.arrayContaining(['venue_priority', 'routing_strategy']));
 
@@ -170,7 +247,10 @@ describe('end to end: post → signal → policies → cost routing → position
 
   it('stops a deployment: every open position closes at the market', async () => {
     const [open] = (
-      await pg.query(`SELECT p.id, p.deployment_id, d.user_wallet FROM positions_v3 p JOIN agent_deployments_v3 d ON d.id = p.deployment_id WHERE p.status = 'OPEN' LIMIT 1`)
+      await pg.query(
+        `SELECT p.id, p.deployment_id, d.user_wallet FROM positions_v3 p JOIN agent_deployments_v3 d ON d.id = p.deployment_id WHERE
+          p.status = 'OPEN' LIMIT 1`,
+      )
     ).rows;
     const stopped = await subscribers.get(open.user_wallet)!.http('POST', `${api}/api/v3/deployments/${open.deployment_id}/stop`);
     expect(stopped.status).toBe(200);
@@ -186,7 +266,11 @@ describe('end to end: post → signal → policies → cost routing → position
   });
 
   it("reports the agent's performance and daily PnL from today's snapshot", async () => {
-    const [{ agent_id }] = (await pg.query(`SELECT d.agent_id FROM positions_v3 p JOIN agent_deployments_v3 d ON d.id = p.deployment_id WHERE p.status = 'CLOSED' LIMIT 1`)).rows;
+    const [{ agent_id }] = (
+      await pg.query(
+        `SELECT d.agent_id FROM positions_v3 p JOIN agent_deployments_v3 d ON d.id = p.deployment_id WHERE p.status = 'CLOSED' LIMIT 1`,
+      )
+    ).rows;
     const queue = new Queue(QueueName.Billing, { connection: redisOptions(env.REDIS_URL), prefix: env.QUEUE_PREFIX });
     try {
       await queue.add(JobName.BillingPnlSnapshot, {}, { jobId: jobId(JobName.BillingPnlSnapshot, 'e2e') });
@@ -194,10 +278,13 @@ describe('end to end: post → signal → policies → cost routing → position
     } finally {
       await queue.close();
     }
-    const closed = (await pg.query(
-      `SELECT p.pnl::text AS pnl FROM positions_v3 p JOIN agent_deployments_v3 d ON d.id = p.deployment_id WHERE d.agent_id = $1 AND p.status = 'CLOSED'`,
-      [agent_id],
-    )).rows;
+    const closed = (
+      await pg.query(
+        `SELECT p.pnl::text AS pnl FROM positions_v3 p JOIN agent_deployments_v3 d ON d.id = p.deployment_id WHERE d.agent_id = $1 AND
+          p.status = 'CLOSED'`,
+        [agent_id],
+      )
+    ).rows;
     const r = await until('the performance', async () => {
       const res = await http('GET', `${api}/api/v3/agents/${agent_id}/performance`);
       return res.body.daily?.length ? res : null;
@@ -212,7 +299,10 @@ describe('end to end: post → signal → policies → cost routing → position
     // billing history of the agent's creator
     const profitable = closed.filter((p: any) => Number(p.pnl) > 0).length;
     const creator = await until('the profit shares', async () => {
-      const res = await http('GET', `${api}/api/v3/billing/events?creator_wallet=0x1111111111111111111111111111111111111111&kind=PROFIT_SHARE`);
+      const res = await http(
+        'GET',
+        `${api}/api/v3/billing/events?creator_wallet=0x1111111111111111111111111111111111111111&kind=PROFIT_SHARE`,
+      );
       return res.body.events?.length === profitable ? res : null;
     });
     expect(creator.body.events.every((e: any) => e.creator_wallet === '0x1111111111111111111111111111111111111111')).toBe(true);

@@ -26,7 +26,8 @@ describe('all-in-one process', () => {
   it('opens a position for the quick-start signal and serves /health and /metrics', async () => {
     const agent = (await user.http('POST', `${api}/api/v3/agents/create`, QUICK_START.createAgent)).body.agent;
     await user.http('POST', `${api}/api/v3/agents/deploy`, QUICK_START.deploy(agent.id));
-    const signal = (await user.http('POST', `${api}/api/v3/signals/generate`, { ...QUICK_START.signal(agent.id), token_symbol: 'SOL' })).body.signal;
+    const signal = (await user.http('POST', `${api}/api/v3/signals/generate`, { ...QUICK_START.signal(agent.id), token_symbol: 'SOL' }))
+      .body.signal;
     const trade = await user.http('POST', `${api}/api/v3/execute/trade`, { signal_id: signal.id });
     expect(trade.body.routing.selected_venue).toBe('HYPERLIQUID');
     expect(trade.body.outcomes).toEqual([expect.objectContaining({ outcome: 'OPENED' })]);

@@ -43,7 +43,8 @@ describe('auth, ownership and the audit trail', () => {
   /** Every table a request could write to, with its row count. */
   const snapshot = async () =>
     (
-      await pg.query(`SELECT (SELECT count(*) FROM agents_v3)::int AS agents, (SELECT count(*) FROM agent_deployments_v3)::int AS deployments,
+      await pg.query(`SELECT (SELECT count(*) FROM agents_v3)::int AS agents, (SELECT count(*) FROM agent_deployments_v3)::int AS
+                       deployments,
                              (SELECT count(*) FROM signals_v3)::int AS signals, (SELECT count(*) FROM positions_v3)::int AS positions,
                              (SELECT count(*) FROM audit_logs)::int AS audit, (SELECT count(*) FROM ct_posts)::int AS posts,
                              (SELECT md5(string_agg(a::text, ',' ORDER BY a.id)) FROM agents_v3 a) AS agents_hash,
@@ -77,32 +78,75 @@ describe('auth, ownership and the audit trail', () => {
       const wallet = Wallet.createRandom();
       const other = Wallet.createRandom();
       const cases: [string, () => Promise<{ message: string; signature: string }>, number, RegExp][] = [
-        ['a message changed after signing', async () => {
-          const m = signInMessage(api, wallet.address, await nonce());
-          return { message: m.replace('Sign in to Conduit.', 'Sign in to Conduit!'), signature: await wallet.signMessage(m) };
-        }, 401, /signature does not prove the wallet/],
-        ['a signature by another wallet', async () => {
-          const m = signInMessage(api, wallet.address, await nonce());
-          return { message: m, signature: await other.signMessage(m) };
-        }, 401, /signature does not prove the wallet/],
-        ['an expired message', async () => {
-          const m = signInMessage(api, wallet.address, await nonce(), { issuedAt: new Date(Date.now() - 120_000).toISOString(), expirationTime: new Date(Date.now() - 60_000).toISOString() });
-          return { message: m, signature: await wallet.signMessage(m) };
-        }, 401, /message has expired/],
-        ['a nonce the server never issued', async () => {
-          const m = signInMessage(api, wallet.address, 'a1b2c3d4e5f6a7b8c9d0');
-          return { message: m, signature: await wallet.signMessage(m) };
-        }, 401, /nonce is unknown, expired or already used/],
-        ['another domain', async () => {
-          const m = signInMessage('https://conduit.example.evil', wallet.address, await nonce());
-          return { message: m, signature: await wallet.signMessage(m) };
-        }, 401, /domain conduit\.example\.evil is not this API/],
-        ['no expiry', async () => {
-          const m = signInMessage(api, wallet.address, await nonce(), { expirationTime: undefined });
-          return { message: m, signature: await wallet.signMessage(m) };
-        }, 400, /message must have an Expiration Time/],
-        ['not a sign-in message', async () => ({ message: 'hello', signature: await wallet.signMessage('hello') }), 400, /message must be an EIP-4361 sign-in message/],
-        ['a malformed signature', async () => ({ message: signInMessage(api, wallet.address, await nonce()), signature: '0x1234' }), 400, /signature must be a 65-byte hex signature/],
+        [
+          'a message changed after signing',
+          async () => {
+            const m = signInMessage(api, wallet.address, await nonce());
+            return { message: m.replace('Sign in to Conduit.', 'Sign in to Conduit!'), signature: await wallet.signMessage(m) };
+          },
+          401,
+          /signature does not prove the wallet/,
+        ],
+        [
+          'a signature by another wallet',
+          async () => {
+            const m = signInMessage(api, wallet.address, await nonce());
+            return { message: m, signature: await other.signMessage(m) };
+          },
+          401,
+          /signature does not prove the wallet/,
+        ],
+        [
+          'an expired message',
+          async () => {
+            const m = signInMessage(api, wallet.address, await nonce(), {
+              issuedAt: new Date(Date.now() - 120_000).toISOString(),
+              expirationTime: new Date(Date.now() - 60_000).toISOString(),
+            });
+            return { message: m, signature: await wallet.signMessage(m) };
+          },
+          401,
+          /message has expired/,
+        ],
+        [
+          'a nonce the server never issued',
+          async () => {
+            const m = signInMessage(api, wallet.address, 'a1b2c3d4e5f6a7b8c9d0');
+            return { message: m, signature: await wallet.signMessage(m) };
+          },
+          401,
+          /nonce is unknown, expired or already used/,
+        ],
+        [
+          'another domain',
+          async () => {
+            const m = signInMessage('https://conduit.example.evil', wallet.address, await nonce());
+            return { message: m, signature: await wallet.signMessage(m) };
+          },
+          401,
+          /domain conduit\.example\.evil is not this API/,
+        ],
+        [
+          'no expiry',
+          async () => {
+            const m = signInMessage(api, wallet.address, await nonce(), { expirationTime: undefined });
+            return { message: m, signature: await wallet.signMessage(m) };
+          },
+          400,
+          /message must have an Expiration Time/,
+        ],
+        [
+          'not a sign-in message',
+          async () => ({ message: 'hello', signature: await wallet.signMessage('hello') }),
+          400,
+          /message must be an EIP-4361 sign-in message/,
+        ],
+        [
+          'a malformed signature',
+          async () => ({ message: signInMessage(api, wallet.address, await nonce()), signature: '0x1234' }),
+          400,
+          /signature must be a 65-byte hex signature/,
+        ],
       ];
       for (const [what, build, status, reason] of cases) {
         const { message, signature } = await build();
@@ -121,12 +165,27 @@ describe('auth, ownership and the audit trail', () => {
       const out = await http('POST', `${api}/api/v3/auth/logout`, undefined, a);
       expect(out.status).toBe(200);
       expect(out.body).toMatchObject({ address: first.address, revoked: true });
-      const body = { ...QUICK_START.createAgent, name: 'After logout', creator_wallet: first.address, profit_receiver_address: first.address };
-      const refused = await http('POST', `${api}/api/v3/agents/create`, { ...body, ...(await proofOfIntent(wallet, first.address, body.name)) }, a);
+      const body = {
+        ...QUICK_START.createAgent,
+        name: 'After logout',
+        creator_wallet: first.address,
+        profit_receiver_address: first.address,
+      };
+      const refused = await http(
+        'POST',
+        `${api}/api/v3/agents/create`,
+        { ...body, ...(await proofOfIntent(wallet, first.address, body.name)) },
+        a,
+      );
       expect(refused.status).toBe(401);
       expect(refused.body.message.join(' ')).toMatch(/bearer token is invalid or expired/);
       expect((await http('POST', `${api}/api/v3/auth/logout`, undefined, a)).status).toBe(401);
-      const other = await http('POST', `${api}/api/v3/agents/create`, { ...body, ...(await proofOfIntent(wallet, first.address, body.name)) }, b);
+      const other = await http(
+        'POST',
+        `${api}/api/v3/agents/create`,
+        { ...body, ...(await proofOfIntent(wallet, first.address, body.name)) },
+        b,
+      );
       expect(other.status).toBe(201);
     });
 
@@ -138,11 +197,18 @@ describe('auth, ownership and the audit trail', () => {
         const stale = (await http('GET', `${url}/api/v3/auth/nonce`)).body.nonce;
         await new Promise((r) => setTimeout(r, 1_300));
         const late = signInMessage(url, wallet.address, stale);
-        expect((await http('POST', `${url}/api/v3/auth/verify`, { message: late, signature: await wallet.signMessage(late) })).status).toBe(401);
+        expect((await http('POST', `${url}/api/v3/auth/verify`, { message: late, signature: await wallet.signMessage(late) })).status).toBe(
+          401,
+        );
 
         const fresh = signInMessage(url, wallet.address, (await http('GET', `${url}/api/v3/auth/nonce`)).body.nonce);
-        const { token } = (await http('POST', `${url}/api/v3/auth/verify`, { message: fresh, signature: await wallet.signMessage(fresh) })).body;
-        const body = { ...QUICK_START.createAgent, creator_wallet: wallet.address.toLowerCase(), profit_receiver_address: wallet.address.toLowerCase() };
+        const { token } = (await http('POST', `${url}/api/v3/auth/verify`, { message: fresh, signature: await wallet.signMessage(fresh) }))
+          .body;
+        const body = {
+          ...QUICK_START.createAgent,
+          creator_wallet: wallet.address.toLowerCase(),
+          profit_receiver_address: wallet.address.toLowerCase(),
+        };
         const proof = await proofOfIntent(wallet, body.creator_wallet, body.name);
         await new Promise((r) => setTimeout(r, 2_100));
         const expired = await http('POST', `${url}/api/v3/agents/create`, { ...body, ...proof }, { authorization: `Bearer ${token}` });
@@ -156,7 +222,11 @@ describe('auth, ownership and the audit trail', () => {
 
   describe('credentials on every mutating endpoint', () => {
     beforeAll(async () => {
-      const created = await creator.http('POST', `${api}/api/v3/agents/create`, { ...QUICK_START.createAgent, creator_wallet: creator.address, profit_receiver_address: creator.address });
+      const created = await creator.http('POST', `${api}/api/v3/agents/create`, {
+        ...QUICK_START.createAgent,
+        creator_wallet: creator.address,
+        profit_receiver_address: creator.address,
+      });
       expect(created.status).toBe(201);
       agentId = created.body.agent.id;
       expect((await creator.http('POST', `${api}/api/v3/agents/${agentId}/activate`)).status).toBe(200);
@@ -203,7 +273,9 @@ describe('auth, ownership and the audit trail', () => {
     });
 
     it("refuses with 403 another wallet's changes to an agent or a deployment, and writes nothing", async () => {
-      const signalId = (await creator.http('POST', `${api}/api/v3/signals/generate`, { ...QUICK_START.signal(agentId), token_symbol: 'NOTLISTED' })).body.signal.id;
+      const signalId = (
+        await creator.http('POST', `${api}/api/v3/signals/generate`, { ...QUICK_START.signal(agentId), token_symbol: 'NOTLISTED' })
+      ).body.signal.id;
       await waitForQueuesToDrain(env);
       const before = await snapshot();
       const checks: [WalletClient, string, string, unknown?][] = [
@@ -241,17 +313,28 @@ describe('auth, ownership and the audit trail', () => {
     });
 
     it("audits the operator's changes once, on the request's trace", async () => {
-      const events = async (name: string) => (await pg.query(`SELECT trace_id, payload FROM audit_logs WHERE event_name = $1 ORDER BY occurred_at`, [name])).rows;
+      const events = async (name: string) =>
+        (await pg.query(`SELECT trace_id, payload FROM audit_logs WHERE event_name = $1 ORDER BY occurred_at`, [name])).rows;
       const windows = { windows: [{ token_symbol: 'ETH', window_start: '2026-11-22T00:00:00Z', indicators: { rsi: 61 } }] };
       for (const trace of ['trace-indicators-1', 'trace-indicators-2']) {
         const res = await http('POST', `${api}/api/v3/market/indicators`, windows, { ...adminAuth(env), 'x-request-id': trace });
         expect(res.status).toBe(201);
       }
       // the same window again changes nothing and is not audited again
-      expect(await events('v3.market_indicators.upserted')).toEqual([{ trace_id: 'trace-indicators-1', payload: { ids: [expect.any(String)] } }]);
+      expect(await events('v3.market_indicators.upserted')).toEqual([
+        { trace_id: 'trace-indicators-1', payload: { ids: [expect.any(String)] } },
+      ]);
 
-      for (const [price, trace] of [['2050', 'trace-mark-1'], ['2050.00', 'trace-mark-2']]) {
-        const res = await http('PUT', `${api}/api/v3/admin/paper/marks`, { venue: 'HYPERLIQUID', token_symbol: 'ETH', price }, { ...adminAuth(env), 'x-request-id': trace });
+      for (const [price, trace] of [
+        ['2050', 'trace-mark-1'],
+        ['2050.00', 'trace-mark-2'],
+      ]) {
+        const res = await http(
+          'PUT',
+          `${api}/api/v3/admin/paper/marks`,
+          { venue: 'HYPERLIQUID', token_symbol: 'ETH', price },
+          { ...adminAuth(env), 'x-request-id': trace },
+        );
         expect(res.status).toBe(200);
         expect(res.body.market).toEqual({ venue: 'HYPERLIQUID', token_symbol: 'ETH', current_price: '2050.00000000' });
       }
@@ -263,17 +346,42 @@ describe('auth, ownership and the audit trail', () => {
   });
 
   describe('proof of intent on agent creation', () => {
-    const body = () => ({ ...QUICK_START.createAgent, name: 'Intent', creator_wallet: creator.address, profit_receiver_address: creator.address });
+    const body = () => ({
+      ...QUICK_START.createAgent,
+      name: 'Intent',
+      creator_wallet: creator.address,
+      profit_receiver_address: creator.address,
+    });
 
     it('refuses a proof by another wallet, for another name, stale or from the future, and a replayed one; writes nothing', async () => {
       const before = await snapshot();
       const minutes = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
       const cases: [string, Record<string, string>, string, RegExp][] = [
-        ['another signer', await proofOfIntent(stranger.wallet, creator.address, 'Intent'), 'proof_of_intent_signature', /was not signed by creator_wallet/],
+        [
+          'another signer',
+          await proofOfIntent(stranger.wallet, creator.address, 'Intent'),
+          'proof_of_intent_signature',
+          /was not signed by creator_wallet/,
+        ],
         ['another name', await proofOfIntent(creator.wallet, creator.address, 'Other name'), 'proof_of_intent_message', /must be exactly/],
-        ['stale', await proofOfIntent(creator.wallet, creator.address, 'Intent', minutes(-11)), 'proof_of_intent_timestamp', /is older than 600 s/],
-        ['from the future', await proofOfIntent(creator.wallet, creator.address, 'Intent', minutes(5)), 'proof_of_intent_timestamp', /is in the future/],
-        ['not a timestamp', { ...(await proofOfIntent(creator.wallet, creator.address, 'Intent')), proof_of_intent_timestamp: 'now' }, 'proof_of_intent_timestamp', /ISO-8601/],
+        [
+          'stale',
+          await proofOfIntent(creator.wallet, creator.address, 'Intent', minutes(-11)),
+          'proof_of_intent_timestamp',
+          /is older than 600 s/,
+        ],
+        [
+          'from the future',
+          await proofOfIntent(creator.wallet, creator.address, 'Intent', minutes(5)),
+          'proof_of_intent_timestamp',
+          /is in the future/,
+        ],
+        [
+          'not a timestamp',
+          { ...(await proofOfIntent(creator.wallet, creator.address, 'Intent')), proof_of_intent_timestamp: 'now' },
+          'proof_of_intent_timestamp',
+          /ISO-8601/,
+        ],
       ];
       for (const [what, proof, field, reason] of cases) {
         const res = await creator.http('POST', `${api}/api/v3/agents/create`, { ...body(), ...proof });
@@ -286,7 +394,10 @@ describe('auth, ownership and the audit trail', () => {
       const proof = await proofOfIntent(creator.wallet, creator.address, 'Intent');
       const first = await creator.http('POST', `${api}/api/v3/agents/create`, { ...body(), ...proof });
       expect(first.status).toBe(201);
-      expect(first.body.agent).toMatchObject({ proof_of_intent_message: proof.proof_of_intent_message, proof_of_intent_signature: proof.proof_of_intent_signature.toLowerCase() });
+      expect(first.body.agent).toMatchObject({
+        proof_of_intent_message: proof.proof_of_intent_message,
+        proof_of_intent_signature: proof.proof_of_intent_signature.toLowerCase(),
+      });
       const afterFirst = await snapshot();
       const replay = await creator.http('POST', `${api}/api/v3/agents/create`, { ...body(), ...proof });
       expect(replay.status).toBe(409);
@@ -307,9 +418,12 @@ describe('auth, ownership and the audit trail', () => {
       expect(outcome.outcome).toBe('OPENED');
       await waitForQueuesToDrain(env);
 
-      const trail = async (trace: string) => (await http('GET', `${api}/api/v3/admin/audit?trace_id=${trace}&limit=200`, undefined, adminAuth(env))).body.entries as any[];
+      const trail = async (trace: string) =>
+        (await http('GET', `${api}/api/v3/admin/audit?trace_id=${trace}&limit=200`, undefined, adminAuth(env))).body.entries as any[];
       const openTrail = await trail(opened);
-      expect(openTrail.map((e) => e.event_name)).toEqual(expect.arrayContaining(['v3.signal.created', 'v3.signal.routed', 'v3.position.opened']));
+      expect(openTrail.map((e) => e.event_name)).toEqual(
+        expect.arrayContaining(['v3.signal.created', 'v3.signal.routed', 'v3.position.opened']),
+      );
       expect(openTrail.find((e) => e.event_name === 'v3.position.opened').subject_id).toBe(outcome.position.id);
 
       const closed = 'trace-close-0002';
@@ -318,12 +432,18 @@ describe('auth, ownership and the audit trail', () => {
       expect(close.status).toBe(200);
       await waitForQueuesToDrain(env);
       const closeTrail = await trail(closed);
-      expect(closeTrail.map((e) => e.event_name)).toEqual(expect.arrayContaining(['v3.position.closed', 'v3.bill.created', 'v3.bill.collected']));
+      expect(closeTrail.map((e) => e.event_name)).toEqual(
+        expect.arrayContaining(['v3.position.closed', 'v3.bill.created', 'v3.bill.collected']),
+      );
       const bill = closeTrail.find((e) => e.event_name === 'v3.bill.created');
       expect(bill.payload).toMatchObject({ kind: 'PROFIT_SHARE', position_id: outcome.position.id });
 
       // Who did what is on the user's own actions.
-      const [deployed] = (await pg.query(`SELECT payload, trace_id FROM audit_logs WHERE event_name = 'v3.deployment.created' AND subject_id = $1`, [deploymentId])).rows;
+      const [deployed] = (
+        await pg.query(`SELECT payload, trace_id FROM audit_logs WHERE event_name = 'v3.deployment.created' AND subject_id = $1`, [
+          deploymentId,
+        ])
+      ).rows;
       expect(deployed.trace_id).toMatch(/^[0-9a-f-]{36}$/);
       const audit = await http('GET', `${api}/api/v3/admin/audit?trace_id=${opened}`);
       expect(audit.status).toBe(401);

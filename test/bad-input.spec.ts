@@ -73,7 +73,15 @@ const BAD_UUIDS = ['not-a-uuid', '1234', SOME_UUID.slice(0, -1), `${SOME_UUID}0`
 /** Mixed case with a broken EIP-55 checksum: the first letter's case flipped. */
 const BAD_CHECKSUM = TEST_WALLET.address.replace(/[a-fA-F]/, (c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()));
 const BAD_WALLETS = [BAD_CHECKSUM, '0x123', `0x${'g'.repeat(40)}`, `0x${'a'.repeat(42)}`, 'not-a-wallet', ''];
-const BAD_DATES = ['yesterday', '2026-13-01T00:00:00Z', '2026-02-30T00:00:00Z', '2026-01-01T25:00:00Z', '2026-01-01T::Z', '0000-01-01T00:00:00Z', '2026-01-01T00:00:00+23:00'];
+const BAD_DATES = [
+  'yesterday',
+  '2026-13-01T00:00:00Z',
+  '2026-02-30T00:00:00Z',
+  '2026-01-01T25:00:00Z',
+  '2026-01-01T::Z',
+  '0000-01-01T00:00:00Z',
+  '2026-01-01T00:00:00+23:00',
+];
 const BAD_SYMBOLS = ['', 'ETH$', 'ETH USD', 'X'.repeat(21)];
 
 const uuid = (required = true, unknown?: string): Field => ({ type: 'string', required, bad: BAD_UUIDS, unknown });
@@ -191,7 +199,13 @@ const signal = (f: Fixtures) => ({
   source_research: ['note-1'],
 });
 const digits = (n: number) => Array.from(randomBytes(n), (b) => b % 10).join('');
-const post = () => ({ tweet_id: `9${digits(17)}`, x_username: 'batterycaller', x_user_id: '777000111', text: '$ETH breaking out', created_at: '2026-01-02T03:04:05Z' });
+const post = () => ({
+  tweet_id: `9${digits(17)}`,
+  x_username: 'batterycaller',
+  x_user_id: '777000111',
+  text: '$ETH breaking out',
+  created_at: '2026-01-02T03:04:05Z',
+});
 const note = () => ({
   institute: 'Battery Research',
   source_id: `note-${randomUUID()}`,
@@ -202,7 +216,11 @@ const note = () => ({
   text: 'ETH looks strong',
   signal_time: '2026-01-02T03:04:05Z',
 });
-const window6h = () => ({ token_symbol: 'ETH', window_start: '2026-01-02T06:00:00Z', indicators: { volatility_24h: 0.035, ret_6h: 0.012 } });
+const window6h = () => ({
+  token_symbol: 'ETH',
+  window_start: '2026-01-02T06:00:00Z',
+  indicators: { volatility_24h: 0.035, ret_6h: 0.012 },
+});
 const signature = { r: `0x${'1'.repeat(64)}`, s: `0x${'2'.repeat(64)}`, v: 27 };
 const sealedKeyFields = (prefix: string): Record<string, Field> => ({
   [`${prefix}_agent_address`]: text([named(`${prefix}_agent_address`, '0x123'), 'x'.repeat(129)], false),
@@ -246,12 +264,31 @@ const OPERATIONS: Record<string, Operation> = {
       policy: { type: 'object', bad: BAD_POLICIES },
     },
     cases: [
-      { name: 'a stale proof of intent', body: () => createAgent('Stale', '2020-01-01T00:00:00Z'), status: 400, names: ['proof_of_intent_timestamp'] },
-      { name: 'a proof of intent from the future', body: () => createAgent('Future', '2999-01-01T00:00:00Z'), status: 400, names: ['proof_of_intent_timestamp'] },
-      { name: 'a proof of intent on 30 February', body: () => createAgent('Feb', '2026-02-30T00:00:00Z'), status: 400, names: ['proof_of_intent_timestamp'] },
       {
-        name: "a proof of intent signed by another wallet",
-        body: async () => ({ ...(await createAgent()), proof_of_intent_signature: (await proofOfIntent(Wallet.createRandom(), TEST_WALLET.address.toLowerCase(), 'Battery agent')).proof_of_intent_signature }),
+        name: 'a stale proof of intent',
+        body: () => createAgent('Stale', '2020-01-01T00:00:00Z'),
+        status: 400,
+        names: ['proof_of_intent_timestamp'],
+      },
+      {
+        name: 'a proof of intent from the future',
+        body: () => createAgent('Future', '2999-01-01T00:00:00Z'),
+        status: 400,
+        names: ['proof_of_intent_timestamp'],
+      },
+      {
+        name: 'a proof of intent on 30 February',
+        body: () => createAgent('Feb', '2026-02-30T00:00:00Z'),
+        status: 400,
+        names: ['proof_of_intent_timestamp'],
+      },
+      {
+        name: 'a proof of intent signed by another wallet',
+        body: async () => ({
+          ...(await createAgent()),
+          proof_of_intent_signature: (await proofOfIntent(Wallet.createRandom(), TEST_WALLET.address.toLowerCase(), 'Battery agent'))
+            .proof_of_intent_signature,
+        }),
         status: 400,
         names: ['proof_of_intent_signature'],
       },
@@ -259,7 +296,11 @@ const OPERATIONS: Record<string, Operation> = {
   },
   'GET /api/v3/agents/list': { query: { ...PAGE, status: ['BOGUS', 'active', ''], creator_wallet: BAD_WALLETS } },
   'GET /api/v3/agents/{id}': { id: AGENT },
-  'POST /api/v3/agents/{id}/activate': { who: 'creator', id: AGENT, repeat: { setup: (f) => pg.query(`UPDATE agents_v3 SET status = 'DRAFT' WHERE id = $1`, [f.agent]) } },
+  'POST /api/v3/agents/{id}/activate': {
+    who: 'creator',
+    id: AGENT,
+    repeat: { setup: (f) => pg.query(`UPDATE agents_v3 SET status = 'DRAFT' WHERE id = $1`, [f.agent]) },
+  },
   'POST /api/v3/agents/{id}/pause': { who: 'creator', id: AGENT },
   'POST /api/v3/agents/{id}/stop': { who: 'creator', id: AGENT },
   'POST /api/v3/agents/deploy': {
@@ -317,11 +358,19 @@ const OPERATIONS: Record<string, Operation> = {
       agent_id: uuid(true, 'agent'),
       token_symbol: text(BAD_SYMBOLS),
       side: oneOf(['UP', 'BUY', '']),
-      size_model: { type: 'object', required: true, bad: [named('size_model has unknown field(s): lev', { type: 'percentage', value: 10, lev: 3 })] },
+      size_model: {
+        type: 'object',
+        required: true,
+        bad: [named('size_model has unknown field(s): lev', { type: 'percentage', value: 10, lev: 3 })],
+      },
       'size_model.type': oneOf(['bogus', 'PERCENTAGE']),
       'size_model.value': { type: 'decimal', required: true, bad: [-5, 0, 101, '-1', 'NaN', 'Infinity', '1e3', '', '0x10'] },
       'size_model.leverage': { type: 'integer', bad: [0, 1000, -1] },
-      risk_model: { type: 'object', required: true, bad: [named('risk_model has unknown field(s): trail', { type: 'trailing-stop', stop: 0.03, trail: 1 })] },
+      risk_model: {
+        type: 'object',
+        required: true,
+        bad: [named('risk_model has unknown field(s): trail', { type: 'trailing-stop', stop: 0.03, trail: 1 })],
+      },
       'risk_model.type': oneOf(['bogus', 'TRAILING']),
       'risk_model.stop': { type: 'decimal', required: true, bad: [0, -0.1, 1, 1.5, 'NaN'] },
       'risk_model.take_profit': { type: 'decimal', wrong: [true, { a: 1 }, ['1'], 'abc'], bad: [0, -1, 100, 150] },
@@ -354,7 +403,9 @@ const OPERATIONS: Record<string, Operation> = {
   },
   'GET /api/v3/signals/{id}': { id: SIGNAL },
   'POST /api/v3/execute/trade': { who: 'creator', body: (f) => ({ signal_id: f.signal }), fields: { signal_id: uuid(true, 'signal') } },
-  'GET /api/v3/positions': { query: { ...PAGE, deployment_id: BAD_UUIDS, agent_id: BAD_UUIDS, signal_id: BAD_UUIDS, status: ['open', 'PENDING', ''] } },
+  'GET /api/v3/positions': {
+    query: { ...PAGE, deployment_id: BAD_UUIDS, agent_id: BAD_UUIDS, signal_id: BAD_UUIDS, status: ['open', 'PENDING', ''] },
+  },
   'GET /api/v3/positions/{id}': { id: { of: 'position', noun: 'position' } },
   'POST /api/v3/positions/{id}/close': {
     who: 'subscriber',
@@ -427,11 +478,22 @@ const OPERATIONS: Record<string, Operation> = {
     fields: {
       windows: { type: 'array', required: true, bad: [[], Array(501).fill(window6h()), named('windows', [null])] },
       'windows.0.token_symbol': text(BAD_SYMBOLS),
-      'windows.0.window_start': text(['2026-01-02T03:00:00Z', '2026-02-30T00:00:00Z', '2026-13-01T00:00:00Z', '0000-01-01T00:00:00Z', '2026-01-02T06:00:00+01:00', 'yesterday']),
+      'windows.0.window_start': text([
+        '2026-01-02T03:00:00Z',
+        '2026-02-30T00:00:00Z',
+        '2026-13-01T00:00:00Z',
+        '0000-01-01T00:00:00Z',
+        '2026-01-02T06:00:00+01:00',
+        'yesterday',
+      ]),
       'windows.0.indicators': {
         type: 'object',
         required: true,
-        bad: [named('windows.0.indicators.rsi', { rsi: 'x' }), named('windows.0.indicators.rsi', { rsi: null }), Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`i${i}`, i]))],
+        bad: [
+          named('windows.0.indicators.rsi', { rsi: 'x' }),
+          named('windows.0.indicators.rsi', { rsi: null }),
+          Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`i${i}`, i])),
+        ],
       },
     },
     cases: [
@@ -445,14 +507,25 @@ const OPERATIONS: Record<string, Operation> = {
   },
   'GET /api/v3/agents/{id}/decisions': {
     id: AGENT,
-    query: { ...PAGE, status: ['SUCCESS', 'bogus', ''], action: ['BUY', ''], coin: ['ETH$', 'x'.repeat(21), ''], source_type: ['tweet', ''] },
+    query: {
+      ...PAGE,
+      status: ['SUCCESS', 'bogus', ''],
+      action: ['BUY', ''],
+      coin: ['ETH$', 'x'.repeat(21), ''],
+      source_type: ['tweet', ''],
+    },
   },
 
   // Agent How / Where
   'PUT /api/v3/agents/{id}/policy': { who: 'creator', id: AGENT, body: () => POLICY, fields: POLICY_FIELDS },
   'GET /api/v3/deployments/{id}/policy': { id: DEPLOYMENT },
   'PUT /api/v3/deployments/{id}/policy': { who: 'subscriber', id: DEPLOYMENT, body: () => POLICY, fields: POLICY_FIELDS },
-  'POST /api/v3/deployments/{id}/kill-switch': { who: 'subscriber', id: DEPLOYMENT, body: () => ({ enabled: true }), fields: { enabled: { type: 'boolean', required: true } } },
+  'POST /api/v3/deployments/{id}/kill-switch': {
+    who: 'subscriber',
+    id: DEPLOYMENT,
+    body: () => ({ enabled: true }),
+    fields: { enabled: { type: 'boolean', required: true } },
+  },
   'GET /api/v3/deployments/{id}/decisions': { id: DEPLOYMENT, query: { ...PAGE, decision: ['trade', 'BOGUS', ''] } },
   'GET /api/v3/signals/{id}/decisions': { id: SIGNAL },
   'GET /api/v3/agents/{id}/routing-config': { id: AGENT },
@@ -461,7 +534,11 @@ const OPERATIONS: Record<string, Operation> = {
     id: AGENT,
     body: () => ({ venue_priority: ['HYPERLIQUID', 'OSTIUM'], routing_strategy: 'LOWEST_FEES', failover_enabled: true }),
     fields: {
-      venue_priority: { type: 'array', required: true, bad: [[], ['BINANCE'], ['HYPERLIQUID', 'HYPERLIQUID'], [42], ['HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT', 'HYPERLIQUID']] },
+      venue_priority: {
+        type: 'array',
+        required: true,
+        bad: [[], ['BINANCE'], ['HYPERLIQUID', 'HYPERLIQUID'], [42], ['HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT', 'HYPERLIQUID']],
+      },
       routing_strategy: oneOf(['FASTEST', 'lowest_fees', ''], false),
       failover_enabled: { type: 'boolean' },
     },
@@ -470,7 +547,14 @@ const OPERATIONS: Record<string, Operation> = {
   // stats and billing
   'GET /api/v3/stats/overview': {},
   'GET /api/v3/stats/routing-history': {
-    query: { ...PAGE, venue: ['BINANCE', ''], token_symbol: ['ETH$', ''], agent_id: BAD_UUIDS, from: ['', ...BAD_DATES, '2026-02-30'], to: ['', ...BAD_DATES, '2026-02-30'] },
+    query: {
+      ...PAGE,
+      venue: ['BINANCE', ''],
+      token_symbol: ['ETH$', ''],
+      agent_id: BAD_UUIDS,
+      from: ['', ...BAD_DATES, '2026-02-30'],
+      to: ['', ...BAD_DATES, '2026-02-30'],
+    },
   },
   'GET /api/v3/agents/{id}/performance': { id: AGENT },
   'GET /api/v3/billing/events/{id}': { id: { of: 'bill', noun: 'billing event' } },
@@ -484,7 +568,9 @@ const OPERATIONS: Record<string, Operation> = {
       v: { type: 'integer', required: true, bad: [0, 1, 29, -27] },
     },
   },
-  'GET /api/v3/billing/events': { query: { ...PAGE, deployment_id: BAD_UUIDS, agent_id: BAD_UUIDS, creator_wallet: BAD_WALLETS, kind: ['subscription', 'BOGUS', ''] } },
+  'GET /api/v3/billing/events': {
+    query: { ...PAGE, deployment_id: BAD_UUIDS, agent_id: BAD_UUIDS, creator_wallet: BAD_WALLETS, kind: ['subscription', 'BOGUS', ''] },
+  },
 
   // admin
   'PUT /api/v3/admin/paper/marks': {
@@ -495,11 +581,24 @@ const OPERATIONS: Record<string, Operation> = {
       token_symbol: text(BAD_SYMBOLS),
       price: text(['0', '0.0', '-1', 'NaN', 'Infinity', '1e5', '', ' 1', '1.123456789', '9'.repeat(13)]),
     },
-    cases: [{ name: 'a market the venue does not list', body: () => ({ venue: 'HYPERLIQUID', token_symbol: 'ZZZZ', price: '1' }), status: 404, names: ['ZZZZ'] }],
+    cases: [
+      {
+        name: 'a market the venue does not list',
+        body: () => ({ venue: 'HYPERLIQUID', token_symbol: 'ZZZZ', price: '1' }),
+        status: 404,
+        names: ['ZZZZ'],
+      },
+    ],
   },
   'GET /api/v3/admin/audit': {
     who: 'admin',
-    query: { ...PAGE, trace_id: ['short', 'has space in it', 'x'.repeat(129)], subject_type: ['', 'x'.repeat(51)], subject_id: BAD_UUIDS, event_name: ['', 'x'.repeat(101)] },
+    query: {
+      ...PAGE,
+      trace_id: ['short', 'has space in it', 'x'.repeat(129)],
+      subject_type: ['', 'x'.repeat(51)],
+      subject_id: BAD_UUIDS,
+      event_name: ['', 'x'.repeat(101)],
+    },
   },
 };
 
@@ -536,7 +635,8 @@ const OVERSIZED = 'x'.repeat(70 * 1024);
 function casesOf(key: string, op: Operation): Case[] {
   const [method, template] = key.split(' ');
   const cases: Case[] = [];
-  const add = (name: string, status: number, names: Case['names'], request: Case['request']) => cases.push({ name, status, names, request });
+  const add = (name: string, status: number, names: Case['names'], request: Case['request']) =>
+    cases.push({ name, status, names, request });
   const body = op.body ?? (() => undefined);
 
   if (method === 'GET') add('a valid request', 200, [], async () => ({}));
@@ -546,19 +646,29 @@ function casesOf(key: string, op: Operation): Case[] {
       add(`{id} = ${show(id)}`, 400, ['id must be a UUID'], async (f) => ({ id, body: await body(f) }));
     }
     const unknown = randomUUID();
-    add('{id} unknown', 404, [op.id?.noun ?? 'the noun of OPERATIONS[key].id', unknown], async (f) => ({ id: unknown, body: await body(f) }));
+    add('{id} unknown', 404, [op.id?.noun ?? 'the noun of OPERATIONS[key].id', unknown], async (f) => ({
+      id: unknown,
+      body: await body(f),
+    }));
   }
 
   for (const [param, values] of Object.entries(op.query ?? {})) {
     for (const v of values) {
-      const query = [v].flat().map((x) => `${param}=${encodeURIComponent(String(x))}`).join('&');
+      const query = [v]
+        .flat()
+        .map((x) => `${param}=${encodeURIComponent(String(x))}`)
+        .join('&');
       add(`?${query.slice(0, 40)}`, 400, [param], async () => ({ query }));
     }
   }
   if (op.query) add('an unknown query parameter', 400, ['bogus'], async () => ({ query: 'bogus=1' }));
 
   for (const [header, values] of Object.entries(op.headers ?? {})) {
-    for (const v of values) add(`${header}: ${show(v)}`, 400, [header.replace(/(^|-)\w/g, (c) => c.toUpperCase())], async (f) => ({ body: await body(f), headers: { [header]: v } }));
+    for (const v of values)
+      add(`${header}: ${show(v)}`, 400, [header.replace(/(^|-)\w/g, (c) => c.toUpperCase())], async (f) => ({
+        body: await body(f),
+        headers: { [header]: v },
+      }));
   }
 
   if (method !== 'GET') {
@@ -577,11 +687,14 @@ function casesOf(key: string, op: Operation): Case[] {
     add('an array instead of an object', 400, [], async (f) => ({ body: [await body(f)] }));
     add('an unknown field', 400, ['is_admin'], async (f) => ({ body: { ...(await body(f)), is_admin: true } }));
     for (const item of new Set(Object.keys(op.fields).flatMap((p) => /^(\w+\.0)\./.exec(p)?.[1] ?? []))) {
-      add(`an unknown field in ${item}`, 400, [`${item}.is_admin`], async (f) => ({ body: patch(await body(f), `${item}.is_admin`, true) }));
+      add(`an unknown field in ${item}`, 400, [`${item}.is_admin`], async (f) => ({
+        body: patch(await body(f), `${item}.is_admin`, true),
+      }));
     }
     for (const [path, field] of Object.entries(op.fields)) {
       if (field.required) add(`${path} missing`, 400, [path], async (f) => ({ body: patch(await body(f), path, MISSING) }));
-      for (const v of field.wrong ?? WRONG_TYPES[field.type]) add(`${path} = ${show(v)}`, 400, [path], async (f) => ({ body: patch(await body(f), path, v) }));
+      for (const v of field.wrong ?? WRONG_TYPES[field.type])
+        add(`${path} = ${show(v)}`, 400, [path], async (f) => ({ body: patch(await body(f), path, v) }));
       for (const v of field.bad ?? []) {
         const [value, names] = v instanceof Named ? [v.value, v.names] : [v, [path]];
         add(`${path} = ${show(value)}`, 400, names, async (f) => ({ body: patch(await body(f), path, value) }));
@@ -624,7 +737,8 @@ async function makeFixtures(): Promise<Fixtures> {
     [agent],
   );
   const position = await one(
-    `INSERT INTO positions_v3 (deployment_id, signal_id, venue, token_symbol, side, qty, entry_price) VALUES ($1, $2, 'HYPERLIQUID', 'ETH', 'LONG', 1, 2000) RETURNING id`,
+    `INSERT INTO positions_v3 (deployment_id, signal_id, venue, token_symbol, side, qty, entry_price) VALUES ($1, $2, 'HYPERLIQUID', 'ETH',
+      'LONG', 1, 2000) RETURNING id`,
     [deployment, signalId],
   );
   const bill = await one(
@@ -632,7 +746,10 @@ async function makeFixtures(): Promise<Fixtures> {
      VALUES ($1, $2, 'PROFIT_SHARE', 10, 'PENDING', '{"usd_send": {"typedData": {}}}') RETURNING id`,
     [deployment, position],
   );
-  const account = await one(`INSERT INTO ct_accounts (x_username, x_user_id) VALUES ($1, $2) RETURNING id`, [`b${randomBytes(6).toString('hex')}`, digits(12)]);
+  const account = await one(`INSERT INTO ct_accounts (x_username, x_user_id) VALUES ($1, $2) RETURNING id`, [
+    `b${randomBytes(6).toString('hex')}`,
+    digits(12),
+  ]);
   return { agent, idleAgent, deployment, signal: signalId, position, bill, account };
 }
 
@@ -671,7 +788,9 @@ beforeAll(async () => {
   // The handle and X user id a conflicting post reuses.
   await pg.query(`INSERT INTO ct_accounts (x_username, x_user_id) VALUES ('batteryowner', '424242')`);
   const tables: string[] = (
-    await pg.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`)
+    await pg.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`,
+    )
   ).rows.map((r) => r.table_name);
   snapshotSql = tables
     .map((t) => `SELECT '${t}' AS t, count(*)::int AS n, md5(COALESCE(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM "${t}" x`)
@@ -697,9 +816,12 @@ describe('bad input to every endpoint: 4xx naming the field, never 5xx, nothing 
         documented.push(key);
         const op = OPERATIONS[key];
         if (!op) continue;
-        const params = (where: string) => [...new Set((operation.parameters ?? []).filter((p: any) => p.in === where).map((p: any) => p.name.toLowerCase()))].sort();
-        if (JSON.stringify(params('query')) !== JSON.stringify(Object.keys(op.query ?? {}).sort())) problems.push(`${key}: query ${params('query')}`);
-        if (JSON.stringify(params('header')) !== JSON.stringify(Object.keys(op.headers ?? {}).sort())) problems.push(`${key}: headers ${params('header')}`);
+        const params = (where: string) =>
+          [...new Set((operation.parameters ?? []).filter((p: any) => p.in === where).map((p: any) => p.name.toLowerCase()))].sort();
+        if (JSON.stringify(params('query')) !== JSON.stringify(Object.keys(op.query ?? {}).sort()))
+          problems.push(`${key}: query ${params('query')}`);
+        if (JSON.stringify(params('header')) !== JSON.stringify(Object.keys(op.headers ?? {}).sort()))
+          problems.push(`${key}: headers ${params('header')}`);
         if (params('path').length && !op.id) problems.push(`${key}: path id`);
         // The body's fields, and those of its nested objects (arrays by their first item), against the table.
         const expected = new Map<string, boolean>();
@@ -710,10 +832,15 @@ describe('bad input to every endpoint: 4xx naming the field, never 5xx, nothing 
           }
         };
         walk(ref(operation.requestBody?.content?.['application/json']?.schema), '');
-        const table = new Map(Object.entries(op.fields ?? {}).filter(([p]) => !p.includes('.') || expected.has(p)).map(([p, f]) => [p, !!f.required]));
+        const table = new Map(
+          Object.entries(op.fields ?? {})
+            .filter(([p]) => !p.includes('.') || expected.has(p))
+            .map(([p, f]) => [p, !!f.required]),
+        );
         const nestedTable = Object.keys(op.fields ?? {}).filter((p) => /\.0\./.test(p));
         for (const p of nestedTable) if (!expected.has(p)) problems.push(`${key}: ${p} is not in the document`);
-        if (JSON.stringify([...expected].sort()) !== JSON.stringify([...table].sort())) problems.push(`${key}: body fields ${JSON.stringify([...expected])}`);
+        if (JSON.stringify([...expected].sort()) !== JSON.stringify([...table].sort()))
+          problems.push(`${key}: body fields ${JSON.stringify([...expected])}`);
         if (op.fields && !op.body) problems.push(`${key}: fields without a valid body`);
         if (method !== 'get' && expected.size && !op.body) problems.push(`${key}: no valid body`);
       }

@@ -3,7 +3,8 @@ import { join } from 'path';
 import { postgresBinDir } from '../tools/chaos/infra';
 
 /** The chaos harness needs redis-server and the Postgres server binaries (initdb, pg_ctl) to start its own instances. */
-const available = spawnSync('redis-server', ['--version']).status === 0 && spawnSync(join(postgresBinDir(), 'initdb'), ['--version']).status === 0;
+const available =
+  spawnSync('redis-server', ['--version']).status === 0 && spawnSync(join(postgresBinDir(), 'initdb'), ['--version']).status === 0;
 
 /**
  * A small `npm run chaos` (docs/CHAOS.md), so the harness keeps working: its own Redis and Postgres, a baseline run,

@@ -6,7 +6,18 @@ import { Wallet } from 'ethers';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
 import { keyContext, KeyVault, rotateAgentKeys } from '@conduit/custody';
-import { cleanupRedis, createTestDatabase, http, insertAgent, QUICK_START, startHttpApp, TEST_MASTER_KEY, TestDatabase, testEnv, WalletClient } from '@conduit/testing';
+import {
+  cleanupRedis,
+  createTestDatabase,
+  http,
+  insertAgent,
+  QUICK_START,
+  startHttpApp,
+  TEST_MASTER_KEY,
+  TestDatabase,
+  testEnv,
+  WalletClient,
+} from '@conduit/testing';
 import { configureGateway, GatewayAppModule } from '../apps/gateway/src/app.module';
 
 const root = join(__dirname, '..');
@@ -49,7 +60,10 @@ describe('custody: agent keys sealed under the master key', () => {
     const res = await user.http('POST', `${api}/api/v3/agents/deploy`, QUICK_START.deploy(agentId));
     expect(res.status).toBe(201);
     const d = await row(res.body.deployment.id);
-    for (const [venue, prefix] of [['HYPERLIQUID', 'hyperliquid'], ['OSTIUM', 'ostium']]) {
+    for (const [venue, prefix] of [
+      ['HYPERLIQUID', 'hyperliquid'],
+      ['OSTIUM', 'ostium'],
+    ]) {
       const sealed = { encrypted: d[`${prefix}_agent_key_encrypted`], iv: d[`${prefix}_agent_key_iv`], tag: d[`${prefix}_agent_key_tag`] };
       const privateKey = vault.open(sealed, keyContext(venue, d[`${prefix}_agent_address`]));
       expect(new Wallet(privateKey).address.toLowerCase()).toBe(d[`${prefix}_agent_address`]);
@@ -81,7 +95,13 @@ describe('custody: agent keys sealed under the master key', () => {
       [{ hyperliquid_agent_key_encrypted: '...' }, 'hyperliquid_agent_key_encrypted'],
       [{ hyperliquid_agent_key_tag: Buffer.alloc(16).toString('base64') }, 'hyperliquid_agent_key_encrypted'],
       [{ hyperliquid_agent_address: Wallet.createRandom().address }, 'hyperliquid_agent_key_encrypted'],
-      [{ hyperliquid_agent_key_encrypted: new KeyVault(randomBytes(32)).seal(agent.privateKey, keyContext('HYPERLIQUID', agent.address)).encrypted }, 'hyperliquid_agent_key_encrypted'],
+      [
+        {
+          hyperliquid_agent_key_encrypted: new KeyVault(randomBytes(32)).seal(agent.privateKey, keyContext('HYPERLIQUID', agent.address))
+            .encrypted,
+        },
+        'hyperliquid_agent_key_encrypted',
+      ],
     ];
     for (const [extra, field] of refusals) {
       const res = await deployAs(api, body('0xRefused', extra));
@@ -112,7 +132,9 @@ describe('custody: agent keys sealed under the master key', () => {
       const paper = await deployAs(url, { ...QUICK_START.deploy(agentId) });
       expect(paper.status).toBe(201);
       expect(paper.body.agent_wallets).toEqual({});
-      const toLive = await paper.client.http('POST', `${url}/api/v3/deployments/${paper.body.deployment.id}/trading-mode`, { trading_mode: 'live' });
+      const toLive = await paper.client.http('POST', `${url}/api/v3/deployments/${paper.body.deployment.id}/trading-mode`, {
+        trading_mode: 'live',
+      });
       expect(toLive.status).toBe(400);
     } finally {
       await other.close();
@@ -124,15 +146,23 @@ describe('custody: agent keys sealed under the master key', () => {
 
   it('rotation re-encrypts every key in one transaction; a key that does not open aborts it and nothing changes', async () => {
     const next = new KeyVault(randomBytes(32));
-    const before = (await pg.query(`SELECT id, hyperliquid_agent_address, hyperliquid_agent_key_encrypted FROM agent_deployments_v3 WHERE hyperliquid_agent_key_encrypted IS NOT NULL ORDER BY id`)).rows;
+    const before = (
+      await pg.query(
+        `SELECT id, hyperliquid_agent_address, hyperliquid_agent_key_encrypted FROM agent_deployments_v3 WHERE
+          hyperliquid_agent_key_encrypted IS NOT NULL ORDER BY id`,
+      )
+    ).rows;
     expect(before.length).toBeGreaterThanOrEqual(2);
 
     // A foreign ciphertext in one row: the rotation must refuse as a whole.
     const agentId = await insertAgent(pg);
     const stranger = Wallet.createRandom();
     const foreign = new KeyVault(randomBytes(32)).seal(stranger.privateKey, keyContext('HYPERLIQUID', stranger.address));
-    const { rows: [bad] } = await pg.query(
-      `INSERT INTO agent_deployments_v3 (agent_id, user_wallet, hyperliquid_agent_address, hyperliquid_agent_key_encrypted, hyperliquid_agent_key_iv, hyperliquid_agent_key_tag)
+    const {
+      rows: [bad],
+    } = await pg.query(
+      `INSERT INTO agent_deployments_v3 (agent_id, user_wallet, hyperliquid_agent_address, hyperliquid_agent_key_encrypted,
+        hyperliquid_agent_key_iv, hyperliquid_agent_key_tag)
        VALUES ($1, '0xforeign', $2, $3, $4, $5) RETURNING id`,
       [agentId, stranger.address.toLowerCase(), foreign.encrypted, foreign.iv, foreign.tag],
     );
@@ -140,7 +170,13 @@ describe('custody: agent keys sealed under the master key', () => {
     const em = { query: async (sql: string, params?: unknown[]) => (await pg.query(sql, params as unknown[])).rows };
     await expect(rotateAgentKeys(em, vault, next)).rejects.toThrow('does not decrypt');
     await pg.query('ROLLBACK');
-    const unchanged = (await pg.query(`SELECT id, hyperliquid_agent_address, hyperliquid_agent_key_encrypted FROM agent_deployments_v3 WHERE id <> $1 AND hyperliquid_agent_key_encrypted IS NOT NULL ORDER BY id`, [bad.id])).rows;
+    const unchanged = (
+      await pg.query(
+        `SELECT id, hyperliquid_agent_address, hyperliquid_agent_key_encrypted FROM agent_deployments_v3 WHERE id <> $1 AND
+          hyperliquid_agent_key_encrypted IS NOT NULL ORDER BY id`,
+        [bad.id],
+      )
+    ).rows;
     expect(unchanged).toEqual(before);
     await pg.query(`DELETE FROM agent_deployments_v3 WHERE id = $1`, [bad.id]);
 
@@ -157,7 +193,7 @@ describe('custody: agent keys sealed under the master key', () => {
       child.stderr.on('data', (d) => (text += d));
       child.on('exit', (code) => resolve({ code, text }));
     });
-    expect({ code: out.code, text: out.code === 0 ? "" : out.text }).toEqual({ code: 0, text: "" });
+    expect({ code: out.code, text: out.code === 0 ? '' : out.text }).toEqual({ code: 0, text: '' });
     expect(out.text).toMatch(/keys rotated: \d+ key\(s\)/);
     expect(out.text).not.toContain(nextHex);
     expect(out.text).not.toContain(TEST_MASTER_KEY);

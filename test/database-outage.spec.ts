@@ -16,7 +16,8 @@ describe('a job that fails while the database is away waits for it instead of us
     const agentId = await insertAgent(h.pg);
     const deploymentId = await insertDeployment(h.pg, agentId);
     const { rows } = await h.pg.query(
-      `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model) VALUES ($1, 'ETH', 'LONG', '{"type":"percentage","value":10}', '{"type":"none"}') RETURNING id`,
+      `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model) VALUES ($1, 'ETH', 'LONG',
+        '{"type":"percentage","value":10}', '{"type":"none"}') RETURNING id`,
       [agentId],
     );
     const signalId: string = rows[0].id;
@@ -30,7 +31,11 @@ describe('a job that fails while the database is away waits for it instead of us
       // The outage: no new connection to the database, and every service connection cut (the test's own is kept).
       await admin.query(`ALTER DATABASE ${h.db.name} ALLOW_CONNECTIONS false`);
       await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> $2`, [h.db.name, ownPid]);
-      await h.queues[QueueName.Policy].add(JobName.PolicyEvaluate, { signalId }, { jobId: id, attempts: 2, backoff: { type: 'fixed', delay: 50 } });
+      await h.queues[QueueName.Policy].add(
+        JobName.PolicyEvaluate,
+        { signalId },
+        { jobId: id, attempts: 2, backoff: { type: 'fixed', delay: 50 } },
+      );
       await new Promise((r) => setTimeout(r, 4000));
       const job = (await h.queues[QueueName.Policy].getJob(id))!;
       expect(await job.getState()).not.toBe('failed');
@@ -43,7 +48,10 @@ describe('a job that fails while the database is away waits for it instead of us
     const done = await waitForJob(h.queues[QueueName.Policy], id, ['completed', 'failed'], 30_000);
     expect(done.state).toBe('completed');
     expect(done.attemptsMade).toBe(1);
-    const outcome = await h.pg.query(`SELECT outcome FROM signal_outcomes WHERE signal_id = $1 AND deployment_id = $2`, [signalId, deploymentId]);
+    const outcome = await h.pg.query(`SELECT outcome FROM signal_outcomes WHERE signal_id = $1 AND deployment_id = $2`, [
+      signalId,
+      deploymentId,
+    ]);
     expect(outcome.rows).toEqual([{ outcome: 'PENDING' }]); // approved: the router's turn
   });
 });

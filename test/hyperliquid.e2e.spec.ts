@@ -8,7 +8,26 @@ import { Env } from '@conduit/config';
 import { keyContext, KeyVault } from '@conduit/custody';
 import { clientOrderId, dec } from '@conduit/domain';
 import { JobName, QueueName } from '@conduit/queue';
-import { cleanupRedis, createTestDatabase, exited, http, HyperliquidSim, QUICK_START, randomPort, startContext, startHttpApp, startHyperliquidServer, startServiceProcess, TEST_MASTER_KEY, TestDatabase, testEnv, testQueues, waitForJob, waitHealthy, WalletClient } from '@conduit/testing';
+import {
+  cleanupRedis,
+  createTestDatabase,
+  exited,
+  http,
+  HyperliquidSim,
+  QUICK_START,
+  randomPort,
+  startContext,
+  startHttpApp,
+  startHyperliquidServer,
+  startServiceProcess,
+  TEST_MASTER_KEY,
+  TestDatabase,
+  testEnv,
+  testQueues,
+  waitForJob,
+  waitHealthy,
+  WalletClient,
+} from '@conduit/testing';
 import { BillingAppModule } from '../apps/billing/src/app.module';
 import { configureGateway, GatewayAppModule } from '../apps/gateway/src/app.module';
 import { PolicyAppModule } from '../apps/policy/src/app.module';
@@ -68,7 +87,9 @@ describe('end to end: live Hyperliquid through every service', () => {
       RECONCILE_INTERVAL_MS: '0',
       WORKER_CONCURRENCY: '4',
     });
-    workers = await Promise.all([SignalAppModule, PolicyAppModule, RouterAppModule, BillingAppModule].map((m) => startContext(m.forRoot(env))));
+    workers = await Promise.all(
+      [SignalAppModule, PolicyAppModule, RouterAppModule, BillingAppModule].map((m) => startContext(m.forRoot(env))),
+    );
     ({ app: gateway, url: api } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway));
     user = new WalletClient(api);
     pg = new Client({ connectionString: db.url });
@@ -95,7 +116,9 @@ describe('end to end: live Hyperliquid through every service', () => {
   const one = async (sql: string, params: unknown[] = []) => (await pg.query(sql, params)).rows[0];
   /** The master account's fills as the venue reports them. */
   const userFills = async () =>
-    (await fetch(`${sim.url}/info`, { method: 'POST', body: JSON.stringify({ type: 'userFills', user: master.address }) }).then((r) => r.json())) as {
+    (await fetch(`${sim.url}/info`, { method: 'POST', body: JSON.stringify({ type: 'userFills', user: master.address }) }).then((r) =>
+      r.json(),
+    )) as {
       oid: number;
       coin: string;
       side: string;
@@ -112,10 +135,15 @@ describe('end to end: live Hyperliquid through every service', () => {
   it('syncs the market list and venue health from the venue', async () => {
     const [report] = await runJob(queues[QueueName.Executor], JobName.ExecutorVenueSync, 'sync-1');
     expect(report).toMatchObject({ venue: 'HYPERLIQUID', ok: true, markets: 28, priced: 28 });
-    const eth = await one(`SELECT market_index, max_leverage, metadata, last_synced FROM venue_markets WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`);
+    const eth = await one(
+      `SELECT market_index, max_leverage, metadata, last_synced FROM venue_markets WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`,
+    );
     expect(eth).toMatchObject({ market_index: sim.assetIndex('ETH'), max_leverage: 50 });
     expect(eth.metadata).toMatchObject({ szDecimals: 4, source: 'HYPERLIQUID sync' });
-    expect(await one(`SELECT status, is_available FROM venues_status WHERE venue = 'HYPERLIQUID'`)).toEqual({ status: 'UP', is_available: true });
+    expect(await one(`SELECT status, is_available FROM venues_status WHERE venue = 'HYPERLIQUID'`)).toEqual({
+      status: 'UP',
+      is_available: true,
+    });
   });
 
   it('deploys live: the user approves the generated agent wallet with a signature the venue verifies', async () => {
@@ -123,7 +151,11 @@ describe('end to end: live Hyperliquid through every service', () => {
     agentId = created.body.agent.id;
     await pg.query(`UPDATE agents_v3 SET profit_receiver_address = $2 WHERE id = $1`, [agentId, receiver]);
     expect((await user.http('POST', `${api}/api/v3/agents/${agentId}/activate`)).status).toBe(200);
-    const deployed = await holder().http('POST', `${api}/api/v3/agents/deploy`, { agent_id: agentId, user_wallet: master.address, trading_mode: 'live' });
+    const deployed = await holder().http('POST', `${api}/api/v3/agents/deploy`, {
+      agent_id: agentId,
+      user_wallet: master.address,
+      trading_mode: 'live',
+    });
     expect(deployed.status).toBe(201);
     deploymentId = deployed.body.deployment.id;
     expect(deployed.body.deployment.trading_mode).toBe('live');
@@ -136,7 +168,11 @@ describe('end to end: live Hyperliquid through every service', () => {
     const res = await fetch(`${sim.url}/exchange`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ action: approval.action, nonce: approval.nonce, signature: { r: signature.r, s: signature.s, v: signature.v } }),
+      body: JSON.stringify({
+        action: approval.action,
+        nonce: approval.nonce,
+        signature: { r: signature.r, s: signature.s, v: signature.v },
+      }),
     }).then((r) => r.json());
     expect(res).toEqual({ status: 'ok', response: { type: 'default' } });
     expect(sim.exchangeRequests.at(-1)!.signer).toBe(master.address.toLowerCase());
@@ -167,12 +203,17 @@ describe('end to end: live Hyperliquid through every service', () => {
 
     // Margin set to the signal's leverage (1x here) by the agent before the order.
     const leverage = sim.exchangeRequests.find((r) => r.body?.action?.type === 'updateLeverage');
-    expect(leverage).toMatchObject({ signer: d.hyperliquid_agent_address, body: { action: { asset: sim.assetIndex('ETH'), isCross: true, leverage: 1 } } });
+    expect(leverage).toMatchObject({
+      signer: d.hyperliquid_agent_address,
+      body: { action: { asset: sim.assetIndex('ETH'), isCross: true, leverage: 1 } },
+    });
 
     const position = await one(`SELECT * FROM positions_v3 WHERE signal_id = $1`, [signalId]);
     const [venuePosition] = sim.positions(master.address);
     // 25% of the venue account value (10000) at the ETH mid, truncated to szDecimals 4.
-    const mid = dec((await one(`SELECT current_price FROM venue_markets WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`)).current_price);
+    const mid = dec(
+      (await one(`SELECT current_price FROM venue_markets WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`)).current_price,
+    );
     expect(dec(position.qty).eq(dec(2500).div(mid).toDecimalPlaces(4, 1))).toBe(true);
     expect(dec(venuePosition.szi).eq(position.qty)).toBe(true);
     expect(dec(venuePosition.entryPx).eq(position.entry_price)).toBe(true);
@@ -188,7 +229,12 @@ describe('end to end: live Hyperliquid through every service', () => {
     const closed = await holder().http('POST', `${api}/api/v3/positions/${position.id}/close`);
     expect(closed.status).toBe(200);
     expect(closed.body.position.status).toBe('CLOSED');
-    expect(sim.orders[1]).toMatchObject({ cloid: clientOrderId(deploymentId, signalId, 'close'), reduceOnly: true, isBuy: false, status: 'filled' });
+    expect(sim.orders[1]).toMatchObject({
+      cloid: clientOrderId(deploymentId, signalId, 'close'),
+      reduceOnly: true,
+      isBuy: false,
+      status: 'filled',
+    });
     expect(sim.positions(master.address)).toEqual([]);
     const after = await one(`SELECT pnl, exit_price FROM positions_v3 WHERE id = $1`, [position.id]);
     const fees = await one(`SELECT sum(fee)::text AS fees FROM venue_orders WHERE position_id = $1`, [position.id]);
@@ -200,7 +246,13 @@ describe('end to end: live Hyperliquid through every service', () => {
   it("bills the live profit share as a usdSend the user signs, then pays it on the venue to the creator's wallet", async () => {
     const waitBill = async (check: (b: any) => boolean) => {
       for (let i = 0; i < 400; i++) {
-        const [b] = (await pg.query(`SELECT b.* FROM billing_events_v3 b JOIN positions_v3 p ON p.id = b.position_id WHERE p.deployment_id = $1 AND b.kind = 'PROFIT_SHARE'`, [deploymentId])).rows;
+        const [b] = (
+          await pg.query(
+            `SELECT b.* FROM billing_events_v3 b JOIN positions_v3 p ON p.id = b.position_id WHERE p.deployment_id = $1 AND b.kind =
+              'PROFIT_SHARE'`,
+            [deploymentId],
+          )
+        ).rows;
         if (b && check(b)) return b;
         await new Promise((r) => setTimeout(r, 25));
       }
@@ -209,17 +261,30 @@ describe('end to end: live Hyperliquid through every service', () => {
     const bill = await waitBill((b) => !!b.metadata?.usd_send);
     expect(bill.status).toBe('PENDING');
     const payload = bill.metadata.usd_send;
-    expect(payload.action).toMatchObject({ type: 'usdSend', hyperliquidChain: 'Testnet', destination: receiver, amount: dec(bill.amount).toFixed() });
+    expect(payload.action).toMatchObject({
+      type: 'usdSend',
+      hyperliquidChain: 'Testnet',
+      destination: receiver,
+      amount: dec(bill.amount).toFixed(),
+    });
     const { domain, types, message } = payload.typedData;
     const sig = Signature.from(await master.signTypedData(domain, types, message));
     const balance = async (user: string) => {
-      const state: any = await fetch(`${sim.url}/info`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'clearinghouseState', user }) }).then((r) => r.json());
+      const state: any = await fetch(`${sim.url}/info`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'clearinghouseState', user }),
+      }).then((r) => r.json());
       return dec(state.withdrawable);
     };
     const before = await balance(master.address);
 
     // a signature from anyone but the master is refused by the venue: not paid
-    const bad = await holder().http('POST', `${api}/api/v3/billing/events/${bill.id}/signature`, { r: '0x' + '1'.repeat(64), s: '0x' + '2'.repeat(64), v: 27 });
+    const bad = await holder().http('POST', `${api}/api/v3/billing/events/${bill.id}/signature`, {
+      r: '0x' + '1'.repeat(64),
+      s: '0x' + '2'.repeat(64),
+      v: 27,
+    });
     expect(bad.status).toBe(200);
     expect(bad.body.event.status).toBe('PENDING');
     expect(bad.body.event.metadata.last_error).toMatch(/^Hyperliquid refused the usdSend: /);
@@ -227,7 +292,10 @@ describe('end to end: live Hyperliquid through every service', () => {
 
     const paid = await holder().http('POST', `${api}/api/v3/billing/events/${bill.id}/signature`, { r: sig.r, s: sig.s, v: sig.v });
     expect(paid.status).toBe(200);
-    expect(paid.body.event).toMatchObject({ status: 'COLLECTED', metadata: expect.objectContaining({ collector: 'hyperliquid-usd-send', reference: `usdSend:${payload.nonce}` }) });
+    expect(paid.body.event).toMatchObject({
+      status: 'COLLECTED',
+      metadata: expect.objectContaining({ collector: 'hyperliquid-usd-send', reference: `usdSend:${payload.nonce}` }),
+    });
     expect((await balance(receiver)).eq(bill.amount)).toBe(true);
     expect(before.minus(await balance(master.address)).eq(bill.amount)).toBe(true);
     const usdSends = sim.exchangeRequests.filter((r) => r.body?.action?.type === 'usdSend' && r.signer === master.address.toLowerCase());
@@ -241,10 +309,19 @@ describe('end to end: live Hyperliquid through every service', () => {
         resolve();
       }),
     );
-    const generated = await user.http('POST', `${api}/api/v3/signals/generate`, { ...QUICK_START.signal(agentId), token_symbol: 'BTC', size_model: { type: 'percentage', value: 10 } });
+    const generated = await user.http('POST', `${api}/api/v3/signals/generate`, {
+      ...QUICK_START.signal(agentId),
+      token_symbol: 'BTC',
+      size_model: { type: 'percentage', value: 10 },
+    });
     const signalId = generated.body.signal.id;
     // The signal enters the pipeline at once; the executor dies while the venue holds its order unanswered.
-    await Promise.race([killed, new Promise((_, reject) => setTimeout(() => reject(new Error(`order never held: ${JSON.stringify(sim.orders.slice(-1))}\n${executor!.output()}`)), 20_000))]);
+    await Promise.race([
+      killed,
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`order never held: ${JSON.stringify(sim.orders.slice(-1))}\n${executor!.output()}`)), 20_000),
+      ),
+    ]);
     await exited(executor!);
     const cloid = clientOrderId(deploymentId, signalId, 'open');
     expect(sim.orders.filter((o) => o.cloid === cloid)).toHaveLength(1);
@@ -270,7 +347,10 @@ describe('end to end: live Hyperliquid through every service', () => {
   }, 120_000);
 
   it('a close whose answer is lost is asked for by cloid on the retry, never sent twice', async () => {
-    const generated = await user.http('POST', `${api}/api/v3/signals/generate`, { ...QUICK_START.signal(agentId), size_model: { type: 'percentage', value: 5 } });
+    const generated = await user.http('POST', `${api}/api/v3/signals/generate`, {
+      ...QUICK_START.signal(agentId),
+      size_model: { type: 'percentage', value: 5 },
+    });
     const signalId = generated.body.signal.id;
     expect((await user.http('POST', `${api}/api/v3/execute/trade`, QUICK_START.execute(signalId))).body.outcomes[0].outcome).toBe('OPENED');
     const position = await one(`SELECT id FROM positions_v3 WHERE signal_id = $1`, [signalId]);
@@ -285,7 +365,9 @@ describe('end to end: live Hyperliquid through every service', () => {
   });
 
   it('reconciles with the venue: silence concludes nothing; a position closed on the venue is closed here from its fills', async () => {
-    const position = await one(`SELECT * FROM positions_v3 WHERE deployment_id = $1 AND status = 'OPEN' AND token_symbol = 'BTC'`, [deploymentId]);
+    const position = await one(`SELECT * FROM positions_v3 WHERE deployment_id = $1 AND status = 'OPEN' AND token_symbol = 'BTC'`, [
+      deploymentId,
+    ]);
     expect(position).toBeDefined();
 
     sim.setDown(true);
@@ -300,11 +382,23 @@ describe('end to end: live Hyperliquid through every service', () => {
       { encrypted: d.hyperliquid_agent_key_encrypted, iv: d.hyperliquid_agent_key_iv, tag: d.hyperliquid_agent_key_tag },
       keyContext('HYPERLIQUID', d.hyperliquid_agent_address),
     );
-    const exchange = new ExchangeClient({ transport: new HttpTransport({ apiUrl: sim.url, isTestnet: true }), wallet: new Wallet(agentKey) });
+    const exchange = new ExchangeClient({
+      transport: new HttpTransport({ apiUrl: sim.url, isTestnet: true }),
+      wallet: new Wallet(agentKey),
+    });
     const mid = dec(position.entry_price).mul('0.99');
     sim.setMid('BTC', mid.toFixed(0));
     await exchange.order({
-      orders: [{ a: sim.assetIndex('BTC'), b: false, p: formatPrice(mid.mul('0.98').toFixed(), 5), s: dec(position.qty).toFixed(), r: true, t: { limit: { tif: 'Ioc' } } }],
+      orders: [
+        {
+          a: sim.assetIndex('BTC'),
+          b: false,
+          p: formatPrice(mid.mul('0.98').toFixed(), 5),
+          s: dec(position.qty).toFixed(),
+          r: true,
+          t: { limit: { tif: 'Ioc' } },
+        },
+      ],
       grouping: 'na',
     });
     expect(sim.positions(master.address).find((p) => p.coin === 'BTC')).toBeUndefined();
@@ -319,7 +413,9 @@ describe('end to end: live Hyperliquid through every service', () => {
     const expected = closing.reduce((sum, f) => sum.plus(f.closedPnl).minus(f.fee), dec(0)).minus(openFee);
     expect(dec(closed.pnl).eq(expected.toDecimalPlaces(8))).toBe(true);
     expect(dec(closed.pnl).lt(0)).toBe(true);
-    const audit = await one(`SELECT payload FROM audit_logs WHERE event_name = 'v3.reconcile.position_closed' AND subject_id = $1`, [position.id]);
+    const audit = await one(`SELECT payload FROM audit_logs WHERE event_name = 'v3.reconcile.position_closed' AND subject_id = $1`, [
+      position.id,
+    ]);
     expect(audit.payload).toMatchObject({ venue: 'HYPERLIQUID', pnl: closed.pnl });
     // Running it again changes nothing.
     const again = await runJob(queues[QueueName.Executor], JobName.ExecutorReconcile, 'reconcile-again');
@@ -336,7 +432,8 @@ describe('end to end: live Hyperliquid through every service', () => {
     const logs = outputs + (executor?.output() ?? '');
     expect(logs.length).toBeGreaterThan(0);
     const jobs = [];
-    for (const q of Object.values(QueueName)) jobs.push(...(await queues[q].getJobs(['completed', 'failed', 'delayed', 'waiting'])).map((j) => JSON.stringify(j.asJSON())));
+    for (const q of Object.values(QueueName))
+      jobs.push(...(await queues[q].getJobs(['completed', 'failed', 'delayed', 'waiting'])).map((j) => JSON.stringify(j.asJSON())));
     const answers = [
       await http('GET', `${api}/api/v3/deployments/${deploymentId}`),
       await http('GET', `${api}/api/v3/deployments/${deploymentId}/agent-wallets`),

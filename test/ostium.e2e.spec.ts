@@ -3,7 +3,17 @@ import { JsonRpcProvider, Network, Wallet } from 'ethers';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
 import { clientOrderId, dec } from '@conduit/domain';
-import { cleanupRedis, createTestDatabase, OstiumChain, QUICK_START, startContext, startHttpApp, TestDatabase, testEnv, WalletClient } from '@conduit/testing';
+import {
+  cleanupRedis,
+  createTestDatabase,
+  OstiumChain,
+  QUICK_START,
+  startContext,
+  startHttpApp,
+  TestDatabase,
+  testEnv,
+  WalletClient,
+} from '@conduit/testing';
 import { BillingAppModule } from '../apps/billing/src/app.module';
 import { ExecutorAppModule } from '../apps/executor/src/app.module';
 import { configureGateway, GatewayAppModule } from '../apps/gateway/src/app.module';
@@ -88,7 +98,11 @@ describe('end to end: live Ostium through every service', () => {
     trader = Wallet.createRandom().connect(provider) as unknown as Wallet;
     chain.fund(trader.address, '1');
     chain.mintUsdc(trader.address, '10000');
-    const deployed = await traderClient().http('POST', `${api}/api/v3/agents/deploy`, { agent_id: agentId, user_wallet: trader.address, trading_mode: 'live' });
+    const deployed = await traderClient().http('POST', `${api}/api/v3/agents/deploy`, {
+      agent_id: agentId,
+      user_wallet: trader.address,
+      trading_mode: 'live',
+    });
     expect(deployed.status).toBe(201);
     deploymentId = deployed.body.deployment.id;
     const ostium = deployed.body.agent_wallets.OSTIUM;
@@ -101,7 +115,12 @@ describe('end to end: live Ostium through every service', () => {
   });
 
   it('opens through openTrade as a PENDING position, OPEN once the oracle fills it, and closes through closeTradeMarket', async () => {
-    const signal = (await user.http('POST', `${api}/api/v3/signals/generate`, { ...QUICK_START.signal(agentId), size_model: { type: 'percentage', value: 10, leverage: 5 } })).body.signal;
+    const signal = (
+      await user.http('POST', `${api}/api/v3/signals/generate`, {
+        ...QUICK_START.signal(agentId),
+        size_model: { type: 'percentage', value: 10, leverage: 5 },
+      })
+    ).body.signal;
     const traded = await user.http('POST', `${api}/api/v3/execute/trade`, QUICK_START.execute(signal.id));
     expect(traded.body.routing).toMatchObject({ selected_venue: 'OSTIUM' });
     await until(async () => (await one(`SELECT status FROM positions_v3 WHERE signal_id = $1`, [signal.id]))?.status === 'OPEN');
@@ -132,7 +151,12 @@ describe('end to end: live Ostium through every service', () => {
 
   it('an order the oracle never fills ends FAILED with the reason', async () => {
     chain.setAutoFulfill(undefined);
-    const signal = (await user.http('POST', `${api}/api/v3/signals/generate`, { ...QUICK_START.signal(agentId), size_model: { type: 'percentage', value: 5, leverage: 5 } })).body.signal;
+    const signal = (
+      await user.http('POST', `${api}/api/v3/signals/generate`, {
+        ...QUICK_START.signal(agentId),
+        size_model: { type: 'percentage', value: 5, leverage: 5 },
+      })
+    ).body.signal;
     await user.http('POST', `${api}/api/v3/execute/trade`, QUICK_START.execute(signal.id));
     await until(async () => (await one(`SELECT outcome FROM signal_outcomes WHERE signal_id = $1`, [signal.id])).outcome !== 'PENDING');
     const outcome = await one(`SELECT outcome, reason FROM signal_outcomes WHERE signal_id = $1`, [signal.id]);

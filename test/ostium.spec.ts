@@ -2,7 +2,16 @@ import Decimal from 'decimal.js';
 import { HDNodeWallet, JsonRpcProvider, Network, Wallet } from 'ethers';
 import { dec } from '@conduit/domain';
 import { OstiumChain } from '@conduit/testing';
-import { encodeDelegatedAction, encodeOpenTrade, KeyHandle, OstiumAdapter, OstiumAdapterOptions, PriceSource, toPrice18, TradingAccount } from '@conduit/venue';
+import {
+  encodeDelegatedAction,
+  encodeOpenTrade,
+  KeyHandle,
+  OstiumAdapter,
+  OstiumAdapterOptions,
+  PriceSource,
+  toPrice18,
+  TradingAccount,
+} from '@conduit/venue';
 
 /**
  * The Ostium adapter against the local JSON-RPC chain (libs/testing ostium-chain): real signed transactions through
@@ -32,7 +41,11 @@ describe('Ostium adapter on a local chain', () => {
 
   /** An agent key handle that counts its uses. */
   const keyHandle = (wallet: HDNodeWallet) => {
-    const handle = { address: wallet.address, uses: 0, use: async <T>(fn: (pk: string) => Promise<T>) => (handle.uses++, fn(wallet.privateKey)) };
+    const handle = {
+      address: wallet.address,
+      uses: 0,
+      use: async <T>(fn: (pk: string) => Promise<T>) => (handle.uses++, fn(wallet.privateKey)),
+    };
     return handle as KeyHandle & { uses: number };
   };
 
@@ -43,7 +56,8 @@ describe('Ostium adapter on a local chain', () => {
     chain.mintUsdc(trader.address, opts.usdc ?? '1000');
     const txs = adapter().approvalTransactions(trader.address, agent.address, opts.approve ?? '500');
     if (opts.approve !== null) expect((await (await trader.sendTransaction({ to: txs[0].to, data: txs[0].data })).wait())!.status).toBe(1);
-    if (opts.delegate !== false) expect((await (await trader.sendTransaction({ to: txs[1].to, data: txs[1].data })).wait())!.status).toBe(1);
+    if (opts.delegate !== false)
+      expect((await (await trader.sendTransaction({ to: txs[1].to, data: txs[1].data })).wait())!.status).toBe(1);
     return trader;
   };
 
@@ -68,7 +82,11 @@ describe('Ostium adapter on a local chain', () => {
     expect(await provider.send('net_version', [])).toBe('421614');
     const block = await provider.getBlock('latest');
     expect(block!.baseFeePerGas).toBe(10_000_000n);
-    const batch = await Promise.all([provider.send('eth_blockNumber', []), provider.send('eth_gasPrice', []), provider.send('eth_chainId', [])]);
+    const batch = await Promise.all([
+      provider.send('eth_blockNumber', []),
+      provider.send('eth_gasPrice', []),
+      provider.send('eth_chainId', []),
+    ]);
     expect(batch[2]).toBe('0x66eee');
     // an unknown selector reverts
     await expect(provider.call({ to: chain.addresses.trading, data: '0xdeadbeef' })).rejects.toMatchObject({ code: 'CALL_EXCEPTION' });
@@ -104,12 +122,25 @@ describe('Ostium adapter on a local chain', () => {
     expect(submitted).toEqual([{ hash: placed.venueOrderId, knownToChain: false }]);
     expect(chain.hasTransaction(placed.venueOrderId!)).toBe(true);
     // the agent sent delegatedAction; openTrade ran as the trader, with the SDK encodings
-    expect(chain.calls.find((c) => c.via === 'tx' && c.txHash === placed.venueOrderId && c.fn === 'delegatedAction')).toMatchObject({ from: agent.address, args: { trader: trader.address } });
+    expect(chain.calls.find((c) => c.via === 'tx' && c.txHash === placed.venueOrderId && c.fn === 'delegatedAction')).toMatchObject({
+      from: agent.address,
+      args: { trader: trader.address },
+    });
     expect(chain.calls.find((c) => c.via === 'tx' && c.txHash === placed.venueOrderId && c.fn === 'openTrade')).toMatchObject({
       from: trader.address,
       delegatedBy: agent.address,
       args: {
-        t: { collateral: 42_500_000n, openPrice: toPrice18('42500'), tp: toPrice18('45000'), sl: toPrice18('41000'), trader: trader.address, leverage: 1000n, pairIndex: 0n, index: 0n, buy: true },
+        t: {
+          collateral: 42_500_000n,
+          openPrice: toPrice18('42500'),
+          tp: toPrice18('45000'),
+          sl: toPrice18('41000'),
+          trader: trader.address,
+          leverage: 1000n,
+          pairIndex: 0n,
+          index: 0n,
+          buy: true,
+        },
         bf: { builder: '0x0000000000000000000000000000000000000000', builderFee: 0n },
         orderType: 0n,
         slippageP: 50n,
@@ -133,17 +164,30 @@ describe('Ostium adapter on a local chain', () => {
       venueOrderId: placed.venueOrderId,
       slot: 0,
     });
-    expect(chain.trades(trader.address)).toMatchObject([{ pairIndex: 0, index: 0, buy: true, collateral: '42.2875', openPrice: '42520', tp: '45000', sl: '41000', leverage: '10' }]);
+    expect(chain.trades(trader.address)).toMatchObject([
+      { pairIndex: 0, index: 0, buy: true, collateral: '42.2875', openPrice: '42520', tp: '45000', sl: '41000', leverage: '10' },
+    ]);
 
     marks.set('BTC', dec('43000'));
     const callsBefore = chain.calls.length;
     const positions = await a.openPositions(trader.address);
     expect(positions).toEqual([
-      { symbol: 'BTC', side: 'LONG', qty: '0.00994500', entryPrice: '42520.00000000', unrealizedPnl: expect.any(String), leverage: 10, slot: 0 },
+      {
+        symbol: 'BTC',
+        side: 'LONG',
+        qty: '0.00994500',
+        entryPrice: '42520.00000000',
+        unrealizedPnl: expect.any(String),
+        leverage: 10,
+        slot: 0,
+      },
     ]);
     expect(dec(positions[0].unrealizedPnl!).minus('4.77375').abs().lt('0.0001')).toBe(true);
     const reads = chain.calls.slice(callsBefore).filter((c) => c.via === 'call');
-    expect(reads.find((c) => c.fn === 'openTrades' && c.args._index === 0n)).toMatchObject({ contract: 'TradingStorage', args: { _trader: trader.address, _pairIndex: 0n } });
+    expect(reads.find((c) => c.fn === 'openTrades' && c.args._index === 0n)).toMatchObject({
+      contract: 'TradingStorage',
+      args: { _trader: trader.address, _pairIndex: 0n },
+    });
     expect(reads.filter((c) => c.fn === 'maxTradesPerPair').length).toBeLessThanOrEqual(1);
     expect(await a.accountState(trader.address)).toEqual({ equity: '999.78750000', freeCollateral: '957.50000000' });
 
@@ -154,10 +198,14 @@ describe('Ostium adapter on a local chain', () => {
       from: trader.address,
       args: { pairIndex: 0n, index: 0n, closePercentage: 10000n, marketPrice: toPrice18('43000'), slippageP: 50n },
     });
-    expect(await a.orderStatus(account, { clientOrderId: '0xaa02', venueOrderId: close.venueOrderId, symbol: 'BTC' })).toMatchObject({ status: 'PENDING' });
+    expect(await a.orderStatus(account, { clientOrderId: '0xaa02', venueOrderId: close.venueOrderId, symbol: 'BTC' })).toMatchObject({
+      status: 'PENDING',
+    });
     chain.fulfillPending();
     // a fresh adapter (no memory of the close) sizes the fill from the trade as it was before the close
-    expect(await adapter().orderStatus(account, { clientOrderId: '0xaa02', venueOrderId: close.venueOrderId, symbol: 'BTC' })).toMatchObject({
+    expect(
+      await adapter().orderStatus(account, { clientOrderId: '0xaa02', venueOrderId: close.venueOrderId, symbol: 'BTC' }),
+    ).toMatchObject({
       status: 'FILLED',
       filledQty: '0.00994500',
       avgPrice: '43000.00000000',
@@ -237,7 +285,15 @@ describe('Ostium adapter on a local chain', () => {
     expect(r.error).toMatch(/not the trader's delegate.*NotDelegate/);
 
     // sent anyway (fixed gas, no simulation): mined with status 0; orderStatus replays it for the reason
-    const inner = encodeOpenTrade({ collateral: '42.5', openPrice: '42500', trader: trader.address, leverage: 10, pairIndex: 0, buy: true, slippageBps: '50' });
+    const inner = encodeOpenTrade({
+      collateral: '42.5',
+      openPrice: '42500',
+      trader: trader.address,
+      leverage: 10,
+      pairIndex: 0,
+      buy: true,
+      slippageBps: '50',
+    });
     const data = encodeDelegatedAction(trader.address, inner);
     const tx = await stranger.connect(provider).sendTransaction({ to: chain.addresses.trading, data, gasLimit: 500_000 });
     const receipt = await provider.getTransactionReceipt(tx.hash);
@@ -252,7 +308,16 @@ describe('Ostium adapter on a local chain', () => {
     const account = { address: trader.address, signer: keyHandle(agent) };
     const a = adapter();
     marks.set('ETH', dec('2000'));
-    const placed = await a.placeOrder({ clientOrderId: '0xee01', account, symbol: 'ETH', side: 'BUY', qty: '0.5', reduceOnly: false, maxSlippageBps: '20', leverage: 5 });
+    const placed = await a.placeOrder({
+      clientOrderId: '0xee01',
+      account,
+      symbol: 'ETH',
+      side: 'BUY',
+      qty: '0.5',
+      reduceOnly: false,
+      maxSlippageBps: '20',
+      leverage: 5,
+    });
     expect(placed.status).toBe('PENDING');
     expect(chain.usdcBalance(trader.address)).toBe('800');
     chain.setPrice(1, '2004.01'); // 20 bp above 2000 is 2004
@@ -269,7 +334,16 @@ describe('Ostium adapter on a local chain', () => {
     const account = { address: trader.address, signer: keyHandle(agent) };
     const a = adapter({ fillTimeoutMs: 1000 });
     marks.set('SOL', dec('150'));
-    const placed = await a.placeOrder({ clientOrderId: '0xff01', account, symbol: 'SOL', side: 'SELL', qty: '1', reduceOnly: false, maxSlippageBps: '50', leverage: 3 });
+    const placed = await a.placeOrder({
+      clientOrderId: '0xff01',
+      account,
+      symbol: 'SOL',
+      side: 'SELL',
+      qty: '1',
+      reduceOnly: false,
+      maxSlippageBps: '50',
+      leverage: 3,
+    });
     const ref = { clientOrderId: '0xff01', venueOrderId: placed.venueOrderId, symbol: 'SOL' };
     expect(await a.orderStatus(account, ref)).toMatchObject({ status: 'PENDING' });
     await new Promise((r) => setTimeout(r, 2100));
@@ -281,7 +355,10 @@ describe('Ostium adapter on a local chain', () => {
     expect(chain.usdcBalance(trader.address)).toBe('950');
     const cancel = await a.cancelTimedOutOrder(account, placed.venueOrderId!);
     expect(cancel).toMatchObject({ status: 'PENDING' });
-    expect(chain.calls.find((c) => c.txHash === cancel.venueOrderId && c.fn === 'openTradeMarketTimeout')).toMatchObject({ from: trader.address, delegatedBy: agent.address });
+    expect(chain.calls.find((c) => c.txHash === cancel.venueOrderId && c.fn === 'openTradeMarketTimeout')).toMatchObject({
+      from: trader.address,
+      delegatedBy: agent.address,
+    });
     expect(chain.pendingOrders().filter((o) => o.trader === trader.address)).toHaveLength(0);
     expect(chain.usdcBalance(trader.address)).toBe('1000');
     expect((await a.orderStatus(account, ref))!.error).toMatch(/timed out on Ostium and its collateral was refunded/);
@@ -326,14 +403,29 @@ describe('Ostium adapter on a local chain', () => {
     const account = { address: trader.address, signer: keyHandle(agent) };
     const a = adapter();
     marks.set('JPY', dec(1).div(150));
-    const placed = await a.placeOrder({ clientOrderId: '0x1201', account, symbol: 'JPY', side: 'BUY', qty: '15000', reduceOnly: false, maxSlippageBps: '30', leverage: 10, takeProfit: dec(1).div(140).toFixed(12) });
+    const placed = await a.placeOrder({
+      clientOrderId: '0x1201',
+      account,
+      symbol: 'JPY',
+      side: 'BUY',
+      qty: '15000',
+      reduceOnly: false,
+      maxSlippageBps: '30',
+      leverage: 10,
+      takeProfit: dec(1).div(140).toFixed(12),
+    });
     expect(placed.status).toBe('PENDING');
     expect(chain.calls.find((c) => c.txHash === placed.venueOrderId && c.fn === 'openTrade')).toMatchObject({
-      args: { t: { buy: false, pairIndex: 4n, openPrice: toPrice18('150'), tp: toPrice18('140'), collateral: 10_000_000n, leverage: 1000n } },
+      args: {
+        t: { buy: false, pairIndex: 4n, openPrice: toPrice18('150'), tp: toPrice18('140'), collateral: 10_000_000n, leverage: 1000n },
+      },
     });
     chain.setPrice(4, '150');
     chain.fulfillPending();
-    expect(await a.orderStatus(account, { clientOrderId: '0x1201', venueOrderId: placed.venueOrderId, symbol: 'JPY' })).toMatchObject({ status: 'FILLED', avgPrice: '0.00666667' });
+    expect(await a.orderStatus(account, { clientOrderId: '0x1201', venueOrderId: placed.venueOrderId, symbol: 'JPY' })).toMatchObject({
+      status: 'FILLED',
+      avgPrice: '0.00666667',
+    });
     const [position] = await a.openPositions(trader.address);
     expect(position).toMatchObject({ symbol: 'JPY', side: 'LONG', entryPrice: '0.00666667' });
     expect(position.qty).toBe('14925.00000000'); // (10 USDC − 0.05 fee, 5 bp of 100) × 10 × 150 JPY per USD
@@ -342,14 +434,33 @@ describe('Ostium adapter on a local chain', () => {
   it('lists markets from the constants and a synthetic book around the mark', async () => {
     const a = adapter();
     const markets = await a.markets();
-    expect(markets.find((m) => m.symbol === 'BTC')).toEqual({ symbol: 'BTC', index: 0, pair: 'BTC-USD', szDecimals: 6, maxLeverage: 100, minSize: '0.000001', minNotionalUsd: '5', active: true });
+    expect(markets.find((m) => m.symbol === 'BTC')).toEqual({
+      symbol: 'BTC',
+      index: 0,
+      pair: 'BTC-USD',
+      szDecimals: 6,
+      maxLeverage: 100,
+      minSize: '0.000001',
+      minNotionalUsd: '5',
+      active: true,
+    });
     expect(markets.find((m) => m.symbol === 'NIK')!.active).toBe(false);
     marks.set('BTC', dec('50000'));
     const book = await a.orderBook('BTC', 2);
     expect(book.bids.map((l) => l.price)).toEqual(['49995', '49990']);
     expect(book.asks.map((l) => l.price)).toEqual(['50005', '50010']);
     expect((await a.markPrices()).get('BTC')!.toString()).toBe('50000');
-    expect(await a.placeOrder({ clientOrderId: '0x1301', account: { address: agent.address, signer: keyHandle(agent) }, symbol: 'NIK', side: 'BUY', qty: '1', reduceOnly: false, maxSlippageBps: '50' })).toMatchObject({
+    expect(
+      await a.placeOrder({
+        clientOrderId: '0x1301',
+        account: { address: agent.address, signer: keyHandle(agent) },
+        symbol: 'NIK',
+        side: 'BUY',
+        qty: '1',
+        reduceOnly: false,
+        maxSlippageBps: '50',
+      }),
+    ).toMatchObject({
       status: 'REJECTED',
       error: expect.stringMatching(/quoted in JPY/),
     });
@@ -377,13 +488,39 @@ describe('Ostium local chain with an automatic keeper', () => {
       chain.fund(agent.address, '1');
       chain.fund(trader.address, '1');
       chain.mintUsdc(trader.address, '100');
-      for (const tx of adapter.approvalTransactions(trader.address, agent.address, '100')) await (await trader.sendTransaction({ to: tx.to, data: tx.data })).wait();
+      for (const tx of adapter.approvalTransactions(trader.address, agent.address, '100'))
+        await (await trader.sendTransaction({ to: tx.to, data: tx.data })).wait();
       chain.setPrice(9, '150');
-      const account = { address: trader.address, signer: { address: agent.address, use: <T>(fn: (pk: string) => Promise<T>) => fn(agent.privateKey) } };
-      const placed = await adapter.placeOrder({ clientOrderId: '0x2001', account, symbol: 'SOL', side: 'BUY', qty: '1', reduceOnly: false, maxSlippageBps: '50', referencePrice: '150', leverage: 5 });
+      const account = {
+        address: trader.address,
+        signer: { address: agent.address, use: <T>(fn: (pk: string) => Promise<T>) => fn(agent.privateKey) },
+      };
+      const placed = await adapter.placeOrder({
+        clientOrderId: '0x2001',
+        account,
+        symbol: 'SOL',
+        side: 'BUY',
+        qty: '1',
+        reduceOnly: false,
+        maxSlippageBps: '50',
+        referencePrice: '150',
+        leverage: 5,
+      });
       expect(placed.status).toBe('PENDING');
       // the same client order id again: the same order, not a second transaction
-      expect(await adapter.placeOrder({ clientOrderId: '0x2001', account, symbol: 'SOL', side: 'BUY', qty: '1', reduceOnly: false, maxSlippageBps: '50', referencePrice: '150', leverage: 5 })).toMatchObject({
+      expect(
+        await adapter.placeOrder({
+          clientOrderId: '0x2001',
+          account,
+          symbol: 'SOL',
+          side: 'BUY',
+          qty: '1',
+          reduceOnly: false,
+          maxSlippageBps: '50',
+          referencePrice: '150',
+          leverage: 5,
+        }),
+      ).toMatchObject({
         venueOrderId: placed.venueOrderId,
       });
       let status = await adapter.orderStatus(account, { clientOrderId: '0x2001', venueOrderId: placed.venueOrderId, symbol: 'SOL' });

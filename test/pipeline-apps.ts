@@ -26,7 +26,9 @@ export interface PipelineApps {
 export async function startPipelineApps(overrides: Record<string, string> = {}): Promise<PipelineApps> {
   const db = await createTestDatabase();
   const env = testEnv(db, overrides);
-  const workers = await Promise.all([SignalAppModule, PolicyAppModule, RouterAppModule, ExecutorAppModule, BillingAppModule].map((m) => startContext(m.forRoot(env))));
+  const workers = await Promise.all(
+    [SignalAppModule, PolicyAppModule, RouterAppModule, ExecutorAppModule, BillingAppModule].map((m) => startContext(m.forRoot(env))),
+  );
   const { app: gateway, url: api } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway);
   const pg = new Client({ connectionString: db.url });
   await pg.connect();

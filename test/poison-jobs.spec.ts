@@ -56,7 +56,10 @@ describe('poison jobs on real Redis and Postgres', () => {
     const agentId = await insertAgent(h.pg);
     const deploymentId = await insertDeployment(h.pg, agentId);
     const signalId = await signal(agentId);
-    await h.pg.query(`INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage) VALUES ($1, $2, 'PENDING', 'policy')`, [signalId, deploymentId]);
+    await h.pg.query(`INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage) VALUES ($1, $2, 'PENDING', 'policy')`, [
+      signalId,
+      deploymentId,
+    ]);
     return { signalId, deploymentId };
   };
 
@@ -64,16 +67,29 @@ describe('poison jobs on real Redis and Postgres', () => {
   const GOOD: Record<QueueName, () => Promise<{ name: string; data: unknown }>> = {
     [QueueName.Signal]: async () => ({ name: JobName.SignalPollX, data: {} }),
     [QueueName.Policy]: async () => ({ name: JobName.PolicyEvaluate, data: { signalId: await signal(await insertAgent(h.pg)) } }),
-    [QueueName.Router]: async () => ({ name: JobName.RouterRoute, data: { signalId: await signal(await insertAgent(h.pg), { status: 'SKIPPED' }) } }),
+    [QueueName.Router]: async () => ({
+      name: JobName.RouterRoute,
+      data: { signalId: await signal(await insertAgent(h.pg), { status: 'SKIPPED' }) },
+    }),
     [QueueName.Executor]: async () => ({ name: JobName.ExecutorMonitor, data: {} }),
     [QueueName.Billing]: async () => ({ name: JobName.BillingSubscriptions, data: {} }),
   };
 
   describe.each([
     [QueueName.Signal, JobName.SignalClassifyPost, { postId: 'post-1' }, 'postId must be a UUID'],
-    [QueueName.Signal, JobName.SignalIngest, { signalId: randomUUID(), agentId: randomUUID(), tokenSymbol: 'ETH', side: 'LONG', riskModel: { type: 'none' } }, 'sizeModel is required'],
+    [
+      QueueName.Signal,
+      JobName.SignalIngest,
+      { signalId: randomUUID(), agentId: randomUUID(), tokenSymbol: 'ETH', side: 'LONG', riskModel: { type: 'none' } },
+      'sizeModel is required',
+    ],
     [QueueName.Policy, JobName.PolicyEvaluate, {}, 'signalId is required'],
-    [QueueName.Router, JobName.RouterRoute, { signalId: 'abc', venue: 'HYPERLIQUID' }, 'venue is not a field of this job; signalId must be a UUID'],
+    [
+      QueueName.Router,
+      JobName.RouterRoute,
+      { signalId: 'abc', venue: 'HYPERLIQUID' },
+      'venue is not a field of this job; signalId must be a UUID',
+    ],
     [QueueName.Executor, JobName.ExecutorSettle, { positionId: randomUUID(), leg: 'sideways', round: 0 }, 'leg must be one of open, close'],
     [QueueName.Billing, JobName.BillingCollect, { billingEventId: null }, 'billingEventId must be a string'],
     [QueueName.Billing, JobName.BillingPnlSnapshot, { day: 'yesterday' }, 'day must be a date (YYYY-MM-DD)'],
@@ -88,7 +104,8 @@ describe('poison jobs on real Redis and Postgres', () => {
       expect(failed.failedReason).toBe(`invalid payload for ${name}: ${problem}`);
       expect(failed.attemptsStarted).toBe(1); // 3 allowed: an invalid payload is not retried
       expect(failed.attemptsMade).toBe(1);
-      expect(await h.queues[queue].getJobs(['failed'])).toEqual(expect.arrayContaining([expect.objectContaining({ id: poison })])); // Bull Board's failed list
+      // Bull Board's failed list
+      expect(await h.queues[queue].getJobs(['failed'])).toEqual(expect.arrayContaining([expect.objectContaining({ id: poison })]));
 
       const done = await waitForJob(h.queues[queue], good);
       expect(done.state).toBe('completed');
@@ -103,7 +120,10 @@ describe('poison jobs on real Redis and Postgres', () => {
     expect(failed.failedReason).toBe('invalid payload for executor.open: deploymentId must be a UUID');
     expect(failed.attemptsStarted).toBe(1);
     // onFinalFailure did not run: the outcome named by the valid half of the payload is untouched
-    expect(await one(`SELECT outcome, reason FROM signal_outcomes WHERE signal_id = $1`, [signalId])).toEqual({ outcome: 'PENDING', reason: null });
+    expect(await one(`SELECT outcome, reason FROM signal_outcomes WHERE signal_id = $1`, [signalId])).toEqual({
+      outcome: 'PENDING',
+      reason: null,
+    });
   });
 
   describe.each([
@@ -111,7 +131,12 @@ describe('poison jobs on real Redis and Postgres', () => {
     [QueueName.Signal, JobName.SignalPositionClosed, () => ({ positionId: randomUUID() }), /^unknown position /],
     [QueueName.Policy, JobName.PolicyEvaluate, () => ({ signalId: randomUUID() }), /^unknown signal /],
     [QueueName.Router, JobName.RouterRoute, () => ({ signalId: randomUUID() }), /^unknown signal /],
-    [QueueName.Executor, JobName.ExecutorOpen, () => ({ signalId: randomUUID(), deploymentId: randomUUID() }), /^no policy decision for signal /],
+    [
+      QueueName.Executor,
+      JobName.ExecutorOpen,
+      () => ({ signalId: randomUUID(), deploymentId: randomUUID() }),
+      /^no policy decision for signal /,
+    ],
     [QueueName.Executor, JobName.ExecutorClose, () => ({ positionId: randomUUID(), reason: 'MANUAL' }), /^unknown position /],
     [QueueName.Billing, JobName.BillingCollect, () => ({ billingEventId: randomUUID() }), /^unknown billing event /],
   ] as const)('%s: a well-formed %s naming a row that does not exist', (queue, name, data, reason) => {
@@ -156,7 +181,9 @@ describe('poison jobs on real Redis and Postgres', () => {
     it('leaves every deployment of the signal one FAILED outcome with the reason, and the signal FAILED', async () => {
       // A real failure on every attempt: the stage's own table refuses its insert.
       const trigger = `refuse_${stage}`;
-      await h.pg.query(`CREATE FUNCTION ${trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${table} is refusing writes'; END $$`);
+      await h.pg.query(
+        `CREATE FUNCTION ${trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${table} is refusing writes'; END $$`,
+      );
       await h.pg.query(`CREATE TRIGGER ${trigger} BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${trigger}()`);
       try {
         const agentId = await insertAgent(h.pg);
@@ -166,7 +193,10 @@ describe('poison jobs on real Redis and Postgres', () => {
         if (stage === 'router') {
           // policy has run: both deployments wait on the route
           for (const d of deployments) {
-            await h.pg.query(`INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage) VALUES ($1, $2, 'PENDING', 'policy')`, [signalId, d]);
+            await h.pg.query(
+              `INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage) VALUES ($1, $2, 'PENDING', 'policy')`,
+              [signalId, d],
+            );
           }
         }
         const id = await add(queue, name, { signalId, traceId: `trace-${stage}-gave-up` });
@@ -174,10 +204,20 @@ describe('poison jobs on real Redis and Postgres', () => {
         expect(failed.state).toBe('failed');
         expect(failed.attemptsMade).toBe(ATTEMPTS);
         const reason = `${stage} gave up after ${ATTEMPTS} attempt(s): ${table} is refusing writes`;
-        const outcomes = (await h.pg.query(`SELECT deployment_id, outcome, stage, reason FROM signal_outcomes WHERE signal_id = $1 ORDER BY deployment_id`, [signalId])).rows;
+        const outcomes = (
+          await h.pg.query(
+            `SELECT deployment_id, outcome, stage, reason FROM signal_outcomes WHERE signal_id = $1 ORDER BY deployment_id`,
+            [signalId],
+          )
+        ).rows;
         expect(outcomes).toEqual([...deployments].sort().map((d) => ({ deployment_id: d, outcome: 'FAILED', stage, reason })));
-        expect(await one(`SELECT status, skipped_reason FROM signals_v3 WHERE id = $1`, [signalId])).toEqual({ status: 'FAILED', skipped_reason: reason });
-        expect(await one(`SELECT trace_id, payload FROM audit_logs WHERE event_name = 'v3.signal.failed' AND subject_id = $1`, [signalId])).toEqual({
+        expect(await one(`SELECT status, skipped_reason FROM signals_v3 WHERE id = $1`, [signalId])).toEqual({
+          status: 'FAILED',
+          skipped_reason: reason,
+        });
+        expect(
+          await one(`SELECT trace_id, payload FROM audit_logs WHERE event_name = 'v3.signal.failed' AND subject_id = $1`, [signalId]),
+        ).toEqual({
           trace_id: `trace-${stage}-gave-up`,
           payload: { stage, reason, deployments: 2 },
         });

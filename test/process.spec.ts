@@ -3,7 +3,18 @@ import { randomUUID } from 'crypto';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
 import { JobName, jobId, QueueName } from '@conduit/queue';
-import { cleanupRedis, createTestDatabase, exited, insertAgent, randomPort, startServiceProcess, TestDatabase, testEnv, testQueues, waitHealthy } from '@conduit/testing';
+import {
+  cleanupRedis,
+  createTestDatabase,
+  exited,
+  insertAgent,
+  randomPort,
+  startServiceProcess,
+  TestDatabase,
+  testEnv,
+  testQueues,
+  waitHealthy,
+} from '@conduit/testing';
 
 describe('a service as its own process', () => {
   let db: TestDatabase;
@@ -40,14 +51,23 @@ describe('a service as its own process', () => {
       await queues[QueueName.Signal].addBulk(
         ids.map((signalId) => ({
           name: JobName.SignalIngest,
-          data: { signalId, agentId, tokenSymbol: 'ETH', side: 'LONG', sizeModel: { type: 'percentage', value: 1 }, riskModel: { type: 'none' } },
+          data: {
+            signalId,
+            agentId,
+            tokenSymbol: 'ETH',
+            side: 'LONG',
+            sizeModel: { type: 'percentage', value: 1 },
+            riskModel: { type: 'none' },
+          },
           opts: { jobId: jobId(JobName.SignalIngest, signalId) },
         })),
       );
       // let it get going, then ask it to stop mid-run
       while ((await queues[QueueName.Signal].getJobCountByTypes('completed')) < 20) await new Promise((r) => setTimeout(r, 10));
       const scraped = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
-      const processed = scraped.match(/conduit_jobs_total\{queue="conduit-signal",job="signal.ingest",status="completed",service="signal"\} (\d+)/);
+      const processed = scraped.match(
+        /conduit_jobs_total\{queue="conduit-signal",job="signal.ingest",status="completed",service="signal"\} (\d+)/,
+      );
       expect(Number(processed?.[1])).toBeGreaterThanOrEqual(20);
       const code = exited(child);
       child.kill('SIGTERM');

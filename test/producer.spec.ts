@@ -32,7 +32,12 @@ describe('JobProducer on real Redis', () => {
     );
     try {
       const positionId = randomUUID();
-      const req = { name: JobName.ExecutorClose, data: { positionId, reason: 'MANUAL' }, jobId: jobId(JobName.ExecutorClose, positionId), opts: { attempts: 1 } };
+      const req = {
+        name: JobName.ExecutorClose,
+        data: { positionId, reason: 'MANUAL' },
+        jobId: jobId(JobName.ExecutorClose, positionId),
+        opts: { attempts: 1 },
+      };
       expect(await producer.emitOrRetry(req)).toBe('added');
       const queue = producer.queue(QueueName.Executor);
       expect((await waitForJob(queue, req.jobId)).state).toBe('failed');

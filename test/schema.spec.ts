@@ -41,7 +41,11 @@ describe('schema (migrations)', () => {
     // 3. one global routing row
     const global = await rows(`SELECT * FROM venue_routing_config_v3 WHERE agent_id IS NULL`);
     expect(global).toHaveLength(1);
-    expect(global[0]).toMatchObject({ venue_priority: ['HYPERLIQUID', 'OSTIUM'], routing_strategy: 'FIRST_AVAILABLE', failover_enabled: true });
+    expect(global[0]).toMatchObject({
+      venue_priority: ['HYPERLIQUID', 'OSTIUM'],
+      routing_strategy: 'FIRST_AVAILABLE',
+      failover_enabled: true,
+    });
   });
 
   it('has TypeORM entities that mirror the migrated tables column for column', async () => {
@@ -59,9 +63,11 @@ describe('schema (migrations)', () => {
 
   it('has the other enums and their labels', async () => {
     const labels = async (t: string) =>
-      (await rows(`SELECT enumlabel FROM pg_enum WHERE enumtypid = (SELECT oid FROM pg_type WHERE typname = $1) ORDER BY enumsortorder`, [t])).map(
-        (r) => r.enumlabel,
-      );
+      (
+        await rows(`SELECT enumlabel FROM pg_enum WHERE enumtypid = (SELECT oid FROM pg_type WHERE typname = $1) ORDER BY enumsortorder`, [
+          t,
+        ])
+      ).map((r) => r.enumlabel);
     expect(await labels('agent_status_t')).toEqual(['DRAFT', 'ACTIVE', 'PAUSED', 'STOPPED']);
     expect(await labels('bill_kind_t')).toEqual(['SUBSCRIPTION', 'PROFIT_SHARE']);
     expect(await labels('bill_status_t')).toEqual(['PENDING', 'COLLECTED', 'FAILED']);
@@ -76,7 +82,12 @@ describe('schema (migrations)', () => {
           [table, column],
         )
       )[0];
-    expect(await col('positions_v3', 'qty')).toMatchObject({ data_type: 'numeric', numeric_precision: 20, numeric_scale: 8, is_nullable: 'NO' });
+    expect(await col('positions_v3', 'qty')).toMatchObject({
+      data_type: 'numeric',
+      numeric_precision: 20,
+      numeric_scale: 8,
+      is_nullable: 'NO',
+    });
     expect(await col('billing_events_v3', 'amount')).toMatchObject({ numeric_precision: 20, numeric_scale: 8, is_nullable: 'NO' });
     expect(await col('pnl_snapshots_v3', 'pnl')).toMatchObject({ numeric_precision: 20, numeric_scale: 8 });
     expect(await col('signals_v3', 'size_model')).toMatchObject({ data_type: 'jsonb', is_nullable: 'NO' });
@@ -99,9 +110,9 @@ describe('schema (migrations)', () => {
   });
 
   it('allows one global routing row only', async () => {
-    await expect(
-      pg.query(`INSERT INTO venue_routing_config_v3 (agent_id, venue_priority) VALUES (NULL, ARRAY['OSTIUM'])`),
-    ).rejects.toThrow(/uq_venue_routing_config_v3_global/);
+    await expect(pg.query(`INSERT INTO venue_routing_config_v3 (agent_id, venue_priority) VALUES (NULL, ARRAY['OSTIUM'])`)).rejects.toThrow(
+      /uq_venue_routing_config_v3_global/,
+    );
   });
 
   it('enforces one position per (deployment, signal) and one profit share per position', async () => {
@@ -116,7 +127,8 @@ describe('schema (migrations)', () => {
                       VALUES ($1, $2, 'HYPERLIQUID', 'ETH', 'LONG', 1, 2000) RETURNING id`;
     const [p] = await rows(position, [d.id, s.id]);
     await expect(pg.query(position, [d.id, s.id])).rejects.toThrow(/positions_v3_deployment_id_signal_id_key/);
-    const bill = `INSERT INTO billing_events_v3 (position_id, deployment_id, kind, amount, status) VALUES ($1, $2, 'PROFIT_SHARE', 5.4, 'PENDING')`;
+    const bill = `INSERT INTO billing_events_v3 (position_id, deployment_id, kind, amount, status) VALUES ($1, $2, 'PROFIT_SHARE', 5.4,
+                   'PENDING')`;
     await pg.query(bill, [p.id, d.id]);
     await expect(pg.query(bill, [p.id, d.id])).rejects.toThrow(/uq_billing_v3_profit_share_position/);
     // DECIMAL(20,8) round-trips exactly through the driver as text
@@ -146,7 +158,9 @@ describe('schema (migrations)', () => {
       const c = new Client({ connectionString: other.url });
       await c.connect();
       const left = await c.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations'`);
-      const types = await c.query(`SELECT typname FROM pg_type WHERE typname IN ('venue_v3_t', 'agent_status_t', 'bill_kind_t', 'bill_status_t')`);
+      const types = await c.query(
+        `SELECT typname FROM pg_type WHERE typname IN ('venue_v3_t', 'agent_status_t', 'bill_kind_t', 'bill_status_t')`,
+      );
       await c.end();
       expect(left.rows).toEqual([]);
       expect(types.rows).toEqual([]);

@@ -25,7 +25,13 @@ export async function startBareChain(env: Env, teardown: Teardown): Promise<Bare
     const concurrency = hop === 'executor' ? Math.max(env.EXECUTOR_CONCURRENCY, env.WORKER_CONCURRENCY) : env.WORKER_CONCURRENCY;
     const child = spawn(process.execPath, ['-r', '@swc-node/register', join('tools', 'bench', 'bare-worker.ts')], {
       cwd: ROOT,
-      env: { ...process.env, REDIS_URL: env.REDIS_URL, QUEUE_PREFIX: env.QUEUE_PREFIX, BARE_HOP: hop, WORKER_CONCURRENCY: String(concurrency) },
+      env: {
+        ...process.env,
+        REDIS_URL: env.REDIS_URL,
+        QUEUE_PREFIX: env.QUEUE_PREFIX,
+        BARE_HOP: hop,
+        WORKER_CONCURRENCY: String(concurrency),
+      },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     let output = '';

@@ -45,7 +45,10 @@ export interface BenchAgent {
 export function chainQueues(env: Env): Record<QueueName, Queue> {
   const connection = redisOptions(env.REDIS_URL);
   return Object.fromEntries(
-    Object.values(QueueName).map((q) => [q, new Queue(q, { connection, prefix: env.QUEUE_PREFIX, defaultJobOptions: QUEUE_JOB_OPTIONS[q] })]),
+    Object.values(QueueName).map((q) => [
+      q,
+      new Queue(q, { connection, prefix: env.QUEUE_PREFIX, defaultJobOptions: QUEUE_JOB_OPTIONS[q] }),
+    ]),
   ) as Record<QueueName, Queue>;
 }
 
@@ -129,7 +132,13 @@ export interface LightRun {
  * Light load: `n` signals one at a time to an agent with one deployment; each is sent once the previous one's
  * executor job completed, after `gapMs` of idle (workers back to waiting, as between real signals).
  */
-export async function lightLoad(chain: ChainUnderTest, completions: Completions, agent: BenchAgent, n: number, gapMs: number): Promise<LightRun> {
+export async function lightLoad(
+  chain: ChainUnderTest,
+  completions: Completions,
+  agent: BenchAgent,
+  n: number,
+  gapMs: number,
+): Promise<LightRun> {
   const samples: LightRun['samples'] = [];
   for (let i = 0; i < n; i++) {
     const signalId = randomUUID();
@@ -138,7 +147,8 @@ export async function lightLoad(chain: ChainUnderTest, completions: Completions,
     const sentAt = wallMs();
     await chain.send([{ signalId, agent }]);
     const { at, returnvalue } = await seen;
-    if (returnvalue?.outcome && returnvalue.outcome !== 'OPENED') throw new Error(`${chain.label}: signal ${signalId} ended ${JSON.stringify(returnvalue)}`);
+    if (returnvalue?.outcome && returnvalue.outcome !== 'OPENED')
+      throw new Error(`${chain.label}: signal ${signalId} ended ${JSON.stringify(returnvalue)}`);
     samples.push({ signalId, sentAt, seenAt: at });
     await sleep(gapMs);
   }
@@ -158,7 +168,13 @@ export interface BurstRun {
  * A burst: `signals` signals at once (one addBulk), each to every deployment of `agent`; polls every `pollMs`
  * until all signals × deployments effects exist.
  */
-export async function burst(chain: ChainUnderTest, agent: BenchAgent, signals: number, pollMs: number, timeoutMs: number): Promise<BurstRun> {
+export async function burst(
+  chain: ChainUnderTest,
+  agent: BenchAgent,
+  signals: number,
+  pollMs: number,
+  timeoutMs: number,
+): Promise<BurstRun> {
   const signalIds = Array.from({ length: signals }, () => randomUUID());
   const expected = signals * agent.deploymentIds.length;
   const sentAt = wallMs();

@@ -37,7 +37,6 @@ export class Teardown {
   }
 }
 
-
 /** VmRSS and VmHWM (peak resident set) of a process in MiB, from /proc; null once it is gone. */
 export function memoryOf(pid: number): { rssMb: number; hwmMb: number } | null {
   try {
@@ -93,7 +92,13 @@ export class Fleet {
   memory(): { name: string; pid: number; hwmMb: number; maxSampledRssMb: number; rssMb: number }[] {
     return this.members.map((m) => {
       const mem = m.child.pid ? memoryOf(m.child.pid) : null;
-      return { name: m.name, pid: m.child.pid ?? -1, hwmMb: mem?.hwmMb ?? NaN, maxSampledRssMb: Math.max(m.maxRssMb, mem?.rssMb ?? 0), rssMb: mem?.rssMb ?? NaN };
+      return {
+        name: m.name,
+        pid: m.child.pid ?? -1,
+        hwmMb: mem?.hwmMb ?? NaN,
+        maxSampledRssMb: Math.max(m.maxRssMb, mem?.rssMb ?? 0),
+        rssMb: mem?.rssMb ?? NaN,
+      };
     });
   }
 

@@ -12,7 +12,20 @@ import { Env } from '@conduit/config';
 import { JobName, jobId, QueueName } from '@conduit/queue';
 import { cleanupRedis, createTestDatabase, freePort, insertAgent, startServiceProcess, testEnv, waitHealthy } from '@conduit/testing';
 import { bareAgent, startBareChain } from './bare-chain';
-import { BenchAgent, BenchFigure, burst, BurstRun, chainQueues, ChainUnderTest, Completions, HopStats, hopProfile, lightLoad, LightRun, obliterate } from './chain';
+import {
+  BenchAgent,
+  BenchFigure,
+  burst,
+  BurstRun,
+  chainQueues,
+  ChainUnderTest,
+  Completions,
+  HopStats,
+  hopProfile,
+  lightLoad,
+  LightRun,
+  obliterate,
+} from './chain';
 import { Fleet, Teardown, wallMs } from './fleet';
 import { BenchResult, summarize } from './routing';
 
@@ -100,7 +113,9 @@ async function startPipeline(env: Env, pg: Client, teardown: Teardown): Promise<
       );
     },
     async done(signalIds) {
-      const { rows } = await pg.query(`SELECT count(*)::int AS n FROM positions_v3 WHERE signal_id = ANY($1::uuid[]) AND status = 'OPEN'`, [signalIds]);
+      const { rows } = await pg.query(`SELECT count(*)::int AS n FROM positions_v3 WHERE signal_id = ANY($1::uuid[]) AND status = 'OPEN'`, [
+        signalIds,
+      ]);
       return rows[0].n as number;
     },
     check: () => fleet.check(),
@@ -133,7 +148,12 @@ function burstFigures(run: BurstRun): { seconds: number; perSecond: number } {
   return { seconds: round(seconds), perSecond: round(run.expected / seconds, 1) };
 }
 
-function lightResult(name: string, run: LightRun, ms: (s: LightRun['samples'][number]) => number, extra: Record<string, unknown> = {}): BenchResult {
+function lightResult(
+  name: string,
+  run: LightRun,
+  ms: (s: LightRun['samples'][number]) => number,
+  extra: Record<string, unknown> = {},
+): BenchResult {
   return { ...summarize(name, msSamples(run.samples.map(ms))), ...extra };
 }
 
@@ -177,16 +197,34 @@ export async function pipelineBench(log: (line: string) => void = () => undefine
     await burst(bare, bareAgent(BURST_DEPLOYMENTS), 1, POLL_MS, 30_000);
     log('bare chain: light load');
     const bareLight = await lightLoad(bare, bareDone, bareAgent(1), LIGHT_SIGNALS, LIGHT_GAP_MS);
-    benchmarks.push(lightResult('bare.light.enqueue→last-job-done', bareLight, (s) => s.seenAt - s.sentAt, { signals: LIGHT_SIGNALS, hops: 4 }));
-    hops.push(...(await hopProfile(bare, 'light', bareLight.samples.map((s) => s.signalId), ['d0'])));
+    benchmarks.push(
+      lightResult('bare.light.enqueue→last-job-done', bareLight, (s) => s.seenAt - s.sentAt, { signals: LIGHT_SIGNALS, hops: 4 }),
+    );
+    hops.push(
+      ...(await hopProfile(
+        bare,
+        'light',
+        bareLight.samples.map((s) => s.signalId),
+        ['d0'],
+      )),
+    );
     log('bare chain: fan-out');
     const bareFan = await burst(bare, bareAgent(FANOUT_DEPLOYMENTS), 1, POLL_MS, 60_000);
     const bareFanF = burstFigures(bareFan);
-    hops.push(...(await hopProfile(bare, `fanout 1×${FANOUT_DEPLOYMENTS}`, bareFan.signalIds, bareAgent(FANOUT_DEPLOYMENTS).deploymentIds)));
+    hops.push(
+      ...(await hopProfile(bare, `fanout 1×${FANOUT_DEPLOYMENTS}`, bareFan.signalIds, bareAgent(FANOUT_DEPLOYMENTS).deploymentIds)),
+    );
     log('bare chain: burst');
     const bareBurst = await burst(bare, bareAgent(BURST_DEPLOYMENTS), BURST_SIGNALS, POLL_MS, 120_000);
     const bareBurstF = burstFigures(bareBurst);
-    hops.push(...(await hopProfile(bare, `burst ${BURST_SIGNALS}×${BURST_DEPLOYMENTS}`, bareBurst.signalIds, bareAgent(BURST_DEPLOYMENTS).deploymentIds)));
+    hops.push(
+      ...(await hopProfile(
+        bare,
+        `burst ${BURST_SIGNALS}×${BURST_DEPLOYMENTS}`,
+        bareBurst.signalIds,
+        bareAgent(BURST_DEPLOYMENTS).deploymentIds,
+      )),
+    );
     const bareMemory = bare.fleet.memory();
     await bare.stop();
 
@@ -197,7 +235,10 @@ export async function pipelineBench(log: (line: string) => void = () => undefine
     const fanAgent = await seedAgent(pg, 'Bench fan-out', FANOUT_DEPLOYMENTS);
     const burstAgent = await seedAgent(pg, 'Bench burst', BURST_DEPLOYMENTS);
     await pg.query('ANALYZE');
-    log(`pipeline: starting ${SERVICES.join(', ')} (database ${db.name}, queue prefixes ${env.QUEUE_PREFIX} and ${bareEnv.QUEUE_PREFIX} for the bare chain)`);
+    log(
+      `pipeline: starting ${SERVICES.join(', ')} (database ${db.name}, queue prefixes ${env.QUEUE_PREFIX} and ` +
+        `${bareEnv.QUEUE_PREFIX} for the bare chain)`,
+    );
     const pipeline = await startPipeline(env, pg, teardown);
     const done = new Completions(env, QueueName.Executor);
     teardown.add('close the pipeline events', () => done.close());
@@ -266,9 +307,16 @@ export async function pipelineBench(log: (line: string) => void = () => undefine
         unit: 'positions/s',
         seconds: burstF.seconds,
         last_opened_at_s: round((Math.max(...burstOpened) - burstRun.sentAt) / 1000),
-        measured: `${BURST_SIGNALS * BURST_DEPLOYMENTS} positions / (enqueue of ${BURST_SIGNALS} signals → all OPEN, polled every ${POLL_MS} ms)`,
+        measured:
+          `${BURST_SIGNALS * BURST_DEPLOYMENTS} positions / (enqueue of ${BURST_SIGNALS} signals → all OPEN, polled ` +
+          `every ${POLL_MS} ms)`,
       },
-      { name: `bare.burst.${BURST_SIGNALS}×${BURST_DEPLOYMENTS}`, value: bareBurstF.perSecond, unit: 'jobs/s', seconds: bareBurstF.seconds },
+      {
+        name: `bare.burst.${BURST_SIGNALS}×${BURST_DEPLOYMENTS}`,
+        value: bareBurstF.perSecond,
+        unit: 'jobs/s',
+        seconds: bareBurstF.seconds,
+      },
       {
         name: 'pipeline.burst.ratio',
         value: round(burstF.perSecond / bareBurstF.perSecond),

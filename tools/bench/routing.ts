@@ -70,11 +70,14 @@ async function seedMarkets(pg: Client) {
     const token = `BENCH${pad(i)}`;
     const price = (10 + i * 1.37).toFixed(2);
     rows.push({ venue: 'HYPERLIQUID', token_symbol: token, market_name: `${token}-USD`, market_index: 1000 + i, current_price: price });
-    if (i < ALSO_ON_OSTIUM) rows.push({ venue: 'OSTIUM', token_symbol: token, market_name: `${token}-USD`, market_index: 1000 + i, current_price: price });
+    if (i < ALSO_ON_OSTIUM)
+      rows.push({ venue: 'OSTIUM', token_symbol: token, market_name: `${token}-USD`, market_index: 1000 + i, current_price: price });
   }
   await pg.query(
-    `INSERT INTO venue_markets (venue, token_symbol, market_name, market_index, is_active, max_leverage, current_price, last_synced, metadata)
-     SELECT m.venue::venue_v3_t, m.token_symbol, m.market_name, m.market_index, TRUE, 20, m.current_price::numeric, NOW(), '{"szDecimals": 2}'::jsonb
+    `INSERT INTO venue_markets (venue, token_symbol, market_name, market_index, is_active, max_leverage, current_price, last_synced,
+      metadata)
+     SELECT m.venue::venue_v3_t, m.token_symbol, m.market_name, m.market_index, TRUE, 20, m.current_price::numeric, NOW(),
+       '{"szDecimals": 2}'::jsonb
        FROM jsonb_to_recordset($1::jsonb) AS m(venue text, token_symbol text, market_name text, market_index int, current_price text)`,
     [JSON.stringify(rows)],
   );
@@ -143,7 +146,8 @@ export async function routingBench(): Promise<BenchResult[]> {
     };
     for (const strategy of ['LOWEST_FEES', 'BEST_LIQUIDITY'] as const) {
       await pg.query(
-        `INSERT INTO venue_routing_config_v3 (agent_id, venue_priority, routing_strategy, failover_enabled) VALUES ($1, ARRAY['HYPERLIQUID', 'OSTIUM'], $2, TRUE)`,
+        `INSERT INTO venue_routing_config_v3 (agent_id, venue_priority, routing_strategy, failover_enabled) VALUES ($1,
+          ARRAY['HYPERLIQUID', 'OSTIUM'], $2, TRUE)`,
         [agents[strategy], strategy],
       );
     }
@@ -154,7 +158,11 @@ export async function routingBench(): Promise<BenchResult[]> {
     // A real trade-off for the cost strategies: Hyperliquid's paper twin charges 10 bps, Ostium's the default 4.5.
     const registry = app.get(VenueRegistry);
     registry.register(
-      new PaperVenue('HYPERLIQUID', registry.prices, { takerFeeBps: '10', slippageBps: env.PAPER_SLIPPAGE_BPS, startingEquityUsd: env.PAPER_STARTING_EQUITY_USD }),
+      new PaperVenue('HYPERLIQUID', registry.prices, {
+        takerFeeBps: '10',
+        slippageBps: env.PAPER_SLIPPAGE_BPS,
+        startingEquityUsd: env.PAPER_STARTING_EQUITY_USD,
+      }),
     );
     await cache.reload();
     await cache.refreshBooks();

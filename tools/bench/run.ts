@@ -18,7 +18,11 @@ const FIGURES = ['n', 'p50', 'p90', 'p99', 'max'] as const;
 /** Columns left-aligned up to `leftColumns`, right-aligned after. */
 function render(header: string[], rows: string[][], leftColumns: number): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < leftColumns ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i < leftColumns ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -58,7 +62,13 @@ function figureTable(figures: BenchFigure[]): string {
 /** Per-hop profile: queue wait and handler time from the jobs' timestamps (ms). */
 function hopTable(hops: HopStats[]): string {
   const header = ['chain', 'scenario', 'hop', 'jobs', 'wait p50', 'wait p99', 'run p50', 'run p99', 'span'];
-  const rows = hops.map((h) => [h.chain, h.scenario, h.hop, String(h.jobs), ...[h.wait_p50, h.wait_p99, h.run_p50, h.run_p99, h.span].map(String)]);
+  const rows = hops.map((h) => [
+    h.chain,
+    h.scenario,
+    h.hop,
+    String(h.jobs),
+    ...[h.wait_p50, h.wait_p99, h.run_p50, h.run_p99, h.span].map(String),
+  ]);
   return render(header, rows, 3);
 }
 
@@ -91,10 +101,20 @@ async function main() {
   }
   console.log(table(benchmarks));
   if (figures.length) console.log(`\n${figureTable(figures)}`);
-  if (hops.length) console.log(`\nper hop (ms, from job timestamps: wait = processedOn − timestamp, run = finishedOn − processedOn)\n${hopTable(hops)}`);
+  if (hops.length)
+    console.log(`\nper hop (ms, from job timestamps: wait = processedOn − timestamp, run = finishedOn − processedOn)\n${hopTable(hops)}`);
   // Other work on the machine moves these figures: the load average is printed with them.
-  const machine = { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadavg_start: loadStart, loadavg_end: loadavg().map((x) => +x.toFixed(2)) };
-  console.log(`\nmachine: ${machine.cores} cores (${machine.cpu}), Node ${machine.node}, load average ${machine.loadavg_start.join(' ')} at start, ${machine.loadavg_end.join(' ')} at end`);
+  const machine = {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model,
+    node: process.version,
+    loadavg_start: loadStart,
+    loadavg_end: loadavg().map((x) => +x.toFixed(2)),
+  };
+  console.log(
+    `\nmachine: ${machine.cores} cores (${machine.cpu}), Node ${machine.node}, load average ` +
+      `${machine.loadavg_start.join(' ')} at start, ${machine.loadavg_end.join(' ')} at end`,
+  );
   console.log(`BENCH_JSON ${JSON.stringify({ benchmarks, figures, hops, machine })}`);
 }
 

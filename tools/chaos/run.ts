@@ -52,14 +52,25 @@ interface Options extends Workload {
   redisPersistence: 'aof' | 'none';
 }
 
-const FLAGS = ['signals', 'deployments', 'interval-ms', 'pg-outage-ms', 'redis-outage-ms', 'timeout-ms', 'gap-ms', 'redis-persistence', 'faults'];
+const FLAGS = [
+  'signals',
+  'deployments',
+  'interval-ms',
+  'pg-outage-ms',
+  'redis-outage-ms',
+  'timeout-ms',
+  'gap-ms',
+  'redis-persistence',
+  'faults',
+];
 const SWITCHES = ['no-baseline', 'keep'];
 
 function options(argv: string[]): Options {
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i].replace(/^--/, '');
     if (FLAGS.includes(name)) i++;
-    else if (!SWITCHES.includes(name)) throw new Error(`unknown argument ${argv[i]} (flags: ${[...FLAGS, ...SWITCHES].map((f) => `--${f}`).join(' ')})`);
+    else if (!SWITCHES.includes(name))
+      throw new Error(`unknown argument ${argv[i]} (flags: ${[...FLAGS, ...SWITCHES].map((f) => `--${f}`).join(' ')})`);
   }
   const flag = (name: string) => {
     const i = argv.indexOf(`--${name}`);
@@ -207,7 +218,10 @@ class Harness {
     for (const queue of Object.values(queues)) queue.on('error', () => undefined);
 
     const started = Date.now();
-    log(`${name}: ${w.signals} signals × ${w.deployments} deployments, one signal every ${w.intervalMs} ms${faults.length ? `; faults: ${faults.join(', ')}` : ''}`);
+    log(
+      `${name}: ${w.signals} signals × ${w.deployments} deployments, one signal every ${w.intervalMs} ` +
+        `ms${faults.length ? `; faults: ${faults.join(', ')}` : ''}`,
+    );
     const stop = { aborted: false };
     const driving = drive(pg, queues[QueueName.Signal], specs, w, started, stop);
     const records: FaultRecord[] = [];
@@ -257,7 +271,8 @@ class Harness {
     }
     const durationMs = Date.now() - started;
     const routerListening =
-      (await q(pg, `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'`))[0].n > 0;
+      (await q(pg, `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'`))[0].n >
+      0;
     const result: RunResult = {
       name,
       ledger: await ledger(pg),
@@ -299,7 +314,8 @@ class Harness {
   ): Promise<{ record: FaultRecord; recovery: Promise<void> }> {
     const target = (WORKERS as readonly string[]).includes(fault) ? services.get(fault as WorkerName)! : null;
     const watched = target ? [queues[QUEUE_OF[target.name]]] : Object.values(queues);
-    const inFlight = async () => (await Promise.all(watched.map((queue) => queue.getActive()))).flat().filter((j) => j && !SCHEDULED_JOBS.has(j.name));
+    const inFlight = async () =>
+      (await Promise.all(watched.map((queue) => queue.getActive()))).flat().filter((j) => j && !SCHEDULED_JOBS.has(j.name));
     // Hit the component while it works: poll (tightly: most jobs take milliseconds) for a pipeline job in flight.
     let active = await inFlight();
     const busyDeadline = Date.now() + 10_000;
@@ -323,7 +339,15 @@ class Harness {
       await this.pg.start();
     }
     const backMs = Date.now() - t0;
-    const record: FaultRecord = { fault, at: round1((t0 - started) / 1000), activeJobs: cutOff.length, downMs: backMs, healthyMs: null, recoveredMs: null, recoveredJobs: 0 };
+    const record: FaultRecord = {
+      fault,
+      at: round1((t0 - started) / 1000),
+      activeJobs: cutOff.length,
+      downMs: backMs,
+      healthyMs: null,
+      recoveredMs: null,
+      recoveredJobs: 0,
+    };
     const deadline = t0 + 120_000;
     while (Date.now() < deadline) {
       if (target ? await target.healthy() : (await Promise.all(this.services.map((s) => s.healthy()))).every(Boolean)) {
@@ -334,7 +358,10 @@ class Harness {
     }
     // A killed service is down until its replacement is healthy.
     if (target && record.healthyMs !== null) record.downMs = record.healthyMs;
-    log(`  ${fault}: ${target ? 'kill -9, restarted' : `down, back after ${backMs} ms`}, healthy after ${record.healthyMs ?? '-'} ms; ${cutOff.length} job(s) were in flight`);
+    log(
+      `  ${fault}: ${target ? 'kill -9, restarted' : `down, back after ${backMs} ms`}, healthy after ` +
+        `${record.healthyMs ?? '-'} ms; ${cutOff.length} job(s) were in flight`,
+    );
     const recovery = (async () => {
       while (Date.now() < deadline) {
         const states = await Promise.all(cutOff.map((j) => j.queue.getJobState(j.id).catch(() => 'unknown')));
@@ -358,7 +385,8 @@ async function progress(pg: Pool): Promise<number> {
   const [r] = await q(
     pg,
     `SELECT (SELECT count(*) FROM signals_v3) + (SELECT count(*) FROM signal_outcomes WHERE outcome <> 'PENDING')
-          + (SELECT count(*) FROM positions_v3 WHERE status = 'CLOSED') + (SELECT count(*) FROM billing_events_v3 WHERE status = 'COLLECTED') AS n`,
+          + (SELECT count(*) FROM positions_v3 WHERE status = 'CLOSED') + (SELECT count(*) FROM billing_events_v3 WHERE status =
+            'COLLECTED') AS n`,
   );
   return Number(r.n);
 }
@@ -383,7 +411,9 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 function latencies(timelines: SignalTimeline[]) {
   const stat = (xs: number[]) => {
     const sorted = xs.sort((a, b) => a - b);
-    return sorted.length ? { p50: round1(sorted[Math.floor(sorted.length / 2)] / 1000), max: round1(sorted[sorted.length - 1] / 1000) } : null;
+    return sorted.length
+      ? { p50: round1(sorted[Math.floor(sorted.length / 2)] / 1000), max: round1(sorted[sorted.length - 1] / 1000) }
+      : null;
   };
   return {
     decided_s: stat(timelines.filter((t) => t.decidedAt).map((t) => t.decidedAt! - t.sentAt)),
@@ -423,7 +453,11 @@ async function main() {
   try {
     await h.up();
     const redisConfig = await h.redis.config();
-    log(`own Redis on :${h.redis.port} (${Object.entries(redisConfig).map(([k, v]) => `${k} ${v}`).join(', ')}), own Postgres on :${h.pg.port}`);
+    log(
+      `own Redis on :${h.redis.port} (${Object.entries(redisConfig)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}), own Postgres on :${h.pg.port}`,
+    );
     const baseline = opts.baseline ? await h.run('baseline', []) : undefined;
     const chaos = await h.run('faults', opts.faults);
 
@@ -433,7 +467,8 @@ async function main() {
     for (const r of [baseline, chaos]) {
       if (!r) continue;
       for (const e of r.unexpectedExits) violations.push(`${r.name}: ${e}`);
-      if (r.gracefulExits !== WORKERS.length) violations.push(`${r.name}: ${WORKERS.length - r.gracefulExits} service(s) did not stop on SIGTERM`);
+      if (r.gracefulExits !== WORKERS.length)
+        violations.push(`${r.name}: ${WORKERS.length - r.gracefulExits} service(s) did not stop on SIGTERM`);
       if (!r.routerListening) violations.push(`${r.name}: the router's LISTEN connection was not there at the end`);
     }
     for (const f of chaos.faults) {
@@ -446,7 +481,15 @@ async function main() {
     console.log(
       table(
         ['fault', 'at s', 'jobs in flight', 'down s', 'healthy after s', 'recovered after s', 'cut-off jobs completed'],
-        chaos.faults.map((f) => [f.fault, f.at.toFixed(1), f.activeJobs, secs(f.downMs), secs(f.healthyMs), secs(f.recoveredMs), `${f.recoveredJobs}/${f.activeJobs}`]),
+        chaos.faults.map((f) => [
+          f.fault,
+          f.at.toFixed(1),
+          f.activeJobs,
+          secs(f.downMs),
+          secs(f.healthyMs),
+          secs(f.recoveredMs),
+          `${f.recoveredJobs}/${f.activeJobs}`,
+        ]),
       ),
     );
     console.log('\nJobs (fault run; baseline in brackets)');
@@ -457,7 +500,16 @@ async function main() {
           const b = baseline?.jobs.find((x) => x.queue === j.queue);
           const both = (k: keyof JobStats) => (b ? `${j[k]} (${b[k]})` : String(j[k]));
           const service = WORKERS.find((w) => QUEUE_OF[w] === j.queue)!;
-          return [j.queue, both('jobs'), both('retried'), both('retries'), both('stalled'), both('extraStarts'), String(chaos.logRetries[service]?.outageWaits ?? 0), both('failed')];
+          return [
+            j.queue,
+            both('jobs'),
+            both('retried'),
+            both('retries'),
+            both('stalled'),
+            both('extraStarts'),
+            String(chaos.logRetries[service]?.outageWaits ?? 0),
+            both('failed'),
+          ];
         }),
       ),
     );
@@ -474,7 +526,8 @@ async function main() {
     console.log(`\nsignal sent → every deployment decided: ${fmt(lat.faults.decided_s)} (baseline ${fmt(lat.baseline?.decided_s)})`);
     console.log(`mark moved → every position closed:     ${fmt(lat.faults.closed_s)} (baseline ${fmt(lat.baseline?.closed_s)})`);
     console.log(
-      `\nlost ${verdict.lost}, duplicates ${verdict.duplicates}, rows differing from the baseline ${baseline ? verdict.mismatches : 'n/a'}; ` +
+      `\nlost ${verdict.lost}, duplicates ${verdict.duplicates}, rows differing from the baseline ` +
+        `${baseline ? verdict.mismatches : 'n/a'}; ` +
         `run ${secs(chaos.durationMs)} s with faults${baseline ? `, ${secs(baseline.durationMs)} s baseline` : ''}`,
     );
     if (violations.length) {
@@ -484,7 +537,13 @@ async function main() {
       console.log('\nOK: every signal × deployment has exactly one outcome; nothing lost, nothing duplicated; totals equal the baseline');
     }
     const summary = {
-      workload: { signals: opts.signals, deployments: opts.deployments, interval_ms: opts.intervalMs, pg_outage_ms: opts.pgOutageMs, redis_outage_ms: opts.redisOutageMs },
+      workload: {
+        signals: opts.signals,
+        deployments: opts.deployments,
+        interval_ms: opts.intervalMs,
+        pg_outage_ms: opts.pgOutageMs,
+        redis_outage_ms: opts.redisOutageMs,
+      },
       redis: redisConfig,
       faults: chaos.faults,
       jobs: chaos.jobs,

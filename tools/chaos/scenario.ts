@@ -55,13 +55,16 @@ export function signalSpecs(n: number): SignalSpec[] {
 export async function seed(pg: Pool, w: Workload): Promise<SignalSpec[]> {
   const specs = signalSpecs(w.signals);
   await pg.query(
-    `INSERT INTO venue_markets (venue, token_symbol, market_name, market_index, is_active, min_position, max_leverage, current_price, last_synced, metadata)
-     SELECT 'HYPERLIQUID', t.token, t.token, 10000 + t.i, TRUE, 10, 10, t.mark::numeric, now(), '{"szDecimals": 3, "source": "chaos"}'::jsonb
+    `INSERT INTO venue_markets (venue, token_symbol, market_name, market_index, is_active, min_position, max_leverage, current_price,
+      last_synced, metadata)
+     SELECT 'HYPERLIQUID', t.token, t.token, 10000 + t.i, TRUE, 10, 10, t.mark::numeric, now(),
+       '{"szDecimals": 3, "source": "chaos"}'::jsonb
        FROM unnest($1::text[], $2::int[], $3::text[]) AS t(token, i, mark)`,
     [specs.map((s) => s.token), specs.map((s) => s.index), specs.map((s) => s.openMark)],
   );
   await pg.query(
-    `INSERT INTO agents_v3 (id, creator_wallet, name, profit_receiver_address, status) VALUES ($1, '0xchaoscreator', 'Chaos agent', '0xchaosreceiver', 'ACTIVE')`,
+    `INSERT INTO agents_v3 (id, creator_wallet, name, profit_receiver_address, status) VALUES ($1, '0xchaoscreator', 'Chaos agent',
+      '0xchaosreceiver', 'ACTIVE')`,
     [AGENT_ID],
   );
   const denied = specs.filter((s) => deniedSignal(s.index)).map((s) => s.token);
@@ -114,7 +117,14 @@ export interface SignalTimeline {
  * Sends the signals one interval apart (as the gateway does: a signal.ingest job under the signal's id) and walks
  * each through its life: once every deployment has its outcome, the mark moves; then its positions close.
  */
-export async function drive(pg: Pool, queue: Queue, specs: SignalSpec[], w: Workload, started: number, stop: { aborted: boolean }): Promise<SignalTimeline[]> {
+export async function drive(
+  pg: Pool,
+  queue: Queue,
+  specs: SignalSpec[],
+  w: Workload,
+  started: number,
+  stop: { aborted: boolean },
+): Promise<SignalTimeline[]> {
   const timelines: SignalTimeline[] = specs.map((s) => ({ index: s.index, sentAt: 0 }));
   await Promise.all(
     specs.map(async (s) => {
@@ -139,14 +149,21 @@ export async function drive(pg: Pool, queue: Queue, specs: SignalSpec[], w: Work
       );
       // Every deployment decided (opened, skipped or failed): only then may the mark move.
       while (!stop.aborted) {
-        const [r] = await q(pg, `SELECT count(*)::int AS n, count(*) FILTER (WHERE outcome = 'PENDING')::int AS pending FROM signal_outcomes WHERE signal_id = $1`, [s.id]);
+        const [r] = await q(
+          pg,
+          `SELECT count(*)::int AS n, count(*) FILTER (WHERE outcome = 'PENDING')::int AS pending FROM signal_outcomes WHERE signal_id =
+            $1`,
+          [s.id],
+        );
         if (r.n === w.deployments && r.pending === 0) break;
         await sleep(250);
       }
       t.decidedAt = Date.now();
       await q(pg, `UPDATE venue_markets SET current_price = $2 WHERE venue = 'HYPERLIQUID' AND token_symbol = $1`, [s.token, s.closeMark]);
       while (!stop.aborted) {
-        const [r] = await q(pg, `SELECT count(*)::int AS open FROM positions_v3 WHERE signal_id = $1 AND status IN ('OPEN', 'PENDING')`, [s.id]);
+        const [r] = await q(pg, `SELECT count(*)::int AS open FROM positions_v3 WHERE signal_id = $1 AND status IN ('OPEN', 'PENDING')`, [
+          s.id,
+        ]);
         if (r.open === 0) break;
         await sleep(250);
       }
@@ -165,7 +182,13 @@ export function openQueues(redisUrl: string, prefix: string): Record<QueueName, 
 }
 
 /** Jobs the schedulers create (not pipeline work). */
-export const SCHEDULED_JOBS = new Set<string>([JobName.ExecutorMonitor, JobName.ExecutorPaperTick, JobName.BillingSubscriptions, JobName.BillingPnlSnapshot, JobName.SignalGenerateAll]);
+export const SCHEDULED_JOBS = new Set<string>([
+  JobName.ExecutorMonitor,
+  JobName.ExecutorPaperTick,
+  JobName.BillingSubscriptions,
+  JobName.BillingPnlSnapshot,
+  JobName.SignalGenerateAll,
+]);
 
 /** Pipeline jobs still waiting, active or delayed. */
 export async function unfinishedJobs(queues: Record<QueueName, Queue>): Promise<number> {
@@ -178,7 +201,11 @@ export async function unfinishedJobs(queues: Record<QueueName, Queue>): Promise<
 }
 
 /** The state the pipeline must reach: every outcome final, every position closed, every bill collected, queues empty. */
-export async function quiescent(pg: Pool, queues: Record<QueueName, Queue>, w: Workload): Promise<{ done: boolean; detail: Record<string, number> }> {
+export async function quiescent(
+  pg: Pool,
+  queues: Record<QueueName, Queue>,
+  w: Workload,
+): Promise<{ done: boolean; detail: Record<string, number> }> {
   const [r] = await q(
     pg,
     `SELECT (SELECT count(*)::int FROM signals_v3) AS signals,
@@ -192,7 +219,13 @@ export async function quiescent(pg: Pool, queues: Record<QueueName, Queue>, w: W
   const jobs = await unfinishedJobs(queues);
   const detail = { ...r, jobs };
   const done =
-    r.signals === w.signals && r.outcomes === w.signals * w.deployments && r.pending === 0 && r.open === 0 && r.unbilled === 0 && r.uncollected === 0 && jobs === 0;
+    r.signals === w.signals &&
+    r.outcomes === w.signals * w.deployments &&
+    r.pending === 0 &&
+    r.open === 0 &&
+    r.unbilled === 0 &&
+    r.uncollected === 0 &&
+    jobs === 0;
   return { done, detail };
 }
 
@@ -259,20 +292,35 @@ export interface Totals {
 
 export async function ledger(pg: Pool): Promise<Ledger> {
   const outcomes = new Map<string, string>();
-  for (const r of await q(pg, `SELECT signal_id, deployment_id, outcome FROM signal_outcomes`)) outcomes.set(`${r.signal_id}|${r.deployment_id}`, r.outcome);
+  for (const r of await q(pg, `SELECT signal_id, deployment_id, outcome FROM signal_outcomes`))
+    outcomes.set(`${r.signal_id}|${r.deployment_id}`, r.outcome);
   const positions: Ledger['positions'] = new Map();
-  for (const r of await q(pg, `SELECT signal_id, deployment_id, status, qty::text, entry_price::text, exit_price::text, pnl::text, exit_reason FROM positions_v3`)) {
-    positions.set(`${r.signal_id}|${r.deployment_id}`, { status: r.status, qty: r.qty, entry: r.entry_price, exit: r.exit_price, pnl: r.pnl, reason: r.exit_reason });
+  for (const r of await q(
+    pg,
+    `SELECT signal_id, deployment_id, status, qty::text, entry_price::text, exit_price::text, pnl::text, exit_reason FROM positions_v3`,
+  )) {
+    positions.set(`${r.signal_id}|${r.deployment_id}`, {
+      status: r.status,
+      qty: r.qty,
+      entry: r.entry_price,
+      exit: r.exit_price,
+      pnl: r.pnl,
+      reason: r.exit_reason,
+    });
   }
   const bills: Ledger['bills'] = new Map();
   for (const r of await q(
     pg,
-    `SELECT p.signal_id, p.deployment_id, b.amount::text, b.status FROM billing_events_v3 b JOIN positions_v3 p ON p.id = b.position_id WHERE b.kind = 'PROFIT_SHARE'`,
+    `SELECT p.signal_id, p.deployment_id, b.amount::text, b.status FROM billing_events_v3 b JOIN positions_v3 p ON p.id = b.position_id
+      WHERE b.kind = 'PROFIT_SHARE'`,
   )) {
     bills.set(`${r.signal_id}|${r.deployment_id}`, { amount: r.amount, status: r.status });
   }
   const orders: Ledger['orders'] = new Map();
-  for (const r of await q(pg, `SELECT venue, client_order_id, status, filled_qty::text, avg_fill_price::text, fee::text FROM venue_orders`)) {
+  for (const r of await q(
+    pg,
+    `SELECT venue, client_order_id, status, filled_qty::text, avg_fill_price::text, fee::text FROM venue_orders`,
+  )) {
     orders.set(`${r.venue}|${r.client_order_id}`, { status: r.status, qty: r.filled_qty, price: r.avg_fill_price, fee: r.fee });
   }
   const [t] = await q(
@@ -298,13 +346,20 @@ export async function ledger(pg: Pool): Promise<Ledger> {
     `SELECT (SELECT count(*)::int FROM (SELECT 1 FROM signal_outcomes GROUP BY signal_id, deployment_id HAVING count(*) > 1) x) AS outcomes,
             (SELECT count(*)::int FROM (SELECT 1 FROM positions_v3 GROUP BY deployment_id, signal_id HAVING count(*) > 1) x) AS positions,
             (SELECT count(*)::int FROM (SELECT 1 FROM venue_orders GROUP BY venue, client_order_id HAVING count(*) > 1) x) AS cloids,
-            (SELECT count(*)::int FROM (SELECT 1 FROM venue_orders GROUP BY deployment_id, signal_id, reduce_only HAVING count(*) > 1) x) AS orders_per_leg,
-            (SELECT count(*)::int FROM (SELECT 1 FROM billing_events_v3 WHERE kind = 'PROFIT_SHARE' GROUP BY position_id HAVING count(*) > 1) x) AS bills,
+            (SELECT count(*)::int FROM (SELECT 1 FROM venue_orders GROUP BY deployment_id, signal_id, reduce_only HAVING count(*) > 1) x)
+              AS orders_per_leg,
+            (SELECT count(*)::int FROM (SELECT 1 FROM billing_events_v3 WHERE kind = 'PROFIT_SHARE' GROUP BY position_id HAVING count(*) >
+              1) x) AS bills,
             (SELECT count(*)::int FROM (SELECT 1 FROM venue_routing_history_v3 GROUP BY signal_id HAVING count(*) > 1) x) AS routings,
-            (SELECT count(*)::int FROM (SELECT 1 FROM audit_logs WHERE event_name = 'v3.position.opened' GROUP BY subject_id HAVING count(*) > 1) x) AS open_audits,
-            (SELECT count(*)::int FROM (SELECT 1 FROM audit_logs WHERE event_name = 'v3.position.closed' GROUP BY subject_id HAVING count(*) > 1) x) AS close_audits`,
+            (SELECT count(*)::int FROM (SELECT 1 FROM audit_logs WHERE event_name = 'v3.position.opened' GROUP BY subject_id HAVING
+              count(*) > 1) x) AS open_audits,
+            (SELECT count(*)::int FROM (SELECT 1 FROM audit_logs WHERE event_name = 'v3.position.closed' GROUP BY subject_id HAVING
+              count(*) > 1) x) AS close_audits`,
   );
-  const [{ n: signalsNotFinal }] = await q(pg, `SELECT count(*)::int AS n FROM signals_v3 WHERE status NOT IN ('EXECUTED', 'SKIPPED', 'FAILED')`);
+  const [{ n: signalsNotFinal }] = await q(
+    pg,
+    `SELECT count(*)::int AS n FROM signals_v3 WHERE status NOT IN ('EXECUTED', 'SKIPPED', 'FAILED')`,
+  );
   return { outcomes, positions, bills, orders, totals: t, duplicates: d, signalsNotFinal };
 }
 
@@ -312,7 +367,11 @@ export async function ledger(pg: Pool): Promise<Ledger> {
  * The verdict on a run: every signal × deployment has exactly one final outcome, nothing duplicated, and — against
  * the baseline when given — the same outcome, position, fill and bill for every key.
  */
-export function verify(run: Ledger, w: Workload, baseline?: Ledger): { violations: string[]; lost: number; duplicates: number; mismatches: number } {
+export function verify(
+  run: Ledger,
+  w: Workload,
+  baseline?: Ledger,
+): { violations: string[]; lost: number; duplicates: number; mismatches: number } {
   const violations: string[] = [];
   const expected = expectedOutcomes(w);
   const t = run.totals;
@@ -339,7 +398,8 @@ export function verify(run: Ledger, w: Workload, baseline?: Ledger): { violation
     violations.push(`${t.positions - t.closed} position(s) not closed`);
     lost += t.positions - t.closed;
   }
-  if (t.orders !== 2 * t.positions) violations.push(`${t.orders} venue order(s) for ${t.positions} position(s) (expected one open and one close each)`);
+  if (t.orders !== 2 * t.positions)
+    violations.push(`${t.orders} venue order(s) for ${t.positions} position(s) (expected one open and one close each)`);
   const profitable = [...run.positions.values()].filter((p) => p.pnl !== null && Number(p.pnl) > 0).length;
   if (t.bills !== profitable) {
     violations.push(`${t.bills} profit-share bill(s) for ${profitable} profitable position(s)`);
@@ -361,7 +421,14 @@ export function verify(run: Ledger, w: Workload, baseline?: Ledger): { violation
     for (const k of keys(run.positions, baseline.positions)) differ('position', run.positions.get(k), baseline.positions.get(k), k);
     for (const k of keys(run.bills, baseline.bills)) differ('bill', run.bills.get(k), baseline.bills.get(k), k);
     for (const k of keys(run.orders, baseline.orders)) differ('order', run.orders.get(k), baseline.orders.get(k), k);
-    const totals = (x: Totals) => ({ positions: x.positions, pnl: x.pnl, fees: x.fees, orders: x.orders, bills: x.bills, billed: x.billed });
+    const totals = (x: Totals) => ({
+      positions: x.positions,
+      pnl: x.pnl,
+      fees: x.fees,
+      orders: x.orders,
+      bills: x.bills,
+      billed: x.billed,
+    });
     if (JSON.stringify(totals(t)) !== JSON.stringify(totals(baseline.totals))) {
       violations.push(`totals ${JSON.stringify(totals(t))} differ from the baseline's ${JSON.stringify(totals(baseline.totals))}`);
     }

@@ -43,7 +43,8 @@ async function poll<T>(check: () => Promise<T | null | undefined>): Promise<T> {
   }
 }
 const step = (s: string) => console.log(`\n${bold('▸ ' + s)}`);
-const show = (label: string, value: unknown) => console.log(`  ${label.padEnd(18)} ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+const show = (label: string, value: unknown) =>
+  console.log(`  ${label.padEnd(18)} ${typeof value === 'string' ? value : JSON.stringify(value)}`);
 
 function run(cmd: string[], extra: Record<string, string> = {}): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -169,18 +170,30 @@ async function main() {
   step('2. Deploy it to a user wallet');
   // The server generates one agent wallet per venue and seals its key; only addresses come back.
   const { deployment, agent_wallets } = await call('POST', '/api/v3/agents/deploy', { agent_id: agent.id, user_wallet: yourWallet }, as);
-  show('deployment', `${deployment.id}  status=${deployment.status} mode=${deployment.trading_mode} trial until ${deployment.trial_ends_at}`);
-  show('agent wallets', `Hyperliquid ${agent_wallets.HYPERLIQUID.agent_address}, Ostium ${agent_wallets.OSTIUM.agent_address}${ephemeralMasterKey ? ' (sealed under a throw-away MASTER_KEY)' : ''}`);
+  show(
+    'deployment',
+    `${deployment.id}  status=${deployment.status} mode=${deployment.trading_mode} trial until ${deployment.trial_ends_at}`,
+  );
+  show(
+    'agent wallets',
+    `Hyperliquid ${agent_wallets.HYPERLIQUID.agent_address}, Ostium ` +
+      `${agent_wallets.OSTIUM.agent_address}${ephemeralMasterKey ? ' (sealed under a throw-away MASTER_KEY)' : ''}`,
+  );
 
   step('3. Generate a signal (Agent What): venue-agnostic');
-  const { signal } = await call('POST', '/api/v3/signals/generate', {
-    agent_id: agent.id,
-    token_symbol: 'ETH',
-    side: 'LONG',
-    size_model: { type: 'percentage', value: 25 },
-    risk_model: { type: 'trailing-stop', stop: 0.03 },
-    confidence: 0.85,
-  }, as);
+  const { signal } = await call(
+    'POST',
+    '/api/v3/signals/generate',
+    {
+      agent_id: agent.id,
+      token_symbol: 'ETH',
+      side: 'LONG',
+      size_model: { type: 'percentage', value: 25 },
+      risk_model: { type: 'trailing-stop', stop: 0.03 },
+      confidence: 0.85,
+    },
+    as,
+  );
   show('signal', `${signal.id}  ${signal.side} ${signal.token_symbol} requested_venue=${signal.requested_venue}`);
 
   step('4. Execute with auto-routing (Agent How → Agent Where → executor)');
@@ -192,7 +205,10 @@ async function main() {
   const outcome = trade.outcomes[0];
   const position = outcome.position;
   show('outcome', `${outcome.outcome} for deployment ${outcome.deployment_id}`);
-  show('position', `${position.id}  ${position.side} ${position.qty} ${position.token_symbol} @ ${position.entry_price} on ${position.venue}`);
+  show(
+    'position',
+    `${position.id}  ${position.side} ${position.qty} ${position.token_symbol} @ ${position.entry_price} on ${position.venue}`,
+  );
   show('stop loss', `${position.stop_loss} (trailing ${Number(position.trailing_params.trail_pct) * 100}%)`);
 
   step('5. The paper market moves: ETH mark +2%');
@@ -207,19 +223,27 @@ async function main() {
   show('realized PnL', `${closed.position.pnl} USD net of ${closed.position.fees} fees`);
   if (closed.billing_event) {
     const b = closed.billing_event;
-    show('bill', `${b.kind} ${b.amount} ${b.asset} ${b.status} → ${b.metadata.receiver} (${b.metadata.share_pct}% of ${b.metadata.realized_pnl})`);
+    show(
+      'bill',
+      `${b.kind} ${b.amount} ${b.asset} ${b.status} → ${b.metadata.receiver} (${b.metadata.share_pct}% of ${b.metadata.realized_pnl})`,
+    );
   } else {
     show('bill', 'none (no profit)');
   }
 
   step('7. A token no venue lists is skipped, with the reason');
-  const { signal: odd } = await call('POST', '/api/v3/signals/generate', {
-    agent_id: agent.id,
-    token_symbol: 'NOTLISTED',
-    side: 'SHORT',
-    size_model: { type: 'percentage', value: 5 },
-    risk_model: { type: 'fixed', stop: 0.02 },
-  }, as);
+  const { signal: odd } = await call(
+    'POST',
+    '/api/v3/signals/generate',
+    {
+      agent_id: agent.id,
+      token_symbol: 'NOTLISTED',
+      side: 'SHORT',
+      size_model: { type: 'percentage', value: 5 },
+      risk_model: { type: 'fixed', stop: 0.02 },
+    },
+    as,
+  );
   const skipped = await call('POST', '/api/v3/execute/trade', { signal_id: odd.id }, as);
   show('signal', `${skipped.signal.status}: ${skipped.skipped_reason}`);
 
@@ -234,30 +258,57 @@ async function main() {
   );
   show('2nd deployment', `${careful.deployment.id}  policy ${JSON.stringify(careful.deployment.policy)}`);
   const now = Date.now();
-  await call('POST', '/api/v3/ct/posts', {
-    posts: [
-      { tweet_id: String(now), x_username: 'alphahunter', x_user_id: '123456789', text: '$SOL breakout confirmed, bullish. Accumulating here.' },
-      { tweet_id: String(now + 1), x_username: 'alphahunter', x_user_id: '123456789', text: '$SOL looks ready to moon, buying more. Bullish.' },
-    ],
-  }, { authorization: admin }); // data feeds post with the operator's credential
+  await call(
+    'POST',
+    '/api/v3/ct/posts',
+    {
+      posts: [
+        {
+          tweet_id: String(now),
+          x_username: 'alphahunter',
+          x_user_id: '123456789',
+          text: '$SOL breakout confirmed, bullish. Accumulating here.',
+        },
+        {
+          tweet_id: String(now + 1),
+          x_username: 'alphahunter',
+          x_user_id: '123456789',
+          text: '$SOL looks ready to moon, buying more. Bullish.',
+        },
+      ],
+    },
+    { authorization: admin },
+  ); // data feeds post with the operator's credential
   show('posts', '2 ingested from @alphahunter (followed as 123456789), classified by the lexicon (no LLM_BASE_URL set)');
-  const emitted = await poll(async () => (await call('GET', `/api/v3/agents/${agent.id}/decisions?source_type=aggregate&action=OPEN_LONG`)).decisions[0]);
+  const emitted = await poll(
+    async () => (await call('GET', `/api/v3/agents/${agent.id}/decisions?source_type=aggregate&action=OPEN_LONG`)).decisions[0],
+  );
   show('Agent What', emitted.reasoning);
   const layers = await poll(async () => {
     const r = await call('GET', `/api/v3/signals/${emitted.signal_id}/decisions`);
     return ['EXECUTED', 'FAILED', 'SKIPPED'].includes(r.signal.status) ? r : null;
   });
-  for (const d of layers.agent_how) show('Agent How', `${d.deployment_id.slice(0, 8)}… ${d.decision}: ${d.reason} → ${d.outcome}${d.venue ? ' on ' + d.venue : ''}`);
+  for (const d of layers.agent_how)
+    show('Agent How', `${d.deployment_id.slice(0, 8)}… ${d.decision}: ${d.reason} → ${d.outcome}${d.venue ? ' on ' + d.venue : ''}`);
   show('Agent Where', `${layers.agent_where.selected_venue}: ${layers.agent_where.routing_reason}`);
 
   step('Overview');
   const o = await call('GET', '/api/v3/stats/overview');
-  show('totals', { agents: o.agents, deployments: o.deployments, signals: o.signals, positions: o.positions, realized_pnl: o.realized_pnl });
+  show('totals', {
+    agents: o.agents,
+    deployments: o.deployments,
+    signals: o.signals,
+    positions: o.positions,
+    realized_pnl: o.realized_pnl,
+  });
   show('signals', Object.fromEntries(o.signals_by_status.map((s: any) => [s.status, s.count])));
   show('routing', o.routing_by_venue);
 
   console.log(`\n  OpenAPI     ${api}/api/docs`);
-  console.log(`  Bull Board  ${api}/admin/queues  (user ${env.ADMIN_USER}, password from ADMIN_PASSWORD${process.env.ADMIN_PASSWORD ? '' : ': conduit-demo'})`);
+  console.log(
+    `  Bull Board  ${api}/admin/queues  (user ${env.ADMIN_USER}, password from ` +
+      `ADMIN_PASSWORD${process.env.ADMIN_PASSWORD ? '' : ': conduit-demo'})`,
+  );
   if (keep) {
     console.log('\nServices keep running; Ctrl-C stops them.');
     process.once('SIGINT', () => void stop(0));

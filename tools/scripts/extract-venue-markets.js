@@ -38,7 +38,13 @@ for (const group of ['official_as_of_2025_05', 'later_additions_third_party']) {
       max_leverage: maxLev[String(p.id)] ?? null,
       min_position: '5',
       current_price: null,
-      metadata: { category: p.category, description: p.description, inverse: p.from === 'USD', szDecimals: 6, source: `ostium.json pairs.${group}` },
+      metadata: {
+        category: p.category,
+        description: p.description,
+        inverse: p.from === 'USD',
+        szDecimals: 6,
+        source: `ostium.json pairs.${group}`,
+      },
     });
   }
 }

@@ -9,7 +9,11 @@ import { PnlSnapshots } from './snapshots';
 @Module({})
 export class BillingModule {
   static forRoot(env: Env): DynamicModule {
-    return { module: BillingModule, imports: [VenueModule.forRoot(env)], providers: [PaperLedgerCollector, HyperliquidUsdSendCollector, PnlSnapshots, BillingProcessor] };
+    return {
+      module: BillingModule,
+      imports: [VenueModule.forRoot(env)],
+      providers: [PaperLedgerCollector, HyperliquidUsdSendCollector, PnlSnapshots, BillingProcessor],
+    };
   }
 }
 

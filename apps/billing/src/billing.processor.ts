@@ -6,7 +6,18 @@ import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { audit } from '@conduit/db';
 import { profitShare, toMoney } from '@conduit/domain';
-import { collectJobOptions, JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, syncJobScheduler, UnknownSubjectError, WORKER_OPTIONS } from '@conduit/queue';
+import {
+  collectJobOptions,
+  JobHandlers,
+  JobName,
+  jobId,
+  JobProducer,
+  QueueName,
+  QueueProcessor,
+  syncJobScheduler,
+  UnknownSubjectError,
+  WORKER_OPTIONS,
+} from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { Collector, HyperliquidUsdSendCollector, PaperLedgerCollector } from './collector';
 import { PnlSnapshots } from './snapshots';
@@ -85,7 +96,14 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
         ],
       );
       if (inserted.length) {
-        await audit(em, 'v3.bill.created', 'billing_event', inserted[0].id, { kind: 'PROFIT_SHARE', position_id: positionId, amount: toMoney(amount) }, traceId);
+        await audit(
+          em,
+          'v3.bill.created',
+          'billing_event',
+          inserted[0].id,
+          { kind: 'PROFIT_SHARE', position_id: positionId, amount: toMoney(amount) },
+          traceId,
+        );
       }
       const [row] = await em.query(`SELECT id FROM billing_events_v3 WHERE position_id = $1 AND kind = 'PROFIT_SHARE'`, [positionId]);
       return row.id as string;
@@ -120,7 +138,8 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
             WHERE status <> 'STOPPED' AND next_billing_at IS NOT NULL AND next_billing_at <= now()
             ORDER BY next_billing_at LIMIT 500 FOR UPDATE),
          advanced AS (
-           UPDATE agent_deployments_v3 d SET next_billing_at = due.next_billing_at + $2::interval FROM due WHERE d.id = due.id RETURNING d.id)
+           UPDATE agent_deployments_v3 d SET next_billing_at = due.next_billing_at + $2::interval FROM due WHERE d.id = due.id RETURNING
+             d.id)
          INSERT INTO billing_events_v3 (deployment_id, kind, amount, asset, status, period_start, metadata)
          SELECT due.id, 'SUBSCRIPTION', $1::numeric, 'USDC', 'PENDING', due.next_billing_at,
                 jsonb_build_object('period', $2::text, 'period_end', due.next_billing_at + $2::interval)
@@ -132,7 +151,14 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
       if (!rows.length) break;
       billed += rows.length;
       for (const r of rows) {
-        await audit(this.ds.manager, 'v3.bill.created', 'billing_event', r.id, { kind: 'SUBSCRIPTION', deployment_id: r.deployment_id, amount: r.amount, period_start: r.period_start }, traceId);
+        await audit(
+          this.ds.manager,
+          'v3.bill.created',
+          'billing_event',
+          r.id,
+          { kind: 'SUBSCRIPTION', deployment_id: r.deployment_id, amount: r.amount, period_start: r.period_start },
+          traceId,
+        );
         await this.emitCollect(r.id, traceId);
       }
     }
@@ -168,7 +194,8 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
       }
       if (result.status === 'REFUSED') return { status: 'REFUSED', reason: result.reason };
       await em.query(
-        `UPDATE billing_events_v3 SET status = 'COLLECTED', metadata = COALESCE(metadata, '{}'::jsonb) || $2 WHERE id = $1 AND status = 'PENDING'`,
+        `UPDATE billing_events_v3 SET status = 'COLLECTED', metadata = COALESCE(metadata, '{}'::jsonb) || $2 WHERE id = $1 AND status =
+          'PENDING'`,
         [b.id, { collector: collector.name, reference: result.reference, collected_at: new Date().toISOString() }],
       );
       await audit(em, 'v3.bill.collected', 'billing_event', b.id, { kind: b.kind, amount: b.amount, collector: collector.name }, traceId);
@@ -176,10 +203,10 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
     });
     if (outcome.status !== 'REFUSED') return outcome;
     // Every refusal is kept (the gateway answers a payer with it); the job is retried with backoff.
-    await this.ds.query(`UPDATE billing_events_v3 SET metadata = COALESCE(metadata, '{}'::jsonb) || $2 WHERE id = $1 AND status = 'PENDING'`, [
-      billingEventId,
-      { last_error: outcome.reason, last_attempt_at: new Date().toISOString() },
-    ]);
+    await this.ds.query(
+      `UPDATE billing_events_v3 SET metadata = COALESCE(metadata, '{}'::jsonb) || $2 WHERE id = $1 AND status = 'PENDING'`,
+      [billingEventId, { last_error: outcome.reason, last_attempt_at: new Date().toISOString() }],
+    );
     throw new Error(outcome.reason);
   }
 
@@ -197,7 +224,14 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
       await audit(em, 'v3.bill.failed', 'billing_event', failed[0].id, { kind: failed[0].kind, reason: err.message }, job.data.traceId);
       if (failed[0].kind === 'SUBSCRIPTION') {
         await em.query(`UPDATE agent_deployments_v3 SET sub_active = FALSE WHERE id = $1`, [failed[0].deployment_id]);
-        await audit(em, 'v3.deployment.subscription_lapsed', 'deployment', failed[0].deployment_id, { billing_event_id: failed[0].id }, job.data.traceId);
+        await audit(
+          em,
+          'v3.deployment.subscription_lapsed',
+          'deployment',
+          failed[0].deployment_id,
+          { billing_event_id: failed[0].id },
+          job.data.traceId,
+        );
       }
     });
   }

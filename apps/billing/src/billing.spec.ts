@@ -16,7 +16,8 @@ describe('billing service on real Postgres and Redis', () => {
     const agentId = await insertAgent(h.pg, { profit_receiver_address: '0xcreatorreceiver' });
     const deploymentId = await insertDeployment(h.pg, agentId);
     const { rows: s } = await h.pg.query(
-      `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model) VALUES ($1, 'ETH', 'LONG', '{}', '{}') RETURNING id`,
+      `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model) 
+                 VALUES ($1, 'ETH', 'LONG', '{}', '{}') RETURNING id`,
       [agentId],
     );
     const { rows } = await h.pg.query(
@@ -32,7 +33,8 @@ describe('billing service on real Postgres and Redis', () => {
     await h.queues[QueueName.Billing].add(JobName.BillingPositionClosed, { positionId }, { jobId: id, attempts, backoff: 10 });
     return waitForJob(h.queues[QueueName.Billing], id);
   };
-  const bills = async (positionId: string) => (await h.pg.query(`SELECT * FROM billing_events_v3 WHERE position_id = $1`, [positionId])).rows;
+  const bills = async (positionId: string) =>
+    (await h.pg.query(`SELECT * FROM billing_events_v3 WHERE position_id = $1`, [positionId])).rows;
 
   it('bills 20% of a $27 profit as exactly 5.40 USDC to the agent creator — once, whatever the retries — and collects it', async () => {
     const { positionId, deploymentId, agentId } = await position('CLOSED', '27');
@@ -42,10 +44,18 @@ describe('billing service on real Postgres and Redis', () => {
     const rows = await bills(positionId);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ deployment_id: deploymentId, kind: 'PROFIT_SHARE', amount: '5.40000000', asset: 'USDC' });
-    expect(rows[0].metadata).toMatchObject({ realized_pnl: '27.00000000', share_pct: '20', receiver: '0xcreatorreceiver', agent_id: agentId });
+    expect(rows[0].metadata).toMatchObject({
+      realized_pnl: '27.00000000',
+      share_pct: '20',
+      receiver: '0xcreatorreceiver',
+      agent_id: agentId,
+    });
     const collected = await waitForJob(h.queues[QueueName.Billing], jobId(JobName.BillingCollect, rows[0].id));
     expect(collected.returnvalue).toEqual({ status: 'COLLECTED' });
-    expect((await bills(positionId))[0]).toMatchObject({ status: 'COLLECTED', metadata: expect.objectContaining({ collector: 'paper-ledger' }) });
+    expect((await bills(positionId))[0]).toMatchObject({
+      status: 'COLLECTED',
+      metadata: expect.objectContaining({ collector: 'paper-ledger' }),
+    });
   });
 
   it('rounds the share down to 8 places, never up', async () => {
@@ -81,7 +91,11 @@ describe('billing service on real Postgres and Redis', () => {
 
   describe('subscriptions', () => {
     const subs = async (deploymentId: string) =>
-      (await h.pg.query(`SELECT * FROM billing_events_v3 WHERE deployment_id = $1 AND kind = 'SUBSCRIPTION' ORDER BY period_start`, [deploymentId])).rows;
+      (
+        await h.pg.query(`SELECT * FROM billing_events_v3 WHERE deployment_id = $1 AND kind = 'SUBSCRIPTION' ORDER BY period_start`, [
+          deploymentId,
+        ])
+      ).rows;
     let run = 0;
     const schedule = async () => {
       const id = jobId(JobName.BillingSubscriptions, String(++run));
@@ -92,7 +106,10 @@ describe('billing service on real Postgres and Redis', () => {
     it('bills nothing during the trial, then once per period after it, however often the scheduler runs', async () => {
       const agentId = await insertAgent(h.pg);
       const trialEnd = new Date(Date.now() - 60_000);
-      const inTrial = await insertDeployment(h.pg, agentId, { trial_ends_at: new Date(Date.now() + 86_400_000), next_billing_at: new Date(Date.now() + 86_400_000) });
+      const inTrial = await insertDeployment(h.pg, agentId, {
+        trial_ends_at: new Date(Date.now() + 86_400_000),
+        next_billing_at: new Date(Date.now() + 86_400_000),
+      });
       const due = await insertDeployment(h.pg, agentId, { trial_ends_at: trialEnd, next_billing_at: trialEnd });
       const [a, b] = await Promise.all([schedule(), schedule()]);
       expect(a.returnvalue.billed + b.returnvalue.billed).toBeGreaterThanOrEqual(1);
@@ -120,11 +137,18 @@ describe('billing service on real Postgres and Redis', () => {
 
     it('fails an unpayable subscription after the retry window with the reason, and ends the subscription', async () => {
       const agentId = await insertAgent(h.pg);
-      const d = await insertDeployment(h.pg, agentId, { trial_ends_at: new Date(Date.now() - 1000), next_billing_at: new Date(Date.now() - 1000) });
+      const d = await insertDeployment(h.pg, agentId, {
+        trial_ends_at: new Date(Date.now() - 1000),
+        next_billing_at: new Date(Date.now() - 1000),
+      });
       // a paper balance of 100 + (−95) = 5 USD cannot pay 10
-      const { rows: s } = await h.pg.query(`INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model) VALUES ($1, 'ETH', 'LONG', '{}', '{}') RETURNING id`, [agentId]);
+      const { rows: s } = await h.pg.query(
+        `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model) VALUES ($1, 'ETH', 'LONG', '{}', '{}') RETURNING id`,
+        [agentId],
+      );
       await h.pg.query(
-        `INSERT INTO positions_v3 (deployment_id, signal_id, venue, token_symbol, side, qty, entry_price, status, pnl) VALUES ($1, $2, 'HYPERLIQUID', 'ETH', 'LONG', 1, 2000, 'CLOSED', -95)`,
+        `INSERT INTO positions_v3 (deployment_id, signal_id, venue, token_symbol, side, qty, entry_price, status, pnl) VALUES ($1, $2,
+          'HYPERLIQUID', 'ETH', 'LONG', 1, 2000, 'CLOSED', -95)`,
         [d, s[0].id],
       );
       await schedule();
@@ -147,63 +171,94 @@ describe('billing service on real Postgres and Redis', () => {
     };
     const iso = (d: Date) => d.toISOString().slice(0, 10);
 
-    it('writes one row per deployment and day — realized, unrealized change, return on the day’s start equity — and a rerun changes nothing', async () => {
-      const agentId = await insertAgent(h.pg);
-      const d = await insertDeployment(h.pg, agentId, { created_at: new Date(Date.now() - 3 * 86_400_000) });
-      const today = new Date();
-      const yesterday = new Date(today.getTime() - 86_400_000);
-      const sig = async () =>
-        (await h.pg.query(`INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model) VALUES ($1, 'ETH', 'LONG', '{}', '{}') RETURNING id`, [agentId])).rows[0].id;
-      const pos = (status: string, pnl: string | null, closedAt: Date | null, current: string | null) =>
-        sig().then((s) =>
-          h.pg.query(
-            `INSERT INTO positions_v3 (deployment_id, signal_id, venue, token_symbol, side, qty, entry_price, current_price, status, pnl, closed_at)
+    it(
+      'writes one row per deployment and day — realized, unrealized change, return on the day’s start equity — and a rerun ' +
+        'changes nothing',
+      async () => {
+        const agentId = await insertAgent(h.pg);
+        const d = await insertDeployment(h.pg, agentId, { created_at: new Date(Date.now() - 3 * 86_400_000) });
+        const today = new Date();
+        const yesterday = new Date(today.getTime() - 86_400_000);
+        const sig = async () =>
+          (
+            await h.pg.query(
+              `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model)
+               VALUES ($1, 'ETH', 'LONG', '{}', '{}') RETURNING id`,
+              [agentId],
+            )
+          ).rows[0].id;
+        const pos = (status: string, pnl: string | null, closedAt: Date | null, current: string | null) =>
+          sig().then((s) =>
+            h.pg.query(
+              `INSERT INTO positions_v3 (deployment_id, signal_id, venue, token_symbol, side, qty, entry_price, current_price, status, pnl,
+              closed_at)
              VALUES ($1, $2, 'HYPERLIQUID', 'ETH', 'LONG', 2, 100, $3, $4, $5, $6)`,
-            [d, s, current, status, pnl, closedAt],
-          ),
-        );
-      await pos('CLOSED', '50', new Date(`${iso(yesterday)}T12:00:00Z`), null);
-      await pos('CLOSED', '-20', new Date(Math.max(Date.now() - 1000, new Date(`${iso(today)}T00:00:01Z`).getTime())), null);
-      await pos('OPEN', null, null, '110'); // unrealized +20
+              [d, s, current, status, pnl, closedAt],
+            ),
+          );
+        await pos('CLOSED', '50', new Date(`${iso(yesterday)}T12:00:00Z`), null);
+        await pos('CLOSED', '-20', new Date(Math.max(Date.now() - 1000, new Date(`${iso(today)}T00:00:01Z`).getTime())), null);
+        await pos('OPEN', null, null, '110'); // unrealized +20
 
-      await snap(iso(yesterday), 'a');
-      await snap(iso(today), 'a');
-      const rows = async () =>
-        (await h.pg.query(`SELECT day::text, pnl, return_pct, realized_pnl, unrealized_pnl, start_equity FROM pnl_snapshots_v3 WHERE deployment_id = $1 ORDER BY day`, [d])).rows;
-      const first = await rows();
-      expect(first).toEqual([
-        { day: iso(yesterday), pnl: '50.00000000', return_pct: 50, realized_pnl: '50.00000000', unrealized_pnl: '0.00000000', start_equity: '100.00000000' },
-        { day: iso(today), pnl: '0.00000000', return_pct: 0, realized_pnl: '-20.00000000', unrealized_pnl: '20.00000000', start_equity: '150.00000000' },
-      ]);
-      await snap(iso(yesterday), 'b');
-      await snap(iso(today), 'b');
-      expect(await rows()).toEqual(first);
+        await snap(iso(yesterday), 'a');
+        await snap(iso(today), 'a');
+        const rows = async () =>
+          (
+            await h.pg.query(
+              `SELECT day::text, pnl, return_pct, realized_pnl, unrealized_pnl, start_equity FROM pnl_snapshots_v3 WHERE deployment_id = $1
+              ORDER BY day`,
+              [d],
+            )
+          ).rows;
+        const first = await rows();
+        expect(first).toEqual([
+          {
+            day: iso(yesterday),
+            pnl: '50.00000000',
+            return_pct: 50,
+            realized_pnl: '50.00000000',
+            unrealized_pnl: '0.00000000',
+            start_equity: '100.00000000',
+          },
+          {
+            day: iso(today),
+            pnl: '0.00000000',
+            return_pct: 0,
+            realized_pnl: '-20.00000000',
+            unrealized_pnl: '20.00000000',
+            start_equity: '150.00000000',
+          },
+        ]);
+        await snap(iso(yesterday), 'b');
+        await snap(iso(today), 'b');
+        expect(await rows()).toEqual(first);
 
-      // the agent's metrics from its daily returns: +50% then 0% → simple APR = mean × 365 × 100
-      const [a] = (await h.pg.query(`SELECT apr_si, apr_30d, sharpe_30d FROM agents_v3 WHERE id = $1`, [agentId])).rows;
-      expect(a.apr_si).toBeCloseTo(0.25 * 365 * 100, 1);
-      expect(a.apr_30d).toBeCloseTo(0.25 * 365 * 100, 1);
-      expect(a.sharpe_30d).toBeCloseTo((0.25 / Math.sqrt(0.125)) * Math.sqrt(365), 3);
+        // the agent's metrics from its daily returns: +50% then 0% → simple APR = mean × 365 × 100
+        const [a] = (await h.pg.query(`SELECT apr_si, apr_30d, sharpe_30d FROM agents_v3 WHERE id = $1`, [agentId])).rows;
+        expect(a.apr_si).toBeCloseTo(0.25 * 365 * 100, 1);
+        expect(a.apr_30d).toBeCloseTo(0.25 * 365 * 100, 1);
+        expect(a.sharpe_30d).toBeCloseTo((0.25 / Math.sqrt(0.125)) * Math.sqrt(365), 3);
 
-      // seed 004's agent_performance: one row for this hour, kept at its latest figures
-      const perf = (await h.pg.query(`SELECT * FROM agent_performance WHERE agent_id = $1`, [agentId])).rows;
-      expect(perf).toHaveLength(1);
-      expect(perf[0]).toMatchObject({
-        total_value: '150.00', // 100 capital + 30 realized + 20 unrealized
-        cash_balance: '130.00',
-        position_value: '220.00', // 2 × 110
-        realized_pnl: '30.00',
-        unrealized_pnl: '20.00',
-        total_pnl: '50.00',
-        roi_percent: '50.0000',
-        num_trades: 2,
-        num_winning_trades: 1,
-        num_losing_trades: 1,
-        win_rate: '50.00',
-        avg_win: '50.00',
-        avg_loss: '20.00',
-        profit_factor: '2.5000',
-      });
-    });
+        // seed 004's agent_performance: one row for this hour, kept at its latest figures
+        const perf = (await h.pg.query(`SELECT * FROM agent_performance WHERE agent_id = $1`, [agentId])).rows;
+        expect(perf).toHaveLength(1);
+        expect(perf[0]).toMatchObject({
+          total_value: '150.00', // 100 capital + 30 realized + 20 unrealized
+          cash_balance: '130.00',
+          position_value: '220.00', // 2 × 110
+          realized_pnl: '30.00',
+          unrealized_pnl: '20.00',
+          total_pnl: '50.00',
+          roi_percent: '50.0000',
+          num_trades: 2,
+          num_winning_trades: 1,
+          num_losing_trades: 1,
+          win_rate: '50.00',
+          avg_win: '50.00',
+          avg_loss: '20.00',
+          profit_factor: '2.5000',
+        });
+      },
+    );
   });
 });

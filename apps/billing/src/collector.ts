@@ -41,11 +41,13 @@ export class PaperLedgerCollector implements Collector {
   async collect(em: EntityManager, bill: BillToCollect): Promise<Collection> {
     const [{ realized, collected }] = await em.query(
       `SELECT (SELECT COALESCE(sum(pnl), 0)::text FROM positions_v3 WHERE deployment_id = $1 AND status = 'CLOSED') AS realized,
-              (SELECT COALESCE(sum(amount), 0)::text FROM billing_events_v3 WHERE deployment_id = $1 AND status = 'COLLECTED') AS collected`,
+              (SELECT COALESCE(sum(amount), 0)::text FROM billing_events_v3 WHERE deployment_id = $1 AND status = 'COLLECTED') AS
+                collected`,
       [bill.deploymentId],
     );
     const balance = dec(this.env.PAPER_STARTING_EQUITY_USD).plus(realized).minus(collected);
-    if (balance.lt(bill.amount)) return { status: 'REFUSED', reason: `paper balance ${balance.toFixed(2)} USD is below ${dec(bill.amount).toFixed(2)} USD` };
+    if (balance.lt(bill.amount))
+      return { status: 'REFUSED', reason: `paper balance ${balance.toFixed(2)} USD is below ${dec(bill.amount).toFixed(2)} USD` };
     return { status: 'COLLECTED', reference: `paper-ledger:${bill.id}` };
   }
 }
@@ -68,15 +70,28 @@ export class HyperliquidUsdSendCollector implements Collector {
   ) {}
 
   async collect(_em: EntityManager, bill: BillToCollect): Promise<Collection> {
-    if (!this.venues.has('HYPERLIQUID', 'live')) return { status: 'PENDING', reason: 'live Hyperliquid is not configured: the bill stays PENDING' };
+    if (!this.venues.has('HYPERLIQUID', 'live'))
+      return { status: 'PENDING', reason: 'live Hyperliquid is not configured: the bill stays PENDING' };
     const destination = bill.kind === 'PROFIT_SHARE' ? bill.metadata.receiver : this.env.BILLING_TREASURY_ADDRESS;
     if (typeof destination !== 'string' || !ADDRESS.test(destination)) {
-      return { status: 'PENDING', reason: `no address to pay (${bill.kind === 'PROFIT_SHARE' ? 'profit receiver' : 'BILLING_TREASURY_ADDRESS'}): the bill stays PENDING` };
+      return {
+        status: 'PENDING',
+        reason:
+          `no address to pay (${bill.kind === 'PROFIT_SHARE' ? 'profit receiver' : 'BILLING_TREASURY_ADDRESS'}): the ` +
+          `bill stays PENDING`,
+      };
     }
     const payload =
-      bill.metadata.usd_send ?? usdSendPayload({ destination, amount: dec(bill.amount).toFixed(), time: Date.now(), isTestnet: this.env.HYPERLIQUID_NETWORK !== 'mainnet' });
+      bill.metadata.usd_send ??
+      usdSendPayload({
+        destination,
+        amount: dec(bill.amount).toFixed(),
+        time: Date.now(),
+        isTestnet: this.env.HYPERLIQUID_NETWORK !== 'mainnet',
+      });
     const signature = bill.metadata.user_signature;
-    if (!signature) return { status: 'PENDING', reason: 'waiting for the user to sign metadata.usd_send.typedData', metadata: { usd_send: payload } };
+    if (!signature)
+      return { status: 'PENDING', reason: 'waiting for the user to sign metadata.usd_send.typedData', metadata: { usd_send: payload } };
     const answer = await this.venues.get('HYPERLIQUID', 'live').submitUserSigned!(payload.action, payload.nonce, signature);
     if (answer.ok || /duplicate nonce/i.test(answer.error)) return { status: 'COLLECTED', reference: `usdSend:${payload.nonce}` };
     return { status: 'REFUSED', reason: `Hyperliquid refused the usdSend: ${answer.error}` };

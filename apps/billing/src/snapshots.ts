@@ -35,10 +35,14 @@ export class PnlSnapshots {
       `SELECT d.id, d.agent_id,
               (SELECT COALESCE(sum(pnl), 0)::text FROM positions_v3 p WHERE p.deployment_id = d.id AND p.status = 'CLOSED'
                   AND p.closed_at >= $1::date AND p.closed_at < $1::date + 1) AS realized_day,
-              (SELECT COALESCE(sum(pnl), 0)::text FROM positions_v3 p WHERE p.deployment_id = d.id AND p.status = 'CLOSED' AND p.closed_at < $1::date) AS realized_before,
-              (SELECT s.unrealized_pnl::text FROM pnl_snapshots_v3 s WHERE s.deployment_id = d.id AND s.day < $1::date ORDER BY s.day DESC LIMIT 1) AS prev_unrealized,
-              (SELECT s.unrealized_pnl::text FROM pnl_snapshots_v3 s WHERE s.deployment_id = d.id AND s.day = $1::date) AS stored_unrealized,
-              (SELECT json_agg(json_build_object('side', p.side, 'qty', p.qty::text, 'entry_price', p.entry_price::text, 'current_price', p.current_price::text))
+              (SELECT COALESCE(sum(pnl), 0)::text FROM positions_v3 p WHERE p.deployment_id = d.id AND p.status = 'CLOSED' AND p.closed_at
+                < $1::date) AS realized_before,
+              (SELECT s.unrealized_pnl::text FROM pnl_snapshots_v3 s WHERE s.deployment_id = d.id AND s.day < $1::date ORDER BY s.day DESC
+                LIMIT 1) AS prev_unrealized,
+              (SELECT s.unrealized_pnl::text FROM pnl_snapshots_v3 s WHERE s.deployment_id = d.id AND s.day = $1::date) AS
+                stored_unrealized,
+              (SELECT json_agg(json_build_object('side', p.side, 'qty', p.qty::text, 'entry_price', p.entry_price::text, 'current_price',
+                p.current_price::text))
                  FROM positions_v3 p WHERE p.deployment_id = d.id AND p.status = 'OPEN') AS open
          FROM agent_deployments_v3 d
         WHERE d.created_at < $1::date + 1`,
@@ -48,9 +52,14 @@ export class PnlSnapshots {
     const values = rows.map((r) => {
       // Marks are only known now: a past day keeps what it was taken with (0 when it never was).
       const unrealized = isToday
-        ? (r.open ?? []).reduce((sum, p) => (p.current_price ? sum.plus(unrealizedPnl(p.side, p.qty, p.entry_price, p.current_price)) : sum), dec(0))
+        ? (r.open ?? []).reduce(
+            (sum, p) => (p.current_price ? sum.plus(unrealizedPnl(p.side, p.qty, p.entry_price, p.current_price)) : sum),
+            dec(0),
+          )
         : dec(r.stored_unrealized ?? 0);
-      const pnl = dec(r.realized_day).plus(unrealized).minus(r.prev_unrealized ?? 0);
+      const pnl = dec(r.realized_day)
+        .plus(unrealized)
+        .minus(r.prev_unrealized ?? 0);
       const startEquity = dec(this.env.PAPER_STARTING_EQUITY_USD).plus(r.realized_before);
       return {
         d: r.id,
@@ -66,8 +75,10 @@ export class PnlSnapshots {
       await this.ds.query(
         `INSERT INTO pnl_snapshots_v3 (agent_id, deployment_id, day, pnl, return_pct, realized_pnl, unrealized_pnl, start_equity)
          SELECT t.a, t.d, $1::date, t.pnl, t.ret, t.realized, t.unrealized, t.equity
-           FROM jsonb_to_recordset($2::jsonb) AS t(a uuid, d uuid, pnl numeric, ret real, realized numeric, unrealized numeric, equity numeric)
-         ON CONFLICT (deployment_id, day) DO UPDATE SET pnl = EXCLUDED.pnl, return_pct = EXCLUDED.return_pct, realized_pnl = EXCLUDED.realized_pnl,
+           FROM jsonb_to_recordset($2::jsonb) AS t(a uuid, d uuid, pnl numeric, ret real, realized numeric, unrealized numeric, equity
+             numeric)
+         ON CONFLICT (deployment_id, day) DO UPDATE SET pnl = EXCLUDED.pnl, return_pct = EXCLUDED.return_pct, realized_pnl =
+           EXCLUDED.realized_pnl,
                                                        unrealized_pnl = EXCLUDED.unrealized_pnl, start_equity = EXCLUDED.start_equity`,
         [d, JSON.stringify(values)],
       );

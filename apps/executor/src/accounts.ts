@@ -34,7 +34,8 @@ export class TradingAccounts {
     const [d] = await this.ds.query(
       `SELECT user_wallet, trading_mode ${
         prefix
-          ? `, ${prefix}_agent_address AS agent_address, ${prefix}_agent_key_encrypted AS encrypted, ${prefix}_agent_key_iv AS iv, ${prefix}_agent_key_tag AS tag`
+          ? `, ${prefix}_agent_address AS agent_address, ${prefix}_agent_key_encrypted AS encrypted,
+             ${prefix}_agent_key_iv AS iv, ${prefix}_agent_key_tag AS tag`
           : ''
       } FROM agent_deployments_v3 WHERE id = $1`,
       [deploymentId],

@@ -10,7 +10,11 @@ import { Reconciler } from './reconciler';
 @Module({})
 export class ExecutorModule {
   static forRoot(env: Env): DynamicModule {
-    return { module: ExecutorModule, imports: [VenueModule.forRoot(env)], providers: [TradingAccounts, MarketSync, Reconciler, ExecutorProcessor] };
+    return {
+      module: ExecutorModule,
+      imports: [VenueModule.forRoot(env)],
+      providers: [TradingAccounts, MarketSync, Reconciler, ExecutorProcessor],
+    };
   }
 }
 

@@ -21,7 +21,17 @@ import {
   TrailingParams,
   walkStep,
 } from '@conduit/domain';
-import { EXECUTOR_WORKER_OPTIONS, JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, syncJobScheduler, UnknownSubjectError } from '@conduit/queue';
+import {
+  EXECUTOR_WORKER_OPTIONS,
+  JobHandlers,
+  JobName,
+  jobId,
+  JobProducer,
+  QueueName,
+  QueueProcessor,
+  syncJobScheduler,
+  UnknownSubjectError,
+} from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { OrderResult, OrderSide, TradingAccount, VenueAdapter } from '@conduit/venue';
 import { TradingAccounts } from './accounts';
@@ -114,7 +124,13 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
   ) {
     super();
     this.permits = new Permits(env.WORKER_CONCURRENCY);
-    this.openBatch = new OpenBatcher(ds, accounts, env, (s, d, t) => this.permits.run(() => this.open(s, d, t)), (s) => this.finishSignal(s));
+    this.openBatch = new OpenBatcher(
+      ds,
+      accounts,
+      env,
+      (s, d, t) => this.permits.run(() => this.open(s, d, t)),
+      (s) => this.finishSignal(s),
+    );
   }
 
   /** The worker takes EXECUTOR_CONCURRENCY jobs at once; all but the batched opens share WORKER_CONCURRENCY permits. */
@@ -144,14 +160,23 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
   async onApplicationBootstrap(): Promise<void> {
     const queue = this.producer.queue(QueueName.Executor);
     const live = (every: number) => (this.env.LIVE_TRADING ? every : 0);
-    await syncJobScheduler(queue, PAPER_WALK_SCHEDULER, this.env.PAPER_RANDOM_WALK ? this.env.PAPER_WALK_INTERVAL_MS : 0, JobName.ExecutorPaperTick);
+    await syncJobScheduler(
+      queue,
+      PAPER_WALK_SCHEDULER,
+      this.env.PAPER_RANDOM_WALK ? this.env.PAPER_WALK_INTERVAL_MS : 0,
+      JobName.ExecutorPaperTick,
+    );
     await syncJobScheduler(queue, MONITOR_SCHEDULER, this.env.MONITOR_INTERVAL_MS, JobName.ExecutorMonitor);
     // Live venues: market list/health sync and reconciliation.
     await syncJobScheduler(queue, VENUE_SYNC_SCHEDULER, live(this.env.VENUE_SYNC_INTERVAL_MS), JobName.ExecutorVenueSync);
     await syncJobScheduler(queue, RECONCILE_SCHEDULER, live(this.env.RECONCILE_INTERVAL_MS), JobName.ExecutorReconcile);
     // Reconcile once at start: whatever happened while no executor ran is adopted before new work.
     if (this.env.LIVE_TRADING) {
-      await this.producer.emit({ name: JobName.ExecutorReconcile, data: {}, jobId: jobId(JobName.ExecutorReconcile, 'boot', String(Math.floor(Date.now() / 60_000))) });
+      await this.producer.emit({
+        name: JobName.ExecutorReconcile,
+        data: {},
+        jobId: jobId(JobName.ExecutorReconcile, 'boot', String(Math.floor(Date.now() / 60_000))),
+      });
     }
   }
 
@@ -189,14 +214,22 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
         // (wrapped in a CTE: TypeORM answers a bare UPDATE with [rows, count])
         `WITH u AS (UPDATE signal_outcomes o
             SET venue = o.venue_candidates[1]::venue_v3_t, venue_candidates = o.venue_candidates[2:],
-                reason = concat_ws('; ', o.reason, concat(o.venue, ' refused: ', $3::text, ' -> ', o.venue_candidates[1])), updated_at = now()
+                reason = concat_ws('; ', o.reason, concat(o.venue, ' refused: ', $3::text, ' -> ', o.venue_candidates[1])), updated_at =
+                  now()
            FROM (SELECT venue::text AS venue FROM signal_outcomes WHERE signal_id = $1 AND deployment_id = $2) old
           WHERE o.signal_id = $1 AND o.deployment_id = $2 AND o.outcome = 'PENDING' AND cardinality(o.venue_candidates) > 0
           RETURNING old.venue AS "from", o.venue::text AS "to") SELECT * FROM u`,
         [signalId, deploymentId, why.slice(0, 300)],
       );
       if (!moved.length) return false;
-      await audit(em, 'v3.order.failover', 'signal', signalId, { deployment_id: deploymentId, from: moved[0].from, to: moved[0].to, reason: why }, traceId);
+      await audit(
+        em,
+        'v3.order.failover',
+        'signal',
+        signalId,
+        { deployment_id: deploymentId, from: moved[0].from, to: moved[0].to, reason: why },
+        traceId,
+      );
       return true;
     });
   }
@@ -322,7 +355,8 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
         ],
       );
       const id: string =
-        inserted[0]?.id ?? (await em.query(`SELECT id FROM positions_v3 WHERE deployment_id = $1 AND signal_id = $2`, [deploymentId, signalId]))[0].id;
+        inserted[0]?.id ??
+        (await em.query(`SELECT id FROM positions_v3 WHERE deployment_id = $1 AND signal_id = $2`, [deploymentId, signalId]))[0].id;
       if (pending) {
         await em.query(`UPDATE venue_orders SET position_id = $3 WHERE venue = $1 AND client_order_id = $2`, [row.final_venue, cloid, id]);
         return id;
@@ -330,18 +364,25 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
       await this.storeOrderResult(row.final_venue!, cloid, fill!, id, em);
       await this.markOpened(em, signalId, deploymentId, id);
       if (inserted.length) {
-        await audit(em, 'v3.position.opened', 'position', id, {
-          deployment_id: deploymentId,
-          signal_id: signalId,
-          venue: row.final_venue,
-          mode,
-          token: row.token_symbol,
-          side,
-          qty: fill!.filledQty,
-          entry_price: fill!.avgPrice,
-          fee: fill!.fee,
-          client_order_id: cloid,
-        }, traceId);
+        await audit(
+          em,
+          'v3.position.opened',
+          'position',
+          id,
+          {
+            deployment_id: deploymentId,
+            signal_id: signalId,
+            venue: row.final_venue,
+            mode,
+            token: row.token_symbol,
+            side,
+            qty: fill!.filledQty,
+            entry_price: fill!.avgPrice,
+            fee: fill!.fee,
+            client_order_id: cloid,
+          },
+          traceId,
+        );
       }
       return id;
     });
@@ -372,8 +413,10 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
   private async finishSignal(signalId: string) {
     await this.ds.query(
       `UPDATE signals_v3 s
-          SET status = CASE WHEN EXISTS (SELECT 1 FROM signal_outcomes o WHERE o.signal_id = s.id AND o.outcome = 'OPENED') THEN 'EXECUTED' ELSE 'FAILED' END,
-              skipped_reason = CASE WHEN EXISTS (SELECT 1 FROM signal_outcomes o WHERE o.signal_id = s.id AND o.outcome = 'OPENED') THEN s.skipped_reason
+          SET status = CASE WHEN EXISTS (SELECT 1 FROM signal_outcomes o WHERE o.signal_id = s.id AND o.outcome = 'OPENED') THEN 'EXECUTED'
+            ELSE 'FAILED' END,
+              skipped_reason = CASE WHEN EXISTS (SELECT 1 FROM signal_outcomes o WHERE o.signal_id = s.id AND o.outcome = 'OPENED') THEN
+                s.skipped_reason
                                     ELSE 'no position opened: see signal_outcomes' END
         WHERE s.id = $1 AND s.status = 'ROUTED'
           AND NOT EXISTS (SELECT 1 FROM signal_outcomes o WHERE o.signal_id = s.id AND o.outcome = 'PENDING')`,
@@ -425,12 +468,24 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
     // Stored (committed) before the venue hears of it; an earlier attempt's row is read back in the same statement.
     const [row]: { venue_order_id: string | null; stale: boolean }[] = await this.ds.query(
       `WITH ins AS (
-         INSERT INTO venue_orders (client_order_id, deployment_id, signal_id, position_id, venue, token_symbol, side, reduce_only, qty, limit_price, status)
+         INSERT INTO venue_orders (client_order_id, deployment_id, signal_id, position_id, venue, token_symbol, side, reduce_only, qty,
+           limit_price, status)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'NEW') ON CONFLICT (venue, client_order_id) DO NOTHING RETURNING venue_order_id)
        SELECT venue_order_id, FALSE AS stale FROM ins
        UNION ALL
        SELECT venue_order_id, updated_at < now() - interval '60 seconds' FROM venue_orders WHERE venue = $5 AND client_order_id = $1`,
-      [leg.cloid, leg.deploymentId, leg.signalId, leg.positionId, venue, leg.symbol, leg.side, leg.reduceOnly, leg.qty, leg.referencePrice ?? null],
+      [
+        leg.cloid,
+        leg.deploymentId,
+        leg.signalId,
+        leg.positionId,
+        venue,
+        leg.symbol,
+        leg.side,
+        leg.reduceOnly,
+        leg.qty,
+        leg.referencePrice ?? null,
+      ],
     );
     // Neither inserted nor visible: a concurrent attempt committed it after this statement's snapshot.
     const stored = row ?? (await this.storedOrder(venue, leg.cloid));
@@ -474,12 +529,30 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
   }
 
   /** Records the venue's answer on the order (and the position it belongs to, when given). */
-  private async storeOrderResult(venue: string, cloid: string, result: StoredFill, positionId?: string, em: EntityManager = this.ds.manager) {
+  private async storeOrderResult(
+    venue: string,
+    cloid: string,
+    result: StoredFill,
+    positionId?: string,
+    em: EntityManager = this.ds.manager,
+  ) {
     await em.query(
       `UPDATE venue_orders SET status = $3, filled_qty = $4, avg_fill_price = $5, fee = $6, venue_order_id = COALESCE($7, venue_order_id),
-                               venue_slot = COALESCE($8, venue_slot), error = $9, position_id = COALESCE($10, position_id), updated_at = now()
+                               venue_slot = COALESCE($8, venue_slot), error = $9, position_id = COALESCE($10, position_id), updated_at =
+                                 now()
         WHERE venue = $1 AND client_order_id = $2`,
-      [venue, cloid, result.status, result.filledQty, result.avgPrice, result.fee, result.venueOrderId, result.slot ?? null, result.error ?? null, positionId ?? null],
+      [
+        venue,
+        cloid,
+        result.status,
+        result.filledQty,
+        result.avgPrice,
+        result.fee,
+        result.venueOrderId,
+        result.slot ?? null,
+        result.error ?? null,
+        positionId ?? null,
+      ],
     );
   }
 
@@ -537,24 +610,39 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
     const risk = riskLevels(p.side as Side, result.avgPrice!, (await this.riskModel(p.signal_id)) as RiskModel);
     await this.ds.transaction(async (em) => {
       const opened = await em.query(
-        `WITH u AS (UPDATE positions_v3 SET status = 'OPEN', qty = $2, entry_price = $3, current_price = $3, stop_loss = $4, take_profit = $5,
+        `WITH u AS (UPDATE positions_v3 SET status = 'OPEN', qty = $2, entry_price = $3, current_price = $3, stop_loss = $4, take_profit =
+          $5,
                                           trailing_params = $6, opened_at = now()
                      WHERE id = $1 AND status = 'PENDING' RETURNING id) SELECT id FROM u`,
-        [positionId, result.filledQty, result.avgPrice, risk.stopLoss ? toMoney(risk.stopLoss) : null, risk.takeProfit ? toMoney(risk.takeProfit) : null, risk.trailingParams],
+        [
+          positionId,
+          result.filledQty,
+          result.avgPrice,
+          risk.stopLoss ? toMoney(risk.stopLoss) : null,
+          risk.takeProfit ? toMoney(risk.takeProfit) : null,
+          risk.trailingParams,
+        ],
       );
       await this.markOpened(em, p.signal_id, p.deployment_id, positionId);
       if (opened.length) {
-        await audit(em, 'v3.position.opened', 'position', positionId, {
-          deployment_id: p.deployment_id,
-          signal_id: p.signal_id,
-          venue: p.venue,
-          token: p.token_symbol,
-          side: p.side,
-          qty: result.filledQty,
-          entry_price: result.avgPrice,
-          fee: result.fee,
-          venue_order_id: result.venueOrderId,
-        }, traceId);
+        await audit(
+          em,
+          'v3.position.opened',
+          'position',
+          positionId,
+          {
+            deployment_id: p.deployment_id,
+            signal_id: p.signal_id,
+            venue: p.venue,
+            token: p.token_symbol,
+            side: p.side,
+            qty: result.filledQty,
+            entry_price: result.avgPrice,
+            fee: result.fee,
+            venue_order_id: result.venueOrderId,
+          },
+          traceId,
+        );
       }
     });
     await this.finishSignal(p.signal_id);
@@ -569,7 +657,8 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
   private async failPending(p: { id: string; signal_id: string; deployment_id: string }, reason: string, traceId?: string) {
     await this.ds.transaction(async (em) => {
       const failed = await em.query(
-        `WITH u AS (UPDATE positions_v3 SET status = 'FAILED', exit_reason = $2, closed_at = now() WHERE id = $1 AND status = 'PENDING' RETURNING id)
+        `WITH u AS (UPDATE positions_v3 SET status = 'FAILED', exit_reason = $2, closed_at = now() WHERE id = $1 AND status = 'PENDING'
+          RETURNING id)
          SELECT id FROM u`,
         [p.id, reason.slice(0, 500)],
       );
@@ -645,8 +734,16 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
    * every attempt; the job ids make each once.
    */
   private async bill(positionId: string, traceId?: string) {
-    await this.producer.emit({ name: JobName.BillingPositionClosed, data: { positionId, traceId }, jobId: jobId(JobName.BillingPositionClosed, positionId) });
-    await this.producer.emit({ name: JobName.SignalPositionClosed, data: { positionId, traceId }, jobId: jobId(JobName.SignalPositionClosed, positionId) });
+    await this.producer.emit({
+      name: JobName.BillingPositionClosed,
+      data: { positionId, traceId },
+      jobId: jobId(JobName.BillingPositionClosed, positionId),
+    });
+    await this.producer.emit({
+      name: JobName.SignalPositionClosed,
+      data: { positionId, traceId },
+      jobId: jobId(JobName.SignalPositionClosed, positionId),
+    });
   }
 
   // ---- position monitor ------------------------------------------------------------------------------
@@ -671,7 +768,8 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
       trading_mode: 'paper' | 'live';
       paper_mark: string | null;
     }[] = await this.ds.query(
-      `SELECT p.id, p.venue::text AS venue, p.token_symbol, p.side, p.entry_price, p.stop_loss, p.take_profit, p.trailing_params, p.opened_at,
+      `SELECT p.id, p.venue::text AS venue, p.token_symbol, p.side, p.entry_price, p.stop_loss, p.take_profit, p.trailing_params,
+        p.opened_at,
               d.trading_mode,
               (SELECT m.current_price FROM venue_markets m WHERE m.token_symbol = p.token_symbol AND m.current_price IS NOT NULL
                 ORDER BY (m.venue = p.venue) DESC, m.is_active DESC LIMIT 1) AS paper_mark
@@ -694,7 +792,14 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
       const mark = p.trading_mode === 'live' ? liveMarks.get(p.venue)?.get(p.token_symbol)?.toString() : p.paper_mark;
       if (!mark) continue;
       const check = checkExit(
-        { side: p.side, entryPrice: p.entry_price, stopLoss: p.stop_loss, takeProfit: p.take_profit, trailing: p.trailing_params, openedAt: p.opened_at },
+        {
+          side: p.side,
+          entryPrice: p.entry_price,
+          stopLoss: p.stop_loss,
+          takeProfit: p.take_profit,
+          trailing: p.trailing_params,
+          openedAt: p.opened_at,
+        },
         mark,
         now,
         maxHoldMs,
@@ -712,7 +817,11 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
     }
     await this.producer.emitBulk(
       // Each automated close starts its own trace (close, bill, collection carry it).
-      exits.map((e) => ({ name: JobName.ExecutorClose, data: { positionId: e.id, reason: e.reason, traceId: randomUUID() }, jobId: jobId(JobName.ExecutorClose, e.id) })),
+      exits.map((e) => ({
+        name: JobName.ExecutorClose,
+        data: { positionId: e.id, reason: e.reason, traceId: randomUUID() },
+        jobId: jobId(JobName.ExecutorClose, e.id),
+      })),
     );
     return { checked: open.length, closing: exits.length, trailed: updates.filter((u) => u.trail).length };
   }
@@ -733,9 +842,12 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
     const markets: { id: string; token_symbol: string; current_price: string }[] = await this.ds.query(
       `SELECT id, token_symbol, current_price FROM venue_markets WHERE current_price IS NOT NULL AND is_active`,
     );
-    const prices = markets.map((m) => toMoney(walkStep(m.current_price, this.env.PAPER_WALK_SEED, m.token_symbol, tick, this.env.PAPER_WALK_STEP_BPS)));
+    const prices = markets.map((m) =>
+      toMoney(walkStep(m.current_price, this.env.PAPER_WALK_SEED, m.token_symbol, tick, this.env.PAPER_WALK_STEP_BPS)),
+    );
     await this.ds.query(
-      `UPDATE venue_markets m SET current_price = v.p, last_synced = now() FROM unnest($1::uuid[], $2::numeric[]) AS v(id, p) WHERE m.id = v.id`,
+      `UPDATE venue_markets m SET current_price = v.p, last_synced = now() FROM unnest($1::uuid[], $2::numeric[]) AS v(id, p) WHERE m.id =
+        v.id`,
       [markets.map((m) => m.id), prices],
     );
     await this.ds.query(

@@ -6,7 +6,11 @@ import { ExecutorProcessor } from './executor.processor';
 import { OrderRequest, OrderResult, PaperVenue, VenueRegistry } from '@conduit/venue';
 
 describe('executor on the paper venue, real Postgres and Redis', () => {
-  const h = useServiceHarness((env) => ExecutorAppModule.forRoot(env), { PAPER_STARTING_EQUITY_USD: '10000', PAPER_TAKER_FEE_BPS: '4.5', PAPER_SLIPPAGE_BPS: '5' });
+  const h = useServiceHarness((env) => ExecutorAppModule.forRoot(env), {
+    PAPER_STARTING_EQUITY_USD: '10000',
+    PAPER_TAKER_FEE_BPS: '4.5',
+    PAPER_SLIPPAGE_BPS: '5',
+  });
   beforeAll(async () => {
     // fixed table of marks (no random walk); fee 4.5 bps, slippage 5 bps
     await h.pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`);
@@ -28,7 +32,10 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
         opts.venue === undefined ? 'HYPERLIQUID' : opts.venue,
       ],
     );
-    await h.pg.query(`INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage) VALUES ($1, $2, 'PENDING', 'policy')`, [rows[0].id, deploymentId]);
+    await h.pg.query(`INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage) VALUES ($1, $2, 'PENDING', 'policy')`, [
+      rows[0].id,
+      deploymentId,
+    ]);
     return { signalId: rows[0].id as string, deploymentId };
   };
   const open = async (signalId: string, deploymentId: string, again = false, attempts = 3) => {
@@ -45,12 +52,27 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
     expect(job.returnvalue.outcome).toBe('OPENED');
     const p = await one(`SELECT * FROM positions_v3 WHERE signal_id = $1`, [signalId]);
     // 25% of 10000 = 2500 USD at 2000 → 1.25 ETH (szDecimals 4); long buys at 2000 × 1.0005 = 2001
-    expect(p).toMatchObject({ venue: 'HYPERLIQUID', token_symbol: 'ETH', side: 'LONG', qty: '1.25000000', entry_price: '2001.00000000', status: 'OPEN' });
+    expect(p).toMatchObject({
+      venue: 'HYPERLIQUID',
+      token_symbol: 'ETH',
+      side: 'LONG',
+      qty: '1.25000000',
+      entry_price: '2001.00000000',
+      status: 'OPEN',
+    });
     expect(p.stop_loss).toBe('1900.95000000'); // 2001 × 0.95
     expect(p.take_profit).toBe('2201.10000000'); // 2001 × 1.10
     const order = await one(`SELECT * FROM venue_orders WHERE position_id = $1`, [p.id]);
-    expect(order).toMatchObject({ client_order_id: clientOrderId(deploymentId, signalId, 'open'), side: 'BUY', status: 'FILLED', fee: '1.12556250' });
-    expect(await one(`SELECT outcome, position_id FROM signal_outcomes WHERE signal_id = $1`, [signalId])).toEqual({ outcome: 'OPENED', position_id: p.id });
+    expect(order).toMatchObject({
+      client_order_id: clientOrderId(deploymentId, signalId, 'open'),
+      side: 'BUY',
+      status: 'FILLED',
+      fee: '1.12556250',
+    });
+    expect(await one(`SELECT outcome, position_id FROM signal_outcomes WHERE signal_id = $1`, [signalId])).toEqual({
+      outcome: 'OPENED',
+      position_id: p.id,
+    });
     const s = await one(`SELECT status, executed_at FROM signals_v3 WHERE id = $1`, [signalId]);
     expect(s.status).toBe('EXECUTED');
     expect(s.executed_at).toBeInstanceOf(Date);
@@ -60,7 +82,10 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
     const { signalId, deploymentId } = await routed({ side: 'SHORT' });
     await open(signalId, deploymentId);
     await open(signalId, deploymentId, true);
-    await Promise.all([h.app.get(ExecutorProcessor).open(signalId, deploymentId), h.app.get(ExecutorProcessor).open(signalId, deploymentId)]);
+    await Promise.all([
+      h.app.get(ExecutorProcessor).open(signalId, deploymentId),
+      h.app.get(ExecutorProcessor).open(signalId, deploymentId),
+    ]);
     expect((await one(`SELECT count(*)::int AS n FROM positions_v3 WHERE signal_id = $1`, [signalId])).n).toBe(1);
     expect((await one(`SELECT count(*)::int AS n FROM venue_orders WHERE signal_id = $1`, [signalId])).n).toBe(1);
   });
@@ -69,7 +94,8 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
     const { signalId, deploymentId } = await routed();
     const cloid = clientOrderId(deploymentId, signalId, 'open');
     await h.pg.query(
-      `INSERT INTO venue_orders (client_order_id, deployment_id, signal_id, venue, token_symbol, side, qty, status, filled_qty, avg_fill_price, fee, venue_order_id)
+      `INSERT INTO venue_orders (client_order_id, deployment_id, signal_id, venue, token_symbol, side, qty, status, filled_qty,
+        avg_fill_price, fee, venue_order_id)
        VALUES ($1, $2, $3, 'HYPERLIQUID', 'ETH', 'BUY', 1.25, 'FILLED', 1.25, 1990.5, 1.1, 'paper-earlier')`,
       [cloid, deploymentId, signalId],
     );
@@ -123,13 +149,18 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
       for (const r of results) expect(r).toEqual({ status: 'CLOSED', pnl: '120.13127812' });
       const p = await one(`SELECT status, exit_price, exit_reason, closed_at, pnl FROM positions_v3 WHERE id = $1`, [positionId]);
       expect(p).toMatchObject({ status: 'CLOSED', exit_price: '2098.95000000', exit_reason: 'MANUAL', pnl: '120.13127812' });
-      const orders = (await h.pg.query(`SELECT side, reduce_only FROM venue_orders WHERE position_id = $1 ORDER BY created_at`, [positionId])).rows;
+      const orders = (
+        await h.pg.query(`SELECT side, reduce_only FROM venue_orders WHERE position_id = $1 ORDER BY created_at`, [positionId])
+      ).rows;
       expect(orders).toEqual([
         { side: 'BUY', reduce_only: false },
         { side: 'SELL', reduce_only: true },
       ]);
       expect((await h.queues[QueueName.Billing].getJob(jobId(JobName.BillingPositionClosed, positionId)))?.data).toEqual({ positionId });
-      expect((await one(`SELECT count(*)::int AS n FROM audit_logs WHERE subject_id = $1 AND event_name = 'v3.position.closed'`, [positionId])).n).toBe(1);
+      expect(
+        (await one(`SELECT count(*)::int AS n FROM audit_logs WHERE subject_id = $1 AND event_name = 'v3.position.closed'`, [positionId]))
+          .n,
+      ).toBe(1);
     } finally {
       await h.pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`);
     }
@@ -141,19 +172,33 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
     const after = await one(`SELECT current_price FROM venue_markets WHERE venue = 'HYPERLIQUID' AND token_symbol = 'BTC'`, []);
     expect(after.current_price).not.toBe(before.current_price);
     const tick = Math.floor(1_700_000_000_000 / h.env.PAPER_WALK_INTERVAL_MS);
-    expect(after.current_price).toBe(toMoney(walkStep(before.current_price, h.env.PAPER_WALK_SEED, 'BTC', tick, h.env.PAPER_WALK_STEP_BPS)));
+    expect(after.current_price).toBe(
+      toMoney(walkStep(before.current_price, h.env.PAPER_WALK_SEED, 'BTC', tick, h.env.PAPER_WALK_STEP_BPS)),
+    );
   });
 
   describe('failover', () => {
     /** Hyperliquid's paper twin answering every order the way Hyperliquid refuses an IOC it cannot fill. */
     class RefusingVenue extends PaperVenue {
       override async placeOrder(order: OrderRequest): Promise<OrderResult> {
-        return { clientOrderId: order.clientOrderId, status: 'REJECTED', filledQty: '0', avgPrice: null, fee: '0', venueOrderId: null, error: 'Order could not immediately match against any resting orders.' };
+        return {
+          clientOrderId: order.clientOrderId,
+          status: 'REJECTED',
+          filledQty: '0',
+          avgPrice: null,
+          fee: '0',
+          venueOrderId: null,
+          error: 'Order could not immediately match against any resting orders.',
+        };
       }
     }
     const withRefusingHyperliquid = async (run: () => Promise<void>) => {
       const registry = h.app.get(VenueRegistry);
-      const options = { takerFeeBps: h.env.PAPER_TAKER_FEE_BPS, slippageBps: h.env.PAPER_SLIPPAGE_BPS, startingEquityUsd: h.env.PAPER_STARTING_EQUITY_USD };
+      const options = {
+        takerFeeBps: h.env.PAPER_TAKER_FEE_BPS,
+        slippageBps: h.env.PAPER_SLIPPAGE_BPS,
+        startingEquityUsd: h.env.PAPER_STARTING_EQUITY_USD,
+      };
       registry.register(new RefusingVenue('HYPERLIQUID', registry.prices, options));
       try {
         await run();
@@ -162,7 +207,12 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
       }
     };
     const assign = (signalId: string, deploymentId: string, venue: string, candidates: string[]) =>
-      h.pg.query(`UPDATE signal_outcomes SET venue = $3, venue_candidates = $4 WHERE signal_id = $1 AND deployment_id = $2`, [signalId, deploymentId, venue, candidates]);
+      h.pg.query(`UPDATE signal_outcomes SET venue = $3, venue_candidates = $4 WHERE signal_id = $1 AND deployment_id = $2`, [
+        signalId,
+        deploymentId,
+        venue,
+        candidates,
+      ]);
 
     it('opens on the next ranked venue when the chosen one refuses the order, and keeps the trail', async () => {
       await withRefusingHyperliquid(async () => {
@@ -172,7 +222,9 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
         expect(job.returnvalue.outcome).toBe('OPENED');
         const p = await one(`SELECT venue, status FROM positions_v3 WHERE signal_id = $1`, [signalId]);
         expect(p).toEqual({ venue: 'OSTIUM', status: 'OPEN' });
-        const orders = (await h.pg.query(`SELECT venue, status, error FROM venue_orders WHERE signal_id = $1 ORDER BY created_at`, [signalId])).rows;
+        const orders = (
+          await h.pg.query(`SELECT venue, status, error FROM venue_orders WHERE signal_id = $1 ORDER BY created_at`, [signalId])
+        ).rows;
         expect(orders).toEqual([
           { venue: 'HYPERLIQUID', status: 'REJECTED', error: 'Order could not immediately match against any resting orders.' },
           { venue: 'OSTIUM', status: 'FILLED', error: null },
@@ -183,7 +235,9 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
           venue_candidates: [],
           reason: 'HYPERLIQUID refused: ORDER_REJECTED: Order could not immediately match against any resting orders. -> OSTIUM',
         });
-        expect(await one(`SELECT payload FROM audit_logs WHERE event_name = 'v3.order.failover' AND subject_id = $1`, [signalId])).toMatchObject({
+        expect(
+          await one(`SELECT payload FROM audit_logs WHERE event_name = 'v3.order.failover' AND subject_id = $1`, [signalId]),
+        ).toMatchObject({
           payload: { deployment_id: deploymentId, from: 'HYPERLIQUID', to: 'OSTIUM' },
         });
       });
@@ -204,123 +258,194 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
   });
 
   describe('opens running together (a fan-out)', () => {
-    it('are batched, write what one open at a time writes, leave the odd ones to the single open, and a re-run changes nothing', async () => {
-      await h.pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`); // (the walk test moved it)
-      const agentId = await insertAgent(h.pg);
-      const plain: string[] = [];
-      for (let i = 0; i < 12; i++) plain.push(await insertDeployment(h.pg, agentId));
-      const tiny = await insertDeployment(h.pg, agentId); // its final size rounds to nothing
-      const live = await insertDeployment(h.pg, agentId, { trading_mode: 'live' }); // no live adapter in this run
-      const all = [...plain, tiny, live];
-      const { rows } = await h.pg.query(
-        `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model, final_venue, status)
+    it(
+      'are batched, write what one open at a time writes, leave the odd ones to the single open, and a re-run changes ' + 'nothing',
+      async () => {
+        await h.pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE venue = 'HYPERLIQUID' AND token_symbol =
+                         'ETH'`); // (the walk test moved it)
+        const agentId = await insertAgent(h.pg);
+        const plain: string[] = [];
+        for (let i = 0; i < 12; i++) plain.push(await insertDeployment(h.pg, agentId));
+        const tiny = await insertDeployment(h.pg, agentId); // its final size rounds to nothing
+        const live = await insertDeployment(h.pg, agentId, { trading_mode: 'live' }); // no live adapter in this run
+        const all = [...plain, tiny, live];
+        const { rows } = await h.pg.query(
+          `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model, final_venue, status)
          VALUES ($1, 'ETH', 'LONG', $2, $3, 'HYPERLIQUID', 'ROUTED') RETURNING id`,
-        [agentId, { type: 'percentage', value: 25 }, { type: 'fixed', stop: 0.05, take_profit: 0.1 }],
-      );
-      const signalId: string = rows[0].id;
-      await h.pg.query(`INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage) SELECT $1, d, 'PENDING', 'policy' FROM unnest($2::uuid[]) AS d`, [signalId, all]);
-      await h.pg.query(
-        `INSERT INTO policy_decisions (signal_id, deployment_id, agent_id, decision, code, reason, size_model, effective_policy, inputs)
+          [agentId, { type: 'percentage', value: 25 }, { type: 'fixed', stop: 0.05, take_profit: 0.1 }],
+        );
+        const signalId: string = rows[0].id;
+        await h.pg.query(
+          `INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage) SELECT $1, d, 'PENDING', 'policy' FROM unnest($2::uuid[])
+          AS d`,
+          [signalId, all],
+        );
+        await h.pg.query(
+          `INSERT INTO policy_decisions (signal_id, deployment_id, agent_id, decision, code, reason, size_model, effective_policy, inputs)
          VALUES ($1, $2, $3, 'TRADE', 'TRADE', 'ok', $4, '{}', '{}')`,
-        [signalId, tiny, agentId, { type: 'fixed-usd', value: 0.01 }],
-      );
-      const queue = h.queues[QueueName.Executor];
-      const runAll = async () => {
-        await queue.addBulk(all.map((d) => ({ name: JobName.ExecutorOpen, data: { signalId, deploymentId: d }, opts: { jobId: jobId(JobName.ExecutorOpen, signalId, d), attempts: 1 } })));
-        return Promise.all(all.map((d) => waitForJob(queue, jobId(JobName.ExecutorOpen, signalId, d))));
-      };
-      const jobs = await runAll();
-      expect(jobs.map((j) => j.returnvalue.outcome)).toEqual([...plain.map(() => 'OPENED'), 'FAILED', 'FAILED']);
+          [signalId, tiny, agentId, { type: 'fixed-usd', value: 0.01 }],
+        );
+        const queue = h.queues[QueueName.Executor];
+        const runAll = async () => {
+          await queue.addBulk(
+            all.map((d) => ({
+              name: JobName.ExecutorOpen,
+              data: { signalId, deploymentId: d },
+              opts: { jobId: jobId(JobName.ExecutorOpen, signalId, d), attempts: 1 },
+            })),
+          );
+          return Promise.all(all.map((d) => waitForJob(queue, jobId(JobName.ExecutorOpen, signalId, d))));
+        };
+        const jobs = await runAll();
+        expect(jobs.map((j) => j.returnvalue.outcome)).toEqual([...plain.map(() => 'OPENED'), 'FAILED', 'FAILED']);
 
-      const positions = (await h.pg.query(`SELECT * FROM positions_v3 WHERE signal_id = $1`, [signalId])).rows;
-      expect(positions).toHaveLength(plain.length);
-      for (const p of positions) {
-        expect(p).toMatchObject({ venue: 'HYPERLIQUID', token_symbol: 'ETH', side: 'LONG', qty: '1.25000000', entry_price: '2001.00000000', current_price: '2001.00000000', status: 'OPEN' });
-        expect(p).toMatchObject({ stop_loss: '1900.95000000', take_profit: '2201.10000000', entry_tx_hash: expect.stringMatching(/^paper-/) });
-      }
-      const orders = (await h.pg.query(`SELECT * FROM venue_orders WHERE signal_id = $1`, [signalId])).rows;
-      expect(orders).toHaveLength(plain.length);
-      for (const o of orders) {
-        const p = positions.find((x) => x.deployment_id === o.deployment_id);
-        expect(o).toMatchObject({ client_order_id: clientOrderId(o.deployment_id, signalId, 'open'), position_id: p.id, side: 'BUY', status: 'FILLED', filled_qty: '1.25000000' });
-        expect(o).toMatchObject({ avg_fill_price: '2001.00000000', fee: '1.12556250', qty: '1.25000000', limit_price: '2000.00000000', reduce_only: false });
-      }
-      // batched: orders inserted by one statement share its timestamp
-      expect(new Set(orders.map((o) => o.created_at.getTime())).size).toBeLessThan(orders.length);
-      const outcomes = (await h.pg.query(`SELECT deployment_id, outcome, position_id, stage, reason FROM signal_outcomes WHERE signal_id = $1`, [signalId])).rows;
-      for (const d of plain) {
-        expect(outcomes.find((o) => o.deployment_id === d)).toMatchObject({ outcome: 'OPENED', stage: 'executor', position_id: positions.find((p) => p.deployment_id === d).id });
-      }
-      expect(outcomes.find((o) => o.deployment_id === tiny)).toMatchObject({ outcome: 'FAILED', reason: expect.stringMatching(/^SIZE_TOO_SMALL/) });
-      expect(outcomes.find((o) => o.deployment_id === live)).toMatchObject({ outcome: 'FAILED', reason: 'NO_ADAPTER: live trading on HYPERLIQUID is not configured' });
-      const audits = (await h.pg.query(`SELECT subject_id, payload FROM audit_logs WHERE event_name = 'v3.position.opened' AND payload->>'signal_id' = $1`, [signalId])).rows;
-      expect(audits).toHaveLength(plain.length);
-      for (const a of audits) {
-        const p = positions.find((x) => x.id === a.subject_id);
-        expect(a.payload).toEqual({
-          deployment_id: p.deployment_id,
-          signal_id: signalId,
-          venue: 'HYPERLIQUID',
-          mode: 'paper',
-          token: 'ETH',
-          side: 'LONG',
-          qty: '1.25000000',
-          entry_price: '2001.00000000',
-          fee: '1.12556250',
-          client_order_id: clientOrderId(p.deployment_id, signalId, 'open'),
+        const positions = (await h.pg.query(`SELECT * FROM positions_v3 WHERE signal_id = $1`, [signalId])).rows;
+        expect(positions).toHaveLength(plain.length);
+        for (const p of positions) {
+          expect(p).toMatchObject({
+            venue: 'HYPERLIQUID',
+            token_symbol: 'ETH',
+            side: 'LONG',
+            qty: '1.25000000',
+            entry_price: '2001.00000000',
+            current_price: '2001.00000000',
+            status: 'OPEN',
+          });
+          expect(p).toMatchObject({
+            stop_loss: '1900.95000000',
+            take_profit: '2201.10000000',
+            entry_tx_hash: expect.stringMatching(/^paper-/),
+          });
+        }
+        const orders = (await h.pg.query(`SELECT * FROM venue_orders WHERE signal_id = $1`, [signalId])).rows;
+        expect(orders).toHaveLength(plain.length);
+        for (const o of orders) {
+          const p = positions.find((x) => x.deployment_id === o.deployment_id);
+          expect(o).toMatchObject({
+            client_order_id: clientOrderId(o.deployment_id, signalId, 'open'),
+            position_id: p.id,
+            side: 'BUY',
+            status: 'FILLED',
+            filled_qty: '1.25000000',
+          });
+          expect(o).toMatchObject({
+            avg_fill_price: '2001.00000000',
+            fee: '1.12556250',
+            qty: '1.25000000',
+            limit_price: '2000.00000000',
+            reduce_only: false,
+          });
+        }
+        // batched: orders inserted by one statement share its timestamp
+        expect(new Set(orders.map((o) => o.created_at.getTime())).size).toBeLessThan(orders.length);
+        const outcomes = (
+          await h.pg.query(`SELECT deployment_id, outcome, position_id, stage, reason FROM signal_outcomes WHERE signal_id = $1`, [
+            signalId,
+          ])
+        ).rows;
+        for (const d of plain) {
+          expect(outcomes.find((o) => o.deployment_id === d)).toMatchObject({
+            outcome: 'OPENED',
+            stage: 'executor',
+            position_id: positions.find((p) => p.deployment_id === d).id,
+          });
+        }
+        expect(outcomes.find((o) => o.deployment_id === tiny)).toMatchObject({
+          outcome: 'FAILED',
+          reason: expect.stringMatching(/^SIZE_TOO_SMALL/),
         });
-      }
-      const signal = await one(`SELECT status, executed_at FROM signals_v3 WHERE id = $1`, [signalId]);
-      expect(signal.status).toBe('EXECUTED');
-      expect(signal.executed_at).toBeInstanceOf(Date);
+        expect(outcomes.find((o) => o.deployment_id === live)).toMatchObject({
+          outcome: 'FAILED',
+          reason: 'NO_ADAPTER: live trading on HYPERLIQUID is not configured',
+        });
+        const audits = (
+          await h.pg.query(
+            `SELECT subject_id, payload FROM audit_logs WHERE event_name = 'v3.position.opened' AND payload->>'signal_id' = $1`,
+            [signalId],
+          )
+        ).rows;
+        expect(audits).toHaveLength(plain.length);
+        for (const a of audits) {
+          const p = positions.find((x) => x.id === a.subject_id);
+          expect(a.payload).toEqual({
+            deployment_id: p.deployment_id,
+            signal_id: signalId,
+            venue: 'HYPERLIQUID',
+            mode: 'paper',
+            token: 'ETH',
+            side: 'LONG',
+            qty: '1.25000000',
+            entry_price: '2001.00000000',
+            fee: '1.12556250',
+            client_order_id: clientOrderId(p.deployment_id, signalId, 'open'),
+          });
+        }
+        const signal = await one(`SELECT status, executed_at FROM signals_v3 WHERE id = $1`, [signalId]);
+        expect(signal.status).toBe('EXECUTED');
+        expect(signal.executed_at).toBeInstanceOf(Date);
 
-      for (const d of all) await queue.remove(jobId(JobName.ExecutorOpen, signalId, d));
-      const again = await runAll();
-      expect(again.map((j) => j.returnvalue)).toEqual(jobs.map((j) => ({ outcome: j.returnvalue.outcome, positionId: j.returnvalue.positionId })));
-      expect((await one(`SELECT count(*)::int AS n FROM positions_v3 WHERE signal_id = $1`, [signalId])).n).toBe(plain.length);
-      expect((await one(`SELECT count(*)::int AS n FROM venue_orders WHERE signal_id = $1`, [signalId])).n).toBe(plain.length);
-      expect((await one(`SELECT count(*)::int AS n FROM audit_logs WHERE event_name = 'v3.position.opened' AND payload->>'signal_id' = $1`, [signalId])).n).toBe(plain.length);
-    });
+        for (const d of all) await queue.remove(jobId(JobName.ExecutorOpen, signalId, d));
+        const again = await runAll();
+        expect(again.map((j) => j.returnvalue)).toEqual(
+          jobs.map((j) => ({ outcome: j.returnvalue.outcome, positionId: j.returnvalue.positionId })),
+        );
+        expect((await one(`SELECT count(*)::int AS n FROM positions_v3 WHERE signal_id = $1`, [signalId])).n).toBe(plain.length);
+        expect((await one(`SELECT count(*)::int AS n FROM venue_orders WHERE signal_id = $1`, [signalId])).n).toBe(plain.length);
+        expect(
+          (
+            await one(`SELECT count(*)::int AS n FROM audit_logs WHERE event_name = 'v3.position.opened' AND payload->>'signal_id' = $1`, [
+              signalId,
+            ])
+          ).n,
+        ).toBe(plain.length);
+      },
+    );
   });
 
   describe('position monitor', () => {
-    const mark = (price: string) => h.pg.query(`UPDATE venue_markets SET current_price = $1 WHERE venue = 'HYPERLIQUID' AND token_symbol = 'SOL'`, [price]);
+    const mark = (price: string) =>
+      h.pg.query(`UPDATE venue_markets SET current_price = $1 WHERE venue = 'HYPERLIQUID' AND token_symbol = 'SOL'`, [price]);
     const monitor = () => h.app.get(ExecutorProcessor).monitor();
     const position = async (signalId: string) => one(`SELECT * FROM positions_v3 WHERE signal_id = $1`, [signalId]);
 
-    it('arms a trailing stop after +3%, trails 1% below the best mark, and closes once at the venue price when the mark falls to it', async () => {
-      await mark('100');
-      const { signalId, deploymentId } = await routed({ token: 'SOL', risk: { type: 'trailing-stop', stop: 0.01, activation: 0.03 } });
-      await open(signalId, deploymentId);
-      const opened = await position(signalId);
-      // entry 100 × 1.0005; the hard stop 1% below it until the trail arms
-      expect(opened).toMatchObject({ entry_price: '100.05000000', stop_loss: '99.04950000', status: 'OPEN' });
-      expect(opened.trailing_params).toEqual({ type: 'trailing', trail_pct: '0.01', activation_pct: '0.03', high_water: '100.05' });
+    it(
+      'arms a trailing stop after +3%, trails 1% below the best mark, and closes once at the venue price when the mark ' + 'falls to it',
+      async () => {
+        await mark('100');
+        const { signalId, deploymentId } = await routed({ token: 'SOL', risk: { type: 'trailing-stop', stop: 0.01, activation: 0.03 } });
+        await open(signalId, deploymentId);
+        const opened = await position(signalId);
+        // entry 100 × 1.0005; the hard stop 1% below it until the trail arms
+        expect(opened).toMatchObject({ entry_price: '100.05000000', stop_loss: '99.04950000', status: 'OPEN' });
+        expect(opened.trailing_params).toEqual({ type: 'trailing', trail_pct: '0.01', activation_pct: '0.03', high_water: '100.05' });
 
-      await mark('102'); // +1.95%: a new best price, not armed
-      expect(await monitor()).toMatchObject({ closing: 0 });
-      expect((await position(signalId)).trailing_params).toMatchObject({ high_water: '102', armed: false });
+        await mark('102'); // +1.95%: a new best price, not armed
+        expect(await monitor()).toMatchObject({ closing: 0 });
+        expect((await position(signalId)).trailing_params).toMatchObject({ high_water: '102', armed: false });
 
-      await mark('104'); // +3.95%: armed, trail at 104 × 0.99 = 102.96
-      expect(await monitor()).toMatchObject({ closing: 0 });
-      expect((await position(signalId)).trailing_params).toMatchObject({ high_water: '104', armed: true });
-      await mark('103');
-      expect(await monitor()).toMatchObject({ closing: 0 });
+        await mark('104'); // +3.95%: armed, trail at 104 × 0.99 = 102.96
+        expect(await monitor()).toMatchObject({ closing: 0 });
+        expect((await position(signalId)).trailing_params).toMatchObject({ high_water: '104', armed: true });
+        await mark('103');
+        expect(await monitor()).toMatchObject({ closing: 0 });
 
-      await mark('102.9');
-      // two monitors at once: one close job, one close
-      const [a, b] = await Promise.all([monitor(), monitor()]);
-      expect(a.closing + b.closing).toBeGreaterThanOrEqual(1);
-      await waitForJob(h.queues[QueueName.Executor], jobId(JobName.ExecutorClose, opened.id));
-      const closed = await position(signalId);
-      // sold at the mark less 5 bps slippage: 102.9 × 0.9995
-      expect(closed).toMatchObject({ status: 'CLOSED', exit_reason: 'TRAILING_STOP', exit_price: '102.84855000' });
-      const orders = (await h.pg.query(`SELECT reduce_only, fee FROM venue_orders WHERE position_id = $1 ORDER BY created_at`, [opened.id])).rows;
-      expect(orders.map((o) => o.reduce_only)).toEqual([false, true]);
-      const fees = orders.reduce((sum, o) => sum.plus(o.fee), dec(0));
-      expect(closed.pnl).toBe(toMoney(dec('102.84855').minus('100.05').mul(closed.qty).minus(fees)));
-      expect(await monitor()).toMatchObject({ closing: 0 });
-    });
+        await mark('102.9');
+        // two monitors at once: one close job, one close
+        const [a, b] = await Promise.all([monitor(), monitor()]);
+        expect(a.closing + b.closing).toBeGreaterThanOrEqual(1);
+        await waitForJob(h.queues[QueueName.Executor], jobId(JobName.ExecutorClose, opened.id));
+        const closed = await position(signalId);
+        // sold at the mark less 5 bps slippage: 102.9 × 0.9995
+        expect(closed).toMatchObject({ status: 'CLOSED', exit_reason: 'TRAILING_STOP', exit_price: '102.84855000' });
+        const orders = (
+          await h.pg.query(`SELECT reduce_only, fee FROM venue_orders WHERE position_id = $1 ORDER BY created_at`, [opened.id])
+        ).rows;
+        expect(orders.map((o) => o.reduce_only)).toEqual([false, true]);
+        const fees = orders.reduce((sum, o) => sum.plus(o.fee), dec(0));
+        expect(closed.pnl).toBe(toMoney(dec('102.84855').minus('100.05').mul(closed.qty).minus(fees)));
+        expect(await monitor()).toMatchObject({ closing: 0 });
+      },
+    );
 
     it('stops out a short above its stop and takes profit on a long', async () => {
       await mark('100');

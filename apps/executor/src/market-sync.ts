@@ -49,7 +49,8 @@ export class MarketSync {
       let deactivated = 0;
       await this.ds.transaction(async (em) => {
         await em.query(
-          `INSERT INTO venue_markets (venue, token_symbol, market_name, market_index, is_active, min_position, max_leverage, current_price, last_synced, metadata)
+          `INSERT INTO venue_markets (venue, token_symbol, market_name, market_index, is_active, min_position, max_leverage, current_price,
+            last_synced, metadata)
            SELECT $1::venue_v3_t, v.symbol, v.name, v.idx, v.active, v.min, v.lev, v.price, now(), v.meta
              FROM unnest($2::text[], $3::text[], $4::int[], $5::bool[], $6::numeric[], $7::int[], $8::numeric[], $9::jsonb[])
                   AS v(symbol, name, idx, active, min, lev, price, meta)
@@ -72,7 +73,8 @@ export class MarketSync {
         );
         const gone = await em.query(
           `WITH u AS (UPDATE venue_markets SET is_active = false, last_synced = now()
-                       WHERE venue = $1 AND is_active AND NOT (token_symbol = ANY($2::text[])) RETURNING id) SELECT count(*)::int AS n FROM u`,
+                       WHERE venue = $1 AND is_active AND NOT (token_symbol = ANY($2::text[])) RETURNING id) SELECT count(*)::int AS n FROM
+                         u`,
           [adapter.venue, rows.map((r) => r.symbol)],
         );
         await this.recordHealth(em, adapter.venue, true, latencyMs, null, { markets: rows.length });

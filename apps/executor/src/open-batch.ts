@@ -173,7 +173,8 @@ export class OpenBatcher {
               COALESCE(o.venue, s.final_venue)::text AS final_venue,
               m.metadata->>'szDecimals' AS sz_decimals, m.min_position, m.max_leverage,
               p.id AS existing_id, vo.id IS NOT NULL AS has_order,
-              (SELECT COALESCE(sum(c.pnl), 0)::text FROM positions_v3 c WHERE c.deployment_id = t.deployment_id AND c.status = 'CLOSED') AS realized,
+              (SELECT COALESCE(sum(c.pnl), 0)::text FROM positions_v3 c WHERE c.deployment_id = t.deployment_id AND c.status = 'CLOSED') AS
+                realized,
               d.trading_mode, d.user_wallet
          FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS t(signal_id, deployment_id, cloid)
          JOIN signal_outcomes o ON o.signal_id = t.signal_id AND o.deployment_id = t.deployment_id
@@ -240,9 +241,11 @@ export class OpenBatcher {
 
     // The orders, committed before any is sent; one a concurrent attempt stored first is left to the single open.
     const stored: { client_order_id: string }[] = await this.ds.query(
-      `INSERT INTO venue_orders (client_order_id, deployment_id, signal_id, venue, token_symbol, side, reduce_only, qty, limit_price, status)
+      `INSERT INTO venue_orders (client_order_id, deployment_id, signal_id, venue, token_symbol, side, reduce_only, qty, limit_price,
+        status)
        SELECT t.cloid, t.deployment_id, t.signal_id, t.venue::venue_v3_t, t.token_symbol, t.side, FALSE, t.qty, t.limit_price, 'NEW'
-         FROM jsonb_to_recordset($1::jsonb) AS t(cloid text, deployment_id uuid, signal_id uuid, venue text, token_symbol text, side text, qty numeric, limit_price numeric)
+         FROM jsonb_to_recordset($1::jsonb) AS t(cloid text, deployment_id uuid, signal_id uuid, venue text, token_symbol text, side text,
+           qty numeric, limit_price numeric)
        ON CONFLICT (venue, client_order_id) DO NOTHING RETURNING client_order_id`,
       [
         JSON.stringify(
@@ -285,11 +288,10 @@ export class OpenBatcher {
               takeProfit: i.takeProfit,
               stopLoss: i.stopLoss,
               onSubmitting: async (venueOrderId: string) => {
-                await this.ds.query(`UPDATE venue_orders SET venue_order_id = $3, updated_at = now() WHERE venue = $1 AND client_order_id = $2`, [
-                  i.venue,
-                  i.cloid,
-                  venueOrderId,
-                ]);
+                await this.ds.query(
+                  `UPDATE venue_orders SET venue_order_id = $3, updated_at = now() WHERE venue = $1 AND client_order_id = $2`,
+                  [i.venue, i.cloid, venueOrderId],
+                );
               },
             }));
           (i.fill.status === 'FILLED' ? filled : answered).push(i);
@@ -327,8 +329,10 @@ export class OpenBatcher {
                                    stop_loss, take_profit, trailing_params, status, entry_tx_hash)
          SELECT t.deployment_id, t.signal_id, t.venue::venue_v3_t, t.token_symbol, t.side, t.qty, t.entry_price, t.entry_price,
                 t.stop_loss, t.take_profit, t.trailing_params, 'OPEN', t.entry_tx_hash
-           FROM jsonb_to_recordset($1::jsonb) AS t(deployment_id uuid, signal_id uuid, venue text, token_symbol text, side text, qty numeric,
-                                                   entry_price numeric, stop_loss numeric, take_profit numeric, trailing_params jsonb, entry_tx_hash text)
+           FROM jsonb_to_recordset($1::jsonb) AS t(deployment_id uuid, signal_id uuid, venue text, token_symbol text, side text, qty
+             numeric,
+                                                   entry_price numeric, stop_loss numeric, take_profit numeric, trailing_params jsonb,
+                                                     entry_tx_hash text)
          ON CONFLICT (deployment_id, signal_id) DO NOTHING RETURNING id, deployment_id, signal_id`,
         [JSON.stringify(positions)],
       );
@@ -338,7 +342,8 @@ export class OpenBatcher {
         // Opened meanwhile by a concurrent attempt: adopted, as the single open does.
         const found: { id: string; deployment_id: string; signal_id: string }[] = await em.query(
           `SELECT p.id, p.deployment_id, p.signal_id FROM positions_v3 p
-             JOIN unnest($1::uuid[], $2::uuid[]) AS t(signal_id, deployment_id) ON p.signal_id = t.signal_id AND p.deployment_id = t.deployment_id`,
+             JOIN unnest($1::uuid[], $2::uuid[]) AS t(signal_id, deployment_id) ON p.signal_id = t.signal_id AND p.deployment_id =
+               t.deployment_id`,
           [missing.map((i) => i.req.signalId), missing.map((i) => i.req.deploymentId)],
         );
         for (const p of found) id.set(`${p.signal_id}|${p.deployment_id}`, p.id);
@@ -359,7 +364,8 @@ export class OpenBatcher {
         // The single open's audit row, one per position this batch inserted.
         await em.query(
           `INSERT INTO audit_logs (event_name, subject_type, subject_id, payload, trace_id)
-           SELECT 'v3.position.opened', 'position', t.id, t.payload, t.trace_id FROM jsonb_to_recordset($1::jsonb) AS t(id uuid, payload jsonb, trace_id text)`,
+           SELECT 'v3.position.opened', 'position', t.id, t.payload, t.trace_id FROM jsonb_to_recordset($1::jsonb) AS t(id uuid, payload
+             jsonb, trace_id text)`,
           [
             JSON.stringify(
               opened.map((i) => ({
@@ -394,9 +400,11 @@ export class OpenBatcher {
   private async storeResults(em: { query: DataSource['query'] }, items: Item[], positionOf?: (i: Item) => string) {
     await em.query(
       `UPDATE venue_orders v SET status = t.status, filled_qty = t.filled_qty, avg_fill_price = t.avg_fill_price, fee = t.fee,
-              venue_order_id = COALESCE(t.venue_order_id, v.venue_order_id), venue_slot = COALESCE(t.venue_slot, v.venue_slot), error = t.error,
+              venue_order_id = COALESCE(t.venue_order_id, v.venue_order_id), venue_slot = COALESCE(t.venue_slot, v.venue_slot), error =
+                t.error,
               position_id = COALESCE(t.position_id, v.position_id), updated_at = now()
-         FROM jsonb_to_recordset($1::jsonb) AS t(venue text, cloid text, status text, filled_qty numeric, avg_fill_price numeric, fee numeric,
+         FROM jsonb_to_recordset($1::jsonb) AS t(venue text, cloid text, status text, filled_qty numeric, avg_fill_price numeric, fee
+           numeric,
                                                  venue_order_id text, venue_slot int, error text, position_id uuid)
         WHERE v.venue = t.venue::venue_v3_t AND v.client_order_id = t.cloid`,
       [

@@ -49,14 +49,24 @@ export class Reconciler {
   ) {}
 
   async run(deploymentId?: string, traceId?: string): Promise<ReconcileReport> {
-    const report: ReconcileReport = { deployments: 0, checked: 0, unreachable: 0, closedPositionIds: [], adoptedOrders: 0, pendingPositionIds: [], untracked: 0 };
+    const report: ReconcileReport = {
+      deployments: 0,
+      checked: 0,
+      unreachable: 0,
+      closedPositionIds: [],
+      adoptedOrders: 0,
+      pendingPositionIds: [],
+      untracked: 0,
+    };
     const targets: { deployment_id: string; venue: string }[] = await this.ds.query(
       `SELECT DISTINCT d.id AS deployment_id, v.venue
          FROM agent_deployments_v3 d
          CROSS JOIN LATERAL (VALUES ('HYPERLIQUID'), ('OSTIUM')) AS v(venue)
         WHERE d.trading_mode = 'live' AND ($1::uuid IS NULL OR d.id = $1)
-          AND (EXISTS (SELECT 1 FROM positions_v3 p WHERE p.deployment_id = d.id AND p.venue::text = v.venue AND p.status IN ('OPEN', 'PENDING'))
-               OR EXISTS (SELECT 1 FROM venue_orders o WHERE o.deployment_id = d.id AND o.venue::text = v.venue AND o.status IN ('NEW', 'PENDING')))`,
+          AND (EXISTS (SELECT 1 FROM positions_v3 p WHERE p.deployment_id = d.id AND p.venue::text = v.venue AND p.status IN ('OPEN',
+            'PENDING'))
+               OR EXISTS (SELECT 1 FROM venue_orders o WHERE o.deployment_id = d.id AND o.venue::text = v.venue AND o.status IN ('NEW',
+                 'PENDING')))`,
       [deploymentId ?? null],
     );
     report.deployments = new Set(targets.map((t) => t.deployment_id)).size;
@@ -78,25 +88,38 @@ export class Reconciler {
 
     // 1. Orders stored but never answered: adopt what the venue has under the client order id.
     const unanswered: { id: string; client_order_id: string; venue_order_id: string | null; token_symbol: string }[] = await this.ds.query(
-      `SELECT id, client_order_id, venue_order_id, token_symbol FROM venue_orders WHERE deployment_id = $1 AND venue = $2 AND status = 'NEW'`,
+      `SELECT id, client_order_id, venue_order_id, token_symbol FROM venue_orders WHERE deployment_id = $1 AND venue = $2 AND status =
+        'NEW'`,
       [deploymentId, venue],
     );
     for (const o of unanswered) {
-      const found = await adapter.orderStatus(account, { clientOrderId: o.client_order_id, venueOrderId: o.venue_order_id, symbol: o.token_symbol });
+      const found = await adapter.orderStatus(account, {
+        clientOrderId: o.client_order_id,
+        venueOrderId: o.venue_order_id,
+        symbol: o.token_symbol,
+      });
       if (!found) continue;
       await this.ds.transaction(async (em) => {
         await em.query(
-          `UPDATE venue_orders SET status = $3, filled_qty = $4, avg_fill_price = $5, fee = $6, venue_order_id = COALESCE($7, venue_order_id),
+          `UPDATE venue_orders SET status = $3, filled_qty = $4, avg_fill_price = $5, fee = $6, venue_order_id = COALESCE($7,
+            venue_order_id),
                                    error = $8, updated_at = now() WHERE venue = $1 AND client_order_id = $2 AND status = 'NEW'`,
           [venue, o.client_order_id, found.status, found.filledQty, found.avgPrice, found.fee, found.venueOrderId, found.error ?? null],
         );
-        await audit(em, 'v3.reconcile.order_adopted', 'venue_order', o.id, {
-          venue,
-          deployment_id: deploymentId,
-          client_order_id: o.client_order_id,
-          status: found.status,
-          venue_order_id: found.venueOrderId,
-        }, traceId);
+        await audit(
+          em,
+          'v3.reconcile.order_adopted',
+          'venue_order',
+          o.id,
+          {
+            venue,
+            deployment_id: deploymentId,
+            client_order_id: o.client_order_id,
+            status: found.status,
+            venue_order_id: found.venueOrderId,
+          },
+          traceId,
+        );
       });
       report.adoptedOrders++;
     }
@@ -131,7 +154,14 @@ export class Reconciler {
     for (const v of venuePositions) {
       if (tracked.has(`${v.symbol}|${v.side}`)) continue;
       report.untracked++;
-      await audit(this.ds.manager, 'v3.reconcile.untracked_position', 'deployment', deploymentId, { venue, symbol: v.symbol, side: v.side, qty: v.qty, entry_price: v.entryPrice }, traceId);
+      await audit(
+        this.ds.manager,
+        'v3.reconcile.untracked_position',
+        'deployment',
+        deploymentId,
+        { venue, symbol: v.symbol, side: v.side, qty: v.qty, entry_price: v.entryPrice },
+        traceId,
+      );
     }
   }
 
@@ -163,21 +193,29 @@ export class Reconciler {
     let closed = false;
     await this.ds.transaction(async (em) => {
       const rows = await em.query(
-        `WITH u AS (UPDATE positions_v3 SET status = 'CLOSED', exit_price = $2, current_price = $2, exit_reason = 'reconciled: closed on the venue',
+        `WITH u AS (UPDATE positions_v3 SET status = 'CLOSED', exit_price = $2, current_price = $2, exit_reason =
+          'reconciled: closed on the venue',
                                          closed_at = now(), pnl = $3
                      WHERE id = $1 AND status = 'OPEN' RETURNING id) SELECT id FROM u`,
         [p.id, toMoney(exitPrice), toMoney(pnl)],
       );
       closed = rows.length > 0;
       if (closed) {
-        await audit(em, 'v3.reconcile.position_closed', 'position', p.id, {
-          venue: p.venue,
-          exit_price: toMoney(exitPrice),
-          closed_qty: toMoney(qty),
-          venue_closed_pnl: toMoney(closedPnl),
-          fees: toMoney(fees.plus(open_fee)),
-          pnl: toMoney(pnl),
-        }, traceId);
+        await audit(
+          em,
+          'v3.reconcile.position_closed',
+          'position',
+          p.id,
+          {
+            venue: p.venue,
+            exit_price: toMoney(exitPrice),
+            closed_qty: toMoney(qty),
+            venue_closed_pnl: toMoney(closedPnl),
+            fees: toMoney(fees.plus(open_fee)),
+            pnl: toMoney(pnl),
+          },
+          traceId,
+        );
       }
     });
     return closed;

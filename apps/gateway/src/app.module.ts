@@ -39,7 +39,10 @@ export class GatewayModule {
     const guard = (req: Request, res: Response, next: NextFunction) => {
       if (adminCredentialsMatch(env, req.headers.authorization)) return next();
       res.setHeader('WWW-Authenticate', 'Basic realm="Conduit admin"');
-      res.status(401).json({ statusCode: 401, message: env.ADMIN_PASSWORD ? 'admin credentials required' : 'admin access is disabled: set ADMIN_PASSWORD' });
+      res.status(401).json({
+        statusCode: 401,
+        message: env.ADMIN_PASSWORD ? 'admin credentials required' : 'admin access is disabled: set ADMIN_PASSWORD',
+      });
     };
     return {
       module: GatewayModule,
@@ -49,9 +52,24 @@ export class GatewayModule {
         BullBoardModule.forRoot({ route: BULL_BOARD_ROUTE, adapter: ExpressAdapter, middleware: guard }),
         BullBoardModule.forFeature(...Object.values(QueueName).map((name) => ({ name, adapter: BullMQAdapter }))),
       ],
-      controllers: [AuthController, AgentsController, TradingController, SourcesController, PolicyController, StatsController, PaperController, AuditController],
+      controllers: [
+        AuthController,
+        AgentsController,
+        TradingController,
+        SourcesController,
+        PolicyController,
+        StatsController,
+        PaperController,
+        AuditController,
+      ],
       // Guards run in this order: the rate limit, then the credential (wallet token or admin), then validation pipes.
-      providers: [Views, AgentWallets, AuthService, { provide: APP_GUARD, useClass: ApiThrottlerGuard }, { provide: APP_GUARD, useClass: ApiAuthGuard }],
+      providers: [
+        Views,
+        AgentWallets,
+        AuthService,
+        { provide: APP_GUARD, useClass: ApiThrottlerGuard },
+        { provide: APP_GUARD, useClass: ApiAuthGuard },
+      ],
     };
   }
 }
@@ -76,7 +94,13 @@ export function configureGateway(app: INestApplication): void {
     .CORS_ORIGINS.split(',')
     .map((o) => o.trim())
     .filter(Boolean);
-  if (origins.length) app.enableCors({ origin: origins, methods: ['GET', 'POST', 'PUT'], allowedHeaders: ['content-type', 'authorization', 'idempotency-key', 'x-request-id'], exposedHeaders: ['x-trace-id'] });
+  if (origins.length)
+    app.enableCors({
+      origin: origins,
+      methods: ['GET', 'POST', 'PUT'],
+      allowedHeaders: ['content-type', 'authorization', 'idempotency-key', 'x-request-id'],
+      exposedHeaders: ['x-trace-id'],
+    });
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new JsonErrorFilter());
   const doc = new DocumentBuilder()
@@ -84,7 +108,12 @@ export function configureGateway(app: INestApplication): void {
     .setDescription('Agent What → Agent How → Agent Where → executor → billing, over BullMQ. Queues: ' + BULL_BOARD_ROUTE)
     .setVersion('3')
     .addBasicAuth()
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'from POST /api/v3/auth/verify (Sign-In with Ethereum)' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: 'from POST /api/v3/auth/verify (Sign-In with Ethereum)',
+    })
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc));
 }

@@ -2,7 +2,18 @@ import { randomUUID } from 'crypto';
 import { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
-import { cleanupRedis, createTestDatabase, http, insertAgent, QUICK_START, SEED_DEPLOY_PLACEHOLDERS, startHttpApp, TestDatabase, testEnv, WalletClient } from '@conduit/testing';
+import {
+  cleanupRedis,
+  createTestDatabase,
+  http,
+  insertAgent,
+  QUICK_START,
+  SEED_DEPLOY_PLACEHOLDERS,
+  startHttpApp,
+  TestDatabase,
+  testEnv,
+  WalletClient,
+} from '@conduit/testing';
 import { configureGateway, GatewayAppModule } from './app.module';
 
 /** Bad input: a 4xx naming the field, never a 5xx, and nothing written. (No workers run here.) */
@@ -31,7 +42,8 @@ describe('gateway input validation', () => {
 
   const rowCounts = async () =>
     (
-      await pg.query(`SELECT (SELECT count(*) FROM agents_v3)::int AS agents, (SELECT count(*) FROM agent_deployments_v3)::int AS deployments,
+      await pg.query(`SELECT (SELECT count(*) FROM agents_v3)::int AS agents, (SELECT count(*) FROM agent_deployments_v3)::int AS
+                       deployments,
                              (SELECT count(*) FROM signals_v3)::int AS signals, (SELECT count(*) FROM positions_v3)::int AS positions`)
     ).rows[0];
 
@@ -46,7 +58,14 @@ describe('gateway input validation', () => {
   };
 
   it('rejects a bad agent, naming each field', async () => {
-    await expect400('POST', '/api/v3/agents/create', {}, ['creator_wallet', 'name', 'profit_receiver_address', 'proof_of_intent_message', 'proof_of_intent_signature', 'proof_of_intent_timestamp']);
+    await expect400('POST', '/api/v3/agents/create', {}, [
+      'creator_wallet',
+      'name',
+      'profit_receiver_address',
+      'proof_of_intent_message',
+      'proof_of_intent_signature',
+      'proof_of_intent_timestamp',
+    ]);
     await expect400('POST', '/api/v3/agents/create', { ...QUICK_START.createAgent, creator_wallet: 'not-a-wallet' }, ['creator_wallet']);
     await expect400('POST', '/api/v3/agents/create', { ...QUICK_START.createAgent, weights: { x: 2 } }, ['weights.x']);
     await expect400('POST', '/api/v3/agents/create', { ...QUICK_START.createAgent, venue: 'BINANCE' }, ['venue']);
@@ -73,10 +92,21 @@ describe('gateway input validation', () => {
       risk_model: { type: 'trailing-stop', stop: 1.5 },
       confidence: 1.5,
     };
-    await expect400('POST', '/api/v3/signals/generate', body, ['token_symbol', 'side', 'size_model.value', 'risk_model.stop', 'confidence']);
+    await expect400('POST', '/api/v3/signals/generate', body, [
+      'token_symbol',
+      'side',
+      'size_model.value',
+      'risk_model.stop',
+      'confidence',
+    ]);
     await expect400('POST', '/api/v3/signals/generate', { ...QUICK_START.signal(agentId), size_model: 'big' }, ['size_model']);
     await expect400('POST', '/api/v3/signals/generate', { ...QUICK_START.signal(agentId), agent_id: 'abc' }, ['agent_id']);
-    await expect400('POST', '/api/v3/signals/generate', { ...QUICK_START.signal(agentId), size_model: { type: 'percentage', value: 10, lev: 3 } }, ['size_model has unknown field(s): lev']);
+    await expect400(
+      'POST',
+      '/api/v3/signals/generate',
+      { ...QUICK_START.signal(agentId), size_model: { type: 'percentage', value: 10, lev: 3 } },
+      ['size_model has unknown field(s): lev'],
+    );
   });
 
   it('answers 404 for unknown ids and 400 for malformed ones', async () => {

@@ -52,7 +52,8 @@ export class PolicyProcessor extends QueueProcessor<QueueName.Policy> {
       `SELECT d.id, d.status, d.sub_active, d.trial_ends_at, d.policy,
               (SELECT count(*)::int FROM positions_v3 p WHERE p.deployment_id = d.id AND p.status IN ('OPEN', 'PENDING')) AS open_positions,
               (SELECT COALESCE(sum(p.pnl), 0)::text FROM positions_v3 p
-                WHERE p.deployment_id = d.id AND p.status = 'CLOSED' AND p.closed_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AS realized_today,
+                WHERE p.deployment_id = d.id AND p.status = 'CLOSED' AND p.closed_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME
+                  ZONE 'UTC') AS realized_today,
               r.recent_pnl, r.last_closed_at
          FROM agent_deployments_v3 d
          LEFT JOIN LATERAL (
@@ -77,7 +78,12 @@ export class PolicyProcessor extends QueueProcessor<QueueName.Policy> {
         { token: signal.token_symbol, confidence: signal.confidence, sizeModel: signal.size_model as SizeModel },
         { status: d.status, subActive: d.sub_active, trialEndsAt: d.trial_ends_at },
         effective,
-        { openPositions: d.open_positions, realizedTodayUsd: d.realized_today, recentClosedPnl: d.recent_pnl ?? [], lastClosedAt: d.last_closed_at },
+        {
+          openPositions: d.open_positions,
+          realizedTodayUsd: d.realized_today,
+          recentClosedPnl: d.recent_pnl ?? [],
+          lastClosedAt: d.last_closed_at,
+        },
         now,
       );
       return { id: d.id, decision, effective, inputs };
@@ -89,10 +95,12 @@ export class PolicyProcessor extends QueueProcessor<QueueName.Policy> {
     let pending = 0;
     if (rows.length) {
       const [inserted] = await this.ds.query(
-        `WITH t AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS t(d uuid, decision text, code text, reason text, size_model jsonb, leverage int,
+        `WITH t AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS t(d uuid, decision text, code text, reason text, size_model jsonb,
+          leverage int,
                                                                    venues text[], effective jsonb, inputs jsonb)),
               decided AS (
-                INSERT INTO policy_decisions (signal_id, deployment_id, agent_id, decision, code, reason, size_model, leverage, venues, effective_policy, inputs)
+                INSERT INTO policy_decisions (signal_id, deployment_id, agent_id, decision, code, reason, size_model, leverage, venues,
+                  effective_policy, inputs)
                 SELECT $1, t.d, $2, t.decision, t.code, t.reason, t.size_model, t.leverage, t.venues, t.effective, t.inputs FROM t
                 ON CONFLICT (signal_id, deployment_id) DO NOTHING),
               outcomes AS (
@@ -122,14 +130,17 @@ export class PolicyProcessor extends QueueProcessor<QueueName.Policy> {
       pending = inserted.pending;
     }
     if (pending === 0) {
-      [{ pending }] = await this.ds.query(`SELECT count(*)::int AS pending FROM signal_outcomes WHERE signal_id = $1 AND outcome = 'PENDING'`, [signalId]);
+      [{ pending }] = await this.ds.query(
+        `SELECT count(*)::int AS pending FROM signal_outcomes WHERE signal_id = $1 AND outcome = 'PENDING'`,
+        [signalId],
+      );
     }
     if (pending === 0) {
       const reason = deployments.length ? 'no deployment passed the policy' : 'agent has no deployments';
-      await this.ds.query(
-        `UPDATE signals_v3 SET status = 'SKIPPED', skipped_reason = $2 WHERE id = $1 AND status = 'PENDING'`,
-        [signalId, reason],
-      );
+      await this.ds.query(`UPDATE signals_v3 SET status = 'SKIPPED', skipped_reason = $2 WHERE id = $1 AND status = 'PENDING'`, [
+        signalId,
+        reason,
+      ]);
     } else {
       await this.producer.emit({ name: JobName.RouterRoute, data: { signalId, traceId }, jobId: jobId(JobName.RouterRoute, signalId) });
     }
@@ -141,6 +152,8 @@ export class PolicyProcessor extends QueueProcessor<QueueName.Policy> {
   protected override async onFinalFailure(job: Job, err: Error): Promise<void> {
     if (job.name !== JobName.PolicyEvaluate) return;
     const { signalId, traceId } = job.data;
-    await this.ds.transaction((em) => failSignalAtStage(em, signalId, 'policy', `policy gave up after ${job.attemptsMade + 1} attempt(s): ${err.message}`, traceId));
+    await this.ds.transaction((em) =>
+      failSignalAtStage(em, signalId, 'policy', `policy gave up after ${job.attemptsMade + 1} attempt(s): ${err.message}`, traceId),
+    );
   }
 }

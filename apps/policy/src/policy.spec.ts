@@ -8,7 +8,8 @@ describe('policy service (Agent How) on real Postgres and Redis', () => {
   const signal = async (agentId: string) =>
     (
       await h.pg.query(
-        `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model) VALUES ($1, 'ETH', 'LONG', '{"type":"percentage","value":10}', '{"type":"none"}') RETURNING id`,
+        `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model) VALUES ($1, 'ETH', 'LONG',
+          '{"type":"percentage","value":10}', '{"type":"none"}') RETURNING id`,
         [agentId],
       )
     ).rows[0].id as string;
@@ -65,7 +66,8 @@ describe('policy service (Agent How) on real Postgres and Redis', () => {
     const ethSignal = async (agentId: string, confidence = 0.8, size = '{"type":"percentage","value":20,"leverage":5}') =>
       (
         await h.pg.query(
-          `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model, confidence) VALUES ($1, 'ETH', 'LONG', $2, '{"type":"none"}', $3) RETURNING id`,
+          `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model, confidence) VALUES ($1, 'ETH', 'LONG', $2,
+            '{"type":"none"}', $3) RETURNING id`,
           [agentId, size, confidence],
         )
       ).rows[0].id as string;
@@ -86,27 +88,45 @@ describe('policy service (Agent How) on real Postgres and Redis', () => {
     it('applies the agent limits, then the subscriber policy, and records every decision with its reason', async () => {
       const agentId = await insertAgent(h.pg, { policy: { max_leverage: 3, denied_tokens: ['DOGE'] } });
       const plain = await insertDeployment(h.pg, agentId);
-      const careful = await insertDeployment(h.pg, agentId, { policy: { risk_tolerance: 'LOW', max_position_pct: 5, enabled_venues: ['OSTIUM'] } });
+      const careful = await insertDeployment(h.pg, agentId, {
+        policy: { risk_tolerance: 'LOW', max_position_pct: 5, enabled_venues: ['OSTIUM'] },
+      });
       const killed = await insertDeployment(h.pg, agentId, { policy: { kill_switch: true } });
       const btcOnly = await insertDeployment(h.pg, agentId, { policy: { allowed_tokens: ['BTC'] } });
       const picky = await insertDeployment(h.pg, agentId, { policy: { min_confidence: 0.9 } });
       const full = await insertDeployment(h.pg, agentId, { policy: { max_open_positions: 1 } });
       await h.pg.query(
-        `INSERT INTO positions_v3 (deployment_id, signal_id, venue, token_symbol, side, qty, entry_price, status) VALUES ($1, $2, 'HYPERLIQUID', 'ETH', 'LONG', 1, 2000, 'OPEN')`,
+        `INSERT INTO positions_v3 (deployment_id, signal_id, venue, token_symbol, side, qty, entry_price, status) VALUES ($1, $2,
+          'HYPERLIQUID', 'ETH', 'LONG', 1, 2000, 'OPEN')`,
         [full, await ethSignal(agentId)],
       );
       const signalId = await ethSignal(agentId);
       expect((await evaluate(signalId)).returnvalue).toEqual({ approved: 2, skipped: 4 });
 
       const d = await decisions(signalId);
-      expect(d[plain]).toMatchObject({ decision: 'TRADE', code: 'TRADE', leverage: 3, venues: null, size_model: { type: 'percentage', value: '20', leverage: 3 } });
+      expect(d[plain]).toMatchObject({
+        decision: 'TRADE',
+        code: 'TRADE',
+        leverage: 3,
+        venues: null,
+        size_model: { type: 'percentage', value: '20', leverage: 3 },
+      });
       expect(d[plain].reason).toBe('trade 20% of equity at 3x (leverage 5x capped at 3x)');
       expect(d[plain].effective_policy).toEqual({ max_leverage: 3, denied_tokens: ['DOGE'] });
-      expect(d[careful]).toMatchObject({ decision: 'TRADE', leverage: 2, venues: ['OSTIUM'], size_model: { type: 'percentage', value: '5', leverage: 2 } });
+      expect(d[careful]).toMatchObject({
+        decision: 'TRADE',
+        leverage: 2,
+        venues: ['OSTIUM'],
+        size_model: { type: 'percentage', value: '5', leverage: 2 },
+      });
       expect(d[killed]).toMatchObject({ decision: 'SKIP', code: 'KILL_SWITCH', reason: 'kill switch is on: no new entries' });
       expect(d[btcOnly]).toMatchObject({ decision: 'SKIP', code: 'TOKEN_NOT_ALLOWED' });
       expect(d[picky]).toMatchObject({ decision: 'SKIP', code: 'LOW_CONFIDENCE', reason: 'confidence 0.8 below the minimum 0.9' });
-      expect(d[full]).toMatchObject({ decision: 'SKIP', code: 'MAX_OPEN_POSITIONS', inputs: expect.objectContaining({ open_positions: 1 }) });
+      expect(d[full]).toMatchObject({
+        decision: 'SKIP',
+        code: 'MAX_OPEN_POSITIONS',
+        inputs: expect.objectContaining({ open_positions: 1 }),
+      });
 
       const byDeployment = Object.fromEntries((await outcomes(signalId)).map((o) => [o.deployment_id, o]));
       expect(byDeployment[plain]).toMatchObject({ outcome: 'PENDING' });
@@ -115,7 +135,8 @@ describe('policy service (Agent How) on real Postgres and Redis', () => {
       // the agent's deny list binds every subscriber
       const doge = (
         await h.pg.query(
-          `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model) VALUES ($1, 'DOGE', 'LONG', '{"type":"percentage","value":5}', '{"type":"none"}') RETURNING id`,
+          `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model) VALUES ($1, 'DOGE', 'LONG',
+            '{"type":"percentage","value":5}', '{"type":"none"}') RETURNING id`,
           [agentId],
         )
       ).rows[0].id;
@@ -123,7 +144,7 @@ describe('policy service (Agent How) on real Postgres and Redis', () => {
       expect(Object.values(await decisions(doge)).every((r: any) => r.code === 'TOKEN_DENIED' || r.code === 'KILL_SWITCH')).toBe(true);
     });
 
-    it("halts a deployment for the day at its daily loss limit and cools it down after consecutive losses", async () => {
+    it('halts a deployment for the day at its daily loss limit and cools it down after consecutive losses', async () => {
       const agentId = await insertAgent(h.pg);
       const daily = await insertDeployment(h.pg, agentId, { policy: { max_daily_loss_usd: '100' } });
       const streak = await insertDeployment(h.pg, agentId, { policy: { cooldown: { after_losses: 2, minutes: 60 } } });

@@ -8,7 +8,12 @@ import { RoutingCache } from './routing-cache';
 @Module({})
 export class RouterModule {
   static forRoot(env: Env): DynamicModule {
-    return { module: RouterModule, imports: [VenueModule.forRoot(env)], providers: [RoutingCache, RouterProcessor], exports: [RoutingCache] };
+    return {
+      module: RouterModule,
+      imports: [VenueModule.forRoot(env)],
+      providers: [RoutingCache, RouterProcessor],
+      exports: [RoutingCache],
+    };
   }
 }
 

@@ -44,7 +44,10 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
   }
 
   async route(signalId: string, traceId?: string): Promise<{ venue: string | null; fannedOut: number }> {
-    const [signal] = await this.ds.query(`SELECT agent_id, token_symbol, side, size_model, status, final_venue FROM signals_v3 WHERE id = $1`, [signalId]);
+    const [signal] = await this.ds.query(
+      `SELECT agent_id, token_symbol, side, size_model, status, final_venue FROM signals_v3 WHERE id = $1`,
+      [signalId],
+    );
     if (!signal) throw new UnknownSubjectError(`unknown signal ${signalId}`);
     if (signal.status === 'SKIPPED' || signal.status === 'FAILED') return { venue: null, fannedOut: 0 };
     const pending: PendingDeployment[] = await this.ds.query(
@@ -65,10 +68,10 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
       if (!venue) return { venue: null, fannedOut: 0 };
     } else if (pending.some((p) => !p.venue)) {
       // Routed by an older attempt that recorded no assignment: the signal's venue, without failover.
-      await this.ds.query(
-        `UPDATE signal_outcomes SET venue = $2 WHERE signal_id = $1 AND outcome = 'PENDING' AND venue IS NULL`,
-        [signalId, venue],
-      );
+      await this.ds.query(`UPDATE signal_outcomes SET venue = $2 WHERE signal_id = $1 AND outcome = 'PENDING' AND venue IS NULL`, [
+        signalId,
+        venue,
+      ]);
     }
 
     const assigned: { deployment_id: string }[] = await this.ds.query(
@@ -90,7 +93,10 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
    * FIRST_AVAILABLE walks the priority list; BEST_LIQUIDITY and LOWEST_FEES quote the intended size (every
    * approved deployment's final size) against each candidate's cached book and fee schedule and rank by cost.
    */
-  decide(signal: { agent_id: string; token_symbol: string; side: string; size_model: Record<string, unknown> }, pending: PendingDeployment[]): RoutingDecision | Promise<RoutingDecision> {
+  decide(
+    signal: { agent_id: string; token_symbol: string; side: string; size_model: Record<string, unknown> },
+    pending: PendingDeployment[],
+  ): RoutingDecision | Promise<RoutingDecision> {
     const token = signal.token_symbol;
     const config = this.cache.config(signal.agent_id);
     const anyVenue = pending.length === 0 || pending.some((p) => !p.venues);
@@ -187,7 +193,9 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
         d: p.deployment_id,
         venue: candidates[0] ?? null,
         rest: candidates.slice(1),
-        reason: candidates.length ? null : `none of the deployment's enabled venues (${(p.venues ?? []).join(', ')}) can take ${token}: ${d.reason}`,
+        reason: candidates.length
+          ? null
+          : `none of the deployment's enabled venues (${(p.venues ?? []).join(', ')}) can take ${token}: ${d.reason}`,
       };
     });
     if (!rows.length) return;
@@ -207,6 +215,8 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
   protected override async onFinalFailure(job: Job, err: Error): Promise<void> {
     if (job.name !== JobName.RouterRoute) return;
     const { signalId, traceId } = job.data;
-    await this.ds.transaction((em) => failSignalAtStage(em, signalId, 'router', `router gave up after ${job.attemptsMade + 1} attempt(s): ${err.message}`, traceId));
+    await this.ds.transaction((em) =>
+      failSignalAtStage(em, signalId, 'router', `router gave up after ${job.attemptsMade + 1} attempt(s): ${err.message}`, traceId),
+    );
   }
 }

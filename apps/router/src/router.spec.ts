@@ -13,14 +13,18 @@ describe('router service (Agent Where) on real Postgres and Redis', () => {
   const approvedSignal = async (token: string, n = 2, agentId?: string) => {
     agentId ??= await insertAgent(h.pg);
     const { rows } = await h.pg.query(
-      `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model) VALUES ($1, $2, 'LONG', '{"type":"percentage","value":10}', '{"type":"none"}') RETURNING id`,
+      `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model) VALUES ($1, $2, 'LONG',
+        '{"type":"percentage","value":10}', '{"type":"none"}') RETURNING id`,
       [agentId, token],
     );
     const deployments: string[] = [];
     for (let i = 0; i < n; i++) {
       const d = await insertDeployment(h.pg, agentId);
       deployments.push(d);
-      await h.pg.query(`INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage) VALUES ($1, $2, 'PENDING', 'policy')`, [rows[0].id, d]);
+      await h.pg.query(`INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage) VALUES ($1, $2, 'PENDING', 'policy')`, [
+        rows[0].id,
+        d,
+      ]);
     }
     return { signalId: rows[0].id as string, deployments, agentId };
   };
@@ -30,7 +34,8 @@ describe('router service (Agent Where) on real Postgres and Redis', () => {
     await h.queues[QueueName.Router].add(JobName.RouterRoute, { signalId }, { jobId: id });
     return waitForJob(h.queues[QueueName.Router], id);
   };
-  const history = async (signalId: string) => (await h.pg.query(`SELECT * FROM venue_routing_history_v3 WHERE signal_id = $1`, [signalId])).rows;
+  const history = async (signalId: string) =>
+    (await h.pg.query(`SELECT * FROM venue_routing_history_v3 WHERE signal_id = $1`, [signalId])).rows;
 
   it('routes ETH to HYPERLIQUID first, records the decision, and fans out one executor job per deployment', async () => {
     const { signalId, deployments } = await approvedSignal('ETH', 3);
@@ -50,7 +55,10 @@ describe('router service (Agent Where) on real Postgres and Redis', () => {
     });
     expect(row.routing_duration_ms).toBeGreaterThanOrEqual(0);
     for (const d of deployments) {
-      expect((await h.queues[QueueName.Executor].getJob(jobId(JobName.ExecutorOpen, signalId, d)))?.data).toEqual({ signalId, deploymentId: d });
+      expect((await h.queues[QueueName.Executor].getJob(jobId(JobName.ExecutorOpen, signalId, d)))?.data).toEqual({
+        signalId,
+        deploymentId: d,
+      });
     }
     // a retried routing job writes no second history row and keeps the venue
     await route(signalId, true);
@@ -61,7 +69,11 @@ describe('router service (Agent Where) on real Postgres and Redis', () => {
     const { signalId } = await approvedSignal('XAU', 1);
     await route(signalId);
     const [row] = await history(signalId);
-    expect(row).toMatchObject({ selected_venue: 'OSTIUM', checked_venues: ['HYPERLIQUID', 'OSTIUM'], venue_availability: { HYPERLIQUID: false, OSTIUM: true } });
+    expect(row).toMatchObject({
+      selected_venue: 'OSTIUM',
+      checked_venues: ['HYPERLIQUID', 'OSTIUM'],
+      venue_availability: { HYPERLIQUID: false, OSTIUM: true },
+    });
     expect(row.routing_reason).toBe('Ostium: pair XAU-USD available (56 pairs)');
   });
 
@@ -79,7 +91,9 @@ describe('router service (Agent Where) on real Postgres and Redis', () => {
 
   it("uses the agent's own routing config before the global default", async () => {
     const agentId = await insertAgent(h.pg);
-    await h.pg.query(`INSERT INTO venue_routing_config_v3 (agent_id, venue_priority) VALUES ($1, ARRAY['OSTIUM', 'HYPERLIQUID'])`, [agentId]);
+    await h.pg.query(`INSERT INTO venue_routing_config_v3 (agent_id, venue_priority) VALUES ($1, ARRAY['OSTIUM', 'HYPERLIQUID'])`, [
+      agentId,
+    ]);
     const { signalId } = await approvedSignal('ETH', 1, agentId);
     await route(signalId);
     expect((await history(signalId))[0].selected_venue).toBe('OSTIUM');
@@ -112,11 +126,19 @@ describe('router service (Agent Where) on real Postgres and Redis', () => {
   it('routes by cost: LOWEST_FEES takes the cheaper venue for the intended size, BEST_LIQUIDITY the shallower slippage', async () => {
     const registry = h.app.get(VenueRegistry);
     const paper = (venue: 'HYPERLIQUID' | 'OSTIUM', takerFeeBps: string) =>
-      new PaperVenue(venue, registry.prices, { takerFeeBps, slippageBps: h.env.PAPER_SLIPPAGE_BPS, startingEquityUsd: h.env.PAPER_STARTING_EQUITY_USD });
+      new PaperVenue(venue, registry.prices, {
+        takerFeeBps,
+        slippageBps: h.env.PAPER_SLIPPAGE_BPS,
+        startingEquityUsd: h.env.PAPER_STARTING_EQUITY_USD,
+      });
     registry.register(paper('HYPERLIQUID', '10'));
     try {
       const fees = await approvedSignal('ETH', 2);
-      await h.pg.query(`INSERT INTO venue_routing_config_v3 (agent_id, venue_priority, routing_strategy) VALUES ($1, ARRAY['HYPERLIQUID','OSTIUM'], 'LOWEST_FEES')`, [fees.agentId]);
+      await h.pg.query(
+        `INSERT INTO venue_routing_config_v3 (agent_id, venue_priority, routing_strategy) VALUES ($1, ARRAY['HYPERLIQUID','OSTIUM'],
+          'LOWEST_FEES')`,
+        [fees.agentId],
+      );
       expect((await route(fees.signalId)).returnvalue).toEqual({ venue: 'OSTIUM', fannedOut: 2 });
       // 2 deployments × 10% of 10000: the paper book's first level fills it, so the cost is the taker fee alone.
       expect((await history(fees.signalId))[0]).toMatchObject({
@@ -126,11 +148,16 @@ describe('router service (Agent Where) on real Postgres and Redis', () => {
       });
 
       const depth = await approvedSignal('ETH', 1);
-      await h.pg.query(`INSERT INTO venue_routing_config_v3 (agent_id, venue_priority, routing_strategy) VALUES ($1, ARRAY['HYPERLIQUID','OSTIUM'], 'BEST_LIQUIDITY')`, [depth.agentId]);
+      await h.pg.query(
+        `INSERT INTO venue_routing_config_v3 (agent_id, venue_priority, routing_strategy) VALUES ($1, ARRAY['HYPERLIQUID','OSTIUM'],
+          'BEST_LIQUIDITY')`,
+        [depth.agentId],
+      );
       await h.pg.query(`UPDATE signals_v3 SET size_model = '{"type":"fixed-usd","value":1500000}' WHERE id = $1`, [depth.signalId]);
       expect((await route(depth.signalId)).returnvalue).toEqual({ venue: 'HYPERLIQUID', fannedOut: 1 });
       expect((await history(depth.signalId))[0].routing_reason).toBe(
-        'Hyperliquid: pair ETH-USD available (28 pairs) [BEST_LIQUIDITY: HYPERLIQUID book cannot fill $1500000; OSTIUM book cannot fill $1500000]',
+        'Hyperliquid: pair ETH-USD available (28 pairs) [BEST_LIQUIDITY: HYPERLIQUID book cannot fill $1500000; OSTIUM book ' +
+          'cannot fill $1500000]',
       );
     } finally {
       registry.register(paper('HYPERLIQUID', h.env.PAPER_TAKER_FEE_BPS));
@@ -145,10 +172,14 @@ describe('router service (Agent Where) on real Postgres and Redis', () => {
         [signalId, deploymentId, venues],
       );
     const outcome = async (signalId: string, deploymentId: string) =>
-      (await h.pg.query(`SELECT outcome, stage, reason, venue, venue_candidates FROM signal_outcomes WHERE signal_id = $1 AND deployment_id = $2`, [signalId, deploymentId]))
-        .rows[0];
+      (
+        await h.pg.query(
+          `SELECT outcome, stage, reason, venue, venue_candidates FROM signal_outcomes WHERE signal_id = $1 AND deployment_id = $2`,
+          [signalId, deploymentId],
+        )
+      ).rows[0];
 
-    it("gives each deployment the best venue its policy enables and the rest of the ranking to fail over to", async () => {
+    it('gives each deployment the best venue its policy enables and the rest of the ranking to fail over to', async () => {
       const { signalId, deployments } = await approvedSignal('ETH', 3);
       const [anyVenue, ostiumOnly, gmxOnly] = deployments;
       await decide(signalId, anyVenue, null);
@@ -193,7 +224,11 @@ describe('router service (Agent Where) on real Postgres and Redis', () => {
       const router = h.app.get(RouterProcessor);
       const ds = h.app.get(DataSource);
       const agentId = await insertAgent(h.pg);
-      await h.pg.query(`INSERT INTO venue_routing_config_v3 (agent_id, venue_priority, routing_strategy) VALUES ($1, ARRAY['HYPERLIQUID','OSTIUM'], 'LOWEST_FEES')`, [agentId]);
+      await h.pg.query(
+        `INSERT INTO venue_routing_config_v3 (agent_id, venue_priority, routing_strategy) VALUES ($1, ARRAY['HYPERLIQUID','OSTIUM'],
+          'LOWEST_FEES')`,
+        [agentId],
+      );
       await cache.reload();
       await cache.refreshBooks();
       const queries = jest.spyOn(ds, 'query');
@@ -201,7 +236,9 @@ describe('router service (Agent Where) on real Postgres and Redis', () => {
         const signal = { agent_id: agentId, token_symbol: 'ETH', side: 'LONG', size_model: { type: 'percentage', value: 10 } };
         const cost = router.decide(signal, [{ deployment_id: 'x', venue: null, venues: null, size_model: null }]);
         expect(cost).not.toBeInstanceOf(Promise);
-        expect((cost as any).reason).toMatch(/^LOWEST_FEES: Hyperliquid fills \$1000 of ETH at 4\.50 bps fee \+ slippage \(Ostium 4\.50 bps\)$/);
+        expect((cost as any).reason).toMatch(
+          /^LOWEST_FEES: Hyperliquid fills \$1000 of ETH at 4\.50 bps fee \+ slippage \(Ostium 4\.50 bps\)$/,
+        );
         const first = router.decide({ ...signal, agent_id: await insertAgent(h.pg) }, []);
         expect((first as any).selected).toBe('HYPERLIQUID');
         expect(queries).not.toHaveBeenCalled();

@@ -12,7 +12,9 @@ describe('routing cache: the LISTEN connection comes back after it is terminated
   const h = useServiceHarness((env) => RouterAppModule.forRoot(env), { ROUTER_CACHE_REFRESH_MS: '600000' });
 
   const listenerPids = async (): Promise<number[]> =>
-    (await h.pg.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'`)).rows.map((r) => r.pid);
+    (await h.pg.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'`)).rows.map(
+      (r) => r.pid,
+    );
   const listed = () => h.app.get(RoutingCache).views('ETH', ['HYPERLIQUID']).get('HYPERLIQUID')!.listed;
   const waitFor = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000) => {
     const deadline = Date.now() + timeoutMs;

@@ -12,7 +12,11 @@ export interface RoutingConfig {
   failover_enabled: boolean;
 }
 
-export const DEFAULT_ROUTING_CONFIG: RoutingConfig = { venue_priority: ['HYPERLIQUID', 'OSTIUM'], routing_strategy: 'FIRST_AVAILABLE', failover_enabled: true };
+export const DEFAULT_ROUTING_CONFIG: RoutingConfig = {
+  venue_priority: ['HYPERLIQUID', 'OSTIUM'],
+  routing_strategy: 'FIRST_AVAILABLE',
+  failover_enabled: true,
+};
 
 /** Postgres channel the AgentLayers migration's triggers notify on any change of configs, health or listings. */
 export const ROUTING_CHANNEL = 'conduit_routing';
@@ -58,8 +62,15 @@ export class RoutingCache implements OnModuleInit, OnApplicationShutdown {
     await this.listen();
     await this.reload();
     await this.refreshBooks();
-    this.timers.push(setInterval(() => void this.reload().catch((e) => this.log.warn(`reload failed: ${e.message}`)), this.env.ROUTER_CACHE_REFRESH_MS));
-    this.timers.push(setInterval(() => void this.refreshBooks().catch((e) => this.log.warn(`book refresh failed: ${e.message}`)), this.env.ROUTER_BOOK_REFRESH_MS));
+    this.timers.push(
+      setInterval(() => void this.reload().catch((e) => this.log.warn(`reload failed: ${e.message}`)), this.env.ROUTER_CACHE_REFRESH_MS),
+    );
+    this.timers.push(
+      setInterval(
+        () => void this.refreshBooks().catch((e) => this.log.warn(`book refresh failed: ${e.message}`)),
+        this.env.ROUTER_BOOK_REFRESH_MS,
+      ),
+    );
     for (const t of this.timers) t.unref();
   }
 
@@ -116,7 +127,11 @@ export class RoutingCache implements OnModuleInit, OnApplicationShutdown {
     this.configs = new Map(
       configs.map((c) => [
         c.agent_id ?? '',
-        { venue_priority: c.venue_priority, routing_strategy: c.routing_strategy ?? 'FIRST_AVAILABLE', failover_enabled: c.failover_enabled ?? true },
+        {
+          venue_priority: c.venue_priority,
+          routing_strategy: c.routing_strategy ?? 'FIRST_AVAILABLE',
+          failover_enabled: c.failover_enabled ?? true,
+        },
       ]),
     );
     this.loadedAt = Date.now();

@@ -14,7 +14,12 @@ import { bucketSignalId } from './generation';
 describe('Agent What: classification, decision log, generation, feedback', () => {
   let llm: OpenAiServer;
   let x: XServer;
-  const overrides: Record<string, string> = { LLM_TIMEOUT_MS: '400', SIGNAL_GENERATE_INTERVAL_MS: '0', X_POLL_INTERVAL_MS: '0', LLM_MODEL: 'test-model' };
+  const overrides: Record<string, string> = {
+    LLM_TIMEOUT_MS: '400',
+    SIGNAL_GENERATE_INTERVAL_MS: '0',
+    X_POLL_INTERVAL_MS: '0',
+    LLM_MODEL: 'test-model',
+  };
   beforeAll(async () => {
     llm = await startOpenAiServer({ apiKey: 'sk-test-llm-key' });
     x = await startXServer({ bearerToken: 'x-test-bearer' });
@@ -39,7 +44,9 @@ describe('Agent What: classification, decision log, generation, feedback', () =>
   };
   const post = async (username: string, text: string) => {
     const ds = h.app.get(DataSource);
-    const [stored] = await ds.transaction((em) => storePosts(em, [{ tweetId: nextTweet(), username, text, createdAt: new Date().toISOString() }]));
+    const [stored] = await ds.transaction((em) =>
+      storePosts(em, [{ tweetId: nextTweet(), username, text, createdAt: new Date().toISOString() }]),
+    );
     const id = jobId(JobName.SignalClassifyPost, stored.id);
     await queue().add(JobName.SignalClassifyPost, { postId: stored.id }, { jobId: id });
     return { postId: stored.id, tweetId: stored.tweetId, job: await waitForJob(queue(), id) };
@@ -54,7 +61,10 @@ describe('Agent What: classification, decision log, generation, feedback', () =>
 
   it('logs an LLM classification with its prompt and raw answer, then turns the post into a signal', async () => {
     const { agentId, username } = await follower(0.9);
-    llm.enqueue({ kind: 'json', body: { is_signal: true, tokens: ['ETH'], side: 'LONG', confidence: 0.85, reasoning: 'breakout call on ETH' } });
+    llm.enqueue({
+      kind: 'json',
+      body: { is_signal: true, tokens: ['ETH'], side: 'LONG', confidence: 0.85, reasoning: 'breakout call on ETH' },
+    });
     const { job, tweetId, postId } = await post(username, '$ETH breaking out of the range, longing here');
     expect(job.returnvalue).toEqual({ classifier: 'llm', status: 'success', isSignal: true, agents: 1 });
 
@@ -80,14 +90,27 @@ describe('Agent What: classification, decision log, generation, feedback', () =>
       error_message: null,
     });
     expect(llmRow.prompt_content).toContain('$ETH breaking out of the range');
-    expect(JSON.parse(llmRow.llm_response)).toEqual({ is_signal: true, tokens: ['ETH'], side: 'LONG', confidence: 0.85, reasoning: 'breakout call on ETH' });
+    expect(JSON.parse(llmRow.llm_response)).toEqual({
+      is_signal: true,
+      tokens: ['ETH'],
+      side: 'LONG',
+      confidence: 0.85,
+      reasoning: 'breakout call on ETH',
+    });
     expect(llmRow.execution_time_ms).toBeGreaterThanOrEqual(0);
     expect(JSON.stringify(logged)).not.toContain(llm.apiKey);
 
     // 0.9 impact × 0.85 = 0.765 ≥ 0.6: one signal for the bucket, citing the tweet, sized and with exits
     const signalId = bucketSignalId(agentId, 'ETH', sixHourBucket(new Date()));
     const [signal] = (await h.pg.query(`SELECT * FROM signals_v3 WHERE id = $1`, [signalId])).rows;
-    expect(signal).toMatchObject({ agent_id: agentId, token_symbol: 'ETH', side: 'LONG', requested_venue: 'MULTI', status: 'PENDING', source_tweets: [tweetId] });
+    expect(signal).toMatchObject({
+      agent_id: agentId,
+      token_symbol: 'ETH',
+      side: 'LONG',
+      requested_venue: 'MULTI',
+      status: 'PENDING',
+      source_tweets: [tweetId],
+    });
     expect(signal.confidence).toBeCloseTo(0.77, 5);
     expect(signal.size_model).toEqual({ type: 'percentage', value: 13.25, leverage: 2 });
     expect(signal.risk_model).toEqual({ type: 'trailing-stop', stop: 0.06, take_profit: 0.12, activation: 0.06 });
@@ -124,7 +147,11 @@ describe('Agent What: classification, decision log, generation, feedback', () =>
 
   it('records a slow LLM as failed after its timeout and falls back to the lexicon', async () => {
     const { agentId, username } = await follower(0.9);
-    llm.enqueue({ kind: 'slow', delayMs: 3000, then: { kind: 'json', body: { is_signal: false, tokens: [], side: null, confidence: 0, reasoning: 'late' } } });
+    llm.enqueue({
+      kind: 'slow',
+      delayMs: 3000,
+      then: { kind: 'json', body: { is_signal: false, tokens: [], side: null, confidence: 0, reasoning: 'late' } },
+    });
     const { job } = await post(username, '$BTC bearish, dumping, looks like a breakdown');
     expect(job.returnvalue).toMatchObject({ classifier: 'lexicon', isSignal: true });
     const failed = (await decisions(agentId)).find((d) => d.status === 'failed')!;
@@ -148,10 +175,23 @@ describe('Agent What: classification, decision log, generation, feedback', () =>
     const agentId = await insertAgent(h.pg, { research_institute_ids: ['Bench Research'], weights: { x: 1, research: 1 } });
     const ds = h.app.get(DataSource);
     const [note] = await ds.transaction((em) =>
-      storeResearchNotes(em, [{ institute: 'Bench Research', sourceId: 'n-1', tokenSymbol: 'SOL', side: 'SHORT', confidence: 0.9, signalTime: new Date().toISOString() }]),
+      storeResearchNotes(em, [
+        {
+          institute: 'Bench Research',
+          sourceId: 'n-1',
+          tokenSymbol: 'SOL',
+          side: 'SHORT',
+          confidence: 0.9,
+          signalTime: new Date().toISOString(),
+        },
+      ]),
     );
     const window = sixHourBucket(new Date());
-    await h.pg.query(`INSERT INTO market_indicators_6h (token_symbol, window_start, indicators) VALUES ('SOL', $1, '{"volatility_24h": 0.05, "ret_6h": 0.025}')`, [window]);
+    await h.pg.query(
+      `INSERT INTO market_indicators_6h (token_symbol, window_start, indicators) VALUES ('SOL', $1,
+        '{"volatility_24h": 0.05, "ret_6h": 0.025}')`,
+      [window],
+    );
     const job = await generate(agentId, 'research');
     const signalId = bucketSignalId(agentId, 'SOL', window);
     expect(job.returnvalue).toEqual({ signals: [signalId], holds: 0 });
@@ -170,13 +210,15 @@ describe('Agent What: classification, decision log, generation, feedback', () =>
     const [account] = (await h.pg.query(`SELECT id FROM ct_accounts WHERE x_username = $1`, [username])).rows;
     const signalId = deterministicId('impact-test', p.id);
     await h.pg.query(
-      `INSERT INTO signals_v3 (id, agent_id, token_symbol, side, size_model, risk_model, source_tweets, status) VALUES ($1, $2, 'ETH', 'LONG', '{}', '{}', $3, 'EXECUTED')`,
+      `INSERT INTO signals_v3 (id, agent_id, token_symbol, side, size_model, risk_model, source_tweets, status) VALUES ($1, $2, 'ETH',
+        'LONG', '{}', '{}', $3, 'EXECUTED')`,
       [signalId, agentId, [p.tweetId]],
     );
     await h.pg.query(`INSERT INTO agent_deployments_v3 (agent_id, user_wallet) VALUES ($1, '0ximpact')`, [agentId]);
     const { rows } = await h.pg.query(
       `INSERT INTO positions_v3 (deployment_id, signal_id, venue, token_symbol, side, qty, entry_price, status, pnl, exit_price, closed_at)
-       SELECT id, $1, 'HYPERLIQUID', 'ETH', 'LONG', 1, 2000, 'CLOSED', 100, 2100, now() FROM agent_deployments_v3 WHERE agent_id = $2 RETURNING id`,
+       SELECT id, $1, 'HYPERLIQUID', 'ETH', 'LONG', 1, 2000, 'CLOSED', 100, 2100, now() FROM agent_deployments_v3 WHERE agent_id = $2
+         RETURNING id`,
       [signalId, agentId],
     );
     const run = async (tag: string) => {
@@ -191,7 +233,12 @@ describe('Agent What: classification, decision log, generation, feedback', () =>
     expect(after.impact_factor).toBeCloseTo(0.5 + 0.1 * Math.tanh(1), 5);
     const history = (await h.pg.query(`SELECT * FROM impact_factor_history WHERE ct_account_id = $1`, [account.id])).rows;
     expect(history).toHaveLength(1);
-    expect(history[0]).toMatchObject({ signal_id: signalId, position_id: rows[0].id, pnl_contribution: '100.00000000', impact_factor_before: 0.5 });
+    expect(history[0]).toMatchObject({
+      signal_id: signalId,
+      position_id: rows[0].id,
+      pnl_contribution: '100.00000000',
+      impact_factor_before: 0.5,
+    });
   });
 
   it('polls X for new posts of followed accounts and queues their classification', async () => {
@@ -202,7 +249,13 @@ describe('Agent What: classification, decision log, generation, feedback', () =>
     await queue().add(JobName.SignalPollX, {}, { jobId: id });
     const job = await waitForJob(queue(), id);
     expect(job.returnvalue).toMatchObject({ posts: 2, rateLimited: false });
-    const stored = (await h.pg.query(`SELECT p.id, p.tweet_text FROM ct_posts p JOIN ct_accounts a ON a.id = p.ct_account_id WHERE a.x_user_id = $1 ORDER BY p.tweet_id::numeric`, [userId])).rows;
+    const stored = (
+      await h.pg.query(
+        `SELECT p.id, p.tweet_text FROM ct_posts p JOIN ct_accounts a ON a.id = p.ct_account_id WHERE a.x_user_id = $1 ORDER BY
+          p.tweet_id::numeric`,
+        [userId],
+      )
+    ).rows;
     expect(stored.map((r) => r.tweet_text)).toEqual(['$ETH bullish breakout', '$BTC looking heavy']);
     for (const r of stored) expect(await queue().getJob(jobId(JobName.SignalClassifyPost, r.id))).toBeDefined();
     // the next round resumes after the newest stored id: nothing new

@@ -5,7 +5,14 @@ import { agentsFollowingAccounts } from '@conduit/db';
 import { deterministicId } from '@conduit/domain';
 import { JobName, jobId, JobProducer, UnknownSubjectError } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
-import { ClassifierRun, classifyWithFallback, extractTokens, LexiconClassifier, OpenAiCompatibleClassifier, PostClassifier } from '@conduit/signals';
+import {
+  ClassifierRun,
+  classifyWithFallback,
+  extractTokens,
+  LexiconClassifier,
+  OpenAiCompatibleClassifier,
+  PostClassifier,
+} from '@conduit/signals';
 import { DecisionRow, logDecisions } from './decision-log';
 import { KnownSymbols, marketContext } from './market-context';
 
@@ -27,7 +34,12 @@ export class PostClassification {
     @Inject(ENV) env: Env,
   ) {
     this.primary = env.LLM_BASE_URL
-      ? new OpenAiCompatibleClassifier({ baseUrl: env.LLM_BASE_URL, apiKey: env.LLM_API_KEY ?? '', model: env.LLM_MODEL, timeoutMs: env.LLM_TIMEOUT_MS })
+      ? new OpenAiCompatibleClassifier({
+          baseUrl: env.LLM_BASE_URL,
+          apiKey: env.LLM_API_KEY ?? '',
+          model: env.LLM_MODEL,
+          timeoutMs: env.LLM_TIMEOUT_MS,
+        })
       : null;
     this.symbols = new KnownSymbols(ds);
   }
@@ -63,7 +75,13 @@ export class PostClassification {
         side: r?.side ?? null,
         confidence: r?.confidence ?? 0,
         reasoning: r?.reasoning ?? final.error,
-        runs: runs.map((run) => ({ classifier: run.classifier, model: run.model, status: run.status, latency_ms: run.latencyMs, error: run.error })),
+        runs: runs.map((run) => ({
+          classifier: run.classifier,
+          model: run.model,
+          status: run.status,
+          latency_ms: run.latencyMs,
+          error: run.error,
+        })),
       };
       await this.ds.transaction(async (em) => {
         const updated = await em.query(
@@ -72,7 +90,11 @@ export class PostClassification {
                        WHERE id = $1 AND processed_at IS NULL RETURNING id) SELECT id FROM u`,
           [postId, !!r?.isSignal, r?.tokens ?? [], r?.side ?? null, r?.confidence ?? 0, summary],
         );
-        if (updated.length) await logDecisions(em, agents.flatMap((agentId) => runs.map((run, i) => decisionOf(agentId, post.id, post.tweet_id, run, i))));
+        if (updated.length)
+          await logDecisions(
+            em,
+            agents.flatMap((agentId) => runs.map((run, i) => decisionOf(agentId, post.id, post.tweet_id, run, i))),
+          );
       });
     }
     await this.producer.emitBulk(

@@ -33,7 +33,8 @@ export async function logDecisions(em: EntityManager, rows: DecisionRow[]): Prom
                                   reasoning, prompt_content, llm_response, execution_time_ms, error_message, model, parsed_result,
                                   source_type, source_id, signal_id)
      SELECT id, agent_id, status, action, coin, size_usd, leverage, stop_loss_price, take_profit_price, confidence,
-            reasoning, prompt_content, llm_response, execution_time_ms, error_message, model, parsed_result, source_type, source_id, signal_id
+            reasoning, prompt_content, llm_response, execution_time_ms, error_message, model, parsed_result, source_type, source_id,
+              signal_id
        FROM jsonb_to_recordset($1::jsonb) AS t(id uuid, agent_id uuid, status text, action text, coin text, size_usd numeric, leverage int,
             stop_loss_price numeric, take_profit_price numeric, confidence numeric, reasoning text, prompt_content text, llm_response text,
             execution_time_ms int, error_message text, model text, parsed_result jsonb, source_type text, source_id text, signal_id uuid)

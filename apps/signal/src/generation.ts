@@ -66,9 +66,11 @@ export class SignalGeneration {
     const context = await marketContext(this.ds, tokens, end);
     const marks = await this.marks(tokens);
     const existing = new Set<string>(
-      (await this.ds.query(`SELECT id FROM signals_v3 WHERE id = ANY($1::uuid[])`, [views.map((v) => bucketSignalId(agentId, v.token, bucket))])).map(
-        (r: { id: string }) => r.id,
-      ),
+      (
+        await this.ds.query(`SELECT id FROM signals_v3 WHERE id = ANY($1::uuid[])`, [
+          views.map((v) => bucketSignalId(agentId, v.token, bucket)),
+        ])
+      ).map((r: { id: string }) => r.id),
     );
 
     const decisions: DecisionRow[] = [];
@@ -77,7 +79,14 @@ export class SignalGeneration {
       const signalId = bucketSignalId(agentId, view.token, bucket);
       if (existing.has(signalId)) continue; // this bucket's signal for the token is out; its decision is logged
       const cites = describe(view);
-      const decisionId = deterministicId('agent-decision', agentId, 'aggregate', view.token, bucket.toISOString(), evidenceKey(view, evidence));
+      const decisionId = deterministicId(
+        'agent-decision',
+        agentId,
+        'aggregate',
+        view.token,
+        bucket.toISOString(),
+        evidenceKey(view, evidence),
+      );
       if (!view.side) {
         decisions.push(hold(decisionId, agentId, view, `no side: LONG support ${view.support.LONG} vs SHORT ${view.support.SHORT}`));
         continue;
@@ -105,9 +114,17 @@ export class SignalGeneration {
       signals.push(signalId);
       const mark = marks.get(view.token);
       const levels = mark ? riskLevels(view.side, mark, riskModel) : null;
-      const reference = dec(this.env.PAPER_STARTING_EQUITY_USD).mul(sizeModel.value).div(100).mul(sizeModel.leverage ?? 1);
+      const reference = dec(this.env.PAPER_STARTING_EQUITY_USD)
+        .mul(sizeModel.value)
+        .div(100)
+        .mul(sizeModel.leverage ?? 1);
       decisions.push({
-        ...hold(decisionId, agentId, { ...view, confidence: adjusted.confidence }, `${why}: signal ${sizeModel.value}% at ${sizeModel.leverage}x, stop ${riskModel.stop}, take profit ${riskModel.take_profit}`),
+        ...hold(
+          decisionId,
+          agentId,
+          { ...view, confidence: adjusted.confidence },
+          `${why}: signal ${sizeModel.value}% at ${sizeModel.leverage}x, stop ${riskModel.stop}, take profit ${riskModel.take_profit}`,
+        ),
         action: view.side === 'LONG' ? 'OPEN_LONG' : 'OPEN_SHORT',
         sizeUsd: reference.toFixed(2),
         leverage: sizeModel.leverage ?? 1,
@@ -153,7 +170,15 @@ export class SignalGeneration {
         const side = n.side.toUpperCase();
         if (side !== 'LONG' && side !== 'SHORT') continue;
         // A note without a confidence counts as a firm call of medium strength.
-        out.push({ kind: 'research', sourceId: n.id, token: n.token_symbol, side, confidence: n.confidence ?? 0.7, quality: 1, weight: wr });
+        out.push({
+          kind: 'research',
+          sourceId: n.id,
+          token: n.token_symbol,
+          side,
+          confidence: n.confidence ?? 0.7,
+          quality: 1,
+          weight: wr,
+        });
       }
     }
     return out;

@@ -36,7 +36,8 @@ export class ImpactFeedback {
         const [a] = await em.query(`SELECT impact_factor FROM ct_accounts WHERE id = $1 FOR UPDATE`, [id]);
         const after = nextImpactFactor(a.impact_factor, ret, share);
         const inserted = await em.query(
-          `INSERT INTO impact_factor_history (ct_account_id, signal_id, position_id, pnl_contribution, impact_factor_before, impact_factor_after)
+          `INSERT INTO impact_factor_history (ct_account_id, signal_id, position_id, pnl_contribution, impact_factor_before,
+            impact_factor_after)
            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (ct_account_id, position_id) WHERE position_id IS NOT NULL DO NOTHING RETURNING id`,
           [id, p.signal_id, p.id, p.pnl, a.impact_factor, after],
         );

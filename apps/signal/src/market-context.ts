@@ -11,7 +11,10 @@ export async function marketContext(ds: DataSource, tokens: string[], at: Date):
   return new Map(
     rows.map((r) => [
       r.token_symbol,
-      Object.fromEntries(Object.entries(r.indicators ?? {}).filter(([, v]) => typeof v === 'number' && Number.isFinite(v))) as Record<string, number>,
+      Object.fromEntries(Object.entries(r.indicators ?? {}).filter(([, v]) => typeof v === 'number' && Number.isFinite(v))) as Record<
+        string,
+        number
+      >,
     ]),
   );
 }

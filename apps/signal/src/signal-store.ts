@@ -45,7 +45,14 @@ export class SignalStore {
         ],
       );
       if (inserted.length) {
-        await audit(em, 'v3.signal.created', 'signal', p.signalId, { agent_id: p.agentId, token: p.tokenSymbol, side: p.side, status }, p.traceId);
+        await audit(
+          em,
+          'v3.signal.created',
+          'signal',
+          p.signalId,
+          { agent_id: p.agentId, token: p.tokenSymbol, side: p.side, status },
+          p.traceId,
+        );
         return inserted[0].status as string;
       }
       const [existing] = await em.query(`SELECT status FROM signals_v3 WHERE id = $1`, [p.signalId]);

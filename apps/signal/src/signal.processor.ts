@@ -57,7 +57,11 @@ export class SignalProcessor extends QueueProcessor<QueueName.Signal> implements
     const agents: { id: string }[] = await this.ds.query(`SELECT id FROM agents_v3 WHERE status = 'ACTIVE'`);
     await this.producer.emitBulk(
       // One trace per agent and tick: the signal it may emit, its policy, route, positions and bills carry it.
-      agents.map(({ id }) => ({ name: JobName.SignalGenerate, data: { agentId: id, traceId: randomUUID() }, jobId: jobId(JobName.SignalGenerate, id, 'tick', String(tick)) })),
+      agents.map(({ id }) => ({
+        name: JobName.SignalGenerate,
+        data: { agentId: id, traceId: randomUUID() },
+        jobId: jobId(JobName.SignalGenerate, id, 'tick', String(tick)),
+      })),
     );
     return { agents: agents.length };
   }

@@ -26,7 +26,14 @@ describe('signal service (Agent What) on real Postgres and Redis', () => {
     const { signalId, job } = await ingest(proposal(agentId));
     expect(job.state).toBe('completed');
     const { rows } = await h.pg.query(`SELECT * FROM signals_v3 WHERE id = $1`, [signalId]);
-    expect(rows[0]).toMatchObject({ token_symbol: 'ETH', side: 'LONG', requested_venue: 'MULTI', final_venue: null, status: 'PENDING', confidence: 0.85 });
+    expect(rows[0]).toMatchObject({
+      token_symbol: 'ETH',
+      side: 'LONG',
+      requested_venue: 'MULTI',
+      final_venue: null,
+      status: 'PENDING',
+      confidence: 0.85,
+    });
     expect(rows[0].size_model).toEqual({ type: 'percentage', value: 25 });
     const next = await h.queues[QueueName.Policy].getJob(jobId(JobName.PolicyEvaluate, signalId));
     expect(next?.data).toMatchObject({ signalId });
@@ -40,7 +47,9 @@ describe('signal service (Agent What) on real Postgres and Redis', () => {
     await ingest({ ...proposal(agentId), signalId });
     const { rows } = await h.pg.query(`SELECT count(*)::int AS n FROM signals_v3 WHERE id = $1`, [signalId]);
     expect(rows[0].n).toBe(1);
-    const policyJobs = (await h.queues[QueueName.Policy].getJobs(['waiting', 'delayed', 'active', 'completed'])).filter((j) => j.data.signalId === signalId);
+    const policyJobs = (await h.queues[QueueName.Policy].getJobs(['waiting', 'delayed', 'active', 'completed'])).filter(
+      (j) => j.data.signalId === signalId,
+    );
     expect(policyJobs).toHaveLength(1);
   });
 

@@ -42,13 +42,23 @@ export class XPoller {
         const stored = await this.ds.transaction((em) =>
           storePosts(
             em,
-            page.posts.map((p) => ({ tweetId: p.tweetId, username: p.username ?? a.x_username, userId: p.authorId, text: p.text, createdAt: p.createdAt })),
+            page.posts.map((p) => ({
+              tweetId: p.tweetId,
+              username: p.username ?? a.x_username,
+              userId: p.authorId,
+              text: p.text,
+              createdAt: p.createdAt,
+            })),
           ),
         );
         const fresh = stored.filter((s) => s.inserted);
         posts += fresh.length;
         await this.producer.emitBulk(
-          fresh.map((s) => ({ name: JobName.SignalClassifyPost, data: { postId: s.id, traceId }, jobId: jobId(JobName.SignalClassifyPost, s.id) })),
+          fresh.map((s) => ({
+            name: JobName.SignalClassifyPost,
+            data: { postId: s.id, traceId },
+            jobId: jobId(JobName.SignalClassifyPost, s.id),
+          })),
         );
       } catch (e) {
         if (e instanceof XRateLimitedError) {

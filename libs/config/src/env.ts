@@ -53,7 +53,8 @@ export class Env {
   @IsString() PAPER_WALK_SEED = 'conduit';
 
   /** Billing: profit share of positive realized PnL, in percent. */
-  @IsNumberString() @Matches(/^(100(\.0+)?|\d{1,2}(\.\d+)?)$/, { message: 'PROFIT_SHARE_PCT must be within 0-100' }) PROFIT_SHARE_PCT = '20';
+  @IsNumberString() @Matches(/^(100(\.0+)?|\d{1,2}(\.\d+)?)$/, { message: 'PROFIT_SHARE_PCT must be within 0-100' }) PROFIT_SHARE_PCT =
+    '20';
   @Transform(toInt) @IsInt() @Min(0) @Max(365) TRIAL_DAYS = 7;
   /** Subscription: price per period (USD) and the period, as a Postgres interval ('1 month', '7 days'). */
   @IsNumberString() SUBSCRIPTION_PRICE_USD = '10';
@@ -62,7 +63,9 @@ export class Env {
   /** How often due subscriptions are billed (a job scheduler); 0 = off. */
   @Transform(toInt) @IsInt() @Min(0) BILLING_INTERVAL_MS = 60000;
   /** Where live subscriptions are paid (a Hyperliquid address); unset: live subscription bills stay PENDING. */
-  @IsOptional() @Matches(/^0x[0-9a-fA-F]{40}$/, { message: 'BILLING_TREASURY_ADDRESS must be an address' }) BILLING_TREASURY_ADDRESS?: string;
+  @IsOptional()
+  @Matches(/^0x[0-9a-fA-F]{40}$/, { message: 'BILLING_TREASURY_ADDRESS must be an address' })
+  BILLING_TREASURY_ADDRESS?: string;
   /** Collection of a bill: attempts and the base of the exponential backoff between them (the retry window). */
   @Transform(toInt) @IsInt() @Min(1) @Max(50) BILLING_COLLECT_ATTEMPTS = 8;
   @Transform(toInt) @IsInt() @Min(1) BILLING_COLLECT_BACKOFF_MS = 60000;
@@ -82,7 +85,10 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(1) @Max(3600) AUTH_NONCE_TTL_S = 300;
   @Transform(toInt) @IsInt() @Min(1) @Max(86400) AUTH_TOKEN_TTL_S = 900;
   /** HMAC key of the bearer tokens (32+ bytes); derived from MASTER_KEY when unset, random per process when both are. */
-  @IsOptional() @IsString() @Matches(/^.{32,}$/, { message: 'AUTH_TOKEN_SECRET must be at least 32 characters' }) AUTH_TOKEN_SECRET?: string;
+  @IsOptional()
+  @IsString()
+  @Matches(/^.{32,}$/, { message: 'AUTH_TOKEN_SECRET must be at least 32 characters' })
+  AUTH_TOKEN_SECRET?: string;
   /** Agent creation's proof of intent: how old its signed timestamp may be. */
   @Transform(toInt) @IsInt() @Min(10) @Max(86400) PROOF_OF_INTENT_MAX_AGE_S = 600;
 
@@ -104,7 +110,9 @@ export class Env {
   /** Overrides the network's API URL (a local Hyperliquid-compatible server in tests). */
   @IsOptional() @IsString() HYPERLIQUID_API_URL?: string;
   /** Builder fee: off unless both are set (fee in tenths of a basis point, as Hyperliquid counts it). */
-  @IsOptional() @Matches(/^0x[0-9a-fA-F]{40}$/, { message: 'HYPERLIQUID_BUILDER_ADDRESS must be an address' }) HYPERLIQUID_BUILDER_ADDRESS?: string;
+  @IsOptional()
+  @Matches(/^0x[0-9a-fA-F]{40}$/, { message: 'HYPERLIQUID_BUILDER_ADDRESS must be an address' })
+  HYPERLIQUID_BUILDER_ADDRESS?: string;
   @Transform(toInt) @IsInt() @Min(0) @Max(1000) HYPERLIQUID_BUILDER_FEE = 0;
   @Transform(toInt) @IsInt() @Min(1000) @Max(120000) HYPERLIQUID_TIMEOUT_MS = 10000;
 

@@ -34,7 +34,8 @@ export async function rotateAgentKeys(em: Queryable, current: KeyVault, next: Ke
       const sealed: SealedKey = current.reseal(row, context, next);
       next.open(sealed, context); // proves the new ciphertext before the old one is overwritten
       await em.query(
-        `UPDATE agent_deployments_v3 SET ${prefix}_agent_key_encrypted = $2, ${prefix}_agent_key_iv = $3, ${prefix}_agent_key_tag = $4 WHERE id = $1`,
+        `UPDATE agent_deployments_v3 SET ${prefix}_agent_key_encrypted = $2, ${prefix}_agent_key_iv = $3, ${prefix}_agent_key_tag = $4
+          WHERE id = $1`,
         [row.id, sealed.encrypted, sealed.iv, sealed.tag],
       );
       keys++;

@@ -6,7 +6,13 @@ import { audit } from './audit';
  * it ends FAILED at that stage with the reason, so each signal × deployment keeps exactly one final outcome. At the
  * policy stage the deployments it never reached (the agent's) get their FAILED outcome too. Idempotent.
  */
-export async function failSignalAtStage(em: EntityManager, signalId: string, stage: 'policy' | 'router', reason: string, traceId?: string | null): Promise<number> {
+export async function failSignalAtStage(
+  em: EntityManager,
+  signalId: string,
+  stage: 'policy' | 'router',
+  reason: string,
+  traceId?: string | null,
+): Promise<number> {
   const text = reason.slice(0, 1000);
   const [{ failed }] = await em.query(
     `WITH pending AS (

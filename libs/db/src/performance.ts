@@ -8,7 +8,12 @@ export async function agentDailySeries(em: EntityManager, agentId: string): Prom
        FROM pnl_snapshots_v3 WHERE agent_id = $1 GROUP BY day ORDER BY day`,
     [agentId],
   );
-  return rows.map((r) => ({ day: r.day, pnl: Number(r.pnl), pnl_text: r.pnl, ret: r.equity && Number(r.equity) > 0 ? Number(r.pnl) / Number(r.equity) : 0 }));
+  return rows.map((r) => ({
+    day: r.day,
+    pnl: Number(r.pnl),
+    pnl_text: r.pnl,
+    ret: r.equity && Number(r.equity) > 0 ? Number(r.pnl) / Number(r.equity) : 0,
+  }));
 }
 
 /** Everything an agent's performance is computed from, read in four queries, and the report (docs/MONEY.md). */
@@ -58,15 +63,18 @@ export async function refreshAgentPerformance(em: EntityManager, agentId: string
     m.sharpe_30d,
   ]);
   await em.query(
-    `INSERT INTO agent_performance (agent_id, snapshot_time, total_value, cash_balance, position_value, realized_pnl, unrealized_pnl, total_pnl,
-                                    roi_percent, num_trades, num_winning_trades, num_losing_trades, win_rate, avg_win, avg_loss, profit_factor,
+    `INSERT INTO agent_performance (agent_id, snapshot_time, total_value, cash_balance, position_value, realized_pnl, unrealized_pnl,
+      total_pnl,
+                                    roi_percent, num_trades, num_winning_trades, num_losing_trades, win_rate, avg_win, avg_loss,
+                                      profit_factor,
                                     sharpe_ratio, max_drawdown, max_drawdown_percent)
      VALUES ($1, date_trunc('hour', now()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
      ON CONFLICT (agent_id, snapshot_time) DO UPDATE SET
        total_value = EXCLUDED.total_value, cash_balance = EXCLUDED.cash_balance, position_value = EXCLUDED.position_value,
        realized_pnl = EXCLUDED.realized_pnl, unrealized_pnl = EXCLUDED.unrealized_pnl, total_pnl = EXCLUDED.total_pnl,
        roi_percent = EXCLUDED.roi_percent, num_trades = EXCLUDED.num_trades, num_winning_trades = EXCLUDED.num_winning_trades,
-       num_losing_trades = EXCLUDED.num_losing_trades, win_rate = EXCLUDED.win_rate, avg_win = EXCLUDED.avg_win, avg_loss = EXCLUDED.avg_loss,
+       num_losing_trades = EXCLUDED.num_losing_trades, win_rate = EXCLUDED.win_rate, avg_win = EXCLUDED.avg_win, avg_loss =
+         EXCLUDED.avg_loss,
        profit_factor = EXCLUDED.profit_factor, sharpe_ratio = EXCLUDED.sharpe_ratio, max_drawdown = EXCLUDED.max_drawdown,
        max_drawdown_percent = EXCLUDED.max_drawdown_percent`,
     [

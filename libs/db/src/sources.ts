@@ -121,8 +121,12 @@ export async function storeResearchNotes(em: EntityManager, notes: ResearchNoteI
 export const namesAccount = (entry: string, account: string) =>
   `(${entry} = ${account}.id::text OR ${entry} = ${account}.x_user_id OR lower(ltrim(${entry}, '@')) = ${account}.x_username)`;
 
-/** Agents (ACTIVE) that follow any of these CT accounts: x_account_ids may hold the X user id, the handle (any case, '@' optional) or our id. */
-export async function agentsFollowingAccounts(em: EntityManager, accountIds: string[]): Promise<{ agent_id: string; account_id: string }[]> {
+/** Agents (ACTIVE) that follow any of these CT accounts: x_account_ids may hold the X user id, the handle (any case, '@' optional) or our
+ * id. */
+export async function agentsFollowingAccounts(
+  em: EntityManager,
+  accountIds: string[],
+): Promise<{ agent_id: string; account_id: string }[]> {
   if (!accountIds.length) return [];
   return em.query(
     `SELECT DISTINCT ag.id AS agent_id, a.id AS account_id

@@ -2,8 +2,15 @@ import { proofOfIntentMessage, staleness } from './auth';
 
 describe('proof of intent', () => {
   it('binds the wallet (lower case), the name and the timestamp, one per line', () => {
-    expect(proofOfIntentMessage({ creatorWallet: '0xAbC0000000000000000000000000000000000001', name: 'Alpha', timestamp: '2026-01-01T00:00:00.000Z' })).toBe(
-      'Conduit: I intend to create this trading agent.\nCreator wallet: 0xabc0000000000000000000000000000000000001\nAgent name: Alpha\nTimestamp: 2026-01-01T00:00:00.000Z',
+    expect(
+      proofOfIntentMessage({
+        creatorWallet: '0xAbC0000000000000000000000000000000000001',
+        name: 'Alpha',
+        timestamp: '2026-01-01T00:00:00.000Z',
+      }),
+    ).toBe(
+      'Conduit: I intend to create this trading agent.\nCreator wallet: 0xabc0000000000000000000000000000000000001\nAgent ' +
+        'name: Alpha\nTimestamp: 2026-01-01T00:00:00.000Z',
     );
   });
 

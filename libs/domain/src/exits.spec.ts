@@ -2,7 +2,15 @@ import { checkExit, MonitoredPosition } from './exits';
 import { riskLevels } from './trading';
 
 const T0 = new Date('2026-11-22T00:00:00Z');
-const long = (over: Partial<MonitoredPosition> = {}): MonitoredPosition => ({ side: 'LONG', entryPrice: '100', stopLoss: null, takeProfit: null, trailing: null, openedAt: T0, ...over });
+const long = (over: Partial<MonitoredPosition> = {}): MonitoredPosition => ({
+  side: 'LONG',
+  entryPrice: '100',
+  stopLoss: null,
+  takeProfit: null,
+  trailing: null,
+  openedAt: T0,
+  ...over,
+});
 
 describe('checkExit', () => {
   it('stops a long at or below its stop and takes profit at or above its target; a short mirrors it', () => {

@@ -66,7 +66,9 @@ export function checkExit(p: MonitoredPosition, mark: DecimalLike, now: Date, ma
     }
   }
   if (stopLevel && px.minus(stopLevel).mul(dir).lte(0)) return { exit: 'STOP_LOSS', level: stopLevel.toString(), trailing };
-  if (p.takeProfit != null && px.minus(dec(p.takeProfit)).mul(dir).gte(0)) return { exit: 'TAKE_PROFIT', level: dec(p.takeProfit).toString(), trailing };
-  if (maxHoldMs && maxHoldMs > 0 && now.getTime() - p.openedAt.getTime() >= maxHoldMs) return { exit: 'MAX_HOLDING_TIME', level: px.toString(), trailing };
+  if (p.takeProfit != null && px.minus(dec(p.takeProfit)).mul(dir).gte(0))
+    return { exit: 'TAKE_PROFIT', level: dec(p.takeProfit).toString(), trailing };
+  if (maxHoldMs && maxHoldMs > 0 && now.getTime() - p.openedAt.getTime() >= maxHoldMs)
+    return { exit: 'MAX_HOLDING_TIME', level: px.toString(), trailing };
   return { exit: null, level: null, trailing };
 }

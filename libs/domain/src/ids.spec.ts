@@ -41,7 +41,12 @@ describe('deterministicId', () => {
   });
 
   it('differs for different parts and for a different order', () => {
-    const ids = new Set([deterministicId('signal', 'abc'), deterministicId('signal', 'abd'), deterministicId('abc', 'signal'), deterministicId('signal')]);
+    const ids = new Set([
+      deterministicId('signal', 'abc'),
+      deterministicId('signal', 'abd'),
+      deterministicId('abc', 'signal'),
+      deterministicId('signal'),
+    ]);
     expect(ids.size).toBe(4);
   });
 });

@@ -11,3 +11,4 @@ export * from './exits';
 export * from './metrics';
 export * from './performance';
 export * from './auth';
+export * from './clock';

@@ -137,37 +137,42 @@ const QUANTSTATS: Record<string, Impl> = {
   kurtosis: { convention: 'excess_sample', fn: (r) => excessKurtosis(r) },
 };
 
-describe('quantstats / PerformanceAnalytics vetted convention: simple returns, no risk-free, ddof=1 Sharpe, Sortino over ALL n, CAGR by count, MDD from an initial peak (rel 1e-9, abs 1e-12)', () => {
-  const qs = V.quantstats_vetted;
+describe(
+  'quantstats / PerformanceAnalytics vetted convention: simple returns, no risk-free, ddof=1 Sharpe, Sortino over ALL ' +
+    'n, CAGR by count, MDD from an initial peak (rel 1e-9, abs 1e-12)',
+  () => {
+    const qs = V.quantstats_vetted;
 
-  it('every metric in the file has an implementation with the same convention', () => {
-    for (const [name, m] of Object.entries<any>(qs.metrics)) expect({ name, convention: QUANTSTATS[name]?.convention }).toEqual({ name, convention: m.convention });
-  });
-
-  it('constant z(0.05) is the standard normal quantile', () => {
-    expectClose(normalQuantile(0.05), num(qs.constants['z(0.05)']), STRICT);
-  });
-
-  for (const [name, m] of Object.entries<any>(qs.metrics)) {
-    describe(`${name} — ${m.convention}: ${m.definition}`, () => {
-      for (const [fixture, expected] of Object.entries<any>(m.values)) {
-        const fx = qs.fixtures[fixture];
-        if (fx.returns === null) {
-          it.todo(`${fixture}: its 500 input returns are not transcribed in metrics.json (quantstats tests/data/reference_values.json)`);
-          continue;
-        }
-        it(`${fixture} (periods ${fx.periods})`, () => {
-          expectClose(QUANTSTATS[name].fn(fx.returns, fx.periods), num(expected), STRICT);
-        });
-      }
+    it('every metric in the file has an implementation with the same convention', () => {
+      for (const [name, m] of Object.entries<any>(qs.metrics))
+        expect({ name, convention: QUANTSTATS[name]?.convention }).toEqual({ name, convention: m.convention });
     });
-  }
 
-  it('profit factor on returns equals omega_0 (conventions_summary.profit_factor_on_returns)', () => {
-    expect(V.conventions_summary.profit_factor_on_returns).toMatch(/bacon_monthly profit factor/);
-    expectClose(profitFactor(qs.fixtures.bacon_monthly.returns), num(qs.metrics.omega_0.values.bacon_monthly), STRICT);
-  });
-});
+    it('constant z(0.05) is the standard normal quantile', () => {
+      expectClose(normalQuantile(0.05), num(qs.constants['z(0.05)']), STRICT);
+    });
+
+    for (const [name, m] of Object.entries<any>(qs.metrics)) {
+      describe(`${name} — ${m.convention}: ${m.definition}`, () => {
+        for (const [fixture, expected] of Object.entries<any>(m.values)) {
+          const fx = qs.fixtures[fixture];
+          if (fx.returns === null) {
+            it.todo(`${fixture}: its 500 input returns are not transcribed in metrics.json (quantstats tests/data/reference_values.json)`);
+            continue;
+          }
+          it(`${fixture} (periods ${fx.periods})`, () => {
+            expectClose(QUANTSTATS[name].fn(fx.returns, fx.periods), num(expected), STRICT);
+          });
+        }
+      });
+    }
+
+    it('profit factor on returns equals omega_0 (conventions_summary.profit_factor_on_returns)', () => {
+      expect(V.conventions_summary.profit_factor_on_returns).toMatch(/bacon_monthly profit factor/);
+      expectClose(profitFactor(qs.fixtures.bacon_monthly.returns), num(qs.metrics.omega_0.values.bacon_monthly), STRICT);
+    });
+  },
+);
 
 // ------------------------------------------------------------------------------------------------ ffn
 
@@ -175,7 +180,7 @@ describe('quantstats / PerformanceAnalytics vetted convention: simple returns, n
 function ffnLastDate(n: number, periods: number): number {
   if (periods === 12) return Date.UTC(2000, n, 0); // day 0 of month n = last day of month n−1
   let d = Date.UTC(2000, 0, 3);
-  for (let k = 1; k < n; ) {
+  for (let k = 1; k < n;) {
     d += DAY;
     const wd = new Date(d).getUTCDay();
     if (wd !== 0 && wd !== 6) k++;
@@ -248,19 +253,31 @@ describe('empyrical 0.5.5 convention: 252/52/12 periods, NaN skipped but counted
 
   describe('sharpe_ratio: mean(r−rf)/std(r−rf, ddof=1)·√252', () => {
     for (const c of E.expected.sharpe_ratio)
-      it(label(c), () => expectClose(sharpe(series(c.returns), { periods: factor(c.period), riskFree: rate(c.risk_free) }), num(c.expected), STRICT));
+      it(label(c), () =>
+        expectClose(sharpe(series(c.returns), { periods: factor(c.period), riskFree: rate(c.risk_free) }), num(c.expected), STRICT),
+      );
   });
 
   describe('sortino_ratio: sortino over downside deviation √mean(min(r−req,0)²) of the non-NaN observations, mean·ann/(dd·√ann)', () => {
     for (const c of E.expected.sortino_ratio)
       it(label(c), () =>
-        expectClose(sortino(series(c.returns), { periods: factor(c.period), riskFree: rate(c.required_return), convention: 'empyrical' }), num(c.expected), STRICT),
+        expectClose(
+          sortino(series(c.returns), { periods: factor(c.period), riskFree: rate(c.required_return), convention: 'empyrical' }),
+          num(c.expected),
+          STRICT,
+        ),
       );
   });
 
   describe('downside_risk: √mean(min(r−req,0)²)·√ann, req per period', () => {
     for (const c of E.expected.downside_risk)
-      it(label(c), () => expectClose(downsideRisk(series(c.returns), { periods: factor(c.period), requiredReturn: rate(c.required_return) }), num(c.expected), STRICT));
+      it(label(c), () =>
+        expectClose(
+          downsideRisk(series(c.returns), { periods: factor(c.period), requiredReturn: rate(c.required_return) }),
+          num(c.expected),
+          STRICT,
+        ),
+      );
   });
 
   describe('max_drawdown: wealth from 100, the start counts as a peak; NaN for an empty series', () => {
@@ -282,7 +299,8 @@ describe('empyrical 0.5.5 convention: 252/52/12 periods, NaN skipped but counted
   });
 
   describe('annual_return: Π(1+r)^(ann/len) − 1 (len includes the NaN)', () => {
-    for (const c of E.expected.annual_return) it(label(c), () => expectClose(cagr(series(c.returns), factor(c.period)), num(c.expected), STRICT));
+    for (const c of E.expected.annual_return)
+      it(label(c), () => expectClose(cagr(series(c.returns), factor(c.period)), num(c.expected), STRICT));
   });
 
   describe('cagr: same as annual_return', () => {
@@ -290,17 +308,25 @@ describe('empyrical 0.5.5 convention: 252/52/12 periods, NaN skipped but counted
   });
 
   describe('annual_volatility: std(ddof=1)·√ann', () => {
-    for (const c of E.expected.annual_volatility) it(label(c), () => expectClose(annualVolatility(series(c.returns), factor(c.period)), num(c.expected), STRICT));
+    for (const c of E.expected.annual_volatility)
+      it(label(c), () => expectClose(annualVolatility(series(c.returns), factor(c.period)), num(c.expected), STRICT));
   });
 
   describe('calmar_ratio: annual_return/|MDD|, NaN without a drawdown', () => {
-    for (const c of E.expected.calmar_ratio) it(label(c), () => expectClose(calmar(series(c.returns), { periods: factor(c.period) }), num(c.expected), STRICT));
+    for (const c of E.expected.calmar_ratio)
+      it(label(c), () => expectClose(calmar(series(c.returns), { periods: factor(c.period) }), num(c.expected), STRICT));
   });
 
   describe('omega_ratio: Σ gains/Σ losses above rf + τ, τ = (1+annual req)^(1/252) − 1', () => {
     it('omega_note states the annual threshold conversion', () => expect(E.expected.omega_note).toMatch(/\(1\+req\)\^\(1\/252\)-1/));
     for (const c of E.expected.omega_ratio)
-      it(label(c), () => expectClose(omegaRatio(series(c.returns), { riskFree: rate(c.risk_free), requiredReturn: c.required_return }), num(c.expected), STRICT));
+      it(label(c), () =>
+        expectClose(
+          omegaRatio(series(c.returns), { riskFree: rate(c.risk_free), requiredReturn: c.required_return }),
+          num(c.expected),
+          STRICT,
+        ),
+      );
   });
 
   describe('cum_returns: Π(1+r) − 1, or × starting_value; NaN as 0 (4 dp, numpy decimal=4)', () => {
@@ -315,7 +341,8 @@ describe('empyrical 0.5.5 convention: 252/52/12 periods, NaN skipped but counted
   });
 
   describe('stability_of_timeseries: R² of the cumulative log return against time', () => {
-    for (const c of E.expected.stability_of_timeseries) it(label(c), () => expectClose(stabilityOfTimeseries(series(c.returns)), num(c.expected), STRICT));
+    for (const c of E.expected.stability_of_timeseries)
+      it(label(c), () => expectClose(stabilityOfTimeseries(series(c.returns)), num(c.expected), STRICT));
   });
 
   describe('tail_ratio: |p95|/|p5| (1 dp, numpy decimal=1)', () => {
@@ -332,7 +359,8 @@ describe('empyrical 0.5.5 convention: 252/52/12 periods, NaN skipped but counted
 
 const snapshots = (dates: string[], totals: number[]): BalanceSnapshot[] => dates.map((d, i) => ({ date: utc(d), balance: totals[i] }));
 /** The flat / no-downside cases give balances only; freqtrade's tests date them on consecutive days from 2025-01-01. */
-const dailySnapshots = (totals: number[]): BalanceSnapshot[] => totals.map((balance, i) => ({ date: Date.UTC(2025, 0, 1) + i * DAY, balance }));
+const dailySnapshots = (totals: number[]): BalanceSnapshot[] =>
+  totals.map((balance, i) => ({ date: Date.UTC(2025, 0, 1) + i * DAY, balance }));
 const balancesIn = (s: string): number[] => {
   const m = /\[([\d.,\s]+)\]/.exec(s);
   if (!m) throw new Error(`no balance list in: ${s}`);
@@ -391,7 +419,11 @@ describe('freqtrade balance-based convention: end-of-day balance pct_change, std
   it('flat balance: sharpe, sortino and calmar are all the −100 sentinel', () => {
     const c = cases.find((x) => x.fn.startsWith('sharpe/sortino/calmar from flat balance'));
     const h = dailySnapshots(balancesIn(c.fn));
-    expect([freqtradeSharpeFromBalance(h), freqtradeSortinoFromBalance(h), freqtradeCalmarFromBalance(h)]).toEqual([c.expected, c.expected, c.expected]);
+    expect([freqtradeSharpeFromBalance(h), freqtradeSortinoFromBalance(h), freqtradeCalmarFromBalance(h)]).toEqual([
+      c.expected,
+      c.expected,
+      c.expected,
+    ]);
   });
 
   it('no losing day: sortino is the −100 sentinel', () => {
@@ -400,165 +432,190 @@ describe('freqtrade balance-based convention: end-of-day balance pct_change, std
   });
 });
 
-describe('freqtrade trade-based convention (small tables): expectancy over all trades, SQN rounded to 4 dp, CAGR over 365-day years, drawdown from a zero row', () => {
-  const cases: any[] = V.freqtrade.trade_based_small;
-  const byFn = (fn: string): any => cases.find((c) => c.fn === fn);
+describe(
+  'freqtrade trade-based convention (small tables): expectancy over all trades, SQN rounded to 4 dp, CAGR over ' +
+    '365-day years, drawdown from a zero row',
+  () => {
+    const cases: any[] = V.freqtrade.trade_based_small;
+    const byFn = (fn: string): any => cases.find((c) => c.fn === fn);
 
-  it('calculate_expectancy: winrate·avg_win − loserate·avg_loss; ratio (1 + avg_win/avg_loss)·winrate − 1', () => {
-    const c = byFn('calculate_expectancy');
-    const e = freqtradeExpectancy(c.profit_abs);
-    expectClose(e.expectancy, c.expected.expectancy, freqtradeTol(c.expected.expectancy));
-    expectClose(e.expectancyRatio, c.expected.expectancy_ratio, freqtradeTol(c.expected.expectancy_ratio));
-    const s = tradeStats(c.profit_abs);
-    expect([s.expectancy, s.expectancyRatio]).toEqual([e.expectancy, e.expectancyRatio]);
-  });
-
-  it('profit factor: winning_profit / |losing_profit| (profit_factor_derived)', () => {
-    const c = byFn('calculate_expectancy');
-    expectClose(profitFactor(c.profit_abs), c.profit_factor_derived, STRICT);
-    expectClose(tradeStats(c.profit_abs).profitFactor, c.profit_factor_derived, STRICT);
-  });
-
-  it('calculate_expectancy(empty): (0, 100)', () => {
-    const c = byFn('calculate_expectancy(empty)');
-    expect(freqtradeExpectancy([])).toEqual({ expectancy: c.expected.expectancy, expectancyRatio: c.expected.expectancy_ratio });
-  });
-
-  describe('calculate_sqn: √n·mean(p/sb)/std(p/sb, ddof=1), round 4, −100 if std is 0/NaN (rel 1e-4)', () => {
-    const c = byFn('calculate_sqn');
-    it('states rel 1e-4', () => expect(c.tolerance).toBe('rel 1e-4'));
-    for (const k of c.cases)
-      it(`profits ${JSON.stringify(k.profits)}`, () => expectClose(freqtradeSqn(k.profits, c.starting_balance), k.expected, { rel: 1e-4, abs: 1e-12 }));
-  });
-
-  describe('calculate_cagr(days, start, end): (end/start)^(365/days) − 1; 0 if end<0, start≤0, days≤0 or overflow (round(x, 4) == expected)', () => {
-    const c = byFn('calculate_cagr(days, start, end)');
-    it('states the rounding comparison', () => expect(c.tolerance).toBe('round(x, 4) == expected'));
-    for (const k of c.cases) {
-      it(`start ${k.start}, end ${k.end}, ${k.days} days`, () => {
-        const rounded = Number(freqtradeCagr(k.days, k.start, k.end).toFixed(4));
-        // round(x, 4) is x itself for 1.7e308; allow ULP-level libm differences in the power there.
-        expectClose(rounded, k.expected, { rel: 1e-12, abs: 0 });
-      });
-    }
-  });
-
-  describe('calculate_max_drawdown(profit_abs, starting_balance=1000) — freqtrade issue #6655', () => {
-    const c = byFn('calculate_max_drawdown (profit_abs, starting_balance=1000, date-ordered)');
-    const day0 = Date.UTC(2020, 0, 1);
-    // freqtrade's test dates the profits on consecutive days, then shuffles the rows by sorting on profit
-    const rows: DatedPnl[] = c.profits_in_date_order.map((profit: number, i: number) => ({ profit, date: day0 + i * DAY })).sort((a: DatedPnl, b: DatedPnl) => a.profit - b.profit);
-    for (const k of c.cases) {
-      it(`relative: ${k.relative}`, () => {
-        const before = JSON.stringify(rows);
-        const dd = freqtradeMaxDrawdown(rows, { startingBalance: 1000, relative: k.relative });
-        expect(JSON.stringify(rows)).toBe(before);
-        expect(dd.drawdownAbs).toBe(k.expected.drawdown_abs); // freqtrade asserts ==
-        expectClose(dd.relativeAccountDrawdown, k.expected.relative_account_drawdown, freqtradeTol(k.expected.relative_account_drawdown));
-        expect([dd.highDate, dd.lowDate]).toEqual([day0 + k.expected.high_day_index * DAY, day0 + k.expected.low_day_index * DAY]);
-      });
-      it(`relative: ${k.relative}, as a plain equity curve (maxDrawdownUsd on the note's balances)`, () => {
-        const balances = balancesIn(c.note);
-        let acc = 1000;
-        expect(balances).toEqual(c.profits_in_date_order.map((p: number) => (acc += p)));
-        const dd = maxDrawdownUsd(balances, { by: k.relative ? 'relative' : 'abs' });
-        expect(dd.drawdownAbs).toBe(k.expected.drawdown_abs);
-        expectClose(dd.drawdownRelative, k.expected.relative_account_drawdown, freqtradeTol(k.expected.relative_account_drawdown));
-        expect([dd.peakIndex, dd.troughIndex]).toEqual([k.expected.high_day_index, k.expected.low_day_index]);
-      });
-    }
-  });
-});
-
-describe("freqtrade trade-based convention on the 179-trade backtest (StrategyTestV3): Σ(profit_abs/sb)/days as the mean, std ddof=0, √365", () => {
-  const bt = V.freqtrade.backtest_dataset;
-  const sb: number = bt.starting_balance;
-  const trades: any[] = bt.trades;
-  const profits = trades.map((t) => t.profit_abs as number);
-  const minDate = Math.min(...trades.map((t) => utc(t.open_date)));
-  const maxDate = Math.max(...trades.map((t) => utc(t.close_date)));
-  const period = { minDate, maxDate, startingBalance: sb };
-  /**
-   * Tie order (bt.tie_order_caveat): two trades close at 2018-01-16 22:45; freqtrade's pandas quicksort put the
-   * ETC/BTC winner before the NXT/BTC loser. A stable sort by (close_date asc, open_date desc) reproduces that.
-   */
-  const byClose = (openOrder: 1 | -1): DatedPnl[] =>
-    [...trades]
-      .sort((a, b) => utc(a.close_date) - utc(b.close_date) || openOrder * (utc(a.open_date) - utc(b.open_date)))
-      .map((t) => ({ profit: t.profit_abs, date: utc(t.close_date) }));
-  const asFreqtrade = byClose(-1);
-  const e = bt.expected;
-
-  it('the dataset is what the file describes (count, date bounds, days_period)', () => {
-    expect(trades).toHaveLength(bt.n_trades);
-    expect([minDate, maxDate]).toEqual([utc(bt.min_open_date), utc(bt.max_close_date)]);
-    expect(freqtradeDaysPeriod(minDate, maxDate)).toBe(bt.days_period);
-  });
-
-  it(`sharpe — ${bt.formulas.sharpe}`, () => expectClose(freqtradeTradeSharpe(profits, period), e.sharpe, freqtradeTol(e.sharpe)));
-  it(`sortino — ${bt.formulas.sortino}`, () => expectClose(freqtradeTradeSortino(profits, period), e.sortino, freqtradeTol(e.sortino)));
-  it(`calmar — ${bt.formulas.calmar}`, () => expectClose(freqtradeTradeCalmar(asFreqtrade, period), e.calmar, freqtradeTol(e.calmar)));
-  it(`max drawdown without starting balance — ${bt.formulas.drawdown}; relative = (high − cum)/high`, () => {
-    const dd = freqtradeMaxDrawdown(asFreqtrade);
-    expectClose(dd.relativeAccountDrawdown, e.max_drawdown_relative_no_starting_balance, freqtradeTol(e.max_drawdown_relative_no_starting_balance));
-  });
-  it('the other tie order gives the values the caveat quotes instead', () => {
-    const m = /gives ([\d.]+) \/ ([\d.]+) instead/.exec(bt.tie_order_caveat);
-    expect(m).not.toBeNull();
-    const other = byClose(1);
-    expectClose(freqtradeMaxDrawdown(other).relativeAccountDrawdown, Number(m![1]), halfUnitOf(m![1]));
-    expectClose(freqtradeTradeCalmar(other, period), Number(m![2]), halfUnitOf(m![2]));
-  });
-  it('expectancy and expectancy_ratio', () => {
-    const x = freqtradeExpectancy(profits);
-    expectClose(x.expectancy, e.expectancy, freqtradeTol(e.expectancy));
-    expectClose(x.expectancyRatio, e.expectancy_ratio, freqtradeTol(e.expectancy_ratio));
-  });
-  it('sqn (rounded to 4 dp; rel 1e-6 as freqtrade asserts)', () => expectClose(freqtradeSqn(profits, sb), e.sqn, freqtradeTol(e.sqn)));
-  it('profit_factor', () => expectClose(profitFactor(profits), e.profit_factor, STRICT));
-  it('cagr from the backtest summary: calculate_cagr(backtest_days, sb, sb + Σ profit_abs)', () => {
-    const s = bt.backtest_summary_from_file;
-    const days = freqtradeDaysPeriod(utc(s.backtest_start), utc(s.backtest_end));
-    expect(days).toBe(s.backtest_days);
-    expectClose(freqtradeCagr(days, sb, sb + profits.reduce((a, p) => a + p, 0)), e.cagr_from_backtest_summary, STRICT);
-  });
-
-  describe('backtest_summary_from_file, recomputed from the trades (freqtrade counts wins/draws/losses and means on profit_ratio)', () => {
-    const s = bt.backtest_summary_from_file;
-    const total = profits.reduce((a, p) => a + p, 0);
-    const ratios = trades.map((t) => t.profit_ratio as number);
-    it('total_trades, wins, losses, draws', () => {
-      const st = tradeStats(ratios);
-      expect([st.trades, st.wins, st.losses, st.draws]).toEqual([s.total_trades, s.wins, s.losses, s.draws]);
+    it('calculate_expectancy: winrate·avg_win − loserate·avg_loss; ratio (1 + avg_win/avg_loss)·winrate − 1', () => {
+      const c = byFn('calculate_expectancy');
+      const e = freqtradeExpectancy(c.profit_abs);
+      expectClose(e.expectancy, c.expected.expectancy, freqtradeTol(c.expected.expectancy));
+      expectClose(e.expectancyRatio, c.expected.expectancy_ratio, freqtradeTol(c.expected.expectancy_ratio));
+      const s = tradeStats(c.profit_abs);
+      expect([s.expectancy, s.expectancyRatio]).toEqual([e.expectancy, e.expectancyRatio]);
     });
-    it('profit_total_abs, profit_total, final_balance, profit_factor', () => {
-      expectClose(total, s.profit_total_abs, STRICT);
-      expectClose(total / sb, s.profit_total, STRICT);
-      expectClose(sb + total, s.final_balance, STRICT);
-      expectClose(tradeStats(profits).profitFactor, s.profit_factor, STRICT);
+
+    it('profit factor: winning_profit / |losing_profit| (profit_factor_derived)', () => {
+      const c = byFn('calculate_expectancy');
+      expectClose(profitFactor(c.profit_abs), c.profit_factor_derived, STRICT);
+      expectClose(tradeStats(c.profit_abs).profitFactor, c.profit_factor_derived, STRICT);
     });
-    it('profit_mean, profit_median (of profit_ratio)', () => {
-      expectClose(ratios.reduce((a, p) => a + p, 0) / ratios.length, s.profit_mean, STRICT);
-      expectClose(percentile(ratios, 50), s.profit_median, STRICT);
+
+    it('calculate_expectancy(empty): (0, 100)', () => {
+      const c = byFn('calculate_expectancy(empty)');
+      expect(freqtradeExpectancy([])).toEqual({ expectancy: c.expected.expectancy, expectancyRatio: c.expected.expectancy_ratio });
     });
-    it('csum_min, csum_max (calculate_csum does not sort: the results keep the file order, by open date)', () => {
-      const c = freqtradeCsum(profits, sb);
-      expectClose(c.min, s.csum_min, STRICT);
-      expectClose(c.max, s.csum_max, STRICT);
+
+    describe('calculate_sqn: √n·mean(p/sb)/std(p/sb, ddof=1), round 4, −100 if std is 0/NaN (rel 1e-4)', () => {
+      const c = byFn('calculate_sqn');
+      it('states rel 1e-4', () => expect(c.tolerance).toBe('rel 1e-4'));
+      for (const k of c.cases)
+        it(`profits ${JSON.stringify(k.profits)}`, () =>
+          expectClose(freqtradeSqn(k.profits, c.starting_balance), k.expected, { rel: 1e-4, abs: 1e-12 }));
     });
-    it('max_drawdown_account, max_drawdown_abs, drawdown_start/end, max_drawdown_low/high (starting balance, by currency)', () => {
-      const dd = freqtradeMaxDrawdown(asFreqtrade, { startingBalance: sb });
-      expectClose(dd.relativeAccountDrawdown, s.max_drawdown_account, STRICT);
-      expectClose(dd.drawdownAbs, s.max_drawdown_abs, STRICT);
-      expectClose(dd.lowValue, s.max_drawdown_low, STRICT);
-      expectClose(dd.highValue, s.max_drawdown_high, STRICT);
-      expect([dd.highDate, dd.lowDate]).toEqual([utc(s.drawdown_start), utc(s.drawdown_end)]);
+
+    describe(
+      'calculate_cagr(days, start, end): (end/start)^(365/days) − 1; 0 if end<0, start≤0, days≤0 or overflow (round(x, ' +
+        '4) == expected)',
+      () => {
+        const c = byFn('calculate_cagr(days, start, end)');
+        it('states the rounding comparison', () => expect(c.tolerance).toBe('round(x, 4) == expected'));
+        for (const k of c.cases) {
+          it(`start ${k.start}, end ${k.end}, ${k.days} days`, () => {
+            const rounded = Number(freqtradeCagr(k.days, k.start, k.end).toFixed(4));
+            // round(x, 4) is x itself for 1.7e308; allow ULP-level libm differences in the power there.
+            expectClose(rounded, k.expected, { rel: 1e-12, abs: 0 });
+          });
+        }
+      },
+    );
+
+    describe('calculate_max_drawdown(profit_abs, starting_balance=1000) — freqtrade issue #6655', () => {
+      const c = byFn('calculate_max_drawdown (profit_abs, starting_balance=1000, date-ordered)');
+      const day0 = Date.UTC(2020, 0, 1);
+      // freqtrade's test dates the profits on consecutive days, then shuffles the rows by sorting on profit
+      const rows: DatedPnl[] = c.profits_in_date_order
+        .map((profit: number, i: number) => ({ profit, date: day0 + i * DAY }))
+        .sort((a: DatedPnl, b: DatedPnl) => a.profit - b.profit);
+      for (const k of c.cases) {
+        it(`relative: ${k.relative}`, () => {
+          const before = JSON.stringify(rows);
+          const dd = freqtradeMaxDrawdown(rows, { startingBalance: 1000, relative: k.relative });
+          expect(JSON.stringify(rows)).toBe(before);
+          expect(dd.drawdownAbs).toBe(k.expected.drawdown_abs); // freqtrade asserts ==
+          expectClose(dd.relativeAccountDrawdown, k.expected.relative_account_drawdown, freqtradeTol(k.expected.relative_account_drawdown));
+          expect([dd.highDate, dd.lowDate]).toEqual([day0 + k.expected.high_day_index * DAY, day0 + k.expected.low_day_index * DAY]);
+        });
+        it(`relative: ${k.relative}, as a plain equity curve (maxDrawdownUsd on the note's balances)`, () => {
+          const balances = balancesIn(c.note);
+          let acc = 1000;
+          expect(balances).toEqual(c.profits_in_date_order.map((p: number) => (acc += p)));
+          const dd = maxDrawdownUsd(balances, { by: k.relative ? 'relative' : 'abs' });
+          expect(dd.drawdownAbs).toBe(k.expected.drawdown_abs);
+          expectClose(dd.drawdownRelative, k.expected.relative_account_drawdown, freqtradeTol(k.expected.relative_account_drawdown));
+          expect([dd.peakIndex, dd.troughIndex]).toEqual([k.expected.high_day_index, k.expected.low_day_index]);
+        });
+      }
     });
-    it('max_relative_drawdown (starting balance, relative=True)', () => {
-      expectClose(freqtradeMaxDrawdown(asFreqtrade, { startingBalance: sb, relative: true }).relativeAccountDrawdown, s.max_relative_drawdown, STRICT);
+  },
+);
+
+describe(
+  'freqtrade trade-based convention on the 179-trade backtest (StrategyTestV3): Σ(profit_abs/sb)/days as the mean, ' + 'std ddof=0, √365',
+  () => {
+    const bt = V.freqtrade.backtest_dataset;
+    const sb: number = bt.starting_balance;
+    const trades: any[] = bt.trades;
+    const profits = trades.map((t) => t.profit_abs as number);
+    const minDate = Math.min(...trades.map((t) => utc(t.open_date)));
+    const maxDate = Math.max(...trades.map((t) => utc(t.close_date)));
+    const period = { minDate, maxDate, startingBalance: sb };
+    /**
+     * Tie order (bt.tie_order_caveat): two trades close at 2018-01-16 22:45; freqtrade's pandas quicksort put the
+     * ETC/BTC winner before the NXT/BTC loser. A stable sort by (close_date asc, open_date desc) reproduces that.
+     */
+    const byClose = (openOrder: 1 | -1): DatedPnl[] =>
+      [...trades]
+        .sort((a, b) => utc(a.close_date) - utc(b.close_date) || openOrder * (utc(a.open_date) - utc(b.open_date)))
+        .map((t) => ({ profit: t.profit_abs, date: utc(t.close_date) }));
+    const asFreqtrade = byClose(-1);
+    const e = bt.expected;
+
+    it('the dataset is what the file describes (count, date bounds, days_period)', () => {
+      expect(trades).toHaveLength(bt.n_trades);
+      expect([minDate, maxDate]).toEqual([utc(bt.min_open_date), utc(bt.max_close_date)]);
+      expect(freqtradeDaysPeriod(minDate, maxDate)).toBe(bt.days_period);
     });
-  });
-});
+
+    it(`sharpe — ${bt.formulas.sharpe}`, () => expectClose(freqtradeTradeSharpe(profits, period), e.sharpe, freqtradeTol(e.sharpe)));
+    it(`sortino — ${bt.formulas.sortino}`, () => expectClose(freqtradeTradeSortino(profits, period), e.sortino, freqtradeTol(e.sortino)));
+    it(`calmar — ${bt.formulas.calmar}`, () => expectClose(freqtradeTradeCalmar(asFreqtrade, period), e.calmar, freqtradeTol(e.calmar)));
+    it(`max drawdown without starting balance — ${bt.formulas.drawdown}; relative = (high − cum)/high`, () => {
+      const dd = freqtradeMaxDrawdown(asFreqtrade);
+      expectClose(
+        dd.relativeAccountDrawdown,
+        e.max_drawdown_relative_no_starting_balance,
+        freqtradeTol(e.max_drawdown_relative_no_starting_balance),
+      );
+    });
+    it('the other tie order gives the values the caveat quotes instead', () => {
+      const m = /gives ([\d.]+) \/ ([\d.]+) instead/.exec(bt.tie_order_caveat);
+      expect(m).not.toBeNull();
+      const other = byClose(1);
+      expectClose(freqtradeMaxDrawdown(other).relativeAccountDrawdown, Number(m![1]), halfUnitOf(m![1]));
+      expectClose(freqtradeTradeCalmar(other, period), Number(m![2]), halfUnitOf(m![2]));
+    });
+    it('expectancy and expectancy_ratio', () => {
+      const x = freqtradeExpectancy(profits);
+      expectClose(x.expectancy, e.expectancy, freqtradeTol(e.expectancy));
+      expectClose(x.expectancyRatio, e.expectancy_ratio, freqtradeTol(e.expectancy_ratio));
+    });
+    it('sqn (rounded to 4 dp; rel 1e-6 as freqtrade asserts)', () => expectClose(freqtradeSqn(profits, sb), e.sqn, freqtradeTol(e.sqn)));
+    it('profit_factor', () => expectClose(profitFactor(profits), e.profit_factor, STRICT));
+    it('cagr from the backtest summary: calculate_cagr(backtest_days, sb, sb + Σ profit_abs)', () => {
+      const s = bt.backtest_summary_from_file;
+      const days = freqtradeDaysPeriod(utc(s.backtest_start), utc(s.backtest_end));
+      expect(days).toBe(s.backtest_days);
+      expectClose(freqtradeCagr(days, sb, sb + profits.reduce((a, p) => a + p, 0)), e.cagr_from_backtest_summary, STRICT);
+    });
+
+    describe(
+      'backtest_summary_from_file, recomputed from the trades ' + '(freqtrade counts wins/draws/losses and means on profit_ratio)',
+      () => {
+        const s = bt.backtest_summary_from_file;
+        const total = profits.reduce((a, p) => a + p, 0);
+        const ratios = trades.map((t) => t.profit_ratio as number);
+        it('total_trades, wins, losses, draws', () => {
+          const st = tradeStats(ratios);
+          expect([st.trades, st.wins, st.losses, st.draws]).toEqual([s.total_trades, s.wins, s.losses, s.draws]);
+        });
+        it('profit_total_abs, profit_total, final_balance, profit_factor', () => {
+          expectClose(total, s.profit_total_abs, STRICT);
+          expectClose(total / sb, s.profit_total, STRICT);
+          expectClose(sb + total, s.final_balance, STRICT);
+          expectClose(tradeStats(profits).profitFactor, s.profit_factor, STRICT);
+        });
+        it('profit_mean, profit_median (of profit_ratio)', () => {
+          expectClose(ratios.reduce((a, p) => a + p, 0) / ratios.length, s.profit_mean, STRICT);
+          expectClose(percentile(ratios, 50), s.profit_median, STRICT);
+        });
+        it('csum_min, csum_max (calculate_csum does not sort: the results keep the file order, by open date)', () => {
+          const c = freqtradeCsum(profits, sb);
+          expectClose(c.min, s.csum_min, STRICT);
+          expectClose(c.max, s.csum_max, STRICT);
+        });
+        it('max_drawdown_account, max_drawdown_abs, drawdown_start/end, max_drawdown_low/high (starting balance, by currency)', () => {
+          const dd = freqtradeMaxDrawdown(asFreqtrade, { startingBalance: sb });
+          expectClose(dd.relativeAccountDrawdown, s.max_drawdown_account, STRICT);
+          expectClose(dd.drawdownAbs, s.max_drawdown_abs, STRICT);
+          expectClose(dd.lowValue, s.max_drawdown_low, STRICT);
+          expectClose(dd.highValue, s.max_drawdown_high, STRICT);
+          expect([dd.highDate, dd.lowDate]).toEqual([utc(s.drawdown_start), utc(s.drawdown_end)]);
+        });
+        it('max_relative_drawdown (starting balance, relative=True)', () => {
+          expectClose(
+            freqtradeMaxDrawdown(asFreqtrade, { startingBalance: sb, relative: true }).relativeAccountDrawdown,
+            s.max_relative_drawdown,
+            STRICT,
+          );
+        });
+      },
+    );
+  },
+);
 
 // ------------------------------------------------------------------------------------------------ not from the file
 

@@ -137,7 +137,10 @@ export function sortino(returns: Returns, { periods, riskFree, convention }: Sor
  * empyrical `downside_risk`: annualised downside deviation below `requiredReturn` (per period, constant or series):
  * `√mean(min(r − req, 0)²) · √periods`, NaN observations skipped. Empty series → NaN; a single observation is fine.
  */
-export function downsideRisk(returns: Returns, { periods, requiredReturn }: { periods: number; requiredReturn?: number | Returns }): number {
+export function downsideRisk(
+  returns: Returns,
+  { periods, requiredReturn }: { periods: number; requiredReturn?: number | Returns },
+): number {
   if (returns.length < 1) return NaN;
   const sq = withoutNaN(excess(returns, requiredReturn)).map((x) => Math.min(x, 0) ** 2);
   return Math.sqrt(mean(sq)) * Math.sqrt(periods);
@@ -267,7 +270,10 @@ export function calmar(returns: Returns, { periods }: { periods: number }): numb
 }
 
 /** ffn's Calmar: calendar-time {@link cagrCalendar} (365.25-day years) / |{@link maxDrawdown}|; edge cases as {@link calmar}. */
-export function calmarCalendar(returns: Returns, { calendarDays, daysPerYear = 365.25 }: { calendarDays: number; daysPerYear?: number }): number {
+export function calmarCalendar(
+  returns: Returns,
+  { calendarDays, daysPerYear = 365.25 }: { calendarDays: number; daysPerYear?: number },
+): number {
   return calmarOf(cagrCalendar(returns, calendarDays, daysPerYear), maxDrawdown(returns));
 }
 
@@ -287,7 +293,11 @@ function calmarOf(growth: number, mdd: number): number {
  */
 export function omegaRatio(
   returns: Returns,
-  { riskFree = 0, requiredReturn = 0, annualization = ANNUALIZATION_FACTORS.daily }: { riskFree?: number | Returns; requiredReturn?: number; annualization?: number } = {},
+  {
+    riskFree = 0,
+    requiredReturn = 0,
+    annualization = ANNUALIZATION_FACTORS.daily,
+  }: { riskFree?: number | Returns; requiredReturn?: number; annualization?: number } = {},
 ): number {
   if (returns.length < 2) return NaN;
   let tau: number;
@@ -413,7 +423,7 @@ function erfcNonNegative(x: number): number {
       s += term;
       if (term < s * 1e-17) break;
     }
-    return 1 - ((2 / SQRT_PI) * Math.exp(-x * x) * s);
+    return 1 - (2 / SQRT_PI) * Math.exp(-x * x) * s;
   }
   // erfc(x) = e^{−x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …))))
   const tiny = 1e-300;
@@ -781,7 +791,13 @@ export function freqtradeSharpeFromBalance(history: readonly BalanceSnapshot[]):
 export function freqtradeSortinoFromBalance(history: readonly BalanceSnapshot[]): number {
   const r = freqtradeDailyReturnsFromBalance(history);
   if (r.length === 0) return 0;
-  return annualizedRatio(mean(r), stdDev(r.filter((x) => x < 0), 0));
+  return annualizedRatio(
+    mean(r),
+    stdDev(
+      r.filter((x) => x < 0),
+      0,
+    ),
+  );
 }
 
 /**
@@ -789,7 +805,10 @@ export function freqtradeSortinoFromBalance(history: readonly BalanceSnapshot[])
  * balance change, the first balance is the starting balance, then {@link freqtradeMaxDrawdown}. Values are
  * relative to the first balance (100 → 120 → 80 gives high 20, low −20). Fewer than 2 snapshots → RangeError.
  */
-export function freqtradeMaxDrawdownFromBalance(history: readonly BalanceSnapshot[], { relative = false }: { relative?: boolean } = {}): FreqtradeDrawdown {
+export function freqtradeMaxDrawdownFromBalance(
+  history: readonly BalanceSnapshot[],
+  { relative = false }: { relative?: boolean } = {},
+): FreqtradeDrawdown {
   const w = prepareBalances(history);
   if (w.length < 2) throw new RangeError('Balance-history dataframe empty.');
   const steps = w.map((s, i) => ({ profit: i === 0 ? 0 : s.balance - w[i - 1].balance, date: s.date }));

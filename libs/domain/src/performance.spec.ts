@@ -29,7 +29,17 @@ describe('agent metrics (simple APR, 365-day Sharpe)', () => {
 describe('performance report', () => {
   it('derives value, ROI, trade stats and drawdowns', () => {
     const r = performanceReport({ series, closedPnls: [100, -50, 200, -100], realizedPnl: 150, unrealizedPnl: 50, capital: 10_000 });
-    expect(r).toMatchObject({ total_value: 10_200, realized_pnl: 150, unrealized_pnl: 50, roi_pct: 2, trades: 4, win_rate: 0.5, average_win: 150, average_loss: 75, profit_factor: 2 });
+    expect(r).toMatchObject({
+      total_value: 10_200,
+      realized_pnl: 150,
+      unrealized_pnl: 50,
+      roi_pct: 2,
+      trades: 4,
+      win_rate: 0.5,
+      average_win: 150,
+      average_loss: 75,
+      profit_factor: 2,
+    });
     // equity 10000 → 10100 → 10050 → 10250 → 10150 → 10200: the worst fall is 100 USD
     expect(r.max_drawdown_usd).toBe(100);
     // compounded: peak 1.01·0.995·1.02, trough after −1% → 1%

@@ -28,14 +28,25 @@ export function lastDays(series: readonly DailyPoint[], days: number, asOf: stri
  * last 90 days and since inception; Sharpe over the last 30 days with 365 periods a year and no risk-free rate
  * (mean / std with ddof 1 × √365). Null when a window has fewer than two days.
  */
-export function agentMetrics(series: readonly DailyPoint[], asOf: string): { apr_30d: number | null; apr_90d: number | null; apr_si: number | null; sharpe_30d: number | null } {
+export function agentMetrics(
+  series: readonly DailyPoint[],
+  asOf: string,
+): { apr_30d: number | null; apr_90d: number | null; apr_si: number | null; sharpe_30d: number | null } {
   const apr = (xs: readonly DailyPoint[]) => (xs.length >= 2 ? finite(aprFromDailyReturns(xs.map((p) => p.ret)) * 100) : null);
   const d30 = lastDays(series, 30, asOf);
   return {
     apr_30d: apr(d30),
     apr_90d: apr(lastDays(series, 90, asOf)),
     apr_si: apr(series),
-    sharpe_30d: d30.length >= 2 ? finite(sharpe(d30.map((p) => p.ret), { periods: 365 })) : null,
+    sharpe_30d:
+      d30.length >= 2
+        ? finite(
+            sharpe(
+              d30.map((p) => p.ret),
+              { periods: 365 },
+            ),
+          )
+        : null,
   };
 }
 

@@ -1,4 +1,12 @@
-import { agentAcceptsSignals, deploymentGate, DeploymentGateInput, evaluatePolicy, policyErrors, PolicyState, stricterPolicy } from './policy';
+import {
+  agentAcceptsSignals,
+  deploymentGate,
+  DeploymentGateInput,
+  evaluatePolicy,
+  policyErrors,
+  PolicyState,
+  stricterPolicy,
+} from './policy';
 
 const NOW = new Date('2025-01-15T12:00:00Z');
 const HOUR = 60 * 60 * 1000;
@@ -58,7 +66,13 @@ describe('policies', () => {
     evaluatePolicy({ ...SIGNAL, ...signal }, ACTIVE, policy, { ...STATE, ...over }, NOW);
 
   it('trades the signal as sent under an empty policy', () => {
-    expect(decide({})).toMatchObject({ trade: true, code: 'TRADE', leverage: 5, venues: null, sizeModel: { type: 'percentage', value: '25', leverage: 5 } });
+    expect(decide({})).toMatchObject({
+      trade: true,
+      code: 'TRADE',
+      leverage: 5,
+      venues: null,
+      sizeModel: { type: 'percentage', value: '25', leverage: 5 },
+    });
   });
 
   it('checks the subscription before anything else', () => {
@@ -72,7 +86,12 @@ describe('policies', () => {
     [{ allowed_tokens: ['BTC', 'SOL'] }, {}, 'TOKEN_NOT_ALLOWED', 'ETH is not on the allowed list (BTC, SOL)'],
     [{ min_confidence: 0.9 }, {}, 'LOW_CONFIDENCE', 'confidence 0.8 below the minimum 0.9'],
     [{ max_open_positions: 2 }, { openPositions: 2 }, 'MAX_OPEN_POSITIONS', '2 open position(s), the maximum is 2'],
-    [{ max_daily_loss_usd: '100' }, { realizedTodayUsd: '-100.00000001' }, 'DAILY_LOSS_LIMIT', 'daily loss limit reached: -100.00 USD realized today, limit -100.00 USD; entries resume at 00:00 UTC'],
+    [
+      { max_daily_loss_usd: '100' },
+      { realizedTodayUsd: '-100.00000001' },
+      'DAILY_LOSS_LIMIT',
+      'daily loss limit reached: -100.00 USD realized today, limit -100.00 USD; entries resume at 00:00 UTC',
+    ],
   ])('skips under %j with its reason', (policy, state, code, reason) => {
     expect(decide(policy, state as object)).toEqual({ trade: false, code, reason });
   });
@@ -112,8 +131,31 @@ describe('policies', () => {
 
   it('combines agent and subscriber: the stricter wins on every field', () => {
     const merged = stricterPolicy(
-      { risk_tolerance: 'HIGH', max_leverage: 10, max_position_pct: 20, min_confidence: 0.5, allowed_tokens: ['BTC', 'ETH', 'SOL'], denied_tokens: ['DOGE'], max_open_positions: 5, max_daily_loss_usd: '500', cooldown: { after_losses: 3, minutes: 60 }, enabled_venues: ['HYPERLIQUID', 'OSTIUM'] },
-      { risk_tolerance: 'MEDIUM', max_leverage: 20, max_position_pct: '10', min_confidence: 0.7, allowed_tokens: ['eth', 'SOL', 'AVAX'], denied_tokens: ['SOL'], max_open_positions: 8, max_daily_loss_usd: 200, cooldown: { after_losses: 2, minutes: 30 }, enabled_venues: ['OSTIUM'], kill_switch: false },
+      {
+        risk_tolerance: 'HIGH',
+        max_leverage: 10,
+        max_position_pct: 20,
+        min_confidence: 0.5,
+        allowed_tokens: ['BTC', 'ETH', 'SOL'],
+        denied_tokens: ['DOGE'],
+        max_open_positions: 5,
+        max_daily_loss_usd: '500',
+        cooldown: { after_losses: 3, minutes: 60 },
+        enabled_venues: ['HYPERLIQUID', 'OSTIUM'],
+      },
+      {
+        risk_tolerance: 'MEDIUM',
+        max_leverage: 20,
+        max_position_pct: '10',
+        min_confidence: 0.7,
+        allowed_tokens: ['eth', 'SOL', 'AVAX'],
+        denied_tokens: ['SOL'],
+        max_open_positions: 8,
+        max_daily_loss_usd: 200,
+        cooldown: { after_losses: 2, minutes: 30 },
+        enabled_venues: ['OSTIUM'],
+        kill_switch: false,
+      },
     );
     expect(merged).toEqual({
       risk_tolerance: 'MEDIUM',
@@ -128,12 +170,23 @@ describe('policies', () => {
       enabled_venues: ['OSTIUM'],
     });
     expect(stricterPolicy({ kill_switch: true }, {}).kill_switch).toBe(true);
-    expect(decide(stricterPolicy({ enabled_venues: ['HYPERLIQUID'] }, { enabled_venues: ['OSTIUM'] }))).toMatchObject({ code: 'NO_ENABLED_VENUE' });
+    expect(decide(stricterPolicy({ enabled_venues: ['HYPERLIQUID'] }, { enabled_venues: ['OSTIUM'] }))).toMatchObject({
+      code: 'NO_ENABLED_VENUE',
+    });
   });
 
   it('names every bad field', () => {
     expect(
-      policyErrors({ max_leverage: 0, max_position_pct: 150, min_confidence: 1.5, allowed_tokens: 'ETH', cooldown: { after_losses: 0 }, enabled_venues: ['BINANCE'], kill_switch: 'yes', foo: 1 }),
+      policyErrors({
+        max_leverage: 0,
+        max_position_pct: 150,
+        min_confidence: 1.5,
+        allowed_tokens: 'ETH',
+        cooldown: { after_losses: 0 },
+        enabled_venues: ['BINANCE'],
+        kill_switch: 'yes',
+        foo: 1,
+      }),
     ).toEqual([
       'policy has unknown field(s): foo',
       'policy.max_leverage must be an integer from 1 to 100',

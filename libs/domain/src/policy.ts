@@ -81,7 +81,8 @@ export const POLICY_FIELDS = [
 const POLICY_VENUES = ['HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'];
 const isDecimalText = (v: unknown) => (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && /^\d+(\.\d+)?$/.test(v));
 const isInt = (v: unknown, min: number, max: number) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
-const isSymbolList = (v: unknown) => Array.isArray(v) && v.length <= 500 && v.every((t) => typeof t === 'string' && /^[A-Za-z0-9]{1,20}$/.test(t));
+const isSymbolList = (v: unknown) =>
+  Array.isArray(v) && v.length <= 500 && v.every((t) => typeof t === 'string' && /^[A-Za-z0-9]{1,20}$/.test(t));
 
 /** Every problem with a policy, each naming its field; empty when valid. */
 export function policyErrors(p: unknown, field = 'policy'): string[] {
@@ -93,12 +94,17 @@ export function policyErrors(p: unknown, field = 'policy'): string[] {
   if (o.risk_tolerance !== undefined && !RISK_TOLERANCES.includes(o.risk_tolerance as RiskTolerance))
     errors.push(`${field}.risk_tolerance must be one of ${RISK_TOLERANCES.join(', ')}`);
   if (o.max_leverage !== undefined && !isInt(o.max_leverage, 1, 100)) errors.push(`${field}.max_leverage must be an integer from 1 to 100`);
-  if (o.max_position_pct !== undefined && (!isDecimalText(o.max_position_pct) || !(Number(o.max_position_pct) > 0 && Number(o.max_position_pct) <= 100)))
+  if (
+    o.max_position_pct !== undefined &&
+    (!isDecimalText(o.max_position_pct) || !(Number(o.max_position_pct) > 0 && Number(o.max_position_pct) <= 100))
+  )
     errors.push(`${field}.max_position_pct must be a number in (0, 100]`);
   if (o.min_confidence !== undefined && !(typeof o.min_confidence === 'number' && o.min_confidence >= 0 && o.min_confidence <= 1))
     errors.push(`${field}.min_confidence must be a number from 0 to 1`);
-  if (o.allowed_tokens !== undefined && !isSymbolList(o.allowed_tokens)) errors.push(`${field}.allowed_tokens must be a list of token symbols`);
-  if (o.denied_tokens !== undefined && !isSymbolList(o.denied_tokens)) errors.push(`${field}.denied_tokens must be a list of token symbols`);
+  if (o.allowed_tokens !== undefined && !isSymbolList(o.allowed_tokens))
+    errors.push(`${field}.allowed_tokens must be a list of token symbols`);
+  if (o.denied_tokens !== undefined && !isSymbolList(o.denied_tokens))
+    errors.push(`${field}.denied_tokens must be a list of token symbols`);
   if (o.max_open_positions !== undefined && !isInt(o.max_open_positions, 0, 10_000))
     errors.push(`${field}.max_open_positions must be an integer from 0 to 10000`);
   if (o.max_daily_loss_usd !== undefined && (!isDecimalText(o.max_daily_loss_usd) || !(Number(o.max_daily_loss_usd) > 0)))
@@ -132,7 +138,11 @@ const upper = (xs: string[]) => xs.map((x) => (/^k[A-Z0-9]+$/.test(x) ? x : x.to
  */
 export function stricterPolicy(agent: Policy, subscriber: Policy): Policy {
   const out: Policy = {};
-  const tol = minDefined(agent.risk_tolerance, subscriber.risk_tolerance, (x, y) => RISK_TOLERANCES.indexOf(x) < RISK_TOLERANCES.indexOf(y));
+  const tol = minDefined(
+    agent.risk_tolerance,
+    subscriber.risk_tolerance,
+    (x, y) => RISK_TOLERANCES.indexOf(x) < RISK_TOLERANCES.indexOf(y),
+  );
   if (tol) out.risk_tolerance = tol;
   const num = (x: number | string) => dec(x);
   const lev = minDefined(agent.max_leverage, subscriber.max_leverage, (x, y) => x < y);
@@ -207,7 +217,13 @@ export type PolicyDecision =
  * size (the signal's, scaled by the risk tolerance and capped at max_position_pct of equity) and leverage
  * (the signal's, capped by max_leverage and the tolerance). The first failing check is the recorded reason.
  */
-export function evaluatePolicy(signal: PolicySignal, gate: DeploymentGateInput, policy: Policy, state: PolicyState, now: Date): PolicyDecision {
+export function evaluatePolicy(
+  signal: PolicySignal,
+  gate: DeploymentGateInput,
+  policy: Policy,
+  state: PolicyState,
+  now: Date,
+): PolicyDecision {
   const g = deploymentGate(gate, now);
   if (!g.trade) {
     return { trade: false, code: g.reason.startsWith('deployment is') ? 'DEPLOYMENT_INACTIVE' : 'SUBSCRIPTION_INACTIVE', reason: g.reason };
@@ -222,12 +238,20 @@ export function evaluatePolicy(signal: PolicySignal, gate: DeploymentGateInput, 
   }
   if (policy.min_confidence !== undefined) {
     if (signal.confidence === null || signal.confidence === undefined)
-      return { trade: false, code: 'LOW_CONFIDENCE', reason: `signal has no confidence; policy requires at least ${policy.min_confidence}` };
+      return {
+        trade: false,
+        code: 'LOW_CONFIDENCE',
+        reason: `signal has no confidence; policy requires at least ${policy.min_confidence}`,
+      };
     if (signal.confidence < policy.min_confidence)
       return { trade: false, code: 'LOW_CONFIDENCE', reason: `confidence ${signal.confidence} below the minimum ${policy.min_confidence}` };
   }
   if (policy.max_open_positions !== undefined && state.openPositions >= policy.max_open_positions) {
-    return { trade: false, code: 'MAX_OPEN_POSITIONS', reason: `${state.openPositions} open position(s), the maximum is ${policy.max_open_positions}` };
+    return {
+      trade: false,
+      code: 'MAX_OPEN_POSITIONS',
+      reason: `${state.openPositions} open position(s), the maximum is ${policy.max_open_positions}`,
+    };
   }
   if (policy.max_daily_loss_usd !== undefined) {
     const today = dec(state.realizedTodayUsd);
@@ -236,7 +260,9 @@ export function evaluatePolicy(signal: PolicySignal, gate: DeploymentGateInput, 
       return {
         trade: false,
         code: 'DAILY_LOSS_LIMIT',
-        reason: `daily loss limit reached: ${today.toFixed(2)} USD realized today, limit -${limit.toFixed(2)} USD; entries resume at 00:00 UTC`,
+        reason:
+          `daily loss limit reached: ${today.toFixed(2)} USD realized today, limit -${limit.toFixed(2)} USD; entries ` +
+          `resume at 00:00 UTC`,
       };
     }
   }

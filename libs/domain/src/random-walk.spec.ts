@@ -12,7 +12,9 @@ describe('walkShock', () => {
   });
 
   it('is roughly centred on zero (uniform)', () => {
-    const mean = TICKS.map((t) => walkShock('seed', 'BTC', t)).reduce((a, s) => a.plus(s), dec(0)).div(TICKS.length);
+    const mean = TICKS.map((t) => walkShock('seed', 'BTC', t))
+      .reduce((a, s) => a.plus(s), dec(0))
+      .div(TICKS.length);
     expect(mean.abs().lt(0.1)).toBe(true);
   });
 

@@ -7,7 +7,12 @@ describe('regressions', () => {
     expect(() => riskLevels('SHORT', '100', { type: 'fixed', take_profit: 1 })).toThrow(/below 1 for a SHORT/);
     expect(riskLevels('SHORT', '100', { type: 'fixed', take_profit: 0.5 }).takeProfit!.toFixed(8)).toBe('50.00000000');
     expect(riskLevels('LONG', '100', { type: 'fixed', take_profit: 1.5 }).takeProfit!.toFixed(8)).toBe('250.00000000');
-    const errors = signalProposalErrors({ tokenSymbol: 'ETH', side: 'short', sizeModel: { type: 'percentage', value: 5 }, riskModel: { type: 'fixed', take_profit: 2 } });
+    const errors = signalProposalErrors({
+      tokenSymbol: 'ETH',
+      side: 'short',
+      sizeModel: { type: 'percentage', value: 5 },
+      riskModel: { type: 'fixed', take_profit: 2 },
+    });
     expect(errors).toEqual(['risk_model.take_profit must be below 1 for a SHORT (a short cannot gain more than 100%)']);
   });
 

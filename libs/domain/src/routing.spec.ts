@@ -40,7 +40,12 @@ describe('routeFirstAvailable', () => {
   });
 
   it('fails over from an unhealthy first venue to the second', () => {
-    const d = routeFirstAvailable('ETH', PRIORITY, views(view('HYPERLIQUID', { healthy: false }), view('OSTIUM', { activeMarkets: 12 })), true);
+    const d = routeFirstAvailable(
+      'ETH',
+      PRIORITY,
+      views(view('HYPERLIQUID', { healthy: false }), view('OSTIUM', { activeMarkets: 12 })),
+      true,
+    );
     expect(d.selected).toBe('OSTIUM');
     expect(d.checked).toEqual(['HYPERLIQUID', 'OSTIUM']);
     expect(d.availability).toEqual({ HYPERLIQUID: false, OSTIUM: true });
@@ -114,22 +119,33 @@ describe('ranked venues (failover order)', () => {
     const all = views(view('HYPERLIQUID'), view('OSTIUM'));
     expect(routeFirstAvailable('ETH', PRIORITY, all, true).ranked).toEqual(['HYPERLIQUID', 'OSTIUM']);
     expect(routeFirstAvailable('ETH', PRIORITY, all, false).ranked).toEqual(['HYPERLIQUID']);
-    expect(routeFirstAvailable('ETH', PRIORITY, views(view('HYPERLIQUID', { healthy: false }), view('OSTIUM')), true).ranked).toEqual(['OSTIUM']);
+    expect(routeFirstAvailable('ETH', PRIORITY, views(view('HYPERLIQUID', { healthy: false }), view('OSTIUM')), true).ranked).toEqual([
+      'OSTIUM',
+    ]);
   });
   it('orders by cost for the cost strategies, unquoted listed venues last', () => {
     const quotes = new Map([
       ['HYPERLIQUID', quoteExecution([{ price: '100', size: '1000' }], '1000', '10')],
       ['OSTIUM', quoteExecution([{ price: '100', size: '1000' }], '1000', '4')],
     ]);
-    expect(routeByCost('LOWEST_FEES', 'ETH', PRIORITY, views(view('HYPERLIQUID'), view('OSTIUM')), quotes, true, '1000').ranked).toEqual(['OSTIUM', 'HYPERLIQUID']);
+    expect(routeByCost('LOWEST_FEES', 'ETH', PRIORITY, views(view('HYPERLIQUID'), view('OSTIUM')), quotes, true, '1000').ranked).toEqual([
+      'OSTIUM',
+      'HYPERLIQUID',
+    ]);
     const one = new Map([['HYPERLIQUID', quotes.get('HYPERLIQUID')!]]);
-    expect(routeByCost('LOWEST_FEES', 'ETH', ['OSTIUM', 'HYPERLIQUID'], views(view('HYPERLIQUID'), view('OSTIUM')), one, true, '1000').ranked).toEqual(['HYPERLIQUID', 'OSTIUM']);
+    expect(
+      routeByCost('LOWEST_FEES', 'ETH', ['OSTIUM', 'HYPERLIQUID'], views(view('HYPERLIQUID'), view('OSTIUM')), one, true, '1000').ranked,
+    ).toEqual(['HYPERLIQUID', 'OSTIUM']);
   });
 });
 
 describe('routeByCost', () => {
   const PRIORITY = ['HYPERLIQUID', 'OSTIUM'];
-  const quote = (slippage: string | null, taker: string) => ({ avgPrice: null, slippageBps: slippage === null ? null : dec(slippage), takerBps: dec(taker) });
+  const quote = (slippage: string | null, taker: string) => ({
+    avgPrice: null,
+    slippageBps: slippage === null ? null : dec(slippage),
+    takerBps: dec(taker),
+  });
 
   it('BEST_LIQUIDITY picks the least slippage, LOWEST_FEES the least fee + slippage', () => {
     const quotes = new Map([
@@ -150,8 +166,18 @@ describe('routeByCost', () => {
       ['HYPERLIQUID', quote('2', '5')],
       ['OSTIUM', quote('2', '5')],
     ]);
-    expect(routeByCost('BEST_LIQUIDITY', 'ETH', PRIORITY, views(view('HYPERLIQUID'), view('OSTIUM')), tie, true, '1').selected).toBe('HYPERLIQUID');
-    const d = routeByCost('BEST_LIQUIDITY', 'ETH', PRIORITY, views(view('HYPERLIQUID', { healthy: false }), view('OSTIUM')), tie, true, '1');
+    expect(routeByCost('BEST_LIQUIDITY', 'ETH', PRIORITY, views(view('HYPERLIQUID'), view('OSTIUM')), tie, true, '1').selected).toBe(
+      'HYPERLIQUID',
+    );
+    const d = routeByCost(
+      'BEST_LIQUIDITY',
+      'ETH',
+      PRIORITY,
+      views(view('HYPERLIQUID', { healthy: false }), view('OSTIUM')),
+      tie,
+      true,
+      '1',
+    );
     expect(d).toMatchObject({ selected: 'OSTIUM', availability: { HYPERLIQUID: false, OSTIUM: true } });
     expect(d.reason).toMatch(/; HYPERLIQUID unavailable$/);
     const thin = new Map([
@@ -173,9 +199,19 @@ describe('routeByCost', () => {
       checked: ['HYPERLIQUID'],
     });
     const none = new Map([['HYPERLIQUID', quote(null, '5')]]);
-    const d = routeByCost('BEST_LIQUIDITY', 'ETH', PRIORITY, views(view('HYPERLIQUID'), view('OSTIUM', { listed: false })), none, true, '1');
+    const d = routeByCost(
+      'BEST_LIQUIDITY',
+      'ETH',
+      PRIORITY,
+      views(view('HYPERLIQUID'), view('OSTIUM', { listed: false })),
+      none,
+      true,
+      '1',
+    );
     expect(d.selected).toBe('HYPERLIQUID');
-    expect(d.reason).toBe('Hyperliquid: pair ETH-USD available (28 pairs) [BEST_LIQUIDITY: HYPERLIQUID book cannot fill $1; OSTIUM does not list ETH]');
+    expect(d.reason).toBe(
+      'Hyperliquid: pair ETH-USD available (28 pairs) [BEST_LIQUIDITY: HYPERLIQUID book cannot fill $1; OSTIUM does not list ETH]',
+    );
     expect(routeByCost('LOWEST_FEES', 'ETH', PRIORITY, views(view('HYPERLIQUID', { listed: false })), new Map(), true, '1')).toMatchObject({
       selected: null,
       reason: 'no venue lists ETH: HYPERLIQUID does not list ETH; OSTIUM unavailable',

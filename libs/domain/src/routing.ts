@@ -153,7 +153,13 @@ export function routeByCost(
       const fallback = routeFirstAvailable(token, listed, views, true);
       return { ...fallback, checked, availability, reason: `${fallback.reason} [${strategy}: ${notes.join('; ')}]` };
     }
-    return { selected: null, ranked: [], checked, availability, reason: `no venue lists ${token}: ${notes.join('; ') || 'no venue configured'}` };
+    return {
+      selected: null,
+      ranked: [],
+      checked,
+      availability,
+      reason: `no venue lists ${token}: ${notes.join('; ') || 'no venue configured'}`,
+    };
   }
   const best = scored.reduce((a, b) => (b.cost.lt(a.cost) ? b : a));
   // Cheapest first (stable: ties keep the priority order), then listed venues that could not be quoted.
@@ -177,7 +183,11 @@ export function routeByCost(
  * The size a signal will trade across its deployments, for routing by cost: each deployment's margin (a percentage
  * of the reference equity, or fixed USD) times the leverage, times the number of deployments.
  */
-export function intendedNotional(sizeModel: { type?: unknown; value?: unknown; leverage?: unknown }, referenceEquity: DecimalLike, deployments: number): Dec {
+export function intendedNotional(
+  sizeModel: { type?: unknown; value?: unknown; leverage?: unknown },
+  referenceEquity: DecimalLike,
+  deployments: number,
+): Dec {
   const value = dec(Number.isFinite(Number(sizeModel.value)) ? String(sizeModel.value) : '0');
   const leverage = dec(Number.isFinite(Number(sizeModel.leverage)) && Number(sizeModel.leverage) > 0 ? String(sizeModel.leverage) : '1');
   const margin = sizeModel.type === 'fixed-usd' ? value : dec(referenceEquity).mul(value).div(100);

@@ -9,7 +9,16 @@ import {
   sixHourBucket,
 } from './signal-generation';
 
-const post = (over: Partial<Evidence>): Evidence => ({ kind: 'ct_post', sourceId: 't1', token: 'ETH', side: 'LONG', confidence: 0.9, quality: 0.8, weight: 1, ...over });
+const post = (over: Partial<Evidence>): Evidence => ({
+  kind: 'ct_post',
+  sourceId: 't1',
+  token: 'ETH',
+  side: 'LONG',
+  confidence: 0.9,
+  quality: 0.8,
+  weight: 1,
+  ...over,
+});
 
 describe('sixHourBucket', () => {
   it.each([
@@ -30,7 +39,11 @@ describe('aggregateEvidence', () => {
   });
 
   it('combines agreeing sources as a noisy-OR and subtracts the other side', () => {
-    const [v] = aggregateEvidence([post({}), post({ sourceId: 't2' }), post({ sourceId: 't3', side: 'SHORT', confidence: 0.5, quality: 0.5 })]);
+    const [v] = aggregateEvidence([
+      post({}),
+      post({ sourceId: 't2' }),
+      post({ sourceId: 't3', side: 'SHORT', confidence: 0.5, quality: 0.5 }),
+    ]);
     // LONG: 1 − 0.28² = 0.9216; SHORT: 0.25 → 0.6716
     expect(v).toMatchObject({ side: 'LONG', confidence: 0.6716, support: { LONG: 0.9216, SHORT: 0.25 } });
     expect(v.sources.map((s) => s.sourceId)).toEqual(['t1', 't2']);

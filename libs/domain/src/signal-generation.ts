@@ -86,7 +86,11 @@ export const DEFAULT_DAILY_VOLATILITY = 0.04;
  * Fighting the tape costs confidence: a 6-hour move against the side, measured in daily volatilities, takes up
  * to a quarter of it (a full volatility against or more). A move with the side changes nothing.
  */
-export function marketAdjustedConfidence(confidence: number, side: Side, market: MarketContext | null): { confidence: number; note: string | null } {
+export function marketAdjustedConfidence(
+  confidence: number,
+  side: Side,
+  market: MarketContext | null,
+): { confidence: number; note: string | null } {
   const ret = market?.ret_6h;
   if (ret === undefined || ret === null || !Number.isFinite(ret)) return { confidence, note: null };
   const vol = market?.volatility_24h && market.volatility_24h > 0 ? market.volatility_24h : DEFAULT_DAILY_VOLATILITY;
@@ -107,7 +111,11 @@ export function marketAdjustedConfidence(confidence: number, side: Side, market:
  * - stop at 1.5 daily volatilities (between 1% and 10%), take profit at twice the stop, trailing once the move
  *   reaches the stop distance.
  */
-export function signalParameters(confidence: number, threshold: number, market: MarketContext | null): { sizeModel: SizeModel; riskModel: RiskModel } {
+export function signalParameters(
+  confidence: number,
+  threshold: number,
+  market: MarketContext | null,
+): { sizeModel: SizeModel; riskModel: RiskModel } {
   const vol = market?.volatility_24h && market.volatility_24h > 0 ? market.volatility_24h : DEFAULT_DAILY_VOLATILITY;
   const span = 1 - threshold > 0 ? (confidence - threshold) / (1 - threshold) : 1;
   const basePct = 5 + 20 * clamp(span, 0, 1);

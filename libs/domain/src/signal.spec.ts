@@ -81,7 +81,9 @@ describe('riskModelErrors', () => {
   });
 
   it.each([0, 100, -1])('rejects the activation %p', (activation) => {
-    expect(riskModelErrors({ type: 'trailing-stop', stop: 0.02, activation })).toEqual(['risk_model.activation must be a fraction in (0, 100)']);
+    expect(riskModelErrors({ type: 'trailing-stop', stop: 0.02, activation })).toEqual([
+      'risk_model.activation must be a fraction in (0, 100)',
+    ]);
   });
 
   it('requires a stop for a trailing stop', () => {

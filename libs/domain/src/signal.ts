@@ -70,7 +70,8 @@ export function signalProposalErrors(p: SignalProposalInput): string[] {
   errors.push(...sizeModelErrors(p.sizeModel), ...riskModelErrors(p.riskModel));
   errors.push(...shortTakeProfitErrors(p.side, p.riskModel));
   if (p.confidence !== undefined && p.confidence !== null) {
-    if (typeof p.confidence !== 'number' || !(p.confidence >= 0 && p.confidence <= 1)) errors.push('confidence must be a number from 0 to 1');
+    if (typeof p.confidence !== 'number' || !(p.confidence >= 0 && p.confidence <= 1))
+      errors.push('confidence must be a number from 0 to 1');
   }
   return errors;
 }

@@ -179,7 +179,10 @@ describe('fillPrice properties', () => {
 
   it('opening and closing fills sit symmetrically around the mark', () => {
     const bad = failuresOf(cases, ({ mark, slip, side }) =>
-      fillPrice(side, mark, slip).plus(fillPrice(side, mark, slip, true)).div(2).eq(mark),
+      fillPrice(side, mark, slip)
+        .plus(fillPrice(side, mark, slip, true))
+        .div(2)
+        .eq(mark),
     );
     expect(bad).toEqual([]);
   });

@@ -1,16 +1,6 @@
 import { DomainError } from './errors';
 import { dec } from './money';
-import {
-  direction,
-  fillPrice,
-  profitShare,
-  realizedPnl,
-  riskLevels,
-  SizeInput,
-  sizePosition,
-  takerFee,
-  unrealizedPnl,
-} from './trading';
+import { direction, fillPrice, profitShare, realizedPnl, riskLevels, SizeInput, sizePosition, takerFee, unrealizedPnl } from './trading';
 
 /** Runs fn and returns the DomainError it throws (fails the test if it throws nothing or something else). */
 function domainErrorOf(fn: () => unknown): DomainError {
@@ -53,7 +43,12 @@ describe('sizePosition', () => {
     });
 
     it('multiplies the margin by the leverage', () => {
-      const r = sizePosition({ equity: '10000', sizeModel: { type: 'percentage', value: 10, leverage: 3 }, price: '30000', sizeDecimals: 5 });
+      const r = sizePosition({
+        equity: '10000',
+        sizeModel: { type: 'percentage', value: 10, leverage: 3 },
+        price: '30000',
+        sizeDecimals: 5,
+      });
       expect(r.qty.toFixed(5)).toBe('0.10000');
       expect(r.notional.toFixed(8)).toBe('3000.00000000');
       expect(r.leverage).toBe(3);
@@ -68,7 +63,12 @@ describe('sizePosition', () => {
     });
 
     it('applies leverage', () => {
-      const r = sizePosition({ equity: '10000', sizeModel: { type: 'fixed-usd', value: '500', leverage: 5 }, price: '2000', sizeDecimals: 4 });
+      const r = sizePosition({
+        equity: '10000',
+        sizeModel: { type: 'fixed-usd', value: '500', leverage: 5 },
+        price: '2000',
+        sizeDecimals: 4,
+      });
       expect(r.qty.toFixed(4)).toBe('1.2500');
       expect(r.notional.toFixed(8)).toBe('2500.00000000');
       expect(r.leverage).toBe(5);

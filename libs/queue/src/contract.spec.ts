@@ -41,18 +41,20 @@ describe('JOB_QUEUE', () => {
 
 describe('jobsOfQueue', () => {
   it('gives the executor its open, close, monitor and paper tick jobs', () => {
-    expect(jobsOfQueue(QueueName.Executor).sort()).toEqual([
-      JobName.ExecutorClose,
-      JobName.ExecutorMonitor,
-      JobName.ExecutorOpen,
-      JobName.ExecutorPaperTick,
-      JobName.ExecutorSettle,
-      JobName.ExecutorVenueSync,
-      JobName.ExecutorReconcile,
-    ].sort());
+    expect(jobsOfQueue(QueueName.Executor).sort()).toEqual(
+      [
+        JobName.ExecutorClose,
+        JobName.ExecutorMonitor,
+        JobName.ExecutorOpen,
+        JobName.ExecutorPaperTick,
+        JobName.ExecutorSettle,
+        JobName.ExecutorVenueSync,
+        JobName.ExecutorReconcile,
+      ].sort(),
+    );
   });
 
-  it("gives Agent What its ingest, classification, generation, polling and feedback jobs", () => {
+  it('gives Agent What its ingest, classification, generation, polling and feedback jobs', () => {
     expect(jobsOfQueue(QueueName.Signal)).toEqual([
       JobName.SignalIngest,
       JobName.SignalClassifyPost,
@@ -66,7 +68,12 @@ describe('jobsOfQueue', () => {
   it('gives each single-job queue its job', () => {
     expect(jobsOfQueue(QueueName.Policy)).toEqual([JobName.PolicyEvaluate]);
     expect(jobsOfQueue(QueueName.Router)).toEqual([JobName.RouterRoute]);
-    expect(jobsOfQueue(QueueName.Billing)).toEqual([JobName.BillingPositionClosed, JobName.BillingSubscriptions, JobName.BillingCollect, JobName.BillingPnlSnapshot]);
+    expect(jobsOfQueue(QueueName.Billing)).toEqual([
+      JobName.BillingPositionClosed,
+      JobName.BillingSubscriptions,
+      JobName.BillingCollect,
+      JobName.BillingPnlSnapshot,
+    ]);
   });
 
   it('partitions the jobs: every job is on exactly one queue', () => {

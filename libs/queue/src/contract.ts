@@ -79,7 +79,10 @@ export interface SignalIngestPayload extends Traced {
 export interface JobPayloadMap {
   [JobName.SignalIngest]: SignalIngestPayload;
   [JobName.SignalClassifyPost]: { postId: string } & Traced;
-  [JobName.SignalGenerate]: { agentId: string; /** ISO start of the 6-hour bucket; the current one when absent. */ bucket?: string } & Traced;
+  [JobName.SignalGenerate]: {
+    agentId: string;
+    /** ISO start of the 6-hour bucket; the current one when absent. */ bucket?: string;
+  } & Traced;
   [JobName.SignalGenerateAll]: Record<string, never>;
   [JobName.SignalPollX]: Record<string, never>;
   [JobName.SignalPositionClosed]: { positionId: string } & Traced;

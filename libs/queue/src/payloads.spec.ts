@@ -8,7 +8,14 @@ const POSITION = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 
 /** The least each job can carry: typed by the payload map, so a member the type requires cannot be left out here. */
 const MINIMAL: { [N in JobName]: JobPayloadMap[N] } = {
-  [JobName.SignalIngest]: { signalId: SIGNAL, agentId: DEPLOYMENT, tokenSymbol: 'ETH', side: 'LONG', sizeModel: { type: 'percentage', value: 25 }, riskModel: { type: 'none' } },
+  [JobName.SignalIngest]: {
+    signalId: SIGNAL,
+    agentId: DEPLOYMENT,
+    tokenSymbol: 'ETH',
+    side: 'LONG',
+    sizeModel: { type: 'percentage', value: 25 },
+    riskModel: { type: 'none' },
+  },
   [JobName.SignalClassifyPost]: { postId: POSITION },
   [JobName.SignalGenerate]: { agentId: DEPLOYMENT },
   [JobName.SignalGenerateAll]: {},
@@ -65,7 +72,7 @@ describe('job payload schemas', () => {
     expect(jobPayloadErrors(name, FULL[name])).toEqual([]);
   });
 
-  it.each(ALL_JOBS)("%s: requires exactly the members its type requires", (name) => {
+  it.each(ALL_JOBS)('%s: requires exactly the members its type requires', (name) => {
     expect([...((JOB_PAYLOAD_SCHEMAS[name] as { required?: string[] }).required ?? [])].sort()).toEqual(Object.keys(MINIMAL[name]).sort());
     for (const key of Object.keys(MINIMAL[name])) {
       const { [key]: _dropped, ...rest } = MINIMAL[name] as Record<string, unknown>;
@@ -78,13 +85,18 @@ describe('job payload schemas', () => {
     for (const garbage of [null, 'x', 42, []]) expect(jobPayloadErrors(name, garbage)).toEqual(['payload must be an object']);
   });
 
-  it.each(ALL_JOBS.filter((n) => Object.keys(FULL[n]).length))('%s: accepts null for each optional member (handlers treat it as absent)', (name) => {
-    const optional = Object.keys(FULL[name]).filter((k) => !(k in MINIMAL[name]));
-    for (const key of optional) expect(jobPayloadErrors(name, { ...MINIMAL[name], [key]: null })).toEqual([]);
-  });
+  it.each(ALL_JOBS.filter((n) => Object.keys(FULL[n]).length))(
+    '%s: accepts null for each optional member (handlers treat it as absent)',
+    (name) => {
+      const optional = Object.keys(FULL[name]).filter((k) => !(k in MINIMAL[name]));
+      for (const key of optional) expect(jobPayloadErrors(name, { ...MINIMAL[name], [key]: null })).toEqual([]);
+    },
+  );
 
   it('checks every id is a UUID and names the field', () => {
-    expect(jobPayloadErrors(JobName.ExecutorOpen, { signalId: 'not-a-uuid', deploymentId: DEPLOYMENT })).toEqual(['signalId must be a UUID']);
+    expect(jobPayloadErrors(JobName.ExecutorOpen, { signalId: 'not-a-uuid', deploymentId: DEPLOYMENT })).toEqual([
+      'signalId must be a UUID',
+    ]);
     expect(jobPayloadErrors(JobName.ExecutorOpen, { signalId: SIGNAL, deploymentId: 42 })).toEqual(['deploymentId must be a string']);
     expect(jobPayloadErrors(JobName.ExecutorReconcile, { deploymentId: 'all' })).toEqual(['deploymentId must be a UUID']);
     expect(jobPayloadErrors(JobName.BillingCollect, { billingEventId: SIGNAL.toUpperCase() })).toEqual([]);
@@ -95,20 +107,31 @@ describe('job payload schemas', () => {
       'leg must be one of open, close',
       'round must be at least 0',
     ]);
-    expect(jobPayloadErrors(JobName.ExecutorSettle, { positionId: POSITION, leg: 'open', round: 1.5 })).toEqual(['round must be an integer']);
+    expect(jobPayloadErrors(JobName.ExecutorSettle, { positionId: POSITION, leg: 'open', round: 1.5 })).toEqual([
+      'round must be an integer',
+    ]);
     expect(jobPayloadErrors(JobName.BillingPnlSnapshot, { day: '2025-02-30' })).toEqual(['day must be a date (YYYY-MM-DD)']);
     expect(jobPayloadErrors(JobName.BillingPnlSnapshot, { day: '2025-2-3' })).toEqual(['day must be a date (YYYY-MM-DD)']);
-    expect(jobPayloadErrors(JobName.SignalGenerate, { agentId: DEPLOYMENT, bucket: 'tomorrow' })).toEqual(['bucket must be an ISO 8601 date-time with a time zone']);
+    expect(jobPayloadErrors(JobName.SignalGenerate, { agentId: DEPLOYMENT, bucket: 'tomorrow' })).toEqual([
+      'bucket must be an ISO 8601 date-time with a time zone',
+    ]);
     expect(jobPayloadErrors(JobName.SignalIngest, { ...MINIMAL[JobName.SignalIngest], sizeModel: [], sourceTweets: ['1', 2] })).toEqual([
       'sizeModel must be an object',
       'sourceTweets[1] must be a string',
     ]);
     expect(jobPayloadErrors(JobName.ExecutorClose, { positionId: POSITION, reason: '' })).toEqual(['reason must not be empty']);
-    expect(jobPayloadErrors(JobName.PolicyEvaluate, { signalId: SIGNAL, traceId: 'x'.repeat(201) })).toEqual(['traceId must be at most 200 characters']);
+    expect(jobPayloadErrors(JobName.PolicyEvaluate, { signalId: SIGNAL, traceId: 'x'.repeat(201) })).toEqual([
+      'traceId must be at most 200 characters',
+    ]);
   });
 
   it('lets the free-form size and risk models carry any field (their rules are the signal domain’s)', () => {
-    const p = { ...MINIMAL[JobName.SignalIngest], sizeModel: { type: 'percentage', value: 250, lev: 3 }, riskModel: { anything: { nested: true } }, confidence: 1.5 };
+    const p = {
+      ...MINIMAL[JobName.SignalIngest],
+      sizeModel: { type: 'percentage', value: 250, lev: 3 },
+      riskModel: { anything: { nested: true } },
+      confidence: 1.5,
+    };
     expect(jobPayloadErrors(JobName.SignalIngest, p)).toEqual([]);
   });
 

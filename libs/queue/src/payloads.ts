@@ -176,7 +176,9 @@ function describe(e: ErrorObject): string {
     case 'enum':
       return `${fieldOf(e.instancePath)} must be one of ${(params.allowedValues as unknown[]).join(', ')}`;
     case 'minLength':
-      return params.limit === 1 ? `${fieldOf(e.instancePath)} must not be empty` : `${fieldOf(e.instancePath)} must be at least ${params.limit} characters`;
+      return params.limit === 1
+        ? `${fieldOf(e.instancePath)} must not be empty`
+        : `${fieldOf(e.instancePath)} must be at least ${params.limit} characters`;
     case 'maxLength':
       return `${fieldOf(e.instancePath)} must be at most ${params.limit} characters`;
     case 'minimum':

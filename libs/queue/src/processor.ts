@@ -66,10 +66,14 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
     const missing = expected.filter((n) => typeof handlers[n] !== 'function');
     const unknown = Object.keys(handlers).filter((n) => !expected.includes(n as JobName));
     if (missing.length || unknown.length) {
-      throw new Error(`${this.constructor.name}: handlers for ${this.queueName} do not match the contract (missing: ${missing.join(', ') || 'none'}; unknown: ${unknown.join(', ') || 'none'})`);
+      throw new Error(
+        `${this.constructor.name}: handlers for ${this.queueName} do not match the contract ` +
+          `(missing: ${missing.join(', ') || 'none'}; unknown: ${unknown.join(', ') || 'none'})`,
+      );
     }
     const unchecked = jobsWithoutPayloadSchema(expected);
-    if (unchecked.length) throw new Error(`${this.constructor.name}: no payload schema for ${unchecked.join(', ')} (libs/queue/src/payloads.ts)`);
+    if (unchecked.length)
+      throw new Error(`${this.constructor.name}: no payload schema for ${unchecked.join(', ')} (libs/queue/src/payloads.ts)`);
     this.table = handlers;
     if (this.worker && this.concurrency) this.worker.concurrency = this.concurrency;
   }
@@ -112,7 +116,9 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
         const waits = Math.max(0, (job.attemptsStarted ?? 1) - job.attemptsMade - 1);
         const delay = Math.min(OUTAGE_RETRY_BASE_MS * 2 ** waits, OUTAGE_RETRY_MAX_MS);
         this.observer?.observe(this.queueName, job.name, 'retry', seconds());
-        this.logger.warn(`${job.name} ${job.id}: the database is unreachable (${err.message}); retrying in ${delay} ms, attempt not counted`);
+        this.logger.warn(
+          `${job.name} ${job.id}: the database is unreachable (${err.message}); retrying in ${delay} ms, attempt not counted`,
+        );
         await job.moveToDelayed(Date.now() + delay, token);
         throw new DelayedError();
       }

@@ -69,7 +69,9 @@ export class JobProducer {
     }
     for (const [q, list] of byQueue) {
       for (let i = 0; i < list.length; i += 500) {
-        await this.queue(q).addBulk(list.slice(i, i + 500).map((r) => ({ name: r.name, data: r.data, opts: { ...r.opts, jobId: r.jobId } })));
+        await this.queue(q).addBulk(
+          list.slice(i, i + 500).map((r) => ({ name: r.name, data: r.data, opts: { ...r.opts, jobId: r.jobId } })),
+        );
       }
     }
   }

@@ -11,9 +11,7 @@ import { redisOptions } from './redis';
 @Module({})
 export class QueueModule {
   static forRoot(env: Env): DynamicModule {
-    const queues = Object.values(QueueName).map((name) =>
-      BullModule.registerQueue({ name, defaultJobOptions: QUEUE_JOB_OPTIONS[name] }),
-    );
+    const queues = Object.values(QueueName).map((name) => BullModule.registerQueue({ name, defaultJobOptions: QUEUE_JOB_OPTIONS[name] }));
     return {
       module: QueueModule,
       imports: [BullModule.forRoot({ connection: redisOptions(env.REDIS_URL), prefix: env.QUEUE_PREFIX }), ...queues],

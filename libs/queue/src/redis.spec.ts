@@ -21,7 +21,13 @@ describe('redisOptions', () => {
   });
 
   it('uses port 6379 and database 0 when absent', () => {
-    expect(redisOptions('redis://127.0.0.1')).toMatchObject({ host: '127.0.0.1', port: 6379, db: 0, username: undefined, password: undefined });
+    expect(redisOptions('redis://127.0.0.1')).toMatchObject({
+      host: '127.0.0.1',
+      port: 6379,
+      db: 0,
+      username: undefined,
+      password: undefined,
+    });
     expect(redisOptions('redis://127.0.0.1:6379/')).toMatchObject({ port: 6379, db: 0 });
     expect(redisOptions('rediss://h').port).toBe(6379);
   });

@@ -3,15 +3,18 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { TerminusModule } from '@nestjs/terminus';
 import { Env } from '@conduit/config';
 import { dataSourceOptions } from '@conduit/db';
+import { Clock, systemClock } from '@conduit/domain';
 import { DATABASE_PROBE, JOB_OBSERVER, QueueModule } from '@conduit/queue';
 import { DataSourceProbe } from './database-probe';
 import { HealthController, RedisHealthIndicator } from './health';
 import { MetricsController, MetricsService } from './metrics';
-import { ENV, SERVICE_NAME } from './tokens';
+import { CLOCK, ENV, SERVICE_NAME } from './tokens';
 
 export interface RuntimeOptions {
   /** Serve /health and /metrics from this module (off when a host app mounts its own). */
   httpEndpoints?: boolean;
+  /** Where time comes from (default: the wall clock). */
+  clock?: Clock;
 }
 
 /** What every Conduit service needs: the validated env, Postgres, BullMQ, health and metrics. */
@@ -30,12 +33,13 @@ export class RuntimeModule {
       providers: [
         { provide: ENV, useValue: env },
         { provide: SERVICE_NAME, useValue: service },
+        { provide: CLOCK, useValue: options.clock ?? systemClock },
         MetricsService,
         { provide: JOB_OBSERVER, useExisting: MetricsService },
         { provide: DATABASE_PROBE, useClass: DataSourceProbe },
         RedisHealthIndicator,
       ],
-      exports: [ENV, SERVICE_NAME, MetricsService, JOB_OBSERVER, DATABASE_PROBE, RedisHealthIndicator, QueueModule, TypeOrmModule],
+      exports: [ENV, SERVICE_NAME, CLOCK, MetricsService, JOB_OBSERVER, DATABASE_PROBE, RedisHealthIndicator, QueueModule, TypeOrmModule],
     };
   }
 }

@@ -44,7 +44,9 @@ describe('parseClassification', () => {
 
   it('reports missing and extra fields and non-objects', () => {
     const { reasoning: _r, ...withoutReasoning } = good;
-    expect(errorOf(JSON.stringify({ ...withoutReasoning, size: 3 }))).toBe('invalid classification: reasoning is required; size is not an allowed field');
+    expect(errorOf(JSON.stringify({ ...withoutReasoning, size: 3 }))).toBe(
+      'invalid classification: reasoning is required; size is not an allowed field',
+    );
     expect(errorOf('[1]')).toBe('invalid classification: classification must be a JSON object');
   });
 
@@ -78,7 +80,16 @@ describe('classifyWithFallback', () => {
   const fixed = (name: string, status: ClassifierRun['status']): PostClassifier => ({
     name,
     model: `${name}-m`,
-    classify: async () => ({ classifier: name, model: `${name}-m`, status, prompt: null, rawResponse: null, result: null, latencyMs: 1, error: null }),
+    classify: async () => ({
+      classifier: name,
+      model: `${name}-m`,
+      status,
+      prompt: null,
+      rawResponse: null,
+      result: null,
+      latencyMs: 1,
+      error: null,
+    }),
   });
   const throwing: PostClassifier = {
     name: 'boom',
@@ -97,7 +108,10 @@ describe('classifyWithFallback', () => {
   it('falls back after a failed or unparsable primary', async () => {
     for (const status of ['failed', 'parsing_error'] as const) {
       const { runs, final } = await classifyWithFallback(fixed('a', status), fixed('b', 'success'), input);
-      expect(runs.map((r) => [r.classifier, r.status])).toEqual([['a', status], ['b', 'success']]);
+      expect(runs.map((r) => [r.classifier, r.status])).toEqual([
+        ['a', status],
+        ['b', 'success'],
+      ]);
       expect(final.classifier).toBe('b');
     }
   });

@@ -66,7 +66,8 @@ const validate = ajv.compile(CLASSIFICATION_JSON_SCHEMA);
 
 function describe(e: ErrorObject): string {
   if (e.keyword === 'required') return `${(e.params as { missingProperty: string }).missingProperty} is required`;
-  if (e.keyword === 'additionalProperties') return `${(e.params as { additionalProperty: string }).additionalProperty} is not an allowed field`;
+  if (e.keyword === 'additionalProperties')
+    return `${(e.params as { additionalProperty: string }).additionalProperty} is not an allowed field`;
   const field = e.instancePath.split('/')[1];
   if (!field) return 'classification must be a JSON object';
   return FIELD_MESSAGES[field] ?? `${field} is invalid`;
@@ -88,7 +89,8 @@ export function classificationErrors(x: unknown): string[] {
   const c = x as { is_signal: boolean; tokens: string[]; side: Side | null };
   const errors: string[] = [];
   if (c.is_signal && c.side === null) errors.push('side must be "LONG" or "SHORT" when is_signal is true');
-  if (c.is_signal && cleanTokens(c.tokens).length === 0) errors.push('tokens must name at least one non-stablecoin token when is_signal is true');
+  if (c.is_signal && cleanTokens(c.tokens).length === 0)
+    errors.push('tokens must name at least one non-stablecoin token when is_signal is true');
   return errors;
 }
 

@@ -9,14 +9,26 @@ describe('LexiconClassifier', () => {
   it('calls a bullish post a LONG signal and names its words', async () => {
     const run = await classify('Bullish on $ETH here, breakout, next stop the moon');
     expect(run).toMatchObject({ classifier: 'lexicon', model: 'lexicon-v1', status: 'success', prompt: null, error: null });
-    expect(run.result).toEqual({ isSignal: true, tokens: ['ETH'], side: 'LONG', confidence: 0.95, reasoning: 'lexicon: +9 (bullish, breakout, moon)' });
+    expect(run.result).toEqual({
+      isSignal: true,
+      tokens: ['ETH'],
+      side: 'LONG',
+      confidence: 0.95,
+      reasoning: 'lexicon: +9 (bullish, breakout, moon)',
+    });
     expect(JSON.parse(run.rawResponse!)).toMatchObject({ score: 9, positive: ['bullish', 'breakout', 'moon'], negative: [] });
     expect(run.latencyMs).toBeGreaterThanOrEqual(0);
   });
 
   it('calls a bearish post a SHORT signal', async () => {
     const run = await classify('BTC looks bearish, shorting the breakdown');
-    expect(run.result).toEqual({ isSignal: true, tokens: ['BTC'], side: 'SHORT', confidence: 0.95, reasoning: 'lexicon: -8 (bearish, shorting, breakdown)' });
+    expect(run.result).toEqual({
+      isSignal: true,
+      tokens: ['BTC'],
+      side: 'SHORT',
+      confidence: 0.95,
+      reasoning: 'lexicon: -8 (bearish, shorting, breakdown)',
+    });
   });
 
   it('reads trade-plan words as neutral', async () => {
@@ -31,7 +43,13 @@ describe('LexiconClassifier', () => {
 
   it('does not call a neutral post a signal', async () => {
     const run = await classify('ETH upgrade scheduled for Tuesday at 14:00 UTC');
-    expect(run.result).toEqual({ isSignal: false, tokens: ['ETH'], side: null, confidence: 0, reasoning: 'lexicon: 0 (no sentiment words); |score| below 2' });
+    expect(run.result).toEqual({
+      isSignal: false,
+      tokens: ['ETH'],
+      side: null,
+      confidence: 0,
+      reasoning: 'lexicon: 0 (no sentiment words); |score| below 2',
+    });
   });
 
   it('needs |score| of at least 2', async () => {

@@ -16,7 +16,13 @@ const answer = { is_signal: true, tokens: ['ETH'], side: 'LONG', confidence: 0.8
 describe('OpenAiCompatibleClassifier (against a local OpenAI server)', () => {
   let server: OpenAiServer;
   const classifier = (overrides: { apiKey?: string; timeoutMs?: number; baseUrl?: string } = {}) =>
-    new OpenAiCompatibleClassifier({ baseUrl: `${server.url}/v1`, apiKey: server.apiKey, model: 'gpt-4o-mini', timeoutMs: 5000, ...overrides });
+    new OpenAiCompatibleClassifier({
+      baseUrl: `${server.url}/v1`,
+      apiKey: server.apiKey,
+      model: 'gpt-4o-mini',
+      timeoutMs: 5000,
+      ...overrides,
+    });
 
   beforeEach(async () => {
     server = await startOpenAiServer({ apiKey: 'sk-test-local-key-0123456789' });
@@ -28,7 +34,13 @@ describe('OpenAiCompatibleClassifier (against a local OpenAI server)', () => {
     const run = await classifier().classify(input);
 
     expect(run).toMatchObject({ classifier: 'llm', model: 'gpt-4o-mini-2024-07-18', status: 'success', error: null });
-    expect(run.result).toEqual({ isSignal: true, tokens: ['ETH'], side: 'LONG', confidence: 0.82, reasoning: 'Breakout call with longs added.' });
+    expect(run.result).toEqual({
+      isSignal: true,
+      tokens: ['ETH'],
+      side: 'LONG',
+      confidence: 0.82,
+      reasoning: 'Breakout call with longs added.',
+    });
     expect(run.rawResponse).toBe(JSON.stringify(answer));
     expect(run.latencyMs).toBeGreaterThanOrEqual(0);
 
@@ -179,7 +191,12 @@ describe('local OpenAI server wire protocol', () => {
         choices: [{ index: 0, message: { role: 'assistant', refusal: null }, logprobs: null, finish_reason: 'stop' }],
         usage: { prompt_tokens: expect.any(Number), completion_tokens: expect.any(Number), total_tokens: expect.any(Number) },
       });
-      expect(JSON.parse(body.choices[0].message.content)).toMatchObject({ is_signal: true, tokens: ['BTC'], side: 'SHORT', confidence: 0.8 });
+      expect(JSON.parse(body.choices[0].message.content)).toMatchObject({
+        is_signal: true,
+        tokens: ['BTC'],
+        side: 'SHORT',
+        confidence: 0.8,
+      });
     }
   });
 

@@ -16,7 +16,8 @@ export const CLASSIFIER_SYSTEM_PROMPT = [
   'You classify crypto-Twitter posts for a perpetual-futures trader.',
   'Decide whether the post is an actionable trade signal: a directional call on specific tokens that a trader could act on now.',
   'News without a direction, questions, jokes, memes, giveaways, shilling without a view, and vague market commentary are not signals.',
-  'tokens: the upper-case symbols the call is about (keep Hyperliquid spellings such as kPEPE). Never include stablecoins (USDT, USDC, DAI and the like).',
+  'tokens: the upper-case symbols the call is about (keep Hyperliquid spellings such as kPEPE). Never include stablecoins ' +
+    '(USDT, USDC, DAI and the like).',
   'side: LONG if the post expects the price to rise, SHORT if it expects it to fall; null when is_signal is false.',
   'confidence: from 0 to 1, how sure you are that this is a signal in the stated direction.',
   'Market context, when given, is per-token numbers (returns, volatility); use it only to temper confidence.',
@@ -91,7 +92,11 @@ export class OpenAiCompatibleClassifier implements PostClassifier {
       return run({ status: 'success', model, rawResponse: content, result: parsed.result });
     } catch (e) {
       const body = e instanceof APIError && e.error !== undefined ? JSON.stringify(e.error) : null;
-      return run({ status: 'failed', rawResponse: body === null ? null : this.redact(body), error: this.redact(this.describe(e, deadline.aborted)) });
+      return run({
+        status: 'failed',
+        rawResponse: body === null ? null : this.redact(body),
+        error: this.redact(this.describe(e, deadline.aborted)),
+      });
     }
   }
 

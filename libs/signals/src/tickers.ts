@@ -1,7 +1,21 @@
 // Token symbols mentioned in a post: cashtags, bare known symbols and a few common coin names.
 
 /** Stablecoins: never a trade signal's token. */
-export const STABLECOINS: readonly string[] = ['USDT', 'USDC', 'DAI', 'BUSD', 'TUSD', 'USDE', 'FDUSD', 'PYUSD', 'USDS', 'FRAX', 'USDD', 'GUSD', 'LUSD'];
+export const STABLECOINS: readonly string[] = [
+  'USDT',
+  'USDC',
+  'DAI',
+  'BUSD',
+  'TUSD',
+  'USDE',
+  'FDUSD',
+  'PYUSD',
+  'USDS',
+  'FRAX',
+  'USDD',
+  'GUSD',
+  'LUSD',
+];
 
 /** Coin names matched case-insensitively as whole words. */
 export const TOKEN_NAMES: Readonly<Record<string, string>> = { bitcoin: 'BTC', ethereum: 'ETH', solana: 'SOL' };

@@ -106,7 +106,9 @@ describe('XApiSource against a local X API v2 server', () => {
     x.rateLimitNext(120);
     const before = Math.floor(Date.now() / 1000);
 
-    const err = await source().fetchUserPosts(USER, null).catch((e) => e);
+    const err = await source()
+      .fetchUserPosts(USER, null)
+      .catch((e) => e);
 
     expect(err).toBeInstanceOf(XRateLimitedError);
     expect(err.resetAt).toBeInstanceOf(Date);
@@ -238,18 +240,39 @@ describe('XApiSource against hand-written answers', () => {
 
   it('keeps the posts of a 200 answer that also carries partial errors', async () => {
     answer = json(200, {
-      data: [{ id: '1850000000000000123', text: 'still here', author_id: USER, created_at: '2024-10-26T02:22:26.000Z', edit_history_tweet_ids: ['1850000000000000123'] }],
+      data: [
+        {
+          id: '1850000000000000123',
+          text: 'still here',
+          author_id: USER,
+          created_at: '2024-10-26T02:22:26.000Z',
+          edit_history_tweet_ids: ['1850000000000000123'],
+        },
+      ],
       includes: { users: [{ id: USER, name: 'X', username: 'x' }] },
-      errors: [{ title: 'Authorization Error', detail: 'Sorry, you are not authorized to see the Tweet with id: [1].', type: 'https://api.twitter.com/2/problems/not-authorized-for-resource' }],
+      errors: [
+        {
+          title: 'Authorization Error',
+          detail: 'Sorry, you are not authorized to see the Tweet with id: [1].',
+          type: 'https://api.twitter.com/2/problems/not-authorized-for-resource',
+        },
+      ],
       meta: { result_count: 1, newest_id: '1850000000000000123', oldest_id: '1850000000000000123' },
     });
     const { posts, newestId } = await new XApiSource({ bearerToken: TOKEN, baseUrl: url }).fetchUserPosts(USER, null);
-    expect(posts).toEqual([{ tweetId: '1850000000000000123', authorId: USER, username: 'x', text: 'still here', createdAt: '2024-10-26T02:22:26.000Z' }]);
+    expect(posts).toEqual([
+      { tweetId: '1850000000000000123', authorId: USER, username: 'x', text: 'still here', createdAt: '2024-10-26T02:22:26.000Z' },
+    ]);
     expect(newestId).toBe('1850000000000000123');
   });
 
   it('403 names the status and X title/detail; other statuses name the status', async () => {
-    answer = json(403, { title: 'Client Forbidden', detail: 'This request must be made using an approved developer account.', type: 'https://api.twitter.com/2/problems/client-forbidden', reason: 'client-not-enrolled' });
+    answer = json(403, {
+      title: 'Client Forbidden',
+      detail: 'This request must be made using an approved developer account.',
+      type: 'https://api.twitter.com/2/problems/client-forbidden',
+      reason: 'client-not-enrolled',
+    });
     const src = new XApiSource({ bearerToken: TOKEN, baseUrl: url });
     const forbidden = await src.fetchUserPosts(USER, null).catch((e) => e);
     expect(forbidden).toMatchObject({ status: 403 });
@@ -276,7 +299,9 @@ describe('XApiSource against hand-written answers', () => {
   it('times out a silent server with AbortSignal.timeout', async () => {
     answer = () => undefined;
     const started = Date.now();
-    await expect(new XApiSource({ bearerToken: TOKEN, baseUrl: url, timeoutMs: 200 }).fetchUserPosts(USER, null)).rejects.toThrow(/timed out after 200 ms/);
+    await expect(new XApiSource({ bearerToken: TOKEN, baseUrl: url, timeoutMs: 200 }).fetchUserPosts(USER, null)).rejects.toThrow(
+      /timed out after 200 ms/,
+    );
     expect(Date.now() - started).toBeLessThan(5000);
   });
 });

@@ -85,7 +85,8 @@ export class XApiSource implements PostSource {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.maxPages = opts.maxPages ?? 5;
     this.pageSize = opts.pageSize ?? 100;
-    if (!Number.isInteger(this.pageSize) || this.pageSize < 5 || this.pageSize > 100) throw new Error('XApiSource: pageSize must be 5..100');
+    if (!Number.isInteger(this.pageSize) || this.pageSize < 5 || this.pageSize > 100)
+      throw new Error('XApiSource: pageSize must be 5..100');
     if (!Number.isInteger(this.maxPages) || this.maxPages < 1) throw new Error('XApiSource: maxPages must be a positive integer');
   }
 

@@ -35,12 +35,23 @@ export async function signIn(api: string, wallet: Wallet): Promise<string> {
 }
 
 /** The proof-of-intent fields of an agent creation body, signed by `wallet` now. */
-export async function proofOfIntent(wallet: { signMessage(message: string): Promise<string> }, creatorWallet: string, name: string, timestamp = new Date().toISOString()) {
+export async function proofOfIntent(
+  wallet: { signMessage(message: string): Promise<string> },
+  creatorWallet: string,
+  name: string,
+  timestamp = new Date().toISOString(),
+) {
   const message = proofOfIntentMessage({ creatorWallet, name, timestamp });
-  return { proof_of_intent_message: message, proof_of_intent_signature: await wallet.signMessage(message), proof_of_intent_timestamp: timestamp };
+  return {
+    proof_of_intent_message: message,
+    proof_of_intent_signature: await wallet.signMessage(message),
+    proof_of_intent_timestamp: timestamp,
+  };
 }
 
-export const adminAuth = (env: Env) => ({ authorization: 'Basic ' + Buffer.from(`${env.ADMIN_USER}:${env.ADMIN_PASSWORD}`).toString('base64') });
+export const adminAuth = (env: Env) => ({
+  authorization: 'Basic ' + Buffer.from(`${env.ADMIN_USER}:${env.ADMIN_PASSWORD}`).toString('base64'),
+});
 
 const MUTATING = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
@@ -76,10 +87,18 @@ export class WalletClient {
   }
 
   async http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
-    const auth = MUTATING.includes(method) && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization') ? await this.authorization() : {};
-    if (method === 'POST' && url.endsWith('/api/v3/agents/create') && body && typeof body === 'object' && !('proof_of_intent_signature' in body)) {
+    const auth =
+      MUTATING.includes(method) && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization') ? await this.authorization() : {};
+    if (
+      method === 'POST' &&
+      url.endsWith('/api/v3/agents/create') &&
+      body &&
+      typeof body === 'object' &&
+      !('proof_of_intent_signature' in body)
+    ) {
       const b = body as { creator_wallet?: unknown; name?: unknown };
-      if (typeof b.creator_wallet === 'string' && typeof b.name === 'string') body = { ...b, ...(await proofOfIntent(this.wallet, b.creator_wallet, b.name)) };
+      if (typeof b.creator_wallet === 'string' && typeof b.name === 'string')
+        body = { ...b, ...(await proofOfIntent(this.wallet, b.creator_wallet, b.name)) };
     }
     return http(method, url, body, { ...auth, ...headers });
   }

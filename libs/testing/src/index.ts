@@ -17,7 +17,12 @@ export * from './llm/openai-server';
 export * from './x/x-server';
 export * from './auth';
 export * from './http';
+export * from './clock';
+export * from './vectors';
 import { TEST_WALLET } from './auth';
+import { Test } from '@nestjs/testing';
+import type { Clock } from '@conduit/domain';
+import { CLOCK } from '@conduit/runtime';
 
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? process.env.DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -79,7 +84,11 @@ export function testEnv(db: TestDatabase, overrides: Record<string, string> = {}
 }
 
 /** Starts a Nest application on an ephemeral port; returns it with its base URL. */
-export async function startHttpApp(module: unknown, env: Env, configure?: (app: INestApplication) => void): Promise<{ app: INestApplication; url: string }> {
+export async function startHttpApp(
+  module: unknown,
+  env: Env,
+  configure?: (app: INestApplication) => void,
+): Promise<{ app: INestApplication; url: string }> {
   const app = await NestFactory.create(module as any, { logger: ['error'] });
   app.enableShutdownHooks();
   configure?.(app);
@@ -89,19 +98,28 @@ export async function startHttpApp(module: unknown, env: Env, configure?: (app: 
 }
 
 /** Starts a Nest application context (workers only, no HTTP). */
-export async function startContext(module: unknown): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(module as any, { logger: ['error'] });
-  await app.init();
-  return app;
+export async function startContext(module: unknown, options: { clock?: Clock } = {}): Promise<INestApplicationContext> {
+  if (!options.clock) {
+    const app = await NestFactory.createApplicationContext(module as any, { logger: ['error'] });
+    await app.init();
+    return app;
+  }
+  // The test's clock in place of the wall clock (the runtime module's CLOCK).
+  const ref = await Test.createTestingModule({ imports: [module as any] })
+    .setLogger({ log() {}, warn() {}, error: console.error, debug() {}, verbose() {} } as any)
+    .overrideProvider(CLOCK)
+    .useValue(options.clock)
+    .compile();
+  await ref.init();
+  return ref;
 }
 
 /** Queue handles for assertions, on the test's prefix. */
 export function testQueues(env: Env): Record<QueueName, Queue> & { close(): Promise<void> } {
   const connection = redisOptions(env.REDIS_URL);
-  const queues = Object.fromEntries(Object.values(QueueName).map((q) => [q, new Queue(q, { connection, prefix: env.QUEUE_PREFIX })])) as Record<
-    QueueName,
-    Queue
-  >;
+  const queues = Object.fromEntries(
+    Object.values(QueueName).map((q) => [q, new Queue(q, { connection, prefix: env.QUEUE_PREFIX })]),
+  ) as Record<QueueName, Queue>;
   return Object.assign(queues, {
     async close() {
       await Promise.all(Object.values(QueueName).map((q) => queues[q].close()));
@@ -201,8 +219,17 @@ export async function waitForJob(queue: Queue, id: string, states = ['completed'
 }
 
 /** Inserts an agent and returns its id (direct SQL: fixtures, not the API under test). */
-export async function insertAgent(pg: { query: (sql: string, params?: unknown[]) => Promise<{ rows: any[] }> }, fields: Record<string, unknown> = {}) {
-  const row = { creator_wallet: TEST_WALLET.address.toLowerCase(), name: 'Test agent', profit_receiver_address: '0x' + 'ee'.repeat(20), status: 'ACTIVE', ...fields };
+export async function insertAgent(
+  pg: { query: (sql: string, params?: unknown[]) => Promise<{ rows: any[] }> },
+  fields: Record<string, unknown> = {},
+) {
+  const row = {
+    creator_wallet: TEST_WALLET.address.toLowerCase(),
+    name: 'Test agent',
+    profit_receiver_address: '0x' + 'ee'.repeat(20),
+    status: 'ACTIVE',
+    ...fields,
+  };
   const cols = Object.keys(row);
   const { rows } = await pg.query(
     `INSERT INTO agents_v3 (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
@@ -212,7 +239,11 @@ export async function insertAgent(pg: { query: (sql: string, params?: unknown[])
 }
 
 /** Inserts a deployment (ACTIVE, subscription active by default) and returns its id. */
-export async function insertDeployment(pg: { query: (sql: string, params?: unknown[]) => Promise<{ rows: any[] }> }, agentId: string, fields: Record<string, unknown> = {}) {
+export async function insertDeployment(
+  pg: { query: (sql: string, params?: unknown[]) => Promise<{ rows: any[] }> },
+  agentId: string,
+  fields: Record<string, unknown> = {},
+) {
   const row = { agent_id: agentId, user_wallet: `0x${randomBytes(20).toString('hex')}`, status: 'ACTIVE', sub_active: true, ...fields };
   const cols = Object.keys(row);
   const { rows } = await pg.query(
@@ -235,12 +266,16 @@ export interface ServiceHarness {
  * app module booted as a Nest context, a pg client and queue handles; everything dropped afterwards.
  * Returns an object whose fields are filled once beforeAll has run.
  */
-export function useServiceHarness(module: (env: Env) => unknown, envOverrides: Record<string, string> = {}): ServiceHarness {
+export function useServiceHarness(
+  module: (env: Env) => unknown,
+  envOverrides: Record<string, string> = {},
+  options: { clock?: Clock } = {},
+): ServiceHarness {
   const h = {} as ServiceHarness;
   beforeAll(async () => {
     h.db = await createTestDatabase();
     h.env = testEnv(h.db, envOverrides);
-    h.app = await startContext(module(h.env));
+    h.app = await startContext(module(h.env), options);
     h.pg = new Client({ connectionString: h.db.url });
     await h.pg.connect();
     h.queues = testQueues(h.env);

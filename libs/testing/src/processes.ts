@@ -6,8 +6,17 @@ import { Env } from '@conduit/config';
 const ROOT = join(__dirname, '..', '..', '..');
 
 /** Starts apps/<name>/src/main.ts as its own Node process, as `nx serve <name>` does; output is collected. */
-export function startServiceProcess(name: string, env: Env, port: number, extra: Record<string, string> = {}): ChildProcess & { output: () => string } {
-  const vars = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+export function startServiceProcess(
+  name: string,
+  env: Env,
+  port: number,
+  extra: Record<string, string> = {},
+): ChildProcess & { output: () => string } {
+  const vars = Object.fromEntries(
+    Object.entries(env)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, String(v)]),
+  );
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join('apps', name, 'src', 'main.ts')], {
     cwd: ROOT,
     env: { ...process.env, ...vars, PORT: String(port), LOG_LEVEL: 'warn', ...extra },

@@ -168,7 +168,13 @@ export interface VenueAdapter {
   openPositions(address: string): Promise<VenuePosition[]>;
   fills(address: string, sinceMs?: number): Promise<Fill[]>;
   /** Closes the whole position in `symbol` with a reduce-only order under `clientOrderId`. */
-  closePosition(account: TradingAccount, symbol: string, clientOrderId: string, maxSlippageBps: string, slot?: number): Promise<OrderResult>;
+  closePosition(
+    account: TradingAccount,
+    symbol: string,
+    clientOrderId: string,
+    maxSlippageBps: string,
+    slot?: number,
+  ): Promise<OrderResult>;
   feeSchedule(): FeeSchedule;
   health(): Promise<VenueHealth>;
   /**
@@ -180,5 +186,9 @@ export interface VenueAdapter {
    * Submits an action the user signed with their master wallet (Hyperliquid usdSend for a bill). Absent where
    * the venue has no such actions.
    */
-  submitUserSigned?(action: Record<string, unknown>, nonce: number, signature: { r: string; s: string; v: number }): Promise<{ ok: true } | { ok: false; error: string }>;
+  submitUserSigned?(
+    action: Record<string, unknown>,
+    nonce: number,
+    signature: { r: string; s: string; v: number },
+  ): Promise<{ ok: true } | { ok: false; error: string }>;
 }

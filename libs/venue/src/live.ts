@@ -47,7 +47,10 @@ export function liveAdaptersFromEnv(env: Env, prices: PriceSource): VenueAdapter
       isTestnet: env.HYPERLIQUID_NETWORK === 'testnet',
       apiUrl: env.HYPERLIQUID_API_URL,
       timeoutMs: env.HYPERLIQUID_TIMEOUT_MS,
-      builder: env.HYPERLIQUID_BUILDER_ADDRESS && env.HYPERLIQUID_BUILDER_FEE > 0 ? { address: env.HYPERLIQUID_BUILDER_ADDRESS, fee: env.HYPERLIQUID_BUILDER_FEE } : null,
+      builder:
+        env.HYPERLIQUID_BUILDER_ADDRESS && env.HYPERLIQUID_BUILDER_FEE > 0
+          ? { address: env.HYPERLIQUID_BUILDER_ADDRESS, fee: env.HYPERLIQUID_BUILDER_FEE }
+          : null,
     }),
   ];
   if (env.OSTIUM_RPC_URL) {

@@ -11,18 +11,33 @@ describe('PaperVenue', () => {
     { symbol: 'XYZ', index: 2, pair: 'XYZ-USD', szDecimals: 0, maxLeverage: 3, minSize: '1', minNotionalUsd: '10', active: true },
   ];
   const venue = () =>
-    new PaperVenue('HYPERLIQUID', { mark: async (_v, s) => marks.get(s) ?? null, markets: async () => markets }, { takerFeeBps: '4.5', slippageBps: '5', startingEquityUsd: '10000' });
+    new PaperVenue(
+      'HYPERLIQUID',
+      { mark: async (_v, s) => marks.get(s) ?? null, markets: async () => markets },
+      { takerFeeBps: '4.5', slippageBps: '5', startingEquityUsd: '10000' },
+    );
   const account = { address: '0xABC' };
 
-  it('fills at the mark moved by the slippage (never beyond the order bound), charges the taker fee, once per client order id', async () => {
-    const v = venue();
-    const order = { clientOrderId: '0x01', account, symbol: 'ETH', side: 'BUY' as const, qty: '1.5', reduceOnly: false, maxSlippageBps: '2' };
-    const fill = await v.placeOrder(order);
-    expect(fill).toMatchObject({ status: 'FILLED', filledQty: '1.50000000', avgPrice: '2000.40000000', fee: '1.35027000' });
-    expect(await v.placeOrder(order)).toEqual(fill);
-    expect(await v.orderStatus({ address: '0xabc' }, { clientOrderId: '0x01', symbol: 'ETH' })).toEqual(fill);
-    expect(await v.orderStatus(account, { clientOrderId: '0x02', symbol: 'ETH' })).toBeNull();
-  });
+  it(
+    'fills at the mark moved by the slippage (never beyond the order bound), charges the taker fee, once per client order ' + 'id',
+    async () => {
+      const v = venue();
+      const order = {
+        clientOrderId: '0x01',
+        account,
+        symbol: 'ETH',
+        side: 'BUY' as const,
+        qty: '1.5',
+        reduceOnly: false,
+        maxSlippageBps: '2',
+      };
+      const fill = await v.placeOrder(order);
+      expect(fill).toMatchObject({ status: 'FILLED', filledQty: '1.50000000', avgPrice: '2000.40000000', fee: '1.35027000' });
+      expect(await v.placeOrder(order)).toEqual(fill);
+      expect(await v.orderStatus({ address: '0xabc' }, { clientOrderId: '0x01', symbol: 'ETH' })).toEqual(fill);
+      expect(await v.orderStatus(account, { clientOrderId: '0x02', symbol: 'ETH' })).toBeNull();
+    },
+  );
 
   it('keeps positions and fills per account and closes the whole position reduce-only', async () => {
     const v = venue();
@@ -35,16 +50,23 @@ describe('PaperVenue', () => {
       ['SELL', '0x01'],
       ['BUY', '0x02'],
     ]);
-    expect(await v.closePosition(account, 'ETH', '0x03', '50')).toMatchObject({ status: 'REJECTED', error: 'no open ETH position on paper HYPERLIQUID' });
+    expect(await v.closePosition(account, 'ETH', '0x03', '50')).toMatchObject({
+      status: 'REJECTED',
+      error: 'no open ETH position on paper HYPERLIQUID',
+    });
   });
 
   it('refuses what it cannot fill, and lists markets, marks, a synthetic book and its account', async () => {
     const v = venue();
-    expect(await v.placeOrder({ clientOrderId: '0x09', account, symbol: 'XYZ', side: 'BUY', qty: '1', reduceOnly: false, maxSlippageBps: '50' })).toMatchObject({
+    expect(
+      await v.placeOrder({ clientOrderId: '0x09', account, symbol: 'XYZ', side: 'BUY', qty: '1', reduceOnly: false, maxSlippageBps: '50' }),
+    ).toMatchObject({
       status: 'REJECTED',
       error: 'no mark price for XYZ on HYPERLIQUID',
     });
-    expect(await v.placeOrder({ clientOrderId: '0x0a', account, symbol: 'ETH', side: 'BUY', qty: '0', reduceOnly: false, maxSlippageBps: '50' })).toMatchObject({ status: 'REJECTED' });
+    expect(
+      await v.placeOrder({ clientOrderId: '0x0a', account, symbol: 'ETH', side: 'BUY', qty: '0', reduceOnly: false, maxSlippageBps: '50' }),
+    ).toMatchObject({ status: 'REJECTED' });
     expect((await v.markets()).map((m) => m.symbol)).toEqual(['ETH', 'XYZ']);
     expect([...(await v.markPrices()).keys()]).toEqual(['ETH']);
     const book = await v.orderBook('ETH', 3);

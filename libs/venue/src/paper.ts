@@ -99,7 +99,14 @@ export class PaperVenue implements VenueAdapter {
     const book = this.books.get(address.toLowerCase()) ?? new Map<string, Decimal>();
     return [...book.entries()]
       .filter(([, q]) => !q.isZero())
-      .map(([symbol, q]) => ({ symbol, side: q.isNeg() ? 'SHORT' : 'LONG', qty: toMoney(q.abs()), entryPrice: null, unrealizedPnl: null, leverage: null }));
+      .map(([symbol, q]) => ({
+        symbol,
+        side: q.isNeg() ? 'SHORT' : 'LONG',
+        qty: toMoney(q.abs()),
+        entryPrice: null,
+        unrealizedPnl: null,
+        leverage: null,
+      }));
   }
 
   async fills(address: string, sinceMs = 0): Promise<Fill[]> {
@@ -124,7 +131,15 @@ export class PaperVenue implements VenueAdapter {
   async closePosition(account: TradingAccount, symbol: string, clientOrderId: string, maxSlippageBps: string): Promise<OrderResult> {
     const position = (await this.openPositions(account.address)).find((p) => p.symbol === symbol);
     if (!position) return rejected(clientOrderId, `no open ${symbol} position on paper ${this.venue}`);
-    return this.placeOrder({ clientOrderId, account, symbol, side: position.side === 'LONG' ? 'SELL' : 'BUY', qty: position.qty, reduceOnly: true, maxSlippageBps });
+    return this.placeOrder({
+      clientOrderId,
+      account,
+      symbol,
+      side: position.side === 'LONG' ? 'SELL' : 'BUY',
+      qty: position.qty,
+      reduceOnly: true,
+      maxSlippageBps,
+    });
   }
 
   private key(address: string, cloid: string) {

@@ -23,7 +23,11 @@ export class VenueRegistry {
 
   constructor(ds: DataSource, @Inject(VENUE_ENV) env: Env) {
     this.prices = new MarketTablePriceSource(ds);
-    const options = { takerFeeBps: env.PAPER_TAKER_FEE_BPS, slippageBps: env.PAPER_SLIPPAGE_BPS, startingEquityUsd: env.PAPER_STARTING_EQUITY_USD };
+    const options = {
+      takerFeeBps: env.PAPER_TAKER_FEE_BPS,
+      slippageBps: env.PAPER_SLIPPAGE_BPS,
+      startingEquityUsd: env.PAPER_STARTING_EQUITY_USD,
+    };
     for (const venue of ['HYPERLIQUID', 'OSTIUM'] as Venue[]) this.adapters.paper.set(venue, new PaperVenue(venue, this.prices, options));
     for (const adapter of liveAdaptersFromEnv(env, this.prices)) this.adapters.live.set(adapter.venue, adapter);
   }

@@ -32,7 +32,8 @@ export class AgentWallets {
 
   /** The key columns to store for each venue; throws 400 naming the field when a given key does not check out. */
   resolve(dto: DeployAgentDto): Record<Prefix, AgentKeyColumns> {
-    if (dto.trading_mode === 'live' && !this.vault) throw badRequest(['trading_mode'], 'trading_mode live needs the server to have a MASTER_KEY');
+    if (dto.trading_mode === 'live' && !this.vault)
+      throw badRequest(['trading_mode'], 'trading_mode live needs the server to have a MASTER_KEY');
     const out = {} as Record<Prefix, AgentKeyColumns>;
     for (const { venue, prefix } of AGENT_KEY_VENUES) {
       const given = {
@@ -44,7 +45,10 @@ export class AgentWallets {
       const anyKey = given.encrypted !== undefined || given.iv !== undefined || given.tag !== undefined;
       if (!anyKey) {
         if (given.address !== undefined) {
-          throw badRequest([`${prefix}_agent_address`], `${prefix}_agent_address was given without its sealed key; omit it and the server generates the agent wallet`);
+          throw badRequest(
+            [`${prefix}_agent_address`],
+            `${prefix}_agent_address was given without its sealed key; omit it and the server generates the agent wallet`,
+          );
         }
         out[prefix] = this.vault ? this.generated(venue) : { address: null, sealed: null };
         continue;
@@ -53,8 +57,13 @@ export class AgentWallets {
         .filter((k) => given[k] === undefined)
         .map((k) => (k === 'address' ? `${prefix}_agent_address` : `${prefix}_agent_key_${k}`));
       if (missing.length) throw badRequest(missing, `${missing.join(', ')} required with the other ${prefix} agent key fields`);
-      if (!this.vault) throw badRequest([`${prefix}_agent_key_encrypted`], `${prefix}_agent_key_encrypted cannot be accepted: the server has no MASTER_KEY`);
-      if (!/^0x[0-9a-fA-F]{40}$/.test(given.address!)) throw badRequest([`${prefix}_agent_address`], `${prefix}_agent_address must be a 20-byte hex address`);
+      if (!this.vault)
+        throw badRequest(
+          [`${prefix}_agent_key_encrypted`],
+          `${prefix}_agent_key_encrypted cannot be accepted: the server has no MASTER_KEY`,
+        );
+      if (!/^0x[0-9a-fA-F]{40}$/.test(given.address!))
+        throw badRequest([`${prefix}_agent_address`], `${prefix}_agent_address must be a 20-byte hex address`);
       const sealed = { encrypted: given.encrypted!, iv: given.iv!, tag: given.tag! };
       try {
         this.vault.verifyAgentKey(venue, given.address!, sealed);

@@ -30,7 +30,9 @@ export class AgentsController {
   @Post('agents/create')
   @ApiOperation({
     summary: 'Create a venue-agnostic agent (status DRAFT, venue MULTI)',
-    description: 'Signed in as creator_wallet, with its proof of intent: the EIP-191 signature of the message proofOfIntentMessage() builds from creator_wallet, name and proof_of_intent_timestamp (fresh, single use).',
+    description:
+      'Signed in as creator_wallet, with its proof of intent: the EIP-191 signature of the message proofOfIntentMessage() ' +
+      'builds from creator_wallet, name and proof_of_intent_timestamp (fresh, single use).',
   })
   async create(@Body() dto: CreateAgentDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
     assertOwner(wallet, dto.creator_wallet, 'creator_wallet');
@@ -56,9 +58,21 @@ export class AgentsController {
         ],
       );
       if (!agent) {
-        throw new ConflictException({ statusCode: 409, error: 'Conflict', message: ['proof_of_intent_signature was already used to create an agent'], fields: ['proof_of_intent_signature'] });
+        throw new ConflictException({
+          statusCode: 409,
+          error: 'Conflict',
+          message: ['proof_of_intent_signature was already used to create an agent'],
+          fields: ['proof_of_intent_signature'],
+        });
       }
-      await audit(em, 'v3.agent.created', 'agent', agent.id, { name: agent.name, creator_wallet: agent.creator_wallet, by: wallet }, traceId);
+      await audit(
+        em,
+        'v3.agent.created',
+        'agent',
+        agent.id,
+        { name: agent.name, creator_wallet: agent.creator_wallet, by: wallet },
+        traceId,
+      );
       return { success: true, agent };
     });
   }
@@ -128,7 +142,8 @@ export class AgentsController {
     const keys = this.wallets.resolve(dto);
     const deployment = await this.ds.transaction(async (em) => {
       const inserted = await em.query(
-        `INSERT INTO agent_deployments_v3 (agent_id, user_wallet, safe_wallet, status, sub_active, sub_started_at, trial_ends_at, next_billing_at,
+        `INSERT INTO agent_deployments_v3 (agent_id, user_wallet, safe_wallet, status, sub_active, sub_started_at, trial_ends_at,
+          next_billing_at,
                     hyperliquid_agent_address, hyperliquid_agent_key_encrypted, hyperliquid_agent_key_iv, hyperliquid_agent_key_tag,
                     ostium_agent_address, ostium_agent_key_encrypted, ostium_agent_key_iv, ostium_agent_key_tag, trading_mode, policy)
          VALUES ($1, $2, $3, 'ACTIVE', TRUE, now(), now() + make_interval(days => $4), now() + make_interval(days => $4),
@@ -159,13 +174,20 @@ export class AgentsController {
           fields: ['user_wallet', 'agent_id'],
         });
       }
-      await audit(em, 'v3.deployment.created', 'deployment', inserted[0].id, {
-        agent_id: dto.agent_id,
-        user_wallet: dto.user_wallet,
-        trading_mode: dto.trading_mode ?? 'paper',
-        hyperliquid_agent_address: keys.hyperliquid.address,
-        ostium_agent_address: keys.ostium.address,
-      }, traceId);
+      await audit(
+        em,
+        'v3.deployment.created',
+        'deployment',
+        inserted[0].id,
+        {
+          agent_id: dto.agent_id,
+          user_wallet: dto.user_wallet,
+          trading_mode: dto.trading_mode ?? 'paper',
+          hyperliquid_agent_address: keys.hyperliquid.address,
+          ostium_agent_address: keys.ostium.address,
+        },
+        traceId,
+      );
       const [row] = await em.query(`SELECT ${DEPLOYMENT_COLUMNS} FROM agent_deployments_v3 d WHERE d.id = $1`, [inserted[0].id]);
       return row;
     });
@@ -186,9 +208,20 @@ export class AgentsController {
     const d = await this.views.deployment(id);
     assertOwner(wallet, d.user_wallet, "the deployment's user");
     if (dto.trading_mode === 'live') {
-      if (!this.env.MASTER_KEY) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: ['trading_mode live needs the server to have a MASTER_KEY'], fields: ['trading_mode'] });
+      if (!this.env.MASTER_KEY)
+        throw new BadRequestException({
+          statusCode: 400,
+          error: 'Bad Request',
+          message: ['trading_mode live needs the server to have a MASTER_KEY'],
+          fields: ['trading_mode'],
+        });
       if (!d.has_hyperliquid_agent_key && !d.has_ostium_agent_key) {
-        throw new ConflictException({ statusCode: 409, error: 'Conflict', message: ['deployment has no agent wallet to trade live with'], fields: ['trading_mode'] });
+        throw new ConflictException({
+          statusCode: 409,
+          error: 'Conflict',
+          message: ['deployment has no agent wallet to trade live with'],
+          fields: ['trading_mode'],
+        });
       }
     }
     if (d.trading_mode === dto.trading_mode) return { success: true, deployment: d }; // a repeat writes nothing
@@ -229,7 +262,9 @@ export class AgentsController {
 
   @Post('deployments/:id/stop')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Stop a deployment for good: no new entries, and every open position is closed at the market (reason DEPLOYMENT_STOPPED)' })
+  @ApiOperation({
+    summary: 'Stop a deployment for good: no new entries, and every open position is closed at the market (reason DEPLOYMENT_STOPPED)',
+  })
   async stopDeployment(@Param('id', uuid) id: string, @SignedIn() wallet: string, @TraceId() traceId: string) {
     const d = await this.views.deployment(id);
     assertOwner(wallet, d.user_wallet, "the deployment's user");
@@ -243,7 +278,11 @@ export class AgentsController {
     });
     // One close job per position (the same id as a user's close: never two closes of one position).
     await this.producer.emitBulk(
-      open.map((p) => ({ name: JobName.ExecutorClose, data: { positionId: p.id, reason: 'DEPLOYMENT_STOPPED', traceId }, jobId: jobId(JobName.ExecutorClose, p.id) })),
+      open.map((p) => ({
+        name: JobName.ExecutorClose,
+        data: { positionId: p.id, reason: 'DEPLOYMENT_STOPPED', traceId },
+        jobId: jobId(JobName.ExecutorClose, p.id),
+      })),
     );
     return { success: true, deployment: await this.views.deployment(id), closing_positions: open.map((p) => p.id) };
   }

@@ -34,7 +34,9 @@ import {
 import { VENUE_V3 } from '@conduit/db';
 import { IsoTime, normaliseWallet, Optional, Satisfies, toInteger, WALLET } from '../http/validation';
 
-const walletMessage = (field: string) => ({ message: `${field} must be a wallet address (0x + 40 hex digits, EIP-55 checksummed if mixed case)` });
+const walletMessage = (field: string) => ({
+  message: `${field} must be a wallet address (0x + 40 hex digits, EIP-55 checksummed if mixed case)`,
+});
 const weightsErrors = (v: unknown, field: string): string[] => {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return [`${field} must be an object of source → weight`];
   return Object.entries(v as Record<string, unknown>)
@@ -101,7 +103,9 @@ export class CreateAgentDto {
   @IsoTime(/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/, 'proof_of_intent_timestamp must be an ISO-8601 timestamp')
   proof_of_intent_timestamp: string;
 
-  @ApiPropertyOptional({ description: "the agent's own limits (Agent How); every deployment's policy is combined with it, the stricter wins" })
+  @ApiPropertyOptional({
+    description: "the agent's own limits (Agent How); every deployment's policy is combined with it, the stricter wins",
+  })
   @Optional()
   @Satisfies((v) => policyErrors(v, 'policy'))
   policy?: Policy;
@@ -197,7 +201,10 @@ export class ClosePositionDto {
 
 export class PaperMarkDto {
   @ApiProperty({ enum: ['HYPERLIQUID', 'OSTIUM'] }) @IsIn(['HYPERLIQUID', 'OSTIUM']) venue: string;
-  @ApiProperty({ example: 'ETH' }) @IsString() @Matches(TOKEN_SYMBOL, { message: 'token_symbol must be 1-20 letters or digits' }) token_symbol: string;
+  @ApiProperty({ example: 'ETH' })
+  @IsString()
+  @Matches(TOKEN_SYMBOL, { message: 'token_symbol must be 1-20 letters or digits' })
+  token_symbol: string;
   @ApiProperty({ example: '1950.5', description: 'decimal string' })
   @IsString()
   @Matches(/^(?!0+(\.0+)?$)\d{1,12}(\.\d{1,8})?$/, { message: 'price must be a positive decimal string with at most 8 decimals' })
@@ -223,7 +230,10 @@ export class PageQuery {
 }
 
 export class AgentListQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: ['DRAFT', 'ACTIVE', 'PAUSED', 'STOPPED'] }) @Optional() @IsIn(['DRAFT', 'ACTIVE', 'PAUSED', 'STOPPED']) status?: string;
+  @ApiPropertyOptional({ enum: ['DRAFT', 'ACTIVE', 'PAUSED', 'STOPPED'] })
+  @Optional()
+  @IsIn(['DRAFT', 'ACTIVE', 'PAUSED', 'STOPPED'])
+  status?: string;
   @ApiPropertyOptional() @Optional() @Transform(({ value }) => normaliseWallet(value)) @IsString() @Matches(WALLET) creator_wallet?: string;
 }
 
@@ -253,7 +263,7 @@ export class RoutingHistoryQuery extends PageQuery {
 export class BillingQuery extends PageQuery {
   @ApiPropertyOptional() @Optional() @IsUUID('all') deployment_id?: string;
   @ApiPropertyOptional() @Optional() @IsUUID('all') agent_id?: string;
-  @ApiPropertyOptional({ description: "every agent of this creator" })
+  @ApiPropertyOptional({ description: 'every agent of this creator' })
   @Optional()
   @Transform(({ value }) => normaliseWallet(value))
   @IsString()
@@ -313,15 +323,29 @@ export class IngestPostsDto {
 }
 
 export class ResearchNoteDto {
-  @ApiProperty({ example: 'Delphi Digital' }) @IsString() @Length(1, 100, { message: 'institute must be 1-100 characters' }) institute: string;
-  @ApiProperty({ example: 'note-2026-11-22-eth' }) @IsString() @Length(1, 128, { message: 'source_id must be 1-128 characters' }) source_id: string;
-  @ApiProperty({ example: 'ETH' }) @IsString() @Matches(TOKEN_SYMBOL, { message: 'token_symbol must be 1-20 letters or digits' }) token_symbol: string;
+  @ApiProperty({ example: 'Delphi Digital' })
+  @IsString()
+  @Length(1, 100, { message: 'institute must be 1-100 characters' })
+  institute: string;
+  @ApiProperty({ example: 'note-2026-11-22-eth' })
+  @IsString()
+  @Length(1, 128, { message: 'source_id must be 1-128 characters' })
+  source_id: string;
+  @ApiProperty({ example: 'ETH' })
+  @IsString()
+  @Matches(TOKEN_SYMBOL, { message: 'token_symbol must be 1-20 letters or digits' })
+  token_symbol: string;
   @ApiProperty({ enum: SIDES })
   @Transform(({ value }) => (typeof value === 'string' ? value.toUpperCase() : value))
   @IsIn(SIDES, { message: `side must be one of ${SIDES.join(', ')}` })
   side: 'LONG' | 'SHORT';
   @ApiPropertyOptional() @Optional() @IsInt({ message: 'leverage must be an integer' }) @Min(1) @Max(100) leverage?: number;
-  @ApiPropertyOptional({ minimum: 0, maximum: 1 }) @Optional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1) confidence?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 1 })
+  @Optional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  confidence?: number;
   @ApiPropertyOptional() @Optional() @IsString() @MaxLength(20000) text?: string;
   @ApiPropertyOptional({ description: 'ISO-8601 (default: now)' })
   @Optional()
@@ -335,7 +359,9 @@ export class IngestResearchDto {
   @IsArray({ message: 'notes must be an array' })
   @ArrayMinSize(1, { message: 'notes must hold 1-100 notes' })
   @ArrayMaxSize(100, { message: 'notes must hold 1-100 notes' })
-  @ArrayUnique((n: ResearchNoteDto | null) => (n ? `${n.institute}\n${n.source_id}` : n), { message: 'notes must not repeat an institute and source_id' })
+  @ArrayUnique((n: ResearchNoteDto | null) => (n ? `${n.institute}\n${n.source_id}` : n), {
+    message: 'notes must not repeat an institute and source_id',
+  })
   @ValidateNested({ each: true })
   @Type(() => ResearchNoteDto)
   notes: ResearchNoteDto[];
@@ -349,10 +375,16 @@ const indicatorErrors = (v: unknown, field: string): string[] => {
 };
 
 export class IndicatorWindowDto {
-  @ApiProperty({ example: 'ETH' }) @IsString() @Matches(TOKEN_SYMBOL, { message: 'token_symbol must be 1-20 letters or digits' }) token_symbol: string;
+  @ApiProperty({ example: 'ETH' })
+  @IsString()
+  @Matches(TOKEN_SYMBOL, { message: 'token_symbol must be 1-20 letters or digits' })
+  token_symbol: string;
   @ApiProperty({ example: '2026-11-22T06:00:00Z', description: 'start of a 6-hour UTC window (00, 06, 12 or 18 h)' })
   @IsString()
-  @IsoTime(/^\d{4}-\d{2}-\d{2}T(00|06|12|18):00(:00(\.0{1,6})?)?(Z|\+00:?00)$/, 'window_start must be a 6-hour UTC boundary (00, 06, 12 or 18 h)')
+  @IsoTime(
+    /^\d{4}-\d{2}-\d{2}T(00|06|12|18):00(:00(\.0{1,6})?)?(Z|\+00:?00)$/,
+    'window_start must be a 6-hour UTC boundary (00, 06, 12 or 18 h)',
+  )
   window_start: string;
   @ApiProperty({ example: { volatility_24h: 0.035, ret_6h: 0.012 } }) @Satisfies(indicatorErrors) indicators: Record<string, number>;
 }
@@ -371,13 +403,19 @@ export class IngestIndicatorsDto {
 }
 
 export class DecisionLogQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: ['success', 'failed', 'parsing_error'] }) @Optional() @IsIn(['success', 'failed', 'parsing_error']) status?: string;
+  @ApiPropertyOptional({ enum: ['success', 'failed', 'parsing_error'] })
+  @Optional()
+  @IsIn(['success', 'failed', 'parsing_error'])
+  status?: string;
   @ApiPropertyOptional({ enum: ['OPEN_LONG', 'OPEN_SHORT', 'CLOSE_POSITION', 'HOLD'] })
   @Optional()
   @IsIn(['OPEN_LONG', 'OPEN_SHORT', 'CLOSE_POSITION', 'HOLD'])
   action?: string;
   @ApiPropertyOptional() @Optional() @IsString() @Matches(/^[A-Za-z0-9]{1,20}$/) coin?: string;
-  @ApiPropertyOptional({ enum: ['ct_post', 'research', 'aggregate'] }) @Optional() @IsIn(['ct_post', 'research', 'aggregate']) source_type?: string;
+  @ApiPropertyOptional({ enum: ['ct_post', 'research', 'aggregate'] })
+  @Optional()
+  @IsIn(['ct_post', 'research', 'aggregate'])
+  source_type?: string;
 }
 
 // ---- Agent How and Agent Where: policies and routing ------------------------------------------------------------
@@ -388,13 +426,20 @@ const policyField = (v: unknown, f: string) => policyErrors({ [f]: v }, 'policy'
 export class PolicyDto {
   @ApiPropertyOptional({ enum: RISK_TOLERANCES }) @Optional() @Satisfies(policyField) risk_tolerance?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 100 }) @Optional() @Satisfies(policyField) max_leverage?: number;
-  @ApiPropertyOptional({ description: 'margin of one position, % of equity (0, 100]' }) @Optional() @Satisfies(policyField) max_position_pct?: number | string;
+  @ApiPropertyOptional({ description: 'margin of one position, % of equity (0, 100]' })
+  @Optional()
+  @Satisfies(policyField)
+  max_position_pct?: number | string;
   @ApiPropertyOptional({ minimum: 0, maximum: 1 }) @Optional() @Satisfies(policyField) min_confidence?: number;
   @ApiPropertyOptional({ type: [String] }) @Optional() @Satisfies(policyField) allowed_tokens?: string[];
   @ApiPropertyOptional({ type: [String] }) @Optional() @Satisfies(policyField) denied_tokens?: string[];
   @ApiPropertyOptional() @Optional() @Satisfies(policyField) max_open_positions?: number;
-  @ApiPropertyOptional({ description: 'USD; halts new entries until 00:00 UTC' }) @Optional() @Satisfies(policyField) max_daily_loss_usd?: number | string;
-  @ApiPropertyOptional({ example: { after_losses: 3, minutes: 60 } }) @Optional() @Satisfies(policyField) cooldown?: { after_losses: number; minutes: number };
+  @ApiPropertyOptional({ description: 'USD; halts new entries until 00:00 UTC' }) @Optional() @Satisfies(policyField) max_daily_loss_usd?:
+    number | string;
+  @ApiPropertyOptional({ example: { after_losses: 3, minutes: 60 } }) @Optional() @Satisfies(policyField) cooldown?: {
+    after_losses: number;
+    minutes: number;
+  };
   @ApiPropertyOptional({ type: [String], example: ['HYPERLIQUID'] }) @Optional() @Satisfies(policyField) enabled_venues?: string[];
   @ApiPropertyOptional() @Optional() @Satisfies(policyField) kill_switch?: boolean;
 }
@@ -417,7 +462,10 @@ export class RoutingConfigDto {
   @IsIn(ROUTING_STRATEGIES, { message: `routing_strategy must be one of ${ROUTING_STRATEGIES.join(', ')}` })
   routing_strategy?: string;
 
-  @ApiPropertyOptional({ default: true }) @Optional() @IsBoolean({ message: 'failover_enabled must be true or false' }) failover_enabled?: boolean;
+  @ApiPropertyOptional({ default: true })
+  @Optional()
+  @IsBoolean({ message: 'failover_enabled must be true or false' })
+  failover_enabled?: boolean;
 }
 
 export class PolicyDecisionQuery extends PageQuery {
@@ -425,8 +473,14 @@ export class PolicyDecisionQuery extends PageQuery {
 }
 
 export class UserSignatureDto {
-  @ApiProperty({ example: '0x…64 hex' }) @IsString() @Matches(/^0x[0-9a-fA-F]{64}$/, { message: 'r must be 0x followed by 64 hex digits' }) r: string;
-  @ApiProperty({ example: '0x…64 hex' }) @IsString() @Matches(/^0x[0-9a-fA-F]{64}$/, { message: 's must be 0x followed by 64 hex digits' }) s: string;
+  @ApiProperty({ example: '0x…64 hex' })
+  @IsString()
+  @Matches(/^0x[0-9a-fA-F]{64}$/, { message: 'r must be 0x followed by 64 hex digits' })
+  r: string;
+  @ApiProperty({ example: '0x…64 hex' })
+  @IsString()
+  @Matches(/^0x[0-9a-fA-F]{64}$/, { message: 's must be 0x followed by 64 hex digits' })
+  s: string;
   @ApiProperty({ enum: [27, 28] }) @IsIn([27, 28], { message: 'v must be 27 or 28' }) v: number;
 }
 

@@ -31,7 +31,14 @@ export class PaperController {
       const { previous, ...market } = rows[0];
       // Moves positions' PnL and exits: audited, unless the mark is set to what it was.
       if (previous === null || !dec(previous).eq(market.current_price)) {
-        await audit(em, 'v3.paper.mark', 'venue_market', null, { venue: market.venue, token_symbol: market.token_symbol, from: previous, to: market.current_price }, traceId);
+        await audit(
+          em,
+          'v3.paper.mark',
+          'venue_market',
+          null,
+          { venue: market.venue, token_symbol: market.token_symbol, from: previous, to: market.current_price },
+          traceId,
+        );
       }
       return { success: true, market };
     });

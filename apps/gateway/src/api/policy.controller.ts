@@ -15,7 +15,8 @@ const uuid = uuidParam('id');
 /** Drops the fields a client left out (class-transformer keeps them as undefined). */
 const compact = (dto: PolicyDto): Policy => Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)) as Policy;
 
-const DECISION_COLUMNS = `pd.signal_id, pd.deployment_id, pd.agent_id, pd.decision, pd.code, pd.reason, pd.size_model, pd.leverage, pd.venues,
+const DECISION_COLUMNS = `pd.signal_id, pd.deployment_id, pd.agent_id, pd.decision, pd.code, pd.reason, pd.size_model, pd.leverage,
+                           pd.venues,
   pd.effective_policy, pd.inputs, pd.created_at, s.token_symbol, s.side, s.confidence,
   o.outcome, o.stage, o.reason AS outcome_reason, o.venue, o.position_id`;
 
@@ -48,7 +49,13 @@ export class PolicyController {
   async deploymentPolicy(@Param('id', uuid) id: string) {
     const d = await this.views.deployment(id);
     const agent = await this.views.agent(d.agent_id);
-    return { success: true, deployment_id: id, agent_policy: agent.policy, subscriber_policy: d.policy, effective_policy: stricterPolicy(agent.policy, d.policy) };
+    return {
+      success: true,
+      deployment_id: id,
+      agent_policy: agent.policy,
+      subscriber_policy: d.policy,
+      effective_policy: stricterPolicy(agent.policy, d.policy),
+    };
   }
 
   @Put('deployments/:id/policy')
@@ -74,7 +81,8 @@ export class PolicyController {
     if ((d.policy?.kill_switch === true) === dto.enabled) return this.deploymentPolicy(id); // already so: nothing written
     await this.ds.transaction(async (em) => {
       await em.query(
-        `UPDATE agent_deployments_v3 SET policy = CASE WHEN $2 THEN policy || '{"kill_switch": true}'::jsonb ELSE policy - 'kill_switch' END WHERE id = $1`,
+        `UPDATE agent_deployments_v3 SET policy = CASE WHEN $2 THEN policy || '{"kill_switch": true}'::jsonb ELSE policy - 'kill_switch'
+          END WHERE id = $1`,
         [id, dto.enabled],
       );
       await audit(em, 'v3.deployment.kill_switch', 'deployment', id, { enabled: dto.enabled, by: wallet }, traceId);
@@ -83,7 +91,9 @@ export class PolicyController {
   }
 
   @Get('deployments/:id/decisions')
-  @ApiOperation({ summary: "Agent How's decisions for a deployment, newest first: trade (final size, leverage, venues) or skip, with the reason" })
+  @ApiOperation({
+    summary: "Agent How's decisions for a deployment, newest first: trade (final size, leverage, venues) or skip, with the reason",
+  })
   async deploymentDecisions(@Param('id', uuid) id: string, @Query() q: PolicyDecisionQuery) {
     await this.views.deployment(id);
     const decisions = await this.ds.query(
@@ -130,15 +140,30 @@ export class PolicyController {
 
   @Put('agents/:id/routing-config')
   @ApiOperation({ summary: "Set the agent's venue priority, routing strategy and failover (Agent Where reloads it at once)" })
-  async setRoutingConfig(@Param('id', uuid) id: string, @Body() dto: RoutingConfigDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
+  async setRoutingConfig(
+    @Param('id', uuid) id: string,
+    @Body() dto: RoutingConfigDto,
+    @SignedIn() wallet: string,
+    @TraceId() traceId: string,
+  ) {
     const agent = await this.views.agent(id);
     assertOwner(wallet, agent.creator_wallet, "the agent's creator");
-    const wanted = { venue_priority: dto.venue_priority, routing_strategy: dto.routing_strategy ?? 'FIRST_AVAILABLE', failover_enabled: dto.failover_enabled ?? true };
+    const wanted = {
+      venue_priority: dto.venue_priority,
+      routing_strategy: dto.routing_strategy ?? 'FIRST_AVAILABLE',
+      failover_enabled: dto.failover_enabled ?? true,
+    };
     const [current] = await this.ds.query(
       `SELECT agent_id, venue_priority, routing_strategy, failover_enabled, updated_at FROM venue_routing_config_v3 WHERE agent_id = $1`,
       [id],
     );
-    if (current && isDeepStrictEqual({ venue_priority: current.venue_priority, routing_strategy: current.routing_strategy, failover_enabled: current.failover_enabled }, wanted)) {
+    if (
+      current &&
+      isDeepStrictEqual(
+        { venue_priority: current.venue_priority, routing_strategy: current.routing_strategy, failover_enabled: current.failover_enabled },
+        wanted,
+      )
+    ) {
       return { success: true, config: { ...current, source: 'agent' } }; // a repeat writes nothing
     }
     const [config] = await this.ds.transaction(async (em) => {

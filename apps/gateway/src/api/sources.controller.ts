@@ -32,14 +32,26 @@ export class SourcesController {
     const stored = await this.ds.transaction(async (em) => {
       const rows = await storePosts(
         em,
-        dto.posts.map((p) => ({ tweetId: p.tweet_id, username: p.x_username, userId: p.x_user_id ?? null, text: p.text, createdAt: p.created_at ?? null })),
+        dto.posts.map((p) => ({
+          tweetId: p.tweet_id,
+          username: p.x_username,
+          userId: p.x_user_id ?? null,
+          text: p.text,
+          createdAt: p.created_at ?? null,
+        })),
       );
       const fresh = rows.filter((r) => r.inserted);
       if (fresh.length) await audit(em, 'v3.ct_posts.ingested', 'ct_posts', null, { tweet_ids: fresh.map((r) => r.tweetId) }, traceId);
       return rows;
     });
     await this.producer.emitBulk(
-      stored.filter((r) => r.inserted).map((r) => ({ name: JobName.SignalClassifyPost, data: { postId: r.id, traceId }, jobId: jobId(JobName.SignalClassifyPost, r.id) })),
+      stored
+        .filter((r) => r.inserted)
+        .map((r) => ({
+          name: JobName.SignalClassifyPost,
+          data: { postId: r.id, traceId },
+          jobId: jobId(JobName.SignalClassifyPost, r.id),
+        })),
     );
     const inserted = stored.filter((r) => r.inserted).length;
     return {
@@ -54,7 +66,8 @@ export class SourcesController {
   @ApiOperation({ summary: 'Followed CT accounts with their impact factor' })
   async accounts() {
     const accounts = await this.ds.query(
-      `SELECT a.*, (SELECT count(*)::int FROM ct_posts p WHERE p.ct_account_id = a.id) AS posts FROM ct_accounts a ORDER BY a.impact_factor DESC, a.x_username`,
+      `SELECT a.*, (SELECT count(*)::int FROM ct_posts p WHERE p.ct_account_id = a.id) AS posts FROM ct_accounts a ORDER BY a.impact_factor
+        DESC, a.x_username`,
     );
     return { success: true, count: accounts.length, accounts };
   }
@@ -64,7 +77,10 @@ export class SourcesController {
   async impactHistory(@Param('id', uuid) id: string) {
     const [account] = await this.ds.query(`SELECT id FROM ct_accounts WHERE id = $1`, [id]);
     if (!account) throw new NotFoundException(`ct account ${id} not found`);
-    const history = await this.ds.query(`SELECT * FROM impact_factor_history WHERE ct_account_id = $1 ORDER BY created_at DESC, id LIMIT 500`, [id]);
+    const history = await this.ds.query(
+      `SELECT * FROM impact_factor_history WHERE ct_account_id = $1 ORDER BY created_at DESC, id LIMIT 500`,
+      [id],
+    );
     return { success: true, count: history.length, history };
   }
 
@@ -86,7 +102,15 @@ export class SourcesController {
           signalTime: n.signal_time ?? null,
         })),
       );
-      if (rows.some((r) => r.inserted)) await audit(em, 'v3.research.ingested', 'research_signals', null, { ids: rows.filter((r) => r.inserted).map((r) => r.id) }, traceId);
+      if (rows.some((r) => r.inserted))
+        await audit(
+          em,
+          'v3.research.ingested',
+          'research_signals',
+          null,
+          { ids: rows.filter((r) => r.inserted).map((r) => r.id) },
+          traceId,
+        );
       return rows;
     });
     const fresh = stored.filter((r) => r.inserted);
@@ -118,7 +142,11 @@ export class SourcesController {
                      ON CONFLICT (token_symbol, window_start) DO UPDATE SET indicators = EXCLUDED.indicators
                      WHERE market_indicators_6h.indicators IS DISTINCT FROM EXCLUDED.indicators RETURNING id)
          SELECT (SELECT count(*) FROM input)::int AS windows, ARRAY(SELECT id FROM up) AS changed`,
-        [dto.windows.map((w) => w.token_symbol.toUpperCase()), dto.windows.map((w) => w.window_start), dto.windows.map((w) => JSON.stringify(w.indicators))],
+        [
+          dto.windows.map((w) => w.token_symbol.toUpperCase()),
+          dto.windows.map((w) => w.window_start),
+          dto.windows.map((w) => JSON.stringify(w.indicators)),
+        ],
       );
       if (changed.length) await audit(em, 'v3.market_indicators.upserted', 'market_indicators_6h', null, { ids: changed }, traceId);
       return { success: true, upserted: windows, changed: changed.length };
@@ -126,7 +154,9 @@ export class SourcesController {
   }
 
   @Get('agents/:id/decisions')
-  @ApiOperation({ summary: "Agent What's decision log (seed 004 agent_decisions): every classification and signal decision, HOLD included" })
+  @ApiOperation({
+    summary: "Agent What's decision log (seed 004 agent_decisions): every classification and signal decision, HOLD included",
+  })
   async decisions(@Param('id', uuid) id: string, @Query() q: DecisionLogQuery) {
     await this.views.agent(id);
     const decisions = await this.ds.query(

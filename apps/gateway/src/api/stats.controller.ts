@@ -15,7 +15,8 @@ import { BillingQuery, RoutingHistoryQuery, UserSignatureDto } from './dto';
 import { waitFor } from './views';
 
 const ROUTING_FILTER = `($1::venue_v3_t IS NULL OR h.selected_venue = $1) AND ($2::text IS NULL OR h.token_symbol = $2)
-  AND ($3::uuid IS NULL OR s.agent_id = $3) AND ($4::timestamptz IS NULL OR h.created_at >= $4) AND ($5::timestamptz IS NULL OR h.created_at < $5)`;
+  AND ($3::uuid IS NULL OR s.agent_id = $3) AND ($4::timestamptz IS NULL OR h.created_at >= $4)
+  AND ($5::timestamptz IS NULL OR h.created_at < $5)`;
 
 @ApiTags('stats')
 @Controller('api/v3')
@@ -44,16 +45,29 @@ export class StatsController {
       `SELECT selected_venue AS venue, count(*)::int AS signals, round(avg(routing_duration_ms)::numeric, 2)::text AS avg_ms
          FROM venue_routing_history_v3 GROUP BY selected_venue ORDER BY signals DESC`,
     );
-    const markets = await this.ds.query(`SELECT venue, count(*)::int AS markets FROM venue_markets WHERE is_active GROUP BY venue ORDER BY venue`);
+    const markets = await this.ds.query(
+      `SELECT venue, count(*)::int AS markets FROM venue_markets WHERE is_active GROUP BY venue ORDER BY venue`,
+    );
     const billing = await this.ds.query(
-      `SELECT kind, status, count(*)::int AS events, sum(amount)::text AS amount FROM billing_events_v3 GROUP BY kind, status ORDER BY kind, status`,
+      `SELECT kind, status, count(*)::int AS events, sum(amount)::text AS amount FROM billing_events_v3 GROUP BY kind, status ORDER BY
+        kind, status`,
     );
     const outcomes = await this.ds.query(`SELECT outcome, count(*)::int AS count FROM signal_outcomes GROUP BY outcome ORDER BY outcome`);
-    return { success: true, ...counts, signals_by_status: signalsByStatus, outcomes, routing_by_venue: routing, markets_by_venue: markets, billing };
+    return {
+      success: true,
+      ...counts,
+      signals_by_status: signalsByStatus,
+      outcomes,
+      routing_by_venue: routing,
+      markets_by_venue: markets,
+      billing,
+    };
   }
 
   @Get('stats/routing-history')
-  @ApiOperation({ summary: 'Routing decisions, newest first, by venue, token, agent and time; with the venue distribution of the selection' })
+  @ApiOperation({
+    summary: 'Routing decisions, newest first, by venue, token, agent and time; with the venue distribution of the selection',
+  })
   async routingHistory(@Query() q: RoutingHistoryQuery) {
     const filter = [q.venue ?? null, q.token_symbol ?? null, q.agent_id ?? null, q.from ?? null, q.to ?? null];
     const history = await this.ds.query(
@@ -73,16 +87,29 @@ export class StatsController {
   }
 
   @Get('agents/:id/performance')
-  @ApiOperation({ summary: "An agent's performance (seed 004 set: value, PnL, ROI, trades, win rate, profit factor, Sharpe, Sortino, drawdown) and its daily PnL series" })
+  @ApiOperation({
+    summary:
+      "An agent's performance (seed 004 set: value, PnL, ROI, trades, win rate, profit factor, Sharpe, Sortino, drawdown) " +
+      'and its daily PnL series',
+  })
   async performance(@Param('id', uuidParam('id')) id: string) {
     const [agent] = await this.ds.query(`SELECT id, apr_30d, apr_90d, apr_si, sharpe_30d FROM agents_v3 WHERE id = $1`, [id]);
     if (!agent) throw new NotFoundException(`agent ${id} not found`);
-    const { series, report, realized, unrealized, capital } = await agentPerformance(this.ds.manager, id, this.env.PAPER_STARTING_EQUITY_USD);
+    const { series, report, realized, unrealized, capital } = await agentPerformance(
+      this.ds.manager,
+      id,
+      this.env.PAPER_STARTING_EQUITY_USD,
+    );
     return {
       success: true,
       agent_id: id,
       // money as decimal strings; ratios as numbers
-      performance: { ...report, total_value: toMoney(capital.plus(realized).plus(unrealized)), realized_pnl: toMoney(realized), unrealized_pnl: toMoney(unrealized) },
+      performance: {
+        ...report,
+        total_value: toMoney(capital.plus(realized).plus(unrealized)),
+        realized_pnl: toMoney(realized),
+        unrealized_pnl: toMoney(unrealized),
+      },
       metrics: { apr_30d: agent.apr_30d, apr_90d: agent.apr_90d, apr_si: agent.apr_si, sharpe_30d: agent.sharpe_30d },
       daily: series.map((p) => ({ day: p.day, pnl: p.pnl_text, return_pct: p.ret * 100 })),
     };
@@ -98,7 +125,9 @@ export class StatsController {
 
   @Post('billing/events/:id/signature')
   @HttpCode(200)
-  @ApiOperation({ summary: "Pay a live bill: the user's EIP-712 signature of metadata.usd_send.typedData, submitted to Hyperliquid by billing" })
+  @ApiOperation({
+    summary: "Pay a live bill: the user's EIP-712 signature of metadata.usd_send.typedData, submitted to Hyperliquid by billing",
+  })
   @WalletAuth()
   async payBill(
     @Param('id', uuidParam('id')) id: string,
@@ -108,13 +137,15 @@ export class StatsController {
     @TraceId() traceId: string,
   ) {
     const [event] = await this.ds.query(
-      `SELECT b.id, b.status, b.metadata, d.user_wallet FROM billing_events_v3 b JOIN agent_deployments_v3 d ON d.id = b.deployment_id WHERE b.id = $1`,
+      `SELECT b.id, b.status, b.metadata, d.user_wallet FROM billing_events_v3 b JOIN agent_deployments_v3 d ON d.id = b.deployment_id
+        WHERE b.id = $1`,
       [id],
     );
     if (!event) throw new NotFoundException(`billing event ${id} not found`);
     assertOwner(wallet, event.user_wallet, "the bill's deployment user");
     if (event.status !== 'PENDING') throw new ConflictException(`billing event ${id} is ${event.status}`);
-    if (!event.metadata?.usd_send) throw new ConflictException({ statusCode: 409, error: 'Conflict', message: ['this bill has no usdSend to sign'], fields: ['id'] });
+    if (!event.metadata?.usd_send)
+      throw new ConflictException({ statusCode: 409, error: 'Conflict', message: ['this bill has no usdSend to sign'], fields: ['id'] });
     if (isDeepStrictEqual(event.metadata.user_signature, { r: dto.r, s: dto.s, v: dto.v })) {
       // The same signature again: already submitted (under the same job id), so nothing is written or queued.
       res.status(202);
@@ -122,10 +153,10 @@ export class StatsController {
     }
     const submitted = new Date().toISOString();
     await this.ds.transaction(async (em) => {
-      await em.query(`UPDATE billing_events_v3 SET metadata = (metadata - 'last_error' - 'last_attempt_at') || $2 WHERE id = $1 AND status = 'PENDING'`, [
-        id,
-        { user_signature: { r: dto.r, s: dto.s, v: dto.v } },
-      ]);
+      await em.query(
+        `UPDATE billing_events_v3 SET metadata = (metadata - 'last_error' - 'last_attempt_at') || $2 WHERE id = $1 AND status = 'PENDING'`,
+        [id, { user_signature: { r: dto.r, s: dto.s, v: dto.v } }],
+      );
       await audit(em, 'v3.bill.signature_submitted', 'billing_event', id, { by: wallet }, traceId);
     });
     await this.producer.emit({

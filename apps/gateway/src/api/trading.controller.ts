@@ -37,7 +37,8 @@ export class TradingController {
     @TraceId() traceId: string,
     @Headers('idempotency-key') key?: string,
   ) {
-    if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) throw new BadRequestException(['Idempotency-Key must be 1-200 visible ASCII characters']);
+    if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key))
+      throw new BadRequestException(['Idempotency-Key must be 1-200 visible ASCII characters']);
     const agent = await this.views.agent(dto.agent_id);
     assertOwner(wallet, agent.creator_wallet, "the agent's creator");
     const signalId = key ? deterministicId('signal', dto.agent_id, key) : randomUUID();
@@ -57,7 +58,10 @@ export class TradingController {
         traceId,
       },
     });
-    const signal = await waitFor(async () => (await this.ds.query(`SELECT * FROM signals_v3 WHERE id = $1`, [signalId]))[0], this.env.GATEWAY_WAIT_MS);
+    const signal = await waitFor(
+      async () => (await this.ds.query(`SELECT * FROM signals_v3 WHERE id = $1`, [signalId]))[0],
+      this.env.GATEWAY_WAIT_MS,
+    );
     if (!signal) {
       res.status(202);
       return { success: true, signal_id: signalId, status: 'QUEUED', trace_id: traceId };
@@ -74,19 +78,34 @@ export class TradingController {
 
   @Post('execute/trade')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Run a signal through policy, routing and execution; answers with the routing decision and each deployment’s outcome' })
-  async execute(@Body() dto: ExecuteTradeDto, @Res({ passthrough: true }) res: Response, @SignedIn() wallet: string, @TraceId() traceId: string) {
+  @ApiOperation({
+    summary: 'Run a signal through policy, routing and execution; answers with the routing decision and each deployment’s outcome',
+  })
+  async execute(
+    @Body() dto: ExecuteTradeDto,
+    @Res({ passthrough: true }) res: Response,
+    @SignedIn() wallet: string,
+    @TraceId() traceId: string,
+  ) {
     const signal = await this.views.signal(dto.signal_id);
     assertOwner(wallet, (await this.views.agent(signal.agent_id)).creator_wallet, "the signal's agent creator");
     if (signal.status === 'PENDING') {
       // Normally already under way since signals/generate; the deterministic job id makes this a no-op then.
-      await this.producer.emitOrRetry({ name: JobName.PolicyEvaluate, data: { signalId: signal.id, traceId }, jobId: jobId(JobName.PolicyEvaluate, signal.id) });
+      await this.producer.emitOrRetry({
+        name: JobName.PolicyEvaluate,
+        data: { signalId: signal.id, traceId },
+        jobId: jobId(JobName.PolicyEvaluate, signal.id),
+      });
     }
     const done = await waitFor(async () => {
       const [s] = await this.ds.query(`SELECT status FROM signals_v3 WHERE id = $1`, [signal.id]);
       return FINAL_SIGNAL.includes(s.status) ? s : null;
     }, this.env.GATEWAY_WAIT_MS);
-    const [latest, routing, outcomes] = await Promise.all([this.views.signal(signal.id), this.views.routing(signal.id), this.views.outcomes(signal.id)]);
+    const [latest, routing, outcomes] = await Promise.all([
+      this.views.signal(signal.id),
+      this.views.routing(signal.id),
+      this.views.outcomes(signal.id),
+    ]);
     if (!done) res.status(202);
     return {
       success: true,
@@ -124,7 +143,13 @@ export class TradingController {
   @Post('positions/:id/close')
   @HttpCode(200)
   @ApiOperation({ summary: 'Close a position at the venue mark (reduce-only); a profit produces the profit-share bill' })
-  async close(@Param('id', uuid) id: string, @Body() dto: ClosePositionDto, @Res({ passthrough: true }) res: Response, @SignedIn() wallet: string, @TraceId() traceId: string) {
+  async close(
+    @Param('id', uuid) id: string,
+    @Body() dto: ClosePositionDto,
+    @Res({ passthrough: true }) res: Response,
+    @SignedIn() wallet: string,
+    @TraceId() traceId: string,
+  ) {
     const position = await this.views.position(id);
     assertOwner(wallet, (await this.views.deployment(position.deployment_id)).user_wallet, "the position's deployment user");
     await this.producer.emitOrRetry({

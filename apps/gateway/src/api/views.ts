@@ -2,9 +2,12 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 /** Columns of agent_deployments_v3 a client may see: never the encrypted keys. */
-export const DEPLOYMENT_COLUMNS = `d.id, d.agent_id, d.user_wallet, d.safe_wallet, d.status, d.sub_active, d.sub_started_at, d.trial_ends_at,
-  d.next_billing_at, d.module_enabled, d.module_address, d.hyperliquid_agent_address, d.ostium_agent_address, d.trading_mode, d.policy, d.created_at,
-  (d.hyperliquid_agent_key_encrypted IS NOT NULL) AS has_hyperliquid_agent_key, (d.ostium_agent_key_encrypted IS NOT NULL) AS has_ostium_agent_key`;
+export const DEPLOYMENT_COLUMNS = `d.id, d.agent_id, d.user_wallet, d.safe_wallet, d.status, d.sub_active, d.sub_started_at,
+                                    d.trial_ends_at,
+  d.next_billing_at, d.module_enabled, d.module_address, d.hyperliquid_agent_address, d.ostium_agent_address, d.trading_mode, d.policy,
+    d.created_at,
+  (d.hyperliquid_agent_key_encrypted IS NOT NULL) AS has_hyperliquid_agent_key, (d.ostium_agent_key_encrypted IS NOT NULL) AS
+    has_ostium_agent_key`;
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

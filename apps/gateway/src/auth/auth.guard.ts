@@ -1,4 +1,14 @@
-import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, ForbiddenException, Inject, Injectable, SetMetadata, UnauthorizedException } from '@nestjs/common';
+import {
+  applyDecorators,
+  CanActivate,
+  createParamDecorator,
+  ExecutionContext,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  SetMetadata,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiBasicAuth, ApiBearerAuth } from '@nestjs/swagger';
 import type { Request } from 'express';
@@ -54,12 +64,21 @@ export class ApiAuthGuard implements CanActivate {
     if (flag(PUBLIC)) return true;
     if (flag(ADMIN)) {
       if (adminCredentialsMatch(this.env, req.headers.authorization)) return true;
-      throw new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: [this.env.ADMIN_PASSWORD ? 'admin credentials required' : 'admin access is disabled: set ADMIN_PASSWORD'] });
+      throw new UnauthorizedException({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: [this.env.ADMIN_PASSWORD ? 'admin credentials required' : 'admin access is disabled: set ADMIN_PASSWORD'],
+      });
     }
     const header = req.headers.authorization;
     if (header?.startsWith('Bearer ')) {
       const wallet = await this.auth.walletOf(header.slice(7).trim());
-      if (!wallet) throw new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: ['bearer token is invalid or expired: sign in again'] });
+      if (!wallet)
+        throw new UnauthorizedException({
+          statusCode: 401,
+          error: 'Unauthorized',
+          message: ['bearer token is invalid or expired: sign in again'],
+        });
       req.wallet = wallet;
       return true;
     }
@@ -67,7 +86,10 @@ export class ApiAuthGuard implements CanActivate {
     throw new UnauthorizedException({
       statusCode: 401,
       error: 'Unauthorized',
-      message: ['sign in with your wallet: GET /api/v3/auth/nonce, sign the EIP-4361 message, POST /api/v3/auth/verify, then send Authorization: Bearer <token>'],
+      message: [
+        'sign in with your wallet: GET /api/v3/auth/nonce, sign the EIP-4361 message, POST /api/v3/auth/verify, then send ' +
+          'Authorization: Bearer <token>',
+      ],
     });
   }
 }

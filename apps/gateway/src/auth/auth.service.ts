@@ -20,10 +20,13 @@ export function tokenSecret(env: Env, logger = new Logger('Auth')): string {
 
 /** A message's domain against the configured ones; `host:*` accepts any port of host (local development and tests). */
 export function domainAllowed(allowed: string[], domain: string): boolean {
-  return allowed.some((d) => d === domain || (d.endsWith(':*') && domain.startsWith(d.slice(0, -1)) && /^\d{1,5}$/.test(domain.slice(d.length - 1))));
+  return allowed.some(
+    (d) => d === domain || (d.endsWith(':*') && domain.startsWith(d.slice(0, -1)) && /^\d{1,5}$/.test(domain.slice(d.length - 1))),
+  );
 }
 
-const bad = (field: string, message: string) => new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [message], fields: [field] });
+const bad = (field: string, message: string) =>
+  new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [message], fields: [field] });
 const denied = (message: string) => new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: [message] });
 
 export interface IssuedNonce {
@@ -78,7 +81,10 @@ export class AuthService implements OnModuleDestroy {
   async verify(text: string, signature: string, now = new Date()): Promise<IssuedToken> {
     // The parser prints what it cannot parse; a message that does not even start like EIP-4361 is refused first.
     if (!/^\S+ wants you to sign in with your Ethereum account:\n0x[0-9a-fA-F]{40}\n/.test(text)) {
-      throw bad('message', 'message must be an EIP-4361 sign-in message ("<domain> wants you to sign in with your Ethereum account:" then the address)');
+      throw bad(
+        'message',
+        'message must be an EIP-4361 sign-in message ("<domain> wants you to sign in with your Ethereum account:" then the address)',
+      );
     }
     let message: SiweMessage;
     try {
@@ -86,7 +92,8 @@ export class AuthService implements OnModuleDestroy {
     } catch (e: any) {
       throw bad('message', `message is not a valid EIP-4361 sign-in message: ${String(e?.message ?? e).split('\n')[0]}`);
     }
-    if (!domainAllowed(this.domains, message.domain)) throw denied(`message domain ${message.domain} is not this API (${this.domains.join(', ')})`);
+    if (!domainAllowed(this.domains, message.domain))
+      throw denied(`message domain ${message.domain} is not this API (${this.domains.join(', ')})`);
     if (!message.expirationTime) throw bad('message', 'message must have an Expiration Time');
     const expires = Date.parse(message.expirationTime);
     if (expires <= now.getTime()) throw denied('message has expired');
@@ -123,7 +130,10 @@ export class AuthService implements OnModuleDestroy {
 
   private async claims(token: string): Promise<{ sub: string; jti: string; exp: number } | null> {
     try {
-      const c = await this.jwt.verifyAsync<{ sub: string; jti: string; exp: number }>(token, { audience: TOKEN_AUDIENCE, algorithms: ['HS256'] });
+      const c = await this.jwt.verifyAsync<{ sub: string; jti: string; exp: number }>(token, {
+        audience: TOKEN_AUDIENCE,
+        algorithms: ['HS256'],
+      });
       return typeof c.sub === 'string' && /^0x[0-9a-f]{40}$/.test(c.sub) && typeof c.jti === 'string' ? c : null;
     } catch {
       return null;

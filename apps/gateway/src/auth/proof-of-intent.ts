@@ -2,14 +2,21 @@ import { BadRequestException } from '@nestjs/common';
 import { verifyMessage } from 'ethers';
 import { proofOfIntentMessage, staleness } from '@conduit/domain';
 
-const bad = (field: string, message: string) => new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [message], fields: [field] });
+const bad = (field: string, message: string) =>
+  new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [message], fields: [field] });
 
 /**
  * Seed 001's proof of intent on agent creation: the message is the one the request's own fields build, signed
  * (EIP-191) by creator_wallet, at a fresh timestamp. Single use is the database's: a unique index on the signature.
  */
 export function verifyProofOfIntent(
-  dto: { creator_wallet: string; name: string; proof_of_intent_message: string; proof_of_intent_signature: string; proof_of_intent_timestamp: string },
+  dto: {
+    creator_wallet: string;
+    name: string;
+    proof_of_intent_message: string;
+    proof_of_intent_signature: string;
+    proof_of_intent_timestamp: string;
+  },
   maxAgeS: number,
   now = Date.now(),
 ): void {
@@ -25,5 +32,6 @@ export function verifyProofOfIntent(
   } catch {
     throw bad('proof_of_intent_signature', 'proof_of_intent_signature is not a valid signature');
   }
-  if (signer !== dto.creator_wallet.toLowerCase()) throw bad('proof_of_intent_signature', 'proof_of_intent_signature was not signed by creator_wallet');
+  if (signer !== dto.creator_wallet.toLowerCase())
+    throw bad('proof_of_intent_signature', 'proof_of_intent_signature was not signed by creator_wallet');
 }

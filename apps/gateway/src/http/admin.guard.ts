@@ -8,4 +8,3 @@ export function adminCredentialsMatch(env: Env, header: string | undefined): boo
   const expected = Buffer.from(`${env.ADMIN_USER}:${env.ADMIN_PASSWORD}`);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
-

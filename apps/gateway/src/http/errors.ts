@@ -29,7 +29,9 @@ export class JsonErrorFilter implements ExceptionFilter {
       // detail: Key (x_user_id)=(424242) already exists.
       const [, columns = 'value', values = ''] = /^Key \((.+?)\)=\((.*)\) already exists/.exec(err.detail ?? '') ?? [];
       const fields = columns.split(', ');
-      res.status(409).json({ statusCode: 409, error: 'Conflict', message: [`${columns} ${values} is already taken`.replace(/ $/, '')], fields });
+      res
+        .status(409)
+        .json({ statusCode: 409, error: 'Conflict', message: [`${columns} ${values} is already taken`.replace(/ $/, '')], fields });
       return;
     }
     this.logger.error(err?.stack ?? String(err));

@@ -16,4 +16,6 @@ export function traceMiddleware(req: Request & { traceId?: string }, res: Respon
   next();
 }
 
-export const TraceId = createParamDecorator((_: unknown, ctx: ExecutionContext): string => ctx.switchToHttp().getRequest<{ traceId?: string }>().traceId ?? randomUUID());
+export const TraceId = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): string => ctx.switchToHttp().getRequest<{ traceId?: string }>().traceId ?? randomUUID(),
+);

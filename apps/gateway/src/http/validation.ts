@@ -10,7 +10,10 @@ export const normaliseWallet = (v: unknown) => (typeof v === 'string' && isAddre
  * Field-level rule from a pure function returning the problems (empty when valid); messages name the field.
  * The check also gets the whole object, for a rule that depends on another field.
  */
-export function Satisfies(check: (value: unknown, field: string, object: Record<string, unknown>) => string[], options?: ValidationOptions): PropertyDecorator {
+export function Satisfies(
+  check: (value: unknown, field: string, object: Record<string, unknown>) => string[],
+  options?: ValidationOptions,
+): PropertyDecorator {
   return (target: object, propertyName: string | symbol) =>
     registerDecorator({
       name: 'satisfies',
@@ -18,7 +21,8 @@ export function Satisfies(check: (value: unknown, field: string, object: Record<
       propertyName: propertyName as string,
       options,
       validator: {
-        validate: (value: unknown, args: ValidationArguments) => check(value, args.property, args.object as Record<string, unknown>).length === 0,
+        validate: (value: unknown, args: ValidationArguments) =>
+          check(value, args.property, args.object as Record<string, unknown>).length === 0,
         defaultMessage: (args: ValidationArguments) => check(args.value, args.property, args.object as Record<string, unknown>).join('; '),
       },
     });
@@ -28,7 +32,8 @@ export function Satisfies(check: (value: unknown, field: string, object: Record<
  * An optional field: left out (undefined), its rules are skipped. Unlike @IsOptional(), a null is checked like any
  * other value, so `"confidence": null` is refused naming the field instead of slipping through as a stored null.
  */
-export const Optional = (options?: ValidationOptions): PropertyDecorator => ValidateIf((_: object, value: unknown) => value !== undefined, options);
+export const Optional = (options?: ValidationOptions): PropertyDecorator =>
+  ValidateIf((_: object, value: unknown) => value !== undefined, options);
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -46,10 +51,12 @@ export function isRealIsoTime(value: unknown, pattern: RegExp): boolean {
 }
 
 /** An ISO-8601 date or timestamp (the pattern) of a real instant; the message names the field. */
-export const IsoTime = (pattern: RegExp, message: string): PropertyDecorator => Satisfies((v) => (isRealIsoTime(v, pattern) ? [] : [message]));
+export const IsoTime = (pattern: RegExp, message: string): PropertyDecorator =>
+  Satisfies((v) => (isRealIsoTime(v, pattern) ? [] : [message]));
 
 /** Query integers: only plain decimal digits convert ('1e2', '0x10', '' and a repeated parameter do not). */
-export const toInteger = ({ value }: { value: unknown }) => (value === undefined ? value : typeof value === 'string' && /^-?\d{1,20}$/.test(value) ? Number(value) : NaN);
+export const toInteger = ({ value }: { value: unknown }) =>
+  value === undefined ? value : typeof value === 'string' && /^-?\d{1,20}$/.test(value) ? Number(value) : NaN;
 
 function flatten(errors: ValidationError[], parent = ''): string[] {
   return errors.flatMap((e) => {
@@ -76,4 +83,7 @@ export function validationPipe(): ValidationPipe {
 
 /** Path parameter that must be a UUID; the 400 names the parameter. */
 export const uuidParam = (name: string) =>
-  new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [`${name} must be a UUID`], fields: [name] }) });
+  new ParseUUIDPipe({
+    exceptionFactory: () =>
+      new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [`${name} must be a UUID`], fields: [name] }),
+  });

@@ -143,7 +143,8 @@ export class SignalOutcome {
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
   /** The venue this deployment trades on, and the ranked venues left to fail over to (set by the router). */
-  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'], nullable: true }) venue: VenueV3 | null;
+  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'], nullable: true })
+  venue: VenueV3 | null;
   @Column('text', { array: true, nullable: true }) venueCandidates: string[] | null;
 }
 

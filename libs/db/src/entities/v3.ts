@@ -9,7 +9,13 @@ export class AgentV3 {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('text') creatorWallet: string;
   @Column('text') name: string;
-  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'], default: 'MULTI', nullable: true })
+  @Column({
+    type: 'enum',
+    enumName: 'venue_v3_t',
+    enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'],
+    default: 'MULTI',
+    nullable: true,
+  })
   venue: VenueV3;
   @Column({ type: 'enum', enumName: 'agent_status_t', enum: ['DRAFT', 'ACTIVE', 'PAUSED', 'STOPPED'], default: 'DRAFT', nullable: true })
   status: AgentStatus;
@@ -70,7 +76,13 @@ export class SignalV3 {
   @Column('jsonb') sizeModel: Record<string, unknown>;
   @Column('jsonb') riskModel: Record<string, unknown>;
   @Column('real', { nullable: true }) confidence: number | null;
-  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'], default: 'MULTI', nullable: true })
+  @Column({
+    type: 'enum',
+    enumName: 'venue_v3_t',
+    enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'],
+    default: 'MULTI',
+    nullable: true,
+  })
   requestedVenue: VenueV3;
   @Column({ type: 'enum', enumName: 'venue_v3_t', enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'], nullable: true })
   finalVenue: VenueV3 | null;

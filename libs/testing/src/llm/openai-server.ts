@@ -57,7 +57,13 @@ export function defaultClassification(userText: string) {
   const short = /\b(short|bearish)\b/i.test(userText);
   const side = tokens.length && long !== short ? (long ? 'LONG' : 'SHORT') : null;
   return side
-    ? { is_signal: true, tokens, side, confidence: 0.8, reasoning: `default responder: ${side === 'LONG' ? 'long/bullish' : 'short/bearish'} word with a cashtag` }
+    ? {
+        is_signal: true,
+        tokens,
+        side,
+        confidence: 0.8,
+        reasoning: `default responder: ${side === 'LONG' ? 'long/bullish' : 'short/bearish'} word with a cashtag`,
+      }
     : { is_signal: false, tokens, side: null, confidence: 0.2, reasoning: 'default responder: no cashtag with a single direction word' };
 }
 
@@ -132,7 +138,16 @@ export async function startOpenAiServer(opts: { apiKey?: string } = {}): Promise
     }
     if (!Array.isArray(body.messages) || body.messages.length === 0) {
       const message = Array.isArray(body.messages) ? "Invalid 'messages': empty array." : "Missing required parameter: 'messages'.";
-      sendJson(res, 400, errorBody(message, 'invalid_request_error', Array.isArray(body.messages) ? 'empty_array' : 'missing_required_parameter', 'messages'));
+      sendJson(
+        res,
+        400,
+        errorBody(
+          message,
+          'invalid_request_error',
+          Array.isArray(body.messages) ? 'empty_array' : 'missing_required_parameter',
+          'messages',
+        ),
+      );
       return;
     }
     const scripted = queue.shift();

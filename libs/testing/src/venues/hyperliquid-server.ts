@@ -41,7 +41,8 @@ export interface HlSimMarket {
 }
 
 export interface HlSimOptions {
-  /** Network the server pretends to be: L1 signatures use source 'b' (testnet) or 'a', and user-signed actions must say 'Testnet' / 'Mainnet'. Default false. */
+  /** Network the server pretends to be: L1 signatures use source 'b' (testnet) or 'a', and user-signed actions must say 'Testnet' /
+   * 'Mainnet'. Default false. */
   isTestnet?: boolean;
   /** The perp universe in asset-index order. Default: the Hyperliquid rows of migrations/data/venue-markets.json. */
   markets?: HlSimMarket[];
@@ -64,7 +65,8 @@ export interface HlSimOrder {
   limitPx: string;
   reduceOnly: boolean;
   tif: string;
-  /** 'open' | 'filled' | 'canceled' | 'tickRejected' | 'minTradeNtlRejected' | 'reduceOnlyRejected' | 'iocCancelRejected' | 'badAloPxRejected' | 'perpMarginRejected'. */
+  /** 'open' | 'filled' | 'canceled' | 'tickRejected' | 'minTradeNtlRejected' | 'reduceOnlyRejected' | 'iocCancelRejected' |
+   * 'badAloPxRejected' | 'perpMarginRejected'. */
   status: string;
   filledSz: string;
   timestamp: number;
@@ -358,7 +360,8 @@ export class HyperliquidSim {
       }
       sendJson(res, response);
     } catch (err) {
-      if (err instanceof DeserializeError) return sendText(res, 422, `Failed to deserialize the JSON body into the target type: ${err.message}`);
+      if (err instanceof DeserializeError)
+        return sendText(res, 422, `Failed to deserialize the JSON body into the target type: ${err.message}`);
       sendText(res, 500, `hyperliquid simulator error: ${err instanceof Error ? err.stack : String(err)}`);
     }
   }
@@ -398,7 +401,12 @@ export class HyperliquidSim {
   private meta() {
     const leverages = [...new Set(this.markets.map((m) => m.maxLeverage))];
     return {
-      universe: this.markets.map((m) => ({ szDecimals: m.szDecimals, name: m.name, maxLeverage: m.maxLeverage, marginTableId: m.maxLeverage })),
+      universe: this.markets.map((m) => ({
+        szDecimals: m.szDecimals,
+        name: m.name,
+        maxLeverage: m.maxLeverage,
+        marginTableId: m.maxLeverage,
+      })),
       marginTables: leverages.map((lev) => [lev, { description: '', marginTiers: [{ lowerBound: '0.0', maxLeverage: lev }] }]),
       collateralToken: 0,
     };
@@ -479,7 +487,8 @@ export class HyperliquidSim {
   private orderStatus(user: string, oid: unknown) {
     let order: HlSimOrder | undefined;
     if (typeof oid === 'number') order = this.orders.find((o) => o.master === user && o.oid === oid);
-    else if (typeof oid === 'string' && /^0x[0-9a-fA-F]{32}$/.test(oid)) order = this.orders.find((o) => o.master === user && o.cloid === oid.toLowerCase());
+    else if (typeof oid === 'string' && /^0x[0-9a-fA-F]{32}$/.test(oid))
+      order = this.orders.find((o) => o.master === user && o.cloid === oid.toLowerCase());
     else throw new DeserializeError('invalid `oid`: expected an order id or a 16-byte hex cloid');
     return order ? orderStatusView(order) : { status: 'unknownOid' };
   }
@@ -535,7 +544,8 @@ export class HyperliquidSim {
 
   /** An L1 action may be signed by the master or one of its approved agents; the agent then acts for its master. */
   private authorizeL1(request: ExchangeRequest): Authorization {
-    if (request.vaultAddress) return { signer: null, error: 'Vault and sub-account trading is not supported by the Hyperliquid simulator.' };
+    if (request.vaultAddress)
+      return { signer: null, error: 'Vault and sub-account trading is not supported by the Hyperliquid simulator.' };
     let signer: string;
     try {
       signer = lower(recoverL1Signer(request, this.isTestnet));
@@ -544,7 +554,8 @@ export class HyperliquidSim {
     }
     const master = this.agents.get(signer) ?? (this.accounts.has(signer) ? signer : null);
     if (!master) return { signer, error: `User or API Wallet ${signer} does not exist.` };
-    if (request.expiresAfter !== undefined && request.expiresAfter < Date.now()) return { signer, error: `Action expired: expiresAfter ${request.expiresAfter} has passed.` };
+    if (request.expiresAfter !== undefined && request.expiresAfter < Date.now())
+      return { signer, error: `Action expired: expiresAfter ${request.expiresAfter} has passed.` };
     return { signer, master };
   }
 
@@ -552,7 +563,8 @@ export class HyperliquidSim {
   private authorizeUserSigned(request: ExchangeRequest): Authorization {
     const { action } = request;
     const chain = this.isTestnet ? 'Testnet' : 'Mainnet';
-    if (action.hyperliquidChain !== chain) return { signer: null, error: `Invalid hyperliquidChain ${String(action.hyperliquidChain)}: this server is ${chain}.` };
+    if (action.hyperliquidChain !== chain)
+      return { signer: null, error: `Invalid hyperliquidChain ${String(action.hyperliquidChain)}: this server is ${chain}.` };
     const nonceField = USER_SIGNED[action.type].nonceField;
     if (action[nonceField] !== request.nonce) return { signer: null, error: `Action ${nonceField} must equal the request nonce.` };
     let signer: string;
@@ -583,9 +595,18 @@ export class HyperliquidSim {
       case 'order':
         return this.placeOrders(action, master, signer);
       case 'cancel':
-        return this.cancel(master, asArray(action.cancels, 'cancels').map((c) => ({ asset: c.a, matches: (o: HlSimOrder) => o.oid === c.o })));
+        return this.cancel(
+          master,
+          asArray(action.cancels, 'cancels').map((c) => ({ asset: c.a, matches: (o: HlSimOrder) => o.oid === c.o })),
+        );
       case 'cancelByCloid':
-        return this.cancel(master, asArray(action.cancels, 'cancels').map((c) => ({ asset: c.asset, matches: (o: HlSimOrder) => o.cloid === String(c.cloid).toLowerCase() })));
+        return this.cancel(
+          master,
+          asArray(action.cancels, 'cancels').map((c) => ({
+            asset: c.asset,
+            matches: (o: HlSimOrder) => o.cloid === String(c.cloid).toLowerCase(),
+          })),
+        );
       case 'updateLeverage':
         return this.updateLeverage(master, action);
       case 'approveAgent':
@@ -624,7 +645,8 @@ export class HyperliquidSim {
   private updateLeverage(master: string, action: Record<string, any>) {
     const market = this.markets[action.asset];
     if (!market) return errResponse(`Invalid asset ${String(action.asset)}.`);
-    if (!Number.isInteger(action.leverage) || action.leverage < 1 || action.leverage > market.maxLeverage) return errResponse('Invalid leverage value');
+    if (!Number.isInteger(action.leverage) || action.leverage < 1 || action.leverage > market.maxLeverage)
+      return errResponse('Invalid leverage value');
     if (action.isCross !== true) return errResponse('Isolated margin is not supported by the Hyperliquid simulator.');
     this.account(master).leverage.set(market.name, action.leverage);
     return DEFAULT_OK;
@@ -684,10 +706,12 @@ export class HyperliquidSim {
     if (sz.isZero()) return { error: 'Order has zero size.' };
     const px = parseDecimal(w.p);
     if (!px || px.isZero()) return { error: 'Order has invalid price.' };
-    if (px.minus(market.mid).abs().gt(market.mid.mul(MAX_PRICE_DEVIATION))) return { error: `Order price cannot be more than 80% away from the reference price. asset=${w.a}` };
+    if (px.minus(market.mid).abs().gt(market.mid.mul(MAX_PRICE_DEVIATION)))
+      return { error: `Order price cannot be more than 80% away from the reference price. asset=${w.a}` };
     const cloid = w.c == null ? null : String(w.c).toLowerCase();
     if (cloid !== null && !/^0x[0-9a-f]{32}$/.test(cloid)) return { error: 'Invalid cloid: expected 0x followed by 32 hex digits.' };
-    if (cloid !== null && this.orders.some((o) => o.master === master && o.cloid === cloid)) return { error: `Duplicate cloid ${cloid}. asset=${w.a}` };
+    if (cloid !== null && this.orders.some((o) => o.master === master && o.cloid === cloid))
+      return { error: `Duplicate cloid ${cloid}. asset=${w.a}` };
     return { asset: w.a, market, isBuy: w.b === true, px, sz, reduceOnly: w.r === true, tif, cloid };
   }
 
@@ -699,18 +723,22 @@ export class HyperliquidSim {
     if (!isValidPrice(p.px, p.market.szDecimals)) return reject(order, 'tickRejected', 'Order has invalid price.');
     let size = p.sz;
     if (p.reduceOnly) {
-      if (!position || position.szi.isZero() || position.szi.isPos() === p.isBuy) return reject(order, 'reduceOnlyRejected', `Reduce only order would increase position. ${suffix}`);
+      if (!position || position.szi.isZero() || position.szi.isPos() === p.isBuy)
+        return reject(order, 'reduceOnlyRejected', `Reduce only order would increase position. ${suffix}`);
       size = D.min(size, position.szi.abs());
     } else if (p.px.mul(size).lt(MIN_ORDER_USD)) {
       return reject(order, 'minTradeNtlRejected', 'Order must have minimum value of $10.');
     }
     const crossing = sweep(p.isBuy ? p.market.asks : p.market.bids, p.isBuy, p.px, size);
     const isIoc = p.tif === 'Ioc' || p.tif === 'FrontendMarket';
-    if (p.tif === 'Alo' && crossing.length > 0) return reject(order, 'badAloPxRejected', `Post only order would have immediately matched, bbo was ${this.bbo(p.market)}. ${suffix}`);
-    if (isIoc && crossing.length === 0) return reject(order, 'iocCancelRejected', `Order could not immediately match against any resting orders. ${suffix}`);
+    if (p.tif === 'Alo' && crossing.length > 0)
+      return reject(order, 'badAloPxRejected', `Post only order would have immediately matched, bbo was ${this.bbo(p.market)}. ${suffix}`);
+    if (isIoc && crossing.length === 0)
+      return reject(order, 'iocCancelRejected', `Order could not immediately match against any resting orders. ${suffix}`);
     const filled = crossing.reduce((sum, f) => sum.plus(f.sz), ZERO);
     const resting = isIoc ? ZERO : size.minus(filled);
-    if (!p.reduceOnly && !this.hasMargin(account, p, crossing, resting, fees)) return reject(order, 'perpMarginRejected', `Insufficient margin to place order. ${suffix}`);
+    if (!p.reduceOnly && !this.hasMargin(account, p, crossing, resting, fees))
+      return reject(order, 'perpMarginRejected', `Insufficient margin to place order. ${suffix}`);
     const avgPx = this.fill(account, order, crossing, fees);
     order.filledSz = filled.toFixed();
     if (resting.gt(0)) {
@@ -802,7 +830,18 @@ export class HyperliquidSim {
         const value = p.szi.abs().mul(market.mid);
         const pnl = p.szi.mul(market.mid.minus(p.entryPx));
         const entryMargin = p.szi.abs().mul(p.entryPx).div(leverage);
-        return { coin, szi: p.szi, entryPx: p.entryPx, mark: market.mid, leverage, maxLeverage: market.maxLeverage, value, pnl, marginUsed: value.div(leverage), roe: pnl.div(entryMargin) };
+        return {
+          coin,
+          szi: p.szi,
+          entryPx: p.entryPx,
+          mark: market.mid,
+          leverage,
+          maxLeverage: market.maxLeverage,
+          value,
+          pnl,
+          marginUsed: value.div(leverage),
+          roe: pnl.div(entryMargin),
+        };
       });
     const sum = (pick: (p: (typeof positions)[number]) => Decimal) => positions.reduce((total, p) => total.plus(pick(p)), ZERO);
     const accountValue = account.usdc.plus(sum((p) => p.pnl));
@@ -846,7 +885,13 @@ export class HyperliquidSim {
 
 /** Address that signed an L1 action (phantom agent over the msgpack action hash), as Hyperliquid recovers it. */
 export function recoverL1Signer(
-  request: { action: Record<string, unknown>; nonce: number; signature: unknown; vaultAddress?: string | null; expiresAfter?: number | null },
+  request: {
+    action: Record<string, unknown>;
+    nonce: number;
+    signature: unknown;
+    vaultAddress?: string | null;
+    expiresAfter?: number | null;
+  },
   isTestnet: boolean,
 ): string {
   const connectionId = createL1ActionHash({
@@ -874,7 +919,8 @@ export function recoverUserSignedSigner(action: Record<string, any>, signature: 
 function toEthersSignature(signature: unknown): Signature {
   const { r, s, v } = (signature ?? {}) as Partial<HlSignature>;
   const hex32 = (x: unknown, name: string) => {
-    if (typeof x !== 'string' || !/^0x[0-9a-fA-F]{1,64}$/.test(x)) throw new Error(`signature.${name} must be a hex string of at most 32 bytes`);
+    if (typeof x !== 'string' || !/^0x[0-9a-fA-F]{1,64}$/.test(x))
+      throw new Error(`signature.${name} must be a hex string of at most 32 bytes`);
     return `0x${x.slice(2).padStart(64, '0')}`;
   };
   if (v !== 27 && v !== 28) throw new Error('signature.v must be 27 or 28');
@@ -884,7 +930,16 @@ function toEthersSignature(signature: unknown): Signature {
 // ---- pure helpers ------------------------------------------------------------------------------------------------
 
 function defaultMarkets(): HlSimMarket[] {
-  return (venueMarkets as Array<{ venue: string; token_symbol: string; market_index: number; max_leverage: number; current_price: string | null; metadata: { szDecimals?: number } }>)
+  return (
+    venueMarkets as Array<{
+      venue: string;
+      token_symbol: string;
+      market_index: number;
+      max_leverage: number;
+      current_price: string | null;
+      metadata: { szDecimals?: number };
+    }>
+  )
     .filter((row) => row.venue === 'HYPERLIQUID')
     .sort((a, b) => a.market_index - b.market_index)
     .map((row, index) => {
@@ -925,7 +980,13 @@ function buildBook(mid: Decimal, szDecimals: number, depth: number): { bids: Lev
   const tick = tickSize(mid, szDecimals);
   const step = D.max(1, mid.mul(LEVEL_SPACING).div(tick).toDecimalPlaces(0)).mul(tick);
   const lot = new D(10).pow(-szDecimals);
-  const size = (i: number, px: Decimal) => D.max(lot, LEVEL_NOTIONAL_USD.mul(i + 1).div(px).toDecimalPlaces(szDecimals, Decimal.ROUND_DOWN));
+  const size = (i: number, px: Decimal) =>
+    D.max(
+      lot,
+      LEVEL_NOTIONAL_USD.mul(i + 1)
+        .div(px)
+        .toDecimalPlaces(szDecimals, Decimal.ROUND_DOWN),
+    );
   const bid0 = roundToTick(mid, szDecimals, Decimal.ROUND_DOWN);
   const ask0 = roundToTick(mid, szDecimals, Decimal.ROUND_UP);
   const bids: Level[] = [];
@@ -962,11 +1023,15 @@ function positionChange(before: Position, delta: Decimal, px: Decimal): { after:
   const reducing = !szi.isZero() && szi.isPos() !== delta.isPos();
   const closed = reducing ? D.min(delta.abs(), szi.abs()) : ZERO;
   const opened = delta.abs().minus(closed);
-  const closedPnl = closed.mul(px.minus(entryPx)).mul(szi.isPos() ? 1 : -1).toDecimalPlaces(6);
+  const closedPnl = closed
+    .mul(px.minus(entryPx))
+    .mul(szi.isPos() ? 1 : -1)
+    .toDecimalPlaces(6);
   const sziAfter = szi.plus(delta);
   let entryAfter = entryPx;
   if (sziAfter.isZero()) entryAfter = ZERO;
-  else if (reducing && opened.gt(0)) entryAfter = px; // flipped: the remainder opens at the fill price
+  else if (reducing && opened.gt(0))
+    entryAfter = px; // flipped: the remainder opens at the fill price
   else if (!reducing) entryAfter = szi.abs().mul(entryPx).plus(opened.mul(px)).div(sziAfter.abs());
   return { after: { szi: sziAfter, entryPx: entryAfter }, closedPnl, dir: direction(szi, sziAfter, reducing) };
 }
@@ -1047,18 +1112,27 @@ function parseDecimal(value: unknown): Decimal | null {
 }
 
 function parseAddress(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(value)) throw new DeserializeError(`invalid \`${field}\`: expected a 20-byte hex address`);
+  if (typeof value !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(value))
+    throw new DeserializeError(`invalid \`${field}\`: expected a 20-byte hex address`);
   return value.toLowerCase();
 }
 
 function parseExchangeRequest(body: any): ExchangeRequest {
   const action = body?.action;
-  if (typeof action !== 'object' || action === null || typeof action.type !== 'string') throw new DeserializeError('missing field `action`');
-  if (!L1_ACTIONS.has(action.type) && !(action.type in USER_SIGNED)) throw new DeserializeError(`unknown variant \`${action.type}\` (not simulated)`);
+  if (typeof action !== 'object' || action === null || typeof action.type !== 'string')
+    throw new DeserializeError('missing field `action`');
+  if (!L1_ACTIONS.has(action.type) && !(action.type in USER_SIGNED))
+    throw new DeserializeError(`unknown variant \`${action.type}\` (not simulated)`);
   if (!Number.isSafeInteger(body.nonce) || body.nonce < 0) throw new DeserializeError('invalid `nonce`: expected an unsigned integer');
   if (body.signature === undefined) throw new DeserializeError('missing field `signature`');
   if (body.expiresAfter != null && !Number.isSafeInteger(body.expiresAfter)) throw new DeserializeError('invalid `expiresAfter`');
-  return { action, nonce: body.nonce, signature: body.signature, vaultAddress: body.vaultAddress ?? undefined, expiresAfter: body.expiresAfter ?? undefined };
+  return {
+    action,
+    nonce: body.nonce,
+    signature: body.signature,
+    vaultAddress: body.vaultAddress ?? undefined,
+    expiresAfter: body.expiresAfter ?? undefined,
+  };
 }
 
 function asArray(value: unknown, field: string): any[] {

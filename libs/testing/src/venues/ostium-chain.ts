@@ -1,7 +1,20 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { AddressInfo } from 'net';
 import { randomBytes } from 'crypto';
-import { AbiCoder, computeAddress, encodeBytes32String, getAddress, Interface, isHexString, keccak256, Result, SigningKey, toQuantity, Transaction, ZeroAddress } from 'ethers';
+import {
+  AbiCoder,
+  computeAddress,
+  encodeBytes32String,
+  getAddress,
+  Interface,
+  isHexString,
+  keccak256,
+  Result,
+  SigningKey,
+  toQuantity,
+  Transaction,
+  ZeroAddress,
+} from 'ethers';
 import { dec } from '@conduit/domain';
 import {
   callbacksInterface,
@@ -314,7 +327,8 @@ export class OstiumChain {
       registry: getAddress(options.registryAddress ?? LOCAL.registry),
       vault: LOCAL.vault,
     };
-    const pairs: { id: number; minLeverage?: number; maxLeverage: number }[] = options.pairs ?? OSTIUM_PAIRS.map((p) => ({ id: p.id, maxLeverage: p.maxLeverage }));
+    const pairs: { id: number; minLeverage?: number; maxLeverage: number }[] =
+      options.pairs ?? OSTIUM_PAIRS.map((p) => ({ id: p.id, maxLeverage: p.maxLeverage }));
     for (const p of pairs) {
       this.pairs.set(p.id, { minLeverage: Math.round((p.minLeverage ?? 1) * 100), maxLeverage: Math.round(p.maxLeverage * 100) });
     }
@@ -323,7 +337,11 @@ export class OstiumChain {
     this.minLevPos = toUsdc6(options.minLevPosUsd ?? '5');
     this.maxAllowedCollateral = toUsdc6(options.maxAllowedCollateral ?? '1000000');
     this.oracleFee = toUsdc6(options.oracleFee ?? '0');
-    this.openingFeeMicroBps = BigInt(dec(options.openingFeeBps ?? '0').mul(1e6).toFixed(0));
+    this.openingFeeMicroBps = BigInt(
+      dec(options.openingFeeBps ?? '0')
+        .mul(1e6)
+        .toFixed(0),
+    );
     this.state.usdc.set(lc(this.addresses.vault), toUsdc6('10000000'));
     this.state.eth.set(lc(this.keeperAddress), 10n ** 24n);
     this.mineBlock([]); // genesis
@@ -464,7 +482,15 @@ export class OstiumChain {
   private dispatch(ctx: Ctx, sender: string, to: string, data: string, value: bigint, delegatedBy?: string): string {
     const contract = this.contractOf(to);
     if (!contract) return '0x';
-    const record: ChainCall = { via: ctx.via, txHash: ctx.txHash, from: getAddress(sender), to: getAddress(to), contract: contract.name, fn: '', args: {} };
+    const record: ChainCall = {
+      via: ctx.via,
+      txHash: ctx.txHash,
+      from: getAddress(sender),
+      to: getAddress(to),
+      contract: contract.name,
+      fn: '',
+      args: {},
+    };
     if (delegatedBy) record.delegatedBy = delegatedBy;
     this.calls.push(record);
     const selector = data.slice(0, 10).toLowerCase();
@@ -494,7 +520,14 @@ export class OstiumChain {
     }
   }
 
-  private execute(ctx: Ctx, contract: ChainCall['contract'], fn: string, a: Result, sender: string, record: ChainCall): unknown[] | undefined {
+  private execute(
+    ctx: Ctx,
+    contract: ChainCall['contract'],
+    fn: string,
+    a: Result,
+    sender: string,
+    record: ChainCall,
+  ): unknown[] | undefined {
     const s = ctx.s;
     if (contract === 'USDC') {
       switch (fn) {
@@ -521,7 +554,9 @@ export class OstiumChain {
       switch (fn) {
         case 'openTrades': {
           const t = s.trades.get(this.tradeKey(a[0], Number(a[1]), Number(a[2])));
-          return t ? [t.collateral, t.openPrice, t.tp, t.sl, t.trader, t.leverage, t.pairIndex, t.index, t.buy] : [0n, 0n, 0n, 0n, ZeroAddress, 0, 0, 0, false];
+          return t
+            ? [t.collateral, t.openPrice, t.tp, t.sl, t.trader, t.leverage, t.pairIndex, t.index, t.buy]
+            : [0n, 0n, 0n, 0n, ZeroAddress, 0, 0, 0, false];
         }
         case 'openTradesCount':
           return [this.openTradesCount(s, a[0], Number(a[1]))];
@@ -618,7 +653,8 @@ export class OstiumChain {
     const max = this.options.maxTradesPerPair ?? 3;
     const pendingOpens = this.pendingOf(s, sender).filter((o) => o.open && o.pairIndex === pairIndex).length;
     if (this.openTradesCount(s, sender, pairIndex) + pendingOpens >= max) throw customError('MaxTradesPerPairReached', [sender, pairIndex]);
-    if (this.pendingOf(s, sender).length >= (this.options.maxPendingMarketOrders ?? 5)) throw customError('MaxPendingMarketOrdersReached', [sender]);
+    if (this.pendingOf(s, sender).length >= (this.options.maxPendingMarketOrders ?? 5))
+      throw customError('MaxPendingMarketOrdersReached', [sender]);
     if (leverage === 0 || leverage < pair.minLeverage || leverage > pair.maxLeverage) throw customError('WrongLeverage', [leverage]);
     if (collateral > this.maxAllowedCollateral) throw customError('AboveMaxAllowedCollateral');
     if ((collateral * BigInt(leverage)) / 100n < this.minLevPos) throw customError('BelowMinLevPos');
@@ -661,7 +697,8 @@ export class OstiumChain {
     if (closePercentage === 0) closePercentage = 10000;
     const t = s.trades.get(this.tradeKey(sender, pairIndex, index));
     if (!t) throw customError('NoTradeFound', [sender, pairIndex, index]);
-    if (this.pendingOf(s, sender).length >= (this.options.maxPendingMarketOrders ?? 5)) throw customError('MaxPendingMarketOrdersReached', [sender]);
+    if (this.pendingOf(s, sender).length >= (this.options.maxPendingMarketOrders ?? 5))
+      throw customError('MaxPendingMarketOrdersReached', [sender]);
     if (t.beingMarketClosed) throw customError('AlreadyMarketClosed', [sender, pairIndex, index]);
     const remaining = (t.collateral * BigInt(10000 - closePercentage)) / 10000n;
     if (closePercentage !== 10000 && (remaining * BigInt(t.leverage)) / 100n < this.minLevPos) throw customError('BelowMinLevPos');
@@ -686,7 +723,13 @@ export class OstiumChain {
       txHash: ctx.txHash ?? '',
     });
     ctx.initiated.push(orderId);
-    this.emit(ctx, this.addresses.trading, tradingInterface, 'MarketCloseOrderInitiatedV2', [orderId, t.tradeId, sender, pairIndex, closePercentage]);
+    this.emit(ctx, this.addresses.trading, tradingInterface, 'MarketCloseOrderInitiatedV2', [
+      orderId,
+      t.tradeId,
+      sender,
+      pairIndex,
+      closePercentage,
+    ]);
   }
 
   private marketTimeout(ctx: Ctx, sender: string, orderId: bigint, open: boolean): void {
@@ -696,7 +739,13 @@ export class OstiumChain {
     if (lc(o.trader) !== lc(sender)) throw customError('NotYourOrder', [orderId, sender]);
     if (ctx.block < o.block + (this.options.marketOrdersTimeoutBlocks ?? 0)) throw customError('WaitTimeout', [orderId]);
     s.pending.delete(orderId.toString());
-    const order = [o.block, o.wantedPrice, o.slippageP, [o.collateral, 0n, o.tp, o.sl, o.trader, o.leverage, o.pairIndex, o.index, o.buy], o.percentage];
+    const order = [
+      o.block,
+      o.wantedPrice,
+      o.slippageP,
+      [o.collateral, 0n, o.tp, o.sl, o.trader, o.leverage, o.pairIndex, o.index, o.buy],
+      o.percentage,
+    ];
     if (open) {
       this.usdcTransfer(ctx, this.addresses.storage, o.trader, o.collateral);
       this.emit(ctx, this.addresses.trading, tradingInterface, 'MarketOpenTimeoutExecutedV2', [orderId, order]);
@@ -736,7 +785,10 @@ export class OstiumChain {
     const ctx: Ctx = { s: structuredClone(this.state), logs: [], via: 'keeper', txHash: null, block: this.blocks.length, initiated: [] };
     const nonce = ctx.s.nonces.get(lc(this.keeperAddress)) ?? 0;
     // A stand-in for the price upkeep's callback (the PriceUpKeepAnswer struct is not part of this ABI).
-    const data = '0x' + keccak256(Buffer.from('localFulfill(uint256,uint256)')).slice(2, 10) + abi.encode(['uint256', 'uint256'], [order.orderId, price]).slice(2);
+    const data =
+      '0x' +
+      keccak256(Buffer.from('localFulfill(uint256,uint256)')).slice(2, 10) +
+      abi.encode(['uint256', 'uint256'], [order.orderId, price]).slice(2);
     const tx = Transaction.from({
       type: 2,
       chainId: this.chainId,
@@ -771,8 +823,10 @@ export class OstiumChain {
     const s = ctx.s;
     const maxSlippage = (o.wantedPrice * BigInt(o.slippageP)) / 100n / 100n;
     let reason = 0;
-    if (o.buy ? price > o.wantedPrice + maxSlippage : price < o.wantedPrice - maxSlippage) reason = 3; // SLIPPAGE
-    else if (o.tp > 0n && (o.buy ? price >= o.tp : price <= o.tp)) reason = 4; // TP_REACHED
+    if (o.buy ? price > o.wantedPrice + maxSlippage : price < o.wantedPrice - maxSlippage)
+      reason = 3; // SLIPPAGE
+    else if (o.tp > 0n && (o.buy ? price >= o.tp : price <= o.tp))
+      reason = 4; // TP_REACHED
     else if (o.sl > 0n && (o.buy ? price <= o.sl : price >= o.sl)) reason = 5; // SL_REACHED
     if (reason !== 0) {
       const fee = o.collateral > this.oracleFee ? this.oracleFee : o.collateral;
@@ -818,7 +872,14 @@ export class OstiumChain {
     const key = this.tradeKey(o.trader, o.pairIndex, o.index);
     const t = s.trades.get(key);
     const cancel = (reason: number) =>
-      this.emit(ctx, this.addresses.callbacks, callbacksInterface, 'MarketCloseCanceled', [o.orderId, o.tradeId, o.trader, o.pairIndex, o.index, reason]);
+      this.emit(ctx, this.addresses.callbacks, callbacksInterface, 'MarketCloseCanceled', [
+        o.orderId,
+        o.tradeId,
+        o.trader,
+        o.pairIndex,
+        o.index,
+        reason,
+      ]);
     if (!t) return cancel(9); // NO_TRADE
     if (o.wantedPrice > 0n) {
       const maxSlippage = (o.wantedPrice * BigInt(o.slippageP)) / 100n / 100n;
@@ -836,7 +897,8 @@ export class OstiumChain {
     if (value > collateralToClose) {
       this.usdcTransfer(ctx, this.addresses.storage, t.trader, collateralToClose);
       const fromVault = value - collateralToClose;
-      if ((s.usdc.get(lc(this.addresses.vault)) ?? 0n) < fromVault) s.usdc.set(lc(this.addresses.vault), (s.usdc.get(lc(this.addresses.vault)) ?? 0n) + fromVault);
+      if ((s.usdc.get(lc(this.addresses.vault)) ?? 0n) < fromVault)
+        s.usdc.set(lc(this.addresses.vault), (s.usdc.get(lc(this.addresses.vault)) ?? 0n) + fromVault);
       this.usdcTransfer(ctx, this.addresses.vault, t.trader, fromVault);
     } else {
       if (collateralToClose > value) this.usdcTransfer(ctx, this.addresses.storage, this.addresses.vault, collateralToClose - value);
@@ -846,7 +908,15 @@ export class OstiumChain {
     if (o.percentage === 10000 || t.collateral === 0n) s.trades.delete(key);
     else t.beingMarketClosed = false;
     this.emit(ctx, this.addresses.callbacks, callbacksInterface, 'FeesCharged', [o.orderId, t.tradeId, t.trader, 0n, 0n]);
-    this.emit(ctx, this.addresses.callbacks, callbacksInterface, 'MarketCloseExecutedV2', [o.orderId, t.tradeId, price, 0n, profitP, value, o.percentage]);
+    this.emit(ctx, this.addresses.callbacks, callbacksInterface, 'MarketCloseExecutedV2', [
+      o.orderId,
+      t.tradeId,
+      price,
+      0n,
+      profitP,
+      value,
+      o.percentage,
+    ]);
   }
 
   // ---- blocks and transactions ---------------------------------------------------------------------------
@@ -868,13 +938,28 @@ export class OstiumChain {
     entries.forEach((e, txIndex) => {
       const hashTx = e.tx.hash!;
       const stored = e.logs.map((l) => {
-        const log: StoredLog = { ...l, blockNumber: number, blockHash: hash, transactionHash: hashTx, transactionIndex: txIndex, logIndex: this.logsInBlock(number) };
+        const log: StoredLog = {
+          ...l,
+          blockNumber: number,
+          blockHash: hash,
+          transactionHash: hashTx,
+          transactionIndex: txIndex,
+          logIndex: this.logsInBlock(number),
+        };
         this.logs.push(log);
         return log;
       });
       block.transactions.push(hashTx);
       block.gasUsed += e.gasUsed;
-      this.txs.set(lc(hashTx), { tx: e.tx, blockNumber: number, blockHash: hash, status: e.status, gasUsed: e.gasUsed, effectiveGasPrice: this.effectiveGasPrice(e.tx), logs: stored });
+      this.txs.set(lc(hashTx), {
+        tx: e.tx,
+        blockNumber: number,
+        blockHash: hash,
+        status: e.status,
+        gasUsed: e.gasUsed,
+        effectiveGasPrice: this.effectiveGasPrice(e.tx),
+        logs: stored,
+      });
     });
     this.blocks.push(block);
     this.snapshots.set(number, structuredClone(this.state));
@@ -913,10 +998,12 @@ export class OstiumChain {
     if (tx.nonce < expected) throw new RpcError(-32000, `nonce too low: next nonce ${expected}, tx nonce ${tx.nonce}`);
     if (tx.nonce > expected) throw new RpcError(-32000, `nonce too high: next nonce ${expected}, tx nonce ${tx.nonce}`);
     const maxFee = tx.type === 2 ? (tx.maxFeePerGas ?? 0n) : (tx.gasPrice ?? 0n);
-    if (maxFee < this.baseFee) throw new RpcError(-32000, `max fee per gas less than block base fee: maxFeePerGas ${maxFee}, baseFee ${this.baseFee}`);
+    if (maxFee < this.baseFee)
+      throw new RpcError(-32000, `max fee per gas less than block base fee: maxFeePerGas ${maxFee}, baseFee ${this.baseFee}`);
     if (tx.gasLimit < 21_000n) throw new RpcError(-32000, 'intrinsic gas too low');
     const balance = this.state.eth.get(lc(from)) ?? 0n;
-    if (balance < tx.gasLimit * maxFee + tx.value) throw new RpcError(-32000, `insufficient funds for gas * price + value: have ${balance} want ${tx.gasLimit * maxFee + tx.value}`);
+    if (balance < tx.gasLimit * maxFee + tx.value)
+      throw new RpcError(-32000, `insufficient funds for gas * price + value: have ${balance} want ${tx.gasLimit * maxFee + tx.value}`);
 
     const ctx: Ctx = { s: structuredClone(this.state), logs: [], via: 'tx', txHash: tx.hash!, block: this.blocks.length, initiated: [] };
     let status: 0 | 1 = 1;
@@ -982,9 +1069,11 @@ export class OstiumChain {
   }
 
   private blockTag(tag: unknown): number {
-    if (tag === undefined || tag === null || tag === 'latest' || tag === 'pending' || tag === 'safe' || tag === 'finalized') return this.blockNumber;
+    if (tag === undefined || tag === null || tag === 'latest' || tag === 'pending' || tag === 'safe' || tag === 'finalized')
+      return this.blockNumber;
     if (tag === 'earliest') return 0;
-    if (typeof tag === 'object' && tag !== null && 'blockNumber' in tag) return this.blockTag((tag as { blockNumber: unknown }).blockNumber);
+    if (typeof tag === 'object' && tag !== null && 'blockNumber' in tag)
+      return this.blockTag((tag as { blockNumber: unknown }).blockNumber);
     if (typeof tag === 'string' && isHexString(tag)) {
       const n = Number(BigInt(tag));
       if (n > this.blockNumber) throw new RpcError(-32000, 'header not found');
@@ -996,7 +1085,14 @@ export class OstiumChain {
   /** eth_call / eth_estimateGas: runs on a copy of the state; throws RpcError code 3 on revert. */
   private simulate(via: 'call' | 'estimateGas', call: Record<string, string | undefined>, tag: unknown): { out: string; gas: bigint } {
     const base = this.stateAt(tag);
-    const ctx: Ctx = { s: structuredClone(base), logs: [], via, txHash: null, block: this.blockTag(tag) + (via === 'estimateGas' ? 1 : 0), initiated: [] };
+    const ctx: Ctx = {
+      s: structuredClone(base),
+      logs: [],
+      via,
+      txHash: null,
+      block: this.blockTag(tag) + (via === 'estimateGas' ? 1 : 0),
+      initiated: [],
+    };
     const to = call.to;
     const data = call.data ?? call.input ?? '0x';
     const from = call.from ? getAddress(call.from) : ZeroAddress;
@@ -1021,7 +1117,9 @@ export class OstiumChain {
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     } catch {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'parse error' } }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'parse error' } }));
       return;
     }
     const requests = Array.isArray(body) ? body : [body];
@@ -1042,7 +1140,12 @@ export class OstiumChain {
       const result = this.rpc(String(request?.method), Array.isArray(request?.params) ? request.params : []);
       return { jsonrpc: '2.0', id, result };
     } catch (err) {
-      if (err instanceof RpcError) return { jsonrpc: '2.0', id, error: { code: err.code, message: err.message, ...(err.data !== undefined ? { data: err.data } : {}) } };
+      if (err instanceof RpcError)
+        return {
+          jsonrpc: '2.0',
+          id,
+          error: { code: err.code, message: err.message, ...(err.data !== undefined ? { data: err.data } : {}) },
+        };
       return { jsonrpc: '2.0', id, error: { code: -32603, message: `internal error: ${(err as Error).message}` } };
     }
   }
@@ -1174,7 +1277,13 @@ export class OstiumChain {
       value: toQuantity(tx.value),
       input: tx.data,
       gasPrice: toQuantity(typed ? m.effectiveGasPrice : (tx.gasPrice ?? 0n)),
-      ...(typed ? { maxFeePerGas: toQuantity(tx.maxFeePerGas ?? 0n), maxPriorityFeePerGas: toQuantity(tx.maxPriorityFeePerGas ?? 0n), accessList: [] } : {}),
+      ...(typed
+        ? {
+            maxFeePerGas: toQuantity(tx.maxFeePerGas ?? 0n),
+            maxPriorityFeePerGas: toQuantity(tx.maxPriorityFeePerGas ?? 0n),
+            accessList: [],
+          }
+        : {}),
       chainId: toQuantity(tx.chainId),
       v: toQuantity(typed ? sig.yParity : (sig.networkV ?? BigInt(sig.v))),
       yParity: typed ? toQuantity(sig.yParity) : undefined,

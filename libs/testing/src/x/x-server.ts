@@ -44,20 +44,79 @@ const TWITTER_EPOCH_MS = 1288834974657n;
 const FIRST_ID = 1850000000000000000n;
 const WINDOW_S = 15 * 60;
 const TWEET_FIELDS = new Set([
-  'article', 'attachments', 'author_id', 'card_uri', 'community_id', 'context_annotations', 'conversation_id', 'created_at',
-  'display_text_range', 'edit_controls', 'edit_history_tweet_ids', 'entities', 'geo', 'id', 'in_reply_to_user_id', 'lang',
-  'media_metadata', 'non_public_metrics', 'note_tweet', 'organic_metrics', 'possibly_sensitive', 'promoted_metrics',
-  'public_metrics', 'referenced_tweets', 'reply_settings', 'scopes', 'source', 'text', 'withheld',
+  'article',
+  'attachments',
+  'author_id',
+  'card_uri',
+  'community_id',
+  'context_annotations',
+  'conversation_id',
+  'created_at',
+  'display_text_range',
+  'edit_controls',
+  'edit_history_tweet_ids',
+  'entities',
+  'geo',
+  'id',
+  'in_reply_to_user_id',
+  'lang',
+  'media_metadata',
+  'non_public_metrics',
+  'note_tweet',
+  'organic_metrics',
+  'possibly_sensitive',
+  'promoted_metrics',
+  'public_metrics',
+  'referenced_tweets',
+  'reply_settings',
+  'scopes',
+  'source',
+  'text',
+  'withheld',
 ]);
 const EXPANSIONS = new Set([
-  'article.cover_media', 'article.media_entities', 'attachments.media_keys', 'attachments.media_source_tweet', 'attachments.poll_ids',
-  'author_id', 'edit_history_tweet_ids', 'entities.mentions.username', 'geo.place_id', 'in_reply_to_user_id', 'entities.note.mentions.username',
-  'referenced_tweets.id', 'referenced_tweets.id.attachments.media_keys', 'referenced_tweets.id.author_id',
+  'article.cover_media',
+  'article.media_entities',
+  'attachments.media_keys',
+  'attachments.media_source_tweet',
+  'attachments.poll_ids',
+  'author_id',
+  'edit_history_tweet_ids',
+  'entities.mentions.username',
+  'geo.place_id',
+  'in_reply_to_user_id',
+  'entities.note.mentions.username',
+  'referenced_tweets.id',
+  'referenced_tweets.id.attachments.media_keys',
+  'referenced_tweets.id.author_id',
 ]);
 const USER_FIELDS = new Set([
-  'affiliation', 'confirmed_email', 'connection_status', 'created_at', 'description', 'entities', 'id', 'is_identity_verified', 'location',
-  'most_recent_tweet_id', 'name', 'parody', 'pinned_tweet_id', 'profile_banner_url', 'profile_image_url', 'protected', 'public_metrics',
-  'receives_your_dm', 'subscription', 'subscription_type', 'url', 'username', 'verified', 'verified_followers_count', 'verified_type', 'withheld',
+  'affiliation',
+  'confirmed_email',
+  'connection_status',
+  'created_at',
+  'description',
+  'entities',
+  'id',
+  'is_identity_verified',
+  'location',
+  'most_recent_tweet_id',
+  'name',
+  'parody',
+  'pinned_tweet_id',
+  'profile_banner_url',
+  'profile_image_url',
+  'protected',
+  'public_metrics',
+  'receives_your_dm',
+  'subscription',
+  'subscription_type',
+  'url',
+  'username',
+  'verified',
+  'verified_followers_count',
+  'verified_type',
+  'withheld',
 ]);
 
 /** Snowflake time: the id's upper bits are milliseconds since X's epoch. */
@@ -173,15 +232,20 @@ export class XServer {
       if (!authOk) return send(401, { title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' });
       const m = /^\/2\/users\/([^/]+)\/tweets$/.exec(u.pathname);
       if (!m) return send(404, { errors: [{ message: 'Sorry, that page does not exist', code: 34 }] });
-      if (req.method !== 'GET') return send(405, { title: 'Method Not Allowed', type: 'about:blank', status: 405, detail: 'Method Not Allowed' });
+      if (req.method !== 'GET')
+        return send(405, { title: 'Method Not Allowed', type: 'about:blank', status: 405, detail: 'Method Not Allowed' });
 
       if (this.scripted429 !== null || this.window.remaining <= 0) {
         const reset = this.scripted429 ?? this.window.reset;
         this.scripted429 = null;
-        return send(429, { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 }, {
-          'x-rate-limit-remaining': '0',
-          'x-rate-limit-reset': String(reset),
-        });
+        return send(
+          429,
+          { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 },
+          {
+            'x-rate-limit-remaining': '0',
+            'x-rate-limit-reset': String(reset),
+          },
+        );
       }
       this.window.remaining--;
       const answer = this.timeline(decodeURIComponent(m[1]), u.searchParams);
@@ -228,7 +292,8 @@ export class XServer {
     const token = q.get('pagination_token');
     if (token !== null) {
       const cursor = this.cursors.get(token);
-      if (!cursor || cursor.userId !== userId) bad('pagination_token', token, `The \`pagination_token\` query parameter value [${token}] is not valid`);
+      if (!cursor || cursor.userId !== userId)
+        bad('pagination_token', token, `The \`pagination_token\` query parameter value [${token}] is not valid`);
       else before = cursor.before;
     }
     if (invalid.length) {

@@ -44,7 +44,11 @@ export function userSignedPayload<F extends Record<string, unknown>>(
   fields: F,
   nonce: number,
   isTestnet: boolean,
-): { action: { type: string; signatureChainId: `0x${string}`; hyperliquidChain: 'Mainnet' | 'Testnet' } & F; nonce: number; typedData: TypedData } {
+): {
+  action: { type: string; signatureChainId: `0x${string}`; hyperliquidChain: 'Mainnet' | 'Testnet' } & F;
+  nonce: number;
+  typedData: TypedData;
+} {
   const signatureChainId = (isTestnet ? '0x66eee' : '0xa4b1') as `0x${string}`;
   const hyperliquidChain = isTestnet ? ('Testnet' as const) : ('Mainnet' as const);
   const primaryType = Object.keys(types)[0];
@@ -52,7 +56,12 @@ export function userSignedPayload<F extends Record<string, unknown>>(
     action: { type, signatureChainId, hyperliquidChain, ...fields },
     nonce,
     typedData: {
-      domain: { name: 'HyperliquidSignTransaction', version: '1', chainId: parseInt(signatureChainId, 16), verifyingContract: '0x0000000000000000000000000000000000000000' },
+      domain: {
+        name: 'HyperliquidSignTransaction',
+        version: '1',
+        chainId: parseInt(signatureChainId, 16),
+        verifyingContract: '0x0000000000000000000000000000000000000000',
+      },
       types,
       primaryType,
       message: { hyperliquidChain, ...fields },
@@ -60,7 +69,12 @@ export function userSignedPayload<F extends Record<string, unknown>>(
   };
 }
 
-export function approveAgentPayload(args: { agentAddress: string; agentName: string; nonce: number; isTestnet: boolean }): ApproveAgentPayload {
+export function approveAgentPayload(args: {
+  agentAddress: string;
+  agentName: string;
+  nonce: number;
+  isTestnet: boolean;
+}): ApproveAgentPayload {
   const fields = { agentAddress: args.agentAddress.toLowerCase(), agentName: args.agentName, nonce: args.nonce };
   return userSignedPayload('approveAgent', APPROVE_AGENT_TYPES, fields, args.nonce, args.isTestnet) as ApproveAgentPayload;
 }

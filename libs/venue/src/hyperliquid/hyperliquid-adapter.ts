@@ -152,7 +152,9 @@ export class HyperliquidAdapter implements VenueAdapter {
 
   async setLeverage(account: TradingAccount, symbol: string, leverage: number): Promise<void> {
     const market = await this.market(symbol);
-    await this.withExchange(account, (x) => x.updateLeverage({ asset: market.index, isCross: true, leverage: Math.min(leverage, market.maxLeverage) }));
+    await this.withExchange(account, (x) =>
+      x.updateLeverage({ asset: market.index, isCross: true, leverage: Math.min(leverage, market.maxLeverage) }),
+    );
   }
 
   async placeOrder(order: OrderRequest): Promise<OrderResult> {
@@ -190,10 +192,18 @@ export class HyperliquidAdapter implements VenueAdapter {
           ...(builder ? { builder: { b: builder.address as `0x${string}`, f: builder.fee } } : {}),
         }),
       );
-      const status = response.response.data.statuses[0] as { filled?: { totalSz: string; avgPx: string; oid: number }; resting?: { oid: number } };
-      if (status.filled) return this.settled(order.account.address, order.clientOrderId, status.filled.oid, status.filled.totalSz, status.filled.avgPx);
+      const status = response.response.data.statuses[0] as {
+        filled?: { totalSz: string; avgPx: string; oid: number };
+        resting?: { oid: number };
+      };
+      if (status.filled)
+        return this.settled(order.account.address, order.clientOrderId, status.filled.oid, status.filled.totalSz, status.filled.avgPx);
       // An IOC order never rests; if it did, it is not a fill we can account for.
-      return rejected(order.clientOrderId, 'order rested instead of filling (IOC expected)', status.resting ? String(status.resting.oid) : null);
+      return rejected(
+        order.clientOrderId,
+        'order rested instead of filling (IOC expected)',
+        status.resting ? String(status.resting.oid) : null,
+      );
     } catch (err) {
       if (err instanceof ApiRequestError) return rejected(order.clientOrderId, describe(err));
       throw err; // transport failure: the order may or may not exist; the caller asks orderStatus before retrying
@@ -206,7 +216,8 @@ export class HyperliquidAdapter implements VenueAdapter {
     const { order, status } = found.order;
     const fills = await this.orderFills(account.address, order.oid);
     if (fills.qty.gt(0)) return this.settledFrom(ref.clientOrderId, order.oid, fills);
-    if (status === 'open' || status === 'triggered') return { ...rejected(ref.clientOrderId, 'order is still open', String(order.oid)), status: 'PENDING' };
+    if (status === 'open' || status === 'triggered')
+      return { ...rejected(ref.clientOrderId, 'order is still open', String(order.oid)), status: 'PENDING' };
     return rejected(ref.clientOrderId, `order ${status}`, String(order.oid));
   }
 
@@ -237,7 +248,14 @@ export class HyperliquidAdapter implements VenueAdapter {
     // The fills feed may lag the order response by a moment: the response's own figures are authoritative
     // for size and price; the fee comes from the fills when they are there, else from the fee schedule.
     const fee = fills.qty.gt(0) ? fills.fee : dec(totalSz).mul(avgPx).mul(this.feeSchedule().takerBps).div(10_000);
-    return { clientOrderId: cloid, status: 'FILLED', filledQty: toMoney(totalSz), avgPrice: toMoney(avgPx), fee: toMoney(fee), venueOrderId: String(oid) };
+    return {
+      clientOrderId: cloid,
+      status: 'FILLED',
+      filledQty: toMoney(totalSz),
+      avgPrice: toMoney(avgPx),
+      fee: toMoney(fee),
+      venueOrderId: String(oid),
+    };
   }
 
   private settledFrom(cloid: string, oid: number, fills: { qty: Decimal; notional: Decimal; fee: Decimal }): OrderResult {
@@ -303,8 +321,17 @@ export class HyperliquidAdapter implements VenueAdapter {
  * truncates to 5 significant figures and 6 − szDecimals decimals). Truncation tightens a buy's bound and
  * loosens a sell's by less than one tick.
  */
-export function limitPrice(reference: string | Decimal, side: 'BUY' | 'SELL', maxSlippageBps: string | Decimal, szDecimals: number): string {
-  const factor = new Dec(1).plus(dec(maxSlippageBps).div(10_000).mul(side === 'BUY' ? 1 : -1));
+export function limitPrice(
+  reference: string | Decimal,
+  side: 'BUY' | 'SELL',
+  maxSlippageBps: string | Decimal,
+  szDecimals: number,
+): string {
+  const factor = new Dec(1).plus(
+    dec(maxSlippageBps)
+      .div(10_000)
+      .mul(side === 'BUY' ? 1 : -1),
+  );
   return formatPrice(dec(reference).mul(factor).toFixed(), szDecimals, 'perp');
 }
 

@@ -15,16 +15,26 @@ const byId = (list: any[]): [string, any][] => list.map((v) => [v.id, v]);
 const opt = <T>(v: T | null | undefined) => (v == null ? undefined : v);
 
 describe('Hyperliquid signing vectors', () => {
-  const total = VECTORS.l1_vectors.length + VECTORS.action_hash_vectors.length + VECTORS.user_signed_vectors.length + VECTORS.multisig_vectors.length;
+  const total =
+    VECTORS.l1_vectors.length + VECTORS.action_hash_vectors.length + VECTORS.user_signed_vectors.length + VECTORS.multisig_vectors.length;
   it('the file holds 41 vectors', () => expect(total).toBe(41));
 
   it.each(byId(VECTORS.l1_vectors))('L1 action %s', async (_id, v: any) => {
     const wallet = new Wallet(v.private_key);
     expect(wallet.address).toBe(v.signer_address);
     if (v.derived?.action_hash) {
-      expect(createL1ActionHash({ action: v.action, nonce: v.nonce, vaultAddress: opt(v.vault_address), expiresAfter: opt(v.expires_after) })).toBe(v.derived.action_hash);
+      expect(
+        createL1ActionHash({ action: v.action, nonce: v.nonce, vaultAddress: opt(v.vault_address), expiresAfter: opt(v.expires_after) }),
+      ).toBe(v.derived.action_hash);
     }
-    const sig = await signL1Action({ wallet, action: v.action, nonce: v.nonce, isTestnet: !v.is_mainnet, vaultAddress: opt(v.vault_address), expiresAfter: opt(v.expires_after) });
+    const sig = await signL1Action({
+      wallet,
+      action: v.action,
+      nonce: v.nonce,
+      isTestnet: !v.is_mainnet,
+      vaultAddress: opt(v.vault_address),
+      expiresAfter: opt(v.expires_after),
+    });
     expect(sig).toEqual(v.expected_signature_padded);
     // The source's unpadded form is the same integers.
     expect(BigInt(sig.r)).toBe(BigInt(v.expected_signature_as_in_source.r));
@@ -32,7 +42,9 @@ describe('Hyperliquid signing vectors', () => {
   });
 
   it.each(byId(VECTORS.action_hash_vectors))('action hash %s', (_id, v: any) => {
-    expect(createL1ActionHash({ action: v.action, nonce: v.nonce, vaultAddress: opt(v.vault_address), expiresAfter: opt(v.expires_after) })).toBe(v.expected_action_hash);
+    expect(
+      createL1ActionHash({ action: v.action, nonce: v.nonce, vaultAddress: opt(v.vault_address), expiresAfter: opt(v.expires_after) }),
+    ).toBe(v.expected_action_hash);
   });
 
   it.each(byId(VECTORS.user_signed_vectors))('user-signed action %s', async (_id, v: any) => {
@@ -50,7 +62,12 @@ describe('Hyperliquid signing vectors', () => {
       isTestnet: !v.is_mainnet,
     });
     expect(inner).toEqual(expected.action.signatures[0]);
-    const outer = await signMultiSigAction({ wallet, action: { ...expected.action, signatures: [inner] }, nonce: v.nonce, isTestnet: !v.is_mainnet });
+    const outer = await signMultiSigAction({
+      wallet,
+      action: { ...expected.action, signatures: [inner] },
+      nonce: v.nonce,
+      isTestnet: !v.is_mainnet,
+    });
     expect(outer).toEqual(expected.signature);
   });
 });
@@ -58,15 +75,22 @@ describe('Hyperliquid signing vectors', () => {
 describe('Hyperliquid price and size rules (vectors file, nktkas cases)', () => {
   const cases = VECTORS.price_size_rules.nktkas_formatPrice_formatSize_cases;
 
-  it.each((cases.formatPrice as any[]).map((c): [string, number, string, string] => [c.input, c.szDecimals, c.market, c.expected]))('formatPrice(%j, %d, %s) → %s', (input, sz, market, expected) => {
-    if (String(expected).startsWith('throws')) expect(() => formatPrice(input as string, sz as number, market as 'perp' | 'spot')).toThrow();
-    else expect(formatPrice(input as string, sz as number, market as 'perp' | 'spot')).toBe(expected);
-  });
+  it.each((cases.formatPrice as any[]).map((c): [string, number, string, string] => [c.input, c.szDecimals, c.market, c.expected]))(
+    'formatPrice(%j, %d, %s) → %s',
+    (input, sz, market, expected) => {
+      if (String(expected).startsWith('throws'))
+        expect(() => formatPrice(input as string, sz as number, market as 'perp' | 'spot')).toThrow();
+      else expect(formatPrice(input as string, sz as number, market as 'perp' | 'spot')).toBe(expected);
+    },
+  );
 
-  it.each((cases.formatSize as any[]).map((c): [string, number, string] => [c.input, c.szDecimals, c.expected]))('formatSize(%j, %d) → %s', (input, sz, expected) => {
-    if (String(expected).startsWith('throws')) expect(() => formatSize(input as string, sz as number)).toThrow();
-    else expect(formatSize(input as string, sz as number)).toBe(expected);
-  });
+  it.each((cases.formatSize as any[]).map((c): [string, number, string] => [c.input, c.szDecimals, c.expected]))(
+    'formatSize(%j, %d) → %s',
+    (input, sz, expected) => {
+      if (String(expected).startsWith('throws')) expect(() => formatSize(input as string, sz as number)).toThrow();
+      else expect(formatSize(input as string, sz as number)).toBe(expected);
+    },
+  );
 
   it('minimum price and size per asset format to themselves', () => {
     const ref = cases.reference_min_price_and_size;

@@ -6,7 +6,14 @@ import { ApproveAgentPayload, userSignedPayload } from './approval';
  * wallet, and Conduit posts `action` with that signature and `nonce` (= `time`) to /exchange.
  */
 export interface UsdSendPayload {
-  action: { type: 'usdSend'; signatureChainId: `0x${string}`; hyperliquidChain: 'Mainnet' | 'Testnet'; destination: string; amount: string; time: number };
+  action: {
+    type: 'usdSend';
+    signatureChainId: `0x${string}`;
+    hyperliquidChain: 'Mainnet' | 'Testnet';
+    destination: string;
+    amount: string;
+    time: number;
+  };
   nonce: number;
   typedData: ApproveAgentPayload['typedData'];
 }

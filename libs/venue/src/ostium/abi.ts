@@ -15,7 +15,8 @@ import { AbiCoder, Interface } from 'ethers';
  */
 
 /** IOstiumTradingStorage.Trade, in declaration order. */
-export const TRADE_TUPLE = '(uint256 collateral,uint192 openPrice,uint192 tp,uint192 sl,address trader,uint32 leverage,uint16 pairIndex,uint8 index,bool buy)';
+export const TRADE_TUPLE =
+  '(uint256 collateral,uint192 openPrice,uint192 tp,uint192 sl,address trader,uint32 leverage,uint16 pairIndex,uint8 index,bool buy)';
 /** IOstiumTradingStorage.PendingMarketOrderV2. */
 export const PENDING_MARKET_ORDER_V2_TUPLE = `(uint256 block,uint192 wantedPrice,uint32 slippageP,${TRADE_TUPLE} trade,uint16 percentage)`;
 
@@ -34,7 +35,8 @@ export const TRADING_ABI = [
   // events (IOstiumTrading, IDelegatable)
   'event MarketOpenOrderInitiated(uint256 indexed orderId,address indexed trader,uint16 indexed pairIndex)',
   'event MarketCloseOrderInitiated(uint256 indexed orderId,uint256 indexed tradeId,address indexed trader,uint16 pairIndex)',
-  'event MarketCloseOrderInitiatedV2(uint256 indexed orderId,uint256 indexed tradeId,address indexed trader,uint16 pairIndex,uint16 closePercentage)',
+  'event MarketCloseOrderInitiatedV2(uint256 indexed orderId,uint256 indexed tradeId,' +
+    'address indexed trader,uint16 pairIndex,uint16 closePercentage)',
   `event MarketOpenTimeoutExecutedV2(uint256 indexed orderId,${PENDING_MARKET_ORDER_V2_TUPLE} order)`,
   `event MarketCloseTimeoutExecutedV2(uint256 indexed orderId,uint256 indexed tradeId,${PENDING_MARKET_ORDER_V2_TUPLE} order)`,
   'event DelegateAdded(address indexed delegator,address indexed delegate)',
@@ -43,10 +45,13 @@ export const TRADING_ABI = [
 
 export const CALLBACKS_ABI = [
   `event MarketOpenExecuted(uint256 indexed orderId,${TRADE_TUPLE} t,uint256 priceImpactP,uint256 tradeNotional)`,
-  'event MarketCloseExecuted(uint256 indexed orderId,uint256 indexed tradeId,uint256 price,uint256 priceImpactP,int256 percentProfit,uint256 usdcSentToTrader)',
-  'event MarketCloseExecutedV2(uint256 indexed orderId,uint256 indexed tradeId,uint256 price,uint256 priceImpactP,int256 percentProfit,uint256 usdcSentToTrader,uint256 percentageClosed)',
+  'event MarketCloseExecuted(uint256 indexed orderId,uint256 indexed tradeId,uint256 price,' +
+    'uint256 priceImpactP,int256 percentProfit,uint256 usdcSentToTrader)',
+  'event MarketCloseExecutedV2(uint256 indexed orderId,uint256 indexed tradeId,uint256 price,' +
+    'uint256 priceImpactP,int256 percentProfit,uint256 usdcSentToTrader,uint256 percentageClosed)',
   'event MarketOpenCanceled(uint256 indexed orderId,address indexed trader,uint256 indexed pairIndex,uint8 cancelReason)',
-  'event MarketCloseCanceled(uint256 indexed orderId,uint256 indexed tradeId,address indexed trader,uint256 pairIndex,uint256 index,uint8 cancelReason)',
+  'event MarketCloseCanceled(uint256 indexed orderId,uint256 indexed tradeId,address indexed trader,' +
+    'uint256 pairIndex,uint256 index,uint8 cancelReason)',
   'event DevFeeCharged(uint256 indexed tradeId,address indexed trader,uint256 amount)',
   'event VaultOpeningFeeCharged(uint256 indexed tradeId,address indexed trader,uint256 amount)',
   'event OracleFeeCharged(uint256 indexed tradeId,address indexed trader,uint256 amount)',
@@ -55,7 +60,9 @@ export const CALLBACKS_ABI = [
 
 export const STORAGE_ABI = [
   // the public mapping getter returns the struct's fields (ABI-identical to returning the static tuple)
-  'function openTrades(address _trader,uint16 _pairIndex,uint8 _index) view returns (uint256 collateral,uint192 openPrice,uint192 tp,uint192 sl,address trader,uint32 leverage,uint16 pairIndex,uint8 index,bool buy)',
+  'function openTrades(address _trader,uint16 _pairIndex,' +
+    'uint8 _index) view returns (uint256 collateral,uint192 openPrice,uint192 tp,uint192 sl,' +
+    'address trader,uint32 leverage,uint16 pairIndex,uint8 index,bool buy)',
   'function openTradesCount(address _trader,uint16 _pairIndex) view returns (uint32)',
   'function pendingOrderIdsCount(address _trader) view returns (uint256)',
   'function maxTradesPerPair() view returns (uint8)',
@@ -166,7 +173,8 @@ export function decodeRevert(data: string | null | undefined): string | null {
   const selector = data.slice(0, 10).toLowerCase();
   try {
     if (selector === ERROR_STRING) return AbiCoder.defaultAbiCoder().decode(['string'], '0x' + data.slice(10))[0] as string;
-    if (selector === PANIC) return `Panic(0x${(AbiCoder.defaultAbiCoder().decode(['uint256'], '0x' + data.slice(10))[0] as bigint).toString(16)})`;
+    if (selector === PANIC)
+      return `Panic(0x${(AbiCoder.defaultAbiCoder().decode(['uint256'], '0x' + data.slice(10))[0] as bigint).toString(16)})`;
     const parsed = errorsInterface.parseError(data);
     if (parsed) return `${parsed.name}(${parsed.args.map((a) => String(a)).join(', ')})`;
   } catch {

@@ -58,7 +58,14 @@ export interface OstiumPair {
 }
 
 /** Max leverage of a category when the snapshot has none (the contract is authoritative). */
-const CATEGORY_MAX_LEVERAGE: Record<OstiumCategory, number> = { crypto: 50, forex: 100, commodity: 50, index: 50, stock: 25, 'stock/etf': 25 };
+const CATEGORY_MAX_LEVERAGE: Record<OstiumCategory, number> = {
+  crypto: 50,
+  forex: 100,
+  commodity: 50,
+  index: 50,
+  stock: 25,
+  'stock/etf': 25,
+};
 
 // [pairIndex, from, to, category, maxLeverage (null: unknown), source]
 const TABLE: [number, string, string, OstiumCategory, number | null, OstiumPairSource][] = [

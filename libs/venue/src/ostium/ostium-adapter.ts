@@ -247,8 +247,18 @@ export class OstiumAdapter implements VenueAdapter {
     const from = getAddress(trader);
     const base = { from, value: '0' as const, chainId: this.options.chainId };
     return [
-      { ...base, to: this.usdc, data: encodeApprove(this.storage, toUsdc6(usdcAmount)), description: `Allow Ostium (TradingStorage ${this.storage}) to use ${usdcAmount} USDC as collateral` },
-      { ...base, to: this.trading, data: encodeSetDelegate(agent), description: `Let the agent wallet ${getAddress(agent)} open and close Ostium trades for ${from}` },
+      {
+        ...base,
+        to: this.usdc,
+        data: encodeApprove(this.storage, toUsdc6(usdcAmount)),
+        description: `Allow Ostium (TradingStorage ${this.storage}) to use ${usdcAmount} USDC as collateral`,
+      },
+      {
+        ...base,
+        to: this.trading,
+        data: encodeSetDelegate(agent),
+        description: `Let the agent wallet ${getAddress(agent)} open and close Ostium trades for ${from}`,
+      },
     ];
   }
 
@@ -304,10 +314,18 @@ export class OstiumAdapter implements VenueAdapter {
     const step = dec(this.options.syntheticSpreadBps ?? '1').div(10_000);
     const level = (i: number, sign: 1 | -1) => {
       const price = mark.mul(new Dec(1).plus(step.mul(i + 1).mul(sign)));
-      return { price: price.toDecimalPlaces(8).toFixed(), size: dec(SYNTHETIC_LEVEL_USD).div(price).toDecimalPlaces(SZ_DECIMALS, Decimal.ROUND_DOWN).toFixed() };
+      return {
+        price: price.toDecimalPlaces(8).toFixed(),
+        size: dec(SYNTHETIC_LEVEL_USD).div(price).toDecimalPlaces(SZ_DECIMALS, Decimal.ROUND_DOWN).toFixed(),
+      };
     };
     const n = Math.max(1, depth);
-    return { symbol, bids: Array.from({ length: n }, (_, i) => level(i, -1)), asks: Array.from({ length: n }, (_, i) => level(i, 1)), time: Date.now() };
+    return {
+      symbol,
+      bids: Array.from({ length: n }, (_, i) => level(i, -1)),
+      asks: Array.from({ length: n }, (_, i) => level(i, 1)),
+      time: Date.now(),
+    };
   }
 
   feeSchedule(): FeeSchedule {
@@ -320,7 +338,8 @@ export class OstiumAdapter implements VenueAdapter {
     try {
       const [block, chainId] = await Promise.all([this.provider.send('eth_blockNumber', []), this.provider.send('eth_chainId', [])]);
       const latencyMs = Date.now() - started;
-      if (Number(chainId) !== this.options.chainId) return { ok: false, latencyMs, detail: `RPC is on chain ${Number(chainId)}, expected ${this.options.chainId}` };
+      if (Number(chainId) !== this.options.chainId)
+        return { ok: false, latencyMs, detail: `RPC is on chain ${Number(chainId)}, expected ${this.options.chainId}` };
       return { ok: true, latencyMs, detail: `block ${Number(block)}` };
     } catch (err) {
       return { ok: false, latencyMs: Date.now() - started, detail: describe(err) };
@@ -339,7 +358,9 @@ export class OstiumAdapter implements VenueAdapter {
   async openPositions(address: string): Promise<VenuePosition[]> {
     const trades = await this.rawTrades(address);
     const marks = new Map<string, Decimal | null>();
-    await Promise.all([...new Set(trades.map((t) => t.market.symbol))].map(async (s) => marks.set(s, await this.options.prices.mark(this.venue, s))));
+    await Promise.all(
+      [...new Set(trades.map((t) => t.market.symbol))].map(async (s) => marks.set(s, await this.options.prices.mark(this.venue, s))),
+    );
     return trades.map(({ market, trade }) => {
       const openPrice = fromPrice18(trade.openPrice);
       const notional = fromUsdc6(trade.collateral).mul(fromLeverage2(trade.leverage));
@@ -347,7 +368,10 @@ export class OstiumAdapter implements VenueAdapter {
       let pnl: string | null = null;
       if (mark && mark.gt(0)) {
         const now = pairPrice(market, mark);
-        const move = now.minus(openPrice).div(openPrice).mul(trade.buy ? 1 : -1);
+        const move = now
+          .minus(openPrice)
+          .div(openPrice)
+          .mul(trade.buy ? 1 : -1);
         pnl = toMoney(Decimal.min(notional.mul(move), fromUsdc6(trade.collateral).mul(9)));
       }
       return {
@@ -374,13 +398,18 @@ export class OstiumAdapter implements VenueAdapter {
     ]);
     const initiated = [...opens, ...closes].map((l) => this.initiatedFromLog(l)).filter((i): i is Initiated => i !== null);
     if (!initiated.length) return [];
-    const outcomes = await this.outcomeLogs(initiated.map((i) => i.orderId), from, latest);
+    const outcomes = await this.outcomeLogs(
+      initiated.map((i) => i.orderId),
+      from,
+      latest,
+    );
     const times = new Map<number, number>();
     const fills: Fill[] = [];
     for (const order of initiated) {
       const settled = await this.settlement(order, outcomes.get(order.orderId) ?? []).catch(() => null);
       if (!settled || settled.status !== 'FILLED') continue;
-      if (!times.has(settled.blockNumber)) times.set(settled.blockNumber, ((await this.provider.getBlock(settled.blockNumber))?.timestamp ?? 0) * 1000);
+      if (!times.has(settled.blockNumber))
+        times.set(settled.blockNumber, ((await this.provider.getBlock(settled.blockNumber))?.timestamp ?? 0) * 1000);
       const time = times.get(settled.blockNumber)!;
       if (sinceMs != null && time < sinceMs) continue;
       fills.push({
@@ -429,7 +458,8 @@ export class OstiumAdapter implements VenueAdapter {
       assertSlippageP(slippageP);
       const collateral = toCollateral6(qty.mul(reference).mul(100).div(leverage));
       const size = fromUsdc6(collateral).mul(leverage).div(100);
-      if (size.lt(MIN_OPEN_SIZE_USD)) return rejected(cloid, `position of ${toMoney(size)} USD is below Ostium's minimum of ${MIN_OPEN_SIZE_USD} USD`);
+      if (size.lt(MIN_OPEN_SIZE_USD))
+        return rejected(cloid, `position of ${toMoney(size)} USD is below Ostium's minimum of ${MIN_OPEN_SIZE_USD} USD`);
       const level = (v: string | null | undefined) => (v == null || dec(v).isZero() ? 0n : toPrice18(pairPrice(market, dec(v))));
       trade = {
         collateral,
@@ -442,7 +472,9 @@ export class OstiumAdapter implements VenueAdapter {
         index: 0,
         buy: (order.side === 'BUY') !== market.inverted,
       };
-      builder = this.options.builder ? { builder: getAddress(this.options.builder.address), builderFee: toBuilderFee(this.options.builder.feePercent) } : NO_BUILDER;
+      builder = this.options.builder
+        ? { builder: getAddress(this.options.builder.address), builderFee: toBuilderFee(this.options.builder.feePercent) }
+        : NO_BUILDER;
     } catch (err) {
       return rejected(cloid, `cannot encode the order: ${describe(err)}`);
     }
@@ -453,14 +485,28 @@ export class OstiumAdapter implements VenueAdapter {
     ]);
     const need = fromUsdc6(trade.collateral).toFixed(USDC_DECIMALS);
     if (allowance < trade.collateral)
-      return rejected(cloid, `USDC allowance of ${trade.trader} to Ostium TradingStorage ${this.storage} is ${fromUsdc6(allowance).toFixed(USDC_DECIMALS)}, the order needs ${need}: the trader must approve it`);
-    if (balance < trade.collateral) return rejected(cloid, `USDC balance of ${trade.trader} is ${fromUsdc6(balance).toFixed(USDC_DECIMALS)}, the order needs ${need} of collateral`);
+      return rejected(
+        cloid,
+        `USDC allowance of ${trade.trader} to Ostium TradingStorage ${this.storage} is ` +
+          `${fromUsdc6(allowance).toFixed(USDC_DECIMALS)}, the order needs ${need}: the trader must approve it`,
+      );
+    if (balance < trade.collateral)
+      return rejected(
+        cloid,
+        `USDC balance of ${trade.trader} is ${fromUsdc6(balance).toFixed(USDC_DECIMALS)}, the order needs ${need} of collateral`,
+      );
 
     const data = encodeDelegatedAction(trade.trader, encodeOpenTradeRaw(trade, builder, OstiumOrderType.MARKET, slippageP));
     return this.submit(order.account, cloid, data, order.onSubmitting);
   }
 
-  async closePosition(account: TradingAccount, symbol: string, clientOrderId: string, maxSlippageBps: string, slot?: number): Promise<OrderResult> {
+  async closePosition(
+    account: TradingAccount,
+    symbol: string,
+    clientOrderId: string,
+    maxSlippageBps: string,
+    slot?: number,
+  ): Promise<OrderResult> {
     const again = await this.alreadySubmitted(account, clientOrderId, symbol);
     if (again) return again;
     const market = this.bySymbol.get(symbol);
@@ -471,7 +517,11 @@ export class OstiumAdapter implements VenueAdapter {
     if (index === undefined) {
       const open = (await this.rawTrades(trader)).filter((t) => t.market.id === market.id);
       if (!open.length) return rejected(clientOrderId, `no open ${symbol} trade on Ostium`);
-      if (open.length > 1) return rejected(clientOrderId, `${open.length} open ${symbol} trades on Ostium (slots ${open.map((t) => t.trade.index).join(', ')}): say which slot to close`);
+      if (open.length > 1)
+        return rejected(
+          clientOrderId,
+          `${open.length} open ${symbol} trades on Ostium (slots ${open.map((t) => t.trade.index).join(', ')}): say which slot to close`,
+        );
       index = Number(open[0].trade.index);
     }
     const trade = await this.openTrade(trader, market.id, index);
@@ -482,7 +532,13 @@ export class OstiumAdapter implements VenueAdapter {
     try {
       const slippageP = bpsToSlippageP(maxSlippageBps);
       assertSlippageP(slippageP);
-      inner = tradingInterface.encodeFunctionData('closeTradeMarket', [market.id, index, CLOSE_ALL_PERCENTAGE, toPrice18(pairPrice(market, mark)), slippageP]);
+      inner = tradingInterface.encodeFunctionData('closeTradeMarket', [
+        market.id,
+        index,
+        CLOSE_ALL_PERCENTAGE,
+        toPrice18(pairPrice(market, mark)),
+        slippageP,
+      ]);
     } catch (err) {
       return rejected(clientOrderId, `cannot encode the close: ${describe(err)}`);
     }
@@ -506,14 +562,27 @@ export class OstiumAdapter implements VenueAdapter {
     const outcomes = await this.outcomeLogs([initiated.orderId], initiated.blockNumber, 'latest');
     const settled = await this.settlement(initiated, outcomes.get(initiated.orderId) ?? []);
     if (settled?.status === 'FILLED')
-      return { clientOrderId: cloid, status: 'FILLED', filledQty: settled.filledQty, avgPrice: settled.avgPrice, fee: settled.fee, venueOrderId: hash, slot: settled.slot };
+      return {
+        clientOrderId: cloid,
+        status: 'FILLED',
+        filledQty: settled.filledQty,
+        avgPrice: settled.avgPrice,
+        fee: settled.fee,
+        venueOrderId: hash,
+        slot: settled.slot,
+      };
     if (settled?.status === 'REJECTED') return rejected(cloid, settled.error, hash);
 
     const timeout = this.options.fillTimeoutMs ?? 60_000;
     const block = await this.provider.getBlock(receipt.blockNumber);
     // block timestamps are whole seconds: count from the end of that second, never early
     if (block && Date.now() - (block.timestamp + 1) * 1000 > timeout)
-      return rejected(cloid, `oracle did not fill within ${timeout} ms (Ostium order ${initiated.orderId} is still pending; its trader may time it out on chain)`, hash);
+      return rejected(
+        cloid,
+        `oracle did not fill within ${timeout} ms (Ostium order ${initiated.orderId} is still pending; its trader may time ` +
+          `it out on chain)`,
+        hash,
+      );
     return pending(cloid, hash);
   }
 
@@ -529,7 +598,11 @@ export class OstiumAdapter implements VenueAdapter {
     await this.cancelTimedOutOrder(account, ref.venueOrderId, ref.clientOrderId);
   }
 
-  async cancelTimedOutOrder(account: TradingAccount, venueOrderId: string, clientOrderId = `timeout-${venueOrderId}`): Promise<OrderResult> {
+  async cancelTimedOutOrder(
+    account: TradingAccount,
+    venueOrderId: string,
+    clientOrderId = `timeout-${venueOrderId}`,
+  ): Promise<OrderResult> {
     if (!account.signer) return rejected(clientOrderId, 'live Ostium orders need the deployment agent wallet');
     const receipt = isHexString(venueOrderId, 32) ? await this.provider.getTransactionReceipt(venueOrderId) : null;
     const initiated = receipt?.logs.map((l) => this.initiatedFromLog(l)).find((i): i is Initiated => i !== null);
@@ -546,7 +619,13 @@ export class OstiumAdapter implements VenueAdapter {
    * Simulates, signs locally with the agent key, hands the hash to onSubmitting, then broadcasts. One transaction at a
    * time per agent wallet, so nonces do not collide.
    */
-  private submit(account: TradingAccount, cloid: string, data: string, onSubmitting?: (id: string) => Promise<void>, closing?: RawTrade): Promise<OrderResult> {
+  private submit(
+    account: TradingAccount,
+    cloid: string,
+    data: string,
+    onSubmitting?: (id: string) => Promise<void>,
+    closing?: RawTrade,
+  ): Promise<OrderResult> {
     const signer = account.signer!;
     const agent = getAddress(signer.address);
     return this.serialize(agent, async () => {
@@ -635,26 +714,49 @@ export class OstiumAdapter implements VenueAdapter {
 
   private async openTrade(trader: string, pairIndex: number, index: number, blockTag?: number): Promise<RawTrade | null> {
     const r = await this.view(storageInterface, this.storage, 'openTrades', [trader, pairIndex, index], blockTag);
-    const trade: RawTrade = { collateral: r[0], openPrice: r[1], tp: r[2], sl: r[3], trader: r[4], leverage: r[5], pairIndex: r[6], index: r[7], buy: r[8] };
+    const trade: RawTrade = {
+      collateral: r[0],
+      openPrice: r[1],
+      tp: r[2],
+      sl: r[3],
+      trader: r[4],
+      leverage: r[5],
+      pairIndex: r[6],
+      index: r[7],
+      buy: r[8],
+    };
     return trade.collateral > 0n && trade.leverage > 0n ? trade : null;
   }
 
   /** Every open trade of the trader on the active pairs: openTradesCount per pair, then the slots of those with some. */
   private async rawTrades(address: string): Promise<{ market: OstiumMarketDef; trade: RawTrade }[]> {
     const trader = getAddress(address);
-    if (this.maxTradesPerPair === null) this.maxTradesPerPair = Number((await this.view(storageInterface, this.storage, 'maxTradesPerPair', []))[0]);
+    if (this.maxTradesPerPair === null)
+      this.maxTradesPerPair = Number((await this.view(storageInterface, this.storage, 'maxTradesPerPair', []))[0]);
     const max = this.maxTradesPerPair;
     const active = this.list.filter((m) => m.active);
-    const counts = await Promise.all(active.map((m) => this.view(storageInterface, this.storage, 'openTradesCount', [trader, m.id]).then((r) => Number(r[0]))));
+    const counts = await Promise.all(
+      active.map((m) => this.view(storageInterface, this.storage, 'openTradesCount', [trader, m.id]).then((r) => Number(r[0]))),
+    );
     const withTrades = active.filter((_, i) => counts[i] > 0);
-    const slots = await Promise.all(withTrades.map((m) => Promise.all(Array.from({ length: max }, (_, i) => this.openTrade(trader, m.id, i)))));
+    const slots = await Promise.all(
+      withTrades.map((m) => Promise.all(Array.from({ length: max }, (_, i) => this.openTrade(trader, m.id, i)))),
+    );
     return withTrades.flatMap((market, i) => slots[i].filter((t): t is RawTrade => t !== null).map((trade) => ({ market, trade })));
   }
 
   private marketOf(pairIndex: number): OstiumMarketDef {
     return (
       this.byId.get(pairIndex) ??
-      ostiumMarket({ id: pairIndex, pair: `PAIR${pairIndex}-USD`, from: `PAIR${pairIndex}`, to: 'USD', category: 'crypto', maxLeverage: 1, source: 'third-party-1' })
+      ostiumMarket({
+        id: pairIndex,
+        pair: `PAIR${pairIndex}-USD`,
+        from: `PAIR${pairIndex}`,
+        to: 'USD',
+        category: 'crypto',
+        maxLeverage: 1,
+        source: 'third-party-1',
+      })
     );
   }
 
@@ -693,7 +795,10 @@ export class OstiumAdapter implements VenueAdapter {
   private async outcomeLogs(orderIds: bigint[], from: number, to: number | 'latest'): Promise<Map<bigint, Log[]>> {
     const callbacks = await this.callbacksAddress();
     const filter = { address: callbacks ? [this.trading, callbacks] : undefined, topics: [OUTCOME_TOPICS, orderIds.map(uintTopic)] };
-    const logs = to === 'latest' ? await this.provider.getLogs({ ...filter, fromBlock: from, toBlock: 'latest' }) : await this.logsInRange(filter, from, to);
+    const logs =
+      to === 'latest'
+        ? await this.provider.getLogs({ ...filter, fromBlock: from, toBlock: 'latest' })
+        : await this.logsInRange(filter, from, to);
     const byOrder = new Map<bigint, Log[]>();
     // Without the callbacks address, settlement() only trusts events that match the order's trader or tradeId.
     for (const log of logs) {
@@ -707,12 +812,24 @@ export class OstiumAdapter implements VenueAdapter {
     order: Initiated,
     logs: Log[],
   ): Promise<
-    | { status: 'FILLED'; market: OstiumMarketDef; side: 'BUY' | 'SELL'; filledQty: string; avgPrice: string; fee: string; closedPnl: string; slot: number; blockNumber: number }
+    | {
+        status: 'FILLED';
+        market: OstiumMarketDef;
+        side: 'BUY' | 'SELL';
+        filledQty: string;
+        avgPrice: string;
+        fee: string;
+        closedPnl: string;
+        slot: number;
+        blockNumber: number;
+      }
     | { status: 'REJECTED'; error: string }
     | null
   > {
     const market = this.marketOf(order.pairIndex);
-    const events = logs.map((log) => ({ log, parsed: eventsInterface.parseLog({ topics: [...log.topics], data: log.data }) })).filter((e) => e.parsed !== null);
+    const events = logs
+      .map((log) => ({ log, parsed: eventsInterface.parseLog({ topics: [...log.topics], data: log.data }) }))
+      .filter((e) => e.parsed !== null);
     const named = (name: string) => events.filter((e) => e.parsed!.name === name);
     const sameTrader = (e: { parsed: any }) => lc(e.parsed.args.trader) === lc(order.trader);
     if (order.open) {
@@ -721,7 +838,9 @@ export class OstiumAdapter implements VenueAdapter {
         const t = executed.parsed!.args.t;
         const price = fromPrice18(t.openPrice);
         const notional = fromUsdc6(t.collateral).mul(fromLeverage2(t.leverage));
-        const fee = [...named('DevFeeCharged'), ...named('VaultOpeningFeeCharged')].filter(sameTrader).reduce((sum, e) => sum.plus(fromUsdc6(e.parsed!.args.amount)), new Dec(0));
+        const fee = [...named('DevFeeCharged'), ...named('VaultOpeningFeeCharged')]
+          .filter(sameTrader)
+          .reduce((sum, e) => sum.plus(fromUsdc6(e.parsed!.args.amount)), new Dec(0));
         return {
           status: 'FILLED',
           market,
@@ -736,25 +855,40 @@ export class OstiumAdapter implements VenueAdapter {
       }
       const canceled = named('MarketOpenCanceled').find(sameTrader);
       if (canceled) {
-        const oracleFee = named('OracleFeeCharged').filter(sameTrader).reduce((sum, e) => sum.plus(fromUsdc6(e.parsed!.args.amount)), new Dec(0));
+        const oracleFee = named('OracleFeeCharged')
+          .filter(sameTrader)
+          .reduce((sum, e) => sum.plus(fromUsdc6(e.parsed!.args.amount)), new Dec(0));
         const kept = oracleFee.gt(0) ? ` (oracle fee ${toMoney(oracleFee)} USDC kept)` : '';
-        return { status: 'REJECTED', error: `Ostium canceled the market open: ${cancelReasonName(canceled.parsed!.args.cancelReason)}; collateral refunded${kept}` };
+        return {
+          status: 'REJECTED',
+          error: `Ostium canceled the market open: ${cancelReasonName(canceled.parsed!.args.cancelReason)}; collateral refunded${kept}`,
+        };
       }
-      if (named('MarketOpenTimeoutExecutedV2').length) return { status: 'REJECTED', error: 'the market open timed out on Ostium and its collateral was refunded' };
+      if (named('MarketOpenTimeoutExecutedV2').length)
+        return { status: 'REJECTED', error: 'the market open timed out on Ostium and its collateral was refunded' };
       return null;
     }
-    const executed = [...named('MarketCloseExecutedV2'), ...named('MarketCloseExecuted')].find((e) => e.parsed!.args.tradeId === order.tradeId);
+    const executed = [...named('MarketCloseExecutedV2'), ...named('MarketCloseExecuted')].find(
+      (e) => e.parsed!.args.tradeId === order.tradeId,
+    );
     if (executed) {
       const a = executed.parsed!.args;
       const trade = await this.closedTrade(order);
       // a fill we cannot size is not a verdict: fail the read (the caller asks again) rather than guess
-      if (!trade) throw new Error(`Ostium close ${order.orderId} executed, but the closed trade cannot be read (no historical state, opening event out of range)`);
-      const percentage = executed.parsed!.name === 'MarketCloseExecutedV2' ? dec(a.percentageClosed.toString()) : dec(order.closePercentage);
+      if (!trade)
+        throw new Error(
+          `Ostium close ${order.orderId} executed, but the closed trade cannot be read (no historical state, opening event out of range)`,
+        );
+      const percentage =
+        executed.parsed!.name === 'MarketCloseExecutedV2' ? dec(a.percentageClosed.toString()) : dec(order.closePercentage);
       const collateral = fromUsdc6(trade.collateral).mul(percentage).div(CLOSE_ALL_PERCENTAGE);
       const price = fromPrice18(a.price);
       const fees = named('FeesCharged')
         .filter((e) => e.parsed!.args.tradeId === order.tradeId)
-        .reduce((sum, e) => sum.plus(fromUsdc6(e.parsed!.args.rolloverFees)).plus(dec(e.parsed!.args.fundingFees.toString()).div(1e6)), new Dec(0));
+        .reduce(
+          (sum, e) => sum.plus(fromUsdc6(e.parsed!.args.rolloverFees)).plus(dec(e.parsed!.args.fundingFees.toString()).div(1e6)),
+          new Dec(0),
+        );
       return {
         status: 'FILLED',
         market,
@@ -768,8 +902,13 @@ export class OstiumAdapter implements VenueAdapter {
       };
     }
     const canceled = named('MarketCloseCanceled').find(sameTrader);
-    if (canceled) return { status: 'REJECTED', error: `Ostium canceled the market close: ${cancelReasonName(canceled.parsed!.args.cancelReason)}; the trade stays open` };
-    if (named('MarketCloseTimeoutExecutedV2').length) return { status: 'REJECTED', error: 'the market close timed out on Ostium; the trade stays open' };
+    if (canceled)
+      return {
+        status: 'REJECTED',
+        error: `Ostium canceled the market close: ${cancelReasonName(canceled.parsed!.args.cancelReason)}; the trade stays open`,
+      };
+    if (named('MarketCloseTimeoutExecutedV2').length)
+      return { status: 'REJECTED', error: 'the market close timed out on Ostium; the trade stays open' };
     return null;
   }
 
@@ -784,7 +923,8 @@ export class OstiumAdapter implements VenueAdapter {
       const tx = await this.provider.getTransaction(order.txHash);
       if (tx) {
         let call = tx.data;
-        if (call.slice(0, 10) === tradingInterface.getFunction('delegatedAction')!.selector) call = tradingInterface.decodeFunctionData('delegatedAction', call)[1];
+        if (call.slice(0, 10) === tradingInterface.getFunction('delegatedAction')!.selector)
+          call = tradingInterface.decodeFunctionData('delegatedAction', call)[1];
         const args = tradingInterface.decodeFunctionData('closeTradeMarket', call);
         const trade = await this.openTrade(order.trader, Number(args[0]), Number(args[1]), order.blockNumber - 1);
         if (trade) return trade;
@@ -800,7 +940,18 @@ export class OstiumAdapter implements VenueAdapter {
     );
     for (const log of logs) {
       const t = eventsInterface.parseLog({ topics: [...log.topics], data: log.data })?.args.t;
-      if (t && lc(t.trader) === lc(order.trader)) return { collateral: t.collateral, openPrice: t.openPrice, tp: t.tp, sl: t.sl, trader: t.trader, leverage: t.leverage, pairIndex: t.pairIndex, index: t.index, buy: t.buy };
+      if (t && lc(t.trader) === lc(order.trader))
+        return {
+          collateral: t.collateral,
+          openPrice: t.openPrice,
+          tp: t.tp,
+          sl: t.sl,
+          trader: t.trader,
+          leverage: t.leverage,
+          pairIndex: t.pairIndex,
+          index: t.index,
+          buy: t.buy,
+        };
     }
     return null;
   }
@@ -817,10 +968,15 @@ export class OstiumAdapter implements VenueAdapter {
     }
   }
 
-  private async logsInRange(filter: { address?: string | string[]; topics: (string | string[] | null)[] }, from: number, to: number): Promise<Log[]> {
+  private async logsInRange(
+    filter: { address?: string | string[]; topics: (string | string[] | null)[] },
+    from: number,
+    to: number,
+  ): Promise<Log[]> {
     const chunk = Math.max(1, this.options.logChunkBlocks ?? 50_000);
     const out: Log[] = [];
-    for (let start = from; start <= to; start += chunk) out.push(...(await this.provider.getLogs({ ...filter, fromBlock: start, toBlock: Math.min(to, start + chunk - 1) })));
+    for (let start = from; start <= to; start += chunk)
+      out.push(...(await this.provider.getLogs({ ...filter, fromBlock: start, toBlock: Math.min(to, start + chunk - 1) })));
     return out;
   }
 
@@ -867,7 +1023,8 @@ function rejected(clientOrderId: string, error: string, venueOrderId: string | n
 function rpcErrorOf(err: unknown): { code: number; message?: string; data?: string } | null {
   const e = err as { info?: { error?: unknown }; error?: unknown };
   for (const inner of [e?.info?.error, e?.error]) {
-    if (inner && typeof inner === 'object' && typeof (inner as { code?: unknown }).code === 'number') return inner as { code: number; message?: string; data?: string };
+    if (inner && typeof inner === 'object' && typeof (inner as { code?: unknown }).code === 'number')
+      return inner as { code: number; message?: string; data?: string };
   }
   return null;
 }
