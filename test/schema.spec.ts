@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { createDataSource, migrate } from '@conduit/db';
+import { createDataSource, ENTITIES, migrate } from '@conduit/db';
 import { createTestDatabase, TestDatabase } from '@conduit/testing';
 import { MIGRATIONS } from '../migrations';
 
@@ -50,7 +50,7 @@ describe('schema (migrations)', () => {
 
   it('has TypeORM entities that mirror the migrated tables column for column', async () => {
     // The migrations own keys and indexes; the entities must agree on every table, column, type, null and default.
-    const ds = createDataSource(db.url, { extra: { max: 1 } });
+    const ds = createDataSource(db.url, { entities: ENTITIES, extra: { max: 1 } });
     await ds.initialize();
     try {
       const { upQueries } = await ds.driver.createSchemaBuilder().log();

@@ -5,15 +5,5 @@ export const AGENT_STATUS = ['DRAFT', 'ACTIVE', 'PAUSED', 'STOPPED'] as const;
 export type AgentStatus = (typeof AGENT_STATUS)[number];
 export const BILL_KIND = ['SUBSCRIPTION', 'PROFIT_SHARE'] as const;
 export type BillKind = (typeof BILL_KIND)[number];
-export const BILL_STATUS = ['PENDING', 'COLLECTED', 'FAILED'] as const;
-export type BillStatus = (typeof BILL_STATUS)[number];
-
-/** signals_v3.status (TEXT in the seed). */
-export const SIGNAL_STATUS = ['PENDING', 'ROUTED', 'EXECUTED', 'SKIPPED', 'FAILED'] as const;
-export type SignalStatus = (typeof SIGNAL_STATUS)[number];
-/** positions_v3.status (TEXT in the seed). */
-export const POSITION_STATUS = ['OPEN', 'CLOSED'] as const;
-export type PositionStatus = (typeof POSITION_STATUS)[number];
-/** signal_outcomes.outcome: the one recorded end of each signal × deployment. */
-export const OUTCOME = ['PENDING', 'OPENED', 'SKIPPED', 'FAILED'] as const;
-export type Outcome = (typeof OUTCOME)[number];
+// Status unions and their allowed moves live with the lifecycles (libs/domain/src/lifecycle.ts).
+export type { BillStatus, OutcomeStatus, PositionStatus, SignalStatus } from '@conduit/domain';

@@ -12,3 +12,4 @@ export * from './metrics';
 export * from './performance';
 export * from './auth';
 export * from './clock';
+export * from './lifecycle';

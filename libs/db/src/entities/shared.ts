@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { MoneyColumn } from '../columns';
-import { Outcome, VenueV3 } from '../enums';
+import type { OrderStatus, OutcomeStage, OutcomeStatus } from '@conduit/domain';
+import { VenueV3 } from '../enums';
 
 // Tables shared with neighbouring systems (seed 000) and the pipeline's own bookkeeping.
 
@@ -135,9 +136,9 @@ export class SignalOutcome {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid') signalId: string;
   @Column('uuid') deploymentId: string;
-  @Column('text') outcome: Outcome;
+  @Column('text') outcome: OutcomeStatus;
   /** Which service decided: policy, router or executor. */
-  @Column('text') stage: string;
+  @Column('text') stage: OutcomeStage;
   @Column('text', { nullable: true }) reason: string | null;
   @Column('uuid', { nullable: true }) positionId: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
@@ -159,12 +160,12 @@ export class VenueOrder {
   @Column({ type: 'enum', enumName: 'venue_v3_t', enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'] }) venue: VenueV3;
   @Column('text') tokenSymbol: string;
   /** BUY or SELL. */
-  @Column('text') side: string;
+  @Column('text') side: 'BUY' | 'SELL';
   @Column('boolean', { default: false }) reduceOnly: boolean;
   @MoneyColumn({ nullable: false }) qty: string;
   @MoneyColumn() limitPrice: string | null;
   /** NEW (stored, maybe sent), FILLED, REJECTED. */
-  @Column('text', { default: 'NEW' }) status: string;
+  @Column('text', { default: 'NEW' }) status: OrderStatus;
   @MoneyColumn() filledQty: string | null;
   @MoneyColumn() avgFillPrice: string | null;
   @MoneyColumn() fee: string | null;

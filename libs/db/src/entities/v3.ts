@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { MoneyColumn } from '../columns';
-import { AgentStatus, BillKind, BillStatus, VenueV3 } from '../enums';
+import type { BillStatus, PositionStatus, Side, SignalStatus } from '@conduit/domain';
+import { AgentStatus, BillKind, VenueV3 } from '../enums';
 
 // The eight v3 tables of seed 001. Columns, types and defaults are the migration's; these mirror them.
 
@@ -72,7 +73,7 @@ export class SignalV3 {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid', { nullable: true }) agentId: string;
   @Column('text') tokenSymbol: string;
-  @Column('text') side: string;
+  @Column('text') side: Side;
   @Column('jsonb') sizeModel: Record<string, unknown>;
   @Column('jsonb') riskModel: Record<string, unknown>;
   @Column('real', { nullable: true }) confidence: number | null;
@@ -88,8 +89,10 @@ export class SignalV3 {
   finalVenue: VenueV3 | null;
   @Column('text', { array: true, nullable: true }) sourceTweets: string[] | null;
   @Column('text', { array: true, nullable: true }) sourceResearch: string[] | null;
-  @Column('text', { default: 'PENDING', nullable: true }) status: string;
+  @Column('text', { default: 'PENDING', nullable: true }) status: SignalStatus;
   @Column('text', { nullable: true }) skippedReason: string | null;
+  /** Why a FAILED signal failed (Lifecycles migration; skipped_reason is a skip's). */
+  @Column('text', { nullable: true }) failureReason: string | null;
   @Column('boolean', { default: false, nullable: true }) proofVerified: boolean;
   @Column('boolean', { default: false, nullable: true }) executorAgreementVerified: boolean;
   @Column('real', { nullable: true }) lunarcrushScore: number | null;
@@ -106,14 +109,14 @@ export class PositionV3 {
   @Column('uuid', { nullable: true }) signalId: string;
   @Column({ type: 'enum', enumName: 'venue_v3_t', enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'] }) venue: VenueV3;
   @Column('text') tokenSymbol: string;
-  @Column('text') side: string;
+  @Column('text') side: Side;
   @MoneyColumn({ nullable: false }) qty: string;
   @MoneyColumn({ nullable: false }) entryPrice: string;
   @MoneyColumn() currentPrice: string | null;
   @MoneyColumn() stopLoss: string | null;
   @MoneyColumn() takeProfit: string | null;
   @Column('jsonb', { nullable: true }) trailingParams: Record<string, unknown> | null;
-  @Column('text', { default: 'OPEN', nullable: true }) status: string;
+  @Column('text', { default: 'OPEN', nullable: true }) status: PositionStatus;
   @Column('timestamptz', { default: () => 'now()', nullable: true }) openedAt: Date;
   @Column('timestamptz', { nullable: true }) closedAt: Date | null;
   @MoneyColumn() exitPrice: string | null;
