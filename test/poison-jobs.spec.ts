@@ -211,9 +211,10 @@ describe('poison jobs on real Redis and Postgres', () => {
           )
         ).rows;
         expect(outcomes).toEqual([...deployments].sort().map((d) => ({ deployment_id: d, outcome: 'FAILED', stage, reason })));
-        expect(await one(`SELECT status, skipped_reason FROM signals_v3 WHERE id = $1`, [signalId])).toEqual({
+        expect(await one(`SELECT status, skipped_reason, failure_reason FROM signals_v3 WHERE id = $1`, [signalId])).toEqual({
           status: 'FAILED',
-          skipped_reason: reason,
+          skipped_reason: null,
+          failure_reason: reason,
         });
         expect(
           await one(`SELECT trace_id, payload FROM audit_logs WHERE event_name = 'v3.signal.failed' AND subject_id = $1`, [signalId]),

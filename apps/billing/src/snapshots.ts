@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
-import { dec, toMoney, unrealizedPnl } from '@conduit/domain';
+import { Clock, dec, toMoney, unrealizedPnl } from '@conduit/domain';
 import { refreshAgentPerformance } from '@conduit/db';
-import { ENV } from '@conduit/runtime';
+import { CLOCK, ENV } from '@conduit/runtime';
 
 /**
  * Daily PnL per deployment (pnl_snapshots_v3, one row per deployment and UTC day, upserted):
@@ -17,11 +17,12 @@ import { ENV } from '@conduit/runtime';
 export class PnlSnapshots {
   constructor(
     private readonly ds: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ENV) private readonly env: Env,
   ) {}
 
   async snapshot(day?: string): Promise<{ day: string; deployments: number }> {
-    const today = new Date().toISOString().slice(0, 10);
+    const today = this.clock.now().toISOString().slice(0, 10);
     const d = day ?? today;
     const rows: {
       id: string;

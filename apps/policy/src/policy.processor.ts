@@ -1,20 +1,20 @@
+import { Inject } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { failSignalAtStage } from '@conduit/db';
-import { evaluatePolicy, Policy, PolicyDecision, SizeModel, stricterPolicy } from '@conduit/domain';
+import { countPending, createOutcomes, failSignalAtStage, first, skipSignal } from '@conduit/db';
+import { Clock, evaluatePolicy, Policy, SignalStatus, SizeModel, stricterPolicy } from '@conduit/domain';
 import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, UnknownSubjectError, WORKER_OPTIONS } from '@conduit/queue';
+import { CLOCK } from '@conduit/runtime';
+import { PolicyDecisionRow, PolicyStore } from './policy-store';
 
-interface DeploymentRow {
-  id: string;
-  status: string | null;
-  sub_active: boolean | null;
-  trial_ends_at: Date | null;
-  policy: Policy;
-  open_positions: number;
-  realized_today: string;
-  recent_pnl: string[] | null;
-  last_closed_at: Date | null;
+interface SignalToDecide {
+  agent_id: string;
+  status: SignalStatus;
+  token_symbol: string;
+  confidence: number | null;
+  size_model: SizeModel;
+  agent_policy: Policy | null;
 }
 
 /**
@@ -30,6 +30,8 @@ export class PolicyProcessor extends QueueProcessor<QueueName.Policy> {
   constructor(
     private readonly ds: DataSource,
     private readonly producer: JobProducer,
+    private readonly store: PolicyStore,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     super();
   }
@@ -39,7 +41,8 @@ export class PolicyProcessor extends QueueProcessor<QueueName.Policy> {
   }
 
   async evaluate(signalId: string, traceId?: string): Promise<{ approved: number; skipped: number }> {
-    const [signal] = await this.ds.query(
+    const signal = await first<SignalToDecide>(
+      this.ds,
       `SELECT s.agent_id, s.status, s.token_symbol, s.confidence, s.size_model, a.policy AS agent_policy
          FROM signals_v3 s JOIN agents_v3 a ON a.id = s.agent_id WHERE s.id = $1`,
       [signalId],
@@ -47,26 +50,24 @@ export class PolicyProcessor extends QueueProcessor<QueueName.Policy> {
     if (!signal) throw new UnknownSubjectError(`unknown signal ${signalId}`);
     if (signal.status === 'SKIPPED' || signal.status === 'FAILED') return { approved: 0, skipped: 0 };
 
-    // Each deployment with what its policy reads: open positions, today's realized PnL, the latest closes.
-    const deployments: DeploymentRow[] = await this.ds.query(
-      `SELECT d.id, d.status, d.sub_active, d.trial_ends_at, d.policy,
-              (SELECT count(*)::int FROM positions_v3 p WHERE p.deployment_id = d.id AND p.status IN ('OPEN', 'PENDING')) AS open_positions,
-              (SELECT COALESCE(sum(p.pnl), 0)::text FROM positions_v3 p
-                WHERE p.deployment_id = d.id AND p.status = 'CLOSED' AND p.closed_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME
-                  ZONE 'UTC') AS realized_today,
-              r.recent_pnl, r.last_closed_at
-         FROM agent_deployments_v3 d
-         LEFT JOIN LATERAL (
-           SELECT array_agg(x.pnl::text ORDER BY x.closed_at DESC) AS recent_pnl, max(x.closed_at) AS last_closed_at
-             FROM (SELECT pnl, closed_at FROM positions_v3 p WHERE p.deployment_id = d.id AND p.status = 'CLOSED' AND p.pnl IS NOT NULL
-                    ORDER BY closed_at DESC LIMIT 20) x) r ON TRUE
-        WHERE d.agent_id = $1`,
-      [signal.agent_id],
-    );
-    const now = new Date();
+    const now = this.clock.now();
+    const deployments = await this.store.deployments(signal.agent_id, now);
     const agentPolicy: Policy = signal.agent_policy ?? {};
-    const rows = deployments.map((d) => {
+    const decisions: PolicyDecisionRow[] = deployments.map((d) => {
       const effective = stricterPolicy(agentPolicy, d.policy ?? {});
+      const state = {
+        openPositions: d.open_positions,
+        realizedTodayUsd: d.realized_today,
+        recentClosedPnl: d.recent_pnl ?? [],
+        lastClosedAt: d.last_closed_at,
+      };
+      const decision = evaluatePolicy(
+        { token: signal.token_symbol, confidence: signal.confidence, sizeModel: signal.size_model },
+        { status: d.status, subActive: d.sub_active, trialEndsAt: d.trial_ends_at },
+        effective,
+        state,
+        now,
+      );
       const inputs = {
         open_positions: d.open_positions,
         realized_today_usd: d.realized_today,
@@ -74,86 +75,32 @@ export class PolicyProcessor extends QueueProcessor<QueueName.Policy> {
         last_closed_at: d.last_closed_at,
         confidence: signal.confidence,
       };
-      const decision: PolicyDecision = evaluatePolicy(
-        { token: signal.token_symbol, confidence: signal.confidence, sizeModel: signal.size_model as SizeModel },
-        { status: d.status, subActive: d.sub_active, trialEndsAt: d.trial_ends_at },
-        effective,
-        {
-          openPositions: d.open_positions,
-          realizedTodayUsd: d.realized_today,
-          recentClosedPnl: d.recent_pnl ?? [],
-          lastClosedAt: d.last_closed_at,
-        },
-        now,
-      );
-      return { id: d.id, decision, effective, inputs };
+      return { deploymentId: d.id, decision, effective, inputs };
     });
 
-    // Decisions and outcomes in one statement for the whole fan-out (atomic on its own); a retry finds the rows there
-    // and changes nothing. The outcomes it inserted PENDING are counted as it returns; none (a retry, every
-    // deployment skipped, or a concurrent attempt that inserted them first) is checked against the table.
-    let pending = 0;
-    if (rows.length) {
-      const [inserted] = await this.ds.query(
-        `WITH t AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS t(d uuid, decision text, code text, reason text, size_model jsonb,
-          leverage int,
-                                                                   venues text[], effective jsonb, inputs jsonb)),
-              decided AS (
-                INSERT INTO policy_decisions (signal_id, deployment_id, agent_id, decision, code, reason, size_model, leverage, venues,
-                  effective_policy, inputs)
-                SELECT $1, t.d, $2, t.decision, t.code, t.reason, t.size_model, t.leverage, t.venues, t.effective, t.inputs FROM t
-                ON CONFLICT (signal_id, deployment_id) DO NOTHING),
-              outcomes AS (
-                INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage, reason)
-                SELECT $1, t.d, CASE WHEN t.decision = 'TRADE' THEN 'PENDING' ELSE 'SKIPPED' END, 'policy',
-                       CASE WHEN t.decision = 'TRADE' THEN NULL ELSE t.reason END FROM t
-                ON CONFLICT (signal_id, deployment_id) DO NOTHING RETURNING outcome)
-         SELECT count(*)::int AS pending FROM outcomes WHERE outcome = 'PENDING'`,
-        [
-          signalId,
-          signal.agent_id,
-          JSON.stringify(
-            rows.map(({ id, decision, effective, inputs }) => ({
-              d: id,
-              decision: decision.trade ? 'TRADE' : 'SKIP',
-              code: decision.code,
-              reason: decision.reason,
-              size_model: decision.trade ? decision.sizeModel : null,
-              leverage: decision.trade ? decision.leverage : null,
-              venues: decision.trade ? decision.venues : null,
-              effective,
-              inputs,
-            })),
-          ),
-        ],
-      );
-      pending = inserted.pending;
-    }
+    // Decisions and outcomes in one transaction for the whole fan-out; a retry finds the rows there and changes
+    // nothing. When this call created no PENDING outcome (a retry, every deployment skipped, or a concurrent attempt
+    // first), the table says whether any deployment waits.
+    let pending = await this.ds.transaction(async (em) => {
+      await this.store.recordDecisions(em, signalId, signal.agent_id, decisions);
+      const verdicts = decisions.map((r) => ({ deploymentId: r.deploymentId, skipReason: r.decision.trade ? null : r.decision.reason }));
+      return createOutcomes(em, signalId, verdicts);
+    });
+    if (pending === 0) pending = await countPending(this.ds, signalId);
     if (pending === 0) {
-      [{ pending }] = await this.ds.query(
-        `SELECT count(*)::int AS pending FROM signal_outcomes WHERE signal_id = $1 AND outcome = 'PENDING'`,
-        [signalId],
-      );
-    }
-    if (pending === 0) {
-      const reason = deployments.length ? 'no deployment passed the policy' : 'agent has no deployments';
-      await this.ds.query(`UPDATE signals_v3 SET status = 'SKIPPED', skipped_reason = $2 WHERE id = $1 AND status = 'PENDING'`, [
-        signalId,
-        reason,
-      ]);
+      await skipSignal(this.ds, signalId, deployments.length ? 'no deployment passed the policy' : 'agent has no deployments');
     } else {
       await this.producer.emit({ name: JobName.RouterRoute, data: { signalId, traceId }, jobId: jobId(JobName.RouterRoute, signalId) });
     }
-    const approved = rows.filter((r) => r.decision.trade).length;
-    return { approved, skipped: rows.length - approved };
+    const approved = decisions.filter((r) => r.decision.trade).length;
+    return { approved, skipped: decisions.length - approved };
   }
 
   /** After the last attempt: the signal's deployments end FAILED at the policy stage, with the reason. */
   protected override async onFinalFailure(job: Job, err: Error): Promise<void> {
     if (job.name !== JobName.PolicyEvaluate) return;
     const { signalId, traceId } = job.data;
-    await this.ds.transaction((em) =>
-      failSignalAtStage(em, signalId, 'policy', `policy gave up after ${job.attemptsMade + 1} attempt(s): ${err.message}`, traceId),
-    );
+    const reason = `policy gave up after ${job.attemptsMade + 1} attempt(s): ${err.message}`;
+    await this.ds.transaction((em) => failSignalAtStage(em, signalId, 'policy', reason, traceId));
   }
 }

@@ -1,14 +1,45 @@
 import { Inject } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
-import { DataSource, EntityManager } from 'typeorm';
-import { audit, failSignalAtStage } from '@conduit/db';
+import { DataSource } from 'typeorm';
+import {
+  assignedDeployments,
+  assignSignalVenue,
+  assignVenues,
+  audit,
+  failSignalAtStage,
+  first,
+  routeSignal,
+  rows,
+  skipPendingOutcomes,
+  skipSignal,
+  Sql,
+  VenueAssignment,
+} from '@conduit/db';
 import { Env } from '@conduit/config';
-import { Dec, ExecutionQuote, intendedNotional, quoteExecution, RoutingDecision, routeByCost, routeFirstAvailable } from '@conduit/domain';
+import {
+  Dec,
+  ExecutionQuote,
+  SignalStatus,
+  intendedNotional,
+  quoteExecution,
+  RoutingDecision,
+  routeByCost,
+  routeFirstAvailable,
+} from '@conduit/domain';
 import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, UnknownSubjectError, WORKER_OPTIONS } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { OrderBook, VenueRegistry } from '@conduit/venue';
 import { RoutingCache } from './routing-cache';
+
+interface SignalToRoute {
+  agent_id: string;
+  token_symbol: string;
+  side: string;
+  size_model: Record<string, unknown>;
+  status: SignalStatus;
+  final_venue: string | null;
+}
 
 interface PendingDeployment {
   deployment_id: string;
@@ -44,13 +75,15 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
   }
 
   async route(signalId: string, traceId?: string): Promise<{ venue: string | null; fannedOut: number }> {
-    const [signal] = await this.ds.query(
-      `SELECT agent_id, token_symbol, side, size_model, status, final_venue FROM signals_v3 WHERE id = $1`,
+    const signal = await first<SignalToRoute>(
+      this.ds,
+      `SELECT agent_id, token_symbol, side, size_model, status, final_venue::text AS final_venue FROM signals_v3 WHERE id = $1`,
       [signalId],
     );
     if (!signal) throw new UnknownSubjectError(`unknown signal ${signalId}`);
     if (signal.status === 'SKIPPED' || signal.status === 'FAILED') return { venue: null, fannedOut: 0 };
-    const pending: PendingDeployment[] = await this.ds.query(
+    const pending = await rows<PendingDeployment>(
+      this.ds,
       `SELECT o.deployment_id, o.venue::text AS venue, pd.venues, pd.size_model
          FROM signal_outcomes o
          LEFT JOIN policy_decisions pd ON pd.signal_id = o.signal_id AND pd.deployment_id = o.deployment_id
@@ -68,18 +101,12 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
       if (!venue) return { venue: null, fannedOut: 0 };
     } else if (pending.some((p) => !p.venue)) {
       // Routed by an older attempt that recorded no assignment: the signal's venue, without failover.
-      await this.ds.query(`UPDATE signal_outcomes SET venue = $2 WHERE signal_id = $1 AND outcome = 'PENDING' AND venue IS NULL`, [
-        signalId,
-        venue,
-      ]);
+      await assignSignalVenue(this.ds, signalId, venue);
     }
 
-    const assigned: { deployment_id: string }[] = await this.ds.query(
-      `SELECT deployment_id FROM signal_outcomes WHERE signal_id = $1 AND outcome = 'PENDING' AND venue IS NOT NULL`,
-      [signalId],
-    );
+    const assigned = await assignedDeployments(this.ds, signalId);
     await this.producer.emitBulk(
-      assigned.map(({ deployment_id }) => ({
+      assigned.map((deployment_id) => ({
         name: JobName.ExecutorOpen,
         data: { signalId, deploymentId: deployment_id, traceId },
         jobId: jobId(JobName.ExecutorOpen, signalId, deployment_id),
@@ -148,66 +175,28 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
   ): Promise<string | null> {
     return this.ds.transaction(async (em) => {
       if (!d.selected) {
-        const updated = await em.query(
-          `WITH u AS (UPDATE signals_v3 SET status = 'SKIPPED', skipped_reason = $2
-                      WHERE id = $1 AND final_venue IS NULL AND status = 'PENDING' RETURNING id) SELECT id FROM u`,
-          [signalId, d.reason],
-        );
-        await em.query(
-          `UPDATE signal_outcomes SET outcome = 'SKIPPED', stage = 'router', reason = $2, updated_at = now()
-            WHERE signal_id = $1 AND outcome = 'PENDING'`,
-          [signalId, d.reason],
-        );
-        if (updated.length) await audit(em, 'v3.signal.skipped', 'signal', signalId, { reason: d.reason, checked: d.checked }, traceId);
+        const skipped = await skipSignal(em, signalId, d.reason);
+        await skipPendingOutcomes(em, signalId, 'router', d.reason);
+        if (skipped) await audit(em, 'v3.signal.skipped', 'signal', signalId, { reason: d.reason, checked: d.checked }, traceId);
         return null;
       }
-      const [row] = await em.query(
-        `WITH u AS (UPDATE signals_v3 SET final_venue = $2, routed_at = now(), status = 'ROUTED'
-                     WHERE id = $1 AND final_venue IS NULL RETURNING final_venue) SELECT final_venue FROM u`,
-        [signalId, d.selected],
-      );
-      if (!row) {
-        const [current] = await em.query(`SELECT final_venue FROM signals_v3 WHERE id = $1`, [signalId]);
-        return current.final_venue;
-      }
-      await em.query(
-        `INSERT INTO venue_routing_history_v3 (signal_id, token_symbol, requested_venue, selected_venue, routing_reason,
-                                               checked_venues, venue_availability, routing_duration_ms)
-         VALUES ($1, $2, 'MULTI', $3, $4, $5, $6, $7) ON CONFLICT (signal_id) DO NOTHING`,
-        [signalId, token, d.selected, d.reason, d.checked, d.availability, durationMs],
-      );
-      await this.assign(em, signalId, token, d, pending);
+      const routed = await routeSignal(em, signalId, d.selected);
+      if (!routed.routedNow) return routed.venue;
+      await this.history(em, signalId, token, d, durationMs);
+      await assignVenues(em, signalId, assignments(token, d, pending));
       await audit(em, 'v3.signal.routed', 'signal', signalId, { venue: d.selected, reason: d.reason, ranked: d.ranked }, traceId);
       return d.selected;
     });
   }
 
-  /**
-   * Each pending deployment trades on the best ranked venue its policy enables and keeps the rest of the ranking
-   * for failover; a deployment that enables none of them is skipped with the reason.
-   */
-  private async assign(em: EntityManager, signalId: string, token: string, d: RoutingDecision, pending: PendingDeployment[]) {
-    const rows = pending.map((p) => {
-      const candidates = d.ranked.filter((v) => !p.venues || p.venues.includes(v));
-      return {
-        d: p.deployment_id,
-        venue: candidates[0] ?? null,
-        rest: candidates.slice(1),
-        reason: candidates.length
-          ? null
-          : `none of the deployment's enabled venues (${(p.venues ?? []).join(', ')}) can take ${token}: ${d.reason}`,
-      };
-    });
-    if (!rows.length) return;
-    await em.query(
-      `UPDATE signal_outcomes o
-          SET venue = t.venue::venue_v3_t, venue_candidates = t.rest,
-              outcome = CASE WHEN t.venue IS NULL THEN 'SKIPPED' ELSE o.outcome END,
-              stage = CASE WHEN t.venue IS NULL THEN 'router' ELSE o.stage END,
-              reason = COALESCE(t.reason, o.reason), updated_at = now()
-         FROM jsonb_to_recordset($2::jsonb) AS t(d uuid, venue text, rest text[], reason text)
-        WHERE o.signal_id = $1 AND o.deployment_id = t.d AND o.outcome = 'PENDING'`,
-      [signalId, JSON.stringify(rows)],
+  /** The routing decision, once per signal (venue_routing_history_v3 UNIQUE signal_id). */
+  private async history(q: Sql, signalId: string, token: string, d: RoutingDecision, durationMs: number) {
+    await rows(
+      q,
+      `INSERT INTO venue_routing_history_v3 (signal_id, token_symbol, requested_venue, selected_venue, routing_reason,
+                                             checked_venues, venue_availability, routing_duration_ms)
+       VALUES ($1, $2, 'MULTI', $3, $4, $5, $6, $7) ON CONFLICT (signal_id) DO NOTHING`,
+      [signalId, token, d.selected, d.reason, d.checked, d.availability, durationMs],
     );
   }
 
@@ -219,4 +208,22 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
       failSignalAtStage(em, signalId, 'router', `router gave up after ${job.attemptsMade + 1} attempt(s): ${err.message}`, traceId),
     );
   }
+}
+
+/**
+ * Each pending deployment trades on the best ranked venue its policy enables and keeps the rest of the ranking for
+ * failover; a deployment that enables none of them is skipped with the reason.
+ */
+function assignments(token: string, d: RoutingDecision, pending: readonly PendingDeployment[]): VenueAssignment[] {
+  return pending.map((p) => {
+    const candidates = d.ranked.filter((v) => !p.venues || p.venues.includes(v));
+    return {
+      deploymentId: p.deployment_id,
+      venue: candidates[0] ?? null,
+      candidates: candidates.slice(1),
+      skipReason: candidates.length
+        ? null
+        : `none of the deployment's enabled venues (${(p.venues ?? []).join(', ')}) can take ${token}: ${d.reason}`,
+    };
+  });
 }

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import {
   aggregateEvidence,
+  Clock,
   BUCKET_MS,
   dec,
   deterministicId,
@@ -16,7 +17,7 @@ import {
 } from '@conduit/domain';
 import { namesAccount } from '@conduit/db';
 import { UnknownSubjectError } from '@conduit/queue';
-import { ENV } from '@conduit/runtime';
+import { CLOCK, ENV } from '@conduit/runtime';
 import { DecisionRow, logDecisions } from './decision-log';
 import { marketContext } from './market-context';
 import { SignalStore } from './signal-store';
@@ -45,6 +46,7 @@ export class SignalGeneration {
   constructor(
     private readonly ds: DataSource,
     private readonly store: SignalStore,
+    @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ENV) private readonly env: Env,
   ) {}
 
@@ -55,7 +57,7 @@ export class SignalGeneration {
     );
     if (!agent) throw new UnknownSubjectError(`unknown agent ${agentId}`);
     if (agent.status !== 'ACTIVE') return { signals: [], holds: 0 };
-    const bucket = sixHourBucket(bucketIso ? new Date(bucketIso) : new Date());
+    const bucket = sixHourBucket(bucketIso ? new Date(bucketIso) : this.clock.now());
     const end = new Date(bucket.getTime() + BUCKET_MS);
     const evidence = await this.evidence(agent, bucket, end);
     const views = aggregateEvidence(evidence);

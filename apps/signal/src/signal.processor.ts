@@ -3,16 +3,14 @@ import { Inject, OnApplicationBootstrap } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
-import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, syncJobScheduler, WORKER_OPTIONS } from '@conduit/queue';
+import { rows } from '@conduit/db';
+import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, syncSchedules, WORKER_OPTIONS } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { PostClassification } from './classification';
 import { SignalGeneration } from './generation';
 import { ImpactFeedback } from './impact';
 import { SignalStore } from './signal-store';
 import { XPoller } from './x-poller';
-
-const GENERATE_SCHEDULER = 'signal-generate';
-const POLL_X_SCHEDULER = 'poll-x';
 
 /**
  * Agent What's consumers: stores proposed signals, classifies posts, generates each agent's signals from its
@@ -46,15 +44,13 @@ export class SignalProcessor extends QueueProcessor<QueueName.Signal> implements
     };
   }
 
-  /** The periodic generation and the X poll run as one BullMQ job scheduler each, whatever the replica count. */
+  /** The periodic generation and the X poll (libs/queue/src/schedules.ts). */
   async onApplicationBootstrap(): Promise<void> {
-    const queue = this.producer.queue(QueueName.Signal);
-    await syncJobScheduler(queue, GENERATE_SCHEDULER, this.env.SIGNAL_GENERATE_INTERVAL_MS, JobName.SignalGenerateAll);
-    await syncJobScheduler(queue, POLL_X_SCHEDULER, this.poller.source ? this.env.X_POLL_INTERVAL_MS : 0, JobName.SignalPollX);
+    await syncSchedules(this.producer.queue(QueueName.Signal), QueueName.Signal, this.env);
   }
 
   private async generateAll(tick: number): Promise<{ agents: number }> {
-    const agents: { id: string }[] = await this.ds.query(`SELECT id FROM agents_v3 WHERE status = 'ACTIVE'`);
+    const agents = await rows<{ id: string }>(this.ds, `SELECT id FROM agents_v3 WHERE status = 'ACTIVE'`);
     await this.producer.emitBulk(
       // One trace per agent and tick: the signal it may emit, its policy, route, positions and bills carry it.
       agents.map(({ id }) => ({

@@ -8,4 +8,6 @@ export * from './migrator';
 export * from './audit';
 export * from './sources';
 export * from './performance';
-export * from './outcomes';
+export * from './sql';
+export * from './rows';
+export * from './lifecycle';

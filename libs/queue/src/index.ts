@@ -3,5 +3,5 @@ export * from './redis';
 export * from './producer';
 export * from './processor';
 export * from './queue.module';
-export * from './schedulers';
+export * from './schedules';
 export * from './payloads';

@@ -1,0 +1,160 @@
+import { BILL_LIFECYCLE, BillStatus, movesInto } from '@conduit/domain';
+import { audit, auditMany } from '../audit';
+import { BillRow } from '../rows';
+import { first, rows, Sql } from '../sql';
+
+/**
+ * The bill's lifecycle (billing_events_v3.status), and the only code that changes it: created PENDING (a profit share
+ * once per position, a subscription once per deployment and period) → COLLECTED, or FAILED after the last collection
+ * attempt. Every move is conditional on PENDING (BILL_LIFECYCLE); metadata notes never change the status.
+ */
+const from = (to: BillStatus) => movesInto(BILL_LIFECYCLE, to);
+
+export interface ProfitShare {
+  positionId: string;
+  deploymentId: string;
+  amount: string;
+  metadata: Record<string, unknown>;
+}
+
+/** The profit-share bill of a closed position, once (uq_billing_v3_profit_share_position); returns its id. */
+export async function createProfitShare(q: Sql, bill: ProfitShare, traceId?: string | null): Promise<string> {
+  const inserted = await rows<{ id: string }>(
+    q,
+    `INSERT INTO billing_events_v3 (position_id, deployment_id, kind, amount, asset, status, metadata)
+     VALUES ($1, $2, 'PROFIT_SHARE', $3, 'USDC', 'PENDING', $4)
+     ON CONFLICT (position_id) WHERE kind = 'PROFIT_SHARE' DO NOTHING RETURNING id`,
+    [bill.positionId, bill.deploymentId, bill.amount, bill.metadata],
+  );
+  if (inserted.length) {
+    const payload = { kind: 'PROFIT_SHARE', position_id: bill.positionId, amount: bill.amount };
+    await audit(q, 'v3.bill.created', 'billing_event', inserted[0].id, payload, traceId);
+    return inserted[0].id;
+  }
+  const existing = await first<{ id: string }>(q, `SELECT id FROM billing_events_v3 WHERE position_id = $1 AND kind = 'PROFIT_SHARE'`, [
+    bill.positionId,
+  ]);
+  return existing!.id;
+}
+
+export interface SubscriptionBill {
+  id: string;
+  deployment_id: string;
+  amount: string;
+  period_start: Date;
+}
+
+/**
+ * One SUBSCRIPTION bill for each due deployment (not STOPPED, next_billing_at passed as of `asOf`), at most `limit`,
+ * with next_billing_at one period later in the same statement; the rows are locked, not skipped, and the unique index
+ * on (deployment, period_start) is the backstop against a concurrent run. Audited. Returns the bills created.
+ */
+export async function createSubscriptionBills(
+  q: Sql,
+  price: string,
+  period: string,
+  asOf: Date,
+  limit: number,
+  traceId?: string | null,
+): Promise<SubscriptionBill[]> {
+  const created = await rows<SubscriptionBill>(
+    q,
+    `WITH due AS (
+       SELECT id, next_billing_at FROM agent_deployments_v3
+        WHERE status <> 'STOPPED' AND next_billing_at IS NOT NULL AND next_billing_at <= $3
+        ORDER BY next_billing_at LIMIT $4 FOR UPDATE),
+     advanced AS (
+       UPDATE agent_deployments_v3 d SET next_billing_at = due.next_billing_at + $2::interval FROM due WHERE d.id = due.id RETURNING d.id)
+     INSERT INTO billing_events_v3 (deployment_id, kind, amount, asset, status, period_start, metadata)
+     SELECT due.id, 'SUBSCRIPTION', $1::numeric, 'USDC', 'PENDING', due.next_billing_at,
+            jsonb_build_object('period', $2::text, 'period_end', due.next_billing_at + $2::interval)
+       FROM due JOIN advanced ON advanced.id = due.id
+     ON CONFLICT (deployment_id, period_start) WHERE kind = 'SUBSCRIPTION' DO NOTHING
+     RETURNING id, deployment_id, amount::text, period_start`,
+    [price, period, asOf, limit],
+  );
+  await auditMany(
+    q,
+    created.map((b) => ({
+      event: 'v3.bill.created',
+      subjectType: 'billing_event',
+      subjectId: b.id,
+      payload: { kind: 'SUBSCRIPTION', deployment_id: b.deployment_id, amount: b.amount, period_start: b.period_start },
+      traceId,
+    })),
+  );
+  return created;
+}
+
+/** A bill with what its collection needs, its deployment row locked (FOR UPDATE) for the caller's transaction. */
+export type BillToCollectRow = Pick<BillRow, 'id' | 'deployment_id' | 'amount' | 'status' | 'kind' | 'metadata'> & {
+  trading_mode: 'paper' | 'live';
+};
+
+export async function lockBillForCollection(q: Sql, billId: string): Promise<BillToCollectRow | undefined> {
+  return first<BillToCollectRow>(
+    q,
+    `SELECT b.id, b.deployment_id, b.amount::text AS amount, b.status, b.kind, b.metadata, d.trading_mode
+       FROM billing_events_v3 b JOIN agent_deployments_v3 d ON d.id = b.deployment_id
+      WHERE b.id = $1 FOR UPDATE OF d, b`,
+    [billId],
+  );
+}
+
+/** Adds to a PENDING bill's metadata (a collector's note, the payload to sign, the last refusal); never its status. */
+export async function noteBill(q: Sql, billId: string, note: Record<string, unknown>): Promise<void> {
+  await rows(q, `UPDATE billing_events_v3 SET metadata = COALESCE(metadata, '{}'::jsonb) || $2 WHERE id = $1 AND status = 'PENDING'`, [
+    billId,
+    note,
+  ]);
+}
+
+/** PENDING → COLLECTED with the collector's reference; audited when this call moved it. */
+export async function collectBill(
+  q: Sql,
+  bill: Pick<BillRow, 'id' | 'kind' | 'amount'>,
+  receipt: { collector: string; reference: string; collectedAt: Date },
+  traceId?: string | null,
+): Promise<boolean> {
+  const moved = await rows<{ id: string }>(
+    q,
+    `WITH u AS (UPDATE billing_events_v3 SET status = 'COLLECTED', metadata = COALESCE(metadata, '{}'::jsonb) || $2
+                 WHERE id = $1 AND status = ANY($3) RETURNING id) SELECT id FROM u`,
+    [
+      bill.id,
+      { collector: receipt.collector, reference: receipt.reference, collected_at: receipt.collectedAt.toISOString() },
+      from('COLLECTED'),
+    ],
+  );
+  if (moved.length)
+    await audit(
+      q,
+      'v3.bill.collected',
+      'billing_event',
+      bill.id,
+      { kind: bill.kind, amount: bill.amount, collector: receipt.collector },
+      traceId,
+    );
+  return moved.length > 0;
+}
+
+/**
+ * PENDING → FAILED after the last collection attempt, with the reason; a failed subscription ends the deployment's
+ * subscription (sub_active off, so Agent How stops new entries after the trial). Audited when this call moved it.
+ */
+export async function failBill(q: Sql, billId: string, reason: string, attempts: number, traceId?: string | null): Promise<boolean> {
+  const [failed] = await rows<{ id: string; kind: string; deployment_id: string }>(
+    q,
+    `WITH u AS (UPDATE billing_events_v3 SET status = 'FAILED',
+                       metadata = COALESCE(metadata, '{}'::jsonb) || jsonb_build_object('failure_reason', $2::text, 'attempts', $3::int)
+                 WHERE id = $1 AND status = ANY($4) RETURNING id, kind, deployment_id) SELECT * FROM u`,
+    [billId, reason, attempts, from('FAILED')],
+  );
+  if (!failed) return false;
+  await audit(q, 'v3.bill.failed', 'billing_event', failed.id, { kind: failed.kind, reason }, traceId);
+  if (failed.kind === 'SUBSCRIPTION') {
+    await rows(q, `UPDATE agent_deployments_v3 SET sub_active = FALSE WHERE id = $1`, [failed.deployment_id]);
+    await audit(q, 'v3.deployment.subscription_lapsed', 'deployment', failed.deployment_id, { billing_event_id: failed.id }, traceId);
+  }
+  return true;
+}

@@ -1,0 +1,4 @@
+export * from './signal';
+export * from './outcome';
+export * from './position';
+export * from './bill';

@@ -1,0 +1,126 @@
+import { movesInto, SIGNAL_LIFECYCLE, SignalStatus } from '@conduit/domain';
+import { audit } from '../audit';
+import { exec, first, rows, Sql } from '../sql';
+
+/**
+ * The signal's lifecycle (signals_v3.status), and the only code that changes it:
+ * created PENDING (or SKIPPED for an agent that takes no signals) → ROUTED by Agent Where → EXECUTED or FAILED once
+ * every deployment has its outcome; PENDING → SKIPPED when no deployment or no venue can take it; PENDING or ROUTED →
+ * FAILED when a stage gives up. Each move is a conditional update guarded by SIGNAL_LIFECYCLE, so a repeat changes
+ * nothing. A skip's reason goes to skipped_reason, a failure's to failure_reason.
+ */
+const from = (to: SignalStatus) => movesInto(SIGNAL_LIFECYCLE, to);
+
+export interface NewSignal {
+  id: string;
+  agentId: string;
+  tokenSymbol: string;
+  side: string;
+  sizeModel: Record<string, unknown>;
+  riskModel: Record<string, unknown>;
+  confidence: number | null;
+  sourceTweets: string[] | null;
+  sourceResearch: string[] | null;
+}
+
+/**
+ * Stores a venue-agnostic signal once under its id: PENDING, or SKIPPED with `skippedReason`. Audited when created.
+ * Returns the stored status (an earlier attempt's when the row was there).
+ */
+export async function createSignal(q: Sql, s: NewSignal, skippedReason: string | null, traceId?: string | null): Promise<SignalStatus> {
+  const status: SignalStatus = skippedReason === null ? 'PENDING' : 'SKIPPED';
+  const inserted = await rows<{ status: SignalStatus }>(
+    q,
+    `INSERT INTO signals_v3 (id, agent_id, token_symbol, side, size_model, risk_model, confidence, requested_venue,
+                             source_tweets, source_research, status, skipped_reason)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'MULTI', $8, $9, $10, $11)
+     ON CONFLICT (id) DO NOTHING RETURNING status`,
+    [
+      s.id,
+      s.agentId,
+      s.tokenSymbol,
+      s.side,
+      s.sizeModel,
+      s.riskModel,
+      s.confidence,
+      s.sourceTweets,
+      s.sourceResearch,
+      status,
+      skippedReason,
+    ],
+  );
+  if (inserted.length) {
+    await audit(q, 'v3.signal.created', 'signal', s.id, { agent_id: s.agentId, token: s.tokenSymbol, side: s.side, status }, traceId);
+    return status;
+  }
+  const existing = await first<{ status: SignalStatus }>(q, `SELECT status FROM signals_v3 WHERE id = $1`, [s.id]);
+  return existing!.status;
+}
+
+/**
+ * PENDING → ROUTED on `venue`. Returns the signal's venue: this one, or the one an earlier attempt routed it to
+ * (null when the signal left PENDING some other way).
+ */
+export async function routeSignal(q: Sql, signalId: string, venue: string): Promise<{ venue: string | null; routedNow: boolean }> {
+  const [row] = await rows<{ final_venue: string }>(
+    q,
+    `WITH u AS (UPDATE signals_v3 SET final_venue = $2, routed_at = now(), status = 'ROUTED'
+                 WHERE id = $1 AND status = ANY($3) RETURNING final_venue) SELECT final_venue FROM u`,
+    [signalId, venue, from('ROUTED')],
+  );
+  if (row) return { venue: row.final_venue, routedNow: true };
+  const current = await first<{ final_venue: string | null }>(q, `SELECT final_venue::text AS final_venue FROM signals_v3 WHERE id = $1`, [
+    signalId,
+  ]);
+  return { venue: current?.final_venue ?? null, routedNow: false };
+}
+
+/** PENDING → SKIPPED with the reason; true when this call moved it. */
+export async function skipSignal(q: Sql, signalId: string, reason: string): Promise<boolean> {
+  const moved = await rows<{ id: string }>(
+    q,
+    `WITH u AS (UPDATE signals_v3 SET status = 'SKIPPED', skipped_reason = $2 WHERE id = $1 AND status = ANY($3) RETURNING id) SELECT id
+      FROM u`,
+    [signalId, reason, from('SKIPPED')],
+  );
+  return moved.length > 0;
+}
+
+/** PENDING or ROUTED → FAILED with the reason (a stage gave up on it); true when this call moved it. */
+export async function failSignal(q: Sql, signalId: string, reason: string): Promise<boolean> {
+  const moved = await rows<{ id: string }>(
+    q,
+    `WITH u AS (UPDATE signals_v3 SET status = 'FAILED', failure_reason = $2 WHERE id = $1 AND status = ANY($3) RETURNING id) SELECT id
+      FROM u`,
+    [signalId, reason.slice(0, 1000), from('FAILED')],
+  );
+  return moved.length > 0;
+}
+
+/** The first position of a signal stamps executed_at (only the first writes, so a fan-out's opens do not queue on the row). */
+export async function stampExecuted(q: Sql, signalIds: readonly string[]): Promise<void> {
+  if (!signalIds.length) return;
+  await exec(q, `UPDATE signals_v3 SET executed_at = now() WHERE id = ANY($1::uuid[]) AND executed_at IS NULL`, [signalIds]);
+}
+
+/**
+ * ROUTED → EXECUTED (some deployment opened) or FAILED (none did), once no deployment of the signal is PENDING. Run
+ * after the outcomes' commit, so concurrent opens of one signal see each other's outcomes.
+ */
+export async function settleSignals(q: Sql, signalIds: readonly string[]): Promise<void> {
+  if (!signalIds.length) return;
+  await exec(
+    q,
+    `WITH done AS (
+       SELECT s.id, EXISTS (SELECT 1 FROM signal_outcomes o WHERE o.signal_id = s.id AND o.outcome = 'OPENED') AS opened
+         FROM signals_v3 s
+        WHERE s.id = ANY($1::uuid[]) AND s.status = 'ROUTED'
+          AND NOT EXISTS (SELECT 1 FROM signal_outcomes o WHERE o.signal_id = s.id AND o.outcome = 'PENDING'))
+     UPDATE signals_v3 s
+        SET status = CASE WHEN done.opened THEN 'EXECUTED' ELSE 'FAILED' END,
+            failure_reason = CASE WHEN done.opened THEN s.failure_reason ELSE 'no position opened: see signal_outcomes' END
+       FROM done
+      WHERE s.id = done.id AND s.status = ANY($2)`,
+    [signalIds, from('EXECUTED')],
+  );
+}
