@@ -2,10 +2,20 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { Env } from '@conduit/config';
 import { RuntimeModule } from '@conduit/runtime';
 import { VenueModule } from '@conduit/venue';
-import { TradingAccounts } from './accounts';
+import { TradingAccounts } from './accounts/trading-accounts';
+import { Closing } from './closing/closing';
 import { ExecutorProcessor } from './executor.processor';
-import { MarketSync } from './market-sync';
-import { Reconciler } from './reconciler';
+import { PositionMonitor } from './monitor/position-monitor';
+import { OpenBatcher } from './opening/open-batcher';
+import { Opening } from './opening/opening';
+import { OrderLedger } from './orders/order-ledger';
+import { OrderSender } from './orders/order-sender';
+import { PaperMarket } from './paper-market/paper-market';
+import { VenuePermits } from './permits';
+import { Reconciler } from './reconciliation/reconciler';
+import { Settlement } from './settlement/settlement';
+import { SettleScheduler } from './settlement/settle-scheduler';
+import { MarketSync } from './venues/market-sync';
 
 @Module({})
 export class ExecutorModule {
@@ -13,7 +23,22 @@ export class ExecutorModule {
     return {
       module: ExecutorModule,
       imports: [VenueModule.forRoot(env)],
-      providers: [TradingAccounts, MarketSync, Reconciler, ExecutorProcessor],
+      providers: [
+        TradingAccounts,
+        VenuePermits,
+        OrderLedger,
+        OrderSender,
+        SettleScheduler,
+        Opening,
+        OpenBatcher,
+        Closing,
+        Settlement,
+        PositionMonitor,
+        Reconciler,
+        MarketSync,
+        PaperMarket,
+        ExecutorProcessor,
+      ],
     };
   }
 }

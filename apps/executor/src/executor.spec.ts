@@ -2,7 +2,10 @@ import { clientOrderId, dec, toMoney, walkStep } from '@conduit/domain';
 import { JobName, jobId, QueueName } from '@conduit/queue';
 import { insertAgent, insertDeployment, useServiceHarness, waitForJob } from '@conduit/testing';
 import { ExecutorAppModule } from './app.module';
-import { ExecutorProcessor } from './executor.processor';
+import { Closing } from './closing/closing';
+import { PositionMonitor } from './monitor/position-monitor';
+import { OpenBatcher } from './opening/open-batcher';
+import { PaperMarket } from './paper-market/paper-market';
 import { OrderRequest, OrderResult, PaperVenue, VenueRegistry } from '@conduit/venue';
 
 describe('executor on the paper venue, real Postgres and Redis', () => {
@@ -82,10 +85,7 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
     const { signalId, deploymentId } = await routed({ side: 'SHORT' });
     await open(signalId, deploymentId);
     await open(signalId, deploymentId, true);
-    await Promise.all([
-      h.app.get(ExecutorProcessor).open(signalId, deploymentId),
-      h.app.get(ExecutorProcessor).open(signalId, deploymentId),
-    ]);
+    await Promise.all([h.app.get(OpenBatcher).open({ signalId, deploymentId }), h.app.get(OpenBatcher).open({ signalId, deploymentId })]);
     expect((await one(`SELECT count(*)::int AS n FROM positions_v3 WHERE signal_id = $1`, [signalId])).n).toBe(1);
     expect((await one(`SELECT count(*)::int AS n FROM venue_orders WHERE signal_id = $1`, [signalId])).n).toBe(1);
   });
@@ -141,8 +141,8 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
     const { id: positionId } = await one(`SELECT id FROM positions_v3 WHERE signal_id = $1`, [signalId]);
     await h.pg.query(`UPDATE venue_markets SET current_price = 2100 WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`);
     try {
-      const executor = h.app.get(ExecutorProcessor);
-      const results = await Promise.all([executor.close(positionId, 'MANUAL'), executor.close(positionId, 'MANUAL')]);
+      const closing = h.app.get(Closing);
+      const results = await Promise.all([closing.close(positionId, 'MANUAL'), closing.close(positionId, 'MANUAL')]);
       // exit 2100 × 0.9995 = 2098.95; gross (2098.95 − 2001) × 1.25 = 122.4375
       // fees as charged, each stored at 8 places: 1.12556250 (open) + 1.25 × 2098.95 × 0.00045 = 1.180659375 → 1.18065938 (half-even)
       // pnl = 122.4375 − 2.30622188 = 120.13127812
@@ -168,7 +168,7 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
 
   it('moves paper marks by the deterministic random walk, the same in every run', async () => {
     const before = await one(`SELECT current_price FROM venue_markets WHERE venue = 'HYPERLIQUID' AND token_symbol = 'BTC'`, []);
-    await h.app.get(ExecutorProcessor).paperTick(1_700_000_000_000);
+    await h.app.get(PaperMarket).tick(1_700_000_000_000);
     const after = await one(`SELECT current_price FROM venue_markets WHERE venue = 'HYPERLIQUID' AND token_symbol = 'BTC'`, []);
     expect(after.current_price).not.toBe(before.current_price);
     const tick = Math.floor(1_700_000_000_000 / h.env.PAPER_WALK_INTERVAL_MS);
@@ -258,154 +258,150 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
   });
 
   describe('opens running together (a fan-out)', () => {
-    it(
-      'are batched, write what one open at a time writes, leave the odd ones to the single open, and a re-run changes ' + 'nothing',
-      async () => {
-        await h.pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE venue = 'HYPERLIQUID' AND token_symbol =
+    it('are batched, write what one open at a time writes, end the odd ones on their own, and a re-run changes nothing', async () => {
+      await h.pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE venue = 'HYPERLIQUID' AND token_symbol =
                          'ETH'`); // (the walk test moved it)
-        const agentId = await insertAgent(h.pg);
-        const plain: string[] = [];
-        for (let i = 0; i < 12; i++) plain.push(await insertDeployment(h.pg, agentId));
-        const tiny = await insertDeployment(h.pg, agentId); // its final size rounds to nothing
-        const live = await insertDeployment(h.pg, agentId, { trading_mode: 'live' }); // no live adapter in this run
-        const all = [...plain, tiny, live];
-        const { rows } = await h.pg.query(
-          `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model, final_venue, status)
+      const agentId = await insertAgent(h.pg);
+      const plain: string[] = [];
+      for (let i = 0; i < 12; i++) plain.push(await insertDeployment(h.pg, agentId));
+      const tiny = await insertDeployment(h.pg, agentId); // its final size rounds to nothing
+      const live = await insertDeployment(h.pg, agentId, { trading_mode: 'live' }); // no live adapter in this run
+      const all = [...plain, tiny, live];
+      const { rows } = await h.pg.query(
+        `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model, final_venue, status)
          VALUES ($1, 'ETH', 'LONG', $2, $3, 'HYPERLIQUID', 'ROUTED') RETURNING id`,
-          [agentId, { type: 'percentage', value: 25 }, { type: 'fixed', stop: 0.05, take_profit: 0.1 }],
-        );
-        const signalId: string = rows[0].id;
-        await h.pg.query(
-          `INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage) SELECT $1, d, 'PENDING', 'policy' FROM unnest($2::uuid[])
+        [agentId, { type: 'percentage', value: 25 }, { type: 'fixed', stop: 0.05, take_profit: 0.1 }],
+      );
+      const signalId: string = rows[0].id;
+      await h.pg.query(
+        `INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage) SELECT $1, d, 'PENDING', 'policy' FROM unnest($2::uuid[])
           AS d`,
-          [signalId, all],
-        );
-        await h.pg.query(
-          `INSERT INTO policy_decisions (signal_id, deployment_id, agent_id, decision, code, reason, size_model, effective_policy, inputs)
+        [signalId, all],
+      );
+      await h.pg.query(
+        `INSERT INTO policy_decisions (signal_id, deployment_id, agent_id, decision, code, reason, size_model, effective_policy, inputs)
          VALUES ($1, $2, $3, 'TRADE', 'TRADE', 'ok', $4, '{}', '{}')`,
-          [signalId, tiny, agentId, { type: 'fixed-usd', value: 0.01 }],
+        [signalId, tiny, agentId, { type: 'fixed-usd', value: 0.01 }],
+      );
+      const queue = h.queues[QueueName.Executor];
+      const runAll = async () => {
+        await queue.addBulk(
+          all.map((d) => ({
+            name: JobName.ExecutorOpen,
+            data: { signalId, deploymentId: d },
+            opts: { jobId: jobId(JobName.ExecutorOpen, signalId, d), attempts: 1 },
+          })),
         );
-        const queue = h.queues[QueueName.Executor];
-        const runAll = async () => {
-          await queue.addBulk(
-            all.map((d) => ({
-              name: JobName.ExecutorOpen,
-              data: { signalId, deploymentId: d },
-              opts: { jobId: jobId(JobName.ExecutorOpen, signalId, d), attempts: 1 },
-            })),
-          );
-          return Promise.all(all.map((d) => waitForJob(queue, jobId(JobName.ExecutorOpen, signalId, d))));
-        };
-        const jobs = await runAll();
-        expect(jobs.map((j) => j.returnvalue.outcome)).toEqual([...plain.map(() => 'OPENED'), 'FAILED', 'FAILED']);
+        return Promise.all(all.map((d) => waitForJob(queue, jobId(JobName.ExecutorOpen, signalId, d))));
+      };
+      const jobs = await runAll();
+      expect(jobs.map((j) => j.returnvalue.outcome)).toEqual([...plain.map(() => 'OPENED'), 'FAILED', 'FAILED']);
 
-        const positions = (await h.pg.query(`SELECT * FROM positions_v3 WHERE signal_id = $1`, [signalId])).rows;
-        expect(positions).toHaveLength(plain.length);
-        for (const p of positions) {
-          expect(p).toMatchObject({
-            venue: 'HYPERLIQUID',
-            token_symbol: 'ETH',
-            side: 'LONG',
-            qty: '1.25000000',
-            entry_price: '2001.00000000',
-            current_price: '2001.00000000',
-            status: 'OPEN',
-          });
-          expect(p).toMatchObject({
-            stop_loss: '1900.95000000',
-            take_profit: '2201.10000000',
-            entry_tx_hash: expect.stringMatching(/^paper-/),
-          });
-        }
-        const orders = (await h.pg.query(`SELECT * FROM venue_orders WHERE signal_id = $1`, [signalId])).rows;
-        expect(orders).toHaveLength(plain.length);
-        for (const o of orders) {
-          const p = positions.find((x) => x.deployment_id === o.deployment_id);
-          expect(o).toMatchObject({
-            client_order_id: clientOrderId(o.deployment_id, signalId, 'open'),
-            position_id: p.id,
-            side: 'BUY',
-            status: 'FILLED',
-            filled_qty: '1.25000000',
-          });
-          expect(o).toMatchObject({
-            avg_fill_price: '2001.00000000',
-            fee: '1.12556250',
-            qty: '1.25000000',
-            limit_price: '2000.00000000',
-            reduce_only: false,
-          });
-        }
-        // batched: orders inserted by one statement share its timestamp
-        expect(new Set(orders.map((o) => o.created_at.getTime())).size).toBeLessThan(orders.length);
-        const outcomes = (
-          await h.pg.query(`SELECT deployment_id, outcome, position_id, stage, reason FROM signal_outcomes WHERE signal_id = $1`, [
+      const positions = (await h.pg.query(`SELECT * FROM positions_v3 WHERE signal_id = $1`, [signalId])).rows;
+      expect(positions).toHaveLength(plain.length);
+      for (const p of positions) {
+        expect(p).toMatchObject({
+          venue: 'HYPERLIQUID',
+          token_symbol: 'ETH',
+          side: 'LONG',
+          qty: '1.25000000',
+          entry_price: '2001.00000000',
+          current_price: '2001.00000000',
+          status: 'OPEN',
+        });
+        expect(p).toMatchObject({
+          stop_loss: '1900.95000000',
+          take_profit: '2201.10000000',
+          entry_tx_hash: expect.stringMatching(/^paper-/),
+        });
+      }
+      const orders = (await h.pg.query(`SELECT * FROM venue_orders WHERE signal_id = $1`, [signalId])).rows;
+      expect(orders).toHaveLength(plain.length);
+      for (const o of orders) {
+        const p = positions.find((x) => x.deployment_id === o.deployment_id);
+        expect(o).toMatchObject({
+          client_order_id: clientOrderId(o.deployment_id, signalId, 'open'),
+          position_id: p.id,
+          side: 'BUY',
+          status: 'FILLED',
+          filled_qty: '1.25000000',
+        });
+        expect(o).toMatchObject({
+          avg_fill_price: '2001.00000000',
+          fee: '1.12556250',
+          qty: '1.25000000',
+          limit_price: '2000.00000000',
+          reduce_only: false,
+        });
+      }
+      // batched: orders inserted by one statement share its timestamp
+      expect(new Set(orders.map((o) => o.created_at.getTime())).size).toBeLessThan(orders.length);
+      const outcomes = (
+        await h.pg.query(`SELECT deployment_id, outcome, position_id, stage, reason FROM signal_outcomes WHERE signal_id = $1`, [signalId])
+      ).rows;
+      for (const d of plain) {
+        expect(outcomes.find((o) => o.deployment_id === d)).toMatchObject({
+          outcome: 'OPENED',
+          stage: 'executor',
+          position_id: positions.find((p) => p.deployment_id === d).id,
+        });
+      }
+      expect(outcomes.find((o) => o.deployment_id === tiny)).toMatchObject({
+        outcome: 'FAILED',
+        reason: expect.stringMatching(/^SIZE_TOO_SMALL/),
+      });
+      expect(outcomes.find((o) => o.deployment_id === live)).toMatchObject({
+        outcome: 'FAILED',
+        reason: 'NO_ADAPTER: live trading on HYPERLIQUID is not configured',
+      });
+      const audits = (
+        await h.pg.query(
+          `SELECT subject_id, payload FROM audit_logs WHERE event_name = 'v3.position.opened' AND payload->>'signal_id' = $1`,
+          [signalId],
+        )
+      ).rows;
+      expect(audits).toHaveLength(plain.length);
+      for (const a of audits) {
+        const p = positions.find((x) => x.id === a.subject_id);
+        expect(a.payload).toEqual({
+          deployment_id: p.deployment_id,
+          signal_id: signalId,
+          venue: 'HYPERLIQUID',
+          mode: 'paper',
+          token: 'ETH',
+          side: 'LONG',
+          qty: '1.25000000',
+          entry_price: '2001.00000000',
+          fee: '1.12556250',
+          client_order_id: clientOrderId(p.deployment_id, signalId, 'open'),
+          venue_order_id: p.entry_tx_hash,
+        });
+      }
+      const signal = await one(`SELECT status, executed_at FROM signals_v3 WHERE id = $1`, [signalId]);
+      expect(signal.status).toBe('EXECUTED');
+      expect(signal.executed_at).toBeInstanceOf(Date);
+
+      for (const d of all) await queue.remove(jobId(JobName.ExecutorOpen, signalId, d));
+      const again = await runAll();
+      expect(again.map((j) => j.returnvalue)).toEqual(
+        jobs.map((j) => ({ outcome: j.returnvalue.outcome, positionId: j.returnvalue.positionId })),
+      );
+      expect((await one(`SELECT count(*)::int AS n FROM positions_v3 WHERE signal_id = $1`, [signalId])).n).toBe(plain.length);
+      expect((await one(`SELECT count(*)::int AS n FROM venue_orders WHERE signal_id = $1`, [signalId])).n).toBe(plain.length);
+      expect(
+        (
+          await one(`SELECT count(*)::int AS n FROM audit_logs WHERE event_name = 'v3.position.opened' AND payload->>'signal_id' = $1`, [
             signalId,
           ])
-        ).rows;
-        for (const d of plain) {
-          expect(outcomes.find((o) => o.deployment_id === d)).toMatchObject({
-            outcome: 'OPENED',
-            stage: 'executor',
-            position_id: positions.find((p) => p.deployment_id === d).id,
-          });
-        }
-        expect(outcomes.find((o) => o.deployment_id === tiny)).toMatchObject({
-          outcome: 'FAILED',
-          reason: expect.stringMatching(/^SIZE_TOO_SMALL/),
-        });
-        expect(outcomes.find((o) => o.deployment_id === live)).toMatchObject({
-          outcome: 'FAILED',
-          reason: 'NO_ADAPTER: live trading on HYPERLIQUID is not configured',
-        });
-        const audits = (
-          await h.pg.query(
-            `SELECT subject_id, payload FROM audit_logs WHERE event_name = 'v3.position.opened' AND payload->>'signal_id' = $1`,
-            [signalId],
-          )
-        ).rows;
-        expect(audits).toHaveLength(plain.length);
-        for (const a of audits) {
-          const p = positions.find((x) => x.id === a.subject_id);
-          expect(a.payload).toEqual({
-            deployment_id: p.deployment_id,
-            signal_id: signalId,
-            venue: 'HYPERLIQUID',
-            mode: 'paper',
-            token: 'ETH',
-            side: 'LONG',
-            qty: '1.25000000',
-            entry_price: '2001.00000000',
-            fee: '1.12556250',
-            client_order_id: clientOrderId(p.deployment_id, signalId, 'open'),
-          });
-        }
-        const signal = await one(`SELECT status, executed_at FROM signals_v3 WHERE id = $1`, [signalId]);
-        expect(signal.status).toBe('EXECUTED');
-        expect(signal.executed_at).toBeInstanceOf(Date);
-
-        for (const d of all) await queue.remove(jobId(JobName.ExecutorOpen, signalId, d));
-        const again = await runAll();
-        expect(again.map((j) => j.returnvalue)).toEqual(
-          jobs.map((j) => ({ outcome: j.returnvalue.outcome, positionId: j.returnvalue.positionId })),
-        );
-        expect((await one(`SELECT count(*)::int AS n FROM positions_v3 WHERE signal_id = $1`, [signalId])).n).toBe(plain.length);
-        expect((await one(`SELECT count(*)::int AS n FROM venue_orders WHERE signal_id = $1`, [signalId])).n).toBe(plain.length);
-        expect(
-          (
-            await one(`SELECT count(*)::int AS n FROM audit_logs WHERE event_name = 'v3.position.opened' AND payload->>'signal_id' = $1`, [
-              signalId,
-            ])
-          ).n,
-        ).toBe(plain.length);
-      },
-    );
+        ).n,
+      ).toBe(plain.length);
+    });
   });
 
   describe('position monitor', () => {
     const mark = (price: string) =>
       h.pg.query(`UPDATE venue_markets SET current_price = $1 WHERE venue = 'HYPERLIQUID' AND token_symbol = 'SOL'`, [price]);
-    const monitor = () => h.app.get(ExecutorProcessor).monitor();
+    const monitor = () => h.app.get(PositionMonitor).run();
     const position = async (signalId: string) => one(`SELECT * FROM positions_v3 WHERE signal_id = $1`, [signalId]);
 
     it(

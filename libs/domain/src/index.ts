@@ -13,3 +13,4 @@ export * from './performance';
 export * from './auth';
 export * from './clock';
 export * from './lifecycle';
+export * from './order-plan';

@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { closePosition, findPosition, PositionRow } from '@conduit/db';
+import { clientOrderId, planClose, realizedPnl, toMoney } from '@conduit/domain';
+import { JobName, jobId, JobProducer, UnknownSubjectError } from '@conduit/queue';
+import { TradingAccounts } from '../accounts/trading-accounts';
+import { finalAnswer, OrderLedger, VenueAnswer } from '../orders/order-ledger';
+import { OrderSender } from '../orders/order-sender';
+import { SettleScheduler } from '../settlement/settle-scheduler';
+
+/**
+ * Closes positions: a reduce-only order for the whole size under the close's deterministic client order id (sent at
+ * most once, OrderSender), the realized PnL net of both legs' fees, the conditional close (once, whatever the
+ * races), then the hand-off to billing and to Agent What's impact factors.
+ */
+@Injectable()
+export class Closing {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly accounts: TradingAccounts,
+    private readonly ledger: OrderLedger,
+    private readonly sender: OrderSender,
+    private readonly settle: SettleScheduler,
+    private readonly producer: JobProducer,
+  ) {}
+
+  async close(positionId: string, reason: string, traceId?: string): Promise<{ status: string; pnl: string | null }> {
+    const p = await findPosition(this.ds, positionId);
+    if (!p) throw new UnknownSubjectError(`unknown position ${positionId}`);
+    if (p.status === 'OPEN') {
+      const { adapter, account } = await this.accounts.resolve(p.deployment_id, p.venue);
+      const plan = planClose({ deploymentId: p.deployment_id, signalId: p.signal_id, side: p.side, qty: p.qty });
+      const answer =
+        finalAnswer(await this.ledger.find(p.venue, plan.clientOrderId)) ??
+        (await this.sender.storeAndSend(
+          {
+            clientOrderId: plan.clientOrderId,
+            deploymentId: p.deployment_id,
+            signalId: p.signal_id,
+            positionId,
+            venue: p.venue,
+            symbol: p.token_symbol,
+            side: plan.orderSide,
+            reduceOnly: true,
+            qty: plan.qty,
+            referencePrice: (await adapter.markPrice(p.token_symbol))?.toString() ?? null,
+            adapter,
+            account,
+            // Ostium closes a trade by its slot, which the open's fill reported.
+            closeSlot: (await this.ledger.find(p.venue, clientOrderId(p.deployment_id, p.signal_id, 'open')))?.venue_slot ?? null,
+          },
+          true,
+        ));
+      if (answer.status === 'PENDING') {
+        await this.settle.schedule(positionId, 'close', 0, reason, traceId);
+        return { status: 'CLOSING', pnl: null };
+      }
+      if (answer.status !== 'FILLED') throw new Error(`close order rejected: ${answer.error ?? 'unknown'}`); // retried
+      await this.finish(p, answer, reason, traceId);
+    }
+    const after = (await findPosition(this.ds, positionId))!;
+    return { status: after.status, pnl: after.pnl };
+  }
+
+  /** Records the close at the fill (once) and hands the position to billing. */
+  async finish(p: Pick<PositionRow, 'id' | 'side' | 'qty' | 'entry_price'>, fill: VenueAnswer, reason: string, traceId?: string) {
+    const fees = await this.ledger.fees(p.id);
+    const pnl = toMoney(realizedPnl({ side: p.side, qty: p.qty, entryPrice: p.entry_price, exitPrice: fill.avgPrice!, fees }));
+    await this.ds.transaction((em) =>
+      closePosition(
+        em,
+        p.id,
+        { exitPrice: fill.avgPrice!, reason, pnl, exitTxHash: fill.venueOrderId },
+        { event: 'v3.position.closed', payload: { exit_price: fill.avgPrice, reason, pnl, fees }, traceId },
+      ),
+    );
+    await this.handOff(p.id, traceId);
+  }
+
+  /**
+   * Hands a closed position to billing and to Agent What (impact factors of the posts behind it). Emitted on every
+   * attempt; the job ids make each once.
+   */
+  async handOff(positionId: string, traceId?: string): Promise<void> {
+    await this.producer.emit({
+      name: JobName.BillingPositionClosed,
+      data: { positionId, traceId },
+      jobId: jobId(JobName.BillingPositionClosed, positionId),
+    });
+    await this.producer.emit({
+      name: JobName.SignalPositionClosed,
+      data: { positionId, traceId },
+      jobId: jobId(JobName.SignalPositionClosed, positionId),
+    });
+  }
+}
