@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Env } from '@conduit/config';
+import { rows } from '@conduit/db';
 import { dec } from '@conduit/domain';
 import { ENV } from '@conduit/runtime';
 import { usdSendPayload, VenueRegistry } from '@conduit/venue';
@@ -39,7 +40,8 @@ export class PaperLedgerCollector implements Collector {
   constructor(@Inject(ENV) private readonly env: Env) {}
 
   async collect(em: EntityManager, bill: BillToCollect): Promise<Collection> {
-    const [{ realized, collected }] = await em.query(
+    const [{ realized, collected }] = await rows<{ realized: string; collected: string }>(
+      em,
       `SELECT (SELECT COALESCE(sum(pnl), 0)::text FROM positions_v3 WHERE deployment_id = $1 AND status = 'CLOSED') AS realized,
               (SELECT COALESCE(sum(amount), 0)::text FROM billing_events_v3 WHERE deployment_id = $1 AND status = 'COLLECTED') AS
                 collected`,

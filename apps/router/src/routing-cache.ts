@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { VenueView } from '@conduit/domain';
 import { ENV } from '@conduit/runtime';
-import { OrderBook, VenueRegistry } from '@conduit/venue';
+import { ADAPTED_VENUES, OrderBook, VenueRegistry } from '@conduit/venue';
 
 export interface RoutingConfig {
   venue_priority: string[];
@@ -13,7 +13,7 @@ export interface RoutingConfig {
 }
 
 export const DEFAULT_ROUTING_CONFIG: RoutingConfig = {
-  venue_priority: ['HYPERLIQUID', 'OSTIUM'],
+  venue_priority: [...ADAPTED_VENUES],
   routing_strategy: 'FIRST_AVAILABLE',
   failover_enabled: true,
 };

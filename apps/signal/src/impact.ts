@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { first, PositionRow, rows } from '@conduit/db';
 import { dec, nextImpactFactor } from '@conduit/domain';
 import { UnknownSubjectError } from '@conduit/queue';
 
@@ -14,7 +15,13 @@ export class ImpactFeedback {
   constructor(private readonly ds: DataSource) {}
 
   async positionClosed(positionId: string): Promise<{ accounts: number }> {
-    const [p] = await this.ds.query(
+    const p = await first<
+      Pick<PositionRow, 'id' | 'signal_id' | 'status' | 'pnl' | 'qty' | 'entry_price'> & {
+        source_tweets: string[] | null;
+        positions: number;
+      }
+    >(
+      this.ds,
       `SELECT p.id, p.signal_id, p.status, p.pnl, p.qty, p.entry_price, s.source_tweets,
               (SELECT count(*)::int FROM positions_v3 q WHERE q.signal_id = p.signal_id AND q.status IN ('OPEN', 'CLOSED')) AS positions
          FROM positions_v3 p JOIN signals_v3 s ON s.id = p.signal_id WHERE p.id = $1`,
@@ -26,16 +33,18 @@ export class ImpactFeedback {
     if (notional.lte(0)) return { accounts: 0 };
     const ret = dec(p.pnl).div(notional).toNumber();
     const share = 1 / Math.max(1, p.positions);
-    const accounts: { id: string }[] = await this.ds.query(
+    const accounts = await rows<{ id: string }>(
+      this.ds,
       `SELECT DISTINCT ct_account_id AS id FROM ct_posts WHERE tweet_id = ANY($1::text[])`,
       [p.source_tweets],
     );
     let moved = 0;
     for (const { id } of accounts) {
       moved += await this.ds.transaction(async (em) => {
-        const [a] = await em.query(`SELECT impact_factor FROM ct_accounts WHERE id = $1 FOR UPDATE`, [id]);
+        const [a] = await rows<{ impact_factor: number }>(em, `SELECT impact_factor FROM ct_accounts WHERE id = $1 FOR UPDATE`, [id]);
         const after = nextImpactFactor(a.impact_factor, ret, share);
-        const inserted = await em.query(
+        const inserted = await rows<{ id: string }>(
+          em,
           `INSERT INTO impact_factor_history (ct_account_id, signal_id, position_id, pnl_contribution, impact_factor_before,
             impact_factor_after)
            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (ct_account_id, position_id) WHERE position_id IS NOT NULL DO NOTHING RETURNING id`,

@@ -1,6 +1,8 @@
+import { VENUE_ENUM, VenueOrMulti } from '@conduit/domain';
+
 /** Postgres enum types of the v3 schema (seed 001). Order is the enum's sort order. */
-export const VENUE_V3 = ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'] as const;
-export type VenueV3 = (typeof VENUE_V3)[number];
+export const VENUE_V3 = VENUE_ENUM;
+export type VenueV3 = VenueOrMulti;
 export const AGENT_STATUS = ['DRAFT', 'ACTIVE', 'PAUSED', 'STOPPED'] as const;
 export type AgentStatus = (typeof AGENT_STATUS)[number];
 export const BILL_KIND = ['SUBSCRIPTION', 'PROFIT_SHARE'] as const;

@@ -1,4 +1,5 @@
 import { dec, DecimalLike } from './money';
+import { Venue, VENUES } from './routing';
 import type { SizeModel } from './trading';
 
 /** What the policy layer knows of a deployment when a signal arrives. */
@@ -78,7 +79,6 @@ export const POLICY_FIELDS = [
   'kill_switch',
 ] as const;
 
-const POLICY_VENUES = ['HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'];
 const isDecimalText = (v: unknown) => (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && /^\d+(\.\d+)?$/.test(v));
 const isInt = (v: unknown, min: number, max: number) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 const isSymbolList = (v: unknown) =>
@@ -121,9 +121,9 @@ export function policyErrors(p: unknown, field = 'policy'): string[] {
   }
   if (
     o.enabled_venues !== undefined &&
-    !(Array.isArray(o.enabled_venues) && o.enabled_venues.length > 0 && o.enabled_venues.every((v) => POLICY_VENUES.includes(v as string)))
+    !(Array.isArray(o.enabled_venues) && o.enabled_venues.length > 0 && o.enabled_venues.every((v) => VENUES.includes(v as Venue)))
   )
-    errors.push(`${field}.enabled_venues must be a non-empty list of ${POLICY_VENUES.join(', ')}`);
+    errors.push(`${field}.enabled_venues must be a non-empty list of ${VENUES.join(', ')}`);
   if (o.kill_switch !== undefined && typeof o.kill_switch !== 'boolean') errors.push(`${field}.kill_switch must be true or false`);
   return errors;
 }

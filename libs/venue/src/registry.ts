@@ -12,6 +12,13 @@ export const VENUE_ENV = Symbol('VENUE_ENV');
 export type TradingMode = 'paper' | 'live';
 
 /**
+ * The venues Conduit has adapters for: each has a paper adapter always and a live one when configured. Every list
+ * of tradable venues (routing defaults, the paper marks an operator may set, reconciliation) comes from here or
+ * from a registry instance; venue_v3_t also names GMX and SPOT, which have no adapter yet and are never routed to.
+ */
+export const ADAPTED_VENUES = ['HYPERLIQUID', 'OSTIUM'] as const satisfies readonly Venue[];
+
+/**
  * Adapters by venue_v3_t value and trading mode. Paper adapters exist for Hyperliquid and Ostium always;
  * live adapters only when LIVE_TRADING is on (and, for Ostium, an RPC URL is configured). A deployment
  * trades through the adapter of its own mode; a venue with no adapter is never routed to.
@@ -28,7 +35,7 @@ export class VenueRegistry {
       slippageBps: env.PAPER_SLIPPAGE_BPS,
       startingEquityUsd: env.PAPER_STARTING_EQUITY_USD,
     };
-    for (const venue of ['HYPERLIQUID', 'OSTIUM'] as Venue[]) this.adapters.paper.set(venue, new PaperVenue(venue, this.prices, options));
+    for (const venue of ADAPTED_VENUES) this.adapters.paper.set(venue, new PaperVenue(venue, this.prices, options));
     for (const adapter of liveAdaptersFromEnv(env, this.prices)) this.adapters.live.set(adapter.venue, adapter);
   }
 

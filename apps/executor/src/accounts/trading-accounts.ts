@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { AGENT_KEY_VENUES, KeyVault } from '@conduit/custody';
+import { first } from '@conduit/db';
 import { DomainError } from '@conduit/domain';
 import { ENV } from '@conduit/runtime';
 import { TradingAccount, TradingMode, VenueAdapter, VenueRegistry } from '@conduit/venue';
@@ -31,7 +32,15 @@ export class TradingAccounts {
 
   async resolve(deploymentId: string, venue: string): Promise<VenueAccount> {
     const prefix = AGENT_KEY_VENUES.find((v) => v.venue === venue)?.prefix;
-    const [d] = await this.ds.query(
+    const d = await first<{
+      user_wallet: string;
+      trading_mode: string;
+      agent_address?: string | null;
+      encrypted?: string | null;
+      iv?: string;
+      tag?: string;
+    }>(
+      this.ds,
       `SELECT user_wallet, trading_mode ${
         prefix
           ? `, ${prefix}_agent_address AS agent_address, ${prefix}_agent_key_encrypted AS encrypted,
@@ -48,7 +57,7 @@ export class TradingAccounts {
 
     if (!this.vault) throw new DomainError('NO_MASTER_KEY', 'live trading needs MASTER_KEY');
     if (!d.encrypted || !d.agent_address) throw new DomainError('NO_AGENT_WALLET', `deployment has no ${venue} agent wallet`);
-    const signer = this.vault.handle(venue, d.agent_address, { encrypted: d.encrypted, iv: d.iv, tag: d.tag });
+    const signer = this.vault.handle(venue, d.agent_address, { encrypted: d.encrypted, iv: d.iv!, tag: d.tag! });
     return { adapter, mode, account: { address: d.user_wallet, signer } };
   }
 

@@ -1,14 +1,14 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { MoneyColumn } from '../columns';
 import type { OrderStatus, OutcomeStage, OutcomeStatus } from '@conduit/domain';
-import { VenueV3 } from '../enums';
+import { VENUE_V3, VenueV3 } from '../enums';
 
 // Tables shared with neighbouring systems (seed 000) and the pipeline's own bookkeeping.
 
 @Entity('venue_markets')
 export class VenueMarket {
   @PrimaryGeneratedColumn('uuid') id: string;
-  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'] }) venue: VenueV3;
+  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: VENUE_V3 }) venue: VenueV3;
   @Column('text') tokenSymbol: string;
   @Column('text') marketName: string;
   @Column('int', { nullable: true }) marketIndex: number | null;
@@ -23,7 +23,7 @@ export class VenueMarket {
 @Entity('venues_status')
 export class VenueStatus {
   @PrimaryGeneratedColumn('uuid') id: string;
-  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'] }) venue: VenueV3;
+  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: VENUE_V3 }) venue: VenueV3;
   @Column('boolean', { default: true }) isAvailable: boolean;
   @Column('text', { default: 'UP' }) status: string;
   @Column('int', { nullable: true }) latencyMs: number | null;
@@ -144,7 +144,7 @@ export class SignalOutcome {
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
   /** The venue this deployment trades on, and the ranked venues left to fail over to (set by the router). */
-  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'], nullable: true })
+  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: VENUE_V3, nullable: true })
   venue: VenueV3 | null;
   @Column('text', { array: true, nullable: true }) venueCandidates: string[] | null;
 }
@@ -157,7 +157,7 @@ export class VenueOrder {
   @Column('uuid') deploymentId: string;
   @Column('uuid') signalId: string;
   @Column('uuid', { nullable: true }) positionId: string | null;
-  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'] }) venue: VenueV3;
+  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: VENUE_V3 }) venue: VenueV3;
   @Column('text') tokenSymbol: string;
   /** BUY or SELL. */
   @Column('text') side: 'BUY' | 'SELL';

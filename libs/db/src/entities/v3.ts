@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { MoneyColumn } from '../columns';
 import type { BillStatus, PositionStatus, Side, SignalStatus } from '@conduit/domain';
-import { AgentStatus, BillKind, VenueV3 } from '../enums';
+import { AgentStatus, BillKind, VENUE_V3, VenueV3 } from '../enums';
 
 // The eight v3 tables of seed 001. Columns, types and defaults are the migration's; these mirror them.
 
@@ -13,7 +13,7 @@ export class AgentV3 {
   @Column({
     type: 'enum',
     enumName: 'venue_v3_t',
-    enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'],
+    enum: VENUE_V3,
     default: 'MULTI',
     nullable: true,
   })
@@ -80,12 +80,12 @@ export class SignalV3 {
   @Column({
     type: 'enum',
     enumName: 'venue_v3_t',
-    enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'],
+    enum: VENUE_V3,
     default: 'MULTI',
     nullable: true,
   })
   requestedVenue: VenueV3;
-  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'], nullable: true })
+  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: VENUE_V3, nullable: true })
   finalVenue: VenueV3 | null;
   @Column('text', { array: true, nullable: true }) sourceTweets: string[] | null;
   @Column('text', { array: true, nullable: true }) sourceResearch: string[] | null;
@@ -107,7 +107,7 @@ export class PositionV3 {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid', { nullable: true }) deploymentId: string;
   @Column('uuid', { nullable: true }) signalId: string;
-  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'] }) venue: VenueV3;
+  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: VENUE_V3 }) venue: VenueV3;
   @Column('text') tokenSymbol: string;
   @Column('text') side: Side;
   @MoneyColumn({ nullable: false }) qty: string;
@@ -142,8 +142,8 @@ export class VenueRoutingHistoryV3 {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid', { nullable: true }) signalId: string;
   @Column('text') tokenSymbol: string;
-  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'] }) requestedVenue: VenueV3;
-  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: ['MULTI', 'HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'] }) selectedVenue: VenueV3;
+  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: VENUE_V3 }) requestedVenue: VenueV3;
+  @Column({ type: 'enum', enumName: 'venue_v3_t', enum: VENUE_V3 }) selectedVenue: VenueV3;
   @Column('text') routingReason: string;
   @Column('text', { array: true, nullable: true }) checkedVenues: string[] | null;
   @Column('jsonb', { nullable: true }) venueAvailability: Record<string, boolean> | null;
