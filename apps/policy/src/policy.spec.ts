@@ -1,9 +1,12 @@
 import { JobName, jobId, QueueName } from '@conduit/queue';
-import { insertAgent, insertDeployment, useServiceHarness, waitForJob } from '@conduit/testing';
+import { insertAgent, insertDeployment, ManualClock, useServiceHarness, waitForJob } from '@conduit/testing';
 import { PolicyAppModule } from './app.module';
 
 describe('policy service (Agent How) on real Postgres and Redis', () => {
-  const h = useServiceHarness((env) => PolicyAppModule.forRoot(env));
+  // Agent How reads the time from the clock: the tests set it, so a run at 00:00 UTC reads the same as one at noon.
+  const clock = new ManualClock('2026-06-15T00:05:00.000Z');
+  const h = useServiceHarness((env) => PolicyAppModule.forRoot(env), {}, { clock });
+  const ago = (ms: number) => new Date(clock.now().getTime() - ms);
 
   const signal = async (agentId: string) =>
     (
@@ -24,10 +27,10 @@ describe('policy service (Agent How) on real Postgres and Redis', () => {
 
   it('approves ACTIVE deployments in trial or subscription and records each skip with its reason', async () => {
     const agentId = await insertAgent(h.pg);
-    const trial = await insertDeployment(h.pg, agentId, { sub_active: false, trial_ends_at: new Date(Date.now() + 86_400_000) });
+    const trial = await insertDeployment(h.pg, agentId, { sub_active: false, trial_ends_at: ago(-86_400_000) });
     const paid = await insertDeployment(h.pg, agentId);
     const paused = await insertDeployment(h.pg, agentId, { status: 'PAUSED' });
-    const lapsed = await insertDeployment(h.pg, agentId, { sub_active: false, trial_ends_at: new Date(Date.now() - 1000) });
+    const lapsed = await insertDeployment(h.pg, agentId, { sub_active: false, trial_ends_at: ago(1000) });
     const signalId = await signal(agentId);
 
     const job = await evaluate(signalId);
@@ -80,8 +83,8 @@ describe('policy service (Agent How) on real Postgres and Redis', () => {
       const s = await ethSignal(agentId);
       await h.pg.query(
         `INSERT INTO positions_v3 (deployment_id, signal_id, venue, token_symbol, side, qty, entry_price, status, pnl, closed_at)
-         VALUES ($1, $2, 'HYPERLIQUID', 'ETH', 'LONG', 1, 2000, 'CLOSED', $3, now() - make_interval(mins => $4))`,
-        [deploymentId, s, pnl, minutesAgo],
+         VALUES ($1, $2, 'HYPERLIQUID', 'ETH', 'LONG', 1, 2000, 'CLOSED', $3, $4)`,
+        [deploymentId, s, pnl, ago(minutesAgo * 60_000)],
       );
     };
 
@@ -154,8 +157,8 @@ describe('policy service (Agent How) on real Postgres and Redis', () => {
       await closed(agentId, streak, '10', 30);
       await closed(agentId, streak, '-1', 20);
       await closed(agentId, streak, '-2', 10);
-      // a big loss before today's 00:00 UTC does not count toward today
-      await closed(agentId, yesterday, '-500', 60 * 24 + 60 * new Date().getUTCHours() + new Date().getUTCMinutes() + 1);
+      // the clock reads 00:05 UTC: losses a minute ago count toward today, a big one a minute before 00:00 does not
+      await closed(agentId, yesterday, '-500', 6);
 
       const signalId = await ethSignal(agentId);
       await evaluate(signalId);

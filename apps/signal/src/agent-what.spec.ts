@@ -2,7 +2,16 @@ import { DataSource } from 'typeorm';
 import { storePosts, storeResearchNotes } from '@conduit/db';
 import { deterministicId, sixHourBucket } from '@conduit/domain';
 import { JobName, jobId, QueueName } from '@conduit/queue';
-import { insertAgent, OpenAiServer, startOpenAiServer, startXServer, useServiceHarness, waitForJob, XServer } from '@conduit/testing';
+import {
+  insertAgent,
+  ManualClock,
+  OpenAiServer,
+  startOpenAiServer,
+  startXServer,
+  useServiceHarness,
+  waitForJob,
+  XServer,
+} from '@conduit/testing';
 import { SignalAppModule } from './app.module';
 import { bucketSignalId } from './generation';
 
@@ -29,7 +38,9 @@ describe('Agent What: classification, decision log, generation, feedback', () =>
     await llm?.close();
     await x?.close();
   });
-  const h = useServiceHarness((env) => SignalAppModule.forRoot(env), overrides);
+  // Generation buckets by the clock: the tests set it, so a run that crosses 00/06/12/18 UTC reads one bucket.
+  const clock = new ManualClock('2026-06-15T08:59:59.000Z');
+  const h = useServiceHarness((env) => SignalAppModule.forRoot(env), overrides, { clock });
 
   let tweet = 1_900_000_000_000_000_000n;
   const nextTweet = () => String(++tweet);
@@ -45,7 +56,7 @@ describe('Agent What: classification, decision log, generation, feedback', () =>
   const post = async (username: string, text: string) => {
     const ds = h.app.get(DataSource);
     const [stored] = await ds.transaction((em) =>
-      storePosts(em, [{ tweetId: nextTweet(), username, text, createdAt: new Date().toISOString() }]),
+      storePosts(em, [{ tweetId: nextTweet(), username, text, createdAt: clock.now().toISOString() }]),
     );
     const id = jobId(JobName.SignalClassifyPost, stored.id);
     await queue().add(JobName.SignalClassifyPost, { postId: stored.id }, { jobId: id });
@@ -101,7 +112,7 @@ describe('Agent What: classification, decision log, generation, feedback', () =>
     expect(JSON.stringify(logged)).not.toContain(llm.apiKey);
 
     // 0.9 impact × 0.85 = 0.765 ≥ 0.6: one signal for the bucket, citing the tweet, sized and with exits
-    const signalId = bucketSignalId(agentId, 'ETH', sixHourBucket(new Date()));
+    const signalId = bucketSignalId(agentId, 'ETH', sixHourBucket(clock.now()));
     const [signal] = (await h.pg.query(`SELECT * FROM signals_v3 WHERE id = $1`, [signalId])).rows;
     expect(signal).toMatchObject({
       agent_id: agentId,
@@ -182,11 +193,11 @@ describe('Agent What: classification, decision log, generation, feedback', () =>
           tokenSymbol: 'SOL',
           side: 'SHORT',
           confidence: 0.9,
-          signalTime: new Date().toISOString(),
+          signalTime: clock.now().toISOString(),
         },
       ]),
     );
-    const window = sixHourBucket(new Date());
+    const window = sixHourBucket(clock.now());
     await h.pg.query(
       `INSERT INTO market_indicators_6h (token_symbol, window_start, indicators) VALUES ('SOL', $1,
         '{"volatility_24h": 0.05, "ret_6h": 0.025}')`,
