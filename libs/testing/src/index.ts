@@ -20,6 +20,7 @@ export * from './http';
 export * from './clock';
 export * from './vectors';
 export * from './tolerance';
+export * from './wait';
 import { TEST_WALLET } from './auth';
 import { Test } from '@nestjs/testing';
 import type { Clock } from '@conduit/domain';
