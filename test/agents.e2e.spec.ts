@@ -291,8 +291,15 @@ describe('end to end: post → signal → policies → cost routing → position
     });
     expect(r.status).toBe(200);
     expect(r.body.performance.trades).toBe(closed.length);
-    const sum = closed.reduce((a: number, p: any) => a + Number(p.pnl), 0);
-    expect(Number(r.body.performance.realized_pnl)).toBeCloseTo(sum, 6);
+    // Money exactly: the DECIMAL sum as Postgres writes it, against the API's decimal text.
+    const [{ sum }] = (
+      await pg.query(
+        `SELECT COALESCE(sum(p.pnl), 0)::text AS sum FROM positions_v3 p JOIN agent_deployments_v3 d ON d.id = p.deployment_id
+          WHERE d.agent_id = $1 AND p.status = 'CLOSED'`,
+        [agent_id],
+      )
+    ).rows;
+    expect(r.body.performance.realized_pnl).toEqualDecimal(sum);
     expect(r.body.daily[r.body.daily.length - 1].day).toBe(new Date().toISOString().slice(0, 10));
     expect((await http('GET', `${api}/api/v3/agents/00000000-0000-4000-8000-000000000000/performance`)).status).toBe(404);
 

@@ -13,6 +13,7 @@ import {
   TestDatabase,
   testEnv,
   testQueues,
+  waitFor,
   waitHealthy,
 } from '@conduit/testing';
 
@@ -63,7 +64,10 @@ describe('a service as its own process', () => {
         })),
       );
       // let it get going, then ask it to stop mid-run
-      while ((await queues[QueueName.Signal].getJobCountByTypes('completed')) < 20) await new Promise((r) => setTimeout(r, 10));
+      const twentyDone = async () => (await queues[QueueName.Signal].getJobCountByTypes('completed')) >= 20;
+      await waitFor('20 signal jobs completed by the service', twentyDone, { timeoutMs: 30_000, everyMs: 10 }).catch((e) => {
+        throw new Error(`${e.message}\n${service.output()}`);
+      });
       const scraped = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
       const processed = scraped.match(
         /conduit_jobs_total\{queue="conduit-signal",job="signal.ingest",status="completed",service="signal"\} (\d+)/,

@@ -6,6 +6,9 @@ import { cleanupRedis, createTestDatabase, startContext, TestDatabase, testEnv, 
 import { PolicyAppModule } from '../apps/policy/src/app.module';
 import { PolicyProcessor } from '../apps/policy/src/policy.processor';
 
+/** A job name outside the contract, handled by the test's own worker only. */
+const BARRIER = 'test.barrier';
+
 describe('JobProducer on real Redis', () => {
   let db: TestDatabase;
   const setup = async () => {
@@ -21,15 +24,23 @@ describe('JobProducer on real Redis', () => {
     const { env, moduleRef, producer } = await setup();
     let runs = 0;
     let fail = true;
+    // One job at a time, in the order added: once a barrier job added last has completed, every job added before it
+    // has run, so a job that did not run by then was never added.
     const worker = new Worker(
       QueueName.Executor,
-      async () => {
+      async (job) => {
+        if (job.name === BARRIER) return 'barrier';
         runs++;
         if (fail) throw new Error('venue down');
         return 'closed';
       },
-      { connection: redisOptions(env.REDIS_URL), prefix: env.QUEUE_PREFIX },
+      { connection: redisOptions(env.REDIS_URL), prefix: env.QUEUE_PREFIX, concurrency: 1 },
     );
+    let barriers = 0;
+    const afterQueuedJobs = async () => {
+      const barrier = await producer.queue(QueueName.Executor).add(BARRIER, {}, { jobId: `barrier-${++barriers}` });
+      expect((await waitForJob(producer.queue(QueueName.Executor), barrier.id!, ['completed'])).returnvalue).toBe('barrier');
+    };
     try {
       const positionId = randomUUID();
       const req = {
@@ -42,7 +53,7 @@ describe('JobProducer on real Redis', () => {
       const queue = producer.queue(QueueName.Executor);
       expect((await waitForJob(queue, req.jobId)).state).toBe('failed');
       await producer.emit(req); // plain emit: the failed job's id blocks a duplicate
-      await new Promise((r) => setTimeout(r, 200));
+      await afterQueuedJobs();
       expect(runs).toBe(1);
 
       fail = false;
@@ -51,7 +62,7 @@ describe('JobProducer on real Redis', () => {
       expect(job.returnvalue).toBe('closed');
       expect(runs).toBe(2);
       expect(await producer.emitOrRetry(req)).toBe('completed'); // done once: not run again
-      await new Promise((r) => setTimeout(r, 200));
+      await afterQueuedJobs();
       expect(runs).toBe(2);
     } finally {
       await worker.close();

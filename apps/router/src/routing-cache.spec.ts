@@ -1,5 +1,6 @@
+import { Logger, LoggerService } from '@nestjs/common';
 import { Client } from 'pg';
-import { useServiceHarness } from '@conduit/testing';
+import { useServiceHarness, waitFor } from '@conduit/testing';
 import { RouterAppModule } from './app.module';
 import { RoutingCache } from './routing-cache';
 
@@ -16,13 +17,22 @@ describe('routing cache: the LISTEN connection comes back after it is terminated
       (r) => r.pid,
     );
   const listed = () => h.app.get(RoutingCache).views('ETH', ['HYPERLIQUID']).get('HYPERLIQUID')!.listed;
-  const waitFor = async (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  /**
+   * The service's warnings, as it logs them: the harness prints errors only, so a logger of the test's records the
+   * warnings (and still prints errors). A refused reconnection is one, with Postgres' reason in it.
+   */
+  const warnings: string[] = [];
+  beforeAll(() => {
+    const recorder: LoggerService = {
+      log() {},
+      debug() {},
+      verbose() {},
+      error: console.error,
+      warn: (m: unknown) => void warnings.push(String(m)),
+    };
+    Logger.overrideLogger(recorder);
+  });
+  const refusedReconnections = () => warnings.filter((w) => /not currently accepting connections/.test(w)).length;
 
   it('re-LISTENs after pg_terminate_backend and reloads what changed meanwhile; later changes arrive by NOTIFY again', async () => {
     const [before] = await listenerPids();
@@ -37,7 +47,7 @@ describe('routing cache: the LISTEN connection comes back after it is terminated
 
     // The new connection receives notifications.
     await h.pg.query(`UPDATE venue_markets SET is_active = TRUE WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`);
-    await waitFor('the notified reload', () => listed(), 5000);
+    await waitFor('the notified reload', () => listed(), { timeoutMs: 5000 });
     expect(await listenerPids()).toHaveLength(1);
   });
 
@@ -50,11 +60,12 @@ describe('routing cache: the LISTEN connection comes back after it is terminated
     await admin.connect();
     await admin.query(`ALTER DATABASE ${h.db.name} ALLOW_CONNECTIONS false`);
     try {
+      const refused = refusedReconnections();
       await h.pg.query(`SELECT pg_terminate_backend($1)`, [before]);
-      // The first reconnection (after a second) is refused; the change is committed after it, before the next ones.
-      await new Promise((r) => setTimeout(r, 1500));
+      // The first reconnection is refused; the change is committed after it, and the next one is refused as well.
+      await waitFor('a refused reconnection', () => refusedReconnections() > refused);
       await h.pg.query(`UPDATE venue_markets SET is_active = FALSE WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`);
-      await new Promise((r) => setTimeout(r, 1000));
+      await waitFor('another refused reconnection: it keeps trying', () => refusedReconnections() > refused + 1);
       expect(await listenerPids()).toEqual([]);
     } finally {
       await admin.query(`ALTER DATABASE ${h.db.name} ALLOW_CONNECTIONS true`);
@@ -63,6 +74,6 @@ describe('routing cache: the LISTEN connection comes back after it is terminated
     await waitFor('a new LISTEN connection', async () => (await listenerPids()).length === 1);
     await waitFor('the reload after reconnecting', () => !listed());
     await h.pg.query(`UPDATE venue_markets SET is_active = TRUE WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`);
-    await waitFor('the notified reload', () => listed(), 5000);
+    await waitFor('the notified reload', () => listed(), { timeoutMs: 5000 });
   });
 });

@@ -41,6 +41,12 @@ export interface ExitCheck {
  * armed once the move from entry reaches activation_pct), then the exits are checked in order: the trailing stop
  * (best × (1 ∓ trail), once armed), the stop loss, the take profit, the holding time. A long exits at or below a
  * stop and at or above a take profit; a short mirrors it.
+ *
+ * The stop is the tighter of the hard stop and the armed trail: a trail looser than the hard stop changes nothing,
+ * so a position never loses more than its hard stop. When one mark is through both a stop and the take profit (a
+ * gap past a stop that was moved, or a trail that rose, beyond the target), the stop wins: the conservative
+ * convention, as backtesters take the stop first when one candle touches both, reporting the worse of the two
+ * levels. The holding time comes last. exits.property.spec.ts checks these over random price paths.
  */
 export function checkExit(p: MonitoredPosition, mark: DecimalLike, now: Date, maxHoldMs?: number | null): ExitCheck {
   const px = dec(mark);
@@ -58,7 +64,7 @@ export function checkExit(p: MonitoredPosition, mark: DecimalLike, now: Date, ma
     }
     if (armed) {
       const trail = newBest.mul(dec(1).minus(dec(p.trailing.trail_pct).mul(dir)));
-      // The trail only ever tightens the stop.
+      // The trail only ever tightens the stop: an armed trail looser than the hard stop leaves the hard stop in force.
       if (!stopLevel || trail.minus(stopLevel).mul(dir).gt(0)) {
         if (px.minus(trail).mul(dir).lte(0)) return { exit: 'TRAILING_STOP', level: trail.toString(), trailing };
         stopLevel = trail;

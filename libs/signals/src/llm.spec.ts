@@ -1,5 +1,7 @@
 // eslint-disable-next-line @nx/enforce-module-boundaries -- test-only: the local OpenAI server lives in the testing lib
 import { OpenAiServer, startOpenAiServer } from '../../testing/src/llm/openai-server';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- test-only: the shared wait with a deadline
+import { waitFor } from '../../testing/src/wait';
 import { CLASSIFICATION_JSON_SCHEMA, classifyWithFallback, ClassifyInput } from './classifier';
 import { LexiconClassifier } from './lexicon';
 import { CLASSIFIER_SYSTEM_PROMPT, OpenAiCompatibleClassifier } from './llm';
@@ -155,7 +157,7 @@ describe('OpenAiCompatibleClassifier (against a local OpenAI server)', () => {
   it('closes promptly while a slow reply is pending', async () => {
     server.enqueue({ kind: 'slow', delayMs: 10_000, then: { kind: 'json', body: answer } });
     const pending = classifier({ timeoutMs: 20_000 }).classify(input);
-    while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await waitFor('the request at the local OpenAI server', () => server.requests.length > 0, { timeoutMs: 5000, everyMs: 5 });
     const started = Date.now();
     await server.close();
     expect(Date.now() - started).toBeLessThan(500);

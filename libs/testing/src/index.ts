@@ -19,6 +19,8 @@ export * from './auth';
 export * from './http';
 export * from './clock';
 export * from './vectors';
+export * from './tolerance';
+export * from './wait';
 import { TEST_WALLET } from './auth';
 import { Test } from '@nestjs/testing';
 import type { Clock } from '@conduit/domain';
