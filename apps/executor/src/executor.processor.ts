@@ -59,6 +59,7 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
     const permit = <T>(task: () => Promise<T>) => this.permits.run(task);
     return {
       [JobName.ExecutorOpen]: (d) => this.opens.open(d),
+      [JobName.ExecutorOpenMany]: (d) => this.opens.openMany(d.signalId, d.deploymentIds, d.traceId),
       [JobName.ExecutorClose]: (d) => permit(() => this.closing.close(d.positionId, d.reason, d.traceId)),
       [JobName.ExecutorMonitor]: () => permit(() => this.monitor.run()),
       [JobName.ExecutorPaperTick]: (_d, job) => permit(() => this.paperMarket.tick(job.timestamp)),
@@ -78,10 +79,10 @@ export class ExecutorProcessor extends QueueProcessor<QueueName.Executor> implem
     }
   }
 
-  /** After an open's last attempt: its deployment ends FAILED at the executor with the reason. */
+  /** After an open's last attempt: its deployments still waiting end FAILED at the executor with the reason. */
   protected override async onFinalFailure(job: Job, err: Error): Promise<void> {
-    if (job.name !== JobName.ExecutorOpen) return;
-    const { signalId, deploymentId } = job.data;
-    await this.opening.giveUp(signalId, deploymentId, `executor gave up after ${job.attemptsMade + 1} attempt(s): ${err.message}`);
+    const reason = `executor gave up after ${job.attemptsMade + 1} attempt(s): ${err.message}`;
+    if (job.name === JobName.ExecutorOpen) await this.opening.giveUp(job.data.signalId, [job.data.deploymentId], reason);
+    if (job.name === JobName.ExecutorOpenMany) await this.opening.giveUp(job.data.signalId, job.data.deploymentIds, reason);
   }
 }

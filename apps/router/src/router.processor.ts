@@ -27,7 +27,17 @@ import {
   routeByCost,
   routeFirstAvailable,
 } from '@conduit/domain';
-import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, UnknownSubjectError, WORKER_OPTIONS } from '@conduit/queue';
+import {
+  JobHandlers,
+  JobName,
+  jobId,
+  JobProducer,
+  OPEN_CHUNK,
+  QueueName,
+  QueueProcessor,
+  UnknownSubjectError,
+  WORKER_OPTIONS,
+} from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { OrderBook, VenueRegistry } from '@conduit/venue';
 import { RoutingCache } from './routing-cache';
@@ -104,15 +114,21 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
       await assignSignalVenue(this.ds, signalId, venue);
     }
 
-    const assigned = await assignedDeployments(this.ds, signalId);
-    await this.producer.emitBulk(
-      assigned.map((deployment_id) => ({
-        name: JobName.ExecutorOpen,
-        data: { signalId, deploymentId: deployment_id, traceId },
-        jobId: jobId(JobName.ExecutorOpen, signalId, deployment_id),
-      })),
+    // One executor job per OPEN_CHUNK deployments (each opened as one batch), under ids that a retry repeats.
+    const { deployments, pending: fannedOut } = await assignedDeployments(this.ds, signalId);
+    const chunks = Array.from({ length: Math.ceil(deployments.length / OPEN_CHUNK) }, (_, i) =>
+      deployments.slice(i * OPEN_CHUNK, (i + 1) * OPEN_CHUNK),
     );
-    return { venue, fannedOut: assigned.length };
+    if (fannedOut > 0) {
+      await this.producer.emitBulk(
+        chunks.map((deploymentIds, i) => ({
+          name: JobName.ExecutorOpenMany,
+          data: { signalId, deploymentIds, traceId },
+          jobId: jobId(JobName.ExecutorOpenMany, signalId, String(i)),
+        })),
+      );
+    }
+    return { venue, fannedOut };
   }
 
   /**

@@ -1,4 +1,4 @@
-import { JobName, jobId, QueueName } from '@conduit/queue';
+import { JobName, jobId, OPEN_CHUNK, QueueName } from '@conduit/queue';
 import { insertAgent, insertDeployment, useServiceHarness, waitForJob } from '@conduit/testing';
 import { PaperVenue, VenueRegistry } from '@conduit/venue';
 import { DataSource } from 'typeorm';
@@ -37,7 +37,7 @@ describe('router service (Agent Where) on real Postgres and Redis', () => {
   const history = async (signalId: string) =>
     (await h.pg.query(`SELECT * FROM venue_routing_history_v3 WHERE signal_id = $1`, [signalId])).rows;
 
-  it('routes ETH to HYPERLIQUID first, records the decision, and fans out one executor job per deployment', async () => {
+  it('routes ETH to HYPERLIQUID first, records the decision, and fans out the deployments in chunks of executor jobs', async () => {
     const { signalId, deployments } = await approvedSignal('ETH', 3);
     const job = await route(signalId);
     expect(job.returnvalue).toEqual({ venue: 'HYPERLIQUID', fannedOut: 3 });
@@ -54,15 +54,33 @@ describe('router service (Agent Where) on real Postgres and Redis', () => {
       venue_availability: { HYPERLIQUID: true },
     });
     expect(row.routing_duration_ms).toBeGreaterThanOrEqual(0);
-    for (const d of deployments) {
-      expect((await h.queues[QueueName.Executor].getJob(jobId(JobName.ExecutorOpen, signalId, d)))?.data).toEqual({
-        signalId,
-        deploymentId: d,
-      });
-    }
+    expect((await h.queues[QueueName.Executor].getJob(jobId(JobName.ExecutorOpenMany, signalId, '0')))?.data).toEqual({
+      signalId,
+      deploymentIds: [...deployments].sort(),
+    });
+    expect(await h.queues[QueueName.Executor].getJob(jobId(JobName.ExecutorOpenMany, signalId, '1'))).toBeUndefined();
     // a retried routing job writes no second history row and keeps the venue
     await route(signalId, true);
     expect(await history(signalId)).toHaveLength(1);
+  });
+
+  it('fans a large signal out in chunks of OPEN_CHUNK deployments, the same chunks on a retry', async () => {
+    const { signalId, deployments } = await approvedSignal('ETH', OPEN_CHUNK + 3);
+    expect((await route(signalId)).returnvalue).toEqual({ venue: 'HYPERLIQUID', fannedOut: OPEN_CHUNK + 3 });
+    const chunk = async (i: number) =>
+      (await h.queues[QueueName.Executor].getJob(jobId(JobName.ExecutorOpenMany, signalId, String(i))))?.data;
+    const sorted = [...deployments].sort();
+    expect(await chunk(0)).toEqual({ signalId, deploymentIds: sorted.slice(0, OPEN_CHUNK) });
+    expect(await chunk(1)).toEqual({ signalId, deploymentIds: sorted.slice(OPEN_CHUNK) });
+    expect(await chunk(2)).toBeUndefined();
+    // one deployment opened meanwhile: a retry sends the same chunks (their opens answer for the opened one)
+    await h.pg.query(`UPDATE signal_outcomes SET outcome = 'OPENED', stage = 'executor' WHERE signal_id = $1 AND deployment_id = $2`, [
+      signalId,
+      sorted[0],
+    ]);
+    for (const i of [0, 1]) await h.queues[QueueName.Executor].remove(jobId(JobName.ExecutorOpenMany, signalId, String(i)));
+    expect((await route(signalId, true)).returnvalue).toEqual({ venue: 'HYPERLIQUID', fannedOut: OPEN_CHUNK + 2 });
+    expect(await chunk(0)).toEqual({ signalId, deploymentIds: sorted.slice(0, OPEN_CHUNK) });
   });
 
   it('falls over to OSTIUM for a token Hyperliquid does not list (XAU)', async () => {
@@ -194,7 +212,8 @@ describe('router service (Agent Where) on real Postgres and Redis', () => {
         venue: null,
         reason: "none of the deployment's enabled venues (GMX) can take ETH: Hyperliquid: pair ETH-USD available (28 pairs)",
       });
-      expect(await h.queues[QueueName.Executor].getJob(jobId(JobName.ExecutorOpen, signalId, gmxOnly))).toBeUndefined();
+      const chunk = await h.queues[QueueName.Executor].getJob(jobId(JobName.ExecutorOpenMany, signalId, '0'));
+      expect(chunk?.data.deploymentIds).toEqual([anyVenue, ostiumOnly].sort());
     });
 
     it('considers only the venues the deployments enable', async () => {

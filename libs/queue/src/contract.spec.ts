@@ -46,6 +46,7 @@ describe('jobsOfQueue', () => {
         JobName.ExecutorClose,
         JobName.ExecutorMonitor,
         JobName.ExecutorOpen,
+        JobName.ExecutorOpenMany,
         JobName.ExecutorPaperTick,
         JobName.ExecutorSettle,
         JobName.ExecutorVenueSync,

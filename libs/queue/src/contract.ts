@@ -32,6 +32,8 @@ export enum JobName {
   RouterRoute = 'router.route',
   /** Executor: open the position of one signal × deployment. */
   ExecutorOpen = 'executor.open',
+  /** Executor: open the positions of one signal for a chunk of its deployments (Agent Where's fan-out, OPEN_CHUNK at a time). */
+  ExecutorOpenMany = 'executor.open-many',
   /** Executor: close one position (user request, stop, take profit). */
   ExecutorClose = 'executor.close',
   /** Executor: check every open position against its mark: stop loss, take profit, trailing stop, holding time (repeatable). */
@@ -89,6 +91,7 @@ export interface JobPayloadMap {
   [JobName.PolicyEvaluate]: { signalId: string } & Traced;
   [JobName.RouterRoute]: { signalId: string } & Traced;
   [JobName.ExecutorOpen]: { signalId: string; deploymentId: string } & Traced;
+  [JobName.ExecutorOpenMany]: { signalId: string; deploymentIds: string[] } & Traced;
   [JobName.ExecutorClose]: { positionId: string; reason: string } & Traced;
   [JobName.ExecutorMonitor]: Record<string, never>;
   [JobName.ExecutorPaperTick]: Record<string, never>;
@@ -113,6 +116,7 @@ export const JOB_QUEUE = {
   [JobName.PolicyEvaluate]: QueueName.Policy,
   [JobName.RouterRoute]: QueueName.Router,
   [JobName.ExecutorOpen]: QueueName.Executor,
+  [JobName.ExecutorOpenMany]: QueueName.Executor,
   [JobName.ExecutorClose]: QueueName.Executor,
   [JobName.ExecutorMonitor]: QueueName.Executor,
   [JobName.ExecutorPaperTick]: QueueName.Executor,
@@ -130,6 +134,12 @@ export type JobsOf<Q extends QueueName> = { [N in JobName]: (typeof JOB_QUEUE)[N
 export function jobsOfQueue(queue: QueueName): JobName[] {
   return (Object.keys(JOB_QUEUE) as JobName[]).filter((name) => JOB_QUEUE[name] === queue);
 }
+
+/**
+ * Deployments per executor.open-many job: a signal's fan-out to N deployments is N / OPEN_CHUNK jobs rather than N,
+ * each opened as one batch (one read, one insert of the orders, one transaction of positions).
+ */
+export const OPEN_CHUNK = 200;
 
 /** Retention: completed jobs are kept an hour (Bull Board, dedup window), failed ones a week for inspection. */
 export const COMPLETED_JOB_RETENTION = { age: 60 * 60, count: 50_000 } as const;

@@ -89,6 +89,12 @@ export const JOB_PAYLOAD_SCHEMAS: { readonly [N in JobName]: JSONSchemaType<JobP
     required: ['signalId', 'deploymentId'],
     additionalProperties: false,
   },
+  [JobName.ExecutorOpenMany]: {
+    type: 'object',
+    properties: { signalId: id, deploymentIds: { type: 'array', items: id, minItems: 1, maxItems: 1000, uniqueItems: true }, traceId },
+    required: ['signalId', 'deploymentIds'],
+    additionalProperties: false,
+  },
   [JobName.ExecutorClose]: {
     type: 'object',
     properties: { positionId: id, reason: text, traceId },

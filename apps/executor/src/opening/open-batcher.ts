@@ -25,6 +25,23 @@ export class OpenBatcher {
 
   constructor(private readonly opening: Opening) {}
 
+  /**
+   * The opens of a chunk of a signal's deployments (executor.open-many): each goes into the batches like any open.
+   * Answers how many ended in each outcome; when one could not be settled (an infrastructure error), throws so the
+   * job is retried (the opens that did settle find themselves settled).
+   */
+  async openMany(signalId: string, deploymentIds: readonly string[], traceId?: string): Promise<Record<string, number>> {
+    const settled = await Promise.allSettled(deploymentIds.map((deploymentId) => this.open({ signalId, deploymentId, traceId })));
+    const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed.length) {
+      const first = failed[0].reason instanceof Error ? failed[0].reason.message : String(failed[0].reason);
+      throw new Error(`${failed.length} of ${deploymentIds.length} opens did not settle: ${first}`);
+    }
+    const counts: Record<string, number> = {};
+    for (const s of settled) if (s.status === 'fulfilled') counts[s.value.outcome] = (counts[s.value.outcome] ?? 0) + 1;
+    return counts;
+  }
+
   open(job: OpenJob): Promise<OpenResult> {
     return new Promise<OpenResult>((resolve, reject) => {
       this.queued.push({ ...job, resolve, reject });

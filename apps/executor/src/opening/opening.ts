@@ -67,9 +67,9 @@ export class Opening {
     return out;
   }
 
-  /** After the last attempt of a job: its deployment ends FAILED at the executor with the reason. */
-  async giveUp(signalId: string, deploymentId: string, reason: string): Promise<void> {
-    await failOutcome(this.ds, signalId, deploymentId, reason);
+  /** Deployments of a signal that cannot open end FAILED at the executor with the reason (those still PENDING). */
+  async giveUp(signalId: string, deploymentIds: readonly string[], reason: string): Promise<void> {
+    for (const deploymentId of deploymentIds) await failOutcome(this.ds, signalId, deploymentId, reason);
     await settleSignals(this.ds, [signalId]);
   }
 
@@ -128,7 +128,7 @@ export class Opening {
       if (a.ctx.existing_status === 'PENDING') await this.settle.schedule(positionId, 'open', 0, undefined, a.job.traceId);
       if (a.ctx.existing_status === 'FAILED') {
         const reason = a.ctx.existing_reason ?? 'the position failed';
-        await this.giveUp(a.job.signalId, a.job.deploymentId, reason);
+        await this.giveUp(a.job.signalId, [a.job.deploymentId], reason);
         out.set(keyOf(a.job), { ok: true, result: { outcome: 'FAILED', reason } });
       } else {
         out.set(keyOf(a.job), { ok: true, result: { outcome: 'OPENED', positionId } });
@@ -287,7 +287,7 @@ export class Opening {
         next.push(a.job);
         continue;
       }
-      await this.giveUp(signalId, deploymentId, why);
+      await this.giveUp(signalId, [deploymentId], why);
       out.set(keyOf(a.job), { ok: true, result: { outcome: 'FAILED', reason: error.message } });
     }
     return next;

@@ -74,14 +74,17 @@ export async function assignSignalVenue(q: Sql, signalId: string, venue: string)
   await exec(q, `UPDATE signal_outcomes SET venue = $2 WHERE signal_id = $1 AND outcome = 'PENDING' AND venue IS NULL`, [signalId, venue]);
 }
 
-/** The deployments of a signal waiting for their open, with a venue assigned. */
-export async function assignedDeployments(q: Sql, signalId: string): Promise<string[]> {
-  const found = await rows<{ deployment_id: string }>(
+/**
+ * The deployments of a signal's fan-out: every outcome Agent Where gave a venue, in a stable order, so a retried
+ * route chunks them the same way; `pending` counts those still waiting for their open.
+ */
+export async function assignedDeployments(q: Sql, signalId: string): Promise<{ deployments: string[]; pending: number }> {
+  const found = await rows<{ deployment_id: string; pending: boolean }>(
     q,
-    `SELECT deployment_id FROM signal_outcomes WHERE signal_id = $1 AND outcome = 'PENDING' AND venue IS NOT NULL`,
+    `SELECT deployment_id, outcome = 'PENDING' AS pending FROM signal_outcomes WHERE signal_id = $1 AND venue IS NOT NULL ORDER BY deployment_id`,
     [signalId],
   );
-  return found.map((r) => r.deployment_id);
+  return { deployments: found.map((r) => r.deployment_id), pending: found.filter((r) => r.pending).length };
 }
 
 /** Every PENDING outcome of the signal → SKIPPED at `stage` with the reason. */
