@@ -5,7 +5,7 @@ import prettier from 'eslint-config-prettier';
 // Module boundaries: apps depend on libs, never on each other; the domain lib stays pure
 // (it may import nothing of ours); libs never import apps.
 export default [
-  { ignores: ['**/node_modules/**', 'dist/**', '.nx/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
+  { ignores: ['**/node_modules/**', 'dist/**', '.nx/**', 'coverage/**', 'tmp/**', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommended,
   prettier,
   {

@@ -81,7 +81,8 @@ export async function assignSignalVenue(q: Sql, signalId: string, venue: string)
 export async function assignedDeployments(q: Sql, signalId: string): Promise<{ deployments: string[]; pending: number }> {
   const found = await rows<{ deployment_id: string; pending: boolean }>(
     q,
-    `SELECT deployment_id, outcome = 'PENDING' AS pending FROM signal_outcomes WHERE signal_id = $1 AND venue IS NOT NULL ORDER BY deployment_id`,
+    `SELECT deployment_id, outcome = 'PENDING' AS pending FROM signal_outcomes WHERE signal_id = $1 AND venue IS NOT NULL ORDER BY
+      deployment_id`,
     [signalId],
   );
   return { deployments: found.map((r) => r.deployment_id), pending: found.filter((r) => r.pending).length };
