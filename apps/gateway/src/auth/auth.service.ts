@@ -1,4 +1,4 @@
-import { BadRequestException, Inject, Injectable, Logger, OnModuleDestroy, UnauthorizedException } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { createHmac, randomBytes, randomUUID } from 'crypto';
 import IORedis from 'ioredis';
@@ -6,6 +6,7 @@ import { SiweMessage } from 'siwe';
 import { Env } from '@conduit/config';
 import { redisOptions } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
+import { badRequest } from '../common/errors';
 
 /** Audience of every bearer token the gateway issues. */
 export const TOKEN_AUDIENCE = 'conduit-api';
@@ -25,8 +26,6 @@ export function domainAllowed(allowed: string[], domain: string): boolean {
   );
 }
 
-const bad = (field: string, message: string) =>
-  new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [message], fields: [field] });
 const denied = (message: string) => new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: [message] });
 
 export interface IssuedNonce {
@@ -81,7 +80,7 @@ export class AuthService implements OnModuleDestroy {
   async verify(text: string, signature: string, now = new Date()): Promise<IssuedToken> {
     // The parser prints what it cannot parse; a message that does not even start like EIP-4361 is refused first.
     if (!/^\S+ wants you to sign in with your Ethereum account:\n0x[0-9a-fA-F]{40}\n/.test(text)) {
-      throw bad(
+      throw badRequest(
         'message',
         'message must be an EIP-4361 sign-in message ("<domain> wants you to sign in with your Ethereum account:" then the address)',
       );
@@ -90,11 +89,11 @@ export class AuthService implements OnModuleDestroy {
     try {
       message = new SiweMessage(text);
     } catch (e: any) {
-      throw bad('message', `message is not a valid EIP-4361 sign-in message: ${String(e?.message ?? e).split('\n')[0]}`);
+      throw badRequest('message', `message is not a valid EIP-4361 sign-in message: ${String(e?.message ?? e).split('\n')[0]}`);
     }
     if (!domainAllowed(this.domains, message.domain))
       throw denied(`message domain ${message.domain} is not this API (${this.domains.join(', ')})`);
-    if (!message.expirationTime) throw bad('message', 'message must have an Expiration Time');
+    if (!message.expirationTime) throw badRequest('message', 'message must have an Expiration Time');
     const expires = Date.parse(message.expirationTime);
     if (expires <= now.getTime()) throw denied('message has expired');
     if (message.issuedAt && Date.parse(message.issuedAt) > now.getTime() + 60_000) throw denied('message is issued in the future');

@@ -1,20 +1,16 @@
-import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Env } from '@conduit/config';
 import { AGENT_KEY_VENUES, KeyVault, SealedKey, VaultError } from '@conduit/custody';
 import { approveAgentPayload, ostiumApprovalTransactions, ostiumNetwork } from '@conduit/venue';
 import { ENV } from '@conduit/runtime';
-import { DeployAgentDto } from './dto';
+import { badRequest } from '../common/errors';
+import { DeployAgentDto } from './deployments.dto';
 
 type Prefix = (typeof AGENT_KEY_VENUES)[number]['prefix'];
 
 export interface AgentKeyColumns {
   address: string | null;
   sealed: SealedKey | null;
-}
-
-/** A 400 that names the fields, like the validation pipe's. */
-function badRequest(fields: string[], message: string): BadRequestException {
-  return new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [message], fields });
 }
 
 /**
