@@ -2,12 +2,13 @@ import { isDeepStrictEqual } from 'util';
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
-import { audit } from '@conduit/db';
+import { audit, changeKey } from '@conduit/db';
 import { collectJobOptions, JobName, jobId, JobProducer } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { assertOwner } from '../auth/auth.decorators';
 import { conflict, notFound } from '../common/errors';
-import { ReadModels, waitFor } from '../common/read-models';
+import { ChangeFeed } from '../common/change-feed';
+import { ReadModels } from '../common/read-models';
 import { Waited } from '../common/waited';
 import { BillingQuery, UserSignatureDto } from './billing.dto';
 
@@ -18,6 +19,7 @@ export class BillingService {
     private readonly ds: DataSource,
     private readonly read: ReadModels,
     private readonly producer: JobProducer,
+    private readonly feed: ChangeFeed,
     @Inject(ENV) private readonly env: Env,
   ) {}
 
@@ -60,13 +62,13 @@ export class BillingService {
       jobId: jobId(JobName.BillingCollect, id, 'signed', sig.r.slice(2, 18)),
       opts: collectJobOptions(this.env),
     });
-    const done = await waitFor(async () => {
+    const done = await this.feed.waitFor([changeKey('billing_events_v3', id)], async () => {
       const [e] = await this.ds.query(
         `SELECT * FROM billing_events_v3 WHERE id = $1 AND (status <> 'PENDING' OR (metadata->>'last_attempt_at') >= $2)`,
         [id, submitted],
       );
       return e;
-    }, this.env.GATEWAY_WAIT_MS);
+    });
     return { complete: !!done, answer: { success: true, event: done ?? (await this.read.findBillingEvent(id)) } };
   }
 

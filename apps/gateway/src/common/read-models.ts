@@ -10,19 +10,6 @@ export const DEPLOYMENT_COLUMNS = `d.id, d.agent_id, d.user_wallet, d.safe_walle
   (d.hyperliquid_agent_key_encrypted IS NOT NULL) AS has_hyperliquid_agent_key, (d.ostium_agent_key_encrypted IS NOT NULL) AS
     has_ostium_agent_key`;
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls until check returns a value or the deadline passes (then returns null). */
-export async function waitFor<T>(check: () => Promise<T | null | undefined>, timeoutMs: number, everyMs = 15): Promise<T | null> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== null && v !== undefined) return v;
-    if (Date.now() >= deadline) return null;
-    await sleep(Math.min(everyMs, Math.max(1, deadline - Date.now())));
-  }
-}
-
 /**
  * The rows the API answers with (snake_case, as the tables), shared by the features. The `find…` reads answer null
  * for an unknown id, the others a 404 naming it.

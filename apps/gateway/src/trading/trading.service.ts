@@ -1,12 +1,12 @@
 import { randomUUID } from 'crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Env } from '@conduit/config';
+import { changeKey } from '@conduit/db';
 import { dec, deterministicId } from '@conduit/domain';
 import { JobName, jobId, JobProducer } from '@conduit/queue';
-import { ENV } from '@conduit/runtime';
 import { assertOwner } from '../auth/auth.decorators';
-import { ReadModels, waitFor } from '../common/read-models';
+import { ChangeFeed } from '../common/change-feed';
+import { ReadModels } from '../common/read-models';
 import { Waited } from '../common/waited';
 import { GenerateSignalDto, PositionListQuery } from './trading.dto';
 
@@ -19,7 +19,7 @@ export class TradingService {
     private readonly ds: DataSource,
     private readonly read: ReadModels,
     private readonly producer: JobProducer,
-    @Inject(ENV) private readonly env: Env,
+    private readonly feed: ChangeFeed,
   ) {}
 
   /** Queues the signal (an Idempotency-Key makes its id deterministic) and waits for Agent What to store it. */
@@ -43,7 +43,7 @@ export class TradingService {
         traceId,
       },
     });
-    const signal = await waitFor(() => this.read.findSignal(signalId), this.env.GATEWAY_WAIT_MS);
+    const signal = await this.feed.waitFor([changeKey('signals_v3', signalId)], () => this.read.findSignal(signalId));
     if (!signal) return { complete: false, answer: { success: true, signal_id: signalId, status: 'QUEUED', trace_id: traceId } };
     return { complete: true, answer: { success: true, signal, trace_id: traceId } };
   }
@@ -65,10 +65,10 @@ export class TradingService {
         jobId: jobId(JobName.PolicyEvaluate, signal.id),
       });
     }
-    const done = await waitFor(async () => {
+    const done = await this.feed.waitFor([changeKey('signals_v3', signal.id)], async () => {
       const s = await this.read.signal(signal.id);
       return FINAL_SIGNAL.includes(s.status) ? s : null;
-    }, this.env.GATEWAY_WAIT_MS);
+    });
     const [latest, routing, outcomes] = await Promise.all([
       this.read.signal(signal.id),
       this.read.routing(signal.id),
@@ -115,13 +115,14 @@ export class TradingService {
       data: { positionId: id, reason: reason ?? 'MANUAL', traceId },
       jobId: jobId(JobName.ExecutorClose, id),
     });
-    const closed = await waitFor(async () => {
+    // Woken by the position's status change and by the insert of its profit share (the bill notifies its position).
+    const closed = await this.feed.waitFor([changeKey('positions_v3', id)], async () => {
       const p = await this.read.position(id);
       if (p.status !== 'CLOSED') return null;
       if (dec(p.pnl).lte(0)) return { p, bill: null }; // a loss is never billed
       const bill = await this.read.profitShare(id);
       return bill ? { p, bill } : null;
-    }, this.env.GATEWAY_WAIT_MS);
+    });
     if (!closed) {
       const [position, bill] = [await this.read.position(id), await this.read.profitShare(id)];
       return { complete: false, answer: { success: true, complete: false, position, billing_event: bill } };
