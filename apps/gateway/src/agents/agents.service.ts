@@ -2,7 +2,8 @@ import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { audit } from '@conduit/db';
-import { ENV } from '@conduit/runtime';
+import { Clock } from '@conduit/domain';
+import { CLOCK, ENV } from '@conduit/runtime';
 import { assertOwner } from '../auth/auth.decorators';
 import { verifyProofOfIntent } from '../auth/proof-of-intent';
 import { conflict } from '../common/errors';
@@ -24,12 +25,13 @@ export class AgentsService {
     private readonly ds: DataSource,
     private readonly read: ReadModels,
     @Inject(ENV) private readonly env: Env,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** A DRAFT agent of the signed-in creator, with its fresh, single-use proof of intent. */
   async create(dto: CreateAgentDto, wallet: string, traceId: string) {
     assertOwner(wallet, dto.creator_wallet, 'creator_wallet');
-    verifyProofOfIntent(dto, this.env.PROOF_OF_INTENT_MAX_AGE_S, Date.now());
+    verifyProofOfIntent(dto, this.env.PROOF_OF_INTENT_MAX_AGE_S, this.clock.now().getTime());
     return this.ds.transaction(async (em) => {
       const [agent] = await em.query(
         `INSERT INTO agents_v3 (creator_wallet, name, venue, x_account_ids, research_institute_ids, weights, profit_receiver_address,

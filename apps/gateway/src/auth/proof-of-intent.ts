@@ -4,7 +4,8 @@ import { badRequest } from '../common/errors';
 
 /**
  * Seed 001's proof of intent on agent creation: the message is the one the request's own fields build, signed
- * (EIP-191) by creator_wallet, at a fresh timestamp. Single use is the database's: a unique index on the signature.
+ * (EIP-191) by creator_wallet, at a timestamp fresh at `nowMs` (the injected clock's now). Single use is the
+ * database's: a unique index on the signature.
  */
 export function verifyProofOfIntent(
   dto: {
@@ -15,13 +16,13 @@ export function verifyProofOfIntent(
     proof_of_intent_timestamp: string;
   },
   maxAgeS: number,
-  now = Date.now(),
+  nowMs: number,
 ): void {
   const expected = proofOfIntentMessage({ creatorWallet: dto.creator_wallet, name: dto.name, timestamp: dto.proof_of_intent_timestamp });
   if (dto.proof_of_intent_message !== expected) {
     throw badRequest('proof_of_intent_message', `proof_of_intent_message must be exactly: ${JSON.stringify(expected)}`);
   }
-  const stale = staleness(dto.proof_of_intent_timestamp, now, maxAgeS);
+  const stale = staleness(dto.proof_of_intent_timestamp, nowMs, maxAgeS);
   if (stale) throw badRequest('proof_of_intent_timestamp', `proof_of_intent_timestamp ${stale}`);
   let signer: string;
   try {

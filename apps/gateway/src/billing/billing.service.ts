@@ -3,8 +3,9 @@ import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { audit, changeKey } from '@conduit/db';
+import { Clock } from '@conduit/domain';
 import { collectJobOptions, JobName, jobId, JobProducer } from '@conduit/queue';
-import { ENV } from '@conduit/runtime';
+import { CLOCK, ENV } from '@conduit/runtime';
 import { assertOwner } from '../auth/auth.decorators';
 import { conflict, notFound } from '../common/errors';
 import { ChangeFeed } from '../common/change-feed';
@@ -21,6 +22,7 @@ export class BillingService {
     private readonly producer: JobProducer,
     private readonly feed: ChangeFeed,
     @Inject(ENV) private readonly env: Env,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async event(id: string) {
@@ -48,7 +50,7 @@ export class BillingService {
       // The same signature again: already submitted (under the same job id), so nothing is written or queued.
       return { complete: false, answer: { success: true, event: await this.read.findBillingEvent(id) } };
     }
-    const submitted = new Date().toISOString();
+    const submitted = this.clock.now().toISOString();
     await this.ds.transaction(async (em) => {
       await em.query(
         `UPDATE billing_events_v3 SET metadata = (metadata - 'last_error' - 'last_attempt_at') || $2 WHERE id = $1 AND status = 'PENDING'`,

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Env } from '@conduit/config';
 import { AGENT_KEY_VENUES, KeyVault, SealedKey, VaultError } from '@conduit/custody';
+import { Clock } from '@conduit/domain';
 import { approveAgentPayload, ostiumApprovalTransactions, ostiumNetwork } from '@conduit/venue';
-import { ENV } from '@conduit/runtime';
+import { CLOCK, ENV } from '@conduit/runtime';
 import { badRequest } from '../common/errors';
 import { DeployAgentDto } from './deployments.dto';
 
@@ -22,7 +23,10 @@ export interface AgentKeyColumns {
 export class AgentWallets {
   private readonly vault: KeyVault | null;
 
-  constructor(@Inject(ENV) private readonly env: Env) {
+  constructor(
+    @Inject(ENV) private readonly env: Env,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
     this.vault = env.MASTER_KEY ? new KeyVault(env.MASTER_KEY) : null;
   }
 
@@ -87,7 +91,7 @@ export class AgentWallets {
         approve_agent: approveAgentPayload({
           agentAddress: d.hyperliquid_agent_address,
           agentName: `conduit ${d.id.slice(0, 8)}`,
-          nonce: Date.now(),
+          nonce: this.clock.now().getTime(),
           isTestnet: this.env.HYPERLIQUID_NETWORK === 'testnet',
         }),
         builder_fee: this.env.HYPERLIQUID_BUILDER_ADDRESS && this.env.HYPERLIQUID_BUILDER_FEE > 0 ? 'configured' : 'off',

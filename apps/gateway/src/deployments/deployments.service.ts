@@ -2,8 +2,9 @@ import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { audit } from '@conduit/db';
+import { Clock } from '@conduit/domain';
 import { JobName, jobId, JobProducer } from '@conduit/queue';
-import { ENV } from '@conduit/runtime';
+import { CLOCK, ENV } from '@conduit/runtime';
 import { assertOwner } from '../auth/auth.decorators';
 import { badRequest, conflict } from '../common/errors';
 import { DEPLOYMENT_COLUMNS, ReadModels } from '../common/read-models';
@@ -18,6 +19,7 @@ export class DeploymentsService {
     private readonly wallets: AgentWallets,
     private readonly producer: JobProducer,
     @Inject(ENV) private readonly env: Env,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** An ACTIVE deployment of an agent to the signed-in user's wallet, with a trial and one generated agent wallet per venue. */
@@ -32,8 +34,9 @@ export class DeploymentsService {
           next_billing_at,
                     hyperliquid_agent_address, hyperliquid_agent_key_encrypted, hyperliquid_agent_key_iv, hyperliquid_agent_key_tag,
                     ostium_agent_address, ostium_agent_key_encrypted, ostium_agent_key_iv, ostium_agent_key_tag, trading_mode, policy)
-         VALUES ($1, $2, $3, 'ACTIVE', TRUE, now(), now() + make_interval(days => $4), now() + make_interval(days => $4),
-                 $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         SELECT $1, $2, $3, 'ACTIVE', TRUE, t.now, t.now + make_interval(days => $4), t.now + make_interval(days => $4),
+                $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
+           FROM (SELECT $15::timestamptz AS now) t
          ON CONFLICT (user_wallet, agent_id) DO NOTHING RETURNING id`,
         [
           dto.agent_id,
@@ -50,6 +53,7 @@ export class DeploymentsService {
           keys.ostium.sealed?.tag ?? null,
           dto.trading_mode ?? 'paper',
           dto.policy ?? {},
+          this.clock.now(), // the subscription and its trial start now
         ],
       );
       if (!inserted.length) {
