@@ -1,10 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { ADAPTED_VENUES } from '@conduit/venue';
 import { PageQuery } from '../common/page.dto';
 import { Optional, TokenSymbol } from '../common/validation';
 
 export class PaperMarkDto {
-  @ApiProperty({ enum: ['HYPERLIQUID', 'OSTIUM'] }) @IsIn(['HYPERLIQUID', 'OSTIUM']) venue: string;
+  /** A venue the registry has a (paper) adapter for. */
+  @ApiProperty({ enum: ADAPTED_VENUES }) @IsIn(ADAPTED_VENUES) venue: string;
   @ApiProperty({ example: 'ETH' })
   @TokenSymbol()
   token_symbol: string;
