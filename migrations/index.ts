@@ -6,6 +6,7 @@ import { LiveTrading1732200004000 } from './1732200004000-LiveTrading';
 import { AgentLayers1732200005000 } from './1732200005000-AgentLayers';
 import { Money1732200006000 } from './1732200006000-Money';
 import { Hardening1732200007000 } from './1732200007000-Hardening';
+import { ChangeFeed1732200008000 } from './1732200008000-ChangeFeed';
 import { Lifecycles1732200009000 } from './1732200009000-Lifecycles';
 
 /** Every migration in order. Listed explicitly so the same list works from TypeScript and from dist/. */
@@ -18,5 +19,6 @@ export const MIGRATIONS = [
   AgentLayers1732200005000,
   Money1732200006000,
   Hardening1732200007000,
+  ChangeFeed1732200008000,
   Lifecycles1732200009000,
 ];

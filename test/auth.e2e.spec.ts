@@ -1,9 +1,11 @@
+import { randomUUID } from 'crypto';
 import { Wallet } from 'ethers';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
 import {
   adminAuth,
   http,
+  ManualClock,
   proofOfIntent,
   QUICK_START,
   signInMessage,
@@ -189,13 +191,15 @@ describe('auth, ownership and the audit trail', () => {
       expect(other.status).toBe(201);
     });
 
-    it('lets a nonce and a token expire', async () => {
+    it('lets a nonce and a token expire, by the clock', async () => {
+      // The gateway's time is a ManualClock the test moves: validity is decided against it, not by Redis TTLs.
+      const clock = new ManualClock(new Date());
       const shortEnv = testEnv(db, { AUTH_NONCE_TTL_S: '1', AUTH_TOKEN_TTL_S: '1', QUEUE_PREFIX: env.QUEUE_PREFIX });
-      const { app, url } = await startHttpApp(GatewayAppModule.forRoot(shortEnv), shortEnv, configureGateway);
+      const { app, url } = await startHttpApp(GatewayAppModule.forRoot(shortEnv), shortEnv, configureGateway, { clock });
       try {
         const wallet = Wallet.createRandom();
         const stale = (await http('GET', `${url}/api/v3/auth/nonce`)).body.nonce;
-        await new Promise((r) => setTimeout(r, 1_300));
+        clock.advance(1_300);
         const late = signInMessage(url, wallet.address, stale);
         expect((await http('POST', `${url}/api/v3/auth/verify`, { message: late, signature: await wallet.signMessage(late) })).status).toBe(
           401,
@@ -209,8 +213,13 @@ describe('auth, ownership and the audit trail', () => {
           creator_wallet: wallet.address.toLowerCase(),
           profit_receiver_address: wallet.address.toLowerCase(),
         };
-        const proof = await proofOfIntent(wallet, body.creator_wallet, body.name);
-        await new Promise((r) => setTimeout(r, 2_100));
+        const proof = await proofOfIntent(wallet, body.creator_wallet, body.name, clock.now().toISOString());
+        // Until the clock passes its expiry the token gets a request through to the handler (an unknown agent: 404).
+        const unknown = await http('POST', `${url}/api/v3/agents/${randomUUID()}/activate`, undefined, {
+          authorization: `Bearer ${token}`,
+        });
+        expect(unknown.status).toBe(404);
+        clock.advance(2_100);
         const expired = await http('POST', `${url}/api/v3/agents/create`, { ...body, ...proof }, { authorization: `Bearer ${token}` });
         expect(expired.status).toBe(401);
         expect(expired.body.message.join(' ')).toMatch(/bearer token is invalid or expired/);

@@ -1,9 +1,7 @@
-import { AgentWallets } from './api/agent-wallets';
 import { DynamicModule, INestApplication, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { JwtModule } from '@nestjs/jwt';
 import helmet from 'helmet';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { BullBoardModule } from '@bull-board/nestjs';
@@ -13,60 +11,54 @@ import type { NextFunction, Request, Response } from 'express';
 import { Env } from '@conduit/config';
 import { QueueName } from '@conduit/queue';
 import { ENV, RuntimeModule } from '@conduit/runtime';
-import { AgentsController } from './api/agents.controller';
-import { PaperController } from './api/paper.controller';
-import { AuditController } from './api/audit.controller';
-import { PolicyController } from './api/policy.controller';
-import { SourcesController } from './api/sources.controller';
-import { StatsController } from './api/stats.controller';
-import { TradingController } from './api/trading.controller';
-import { Views } from './api/views';
-import { adminCredentialsMatch } from './http/admin.guard';
+import { AdminModule } from './admin/admin.module';
+import { AgentsModule } from './agents/agents.module';
+import { adminCredentialsMatch, adminRefusal } from './auth/admin-credentials';
 import { ApiAuthGuard } from './auth/auth.guard';
-import { AuthController } from './auth/auth.controller';
-import { AuthService, tokenSecret } from './auth/auth.service';
-import { traceMiddleware } from './http/trace';
-import { JsonErrorFilter } from './http/errors';
-import { ApiThrottlerGuard } from './http/throttle';
-import { validationPipe } from './http/validation';
+import { AuthModule } from './auth/auth.module';
+import { BillingModule } from './billing/billing.module';
+import { JsonErrorFilter } from './common/errors';
+import { ApiThrottlerGuard } from './common/throttle.guard';
+import { traceMiddleware } from './common/trace';
+import { validationPipe } from './common/validation';
+import { DeploymentsModule } from './deployments/deployments.module';
+import { PolicyModule } from './policy/policy.module';
+import { SourcesModule } from './sources/sources.module';
+import { StatsModule } from './stats/stats.module';
+import { TradingModule } from './trading/trading.module';
 
 export const BULL_BOARD_ROUTE = '/admin/queues';
 
-/** The REST API: the seed's /api/v3 endpoints plus what a client needs around them. */
+/**
+ * The REST API: the seed's /api/v3 endpoints plus what a client needs around them, one feature module each (module,
+ * controller for HTTP, service for SQL and transactions, DTOs), over the shared read models and HTTP plumbing of common/.
+ */
 @Module({})
 export class GatewayModule {
   static forRoot(env: Env): DynamicModule {
     const guard = (req: Request, res: Response, next: NextFunction) => {
       if (adminCredentialsMatch(env, req.headers.authorization)) return next();
       res.setHeader('WWW-Authenticate', 'Basic realm="Conduit admin"');
-      res.status(401).json({
-        statusCode: 401,
-        message: env.ADMIN_PASSWORD ? 'admin credentials required' : 'admin access is disabled: set ADMIN_PASSWORD',
-      });
+      res.status(401).json({ statusCode: 401, message: adminRefusal(env) });
     };
     return {
       module: GatewayModule,
       imports: [
         ThrottlerModule.forRoot([{ ttl: env.THROTTLE_TTL_MS, limit: env.THROTTLE_LIMIT }]),
-        JwtModule.register({ secret: tokenSecret(env), signOptions: { algorithm: 'HS256' } }),
         BullBoardModule.forRoot({ route: BULL_BOARD_ROUTE, adapter: ExpressAdapter, middleware: guard }),
         BullBoardModule.forFeature(...Object.values(QueueName).map((name) => ({ name, adapter: BullMQAdapter }))),
-      ],
-      controllers: [
-        AuthController,
-        AgentsController,
-        TradingController,
-        SourcesController,
-        PolicyController,
-        StatsController,
-        PaperController,
-        AuditController,
+        AuthModule,
+        AgentsModule,
+        DeploymentsModule,
+        TradingModule,
+        SourcesModule,
+        PolicyModule,
+        BillingModule,
+        StatsModule,
+        AdminModule,
       ],
       // Guards run in this order: the rate limit, then the credential (wallet token or admin), then validation pipes.
       providers: [
-        Views,
-        AgentWallets,
-        AuthService,
         { provide: APP_GUARD, useClass: ApiThrottlerGuard },
         { provide: APP_GUARD, useClass: ApiAuthGuard },
       ],

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
+import { PgListener } from '@conduit/db';
 import { VenueView } from '@conduit/domain';
 import { ENV } from '@conduit/runtime';
 import { ADAPTED_VENUES, OrderBook, VenueRegistry } from '@conduit/venue';
@@ -43,11 +43,10 @@ export class RoutingCache implements OnModuleInit, OnApplicationShutdown {
   /** agent id → config; '' is the global default. */
   private configs = new Map<string, RoutingConfig>();
   private books = new Map<string, CachedBook>();
-  private listener: Client | null = null;
+  private readonly listener: PgListener;
   private timers: NodeJS.Timeout[] = [];
   private reloading: Promise<void> | null = null;
   private reloadAgain = false;
-  private closed = false;
   /** Wall-clock time of the last completed reload; the benchmark and health read it. */
   loadedAt = 0;
 
@@ -55,11 +54,25 @@ export class RoutingCache implements OnModuleInit, OnApplicationShutdown {
     private readonly ds: DataSource,
     private readonly venues: VenueRegistry,
     @Inject(ENV) private readonly env: Env,
-  ) {}
+  ) {
+    // A dedicated connection LISTENs for changes; when it drops it is opened again every second until that works.
+    // What was notified while nobody listened is lost, so the cache reloads once it listens again (the first load
+    // follows the first LISTEN in onModuleInit). Until then the timer covers.
+    this.listener = new PgListener({
+      url: env.DATABASE_URL,
+      channels: [ROUTING_CHANNEL],
+      name: 'routing listener',
+      onNotification: () => void this.reload().catch((e) => this.log.warn(`reload failed: ${e.message}`)),
+      onListening: async () => {
+        if (this.loadedAt) await this.reload().catch((e) => this.log.warn(`reload after reconnecting failed: ${e.message}`));
+      },
+      warn: (message) => this.log.warn(message),
+    });
+  }
 
   async onModuleInit(): Promise<void> {
     // Listening before the first load: a change committed in between is both loaded and notified, never missed.
-    await this.listen();
+    await this.listener.start();
     await this.reload();
     await this.refreshBooks();
     this.timers.push(
@@ -75,12 +88,9 @@ export class RoutingCache implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.closed = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    const l = this.listener;
-    this.listener = null;
-    await l?.end().catch(() => undefined);
+    await this.listener.close();
   }
 
   /** Reloads markets, health and configs (three queries). Concurrent calls share one reload, plus one more if asked meanwhile. */
@@ -135,35 +145,6 @@ export class RoutingCache implements OnModuleInit, OnApplicationShutdown {
       ]),
     );
     this.loadedAt = Date.now();
-  }
-
-  /**
-   * A dedicated connection LISTENs for changes. When it drops (a Postgres restart, a terminated backend) it is opened
-   * again every second until that works, and the cache reloads once it listens again: what was notified while nobody
-   * listened is lost, so the reload, not the next notification, brings those changes in. Until then the timer covers.
-   */
-  private async listen(): Promise<void> {
-    if (this.closed) return;
-    const client = new Client({ connectionString: this.env.DATABASE_URL, keepAlive: true });
-    client.on('notification', () => void this.reload().catch((e) => this.log.warn(`reload failed: ${e.message}`)));
-    client.on('error', (e) => this.log.warn(`routing listener: ${e.message}`));
-    client.on('end', () => {
-      if (this.closed || this.listener !== client) return;
-      this.listener = null;
-      setTimeout(() => void this.listen().catch(() => undefined), 1000).unref();
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${ROUTING_CHANNEL}`);
-      if (this.closed) return void (await client.end().catch(() => undefined));
-      this.listener = client;
-      // A reconnection (the first load follows the first LISTEN in onModuleInit).
-      if (this.loadedAt) await this.reload().catch((e) => this.log.warn(`reload after reconnecting failed: ${e.message}`));
-    } catch (e) {
-      this.log.warn(`routing listener could not connect: ${(e as Error).message}`);
-      await client.end().catch(() => undefined);
-      if (!this.closed) setTimeout(() => void this.listen().catch(() => undefined), 1000).unref();
-    }
   }
 
   config(agentId: string): RoutingConfig {

@@ -11,3 +11,4 @@ export * from './performance';
 export * from './sql';
 export * from './rows';
 export * from './lifecycle';
+export * from './listener';

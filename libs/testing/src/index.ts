@@ -85,13 +85,16 @@ export function testEnv(db: TestDatabase, overrides: Record<string, string> = {}
   });
 }
 
-/** Starts a Nest application on an ephemeral port; returns it with its base URL. */
+/** Starts a Nest application on an ephemeral port (with the test's clock in place of the wall clock, if given). */
 export async function startHttpApp(
   module: unknown,
   env: Env,
   configure?: (app: INestApplication) => void,
+  options: { clock?: Clock } = {},
 ): Promise<{ app: INestApplication; url: string }> {
-  const app = await NestFactory.create(module as any, { logger: ['error'] });
+  const app = options.clock
+    ? (await withClock(module, options.clock)).createNestApplication({ logger: ['error'] })
+    : await NestFactory.create(module as any, { logger: ['error'] });
   app.enableShutdownHooks();
   configure?.(app);
   await app.listen(0, '127.0.0.1');
@@ -106,14 +109,18 @@ export async function startContext(module: unknown, options: { clock?: Clock } =
     await app.init();
     return app;
   }
-  // The test's clock in place of the wall clock (the runtime module's CLOCK).
-  const ref = await Test.createTestingModule({ imports: [module as any] })
-    .setLogger({ log() {}, warn() {}, error: console.error, debug() {}, verbose() {} } as any)
-    .overrideProvider(CLOCK)
-    .useValue(options.clock)
-    .compile();
+  const ref = await withClock(module, options.clock);
   await ref.init();
   return ref;
+}
+
+/** The module compiled with the test's clock in place of the wall clock (the runtime module's CLOCK). */
+function withClock(module: unknown, clock: Clock) {
+  return Test.createTestingModule({ imports: [module as any] })
+    .setLogger({ log() {}, warn() {}, error: console.error, debug() {}, verbose() {} } as any)
+    .overrideProvider(CLOCK)
+    .useValue(clock)
+    .compile();
 }
 
 /** Queue handles for assertions, on the test's prefix. */

@@ -1,11 +1,13 @@
-import { BadRequestException, Inject, Injectable, Logger, OnModuleDestroy, UnauthorizedException } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { createHmac, randomBytes, randomUUID } from 'crypto';
 import IORedis from 'ioredis';
 import { SiweMessage } from 'siwe';
 import { Env } from '@conduit/config';
+import { Clock } from '@conduit/domain';
 import { redisOptions } from '@conduit/queue';
-import { ENV } from '@conduit/runtime';
+import { CLOCK, ENV } from '@conduit/runtime';
+import { badRequest } from '../common/errors';
 
 /** Audience of every bearer token the gateway issues. */
 export const TOKEN_AUDIENCE = 'conduit-api';
@@ -25,8 +27,6 @@ export function domainAllowed(allowed: string[], domain: string): boolean {
   );
 }
 
-const bad = (field: string, message: string) =>
-  new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [message], fields: [field] });
 const denied = (message: string) => new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: [message] });
 
 export interface IssuedNonce {
@@ -42,9 +42,10 @@ export interface IssuedToken {
 }
 
 /**
- * Sign-In with Ethereum (EIP-4361): the server issues a single-use nonce (kept in Redis with a TTL), the wallet
- * signs a message naming this API's domain, the nonce and an expiry, and gets a short-lived bearer token (HS256
- * JWT) whose subject is the wallet, lower-case.
+ * Sign-In with Ethereum (EIP-4361): the server issues a single-use nonce (kept in Redis), the wallet signs a message
+ * naming this API's domain, the nonce and an expiry, and gets a short-lived bearer token (HS256 JWT) whose subject is
+ * the wallet, lower-case. Whether a nonce, a message or a token is still valid is decided against the injected clock;
+ * the Redis TTLs of nonces and revocations only collect the garbage.
  */
 @Injectable()
 export class AuthService implements OnModuleDestroy {
@@ -52,6 +53,7 @@ export class AuthService implements OnModuleDestroy {
 
   constructor(
     @Inject(ENV) private readonly env: Env,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly jwt: JwtService,
   ) {
     this.redis = new IORedis({ ...redisOptions(env.REDIS_URL), lazyConnect: true });
@@ -71,17 +73,20 @@ export class AuthService implements OnModuleDestroy {
       .filter(Boolean);
   }
 
+  /** A nonce kept with its expiry (clock time, ms); its Redis TTL is the same span, to collect it if never used. */
   async issueNonce(): Promise<IssuedNonce> {
     const nonce = randomBytes(16).toString('hex');
-    await this.redis.set(this.key(nonce), '1', 'EX', this.env.AUTH_NONCE_TTL_S);
-    return { nonce, expires_at: new Date(Date.now() + this.env.AUTH_NONCE_TTL_S * 1000).toISOString() };
+    const expires = this.clock.now().getTime() + this.env.AUTH_NONCE_TTL_S * 1000;
+    await this.redis.set(this.key(nonce), String(expires), 'EX', this.env.AUTH_NONCE_TTL_S);
+    return { nonce, expires_at: new Date(expires).toISOString() };
   }
 
   /** Checks a signed sign-in message and spends its nonce; answers the bearer token. */
-  async verify(text: string, signature: string, now = new Date()): Promise<IssuedToken> {
+  async verify(text: string, signature: string): Promise<IssuedToken> {
+    const now = this.clock.now();
     // The parser prints what it cannot parse; a message that does not even start like EIP-4361 is refused first.
     if (!/^\S+ wants you to sign in with your Ethereum account:\n0x[0-9a-fA-F]{40}\n/.test(text)) {
-      throw bad(
+      throw badRequest(
         'message',
         'message must be an EIP-4361 sign-in message ("<domain> wants you to sign in with your Ethereum account:" then the address)',
       );
@@ -90,22 +95,32 @@ export class AuthService implements OnModuleDestroy {
     try {
       message = new SiweMessage(text);
     } catch (e: any) {
-      throw bad('message', `message is not a valid EIP-4361 sign-in message: ${String(e?.message ?? e).split('\n')[0]}`);
+      throw badRequest('message', `message is not a valid EIP-4361 sign-in message: ${String(e?.message ?? e).split('\n')[0]}`);
     }
     if (!domainAllowed(this.domains, message.domain))
       throw denied(`message domain ${message.domain} is not this API (${this.domains.join(', ')})`);
-    if (!message.expirationTime) throw bad('message', 'message must have an Expiration Time');
+    if (!message.expirationTime) throw badRequest('message', 'message must have an Expiration Time');
     const expires = Date.parse(message.expirationTime);
     if (expires <= now.getTime()) throw denied('message has expired');
     if (message.issuedAt && Date.parse(message.issuedAt) > now.getTime() + 60_000) throw denied('message is issued in the future');
     const checked = await message.verify({ signature, domain: message.domain, time: now.toISOString() }, { suppressExceptions: true });
     if (!checked.success) throw denied(`signature does not prove the wallet: ${checked.error?.type ?? 'invalid'}`);
     // Spent only by a valid signature, once: a replay or a stale nonce finds nothing.
-    if (!(await this.redis.getdel(this.key(message.nonce)))) throw denied('nonce is unknown, expired or already used');
+    const nonceExpires = Number(await this.redis.getdel(this.key(message.nonce)));
+    if (!(nonceExpires > now.getTime())) throw denied('nonce is unknown, expired or already used');
     const address = message.address.toLowerCase();
     const ttl = Math.max(1, Math.min(this.env.AUTH_TOKEN_TTL_S, Math.floor((expires - now.getTime()) / 1000)));
-    const token = await this.jwt.signAsync({ sub: address }, { expiresIn: ttl, audience: TOKEN_AUDIENCE, jwtid: randomUUID() });
+    // Issued at the clock's now (iat), so the token's exp is the clock's now + ttl.
+    const token = await this.jwt.signAsync(
+      { sub: address, iat: Math.floor(now.getTime() / 1000) },
+      { expiresIn: ttl, audience: TOKEN_AUDIENCE, jwtid: randomUUID() },
+    );
     return { token, token_type: 'Bearer', address, expires_at: new Date(now.getTime() + ttl * 1000).toISOString() };
+  }
+
+  /** The clock's now in whole seconds, as JWT times are. */
+  private seconds(): number {
+    return Math.floor(this.clock.now().getTime() / 1000);
   }
 
   private revokedKey(jti: string): string {
@@ -124,7 +139,7 @@ export class AuthService implements OnModuleDestroy {
   async revoke(token: string): Promise<void> {
     const claims = await this.claims(token);
     if (!claims) return;
-    const ttl = Math.max(1, claims.exp - Math.floor(Date.now() / 1000));
+    const ttl = Math.max(1, claims.exp - this.seconds());
     await this.redis.set(this.revokedKey(claims.jti), '1', 'EX', ttl);
   }
 
@@ -133,6 +148,7 @@ export class AuthService implements OnModuleDestroy {
       const c = await this.jwt.verifyAsync<{ sub: string; jti: string; exp: number }>(token, {
         audience: TOKEN_AUDIENCE,
         algorithms: ['HS256'],
+        clockTimestamp: this.seconds(), // expired or not by the clock
       });
       return typeof c.sub === 'string' && /^0x[0-9a-f]{40}$/.test(c.sub) && typeof c.jti === 'string' ? c : null;
     } catch {

@@ -1,13 +1,11 @@
-import { BadRequestException } from '@nestjs/common';
 import { verifyMessage } from 'ethers';
 import { proofOfIntentMessage, staleness } from '@conduit/domain';
-
-const bad = (field: string, message: string) =>
-  new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [message], fields: [field] });
+import { badRequest } from '../common/errors';
 
 /**
  * Seed 001's proof of intent on agent creation: the message is the one the request's own fields build, signed
- * (EIP-191) by creator_wallet, at a fresh timestamp. Single use is the database's: a unique index on the signature.
+ * (EIP-191) by creator_wallet, at a timestamp fresh at `nowMs` (the injected clock's now). Single use is the
+ * database's: a unique index on the signature.
  */
 export function verifyProofOfIntent(
   dto: {
@@ -18,20 +16,20 @@ export function verifyProofOfIntent(
     proof_of_intent_timestamp: string;
   },
   maxAgeS: number,
-  now = Date.now(),
+  nowMs: number,
 ): void {
   const expected = proofOfIntentMessage({ creatorWallet: dto.creator_wallet, name: dto.name, timestamp: dto.proof_of_intent_timestamp });
   if (dto.proof_of_intent_message !== expected) {
-    throw bad('proof_of_intent_message', `proof_of_intent_message must be exactly: ${JSON.stringify(expected)}`);
+    throw badRequest('proof_of_intent_message', `proof_of_intent_message must be exactly: ${JSON.stringify(expected)}`);
   }
-  const stale = staleness(dto.proof_of_intent_timestamp, now, maxAgeS);
-  if (stale) throw bad('proof_of_intent_timestamp', `proof_of_intent_timestamp ${stale}`);
+  const stale = staleness(dto.proof_of_intent_timestamp, nowMs, maxAgeS);
+  if (stale) throw badRequest('proof_of_intent_timestamp', `proof_of_intent_timestamp ${stale}`);
   let signer: string;
   try {
     signer = verifyMessage(dto.proof_of_intent_message, dto.proof_of_intent_signature).toLowerCase();
   } catch {
-    throw bad('proof_of_intent_signature', 'proof_of_intent_signature is not a valid signature');
+    throw badRequest('proof_of_intent_signature', 'proof_of_intent_signature is not a valid signature');
   }
   if (signer !== dto.creator_wallet.toLowerCase())
-    throw bad('proof_of_intent_signature', 'proof_of_intent_signature was not signed by creator_wallet');
+    throw badRequest('proof_of_intent_signature', 'proof_of_intent_signature was not signed by creator_wallet');
 }

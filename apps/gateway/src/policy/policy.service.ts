@@ -1,16 +1,11 @@
 import { isDeepStrictEqual } from 'util';
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { audit } from '@conduit/db';
 import { Policy, stricterPolicy } from '@conduit/domain';
-import { KillSwitchDto, PolicyDecisionQuery, PolicyDto, RoutingConfigDto } from './dto';
-import { uuidParam } from '../http/validation';
-import { TraceId } from '../http/trace';
-import { assertOwner, SignedIn, WalletAuth } from '../auth/auth.guard';
-import { Views } from './views';
-
-const uuid = uuidParam('id');
+import { assertOwner } from '../auth/auth.decorators';
+import { ReadModels } from '../common/read-models';
+import { PolicyDecisionQuery, PolicyDto, RoutingConfigDto } from './policy.dto';
 
 /** Drops the fields a client left out (class-transformer keeps them as undefined). */
 const compact = (dto: PolicyDto): Policy => Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)) as Policy;
@@ -19,21 +14,19 @@ const DECISION_COLUMNS = `pd.signal_id, pd.deployment_id, pd.agent_id, pd.decisi
                            pd.venues,
   pd.effective_policy, pd.inputs, pd.created_at, s.token_symbol, s.side, s.confidence,
   o.outcome, o.stage, o.reason AS outcome_reason, o.venue, o.position_id`;
+const DECISIONS_FROM = `policy_decisions pd JOIN signals_v3 s ON s.id = pd.signal_id
+  LEFT JOIN signal_outcomes o ON o.signal_id = pd.signal_id AND o.deployment_id = pd.deployment_id`;
 
-/** Agent How (policies, kill switch, decisions) and Agent Where (routing config) over HTTP. */
-@ApiTags('agent how / where')
-@WalletAuth()
-@Controller('api/v3')
-export class PolicyController {
+/** Agent How (policies, kill switch, decisions) and Agent Where (routing config). */
+@Injectable()
+export class PolicyService {
   constructor(
     private readonly ds: DataSource,
-    private readonly views: Views,
+    private readonly read: ReadModels,
   ) {}
 
-  @Put('agents/:id/policy')
-  @ApiOperation({ summary: "Replace the agent's own limits; every deployment's policy is combined with them, the stricter wins" })
-  async agentPolicy(@Param('id', uuid) id: string, @Body() dto: PolicyDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
-    const agent = await this.views.agent(id);
+  async setAgentPolicy(id: string, dto: PolicyDto, wallet: string, traceId: string) {
+    const agent = await this.read.agent(id);
     assertOwner(wallet, agent.creator_wallet, "the agent's creator");
     const policy = compact(dto);
     if (isDeepStrictEqual(agent.policy ?? {}, policy)) return { success: true, agent_id: id, policy }; // a repeat writes nothing
@@ -44,11 +37,9 @@ export class PolicyController {
     return { success: true, agent_id: id, policy };
   }
 
-  @Get('deployments/:id/policy')
-  @ApiOperation({ summary: "The agent's limits, the subscriber's policy and the effective policy applied to new signals" })
-  async deploymentPolicy(@Param('id', uuid) id: string) {
-    const d = await this.views.deployment(id);
-    const agent = await this.views.agent(d.agent_id);
+  async deploymentPolicy(id: string) {
+    const d = await this.read.deployment(id);
+    const agent = await this.read.agent(d.agent_id);
     return {
       success: true,
       deployment_id: id,
@@ -58,10 +49,8 @@ export class PolicyController {
     };
   }
 
-  @Put('deployments/:id/policy')
-  @ApiOperation({ summary: "Replace the subscriber's policy (applies from the next signal)" })
-  async setDeploymentPolicy(@Param('id', uuid) id: string, @Body() dto: PolicyDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
-    const d = await this.views.deployment(id);
+  async setDeploymentPolicy(id: string, dto: PolicyDto, wallet: string, traceId: string) {
+    const d = await this.read.deployment(id);
     assertOwner(wallet, d.user_wallet, "the deployment's user");
     const policy = compact(dto);
     if (isDeepStrictEqual(d.policy ?? {}, policy)) return this.deploymentPolicy(id); // a repeat writes nothing
@@ -72,34 +61,25 @@ export class PolicyController {
     return this.deploymentPolicy(id);
   }
 
-  @Post('deployments/:id/kill-switch')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Stop (or allow again) new entries of a deployment at once; open positions are left as they are' })
-  async killSwitch(@Param('id', uuid) id: string, @Body() dto: KillSwitchDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
-    const d = await this.views.deployment(id);
+  async setKillSwitch(id: string, enabled: boolean, wallet: string, traceId: string) {
+    const d = await this.read.deployment(id);
     assertOwner(wallet, d.user_wallet, "the deployment's user");
-    if ((d.policy?.kill_switch === true) === dto.enabled) return this.deploymentPolicy(id); // already so: nothing written
+    if ((d.policy?.kill_switch === true) === enabled) return this.deploymentPolicy(id); // already so: nothing written
     await this.ds.transaction(async (em) => {
       await em.query(
         `UPDATE agent_deployments_v3 SET policy = CASE WHEN $2 THEN policy || '{"kill_switch": true}'::jsonb ELSE policy - 'kill_switch'
           END WHERE id = $1`,
-        [id, dto.enabled],
+        [id, enabled],
       );
-      await audit(em, 'v3.deployment.kill_switch', 'deployment', id, { enabled: dto.enabled, by: wallet }, traceId);
+      await audit(em, 'v3.deployment.kill_switch', 'deployment', id, { enabled, by: wallet }, traceId);
     });
     return this.deploymentPolicy(id);
   }
 
-  @Get('deployments/:id/decisions')
-  @ApiOperation({
-    summary: "Agent How's decisions for a deployment, newest first: trade (final size, leverage, venues) or skip, with the reason",
-  })
-  async deploymentDecisions(@Param('id', uuid) id: string, @Query() q: PolicyDecisionQuery) {
-    await this.views.deployment(id);
+  async deploymentDecisions(id: string, q: PolicyDecisionQuery) {
+    await this.read.deployment(id);
     const decisions = await this.ds.query(
-      `SELECT ${DECISION_COLUMNS}
-         FROM policy_decisions pd JOIN signals_v3 s ON s.id = pd.signal_id
-         LEFT JOIN signal_outcomes o ON o.signal_id = pd.signal_id AND o.deployment_id = pd.deployment_id
+      `SELECT ${DECISION_COLUMNS} FROM ${DECISIONS_FROM}
         WHERE pd.deployment_id = $1 AND ($2::text IS NULL OR pd.decision = $2)
         ORDER BY pd.created_at DESC, pd.signal_id LIMIT $3 OFFSET $4`,
       [id, q.decision ?? null, q.limit ?? 50, q.offset ?? 0],
@@ -107,28 +87,20 @@ export class PolicyController {
     return { success: true, count: decisions.length, decisions };
   }
 
-  @Get('signals/:id/decisions')
-  @ApiOperation({ summary: 'Every layer on one signal: the Agent What decision that emitted it, Agent How per deployment, Agent Where' })
-  async signalDecisions(@Param('id', uuid) id: string) {
-    const signal = await this.views.signal(id);
+  async signalDecisions(id: string) {
+    const signal = await this.read.signal(id);
     const [what, how, where] = await Promise.all([
       this.ds.query(`SELECT * FROM agent_decisions WHERE signal_id = $1 ORDER BY timestamp`, [id]),
-      this.ds.query(
-        `SELECT ${DECISION_COLUMNS}
-           FROM policy_decisions pd JOIN signals_v3 s ON s.id = pd.signal_id
-           LEFT JOIN signal_outcomes o ON o.signal_id = pd.signal_id AND o.deployment_id = pd.deployment_id
-          WHERE pd.signal_id = $1 ORDER BY pd.created_at, pd.deployment_id`,
-        [id],
-      ),
-      this.views.routing(id),
+      this.ds.query(`SELECT ${DECISION_COLUMNS} FROM ${DECISIONS_FROM} WHERE pd.signal_id = $1 ORDER BY pd.created_at, pd.deployment_id`, [
+        id,
+      ]),
+      this.read.routing(id),
     ]);
     return { success: true, signal, agent_what: what, agent_how: how, agent_where: where };
   }
 
-  @Get('agents/:id/routing-config')
-  @ApiOperation({ summary: "The agent's routing config, or the global default it falls back to" })
-  async routingConfig(@Param('id', uuid) id: string) {
-    await this.views.agent(id);
+  async routingConfig(id: string) {
+    await this.read.agent(id);
     const [config] = await this.ds.query(
       `SELECT agent_id, venue_priority, routing_strategy, failover_enabled, updated_at,
               CASE WHEN agent_id IS NULL THEN 'global' ELSE 'agent' END AS source
@@ -138,15 +110,8 @@ export class PolicyController {
     return { success: true, config: config ?? null };
   }
 
-  @Put('agents/:id/routing-config')
-  @ApiOperation({ summary: "Set the agent's venue priority, routing strategy and failover (Agent Where reloads it at once)" })
-  async setRoutingConfig(
-    @Param('id', uuid) id: string,
-    @Body() dto: RoutingConfigDto,
-    @SignedIn() wallet: string,
-    @TraceId() traceId: string,
-  ) {
-    const agent = await this.views.agent(id);
+  async setRoutingConfig(id: string, dto: RoutingConfigDto, wallet: string, traceId: string) {
+    const agent = await this.read.agent(id);
     assertOwner(wallet, agent.creator_wallet, "the agent's creator");
     const wanted = {
       venue_priority: dto.venue_priority,

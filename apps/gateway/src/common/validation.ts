@@ -1,10 +1,34 @@
-import { BadRequestException, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
-import { registerDecorator, ValidateIf, ValidationArguments, ValidationOptions } from 'class-validator';
+import { applyDecorators, BadRequestException, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { IsIn, IsString, Matches, registerDecorator, ValidateIf, ValidationArguments, ValidationOptions } from 'class-validator';
 import { isAddress } from 'ethers';
+import { SIDES, TOKEN_SYMBOL } from '@conduit/domain';
 
 /** Wallet addresses: 20 bytes of hex, stored lower-case; a mixed-case one must carry a valid EIP-55 checksum. */
 export const WALLET = /^0x[0-9a-f]{40}$/;
 export const normaliseWallet = (v: unknown) => (typeof v === 'string' && isAddress(v) ? v.toLowerCase() : v);
+
+// The composed field rules below list their decorators bottom up, the order stacked decorators apply in, so the
+// messages of a field come in the same order as when they were written out on each DTO.
+
+/** A wallet address field, stored lower-case; the message names the field and the format. */
+export const WalletField = (field: string): PropertyDecorator =>
+  applyDecorators(
+    Matches(WALLET, { message: `${field} must be a wallet address (0x + 40 hex digits, EIP-55 checksummed if mixed case)` }),
+    IsString(),
+    Transform(({ value }) => normaliseWallet(value)),
+  );
+
+/** A token symbol field (token_symbol). */
+export const TokenSymbol = (): PropertyDecorator =>
+  applyDecorators(Matches(TOKEN_SYMBOL, { message: 'token_symbol must be 1-20 letters or digits' }), IsString());
+
+/** A side field, any case (side). */
+export const Side = (): PropertyDecorator =>
+  applyDecorators(
+    IsIn(SIDES, { message: `side must be one of ${SIDES.join(', ')}` }),
+    Transform(({ value }) => (typeof value === 'string' ? value.toUpperCase() : value)),
+  );
 
 /**
  * Field-level rule from a pure function returning the problems (empty when valid); messages name the field.

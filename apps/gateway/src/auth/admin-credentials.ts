@@ -8,3 +8,7 @@ export function adminCredentialsMatch(env: Env, header: string | undefined): boo
   const expected = Buffer.from(`${env.ADMIN_USER}:${env.ADMIN_PASSWORD}`);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
+
+/** Why an operator's request is refused: no credentials or wrong ones, or none configured at all. */
+export const adminRefusal = (env: Env): string =>
+  env.ADMIN_PASSWORD ? 'admin credentials required' : 'admin access is disabled: set ADMIN_PASSWORD';

@@ -1,5 +1,26 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  BadRequestException,
+  Catch,
+  ConflictException,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
 import type { Response } from 'express';
+
+/** A 400 naming the fields, like the validation pipe's. */
+export const badRequest = (fields: string | string[], message: string) =>
+  new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [message], fields: [fields].flat() });
+
+/** A 409 naming the fields: a value another row holds, or a state that forbids the change. */
+export const conflict = (fields: string | string[], message: string) =>
+  new ConflictException({ statusCode: 409, error: 'Conflict', message: [message], fields: [fields].flat() });
+
+/** A 404 for an unknown id: `agent 3fa8… not found`. */
+export const notFound = (noun: string, id: string) => new NotFoundException(`${noun} ${id} not found`);
 
 /**
  * Every error is JSON. HTTP errors pass through; a body that is not JSON or too large keeps its 4xx;

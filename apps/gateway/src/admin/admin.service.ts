@@ -1,23 +1,15 @@
-import { Body, Controller, HttpCode, NotFoundException, Put } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { audit } from '@conduit/db';
 import { dec, toMoney } from '@conduit/domain';
-import { TraceId } from '../http/trace';
-import { AdminOnly } from '../auth/auth.guard';
-import { PaperMarkDto } from './dto';
+import { AuditQuery, PaperMarkDto } from './admin.dto';
 
-/** Admin: set a paper venue mark (demos and manual testing). Real venues' marks come from their adapters. */
-@ApiTags('admin')
-@AdminOnly()
-@Controller('api/v3/admin/paper')
-export class PaperController {
+/** Operators: paper marks (demos and manual testing; real venues' marks come from their adapters) and the audit trail. */
+@Injectable()
+export class AdminService {
   constructor(private readonly ds: DataSource) {}
 
-  @Put('marks')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Set the paper mark of a market' })
-  async setMark(@Body() dto: PaperMarkDto, @TraceId() traceId: string) {
+  async setMark(dto: PaperMarkDto, traceId: string) {
     return this.ds.transaction(async (em) => {
       const rows = await em.query(
         `WITH old AS (SELECT venue, token_symbol, current_price FROM venue_markets WHERE venue = $1 AND token_symbol = $2 FOR UPDATE),
@@ -42,5 +34,17 @@ export class PaperController {
       }
       return { success: true, market };
     });
+  }
+
+  /** Oldest first within a trace (one action through every service), newest first otherwise. */
+  async audit(q: AuditQuery) {
+    const entries = await this.ds.query(
+      `SELECT id, event_name, subject_type, subject_id, payload, trace_id, occurred_at FROM audit_logs
+        WHERE ($1::text IS NULL OR trace_id = $1) AND ($2::text IS NULL OR subject_type = $2)
+          AND ($3::uuid IS NULL OR subject_id = $3) AND ($4::text IS NULL OR event_name = $4)
+        ORDER BY CASE WHEN $1::text IS NULL THEN NULL ELSE occurred_at END ASC, occurred_at DESC, id LIMIT $5 OFFSET $6`,
+      [q.trace_id ?? null, q.subject_type ?? null, q.subject_id ?? null, q.event_name ?? null, q.limit ?? 50, q.offset ?? 0],
+    );
+    return { success: true, count: entries.length, entries };
   }
 }

@@ -1,34 +1,25 @@
-import { Body, Controller, Get, NotFoundException, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { agentsFollowingInstitutes, audit, storePosts, storeResearchNotes } from '@conduit/db';
 import { JobName, jobId, JobProducer } from '@conduit/queue';
-import { DecisionLogQuery, IngestIndicatorsDto, IngestPostsDto, IngestResearchDto } from './dto';
-import { uuidParam } from '../http/validation';
-import { TraceId } from '../http/trace';
-import { AdminOnly } from '../auth/auth.guard';
-import { Views } from './views';
-
-const uuid = uuidParam('id');
+import { notFound } from '../common/errors';
+import { ReadModels } from '../common/read-models';
+import { DecisionLogQuery, IngestIndicatorsDto, IngestPostsDto, IngestResearchDto } from './sources.dto';
 
 /**
  * Agent What's inputs and its decision log. Posts and notes are stored once (tweet id; institute + source id);
  * only new ones are queued: a post for classification, a note for the generation of every agent following its
  * institute. Indicator windows are upserted and read by the next generation.
  */
-@ApiTags('agent what')
-@Controller('api/v3')
-export class SourcesController {
+@Injectable()
+export class SourcesService {
   constructor(
     private readonly ds: DataSource,
-    private readonly views: Views,
+    private readonly read: ReadModels,
     private readonly producer: JobProducer,
   ) {}
 
-  @Post('ct/posts')
-  @AdminOnly()
-  @ApiOperation({ summary: 'Ingest X posts of followed accounts (batch of 1-100, idempotent on tweet_id)' })
-  async posts(@Body() dto: IngestPostsDto, @TraceId() traceId: string) {
+  async posts(dto: IngestPostsDto, traceId: string) {
     const stored = await this.ds.transaction(async (em) => {
       const rows = await storePosts(
         em,
@@ -62,8 +53,6 @@ export class SourcesController {
     };
   }
 
-  @Get('ct/accounts')
-  @ApiOperation({ summary: 'Followed CT accounts with their impact factor' })
   async accounts() {
     const accounts = await this.ds.query(
       `SELECT a.*, (SELECT count(*)::int FROM ct_posts p WHERE p.ct_account_id = a.id) AS posts FROM ct_accounts a ORDER BY a.impact_factor
@@ -72,11 +61,9 @@ export class SourcesController {
     return { success: true, count: accounts.length, accounts };
   }
 
-  @Get('ct/accounts/:id/impact-history')
-  @ApiOperation({ summary: "How an account's impact factor moved, position by position" })
-  async impactHistory(@Param('id', uuid) id: string) {
+  async impactHistory(id: string) {
     const [account] = await this.ds.query(`SELECT id FROM ct_accounts WHERE id = $1`, [id]);
-    if (!account) throw new NotFoundException(`ct account ${id} not found`);
+    if (!account) throw notFound('ct account', id);
     const history = await this.ds.query(
       `SELECT * FROM impact_factor_history WHERE ct_account_id = $1 ORDER BY created_at DESC, id LIMIT 500`,
       [id],
@@ -84,10 +71,7 @@ export class SourcesController {
     return { success: true, count: history.length, history };
   }
 
-  @Post('research/notes')
-  @AdminOnly()
-  @ApiOperation({ summary: 'Ingest research notes (batch of 1-100, idempotent on institute + source_id)' })
-  async research(@Body() dto: IngestResearchDto, @TraceId() traceId: string) {
+  async research(dto: IngestResearchDto, traceId: string) {
     const stored = await this.ds.transaction(async (em) => {
       const rows = await storeResearchNotes(
         em,
@@ -130,10 +114,7 @@ export class SourcesController {
     };
   }
 
-  @Post('market/indicators')
-  @AdminOnly()
-  @ApiOperation({ summary: 'Upsert per-token indicators of 6-hour windows (market context of Agent What)' })
-  async indicators(@Body() dto: IngestIndicatorsDto, @TraceId() traceId: string) {
+  async indicators(dto: IngestIndicatorsDto, traceId: string) {
     return this.ds.transaction(async (em) => {
       // A window sent again with the same indicators is left as it is (and not audited again).
       const [{ windows, changed }] = await em.query(
@@ -153,18 +134,14 @@ export class SourcesController {
     });
   }
 
-  @Get('agents/:id/decisions')
-  @ApiOperation({
-    summary: "Agent What's decision log (seed 004 agent_decisions): every classification and signal decision, HOLD included",
-  })
-  async decisions(@Param('id', uuid) id: string, @Query() q: DecisionLogQuery) {
-    await this.views.agent(id);
+  async decisions(agentId: string, q: DecisionLogQuery) {
+    await this.read.agent(agentId);
     const decisions = await this.ds.query(
       `SELECT * FROM agent_decisions
         WHERE agent_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR action = $3)
           AND ($4::text IS NULL OR coin = $4) AND ($5::text IS NULL OR source_type = $5)
         ORDER BY timestamp DESC, id LIMIT $6 OFFSET $7`,
-      [id, q.status ?? null, q.action ?? null, q.coin ?? null, q.source_type ?? null, q.limit ?? 50, q.offset ?? 0],
+      [agentId, q.status ?? null, q.action ?? null, q.coin ?? null, q.source_type ?? null, q.limit ?? 50, q.offset ?? 0],
     );
     return { success: true, count: decisions.length, decisions };
   }

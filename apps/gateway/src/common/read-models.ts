@@ -1,5 +1,6 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { notFound } from './errors';
 
 /** Columns of agent_deployments_v3 a client may see: never the encrypted keys. */
 export const DEPLOYMENT_COLUMNS = `d.id, d.agent_id, d.user_wallet, d.safe_wallet, d.status, d.sub_active, d.sub_started_at,
@@ -9,55 +10,57 @@ export const DEPLOYMENT_COLUMNS = `d.id, d.agent_id, d.user_wallet, d.safe_walle
   (d.hyperliquid_agent_key_encrypted IS NOT NULL) AS has_hyperliquid_agent_key, (d.ostium_agent_key_encrypted IS NOT NULL) AS
     has_ostium_agent_key`;
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls until check returns a value or the deadline passes (then returns null). */
-export async function waitFor<T>(check: () => Promise<T | null | undefined>, timeoutMs: number, everyMs = 15): Promise<T | null> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== null && v !== undefined) return v;
-    if (Date.now() >= deadline) return null;
-    await sleep(Math.min(everyMs, Math.max(1, deadline - Date.now())));
-  }
-}
-
-/** Read models the API answers with (snake_case, as the tables). */
+/**
+ * The rows the API answers with (snake_case, as the tables), shared by the features. The `find…` reads answer null
+ * for an unknown id, the others a 404 naming it.
+ */
 @Injectable()
-export class Views {
+export class ReadModels {
   constructor(private readonly ds: DataSource) {}
 
+  private async one(sql: string, params: unknown[]) {
+    const [row] = await this.ds.query(sql, params);
+    return row ?? null;
+  }
+
   async agent(id: string) {
-    const [a] = await this.ds.query(`SELECT * FROM agents_v3 WHERE id = $1`, [id]);
-    if (!a) throw new NotFoundException(`agent ${id} not found`);
+    const a = await this.one(`SELECT * FROM agents_v3 WHERE id = $1`, [id]);
+    if (!a) throw notFound('agent', id);
     return a;
   }
 
   async deployment(id: string) {
-    const [d] = await this.ds.query(`SELECT ${DEPLOYMENT_COLUMNS} FROM agent_deployments_v3 d WHERE d.id = $1`, [id]);
-    if (!d) throw new NotFoundException(`deployment ${id} not found`);
+    const d = await this.one(`SELECT ${DEPLOYMENT_COLUMNS} FROM agent_deployments_v3 d WHERE d.id = $1`, [id]);
+    if (!d) throw notFound('deployment', id);
     return d;
   }
 
+  findSignal(id: string) {
+    return this.one(`SELECT * FROM signals_v3 WHERE id = $1`, [id]);
+  }
+
   async signal(id: string) {
-    const [s] = await this.ds.query(`SELECT * FROM signals_v3 WHERE id = $1`, [id]);
-    if (!s) throw new NotFoundException(`signal ${id} not found`);
+    const s = await this.findSignal(id);
+    if (!s) throw notFound('signal', id);
     return s;
   }
 
   async position(id: string) {
-    const [p] = await this.ds.query(
+    const p = await this.one(
       `SELECT p.*, (SELECT COALESCE(sum(fee), 0) FROM venue_orders o WHERE o.position_id = p.id AND o.status = 'FILLED') AS fees
          FROM positions_v3 p WHERE p.id = $1`,
       [id],
     );
-    if (!p) throw new NotFoundException(`position ${id} not found`);
+    if (!p) throw notFound('position', id);
     return p;
   }
 
-  async routing(signalId: string) {
-    const [r] = await this.ds.query(`SELECT * FROM venue_routing_history_v3 WHERE signal_id = $1`, [signalId]);
-    return r ?? null;
+  findBillingEvent(id: string) {
+    return this.one(`SELECT * FROM billing_events_v3 WHERE id = $1`, [id]);
+  }
+
+  routing(signalId: string) {
+    return this.one(`SELECT * FROM venue_routing_history_v3 WHERE signal_id = $1`, [signalId]);
   }
 
   /** Per deployment: the outcome, its reason, and the position when one opened. */
@@ -74,8 +77,7 @@ export class Views {
     );
   }
 
-  async profitShare(positionId: string) {
-    const [b] = await this.ds.query(`SELECT * FROM billing_events_v3 WHERE position_id = $1 AND kind = 'PROFIT_SHARE'`, [positionId]);
-    return b ?? null;
+  profitShare(positionId: string) {
+    return this.one(`SELECT * FROM billing_events_v3 WHERE position_id = $1 AND kind = 'PROFIT_SHARE'`, [positionId]);
   }
 }

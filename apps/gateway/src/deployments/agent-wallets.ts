@@ -1,20 +1,17 @@
-import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Env } from '@conduit/config';
 import { AGENT_KEY_VENUES, KeyVault, SealedKey, VaultError } from '@conduit/custody';
+import { Clock } from '@conduit/domain';
 import { approveAgentPayload, ostiumApprovalTransactions, ostiumNetwork } from '@conduit/venue';
-import { ENV } from '@conduit/runtime';
-import { DeployAgentDto } from './dto';
+import { CLOCK, ENV } from '@conduit/runtime';
+import { badRequest } from '../common/errors';
+import { DeployAgentDto } from './deployments.dto';
 
 type Prefix = (typeof AGENT_KEY_VENUES)[number]['prefix'];
 
 export interface AgentKeyColumns {
   address: string | null;
   sealed: SealedKey | null;
-}
-
-/** A 400 that names the fields, like the validation pipe's. */
-function badRequest(fields: string[], message: string): BadRequestException {
-  return new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [message], fields });
 }
 
 /**
@@ -26,7 +23,10 @@ function badRequest(fields: string[], message: string): BadRequestException {
 export class AgentWallets {
   private readonly vault: KeyVault | null;
 
-  constructor(@Inject(ENV) private readonly env: Env) {
+  constructor(
+    @Inject(ENV) private readonly env: Env,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
     this.vault = env.MASTER_KEY ? new KeyVault(env.MASTER_KEY) : null;
   }
 
@@ -91,7 +91,7 @@ export class AgentWallets {
         approve_agent: approveAgentPayload({
           agentAddress: d.hyperliquid_agent_address,
           agentName: `conduit ${d.id.slice(0, 8)}`,
-          nonce: Date.now(),
+          nonce: this.clock.now().getTime(),
           isTestnet: this.env.HYPERLIQUID_NETWORK === 'testnet',
         }),
         builder_fee: this.env.HYPERLIQUID_BUILDER_ADDRESS && this.env.HYPERLIQUID_BUILDER_FEE > 0 ? 'configured' : 'off',

@@ -1,0 +1,27 @@
+import { Body, Controller, Get, HttpCode, Put, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '../auth/auth.decorators';
+import { TraceId } from '../common/trace';
+import { AuditQuery, PaperMarkDto } from './admin.dto';
+import { AdminService } from './admin.service';
+
+/** Operators only (HTTP basic with the admin credentials). */
+@ApiTags('admin')
+@AdminOnly()
+@Controller('api/v3/admin')
+export class AdminController {
+  constructor(private readonly admin: AdminService) {}
+
+  @Put('paper/marks')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Set the paper mark of a market' })
+  setMark(@Body() dto: PaperMarkDto, @TraceId() traceId: string) {
+    return this.admin.setMark(dto, traceId);
+  }
+
+  @Get('audit')
+  @ApiOperation({ summary: 'Audit log entries, oldest first within a trace, newest first otherwise' })
+  audit(@Query() q: AuditQuery) {
+    return this.admin.audit(q);
+  }
+}

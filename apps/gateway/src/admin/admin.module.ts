@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { AdminController } from './admin.controller';
+import { AdminService } from './admin.service';
+
+/** Operators: paper marks (of the venues the registry has adapters for) and the audit trail. */
+@Module({ controllers: [AdminController], providers: [AdminService] })
+export class AdminModule {}

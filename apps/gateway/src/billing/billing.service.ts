@@ -1,0 +1,93 @@
+import { isDeepStrictEqual } from 'util';
+import { ConflictException, Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Env } from '@conduit/config';
+import { audit, changeKey } from '@conduit/db';
+import { Clock } from '@conduit/domain';
+import { collectJobOptions, JobName, jobId, JobProducer } from '@conduit/queue';
+import { CLOCK, ENV } from '@conduit/runtime';
+import { assertOwner } from '../auth/auth.decorators';
+import { conflict, notFound } from '../common/errors';
+import { ChangeFeed } from '../common/change-feed';
+import { ReadModels } from '../common/read-models';
+import { Waited } from '../common/waited';
+import { BillingQuery, UserSignatureDto } from './billing.dto';
+
+/** Bills: reading them, and paying a live one with the user's signature of its usdSend. */
+@Injectable()
+export class BillingService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly read: ReadModels,
+    private readonly producer: JobProducer,
+    private readonly feed: ChangeFeed,
+    @Inject(ENV) private readonly env: Env,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async event(id: string) {
+    const event = await this.read.findBillingEvent(id);
+    if (!event) throw notFound('billing event', id);
+    return { success: true, event };
+  }
+
+  /**
+   * Stores the user's signature and queues its submission; waits until billing collected the bill or the venue refused
+   * this attempt (metadata.last_error says why; retried). The same signature again is already submitted: not complete.
+   */
+  async pay(id: string, sig: UserSignatureDto, wallet: string, traceId: string): Promise<Waited<object>> {
+    const [event] = await this.ds.query(
+      `SELECT b.id, b.status, b.metadata, d.user_wallet FROM billing_events_v3 b JOIN agent_deployments_v3 d ON d.id = b.deployment_id
+        WHERE b.id = $1`,
+      [id],
+    );
+    if (!event) throw notFound('billing event', id);
+    assertOwner(wallet, event.user_wallet, "the bill's deployment user");
+    if (event.status !== 'PENDING') throw new ConflictException(`billing event ${id} is ${event.status}`);
+    if (!event.metadata?.usd_send) throw conflict('id', 'this bill has no usdSend to sign');
+    const signature = { r: sig.r, s: sig.s, v: sig.v };
+    if (isDeepStrictEqual(event.metadata.user_signature, signature)) {
+      // The same signature again: already submitted (under the same job id), so nothing is written or queued.
+      return { complete: false, answer: { success: true, event: await this.read.findBillingEvent(id) } };
+    }
+    const submitted = this.clock.now().toISOString();
+    await this.ds.transaction(async (em) => {
+      await em.query(
+        `UPDATE billing_events_v3 SET metadata = (metadata - 'last_error' - 'last_attempt_at') || $2 WHERE id = $1 AND status = 'PENDING'`,
+        [id, { user_signature: signature }],
+      );
+      await audit(em, 'v3.bill.signature_submitted', 'billing_event', id, { by: wallet }, traceId);
+    });
+    await this.producer.emit({
+      name: JobName.BillingCollect,
+      data: { billingEventId: id, traceId },
+      jobId: jobId(JobName.BillingCollect, id, 'signed', sig.r.slice(2, 18)),
+      opts: collectJobOptions(this.env),
+    });
+    const done = await this.feed.waitFor([changeKey('billing_events_v3', id)], async () => {
+      const [e] = await this.ds.query(
+        `SELECT * FROM billing_events_v3 WHERE id = $1 AND (status <> 'PENDING' OR (metadata->>'last_attempt_at') >= $2)`,
+        [id, submitted],
+      );
+      return e;
+    });
+    return { complete: !!done, answer: { success: true, event: done ?? (await this.read.findBillingEvent(id)) } };
+  }
+
+  async list(q: BillingQuery) {
+    const where = `($1::uuid IS NULL OR b.deployment_id = $1) AND ($2::uuid IS NULL OR d.agent_id = $2)
+      AND ($3::text IS NULL OR a.creator_wallet = $3) AND ($4::bill_kind_t IS NULL OR b.kind = $4)`;
+    const from = `billing_events_v3 b JOIN agent_deployments_v3 d ON d.id = b.deployment_id JOIN agents_v3 a ON a.id = d.agent_id`;
+    const filter = [q.deployment_id ?? null, q.agent_id ?? null, q.creator_wallet ?? null, q.kind ?? null];
+    const events = await this.ds.query(
+      `SELECT b.*, d.agent_id, a.creator_wallet FROM ${from} WHERE ${where} ORDER BY b.occurred_at DESC, b.id LIMIT $5 OFFSET $6`,
+      [...filter, q.limit ?? 50, q.offset ?? 0],
+    );
+    const totals = await this.ds.query(
+      `SELECT b.kind, b.status, count(*)::int AS events, sum(b.amount)::text AS amount FROM ${from} WHERE ${where}
+        GROUP BY b.kind, b.status ORDER BY b.kind, b.status`,
+      filter,
+    );
+    return { success: true, count: events.length, events, totals };
+  }
+}

@@ -1,0 +1,71 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SignedIn, WalletAuth } from '../auth/auth.decorators';
+import { TraceId } from '../common/trace';
+import { uuidParam } from '../common/validation';
+import { DeployAgentDto, DeploymentListQuery, TradingModeDto } from './deployments.dto';
+import { DeploymentsService } from './deployments.service';
+
+const uuid = uuidParam('id');
+
+@ApiTags('deployments')
+@WalletAuth()
+@Controller('api/v3')
+export class DeploymentsController {
+  constructor(private readonly deployments: DeploymentsService) {}
+
+  @Post('agents/deploy')
+  @ApiOperation({
+    summary: "Deploy an agent to a user's wallet; the deployment starts ACTIVE with a trial",
+    description:
+      'Generates one agent wallet per venue server-side (its key sealed under the master key, never returned) and answers with the ' +
+      'agent addresses and the payloads the user signs to approve them (Hyperliquid approveAgent; Ostium USDC allowance and setDelegate).',
+  })
+  deploy(@Body() dto: DeployAgentDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
+    return this.deployments.deploy(dto, wallet, traceId);
+  }
+
+  @Get('deployments/:id/agent-wallets')
+  @ApiOperation({ summary: 'Agent wallet addresses of a deployment and the payloads the user signs to approve them' })
+  agentWallets(@Param('id', uuid) id: string) {
+    return this.deployments.agentWallets(id);
+  }
+
+  @Post('deployments/:id/trading-mode')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Switch a deployment between paper and live trading (live needs its agent wallets and the master key)' })
+  tradingMode(@Param('id', uuid) id: string, @Body() dto: TradingModeDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
+    return this.deployments.setTradingMode(id, dto.trading_mode, wallet, traceId);
+  }
+
+  @Get('deployments')
+  list(@Query() q: DeploymentListQuery) {
+    return this.deployments.list(q);
+  }
+
+  @Get('deployments/:id')
+  get(@Param('id', uuid) id: string) {
+    return this.deployments.get(id);
+  }
+
+  @Post('deployments/:id/pause')
+  @HttpCode(200)
+  pause(@Param('id', uuid) id: string, @SignedIn() wallet: string, @TraceId() traceId: string) {
+    return this.deployments.setStatus(id, 'PAUSED', wallet, traceId);
+  }
+
+  @Post('deployments/:id/activate')
+  @HttpCode(200)
+  activate(@Param('id', uuid) id: string, @SignedIn() wallet: string, @TraceId() traceId: string) {
+    return this.deployments.setStatus(id, 'ACTIVE', wallet, traceId);
+  }
+
+  @Post('deployments/:id/stop')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Stop a deployment for good: no new entries, and every open position is closed at the market (reason DEPLOYMENT_STOPPED)',
+  })
+  stop(@Param('id', uuid) id: string, @SignedIn() wallet: string, @TraceId() traceId: string) {
+    return this.deployments.stop(id, wallet, traceId);
+  }
+}

@@ -1,0 +1,153 @@
+import { ConflictException, Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Env } from '@conduit/config';
+import { audit } from '@conduit/db';
+import { Clock } from '@conduit/domain';
+import { JobName, jobId, JobProducer } from '@conduit/queue';
+import { CLOCK, ENV } from '@conduit/runtime';
+import { assertOwner } from '../auth/auth.decorators';
+import { badRequest, conflict } from '../common/errors';
+import { DEPLOYMENT_COLUMNS, ReadModels } from '../common/read-models';
+import { AgentWallets } from './agent-wallets';
+import { DeployAgentDto, DeploymentListQuery } from './deployments.dto';
+
+@Injectable()
+export class DeploymentsService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly read: ReadModels,
+    private readonly wallets: AgentWallets,
+    private readonly producer: JobProducer,
+    @Inject(ENV) private readonly env: Env,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** An ACTIVE deployment of an agent to the signed-in user's wallet, with a trial and one generated agent wallet per venue. */
+  async deploy(dto: DeployAgentDto, wallet: string, traceId: string) {
+    assertOwner(wallet, dto.user_wallet, 'user_wallet');
+    const agent = await this.read.agent(dto.agent_id);
+    if (agent.status === 'STOPPED') throw new ConflictException('agent is STOPPED; it takes no new deployments');
+    const keys = this.wallets.resolve(dto);
+    const deployment = await this.ds.transaction(async (em) => {
+      const inserted = await em.query(
+        `INSERT INTO agent_deployments_v3 (agent_id, user_wallet, safe_wallet, status, sub_active, sub_started_at, trial_ends_at,
+          next_billing_at,
+                    hyperliquid_agent_address, hyperliquid_agent_key_encrypted, hyperliquid_agent_key_iv, hyperliquid_agent_key_tag,
+                    ostium_agent_address, ostium_agent_key_encrypted, ostium_agent_key_iv, ostium_agent_key_tag, trading_mode, policy)
+         SELECT $1, $2, $3, 'ACTIVE', TRUE, t.now, t.now + make_interval(days => $4), t.now + make_interval(days => $4),
+                $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
+           FROM (SELECT $15::timestamptz AS now) t
+         ON CONFLICT (user_wallet, agent_id) DO NOTHING RETURNING id`,
+        [
+          dto.agent_id,
+          dto.user_wallet,
+          dto.safe_wallet ?? null,
+          this.env.TRIAL_DAYS,
+          keys.hyperliquid.address,
+          keys.hyperliquid.sealed?.encrypted ?? null,
+          keys.hyperliquid.sealed?.iv ?? null,
+          keys.hyperliquid.sealed?.tag ?? null,
+          keys.ostium.address,
+          keys.ostium.sealed?.encrypted ?? null,
+          keys.ostium.sealed?.iv ?? null,
+          keys.ostium.sealed?.tag ?? null,
+          dto.trading_mode ?? 'paper',
+          dto.policy ?? {},
+          this.clock.now(), // the subscription and its trial start now
+        ],
+      );
+      if (!inserted.length) {
+        throw conflict(['user_wallet', 'agent_id'], `user_wallet ${dto.user_wallet} already has a deployment of agent_id ${dto.agent_id}`);
+      }
+      await audit(
+        em,
+        'v3.deployment.created',
+        'deployment',
+        inserted[0].id,
+        {
+          agent_id: dto.agent_id,
+          user_wallet: dto.user_wallet,
+          trading_mode: dto.trading_mode ?? 'paper',
+          hyperliquid_agent_address: keys.hyperliquid.address,
+          ostium_agent_address: keys.ostium.address,
+        },
+        traceId,
+      );
+      const [row] = await em.query(`SELECT ${DEPLOYMENT_COLUMNS} FROM agent_deployments_v3 d WHERE d.id = $1`, [inserted[0].id]);
+      return row;
+    });
+    return { success: true, deployment, agent_wallets: this.wallets.approvals(deployment) };
+  }
+
+  async agentWallets(id: string) {
+    const deployment = await this.read.deployment(id);
+    return { success: true, deployment_id: id, trading_mode: deployment.trading_mode, agent_wallets: this.wallets.approvals(deployment) };
+  }
+
+  /** Paper or live: live needs the master key and an agent wallet. */
+  async setTradingMode(id: string, mode: 'paper' | 'live', wallet: string, traceId: string) {
+    const d = await this.read.deployment(id);
+    assertOwner(wallet, d.user_wallet, "the deployment's user");
+    if (mode === 'live') {
+      if (!this.env.MASTER_KEY) throw badRequest('trading_mode', 'trading_mode live needs the server to have a MASTER_KEY');
+      if (!d.has_hyperliquid_agent_key && !d.has_ostium_agent_key)
+        throw conflict('trading_mode', 'deployment has no agent wallet to trade live with');
+    }
+    if (d.trading_mode === mode) return { success: true, deployment: d }; // a repeat writes nothing
+    await this.ds.transaction(async (em) => {
+      await em.query(`UPDATE agent_deployments_v3 SET trading_mode = $2 WHERE id = $1`, [id, mode]);
+      await audit(em, 'v3.deployment.trading_mode', 'deployment', id, { from: d.trading_mode, to: mode }, traceId);
+    });
+    return { success: true, deployment: await this.read.deployment(id) };
+  }
+
+  async list(q: DeploymentListQuery) {
+    const deployments = await this.ds.query(
+      `SELECT ${DEPLOYMENT_COLUMNS} FROM agent_deployments_v3 d
+        WHERE ($1::uuid IS NULL OR d.agent_id = $1) AND ($2::text IS NULL OR d.user_wallet = $2)
+        ORDER BY d.created_at DESC, d.id LIMIT $3 OFFSET $4`,
+      [q.agent_id ?? null, q.user_wallet ?? null, q.limit ?? 50, q.offset ?? 0],
+    );
+    return { success: true, count: deployments.length, deployments };
+  }
+
+  async get(id: string) {
+    return { success: true, deployment: await this.read.deployment(id) };
+  }
+
+  /** Pauses or activates a deployment; a STOPPED one stays stopped. */
+  async setStatus(id: string, status: 'ACTIVE' | 'PAUSED', wallet: string, traceId: string) {
+    const d = await this.read.deployment(id);
+    assertOwner(wallet, d.user_wallet, "the deployment's user");
+    if (d.status === 'STOPPED') throw new ConflictException('deployment is STOPPED');
+    if (d.status === status) return { success: true, deployment: d }; // a repeat writes nothing
+    await this.ds.transaction(async (em) => {
+      await em.query(`UPDATE agent_deployments_v3 SET status = $2 WHERE id = $1`, [id, status]);
+      await audit(em, 'v3.deployment.status', 'deployment', id, { from: d.status, to: status, by: wallet }, traceId);
+    });
+    return { success: true, deployment: await this.read.deployment(id) };
+  }
+
+  /** Stops a deployment for good and asks for the close of each of its open positions. */
+  async stop(id: string, wallet: string, traceId: string) {
+    const d = await this.read.deployment(id);
+    assertOwner(wallet, d.user_wallet, "the deployment's user");
+    const open: { id: string }[] = await this.ds.transaction(async (em) => {
+      // Stopped again: nothing written; the closes are asked for again (the same job ids: never a second close).
+      if (d.status !== 'STOPPED') {
+        await em.query(`UPDATE agent_deployments_v3 SET status = 'STOPPED' WHERE id = $1`, [id]);
+        await audit(em, 'v3.deployment.status', 'deployment', id, { from: d.status, to: 'STOPPED', by: wallet }, traceId);
+      }
+      return em.query(`SELECT id FROM positions_v3 WHERE deployment_id = $1 AND status = 'OPEN'`, [id]);
+    });
+    // One close job per position (the same id as a user's close: never two closes of one position).
+    await this.producer.emitBulk(
+      open.map((p) => ({
+        name: JobName.ExecutorClose,
+        data: { positionId: p.id, reason: 'DEPLOYMENT_STOPPED', traceId },
+        jobId: jobId(JobName.ExecutorClose, p.id),
+      })),
+    );
+    return { success: true, deployment: await this.read.deployment(id), closing_positions: open.map((p) => p.id) };
+  }
+}

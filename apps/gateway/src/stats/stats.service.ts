@@ -1,0 +1,97 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Env } from '@conduit/config';
+import { agentPerformance } from '@conduit/db';
+import { toMoney } from '@conduit/domain';
+import { ENV } from '@conduit/runtime';
+import { notFound } from '../common/errors';
+import { RoutingHistoryQuery } from './stats.dto';
+
+const ROUTING_FILTER = `($1::venue_v3_t IS NULL OR h.selected_venue = $1) AND ($2::text IS NULL OR h.token_symbol = $2)
+  AND ($3::uuid IS NULL OR s.agent_id = $3) AND ($4::timestamptz IS NULL OR h.created_at >= $4)
+  AND ($5::timestamptz IS NULL OR h.created_at < $5)`;
+
+/** Statistics across the pipeline, routing decisions, and an agent's performance. */
+@Injectable()
+export class StatsService {
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(ENV) private readonly env: Env,
+  ) {}
+
+  async overview() {
+    const [counts] = await this.ds.query(`
+      SELECT (SELECT count(*)::int FROM agents_v3) AS agents,
+             (SELECT count(*)::int FROM agents_v3 WHERE status = 'ACTIVE') AS active_agents,
+             (SELECT count(*)::int FROM agent_deployments_v3) AS deployments,
+             (SELECT count(*)::int FROM agent_deployments_v3 WHERE status = 'ACTIVE') AS active_deployments,
+             (SELECT count(*)::int FROM signals_v3) AS signals,
+             (SELECT count(*)::int FROM positions_v3) AS positions,
+             (SELECT count(*)::int FROM positions_v3 WHERE status = 'OPEN') AS open_positions,
+             (SELECT COALESCE(sum(pnl), 0)::text FROM positions_v3 WHERE status = 'CLOSED') AS realized_pnl,
+             (SELECT count(*)::int FROM venue_markets WHERE is_active) AS markets`);
+    const signalsByStatus = await this.ds.query(`SELECT status, count(*)::int AS count FROM signals_v3 GROUP BY status ORDER BY status`);
+    const routing = await this.ds.query(
+      `SELECT selected_venue AS venue, count(*)::int AS signals, round(avg(routing_duration_ms)::numeric, 2)::text AS avg_ms
+         FROM venue_routing_history_v3 GROUP BY selected_venue ORDER BY signals DESC`,
+    );
+    const markets = await this.ds.query(
+      `SELECT venue, count(*)::int AS markets FROM venue_markets WHERE is_active GROUP BY venue ORDER BY venue`,
+    );
+    const billing = await this.ds.query(
+      `SELECT kind, status, count(*)::int AS events, sum(amount)::text AS amount FROM billing_events_v3 GROUP BY kind, status ORDER BY
+        kind, status`,
+    );
+    const outcomes = await this.ds.query(`SELECT outcome, count(*)::int AS count FROM signal_outcomes GROUP BY outcome ORDER BY outcome`);
+    return {
+      success: true,
+      ...counts,
+      signals_by_status: signalsByStatus,
+      outcomes,
+      routing_by_venue: routing,
+      markets_by_venue: markets,
+      billing,
+    };
+  }
+
+  async routingHistory(q: RoutingHistoryQuery) {
+    const filter = [q.venue ?? null, q.token_symbol ?? null, q.agent_id ?? null, q.from ?? null, q.to ?? null];
+    const history = await this.ds.query(
+      `SELECT h.*, s.side, s.confidence, s.agent_id FROM venue_routing_history_v3 h JOIN signals_v3 s ON s.id = h.signal_id
+        WHERE ${ROUTING_FILTER} ORDER BY h.created_at DESC, h.id LIMIT $6 OFFSET $7`,
+      [...filter, q.limit ?? 50, q.offset ?? 0],
+    );
+    // The venue distribution of the same selection.
+    const summary = await this.ds.query(
+      `SELECT h.selected_venue AS venue, count(*)::int AS trades, round(100.0 * count(*) / sum(count(*)) OVER (), 1)::text AS pct,
+              round(avg(h.routing_duration_ms)::numeric, 2)::text AS avg_ms
+         FROM venue_routing_history_v3 h JOIN signals_v3 s ON s.id = h.signal_id
+        WHERE ${ROUTING_FILTER} GROUP BY h.selected_venue ORDER BY trades DESC`,
+      filter,
+    );
+    return { success: true, count: history.length, history, summary };
+  }
+
+  async performance(id: string) {
+    const [agent] = await this.ds.query(`SELECT id, apr_30d, apr_90d, apr_si, sharpe_30d FROM agents_v3 WHERE id = $1`, [id]);
+    if (!agent) throw notFound('agent', id);
+    const { series, report, realized, unrealized, capital } = await agentPerformance(
+      this.ds.manager,
+      id,
+      this.env.PAPER_STARTING_EQUITY_USD,
+    );
+    return {
+      success: true,
+      agent_id: id,
+      // money as decimal strings; ratios as numbers
+      performance: {
+        ...report,
+        total_value: toMoney(capital.plus(realized).plus(unrealized)),
+        realized_pnl: toMoney(realized),
+        unrealized_pnl: toMoney(unrealized),
+      },
+      metrics: { apr_30d: agent.apr_30d, apr_90d: agent.apr_90d, apr_si: agent.apr_si, sharpe_30d: agent.sharpe_30d },
+      daily: series.map((p) => ({ day: p.day, pnl: p.pnl_text, return_pct: p.ret * 100 })),
+    };
+  }
+}

@@ -1,0 +1,75 @@
+import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { SignedIn, WalletAuth } from '../auth/auth.decorators';
+import { TraceId } from '../common/trace';
+import { uuidParam } from '../common/validation';
+import { respond } from '../common/waited';
+import { ClosePositionDto, ExecuteTradeDto, GenerateSignalDto, PositionListQuery } from './trading.dto';
+import { TradingService } from './trading.service';
+
+const uuid = uuidParam('id');
+
+@ApiTags('trading')
+@WalletAuth()
+@Controller('api/v3')
+export class TradingController {
+  constructor(private readonly trading: TradingService) {}
+
+  @Post('signals/generate')
+  @ApiOperation({ summary: 'Submit a venue-agnostic signal to Agent What; it enters the pipeline at once' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key and agent → same signal, never a second one' })
+  async generate(
+    @Body() dto: GenerateSignalDto,
+    @Res({ passthrough: true }) res: Response,
+    @SignedIn() wallet: string,
+    @TraceId() traceId: string,
+    @Headers('idempotency-key') key?: string,
+  ) {
+    if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key))
+      throw new BadRequestException(['Idempotency-Key must be 1-200 visible ASCII characters']);
+    return respond(res, await this.trading.generate(dto, wallet, traceId, key), 201);
+  }
+
+  @Get('signals/:id')
+  signal(@Param('id', uuid) id: string) {
+    return this.trading.signal(id);
+  }
+
+  @Post('execute/trade')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Run a signal through policy, routing and execution; answers with the routing decision and each deployment’s outcome',
+  })
+  async execute(
+    @Body() dto: ExecuteTradeDto,
+    @Res({ passthrough: true }) res: Response,
+    @SignedIn() wallet: string,
+    @TraceId() traceId: string,
+  ) {
+    return respond(res, await this.trading.execute(dto.signal_id, wallet, traceId), 200);
+  }
+
+  @Get('positions')
+  positions(@Query() q: PositionListQuery) {
+    return this.trading.positions(q);
+  }
+
+  @Get('positions/:id')
+  position(@Param('id', uuid) id: string) {
+    return this.trading.position(id);
+  }
+
+  @Post('positions/:id/close')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Close a position at the venue mark (reduce-only); a profit produces the profit-share bill' })
+  async close(
+    @Param('id', uuid) id: string,
+    @Body() dto: ClosePositionDto,
+    @Res({ passthrough: true }) res: Response,
+    @SignedIn() wallet: string,
+    @TraceId() traceId: string,
+  ) {
+    return respond(res, await this.trading.close(id, dto.reason, wallet, traceId), 200);
+  }
+}

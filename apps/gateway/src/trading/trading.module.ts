@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { CommonModule } from '../common/common.module';
+import { TradingController } from './trading.controller';
+import { TradingService } from './trading.service';
+
+/** Trading: signals into the pipeline, their execution, and positions (list, read, close). */
+@Module({ imports: [CommonModule], controllers: [TradingController], providers: [TradingService] })
+export class TradingModule {}
