@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { Env } from '@conduit/config';
 import { sixHourBucket } from '@conduit/domain';
 import { JobName, jobId, QueueName, redisOptions } from '@conduit/queue';
-import { adminAuth, http, OpenAiServer, startOpenAiServer, waitForQueuesToDrain, WalletClient } from '@conduit/testing';
+import { adminAuth, http, ManualClock, OpenAiServer, startOpenAiServer, waitForQueuesToDrain, WalletClient } from '@conduit/testing';
 import { PaperVenue, VenueRegistry } from '@conduit/venue';
 import { bucketSignalId } from '../apps/signal/src/generation';
 import { PipelineApps, startPipelineApps } from './pipeline-apps';
@@ -17,6 +17,8 @@ import { PipelineApps, startPipelineApps } from './pipeline-apps';
 describe('end to end: post → signal → policies → cost routing → positions', () => {
   let env: Env;
   let llm: OpenAiServer;
+  // The services read a clock that stands at the test's start: a run crossing 00/06/12/18 UTC stays in one bucket.
+  const clock = new ManualClock(new Date());
   let apps: PipelineApps;
   let api: string;
   let user: WalletClient;
@@ -24,12 +26,10 @@ describe('end to end: post → signal → policies → cost routing → position
 
   beforeAll(async () => {
     llm = await startOpenAiServer({ apiKey: 'sk-e2e' });
-    apps = await startPipelineApps({
-      LLM_BASE_URL: `${llm.url}/v1`,
-      LLM_API_KEY: llm.apiKey,
-      LLM_MODEL: 'e2e-model',
-      SIGNAL_GENERATE_INTERVAL_MS: '0',
-    });
+    apps = await startPipelineApps(
+      { LLM_BASE_URL: `${llm.url}/v1`, LLM_API_KEY: llm.apiKey, LLM_MODEL: 'e2e-model', SIGNAL_GENERATE_INTERVAL_MS: '0' },
+      { clock },
+    );
     ({ env, api, pg } = apps);
     user = new WalletClient(api);
     // The router's view of Hyperliquid: a 10 bps taker fee, so LOWEST_FEES prefers Ostium (4.5 bps).
@@ -108,7 +108,7 @@ describe('end to end: post → signal → policies → cost routing → position
             tweet_id: '1860000000000000001',
             x_username: '@AlphaCaller',
             text: '$ETH reclaiming the range high. Long.',
-            created_at: new Date().toISOString(),
+            created_at: clock.now().toISOString(),
           },
         ],
       },
@@ -125,7 +125,7 @@ describe('end to end: post → signal → policies → cost routing → position
     );
     expect(again.body).toMatchObject({ inserted: 0, duplicates: 1 });
 
-    const signalId = bucketSignalId(agentId, 'ETH', sixHourBucket(new Date()));
+    const signalId = bucketSignalId(agentId, 'ETH', sixHourBucket(clock.now()));
     const signal = await until('the signal to execute', async () => {
       const [s] = (await pg.query(`SELECT * FROM signals_v3 WHERE id = $1 AND status IN ('EXECUTED', 'FAILED', 'SKIPPED')`, [signalId]))
         .rows;
@@ -300,7 +300,7 @@ describe('end to end: post → signal → policies → cost routing → position
       )
     ).rows;
     expect(r.body.performance.realized_pnl).toEqualDecimal(sum);
-    expect(r.body.daily[r.body.daily.length - 1].day).toBe(new Date().toISOString().slice(0, 10));
+    expect(r.body.daily[r.body.daily.length - 1].day).toBe(clock.now().toISOString().slice(0, 10));
     expect((await http('GET', `${api}/api/v3/agents/00000000-0000-4000-8000-000000000000/performance`)).status).toBe(404);
 
     // billing history of the agent's creator

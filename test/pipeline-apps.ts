@@ -1,6 +1,7 @@
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
+import type { Clock } from '@conduit/domain';
 import { cleanupRedis, createTestDatabase, startContext, startHttpApp, TestDatabase, testEnv } from '@conduit/testing';
 import { BillingAppModule } from '../apps/billing/src/app.module';
 import { ExecutorAppModule } from '../apps/executor/src/app.module';
@@ -22,14 +23,19 @@ export interface PipelineApps {
   close(): Promise<void>;
 }
 
-/** Boots the five workers and the gateway over HTTP on a fresh database, with ETH marked at 2000 everywhere. */
-export async function startPipelineApps(overrides: Record<string, string> = {}): Promise<PipelineApps> {
+/**
+ * Boots the five workers and the gateway over HTTP on a fresh database, with ETH marked at 2000 everywhere; with a
+ * clock, every application reads the time from it.
+ */
+export async function startPipelineApps(overrides: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<PipelineApps> {
   const db = await createTestDatabase();
   const env = testEnv(db, overrides);
   const workers = await Promise.all(
-    [SignalAppModule, PolicyAppModule, RouterAppModule, ExecutorAppModule, BillingAppModule].map((m) => startContext(m.forRoot(env))),
+    [SignalAppModule, PolicyAppModule, RouterAppModule, ExecutorAppModule, BillingAppModule].map((m) =>
+      startContext(m.forRoot(env), options),
+    ),
   );
-  const { app: gateway, url: api } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway);
+  const { app: gateway, url: api } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway, options);
   const pg = new Client({ connectionString: db.url });
   await pg.connect();
   await pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE token_symbol = 'ETH'`); // a fixed table of marks
