@@ -34,6 +34,8 @@ describe('all-in-one process', () => {
     expect(trade.body.outcomes[0].position.entry_price).toBe('26.52925800'); // recorded SOL mid 26.516 + 5 bps
     expect((await http('GET', `${api}/health`)).status).toBe(200);
     const metrics = await fetch(`${api}/metrics`).then((r) => r.text());
-    expect(metrics).toMatch(/conduit_jobs_total\{queue="conduit-executor",job="executor.open",status="completed",service="all-in-one"\} 1/);
+    expect(metrics).toMatch(
+      /conduit_jobs_total\{queue="conduit-executor",job="executor.open-many",status="completed",service="all-in-one"\} 1/,
+    );
   });
 });
