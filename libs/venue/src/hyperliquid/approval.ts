@@ -36,7 +36,9 @@ type TypedData = ApproveAgentPayload['typedData'];
 /**
  * Any user-signed action (approveAgent, usdSend): the action with its chain fields, and the EIP-712 typed data the
  * master wallet signs in the HyperliquidSignTransaction domain. signatureChainId is the chain the user's wallet is on
- * when signing (Arbitrum Sepolia / Arbitrum One); `fields` are the signed fields in their struct order.
+ * when signing: Arbitrum Sepolia (0x66eee) on testnet and Arbitrum One (0xa4b1) on mainnet unless the caller names
+ * another; Hyperliquid accepts any, the signature covers it through the domain. `fields` are the signed fields in
+ * their struct order.
  */
 export function userSignedPayload<F extends Record<string, unknown>>(
   type: string,
@@ -44,12 +46,12 @@ export function userSignedPayload<F extends Record<string, unknown>>(
   fields: F,
   nonce: number,
   isTestnet: boolean,
+  signatureChainId: `0x${string}` = isTestnet ? '0x66eee' : '0xa4b1',
 ): {
   action: { type: string; signatureChainId: `0x${string}`; hyperliquidChain: 'Mainnet' | 'Testnet' } & F;
   nonce: number;
   typedData: TypedData;
 } {
-  const signatureChainId = (isTestnet ? '0x66eee' : '0xa4b1') as `0x${string}`;
   const hyperliquidChain = isTestnet ? ('Testnet' as const) : ('Mainnet' as const);
   const primaryType = Object.keys(types)[0];
   return {
@@ -74,7 +76,15 @@ export function approveAgentPayload(args: {
   agentName: string;
   nonce: number;
   isTestnet: boolean;
+  signatureChainId?: `0x${string}`;
 }): ApproveAgentPayload {
   const fields = { agentAddress: args.agentAddress.toLowerCase(), agentName: args.agentName, nonce: args.nonce };
-  return userSignedPayload('approveAgent', APPROVE_AGENT_TYPES, fields, args.nonce, args.isTestnet) as ApproveAgentPayload;
+  return userSignedPayload(
+    'approveAgent',
+    APPROVE_AGENT_TYPES,
+    fields,
+    args.nonce,
+    args.isTestnet,
+    args.signatureChainId,
+  ) as ApproveAgentPayload;
 }

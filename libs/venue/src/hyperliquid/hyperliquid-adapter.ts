@@ -1,7 +1,6 @@
 import Decimal from 'decimal.js';
 import { Wallet } from 'ethers';
 import { ApiRequestError, ExchangeClient, HttpTransport, InfoClient } from '@nktkas/hyperliquid';
-import { formatPrice, formatSize } from '@nktkas/hyperliquid/utils';
 import { dec, Dec, toMoney } from '@conduit/domain';
 import {
   AccountState,
@@ -17,6 +16,7 @@ import {
   VenueHealth,
   VenuePosition,
 } from '../adapter';
+import { marketOrderAction, OrderAction, sdkParams, updateLeverageAction } from './actions';
 
 export interface HyperliquidOptions {
   isTestnet: boolean;
@@ -45,7 +45,8 @@ const MIN_ORDER_USD = '10';
  * Orders are signed by the deployment's agent wallet; every account query uses the user's master address.
  * A market order is an IOC limit at the reference price ± the slippage bound, formatted to Hyperliquid's
  * tick rules (5 significant figures, 6 − szDecimals decimals) and lot size (szDecimals), carrying the
- * deterministic cloid so a retry can ask for it instead of sending it twice.
+ * deterministic cloid so a retry can ask for it instead of sending it twice. The actions are built by the pure
+ * builders of ./actions.ts (checked against the signing vectors) and handed to the SDK unchanged.
  */
 export class HyperliquidAdapter implements VenueAdapter {
   readonly venue = 'HYPERLIQUID' as const;
@@ -152,9 +153,8 @@ export class HyperliquidAdapter implements VenueAdapter {
 
   async setLeverage(account: TradingAccount, symbol: string, leverage: number): Promise<void> {
     const market = await this.market(symbol);
-    await this.withExchange(account, (x) =>
-      x.updateLeverage({ asset: market.index, isCross: true, leverage: Math.min(leverage, market.maxLeverage) }),
-    );
+    const action = updateLeverageAction(market, Math.min(leverage, market.maxLeverage));
+    await this.withExchange(account, (x) => x.updateLeverage(sdkParams(action)));
   }
 
   async placeOrder(order: OrderRequest): Promise<OrderResult> {
@@ -164,34 +164,26 @@ export class HyperliquidAdapter implements VenueAdapter {
     const reference = order.referencePrice ? dec(order.referencePrice) : await this.markPrice(order.symbol);
     if (!reference) return rejected(order.clientOrderId, `no mid price for ${order.symbol}`);
 
-    let price: string;
-    let size: string;
+    let action: OrderAction;
     try {
-      price = limitPrice(reference, order.side, order.maxSlippageBps, market.szDecimals);
-      size = formatSize(dec(order.qty).toFixed(), market.szDecimals);
+      action = marketOrderAction(
+        market,
+        {
+          side: order.side,
+          qty: order.qty,
+          reference,
+          maxSlippageBps: order.maxSlippageBps,
+          reduceOnly: order.reduceOnly,
+          cloid: order.clientOrderId,
+        },
+        this.options.builder,
+      );
     } catch (err) {
       return rejected(order.clientOrderId, `cannot format the order: ${describe(err)}`);
     }
 
-    const builder = this.options.builder;
     try {
-      const response = await this.withExchange(order.account, (x) =>
-        x.order({
-          orders: [
-            {
-              a: market.index,
-              b: order.side === 'BUY',
-              p: price,
-              s: size,
-              r: order.reduceOnly,
-              t: { limit: { tif: 'Ioc' } },
-              c: order.clientOrderId as `0x${string}`,
-            },
-          ],
-          grouping: 'na',
-          ...(builder ? { builder: { b: builder.address as `0x${string}`, f: builder.fee } } : {}),
-        }),
-      );
+      const response = await this.withExchange(order.account, (x) => x.order(sdkParams(action)));
       const status = response.response.data.statuses[0] as {
         filled?: { totalSz: string; avgPx: string; oid: number };
         resting?: { oid: number };
@@ -314,25 +306,6 @@ export class HyperliquidAdapter implements VenueAdapter {
     this.universe = { byName, list, at: Date.now() };
     return this.universe;
   }
-}
-
-/**
- * The IOC limit of a market order: reference ± slippage, then Hyperliquid's price rule (SDK formatPrice
- * truncates to 5 significant figures and 6 − szDecimals decimals). Truncation tightens a buy's bound and
- * loosens a sell's by less than one tick.
- */
-export function limitPrice(
-  reference: string | Decimal,
-  side: 'BUY' | 'SELL',
-  maxSlippageBps: string | Decimal,
-  szDecimals: number,
-): string {
-  const factor = new Dec(1).plus(
-    dec(maxSlippageBps)
-      .div(10_000)
-      .mul(side === 'BUY' ? 1 : -1),
-  );
-  return formatPrice(dec(reference).mul(factor).toFixed(), szDecimals, 'perp');
 }
 
 function rejected(clientOrderId: string, error: string, venueOrderId: string | null = null): OrderResult {
