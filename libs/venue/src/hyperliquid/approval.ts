@@ -3,6 +3,10 @@
  * (Hyperliquid's `approveAgent`, a user-signed EIP-712 action). Conduit never holds the master key: it
  * returns this payload; the user signs `typedData` (eth_signTypedData_v4) and posts `action` with the
  * signature and `nonce` to Hyperliquid's /exchange.
+ *
+ * `typedData` is the JSON eth_signTypedData_v4 takes: its types declare EIP712Domain, as the Python SDK's and
+ * ethers' JSON-RPC payloads do; a wallet that finds none (MetaMask's eth-sig-util) hashes an empty domain and signs
+ * something Hyperliquid rejects. ethers' own signTypedData wants the types without it.
  */
 export interface ApproveAgentPayload {
   action: {
@@ -32,6 +36,14 @@ export const APPROVE_AGENT_TYPES = {
 };
 
 type TypedData = ApproveAgentPayload['typedData'];
+
+/** The domain struct of EIP-712 for a domain of name, version, chainId and verifyingContract. */
+const EIP712_DOMAIN = [
+  { name: 'name', type: 'string' },
+  { name: 'version', type: 'string' },
+  { name: 'chainId', type: 'uint256' },
+  { name: 'verifyingContract', type: 'address' },
+];
 
 /**
  * Any user-signed action (approveAgent, usdSend): the action with its chain fields, and the EIP-712 typed data the
@@ -64,7 +76,7 @@ export function userSignedPayload<F extends Record<string, unknown>>(
         chainId: parseInt(signatureChainId, 16),
         verifyingContract: '0x0000000000000000000000000000000000000000',
       },
-      types,
+      types: { ...types, EIP712Domain: EIP712_DOMAIN },
       primaryType,
       message: { hyperliquidChain, ...fields },
     },
