@@ -36,7 +36,7 @@ import { DeserializeError, HlSimExchangeRequest, HlSimOptions, HlSimOrder } from
 import { lower, parseExchangeRequest } from './hyperliquid/wire';
 
 export type { HlSignature, HlSimExchangeRequest, HlSimMarket, HlSimOptions, HlSimOrder } from './hyperliquid/types';
-export { recoverL1Signer, recoverUserSignedSigner } from './hyperliquid/signatures';
+export { multiSigActionHash, recoverL1Signer, recoverMultiSigSigners, recoverUserSignedSigner } from './hyperliquid/signatures';
 
 type HangUp = false | 'destroy' | 'hold';
 

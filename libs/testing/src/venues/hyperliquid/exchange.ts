@@ -3,18 +3,20 @@
  * action itself (orders go to the matching engine; the account actions are here).
  */
 import { placeOrders } from './matching';
-import { recoverL1Signer, recoverUserSignedSigner, USER_SIGNED } from './signatures';
+import { nonceFieldOf, recoverL1Signer, recoverUserSignedSigner } from './signatures';
 import { setStatus, SimState } from './state';
 import { DAY_MS, DeserializeError, ExchangeRequest, HlSimOrder } from './types';
 import { asArray, DEFAULT_OK, errResponse, lower, parseAddress, parseDecimal } from './wire';
 
 const L1_ACTIONS = new Set(['order', 'cancel', 'cancelByCloid', 'updateLeverage']);
+/** Signed by the master in the HyperliquidSignTransaction domain. */
+const USER_SIGNED_ACTIONS = new Set(['approveAgent', 'usdSend']);
 
 type Authorization = { signer: string; master: string } | { signer: string | null; error: string };
 
 /** The action types the server runs (others are refused with HTTP 422). */
 export function isSimulatedAction(type: string): boolean {
-  return L1_ACTIONS.has(type) || type in USER_SIGNED;
+  return L1_ACTIONS.has(type) || USER_SIGNED_ACTIONS.has(type);
 }
 
 /** Authenticates, spends the nonce and runs the action; `signer` is the recovered signer (null if none). */
@@ -22,7 +24,7 @@ export function authenticateAndRun(
   state: SimState,
   request: ExchangeRequest,
 ): { response: unknown; executed: boolean; signer: string | null } {
-  const auth = request.action.type in USER_SIGNED ? authorizeUserSigned(state, request) : authorizeL1(state, request);
+  const auth = USER_SIGNED_ACTIONS.has(request.action.type) ? authorizeUserSigned(state, request) : authorizeL1(state, request);
   if ('error' in auth) return { response: errResponse(auth.error), executed: false, signer: auth.signer };
   const nonceError = useNonce(state, auth.signer, request.nonce);
   if (nonceError) return { response: errResponse(nonceError), executed: false, signer: auth.signer };
@@ -51,7 +53,7 @@ function authorizeUserSigned(state: SimState, request: ExchangeRequest): Authori
   const chain = state.isTestnet ? 'Testnet' : 'Mainnet';
   if (action.hyperliquidChain !== chain)
     return { signer: null, error: `Invalid hyperliquidChain ${String(action.hyperliquidChain)}: this server is ${chain}.` };
-  const nonceField = USER_SIGNED[action.type].nonceField;
+  const nonceField = nonceFieldOf(action.type);
   if (action[nonceField] !== request.nonce) return { signer: null, error: `Action ${nonceField} must equal the request nonce.` };
   let signer: string;
   try {
