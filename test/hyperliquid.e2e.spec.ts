@@ -163,8 +163,11 @@ describe('end to end: live Hyperliquid through every service', () => {
     // The user's account exists on the venue once it holds funds; only then can it approve an agent.
     sim.fund(master.address, '10000');
     const { approve_agent: approval, agent_address: agent } = deployed.body.agent_wallets.HYPERLIQUID;
+    // eth_signTypedData_v4 JSON; ethers' signTypedData takes the types without EIP712Domain.
     const { domain, types, message } = approval.typedData;
-    const signature = Signature.from(await master.signTypedData(domain, types, message));
+    expect(Object.keys(types)).toEqual(['HyperliquidTransaction:ApproveAgent', 'EIP712Domain']);
+    const { EIP712Domain: _approvalDomain, ...approvalTypes } = types;
+    const signature = Signature.from(await master.signTypedData(domain, approvalTypes, message));
     const res = await fetch(`${sim.url}/exchange`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -268,7 +271,8 @@ describe('end to end: live Hyperliquid through every service', () => {
       amount: dec(bill.amount).toFixed(),
     });
     const { domain, types, message } = payload.typedData;
-    const sig = Signature.from(await master.signTypedData(domain, types, message));
+    const { EIP712Domain: _sendDomain, ...sendTypes } = types;
+    const sig = Signature.from(await master.signTypedData(domain, sendTypes, message));
     const balance = async (user: string) => {
       const state: any = await fetch(`${sim.url}/info`, {
         method: 'POST',

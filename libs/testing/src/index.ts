@@ -12,6 +12,7 @@ import { QueueName, redisOptions } from '@conduit/queue';
 import { MIGRATIONS } from '../../../migrations';
 
 export * from './venues/hyperliquid-server';
+export * from './venues/hyperliquid-replay';
 export * from './venues/ostium-chain';
 export * from './llm/openai-server';
 export * from './x/x-server';

@@ -4,6 +4,7 @@ export * from './paper';
 export * from './registry';
 export * from './venue.module';
 export * from './hyperliquid/hyperliquid-adapter';
+export * from './hyperliquid/actions';
 export * from './hyperliquid/approval';
 export * from './hyperliquid/transfer';
 export * from './live';

@@ -1,8 +1,7 @@
 import Decimal from 'decimal.js';
 import { Wallet } from 'ethers';
 import { ApiRequestError, ExchangeClient, HttpTransport, InfoClient } from '@nktkas/hyperliquid';
-import { formatPrice, formatSize } from '@nktkas/hyperliquid/utils';
-import { dec, Dec, toMoney } from '@conduit/domain';
+import { dec, toMoney } from '@conduit/domain';
 import {
   AccountState,
   FeeSchedule,
@@ -17,6 +16,18 @@ import {
   VenueHealth,
   VenuePosition,
 } from '../adapter';
+import { marketOrderAction, OrderAction, sdkParams, updateLeverageAction } from './actions';
+import {
+  executedSize,
+  orderFills,
+  parseAccountState,
+  parseBook,
+  parseFills,
+  parseMids,
+  parsePositions,
+  parseUniverse,
+  PerpListing,
+} from './info-parsers';
 
 export interface HyperliquidOptions {
   isTestnet: boolean;
@@ -32,20 +43,18 @@ export interface HyperliquidOptions {
 }
 
 interface Universe {
-  byName: Map<string, { index: number; szDecimals: number; maxLeverage: number; delisted: boolean }>;
+  byName: Map<string, PerpListing>;
   list: MarketInfo[];
   at: number;
 }
-
-/** Hyperliquid's minimum order value in USD. */
-const MIN_ORDER_USD = '10';
 
 /**
  * Hyperliquid perps through the @nktkas/hyperliquid SDK (signing reproduced against the official vectors).
  * Orders are signed by the deployment's agent wallet; every account query uses the user's master address.
  * A market order is an IOC limit at the reference price ± the slippage bound, formatted to Hyperliquid's
  * tick rules (5 significant figures, 6 − szDecimals decimals) and lot size (szDecimals), carrying the
- * deterministic cloid so a retry can ask for it instead of sending it twice.
+ * deterministic cloid so a retry can ask for it instead of sending it twice. The actions are built by the pure
+ * builders of ./actions.ts (checked against the signing vectors) and handed to the SDK unchanged.
  */
 export class HyperliquidAdapter implements VenueAdapter {
   readonly venue = 'HYPERLIQUID' as const;
@@ -71,10 +80,7 @@ export class HyperliquidAdapter implements VenueAdapter {
 
   async markPrices(): Promise<Map<string, Decimal>> {
     const { byName } = await this.loadUniverse();
-    const mids = await this.info.allMids();
-    const out = new Map<string, Decimal>();
-    for (const [coin, px] of Object.entries(mids)) if (byName.has(coin)) out.set(coin, dec(px as string));
-    return out;
+    return parseMids(await this.info.allMids(), (coin) => byName.has(coin));
   }
 
   async markPrice(symbol: string): Promise<Decimal | null> {
@@ -82,10 +88,7 @@ export class HyperliquidAdapter implements VenueAdapter {
   }
 
   async orderBook(symbol: string, depth = 20): Promise<OrderBook> {
-    const book = await this.info.l2Book({ coin: symbol });
-    if (!book) return { symbol, bids: [], asks: [], time: Date.now() };
-    const side = (levels: readonly { px: string; sz: string }[]) => levels.slice(0, depth).map((l) => ({ price: l.px, size: l.sz }));
-    return { symbol, bids: side(book.levels[0]), asks: side(book.levels[1]), time: book.time };
+    return parseBook(symbol, await this.info.l2Book({ coin: symbol }), depth);
   }
 
   feeSchedule(): FeeSchedule {
@@ -111,23 +114,11 @@ export class HyperliquidAdapter implements VenueAdapter {
   // ---- account -----------------------------------------------------------------------------------------
 
   async accountState(address: string): Promise<AccountState> {
-    const state = await this.info.clearinghouseState({ user: address as `0x${string}` });
-    return { equity: toMoney(state.marginSummary.accountValue), freeCollateral: toMoney(state.withdrawable) };
+    return parseAccountState(await this.info.clearinghouseState({ user: address as `0x${string}` }));
   }
 
   async openPositions(address: string): Promise<VenuePosition[]> {
-    const state = await this.info.clearinghouseState({ user: address as `0x${string}` });
-    return state.assetPositions
-      .map(({ position: p }) => ({ p, szi: dec(p.szi) }))
-      .filter(({ szi }) => !szi.isZero())
-      .map(({ p, szi }) => ({
-        symbol: p.coin,
-        side: szi.isNeg() ? 'SHORT' : 'LONG',
-        qty: toMoney(szi.abs()),
-        entryPrice: p.entryPx ?? null,
-        unrealizedPnl: p.unrealizedPnl ?? null,
-        leverage: p.leverage?.value ?? null,
-      }));
+    return parsePositions(await this.info.clearinghouseState({ user: address as `0x${string}` }));
   }
 
   async fills(address: string, sinceMs?: number): Promise<Fill[]> {
@@ -135,26 +126,15 @@ export class HyperliquidAdapter implements VenueAdapter {
       sinceMs != null
         ? await this.info.userFillsByTime({ user: address as `0x${string}`, startTime: sinceMs })
         : await this.info.userFills({ user: address as `0x${string}` });
-    return fills.map((f) => ({
-      symbol: f.coin,
-      side: f.side === 'B' ? 'BUY' : 'SELL',
-      qty: f.sz,
-      price: f.px,
-      fee: f.fee,
-      closedPnl: f.closedPnl,
-      time: f.time,
-      clientOrderId: f.cloid ?? null,
-      venueOrderId: String(f.oid),
-    }));
+    return parseFills(fills);
   }
 
   // ---- trading -----------------------------------------------------------------------------------------
 
   async setLeverage(account: TradingAccount, symbol: string, leverage: number): Promise<void> {
     const market = await this.market(symbol);
-    await this.withExchange(account, (x) =>
-      x.updateLeverage({ asset: market.index, isCross: true, leverage: Math.min(leverage, market.maxLeverage) }),
-    );
+    const action = updateLeverageAction(market, Math.min(leverage, market.maxLeverage), !market.isolatedOnly);
+    await this.withExchange(account, (x) => x.updateLeverage(sdkParams(action)));
   }
 
   async placeOrder(order: OrderRequest): Promise<OrderResult> {
@@ -164,34 +144,26 @@ export class HyperliquidAdapter implements VenueAdapter {
     const reference = order.referencePrice ? dec(order.referencePrice) : await this.markPrice(order.symbol);
     if (!reference) return rejected(order.clientOrderId, `no mid price for ${order.symbol}`);
 
-    let price: string;
-    let size: string;
+    let action: OrderAction;
     try {
-      price = limitPrice(reference, order.side, order.maxSlippageBps, market.szDecimals);
-      size = formatSize(dec(order.qty).toFixed(), market.szDecimals);
+      action = marketOrderAction(
+        market,
+        {
+          side: order.side,
+          qty: order.qty,
+          reference,
+          maxSlippageBps: order.maxSlippageBps,
+          reduceOnly: order.reduceOnly,
+          cloid: order.clientOrderId,
+        },
+        this.options.builder,
+      );
     } catch (err) {
       return rejected(order.clientOrderId, `cannot format the order: ${describe(err)}`);
     }
 
-    const builder = this.options.builder;
     try {
-      const response = await this.withExchange(order.account, (x) =>
-        x.order({
-          orders: [
-            {
-              a: market.index,
-              b: order.side === 'BUY',
-              p: price,
-              s: size,
-              r: order.reduceOnly,
-              t: { limit: { tif: 'Ioc' } },
-              c: order.clientOrderId as `0x${string}`,
-            },
-          ],
-          grouping: 'na',
-          ...(builder ? { builder: { b: builder.address as `0x${string}`, f: builder.fee } } : {}),
-        }),
-      );
+      const response = await this.withExchange(order.account, (x) => x.order(sdkParams(action)));
       const status = response.response.data.statuses[0] as {
         filled?: { totalSz: string; avgPx: string; oid: number };
         resting?: { oid: number };
@@ -216,8 +188,10 @@ export class HyperliquidAdapter implements VenueAdapter {
     const { order, status } = found.order;
     const fills = await this.orderFills(account.address, order.oid);
     if (fills.qty.gt(0)) return this.settledFrom(ref.clientOrderId, order.oid, fills);
-    if (status === 'open' || status === 'triggered')
-      return { ...rejected(ref.clientOrderId, 'order is still open', String(order.oid)), status: 'PENDING' };
+    const pending = (why: string) => ({ ...rejected(ref.clientOrderId, why, String(order.oid)), status: 'PENDING' as const });
+    if (status === 'open' || status === 'triggered') return pending('order is still open');
+    // Filled (or canceled after a partial fill) but its fills not in the feed yet: it did trade, so it is no refusal.
+    if (executedSize(order).gt(0)) return pending(`order ${status}; its fills are not visible yet`);
     return rejected(ref.clientOrderId, `order ${status}`, String(order.oid));
   }
 
@@ -243,7 +217,7 @@ export class HyperliquidAdapter implements VenueAdapter {
     return account.signer.use((privateKey) => fn(new ExchangeClient({ transport: this.transport, wallet: new Wallet(privateKey) })));
   }
 
-  private async settled(address: string, cloid: string, oid: number, totalSz: string, avgPx: string): Promise<OrderResult> {
+  private async settled(address: string, cloid: string, oid: number | string, totalSz: string, avgPx: string): Promise<OrderResult> {
     const fills = await this.orderFills(address, oid);
     // The fills feed may lag the order response by a moment: the response's own figures are authoritative
     // for size and price; the fee comes from the fills when they are there, else from the fee schedule.
@@ -258,7 +232,7 @@ export class HyperliquidAdapter implements VenueAdapter {
     };
   }
 
-  private settledFrom(cloid: string, oid: number, fills: { qty: Decimal; notional: Decimal; fee: Decimal }): OrderResult {
+  private settledFrom(cloid: string, oid: number | string, fills: { qty: Decimal; notional: Decimal; fee: Decimal }): OrderResult {
     return {
       clientOrderId: cloid,
       status: 'FILLED',
@@ -269,18 +243,8 @@ export class HyperliquidAdapter implements VenueAdapter {
     };
   }
 
-  private async orderFills(address: string, oid: number) {
-    const fills = await this.info.userFills({ user: address as `0x${string}` });
-    let qty = new Dec(0);
-    let notional = new Dec(0);
-    let fee = new Dec(0);
-    for (const f of fills) {
-      if (f.oid !== oid) continue;
-      qty = qty.plus(f.sz);
-      notional = notional.plus(dec(f.sz).mul(f.px));
-      fee = fee.plus(f.fee);
-    }
-    return { qty, notional, fee };
+  private async orderFills(address: string, oid: number | string) {
+    return orderFills(await this.info.userFills({ user: address as `0x${string}` }), oid);
   }
 
   private async market(symbol: string) {
@@ -294,45 +258,9 @@ export class HyperliquidAdapter implements VenueAdapter {
   private async loadUniverse(force = false): Promise<Universe> {
     const ttl = this.options.metaTtlMs ?? 60_000;
     if (!force && this.universe && Date.now() - this.universe.at < ttl) return this.universe;
-    const meta = await this.info.meta();
-    const byName: Universe['byName'] = new Map();
-    const list: MarketInfo[] = [];
-    meta.universe.forEach((u, index) => {
-      const delisted = Boolean((u as { isDelisted?: boolean }).isDelisted);
-      byName.set(u.name, { index, szDecimals: u.szDecimals, maxLeverage: u.maxLeverage, delisted });
-      list.push({
-        symbol: u.name,
-        index,
-        pair: `${u.name}-USD`,
-        szDecimals: u.szDecimals,
-        maxLeverage: u.maxLeverage,
-        minSize: new Dec(10).pow(-u.szDecimals).toFixed(),
-        minNotionalUsd: MIN_ORDER_USD,
-        active: !delisted,
-      });
-    });
-    this.universe = { byName, list, at: Date.now() };
+    this.universe = { ...parseUniverse(await this.info.meta()), at: Date.now() };
     return this.universe;
   }
-}
-
-/**
- * The IOC limit of a market order: reference ± slippage, then Hyperliquid's price rule (SDK formatPrice
- * truncates to 5 significant figures and 6 − szDecimals decimals). Truncation tightens a buy's bound and
- * loosens a sell's by less than one tick.
- */
-export function limitPrice(
-  reference: string | Decimal,
-  side: 'BUY' | 'SELL',
-  maxSlippageBps: string | Decimal,
-  szDecimals: number,
-): string {
-  const factor = new Dec(1).plus(
-    dec(maxSlippageBps)
-      .div(10_000)
-      .mul(side === 'BUY' ? 1 : -1),
-  );
-  return formatPrice(dec(reference).mul(factor).toFixed(), szDecimals, 'perp');
 }
 
 function rejected(clientOrderId: string, error: string, venueOrderId: string | null = null): OrderResult {

@@ -1,16 +1,19 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Wallet } from 'ethers';
 import { createL1ActionHash, signL1Action, signMultiSigAction, signUserSignedAction } from '@nktkas/hyperliquid/signing';
-import { formatPrice, formatSize } from '@nktkas/hyperliquid/utils';
-import { limitPrice } from './hyperliquid-adapter';
+/* eslint-disable @nx/enforce-module-boundaries -- test support from the testing lib, which depends on this one: the
+   imports stay out of the project graph (nx-ignore-next-line) so that it has no cycle. */
+// nx-ignore-next-line
+import { readVectors } from '../../../testing/src/vectors';
+/* eslint-enable @nx/enforce-module-boundaries */
 
 /**
  * Every vector of shared/vectors/hyperliquid_signing.json (official Python SDK and nktkas SDK tests), signed
  * with the SDK the adapter uses. Signatures are RFC 6979-deterministic, so they must match bit for bit; the
  * padded form is compared (the Python SDK drops leading zero nibbles of r/s, see the file's field_guide).
+ * What our own builders make of these vectors is actions.spec.ts / user-signed.spec.ts; the number rules are
+ * wire-format.spec.ts.
  */
-const VECTORS = JSON.parse(readFileSync(join(__dirname, '../../../../../shared/vectors/hyperliquid_signing.json'), 'utf8'));
+const VECTORS = readVectors('hyperliquid_signing.json');
 const byId = (list: any[]): [string, any][] => list.map((v) => [v.id, v]);
 const opt = <T>(v: T | null | undefined) => (v == null ? undefined : v);
 
@@ -69,47 +72,5 @@ describe('Hyperliquid signing vectors', () => {
       isTestnet: !v.is_mainnet,
     });
     expect(outer).toEqual(expected.signature);
-  });
-});
-
-describe('Hyperliquid price and size rules (vectors file, nktkas cases)', () => {
-  const cases = VECTORS.price_size_rules.nktkas_formatPrice_formatSize_cases;
-
-  it.each((cases.formatPrice as any[]).map((c): [string, number, string, string] => [c.input, c.szDecimals, c.market, c.expected]))(
-    'formatPrice(%j, %d, %s) → %s',
-    (input, sz, market, expected) => {
-      if (String(expected).startsWith('throws'))
-        expect(() => formatPrice(input as string, sz as number, market as 'perp' | 'spot')).toThrow();
-      else expect(formatPrice(input as string, sz as number, market as 'perp' | 'spot')).toBe(expected);
-    },
-  );
-
-  it.each((cases.formatSize as any[]).map((c): [string, number, string] => [c.input, c.szDecimals, c.expected]))(
-    'formatSize(%j, %d) → %s',
-    (input, sz, expected) => {
-      if (String(expected).startsWith('throws')) expect(() => formatSize(input as string, sz as number)).toThrow();
-      else expect(formatSize(input as string, sz as number)).toBe(expected);
-    },
-  );
-
-  it('minimum price and size per asset format to themselves', () => {
-    const ref = cases.reference_min_price_and_size;
-    for (const r of ref.perps) {
-      expect(formatPrice(r.minPrice, r.szDecimals, 'perp')).toBe(r.minPrice);
-      expect(formatSize(r.minSize, r.szDecimals)).toBe(r.minSize);
-    }
-  });
-
-  it('float_to_wire cases: integral and short decimals are written without trailing zeros', () => {
-    for (const c of VECTORS.float_to_wire_cases.cases) expect(formatPrice(String(c.x), 0, 'perp')).toBe(c.wire);
-  });
-
-  it('a market order limit is the reference ± the slippage bound, then the price rule', () => {
-    // ETH (szDecimals 4): 1903.95 × 1.005 = 1913.46975 → 5 significant figures, 2 decimals allowed → 1913.4
-    expect(limitPrice('1903.95', 'BUY', '50', 4)).toBe('1913.4');
-    // 1903.95 × 0.995 = 1894.43025 → 1894.4
-    expect(limitPrice('1903.95', 'SELL', '50', 4)).toBe('1894.4');
-    // BTC (szDecimals 5): 30135 × 1.005 = 30285.675 → integer part already has 5 figures → 30285
-    expect(limitPrice('30135', 'BUY', '50', 5)).toBe('30285');
   });
 });

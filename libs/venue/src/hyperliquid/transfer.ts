@@ -28,8 +28,14 @@ export const USD_SEND_TYPES = {
 };
 
 /** `amount` is a decimal string in USDC (Hyperliquid's number style: no exponent, no trailing zeros). */
-export function usdSendPayload(args: { destination: string; amount: string; time: number; isTestnet: boolean }): UsdSendPayload {
+export function usdSendPayload(args: {
+  destination: string;
+  amount: string;
+  time: number;
+  isTestnet: boolean;
+  signatureChainId?: `0x${string}`;
+}): UsdSendPayload {
   const amount = args.amount.includes('.') ? args.amount.replace(/0+$/, '').replace(/\.$/, '') : args.amount;
   const fields = { destination: args.destination.toLowerCase(), amount, time: args.time };
-  return userSignedPayload('usdSend', USD_SEND_TYPES, fields, args.time, args.isTestnet) as UsdSendPayload;
+  return userSignedPayload('usdSend', USD_SEND_TYPES, fields, args.time, args.isTestnet, args.signatureChainId) as UsdSendPayload;
 }
