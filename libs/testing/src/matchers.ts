@@ -30,7 +30,8 @@ expect.extend({
     return {
       pass,
       message: () =>
-        `expected ${this.utils.printReceived(received)} ${pass ? 'not ' : ''}to equal ${this.utils.printExpected(String(expected))} as a decimal` +
+        `expected ${this.utils.printReceived(received)} ${pass ? 'not ' : ''}to equal ` +
+        `${this.utils.printExpected(String(expected))} as a decimal` +
         (r ? ` (difference ${r.minus(e).toString()})` : ' (received is not a decimal)'),
     };
   },
