@@ -13,6 +13,7 @@ import { MIGRATIONS } from '../../../migrations';
 
 export * from './venues/hyperliquid-server';
 export * from './venues/ostium-chain';
+export * from './python-literal';
 export * from './llm/openai-server';
 export * from './x/x-server';
 export * from './auth';
