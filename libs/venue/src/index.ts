@@ -12,4 +12,5 @@ export * from './ostium/abi';
 export * from './ostium/encoding';
 export * from './ostium/pricing';
 export * from './ostium/funding';
+export * from './ostium/onboarding';
 export * from './ostium/ostium-adapter';

@@ -1,0 +1,82 @@
+import Decimal from 'decimal.js';
+import { dec, toMoney } from '@conduit/domain';
+import { OrderSide, VenuePosition } from '../adapter';
+import { OstiumMarketDef } from './constants';
+import { CLOSE_ALL_PERCENTAGE, fromLeverage2, fromPrice18, fromUsdc6, RawTrade } from './encoding';
+import { Outcome } from './events';
+import { baseQty, pairPrice, sideOf, symbolPrice } from './market-units';
+
+/**
+ * Ostium trades and their settlements in Conduit's terms: the symbol's side, base quantity and USD price.
+ */
+
+/** A filled market order in Conduit's terms: the symbol's side, base quantity and USD price. */
+export interface Settled {
+  status: 'FILLED';
+  market: OstiumMarketDef;
+  side: OrderSide;
+  filledQty: string;
+  avgPrice: string;
+  fee: string;
+  /** PnL realized by the fill, before fees (the venue's figure); zero for an open. */
+  closedPnl: string;
+  slot: number;
+  blockNumber: number;
+}
+
+/** An executed open: the trade as stored (collateral after the opening fee) at its fill price. */
+export function settledOpen(market: OstiumMarketDef, o: Extract<Outcome, { kind: 'opened' }>): Settled {
+  const price = fromPrice18(o.trade.openPrice);
+  const notional = fromUsdc6(o.trade.collateral).mul(fromLeverage2(o.trade.leverage));
+  return {
+    status: 'FILLED',
+    market,
+    side: sideOf(market, o.trade.buy) === 'LONG' ? 'BUY' : 'SELL',
+    filledQty: toMoney(baseQty(market, notional, price)),
+    avgPrice: toMoney(symbolPrice(market, price)),
+    fee: toMoney(o.fee),
+    closedPnl: '0',
+    slot: o.trade.index,
+    blockNumber: o.blockNumber,
+  };
+}
+
+/** An executed close of `trade` (the trade as it was before the close): the closed part, its price, fees and PnL. */
+export function settledClose(market: OstiumMarketDef, o: Extract<Outcome, { kind: 'closed' }>, trade: RawTrade): Settled {
+  const collateral = fromUsdc6(trade.collateral).mul(o.percentageClosed).div(CLOSE_ALL_PERCENTAGE);
+  return {
+    status: 'FILLED',
+    market,
+    side: sideOf(market, trade.buy) === 'LONG' ? 'SELL' : 'BUY',
+    filledQty: toMoney(baseQty(market, collateral.mul(fromLeverage2(trade.leverage)), fromPrice18(trade.openPrice))),
+    avgPrice: toMoney(symbolPrice(market, fromPrice18(o.price))),
+    fee: toMoney(o.fees),
+    closedPnl: toMoney(collateral.mul(dec(o.percentProfit.toString())).div(100e6)),
+    slot: trade.index,
+    blockNumber: o.blockNumber,
+  };
+}
+
+/** An open trade as a position, with its PnL at `mark` (USD per symbol) when there is one. */
+export function positionOf(market: OstiumMarketDef, trade: RawTrade, mark: Decimal | null): VenuePosition {
+  const openPrice = fromPrice18(trade.openPrice);
+  const notional = fromUsdc6(trade.collateral).mul(fromLeverage2(trade.leverage));
+  let pnl: string | null = null;
+  if (mark && mark.gt(0)) {
+    const now = pairPrice(market, mark);
+    const move = now
+      .minus(openPrice)
+      .div(openPrice)
+      .mul(trade.buy ? 1 : -1);
+    pnl = toMoney(Decimal.min(notional.mul(move), fromUsdc6(trade.collateral).mul(9)));
+  }
+  return {
+    symbol: market.symbol,
+    side: sideOf(market, trade.buy),
+    qty: toMoney(baseQty(market, notional, openPrice)),
+    entryPrice: toMoney(symbolPrice(market, openPrice)),
+    unrealizedPnl: pnl,
+    leverage: fromLeverage2(trade.leverage).toNumber(),
+    slot: trade.index,
+  };
+}
