@@ -1,10 +1,11 @@
 import Decimal from 'decimal.js';
-import { dec, toMoney } from '@conduit/domain';
+import { toMoney } from '@conduit/domain';
 import { OrderSide, VenuePosition } from '../adapter';
 import { OstiumMarketDef } from './constants';
-import { CLOSE_ALL_PERCENTAGE, fromLeverage2, fromPrice18, fromUsdc6, RawTrade } from './encoding';
+import { CLOSE_ALL_PERCENTAGE, fromLeverage2, fromPercent6, fromPrice18, fromUsdc6, RawTrade } from './encoding';
 import { Outcome } from './events';
 import { baseQty, pairPrice, sideOf, symbolPrice } from './market-units';
+import { currentTradeProfit, tradeProfit } from './pricing';
 
 /**
  * Ostium trades and their settlements in Conduit's terms: the symbol's side, base quantity and USD price.
@@ -41,9 +42,13 @@ export function settledOpen(market: OstiumMarketDef, o: Extract<Outcome, { kind:
   };
 }
 
-/** An executed close of `trade` (the trade as it was before the close): the closed part, its price, fees and PnL. */
+/**
+ * An executed close of `trade` (the trade as it was before the close): the closed part, its price, fees (rollover and
+ * funding) and PnL, the venue's: the closed collateral × the event's percentProfit, in whole USDC units.
+ */
 export function settledClose(market: OstiumMarketDef, o: Extract<Outcome, { kind: 'closed' }>, trade: RawTrade): Settled {
-  const collateral = fromUsdc6(trade.collateral).mul(o.percentageClosed).div(CLOSE_ALL_PERCENTAGE);
+  // collateralToClose, in whole USDC units as the contract divides it
+  const collateral = fromUsdc6(trade.collateral).mul(o.percentageClosed).div(CLOSE_ALL_PERCENTAGE).toDecimalPlaces(6, Decimal.ROUND_DOWN);
   return {
     status: 'FILLED',
     market,
@@ -51,25 +56,32 @@ export function settledClose(market: OstiumMarketDef, o: Extract<Outcome, { kind
     filledQty: toMoney(baseQty(market, collateral.mul(fromLeverage2(trade.leverage)), fromPrice18(trade.openPrice))),
     avgPrice: toMoney(symbolPrice(market, fromPrice18(o.price))),
     fee: toMoney(o.fees),
-    closedPnl: toMoney(collateral.mul(dec(o.percentProfit.toString())).div(100e6)),
+    closedPnl: toMoney(tradeProfit(collateral, fromPercent6(o.percentProfit))),
     slot: trade.index,
     blockNumber: o.blockNumber,
   };
 }
 
-/** An open trade as a position, with its PnL at `mark` (USD per symbol) when there is one. */
+/**
+ * An open trade as a position, with its PnL at `mark` (USD per symbol) when there is one: the venue's gross profit
+ * (before rollover and funding), as a close at that price would realize it.
+ */
 export function positionOf(market: OstiumMarketDef, trade: RawTrade, mark: Decimal | null): VenuePosition {
   const openPrice = fromPrice18(trade.openPrice);
   const notional = fromUsdc6(trade.collateral).mul(fromLeverage2(trade.leverage));
-  let pnl: string | null = null;
-  if (mark && mark.gt(0)) {
-    const now = pairPrice(market, mark);
-    const move = now
-      .minus(openPrice)
-      .div(openPrice)
-      .mul(trade.buy ? 1 : -1);
-    pnl = toMoney(Decimal.min(notional.mul(move), fromUsdc6(trade.collateral).mul(9)));
-  }
+  const pnl =
+    mark && mark.gt(0)
+      ? toMoney(
+          currentTradeProfit({
+            collateral: fromUsdc6(trade.collateral),
+            openPrice,
+            // the pair price as the oracle reports it (PRECISION_18)
+            currentPrice: pairPrice(market, mark).toDecimalPlaces(18, Decimal.ROUND_HALF_EVEN),
+            long: trade.buy,
+            leverage: fromLeverage2(trade.leverage),
+          }),
+        )
+      : null;
   return {
     symbol: market.symbol,
     side: sideOf(market, trade.buy),
