@@ -1,6 +1,17 @@
-import { getAddress, Transaction, ZeroAddress } from 'ethers';
+import { getAddress, Interface, Transaction, ZeroAddress } from 'ethers';
 import { dec } from '@conduit/domain';
-import { fromLeverage2, fromPrice18, fromUsdc6, OSTIUM_NETWORKS, OSTIUM_PAIRS, toPrice18, toUsdc6 } from '@conduit/venue';
+import {
+  CALLBACKS_ABI,
+  ERC20_ABI,
+  fromLeverage2,
+  fromPrice18,
+  fromUsdc6,
+  OSTIUM_NETWORKS,
+  OSTIUM_PAIRS,
+  toPrice18,
+  toUsdc6,
+  TRADING_ABI,
+} from '@conduit/venue';
 import {
   ChainAddresses,
   ChainCall,
@@ -10,6 +21,7 @@ import {
   lc,
   LOCAL,
   OstiumChainOptions,
+  plain,
   Revert,
   RpcError,
   State,
@@ -20,6 +32,17 @@ import { ChainLedger } from './ostium/ledger';
 import { JsonRpcServer, RpcBackend } from './ostium/rpc-server';
 
 export type { ChainCall, ChainPendingOrder, ChainTrade, OstiumChainOptions } from './ostium/chain-state';
+
+/** An event the chain emitted, decoded. */
+export interface ChainEvent {
+  name: string;
+  address: string;
+  blockNumber: number;
+  transactionHash: string;
+  args: Record<string, unknown>;
+}
+
+const EVENTS = new Interface([...TRADING_ABI, ...CALLBACKS_ABI, ...ERC20_ABI]);
 
 /**
  * A local chain that speaks Ethereum JSON-RPC 2.0 (single and batch requests, as ethers v6 batches) and keeps
@@ -44,18 +67,22 @@ export type { ChainCall, ChainPendingOrder, ChainTrade, OstiumChainOptions } fro
  * The oracle keeper is simulated: `setPrice(pairIndex, price)` and `fulfillPending()` (or the `autoFulfillMs`
  * option) fill each pending market order in its own keeper transaction, following OstiumTradingCallbacks:
  * an open fills at the oracle price if within slippage of the wanted price and TP/SL are not already reached,
- * charges the opening fee (option `openingFeeBps`, on collateral × leverage, emitted as DevFeeCharged), stores the
- * trade at the first free index with TP/SL corrected as the contract does (no TP → the 900 % cap) and emits
- * MarketOpenExecuted; otherwise it refunds the collateral (less the optional oracle fee) and emits
- * MarketOpenCanceled. A close pays collateral × (1 + profitP) (profitP capped at +900 %, nothing below −90 %),
- * with integer math as the contract's; rollover and funding fees are zero (FeesCharged is emitted with zeros);
- * the SDK's close slippage bound (marketPrice, slippageP) is checked against the oracle price (an assumption: the
- * public contracts predate that argument). There is no spread or price impact: execution price = oracle price.
+ * charges the opening fee (maker/taker by open-interest imbalance, options `openingFeeBps`, `makerFeeBps`,
+ * `makerMaxLeverage`, `vaultFeePercent`; DevFeeCharged and VaultOpeningFeeCharged), stores the trade at the first free
+ * index with TP/SL corrected as the contract does (no TP → the 900 % cap) with the pair's rollover and funding
+ * accumulators, and emits MarketOpenExecuted; otherwise it refunds the collateral (less the optional oracle fee) and
+ * emits MarketOpenCanceled. A close pays back the trade's value: collateral + profit (capped at +900 %) − rollover
+ * (option `rolloverFeePerBlock`, at least one unit as the contract charges) − funding (option `funding`, the pair's
+ * rate model over its open interest), nothing once at or below the liquidation margin (`liqMarginThresholdP` scaled
+ * by leverage / the pair's max leverage); FeesCharged records the two fees. Every figure is the venue's formula
+ * (@conduit/venue pricing.ts and funding.ts, checked against the Ostium SDK's tables). The SDK's close slippage bound
+ * (marketPrice, slippageP) is checked against the oracle price (an assumption: the public contracts predate that
+ * argument). There is no spread or price impact: execution price = oracle price.
  *
  * Parts: ostium/rpc-server.ts (JSON-RPC over HTTP), ostium/ledger.ts (state, blocks, receipts, logs),
  * ostium/contracts.ts (USDC, Trading, TradingStorage, registry), ostium/keeper.ts (oracle keeper and callbacks),
- * ostium/chain-state.ts (options, state types and the primitives they share). This class composes them and
- * validates and mines transactions.
+ * ostium/fees.ts (opening fee, rollover, funding), ostium/chain-state.ts (options, state types and the primitives they
+ * share). This class composes them and validates and mines transactions.
  */
 export class OstiumChain implements RpcBackend {
   readonly chainId: number;
@@ -86,7 +113,7 @@ export class OstiumChain implements RpcBackend {
       pairs.set(p.id, { minLeverage: Math.round((p.minLeverage ?? 1) * 100), maxLeverage: Math.round(p.maxLeverage * 100) });
     this.ledger = new ChainLedger(this.chainId, options.baseFeePerGas ?? 10_000_000n);
     this.contracts = new OstiumContracts(options, this.addresses, pairs, this.calls);
-    this.keeper = new OstiumKeeper(this.ledger, this.chainId, this.addresses, this.calls, options);
+    this.keeper = new OstiumKeeper(this.ledger, this.chainId, this.addresses, this.calls, pairs, options);
     this.server = new JsonRpcServer(this);
     this.ledger.state.usdc.set(lc(this.addresses.vault), toUsdc6('10000000'));
     this.ledger.state.eth.set(lc(this.keeper.address), 10n ** 24n);
@@ -170,6 +197,16 @@ export class OstiumChain implements RpcBackend {
         leverage: fromLeverage2(t.leverage).toFixed(),
         tradeId: t.tradeId.toString(),
       }));
+  }
+
+  /** The events the chain emitted (oldest first), decoded with the real ABI; only those named `name` when given. */
+  events(name?: string): ChainEvent[] {
+    return this.ledger.getLogs({ fromBlock: '0x0' }).flatMap((log) => {
+      const parsed = EVENTS.parseLog(log);
+      if (!parsed || (name && parsed.name !== name)) return [];
+      const args = plain(parsed.args) as Record<string, unknown>;
+      return [{ name: parsed.name, address: log.address, blockNumber: log.blockNumber, transactionHash: log.transactionHash, args }];
+    });
   }
 
   pendingOrders(): ChainPendingOrder[] {

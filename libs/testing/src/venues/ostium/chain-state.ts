@@ -1,5 +1,7 @@
+import Decimal from 'decimal.js';
 import { AbiCoder, getAddress, Interface, Result, Transaction } from 'ethers';
-import { erc20Interface, RawTrade, tradingInterface } from '@conduit/venue';
+import { dec } from '@conduit/domain';
+import { erc20Interface, PairFundingParams, RawTrade, tradingInterface } from '@conduit/venue';
 
 /** The local Ostium chain's options, state and the primitives every contract of it uses. */
 
@@ -22,8 +24,24 @@ export interface OstiumChainOptions {
   minLevPosUsd?: string;
   /** Maximum collateral per trade in USDC; default 1,000,000. */
   maxAllowedCollateral?: string;
-  /** Opening fee in basis points of the leveraged size; default 0. */
+  /** Opening fee (taker rate) in basis points of the position size; default 0. */
   openingFeeBps?: string;
+  /**
+   * Maker rate in basis points, paid by the part of an open that reduces the pair's open-interest imbalance when its
+   * leverage is at most makerMaxLeverage (pairOpeningFees); default: the taker rate, up to 0× (never a maker).
+   */
+  makerFeeBps?: string;
+  makerMaxLeverage?: number;
+  /** Share of the opening fee that goes to the vault (VaultOpeningFeeCharged), whole percent; default 0. */
+  vaultFeePercent?: string;
+  /** Rollover fee per block, as a fraction of collateral × leverage (pairRolloverFees, PRECISION_18); default 0. */
+  rolloverFeePerBlock?: string;
+  /** Funding parameters of every pair (pairFundingFees); none by default: no funding accrues. */
+  funding?: { [K in keyof PairFundingParams]: string };
+  /** Open-interest cap of every pair in USDC (openInterest[pair][2]), the funding imbalance's scale; default 1,000,000. */
+  oiCapUsd?: string;
+  /** OstiumPairInfos.liqMarginThresholdP, percent; default 25. */
+  liqMarginThresholdP?: string;
   /** Fee kept from the collateral of a canceled open, in USDC; default 0. */
   oracleFee?: string;
   /** Blocks before a pending market order may be timed out by its trader; default 0. */
@@ -92,6 +110,17 @@ export interface StoredTrade extends RawTrade {
   tradeId: bigint;
   initialLeverage: number;
   beingMarketClosed: boolean;
+  /** The pair's rollover and funding (this side's) accumulators when the trade opened (tradeInitialAccFees). */
+  initialRollover: string;
+  initialFunding: string;
+}
+
+/** A pair's funding accumulators (pairFundingFees), decimal strings. */
+export interface PairFunding {
+  accPerOiLong: string;
+  accPerOiShort: string;
+  lastFundingRate: string;
+  lastUpdateBlock: number;
 }
 
 export interface PendingOrder extends Omit<RawTrade, 'openPrice'> {
@@ -114,6 +143,7 @@ export interface State {
   delegations: Map<string, string>;
   trades: Map<string, StoredTrade>;
   pending: Map<string, PendingOrder>;
+  funding: Map<number, PairFunding>;
   nextOrderId: bigint;
   devFees: bigint;
 }
@@ -127,6 +157,7 @@ export function emptyState(): State {
     delegations: new Map(),
     trades: new Map(),
     pending: new Map(),
+    funding: new Map(),
     nextOrderId: 1000n,
     devFees: 0n,
   };
@@ -247,6 +278,17 @@ export function transferUsdcFrom(ctx: Ctx, usdc: string, spender: string, from: 
   if (allowance < amount) throw errorString('ERC20: transfer amount exceeds allowance');
   transferUsdc(ctx, usdc, from, to, amount);
   if (allowance !== MAX_UINT256) ctx.s.allowances.set(key, allowance - amount);
+}
+
+/** A decimal with at most `decimals` places as the contracts' integer (exact: anything finer is an error). */
+export function toUnits(value: Decimal | string, decimals: number): bigint {
+  const scaled = dec(value).mul(dec(10).pow(decimals));
+  if (!scaled.isInteger()) throw new Error(`${String(value)} has more than ${decimals} decimals`);
+  return BigInt(scaled.toFixed(0));
+}
+
+export function fromUnits(value: bigint, decimals: number): Decimal {
+  return dec(value.toString()).div(dec(10).pow(decimals));
 }
 
 export const tradeKey = (trader: string, pairIndex: number, index: number) => `${lc(trader)}|${pairIndex}|${index}`;

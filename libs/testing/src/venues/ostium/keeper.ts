@@ -1,7 +1,19 @@
+import Decimal from 'decimal.js';
 import { randomBytes } from 'crypto';
 import { computeAddress, keccak256, SigningKey, Transaction } from 'ethers';
-import { dec } from '@conduit/domain';
-import { callbacksInterface, toUsdc6 } from '@conduit/venue';
+import {
+  callbacksInterface,
+  currentTradeProfitP,
+  fromLeverage2,
+  fromPrice18,
+  fromUsdc6,
+  MAX_GAIN_P,
+  MAX_SL_P,
+  stopLossPrice,
+  takeProfitPrice,
+  toUsdc6,
+  tradeValue,
+} from '@conduit/venue';
 import {
   abi,
   ChainAddresses,
@@ -12,42 +24,40 @@ import {
   OstiumChainOptions,
   PendingOrder,
   StoredTrade,
+  toUnits,
   tradeKey,
   transferUsdc,
 } from './chain-state';
+import { ChainFees } from './fees';
 import { ChainLedger } from './ledger';
-
-const PRECISION_6 = 1_000_000n;
-const MAX_GAIN_P = 900n;
-const MAX_SL_P = 85n;
-const LIQ_THRESHOLD_P = 90n;
 
 /**
  * The oracle keeper and the callbacks contract it drives (OstiumTradingCallbacks): each pending market order is
  * settled at the oracle price in its own keeper transaction and block. An open fills if within slippage of the wanted
  * price and TP/SL are not already reached, pays the opening fee and is stored at the first free slot with TP/SL
  * corrected as the contract does; otherwise its collateral is refunded less the oracle fee. A close pays the trade's
- * value back (the vault pays profits and takes losses).
+ * value back (the vault pays profits and takes losses): collateral + profit − rollover − funding, nothing once at or
+ * below the liquidation margin. Every figure comes from the venue's formulas (@conduit/venue pricing.ts, fees.ts).
  */
 export class OstiumKeeper {
   private readonly key = new SigningKey('0x' + randomBytes(32).toString('hex'));
   readonly address = computeAddress(this.key.publicKey);
   private readonly oracleFee: bigint;
-  private readonly openingFeeMicroBps: bigint;
+  private readonly fees: ChainFees;
+  private readonly liqMarginThresholdP: string;
 
   constructor(
     private readonly ledger: ChainLedger,
     private readonly chainId: number,
     private readonly addresses: ChainAddresses,
     private readonly calls: ChainCall[],
+    /** Leverage limits by pairIndex, ×100. */
+    private readonly pairs: Map<number, { minLeverage: number; maxLeverage: number }>,
     options: OstiumChainOptions,
   ) {
     this.oracleFee = toUsdc6(options.oracleFee ?? '0');
-    this.openingFeeMicroBps = BigInt(
-      dec(options.openingFeeBps ?? '0')
-        .mul(1e6)
-        .toFixed(0),
-    );
+    this.fees = new ChainFees(options);
+    this.liqMarginThresholdP = options.liqMarginThresholdP ?? '25';
   }
 
   /** One keeper transaction settling `order` at `price`, mined in its own block. */
@@ -99,7 +109,7 @@ export class OstiumKeeper {
 
   private settleOpen(ctx: Ctx, o: PendingOrder, price: bigint): void {
     const s = ctx.s;
-    const { usdc, storage, callbacks } = this.addresses;
+    const { usdc, storage, vault, callbacks } = this.addresses;
     const maxSlippage = (o.wantedPrice * BigInt(o.slippageP)) / 100n / 100n;
     let reason = 0;
     if (o.buy ? price > o.wantedPrice + maxSlippage : price < o.wantedPrice - maxSlippage)
@@ -115,18 +125,23 @@ export class OstiumKeeper {
       emit(ctx, callbacks, callbacksInterface, 'MarketOpenCanceled', [o.orderId, o.trader, o.pairIndex, reason]);
       return;
     }
-    const size = ceilDiv(o.collateral * BigInt(o.leverage), 100n);
-    const fee = (size * this.openingFeeMicroBps) / (10000n * 1_000_000n);
-    const collateral = o.collateral - fee;
-    s.devFees += fee;
-    emit(ctx, callbacks, callbacksInterface, 'DevFeeCharged', [o.orderId, o.trader, fee]);
+    // registerTrade: the opening fee (dev part kept by storage, vault part paid out), then the slot and TP/SL
+    const { devFee, vaultFee } = this.fees.openingFee(s, o, price);
+    s.devFees += devFee;
+    emit(ctx, callbacks, callbacksInterface, 'DevFeeCharged', [o.orderId, o.trader, devFee]);
+    if (vaultFee > 0n) {
+      transferUsdc(ctx, usdc, storage, vault, vaultFee);
+      emit(ctx, callbacks, callbacksInterface, 'VaultOpeningFeeCharged', [o.orderId, o.trader, vaultFee]);
+    }
+    const collateral = o.collateral - devFee - vaultFee;
     let index = 0;
     while (s.trades.has(tradeKey(o.trader, o.pairIndex, index))) index++;
+    const levels = { openPrice: fromPrice18(price), leverage: fromLeverage2(o.leverage), long: o.buy };
     const trade: StoredTrade = {
       collateral,
       openPrice: price,
-      tp: correctTp(price, o.tp, o.leverage, o.buy),
-      sl: correctSl(price, o.sl, o.leverage, o.buy),
+      tp: correctTp(levels, o.tp),
+      sl: correctSl(levels, o.sl),
       trader: o.trader,
       leverage: o.leverage,
       pairIndex: o.pairIndex,
@@ -135,6 +150,7 @@ export class OstiumKeeper {
       tradeId: o.orderId,
       initialLeverage: o.leverage,
       beingMarketClosed: false,
+      ...this.fees.initialAccs(s, o, price, ctx.block),
     };
     s.trades.set(tradeKey(o.trader, o.pairIndex, index), trade);
     const notional = (((collateral * 10n ** 12n * BigInt(o.leverage)) / 100n) * 10n ** 18n) / price;
@@ -163,53 +179,68 @@ export class OstiumKeeper {
       }
     }
     const collateralToClose = (t.collateral * BigInt(o.percentage)) / 10000n;
-    const profitP = currentPercentProfit(t.openPrice, price, t.buy, t.leverage);
-    let value = collateralToClose + (collateralToClose * profitP) / (100n * PRECISION_6);
-    if (value <= (collateralToClose * (100n - LIQ_THRESHOLD_P)) / 100n) value = 0n;
-    // storage holds the collateral; the vault pays profits and takes losses
-    if (value > collateralToClose) {
+    const leverage = fromLeverage2(t.leverage);
+    const profitP = currentTradeProfitP({
+      openPrice: fromPrice18(t.openPrice),
+      currentPrice: fromPrice18(price),
+      long: t.buy,
+      leverage,
+      initialLeverage: fromLeverage2(t.initialLeverage),
+    });
+    const fees = this.fees.closingFees(s, t, collateralToClose, price, ctx.block);
+    const { value } = tradeValue({
+      collateral: fromUsdc6(collateralToClose),
+      profitP,
+      rolloverFee: fees.rollover,
+      fundingFee: fees.funding,
+      leverage,
+      maxLeverage: fromLeverage2(this.pairs.get(t.pairIndex)!.maxLeverage),
+      liqMarginThresholdP: this.liqMarginThresholdP,
+    });
+    const value6 = toUnits(value, 6);
+    // storage holds the collateral; the vault pays profits and takes losses (a liquidated trade's margin included)
+    if (value6 > collateralToClose) {
       transferUsdc(ctx, usdc, storage, t.trader, collateralToClose);
-      const fromVault = value - collateralToClose;
+      const fromVault = value6 - collateralToClose;
       if ((s.usdc.get(lc(vault)) ?? 0n) < fromVault) s.usdc.set(lc(vault), (s.usdc.get(lc(vault)) ?? 0n) + fromVault);
       transferUsdc(ctx, usdc, vault, t.trader, fromVault);
     } else {
-      if (collateralToClose > value) transferUsdc(ctx, usdc, storage, vault, collateralToClose - value);
-      if (value > 0n) transferUsdc(ctx, usdc, storage, t.trader, value);
+      if (collateralToClose > value6) transferUsdc(ctx, usdc, storage, vault, collateralToClose - value6);
+      if (value6 > 0n) transferUsdc(ctx, usdc, storage, t.trader, value6);
     }
     t.collateral -= collateralToClose;
     if (o.percentage === 10000 || t.collateral === 0n) s.trades.delete(key);
     else t.beingMarketClosed = false;
-    emit(ctx, callbacks, callbacksInterface, 'FeesCharged', [o.orderId, t.tradeId, t.trader, 0n, 0n]);
-    emit(ctx, callbacks, callbacksInterface, 'MarketCloseExecutedV2', [o.orderId, t.tradeId, price, 0n, profitP, value, o.percentage]);
+    emit(ctx, callbacks, callbacksInterface, 'FeesCharged', [
+      o.orderId,
+      t.tradeId,
+      t.trader,
+      toUnits(fees.rollover, 6),
+      toUnits(fees.funding, 6),
+    ]);
+    emit(ctx, callbacks, callbacksInterface, 'MarketCloseExecutedV2', [
+      o.orderId,
+      t.tradeId,
+      price,
+      0n,
+      toUnits(profitP, 6),
+      value6,
+      o.percentage,
+    ]);
   }
 }
 
-function ceilDiv(a: bigint, b: bigint): bigint {
-  return (a + b - 1n) / b;
-}
-
-/** TradingCallbacksLib._currentPercentProfit: percent × 1e6, capped at +MAX_GAIN_P (leverage = initial leverage). */
-function currentPercentProfit(openPrice: bigint, currentPrice: bigint, buy: boolean, leverage: number): bigint {
-  const maxPnlP = MAX_GAIN_P * PRECISION_6;
-  const p = ((buy ? currentPrice - openPrice : openPrice - currentPrice) * PRECISION_6 * BigInt(leverage)) / openPrice;
-  return p > maxPnlP ? maxPnlP : p;
-}
-
-/** TradingCallbacksLib.correctTp: no TP, or one beyond the 900 % gain cap, becomes the cap. */
-function correctTp(openPrice: bigint, tp: bigint, leverage: number, buy: boolean): bigint {
-  const maxPnlP = MAX_GAIN_P * PRECISION_6;
-  if (tp === 0n || currentPercentProfit(openPrice, tp, buy, leverage) === maxPnlP) {
-    const diff = (openPrice * maxPnlP) / PRECISION_6 / BigInt(leverage);
-    return buy ? openPrice + diff : diff <= openPrice ? openPrice - diff : 0n;
-  }
+/** TradingCallbacksLib.correctTp: no TP, or one at or beyond the gain cap, becomes the cap's price. */
+function correctTp(t: { openPrice: Decimal; leverage: Decimal; long: boolean }, tp: bigint): bigint {
+  const maxPnlP = MAX_GAIN_P; // leverage = initial leverage on open
+  if (tp === 0n || currentTradeProfitP({ ...t, currentPrice: fromPrice18(tp) }).eq(maxPnlP))
+    return toUnits(takeProfitPrice(t.openPrice, maxPnlP, t.leverage, t.long), 18);
   return tp;
 }
 
-/** TradingCallbacksLib.correctSl: an SL beyond an 85 % loss is pulled in to it. */
-function correctSl(openPrice: bigint, sl: bigint, leverage: number, buy: boolean): bigint {
-  if (sl > 0n && currentPercentProfit(openPrice, sl, buy, leverage) < -MAX_SL_P * PRECISION_6) {
-    const diff = (openPrice * MAX_SL_P) / BigInt(leverage);
-    return buy ? openPrice - diff : openPrice + diff;
-  }
+/** TradingCallbacksLib.correctSl: an SL beyond the maximum loss (maxSl_P) is pulled in to it. */
+function correctSl(t: { openPrice: Decimal; leverage: Decimal; long: boolean }, sl: bigint): bigint {
+  if (sl > 0n && currentTradeProfitP({ ...t, currentPrice: fromPrice18(sl) }).lt(-MAX_SL_P))
+    return toUnits(stopLossPrice(t.openPrice, MAX_SL_P, t.leverage, t.long), 18);
   return sl;
 }
