@@ -1,7 +1,7 @@
 import Decimal from 'decimal.js';
 import { HDNodeWallet, JsonRpcProvider, Network, Wallet } from 'ethers';
 import { dec } from '@conduit/domain';
-import { OstiumChain } from '@conduit/testing';
+import { ManualClock, OstiumChain } from '@conduit/testing';
 import {
   currentTradeProfit,
   currentTradeProfitP,
@@ -365,7 +365,8 @@ describe('Ostium adapter on a local chain', () => {
   it('fails an order the oracle does not fill within fillTimeoutMs', async () => {
     const trader = await onboard(agent);
     const account = { address: trader.address, signer: keyHandle(agent) };
-    const a = adapter({ fillTimeoutMs: 1000 });
+    const clock = new ManualClock(new Date());
+    const a = adapter({ fillTimeoutMs: 1000, clock });
     marks.set('SOL', dec('150'));
     const placed = await a.placeOrder({
       clientOrderId: '0xff01',
@@ -379,7 +380,7 @@ describe('Ostium adapter on a local chain', () => {
     });
     const ref = { clientOrderId: '0xff01', venueOrderId: placed.venueOrderId, symbol: 'SOL' };
     expect(await a.orderStatus(account, ref)).toMatchObject({ status: 'PENDING' });
-    await new Promise((r) => setTimeout(r, 2100));
+    clock.advance(2100);
     const r = await a.orderStatus(account, ref);
     expect(r).toMatchObject({ status: 'REJECTED' });
     expect(r!.error).toMatch(/oracle did not fill within 1000 ms/);
@@ -556,11 +557,8 @@ describe('Ostium local chain with an automatic keeper', () => {
       ).toMatchObject({
         venueOrderId: placed.venueOrderId,
       });
-      let status = await adapter.orderStatus(account, { clientOrderId: '0x2001', venueOrderId: placed.venueOrderId, symbol: 'SOL' });
-      for (let i = 0; i < 50 && status?.status === 'PENDING'; i++) {
-        await new Promise((r) => setTimeout(r, 20));
-        status = await adapter.orderStatus(account, { clientOrderId: '0x2001', venueOrderId: placed.venueOrderId, symbol: 'SOL' });
-      }
+      await chain.keeperSettled(1); // the automatic keeper's fill
+      const status = await adapter.orderStatus(account, { clientOrderId: '0x2001', venueOrderId: placed.venueOrderId, symbol: 'SOL' });
       expect(status).toMatchObject({ status: 'FILLED', avgPrice: '150.00000000', filledQty: '1.00000000', fee: '0.00000000', slot: 0 });
       expect(chain.calls.filter((c) => c.via === 'tx' && c.fn === 'delegatedAction')).toHaveLength(1);
     } finally {

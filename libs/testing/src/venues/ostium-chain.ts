@@ -96,6 +96,8 @@ export class OstiumChain implements RpcBackend {
   private readonly server: JsonRpcServer;
   private readonly prices = new Map<number, bigint>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private settledCount = 0;
+  private readonly settledWaiters: { count: number; resolve: () => void }[] = [];
 
   private constructor(private readonly options: OstiumChainOptions) {
     this.chainId = options.chainId ?? OSTIUM_NETWORKS.sepolia.chainId;
@@ -233,8 +235,19 @@ export class OstiumChain implements RpcBackend {
       if (price === undefined || price === 0n) continue;
       this.keeper.settle(order, price);
       settled++;
+      this.settledCount++;
+    }
+    for (const w of this.settledWaiters.filter((w) => this.settledCount >= w.count)) {
+      this.settledWaiters.splice(this.settledWaiters.indexOf(w), 1);
+      w.resolve();
     }
     return settled;
+  }
+
+  /** Resolves once the keeper has settled `count` orders since the chain started (at once if it has). */
+  keeperSettled(count: number): Promise<void> {
+    if (this.settledCount >= count) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push({ count, resolve }));
   }
 
   // ---- transactions and calls (RpcBackend) ---------------------------------------------------------------

@@ -1,3 +1,4 @@
+import type { Clock } from '@conduit/domain';
 import { PriceSource } from '../price-source';
 import { OstiumPair } from './constants';
 
@@ -13,6 +14,8 @@ export interface OstiumAdapterOptions {
   prices: PriceSource;
   /** A market order the oracle has not filled this long after its block is reported REJECTED. Default 60 s. */
   fillTimeoutMs?: number;
+  /** Where "now" comes from for that timeout (default: the system clock). */
+  clock?: Clock;
   /** Leverage of an order that names none. Default 2. */
   defaultLeverage?: number;
   /** Opening fee estimate for routing, in bps of the position (fills carry the real fee). Default 10. */

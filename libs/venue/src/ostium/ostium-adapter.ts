@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import { getAddress, isHexString, JsonRpcProvider, Network } from 'ethers';
-import { dec, Dec, toMoney } from '@conduit/domain';
+import { dec, Dec, systemClock, toMoney } from '@conduit/domain';
 import {
   AccountState,
   FeeSchedule,
@@ -305,7 +305,7 @@ export class OstiumAdapter implements VenueAdapter {
     const timeout = this.options.fillTimeoutMs ?? 60_000;
     const block = await this.provider.getBlock(receipt.blockNumber);
     // block timestamps are whole seconds: count from the end of that second, never early
-    if (block && Date.now() - (block.timestamp + 1) * 1000 > timeout)
+    if (block && (this.options.clock ?? systemClock).now().getTime() - (block.timestamp + 1) * 1000 > timeout)
       return rejected(
         cloid,
         `oracle did not fill within ${timeout} ms (Ostium order ${initiated.orderId} is still pending; its trader may time ` +
