@@ -11,10 +11,8 @@ export function pairPrice(m: OstiumMarketDef, price: Decimal): Decimal {
   return m.inverted ? new Dec(1).div(price) : price;
 }
 
-/** A pair price → USD per symbol. */
-export function symbolPrice(m: OstiumMarketDef, price: Decimal): Decimal {
-  return m.inverted ? new Dec(1).div(price) : price;
-}
+/** A pair price → USD per symbol (inverting is its own inverse). */
+export const symbolPrice = pairPrice;
 
 /** Base quantity of the symbol for a USD notional at a pair price. */
 export function baseQty(m: OstiumMarketDef, notionalUsd: Decimal, price: Decimal): Decimal {

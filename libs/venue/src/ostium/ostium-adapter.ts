@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import { getAddress, isHexString, JsonRpcProvider, Network } from 'ethers';
-import { dec, Dec, systemClock, toMoney } from '@conduit/domain';
+import { dec, Dec, toMoney } from '@conduit/domain';
 import {
   AccountState,
   FeeSchedule,
@@ -20,12 +20,12 @@ import { OstiumOrderType, tradingInterface } from './abi';
 import { OstiumChainReader } from './chain-reader';
 import { MIN_OPEN_SIZE_USD, OSTIUM_PAIRS } from './constants';
 import { encodeDelegatedAction, encodeOpenTradeRaw, fromUsdc6, RawTrade } from './encoding';
-import { decodeOutcome, Initiated, initiatedFromLog, lc } from './events';
 import { OstiumMarkets, syntheticBook, SZ_DECIMALS } from './market-units';
 import { approvalTransactions, OstiumUserTransaction } from './onboarding';
 import { collateralShortfall, pending, planClose, planOpen, rejected, SubmittedOrders } from './orders';
 import { describe } from './rpc-errors';
-import { positionOf, Settled, settledClose, settledOpen } from './settlement';
+import { OstiumOrderTracker } from './order-tracker';
+import { positionOf } from './settlement';
 import { OstiumTxSender } from './tx-sender';
 
 export type { OstiumAdapterOptions } from './adapter-options';
@@ -33,7 +33,8 @@ export type { OstiumAdapterOptions } from './adapter-options';
 /**
  * Ostium (Arbitrum) through its contracts, with ethers v6: a composition of the onboarding transactions
  * (onboarding.ts), the chain reads (chain-reader.ts), the agent's transaction sender with its nonce lock
- * (tx-sender.ts), the decoding of the order events (events.ts, settlement.ts) and the venue's money math (pricing.ts).
+ * (tx-sender.ts), the order arguments (orders.ts), the following of orders by their events (order-tracker.ts over
+ * events.ts and settlement.ts) and the venue's money math (pricing.ts).
  *
  * The user's master address is the `trader`; the deployment's agent wallet is the trader's **delegate**: the user
  * signs `approvalTransactions()` once (USDC approve to TradingStorage, which pulls the collateral, and
@@ -62,6 +63,7 @@ export class OstiumAdapter implements VenueAdapter {
   private readonly reader: OstiumChainReader;
   private readonly sender: OstiumTxSender;
   private readonly submitted = new SubmittedOrders();
+  private readonly tracker: OstiumOrderTracker;
 
   constructor(private readonly options: OstiumAdapterOptions) {
     const network = Network.from(options.chainId);
@@ -74,6 +76,7 @@ export class OstiumAdapter implements VenueAdapter {
     this.markets_ = new OstiumMarkets(options.pairs ?? OSTIUM_PAIRS);
     this.reader = new OstiumChainReader(this.provider, { ...options, trading: this.trading, storage: this.storage, usdc: this.usdc });
     this.sender = new OstiumTxSender(this.provider, options.chainId, this.trading);
+    this.tracker = new OstiumOrderTracker(this.reader, this.markets_, this.submitted, this.trading, options);
   }
 
   /** Stops the provider (no timers run unless a request is in flight). */
@@ -173,38 +176,8 @@ export class OstiumAdapter implements VenueAdapter {
   }
 
   /** Executed opens and closes of the trader since `sinceMs` (default: the last logLookbackBlocks blocks). */
-  async fills(address: string, sinceMs?: number): Promise<Fill[]> {
-    const trader = getAddress(address);
-    const latest = await this.provider.getBlockNumber();
-    const from = await this.reader.blockAtOrBefore(latest, sinceMs);
-    const initiated = await this.reader.initiated(trader, from, latest);
-    if (!initiated.length) return [];
-    const outcomes = await this.reader.outcomeLogs(
-      initiated.map((i) => i.orderId),
-      from,
-      latest,
-    );
-    const times = new Map<number, number>();
-    const fills: Fill[] = [];
-    for (const order of initiated) {
-      const settled = await this.settlement(order, outcomes.get(order.orderId) ?? []).catch(() => null);
-      if (!settled || settled.status !== 'FILLED') continue;
-      if (!times.has(settled.blockNumber)) times.set(settled.blockNumber, await this.reader.blockTimeMs(settled.blockNumber));
-      const time = times.get(settled.blockNumber)!;
-      if (sinceMs != null && time < sinceMs) continue;
-      fills.push({
-        symbol: settled.market.symbol,
-        side: settled.side,
-        qty: settled.filledQty,
-        price: settled.avgPrice,
-        fee: settled.fee,
-        closedPnl: settled.closedPnl,
-        time,
-        clientOrderId: null,
-        venueOrderId: order.txHash,
-      });
-    }
-    return fills.sort((a, b) => a.time - b.time);
+  fills(address: string, sinceMs?: number): Promise<Fill[]> {
+    return this.tracker.fills(address, sinceMs);
   }
 
   // ---- trading -------------------------------------------------------------------------------------------
@@ -274,45 +247,9 @@ export class OstiumAdapter implements VenueAdapter {
   }
 
   async orderStatus(_account: TradingAccount, ref: OrderRef): Promise<OrderResult | null> {
-    const cloid = ref.clientOrderId;
-    const hash = ref.venueOrderId ?? this.submitted.hashOf(cloid) ?? null;
+    const hash = ref.venueOrderId ?? this.submitted.hashOf(ref.clientOrderId) ?? null;
     if (!hash || !isHexString(hash, 32)) return null;
-    const receipt = await this.provider.getTransactionReceipt(hash);
-    if (!receipt) {
-      const tx = await this.provider.getTransaction(hash);
-      return tx ? pending(cloid, hash) : null;
-    }
-    if (lc(receipt.to) !== lc(this.trading)) return rejected(cloid, `transaction ${hash} is not an Ostium Trading transaction`, hash);
-    if (receipt.status !== 1)
-      return rejected(cloid, `Ostium reverted the transaction: ${await this.reader.minedRevertReason(receipt)}`, hash);
-    const initiated = receipt.logs.map((l) => initiatedFromLog(l, this.trading)).find((i): i is Initiated => i !== null);
-    if (!initiated) return rejected(cloid, `transaction ${hash} initiated no Ostium market order`, hash);
-
-    const outcomes = await this.reader.outcomeLogs([initiated.orderId], initiated.blockNumber, 'latest');
-    const settled = await this.settlement(initiated, outcomes.get(initiated.orderId) ?? []);
-    if (settled?.status === 'FILLED')
-      return {
-        clientOrderId: cloid,
-        status: 'FILLED',
-        filledQty: settled.filledQty,
-        avgPrice: settled.avgPrice,
-        fee: settled.fee,
-        venueOrderId: hash,
-        slot: settled.slot,
-      };
-    if (settled?.status === 'REJECTED') return rejected(cloid, settled.error, hash);
-
-    const timeout = this.options.fillTimeoutMs ?? 60_000;
-    const block = await this.provider.getBlock(receipt.blockNumber);
-    // block timestamps are whole seconds: count from the end of that second, never early
-    if (block && (this.options.clock ?? systemClock).now().getTime() - (block.timestamp + 1) * 1000 > timeout)
-      return rejected(
-        cloid,
-        `oracle did not fill within ${timeout} ms (Ostium order ${initiated.orderId} is still pending; its trader may time ` +
-          `it out on chain)`,
-        hash,
-      );
-    return pending(cloid, hash);
+    return this.tracker.status(ref.clientOrderId, hash);
   }
 
   /** Claims the timeout of an order the oracle did not fill, so it can no longer be filled (the refusal is final). */
@@ -333,8 +270,7 @@ export class OstiumAdapter implements VenueAdapter {
     clientOrderId = `timeout-${venueOrderId}`,
   ): Promise<OrderResult> {
     if (!account.signer) return rejected(clientOrderId, 'live Ostium orders need the deployment agent wallet');
-    const receipt = isHexString(venueOrderId, 32) ? await this.provider.getTransactionReceipt(venueOrderId) : null;
-    const initiated = receipt?.logs.map((l) => initiatedFromLog(l, this.trading)).find((i): i is Initiated => i !== null);
+    const initiated = isHexString(venueOrderId, 32) ? await this.tracker.initiatedBy(venueOrderId) : null;
     if (!initiated) return rejected(clientOrderId, `transaction ${venueOrderId} initiated no Ostium market order`);
     const call = initiated.open
       ? tradingInterface.encodeFunctionData('openTradeMarketTimeout', [initiated.orderId])
@@ -372,24 +308,5 @@ export class OstiumAdapter implements VenueAdapter {
     const status = await this.orderStatus(account, { clientOrderId: cloid, venueOrderId: hash, symbol });
     if (!status) this.submitted.forget(cloid); // never reached the chain: send it afresh
     return status;
-  }
-
-  /** The order's settlement from its events: FILLED (with the fill in Conduit's terms), REJECTED, or null if pending. */
-  private async settlement(
-    order: Initiated,
-    logs: Parameters<typeof decodeOutcome>[1],
-  ): Promise<Settled | { status: 'REJECTED'; error: string } | null> {
-    const outcome = decodeOutcome(order, logs);
-    if (!outcome) return null;
-    if (outcome.kind === 'rejected') return { status: 'REJECTED', error: outcome.error };
-    const market = this.markets_.pair(order.pairIndex);
-    if (outcome.kind === 'opened') return settledOpen(market, outcome);
-    const trade = this.submitted.closedBy(order.txHash) ?? (await this.reader.tradeBeforeClose(order));
-    // a fill we cannot size is not a verdict: fail the read (the caller asks again) rather than guess
-    if (!trade)
-      throw new Error(
-        `Ostium close ${order.orderId} executed, but the closed trade cannot be read (no historical state, opening event out of range)`,
-      );
-    return settledClose(market, outcome, trade);
   }
 }
