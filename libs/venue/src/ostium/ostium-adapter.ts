@@ -59,7 +59,7 @@ export class OstiumAdapter implements VenueAdapter {
   private readonly trading: string;
   private readonly storage: string;
   private readonly usdc: string;
-  private readonly markets_: OstiumMarkets;
+  private readonly marketTable: OstiumMarkets;
   private readonly reader: OstiumChainReader;
   private readonly sender: OstiumTxSender;
   private readonly submitted = new SubmittedOrders();
@@ -73,10 +73,10 @@ export class OstiumAdapter implements VenueAdapter {
     this.trading = getAddress(options.tradingAddress);
     this.storage = getAddress(options.storageAddress);
     this.usdc = getAddress(options.usdcAddress);
-    this.markets_ = new OstiumMarkets(options.pairs ?? OSTIUM_PAIRS);
+    this.marketTable = new OstiumMarkets(options.pairs ?? OSTIUM_PAIRS);
     this.reader = new OstiumChainReader(this.provider, { ...options, trading: this.trading, storage: this.storage, usdc: this.usdc });
     this.sender = new OstiumTxSender(this.provider, options.chainId, this.trading);
-    this.tracker = new OstiumOrderTracker(this.reader, this.markets_, this.submitted, this.trading, options);
+    this.tracker = new OstiumOrderTracker(this.reader, this.marketTable, this.submitted, this.trading, options);
   }
 
   /** Stops the provider (no timers run unless a request is in flight). */
@@ -105,7 +105,7 @@ export class OstiumAdapter implements VenueAdapter {
   // ---- market data ---------------------------------------------------------------------------------------
 
   async markets(): Promise<MarketInfo[]> {
-    return this.markets_.list.map((m) => ({
+    return this.marketTable.list.map((m) => ({
       symbol: m.symbol,
       index: m.id,
       pair: m.pair,
@@ -118,12 +118,12 @@ export class OstiumAdapter implements VenueAdapter {
   }
 
   async markPrice(symbol: string): Promise<Decimal | null> {
-    if (!this.markets_.symbol(symbol)) return null;
+    if (!this.marketTable.symbol(symbol)) return null;
     return this.options.prices.mark(this.venue, symbol);
   }
 
   async markPrices(): Promise<Map<string, Decimal>> {
-    const active = this.markets_.active;
+    const active = this.marketTable.active;
     const marks = await Promise.all(active.map((m) => this.options.prices.mark(this.venue, m.symbol)));
     const out = new Map<string, Decimal>();
     active.forEach((m, i) => {
@@ -161,13 +161,16 @@ export class OstiumAdapter implements VenueAdapter {
 
   /** USDC in the wallet is free collateral; equity adds the collateral locked in open trades. */
   async accountState(address: string): Promise<AccountState> {
-    const [balance, trades] = await Promise.all([this.reader.usdcBalance6(address), this.reader.openTrades(address, this.markets_.active)]);
+    const [balance, trades] = await Promise.all([
+      this.reader.usdcBalance6(address),
+      this.reader.openTrades(address, this.marketTable.active),
+    ]);
     const locked = trades.reduce((sum, { trade }) => sum.plus(fromUsdc6(trade.collateral)), new Dec(0));
     return { equity: toMoney(fromUsdc6(balance).plus(locked)), freeCollateral: toMoney(fromUsdc6(balance)) };
   }
 
   async openPositions(address: string): Promise<VenuePosition[]> {
-    const trades = await this.reader.openTrades(address, this.markets_.active);
+    const trades = await this.reader.openTrades(address, this.marketTable.active);
     const marks = new Map<string, Decimal | null>();
     await Promise.all(
       [...new Set(trades.map((t) => t.market.symbol))].map(async (s) => marks.set(s, await this.options.prices.mark(this.venue, s))),
@@ -192,7 +195,7 @@ export class OstiumAdapter implements VenueAdapter {
     const again = await this.alreadySubmitted(order.account, cloid, order.symbol);
     if (again) return again;
 
-    const market = this.markets_.symbol(order.symbol);
+    const market = this.marketTable.symbol(order.symbol);
     if (!market) return rejected(cloid, `${order.symbol} is not listed on Ostium`);
     if (!market.active) return rejected(cloid, `${order.symbol} is not traded on Ostium: ${market.inactiveReason}`);
     if (order.reduceOnly) return rejected(cloid, 'Ostium closes a trade by its slot: use closePosition, not a reduce-only order');
@@ -222,13 +225,13 @@ export class OstiumAdapter implements VenueAdapter {
   ): Promise<OrderResult> {
     const again = await this.alreadySubmitted(account, clientOrderId, symbol);
     if (again) return again;
-    const market = this.markets_.symbol(symbol);
+    const market = this.marketTable.symbol(symbol);
     if (!market) return rejected(clientOrderId, `${symbol} is not listed on Ostium`);
     if (!account.signer) return rejected(clientOrderId, 'live Ostium orders need the deployment agent wallet');
     const trader = getAddress(account.address);
     let index = slot;
     if (index === undefined) {
-      const open = (await this.reader.openTrades(trader, this.markets_.active)).filter((t) => t.market.id === market.id);
+      const open = (await this.reader.openTrades(trader, this.marketTable.active)).filter((t) => t.market.id === market.id);
       if (!open.length) return rejected(clientOrderId, `no open ${symbol} trade on Ostium`);
       if (open.length > 1)
         return rejected(

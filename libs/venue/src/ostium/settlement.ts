@@ -7,11 +7,9 @@ import { Outcome } from './events';
 import { baseQty, pairPrice, sideOf, symbolPrice } from './market-units';
 import { currentTradeProfit, tradeProfit } from './pricing';
 
-/**
- * Ostium trades and their settlements in Conduit's terms: the symbol's side, base quantity and USD price.
- */
+/** Ostium trades and settled orders in Conduit's terms: positions and fills of the symbol, in USD. */
 
-/** A filled market order in Conduit's terms: the symbol's side, base quantity and USD price. */
+/** A filled market order: the symbol's side, base quantity and USD price. */
 export interface Settled {
   status: 'FILLED';
   market: OstiumMarketDef;
