@@ -3,6 +3,7 @@ import { JsonRpcProvider, Network, Wallet } from 'ethers';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
 import { clientOrderId, dec } from '@conduit/domain';
+import { currentTradeProfit, fromLeverage2, fromPrice18, fromUsdc6 } from '@conduit/venue';
 import {
   cleanupRedis,
   createTestDatabase,
@@ -46,7 +47,8 @@ describe('end to end: live Ostium through every service', () => {
   const traderClient = () => new WalletClient(api, new Wallet(trader.privateKey));
 
   beforeAll(async () => {
-    chain = await OstiumChain.start({ autoFulfillMs: 200 });
+    // fees on: the position's PnL must carry the opening fee and the rollover the chain charges
+    chain = await OstiumChain.start({ autoFulfillMs: 200, openingFeeBps: '8', rolloverFeePerBlock: '0.0000001' });
     const network = Network.from(chain.chainId);
     provider = new JsonRpcProvider(chain.url, network, { staticNetwork: network, pollingInterval: 50, cacheTimeout: -1 });
     db = await createTestDatabase();
@@ -145,7 +147,31 @@ describe('end to end: live Ostium through every service', () => {
     expect(chain.calls.filter((c) => c.fn === 'closeTradeMarket' && c.via === 'tx')).toHaveLength(1);
     expect(chain.trades(trader.address)).toEqual([]);
     const closed = await one(`SELECT * FROM positions_v3 WHERE id = $1`, [position.id]);
-    expect(dec(closed.pnl).gt(0)).toBe(true);
+    // the venue's PnL from what the chain recorded: gross profit at the close price, less the opening fee and the
+    // rollover and funding charged at the close
+    const opened = chain.events('MarketOpenExecuted').find((e) => e.args.orderId === BigInt(trade.tradeId))!;
+    const t = opened.args.t as Record<string, bigint | boolean>;
+    const closeEvent = chain.events('MarketCloseExecutedV2').find((e) => e.args.tradeId === BigInt(trade.tradeId))!;
+    const charged = chain.events('FeesCharged').find((e) => e.args.tradeId === BigInt(trade.tradeId))!;
+    const openingFees = chain
+      .events()
+      .filter((e) => ['DevFeeCharged', 'VaultOpeningFeeCharged'].includes(e.name) && e.args.tradeId === BigInt(trade.tradeId))
+      .reduce((sum, e) => sum.plus(fromUsdc6(e.args.amount as bigint)), dec(0));
+    expect(openingFees.gt(0)).toBe(true);
+    const gross = currentTradeProfit({
+      collateral: fromUsdc6(t.collateral as bigint),
+      openPrice: fromPrice18(t.openPrice as bigint),
+      currentPrice: fromPrice18(closeEvent.args.price as bigint),
+      long: t.buy as boolean,
+      leverage: fromLeverage2(t.leverage as bigint),
+    });
+    const rollover = fromUsdc6(charged.args.rolloverFees as bigint);
+    expect(rollover.gt(0)).toBe(true);
+    const pnl = gross
+      .minus(openingFees)
+      .minus(rollover)
+      .minus(fromUsdc6(charged.args.fundingFees as bigint));
+    expect(closed.pnl).toEqualDecimal(pnl);
     await until(async () => Boolean(await one(`SELECT id FROM billing_events_v3 WHERE position_id = $1`, [position.id])));
   });
 

@@ -1,15 +1,23 @@
 import Decimal from 'decimal.js';
 import { HDNodeWallet, JsonRpcProvider, Network, Wallet } from 'ethers';
 import { dec } from '@conduit/domain';
-import { OstiumChain } from '@conduit/testing';
+import { ManualClock, OstiumChain } from '@conduit/testing';
 import {
+  currentTradeProfit,
+  currentTradeProfitP,
   encodeDelegatedAction,
   encodeOpenTrade,
+  fromPercent6,
+  fromPrice18,
+  fromUsdc6,
   KeyHandle,
+  OSTIUM_PAIRS,
   OstiumAdapter,
   OstiumAdapterOptions,
   PriceSource,
   toPrice18,
+  tradeProfit,
+  tradeValue,
   TradingAccount,
 } from '@conduit/venue';
 
@@ -65,7 +73,21 @@ describe('Ostium adapter on a local chain', () => {
 
   let agent: HDNodeWallet;
   beforeAll(async () => {
-    chain = await OstiumChain.start({ openingFeeBps: '5' });
+    // rollover, and funding on the SDK test's curve with a higher cap and a stiffer spring, so that the few blocks a
+    // trade stays open here accrue visible fees
+    chain = await OstiumChain.start({
+      openingFeeBps: '5',
+      rolloverFeePerBlock: '0.0000001',
+      funding: {
+        maxFundingFeePerBlock: '0.00001',
+        hillInflectionPoint: '0.16',
+        hillPosScale: '1.18',
+        hillNegScale: '0.91',
+        springFactor: '0.5',
+        sFactorUpScaleP: '110',
+        sFactorDownScaleP: '90',
+      },
+    });
     const network = Network.from(chain.chainId);
     provider = new JsonRpcProvider(chain.url, network, { staticNetwork: network, pollingInterval: 50, cacheTimeout: -1 });
     agent = Wallet.createRandom();
@@ -182,7 +204,10 @@ describe('Ostium adapter on a local chain', () => {
         slot: 0,
       },
     ]);
-    expect(dec(positions[0].unrealizedPnl!).minus('4.77375').abs().lt('0.0001')).toBe(true);
+    // the venue's gross profit at the mark, from the trade as the chain stored it
+    const [stored] = chain.trades(trader.address);
+    const trade = { collateral: stored.collateral, openPrice: stored.openPrice, long: stored.buy, leverage: stored.leverage };
+    expect(positions[0].unrealizedPnl).toEqualDecimal(currentTradeProfit({ ...trade, currentPrice: '43000' }));
     const reads = chain.calls.slice(callsBefore).filter((c) => c.via === 'call');
     expect(reads.find((c) => c.fn === 'openTrades' && c.args._index === 0n)).toMatchObject({
       contract: 'TradingStorage',
@@ -211,9 +236,16 @@ describe('Ostium adapter on a local chain', () => {
       avgPrice: '43000.00000000',
       slot: 0,
     });
-    // PnL: 42.2875 × 10 × (43000 − 42520) / 42520, with the contract's integer rounding
-    const expected = dec('957.5').plus(dec('42.2875').mul(dec(1).plus(dec(10).mul(480).div(42520))));
-    expect(dec(chain.usdcBalance(trader.address)).minus(expected).abs().lte('0.000002')).toBe(true);
+    // what the chain recorded for the close: its price, percent profit, fees and the USDC sent back
+    const closed = chain.events('MarketCloseExecutedV2').find((e) => e.args.tradeId === BigInt(stored.tradeId))!.args;
+    const charged = chain.events('FeesCharged').find((e) => e.args.tradeId === BigInt(stored.tradeId))!.args;
+    const fees = { rolloverFee: fromUsdc6(charged.rolloverFees as bigint), fundingFee: fromUsdc6(charged.fundingFees as bigint) };
+    expect(fees.rolloverFee.gt(0) && fees.fundingFee.gt(0)).toBe(true); // both accrued over the blocks the trade was open
+    const profitP = currentTradeProfitP({ ...trade, currentPrice: fromPrice18(closed.price as bigint) });
+    expect(fromPercent6(closed.percentProfit as bigint)).toEqualDecimal(profitP);
+    const { value } = tradeValue({ ...trade, ...fees, profitP, maxLeverage: OSTIUM_PAIRS[0].maxLeverage, liqMarginThresholdP: '25' });
+    expect(fromUsdc6(closed.usdcSentToTrader as bigint)).toEqualDecimal(value);
+    expect(chain.usdcBalance(trader.address)).toEqualDecimal(dec('957.5').plus(value));
     expect(await a.openPositions(trader.address)).toEqual([]);
 
     const fills = await a.fills(trader.address);
@@ -221,7 +253,8 @@ describe('Ostium adapter on a local chain', () => {
       ['BUY', '0.00994500', '42520.00000000', placed.venueOrderId],
       ['SELL', '0.00994500', '43000.00000000', close.venueOrderId],
     ]);
-    expect(dec(fills[1].closedPnl).minus('4.77375').abs().lt('0.00001')).toBe(true);
+    expect(fills[1].closedPnl).toEqualDecimal(tradeProfit(trade.collateral, profitP));
+    expect(fills[1].fee).toEqualDecimal(fees.rolloverFee.plus(fees.fundingFee));
   });
 
   it('rejects a take-profit on the wrong side with the revert reason, sending nothing', async () => {
@@ -332,7 +365,8 @@ describe('Ostium adapter on a local chain', () => {
   it('fails an order the oracle does not fill within fillTimeoutMs', async () => {
     const trader = await onboard(agent);
     const account = { address: trader.address, signer: keyHandle(agent) };
-    const a = adapter({ fillTimeoutMs: 1000 });
+    const clock = new ManualClock(new Date());
+    const a = adapter({ fillTimeoutMs: 1000, clock });
     marks.set('SOL', dec('150'));
     const placed = await a.placeOrder({
       clientOrderId: '0xff01',
@@ -346,7 +380,7 @@ describe('Ostium adapter on a local chain', () => {
     });
     const ref = { clientOrderId: '0xff01', venueOrderId: placed.venueOrderId, symbol: 'SOL' };
     expect(await a.orderStatus(account, ref)).toMatchObject({ status: 'PENDING' });
-    await new Promise((r) => setTimeout(r, 2100));
+    clock.advance(2100);
     const r = await a.orderStatus(account, ref);
     expect(r).toMatchObject({ status: 'REJECTED' });
     expect(r!.error).toMatch(/oracle did not fill within 1000 ms/);
@@ -523,11 +557,8 @@ describe('Ostium local chain with an automatic keeper', () => {
       ).toMatchObject({
         venueOrderId: placed.venueOrderId,
       });
-      let status = await adapter.orderStatus(account, { clientOrderId: '0x2001', venueOrderId: placed.venueOrderId, symbol: 'SOL' });
-      for (let i = 0; i < 50 && status?.status === 'PENDING'; i++) {
-        await new Promise((r) => setTimeout(r, 20));
-        status = await adapter.orderStatus(account, { clientOrderId: '0x2001', venueOrderId: placed.venueOrderId, symbol: 'SOL' });
-      }
+      await chain.keeperSettled(1); // the automatic keeper's fill
+      const status = await adapter.orderStatus(account, { clientOrderId: '0x2001', venueOrderId: placed.venueOrderId, symbol: 'SOL' });
       expect(status).toMatchObject({ status: 'FILLED', avgPrice: '150.00000000', filledQty: '1.00000000', fee: '0.00000000', slot: 0 });
       expect(chain.calls.filter((c) => c.via === 'tx' && c.fn === 'delegatedAction')).toHaveLength(1);
     } finally {

@@ -14,6 +14,7 @@ import { MIGRATIONS } from '../../../migrations';
 export * from './venues/hyperliquid-server';
 export * from './venues/hyperliquid-replay';
 export * from './venues/ostium-chain';
+export * from './python-literal';
 export * from './llm/openai-server';
 export * from './x/x-server';
 export * from './auth';

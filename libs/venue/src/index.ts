@@ -11,4 +11,7 @@ export * from './live';
 export * from './ostium/constants';
 export * from './ostium/abi';
 export * from './ostium/encoding';
+export * from './ostium/pricing';
+export * from './ostium/funding';
+export * from './ostium/onboarding';
 export * from './ostium/ostium-adapter';

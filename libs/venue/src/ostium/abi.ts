@@ -26,6 +26,13 @@ export const TRADING_ABI = [
   'function closeTradeMarket(uint16 pairIndex,uint8 index,uint16 closePercentage,uint192 marketPrice,uint32 slippageP)',
   'function openTradeMarketTimeout(uint256 _order)',
   'function closeTradeMarketTimeout(uint256 _order,bool retry)',
+  // the rest of the SDK's trading functions (ostium.json other_functions_sdk_abi); Conduit does not send them yet
+  'function cancelOpenLimitOrder(uint16 pairIndex,uint8 index)',
+  'function updateOpenLimitOrder(uint16 pairIndex,uint8 index,uint192 price,uint192 tp,uint192 sl)',
+  'function updateTp(uint16 pairIndex,uint8 index,uint192 newTp)',
+  'function updateSl(uint16 pairIndex,uint8 index,uint192 newSl)',
+  'function topUpCollateral(uint16 pairIndex,uint8 index,uint256 topUpAmount)',
+  'function removeCollateral(uint16 pairIndex,uint8 index,uint256 removeAmount)',
   // Delegatable
   'function setDelegate(address delegate)',
   'function removeDelegate()',

@@ -57,6 +57,11 @@ export function fromUsdc6(value: bigint | string): Decimal {
   return dec(value.toString()).div(E6);
 }
 
+/** PRECISION_6 percent (an event's percentProfit) → percent (exact). */
+export function fromPercent6(value: bigint | string): Decimal {
+  return dec(value.toString()).div(E6);
+}
+
 /** Leverage → PRECISION_2 (10× → 1000), truncated like the SDK's int(float(lev) × 100). */
 export function toLeverage2(leverage: DecimalInput): number {
   const l = nonNegative(leverage, 'leverage').mul(100).toDecimalPlaces(0, Decimal.ROUND_DOWN);

@@ -1,0 +1,77 @@
+import { getAddress, JsonRpcProvider, Transaction, TransactionRequest, Wallet } from 'ethers';
+import { KeyHandle } from '../adapter';
+import { describe, revertOf, rpcErrorOf } from './rpc-errors';
+
+/** What became of a transaction: never signed (it would revert), refused by the node, or sent (or maybe sent). */
+export type SendResult =
+  { status: 'reverted'; reason: string } | { status: 'refused'; hash: string; reason: string } | { status: 'sent'; hash: string };
+
+/**
+ * Sends the agent wallet's transactions to one contract: simulates (a revert is an answer, nothing is signed), signs
+ * locally inside KeyHandle.use, hands the hash to `beforeBroadcast` (the caller stores it; if that fails nothing is
+ * sent), then broadcasts. One transaction at a time per agent wallet, so nonces do not collide.
+ */
+export class OstiumTxSender {
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly provider: JsonRpcProvider,
+    private readonly chainId: number,
+    private readonly to: string,
+  ) {}
+
+  send(signer: KeyHandle, data: string, beforeBroadcast: (hash: string) => Promise<void>): Promise<SendResult> {
+    const agent = getAddress(signer.address);
+    return this.serialize(agent, async (): Promise<SendResult> => {
+      let gas: bigint;
+      try {
+        gas = await this.provider.estimateGas({ from: agent, to: this.to, data });
+      } catch (err) {
+        const revert = revertOf(err);
+        if (revert !== null) return { status: 'reverted', reason: revert };
+        throw err; // transport failure: nothing was sent
+      }
+      const [nonce, fees] = await Promise.all([this.provider.getTransactionCount(agent, 'pending'), this.provider.getFeeData()]);
+      const tx: TransactionRequest = {
+        chainId: this.chainId,
+        to: this.to,
+        data,
+        value: 0n,
+        nonce,
+        gasLimit: (gas * 12n) / 10n,
+        ...(fees.maxFeePerGas != null
+          ? { type: 2, maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas ?? 0n }
+          : { type: 0, gasPrice: fees.gasPrice ?? undefined }),
+      };
+      const raw = await signer.use(async (privateKey) => {
+        const wallet = new Wallet(privateKey);
+        if (wallet.address !== agent) throw new Error('the agent key does not match the agent address');
+        return wallet.signTransaction(tx);
+      });
+      const hash = Transaction.from(raw).hash!;
+      await beforeBroadcast(hash);
+      try {
+        await this.provider.send('eth_sendRawTransaction', [raw]);
+      } catch (err) {
+        const rpc = rpcErrorOf(err);
+        // A JSON-RPC error is an answer: the node refused the transaction (unless it already has it, e.g. a retried
+        // request). Anything else (timeout, reset socket) leaves it unknown: report it sent; a look-up by the hash
+        // tells whether it landed.
+        if (rpc && !/already known/i.test(rpc.message ?? '') && !(await this.provider.getTransaction(hash).catch(() => null)))
+          return { status: 'refused', hash, reason: rpc.message ?? describe(err) };
+      }
+      return { status: 'sent', hash };
+    });
+  }
+
+  private serialize<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(key) ?? Promise.resolve();
+    const run = previous.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    this.locks.set(key, tail);
+    void tail.then(() => {
+      if (this.locks.get(key) === tail) this.locks.delete(key);
+    });
+    return run;
+  }
+}
