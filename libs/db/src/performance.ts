@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { agentMetrics, DailyPoint, dec, performanceReport, unrealizedPnl } from '@conduit/domain';
+import { agentMetrics, DailyPoint, dec, performanceAmounts, performanceReport, unrealizedPnl } from '@conduit/domain';
 import { PnlSnapshotRow, PositionRow } from './rows';
 import { exec, rows } from './sql';
 
@@ -43,6 +43,7 @@ export async function agentPerformance(em: EntityManager, agentId: string, start
   const unrealized = marked.reduce((sum, p) => sum.plus(unrealizedPnl(p.side, p.qty, p.entry_price, p.current_price!)), dec(0));
   const positionValue = marked.reduce((sum, p) => sum.plus(dec(p.qty).mul(p.current_price!).abs()), dec(0));
   const capital = dec(startingEquityUsd).mul(n);
+  // The report's statistics are numbers (answered as they are); the amounts a table keeps are taken in decimal.
   const report = performanceReport({
     series,
     closedPnls: closed.map((p) => Number(p.pnl)),
@@ -50,7 +51,8 @@ export async function agentPerformance(em: EntityManager, agentId: string, start
     unrealizedPnl: unrealized.toNumber(),
     capital: capital.toNumber(),
   });
-  return { series, report, realized, unrealized, capital, positionValue };
+  const amounts = performanceAmounts({ closedPnls: closed.map((p) => p.pnl), dailyPnls: series.map((p) => p.pnl_text), capital });
+  return { series, report, amounts, realized, unrealized, capital, positionValue };
 }
 
 const fixed = (x: number | null, places: number) => (x === null || !Number.isFinite(x) ? null : x.toFixed(places));
@@ -59,9 +61,18 @@ const fixed = (x: number | null, places: number) => (x === null || !Number.isFin
  * From one read of an agent's figures: agents_v3.apr_30d, apr_90d, apr_si and sharpe_30d as of `asOf`, and seed
  * 004's agent_performance row of the current hour (upserted: the hour keeps its latest figures), where
  * total_value = capital + realized + unrealized, cash_balance = capital + realized, position_value = Σ |qty × mark|.
+ * Every USD amount of the row is decimal (performanceAmounts() for avg_win, avg_loss, max_drawdown); ratios are numbers.
  */
 export async function refreshAgentPerformance(em: EntityManager, agentId: string, asOf: string, startingEquityUsd: string): Promise<void> {
-  const { series, report: r, realized, unrealized, capital, positionValue } = await agentPerformance(em, agentId, startingEquityUsd);
+  const {
+    series,
+    report: r,
+    amounts,
+    realized,
+    unrealized,
+    capital,
+    positionValue,
+  } = await agentPerformance(em, agentId, startingEquityUsd);
   const m = agentMetrics(series, asOf);
   await exec(em, `UPDATE agents_v3 SET apr_30d = $2, apr_90d = $3, apr_si = $4, sharpe_30d = $5, updated_at = now() WHERE id = $1`, [
     agentId,
@@ -99,11 +110,11 @@ export async function refreshAgentPerformance(em: EntityManager, agentId: string
       r.winning_trades,
       r.losing_trades,
       fixed(r.win_rate * 100, 2),
-      fixed(r.average_win, 2),
-      fixed(r.average_loss, 2),
+      amounts.averageWin.toFixed(2),
+      amounts.averageLoss.toFixed(2),
       fixed(r.profit_factor, 4),
       fixed(r.sharpe, 4),
-      fixed(r.max_drawdown_usd, 4),
+      amounts.maxDrawdownUsd.toFixed(4),
       fixed(r.max_drawdown_pct, 2),
     ],
   );
