@@ -2,8 +2,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { Clock, dec, toMoney, unrealizedPnl } from '@conduit/domain';
-import { refreshAgentPerformance } from '@conduit/db';
+import { DeploymentRow, exec, PositionRow, refreshAgentPerformance, rows } from '@conduit/db';
 import { CLOCK, ENV } from '@conduit/runtime';
+
+/** What a deployment's snapshot of a day is taken from: PnL sums as text, its open positions (JSON, money as text). */
+type DeploymentDay = Pick<DeploymentRow, 'id' | 'agent_id'> & {
+  realized_day: string;
+  realized_before: string;
+  prev_unrealized: string | null;
+  stored_unrealized: string | null;
+  open: Pick<PositionRow, 'side' | 'qty' | 'entry_price' | 'current_price'>[] | null;
+};
 
 /**
  * Daily PnL per deployment (pnl_snapshots_v3, one row per deployment and UTC day, upserted):
@@ -24,15 +33,8 @@ export class PnlSnapshots {
   async snapshot(day?: string): Promise<{ day: string; deployments: number }> {
     const today = this.clock.now().toISOString().slice(0, 10);
     const d = day ?? today;
-    const rows: {
-      id: string;
-      agent_id: string;
-      realized_day: string;
-      realized_before: string;
-      prev_unrealized: string | null;
-      stored_unrealized: string | null;
-      open: { side: 'LONG' | 'SHORT'; qty: string; entry_price: string; current_price: string | null }[] | null;
-    }[] = await this.ds.query(
+    const deployments = await rows<DeploymentDay>(
+      this.ds,
       `SELECT d.id, d.agent_id,
               (SELECT COALESCE(sum(pnl), 0)::text FROM positions_v3 p WHERE p.deployment_id = d.id AND p.status = 'CLOSED'
                   AND p.closed_at >= $1::date AND p.closed_at < $1::date + 1) AS realized_day,
@@ -50,7 +52,7 @@ export class PnlSnapshots {
       [d],
     );
     const isToday = d === today;
-    const values = rows.map((r) => {
+    const values = deployments.map((r) => {
       // Marks are only known now: a past day keeps what it was taken with (0 when it never was).
       const unrealized = isToday
         ? (r.open ?? []).reduce(
@@ -73,7 +75,8 @@ export class PnlSnapshots {
       };
     });
     if (values.length) {
-      await this.ds.query(
+      await exec(
+        this.ds,
         `INSERT INTO pnl_snapshots_v3 (agent_id, deployment_id, day, pnl, return_pct, realized_pnl, unrealized_pnl, start_equity)
          SELECT t.a, t.d, $1::date, t.pnl, t.ret, t.realized, t.unrealized, t.equity
            FROM jsonb_to_recordset($2::jsonb) AS t(a uuid, d uuid, pnl numeric, ret real, realized numeric, unrealized numeric, equity

@@ -1,16 +1,12 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
-import { PgListener } from '@conduit/db';
+import { MarketRow, PgListener, RoutingConfigRow, rows, VenueStatusRow } from '@conduit/db';
 import { VenueView } from '@conduit/domain';
 import { ENV } from '@conduit/runtime';
 import { ADAPTED_VENUES, OrderBook, VenueRegistry } from '@conduit/venue';
 
-export interface RoutingConfig {
-  venue_priority: string[];
-  routing_strategy: string;
-  failover_enabled: boolean;
-}
+export type RoutingConfig = Pick<RoutingConfigRow, 'venue_priority' | 'routing_strategy' | 'failover_enabled'>;
 
 export const DEFAULT_ROUTING_CONFIG: RoutingConfig = {
   venue_priority: [...ADAPTED_VENUES],
@@ -119,13 +115,18 @@ export class RoutingCache implements OnModuleInit, OnApplicationShutdown {
 
   private async load(): Promise<void> {
     const [markets, status, configs] = await Promise.all([
-      this.ds.query(`SELECT venue::text AS venue, token_symbol, market_name FROM venue_markets WHERE is_active`) as Promise<
-        { venue: string; token_symbol: string; market_name: string }[]
-      >,
-      this.ds.query(`SELECT venue::text AS venue, is_available FROM venues_status`) as Promise<{ venue: string; is_available: boolean }[]>,
-      this.ds.query(`SELECT agent_id, venue_priority, routing_strategy, failover_enabled FROM venue_routing_config_v3`) as Promise<
-        (RoutingConfig & { agent_id: string | null })[]
-      >,
+      rows<{ venue: string } & Pick<MarketRow, 'token_symbol' | 'market_name'>>(
+        this.ds,
+        `SELECT venue::text AS venue, token_symbol, market_name FROM venue_markets WHERE is_active`,
+      ),
+      rows<{ venue: string } & Pick<VenueStatusRow, 'is_available'>>(
+        this.ds,
+        `SELECT venue::text AS venue, is_available FROM venues_status`,
+      ),
+      rows<RoutingConfig & Pick<RoutingConfigRow, 'agent_id'>>(
+        this.ds,
+        `SELECT agent_id, venue_priority, routing_strategy, failover_enabled FROM venue_routing_config_v3`,
+      ),
     ]);
     const byVenue = new Map<string, Map<string, string>>();
     for (const m of markets) {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
-import { agentsFollowingAccounts } from '@conduit/db';
+import { agentsFollowingAccounts, CtAccountRow, CtPostRow, first, rows } from '@conduit/db';
 import { deterministicId } from '@conduit/domain';
 import { JobName, jobId, JobProducer, UnknownSubjectError } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
@@ -45,7 +45,11 @@ export class PostClassification {
   }
 
   async classify(postId: string, traceId?: string): Promise<{ classifier: string; status: string; isSignal: boolean; agents: number }> {
-    const [post] = await this.ds.query(
+    const post = await first<
+      Pick<CtPostRow, 'id' | 'tweet_id' | 'tweet_text' | 'ct_account_id' | 'processed_at' | 'classification'> &
+        Pick<CtAccountRow, 'x_username'>
+    >(
+      this.ds,
       `SELECT p.id, p.tweet_id, p.tweet_text, p.ct_account_id, p.processed_at, p.classification, a.x_username
          FROM ct_posts p JOIN ct_accounts a ON a.id = p.ct_account_id WHERE p.id = $1`,
       [postId],
@@ -84,7 +88,8 @@ export class PostClassification {
         })),
       };
       await this.ds.transaction(async (em) => {
-        const updated = await em.query(
+        const updated = await rows<Pick<CtPostRow, 'id'>>(
+          em,
           `WITH u AS (UPDATE ct_posts SET is_signal_candidate = $2, extracted_tokens = $3, signal_type = $4, confidence = $5,
                                           classification = $6, processed_at = now()
                        WHERE id = $1 AND processed_at IS NULL RETURNING id) SELECT id FROM u`,

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { AgentDecisionRow, rows } from '@conduit/db';
 
 /** One row of agent_decisions (seed 004), as Agent What writes it. */
 export interface DecisionRow {
@@ -26,9 +27,10 @@ export interface DecisionRow {
 }
 
 /** Appends decisions in one statement; rows already written (same id) are left as they are. */
-export async function logDecisions(em: EntityManager, rows: DecisionRow[]): Promise<number> {
-  if (!rows.length) return 0;
-  const inserted = await em.query(
+export async function logDecisions(em: EntityManager, decisions: DecisionRow[]): Promise<number> {
+  if (!decisions.length) return 0;
+  const inserted = await rows<Pick<AgentDecisionRow, 'id'>>(
+    em,
     `INSERT INTO agent_decisions (id, agent_id, status, action, coin, size_usd, leverage, stop_loss_price, take_profit_price, confidence,
                                   reasoning, prompt_content, llm_response, execution_time_ms, error_message, model, parsed_result,
                                   source_type, source_id, signal_id)
@@ -41,7 +43,7 @@ export async function logDecisions(em: EntityManager, rows: DecisionRow[]): Prom
      ON CONFLICT (id) DO NOTHING RETURNING id`,
     [
       JSON.stringify(
-        rows.map((r) => ({
+        decisions.map((r) => ({
           id: r.id,
           agent_id: r.agentId,
           status: r.status,

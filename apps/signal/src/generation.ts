@@ -15,19 +15,23 @@ import {
   sixHourBucket,
   TokenView,
 } from '@conduit/domain';
-import { namesAccount } from '@conduit/db';
+import { AgentRow, CtAccountRow, CtPostRow, first, MarketRow, namesAccount, ResearchNoteRow, rows, SignalRow } from '@conduit/db';
 import { UnknownSubjectError } from '@conduit/queue';
 import { CLOCK, ENV } from '@conduit/runtime';
 import { DecisionRow, logDecisions } from './decision-log';
 import { marketContext } from './market-context';
 import { SignalStore } from './signal-store';
 
-interface AgentRow {
-  status: string;
-  x_account_ids: string[] | null;
-  research_institute_ids: string[] | null;
-  weights: { x?: number; research?: number } | null;
-}
+/** What a generation reads of its agent: its status and what it follows, with the weights of each kind of source. */
+type AgentToGenerate = Pick<AgentRow, 'status' | 'x_account_ids' | 'research_institute_ids' | 'weights'>;
+
+/** A classified post as evidence: its tokens and side, the classifier's confidence (set with the side), its author's impact. */
+type PostEvidence = Pick<CtPostRow, 'tweet_id'> & {
+  tokens: CtPostRow['extracted_tokens'];
+  side: Side;
+  confidence: number;
+  impact: CtAccountRow['impact_factor'];
+};
 
 /** The signal id of an agent's token in a bucket: one signal per agent, token and 6-hour bucket. */
 export function bucketSignalId(agentId: string, token: string, bucket: Date): string {
@@ -51,7 +55,8 @@ export class SignalGeneration {
   ) {}
 
   async generate(agentId: string, bucketIso?: string, traceId?: string): Promise<{ signals: string[]; holds: number }> {
-    const [agent]: AgentRow[] = await this.ds.query(
+    const agent = await first<AgentToGenerate>(
+      this.ds,
       `SELECT status, x_account_ids, research_institute_ids, weights FROM agents_v3 WHERE id = $1`,
       [agentId],
     );
@@ -69,10 +74,10 @@ export class SignalGeneration {
     const marks = await this.marks(tokens);
     const existing = new Set<string>(
       (
-        await this.ds.query(`SELECT id FROM signals_v3 WHERE id = ANY($1::uuid[])`, [
+        await rows<Pick<SignalRow, 'id'>>(this.ds, `SELECT id FROM signals_v3 WHERE id = ANY($1::uuid[])`, [
           views.map((v) => bucketSignalId(agentId, v.token, bucket)),
         ])
-      ).map((r: { id: string }) => r.id),
+      ).map((r) => r.id),
     );
 
     const decisions: DecisionRow[] = [];
@@ -141,12 +146,13 @@ export class SignalGeneration {
   }
 
   /** Classified posts of followed accounts and notes of followed institutes in [bucket, end). */
-  private async evidence(agent: AgentRow, bucket: Date, end: Date): Promise<Evidence[]> {
+  private async evidence(agent: AgentToGenerate, bucket: Date, end: Date): Promise<Evidence[]> {
     const wx = agent.weights?.x ?? 1;
     const wr = agent.weights?.research ?? 1;
     const out: Evidence[] = [];
     if (agent.x_account_ids?.length && wx > 0) {
-      const posts: { tweet_id: string; tokens: string[]; side: Side; confidence: number; impact: number }[] = await this.ds.query(
+      const posts = await rows<PostEvidence>(
+        this.ds,
         `SELECT p.tweet_id, p.extracted_tokens AS tokens, p.signal_type AS side, p.confidence, a.impact_factor AS impact
            FROM ct_posts p JOIN ct_accounts a ON a.id = p.ct_account_id
           WHERE a.is_active AND p.is_signal_candidate AND p.signal_type IN ('LONG', 'SHORT')
@@ -161,7 +167,8 @@ export class SignalGeneration {
       }
     }
     if (agent.research_institute_ids?.length && wr > 0) {
-      const notes: { id: string; token_symbol: string; side: string; confidence: number | null }[] = await this.ds.query(
+      const notes = await rows<Pick<ResearchNoteRow, 'id' | 'token_symbol' | 'side' | 'confidence'>>(
+        this.ds,
         `SELECT r.id, r.token_symbol, r.side, r.confidence
            FROM research_signals r JOIN research_institutes i ON i.id = r.institute_id
           WHERE i.is_active AND (i.id::text = ANY($1::text[]) OR i.name = ANY($1::text[]))
@@ -187,12 +194,13 @@ export class SignalGeneration {
   }
 
   private async marks(tokens: string[]): Promise<Map<string, string>> {
-    const rows: { token_symbol: string; current_price: string }[] = await this.ds.query(
+    const priced = await rows<Pick<MarketRow, 'token_symbol'> & { current_price: string }>(
+      this.ds,
       `SELECT DISTINCT ON (token_symbol) token_symbol, current_price FROM venue_markets
         WHERE token_symbol = ANY($1::text[]) AND current_price IS NOT NULL ORDER BY token_symbol, is_active DESC, venue`,
       [tokens],
     );
-    return new Map(rows.map((r) => [r.token_symbol, r.current_price]));
+    return new Map(priced.map((r) => [r.token_symbol, r.current_price]));
   }
 }
 

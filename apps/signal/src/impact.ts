@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { first, PositionRow, rows } from '@conduit/db';
+import { CtAccountRow, exec, first, ImpactHistoryRow, PositionRow, rows, SignalRow } from '@conduit/db';
 import { dec, nextImpactFactor } from '@conduit/domain';
 import { UnknownSubjectError } from '@conduit/queue';
 
@@ -17,7 +17,7 @@ export class ImpactFeedback {
   async positionClosed(positionId: string): Promise<{ accounts: number }> {
     const p = await first<
       Pick<PositionRow, 'id' | 'signal_id' | 'status' | 'pnl' | 'qty' | 'entry_price'> & {
-        source_tweets: string[] | null;
+        source_tweets: SignalRow['source_tweets'];
         positions: number;
       }
     >(
@@ -41,9 +41,11 @@ export class ImpactFeedback {
     let moved = 0;
     for (const { id } of accounts) {
       moved += await this.ds.transaction(async (em) => {
-        const [a] = await rows<{ impact_factor: number }>(em, `SELECT impact_factor FROM ct_accounts WHERE id = $1 FOR UPDATE`, [id]);
+        const [a] = await rows<Pick<CtAccountRow, 'impact_factor'>>(em, `SELECT impact_factor FROM ct_accounts WHERE id = $1 FOR UPDATE`, [
+          id,
+        ]);
         const after = nextImpactFactor(a.impact_factor, ret, share);
-        const inserted = await rows<{ id: string }>(
+        const inserted = await rows<Pick<ImpactHistoryRow, 'id'>>(
           em,
           `INSERT INTO impact_factor_history (ct_account_id, signal_id, position_id, pnl_contribution, impact_factor_before,
             impact_factor_after)
@@ -51,7 +53,7 @@ export class ImpactFeedback {
           [id, p.signal_id, p.id, p.pnl, a.impact_factor, after],
         );
         if (!inserted.length) return 0;
-        await em.query(`UPDATE ct_accounts SET impact_factor = $2 WHERE id = $1`, [id, after]);
+        await exec(em, `UPDATE ct_accounts SET impact_factor = $2 WHERE id = $1`, [id, after]);
         return 1;
       });
     }

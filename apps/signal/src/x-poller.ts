@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
-import { namesAccount, storePosts } from '@conduit/db';
+import { CtAccountRow, namesAccount, rows, storePosts } from '@conduit/db';
 import { JobName, jobId, JobProducer } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { PostSource, XApiSource, XRateLimitedError } from '@conduit/signals';
@@ -26,7 +26,9 @@ export class XPoller {
 
   async poll(traceId?: string): Promise<{ accounts: number; posts: number; rateLimited: boolean }> {
     if (!this.source) return { accounts: 0, posts: 0, rateLimited: false };
-    const accounts: { id: string; x_user_id: string; x_username: string; since: string | null }[] = await this.ds.query(
+    // x_user_id IS NOT NULL; since: the newest numeric tweet id stored for the account.
+    const accounts = await rows<Pick<CtAccountRow, 'id' | 'x_username'> & { x_user_id: string; since: string | null }>(
+      this.ds,
       `SELECT a.id, a.x_user_id, a.x_username,
               (SELECT max(tweet_id::numeric)::text FROM ct_posts p WHERE p.ct_account_id = a.id AND tweet_id ~ '^[0-9]+$') AS since
          FROM ct_accounts a

@@ -24,7 +24,8 @@ export async function rotateAgentKeys(em: Queryable, current: KeyVault, next: Ke
   let keys = 0;
   const touched = new Set<string>();
   for (const { venue, prefix } of AGENT_KEY_VENUES) {
-    const rows: { id: string; address: string; encrypted: string; iv: string; tag: string }[] = await em.query(
+    // Typed here, not through @conduit/db's rows<T>(): custody may not depend on the data layer (eslint depConstraints).
+    const rows: { id: string; address: string | null; encrypted: string; iv: string; tag: string }[] = await em.query(
       `SELECT id, ${prefix}_agent_address AS address, ${prefix}_agent_key_encrypted AS encrypted,
               ${prefix}_agent_key_iv AS iv, ${prefix}_agent_key_tag AS tag
          FROM agent_deployments_v3 WHERE ${prefix}_agent_key_encrypted IS NOT NULL ORDER BY id FOR UPDATE`,

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source';
+import { first } from './sql';
 
 /** Arbitrary constant: the advisory lock every migrator takes, so only one runs at a time. */
 const MIGRATION_LOCK = 727_003_141;
@@ -26,10 +27,10 @@ export async function migrate(url: string, migrations: any[], direction: 'up' | 
     }
     const reverted: string[] = [];
     for (let i = 0; i < steps; i++) {
-      const before = await ds.query(`SELECT name FROM migrations ORDER BY id DESC LIMIT 1`).catch(() => []);
-      if (!before.length) break;
+      const last = await first<{ name: string }>(ds, `SELECT name FROM migrations ORDER BY id DESC LIMIT 1`).catch(() => undefined);
+      if (!last) break;
       await ds.undoLastMigration({ transaction: 'each' });
-      reverted.push(before[0].name);
+      reverted.push(last.name);
     }
     return { applied: [], reverted };
   } finally {

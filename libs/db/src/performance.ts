@@ -1,14 +1,20 @@
 import { EntityManager } from 'typeorm';
-import { agentMetrics, DailyPoint, dec, performanceReport, unrealizedPnl } from '@conduit/domain';
+import { agentMetrics, DailyPoint, dec, performanceAmounts, performanceReport, unrealizedPnl } from '@conduit/domain';
+import { PnlSnapshotRow, PositionRow } from './rows';
+import { exec, rows } from './sql';
+
+/** One day of an agent's snapshots: Σ pnl and Σ start_equity of its deployments, as text. */
+type DailyRow = Pick<PnlSnapshotRow, 'day'> & { pnl: string; equity: string | null };
 
 /** An agent's daily PnL across its deployments: Σ pnl, and that over Σ start-of-day equity (pnl_snapshots_v3). */
 export async function agentDailySeries(em: EntityManager, agentId: string): Promise<(DailyPoint & { pnl_text: string })[]> {
-  const rows: { day: string; pnl: string; equity: string | null }[] = await em.query(
+  const days = await rows<DailyRow>(
+    em,
     `SELECT day::text AS day, sum(pnl)::text AS pnl, sum(start_equity)::text AS equity
        FROM pnl_snapshots_v3 WHERE agent_id = $1 GROUP BY day ORDER BY day`,
     [agentId],
   );
-  return rows.map((r) => ({
+  return days.map((r) => ({
     day: r.day,
     pnl: Number(r.pnl),
     pnl_text: r.pnl,
@@ -19,22 +25,25 @@ export async function agentDailySeries(em: EntityManager, agentId: string): Prom
 /** Everything an agent's performance is computed from, read in four queries, and the report (docs/MONEY.md). */
 export async function agentPerformance(em: EntityManager, agentId: string, startingEquityUsd: string) {
   const series = await agentDailySeries(em, agentId);
-  const closed: { pnl: string }[] = await em.query(
+  const closed = await rows<{ pnl: string }>(
+    em,
     `SELECT p.pnl::text AS pnl FROM positions_v3 p JOIN agent_deployments_v3 d ON d.id = p.deployment_id
       WHERE d.agent_id = $1 AND p.status = 'CLOSED' AND p.pnl IS NOT NULL ORDER BY p.closed_at`,
     [agentId],
   );
-  const open: { side: 'LONG' | 'SHORT'; qty: string; entry_price: string; current_price: string | null }[] = await em.query(
+  const open = await rows<Pick<PositionRow, 'side' | 'qty' | 'entry_price' | 'current_price'>>(
+    em,
     `SELECT p.side, p.qty::text AS qty, p.entry_price::text AS entry_price, p.current_price::text AS current_price
        FROM positions_v3 p JOIN agent_deployments_v3 d ON d.id = p.deployment_id WHERE d.agent_id = $1 AND p.status = 'OPEN'`,
     [agentId],
   );
-  const [{ n }] = await em.query(`SELECT count(*)::int AS n FROM agent_deployments_v3 WHERE agent_id = $1`, [agentId]);
+  const [{ n }] = await rows<{ n: number }>(em, `SELECT count(*)::int AS n FROM agent_deployments_v3 WHERE agent_id = $1`, [agentId]);
   const realized = closed.reduce((sum, p) => sum.plus(p.pnl), dec(0));
   const marked = open.filter((p) => p.current_price);
   const unrealized = marked.reduce((sum, p) => sum.plus(unrealizedPnl(p.side, p.qty, p.entry_price, p.current_price!)), dec(0));
   const positionValue = marked.reduce((sum, p) => sum.plus(dec(p.qty).mul(p.current_price!).abs()), dec(0));
   const capital = dec(startingEquityUsd).mul(n);
+  // The report's statistics are numbers (answered as they are); the amounts a table keeps are taken in decimal.
   const report = performanceReport({
     series,
     closedPnls: closed.map((p) => Number(p.pnl)),
@@ -42,7 +51,8 @@ export async function agentPerformance(em: EntityManager, agentId: string, start
     unrealizedPnl: unrealized.toNumber(),
     capital: capital.toNumber(),
   });
-  return { series, report, realized, unrealized, capital, positionValue };
+  const amounts = performanceAmounts({ closedPnls: closed.map((p) => p.pnl), dailyPnls: series.map((p) => p.pnl_text), capital });
+  return { series, report, amounts, realized, unrealized, capital, positionValue };
 }
 
 const fixed = (x: number | null, places: number) => (x === null || !Number.isFinite(x) ? null : x.toFixed(places));
@@ -51,18 +61,28 @@ const fixed = (x: number | null, places: number) => (x === null || !Number.isFin
  * From one read of an agent's figures: agents_v3.apr_30d, apr_90d, apr_si and sharpe_30d as of `asOf`, and seed
  * 004's agent_performance row of the current hour (upserted: the hour keeps its latest figures), where
  * total_value = capital + realized + unrealized, cash_balance = capital + realized, position_value = Σ |qty × mark|.
+ * Every USD amount of the row is decimal (performanceAmounts() for avg_win, avg_loss, max_drawdown); ratios are numbers.
  */
 export async function refreshAgentPerformance(em: EntityManager, agentId: string, asOf: string, startingEquityUsd: string): Promise<void> {
-  const { series, report: r, realized, unrealized, capital, positionValue } = await agentPerformance(em, agentId, startingEquityUsd);
+  const {
+    series,
+    report: r,
+    amounts,
+    realized,
+    unrealized,
+    capital,
+    positionValue,
+  } = await agentPerformance(em, agentId, startingEquityUsd);
   const m = agentMetrics(series, asOf);
-  await em.query(`UPDATE agents_v3 SET apr_30d = $2, apr_90d = $3, apr_si = $4, sharpe_30d = $5, updated_at = now() WHERE id = $1`, [
+  await exec(em, `UPDATE agents_v3 SET apr_30d = $2, apr_90d = $3, apr_si = $4, sharpe_30d = $5, updated_at = now() WHERE id = $1`, [
     agentId,
     m.apr_30d,
     m.apr_90d,
     m.apr_si,
     m.sharpe_30d,
   ]);
-  await em.query(
+  await exec(
+    em,
     `INSERT INTO agent_performance (agent_id, snapshot_time, total_value, cash_balance, position_value, realized_pnl, unrealized_pnl,
       total_pnl,
                                     roi_percent, num_trades, num_winning_trades, num_losing_trades, win_rate, avg_win, avg_loss,
@@ -90,11 +110,11 @@ export async function refreshAgentPerformance(em: EntityManager, agentId: string
       r.winning_trades,
       r.losing_trades,
       fixed(r.win_rate * 100, 2),
-      fixed(r.average_win, 2),
-      fixed(r.average_loss, 2),
+      amounts.averageWin.toFixed(2),
+      amounts.averageLoss.toFixed(2),
       fixed(r.profit_factor, 4),
       fixed(r.sharpe, 4),
-      fixed(r.max_drawdown_usd, 4),
+      amounts.maxDrawdownUsd.toFixed(4),
       fixed(r.max_drawdown_pct, 2),
     ],
   );

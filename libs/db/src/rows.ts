@@ -1,9 +1,42 @@
-import type { BillingEventV3, PositionV3, SignalV3 } from './entities/v3';
-import type { SignalOutcome, VenueOrder } from './entities/shared';
+import type {
+  AgentDeploymentV3,
+  AgentV3,
+  BillingEventV3,
+  PnlSnapshotV3,
+  PositionV3,
+  SignalV3,
+  VenueRoutingConfigV3,
+  VenueRoutingHistoryV3,
+} from './entities/v3';
+import type {
+  AgentDecision,
+  AuditLog,
+  CtAccount,
+  CtPost,
+  ImpactFactorHistory,
+  MarketIndicators6h,
+  ResearchInstitute,
+  ResearchSignal,
+  SignalOutcome,
+  VenueMarket,
+  VenueOrder,
+  VenueStatus,
+} from './entities/shared';
 
-/** camelCase → snake_case, as the naming strategy maps entity properties to columns. */
-type Snake<S extends string> = S extends `${infer Head}${infer Tail}`
-  ? `${Head extends Lowercase<Head> ? Head : `_${Lowercase<Head>}`}${Snake<Tail>}`
+type Digit = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9';
+
+/**
+ * camelCase → snake_case, as the naming strategy maps entity properties to columns. A run of digits starts a word
+ * (apr30d → apr_30d): the entities name those columns so, as the seed does.
+ */
+type Snake<S extends string, Prev extends string = ''> = S extends `${infer Head}${infer Tail}`
+  ? `${Head extends Digit
+      ? Prev extends Digit | '' | '_'
+        ? Head
+        : `_${Head}`
+      : Head extends Lowercase<Head>
+        ? Head
+        : `_${Lowercase<Head>}`}${Snake<Tail, Head>}`
   : S;
 
 /**
@@ -13,8 +46,24 @@ type Snake<S extends string> = S extends `${infer Head}${infer Tail}`
  */
 export type Row<E> = { [K in keyof E as K extends string ? Snake<K> : never]: E[K] };
 
+export type AgentRow = Row<AgentV3>;
+/** Every column, the sealed agent keys included: what a client may see is a Pick of it (the gateway's DeploymentView). */
+export type DeploymentRow = Row<AgentDeploymentV3>;
 export type SignalRow = Row<SignalV3>;
 export type PositionRow = Row<PositionV3>;
 export type OutcomeRow = Row<SignalOutcome>;
 export type OrderRow = Row<VenueOrder>;
 export type BillRow = Row<BillingEventV3>;
+export type PnlSnapshotRow = Row<PnlSnapshotV3>;
+export type RoutingConfigRow = Row<VenueRoutingConfigV3>;
+export type RoutingHistoryRow = Row<VenueRoutingHistoryV3>;
+export type MarketRow = Row<VenueMarket>;
+export type VenueStatusRow = Row<VenueStatus>;
+export type CtAccountRow = Row<CtAccount>;
+export type CtPostRow = Row<CtPost>;
+export type ResearchInstituteRow = Row<ResearchInstitute>;
+export type ResearchNoteRow = Row<ResearchSignal>;
+export type IndicatorWindowRow = Row<MarketIndicators6h>;
+export type ImpactHistoryRow = Row<ImpactFactorHistory>;
+export type AuditRow = Row<AuditLog>;
+export type AgentDecisionRow = Row<AgentDecision>;

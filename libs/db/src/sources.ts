@@ -1,4 +1,6 @@
 import { EntityManager } from 'typeorm';
+import { CtAccountRow, CtPostRow, ResearchInstituteRow, ResearchNoteRow } from './rows';
+import { rows } from './sql';
 
 // Agent What's inputs, written the same way by the gateway (POST endpoints) and the X poller. Idempotent: a post
 // is keyed by its tweet id, a note by (institute, source id), an indicator window by (token, window start).
@@ -26,7 +28,8 @@ export async function storePosts(em: EntityManager, posts: PostInput[]): Promise
   if (!posts.length) return [];
   const authors = new Map<string, string | null>();
   for (const p of posts) if (!authors.has(p.username.toLowerCase()) || p.userId) authors.set(p.username.toLowerCase(), p.userId ?? null);
-  const accounts: { id: string; x_username: string }[] = await em.query(
+  const accounts = await rows<Pick<CtAccountRow, 'id' | 'x_username'>>(
+    em,
     `INSERT INTO ct_accounts (x_username, x_user_id, last_seen_at)
      SELECT u, i, now() FROM unnest($1::text[], $2::text[]) AS t(u, i)
      ON CONFLICT (x_username) DO UPDATE SET x_user_id = COALESCE(ct_accounts.x_user_id, EXCLUDED.x_user_id), last_seen_at = now()
@@ -34,7 +37,8 @@ export async function storePosts(em: EntityManager, posts: PostInput[]): Promise
     [[...authors.keys()], [...authors.values()]],
   );
   const accountOf = new Map(accounts.map((a) => [a.x_username, a.id]));
-  const inserted: { id: string; tweet_id: string }[] = await em.query(
+  const inserted = await rows<Pick<CtPostRow, 'id' | 'tweet_id'>>(
+    em,
     `INSERT INTO ct_posts (ct_account_id, tweet_id, tweet_text, tweet_created_at)
      SELECT a, t, x, c FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) AS v(a, t, x, c)
      ON CONFLICT (tweet_id) DO NOTHING RETURNING id, tweet_id`,
@@ -46,11 +50,12 @@ export async function storePosts(em: EntityManager, posts: PostInput[]): Promise
     ],
   );
   const fresh = new Set(inserted.map((r) => r.tweet_id));
-  const rows: { id: string; tweet_id: string; ct_account_id: string }[] = await em.query(
+  const stored = await rows<Pick<CtPostRow, 'id' | 'tweet_id' | 'ct_account_id'>>(
+    em,
     `SELECT id, tweet_id, ct_account_id FROM ct_posts WHERE tweet_id = ANY($1::text[])`,
     [posts.map((p) => p.tweetId)],
   );
-  const byTweet = new Map(rows.map((r) => [r.tweet_id, r]));
+  const byTweet = new Map(stored.map((r) => [r.tweet_id, r]));
   return posts.map((p) => {
     const r = byTweet.get(p.tweetId)!;
     return { id: r.id, tweetId: p.tweetId, accountId: r.ct_account_id, inserted: fresh.has(p.tweetId) };
@@ -79,13 +84,15 @@ export interface StoredNote {
 export async function storeResearchNotes(em: EntityManager, notes: ResearchNoteInput[]): Promise<StoredNote[]> {
   if (!notes.length) return [];
   const names = [...new Set(notes.map((n) => n.institute))];
-  const institutes: { id: string; name: string }[] = await em.query(
+  const institutes = await rows<Pick<ResearchInstituteRow, 'id' | 'name'>>(
+    em,
     `INSERT INTO research_institutes (name) SELECT unnest($1::text[])
      ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id, name`,
     [names],
   );
   const idOf = new Map(institutes.map((i) => [i.name, i.id]));
-  const inserted: { id: string; institute_id: string; source_id: string }[] = await em.query(
+  const inserted = await rows<Pick<ResearchNoteRow, 'id' | 'institute_id' | 'source_id'>>(
+    em,
     `INSERT INTO research_signals (institute_id, source_id, token_symbol, side, leverage, confidence, raw_text, signal_time)
      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::real[], $7::text[], $8::timestamptz[])
      ON CONFLICT (institute_id, source_id) DO NOTHING RETURNING id, institute_id, source_id`,
@@ -101,12 +108,13 @@ export async function storeResearchNotes(em: EntityManager, notes: ResearchNoteI
     ],
   );
   const fresh = new Set(inserted.map((r) => `${r.institute_id}|${r.source_id}`));
-  const rows: { id: string; institute_id: string; source_id: string }[] = await em.query(
+  const stored = await rows<Pick<ResearchNoteRow, 'id' | 'institute_id' | 'source_id'>>(
+    em,
     `SELECT r.id, r.institute_id, r.source_id FROM research_signals r
        JOIN unnest($1::uuid[], $2::text[]) AS k(i, s) ON r.institute_id = k.i AND r.source_id = k.s`,
     [notes.map((n) => idOf.get(n.institute)), notes.map((n) => n.sourceId)],
   );
-  const byKey = new Map(rows.map((r) => [`${r.institute_id}|${r.source_id}`, r]));
+  const byKey = new Map(stored.map((r) => [`${r.institute_id}|${r.source_id}`, r]));
   return notes.map((n) => {
     const key = `${idOf.get(n.institute)}|${n.sourceId}`;
     const r = byKey.get(key)!;
@@ -128,7 +136,8 @@ export async function agentsFollowingAccounts(
   accountIds: string[],
 ): Promise<{ agent_id: string; account_id: string }[]> {
   if (!accountIds.length) return [];
-  return em.query(
+  return rows<{ agent_id: string; account_id: string }>(
+    em,
     `SELECT DISTINCT ag.id AS agent_id, a.id AS account_id
        FROM ct_accounts a
        JOIN agents_v3 ag ON ag.status = 'ACTIVE'
@@ -141,7 +150,8 @@ export async function agentsFollowingAccounts(
 /** Agents (ACTIVE) that follow any of these research institutes (by id or name). */
 export async function agentsFollowingInstitutes(em: EntityManager, instituteIds: string[]): Promise<{ agent_id: string }[]> {
   if (!instituteIds.length) return [];
-  return em.query(
+  return rows<{ agent_id: string }>(
+    em,
     `SELECT DISTINCT ag.id AS agent_id
        FROM research_institutes i
        JOIN agents_v3 ag ON ag.status = 'ACTIVE' AND ag.research_institute_ids && ARRAY[i.id::text, i.name]

@@ -1,4 +1,4 @@
-import { agentMetrics, DailyPoint, lastDays, performanceReport } from './performance';
+import { agentMetrics, DailyPoint, lastDays, performanceAmounts, performanceReport } from './performance';
 
 const series: DailyPoint[] = [
   { day: '2026-09-01', pnl: 100, ret: 0.01 },
@@ -46,5 +46,28 @@ describe('performance report', () => {
     expect(r.max_drawdown_pct).toBeCloseTo(1, 10);
     expect(r.sharpe).not.toBeNull();
     expect(r.sortino).not.toBeNull();
+  });
+});
+
+describe('performance amounts (the USD figures agent_performance keeps)', () => {
+  it('follows the report: mean win, mean |loss|, the largest fall of capital + cumulative daily PnL', () => {
+    const a = performanceAmounts({
+      closedPnls: ['100', '-50', '200', '-100'],
+      dailyPnls: series.map((p) => String(p.pnl)),
+      capital: '10000',
+    });
+    expect(a.averageWin.toFixed(2)).toBe('150.00');
+    expect(a.averageLoss.toFixed(2)).toBe('75.00');
+    expect(a.maxDrawdownUsd.toFixed(4)).toBe('100.0000');
+  });
+
+  it('is exact where floats are not, and zero without winners, losers or a fall', () => {
+    // In floats: (0.1 + 0.2) / 2 = 0.15000000000000002, and 0.3 − 0.1 − 0.2 falls 0.30000000000000004.
+    const a = performanceAmounts({ closedPnls: ['0.1', '0.2', '-0.00000001'], dailyPnls: ['0.3', '-0.1', '-0.2'], capital: '0' });
+    expect(a.averageWin.toFixed()).toBe('0.15');
+    expect(a.averageLoss.toFixed()).toBe('0.00000001');
+    expect(a.maxDrawdownUsd.toFixed()).toBe('0.3');
+    const none = performanceAmounts({ closedPnls: [], dailyPnls: ['5', '5'], capital: '100' });
+    expect([none.averageWin, none.averageLoss, none.maxDrawdownUsd].map((x) => x.toFixed(2))).toEqual(['0.00', '0.00', '0.00']);
   });
 });

@@ -1,4 +1,5 @@
 import { aprFromDailyReturns, maxDrawdown, maxDrawdownUsd, sharpe, sortino, tradeStats } from './metrics';
+import { Dec, dec, DecimalLike } from './money';
 
 // An agent's performance from its daily PnL snapshots and closed positions (docs/MONEY.md defines every figure).
 // Ratios are JS numbers (statistics); money inputs arrive as numbers converted from decimal strings at the edge.
@@ -88,5 +89,35 @@ export function performanceReport(input: PerformanceInput) {
     sortino: rets.length >= 2 ? finite(sortino(rets, { periods: 365, convention: 'quantstats' })) : null,
     max_drawdown_pct: rets.length ? finite(-maxDrawdown(rets) * 100) : null,
     max_drawdown_usd: dd.drawdownAbs,
+  };
+}
+
+/**
+ * The report's USD amounts in decimal, for the columns that keep them (agent_performance avg_win, avg_loss,
+ * max_drawdown): the conventions of tradeStats() and maxDrawdownUsd() — the mean PnL of the winners, the mean |PnL|
+ * of the losers (positive), 0 without any; the largest fall of capital + cumulative daily PnL, the start being a
+ * peak — with no JS float between the decimal PnLs and the stored amount.
+ */
+export function performanceAmounts(input: {
+  /** Realized PnL of every closed position. */
+  closedPnls: readonly DecimalLike[];
+  /** The agent's PnL of each day, oldest first. */
+  dailyPnls: readonly DecimalLike[];
+  capital: DecimalLike;
+}): { averageWin: Dec; averageLoss: Dec; maxDrawdownUsd: Dec } {
+  const pnls = input.closedPnls.map((p) => dec(p));
+  const mean = (xs: Dec[]) => (xs.length ? xs.reduce((sum, x) => sum.plus(x), dec(0)).div(xs.length) : dec(0));
+  let equity = dec(input.capital);
+  let peak = equity;
+  let drawdown = dec(0);
+  for (const pnl of input.dailyPnls) {
+    equity = equity.plus(pnl);
+    if (equity.gt(peak)) peak = equity;
+    if (peak.minus(equity).gt(drawdown)) drawdown = peak.minus(equity);
+  }
+  return {
+    averageWin: mean(pnls.filter((p) => p.gt(0))),
+    averageLoss: mean(pnls.filter((p) => p.lt(0))).abs(),
+    maxDrawdownUsd: drawdown,
   };
 }

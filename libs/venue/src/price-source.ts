@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
 import { DataSource } from 'typeorm';
+import { MarketRow, rows } from '@conduit/db';
 import { dec } from '@conduit/domain';
 import type { MarketInfo } from './adapter';
 
@@ -40,30 +41,28 @@ export class MarketTablePriceSource implements PriceSource, MarketSource {
   }
 
   private async read(venue: string, symbol: string): Promise<Decimal | null> {
-    const rows: { current_price: string }[] = await this.ds.query(
+    const found = await rows<{ current_price: string }>(
+      this.ds,
       `SELECT current_price FROM venue_markets
         WHERE token_symbol = $2 AND current_price IS NOT NULL
         ORDER BY (venue = $1::venue_v3_t) DESC, is_active DESC LIMIT 1`,
       [venue, symbol],
     );
-    return rows.length ? dec(rows[0].current_price) : null;
+    return found.length ? dec(found[0].current_price) : null;
   }
 
   async markets(venue: string): Promise<MarketInfo[]> {
-    const rows: {
-      token_symbol: string;
-      market_name: string;
-      market_index: number | null;
-      is_active: boolean;
-      min_position: string | null;
-      max_leverage: number | null;
-      sz_decimals: string | null;
-    }[] = await this.ds.query(
+    const listed = await rows<
+      Pick<MarketRow, 'token_symbol' | 'market_name' | 'market_index' | 'is_active' | 'min_position' | 'max_leverage'> & {
+        sz_decimals: string | null;
+      }
+    >(
+      this.ds,
       `SELECT token_symbol, market_name, market_index, is_active, min_position, max_leverage, metadata->>'szDecimals' AS sz_decimals
          FROM venue_markets WHERE venue = $1 ORDER BY market_index NULLS LAST, token_symbol`,
       [venue],
     );
-    return rows.map((r) => {
+    return listed.map((r) => {
       const szDecimals = r.sz_decimals != null ? Number(r.sz_decimals) : 6;
       return {
         symbol: r.token_symbol,

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { exec, rows, Sql } from '@conduit/db';
 import { toMoney } from '@conduit/domain';
 import { VenueAdapter, VenueRegistry } from '@conduit/venue';
 
@@ -36,7 +37,7 @@ export class MarketSync {
     try {
       const [markets, marks] = await Promise.all([adapter.markets(), adapter.markPrices()]);
       const latencyMs = Date.now() - started;
-      const rows = markets.map((m) => ({
+      const listed = markets.map((m) => ({
         symbol: m.symbol,
         name: m.pair,
         index: m.index,
@@ -48,7 +49,8 @@ export class MarketSync {
       }));
       let deactivated = 0;
       await this.ds.transaction(async (em) => {
-        await em.query(
+        await exec(
+          em,
           `INSERT INTO venue_markets (venue, token_symbol, market_name, market_index, is_active, min_position, max_leverage, current_price,
             last_synced, metadata)
            SELECT $1::venue_v3_t, v.symbol, v.name, v.idx, v.active, v.min, v.lev, v.price, now(), v.meta
@@ -61,26 +63,34 @@ export class MarketSync {
              metadata = COALESCE(venue_markets.metadata, '{}'::jsonb) || EXCLUDED.metadata`,
           [
             adapter.venue,
-            rows.map((r) => r.symbol),
-            rows.map((r) => r.name),
-            rows.map((r) => r.index),
-            rows.map((r) => r.active),
-            rows.map((r) => r.min),
-            rows.map((r) => r.lev),
-            rows.map((r) => r.price),
-            rows.map((r) => r.meta),
+            listed.map((r) => r.symbol),
+            listed.map((r) => r.name),
+            listed.map((r) => r.index),
+            listed.map((r) => r.active),
+            listed.map((r) => r.min),
+            listed.map((r) => r.lev),
+            listed.map((r) => r.price),
+            listed.map((r) => r.meta),
           ],
         );
-        const gone = await em.query(
+        const gone = await rows<{ n: number }>(
+          em,
           `WITH u AS (UPDATE venue_markets SET is_active = false, last_synced = now()
                        WHERE venue = $1 AND is_active AND NOT (token_symbol = ANY($2::text[])) RETURNING id) SELECT count(*)::int AS n FROM
                          u`,
-          [adapter.venue, rows.map((r) => r.symbol)],
+          [adapter.venue, listed.map((r) => r.symbol)],
         );
-        await this.recordHealth(em, adapter.venue, true, latencyMs, null, { markets: rows.length });
+        await this.recordHealth(em, adapter.venue, true, latencyMs, null, { markets: listed.length });
         deactivated = gone[0].n;
       });
-      return { venue: adapter.venue, ok: true, markets: rows.length, priced: rows.filter((r) => r.price).length, deactivated, latencyMs };
+      return {
+        venue: adapter.venue,
+        ok: true,
+        markets: listed.length,
+        priced: listed.filter((r) => r.price).length,
+        deactivated,
+        latencyMs,
+      };
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       this.logger.warn(`${adapter.venue} sync failed: ${error}`);
@@ -90,14 +100,15 @@ export class MarketSync {
   }
 
   private async recordHealth(
-    q: { query: DataSource['query'] },
+    q: Sql,
     venue: string,
     ok: boolean,
     latencyMs: number,
     error: string | null,
     metadata: Record<string, unknown>,
   ) {
-    await q.query(
+    await exec(
+      q,
       `INSERT INTO venues_status (venue, is_available, status, latency_ms, last_error, last_checked, metadata)
        VALUES ($1, $2, $3, $4, $5, now(), $6)
        ON CONFLICT (venue) DO UPDATE SET is_available = EXCLUDED.is_available, status = EXCLUDED.status, latency_ms = EXCLUDED.latency_ms,

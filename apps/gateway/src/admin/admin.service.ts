@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { audit } from '@conduit/db';
+import { audit, AuditRow, MarketRow, rows } from '@conduit/db';
 import { dec, toMoney } from '@conduit/domain';
 import { AuditQuery, PaperMarkDto } from './admin.dto';
 
@@ -11,7 +11,8 @@ export class AdminService {
 
   async setMark(dto: PaperMarkDto, traceId: string) {
     return this.ds.transaction(async (em) => {
-      const rows = await em.query(
+      const moved = await rows<Pick<MarketRow, 'venue' | 'token_symbol'> & { current_price: string; previous: string | null }>(
+        em,
         `WITH old AS (SELECT venue, token_symbol, current_price FROM venue_markets WHERE venue = $1 AND token_symbol = $2 FOR UPDATE),
               u AS (UPDATE venue_markets m SET current_price = $3, last_synced = now() FROM old
                      WHERE m.venue = old.venue AND m.token_symbol = old.token_symbol
@@ -19,8 +20,8 @@ export class AdminService {
          SELECT * FROM u`,
         [dto.venue, dto.token_symbol, toMoney(dto.price)],
       );
-      if (!rows.length) throw new NotFoundException(`${dto.venue} lists no ${dto.token_symbol}`);
-      const { previous, ...market } = rows[0];
+      if (!moved.length) throw new NotFoundException(`${dto.venue} lists no ${dto.token_symbol}`);
+      const { previous, ...market } = moved[0];
       // Moves positions' PnL and exits: audited, unless the mark is set to what it was.
       if (previous === null || !dec(previous).eq(market.current_price)) {
         await audit(
@@ -38,7 +39,10 @@ export class AdminService {
 
   /** Oldest first within a trace (one action through every service), newest first otherwise. */
   async audit(q: AuditQuery) {
-    const entries = await this.ds.query(
+    const entries = await rows<
+      Pick<AuditRow, 'id' | 'event_name' | 'subject_type' | 'subject_id' | 'payload' | 'trace_id' | 'occurred_at'>
+    >(
+      this.ds,
       `SELECT id, event_name, subject_type, subject_id, payload, trace_id, occurred_at FROM audit_logs
         WHERE ($1::text IS NULL OR trace_id = $1) AND ($2::text IS NULL OR subject_type = $2)
           AND ($3::uuid IS NULL OR subject_id = $3) AND ($4::text IS NULL OR event_name = $4)

@@ -1,7 +1,7 @@
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
-import { audit } from '@conduit/db';
+import { AgentRow, audit, first, rows } from '@conduit/db';
 import { Clock } from '@conduit/domain';
 import { CLOCK, ENV } from '@conduit/runtime';
 import { assertOwner } from '../auth/auth.decorators';
@@ -33,7 +33,8 @@ export class AgentsService {
     assertOwner(wallet, dto.creator_wallet, 'creator_wallet');
     verifyProofOfIntent(dto, this.env.PROOF_OF_INTENT_MAX_AGE_S, this.clock.now().getTime());
     return this.ds.transaction(async (em) => {
-      const [agent] = await em.query(
+      const agent = await first<AgentRow>(
+        em,
         `INSERT INTO agents_v3 (creator_wallet, name, venue, x_account_ids, research_institute_ids, weights, profit_receiver_address,
                                 proof_of_intent_message, proof_of_intent_signature, proof_of_intent_timestamp, policy)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
@@ -66,7 +67,8 @@ export class AgentsService {
   }
 
   async list(q: AgentListQuery) {
-    const agents = await this.ds.query(
+    const agents = await rows<AgentRow & { deployments: number }>(
+      this.ds,
       `SELECT a.*, (SELECT count(*)::int FROM agent_deployments_v3 d WHERE d.agent_id = a.id) AS deployments
          FROM agents_v3 a
         WHERE ($1::agent_status_t IS NULL OR a.status = $1) AND ($2::text IS NULL OR a.creator_wallet = $2)
@@ -87,7 +89,8 @@ export class AgentsService {
     if (!AGENT_TRANSITIONS[status].includes(agent.status)) throw new ConflictException(`agent is ${agent.status}; cannot become ${status}`);
     if (agent.status === status) return { success: true, agent }; // a repeat changes nothing and writes nothing
     return this.ds.transaction(async (em) => {
-      const [updated] = await em.query(
+      const updated = await first<AgentRow>(
+        em,
         `WITH u AS (UPDATE agents_v3 SET status = $2, updated_at = now() WHERE id = $1 RETURNING *) SELECT * FROM u`,
         [id, status],
       );

@@ -2,14 +2,14 @@ import { isDeepStrictEqual } from 'util';
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
-import { audit, changeKey } from '@conduit/db';
+import { AgentRow, audit, BillRow, changeKey, DeploymentRow, exec, first, rows } from '@conduit/db';
 import { Clock } from '@conduit/domain';
 import { collectJobOptions, JobName, jobId, JobProducer } from '@conduit/queue';
 import { CLOCK, ENV } from '@conduit/runtime';
 import { assertOwner } from '../auth/auth.decorators';
 import { conflict, notFound } from '../common/errors';
 import { ChangeFeed } from '../common/change-feed';
-import { ReadModels } from '../common/read-models';
+import { BillTotalsView, ReadModels } from '../common/read-models';
 import { Waited } from '../common/waited';
 import { BillingQuery, UserSignatureDto } from './billing.dto';
 
@@ -36,7 +36,8 @@ export class BillingService {
    * this attempt (metadata.last_error says why; retried). The same signature again is already submitted: not complete.
    */
   async pay(id: string, sig: UserSignatureDto, wallet: string, traceId: string): Promise<Waited<object>> {
-    const [event] = await this.ds.query(
+    const event = await first<Pick<BillRow, 'id' | 'status' | 'metadata'> & Pick<DeploymentRow, 'user_wallet'>>(
+      this.ds,
       `SELECT b.id, b.status, b.metadata, d.user_wallet FROM billing_events_v3 b JOIN agent_deployments_v3 d ON d.id = b.deployment_id
         WHERE b.id = $1`,
       [id],
@@ -52,7 +53,8 @@ export class BillingService {
     }
     const submitted = this.clock.now().toISOString();
     await this.ds.transaction(async (em) => {
-      await em.query(
+      await exec(
+        em,
         `UPDATE billing_events_v3 SET metadata = (metadata - 'last_error' - 'last_attempt_at') || $2 WHERE id = $1 AND status = 'PENDING'`,
         [id, { user_signature: signature }],
       );
@@ -64,13 +66,13 @@ export class BillingService {
       jobId: jobId(JobName.BillingCollect, id, 'signed', sig.r.slice(2, 18)),
       opts: collectJobOptions(this.env),
     });
-    const done = await this.feed.waitFor([changeKey('billing_events_v3', id)], async () => {
-      const [e] = await this.ds.query(
+    const done = await this.feed.waitFor([changeKey('billing_events_v3', id)], () =>
+      first<BillRow>(
+        this.ds,
         `SELECT * FROM billing_events_v3 WHERE id = $1 AND (status <> 'PENDING' OR (metadata->>'last_attempt_at') >= $2)`,
         [id, submitted],
-      );
-      return e;
-    });
+      ),
+    );
     return { complete: !!done, answer: { success: true, event: done ?? (await this.read.findBillingEvent(id)) } };
   }
 
@@ -79,11 +81,13 @@ export class BillingService {
       AND ($3::text IS NULL OR a.creator_wallet = $3) AND ($4::bill_kind_t IS NULL OR b.kind = $4)`;
     const from = `billing_events_v3 b JOIN agent_deployments_v3 d ON d.id = b.deployment_id JOIN agents_v3 a ON a.id = d.agent_id`;
     const filter = [q.deployment_id ?? null, q.agent_id ?? null, q.creator_wallet ?? null, q.kind ?? null];
-    const events = await this.ds.query(
+    const events = await rows<BillRow & Pick<DeploymentRow, 'agent_id'> & Pick<AgentRow, 'creator_wallet'>>(
+      this.ds,
       `SELECT b.*, d.agent_id, a.creator_wallet FROM ${from} WHERE ${where} ORDER BY b.occurred_at DESC, b.id LIMIT $5 OFFSET $6`,
       [...filter, q.limit ?? 50, q.offset ?? 0],
     );
-    const totals = await this.ds.query(
+    const totals = await rows<BillTotalsView>(
+      this.ds,
       `SELECT b.kind, b.status, count(*)::int AS events, sum(b.amount)::text AS amount FROM ${from} WHERE ${where}
         GROUP BY b.kind, b.status ORDER BY b.kind, b.status`,
       filter,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AgentRow, BillRow, DeploymentRow, first, OutcomeRow, PositionRow, RoutingHistoryRow, rows, SignalRow } from '@conduit/db';
 import { notFound } from './errors';
 
 /** Columns of agent_deployments_v3 a client may see: never the encrypted keys. */
@@ -10,6 +11,46 @@ export const DEPLOYMENT_COLUMNS = `d.id, d.agent_id, d.user_wallet, d.safe_walle
   (d.hyperliquid_agent_key_encrypted IS NOT NULL) AS has_hyperliquid_agent_key, (d.ostium_agent_key_encrypted IS NOT NULL) AS
     has_ostium_agent_key`;
 
+/** A deployment as the API answers it (DEPLOYMENT_COLUMNS): whether it holds each sealed key, never the key. */
+export type DeploymentView = Pick<
+  DeploymentRow,
+  | 'id'
+  | 'agent_id'
+  | 'user_wallet'
+  | 'safe_wallet'
+  | 'status'
+  | 'sub_active'
+  | 'sub_started_at'
+  | 'trial_ends_at'
+  | 'next_billing_at'
+  | 'module_enabled'
+  | 'module_address'
+  | 'hyperliquid_agent_address'
+  | 'ostium_agent_address'
+  | 'trading_mode'
+  | 'policy'
+  | 'created_at'
+> & { has_hyperliquid_agent_key: boolean; has_ostium_agent_key: boolean };
+
+/** A position with the fees of its filled orders (Σ, as text). */
+export type PositionView = PositionRow & { fees: string };
+
+/**
+ * A deployment's outcome for a signal, with its position when one opened: built by json_build_object, so money is
+ * text (cast) and opened_at is the JSON text of the timestamp.
+ */
+export type OutcomeView = Pick<OutcomeRow, 'deployment_id' | 'outcome' | 'stage' | 'reason' | 'updated_at'> & {
+  position:
+    | (Pick<
+        PositionRow,
+        'id' | 'venue' | 'token_symbol' | 'side' | 'qty' | 'entry_price' | 'stop_loss' | 'take_profit' | 'trailing_params' | 'status'
+      > & { opened_at: string })
+    | null;
+};
+
+/** Bills grouped by kind and status: how many, and their Σ amount as text. */
+export type BillTotalsView = Pick<BillRow, 'kind' | 'status'> & { events: number; amount: string };
+
 /**
  * The rows the API answers with (snake_case, as the tables), shared by the features. The `find…` reads answer null
  * for an unknown id, the others a 404 naming it.
@@ -18,35 +59,34 @@ export const DEPLOYMENT_COLUMNS = `d.id, d.agent_id, d.user_wallet, d.safe_walle
 export class ReadModels {
   constructor(private readonly ds: DataSource) {}
 
-  private async one(sql: string, params: unknown[]) {
-    const [row] = await this.ds.query(sql, params);
-    return row ?? null;
+  private async one<T>(sql: string, params: unknown[]): Promise<T | null> {
+    return (await first<T>(this.ds, sql, params)) ?? null;
   }
 
-  async agent(id: string) {
-    const a = await this.one(`SELECT * FROM agents_v3 WHERE id = $1`, [id]);
+  async agent(id: string): Promise<AgentRow> {
+    const a = await this.one<AgentRow>(`SELECT * FROM agents_v3 WHERE id = $1`, [id]);
     if (!a) throw notFound('agent', id);
     return a;
   }
 
-  async deployment(id: string) {
-    const d = await this.one(`SELECT ${DEPLOYMENT_COLUMNS} FROM agent_deployments_v3 d WHERE d.id = $1`, [id]);
+  async deployment(id: string): Promise<DeploymentView> {
+    const d = await this.one<DeploymentView>(`SELECT ${DEPLOYMENT_COLUMNS} FROM agent_deployments_v3 d WHERE d.id = $1`, [id]);
     if (!d) throw notFound('deployment', id);
     return d;
   }
 
-  findSignal(id: string) {
-    return this.one(`SELECT * FROM signals_v3 WHERE id = $1`, [id]);
+  findSignal(id: string): Promise<SignalRow | null> {
+    return this.one<SignalRow>(`SELECT * FROM signals_v3 WHERE id = $1`, [id]);
   }
 
-  async signal(id: string) {
+  async signal(id: string): Promise<SignalRow> {
     const s = await this.findSignal(id);
     if (!s) throw notFound('signal', id);
     return s;
   }
 
-  async position(id: string) {
-    const p = await this.one(
+  async position(id: string): Promise<PositionView> {
+    const p = await this.one<PositionView>(
       `SELECT p.*, (SELECT COALESCE(sum(fee), 0) FROM venue_orders o WHERE o.position_id = p.id AND o.status = 'FILLED') AS fees
          FROM positions_v3 p WHERE p.id = $1`,
       [id],
@@ -55,17 +95,18 @@ export class ReadModels {
     return p;
   }
 
-  findBillingEvent(id: string) {
-    return this.one(`SELECT * FROM billing_events_v3 WHERE id = $1`, [id]);
+  findBillingEvent(id: string): Promise<BillRow | null> {
+    return this.one<BillRow>(`SELECT * FROM billing_events_v3 WHERE id = $1`, [id]);
   }
 
-  routing(signalId: string) {
-    return this.one(`SELECT * FROM venue_routing_history_v3 WHERE signal_id = $1`, [signalId]);
+  routing(signalId: string): Promise<RoutingHistoryRow | null> {
+    return this.one<RoutingHistoryRow>(`SELECT * FROM venue_routing_history_v3 WHERE signal_id = $1`, [signalId]);
   }
 
   /** Per deployment: the outcome, its reason, and the position when one opened. */
-  async outcomes(signalId: string) {
-    return this.ds.query(
+  async outcomes(signalId: string): Promise<OutcomeView[]> {
+    return rows<OutcomeView>(
+      this.ds,
       `SELECT o.deployment_id, o.outcome, o.stage, o.reason, o.updated_at,
               CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object(
                 'id', p.id, 'venue', p.venue, 'token_symbol', p.token_symbol, 'side', p.side, 'qty', p.qty::text,
@@ -77,7 +118,7 @@ export class ReadModels {
     );
   }
 
-  profitShare(positionId: string) {
-    return this.one(`SELECT * FROM billing_events_v3 WHERE position_id = $1 AND kind = 'PROFIT_SHARE'`, [positionId]);
+  profitShare(positionId: string): Promise<BillRow | null> {
+    return this.one<BillRow>(`SELECT * FROM billing_events_v3 WHERE position_id = $1 AND kind = 'PROFIT_SHARE'`, [positionId]);
   }
 }

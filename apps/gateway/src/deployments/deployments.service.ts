@@ -1,13 +1,13 @@
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
-import { audit } from '@conduit/db';
+import { audit, DeploymentRow, exec, PositionRow, rows } from '@conduit/db';
 import { Clock } from '@conduit/domain';
 import { JobName, jobId, JobProducer } from '@conduit/queue';
 import { CLOCK, ENV } from '@conduit/runtime';
 import { assertOwner } from '../auth/auth.decorators';
 import { badRequest, conflict } from '../common/errors';
-import { DEPLOYMENT_COLUMNS, ReadModels } from '../common/read-models';
+import { DEPLOYMENT_COLUMNS, DeploymentView, ReadModels } from '../common/read-models';
 import { AgentWallets } from './agent-wallets';
 import { DeployAgentDto, DeploymentListQuery } from './deployments.dto';
 
@@ -29,7 +29,8 @@ export class DeploymentsService {
     if (agent.status === 'STOPPED') throw new ConflictException('agent is STOPPED; it takes no new deployments');
     const keys = this.wallets.resolve(dto);
     const deployment = await this.ds.transaction(async (em) => {
-      const inserted = await em.query(
+      const inserted = await rows<Pick<DeploymentRow, 'id'>>(
+        em,
         `INSERT INTO agent_deployments_v3 (agent_id, user_wallet, safe_wallet, status, sub_active, sub_started_at, trial_ends_at,
           next_billing_at,
                     hyperliquid_agent_address, hyperliquid_agent_key_encrypted, hyperliquid_agent_key_iv, hyperliquid_agent_key_tag,
@@ -73,7 +74,9 @@ export class DeploymentsService {
         },
         traceId,
       );
-      const [row] = await em.query(`SELECT ${DEPLOYMENT_COLUMNS} FROM agent_deployments_v3 d WHERE d.id = $1`, [inserted[0].id]);
+      const [row] = await rows<DeploymentView>(em, `SELECT ${DEPLOYMENT_COLUMNS} FROM agent_deployments_v3 d WHERE d.id = $1`, [
+        inserted[0].id,
+      ]);
       return row;
     });
     return { success: true, deployment, agent_wallets: this.wallets.approvals(deployment) };
@@ -95,14 +98,15 @@ export class DeploymentsService {
     }
     if (d.trading_mode === mode) return { success: true, deployment: d }; // a repeat writes nothing
     await this.ds.transaction(async (em) => {
-      await em.query(`UPDATE agent_deployments_v3 SET trading_mode = $2 WHERE id = $1`, [id, mode]);
+      await exec(em, `UPDATE agent_deployments_v3 SET trading_mode = $2 WHERE id = $1`, [id, mode]);
       await audit(em, 'v3.deployment.trading_mode', 'deployment', id, { from: d.trading_mode, to: mode }, traceId);
     });
     return { success: true, deployment: await this.read.deployment(id) };
   }
 
   async list(q: DeploymentListQuery) {
-    const deployments = await this.ds.query(
+    const deployments = await rows<DeploymentView>(
+      this.ds,
       `SELECT ${DEPLOYMENT_COLUMNS} FROM agent_deployments_v3 d
         WHERE ($1::uuid IS NULL OR d.agent_id = $1) AND ($2::text IS NULL OR d.user_wallet = $2)
         ORDER BY d.created_at DESC, d.id LIMIT $3 OFFSET $4`,
@@ -122,7 +126,7 @@ export class DeploymentsService {
     if (d.status === 'STOPPED') throw new ConflictException('deployment is STOPPED');
     if (d.status === status) return { success: true, deployment: d }; // a repeat writes nothing
     await this.ds.transaction(async (em) => {
-      await em.query(`UPDATE agent_deployments_v3 SET status = $2 WHERE id = $1`, [id, status]);
+      await exec(em, `UPDATE agent_deployments_v3 SET status = $2 WHERE id = $1`, [id, status]);
       await audit(em, 'v3.deployment.status', 'deployment', id, { from: d.status, to: status, by: wallet }, traceId);
     });
     return { success: true, deployment: await this.read.deployment(id) };
@@ -132,13 +136,13 @@ export class DeploymentsService {
   async stop(id: string, wallet: string, traceId: string) {
     const d = await this.read.deployment(id);
     assertOwner(wallet, d.user_wallet, "the deployment's user");
-    const open: { id: string }[] = await this.ds.transaction(async (em) => {
+    const open = await this.ds.transaction(async (em) => {
       // Stopped again: nothing written; the closes are asked for again (the same job ids: never a second close).
       if (d.status !== 'STOPPED') {
-        await em.query(`UPDATE agent_deployments_v3 SET status = 'STOPPED' WHERE id = $1`, [id]);
+        await exec(em, `UPDATE agent_deployments_v3 SET status = 'STOPPED' WHERE id = $1`, [id]);
         await audit(em, 'v3.deployment.status', 'deployment', id, { from: d.status, to: 'STOPPED', by: wallet }, traceId);
       }
-      return em.query(`SELECT id FROM positions_v3 WHERE deployment_id = $1 AND status = 'OPEN'`, [id]);
+      return rows<Pick<PositionRow, 'id'>>(em, `SELECT id FROM positions_v3 WHERE deployment_id = $1 AND status = 'OPEN'`, [id]);
     });
     // One close job per position (the same id as a user's close: never two closes of one position).
     await this.producer.emitBulk(

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'util';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { audit } from '@conduit/db';
+import { AgentDecisionRow, audit, exec, first, OutcomeRow, PolicyDecision, RoutingConfigRow, Row, rows, SignalRow } from '@conduit/db';
 import { Policy, stricterPolicy } from '@conduit/domain';
 import { assertOwner } from '../auth/auth.decorators';
 import { ReadModels } from '../common/read-models';
@@ -17,6 +17,32 @@ const DECISION_COLUMNS = `pd.signal_id, pd.deployment_id, pd.agent_id, pd.decisi
 const DECISIONS_FROM = `policy_decisions pd JOIN signals_v3 s ON s.id = pd.signal_id
   LEFT JOIN signal_outcomes o ON o.signal_id = pd.signal_id AND o.deployment_id = pd.deployment_id`;
 
+/** A row of DECISION_COLUMNS: Agent How's decision, its signal, and the outcome when there is one (LEFT JOIN: all null). */
+type DecisionView = Pick<
+  Row<PolicyDecision>,
+  | 'signal_id'
+  | 'deployment_id'
+  | 'agent_id'
+  | 'decision'
+  | 'code'
+  | 'reason'
+  | 'size_model'
+  | 'leverage'
+  | 'venues'
+  | 'effective_policy'
+  | 'inputs'
+  | 'created_at'
+> &
+  Pick<SignalRow, 'token_symbol' | 'side' | 'confidence'> & {
+    outcome: OutcomeRow['outcome'] | null;
+    stage: OutcomeRow['stage'] | null;
+    outcome_reason: OutcomeRow['reason'];
+    venue: OutcomeRow['venue'];
+    position_id: OutcomeRow['position_id'];
+  };
+
+type RoutingConfigView = Pick<RoutingConfigRow, 'agent_id' | 'venue_priority' | 'routing_strategy' | 'failover_enabled' | 'updated_at'>;
+
 /** Agent How (policies, kill switch, decisions) and Agent Where (routing config). */
 @Injectable()
 export class PolicyService {
@@ -31,7 +57,7 @@ export class PolicyService {
     const policy = compact(dto);
     if (isDeepStrictEqual(agent.policy ?? {}, policy)) return { success: true, agent_id: id, policy }; // a repeat writes nothing
     await this.ds.transaction(async (em) => {
-      await em.query(`UPDATE agents_v3 SET policy = $2, updated_at = now() WHERE id = $1`, [id, policy]);
+      await exec(em, `UPDATE agents_v3 SET policy = $2, updated_at = now() WHERE id = $1`, [id, policy]);
       await audit(em, 'v3.agent.policy', 'agent', id, { from: agent.policy, to: policy, by: wallet }, traceId);
     });
     return { success: true, agent_id: id, policy };
@@ -55,7 +81,7 @@ export class PolicyService {
     const policy = compact(dto);
     if (isDeepStrictEqual(d.policy ?? {}, policy)) return this.deploymentPolicy(id); // a repeat writes nothing
     await this.ds.transaction(async (em) => {
-      await em.query(`UPDATE agent_deployments_v3 SET policy = $2 WHERE id = $1`, [id, policy]);
+      await exec(em, `UPDATE agent_deployments_v3 SET policy = $2 WHERE id = $1`, [id, policy]);
       await audit(em, 'v3.deployment.policy', 'deployment', id, { from: d.policy, to: policy, by: wallet }, traceId);
     });
     return this.deploymentPolicy(id);
@@ -66,7 +92,8 @@ export class PolicyService {
     assertOwner(wallet, d.user_wallet, "the deployment's user");
     if ((d.policy?.kill_switch === true) === enabled) return this.deploymentPolicy(id); // already so: nothing written
     await this.ds.transaction(async (em) => {
-      await em.query(
+      await exec(
+        em,
         `UPDATE agent_deployments_v3 SET policy = CASE WHEN $2 THEN policy || '{"kill_switch": true}'::jsonb ELSE policy - 'kill_switch'
           END WHERE id = $1`,
         [id, enabled],
@@ -78,7 +105,8 @@ export class PolicyService {
 
   async deploymentDecisions(id: string, q: PolicyDecisionQuery) {
     await this.read.deployment(id);
-    const decisions = await this.ds.query(
+    const decisions = await rows<DecisionView>(
+      this.ds,
       `SELECT ${DECISION_COLUMNS} FROM ${DECISIONS_FROM}
         WHERE pd.deployment_id = $1 AND ($2::text IS NULL OR pd.decision = $2)
         ORDER BY pd.created_at DESC, pd.signal_id LIMIT $3 OFFSET $4`,
@@ -90,10 +118,12 @@ export class PolicyService {
   async signalDecisions(id: string) {
     const signal = await this.read.signal(id);
     const [what, how, where] = await Promise.all([
-      this.ds.query(`SELECT * FROM agent_decisions WHERE signal_id = $1 ORDER BY timestamp`, [id]),
-      this.ds.query(`SELECT ${DECISION_COLUMNS} FROM ${DECISIONS_FROM} WHERE pd.signal_id = $1 ORDER BY pd.created_at, pd.deployment_id`, [
-        id,
-      ]),
+      rows<AgentDecisionRow>(this.ds, `SELECT * FROM agent_decisions WHERE signal_id = $1 ORDER BY timestamp`, [id]),
+      rows<DecisionView>(
+        this.ds,
+        `SELECT ${DECISION_COLUMNS} FROM ${DECISIONS_FROM} WHERE pd.signal_id = $1 ORDER BY pd.created_at, pd.deployment_id`,
+        [id],
+      ),
       this.read.routing(id),
     ]);
     return { success: true, signal, agent_what: what, agent_how: how, agent_where: where };
@@ -101,7 +131,8 @@ export class PolicyService {
 
   async routingConfig(id: string) {
     await this.read.agent(id);
-    const [config] = await this.ds.query(
+    const config = await first<RoutingConfigView & { source: 'global' | 'agent' }>(
+      this.ds,
       `SELECT agent_id, venue_priority, routing_strategy, failover_enabled, updated_at,
               CASE WHEN agent_id IS NULL THEN 'global' ELSE 'agent' END AS source
          FROM venue_routing_config_v3 WHERE agent_id = $1 OR agent_id IS NULL ORDER BY agent_id NULLS LAST LIMIT 1`,
@@ -118,7 +149,8 @@ export class PolicyService {
       routing_strategy: dto.routing_strategy ?? 'FIRST_AVAILABLE',
       failover_enabled: dto.failover_enabled ?? true,
     };
-    const [current] = await this.ds.query(
+    const current = await first<RoutingConfigView>(
+      this.ds,
       `SELECT agent_id, venue_priority, routing_strategy, failover_enabled, updated_at FROM venue_routing_config_v3 WHERE agent_id = $1`,
       [id],
     );
@@ -132,7 +164,8 @@ export class PolicyService {
       return { success: true, config: { ...current, source: 'agent' } }; // a repeat writes nothing
     }
     const [config] = await this.ds.transaction(async (em) => {
-      const rows = await em.query(
+      const upserted = await rows<RoutingConfigView>(
+        em,
         `INSERT INTO venue_routing_config_v3 (agent_id, venue_priority, routing_strategy, failover_enabled)
          VALUES ($1, $2, $3, $4)
          ON CONFLICT (agent_id) DO UPDATE SET venue_priority = EXCLUDED.venue_priority, routing_strategy = EXCLUDED.routing_strategy,
@@ -141,7 +174,7 @@ export class PolicyService {
         [id, wanted.venue_priority, wanted.routing_strategy, wanted.failover_enabled],
       );
       await audit(em, 'v3.agent.routing_config', 'agent', id, { ...dto, by: wallet }, traceId);
-      return rows;
+      return upserted;
     });
     return { success: true, config: { ...config, source: 'agent' } };
   }

@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { agentsFollowingInstitutes, audit, storePosts, storeResearchNotes } from '@conduit/db';
+import {
+  AgentDecisionRow,
+  agentsFollowingInstitutes,
+  audit,
+  CtAccountRow,
+  first,
+  ImpactHistoryRow,
+  rows,
+  storePosts,
+  storeResearchNotes,
+} from '@conduit/db';
 import { JobName, jobId, JobProducer } from '@conduit/queue';
 import { notFound } from '../common/errors';
 import { ReadModels } from '../common/read-models';
@@ -21,7 +31,7 @@ export class SourcesService {
 
   async posts(dto: IngestPostsDto, traceId: string) {
     const stored = await this.ds.transaction(async (em) => {
-      const rows = await storePosts(
+      const posts = await storePosts(
         em,
         dto.posts.map((p) => ({
           tweetId: p.tweet_id,
@@ -31,9 +41,9 @@ export class SourcesService {
           createdAt: p.created_at ?? null,
         })),
       );
-      const fresh = rows.filter((r) => r.inserted);
+      const fresh = posts.filter((r) => r.inserted);
       if (fresh.length) await audit(em, 'v3.ct_posts.ingested', 'ct_posts', null, { tweet_ids: fresh.map((r) => r.tweetId) }, traceId);
-      return rows;
+      return posts;
     });
     await this.producer.emitBulk(
       stored
@@ -54,7 +64,8 @@ export class SourcesService {
   }
 
   async accounts() {
-    const accounts = await this.ds.query(
+    const accounts = await rows<CtAccountRow & { posts: number }>(
+      this.ds,
       `SELECT a.*, (SELECT count(*)::int FROM ct_posts p WHERE p.ct_account_id = a.id) AS posts FROM ct_accounts a ORDER BY a.impact_factor
         DESC, a.x_username`,
     );
@@ -62,9 +73,10 @@ export class SourcesService {
   }
 
   async impactHistory(id: string) {
-    const [account] = await this.ds.query(`SELECT id FROM ct_accounts WHERE id = $1`, [id]);
+    const account = await first<Pick<CtAccountRow, 'id'>>(this.ds, `SELECT id FROM ct_accounts WHERE id = $1`, [id]);
     if (!account) throw notFound('ct account', id);
-    const history = await this.ds.query(
+    const history = await rows<ImpactHistoryRow>(
+      this.ds,
       `SELECT * FROM impact_factor_history WHERE ct_account_id = $1 ORDER BY created_at DESC, id LIMIT 500`,
       [id],
     );
@@ -73,7 +85,7 @@ export class SourcesService {
 
   async research(dto: IngestResearchDto, traceId: string) {
     const stored = await this.ds.transaction(async (em) => {
-      const rows = await storeResearchNotes(
+      const notes = await storeResearchNotes(
         em,
         dto.notes.map((n) => ({
           institute: n.institute,
@@ -86,16 +98,16 @@ export class SourcesService {
           signalTime: n.signal_time ?? null,
         })),
       );
-      if (rows.some((r) => r.inserted))
+      if (notes.some((r) => r.inserted))
         await audit(
           em,
           'v3.research.ingested',
           'research_signals',
           null,
-          { ids: rows.filter((r) => r.inserted).map((r) => r.id) },
+          { ids: notes.filter((r) => r.inserted).map((r) => r.id) },
           traceId,
         );
-      return rows;
+      return notes;
     });
     const fresh = stored.filter((r) => r.inserted);
     const agents = await agentsFollowingInstitutes(this.ds.manager, [...new Set(fresh.map((r) => r.instituteId))]);
@@ -117,7 +129,9 @@ export class SourcesService {
   async indicators(dto: IngestIndicatorsDto, traceId: string) {
     return this.ds.transaction(async (em) => {
       // A window sent again with the same indicators is left as it is (and not audited again).
-      const [{ windows, changed }] = await em.query(
+      // windows: how many were sent; changed: the ids of those inserted or changed.
+      const [{ windows, changed }] = await rows<{ windows: number; changed: string[] }>(
+        em,
         `WITH input AS (SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::jsonb[]) AS t(token_symbol, window_start, indicators)),
               up AS (INSERT INTO market_indicators_6h (token_symbol, window_start, indicators) SELECT * FROM input
                      ON CONFLICT (token_symbol, window_start) DO UPDATE SET indicators = EXCLUDED.indicators
@@ -136,7 +150,8 @@ export class SourcesService {
 
   async decisions(agentId: string, q: DecisionLogQuery) {
     await this.read.agent(agentId);
-    const decisions = await this.ds.query(
+    const decisions = await rows<AgentDecisionRow>(
+      this.ds,
       `SELECT * FROM agent_decisions
         WHERE agent_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR action = $3)
           AND ($4::text IS NULL OR coin = $4) AND ($5::text IS NULL OR source_type = $5)

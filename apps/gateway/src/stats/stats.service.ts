@@ -1,15 +1,32 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
-import { agentPerformance } from '@conduit/db';
+import { agentPerformance, AgentRow, first, MarketRow, OutcomeRow, RoutingHistoryRow, rows, SignalRow } from '@conduit/db';
 import { toMoney } from '@conduit/domain';
 import { ENV } from '@conduit/runtime';
 import { notFound } from '../common/errors';
+import { BillTotalsView } from '../common/read-models';
 import { RoutingHistoryQuery } from './stats.dto';
 
 const ROUTING_FILTER = `($1::venue_v3_t IS NULL OR h.selected_venue = $1) AND ($2::text IS NULL OR h.token_symbol = $2)
   AND ($3::uuid IS NULL OR s.agent_id = $3) AND ($4::timestamptz IS NULL OR h.created_at >= $4)
   AND ($5::timestamptz IS NULL OR h.created_at < $5)`;
+
+/** The pipeline's counts, and the realized PnL of closed positions as text. */
+interface OverviewCounts {
+  agents: number;
+  active_agents: number;
+  deployments: number;
+  active_deployments: number;
+  signals: number;
+  positions: number;
+  open_positions: number;
+  realized_pnl: string;
+  markets: number;
+}
+
+/** Routing decisions per selected venue; the average routing time as text (null when none was measured). */
+type VenueRoutingView = { venue: RoutingHistoryRow['selected_venue']; avg_ms: string | null };
 
 /** Statistics across the pipeline, routing decisions, and an agent's performance. */
 @Injectable()
@@ -20,7 +37,9 @@ export class StatsService {
   ) {}
 
   async overview() {
-    const [counts] = await this.ds.query(`
+    const [counts] = await rows<OverviewCounts>(
+      this.ds,
+      `
       SELECT (SELECT count(*)::int FROM agents_v3) AS agents,
              (SELECT count(*)::int FROM agents_v3 WHERE status = 'ACTIVE') AS active_agents,
              (SELECT count(*)::int FROM agent_deployments_v3) AS deployments,
@@ -29,20 +48,30 @@ export class StatsService {
              (SELECT count(*)::int FROM positions_v3) AS positions,
              (SELECT count(*)::int FROM positions_v3 WHERE status = 'OPEN') AS open_positions,
              (SELECT COALESCE(sum(pnl), 0)::text FROM positions_v3 WHERE status = 'CLOSED') AS realized_pnl,
-             (SELECT count(*)::int FROM venue_markets WHERE is_active) AS markets`);
-    const signalsByStatus = await this.ds.query(`SELECT status, count(*)::int AS count FROM signals_v3 GROUP BY status ORDER BY status`);
-    const routing = await this.ds.query(
+             (SELECT count(*)::int FROM venue_markets WHERE is_active) AS markets`,
+    );
+    const signalsByStatus = await rows<Pick<SignalRow, 'status'> & { count: number }>(
+      this.ds,
+      `SELECT status, count(*)::int AS count FROM signals_v3 GROUP BY status ORDER BY status`,
+    );
+    const routing = await rows<VenueRoutingView & { signals: number }>(
+      this.ds,
       `SELECT selected_venue AS venue, count(*)::int AS signals, round(avg(routing_duration_ms)::numeric, 2)::text AS avg_ms
          FROM venue_routing_history_v3 GROUP BY selected_venue ORDER BY signals DESC`,
     );
-    const markets = await this.ds.query(
+    const markets = await rows<Pick<MarketRow, 'venue'> & { markets: number }>(
+      this.ds,
       `SELECT venue, count(*)::int AS markets FROM venue_markets WHERE is_active GROUP BY venue ORDER BY venue`,
     );
-    const billing = await this.ds.query(
+    const billing = await rows<BillTotalsView>(
+      this.ds,
       `SELECT kind, status, count(*)::int AS events, sum(amount)::text AS amount FROM billing_events_v3 GROUP BY kind, status ORDER BY
         kind, status`,
     );
-    const outcomes = await this.ds.query(`SELECT outcome, count(*)::int AS count FROM signal_outcomes GROUP BY outcome ORDER BY outcome`);
+    const outcomes = await rows<Pick<OutcomeRow, 'outcome'> & { count: number }>(
+      this.ds,
+      `SELECT outcome, count(*)::int AS count FROM signal_outcomes GROUP BY outcome ORDER BY outcome`,
+    );
     return {
       success: true,
       ...counts,
@@ -56,13 +85,15 @@ export class StatsService {
 
   async routingHistory(q: RoutingHistoryQuery) {
     const filter = [q.venue ?? null, q.token_symbol ?? null, q.agent_id ?? null, q.from ?? null, q.to ?? null];
-    const history = await this.ds.query(
+    const history = await rows<RoutingHistoryRow & Pick<SignalRow, 'side' | 'confidence' | 'agent_id'>>(
+      this.ds,
       `SELECT h.*, s.side, s.confidence, s.agent_id FROM venue_routing_history_v3 h JOIN signals_v3 s ON s.id = h.signal_id
         WHERE ${ROUTING_FILTER} ORDER BY h.created_at DESC, h.id LIMIT $6 OFFSET $7`,
       [...filter, q.limit ?? 50, q.offset ?? 0],
     );
     // The venue distribution of the same selection.
-    const summary = await this.ds.query(
+    const summary = await rows<VenueRoutingView & { trades: number; pct: string }>(
+      this.ds,
       `SELECT h.selected_venue AS venue, count(*)::int AS trades, round(100.0 * count(*) / sum(count(*)) OVER (), 1)::text AS pct,
               round(avg(h.routing_duration_ms)::numeric, 2)::text AS avg_ms
          FROM venue_routing_history_v3 h JOIN signals_v3 s ON s.id = h.signal_id
@@ -73,7 +104,11 @@ export class StatsService {
   }
 
   async performance(id: string) {
-    const [agent] = await this.ds.query(`SELECT id, apr_30d, apr_90d, apr_si, sharpe_30d FROM agents_v3 WHERE id = $1`, [id]);
+    const agent = await first<Pick<AgentRow, 'id' | 'apr_30d' | 'apr_90d' | 'apr_si' | 'sharpe_30d'>>(
+      this.ds,
+      `SELECT id, apr_30d, apr_90d, apr_si, sharpe_30d FROM agents_v3 WHERE id = $1`,
+      [id],
+    );
     if (!agent) throw notFound('agent', id);
     const { series, report, realized, unrealized, capital } = await agentPerformance(
       this.ds.manager,

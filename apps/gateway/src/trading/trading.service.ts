@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { changeKey } from '@conduit/db';
+import { changeKey, PositionRow, rows } from '@conduit/db';
 import { dec, deterministicId } from '@conduit/domain';
 import { JobName, jobId, JobProducer } from '@conduit/queue';
 import { assertOwner } from '../auth/auth.decorators';
@@ -92,7 +92,8 @@ export class TradingService {
   }
 
   async positions(q: PositionListQuery) {
-    const positions = await this.ds.query(
+    const positions = await rows<PositionRow>(
+      this.ds,
       `SELECT p.* FROM positions_v3 p JOIN agent_deployments_v3 d ON d.id = p.deployment_id
         WHERE ($1::uuid IS NULL OR p.deployment_id = $1) AND ($2::uuid IS NULL OR d.agent_id = $2)
           AND ($3::uuid IS NULL OR p.signal_id = $3) AND ($4::text IS NULL OR p.status = $4)
@@ -119,7 +120,7 @@ export class TradingService {
     const closed = await this.feed.waitFor([changeKey('positions_v3', id)], async () => {
       const p = await this.read.position(id);
       if (p.status !== 'CLOSED') return null;
-      if (dec(p.pnl).lte(0)) return { p, bill: null }; // a loss is never billed
+      if (dec(p.pnl!).lte(0)) return { p, bill: null }; // a loss is never billed (closePosition sets pnl with CLOSED)
       const bill = await this.read.profitShare(id);
       return bill ? { p, bill } : null;
     });

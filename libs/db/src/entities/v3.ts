@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { MoneyColumn } from '../columns';
-import type { BillStatus, PositionStatus, Side, SignalStatus } from '@conduit/domain';
+import type { BillStatus, Policy, PositionStatus, Side, SignalStatus } from '@conduit/domain';
 import { AgentStatus, BillKind, VENUE_V3, VenueV3 } from '../enums';
 
 // The eight v3 tables of seed 001. Columns, types and defaults are the migration's; these mirror them.
@@ -36,7 +36,7 @@ export class AgentV3 {
   /** The agent's profit share in percent, NULL = PROFIT_SHARE_PCT (Money migration). */
   @Column({ type: 'decimal', precision: 5, scale: 2, nullable: true }) profitSharePct: string | null;
   /** The agent's own limits (Agent How); added by the AgentLayers migration. */
-  @Column('jsonb', { default: () => "'{}'" }) policy: Record<string, unknown>;
+  @Column('jsonb', { default: () => "'{}'" }) policy: Policy;
 }
 
 @Entity('agent_deployments_v3')
@@ -65,7 +65,7 @@ export class AgentDeploymentV3 {
   /** paper (default) or live; added by the LiveTrading migration. */
   @Column('text', { default: 'paper' }) tradingMode: 'paper' | 'live';
   /** The subscriber's policy (Agent How); added by the AgentLayers migration. */
-  @Column('jsonb', { default: () => "'{}'" }) policy: Record<string, unknown>;
+  @Column('jsonb', { default: () => "'{}'" }) policy: Policy;
 }
 
 @Entity('signals_v3')
