@@ -1,3 +1,4 @@
+import Decimal from 'decimal.js';
 import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
@@ -300,6 +301,20 @@ describe('end to end: post → signal → policies → cost routing → position
       )
     ).rows;
     expect(r.body.performance.realized_pnl).toEqualDecimal(sum);
+    // every USD amount of the answer is decimal text: the mean of the winners and of the losers, the drawdown
+    const pnls = closed.map((p: { pnl: string }) => new Decimal(p.pnl));
+    const mean = (xs: Decimal[]) => (xs.length ? xs.reduce((a, b) => a.plus(b), new Decimal(0)).div(xs.length) : new Decimal(0));
+    expect(r.body.performance.average_win).toEqualDecimal(
+      mean(pnls.filter((p: Decimal) => p.gt(0))).toDecimalPlaces(8, Decimal.ROUND_HALF_EVEN),
+    );
+    expect(r.body.performance.average_loss).toEqualDecimal(
+      mean(pnls.filter((p: Decimal) => p.lt(0)))
+        .abs()
+        .toDecimalPlaces(8),
+    );
+    for (const field of ['total_value', 'realized_pnl', 'unrealized_pnl', 'average_win', 'average_loss', 'max_drawdown_usd']) {
+      expect(typeof r.body.performance[field]).toBe('string');
+    }
     expect(r.body.daily[r.body.daily.length - 1].day).toBe(clock.now().toISOString().slice(0, 10));
     expect((await http('GET', `${api}/api/v3/agents/00000000-0000-4000-8000-000000000000/performance`)).status).toBe(404);
 

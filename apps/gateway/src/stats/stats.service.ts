@@ -110,7 +110,7 @@ export class StatsService {
       [id],
     );
     if (!agent) throw notFound('agent', id);
-    const { series, report, realized, unrealized, capital } = await agentPerformance(
+    const { series, report, amounts, realized, unrealized, capital } = await agentPerformance(
       this.ds.manager,
       id,
       this.env.PAPER_STARTING_EQUITY_USD,
@@ -124,6 +124,10 @@ export class StatsService {
         total_value: toMoney(capital.plus(realized).plus(unrealized)),
         realized_pnl: toMoney(realized),
         unrealized_pnl: toMoney(unrealized),
+        // USD amounts as decimal strings, like every amount the API answers; ratios stay numbers
+        average_win: toMoney(amounts.averageWin),
+        average_loss: toMoney(amounts.averageLoss),
+        max_drawdown_usd: toMoney(amounts.maxDrawdownUsd),
       },
       metrics: { apr_30d: agent.apr_30d, apr_90d: agent.apr_90d, apr_si: agent.apr_si, sharpe_30d: agent.sharpe_30d },
       daily: series.map((p) => ({ day: p.day, pnl: p.pnl_text, return_pct: p.ret * 100 })),
