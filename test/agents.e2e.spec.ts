@@ -310,7 +310,7 @@ describe('end to end: post → signal → policies → cost routing → position
     expect(r.body.performance.average_loss).toEqualDecimal(
       mean(pnls.filter((p: Decimal) => p.lt(0)))
         .abs()
-        .toDecimalPlaces(8),
+        .toDecimalPlaces(8, Decimal.ROUND_HALF_EVEN),
     );
     for (const field of ['total_value', 'realized_pnl', 'unrealized_pnl', 'average_win', 'average_loss', 'max_drawdown_usd']) {
       expect(typeof r.body.performance[field]).toBe('string');
