@@ -6,6 +6,7 @@
 //   npm run bench -- --only=pipeline           the services as processes, and the bare BullMQ chain they are compared with
 //   npm run bench -- --only=light,burst        some of the pipeline's scenarios (light, fanout, burst)
 //   npm run bench -- --only=fanout --fanout=1000,3000   fan-out sizes
+//   npm run bench -- --only=modules            what each compiled service loads at boot, and its RSS at idle
 //   npm run bench -- --build-dir <dir>         the services of another tree's dist (its migrate script too)
 //   npm run bench -- --bare-chunk=1            the bare chain with one executor job per deployment (default OPEN_CHUNK)
 import 'reflect-metadata';
@@ -14,10 +15,11 @@ import { BuildTree, ensureBuild, givenBuild } from './build';
 import { OPEN_CHUNK } from '@conduit/queue';
 import { BenchFigure, DEFAULT_FANOUTS, HopStats } from './chain';
 import { Teardown } from './fleet';
+import { modulesBench, ModulesReport, modulesTable } from './modules';
 import { pipelineBench } from './pipeline';
 import { BenchResult, routingBench } from './routing';
 
-const SUITES = ['routing', 'light', 'fanout', 'burst'] as const;
+const SUITES = ['routing', 'light', 'fanout', 'burst', 'modules'] as const;
 type Suite = (typeof SUITES)[number];
 /** Names that stand for several suites. */
 const ALIASES: Record<string, Suite[]> = { pipeline: ['light', 'fanout', 'burst'] };
@@ -130,13 +132,14 @@ async function main() {
   const benchmarks: BenchResult[] = [];
   const figures: BenchFigure[] = [];
   const hops: HopStats[] = [];
+  let modules: ModulesReport | undefined;
   const started = Date.now();
   const loadStart = loadavg().map((x) => +x.toFixed(2));
   const log = (line: string) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(1)} s] ${line}`);
   const pipeline = run.has('light') || run.has('fanout') || run.has('burst');
   // The bare workers always come from this checkout's build; the services from it or from --build-dir.
   let tree: BuildTree | undefined;
-  if (pipeline) {
+  if (pipeline || run.has('modules')) {
     const own = ensureBuild(log);
     tree = buildDir ? givenBuild(buildDir) : own;
     log(`services: ${tree.dist} (${tree.label}${tree.commit ? `, commit ${tree.commit}` : ''}, ${tree.how})`);
@@ -154,10 +157,12 @@ async function main() {
     figures.push(...report.figures);
     hops.push(...report.hops);
   }
+  if (run.has('modules')) modules = await modulesBench(tree!, log);
   if (benchmarks.length) console.log(table(benchmarks));
   if (figures.length) console.log(`\n${figureTable(figures)}`);
   if (hops.length)
     console.log(`\nper hop (ms, from job timestamps: wait = processedOn − timestamp, run = finishedOn − processedOn)\n${hopTable(hops)}`);
+  if (modules) console.log(`\n${modulesTable(modules)}`);
   // Other work on the machine moves these figures: the load average is printed with them.
   const machine = {
     cores: cpus().length,
@@ -174,7 +179,7 @@ async function main() {
       `${machine.loadavg_start.join(' ')} at start, ${machine.loadavg_end.join(' ')} at end; the bench took ${machine.seconds} s` +
       (tree ? `\nservices: ${tree.dist} (${tree.label}${tree.commit ? `, commit ${tree.commit}` : ''}, ${tree.how})` : ''),
   );
-  console.log(`BENCH_JSON ${JSON.stringify({ benchmarks, figures, hops, machine })}`);
+  console.log(`BENCH_JSON ${JSON.stringify({ benchmarks, figures, hops, modules, machine })}`);
 }
 
 // Ctrl-C or a kill: stop the children, remove the queues and the database before leaving.
