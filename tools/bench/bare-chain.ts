@@ -1,21 +1,19 @@
 // The bare BullMQ chain: the pipeline's four hops (signal → policy → router → executor, the router hop fanning
 // out one job per deployment) as four worker processes that do nothing but add the next job
-// (tools/bench/bare-worker.ts). What the same Redis, machine and job options allow at most; the pipeline's
-// throughput is reported as a ratio of it.
+// (tools/bench/bare-worker.ts, compiled: `node dist/tools/bench/bare-worker.js`, as the services run from dist).
+// What the same Redis, machine and job options allow at most; the pipeline's throughput is reported as a ratio of it.
 import { spawn } from 'child_process';
-import { join } from 'path';
 import { Env } from '@conduit/config';
-import { JobName, jobId, QueueName } from '@conduit/queue';
-import { BareHop, BARE_HOPS } from './bare-worker';
+import { JobName, jobId, OPEN_CHUNK, QueueName } from '@conduit/queue';
+import { BareHop, BARE_HOPS, openedKey } from './bare-worker';
+import { BARE_WORKER, ROOT } from './build';
 import { BenchAgent, chainQueues, ChainUnderTest, obliterate } from './chain';
 import { Fleet, Teardown } from './fleet';
-
-const ROOT = join(__dirname, '..', '..');
 
 export type BareChain = ChainUnderTest & { fleet: Fleet; stop(): Promise<void> };
 
 /** Starts one worker process per hop (same concurrency as the services) and resolves once all are ready. */
-export async function startBareChain(env: Env, teardown: Teardown): Promise<BareChain> {
+export async function startBareChain(env: Env, teardown: Teardown, chunk = OPEN_CHUNK): Promise<BareChain> {
   const queues = chainQueues(env);
   teardown.add('obliterate the bare chain queues', () => obliterate(queues));
   const fleet = new Fleet();
@@ -23,7 +21,7 @@ export async function startBareChain(env: Env, teardown: Teardown): Promise<Bare
   const ready = (Object.keys(BARE_HOPS) as BareHop[]).map((hop) => {
     // The services' concurrency, hop by hop (the executor takes EXECUTOR_CONCURRENCY jobs at once).
     const concurrency = hop === 'executor' ? Math.max(env.EXECUTOR_CONCURRENCY, env.WORKER_CONCURRENCY) : env.WORKER_CONCURRENCY;
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', join('tools', 'bench', 'bare-worker.ts')], {
+    const child = spawn(process.execPath, [BARE_WORKER], {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -31,6 +29,7 @@ export async function startBareChain(env: Env, teardown: Teardown): Promise<Bare
         QUEUE_PREFIX: env.QUEUE_PREFIX,
         BARE_HOP: hop,
         WORKER_CONCURRENCY: String(concurrency),
+        BARE_CHUNK: String(chunk),
       },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
@@ -52,13 +51,17 @@ export async function startBareChain(env: Env, teardown: Teardown): Promise<Bare
   });
   await Promise.all(ready);
   let baseline = 0;
+  // Deployments of the executor jobs completed so far (counted by the executor hop: tools/bench/bare-worker.ts).
+  const client = await queues[QueueName.Executor].client;
+  const opened = async () => Number((await client.get(openedKey(env.QUEUE_PREFIX))) ?? 0);
   return {
     label: 'bare',
     env,
+    chunk,
     queues,
     fleet,
     async send(signals: { signalId: string; agent: BenchAgent }[]) {
-      baseline = await queues[QueueName.Executor].getCompletedCount();
+      baseline = await opened();
       await queues[QueueName.Signal].addBulk(
         signals.map(({ signalId, agent }) => ({
           name: JobName.SignalIngest,
@@ -68,7 +71,7 @@ export async function startBareChain(env: Env, teardown: Teardown): Promise<Bare
       );
     },
     async done() {
-      return (await queues[QueueName.Executor].getCompletedCount()) - baseline;
+      return (await opened()) - baseline;
     },
     check: () => fleet.check(),
     stop: () => fleet.stop(5_000),

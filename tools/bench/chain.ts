@@ -3,8 +3,18 @@
 import { randomUUID } from 'crypto';
 import { Queue, QueueEvents } from 'bullmq';
 import { Env } from '@conduit/config';
-import { JobName, jobId, QUEUE_JOB_OPTIONS, QueueName, redisOptions } from '@conduit/queue';
+import { JobName, jobId, OPEN_CHUNK, QUEUE_JOB_OPTIONS, QueueName, redisOptions } from '@conduit/queue';
 import { percentile, sleep, wallMs } from './fleet';
+
+/** Signals of the light-load scenario (one at a time, to one deployment). */
+export const LIGHT_SIGNALS = 100;
+/** Fan-out sizes: one signal to this many deployments (`--fanout=` chooses others). */
+export const DEFAULT_FANOUTS = [1_000, 3_000, 10_000];
+/** The burst: this many signals at once, each to this many deployments. */
+export const BURST_SIGNALS = 20;
+export const BURST_DEPLOYMENTS = 100;
+/** How often the end of a fan-out or a burst is polled. */
+export const POLL_MS = 5;
 
 /** A non-latency figure (seconds, positions/s, MiB, a ratio), with its target when it has one. */
 export interface BenchFigure {
@@ -21,13 +31,23 @@ export const HOPS = [
   { queue: QueueName.Signal, job: JobName.SignalIngest },
   { queue: QueueName.Policy, job: JobName.PolicyEvaluate },
   { queue: QueueName.Router, job: JobName.RouterRoute },
-  { queue: QueueName.Executor, job: JobName.ExecutorOpen },
+  { queue: QueueName.Executor, job: JobName.ExecutorOpenMany },
 ] as const;
+
+/**
+ * The executor jobs of one signal: the router fans out one executor.open-many job per OPEN_CHUNK deployments (`chunk`),
+ * under the ids jobId(executor.open-many, signal, chunk index) (apps/router/src/router.processor.ts).
+ */
+export function openJobIds(signalId: string, deployments: number, chunk = OPEN_CHUNK): string[] {
+  return Array.from({ length: Math.ceil(deployments / chunk) }, (_, i) => jobId(JobName.ExecutorOpenMany, signalId, String(i)));
+}
 
 /** Something signals can be pushed through: the services, or the bare chain standing in for them. */
 export interface ChainUnderTest {
   readonly label: string;
   readonly env: Env;
+  /** Deployments per executor job (the services: OPEN_CHUNK; the bare chain: --bare-chunk). */
+  readonly chunk: number;
   readonly queues: Record<QueueName, Queue>;
   /** Adds the first job of each signal in one round trip (addBulk); the deployments are the signal agent's. */
   send(signals: { signalId: string; agent: BenchAgent }[]): Promise<void>;
@@ -142,13 +162,14 @@ export async function lightLoad(
   const samples: LightRun['samples'] = [];
   for (let i = 0; i < n; i++) {
     const signalId = randomUUID();
-    const last = jobId(JobName.ExecutorOpen, signalId, agent.deploymentIds[0]);
+    const [last] = openJobIds(signalId, agent.deploymentIds.length, chain.chunk);
     const seen = completions.wait(last, 30_000, () => chain.check());
     const sentAt = wallMs();
     await chain.send([{ signalId, agent }]);
     const { at, returnvalue } = await seen;
-    if (returnvalue?.outcome && returnvalue.outcome !== 'OPENED')
-      throw new Error(`${chain.label}: signal ${signalId} ended ${JSON.stringify(returnvalue)}`);
+    // executor.open-many answers its outcomes by count ({ OPENED: 1 }); anything else than an open ends the run.
+    const other = returnvalue && typeof returnvalue === 'object' && Object.keys(returnvalue).some((k) => k !== 'OPENED' && k !== 'done');
+    if (other) throw new Error(`${chain.label}: signal ${signalId} ended ${JSON.stringify(returnvalue)}`);
     samples.push({ signalId, sentAt, seenAt: at });
     await sleep(gapMs);
   }
@@ -216,8 +237,8 @@ export async function hopProfile(
   const out: HopStats[] = [];
   for (const hop of HOPS) {
     const ids =
-      hop.job === JobName.ExecutorOpen
-        ? signalIds.flatMap((s) => deploymentIds.map((d) => jobId(hop.job, s, d)))
+      hop.job === JobName.ExecutorOpenMany
+        ? signalIds.flatMap((s) => openJobIds(s, deploymentIds.length, chain.chunk))
         : signalIds.map((s) => jobId(hop.job, s));
     const jobs = [];
     for (let i = 0; i < ids.length; i += 200) {

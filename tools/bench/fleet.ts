@@ -48,12 +48,23 @@ export function memoryOf(pid: number): { rssMb: number; hwmMb: number } | null {
   }
 }
 
+export interface MemoryFigures {
+  name: string;
+  pid: number;
+  idleRssMb: number;
+  hwmMb: number;
+  maxSampledRssMb: number;
+  rssMb: number;
+}
+
 export interface Member {
   name: string;
   child: ChildProcess;
   output: () => string;
   /** Largest VmRSS seen by the sampler (MiB). */
   maxRssMb: number;
+  /** VmRSS when markIdle() was called: booted and healthy, before any load (MiB). */
+  idleRssMb: number;
 }
 
 /** A set of child processes: fails fast when one dies, samples their memory, stops them all (TERM, then KILL). */
@@ -64,7 +75,7 @@ export class Fleet {
   private died: string | null = null;
 
   add(name: string, child: ChildProcess, output: () => string): Member {
-    const member: Member = { name, child, output, maxRssMb: 0 };
+    const member: Member = { name, child, output, maxRssMb: 0, idleRssMb: NaN };
     child.once('exit', (code, signal) => {
       if (!this.stopping) this.died ??= `${name} exited (${code ?? signal}) during the benchmark\n${output().slice(-4000)}`;
     });
@@ -75,6 +86,11 @@ export class Fleet {
   /** Throws when a member died unexpectedly (called from the waiting loops). */
   check(): void {
     if (this.died) throw new Error(this.died);
+  }
+
+  /** Records every member's VmRSS now, as its idle figure (call once booted, before any load). */
+  markIdle(): void {
+    for (const m of this.members) m.idleRssMb = (m.child.pid ? memoryOf(m.child.pid)?.rssMb : undefined) ?? NaN;
   }
 
   /** Samples every member's VmRSS every `everyMs` while load runs. */
@@ -88,13 +104,14 @@ export class Fleet {
     this.sampler.unref();
   }
 
-  /** Per member: peak RSS of its whole life (VmHWM), the largest RSS sampled under load, and RSS now (MiB). */
-  memory(): { name: string; pid: number; hwmMb: number; maxSampledRssMb: number; rssMb: number }[] {
+  /** Per member: RSS at idle, peak RSS of its whole life (VmHWM), the largest RSS sampled under load, RSS now (MiB). */
+  memory(): MemoryFigures[] {
     return this.members.map((m) => {
       const mem = m.child.pid ? memoryOf(m.child.pid) : null;
       return {
         name: m.name,
         pid: m.child.pid ?? -1,
+        idleRssMb: m.idleRssMb,
         hwmMb: mem?.hwmMb ?? NaN,
         maxSampledRssMb: Math.max(m.maxRssMb, mem?.rssMb ?? 0),
         rssMb: mem?.rssMb ?? NaN,

@@ -1,47 +1,57 @@
-// The pipeline end to end: the signal, policy, router, executor and billing services as separate processes (as
-// deployed) on the paper venue, against a throw-away database and real Redis under their own queue prefix, with
-// agents and deployments inserted directly in Postgres. Measures, after a warm-up:
+// The pipeline end to end: the signal, policy, router, executor and billing services as separate processes, from a
+// build (tools/bench/build.ts), on the paper venue, against a throw-away database and real Redis under their own
+// queue prefix, with agents and deployments inserted directly in Postgres. After a warm-up, in this order:
 //   - light load: one signal at a time to an agent with one deployment, enqueue of signal.ingest → position OPEN;
 //   - fan-out: one signal to 1,000 approved deployments, until all 1,000 positions are OPEN;
 //   - throughput: a burst of 20 signals × 100 deployments, positions per second;
-//   - the same through the bare BullMQ chain (tools/bench/bare-chain.ts), and the pipeline's share of it;
-//   - peak RSS of every process; and the per-hop profile (queue wait and handler time) from the jobs' timestamps.
+//   - fan-out at scale: one signal to 3,000, then to 10,000 deployments;
+// each scenario first through the bare BullMQ chain (tools/bench/bare-chain.ts), alone on the machine, then through
+// the services; plus RSS of every process (idle and peak) and the per-hop profile from the jobs' timestamps.
 // Run through tools/bench/run.ts (npm run bench; npm run bench -- --only=pipeline).
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
-import { JobName, jobId, QueueName } from '@conduit/queue';
-import { cleanupRedis, createTestDatabase, freePort, insertAgent, startServiceProcess, testEnv, waitHealthy } from '@conduit/testing';
+import { JobName, jobId, OPEN_CHUNK, QueueName } from '@conduit/queue';
+import { cleanupRedis, createTestDatabase, freePort, insertAgent, testEnv, waitHealthy } from '@conduit/testing';
 import { bareAgent, startBareChain } from './bare-chain';
+import { BuildTree, migrateWith, startBuiltService } from './build';
 import {
   BenchAgent,
   BenchFigure,
   burst,
+  BURST_DEPLOYMENTS,
+  BURST_SIGNALS,
   BurstRun,
   chainQueues,
   ChainUnderTest,
   Completions,
   HopStats,
   hopProfile,
+  LIGHT_SIGNALS,
   lightLoad,
   LightRun,
   obliterate,
+  POLL_MS,
 } from './chain';
-import { Fleet, Teardown, wallMs } from './fleet';
-import { BenchResult, summarize } from './routing';
+import { Fleet, MemoryFigures, sleep, Teardown, wallMs } from './fleet';
+import { pipelineFigures } from './report';
+import { BenchResult } from './routing';
 
 export const SERVICES = ['signal', 'policy', 'router', 'executor', 'billing'] as const;
 
-const LIGHT_SIGNALS = 100;
 const LIGHT_GAP_MS = 10;
 const WARMUP_SIGNALS = 10;
-const FANOUT_DEPLOYMENTS = 1_000;
-const BURST_SIGNALS = 20;
-const BURST_DEPLOYMENTS = 100;
-const POLL_MS = 5;
+/** Boot is done when /health answers; RSS is read this long after, before any job. */
+const SETTLE_MS = 1_000;
 
-const TARGET_LIGHT_P99_MS = 25;
-const TARGET_FANOUT_S = 1;
-const TARGET_RATIO = 0.5;
+/** Which scenarios to run (the --only selector) and the fan-out sizes. */
+export interface PipelineOptions {
+  tree: BuildTree;
+  /** Deployments per executor job of the bare chain (OPEN_CHUNK, as the router; 1: one job per deployment). */
+  bareChunk: number;
+  light: boolean;
+  burst: boolean;
+  fanouts: number[];
+}
 
 export interface PipelineReport {
   benchmarks: BenchResult[];
@@ -49,8 +59,24 @@ export interface PipelineReport {
   hops: HopStats[];
 }
 
-const round = (x: number, places = 3) => Math.round(x * 10 ** places) / 10 ** places;
-const msSamples = (ms: number[]) => Float64Array.from(ms.map((x) => x * 1e6));
+/** What one chain (bare or services) did in the scenarios. */
+export interface ChainRun {
+  light?: LightRun;
+  fanouts: Map<number, BurstRun>;
+  burst?: BurstRun;
+  hops: HopStats[];
+  memory: MemoryFigures[];
+  /** Per signal and deployment: positions_v3.opened_at as wall ms (services only). */
+  openedAt?: Map<string, number[]>;
+}
+
+/** The agents a scenario sends to: one deployment, the warm-up's, each fan-out size's, the burst's. */
+interface Agents {
+  light: BenchAgent;
+  warm: BenchAgent;
+  fan: Map<number, BenchAgent>;
+  burst: BenchAgent;
+}
 
 /** The proposal every benchmark signal carries: 1% of equity on ETH (fixed mark 2000), fixed stop and take profit. */
 function ingestPayload(signalId: string, agentId: string) {
@@ -77,8 +103,8 @@ async function seedAgent(pg: Client, name: string, n: number): Promise<BenchAgen
   return { id, deploymentIds: rows.map((r) => r.id) };
 }
 
-/** The five services as processes, with signals sent as the gateway would (signal.ingest) and positions counted. */
-async function startPipeline(env: Env, pg: Client, teardown: Teardown): Promise<ChainUnderTest & { fleet: Fleet }> {
+/** The five compiled services as processes, with signals sent as the gateway would (signal.ingest) and positions counted. */
+async function startPipeline(tree: BuildTree, env: Env, pg: Client, teardown: Teardown): Promise<ChainUnderTest & { fleet: Fleet }> {
   const queues = chainQueues(env);
   teardown.add('obliterate the pipeline queues', () => obliterate(queues));
   const fleet = new Fleet();
@@ -86,7 +112,7 @@ async function startPipeline(env: Env, pg: Client, teardown: Teardown): Promise<
   const started = await Promise.all(
     SERVICES.map(async (name) => {
       const port = await freePort();
-      const child = startServiceProcess(name, env, port, { LOG_LEVEL: env.LOG_LEVEL });
+      const child = startBuiltService(tree, name, env, port, { LOG_LEVEL: env.LOG_LEVEL });
       fleet.add(name, child, child.output);
       return { name, child, port };
     }),
@@ -101,6 +127,7 @@ async function startPipeline(env: Env, pg: Client, teardown: Teardown): Promise<
   return {
     label: 'pipeline',
     env,
+    chunk: OPEN_CHUNK,
     queues,
     fleet,
     async send(signals) {
@@ -143,30 +170,64 @@ async function openedAt(pg: Client, signalIds: string[]): Promise<Map<string, nu
   return out;
 }
 
-function burstFigures(run: BurstRun): { seconds: number; perSecond: number } {
-  const seconds = (run.seenAt - run.sentAt) / 1000;
-  return { seconds: round(seconds), perSecond: round(run.expected / seconds, 1) };
-}
+/**
+ * The scenarios through one chain, in the order of the file's header: light, the first fan-out, the burst, the
+ * other fan-outs (the burst keeps the table sizes it always had). `verify` checks each scenario's effects.
+ */
+async function runScenarios(
+  chain: ChainUnderTest & { fleet: Fleet },
+  completions: Completions,
+  agents: Agents,
+  options: PipelineOptions,
+  log: (line: string) => void,
+  verify: (signalIds: string[], expected: number) => Promise<void>,
+): Promise<ChainRun> {
+  const out: ChainRun = { fanouts: new Map(), hops: [], memory: [] };
+  await sleep(SETTLE_MS);
+  chain.fleet.markIdle();
+  chain.fleet.sample();
+  const warm = await lightLoad(chain, completions, agents.light, WARMUP_SIGNALS, LIGHT_GAP_MS);
+  const warmBurst = await burst(chain, agents.warm, 1, POLL_MS, 60_000);
+  await verify([...warm.samples.map((s) => s.signalId), ...warmBurst.signalIds], WARMUP_SIGNALS + agents.warm.deploymentIds.length);
 
-function lightResult(
-  name: string,
-  run: LightRun,
-  ms: (s: LightRun['samples'][number]) => number,
-  extra: Record<string, unknown> = {},
-): BenchResult {
-  return { ...summarize(name, msSamples(run.samples.map(ms))), ...extra };
+  const fanout = async (n: number) => {
+    log(`${chain.label}: fan-out 1×${n}`);
+    const agent = agents.fan.get(n)!;
+    const run = await burst(chain, agent, 1, POLL_MS, Math.max(60_000, n * 10));
+    await verify(run.signalIds, n);
+    out.fanouts.set(n, run);
+    out.hops.push(...(await hopProfile(chain, `fanout 1×${n}`, run.signalIds, agent.deploymentIds)));
+  };
+  if (options.light) {
+    log(`${chain.label}: light load`);
+    out.light = await lightLoad(chain, completions, agents.light, LIGHT_SIGNALS, LIGHT_GAP_MS);
+    const ids = out.light.samples.map((s) => s.signalId);
+    await verify(ids, LIGHT_SIGNALS);
+    out.hops.push(...(await hopProfile(chain, 'light', ids, agents.light.deploymentIds)));
+  }
+  const [first, ...rest] = options.fanouts;
+  if (first) await fanout(first);
+  if (options.burst) {
+    log(`${chain.label}: burst ${BURST_SIGNALS}×${BURST_DEPLOYMENTS}`);
+    out.burst = await burst(chain, agents.burst, BURST_SIGNALS, POLL_MS, 120_000);
+    await verify(out.burst.signalIds, BURST_SIGNALS * BURST_DEPLOYMENTS);
+    out.hops.push(
+      ...(await hopProfile(chain, `burst ${BURST_SIGNALS}×${BURST_DEPLOYMENTS}`, out.burst.signalIds, agents.burst.deploymentIds)),
+    );
+  }
+  for (const n of rest) await fanout(n);
+  out.memory = chain.fleet.memory();
+  return out;
 }
 
 /** Runs the bare chain, then the pipeline, on one throw-away database and two queue prefixes; cleans up always. */
-export async function pipelineBench(log: (line: string) => void = () => undefined): Promise<PipelineReport> {
+export async function pipelineBench(options: PipelineOptions, log: (line: string) => void = () => undefined): Promise<PipelineReport> {
   const teardown = new Teardown();
-  const benchmarks: BenchResult[] = [];
-  const figures: BenchFigure[] = [];
-  const hops: HopStats[] = [];
   let pg: Client | undefined;
   try {
-    const db = await createTestDatabase();
+    const db = await createTestDatabase(false);
     teardown.add('drop the database', () => db.drop());
+    migrateWith(options.tree, db.url);
     // The production defaults of the worker concurrencies unless WORKER_CONCURRENCY / EXECUTOR_CONCURRENCY are set
     // (testEnv lowers the first for tests), the same for the bare chain; quiet logs; schedulers off (testEnv).
     const defaults = new Env();
@@ -187,157 +248,44 @@ export async function pipelineBench(log: (line: string) => void = () => undefine
     teardown.add('close the pg client', () => client.end());
 
     // ---- the bare chain, alone on the machine -------------------------------------------------------------
-    log('bare chain: starting 4 worker processes');
-    const bare = await startBareChain(bareEnv, teardown);
+    log(`bare chain: starting 4 worker processes (${options.bareChunk} deployment(s) per executor job)`);
+    const bare = await startBareChain(bareEnv, teardown, options.bareChunk);
     const bareDone = new Completions(bareEnv, QueueName.Executor);
     teardown.add('close the bare chain events', () => bareDone.close());
     await bareDone.ready();
-    bare.fleet.sample();
-    await lightLoad(bare, bareDone, bareAgent(1), WARMUP_SIGNALS, LIGHT_GAP_MS);
-    await burst(bare, bareAgent(BURST_DEPLOYMENTS), 1, POLL_MS, 30_000);
-    log('bare chain: light load');
-    const bareLight = await lightLoad(bare, bareDone, bareAgent(1), LIGHT_SIGNALS, LIGHT_GAP_MS);
-    benchmarks.push(
-      lightResult('bare.light.enqueue→last-job-done', bareLight, (s) => s.seenAt - s.sentAt, { signals: LIGHT_SIGNALS, hops: 4 }),
-    );
-    hops.push(
-      ...(await hopProfile(
-        bare,
-        'light',
-        bareLight.samples.map((s) => s.signalId),
-        ['d0'],
-      )),
-    );
-    log('bare chain: fan-out');
-    const bareFan = await burst(bare, bareAgent(FANOUT_DEPLOYMENTS), 1, POLL_MS, 60_000);
-    const bareFanF = burstFigures(bareFan);
-    hops.push(
-      ...(await hopProfile(bare, `fanout 1×${FANOUT_DEPLOYMENTS}`, bareFan.signalIds, bareAgent(FANOUT_DEPLOYMENTS).deploymentIds)),
-    );
-    log('bare chain: burst');
-    const bareBurst = await burst(bare, bareAgent(BURST_DEPLOYMENTS), BURST_SIGNALS, POLL_MS, 120_000);
-    const bareBurstF = burstFigures(bareBurst);
-    hops.push(
-      ...(await hopProfile(
-        bare,
-        `burst ${BURST_SIGNALS}×${BURST_DEPLOYMENTS}`,
-        bareBurst.signalIds,
-        bareAgent(BURST_DEPLOYMENTS).deploymentIds,
-      )),
-    );
-    const bareMemory = bare.fleet.memory();
+    const bareAgents: Agents = {
+      light: bareAgent(1),
+      warm: bareAgent(BURST_DEPLOYMENTS),
+      fan: new Map(options.fanouts.map((n) => [n, bareAgent(n)])),
+      burst: bareAgent(BURST_DEPLOYMENTS),
+    };
+    const bareRun = await runScenarios(bare, bareDone, bareAgents, options, log, async () => undefined);
     await bare.stop();
 
     // ---- the pipeline -------------------------------------------------------------------------------------
     await pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE token_symbol = 'ETH'`); // a fixed table of marks
-    const lightAgent = await seedAgent(pg, 'Bench light', 1);
-    const warmAgent = await seedAgent(pg, 'Bench warm-up', BURST_DEPLOYMENTS);
-    const fanAgent = await seedAgent(pg, 'Bench fan-out', FANOUT_DEPLOYMENTS);
-    const burstAgent = await seedAgent(pg, 'Bench burst', BURST_DEPLOYMENTS);
+    const agents: Agents = {
+      light: await seedAgent(pg, 'Bench light', 1),
+      warm: await seedAgent(pg, 'Bench warm-up', BURST_DEPLOYMENTS),
+      fan: new Map(),
+      burst: await seedAgent(pg, 'Bench burst', BURST_DEPLOYMENTS),
+    };
+    for (const n of options.fanouts) agents.fan.set(n, await seedAgent(pg, `Bench fan-out ${n}`, n));
     await pg.query('ANALYZE');
     log(
-      `pipeline: starting ${SERVICES.join(', ')} (database ${db.name}, queue prefixes ${env.QUEUE_PREFIX} and ` +
-        `${bareEnv.QUEUE_PREFIX} for the bare chain)`,
+      `pipeline: starting ${SERVICES.join(', ')} from ${options.tree.dist} (database ${db.name}, queue prefixes ` +
+        `${env.QUEUE_PREFIX} and ${bareEnv.QUEUE_PREFIX} for the bare chain)`,
     );
-    const pipeline = await startPipeline(env, pg, teardown);
+    const pipeline = await startPipeline(options.tree, env, pg, teardown);
     const done = new Completions(env, QueueName.Executor);
     teardown.add('close the pipeline events', () => done.close());
     await done.ready();
-    pipeline.fleet.sample();
-    const warm = await lightLoad(pipeline, done, lightAgent, WARMUP_SIGNALS, LIGHT_GAP_MS);
-    const warmBurst = await burst(pipeline, warmAgent, 1, POLL_MS, 60_000);
-    await assertAllOpened(pg, [...warm.samples.map((s) => s.signalId), ...warmBurst.signalIds], WARMUP_SIGNALS + BURST_DEPLOYMENTS);
-
-    log('pipeline: light load');
-    const light = await lightLoad(pipeline, done, lightAgent, LIGHT_SIGNALS, LIGHT_GAP_MS);
-    const lightIds = light.samples.map((s) => s.signalId);
-    await assertAllOpened(pg, lightIds, LIGHT_SIGNALS);
-    const opened = await openedAt(pg, lightIds);
-    const dbLight = lightResult('pipeline.light.enqueue→opened_at', light, (s) => opened.get(s.signalId)![0] - s.sentAt, {
-      signals: LIGHT_SIGNALS,
-      deployments: 1,
-      measured: 'positions_v3.opened_at (now() of the executor transaction) − enqueue time',
-    });
-    const seenLight = lightResult('pipeline.light.enqueue→position-seen', light, (s) => s.seenAt - s.sentAt, {
-      signals: LIGHT_SIGNALS,
-      deployments: 1,
-      measured: 'completion event of executor.open (after the position commit) seen by the bench − enqueue time',
-    });
-    seenLight.target_p99_ms = TARGET_LIGHT_P99_MS;
-    seenLight.meets_target = seenLight.p99 <= TARGET_LIGHT_P99_MS;
-    benchmarks.push(dbLight, seenLight);
-    hops.push(...(await hopProfile(pipeline, 'light', lightIds, lightAgent.deploymentIds)));
-
-    log('pipeline: fan-out');
-    const fan = await burst(pipeline, fanAgent, 1, POLL_MS, 60_000);
-    await assertAllOpened(pg, fan.signalIds, FANOUT_DEPLOYMENTS);
-    const fanF = burstFigures(fan);
-    const fanOpened = (await openedAt(pg, fan.signalIds)).get(fan.signalIds[0])!;
-    hops.push(...(await hopProfile(pipeline, `fanout 1×${FANOUT_DEPLOYMENTS}`, fan.signalIds, fanAgent.deploymentIds)));
-
-    log('pipeline: burst');
-    const burstRun = await burst(pipeline, burstAgent, BURST_SIGNALS, POLL_MS, 120_000);
-    await assertAllOpened(pg, burstRun.signalIds, BURST_SIGNALS * BURST_DEPLOYMENTS);
-    const burstF = burstFigures(burstRun);
-    const burstOpened = [...(await openedAt(pg, burstRun.signalIds)).values()].flat();
-    hops.push(...(await hopProfile(pipeline, `burst ${BURST_SIGNALS}×${BURST_DEPLOYMENTS}`, burstRun.signalIds, burstAgent.deploymentIds)));
-    const memory = pipeline.fleet.memory();
-
-    figures.push(
-      {
-        name: `pipeline.fanout.1×${FANOUT_DEPLOYMENTS}`,
-        value: fanF.seconds,
-        unit: 's',
-        target: `≤ ${TARGET_FANOUT_S} s`,
-        meets_target: fanF.seconds <= TARGET_FANOUT_S,
-        positions_per_s: fanF.perSecond,
-        last_opened_at_s: round((Math.max(...fanOpened) - fan.sentAt) / 1000),
-        measured: `enqueue → all ${FANOUT_DEPLOYMENTS} positions OPEN, polled every ${POLL_MS} ms`,
-      },
-      { name: `bare.fanout.1×${FANOUT_DEPLOYMENTS}`, value: bareFanF.seconds, unit: 's', jobs_per_s: bareFanF.perSecond },
-      {
-        name: `pipeline.fanout.ratio`,
-        value: round(bareFanF.seconds / fanF.seconds),
-        unit: '× bare',
-        measured: 'bare chain time / pipeline time',
-      },
-      {
-        name: `pipeline.burst.${BURST_SIGNALS}×${BURST_DEPLOYMENTS}`,
-        value: burstF.perSecond,
-        unit: 'positions/s',
-        seconds: burstF.seconds,
-        last_opened_at_s: round((Math.max(...burstOpened) - burstRun.sentAt) / 1000),
-        measured:
-          `${BURST_SIGNALS * BURST_DEPLOYMENTS} positions / (enqueue of ${BURST_SIGNALS} signals → all OPEN, polled ` +
-          `every ${POLL_MS} ms)`,
-      },
-      {
-        name: `bare.burst.${BURST_SIGNALS}×${BURST_DEPLOYMENTS}`,
-        value: bareBurstF.perSecond,
-        unit: 'jobs/s',
-        seconds: bareBurstF.seconds,
-      },
-      {
-        name: 'pipeline.burst.ratio',
-        value: round(burstF.perSecond / bareBurstF.perSecond),
-        unit: '× bare',
-        target: `≥ ${TARGET_RATIO}`,
-        meets_target: burstF.perSecond / bareBurstF.perSecond >= TARGET_RATIO,
-        measured: 'pipeline positions/s / bare chain last-hop jobs/s',
-      },
-    );
-    for (const m of [...memory, ...bareMemory]) {
-      figures.push({
-        name: `rss.${m.name}`,
-        value: round(m.hwmMb, 1),
-        unit: 'MiB peak',
-        max_sampled_rss_mb: round(m.maxSampledRssMb, 1),
-        rss_end_mb: round(m.rssMb, 1),
-        measured: 'VmHWM of /proc/<pid>/status at the end (peak resident set of the whole life, boot included)',
-      });
-    }
+    const run = await runScenarios(pipeline, done, agents, options, log, (ids, expected) => assertAllOpened(client, ids, expected));
+    const measured = [...(run.light?.samples.map((s) => s.signalId) ?? []), ...(run.burst?.signalIds ?? [])];
+    for (const f of run.fanouts.values()) measured.push(...f.signalIds);
+    run.openedAt = await openedAt(pg, measured);
     log(`pipeline: done at ${new Date(wallMs()).toISOString()}`);
-    return { benchmarks, figures, hops };
+    return pipelineFigures(run, bareRun, options);
   } finally {
     await teardown.run();
   }

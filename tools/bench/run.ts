@@ -1,17 +1,29 @@
 // Benchmarks on throw-away databases (Postgres and Redis as for the tests): prints tables, then one line
-// `BENCH_JSON {"benchmarks":[...],"figures":[...],"hops":[...]}` for machines. Exits 1 if a benchmark fails.
-//   npm run bench                      everything (about two minutes)
-//   npm run bench -- --only=routing    the routing decision only (in-process, seconds)
-//   npm run bench -- --only=pipeline   the services as processes, and the bare BullMQ chain they are compared with
+// `BENCH_JSON {"benchmarks":[...],"figures":[...],"hops":[...],"machine":{...}}` for machines. Exits 1 if a
+// benchmark fails. The services and the bare chain run from the build (built first when the sources changed).
+//   npm run bench                              routing and pipeline (light, fan-out 1k/3k/10k, burst), about a minute
+//   npm run bench -- --only=routing            the routing decision only (in-process, seconds)
+//   npm run bench -- --only=pipeline           the services as processes, and the bare BullMQ chain they are compared with
+//   npm run bench -- --only=light,burst        some of the pipeline's scenarios (light, fanout, burst)
+//   npm run bench -- --only=fanout --fanout=1000,3000   fan-out sizes
+//   npm run bench -- --only=modules            what each compiled service loads at boot, and its RSS at idle
+//   npm run bench -- --build-dir <dir>         the services of another tree's dist (its migrate script too)
+//   npm run bench -- --bare-chunk=1            the bare chain with one executor job per deployment (default OPEN_CHUNK)
 import 'reflect-metadata';
 import { cpus, loadavg } from 'os';
-import { BenchFigure, HopStats } from './chain';
+import { BuildTree, ensureBuild, givenBuild } from './build';
+import { OPEN_CHUNK } from '@conduit/queue';
+import { BenchFigure, DEFAULT_FANOUTS, HopStats } from './chain';
 import { Teardown } from './fleet';
+import { modulesBench, ModulesReport, modulesTable } from './modules';
 import { pipelineBench } from './pipeline';
 import { BenchResult, routingBench } from './routing';
 
-const SUITES = ['routing', 'pipeline'] as const;
+const SUITES = ['routing', 'light', 'fanout', 'burst', 'modules'] as const;
 type Suite = (typeof SUITES)[number];
+/** Names that stand for several suites. */
+const ALIASES: Record<string, Suite[]> = { pipeline: ['light', 'fanout', 'burst'] };
+const DEFAULT_SUITES: Suite[] = ['routing', 'light', 'fanout', 'burst'];
 
 const FIGURES = ['n', 'p50', 'p90', 'p99', 'max'] as const;
 
@@ -49,9 +61,10 @@ function figureTable(figures: BenchFigure[]): string {
     [
       f.seconds !== undefined ? `${f.seconds} s` : '',
       f.positions_per_s !== undefined ? `${f.positions_per_s} positions/s` : '',
-      f.jobs_per_s !== undefined ? `${f.jobs_per_s} jobs/s` : '',
+      f.deployments_per_s !== undefined ? `${f.deployments_per_s} deployments/s` : '',
       f.last_opened_at_s !== undefined ? `last opened_at at ${f.last_opened_at_s} s` : '',
-      f.max_sampled_rss_mb !== undefined ? `under load ≤ ${f.max_sampled_rss_mb}, at end ${f.rss_end_mb} MiB` : '',
+      f.bare !== undefined ? `bare chain ${f.bare}` : '',
+      f.max_sampled_rss_mb !== undefined ? `idle ${f.idle_rss_mb}, under load ≤ ${f.max_sampled_rss_mb}, at end ${f.rss_end_mb} MiB` : '',
     ]
       .filter(Boolean)
       .join('; ');
@@ -72,37 +85,84 @@ function hopTable(hops: HopStats[]): string {
   return render(header, rows, 3);
 }
 
-function suites(argv: string[]): Suite[] {
-  const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
-  if (!only) return [...SUITES];
-  const picked = only.split(',').map((s) => s.trim());
+/** `--name=value` or `--name value`. */
+function option(argv: string[], name: string): string | undefined {
+  const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return undefined;
+  const value = argv[i] === `--${name}` ? argv[i + 1] : argv[i].slice(name.length + 3);
+  if (!value || value.startsWith('--')) throw new Error(`--${name} needs a value`);
+  return value;
+}
+
+function suites(argv: string[]): Set<Suite> {
+  const only = option(argv, 'only');
+  if (!only) return new Set(DEFAULT_SUITES);
+  const picked = only.split(',').flatMap((s) => ALIASES[s.trim()] ?? [s.trim()]);
   const unknown = picked.filter((s) => !(SUITES as readonly string[]).includes(s));
-  if (unknown.length) throw new Error(`unknown suite(s) ${unknown.join(', ')}; choose from ${SUITES.join(', ')}`);
-  return picked as Suite[];
+  if (unknown.length)
+    throw new Error(`unknown suite(s) ${unknown.join(', ')}; choose from ${[...SUITES, ...Object.keys(ALIASES)].join(', ')}`);
+  return new Set(picked as Suite[]);
+}
+
+function fanouts(argv: string[]): number[] {
+  const given = option(argv, 'fanout');
+  if (!given) return DEFAULT_FANOUTS;
+  const sizes = given.split(',').map((s) => Number(s.trim()));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--fanout takes deployment counts, like 1000,3000`);
+  return sizes;
+}
+
+function checkArgs(argv: string[]): void {
+  const known = ['only', 'fanout', 'build-dir', 'bare-chunk'];
+  for (let i = 0; i < argv.length; i++) {
+    const name = /^--([^=]+)/.exec(argv[i])?.[1];
+    if (!name || !known.includes(name)) throw new Error(`unknown argument ${argv[i]}; known: ${known.map((k) => `--${k}`).join(', ')}`);
+    if (!argv[i].includes('=')) i++;
+  }
 }
 
 async function main() {
-  const run = suites(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  checkArgs(argv);
+  const run = suites(argv);
+  const sizes = fanouts(argv);
+  const buildDir = option(argv, 'build-dir');
+  const bareChunk = Number(option(argv, 'bare-chunk') ?? OPEN_CHUNK);
+  if (!Number.isInteger(bareChunk) || bareChunk < 1) throw new Error('--bare-chunk takes a number of deployments, like 1 or 200');
   const benchmarks: BenchResult[] = [];
   const figures: BenchFigure[] = [];
   const hops: HopStats[] = [];
+  let modules: ModulesReport | undefined;
   const started = Date.now();
   const loadStart = loadavg().map((x) => +x.toFixed(2));
   const log = (line: string) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(1)} s] ${line}`);
-  if (run.includes('routing')) {
+  const pipeline = run.has('light') || run.has('fanout') || run.has('burst');
+  // The bare workers always come from this checkout's build; the services from it or from --build-dir.
+  let tree: BuildTree | undefined;
+  if (pipeline || run.has('modules')) {
+    const own = ensureBuild(log);
+    tree = buildDir ? givenBuild(buildDir) : own;
+    log(`services: ${tree.dist} (${tree.label}${tree.commit ? `, commit ${tree.commit}` : ''}, ${tree.how})`);
+  } else if (buildDir) log('--build-dir applies to the services; the routing benchmark runs in-process from this checkout');
+  if (run.has('routing')) {
     log('routing decision');
     benchmarks.push(...(await routingBench()));
   }
-  if (run.includes('pipeline')) {
-    const report = await pipelineBench(log);
+  if (pipeline) {
+    const report = await pipelineBench(
+      { tree: tree!, bareChunk, light: run.has('light'), burst: run.has('burst'), fanouts: run.has('fanout') ? sizes : [] },
+      log,
+    );
     benchmarks.push(...report.benchmarks);
     figures.push(...report.figures);
     hops.push(...report.hops);
   }
-  console.log(table(benchmarks));
+  if (run.has('modules')) modules = await modulesBench(tree!, log);
+  if (benchmarks.length) console.log(table(benchmarks));
   if (figures.length) console.log(`\n${figureTable(figures)}`);
   if (hops.length)
     console.log(`\nper hop (ms, from job timestamps: wait = processedOn − timestamp, run = finishedOn − processedOn)\n${hopTable(hops)}`);
+  if (modules) console.log(`\n${modulesTable(modules)}`);
   // Other work on the machine moves these figures: the load average is printed with them.
   const machine = {
     cores: cpus().length,
@@ -110,12 +170,16 @@ async function main() {
     node: process.version,
     loadavg_start: loadStart,
     loadavg_end: loadavg().map((x) => +x.toFixed(2)),
+    seconds: Math.round((Date.now() - started) / 100) / 10,
+    services: tree ? { dist: tree.dist, commit: tree.commit, build: tree.how, build_s: tree.buildSeconds } : undefined,
+    bare_chunk: pipeline ? bareChunk : undefined,
   };
   console.log(
     `\nmachine: ${machine.cores} cores (${machine.cpu}), Node ${machine.node}, load average ` +
-      `${machine.loadavg_start.join(' ')} at start, ${machine.loadavg_end.join(' ')} at end`,
+      `${machine.loadavg_start.join(' ')} at start, ${machine.loadavg_end.join(' ')} at end; the bench took ${machine.seconds} s` +
+      (tree ? `\nservices: ${tree.dist} (${tree.label}${tree.commit ? `, commit ${tree.commit}` : ''}, ${tree.how})` : ''),
   );
-  console.log(`BENCH_JSON ${JSON.stringify({ benchmarks, figures, hops, machine })}`);
+  console.log(`BENCH_JSON ${JSON.stringify({ benchmarks, figures, hops, modules, machine })}`);
 }
 
 // Ctrl-C or a kill: stop the children, remove the queues and the database before leaving.

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadEnv } from '@conduit/config';
-import { bootstrapService } from '@conduit/runtime';
+import { bootstrapWorker } from '@conduit/runtime';
 import { ExecutorAppModule } from './app.module';
 
 const env = loadEnv();
-void bootstrapService(ExecutorAppModule.forRoot(env), env, 'executor');
+void bootstrapWorker(ExecutorAppModule.forRoot(env), env, 'executor');

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadEnv } from '@conduit/config';
-import { bootstrapService } from '@conduit/runtime';
+import { bootstrapWorker } from '@conduit/runtime';
 import { SignalAppModule } from './app.module';
 
 const env = loadEnv();
-void bootstrapService(SignalAppModule.forRoot(env), env, 'signal');
+void bootstrapWorker(SignalAppModule.forRoot(env), env, 'signal');

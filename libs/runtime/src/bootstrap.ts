@@ -1,6 +1,10 @@
-import { INestApplication, Logger, LogLevel } from '@nestjs/common';
+import { Server } from 'http';
+import { INestApplication, INestApplicationContext, Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Env } from '@conduit/config';
+import { HealthService } from './health';
+import { MetricsService } from './metrics';
+import { closeProbes, serveProbes } from './probes';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -14,7 +18,7 @@ export function logLevels(level: string): LogLevel[] {
  * the process exits 0. (Nest's enableShutdownHooks would re-raise the signal instead of exiting 0.) A shutdown
  * that takes longer than SHUTDOWN_TIMEOUT_MS exits 1; the unfinished jobs are picked up again as stalled jobs.
  */
-export function exitOnSignals(app: INestApplication, name: string, timeoutMs: number): void {
+export function exitOnSignals(app: Pick<INestApplicationContext, 'close'>, name: string, timeoutMs: number): void {
   const logger = new Logger('shutdown');
   let closing = false;
   const shutdown = (signal: string) => {
@@ -39,8 +43,8 @@ export function exitOnSignals(app: INestApplication, name: string, timeoutMs: nu
 }
 
 /**
- * Starts one service: graceful shutdown on SIGTERM/SIGINT (see exitOnSignals),
- * HTTP for /health and /metrics (and the API, for the gateway) on env.PORT.
+ * Starts a service with an HTTP API (the gateway, all-in-one): graceful shutdown on SIGTERM/SIGINT (see
+ * exitOnSignals), the API and /health and /metrics on env.PORT through Nest's Express adapter.
  */
 export async function bootstrapService(
   module: unknown,
@@ -52,6 +56,27 @@ export async function bootstrapService(
   exitOnSignals(app, name, env.SHUTDOWN_TIMEOUT_MS);
   if (configure) await configure(app);
   await app.listen(env.PORT, env.HOST ?? '0.0.0.0');
+  new Logger('bootstrap').log(`${name} listening on :${env.PORT}`);
+  return app;
+}
+
+/**
+ * Starts a worker (signal, policy, router, executor, billing): a Nest application context, without an HTTP adapter,
+ * and GET /health and GET /metrics on env.PORT from a plain Node server (see probes.ts): the same answers as the
+ * gateway's, without Express in the process. Graceful shutdown as exitOnSignals; /health says `shutting_down`
+ * (503) while the jobs drain.
+ */
+export async function bootstrapWorker(module: unknown, env: Env, name: string): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(module as any, { logger: logLevels(env.LOG_LEVEL) });
+  let server: Server | null = null;
+  const close = async () => {
+    await app.close();
+    if (server) await closeProbes(server);
+  };
+  exitOnSignals({ close }, name, env.SHUTDOWN_TIMEOUT_MS);
+  const health = app.get(HealthService);
+  const metrics = app.get(MetricsService);
+  server = await serveProbes({ health: () => health.check(), metrics: () => metrics.registry.metrics() }, env.PORT, env.HOST ?? '0.0.0.0');
   new Logger('bootstrap').log(`${name} listening on :${env.PORT}`);
   return app;
 }

@@ -1,40 +1,108 @@
-import { Controller, Get, Injectable } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { BeforeApplicationShutdown, Controller, Get, Header, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { JobProducer, QueueName } from '@conduit/queue';
+import { OpenApiHealthResponses, OpenApiTag } from './openapi';
 
+/** One dependency's state, as the report shows it. */
+export interface IndicatorStatus {
+  status: 'up' | 'down';
+  message?: string;
+}
+export type IndicatorResult = Record<string, IndicatorStatus>;
+
+/**
+ * GET /health's body (the shape @nestjs/terminus gave it): `ok` when every dependency is up, `error` when one is
+ * down, `shutting_down` once the service drains; `info` lists the ones up, `error` the ones down, `details` all.
+ */
+export interface HealthReport {
+  status: 'ok' | 'error' | 'shutting_down';
+  info: IndicatorResult;
+  error: IndicatorResult;
+  details: IndicatorResult;
+}
+
+/** How long each dependency has to answer. */
+const PING_TIMEOUT_MS = 1000;
+
+class Timeout extends Error {}
+
+async function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Timeout()), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Postgres answers `SELECT 1` in time (the error itself is not shown: the endpoint is public). */
 @Injectable()
-export class RedisHealthIndicator {
-  constructor(
-    private readonly indicator: HealthIndicatorService,
-    private readonly producer: JobProducer,
-  ) {}
+export class PostgresHealthIndicator {
+  constructor(private readonly ds: DataSource) {}
 
-  async isHealthy(key = 'redis') {
-    const check = this.indicator.check(key);
+  async pingCheck(key = 'postgres', timeoutMs = PING_TIMEOUT_MS): Promise<IndicatorResult> {
     try {
-      const client: any = await this.producer.queue(QueueName.Signal).client;
-      const pong = await Promise.race([client.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000))]);
-      return pong === 'PONG' ? check.up() : check.down({ message: `unexpected reply ${String(pong)}` });
-    } catch (e: any) {
-      return check.down({ message: e.message });
+      await within(timeoutMs, this.ds.query('SELECT 1'));
+      return { [key]: { status: 'up' } };
+    } catch (e) {
+      return { [key]: e instanceof Timeout ? { status: 'down', message: `timeout of ${timeoutMs}ms exceeded` } : { status: 'down' } };
     }
   }
 }
 
-/** Liveness and readiness: Postgres and Redis both answer. */
-@ApiTags('health')
-@Controller('health')
-export class HealthController {
+/** Redis answers PING on the queues' connection. */
+@Injectable()
+export class RedisHealthIndicator {
+  constructor(private readonly producer: JobProducer) {}
+
+  async isHealthy(key = 'redis', timeoutMs = PING_TIMEOUT_MS): Promise<IndicatorResult> {
+    try {
+      const client: any = await this.producer.queue(QueueName.Signal).client;
+      const pong = await within(timeoutMs, client.ping());
+      return { [key]: pong === 'PONG' ? { status: 'up' } : { status: 'down', message: `unexpected reply ${String(pong)}` } };
+    } catch (e: any) {
+      return { [key]: { status: 'down', message: e instanceof Timeout ? 'timeout' : e.message } };
+    }
+  }
+}
+
+/** Liveness and readiness: Postgres and Redis both answer, and the service is not draining. */
+@Injectable()
+export class HealthService implements BeforeApplicationShutdown {
+  private draining = false;
+
   constructor(
-    private readonly health: HealthCheckService,
-    private readonly db: TypeOrmHealthIndicator,
+    private readonly postgres: PostgresHealthIndicator,
     private readonly redis: RedisHealthIndicator,
   ) {}
 
+  async check(): Promise<HealthReport> {
+    const results = await Promise.all([this.postgres.pingCheck('postgres'), this.redis.isHealthy('redis')]);
+    const info: IndicatorResult = {};
+    const error: IndicatorResult = {};
+    for (const [key, value] of results.flatMap((r) => Object.entries(r))) (value.status === 'up' ? info : error)[key] = value;
+    const status = this.draining ? 'shutting_down' : Object.keys(error).length ? 'error' : 'ok';
+    return { status, info, error, details: { ...info, ...error } };
+  }
+
+  /** From here on the report says `shutting_down` (503): an orchestrator stops sending work while jobs drain. */
+  beforeApplicationShutdown(): void {
+    this.draining = true;
+  }
+}
+
+/** GET /health: 200 with the report when it is ok, 503 with it otherwise; never cached. */
+@OpenApiTag('health')
+@Controller('health')
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
   @Get()
-  @HealthCheck()
-  check() {
-    return this.health.check([() => this.db.pingCheck('postgres', { timeout: 1000 }), () => this.redis.isHealthy('redis')]);
+  @OpenApiHealthResponses()
+  @Header('Cache-Control', 'no-cache, no-store, must-revalidate')
+  async check(): Promise<HealthReport> {
+    const report = await this.health.check();
+    if (report.status !== 'ok') throw new ServiceUnavailableException(report);
+    return report;
   }
 }

@@ -4,3 +4,4 @@ export * from './health';
 export * from './database-probe';
 export * from './runtime.module';
 export * from './bootstrap';
+export * from './probes';

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Inject, Injectable } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { JobObserver } from '@conduit/queue';
+import { OpenApiExcluded } from './openapi';
 import { SERVICE_NAME } from './tokens';
 
 /** Prometheus metrics of one service: process defaults plus job counts and durations per queue and job. */
@@ -35,7 +35,7 @@ export class MetricsService implements JobObserver {
   }
 }
 
-@ApiExcludeController()
+@OpenApiExcluded()
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}

@@ -1,12 +1,11 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { TerminusModule } from '@nestjs/terminus';
 import { Env } from '@conduit/config';
 import { dataSourceOptions } from '@conduit/db';
 import { Clock, systemClock } from '@conduit/domain';
 import { DATABASE_PROBE, JOB_OBSERVER, QueueModule } from '@conduit/queue';
 import { DataSourceProbe } from './database-probe';
-import { HealthController, RedisHealthIndicator } from './health';
+import { HealthController, HealthService, PostgresHealthIndicator, RedisHealthIndicator } from './health';
 import { MetricsController, MetricsService } from './metrics';
 import { CLOCK, ENV, SERVICE_NAME } from './tokens';
 
@@ -17,18 +16,18 @@ export interface RuntimeOptions {
   clock?: Clock;
 }
 
-/** What every Conduit service needs: the validated env, Postgres, BullMQ, health and metrics. */
+/**
+ * What every Conduit service needs: the validated env, Postgres, BullMQ, health and metrics. Health and metrics
+ * are Nest controllers for the apps with an HTTP API (bootstrapService) and answer a plain Node server in the
+ * workers (bootstrapWorker); either way HealthService and MetricsService make the answers.
+ */
 @Global()
 @Module({})
 export class RuntimeModule {
   static forRoot(env: Env, service: string, options: RuntimeOptions = {}): DynamicModule {
     return {
       module: RuntimeModule,
-      imports: [
-        TypeOrmModule.forRoot(dataSourceOptions(env.DATABASE_URL, { extra: { max: env.DB_POOL_MAX } })),
-        QueueModule.forRoot(env),
-        TerminusModule.forRoot({ logger: false }),
-      ],
+      imports: [TypeOrmModule.forRoot(dataSourceOptions(env.DATABASE_URL, { extra: { max: env.DB_POOL_MAX } })), QueueModule.forRoot(env)],
       controllers: options.httpEndpoints === false ? [] : [HealthController, MetricsController],
       providers: [
         { provide: ENV, useValue: env },
@@ -37,9 +36,22 @@ export class RuntimeModule {
         MetricsService,
         { provide: JOB_OBSERVER, useExisting: MetricsService },
         { provide: DATABASE_PROBE, useClass: DataSourceProbe },
+        PostgresHealthIndicator,
         RedisHealthIndicator,
+        HealthService,
       ],
-      exports: [ENV, SERVICE_NAME, CLOCK, MetricsService, JOB_OBSERVER, DATABASE_PROBE, RedisHealthIndicator, QueueModule, TypeOrmModule],
+      exports: [
+        ENV,
+        SERVICE_NAME,
+        CLOCK,
+        MetricsService,
+        JOB_OBSERVER,
+        DATABASE_PROBE,
+        RedisHealthIndicator,
+        HealthService,
+        QueueModule,
+        TypeOrmModule,
+      ],
     };
   }
 }

@@ -3,8 +3,6 @@ export * from './price-source';
 export * from './paper';
 export * from './registry';
 export * from './venue.module';
-export * from './hyperliquid/hyperliquid-adapter';
-export * from './hyperliquid/actions';
 export * from './hyperliquid/approval';
 export * from './hyperliquid/transfer';
 export * from './live';
@@ -14,4 +12,48 @@ export * from './ostium/encoding';
 export * from './ostium/pricing';
 export * from './ostium/funding';
 export * from './ostium/onboarding';
-export * from './ostium/ostium-adapter';
+
+// The live adapters and the Hyperliquid action builders load on first use, not with this barrel: the Hyperliquid
+// SDK (its utils alone bring valibot and the schemas, with the clients ws and @noble/*) costs about 20 MiB per
+// process, and only a service trading live uses it; the router, billing and a paper-only executor never do
+// (liveAdaptersFromEnv builds the adapters only under LIVE_TRADING). Types export as usual; each value export is
+// listed once below, and a value export added to one of these modules is a type error here until listed.
+import type * as hyperliquidAdapter from './hyperliquid/hyperliquid-adapter';
+import type * as hyperliquidActions from './hyperliquid/actions';
+import type * as ostiumAdapter from './ostium/ostium-adapter';
+export type * from './hyperliquid/hyperliquid-adapter';
+export type * from './hyperliquid/actions';
+export type * from './ostium/ostium-adapter';
+export declare const HyperliquidAdapter: typeof hyperliquidAdapter.HyperliquidAdapter;
+export type HyperliquidAdapter = hyperliquidAdapter.HyperliquidAdapter;
+export declare const wirePrice: typeof hyperliquidActions.wirePrice;
+export declare const wireSize: typeof hyperliquidActions.wireSize;
+export declare const limitPrice: typeof hyperliquidActions.limitPrice;
+export declare const orderWire: typeof hyperliquidActions.orderWire;
+export declare const orderAction: typeof hyperliquidActions.orderAction;
+export declare const marketOrderAction: typeof hyperliquidActions.marketOrderAction;
+export declare const updateLeverageAction: typeof hyperliquidActions.updateLeverageAction;
+export declare const sdkParams: typeof hyperliquidActions.sdkParams;
+export declare const OstiumAdapter: typeof ostiumAdapter.OstiumAdapter;
+export type OstiumAdapter = ostiumAdapter.OstiumAdapter;
+
+/** Defines the value exports `names` of a module on this barrel's exports, requiring the module on the first read. */
+function onFirstUse<M extends object>(load: () => M, names: { [K in keyof M]: true }): void {
+  for (const name of Object.keys(names) as (keyof M & string)[]) {
+    Object.defineProperty(exports, name, { enumerable: true, configurable: true, get: () => load()[name] });
+  }
+}
+/* eslint-disable @typescript-eslint/no-require-imports -- required on first use, see above */
+onFirstUse<typeof hyperliquidAdapter>(() => require('./hyperliquid/hyperliquid-adapter'), { HyperliquidAdapter: true });
+onFirstUse<typeof hyperliquidActions>(() => require('./hyperliquid/actions'), {
+  wirePrice: true,
+  wireSize: true,
+  limitPrice: true,
+  orderWire: true,
+  orderAction: true,
+  marketOrderAction: true,
+  updateLeverageAction: true,
+  sdkParams: true,
+});
+onFirstUse<typeof ostiumAdapter>(() => require('./ostium/ostium-adapter'), { OstiumAdapter: true });
+/* eslint-enable @typescript-eslint/no-require-imports */

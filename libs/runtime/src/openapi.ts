@@ -1,0 +1,44 @@
+import { SetMetadata } from '@nestjs/common';
+
+// OpenAPI metadata of the runtime's endpoints, written as @nestjs/swagger writes it but without loading the package:
+// the workers serve /health and /metrics too, and @nestjs/swagger (with lodash and js-yaml) is only needed where the
+// document is built, in the gateway. runtime.spec.ts checks every key and value against @nestjs/swagger and
+// @nestjs/terminus, so the gateway's document stays what those decorators made it.
+
+/** @nestjs/swagger's metadata keys (its DECORATORS constants API_TAGS, API_EXCLUDE_CONTROLLER, API_RESPONSE). */
+export const SWAGGER_METADATA = {
+  tags: 'swagger/apiUseTags',
+  excludeController: 'swagger/apiExcludeController',
+  responses: 'swagger/apiResponse',
+} as const;
+
+/** As @ApiTags(tag) on a controller. */
+export const OpenApiTag = (tag: string) => SetMetadata(SWAGGER_METADATA.tags, [tag]);
+
+/** As @ApiExcludeController(): the controller is left out of the document. */
+export const OpenApiExcluded = () => SetMetadata(SWAGGER_METADATA.excludeController, [true]);
+
+// The health report's schema, as @nestjs/terminus documents its health checks (its examples included).
+const DB_EXAMPLE = { database: { status: 'up' } };
+const REDIS_EXAMPLE = { redis: { status: 'down', message: 'Could not connect' } };
+const indicators = (example: object) => ({
+  type: 'object',
+  example,
+  additionalProperties: { type: 'object', required: ['status'], properties: { status: { type: 'string' } }, additionalProperties: true },
+});
+const healthSchema = (status: 'ok' | 'error') => ({
+  type: 'object',
+  properties: {
+    status: { type: 'string', example: status },
+    info: { ...indicators(DB_EXAMPLE), nullable: true },
+    error: { ...indicators(status === 'error' ? REDIS_EXAMPLE : {}), nullable: true },
+    details: indicators(status === 'error' ? { ...DB_EXAMPLE, ...REDIS_EXAMPLE } : DB_EXAMPLE),
+  },
+});
+
+/** As @nestjs/terminus's @HealthCheck() documents a health endpoint: 200 with the report, 503 with the failing one. */
+export const OpenApiHealthResponses = () =>
+  SetMetadata(SWAGGER_METADATA.responses, {
+    200: { description: 'The Health Check is successful', schema: healthSchema('ok') },
+    503: { description: 'The Health Check is not successful', schema: healthSchema('error') },
+  });

@@ -1,0 +1,147 @@
+import 'reflect-metadata';
+import { spawnSync } from 'child_process';
+import { Server } from 'http';
+import { join } from 'path';
+import { ApiExcludeController, ApiTags, DECORATORS } from '@nestjs/swagger';
+import { HealthCheck } from '@nestjs/terminus';
+import { HealthController, HealthReport, HealthService, PostgresHealthIndicator, RedisHealthIndicator } from './health';
+import { MetricsController } from './metrics';
+import { SWAGGER_METADATA } from './openapi';
+import { closeProbes, probePort, serveProbes } from './probes';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+/** Packages in require.cache after requiring `entry` in a fresh Node (through the TypeScript loader, as in dev). */
+function packagesLoadedBy(entry: string, then = ''): string[] {
+  const script =
+    `require(${JSON.stringify(entry)}); ${then}; const s = new Set(); ` +
+    `for (const f of Object.keys(require.cache)) { const m = /node_modules\\/((@[^/]+\\/)?[^/]+)/.exec(f); if (m) s.add(m[1]); } ` +
+    `console.log(JSON.stringify([...s]));`;
+  const run = spawnSync(process.execPath, ['-r', '@swc-node/register', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(run.stderr);
+  return JSON.parse(run.stdout.trim().split('\n').pop()!);
+}
+
+describe('the runtime library loads no HTTP documentation or health framework', () => {
+  it('requires neither @nestjs/swagger, @nestjs/terminus nor Express', () => {
+    const loaded = packagesLoadedBy('./libs/runtime/src');
+    expect(loaded).toEqual(expect.arrayContaining(['@nestjs/core', 'typeorm', 'bullmq', 'prom-client']));
+    for (const pkg of ['@nestjs/swagger', 'lodash', 'js-yaml', '@nestjs/terminus', '@nestjs/platform-express', 'express'])
+      expect(loaded).not.toContain(pkg);
+  }, 30_000);
+});
+
+describe('OpenAPI metadata of /health and /metrics', () => {
+  it('uses @nestjs/swagger metadata keys', () => {
+    expect(SWAGGER_METADATA).toEqual({
+      tags: DECORATORS.API_TAGS,
+      excludeController: DECORATORS.API_EXCLUDE_CONTROLLER,
+      responses: DECORATORS.API_RESPONSE,
+    });
+  });
+
+  it('is what @ApiTags, @ApiExcludeController and terminus @HealthCheck() would write', () => {
+    @ApiTags('health')
+    class Terminus {
+      @HealthCheck()
+      check() {}
+    }
+    @ApiExcludeController()
+    class Excluded {}
+    const keys = [DECORATORS.API_RESPONSE, '__headers__'];
+    for (const key of keys) {
+      expect(Reflect.getMetadata(key, Terminus.prototype.check)).toBeDefined();
+      expect(Reflect.getMetadata(key, HealthController.prototype.check)).toEqual(Reflect.getMetadata(key, Terminus.prototype.check));
+    }
+    expect(Reflect.getMetadata(DECORATORS.API_TAGS, HealthController)).toEqual(Reflect.getMetadata(DECORATORS.API_TAGS, Terminus));
+    expect(Reflect.getMetadata(DECORATORS.API_EXCLUDE_CONTROLLER, MetricsController)).toEqual(
+      Reflect.getMetadata(DECORATORS.API_EXCLUDE_CONTROLLER, Excluded),
+    );
+  });
+});
+
+describe('HealthService', () => {
+  const never = () => new Promise<never>(() => undefined);
+  const service = (query: () => Promise<unknown>, ping: () => Promise<unknown>) =>
+    new HealthService(
+      new PostgresHealthIndicator({ query } as any),
+      new RedisHealthIndicator({ queue: () => ({ client: Promise.resolve({ ping }) }) } as any),
+    );
+
+  it('is ok when Postgres and Redis answer', async () => {
+    expect(
+      await service(
+        async () => [{}],
+        async () => 'PONG',
+      ).check(),
+    ).toEqual({
+      status: 'ok',
+      info: { postgres: { status: 'up' }, redis: { status: 'up' } },
+      error: {},
+      details: { postgres: { status: 'up' }, redis: { status: 'up' } },
+    });
+  });
+
+  it('is an error naming what is down, without the database error text', async () => {
+    const report = await service(
+      async () => Promise.reject(new Error('password authentication failed for user "x"')),
+      async () => Promise.reject(new Error('connect ECONNREFUSED')),
+    ).check();
+    expect(report).toEqual({
+      status: 'error',
+      info: {},
+      error: { postgres: { status: 'down' }, redis: { status: 'down', message: 'connect ECONNREFUSED' } },
+      details: { postgres: { status: 'down' }, redis: { status: 'down', message: 'connect ECONNREFUSED' } },
+    });
+  });
+
+  it('times out after a second', async () => {
+    const report = await service(never, never).check();
+    expect(report.error).toEqual({
+      postgres: { status: 'down', message: 'timeout of 1000ms exceeded' },
+      redis: { status: 'down', message: 'timeout' },
+    });
+  });
+
+  it('says shutting_down once the application shuts down', async () => {
+    const health = service(
+      async () => [{}],
+      async () => 'PONG',
+    );
+    health.beforeApplicationShutdown();
+    expect((await health.check()).status).toBe('shutting_down');
+  });
+});
+
+describe('the probe server of the workers', () => {
+  let server: Server;
+  let report: HealthReport;
+  let base: string;
+  beforeAll(async () => {
+    server = await serveProbes({ health: async () => report, metrics: async () => 'conduit_up 1\n' }, 0, '127.0.0.1');
+    base = `http://127.0.0.1:${probePort(server)}`;
+  });
+  afterAll(() => closeProbes(server));
+
+  it('answers /health with the report, 200 when ok and 503 otherwise, never cached', async () => {
+    report = { status: 'ok', info: { postgres: { status: 'up' } }, error: {}, details: { postgres: { status: 'up' } } };
+    const ok = await fetch(`${base}/health`);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('cache-control')).toBe('no-cache, no-store, must-revalidate');
+    expect(await ok.json()).toEqual(report);
+    report = { ...report, status: 'shutting_down' };
+    const draining = await fetch(`${base}/health/`);
+    expect(draining.status).toBe(503);
+    expect(((await draining.json()) as HealthReport).status).toBe('shutting_down');
+  });
+
+  it('answers /metrics in the Prometheus text format, and 404 elsewhere', async () => {
+    const metrics = await fetch(`${base}/metrics?x=1`);
+    expect(metrics.headers.get('content-type')).toBe('text/plain; version=0.0.4');
+    expect(await metrics.text()).toBe('conduit_up 1\n');
+    const head = await fetch(`${base}/metrics`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect((await fetch(`${base}/api/v3/agents/list`)).status).toBe(404);
+    expect((await fetch(`${base}/health`, { method: 'POST' })).status).toBe(404);
+  });
+});
