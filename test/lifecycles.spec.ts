@@ -4,7 +4,7 @@ import {
   closePosition,
   collectBill,
   confirmOpen,
-  createOutcomes,
+  recordVerdicts,
   createPositions,
   createProfitShare,
   createSignal,
@@ -86,8 +86,8 @@ describe('lifecycles on real Postgres', () => {
     const agentId = await insertAgent(pg);
     const deploymentId = await insertDeployment(pg, agentId);
     const signalId = await newSignal(agentId);
-    expect(await createOutcomes(q, signalId, [{ deploymentId, skipReason: null }])).toBe(1);
-    expect(await createOutcomes(q, signalId, [{ deploymentId, skipReason: null }])).toBe(0); // once
+    expect(await recordVerdicts(q, signalId, agentId, [approve(deploymentId)])).toBe(1);
+    expect(await recordVerdicts(q, signalId, agentId, [approve(deploymentId)])).toBe(0); // once
 
     expect(await routeSignal(q, signalId, 'HYPERLIQUID')).toEqual({ venue: 'HYPERLIQUID', routedNow: true });
     expect(await routeSignal(q, signalId, 'OSTIUM')).toEqual({ venue: 'HYPERLIQUID', routedNow: false });
@@ -115,7 +115,7 @@ describe('lifecycles on real Postgres', () => {
     const agentId = await insertAgent(pg);
     const deploymentId = await insertDeployment(pg, agentId);
     const signalId = await newSignal(agentId);
-    await createOutcomes(q, signalId, [{ deploymentId, skipReason: null }]);
+    await recordVerdicts(q, signalId, agentId, [approve(deploymentId)]);
     await routeSignal(q, signalId, 'HYPERLIQUID');
     await assignVenues(q, signalId, [{ deploymentId, venue: 'HYPERLIQUID', candidates: ['OSTIUM'], skipReason: null }]);
     expect(await failOver(q, signalId, deploymentId, 'ORDER_REJECTED: no')).toEqual({ from: 'HYPERLIQUID', to: 'OSTIUM' });
@@ -184,6 +184,20 @@ describe('lifecycles on real Postgres', () => {
     });
   });
 });
+
+function approve(deploymentId: string) {
+  const decision = {
+    decision: 'TRADE' as const,
+    code: 'TRADE',
+    reason: 'ok',
+    sizeModel: null,
+    leverage: 1,
+    venues: null,
+    effectivePolicy: {},
+    inputs: {},
+  };
+  return { deploymentId, skipReason: null, decision };
+}
 
 function position(signalId: string, deploymentId: string, status: 'OPEN' | 'PENDING') {
   return {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { asJson, exec, rows, Sql } from '@conduit/db';
-import { Policy, PolicyDecision } from '@conduit/domain';
+import { rows } from '@conduit/db';
+import { Policy } from '@conduit/domain';
 
 /** A deployment of the signal's agent, with what its policy reads. */
 export interface DeploymentToDecide {
@@ -16,15 +16,7 @@ export interface DeploymentToDecide {
   last_closed_at: Date | null;
 }
 
-/** Agent How's decision on one deployment, with the policy it applied and what it read. */
-export interface PolicyDecisionRow {
-  deploymentId: string;
-  decision: PolicyDecision;
-  effective: Policy;
-  inputs: Record<string, unknown>;
-}
-
-/** Agent How's reads and its decision log (policy_decisions), set-based whatever the number of deployments. */
+/** Agent How's reads, set-based whatever the number of deployments (its verdicts are the outcome lifecycle's to write). */
 @Injectable()
 export class PolicyStore {
   constructor(private readonly ds: DataSource) {}
@@ -46,37 +38,6 @@ export class PolicyStore {
                     ORDER BY closed_at DESC LIMIT 20) x) r ON TRUE
         WHERE d.agent_id = $1`,
       [agentId, dayStart],
-    );
-  }
-
-  /** The decisions, once per signal × deployment (a retry changes nothing). */
-  async recordDecisions(q: Sql, signalId: string, agentId: string, decisions: readonly PolicyDecisionRow[]): Promise<void> {
-    if (!decisions.length) return;
-    await exec(
-      q,
-      `INSERT INTO policy_decisions (signal_id, deployment_id, agent_id, decision, code, reason, size_model, leverage, venues,
-        effective_policy, inputs)
-       SELECT $1, t.d, $2, t.decision, t.code, t.reason, t.size_model, t.leverage, t.venues, t.effective, t.inputs
-         FROM jsonb_to_recordset($3::jsonb) AS t(d uuid, decision text, code text, reason text, size_model jsonb, leverage int,
-                                                 venues text[], effective jsonb, inputs jsonb)
-       ON CONFLICT (signal_id, deployment_id) DO NOTHING`,
-      [
-        signalId,
-        agentId,
-        asJson(
-          decisions.map(({ deploymentId, decision, effective, inputs }) => ({
-            d: deploymentId,
-            decision: decision.trade ? 'TRADE' : 'SKIP',
-            code: decision.code,
-            reason: decision.reason,
-            size_model: decision.trade ? decision.sizeModel : null,
-            leverage: decision.trade ? decision.leverage : null,
-            venues: decision.trade ? decision.venues : null,
-            effective,
-            inputs,
-          })),
-        ),
-      ],
     );
   }
 }

@@ -2,11 +2,11 @@ import { Inject } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { countPending, createOutcomes, failSignalAtStage, first, skipSignal } from '@conduit/db';
-import { Clock, evaluatePolicy, Policy, SignalStatus, SizeModel, stricterPolicy } from '@conduit/domain';
+import { countPending, failSignalAtStage, first, PolicyVerdict, recordVerdicts, skipSignal } from '@conduit/db';
+import { Clock, evaluatePolicy, Policy, PolicyDecision, SignalStatus, SizeModel, stricterPolicy } from '@conduit/domain';
 import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, UnknownSubjectError, WORKER_OPTIONS } from '@conduit/queue';
 import { CLOCK } from '@conduit/runtime';
-import { PolicyDecisionRow, PolicyStore } from './policy-store';
+import { PolicyStore } from './policy-store';
 
 interface SignalToDecide {
   agent_id: string;
@@ -53,7 +53,7 @@ export class PolicyProcessor extends QueueProcessor<QueueName.Policy> {
     const now = this.clock.now();
     const deployments = await this.store.deployments(signal.agent_id, now);
     const agentPolicy: Policy = signal.agent_policy ?? {};
-    const decisions: PolicyDecisionRow[] = deployments.map((d) => {
+    const decisions = deployments.map((d) => {
       const effective = stricterPolicy(agentPolicy, d.policy ?? {});
       const state = {
         openPositions: d.open_positions,
@@ -78,14 +78,10 @@ export class PolicyProcessor extends QueueProcessor<QueueName.Policy> {
       return { deploymentId: d.id, decision, effective, inputs };
     });
 
-    // Decisions and outcomes in one transaction for the whole fan-out; a retry finds the rows there and changes
-    // nothing. When this call created no PENDING outcome (a retry, every deployment skipped, or a concurrent attempt
-    // first), the table says whether any deployment waits.
-    let pending = await this.ds.transaction(async (em) => {
-      await this.store.recordDecisions(em, signalId, signal.agent_id, decisions);
-      const verdicts = decisions.map((r) => ({ deploymentId: r.deploymentId, skipReason: r.decision.trade ? null : r.decision.reason }));
-      return createOutcomes(em, signalId, verdicts);
-    });
+    // Decisions and outcomes in one statement for the whole fan-out; a retry finds the rows there and changes nothing.
+    // When this call created no PENDING outcome (a retry, every deployment skipped, or a concurrent attempt first), the
+    // table says whether any deployment waits.
+    let pending = await recordVerdicts(this.ds, signalId, signal.agent_id, decisions.map(verdict));
     if (pending === 0) pending = await countPending(this.ds, signalId);
     if (pending === 0) {
       await skipSignal(this.ds, signalId, deployments.length ? 'no deployment passed the policy' : 'agent has no deployments');
@@ -103,4 +99,23 @@ export class PolicyProcessor extends QueueProcessor<QueueName.Policy> {
     const reason = `policy gave up after ${job.attemptsMade + 1} attempt(s): ${err.message}`;
     await this.ds.transaction((em) => failSignalAtStage(em, signalId, 'policy', reason, traceId));
   }
+}
+
+/** One deployment's decision as the outcome lifecycle records it (policy_decisions and its outcome). */
+function verdict(r: { deploymentId: string; decision: PolicyDecision; effective: Policy; inputs: Record<string, unknown> }): PolicyVerdict {
+  const d = r.decision;
+  return {
+    deploymentId: r.deploymentId,
+    skipReason: d.trade ? null : d.reason,
+    decision: {
+      decision: d.trade ? 'TRADE' : 'SKIP',
+      code: d.code,
+      reason: d.reason,
+      sizeModel: d.trade ? { ...d.sizeModel } : null,
+      leverage: d.trade ? d.leverage : null,
+      venues: d.trade ? d.venues : null,
+      effectivePolicy: { ...r.effective },
+      inputs: r.inputs,
+    },
+  };
 }

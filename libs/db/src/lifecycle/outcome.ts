@@ -11,24 +11,62 @@ import { failSignal } from './signal';
  */
 const from = (to: OutcomeStatus) => movesInto(OUTCOME_LIFECYCLE, to);
 
-/** Agent How's verdict on one deployment: approved (null) or skipped with the reason. */
+/** Agent How's verdict on one deployment: approved (skipReason null) or skipped with the reason, and its log row. */
 export interface PolicyVerdict {
   deploymentId: string;
   skipReason: string | null;
+  /** The policy_decisions row: TRADE with the final size, leverage and venues, or SKIP with the code. */
+  decision: {
+    decision: 'TRADE' | 'SKIP';
+    code: string;
+    reason: string;
+    sizeModel: Record<string, unknown> | null;
+    leverage: number | null;
+    venues: string[] | null;
+    effectivePolicy: Record<string, unknown>;
+    inputs: Record<string, unknown>;
+  };
 }
 
-/** The outcomes of Agent How's decisions, created once; returns how many this call created PENDING. */
-export async function createOutcomes(q: Sql, signalId: string, verdicts: readonly PolicyVerdict[]): Promise<number> {
+/**
+ * Agent How's verdicts, once per signal × deployment, in one statement whatever their number: each decision in
+ * policy_decisions and the outcome it creates, PENDING (approved) or SKIPPED with the reason. A retry changes nothing.
+ * Returns how many outcomes this call created PENDING.
+ */
+export async function recordVerdicts(q: Sql, signalId: string, agentId: string, verdicts: readonly PolicyVerdict[]): Promise<number> {
   if (!verdicts.length) return 0;
   const [{ pending }] = await rows<{ pending: number }>(
     q,
-    `WITH created AS (
-       INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage, reason)
-       SELECT $1, t.d, CASE WHEN t.reason IS NULL THEN 'PENDING' ELSE 'SKIPPED' END, 'policy', t.reason
-         FROM jsonb_to_recordset($2::jsonb) AS t(d uuid, reason text)
-       ON CONFLICT (signal_id, deployment_id) DO NOTHING RETURNING outcome)
+    `WITH t AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS t(d uuid, skip text, decision text, code text, reason text, size_model jsonb,
+                                                                 leverage int, venues text[], effective jsonb, inputs jsonb)),
+          decided AS (
+            INSERT INTO policy_decisions (signal_id, deployment_id, agent_id, decision, code, reason, size_model, leverage, venues,
+                                          effective_policy, inputs)
+            SELECT $1, t.d, $2, t.decision, t.code, t.reason, t.size_model, t.leverage, t.venues, t.effective, t.inputs FROM t
+            ON CONFLICT (signal_id, deployment_id) DO NOTHING),
+          created AS (
+            INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage, reason)
+            SELECT $1, t.d, CASE WHEN t.skip IS NULL THEN 'PENDING' ELSE 'SKIPPED' END, 'policy', t.skip FROM t
+            ON CONFLICT (signal_id, deployment_id) DO NOTHING RETURNING outcome)
      SELECT count(*)::int AS pending FROM created WHERE outcome = 'PENDING'`,
-    [signalId, asJson(verdicts.map((v) => ({ d: v.deploymentId, reason: v.skipReason })))],
+    [
+      signalId,
+      agentId,
+      asJson(
+        verdicts.map(({ deploymentId, skipReason, decision: d }) => ({
+          d: deploymentId,
+          skip: skipReason,
+          decision: d.decision,
+          code: d.code,
+          reason: d.reason,
+          size_model: d.sizeModel,
+          leverage: d.leverage,
+          venues: d.venues,
+          effective: d.effectivePolicy,
+          inputs: d.inputs,
+        })),
+      ),
+    ],
   );
   return pending;
 }
