@@ -1,3 +1,5 @@
+import { createHash } from 'crypto';
+
 /**
  * What runs SQL: the DataSource, or the EntityManager of a transaction. Conduit reads and writes with SQL (the
  * entities are the schema's typed mirror, see docs/ARCHITECTURE.md), typed at the call through rows<T>().
@@ -6,11 +8,43 @@ export interface Sql {
   query(sql: string, params?: unknown[]): Promise<unknown>;
 }
 
+/** node-postgres' client or pool, which runs named (prepared) statements. */
+interface PgClient {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+
 /**
- * The rows a statement answers (SELECT, or INSERT/UPDATE … RETURNING), typed by the caller. TypeORM answers a bare
- * UPDATE or DELETE with [rows, count]; both shapes come back as rows.
+ * The pg client behind a TypeORM DataSource (its pool) or a transaction's EntityManager (its connection); null for
+ * anything else, which then runs the statement as given.
+ */
+async function pgClientOf(q: Sql): Promise<PgClient | null> {
+  const runner = (q as { queryRunner?: { connect(): Promise<PgClient> } }).queryRunner;
+  if (runner) return runner.connect();
+  type WithDriver = { driver?: { master?: PgClient } };
+  const driver = (q as WithDriver).driver ?? (q as { connection?: WithDriver }).connection?.driver;
+  return driver?.master ?? null;
+}
+
+const names = new Map<string, string>();
+/** A statement's name: the same text always prepares under the same name, on every connection. */
+function statementName(sql: string): string {
+  let name = names.get(sql);
+  if (!name) {
+    name = 'c' + createHash('sha1').update(sql).digest('hex').slice(0, 20);
+    names.set(sql, name);
+  }
+  return name;
+}
+
+/**
+ * The rows a statement answers (SELECT, or INSERT/UPDATE … RETURNING), typed by the caller. Every statement runs
+ * prepared under a name derived from its text: Postgres plans it once per connection instead of on every call (a
+ * many-table read planned 1.4-1.7 ms and ran in 0.2 ms). TypeORM answers a bare UPDATE or DELETE with [rows, count];
+ * that shape comes back as rows too.
  */
 export async function rows<T>(q: Sql, sql: string, params: readonly unknown[] = []): Promise<T[]> {
+  const client = await pgClientOf(q);
+  if (client) return (await client.query({ name: statementName(sql), text: sql, values: params as unknown[] })).rows as T[];
   const result = await q.query(sql, params as unknown[]);
   if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
   return (result ?? []) as T[];
@@ -23,7 +57,7 @@ export async function first<T>(q: Sql, sql: string, params: readonly unknown[] =
 
 /** Runs a statement for its effect. */
 export async function exec(q: Sql, sql: string, params: readonly unknown[] = []): Promise<void> {
-  await q.query(sql, params as unknown[]);
+  await rows(q, sql, params);
 }
 
 /** Rows as one JSON parameter, for set-based statements (jsonb_to_recordset): one round trip whatever their number. */
