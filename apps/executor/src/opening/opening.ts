@@ -237,7 +237,8 @@ export class Opening {
     });
     const filled = opening.filter((a) => !isPending(a));
     const cloid = (a: Attempt) => clientOrderId(a.job.deploymentId, a.job.signalId, 'open');
-    const positionOf = await this.ds.transaction(async (em) => {
+    const signals = [...new Set(filled.map((a) => a.job.signalId))];
+    const { id: positionOf, settled } = await this.ds.transaction(async (em) => {
       const idOf = await createPositions(em, positions);
       const id = (a: Attempt) => idOf(a.job.signalId, a.job.deploymentId);
       await this.ledger.record(
@@ -252,12 +253,16 @@ export class Opening {
         em,
         filled.map((a) => ({ signalId: a.job.signalId, deploymentId: a.job.deploymentId, positionId: id(a) })),
       );
-      await stampExecuted(em, [...new Set(filled.map((a) => a.job.signalId))]);
-      return id;
+      await stampExecuted(em, signals);
+      // A signal whose every deployment ended in this transaction settles with it (a lone open saves a commit).
+      return { id, settled: new Set(await settleSignals(em, signals)) };
     });
     for (const a of opening.filter(isPending)) await this.settle.schedule(positionOf(a), 'open', 0, undefined, a.job.traceId);
-    // After the commit: the last open of a signal settles it (EXECUTED).
-    await settleSignals(this.ds, [...new Set(filled.map((a) => a.job.signalId))]);
+    // After the commit: the last open of a signal settles it (EXECUTED), seeing the other batches' outcomes.
+    await settleSignals(
+      this.ds,
+      signals.filter((s) => !settled.has(s)),
+    );
     for (const a of opening) out.set(keyOf(a.job), { ok: true, result: { outcome: 'OPENED', positionId: positionOf(a) } });
   }
 

@@ -104,12 +104,14 @@ export async function stampExecuted(q: Sql, signalIds: readonly string[]): Promi
 }
 
 /**
- * ROUTED → EXECUTED (some deployment opened) or FAILED (none did), once no deployment of the signal is PENDING. Run
- * after the outcomes' commit, so concurrent opens of one signal see each other's outcomes.
+ * ROUTED → EXECUTED (some deployment opened) or FAILED (none did), once no deployment of the signal is PENDING;
+ * returns the signals this call settled. Inside the transaction that ended the outcomes it settles a signal whose
+ * outcomes all ended there; the others are settled after the commit, when concurrent opens of the signal see each
+ * other's outcomes.
  */
-export async function settleSignals(q: Sql, signalIds: readonly string[]): Promise<void> {
-  if (!signalIds.length) return;
-  await exec(
+export async function settleSignals(q: Sql, signalIds: readonly string[]): Promise<string[]> {
+  if (!signalIds.length) return [];
+  const settled = await rows<{ id: string }>(
     q,
     `WITH done AS (
        SELECT s.id, EXISTS (SELECT 1 FROM signal_outcomes o WHERE o.signal_id = s.id AND o.outcome = 'OPENED') AS opened
@@ -120,7 +122,9 @@ export async function settleSignals(q: Sql, signalIds: readonly string[]): Promi
         SET status = CASE WHEN done.opened THEN 'EXECUTED' ELSE 'FAILED' END,
             failure_reason = CASE WHEN done.opened THEN s.failure_reason ELSE 'no position opened: see signal_outcomes' END
        FROM done
-      WHERE s.id = done.id AND s.status = ANY($2)`,
+      WHERE s.id = done.id AND s.status = ANY($2)
+      RETURNING s.id`,
     [signalIds, from('EXECUTED')],
   );
+  return settled.map((s) => s.id);
 }
