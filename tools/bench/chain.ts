@@ -36,17 +36,22 @@ export const HOPS = [
 
 /**
  * The executor jobs of one signal: the router fans out one executor.open-many job per OPEN_CHUNK deployments (`chunk`),
- * under the ids jobId(executor.open-many, signal, chunk index) (apps/router/src/router.processor.ts).
+ * under the ids jobId(executor.open-many, signal, chunk index) (apps/router/src/router.processor.ts). A tree from before
+ * the chunked fan-out (`chunk` 0, --legacy-open) sent one executor.open job per deployment instead.
  */
-export function openJobIds(signalId: string, deployments: number, chunk = OPEN_CHUNK): string[] {
-  return Array.from({ length: Math.ceil(deployments / chunk) }, (_, i) => jobId(JobName.ExecutorOpenMany, signalId, String(i)));
+export function openJobIds(signalId: string, deploymentIds: readonly string[], chunk = OPEN_CHUNK): string[] {
+  if (chunk === 0) return deploymentIds.map((d) => jobId(JobName.ExecutorOpen, signalId, d));
+  return Array.from({ length: Math.ceil(deploymentIds.length / chunk) }, (_, i) => jobId(JobName.ExecutorOpenMany, signalId, String(i)));
 }
+
+/** The executor's job in a chain: open-many, or open for a tree from before the chunked fan-out. */
+const executorJob = (chain: ChainUnderTest) => (chain.chunk === 0 ? JobName.ExecutorOpen : JobName.ExecutorOpenMany);
 
 /** Something signals can be pushed through: the services, or the bare chain standing in for them. */
 export interface ChainUnderTest {
   readonly label: string;
   readonly env: Env;
-  /** Deployments per executor job (the services: OPEN_CHUNK; the bare chain: --bare-chunk). */
+  /** Deployments per executor job (the services: OPEN_CHUNK, 0 for one executor.open each; the bare chain: --bare-chunk). */
   readonly chunk: number;
   readonly queues: Record<QueueName, Queue>;
   /** Adds the first job of each signal in one round trip (addBulk); the deployments are the signal agent's. */
@@ -162,13 +167,17 @@ export async function lightLoad(
   const samples: LightRun['samples'] = [];
   for (let i = 0; i < n; i++) {
     const signalId = randomUUID();
-    const [last] = openJobIds(signalId, agent.deploymentIds.length, chain.chunk);
+    const [last] = openJobIds(signalId, agent.deploymentIds, chain.chunk);
     const seen = completions.wait(last, 30_000, () => chain.check());
     const sentAt = wallMs();
     await chain.send([{ signalId, agent }]);
     const { at, returnvalue } = await seen;
-    // executor.open-many answers its outcomes by count ({ OPENED: 1 }); anything else than an open ends the run.
-    const other = returnvalue && typeof returnvalue === 'object' && Object.keys(returnvalue).some((k) => k !== 'OPENED' && k !== 'done');
+    // executor.open-many answers its outcomes by count ({ OPENED: 1 }), executor.open with { outcome }; anything else than
+    // an open ends the run.
+    const legacy = returnvalue && typeof returnvalue === 'object' && 'outcome' in returnvalue;
+    const other = legacy
+      ? returnvalue.outcome !== 'OPENED'
+      : returnvalue && typeof returnvalue === 'object' && Object.keys(returnvalue).some((k) => k !== 'OPENED' && k !== 'done');
     if (other) throw new Error(`${chain.label}: signal ${signalId} ended ${JSON.stringify(returnvalue)}`);
     samples.push({ signalId, sentAt, seenAt: at });
     await sleep(gapMs);
@@ -235,11 +244,12 @@ export async function hopProfile(
   deploymentIds: string[],
 ): Promise<HopStats[]> {
   const out: HopStats[] = [];
-  for (const hop of HOPS) {
+  for (const { queue, job } of HOPS) {
+    const hop = { queue, job: job === JobName.ExecutorOpenMany ? executorJob(chain) : job };
     const ids =
-      hop.job === JobName.ExecutorOpenMany
-        ? signalIds.flatMap((s) => openJobIds(s, deploymentIds.length, chain.chunk))
-        : signalIds.map((s) => jobId(hop.job, s));
+      queue === QueueName.Executor
+        ? signalIds.flatMap((s) => openJobIds(s, deploymentIds, chain.chunk))
+        : signalIds.map((s) => jobId(job, s));
     const jobs = [];
     for (let i = 0; i < ids.length; i += 200) {
       jobs.push(...(await Promise.all(ids.slice(i, i + 200).map((id) => chain.queues[hop.queue].getJob(id)))));

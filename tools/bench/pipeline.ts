@@ -48,6 +48,8 @@ export interface PipelineOptions {
   tree: BuildTree;
   /** Deployments per executor job of the bare chain (OPEN_CHUNK, as the router; 1: one job per deployment). */
   bareChunk: number;
+  /** The services are a tree from before the chunked fan-out: one executor.open job per deployment. */
+  legacyOpen?: boolean;
   light: boolean;
   burst: boolean;
   fanouts: number[];
@@ -104,7 +106,13 @@ async function seedAgent(pg: Client, name: string, n: number): Promise<BenchAgen
 }
 
 /** The five compiled services as processes, with signals sent as the gateway would (signal.ingest) and positions counted. */
-async function startPipeline(tree: BuildTree, env: Env, pg: Client, teardown: Teardown): Promise<ChainUnderTest & { fleet: Fleet }> {
+async function startPipeline(
+  tree: BuildTree,
+  env: Env,
+  pg: Client,
+  teardown: Teardown,
+  legacyOpen = false,
+): Promise<ChainUnderTest & { fleet: Fleet }> {
   const queues = chainQueues(env);
   teardown.add('obliterate the pipeline queues', () => obliterate(queues));
   const fleet = new Fleet();
@@ -127,7 +135,7 @@ async function startPipeline(tree: BuildTree, env: Env, pg: Client, teardown: Te
   return {
     label: 'pipeline',
     env,
-    chunk: OPEN_CHUNK,
+    chunk: legacyOpen ? 0 : OPEN_CHUNK,
     queues,
     fleet,
     async send(signals) {
@@ -276,7 +284,7 @@ export async function pipelineBench(options: PipelineOptions, log: (line: string
       `pipeline: starting ${SERVICES.join(', ')} from ${options.tree.dist} (database ${db.name}, queue prefixes ` +
         `${env.QUEUE_PREFIX} and ${bareEnv.QUEUE_PREFIX} for the bare chain)`,
     );
-    const pipeline = await startPipeline(options.tree, env, pg, teardown);
+    const pipeline = await startPipeline(options.tree, env, pg, teardown, options.legacyOpen);
     const done = new Completions(env, QueueName.Executor);
     teardown.add('close the pipeline events', () => done.close());
     await done.ready();

@@ -9,6 +9,7 @@
 //   npm run bench -- --only=modules            what each compiled service loads at boot, and its RSS at idle
 //   npm run bench -- --build-dir <dir>         the services of another tree's dist (its migrate script too)
 //   npm run bench -- --bare-chunk=1            the bare chain with one executor job per deployment (default OPEN_CHUNK)
+//   npm run bench -- --build-dir <dir> --open-job=open   a tree from before the chunked fan-out (one executor.open each)
 import 'reflect-metadata';
 import { cpus, loadavg } from 'os';
 import { BuildTree, ensureBuild, givenBuild } from './build';
@@ -113,7 +114,7 @@ function fanouts(argv: string[]): number[] {
 }
 
 function checkArgs(argv: string[]): void {
-  const known = ['only', 'fanout', 'build-dir', 'bare-chunk'];
+  const known = ['only', 'fanout', 'build-dir', 'bare-chunk', 'open-job'];
   for (let i = 0; i < argv.length; i++) {
     const name = /^--([^=]+)/.exec(argv[i])?.[1];
     if (!name || !known.includes(name)) throw new Error(`unknown argument ${argv[i]}; known: ${known.map((k) => `--${k}`).join(', ')}`);
@@ -129,6 +130,8 @@ async function main() {
   const buildDir = option(argv, 'build-dir');
   const bareChunk = Number(option(argv, 'bare-chunk') ?? OPEN_CHUNK);
   if (!Number.isInteger(bareChunk) || bareChunk < 1) throw new Error('--bare-chunk takes a number of deployments, like 1 or 200');
+  const openJob = option(argv, 'open-job') ?? 'open-many';
+  if (openJob !== 'open' && openJob !== 'open-many') throw new Error('--open-job takes open-many (default) or open (a tree before chunks)');
   const benchmarks: BenchResult[] = [];
   const figures: BenchFigure[] = [];
   const hops: HopStats[] = [];
@@ -150,7 +153,14 @@ async function main() {
   }
   if (pipeline) {
     const report = await pipelineBench(
-      { tree: tree!, bareChunk, light: run.has('light'), burst: run.has('burst'), fanouts: run.has('fanout') ? sizes : [] },
+      {
+        tree: tree!,
+        bareChunk,
+        legacyOpen: openJob === 'open',
+        light: run.has('light'),
+        burst: run.has('burst'),
+        fanouts: run.has('fanout') ? sizes : [],
+      },
       log,
     );
     benchmarks.push(...report.benchmarks);

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Processor } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { countPending, failSignalAtStage, first, PolicyVerdict, recordVerdicts, skipSignal } from '@conduit/db';
+import { countPending, failSignalAtStage, first, PolicyVerdict, PREPARED, recordVerdicts, skipSignal } from '@conduit/db';
 import { Clock, evaluatePolicy, Policy, PolicyDecision, SignalStatus, SizeModel, stricterPolicy } from '@conduit/domain';
 import { JobHandlers, JobName, jobId, JobProducer, QueueName, QueueProcessor, UnknownSubjectError, WORKER_OPTIONS } from '@conduit/queue';
 import { CLOCK } from '@conduit/runtime';
@@ -46,6 +46,7 @@ export class PolicyProcessor extends QueueProcessor<QueueName.Policy> {
       `SELECT s.agent_id, s.status, s.token_symbol, s.confidence, s.size_model, a.policy AS agent_policy
          FROM signals_v3 s JOIN agents_v3 a ON a.id = s.agent_id WHERE s.id = $1`,
       [signalId],
+      PREPARED,
     );
     if (!signal) throw new UnknownSubjectError(`unknown signal ${signalId}`);
     if (signal.status === 'SKIPPED' || signal.status === 'FAILED') return { approved: 0, skipped: 0 };

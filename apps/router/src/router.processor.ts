@@ -9,6 +9,7 @@ import {
   audit,
   failSignalAtStage,
   first,
+  PREPARED,
   routeSignal,
   rows,
   skipPendingOutcomes,
@@ -89,6 +90,7 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
       this.ds,
       `SELECT agent_id, token_symbol, side, size_model, status, final_venue::text AS final_venue FROM signals_v3 WHERE id = $1`,
       [signalId],
+      PREPARED,
     );
     if (!signal) throw new UnknownSubjectError(`unknown signal ${signalId}`);
     if (signal.status === 'SKIPPED' || signal.status === 'FAILED') return { venue: null, fannedOut: 0 };
@@ -213,6 +215,7 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
                                              checked_venues, venue_availability, routing_duration_ms)
        VALUES ($1, $2, 'MULTI', $3, $4, $5, $6, $7) ON CONFLICT (signal_id) DO NOTHING`,
       [signalId, token, d.selected, d.reason, d.checked, d.availability, durationMs],
+      PREPARED,
     );
   }
 

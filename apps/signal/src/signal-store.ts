@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { createSignal, first } from '@conduit/db';
+import { createSignal, first, PREPARED } from '@conduit/db';
 import { agentAcceptsSignals, signalProposalErrors } from '@conduit/domain';
 import { JobName, jobId, JobProducer, SignalIngestPayload, UnknownSubjectError } from '@conduit/queue';
 
@@ -19,7 +19,7 @@ export class SignalStore {
   async ingest(p: SignalIngestPayload): Promise<{ signalId: string; status: string }> {
     const errors = signalProposalErrors(p);
     if (errors.length) throw new UnrecoverableError(`invalid signal: ${errors.join('; ')}`);
-    const agent = await first<{ status: string }>(this.ds, `SELECT status FROM agents_v3 WHERE id = $1`, [p.agentId]);
+    const agent = await first<{ status: string }>(this.ds, `SELECT status FROM agents_v3 WHERE id = $1`, [p.agentId], PREPARED);
     if (!agent) throw new UnknownSubjectError(`unknown agent ${p.agentId}`);
     const gate = agentAcceptsSignals(agent.status);
 

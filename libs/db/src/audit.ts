@@ -1,4 +1,4 @@
-import { asJson, exec, Sql } from './sql';
+import { asJson, exec, PREPARED, Sql } from './sql';
 
 export interface AuditEntry {
   event: string;
@@ -17,13 +17,12 @@ export async function audit(
   payload: Record<string, unknown>,
   traceId?: string | null,
 ): Promise<void> {
-  await exec(q, `INSERT INTO audit_logs (event_name, subject_type, subject_id, payload, trace_id) VALUES ($1, $2, $3, $4, $5)`, [
-    eventName,
-    subjectType,
-    subjectId,
-    payload,
-    traceId ?? null,
-  ]);
+  await exec(
+    q,
+    `INSERT INTO audit_logs (event_name, subject_type, subject_id, payload, trace_id) VALUES ($1, $2, $3, $4, $5)`,
+    [eventName, subjectType, subjectId, payload, traceId ?? null],
+    PREPARED,
+  );
 }
 
 /** Many audit rows in one statement (a batch of opens, a subscription run). */
@@ -45,5 +44,6 @@ export async function auditMany(q: Sql, entries: readonly AuditEntry[]): Promise
         })),
       ),
     ],
+    PREPARED,
   );
 }

@@ -1,5 +1,5 @@
 import { clientOrderId, OutcomeStatus, PositionStatus, RiskModel, Side, SizeModel } from '@conduit/domain';
-import { rows, Sql } from '@conduit/db';
+import { PREPARED, rows, Sql } from '@conduit/db';
 import { StoredOrder } from '../orders/order-ledger';
 
 /** An open the executor was asked for: one signal × deployment. */
@@ -64,6 +64,7 @@ export async function readOpenContexts(q: Sql, keys: readonly OpenKey[]): Promis
        LEFT JOIN positions_v3 p ON p.deployment_id = t.deployment_id AND p.signal_id = t.signal_id
        LEFT JOIN venue_orders vo ON vo.venue = COALESCE(o.venue, s.final_venue) AND vo.client_order_id = t.cloid`,
     [keys.map((k) => k.signalId), keys.map((k) => k.deploymentId), keys.map((k) => clientOrderId(k.deploymentId, k.signalId, 'open'))],
+    PREPARED,
   );
   return new Map(
     found.map((r) => [

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { OrderStatus } from '@conduit/domain';
-import { asJson, exec, first, OrderRow, rows, Sql } from '@conduit/db';
+import { asJson, exec, first, OrderRow, PREPARED, rows, Sql } from '@conduit/db';
 import { OrderResult } from '@conduit/venue';
 
 /** An order about to be sent, stored first under its client order id. */
@@ -106,6 +106,7 @@ export class OrderLedger {
           })),
         ),
       ],
+      PREPARED,
     );
     for (const f of found) out.set(`${f.venue}|${f.client_order_id}`, f);
     // Neither inserted nor visible to that statement: a concurrent attempt committed it after the statement's snapshot.
@@ -119,19 +120,22 @@ export class OrderLedger {
 
   /** Our record of an order under its client id (undefined before it was stored). */
   find(venue: string, clientOrderId: string, q: Sql = this.ds): Promise<StoredOrder | undefined> {
-    return first<StoredOrder>(q, `SELECT ${stored('v')} FROM venue_orders v WHERE v.venue = $1 AND v.client_order_id = $2`, [
-      venue,
-      clientOrderId,
-    ]);
+    return first<StoredOrder>(
+      q,
+      `SELECT ${stored('v')} FROM venue_orders v WHERE v.venue = $1 AND v.client_order_id = $2`,
+      [venue, clientOrderId],
+      PREPARED,
+    );
   }
 
   /** The venue's id of an order, stored the moment it is known (before the venue may act on it). */
   async recordVenueOrderId(venue: string, clientOrderId: string, venueOrderId: string): Promise<void> {
-    await exec(this.ds, `UPDATE venue_orders SET venue_order_id = $3, updated_at = now() WHERE venue = $1 AND client_order_id = $2`, [
-      venue,
-      clientOrderId,
-      venueOrderId,
-    ]);
+    await exec(
+      this.ds,
+      `UPDATE venue_orders SET venue_order_id = $3, updated_at = now() WHERE venue = $1 AND client_order_id = $2`,
+      [venue, clientOrderId, venueOrderId],
+      PREPARED,
+    );
   }
 
   /**
@@ -168,6 +172,7 @@ export class OrderLedger {
         ),
         onlyNew,
       ],
+      PREPARED,
     );
     return new Set(updated.map((u) => u.client_order_id));
   }
@@ -181,6 +186,7 @@ export class OrderLedger {
         uuid)
         WHERE v.venue = t.venue::venue_v3_t AND v.client_order_id = t.cloid`,
       [asJson(links.map((l) => ({ venue: l.venue, cloid: l.clientOrderId, position_id: l.positionId })))],
+      PREPARED,
     );
   }
 
@@ -190,6 +196,7 @@ export class OrderLedger {
       this.ds,
       `SELECT COALESCE(sum(fee), 0)::text AS fees FROM venue_orders WHERE position_id = $1 AND status = 'FILLED'`,
       [positionId],
+      PREPARED,
     );
     return row!.fees;
   }

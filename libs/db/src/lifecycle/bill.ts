@@ -1,7 +1,7 @@
 import { BILL_LIFECYCLE, BillStatus, movesInto } from '@conduit/domain';
 import { audit, auditMany } from '../audit';
 import { BillRow } from '../rows';
-import { first, rows, Sql } from '../sql';
+import { first, PREPARED, rows, Sql } from '../sql';
 
 /**
  * The bill's lifecycle (billing_events_v3.status), and the only code that changes it: created PENDING (a profit share
@@ -25,15 +25,19 @@ export async function createProfitShare(q: Sql, bill: ProfitShare, traceId?: str
      VALUES ($1, $2, 'PROFIT_SHARE', $3, 'USDC', 'PENDING', $4)
      ON CONFLICT (position_id) WHERE kind = 'PROFIT_SHARE' DO NOTHING RETURNING id`,
     [bill.positionId, bill.deploymentId, bill.amount, bill.metadata],
+    PREPARED,
   );
   if (inserted.length) {
     const payload = { kind: 'PROFIT_SHARE', position_id: bill.positionId, amount: bill.amount };
     await audit(q, 'v3.bill.created', 'billing_event', inserted[0].id, payload, traceId);
     return inserted[0].id;
   }
-  const existing = await first<{ id: string }>(q, `SELECT id FROM billing_events_v3 WHERE position_id = $1 AND kind = 'PROFIT_SHARE'`, [
-    bill.positionId,
-  ]);
+  const existing = await first<{ id: string }>(
+    q,
+    `SELECT id FROM billing_events_v3 WHERE position_id = $1 AND kind = 'PROFIT_SHARE'`,
+    [bill.positionId],
+    PREPARED,
+  );
   return existing!.id;
 }
 
@@ -98,15 +102,18 @@ export async function lockBillForCollection(q: Sql, billId: string): Promise<Bil
        FROM billing_events_v3 b JOIN agent_deployments_v3 d ON d.id = b.deployment_id
       WHERE b.id = $1 FOR UPDATE OF d, b`,
     [billId],
+    PREPARED,
   );
 }
 
 /** Adds to a PENDING bill's metadata (a collector's note, the payload to sign, the last refusal); never its status. */
 export async function noteBill(q: Sql, billId: string, note: Record<string, unknown>): Promise<void> {
-  await rows(q, `UPDATE billing_events_v3 SET metadata = COALESCE(metadata, '{}'::jsonb) || $2 WHERE id = $1 AND status = 'PENDING'`, [
-    billId,
-    note,
-  ]);
+  await rows(
+    q,
+    `UPDATE billing_events_v3 SET metadata = COALESCE(metadata, '{}'::jsonb) || $2 WHERE id = $1 AND status = 'PENDING'`,
+    [billId, note],
+    PREPARED,
+  );
 }
 
 /** PENDING → COLLECTED with the collector's reference; audited when this call moved it. */
@@ -125,6 +132,7 @@ export async function collectBill(
       { collector: receipt.collector, reference: receipt.reference, collected_at: receipt.collectedAt.toISOString() },
       from('COLLECTED'),
     ],
+    PREPARED,
   );
   if (moved.length)
     await audit(
@@ -149,11 +157,12 @@ export async function failBill(q: Sql, billId: string, reason: string, attempts:
                        metadata = COALESCE(metadata, '{}'::jsonb) || jsonb_build_object('failure_reason', $2::text, 'attempts', $3::int)
                  WHERE id = $1 AND status = ANY($4) RETURNING id, kind, deployment_id) SELECT * FROM u`,
     [billId, reason, attempts, from('FAILED')],
+    PREPARED,
   );
   if (!failed) return false;
   await audit(q, 'v3.bill.failed', 'billing_event', failed.id, { kind: failed.kind, reason }, traceId);
   if (failed.kind === 'SUBSCRIPTION') {
-    await rows(q, `UPDATE agent_deployments_v3 SET sub_active = FALSE WHERE id = $1`, [failed.deployment_id]);
+    await rows(q, `UPDATE agent_deployments_v3 SET sub_active = FALSE WHERE id = $1`, [failed.deployment_id], PREPARED);
     await audit(q, 'v3.deployment.subscription_lapsed', 'deployment', failed.deployment_id, { billing_event_id: failed.id }, traceId);
   }
   return true;

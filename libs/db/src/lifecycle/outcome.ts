@@ -1,6 +1,6 @@
 import { movesInto, OUTCOME_LIFECYCLE, OutcomeStage, OutcomeStatus } from '@conduit/domain';
 import { audit } from '../audit';
-import { asJson, exec, first, rows, Sql } from '../sql';
+import { asJson, exec, first, PREPARED, rows, Sql } from '../sql';
 import { failSignal } from './signal';
 
 /**
@@ -67,6 +67,7 @@ export async function recordVerdicts(q: Sql, signalId: string, agentId: string, 
         })),
       ),
     ],
+    PREPARED,
   );
   return pending;
 }
@@ -104,6 +105,7 @@ export async function assignVenues(q: Sql, signalId: string, assignments: readon
       asJson(assignments.map((a) => ({ d: a.deploymentId, venue: a.venue, rest: a.candidates, reason: a.skipReason }))),
       from('SKIPPED'),
     ],
+    PREPARED,
   );
 }
 
@@ -155,6 +157,7 @@ export async function failOver(
       WHERE o.signal_id = $1 AND o.deployment_id = $2 AND o.outcome = 'PENDING' AND cardinality(o.venue_candidates) > 0
       RETURNING old.venue AS "from", o.venue::text AS "to") SELECT * FROM u`,
     [signalId, deploymentId, why.slice(0, 300)],
+    PREPARED,
   );
   return moved ?? null;
 }
@@ -174,6 +177,7 @@ export async function markOpened(q: Sql, opened: readonly Opened[]): Promise<voi
        FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS t(signal_id, deployment_id, position_id)
       WHERE o.signal_id = t.signal_id AND o.deployment_id = t.deployment_id AND o.outcome = ANY($4)`,
     [opened.map((o) => o.signalId), opened.map((o) => o.deploymentId), opened.map((o) => o.positionId), from('OPENED')],
+    PREPARED,
   );
 }
 
@@ -184,6 +188,7 @@ export async function failOutcome(q: Sql, signalId: string, deploymentId: string
     `UPDATE signal_outcomes SET outcome = 'FAILED', stage = 'executor', reason = $3, updated_at = now()
       WHERE signal_id = $1 AND deployment_id = $2 AND outcome = ANY($4)`,
     [signalId, deploymentId, reason.slice(0, 1000), from('FAILED')],
+    PREPARED,
   );
 }
 

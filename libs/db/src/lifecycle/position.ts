@@ -1,7 +1,7 @@
 import { movesInto, POSITION_LIFECYCLE, PositionStatus, Side } from '@conduit/domain';
 import { audit, AuditEntry, auditMany } from '../audit';
 import { PositionRow } from '../rows';
-import { asJson, exec, first, rows, Sql } from '../sql';
+import { asJson, exec, first, PREPARED, rows, Sql } from '../sql';
 
 /**
  * The position's lifecycle (positions_v3.status), and the only code that changes it: created OPEN on a fill, or
@@ -115,6 +115,7 @@ export async function createPositions(
         })),
       ),
     ],
+    PREPARED,
   );
   for (const r of inserted) ids.set(key(r.signal_id, r.deployment_id), r.id);
   const missing = positions.filter((p) => !ids.has(key(p.signalId, p.deploymentId)));
@@ -126,6 +127,7 @@ export async function createPositions(
          JOIN unnest($1::uuid[], $2::uuid[]) AS t(signal_id, deployment_id) ON p.signal_id = t.signal_id AND p.deployment_id =
            t.deployment_id`,
       [missing.map((p) => p.signalId), missing.map((p) => p.deploymentId)],
+      PREPARED,
     );
     for (const r of found) ids.set(key(r.signal_id, r.deployment_id), r.id);
   }
@@ -152,6 +154,7 @@ export async function confirmOpen(
                                       trailing_params = $6, opened_at = now()
                  WHERE id = $1 AND status = ANY($7) RETURNING id) SELECT id FROM u`,
     [p.id, fill.qty, fill.entryPrice, fill.stopLoss, fill.takeProfit, fill.trailingParams, from('OPEN')],
+    PREPARED,
   );
   if (moved.length) {
     const opened = openedAudit(
@@ -179,6 +182,7 @@ export async function failPosition(q: Sql, positionId: string, reason: string, t
       id)
      SELECT id FROM u`,
     [positionId, reason.slice(0, 500), from('FAILED')],
+    PREPARED,
   );
   if (moved.length) await audit(q, 'v3.position.failed', 'position', positionId, { reason }, traceId);
   return moved.length > 0;
@@ -207,6 +211,7 @@ export async function closePosition(
                                      pnl = $4, exit_tx_hash = COALESCE($5, exit_tx_hash)
                  WHERE id = $1 AND status = ANY($6) RETURNING id) SELECT id FROM u`,
     [positionId, close.exitPrice, close.reason, close.pnl, close.exitTxHash, from('CLOSED')],
+    PREPARED,
   );
   if (moved.length) await audit(q, trail.event, 'position', positionId, trail.payload, trail.traceId);
   return moved.length > 0;
@@ -214,7 +219,7 @@ export async function closePosition(
 
 /** One position as stored. */
 export async function findPosition(q: Sql, positionId: string): Promise<PositionRow | undefined> {
-  return first<PositionRow>(q, `SELECT * FROM positions_v3 WHERE id = $1`, [positionId]);
+  return first<PositionRow>(q, `SELECT * FROM positions_v3 WHERE id = $1`, [positionId], PREPARED);
 }
 
 /** The monitor's marks and trailing states of OPEN positions, one statement (not a status change). */
@@ -226,6 +231,7 @@ export async function markPositions(q: Sql, marks: readonly { id: string; mark: 
        FROM jsonb_to_recordset($1::jsonb) AS t(id uuid, trail jsonb, mark numeric)
       WHERE p.id = t.id AND p.status = 'OPEN'`,
     [asJson(marks)],
+    PREPARED,
   );
 }
 

@@ -1,6 +1,6 @@
 import { movesInto, SIGNAL_LIFECYCLE, SignalStatus } from '@conduit/domain';
 import { audit } from '../audit';
-import { exec, first, rows, Sql } from '../sql';
+import { exec, first, PREPARED, rows, Sql } from '../sql';
 
 /**
  * The signal's lifecycle (signals_v3.status), and the only code that changes it:
@@ -48,12 +48,13 @@ export async function createSignal(q: Sql, s: NewSignal, skippedReason: string |
       status,
       skippedReason,
     ],
+    PREPARED,
   );
   if (inserted.length) {
     await audit(q, 'v3.signal.created', 'signal', s.id, { agent_id: s.agentId, token: s.tokenSymbol, side: s.side, status }, traceId);
     return status;
   }
-  const existing = await first<{ status: SignalStatus }>(q, `SELECT status FROM signals_v3 WHERE id = $1`, [s.id]);
+  const existing = await first<{ status: SignalStatus }>(q, `SELECT status FROM signals_v3 WHERE id = $1`, [s.id], PREPARED);
   return existing!.status;
 }
 
@@ -67,11 +68,15 @@ export async function routeSignal(q: Sql, signalId: string, venue: string): Prom
     `WITH u AS (UPDATE signals_v3 SET final_venue = $2, routed_at = now(), status = 'ROUTED'
                  WHERE id = $1 AND status = ANY($3) RETURNING final_venue) SELECT final_venue FROM u`,
     [signalId, venue, from('ROUTED')],
+    PREPARED,
   );
   if (row) return { venue: row.final_venue, routedNow: true };
-  const current = await first<{ final_venue: string | null }>(q, `SELECT final_venue::text AS final_venue FROM signals_v3 WHERE id = $1`, [
-    signalId,
-  ]);
+  const current = await first<{ final_venue: string | null }>(
+    q,
+    `SELECT final_venue::text AS final_venue FROM signals_v3 WHERE id = $1`,
+    [signalId],
+    PREPARED,
+  );
   return { venue: current?.final_venue ?? null, routedNow: false };
 }
 
@@ -82,6 +87,7 @@ export async function skipSignal(q: Sql, signalId: string, reason: string): Prom
     `WITH u AS (UPDATE signals_v3 SET status = 'SKIPPED', skipped_reason = $2 WHERE id = $1 AND status = ANY($3) RETURNING id) SELECT id
       FROM u`,
     [signalId, reason, from('SKIPPED')],
+    PREPARED,
   );
   return moved.length > 0;
 }
@@ -93,6 +99,7 @@ export async function failSignal(q: Sql, signalId: string, reason: string): Prom
     `WITH u AS (UPDATE signals_v3 SET status = 'FAILED', failure_reason = $2 WHERE id = $1 AND status = ANY($3) RETURNING id) SELECT id
       FROM u`,
     [signalId, reason.slice(0, 1000), from('FAILED')],
+    PREPARED,
   );
   return moved.length > 0;
 }
@@ -100,7 +107,7 @@ export async function failSignal(q: Sql, signalId: string, reason: string): Prom
 /** The first position of a signal stamps executed_at (only the first writes, so a fan-out's opens do not queue on the row). */
 export async function stampExecuted(q: Sql, signalIds: readonly string[]): Promise<void> {
   if (!signalIds.length) return;
-  await exec(q, `UPDATE signals_v3 SET executed_at = now() WHERE id = ANY($1::uuid[]) AND executed_at IS NULL`, [signalIds]);
+  await exec(q, `UPDATE signals_v3 SET executed_at = now() WHERE id = ANY($1::uuid[]) AND executed_at IS NULL`, [signalIds], PREPARED);
 }
 
 /**
@@ -125,6 +132,7 @@ export async function settleSignals(q: Sql, signalIds: readonly string[]): Promi
       WHERE s.id = done.id AND s.status = ANY($2)
       RETURNING s.id`,
     [signalIds, from('EXECUTED')],
+    PREPARED,
   );
   return settled.map((s) => s.id);
 }
