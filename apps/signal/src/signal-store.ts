@@ -34,7 +34,7 @@ export class SignalStore {
       sourceTweets: p.sourceTweets ?? null,
       sourceResearch: p.sourceResearch ?? null,
     };
-    const stored = await this.ds.transaction((em) => createSignal(em, signal, gate.trade ? null : gate.reason, p.traceId));
+    const stored = await createSignal(this.ds, signal, gate.trade ? null : gate.reason, p.traceId);
 
     // Emitted on every attempt: if the previous attempt stored the row but died before emitting, this one emits.
     if (stored === 'PENDING') {

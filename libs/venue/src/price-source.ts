@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import { DataSource } from 'typeorm';
-import { MarketRow, rows } from '@conduit/db';
+import { MarketRow, PREPARED, rows } from '@conduit/db';
 import { dec } from '@conduit/domain';
 import type { MarketInfo } from './adapter';
 
@@ -47,6 +47,7 @@ export class MarketTablePriceSource implements PriceSource, MarketSource {
         WHERE token_symbol = $2 AND current_price IS NOT NULL
         ORDER BY (venue = $1::venue_v3_t) DESC, is_active DESC LIMIT 1`,
       [venue, symbol],
+      PREPARED,
     );
     return found.length ? dec(found[0].current_price) : null;
   }

@@ -87,16 +87,24 @@ export async function createPositions(
 ): Promise<(signalId: string, deploymentId: string) => string> {
   const ids = new Map<string, string>();
   if (!positions.length) return () => '';
+  // One statement: the positions, and the audit row of each one it opened (its payload from openedAudit()).
   const inserted = await rows<{ id: string; deployment_id: string; signal_id: string }>(
     q,
-    `INSERT INTO positions_v3 (deployment_id, signal_id, venue, token_symbol, side, qty, entry_price, current_price,
-                               stop_loss, take_profit, trailing_params, status, entry_tx_hash)
-     SELECT t.deployment_id, t.signal_id, t.venue::venue_v3_t, t.token_symbol, t.side, t.qty, t.entry_price, t.entry_price,
-            t.stop_loss, t.take_profit, t.trailing_params, t.status, t.entry_tx_hash
-       FROM jsonb_to_recordset($1::jsonb) AS t(deployment_id uuid, signal_id uuid, venue text, token_symbol text, side text, qty numeric,
-                                               entry_price numeric, stop_loss numeric, take_profit numeric, trailing_params jsonb,
-                                               status text, entry_tx_hash text)
-     ON CONFLICT (deployment_id, signal_id) DO NOTHING RETURNING id, deployment_id, signal_id`,
+    `WITH t AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(deployment_id uuid, signal_id uuid, venue text, token_symbol text,
+                                                                 side text, qty numeric, entry_price numeric, stop_loss numeric,
+                                                                 take_profit numeric, trailing_params jsonb, status text,
+                                                                 entry_tx_hash text, audit jsonb, trace_id text)),
+          ins AS (
+            INSERT INTO positions_v3 (deployment_id, signal_id, venue, token_symbol, side, qty, entry_price, current_price,
+                                      stop_loss, take_profit, trailing_params, status, entry_tx_hash)
+            SELECT t.deployment_id, t.signal_id, t.venue::venue_v3_t, t.token_symbol, t.side, t.qty, t.entry_price, t.entry_price,
+                   t.stop_loss, t.take_profit, t.trailing_params, t.status, t.entry_tx_hash FROM t
+            ON CONFLICT (deployment_id, signal_id) DO NOTHING RETURNING id, deployment_id, signal_id, status),
+          logged AS (
+            INSERT INTO audit_logs (event_name, subject_type, subject_id, payload, trace_id)
+            SELECT 'v3.position.opened', 'position', ins.id, t.audit, t.trace_id
+              FROM ins JOIN t ON t.signal_id = ins.signal_id AND t.deployment_id = ins.deployment_id WHERE ins.status = 'OPEN')
+     SELECT id, deployment_id, signal_id FROM ins`,
     [
       asJson(
         positions.map((p) => ({
@@ -112,6 +120,8 @@ export async function createPositions(
           trailing_params: p.trailingParams,
           status: p.status,
           entry_tx_hash: p.entryTxHash,
+          audit: openedAudit({ ...p, id: '' }, p.facts).payload,
+          trace_id: p.facts.traceId ?? null,
         })),
       ),
     ],
@@ -131,13 +141,6 @@ export async function createPositions(
     );
     for (const r of found) ids.set(key(r.signal_id, r.deployment_id), r.id);
   }
-  const fresh = new Set(inserted.map((r) => r.id));
-  await auditMany(
-    q,
-    positions
-      .filter((p) => p.status === 'OPEN' && fresh.has(ids.get(key(p.signalId, p.deploymentId))!))
-      .map((p) => openedAudit({ ...p, id: ids.get(key(p.signalId, p.deploymentId))! }, p.facts)),
-  );
   return (signalId, deploymentId) => ids.get(key(signalId, deploymentId))!;
 }
 

@@ -1,5 +1,4 @@
 import { movesInto, SIGNAL_LIFECYCLE, SignalStatus } from '@conduit/domain';
-import { audit } from '../audit';
 import { exec, first, PREPARED, rows, Sql } from '../sql';
 
 /**
@@ -29,12 +28,19 @@ export interface NewSignal {
  */
 export async function createSignal(q: Sql, s: NewSignal, skippedReason: string | null, traceId?: string | null): Promise<SignalStatus> {
   const status: SignalStatus = skippedReason === null ? 'PENDING' : 'SKIPPED';
+  // One statement (atomic on its own): the row, and its audit row only when this call created it.
+  const created = { agent_id: s.agentId, token: s.tokenSymbol, side: s.side, status };
   const inserted = await rows<{ status: SignalStatus }>(
     q,
-    `INSERT INTO signals_v3 (id, agent_id, token_symbol, side, size_model, risk_model, confidence, requested_venue,
-                             source_tweets, source_research, status, skipped_reason)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 'MULTI', $8, $9, $10, $11)
-     ON CONFLICT (id) DO NOTHING RETURNING status`,
+    `WITH ins AS (
+       INSERT INTO signals_v3 (id, agent_id, token_symbol, side, size_model, risk_model, confidence, requested_venue,
+                               source_tweets, source_research, status, skipped_reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'MULTI', $8, $9, $10, $11)
+       ON CONFLICT (id) DO NOTHING RETURNING id, status),
+     logged AS (
+       INSERT INTO audit_logs (event_name, subject_type, subject_id, payload, trace_id)
+       SELECT 'v3.signal.created', 'signal', ins.id, $12, $13 FROM ins)
+     SELECT status FROM ins`,
     [
       s.id,
       s.agentId,
@@ -47,13 +53,12 @@ export async function createSignal(q: Sql, s: NewSignal, skippedReason: string |
       s.sourceResearch,
       status,
       skippedReason,
+      created,
+      traceId ?? null,
     ],
     PREPARED,
   );
-  if (inserted.length) {
-    await audit(q, 'v3.signal.created', 'signal', s.id, { agent_id: s.agentId, token: s.tokenSymbol, side: s.side, status }, traceId);
-    return status;
-  }
+  if (inserted.length) return status;
   const existing = await first<{ status: SignalStatus }>(q, `SELECT status FROM signals_v3 WHERE id = $1`, [s.id], PREPARED);
   return existing!.status;
 }
