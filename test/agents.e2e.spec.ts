@@ -4,7 +4,16 @@ import { Client } from 'pg';
 import { Env } from '@conduit/config';
 import { sixHourBucket } from '@conduit/domain';
 import { JobName, jobId, QueueName, redisOptions } from '@conduit/queue';
-import { adminAuth, http, ManualClock, OpenAiServer, startOpenAiServer, waitForQueuesToDrain, WalletClient } from '@conduit/testing';
+import {
+  adminAuth,
+  http,
+  ManualClock,
+  OpenAiServer,
+  startOpenAiServer,
+  waitFor,
+  waitForQueuesToDrain,
+  WalletClient,
+} from '@conduit/testing';
 import { PaperVenue, VenueRegistry } from '@conduit/venue';
 import { bucketSignalId } from '../apps/signal/src/generation';
 import { PipelineApps, startPipelineApps } from './pipeline-apps';
@@ -48,15 +57,7 @@ describe('end to end: post → signal → policies → cost routing → position
     await llm?.close();
   });
 
-  const until = async <T>(what: string, check: () => Promise<T | null | undefined>, timeoutMs = 20_000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await check();
-      if (v) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
+  const until = <T>(what: string, check: () => Promise<T | null | undefined>) => waitFor(what, check, { timeoutMs: 20_000, everyMs: 25 });
 
   const subscribers = new Map<string, WalletClient>();
   const subscriber = () => {
@@ -319,7 +320,7 @@ describe('end to end: post → signal → policies → cost routing → position
     expect((await http('GET', `${api}/api/v3/agents/00000000-0000-4000-8000-000000000000/performance`)).status).toBe(404);
 
     // billing history of the agent's creator
-    const profitable = closed.filter((p: any) => Number(p.pnl) > 0).length;
+    const profitable = closed.filter((p: { pnl: string }) => new Decimal(p.pnl).gt(0)).length;
     const creator = await until('the profit shares', async () => {
       const res = await http(
         'GET',

@@ -1,3 +1,4 @@
+import Decimal from 'decimal.js';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
 import { http, QUICK_START, waitForQueuesToDrain, WalletClient } from '@conduit/testing';
@@ -59,7 +60,7 @@ describe('end to end: quick-start flow through every service', () => {
     expect(executed.body.outcomes).toHaveLength(1);
     const position = executed.body.outcomes[0].position;
     expect(executed.body.outcomes[0]).toMatchObject({ deployment_id: deployment.id, outcome: 'OPENED' });
-    expect(Number(position.qty)).toBeGreaterThan(0);
+    expect(new Decimal(position.qty).gt(0)).toBe(true);
     expect(position).toMatchObject({
       venue: 'HYPERLIQUID',
       token_symbol: 'ETH',

@@ -24,6 +24,7 @@ import {
   TestDatabase,
   testEnv,
   testQueues,
+  waitFor,
   waitForJob,
   waitHealthy,
   WalletClient,
@@ -247,8 +248,8 @@ describe('end to end: live Hyperliquid through every service', () => {
   });
 
   it("bills the live profit share as a usdSend the user signs, then pays it on the venue to the creator's wallet", async () => {
-    const waitBill = async (check: (b: any) => boolean) => {
-      for (let i = 0; i < 400; i++) {
+    const waitBill = (check: (b: any) => boolean) =>
+      waitFor('the bill', async () => {
         const [b] = (
           await pg.query(
             `SELECT b.* FROM billing_events_v3 b JOIN positions_v3 p ON p.id = b.position_id WHERE p.deployment_id = $1 AND b.kind =
@@ -256,11 +257,8 @@ describe('end to end: live Hyperliquid through every service', () => {
             [deploymentId],
           )
         ).rows;
-        if (b && check(b)) return b;
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      throw new Error('bill not ready');
-    };
+        return b && check(b) ? b : null;
+      });
     const bill = await waitBill((b) => !!b.metadata?.usd_send);
     expect(bill.status).toBe('PENDING');
     const payload = bill.metadata.usd_send;
@@ -333,13 +331,16 @@ describe('end to end: live Hyperliquid through every service', () => {
     expect(await one(`SELECT count(*)::int AS n FROM positions_v3 WHERE signal_id = $1`, [signalId])).toEqual({ n: 0 });
 
     await startExecutor();
-    const deadline = Date.now() + 60_000;
-    let outcome = 'PENDING';
-    while (outcome === 'PENDING' && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 250));
-      outcome = (await one(`SELECT outcome FROM signal_outcomes WHERE signal_id = $1`, [signalId])).outcome;
-    }
-    expect({ outcome, log: outcome === 'OPENED' ? '' : executor!.output() }).toEqual({ outcome: 'OPENED', log: '' });
+    // The restarted executor's reconciliation adopts the order the venue holds: the outcome leaves PENDING.
+    const outcome = await waitFor(
+      'the reconciled outcome',
+      async () => {
+        const o = (await one(`SELECT outcome FROM signal_outcomes WHERE signal_id = $1`, [signalId])).outcome;
+        return o === 'PENDING' ? null : o;
+      },
+      { timeoutMs: 60_000, everyMs: 50 },
+    ).catch((e: Error) => `${e.message}\n${executor!.output()}`);
+    expect(outcome).toBe('OPENED');
     expect(sim.orders.filter((o) => o.cloid === cloid)).toHaveLength(1);
     const btcOrders = sim.exchangeRequests.filter((r) => r.body?.action?.type === 'order' && r.body.action.orders[0].c === cloid);
     expect(btcOrders).toHaveLength(1);

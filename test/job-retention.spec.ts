@@ -1,3 +1,4 @@
+import { waitFor } from '@conduit/testing';
 import { randomBytes } from 'crypto';
 import { Queue, Worker } from 'bullmq';
 import { DEFAULT_JOB_OPTIONS, redisOptions, SCHEDULED_JOB_OPTIONS } from '@conduit/queue';
@@ -34,13 +35,7 @@ describe('scheduled ticks leave the retention of the pipeline jobs on their queu
     await queue.close();
   });
 
-  const until = async (check: () => Promise<boolean>) => {
-    const deadline = Date.now() + 20_000;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error('timed out');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
+  const until = (check: () => Promise<boolean>) => waitFor('the jobs to settle', check, { timeoutMs: 20_000 });
 
   it('keeps a completed and a failed pipeline job through 150 completed and 150 failed ticks; completed ticks are not kept', async () => {
     await queue.add('executor.open', {}, { jobId: 'open-1' });

@@ -13,6 +13,7 @@ import {
   startHttpApp,
   TestDatabase,
   testEnv,
+  waitFor,
   WalletClient,
 } from '@conduit/testing';
 import { BillingAppModule } from '../apps/billing/src/app.module';
@@ -85,13 +86,7 @@ describe('end to end: live Ostium through every service', () => {
   });
 
   const one = async (sql: string, params: unknown[] = []) => (await pg.query(sql, params)).rows[0];
-  const until = async (what: () => Promise<boolean>, timeoutMs = 20_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await what())) {
-      if (Date.now() > deadline) throw new Error('timed out');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
+  const until = (check: () => Promise<boolean>) => waitFor('the chain and the pipeline', check, { timeoutMs: 20_000, everyMs: 50 });
 
   it('deploys live on Ostium: the trader sends the allowance and delegate transactions Conduit returns', async () => {
     agentId = (await user.http('POST', `${api}/api/v3/agents/create`, QUICK_START.createAgent)).body.agent.id;

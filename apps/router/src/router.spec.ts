@@ -1,5 +1,5 @@
 import { JobName, jobId, OPEN_CHUNK, QueueName } from '@conduit/queue';
-import { insertAgent, insertDeployment, useServiceHarness, waitForJob } from '@conduit/testing';
+import { insertAgent, insertDeployment, useServiceHarness, waitFor, waitForJob } from '@conduit/testing';
 import { PaperVenue, VenueRegistry } from '@conduit/venue';
 import { DataSource } from 'typeorm';
 import { RouterAppModule } from './app.module';
@@ -229,9 +229,7 @@ describe('router service (Agent Where) on real Postgres and Redis', () => {
       expect(healthy()).toBe(true);
       await h.pg.query(`UPDATE venues_status SET is_available = FALSE WHERE venue = 'HYPERLIQUID'`);
       try {
-        const deadline = Date.now() + 5000;
-        while (healthy() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-        expect(healthy()).toBe(false);
+        await waitFor('the notification to reach the cache', () => !healthy(), { timeoutMs: 5000, everyMs: 10 });
       } finally {
         await h.pg.query(`UPDATE venues_status SET is_available = TRUE WHERE venue = 'HYPERLIQUID'`);
         await cache.reload();
