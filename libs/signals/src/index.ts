@@ -8,20 +8,15 @@ export * from './x-source';
 // LLM is configured (LLM_BASE_URL); without one the signal service classifies with the lexicon and never loads it.
 // Types export as usual; a value export added to llm.ts is a type error here until listed.
 import type * as llm from './llm';
+import { exportOnFirstUse } from '@conduit/config';
 export type * from './llm';
 export declare const CLASSIFIER_SYSTEM_PROMPT: typeof llm.CLASSIFIER_SYSTEM_PROMPT;
 export declare const classifierUserMessage: typeof llm.classifierUserMessage;
 export declare const OpenAiCompatibleClassifier: typeof llm.OpenAiCompatibleClassifier;
 export type OpenAiCompatibleClassifier = llm.OpenAiCompatibleClassifier;
 
-/** Defines the value exports `names` of a module on this barrel's exports, requiring the module on the first read. */
-function onFirstUse<M extends object>(load: () => M, names: { [K in keyof M]: true }): void {
-  for (const name of Object.keys(names) as (keyof M & string)[]) {
-    Object.defineProperty(exports, name, { enumerable: true, configurable: true, get: () => load()[name] });
-  }
-}
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- required on first use, see above
-onFirstUse<typeof llm>(() => require('./llm'), {
+exportOnFirstUse<typeof llm>(exports, () => require('./llm'), {
   CLASSIFIER_SYSTEM_PROMPT: true,
   classifierUserMessage: true,
   OpenAiCompatibleClassifier: true,

@@ -19,6 +19,7 @@ export * from './ostium/onboarding';
 // (liveAdaptersFromEnv builds the adapters only under LIVE_TRADING). Types export as usual; each value export is
 // listed once below, and a value export added to one of these modules is a type error here until listed.
 import type * as hyperliquidAdapter from './hyperliquid/hyperliquid-adapter';
+import { exportOnFirstUse } from '@conduit/config';
 import type * as hyperliquidActions from './hyperliquid/actions';
 import type * as ostiumAdapter from './ostium/ostium-adapter';
 export type * from './hyperliquid/hyperliquid-adapter';
@@ -37,15 +38,9 @@ export declare const sdkParams: typeof hyperliquidActions.sdkParams;
 export declare const OstiumAdapter: typeof ostiumAdapter.OstiumAdapter;
 export type OstiumAdapter = ostiumAdapter.OstiumAdapter;
 
-/** Defines the value exports `names` of a module on this barrel's exports, requiring the module on the first read. */
-function onFirstUse<M extends object>(load: () => M, names: { [K in keyof M]: true }): void {
-  for (const name of Object.keys(names) as (keyof M & string)[]) {
-    Object.defineProperty(exports, name, { enumerable: true, configurable: true, get: () => load()[name] });
-  }
-}
 /* eslint-disable @typescript-eslint/no-require-imports -- required on first use, see above */
-onFirstUse<typeof hyperliquidAdapter>(() => require('./hyperliquid/hyperliquid-adapter'), { HyperliquidAdapter: true });
-onFirstUse<typeof hyperliquidActions>(() => require('./hyperliquid/actions'), {
+exportOnFirstUse<typeof hyperliquidAdapter>(exports, () => require('./hyperliquid/hyperliquid-adapter'), { HyperliquidAdapter: true });
+exportOnFirstUse<typeof hyperliquidActions>(exports, () => require('./hyperliquid/actions'), {
   wirePrice: true,
   wireSize: true,
   limitPrice: true,
@@ -55,5 +50,5 @@ onFirstUse<typeof hyperliquidActions>(() => require('./hyperliquid/actions'), {
   updateLeverageAction: true,
   sdkParams: true,
 });
-onFirstUse<typeof ostiumAdapter>(() => require('./ostium/ostium-adapter'), { OstiumAdapter: true });
+exportOnFirstUse<typeof ostiumAdapter>(exports, () => require('./ostium/ostium-adapter'), { OstiumAdapter: true });
 /* eslint-enable @typescript-eslint/no-require-imports */
