@@ -222,7 +222,12 @@ async function main() {
   show('closed at', `${closed.position.exit_price}  (${closed.position.exit_reason})`);
   show('realized PnL', `${closed.position.pnl} USD net of ${closed.position.fees} fees`);
   if (closed.billing_event) {
-    const b = closed.billing_event;
+    // The close answers once the bill exists; the paper ledger collects it a moment later.
+    let b = closed.billing_event;
+    for (const deadline = Date.now() + 5000; b.status === 'PENDING' && Date.now() < deadline;) {
+      await new Promise((r) => setTimeout(r, 50));
+      b = (await call('GET', `/api/v3/billing/events/${b.id}`)).event;
+    }
     show(
       'bill',
       `${b.kind} ${b.amount} ${b.asset} ${b.status} → ${b.metadata.receiver} (${b.metadata.share_pct}% of ${b.metadata.realized_pnl})`,
