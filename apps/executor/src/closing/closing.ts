@@ -59,10 +59,13 @@ export class Closing {
       await this.finish(p, answer, reason, traceId);
     }
     const after = (await findPosition(this.ds, positionId))!;
+    // On every attempt, as every hand-off: a close whose commit landed but whose jobs were lost (Redis away, the process
+    // killed in between) finds the position CLOSED on its retry and hands it over then; the job ids make each once.
+    if (after.status === 'CLOSED') await this.handOff(positionId, traceId);
     return { status: after.status, pnl: after.pnl };
   }
 
-  /** Records the close at the fill (once) and hands the position to billing. */
+  /** Records the close at the fill (once); the caller hands the position over (handOff) after it, on every attempt. */
   async finish(p: Pick<PositionRow, 'id' | 'side' | 'qty' | 'entry_price'>, fill: VenueAnswer, reason: string, traceId?: string) {
     const fees = await this.ledger.fees(p.id);
     const pnl = toMoney(realizedPnl({ side: p.side, qty: p.qty, entryPrice: p.entry_price, exitPrice: fill.avgPrice!, fees }));
@@ -74,7 +77,6 @@ export class Closing {
         { event: 'v3.position.closed', payload: { exit_price: fill.avgPrice, reason, pnl, fees }, traceId },
       ),
     );
-    await this.handOff(p.id, traceId);
   }
 
   /**

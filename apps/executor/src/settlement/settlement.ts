@@ -37,6 +37,11 @@ export class Settlement {
   async settle(positionId: string, leg: Leg, round: number, reason?: string, traceId?: string): Promise<{ status: string }> {
     const p = await findPosition(this.ds, positionId);
     if (!p) throw new UnknownSubjectError(`unknown position ${positionId}`);
+    if (leg === 'close' && p.status === 'CLOSED') {
+      // Closed by an earlier attempt whose hand-off may have been lost: handed over again (once, by the job ids).
+      await this.closing.handOff(p.id, traceId);
+      return { status: p.status };
+    }
     if ((leg === 'open' && p.status !== 'PENDING') || (leg === 'close' && p.status !== 'OPEN')) return { status: p.status };
     const cloid = clientOrderId(p.deployment_id, p.signal_id, leg);
     const order = await this.ledger.find(p.venue, cloid);
@@ -63,6 +68,7 @@ export class Settlement {
     if (leg === 'close') {
       if (answer.status !== 'FILLED') throw new UnrecoverableError(`close order refused: ${answer.error ?? 'unknown'}`);
       await this.closing.finish(p, answer, reason ?? 'closed', traceId);
+      await this.closing.handOff(p.id, traceId);
       return { status: 'CLOSED' };
     }
     if (answer.status !== 'FILLED') {
