@@ -14,3 +14,4 @@ export * from './auth';
 export * from './clock';
 export * from './lifecycle';
 export * from './order-plan';
+export * from './trader/types';
