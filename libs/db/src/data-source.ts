@@ -2,8 +2,9 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { SnakeNamingStrategy } from './naming';
 import * as v3 from './entities/v3';
 import * as shared from './entities/shared';
+import * as traders from './entities/traders';
 
-export const ENTITIES = [...Object.values(v3), ...Object.values(shared)];
+export const ENTITIES = [...Object.values(v3), ...Object.values(shared), ...Object.values(traders)];
 
 /**
  * Connection options shared by every service; migrations are never run from here (see tools/scripts/migrate.ts).

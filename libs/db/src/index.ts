@@ -3,6 +3,7 @@ export * from './columns';
 export * from './naming';
 export * from './entities/v3';
 export * from './entities/shared';
+export * from './entities/traders';
 export * from './data-source';
 export * from './migrator';
 export * from './audit';

@@ -22,6 +22,7 @@ import type {
   VenueOrder,
   VenueStatus,
 } from './entities/shared';
+import type { LlmTokenUsage, TradingAgent } from './entities/traders';
 
 type Digit = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9';
 
@@ -67,3 +68,5 @@ export type IndicatorWindowRow = Row<MarketIndicators6h>;
 export type ImpactHistoryRow = Row<ImpactFactorHistory>;
 export type AuditRow = Row<AuditLog>;
 export type AgentDecisionRow = Row<AgentDecision>;
+export type TradingAgentRow = Row<TradingAgent>;
+export type TokenUsageRow = Row<LlmTokenUsage>;

@@ -188,8 +188,9 @@ export class AgentDecision {
   @Column('varchar', { length: 20 }) coin: string;
   @Column({ type: 'decimal', precision: 20, scale: 2 }) sizeUsd: string;
   @Column('int') leverage: number;
-  @Column({ type: 'decimal', precision: 20, scale: 2 }) stopLossPrice: string;
-  @Column({ type: 'decimal', precision: 20, scale: 2 }) takeProfitPrice: string;
+  /** 8 decimals (seed 004: 2), so a sub-dollar coin keeps its level (LlmTraders migration). */
+  @Column({ type: 'decimal', precision: 20, scale: 8 }) stopLossPrice: string;
+  @Column({ type: 'decimal', precision: 20, scale: 8 }) takeProfitPrice: string;
   @Column({ type: 'decimal', precision: 3, scale: 2 }) confidence: string;
   @Column('text') reasoning: string;
   @Column('text', { nullable: true }) promptContent: string | null;
@@ -198,9 +199,11 @@ export class AgentDecision {
   @Column('text', { nullable: true }) errorMessage: string | null;
   @Column('text', { nullable: true }) model: string | null;
   @Column('jsonb', { nullable: true }) parsedResult: Record<string, unknown> | null;
-  @Column('text', { nullable: true }) sourceType: 'ct_post' | 'research' | 'aggregate' | null;
+  @Column('text', { nullable: true }) sourceType: 'ct_post' | 'research' | 'aggregate' | 'llm_cycle' | null;
   @Column('text', { nullable: true }) sourceId: string | null;
   @Column('uuid', { nullable: true }) signalId: string | null;
+  /** What an llm_trader's limits changed in its model's answer, and why (LlmTraders migration). */
+  @Column('jsonb', { nullable: true }) adjustments: Array<Record<string, string | null>> | null;
 }
 
 /** Agent How's decision for one signal × deployment: trade (final size, leverage, venues) or skip, and why. */

@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { MoneyColumn } from '../columns';
 import type { BillStatus, Policy, PositionStatus, Side, SignalStatus } from '@conduit/domain';
-import { AgentStatus, BillKind, VENUE_V3, VenueV3 } from '../enums';
+import { AgentKind, AgentStatus, BillKind, VENUE_V3, VenueV3 } from '../enums';
 
 // The eight v3 tables of seed 001. Columns, types and defaults are the migration's; these mirror them.
 
@@ -37,6 +37,8 @@ export class AgentV3 {
   @Column({ type: 'decimal', precision: 5, scale: 2, nullable: true }) profitSharePct: string | null;
   /** The agent's own limits (Agent How); added by the AgentLayers migration. */
   @Column('jsonb', { default: () => "'{}'" }) policy: Policy;
+  /** signal (posts, research, market context) or llm_trader (its trading_agents row); added by the LlmTraders migration. */
+  @Column('text', { default: 'signal' }) kind: AgentKind;
 }
 
 @Entity('agent_deployments_v3')
@@ -66,6 +68,10 @@ export class AgentDeploymentV3 {
   @Column('text', { default: 'paper' }) tradingMode: 'paper' | 'live';
   /** The subscriber's policy (Agent How); added by the AgentLayers migration. */
   @Column('jsonb', { default: () => "'{}'" }) policy: Policy;
+  /** An llm_trader's own book (one per agent, never billed); added by the LlmTraders migration. */
+  @Column('boolean', { default: false }) book: boolean;
+  /** Paper starting equity of this deployment; NULL = PAPER_STARTING_EQUITY_USD. */
+  @Column({ type: 'decimal', precision: 20, scale: 2, nullable: true }) paperEquityUsd: string | null;
 }
 
 @Entity('signals_v3')

@@ -1,0 +1,38 @@
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+
+// LLM trading agents (seed 004), added by the LlmTraders migration. Columns mirror the migration.
+
+/** An llm_trader's settings: seed 004's trading_agents, sharing its agents_v3 row's id (name and status live there). */
+@Entity('trading_agents')
+export class TradingAgent {
+  @PrimaryColumn('uuid') id: string;
+  @Column('varchar', { length: 50 }) llmModel: string;
+  @Column('varchar', { length: 50 }) exchangeAccount: string;
+  @Column({ type: 'decimal', precision: 20, scale: 2 }) initialBalance: string;
+  @Column({ type: 'decimal', precision: 5, scale: 2, default: () => '20.0' }) maxPositionSize: string;
+  @Column('int', { default: 10 }) maxLeverage: number;
+  @Column({ type: 'decimal', precision: 5, scale: 2, default: () => '2.0' }) stopLossPct: string;
+  @Column({ type: 'decimal', precision: 5, scale: 2, default: () => '5.0' }) takeProfitPct: string;
+  @Column('text', { nullable: true }) strategyDescription: string | null;
+  /** The coin universe (ours). */
+  @Column('text', { array: true, default: ['BTC', 'ETH', 'SOL', 'BNB', 'DOGE', 'XRP'] }) coins: string[];
+  /** Seconds between scheduled cycles (ours). */
+  @Column('int', { default: 300 }) cycleIntervalSeconds: number;
+  @Column('timestamptz', { default: () => 'now()' }) createdAt: Date;
+  @Column('timestamptz', { default: () => 'now()' }) updatedAt: Date;
+}
+
+/** Tokens and cost of one model call (seed 004's suggested llm_token_usage): one row per decision. */
+@Entity('llm_token_usage')
+export class LlmTokenUsage {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') agentId: string;
+  @Column('uuid', { nullable: true }) decisionId: string | null;
+  @Column('timestamptz', { default: () => 'now()' }) timestamp: Date;
+  @Column('varchar', { length: 100 }) model: string;
+  @Column('int') promptTokens: number;
+  @Column('int') completionTokens: number;
+  @Column('int') totalTokens: number;
+  /** NULL when the model has no price in the table. */
+  @Column({ type: 'decimal', precision: 20, scale: 8, nullable: true }) costUsd: string | null;
+}
