@@ -32,6 +32,7 @@ interface ClosedPosition {
   agent_id: string;
   profit_receiver_address: string;
   profit_share_pct: string | null;
+  book: boolean;
 }
 
 /**
@@ -76,7 +77,7 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
     const p = await first<ClosedPosition>(
       this.ds,
       `SELECT p.status, p.pnl::text AS pnl, p.deployment_id, a.id AS agent_id, a.profit_receiver_address,
-              a.profit_share_pct::text AS profit_share_pct
+              a.profit_share_pct::text AS profit_share_pct, d.book
          FROM positions_v3 p
          JOIN agent_deployments_v3 d ON d.id = p.deployment_id
          JOIN agents_v3 a ON a.id = d.agent_id
@@ -86,6 +87,7 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
     if (!p) throw new UnknownSubjectError(`unknown position ${positionId}`);
     if (p.status !== 'CLOSED' || p.pnl === null) throw new Error(`position ${positionId} is not closed yet`); // retried
 
+    if (p.book) return { billed: false, reason: "the agent's own book pays no profit share" };
     const sharePct = p.profit_share_pct ?? this.env.PROFIT_SHARE_PCT;
     const amount = profitShare(p.pnl, sharePct);
     if (amount.lte(0)) return { billed: false, reason: `realized PnL ${p.pnl} is not a profit` };

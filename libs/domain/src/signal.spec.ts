@@ -68,6 +68,15 @@ describe('riskModelErrors', () => {
     expect(riskModelErrors(m)).toEqual(['risk_model must be an object']);
   });
 
+  it('takes price levels on a fixed model only, and only positive ones', () => {
+    expect(riskModelErrors({ type: 'fixed', stop_price: '0.30125', take_profit_price: 2100 })).toEqual([]);
+    expect(riskModelErrors({ type: 'fixed', stop_price: '0' })).toEqual(['risk_model.stop_price must be a positive price']);
+    expect(riskModelErrors({ type: 'fixed', take_profit_price: 'x' })).toEqual(['risk_model.take_profit_price must be a positive price']);
+    expect(riskModelErrors({ type: 'trailing-stop', stop: '0.02', stop_price: '10' })).toEqual([
+      'risk_model.stop_price is only for a fixed risk model',
+    ]);
+  });
+
   it('rejects an unknown type', () => {
     expect(riskModelErrors({ type: 'oco' })).toEqual(['risk_model.type must be one of fixed, trailing-stop, none']);
   });

@@ -41,7 +41,12 @@ export function riskModelErrors(m: unknown, field = 'risk_model'): string[] {
   fraction('take_profit', 100);
   fraction('activation', 100);
   if (o.type === 'trailing-stop' && (o.stop === undefined || o.stop === null)) errors.push(`${field}.stop is required for a trailing-stop`);
-  const extra = Object.keys(o).filter((k) => !['type', 'stop', 'take_profit', 'activation'].includes(k));
+  for (const k of ['stop_price', 'take_profit_price']) {
+    if (o[k] === undefined || o[k] === null) continue;
+    if (o.type !== 'fixed') errors.push(`${field}.${k} is only for a fixed risk model`);
+    else if (!isNum(o[k]) || num(o[k] as DecimalLike).lte(0)) errors.push(`${field}.${k} must be a positive price`);
+  }
+  const extra = Object.keys(o).filter((k) => !['type', 'stop', 'take_profit', 'activation', 'stop_price', 'take_profit_price'].includes(k));
   if (extra.length) errors.push(`${field} has unknown field(s): ${extra.join(', ')}`);
   return errors;
 }

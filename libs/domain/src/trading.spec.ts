@@ -170,6 +170,15 @@ describe('riskLevels', () => {
     expect(short.stopLoss!.toFixed(8)).toBe('1951.54875000');
   });
 
+  it('takes the price levels of a fixed model as given, whatever the entry (an LLM trader stop and take profit)', () => {
+    const r = riskLevels('LONG', '2001.5', { type: 'fixed', stop: '0.02', stop_price: '1960.25', take_profit_price: '2100.125' });
+    expect(r.stopLoss!.toString()).toBe('1960.25');
+    expect(r.takeProfit!.toString()).toBe('2100.125');
+    const fractionTp = riskLevels('SHORT', '2000', { type: 'fixed', take_profit: '0.05', stop_price: '2040' });
+    expect(fractionTp.stopLoss!.toString()).toBe('2040');
+    expect(fractionTp.takeProfit!.toString()).toBe('1900');
+  });
+
   it('leaves absent levels null', () => {
     expect(riskLevels('LONG', '100', { type: 'none' })).toEqual({ stopLoss: null, takeProfit: null, trailingParams: null });
     const onlyTp = riskLevels('LONG', '100', { type: 'fixed', take_profit: '0.5' });

@@ -26,6 +26,9 @@ export interface RiskModel {
   take_profit?: number | string;
   /** Trailing stop arms after this favourable move (fraction); absent = armed at once. */
   activation?: number | string;
+  /** A fixed model's levels as prices (an LLM trader's decision); each replaces its fraction. */
+  stop_price?: number | string;
+  take_profit_price?: number | string;
 }
 
 export interface SizeInput {
@@ -91,8 +94,8 @@ export function riskLevels(side: Side, entryPrice: DecimalLike, risk: RiskModel)
   if (tp && tp.lte(0)) throw new DomainError('BAD_RISK_MODEL', 'risk_model.take_profit must be positive');
   if (tp && side === 'SHORT' && tp.gte(1)) throw new DomainError('BAD_RISK_MODEL', 'risk_model.take_profit must be below 1 for a SHORT');
   if (risk.type === 'none') return { stopLoss: null, takeProfit: null, trailingParams: null };
-  const stopLoss = stop ? entry.mul(new Dec(1).minus(stop.mul(dir))) : null;
-  const takeProfit = tp ? entry.mul(new Dec(1).plus(tp.mul(dir))) : null;
+  const stopLoss = risk.stop_price != null ? dec(risk.stop_price) : stop ? entry.mul(new Dec(1).minus(stop.mul(dir))) : null;
+  const takeProfit = risk.take_profit_price != null ? dec(risk.take_profit_price) : tp ? entry.mul(new Dec(1).plus(tp.mul(dir))) : null;
   const trailingParams =
     risk.type === 'trailing-stop' && stop
       ? {

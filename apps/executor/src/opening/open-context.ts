@@ -34,6 +34,8 @@ export interface OpenContext extends OpenKey {
   existing_reason: string | null;
   stored_order: StoredOrder | null;
   realized: string;
+  /** The deployment's own paper starting equity (an llm_trader's book); null: PAPER_STARTING_EQUITY_USD. */
+  paper_equity: string | null;
   trading_mode: 'paper' | 'live' | null;
   user_wallet: string | null;
 }
@@ -54,7 +56,7 @@ export async function readOpenContexts(q: Sql, keys: readonly OpenKey[]): Promis
               'stale', vo.updated_at < now() - interval '60 seconds') END AS stored_order,
             (SELECT COALESCE(sum(c.pnl), 0)::text FROM positions_v3 c WHERE c.deployment_id = t.deployment_id AND c.status = 'CLOSED') AS
               realized,
-            d.trading_mode, d.user_wallet
+            d.paper_equity_usd::text AS paper_equity, d.trading_mode, d.user_wallet
        FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS t(signal_id, deployment_id, cloid)
        JOIN signal_outcomes o ON o.signal_id = t.signal_id AND o.deployment_id = t.deployment_id
        JOIN signals_v3 s ON s.id = t.signal_id

@@ -163,7 +163,9 @@ export class Opening {
       const equity =
         account.mode === 'live'
           ? (await adapter.accountState(account.account.address)).equity
-          : dec(this.env.PAPER_STARTING_EQUITY_USD).plus(ctx.realized).toString();
+          : dec(ctx.paper_equity ?? this.env.PAPER_STARTING_EQUITY_USD)
+              .plus(ctx.realized)
+              .toString();
       const plan = planOpen({
         deploymentId: job.deploymentId,
         signalId: job.signalId,

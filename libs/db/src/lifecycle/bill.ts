@@ -65,7 +65,7 @@ export async function createSubscriptionBills(
     q,
     `WITH due AS (
        SELECT id, next_billing_at FROM agent_deployments_v3
-        WHERE status <> 'STOPPED' AND next_billing_at IS NOT NULL AND next_billing_at <= $3
+        WHERE status <> 'STOPPED' AND NOT book AND next_billing_at IS NOT NULL AND next_billing_at <= $3
         ORDER BY next_billing_at LIMIT $4 FOR UPDATE),
      advanced AS (
        UPDATE agent_deployments_v3 d SET next_billing_at = due.next_billing_at + $2::interval FROM due WHERE d.id = due.id RETURNING d.id)
