@@ -1,6 +1,8 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { MoneyColumn } from '../columns';
+import { VENUE_V3, VenueV3 } from '../enums';
 
-// LLM trading agents (seed 004), added by the LlmTraders migration. Columns mirror the migration.
+// LLM trading agents (seed 004), added by the LlmTraders and MarketMarks migrations. Columns mirror the migrations.
 
 /** An llm_trader's settings: seed 004's trading_agents, sharing its agents_v3 row's id (name and status live there). */
 @Entity('trading_agents')
@@ -35,4 +37,16 @@ export class LlmTokenUsage {
   @Column('int') totalTokens: number;
   /** NULL when the model has no price in the table. */
   @Column({ type: 'decimal', precision: 20, scale: 8, nullable: true }) costUsd: string | null;
+}
+
+/**
+ * The last mark a venue's market had in a minute, sampled from venue_markets.current_price by triggers (MarketMarks
+ * migration); a minute without a row is a minute the mark did not change. What a trader's changes and series read.
+ */
+@Entity('market_marks')
+export class MarketMark {
+  @PrimaryColumn({ type: 'enum', enumName: 'venue_v3_t', enum: VENUE_V3 }) venue: VenueV3;
+  @PrimaryColumn('text') tokenSymbol: string;
+  @PrimaryColumn('timestamptz') minute: Date;
+  @MoneyColumn({ nullable: false }) mark: string;
 }
