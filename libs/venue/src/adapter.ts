@@ -22,6 +22,19 @@ export interface MarketInfo {
   active: boolean;
 }
 
+/** A perp market's funding and open interest as the venue reports them now (decimal strings, as the venue wrote them). */
+export interface MarketStats {
+  symbol: string;
+  /** The current funding rate per hour, a fraction (0.0000125 = 0.00125 % an hour; positive: longs pay shorts). */
+  fundingRate: string;
+  /** Open interest in base units. */
+  openInterest: string;
+  /** The venue's mark these figures go with; null when it gave none. */
+  mark: string | null;
+  /** openInterest × mark in USD, exact; null without a mark. */
+  openInterestUsd: string | null;
+}
+
 export interface BookLevel {
   price: string;
   size: string;
@@ -159,6 +172,8 @@ export interface VenueAdapter {
   markPrice(symbol: string): Promise<Decimal | null>;
   /** Marks of every listed symbol. */
   markPrices(): Promise<Map<string, Decimal>>;
+  /** Funding and open interest of the listed markets (Hyperliquid: metaAndAssetCtxs). Absent where the venue gives none. */
+  marketStats?(): Promise<MarketStats[]>;
   orderBook(symbol: string, depth?: number): Promise<OrderBook>;
   accountState(address: string): Promise<AccountState>;
   setLeverage(account: TradingAccount, symbol: string, leverage: number): Promise<void>;

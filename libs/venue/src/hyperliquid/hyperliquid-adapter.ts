@@ -7,6 +7,7 @@ import {
   FeeSchedule,
   Fill,
   MarketInfo,
+  MarketStats,
   OrderBook,
   OrderRef,
   OrderRequest,
@@ -21,6 +22,7 @@ import {
   executedSize,
   orderFills,
   parseAccountState,
+  parseAssetContexts,
   parseBook,
   parseFills,
   parseMids,
@@ -81,6 +83,10 @@ export class HyperliquidAdapter implements VenueAdapter {
   async markPrices(): Promise<Map<string, Decimal>> {
     const { byName } = await this.loadUniverse();
     return parseMids(await this.info.allMids(), (coin) => byName.has(coin));
+  }
+
+  async marketStats(): Promise<MarketStats[]> {
+    return parseAssetContexts(await this.info.metaAndAssetCtxs());
   }
 
   async markPrice(symbol: string): Promise<Decimal | null> {

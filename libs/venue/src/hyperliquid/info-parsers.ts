@@ -1,7 +1,7 @@
 import Decimal from 'decimal.js';
 import type { InfoClient } from '@nktkas/hyperliquid';
 import { dec, Dec, toMoney } from '@conduit/domain';
-import type { AccountState, Fill, MarketInfo, OrderBook, VenuePosition } from '../adapter';
+import type { AccountState, Fill, MarketInfo, MarketStats, OrderBook, VenuePosition } from '../adapter';
 
 /**
  * Hyperliquid's /info answers as Conduit reads them (pure functions; the adapter does the requests). Checked against
@@ -53,6 +53,24 @@ export function parseMids(mids: Answer<'allMids'>, listed: (coin: string) => boo
   const out = new Map<string, Decimal>();
   for (const [coin, px] of Object.entries(mids)) if (listed(coin)) out.set(coin, dec(px as string));
   return out;
+}
+
+/**
+ * Funding (the hourly rate) and open interest (base units) of each perp of a metaAndAssetCtxs answer, whose contexts
+ * are in the order of its own universe; the USD open interest is that size at the context's mark.
+ */
+export function parseAssetContexts([meta, contexts]: Answer<'metaAndAssetCtxs'>): MarketStats[] {
+  return meta.universe.slice(0, contexts.length).map((u, i) => {
+    const ctx = contexts[i];
+    const mark = ctx.markPx ?? null;
+    return {
+      symbol: u.name,
+      fundingRate: ctx.funding,
+      openInterest: ctx.openInterest,
+      mark,
+      openInterestUsd: mark === null ? null : dec(ctx.openInterest).mul(mark).toFixed(),
+    };
+  });
 }
 
 export function parseBook(symbol: string, book: Answer<'l2Book'>, depth: number): OrderBook {

@@ -9,6 +9,7 @@ import { readVectors } from '../../../testing/src/vectors';
 /* eslint-enable @nx/enforce-module-boundaries */
 import { updateLeverageAction } from './actions';
 import { HyperliquidAdapter } from './hyperliquid-adapter';
+import { parseAssetContexts } from './info-parsers';
 
 /**
  * Recorded answers of the live API (hyperliquid_api/: the python SDK's cassettes, CCXT's static response tests, the
@@ -108,6 +109,51 @@ describe('allMids → markPrices() / markPrice()', () => {
     expect((await adapter.markPrices()).size).toBe(0);
     expect(await adapter.markPrice('APE')).toBeNull();
     expectRecordedRequests();
+  });
+});
+
+describe('metaAndAssetCtxs → marketStats()', () => {
+  const section = 'Retrieve perpetuals asset contexts (includes mark price, current funding, open interest, etc.)';
+  /** The recorded answer's figures per perp, in universe order: exactly the recorded strings, USD at the mark. */
+  const recorded = ([meta, contexts]: [any, any[]]) =>
+    contexts.map((c, i) => ({
+      symbol: meta.universe[i].name,
+      fundingRate: c.funding,
+      openInterest: c.openInterest,
+      mark: c.markPx,
+      openInterestUsd: new Decimal(c.openInterest).mul(c.markPx).toFixed(),
+    }));
+
+  it('GitBook (first perp dex): the hourly funding and open interest of every perp, and the USD open interest at its mark', async () => {
+    const answer = replays.gitbookExample(section, 0);
+    const adapter = await adapterOn([info({ type: 'metaAndAssetCtxs' }, answer, 'gitbook')]);
+    const stats = await adapter.marketStats();
+    expect(stats).toEqual(recorded(answer));
+    expect(stats.map((s) => [s.symbol, s.fundingRate, s.openInterest, s.openInterestUsd])).toEqual([
+      ['BTC', '0.0000125', '688.11', '9851.051571'],
+      ['ETH', '0.0000125', '1882.55', '11377.37918'],
+      ['HPOS', '0.0000125', '2912.05', '24619.05311'],
+    ]);
+    expectRecordedRequests();
+  });
+
+  it('GitBook (HIP-3 dex): read alike, with null premium, impact and mid prices and a zero funding rate', () => {
+    const answer = replays.gitbookExample(section, 1);
+    expect(answer[1].map((c: any) => [c.premium, c.midPx])).toEqual([
+      ['0.0031136686', '25451.0'],
+      [null, '464.92'],
+      [null, null],
+    ]);
+    const stats = parseAssetContexts(answer);
+    expect(stats).toEqual(recorded(answer));
+    expect(stats[0]).toEqual({
+      symbol: 'xyz:XYZ100',
+      fundingRate: '0.0002110251',
+      openInterest: '0.0854',
+      mark: '25451.0',
+      openInterestUsd: '2173.5154',
+    });
+    expect(stats[1].fundingRate).toEqualDecimal('0');
   });
 });
 
