@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { exec, rows, Sql } from '@conduit/db';
 import { toMoney } from '@conduit/domain';
-import { VenueAdapter, VenueRegistry } from '@conduit/venue';
+import { MarketStats, VenueAdapter, VenueRegistry } from '@conduit/venue';
 
 export interface SyncReport {
   venue: string;
@@ -18,6 +18,12 @@ export interface SyncReport {
  * Live venues' market lists (symbol, index, size decimals, max leverage, minimum) and marks into
  * venue_markets, their health into venues_status. A venue that does not answer is marked DOWN and its
  * markets are left as they were (a missing answer is not an empty list).
+ *
+ * Where the venue gives them (VenueAdapter.marketStats: Hyperliquid), each market's funding rate (hourly),
+ * open interest (base units and USD) and when they were read go into its metadata: `fundingRate`,
+ * `openInterest`, `openInterestUsd`, `statsAt`; a market the answer leaves out gets nulls. They are extras: when
+ * the venue does not answer for them, the sync goes on without them and the figures stored before age
+ * (`statsAt`).
  */
 @Injectable()
 export class MarketSync {
@@ -35,7 +41,7 @@ export class MarketSync {
   async syncVenue(adapter: VenueAdapter): Promise<SyncReport> {
     const started = Date.now();
     try {
-      const [markets, marks] = await Promise.all([adapter.markets(), adapter.markPrices()]);
+      const [markets, marks, stats] = await Promise.all([adapter.markets(), adapter.markPrices(), this.statsOf(adapter)]);
       const latencyMs = Date.now() - started;
       const listed = markets.map((m) => ({
         symbol: m.symbol,
@@ -45,7 +51,12 @@ export class MarketSync {
         min: m.minNotionalUsd,
         lev: m.maxLeverage,
         price: marks.has(m.symbol) ? toMoney(marks.get(m.symbol)!) : null,
-        meta: JSON.stringify({ szDecimals: m.szDecimals, minSize: m.minSize, source: `${adapter.venue} sync` }),
+        meta: JSON.stringify({
+          szDecimals: m.szDecimals,
+          minSize: m.minSize,
+          source: `${adapter.venue} sync`,
+          ...(stats && statsMetadata(stats.get(m.symbol))),
+        }),
       }));
       let deactivated = 0;
       await this.ds.transaction(async (em) => {
@@ -53,7 +64,8 @@ export class MarketSync {
           em,
           `INSERT INTO venue_markets (venue, token_symbol, market_name, market_index, is_active, min_position, max_leverage, current_price,
             last_synced, metadata)
-           SELECT $1::venue_v3_t, v.symbol, v.name, v.idx, v.active, v.min, v.lev, v.price, now(), v.meta
+           SELECT $1::venue_v3_t, v.symbol, v.name, v.idx, v.active, v.min, v.lev, v.price, now(),
+                  v.meta || CASE WHEN v.meta ? 'fundingRate' THEN jsonb_build_object('statsAt', now()) ELSE '{}'::jsonb END
              FROM unnest($2::text[], $3::text[], $4::int[], $5::bool[], $6::numeric[], $7::int[], $8::numeric[], $9::jsonb[])
                   AS v(symbol, name, idx, active, min, lev, price, meta)
            ON CONFLICT (venue, token_symbol) DO UPDATE SET
@@ -99,6 +111,17 @@ export class MarketSync {
     }
   }
 
+  /** The venue's funding and open interest by symbol; null when it gives none or does not answer for them. */
+  private async statsOf(adapter: VenueAdapter): Promise<Map<string, MarketStats> | null> {
+    if (!adapter.marketStats) return null;
+    try {
+      return new Map((await adapter.marketStats()).map((s) => [s.symbol, s]));
+    } catch (err) {
+      this.logger.warn(`${adapter.venue} funding and open interest not read: ${err instanceof Error ? err.message : String(err)}`);
+      return null;
+    }
+  }
+
   private async recordHealth(
     q: Sql,
     venue: string,
@@ -116,4 +139,13 @@ export class MarketSync {
       [venue, ok, ok ? 'UP' : 'DOWN', latencyMs, error?.slice(0, 500) ?? null, JSON.stringify(metadata)],
     );
   }
+}
+
+/** A market's funding and open interest as metadata fields (nulls when the venue's answer left it out). */
+function statsMetadata(stats: MarketStats | undefined) {
+  return {
+    fundingRate: stats?.fundingRate ?? null,
+    openInterest: stats?.openInterest ?? null,
+    openInterestUsd: stats?.openInterestUsd ?? null,
+  };
 }

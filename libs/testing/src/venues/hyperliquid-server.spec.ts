@@ -54,6 +54,10 @@ describe('HyperliquidSim (driven through @nktkas/hyperliquid)', () => {
         impactPxs: ['1903.9', '1904.0'],
         funding: '0.0',
       });
+      // The funding rate a test sets is reported in the wire's style (signed, plain decimal).
+      f.sim.setFunding('ETH', '-0.0000125');
+      expect((await f.info.metaAndAssetCtxs())[1][ETH].funding).toBe('-0.0000125');
+      f.sim.setFunding('ETH', '0');
     });
 
     it('answers an unknown info type with HTTP 422 and a dead server with 503', async () => {

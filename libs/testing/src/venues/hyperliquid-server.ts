@@ -17,10 +17,11 @@
  *   rest or are rejected. Fills update the signed position (average entry, realised PnL on reductions) and the USDC
  *   balance; accountValue = USDC + unrealised PnL at the mid.
  *
- * Deliberately NOT simulated: funding, liquidations and maintenance-margin enforcement (liquidationPx is null),
- * isolated margin, vaults and sub-accounts (vaultAddress is refused), spot, HIP-3 dexes, trigger / TP-SL / TWAP
- * orders, builder-fee approval, rate limits, websockets, and maker fills: the book is static (rebuilt only by setMid,
- * not consumed by fills) and resting orders never fill. The nonce rule is simplified (no "100 highest nonces" set).
+ * Deliberately NOT simulated: funding payments (metaAndAssetCtxs reports the rate a test set with setFunding, 0 by
+ * default), liquidations and maintenance-margin enforcement (liquidationPx is null), isolated margin, vaults and
+ * sub-accounts (vaultAddress is refused), spot, HIP-3 dexes, trigger / TP-SL / TWAP orders, builder-fee approval, rate
+ * limits, websockets, and maker fills: the book is static (rebuilt only by setMid, not consumed by fills) and resting
+ * orders never fill. The nonce rule is simplified (no "100 highest nonces" set).
  * All amounts are decimal.js values, strings on the wire.
  *
  * This file is the HTTP transport and the test controls; the parts live in ./hyperliquid/: info queries (info.ts),
@@ -32,7 +33,7 @@ import { AddressInfo } from 'node:net';
 import { authenticateAndRun, isSimulatedAction } from './hyperliquid/exchange';
 import { infoResponse } from './hyperliquid/info';
 import { SimState } from './hyperliquid/state';
-import { DeserializeError, HlSimExchangeRequest, HlSimOptions, HlSimOrder } from './hyperliquid/types';
+import { D, DeserializeError, HlSimExchangeRequest, HlSimOptions, HlSimOrder } from './hyperliquid/types';
 import { lower, parseExchangeRequest } from './hyperliquid/wire';
 
 export type { HlSignature, HlSimExchangeRequest, HlSimMarket, HlSimOptions, HlSimOrder } from './hyperliquid/types';
@@ -95,6 +96,13 @@ export class HyperliquidSim {
     const market = this.state.marketByName(coin);
     if (!market) throw new Error(`unknown coin ${coin}`);
     this.state.setMid(market, px);
+  }
+
+  /** Sets the hourly funding rate metaAndAssetCtxs reports for a coin (a signed decimal string); no funding is paid. */
+  setFunding(coin: string, rate: string): void {
+    const market = this.state.marketByName(coin);
+    if (!market) throw new Error(`unknown coin ${coin}`);
+    market.funding = new D(rate);
   }
 
   /** Credits a master account's USDC (creating the account). */

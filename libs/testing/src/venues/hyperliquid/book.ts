@@ -2,7 +2,7 @@
 import Decimal from 'decimal.js';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the seeded market list is the universe's single source
 import venueMarkets from '../../../../../migrations/data/venue-markets.json';
-import { D, HlSimMarket, Level, Market } from './types';
+import { D, HlSimMarket, Level, Market, ZERO } from './types';
 
 /** Level i of the synthetic book holds about (i + 1) × this many USD; levels are about 1 bp apart. */
 const LEVEL_NOTIONAL_USD = new D(25_000);
@@ -32,7 +32,16 @@ export function defaultMarkets(): HlSimMarket[] {
 /** A market at its mid, with its book built. */
 export function newMarket(m: HlSimMarket, depth: number): Market {
   const mid = new D(m.mid);
-  const market: Market = { name: m.name, szDecimals: m.szDecimals, maxLeverage: m.maxLeverage, mid, prevDayPx: mid, bids: [], asks: [] };
+  const market: Market = {
+    name: m.name,
+    szDecimals: m.szDecimals,
+    maxLeverage: m.maxLeverage,
+    mid,
+    prevDayPx: mid,
+    funding: ZERO,
+    bids: [],
+    asks: [],
+  };
   rebuildBook(market, depth);
   return market;
 }

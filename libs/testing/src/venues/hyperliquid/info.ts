@@ -53,7 +53,7 @@ function assetCtx(state: SimState, m: Market) {
   const { notional, base } = dayVolume(state, m.name);
   const openInterest = [...state.accounts.values()].reduce((sum, a) => sum.plus(a.positions.get(m.name)?.szi.abs() ?? ZERO), ZERO);
   return {
-    funding: '0.0',
+    funding: wire(m.funding),
     openInterest: wire(openInterest),
     prevDayPx: wire(m.prevDayPx),
     dayNtlVlm: wire(notional, 6),

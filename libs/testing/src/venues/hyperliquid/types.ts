@@ -81,6 +81,8 @@ export interface Market {
   maxLeverage: number;
   mid: Decimal;
   prevDayPx: Decimal;
+  /** The hourly funding rate metaAndAssetCtxs reports (set by the test; never paid). */
+  funding: Decimal;
   bids: Level[];
   asks: Level[];
 }
