@@ -11,5 +11,6 @@ export * from './sources';
 export * from './performance';
 export * from './sql';
 export * from './rows';
+export * from './market-view';
 export * from './lifecycle';
 export * from './listener';

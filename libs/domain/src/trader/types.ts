@@ -81,8 +81,12 @@ export interface CoinMarket {
   change24h: string | null;
   /** Recent marks, oldest first. */
   series: string[];
+  /** The venue's current funding rate per hour, a fraction (Hyperliquid); null where the venue gives none. */
   fundingRate: string | null;
+  /** Open interest in base units (Hyperliquid); null where the venue gives none. */
   openInterest: string | null;
+  /** Open interest in USD at the venue's mark. */
+  openInterestUsd?: string | null;
   /** The latest 6-hour indicators (market_indicators_6h). */
   indicators: { ret6h: string | null; volatility24h: string | null } | null;
 }
