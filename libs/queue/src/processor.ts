@@ -110,7 +110,7 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
       return result;
     } catch (err: any) {
       const retried = (job.opts.attempts ?? 1) > 1; // a scheduled tick (one attempt) is the next tick's work instead
-      if (retried && !(err instanceof UnrecoverableError) && token && (await this.databaseDown())) {
+      if (retried && !(err instanceof UnrecoverableError) && token && (lostDatabase(err) || (await this.databaseDown()))) {
         // Not the job's failure: the database is away (a restart, a failover). The job waits for it without spending
         // an attempt, so an outage longer than the backoff window loses nothing; attempts are for real failures.
         const waits = Math.max(0, (job.attemptsStarted ?? 1) - job.attemptsMade - 1);
@@ -130,6 +130,7 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
     }
   }
 
+  /** Asked after a failure: the outage may be over by then, so a failure that was the outage itself also counts (lostDatabase). */
   private async databaseDown(): Promise<boolean> {
     if (!this.database) return false;
     return !(await this.database.reachable().catch(() => false));
@@ -146,4 +147,19 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
 
   /** Record the failed outcome of the job's subject (override per service). */
   protected async onFinalFailure(_job: Job, _err: Error): Promise<void> {}
+}
+
+/**
+ * A failure that was Postgres going away, whatever the database says when asked afterwards: a connection terminated
+ * by the server (57P01-57P03), a connection exception (class 08), a database refusing connections, or pg's own
+ * "Connection terminated". Not a refused TCP connection: that could be a venue's; the probe decides those.
+ */
+export function lostDatabase(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown; driverError?: unknown } | null;
+  if (!e) return false;
+  if (e.driverError && lostDatabase(e.driverError)) return true;
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (/^57P0[123]$/.test(code) || /^08\d{3}$/.test(code)) return true;
+  const message = typeof e.message === 'string' ? e.message : '';
+  return /^Connection terminated|is not currently accepting connections|terminating connection due to administrator command/.test(message);
 }
