@@ -15,3 +15,4 @@ export * from './clock';
 export * from './lifecycle';
 export * from './order-plan';
 export * from './trader/types';
+export * from './trader/limits';
