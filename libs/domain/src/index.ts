@@ -16,3 +16,4 @@ export * from './lifecycle';
 export * from './order-plan';
 export * from './trader/types';
 export * from './trader/limits';
+export * from './trader/rules-model';
