@@ -3,6 +3,7 @@ export * from './tickers';
 export * from './classifier';
 export * from './lexicon';
 export * from './x-source';
+export * from './trader/schema';
 
 // The LLM classifier loads on first use, not with this barrel: the OpenAI client library is only needed when an
 // LLM is configured (LLM_BASE_URL); without one the signal service classifies with the lexicon and never loads it.
