@@ -8,6 +8,7 @@ export * from './trader/schema';
 export * from './trader/prompt';
 export * from './trader/run';
 export * from './trader/rules-trader';
+export * from './trader/pricing';
 
 // The LLM classifier and the LLM trader load on first use, not with this barrel: the OpenAI client library is only
 // needed when an LLM is configured (LLM_BASE_URL); without one the signal service classifies with the lexicon, and
