@@ -16,3 +16,5 @@ export * from './lifecycle';
 export * from './order-plan';
 export * from './trader/types';
 export * from './trader/market-view';
+export * from './trader/limits';
+export * from './trader/rules-model';

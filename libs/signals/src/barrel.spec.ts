@@ -24,10 +24,22 @@ describe('the signals barrel', () => {
     expect(llm).toContain('openai');
   }, 30_000);
 
+  it('loads the OpenAI client library only when the LLM trader is used, not for the rules models', () => {
+    const rules = loadedAfter(
+      `const s = require('./libs/signals/src'); s.traderMessages(require('./libs/domain/src/trader/fixtures').traderSnapshot()); ` +
+        `new s.TraderRouter(null); s.parseTraderDecision('{}')`,
+    );
+    expect(rules).toContain('lossless-json');
+    expect(rules).not.toContain('openai');
+    const llm = loadedAfter(`const s = require('./libs/signals/src'); if (typeof s.OpenAiCompatibleTrader !== 'function') process.exit(2)`);
+    expect(llm).toContain('openai');
+  }, 30_000);
+
   it('still exports the LLM classifier and its prompt', async () => {
     const signals = await import('./index');
     expect(signals.OpenAiCompatibleClassifier.name).toBe('OpenAiCompatibleClassifier');
     expect(signals.CLASSIFIER_SYSTEM_PROMPT).toEqual(expect.any(String));
     expect(typeof signals.classifierUserMessage).toBe('function');
+    expect(signals.OpenAiCompatibleTrader.name).toBe('OpenAiCompatibleTrader');
   });
 });

@@ -1,19 +1,30 @@
-// Agent What's readers of the world: post classifiers (LLM, lexicon) and post sources (X).
+// Agent What's readers of the world: post classifiers (LLM, lexicon) and post sources (X); the llm_traders' brains
+// (prompt, decision schema, rules and LLM).
 export * from './tickers';
 export * from './classifier';
 export * from './lexicon';
 export * from './x-source';
+export * from './trader/schema';
+export * from './trader/prompt';
+export * from './trader/run';
+export * from './trader/rules-trader';
+export * from './trader/pricing';
 
-// The LLM classifier loads on first use, not with this barrel: the OpenAI client library is only needed when an
-// LLM is configured (LLM_BASE_URL); without one the signal service classifies with the lexicon and never loads it.
-// Types export as usual; a value export added to llm.ts is a type error here until listed.
+// The LLM classifier and the LLM trader load on first use, not with this barrel: the OpenAI client library is only
+// needed when an LLM is configured (LLM_BASE_URL); without one the signal service classifies with the lexicon, and
+// llm_traders on rules: models decide, without ever loading it.
+// Types export as usual; a value export added to llm.ts or trader/llm-trader.ts is a type error here until listed.
 import type * as llm from './llm';
+import type * as llmTrader from './trader/llm-trader';
 import { exportOnFirstUse } from '@conduit/config';
 export type * from './llm';
+export type * from './openai-endpoint';
 export declare const CLASSIFIER_SYSTEM_PROMPT: typeof llm.CLASSIFIER_SYSTEM_PROMPT;
 export declare const classifierUserMessage: typeof llm.classifierUserMessage;
 export declare const OpenAiCompatibleClassifier: typeof llm.OpenAiCompatibleClassifier;
 export type OpenAiCompatibleClassifier = llm.OpenAiCompatibleClassifier;
+export declare const OpenAiCompatibleTrader: typeof llmTrader.OpenAiCompatibleTrader;
+export type OpenAiCompatibleTrader = llmTrader.OpenAiCompatibleTrader;
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- required on first use, see above
 exportOnFirstUse<typeof llm>(exports, () => require('./llm'), {
@@ -21,3 +32,5 @@ exportOnFirstUse<typeof llm>(exports, () => require('./llm'), {
   classifierUserMessage: true,
   OpenAiCompatibleClassifier: true,
 });
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- required on first use, see above
+exportOnFirstUse<typeof llmTrader>(exports, () => require('./trader/llm-trader'), { OpenAiCompatibleTrader: true });

@@ -1,15 +1,11 @@
 // LLM classifier over any OpenAI-compatible chat-completions endpoint, with strict JSON-schema output.
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { CLASSIFICATION_JSON_SCHEMA, ClassifierRun, ClassifyInput, parseClassification, PostClassifier } from './classifier';
+import { OpenAiEndpoint, OpenAiEndpointOptions } from './openai-endpoint';
 import { extractTokens } from './tickers';
 
-export interface OpenAiCompatibleOptions {
-  /** Including the version path, e.g. https://api.openai.com/v1 */
-  baseUrl: string;
-  apiKey: string;
+export interface OpenAiCompatibleOptions extends OpenAiEndpointOptions {
   model: string;
-  timeoutMs: number;
 }
 
 export const CLASSIFIER_SYSTEM_PROMPT = [
@@ -40,10 +36,11 @@ export function classifierUserMessage(input: ClassifyInput): string {
 export class OpenAiCompatibleClassifier implements PostClassifier {
   readonly name = 'llm';
   readonly model: string;
-  private client: OpenAI | null = null;
+  private readonly endpoint: OpenAiEndpoint;
 
-  constructor(private readonly options: OpenAiCompatibleOptions) {
+  constructor(options: OpenAiCompatibleOptions) {
     this.model = options.model;
+    this.endpoint = new OpenAiEndpoint(options);
   }
 
   async classify(input: ClassifyInput): Promise<ClassifierRun> {
@@ -64,70 +61,16 @@ export class OpenAiCompatibleClassifier implements PostClassifier {
       latencyMs: Math.round(performance.now() - started),
     });
 
-    // The SDK's timeout stops at the response headers (and its abort error is lost across Jest's realms);
-    // this signal bounds the whole request, body included, and tells a timeout from other connection errors.
-    const deadline = AbortSignal.timeout(this.options.timeoutMs);
-    try {
-      const completion = await this.openai().chat.completions.create(
-        {
-          model: this.options.model,
-          temperature: 0,
-          messages,
-          response_format: {
-            type: 'json_schema',
-            json_schema: { name: 'post_classification', strict: true, schema: CLASSIFICATION_JSON_SCHEMA },
-          },
-        },
-        { signal: deadline },
-      );
-      const model = typeof completion.model === 'string' && completion.model ? completion.model : this.model;
-      const message = completion.choices?.[0]?.message;
-      const content = message?.content ?? null;
-      if (content === null) {
-        const error = message?.refusal ? `model refused: ${message.refusal}` : 'response has no message content';
-        return run({ status: 'parsing_error', model, rawResponse: JSON.stringify(completion), error: this.redact(error) });
-      }
-      const parsed = parseClassification(content);
-      if ('error' in parsed) return run({ status: 'parsing_error', model, rawResponse: content, error: parsed.error });
-      return run({ status: 'success', model, rawResponse: content, result: parsed.result });
-    } catch (e) {
-      const body = e instanceof APIError && e.error !== undefined ? JSON.stringify(e.error) : null;
-      return run({
-        status: 'failed',
-        rawResponse: body === null ? null : this.redact(body),
-        error: this.redact(this.describe(e, deadline.aborted)),
-      });
-    }
-  }
-
-  private openai(): OpenAI {
-    // organization/project null: OPENAI_* environment variables must not leak to a third-party endpoint.
-    // An empty key (keyless local servers) becomes a placeholder: the SDK refuses to start without one.
-    this.client ??= new OpenAI({
-      baseURL: this.options.baseUrl,
-      apiKey: this.options.apiKey || 'none',
-      organization: null,
-      project: null,
-      timeout: this.options.timeoutMs,
-      maxRetries: 0,
-      logLevel: 'off',
+    const answer = await this.endpoint.completeJson({
+      model: this.model,
+      messages,
+      schemaName: 'post_classification',
+      schema: CLASSIFICATION_JSON_SCHEMA,
     });
-    return this.client;
-  }
-
-  private describe(e: unknown, deadlinePassed: boolean): string {
-    if (e instanceof APIError && e.status !== undefined) return `HTTP ${e.status}: ${e.message.replace(/^\d{3} /, '')}`;
-    if (deadlinePassed || e instanceof APIConnectionTimeoutError) return `request timed out after ${this.options.timeoutMs} ms`;
-    if (e instanceof APIConnectionError) {
-      const causes: string[] = [];
-      for (let c: any = e.cause; c && causes.length < 4; c = c.cause) causes.push(c.code ? `${c.code}` : String(c.message ?? c));
-      return `connection error${causes.length ? ` (${causes.join(': ')})` : ''}`;
-    }
-    return e instanceof Error ? e.message : String(e);
-  }
-
-  private redact(text: string): string {
-    const key = this.options.apiKey;
-    return key ? text.split(key).join('[redacted]') : text;
+    const model = answer.model ?? this.model;
+    if (!answer.ok) return run({ status: answer.status, model, rawResponse: answer.rawResponse, error: answer.error });
+    const parsed = parseClassification(answer.content);
+    if ('error' in parsed) return run({ status: 'parsing_error', model, rawResponse: answer.content, error: parsed.error });
+    return run({ status: 'success', model, rawResponse: answer.content, result: parsed.result });
   }
 }

@@ -16,6 +16,8 @@ export * from './venues/hyperliquid-replay';
 export * from './venues/ostium-chain';
 export * from './python-literal';
 export * from './llm/openai-server';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the trader snapshot fixtures live next to the domain's specs
+export * from '../../domain/src/trader/fixtures';
 export * from './x/x-server';
 export * from './auth';
 export * from './http';

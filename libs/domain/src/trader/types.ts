@@ -104,7 +104,7 @@ export interface TraderSnapshot {
 
 /** What the limits changed, and why: recorded with the decision. */
 export interface Adjustment {
-  field: 'size_usd' | 'leverage' | 'stop_loss_price' | 'take_profit_price' | 'action';
+  field: 'size_usd' | 'leverage' | 'stop_loss_price' | 'take_profit_price' | 'confidence' | 'action';
   from: string | null;
   to: string | null;
   reason: string;

@@ -1,17 +1,26 @@
-// A local OpenAI chat-completions server for tests: real wire format, scripted replies, a rule-based default.
+// A local OpenAI chat-completions server for tests: real wire format, scripted replies, a rule-based default
+// (a post classification, or HOLD for an llm_trader's trading-decision request).
 import { randomBytes } from 'node:crypto';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { LosslessNumber, stringify } from 'lossless-json';
 
 export type OpenAiReply =
   /** content = JSON.stringify(body); model overrides the response's model (e.g. a dated snapshot name) */
-  | { kind: 'json'; body: object; model?: string }
+  | { kind: 'json'; body: object; model?: string; usage?: ReplyUsage | null }
   /** content as given: malformed JSON, prose, a fenced block */
-  | { kind: 'text'; content: string; model?: string }
+  | { kind: 'text'; content: string; model?: string; usage?: ReplyUsage | null }
   /** waits delayMs, then answers with `then` */
   | { kind: 'slow'; delayMs: number; then: OpenAiReply }
   /** an OpenAI error body with this HTTP status */
   | { kind: 'error'; status: number; message: string };
+
+/** The response's usage as scripted (default: about 4 characters a token); null leaves usage out of the response. */
+export interface ReplyUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
 
 export interface OpenAiServer {
   /** http://127.0.0.1:port (configure clients with `${url}/v1`) */
@@ -67,6 +76,82 @@ export function defaultClassification(userText: string) {
     : { is_signal: false, tokens, side: null, confidence: 0.2, reasoning: 'default responder: no cashtag with a single direction word' };
 }
 
+/** The response_format json_schema name of an llm_trader's decision (libs/signals TRADER_DECISION_SCHEMA_NAME). */
+export const TRADING_DECISION_SCHEMA_NAME = 'trading_decision';
+
+/** A trading decision as a test scripts it; numbers may be given as decimal strings and are written as JSON numbers. */
+export interface TraderAnswer {
+  action: 'OPEN_LONG' | 'OPEN_SHORT' | 'CLOSE_POSITION' | 'HOLD' | string;
+  coin: string;
+  size_usd: string | number;
+  leverage: string | number;
+  stop_loss_price: string | number | null;
+  take_profit_price: string | number | null;
+  confidence: string | number;
+  reasoning: string;
+}
+
+/** Unscripted answer to a trading-decision request: HOLD. */
+export function defaultTraderDecision(): TraderAnswer {
+  return {
+    action: 'HOLD',
+    coin: '',
+    size_usd: 0,
+    leverage: 1,
+    stop_loss_price: null,
+    take_profit_price: null,
+    confidence: 0.5,
+    reasoning: 'default responder: hold',
+  };
+}
+
+/** A decision answer whose numbers appear digit for digit as given ("1234.567890123" stays exactly that). */
+export function traderReply(answer: TraderAnswer, opts: { model?: string; fenced?: boolean; usage?: ReplyUsage | null } = {}): OpenAiReply {
+  const num = (v: string | number | null) => (v === null ? null : new LosslessNumber(String(v)));
+  const json = stringify({
+    action: answer.action,
+    coin: answer.coin,
+    size_usd: num(answer.size_usd),
+    leverage: num(answer.leverage),
+    stop_loss_price: num(answer.stop_loss_price),
+    take_profit_price: num(answer.take_profit_price),
+    confidence: num(answer.confidence),
+    reasoning: answer.reasoning,
+  })!;
+  return { kind: 'text', content: opts.fenced ? `\`\`\`json\n${json}\n\`\`\`` : json, model: opts.model, usage: opts.usage };
+}
+
+type Levels = { stop?: string | number | null; takeProfit?: string | number | null };
+
+/** Scripted trading answers: the usual cases of an llm_trader's cycle. */
+export const traderReplies = {
+  /** An OPEN (sizes and levels as given: over the limits, on the wrong side, in an unknown coin, ...). */
+  open: (
+    coin: string,
+    side: 'LONG' | 'SHORT',
+    o: { sizeUsd?: string | number; leverage?: string | number; confidence?: string | number } & Levels = {},
+  ): OpenAiReply =>
+    traderReply({
+      action: side === 'LONG' ? 'OPEN_LONG' : 'OPEN_SHORT',
+      coin,
+      size_usd: o.sizeUsd ?? '1000',
+      leverage: o.leverage ?? 2,
+      stop_loss_price: o.stop ?? null,
+      take_profit_price: o.takeProfit ?? null,
+      confidence: o.confidence ?? '0.7',
+      reasoning: `scripted: open ${side} ${coin}`,
+    }),
+  close: (coin: string): OpenAiReply =>
+    traderReply({ ...defaultTraderDecision(), action: 'CLOSE_POSITION', coin, reasoning: `scripted: close ${coin}` }),
+  hold: (): OpenAiReply => traderReply(defaultTraderDecision()),
+  /** Truncated JSON: a parsing_error. */
+  malformed: (): OpenAiReply => ({ kind: 'text', content: '{"action": "OPEN_LONG", "coin": "BTC", "size_usd": 10' }),
+  /** Prose instead of JSON: a parsing_error. */
+  prose: (): OpenAiReply => ({ kind: 'text', content: 'I would buy some BTC here, the trend looks strong.' }),
+  /** Answers only after delayMs: a client with a shorter timeout fails with "timed out". */
+  slow: (delayMs: number, then: OpenAiReply = traderReplies.hold()): OpenAiReply => ({ kind: 'slow', delayMs, then }),
+};
+
 const approxTokens = (text: string) => Math.max(1, Math.ceil(text.length / 4));
 
 export async function startOpenAiServer(opts: { apiKey?: string } = {}): Promise<OpenAiServer> {
@@ -99,13 +184,15 @@ export async function startOpenAiServer(opts: { apiKey?: string } = {}): Promise
     const promptText = (req.messages as any[]).map((m) => messageText(m?.content)).join('\n');
     const prompt_tokens = approxTokens(promptText);
     const completion_tokens = approxTokens(content);
+    const usage =
+      reply.usage === undefined ? { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens } : reply.usage;
     sendJson(res, 200, {
       id: `chatcmpl-${randomBytes(12).toString('base64url')}`,
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model: reply.model ?? req.model,
       choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' }],
-      usage: { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens },
+      ...(usage ? { usage } : {}),
     });
   };
 
@@ -153,6 +240,10 @@ export async function startOpenAiServer(opts: { apiKey?: string } = {}): Promise
     const scripted = queue.shift();
     if (scripted) {
       answer(body, res, scripted);
+      return;
+    }
+    if (body.response_format?.json_schema?.name === TRADING_DECISION_SCHEMA_NAME) {
+      answer(body, res, traderReply(defaultTraderDecision()));
       return;
     }
     const lastUser = [...body.messages].reverse().find((m: any) => m?.role === 'user');
