@@ -8,6 +8,7 @@ import { Money1732200006000 } from './1732200006000-Money';
 import { Hardening1732200007000 } from './1732200007000-Hardening';
 import { ChangeFeed1732200008000 } from './1732200008000-ChangeFeed';
 import { Lifecycles1732200009000 } from './1732200009000-Lifecycles';
+import { Liquidation1732200011000 } from './1732200011000-Liquidation';
 
 /** Every migration in order. Listed explicitly so the same list works from TypeScript and from dist/. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   Hardening1732200007000,
   ChangeFeed1732200008000,
   Lifecycles1732200009000,
+  Liquidation1732200011000,
 ];

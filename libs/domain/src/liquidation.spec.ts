@@ -1,7 +1,8 @@
 import { DomainError } from './errors';
 import { checkExit } from './exits';
 import { liquidationLevel, liquidationPrice, maintenanceMarginRate, positionLiquidation } from './liquidation';
-import { dec, Dec } from './money';
+import Decimal from 'decimal.js';
+import { dec, Dec, toMoney } from './money';
 import { Side } from './trading';
 
 describe('maintenanceMarginRate (half the initial margin rate at the market maximum)', () => {
@@ -140,6 +141,9 @@ describe('liquidationLevel / positionLiquidation (the stored DECIMAL(20,8))', ()
     expect(positionLiquidation('LONG', '1980', 10, 50)).toBe('1800.00000000');
     expect(positionLiquidation('SHORT', '2020', 10, 50)).toBe('2200.00000000');
     expect(positionLiquidation('LONG', '1980', 1, 50)).toBeNull();
+    // a maximum lowered below the position's leverage since it opened: the leverage's own maximum (20x: mmr 0.025)
+    expect(positionLiquidation('LONG', '1950', 20, 5)).toBe(toMoney(new Dec(1950).mul('0.95').div('0.975'), Decimal.ROUND_CEIL));
+    expect(positionLiquidation('LONG', '1950', 20, 5)).toBe('1900.00000000');
   });
 });
 

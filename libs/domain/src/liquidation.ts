@@ -63,7 +63,12 @@ export function liquidationLevel(p: LiquidationInput): string | null {
   return toMoney(price, p.side === 'LONG' ? Decimal.ROUND_CEIL : Decimal.ROUND_FLOOR);
 }
 
-/** A position's liquidation price at its entry, from the market's maximum leverage (the venue's maintenance margin). */
+/**
+ * A position's liquidation price at its entry, from the market's maximum leverage (the venue's maintenance margin). The
+ * market allowed the leverage the position opened with, so its maximum is taken as at least that (a maximum lowered
+ * since the open never makes the position liquidatable at its entry).
+ */
 export function positionLiquidation(side: Side, entryPrice: DecimalLike, leverage: number, maxLeverage: number | null | undefined) {
-  return liquidationLevel({ side, entryPrice, leverage, maintenanceMarginRate: maintenanceMarginRate(maxLeverage) });
+  const max = Math.max(Number(maxLeverage ?? 1) || 1, leverage);
+  return liquidationLevel({ side, entryPrice, leverage, maintenanceMarginRate: maintenanceMarginRate(max) });
 }
