@@ -9,6 +9,7 @@ import { Hardening1732200007000 } from './1732200007000-Hardening';
 import { ChangeFeed1732200008000 } from './1732200008000-ChangeFeed';
 import { Lifecycles1732200009000 } from './1732200009000-Lifecycles';
 import { LlmTraders1732200010000 } from './1732200010000-LlmTraders';
+import { Liquidation1732200011000 } from './1732200011000-Liquidation';
 import { MarketMarks1732200012000 } from './1732200012000-MarketMarks';
 
 /** Every migration in order. Listed explicitly so the same list works from TypeScript and from dist/. */
@@ -24,5 +25,6 @@ export const MIGRATIONS = [
   ChangeFeed1732200008000,
   Lifecycles1732200009000,
   LlmTraders1732200010000,
+  Liquidation1732200011000,
   MarketMarks1732200012000,
 ];

@@ -411,7 +411,7 @@ const OPERATIONS: Record<string, Operation> = {
     who: 'subscriber',
     id: { of: 'position', noun: 'position' },
     body: () => ({ reason: 'MANUAL' }),
-    fields: { reason: text(['', 'x'.repeat(65)], false) },
+    fields: { reason: text(['', 'x'.repeat(65), 'LIQUIDATION'], false) },
   },
 
   // Agent What: sources

@@ -137,6 +137,10 @@ describe('lifecycles on real Postgres', () => {
     const signalId = await newSignal(agentId);
     const idOf = await createPositions(q, [position(signalId, deploymentId, 'PENDING')]);
     const id = idOf(signalId, deploymentId);
+    expect(await one(`SELECT leverage, liquidation_price FROM positions_v3 WHERE id = $1`, [id])).toEqual({
+      leverage: 10,
+      liquidation_price: '1818.18181819',
+    });
     expect((await createPositions(q, [position(signalId, deploymentId, 'OPEN')]))(signalId, deploymentId)).toBe(id); // adopted
     const close = { exitPrice: '2100', reason: 'MANUAL', pnl: '125', exitTxHash: null };
     const trail = { event: 'v3.position.closed', payload: {} };
@@ -150,10 +154,15 @@ describe('lifecycles on real Postgres', () => {
       token_symbol: 'ETH',
       side: 'LONG' as const,
     };
-    const fill = { qty: '1.25', entryPrice: '2000', stopLoss: null, takeProfit: null, trailingParams: null };
+    // The oracle filled at 1980: the liquidation price is taken again there (1980 × 0.9 / 0.99 = 1800).
+    const fill = { qty: '1.25', entryPrice: '1980', stopLoss: null, takeProfit: null, trailingParams: null, liquidationPrice: '1800' };
     const facts = { mode: 'paper', fee: '1', clientOrderId: '0x01', venueOrderId: 'v-1' };
     expect(await confirmOpen(q, row, fill, facts)).toBe(true);
     expect(await confirmOpen(q, row, fill, facts)).toBe(false);
+    expect(await one(`SELECT leverage, liquidation_price FROM positions_v3 WHERE id = $1`, [id])).toEqual({
+      leverage: 10,
+      liquidation_price: '1800.00000000',
+    });
     expect(await failPosition(q, id, 'too late')).toBe(false);
     expect(await audits(id, 'v3.position.opened')).toBe(1);
 
@@ -213,6 +222,9 @@ function position(signalId: string, deploymentId: string, status: 'OPEN' | 'PEND
     trailingParams: null,
     status,
     entryTxHash: null,
+    leverage: 10,
+    // 10x on a 50x market (maintenance 1%): 2000 × 0.9 / 0.99 = 1818.1818…, rounded toward the entry
+    liquidationPrice: '1818.18181819',
     facts: { mode: 'paper', fee: '1', clientOrderId: '0x01', venueOrderId: null },
   };
 }

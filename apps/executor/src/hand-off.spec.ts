@@ -33,6 +33,8 @@ describe('hand-off of a closed position on every attempt', () => {
       trailingParams: null,
       status: 'OPEN' as const,
       entryTxHash: null,
+      leverage: 1,
+      liquidationPrice: null,
       facts: { mode: 'paper', fee: '0', clientOrderId: '0x01', venueOrderId: null },
     };
     const positionId = (await createPositions(ds, [position]))(position.signalId, deploymentId);

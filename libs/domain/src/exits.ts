@@ -1,8 +1,9 @@
 import { dec, DecimalLike } from './money';
 import { direction, Side } from './trading';
 
-// The position monitor's rules, pure: stop loss, take profit, trailing stop with an activation threshold, and a
-// maximum holding time. Prices are decimals; a position's trailing state lives in positions_v3.trailing_params.
+// The position monitor's rules, pure: the venue's liquidation (paper positions), stop loss, take profit, trailing stop
+// with an activation threshold, and a maximum holding time. Prices are decimals; a position's trailing state lives in
+// positions_v3.trailing_params.
 
 /** positions_v3.trailing_params of a trailing-stop position (what riskLevels writes, plus the armed state). */
 export interface TrailingParams {
@@ -17,7 +18,12 @@ export interface TrailingParams {
   armed?: boolean;
 }
 
-export type ExitReason = 'STOP_LOSS' | 'TAKE_PROFIT' | 'TRAILING_STOP' | 'MAX_HOLDING_TIME';
+/**
+ * Why a position closed (positions_v3.exit_reason, free text: these, plus MANUAL, DEPLOYMENT_STOPPED and the
+ * reconciliation's 'reconciled: closed on the venue'). LIQUIDATION: the venue liquidated it (status stays CLOSED;
+ * seed 004's agent_trades.status 'liquidated' is derived from this reason).
+ */
+export type ExitReason = 'LIQUIDATION' | 'STOP_LOSS' | 'TAKE_PROFIT' | 'TRAILING_STOP' | 'MAX_HOLDING_TIME';
 
 export interface MonitoredPosition {
   side: Side;
@@ -26,11 +32,13 @@ export interface MonitoredPosition {
   takeProfit: DecimalLike | null;
   trailing: TrailingParams | null;
   openedAt: Date;
+  /** Where the venue liquidates it, when the monitor is the venue's liquidation engine (paper); null otherwise. */
+  liquidationPrice?: DecimalLike | null;
 }
 
 export interface ExitCheck {
   exit: ExitReason | null;
-  /** The level that was crossed (or the mark, for the holding time). */
+  /** The level that was crossed (or the mark, for the holding time); a liquidation's is the liquidation price. */
   level: string | null;
   /** New trailing state when the mark moved it (best price, armed); null when unchanged. */
   trailing: TrailingParams | null;
@@ -47,11 +55,18 @@ export interface ExitCheck {
  * gap past a stop that was moved, or a trail that rose, beyond the target), the stop wins: the conservative
  * convention, as backtesters take the stop first when one candle touches both, reporting the worse of the two
  * levels. The holding time comes last. exits.property.spec.ts checks these over random price paths.
+ *
+ * The liquidation comes first: a mark at or through the liquidation price (at or below it for a long) is the venue's
+ * liquidation, whatever else it crossed. A mark that gapped through a stop and the liquidation price at once is a
+ * liquidation, not a stop: the venue's engine acts on the mark before any order of the trader's, and a stop the monitor
+ * had seen crossed earlier would have closed the position before the mark reached the liquidation price.
  */
 export function checkExit(p: MonitoredPosition, mark: DecimalLike, now: Date, maxHoldMs?: number | null): ExitCheck {
   const px = dec(mark);
   const dir = direction(p.side);
   const entry = dec(p.entryPrice);
+  if (p.liquidationPrice != null && px.minus(dec(p.liquidationPrice)).mul(dir).lte(0))
+    return { exit: 'LIQUIDATION', level: dec(p.liquidationPrice).toString(), trailing: null };
   let trailing: TrailingParams | null = null;
   let stopLevel = p.stopLoss != null ? dec(p.stopLoss) : null;
   if (p.trailing) {

@@ -8,6 +8,7 @@ export * from './policy';
 export * from './signal';
 export * from './signal-generation';
 export * from './exits';
+export * from './liquidation';
 export * from './metrics';
 export * from './performance';
 export * from './auth';

@@ -67,6 +67,16 @@ export interface VenuePosition {
   slot?: number;
 }
 
+/** What a venue says of a fill its liquidation engine made (Hyperliquid userFills' `liquidation`). */
+export interface FillLiquidation {
+  /** The account whose position was liquidated (lowercase); null when the venue does not say. */
+  liquidatedUser: string | null;
+  /** The mark the liquidation was triggered at. */
+  markPrice: string;
+  /** Hyperliquid: 'market' (through the book) or 'backstop' (the liquidator vault took the position and its margin). */
+  method: string;
+}
+
 export interface Fill {
   symbol: string;
   side: OrderSide;
@@ -78,6 +88,8 @@ export interface Fill {
   time: number;
   clientOrderId: string | null;
   venueOrderId: string | null;
+  /** Set when the venue's liquidation engine made this fill; absent or null for the account's own orders. */
+  liquidation?: FillLiquidation | null;
 }
 
 /**
@@ -197,6 +209,13 @@ export interface VenueAdapter {
    * has not filled stays pending on chain until its timeout is claimed). Absent where refusals are final.
    */
   releaseOrder?(account: TradingAccount, ref: OrderRef): Promise<void>;
+  /**
+   * The venue's liquidation of a position, where Conduit runs the liquidation engine (the paper venue): a reduce-only
+   * fill of the order's size at `price`, the liquidation price, whatever the mark (a gap through it still liquidates
+   * there), charged the taker fee, under the order's client order id (asked again, it answers the same fill). Live
+   * venues liquidate on their own; their fills say so (Fill.liquidation).
+   */
+  liquidate?(order: OrderRequest, price: string): Promise<OrderResult>;
   /**
    * Submits an action the user signed with their master wallet (Hyperliquid usdSend for a bill). Absent where
    * the venue has no such actions.

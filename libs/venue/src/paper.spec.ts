@@ -56,6 +56,30 @@ describe('PaperVenue', () => {
     });
   });
 
+  it('liquidates a position at the liquidation price whatever the mark, charging the taker fee, once per client order id', async () => {
+    const v = venue();
+    await v.placeOrder({ clientOrderId: '0x01', account, symbol: 'ETH', side: 'BUY', qty: '1', reduceOnly: false, maxSlippageBps: '50' });
+    // the mark (2000) gapped below the liquidation price: the fill is still at 1800; fee 1800 × 0.00045 = 0.81
+    const order = {
+      clientOrderId: '0x02',
+      account,
+      symbol: 'ETH',
+      side: 'SELL' as const,
+      qty: '1',
+      reduceOnly: true,
+      maxSlippageBps: '50',
+    };
+    const liquidated = await v.liquidate(order, '1800');
+    expect(liquidated).toMatchObject({ status: 'FILLED', filledQty: '1.00000000', avgPrice: '1800.00000000', fee: '0.81000000' });
+    expect(await v.liquidate(order, '1700')).toEqual(liquidated);
+    expect(await v.orderStatus(account, { clientOrderId: '0x02', symbol: 'ETH' })).toEqual(liquidated);
+    expect(await v.openPositions('0xabc')).toEqual([]);
+    expect((await v.fills('0xabc')).map((f) => f.liquidation)).toEqual([
+      null,
+      { liquidatedUser: '0xabc', markPrice: '2000.00000000', method: 'market' },
+    ]);
+  });
+
   it('refuses what it cannot fill, and lists markets, marks, a synthetic book and its account', async () => {
     const v = venue();
     expect(

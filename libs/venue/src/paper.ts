@@ -5,6 +5,7 @@ import {
   BookLevel,
   FeeSchedule,
   Fill,
+  FillLiquidation,
   MarketInfo,
   OrderBook,
   OrderRef,
@@ -128,6 +129,29 @@ export class PaperVenue implements VenueAdapter {
     return result;
   }
 
+  /** The paper venue's liquidation: the forced fill at the liquidation price (VenueAdapter.liquidate). */
+  async liquidate(order: OrderRequest, price: string): Promise<OrderResult> {
+    const key = this.key(order.account.address, order.clientOrderId);
+    const known = this.orders.get(key);
+    if (known) return known;
+    const qty = dec(order.qty);
+    const px = dec(price);
+    if (qty.lte(0) || px.lte(0)) return rejected(order.clientOrderId, 'a liquidation needs a positive size and price');
+    const result: OrderResult = {
+      clientOrderId: order.clientOrderId,
+      status: 'FILLED',
+      filledQty: toMoney(qty),
+      avgPrice: toMoney(px),
+      fee: toMoney(takerFee(qty, px, this.options.takerFeeBps)),
+      venueOrderId: `paper-liq-${order.clientOrderId.slice(2, 14)}`,
+    };
+    this.orders.set(key, result);
+    const mark = await this.markPrice(order.symbol);
+    const liquidation = { liquidatedUser: order.account.address.toLowerCase(), markPrice: toMoney(mark ?? px), method: 'market' };
+    this.record(order, result, liquidation);
+    return result;
+  }
+
   async closePosition(account: TradingAccount, symbol: string, clientOrderId: string, maxSlippageBps: string): Promise<OrderResult> {
     const position = (await this.openPositions(account.address)).find((p) => p.symbol === symbol);
     if (!position) return rejected(clientOrderId, `no open ${symbol} position on paper ${this.venue}`);
@@ -146,7 +170,7 @@ export class PaperVenue implements VenueAdapter {
     return `${address.toLowerCase()}|${cloid}`;
   }
 
-  private record(order: OrderRequest, result: OrderResult) {
+  private record(order: OrderRequest, result: OrderResult, liquidation: FillLiquidation | null = null) {
     const address = order.account.address.toLowerCase();
     const book = this.books.get(address) ?? new Map<string, Decimal>();
     const signed = dec(result.filledQty).mul(order.side === 'BUY' ? 1 : -1);
@@ -163,6 +187,7 @@ export class PaperVenue implements VenueAdapter {
       time: Date.now(),
       clientOrderId: order.clientOrderId,
       venueOrderId: result.venueOrderId,
+      liquidation,
     });
     if (log.length > 10_000) log.shift();
     this.fillLog.set(address, log);

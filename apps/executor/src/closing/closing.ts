@@ -12,6 +12,14 @@ import { SettleScheduler } from '../settlement/settle-scheduler';
  * Closes positions: a reduce-only order for the whole size under the close's deterministic client order id (sent at
  * most once, OrderSender), the realized PnL net of both legs' fees, the conditional close (once, whatever the
  * races), then the hand-off to billing and to Agent What's impact factors.
+ *
+ * A LIQUIDATION (the monitor saw a paper position's mark at or through its liquidation price) takes the same path,
+ * with the paper venue's forced fill at the liquidation price in place of the order (VenueAdapter.liquidate): the exit
+ * is the liquidation price even when the mark gapped past it, the close leg pays the taker fee there, and the PnL is
+ * the usual one at that price net of both legs' fees. The trader thus loses the initial margin less the maintenance
+ * margin (plus fees), as on Hyperliquid when the book absorbs the liquidation; a gap's further loss is the venue's
+ * (on Hyperliquid a backstop liquidation also keeps the maintenance margin: not modelled). A venue that liquidates
+ * by itself (live) has no liquidate(): a LIQUIDATION close there is an ordinary reduce-only close.
  */
 @Injectable()
 export class Closing {
@@ -30,6 +38,7 @@ export class Closing {
     if (p.status === 'OPEN') {
       const { adapter, account } = await this.accounts.resolve(p.deployment_id, p.venue);
       const plan = planClose({ deploymentId: p.deployment_id, signalId: p.signal_id, side: p.side, qty: p.qty });
+      const liquidationPrice = reason === 'LIQUIDATION' && adapter.liquidate ? p.liquidation_price : null;
       const answer =
         finalAnswer(await this.ledger.find(p.venue, plan.clientOrderId)) ??
         (await this.sender.storeAndSend(
@@ -43,7 +52,8 @@ export class Closing {
             side: plan.orderSide,
             reduceOnly: true,
             qty: plan.qty,
-            referencePrice: (await adapter.markPrice(p.token_symbol))?.toString() ?? null,
+            referencePrice: liquidationPrice ?? (await adapter.markPrice(p.token_symbol))?.toString() ?? null,
+            liquidationPrice,
             adapter,
             account,
             // Ostium closes a trade by its slot, which the open's fill reported.

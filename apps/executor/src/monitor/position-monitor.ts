@@ -9,7 +9,10 @@ import { JobName, jobId, JobProducer } from '@conduit/queue';
 import { CLOCK, ENV } from '@conduit/runtime';
 import { TradingAccounts } from '../accounts/trading-accounts';
 
-type Watched = Pick<PositionRow, 'id' | 'venue' | 'token_symbol' | 'side' | 'entry_price' | 'stop_loss' | 'take_profit' | 'opened_at'> & {
+type Watched = Pick<
+  PositionRow,
+  'id' | 'venue' | 'token_symbol' | 'side' | 'entry_price' | 'stop_loss' | 'take_profit' | 'opened_at' | 'liquidation_price'
+> & {
   trailing_params: TrailingParams | null;
   trading_mode: 'paper' | 'live';
   paper_mark: string | null;
@@ -20,6 +23,10 @@ type Watched = Pick<PositionRow, 'id' | 'venue' | 'token_symbol' | 'side' | 'ent
  * the trailing state moves with the best price, and a crossed stop, take profit, trailing stop or holding time queues
  * the position's close (one close job per position; the close itself is conditional, so two monitors or a user's
  * close racing it close it once). The rules are pure (libs/domain/src/exits.ts).
+ *
+ * For paper positions the monitor is also the venue's liquidation engine: a mark at or through the liquidation price
+ * queues a LIQUIDATION close (before any other exit), which the paper venue fills at that price. Live venues liquidate
+ * by themselves; reconciliation finds those from the venue's fills.
  */
 @Injectable()
 export class PositionMonitor {
@@ -35,7 +42,7 @@ export class PositionMonitor {
     const open = await rows<Watched>(
       this.ds,
       `SELECT p.id, p.venue::text AS venue, p.token_symbol, p.side, p.entry_price, p.stop_loss, p.take_profit, p.trailing_params,
-              p.opened_at, d.trading_mode,
+              p.opened_at, p.liquidation_price, d.trading_mode,
               (SELECT m.current_price FROM venue_markets m WHERE m.token_symbol = p.token_symbol AND m.current_price IS NOT NULL
                 ORDER BY (m.venue = p.venue) DESC, m.is_active DESC LIMIT 1) AS paper_mark
          FROM positions_v3 p JOIN agent_deployments_v3 d ON d.id = p.deployment_id
@@ -56,6 +63,7 @@ export class PositionMonitor {
         takeProfit: p.take_profit,
         trailing: p.trailing_params,
         openedAt: p.opened_at,
+        liquidationPrice: p.trading_mode === 'paper' ? p.liquidation_price : null,
       };
       const check = checkExit(position, mark, now, maxHoldMs);
       updates.push({ id: p.id, trail: check.trailing, mark });

@@ -3,7 +3,7 @@ import type Decimal from 'decimal.js';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { audit, createPositions, failOutcome, failOver, markOpened, NewPosition, settleSignals, stampExecuted } from '@conduit/db';
-import { clientOrderId, dec, DomainError, planOpen, positionLevels, toMoney } from '@conduit/domain';
+import { clampLeverage, clientOrderId, dec, DomainError, planOpen, positionLevels, positionLiquidation, toMoney } from '@conduit/domain';
 import { UnknownSubjectError } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { TradingAccounts, VenueAccount } from '../accounts/trading-accounts';
@@ -217,6 +217,9 @@ export class Opening {
     const positions: NewPosition[] = opening.map((a) => {
       const answer = a.answer!;
       const entry = isPending(a) ? (a.leg?.referencePrice ?? storedOf(a)!.limit_price!) : answer.avgPrice!;
+      // The leverage planOpen sent (the same clamp when an earlier attempt's answer is reused), and where the venue's
+      // maintenance margin (from the market's maximum leverage) liquidates the position at this entry.
+      const leverage = a.leg?.leverage ?? clampLeverage(a.ctx.size_model.leverage, a.ctx.max_leverage);
       return {
         deploymentId: a.job.deploymentId,
         signalId: a.job.signalId,
@@ -226,6 +229,8 @@ export class Opening {
         qty: isPending(a) ? (storedOf(a)?.qty ?? a.leg!.qty) : answer.filledQty,
         entryPrice: toMoney(entry),
         ...positionLevels(a.ctx.side, entry, a.ctx.risk_model),
+        leverage,
+        liquidationPrice: positionLiquidation(a.ctx.side, entry, leverage, a.ctx.max_leverage),
         status: isPending(a) ? 'PENDING' : 'OPEN',
         entryTxHash: answer.venueOrderId,
         facts: {

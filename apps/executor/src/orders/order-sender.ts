@@ -13,6 +13,8 @@ export interface OrderLeg extends OrderToStore {
   stopLoss?: string | null;
   /** Closing an Ostium trade: its slot. */
   closeSlot?: number | null;
+  /** A liquidation where Conduit is the venue's liquidation engine (paper): the forced fill's price. */
+  liquidationPrice?: string | null;
 }
 
 /**
@@ -34,6 +36,11 @@ export class OrderSender {
     if (known) return known;
     if (ref.venueOrderId && leg.adapter.mode === 'live' && !stored?.stale) {
       throw new Error(`order ${leg.clientOrderId} was submitted as ${ref.venueOrderId} and is not visible yet`);
+    }
+    if (leg.liquidationPrice != null) {
+      if (!leg.adapter.liquidate) throw new Error(`${leg.adapter.mode} ${leg.venue} liquidates positions itself`);
+      const order = { clientOrderId: leg.clientOrderId, account: leg.account, symbol: leg.symbol, side: leg.side, qty: leg.qty };
+      return leg.adapter.liquidate({ ...order, reduceOnly: true, maxSlippageBps: this.env.ORDER_MAX_SLIPPAGE_BPS }, leg.liquidationPrice);
     }
     if (leg.closeSlot != null) {
       return leg.adapter.closePosition(leg.account, leg.symbol, leg.clientOrderId, this.env.ORDER_MAX_SLIPPAGE_BPS, leg.closeSlot);

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { audit, closePosition, first, PositionRow, rows } from '@conduit/db';
-import { clientOrderId, dec, Dec, toMoney } from '@conduit/domain';
-import { Fill, VenuePosition, VenueRegistry } from '@conduit/venue';
+import { clientOrderId, dec, Dec, ExitReason, toMoney } from '@conduit/domain';
+import { Fill, FillLiquidation, VenuePosition, VenueRegistry } from '@conduit/venue';
 import { TradingAccounts } from '../accounts/trading-accounts';
 import { Closing } from '../closing/closing';
 import { OrderLedger } from '../orders/order-ledger';
@@ -28,7 +28,8 @@ type Held = Pick<
  * Compares each live deployment's venue positions and orders with positions_v3 / venue_orders (after
  * NautilusTrader's reconciliation: the venue is authoritative):
  *  - a position we hold OPEN that the venue no longer has is closed here, at the price and PnL of the venue's
- *    closing fills (net of the fees of both legs), and handed to billing;
+ *    closing fills (net of the fees of both legs), and handed to billing; LIQUIDATION when a closing fill is the
+ *    venue's liquidation of this account (Fill.liquidation), 'reconciled: closed on the venue' otherwise;
  *  - an order we stored but never heard back about is looked up by its client order id and adopted if the venue
  *    has it (never sent again);
  *  - positions still waiting for an asynchronous fill are handed back to the settle loop;
@@ -132,7 +133,7 @@ export class Reconciler {
       const since = Math.min(...gone.map((p) => new Date(p.opened_at).getTime())) - 60_000;
       const fills = await adapter.fills(account.address, since);
       for (const p of gone) {
-        if (await this.closeFromFills(p, fills, traceId)) report.closedPositionIds.push(p.id);
+        if (await this.closeFromFills(p, fills, account.address, traceId)) report.closedPositionIds.push(p.id);
       }
     }
 
@@ -145,8 +146,12 @@ export class Reconciler {
     }
   }
 
-  /** Closes a position the venue no longer holds, at the venue's closing fills; false if they are not visible yet. */
-  private async closeFromFills(p: Held, fills: Fill[], traceId: string): Promise<boolean> {
+  /**
+   * Closes a position the venue no longer holds, at the venue's closing fills; false if they are not visible yet. A
+   * closing fill the venue's liquidation engine made for this account (not one where our order met someone else's
+   * liquidation) ends it LIQUIDATION, at the same volume-weighted price and PnL.
+   */
+  private async closeFromFills(p: Held, fills: Fill[], address: string, traceId: string): Promise<boolean> {
     const closingSide = p.side === 'LONG' ? 'SELL' : 'BUY';
     const openedAt = new Date(p.opened_at).getTime();
     const closing = fills.filter((f) => f.symbol === p.token_symbol && f.side === closingSide && f.time >= openedAt - 60_000);
@@ -154,8 +159,11 @@ export class Reconciler {
     let notional = new Dec(0);
     let closedPnl = new Dec(0);
     let fees = new Dec(0);
+    let liquidation: FillLiquidation | null = null;
     for (const f of closing) {
       if (qty.gte(p.qty)) break;
+      const liquidatedUser = f.liquidation?.liquidatedUser;
+      if (f.liquidation && (!liquidatedUser || liquidatedUser === address.toLowerCase())) liquidation = f.liquidation;
       const take = Dec.min(dec(f.qty), dec(p.qty).minus(qty));
       const share = take.div(f.qty);
       qty = qty.plus(take);
@@ -165,6 +173,7 @@ export class Reconciler {
     }
     if (qty.isZero()) return false; // closed on the venue, but its fills are not visible yet: next run
     const exitPrice = toMoney(notional.div(qty));
+    const reason: string = liquidation ? ('LIQUIDATION' satisfies ExitReason) : 'reconciled: closed on the venue';
     const open = await first<{ fee: string }>(
       this.ds,
       `SELECT COALESCE(sum(fee), 0)::text AS fee FROM venue_orders WHERE venue = $1 AND client_order_id = $2 AND status = 'FILLED'`,
@@ -178,14 +187,11 @@ export class Reconciler {
       venue_closed_pnl: toMoney(closedPnl),
       fees: toMoney(fees.plus(open!.fee)),
       pnl,
+      reason,
+      ...(liquidation ? { liquidation: { mark_price: liquidation.markPrice, method: liquidation.method } } : {}),
     };
     return this.ds.transaction((em) =>
-      closePosition(
-        em,
-        p.id,
-        { exitPrice, reason: 'reconciled: closed on the venue', pnl, exitTxHash: null },
-        { event: 'v3.reconcile.position_closed', payload, traceId },
-      ),
+      closePosition(em, p.id, { exitPrice, reason, pnl, exitTxHash: null }, { event: 'v3.reconcile.position_closed', payload, traceId }),
     );
   }
 }

@@ -12,7 +12,7 @@ import {
   settleSignals,
   stampExecuted,
 } from '@conduit/db';
-import { clientOrderId, positionLevels, RiskModel, toMoney } from '@conduit/domain';
+import { clientOrderId, positionLevels, positionLiquidation, RiskModel, toMoney } from '@conduit/domain';
 import { UnknownSubjectError } from '@conduit/queue';
 import { TradingAccounts } from '../accounts/trading-accounts';
 import { Closing } from '../closing/closing';
@@ -75,10 +75,17 @@ export class Settlement {
       await this.failPending(p, `ORDER_REJECTED: ${answer.error ?? 'refused by the venue'}`, traceId);
       return { status: 'FAILED' };
     }
-    const signal = await first<{ risk_model: RiskModel }>(this.ds, `SELECT risk_model FROM signals_v3 WHERE id = $1`, [p.signal_id]);
+    const signal = await first<{ risk_model: RiskModel; max_leverage: number | null }>(
+      this.ds,
+      `SELECT s.risk_model, m.max_leverage FROM signals_v3 s
+         LEFT JOIN venue_markets m ON m.venue = $2 AND m.token_symbol = $3 WHERE s.id = $1`,
+      [p.signal_id, p.venue, p.token_symbol],
+    );
     const levels = positionLevels(p.side, answer.avgPrice!, signal?.risk_model ?? { type: 'none' });
+    // The liquidation price follows the entry: taken again at the fill (the leverage is the one the order was sent with).
+    const liquidationPrice = p.leverage ? positionLiquidation(p.side, answer.avgPrice!, p.leverage, signal?.max_leverage) : null;
     await this.ds.transaction(async (em) => {
-      const fill = { qty: answer.filledQty, entryPrice: toMoney(answer.avgPrice!), ...levels };
+      const fill = { qty: answer.filledQty, entryPrice: toMoney(answer.avgPrice!), ...levels, liquidationPrice };
       await confirmOpen(em, p, fill, {
         mode: adapter.mode,
         fee: answer.fee,

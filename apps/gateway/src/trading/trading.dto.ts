@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsNumber, IsObject, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsNotIn, IsNumber, IsObject, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { riskModelErrors, shortTakeProfitErrors, SIDES, sizeModelErrors } from '@conduit/domain';
 import { PageQuery } from '../common/page.dto';
 import { Optional, Satisfies, Side, TokenSymbol } from '../common/validation';
@@ -41,7 +41,13 @@ export class ExecuteTradeDto {
 }
 
 export class ClosePositionDto {
-  @ApiPropertyOptional({ example: 'MANUAL' }) @Optional() @IsString() @Length(1, 64) reason?: string;
+  /** Free text, except LIQUIDATION: only the venue liquidates (at the liquidation price, not the mark). */
+  @ApiPropertyOptional({ example: 'MANUAL' })
+  @Optional()
+  @IsString()
+  @Length(1, 64)
+  @IsNotIn(['LIQUIDATION'], { message: 'reason LIQUIDATION is reserved for the venue' })
+  reason?: string;
 }
 
 export class PositionListQuery extends PageQuery {

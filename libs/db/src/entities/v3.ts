@@ -130,6 +130,10 @@ export class PositionV3 {
   @MoneyColumn() pnl: string | null;
   @Column('text', { nullable: true }) entryTxHash: string | null;
   @Column('text', { nullable: true }) exitTxHash: string | null;
+  /** The leverage it was opened with; NULL on rows opened before the Liquidation migration. */
+  @Column('int', { nullable: true }) leverage: number | null;
+  /** Where the venue liquidates it (isolated margin at `leverage`); NULL before, and for a long at 1x. */
+  @MoneyColumn() liquidationPrice: string | null;
 }
 
 @Entity('venue_routing_config_v3')

@@ -27,7 +27,13 @@ export interface OpenedFacts {
   traceId?: string | null;
 }
 
-export interface NewPosition extends PositionLevels {
+/** The margin a position opened with: its leverage, and the liquidation price they imply (null: none, a long at 1x). */
+export interface PositionMargin {
+  leverage: number;
+  liquidationPrice: string | null;
+}
+
+export interface NewPosition extends PositionLevels, PositionMargin {
   deploymentId: string;
   signalId: string;
   venue: string;
@@ -93,12 +99,13 @@ export async function createPositions(
     `WITH t AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(deployment_id uuid, signal_id uuid, venue text, token_symbol text,
                                                                  side text, qty numeric, entry_price numeric, stop_loss numeric,
                                                                  take_profit numeric, trailing_params jsonb, status text,
-                                                                 entry_tx_hash text, audit jsonb, trace_id text)),
+                                                                 entry_tx_hash text, leverage int, liquidation_price numeric,
+                                                                 audit jsonb, trace_id text)),
           ins AS (
             INSERT INTO positions_v3 (deployment_id, signal_id, venue, token_symbol, side, qty, entry_price, current_price,
-                                      stop_loss, take_profit, trailing_params, status, entry_tx_hash)
+                                      stop_loss, take_profit, trailing_params, status, entry_tx_hash, leverage, liquidation_price)
             SELECT t.deployment_id, t.signal_id, t.venue::venue_v3_t, t.token_symbol, t.side, t.qty, t.entry_price, t.entry_price,
-                   t.stop_loss, t.take_profit, t.trailing_params, t.status, t.entry_tx_hash FROM t
+                   t.stop_loss, t.take_profit, t.trailing_params, t.status, t.entry_tx_hash, t.leverage, t.liquidation_price FROM t
             ON CONFLICT (deployment_id, signal_id) DO NOTHING RETURNING id, deployment_id, signal_id, status),
           logged AS (
             INSERT INTO audit_logs (event_name, subject_type, subject_id, payload, trace_id)
@@ -120,6 +127,8 @@ export async function createPositions(
           trailing_params: p.trailingParams,
           status: p.status,
           entry_tx_hash: p.entryTxHash,
+          leverage: p.leverage,
+          liquidation_price: p.liquidationPrice,
           audit: openedAudit({ ...p, id: '' }, p.facts).payload,
           trace_id: p.facts.traceId ?? null,
         })),
@@ -144,19 +153,19 @@ export async function createPositions(
   return (signalId, deploymentId) => ids.get(key(signalId, deploymentId))!;
 }
 
-/** PENDING → OPEN at the fill; audited when this call moved it. */
+/** PENDING → OPEN at the fill (levels and liquidation price taken again at the fill's price); audited when this call moved it. */
 export async function confirmOpen(
   q: Sql,
   p: Pick<PositionRow, 'id' | 'deployment_id' | 'signal_id' | 'venue' | 'token_symbol' | 'side'>,
-  fill: PositionLevels & { qty: string; entryPrice: string },
+  fill: PositionLevels & { qty: string; entryPrice: string; liquidationPrice: string | null },
   facts: OpenedFacts,
 ): Promise<boolean> {
   const moved = await rows<{ id: string }>(
     q,
     `WITH u AS (UPDATE positions_v3 SET status = 'OPEN', qty = $2, entry_price = $3, current_price = $3, stop_loss = $4, take_profit = $5,
-                                      trailing_params = $6, opened_at = now()
+                                      trailing_params = $6, liquidation_price = $8, opened_at = now()
                  WHERE id = $1 AND status = ANY($7) RETURNING id) SELECT id FROM u`,
-    [p.id, fill.qty, fill.entryPrice, fill.stopLoss, fill.takeProfit, fill.trailingParams, from('OPEN')],
+    [p.id, fill.qty, fill.entryPrice, fill.stopLoss, fill.takeProfit, fill.trailingParams, from('OPEN'), fill.liquidationPrice],
     PREPARED,
   );
   if (moved.length) {

@@ -2,6 +2,7 @@ import Decimal from 'decimal.js';
 import { ExchangeClient, HttpRequestError, HttpTransport, InfoClient } from '@nktkas/hyperliquid';
 import { formatPrice } from '@nktkas/hyperliquid/utils';
 import { startHyperliquidServer } from './hyperliquid-server';
+import { readVectors } from '../vectors';
 import { ETH, ioc, newCloid, newWallet, useSim } from './hyperliquid/sim-fixture';
 
 describe('HyperliquidSim (driven through @nktkas/hyperliquid)', () => {
@@ -74,6 +75,46 @@ describe('HyperliquidSim (driven through @nktkas/hyperliquid)', () => {
       await expect(f.info.meta()).rejects.toThrow(/^503/);
       f.sim.setDown(false);
       await expect(f.info.meta()).resolves.toHaveProperty('universe');
+    });
+  });
+
+  describe('liquidation (a test control)', () => {
+    it('closes the whole position and records a liquidation fill in the recorded wire format', async () => {
+      const { agent, user } = await f.masterWithAgent('1000');
+      await f.exchange(agent).order({ orders: [ioc(ETH, true, '1999', '0.5')], grouping: 'na' });
+      const [{ entryPx }] = f.sim.positions(user);
+      const before = (await f.info.clearinghouseState({ user })).marginSummary.accountValue;
+      const fill = f.sim.liquidate(user, 'ETH', { px: '1850.5', markPx: '1851' });
+      expect(f.sim.positions(user)).toEqual([]);
+      const [latest] = await f.info.userFills({ user });
+      expect(latest).toEqual(fill);
+      // the keys of CCXT's recorded liquidation fill (hyperliquid_api/ccxt_static_responses.json), in its order
+      const recorded = readVectors('hyperliquid_api/ccxt_static_responses.json')
+        .entries.flatMap((e: any) => (Array.isArray(e.httpResponse) ? e.httpResponse : []))
+        .find((r: any) => r.liquidation && r.coin === 'HYPE');
+      expect(Object.keys(latest)).toEqual(Object.keys(recorded));
+      expect(Object.keys(latest.liquidation!)).toEqual(Object.keys(recorded.liquidation));
+      // sold 0.5 at 1850.5: the closed PnL against the entry, the taker fee (4.5 bps), no cloid
+      const closedPnl = new Decimal('1850.5').minus(entryPx).mul('0.5');
+      const fee = new Decimal('1850.5').mul('0.5').mul('0.00045').toDecimalPlaces(6);
+      expect(latest).toMatchObject({
+        coin: 'ETH',
+        px: '1850.5',
+        sz: '0.5',
+        side: 'A',
+        dir: 'Close Long',
+        startPosition: '0.5',
+        closedPnl: closedPnl.toFixed(),
+        fee: fee.toFixed(),
+        crossed: true,
+        liquidation: { liquidatedUser: user.toLowerCase(), markPx: '1851.0', method: 'market' },
+      });
+      expect('cloid' in latest).toBe(false);
+      // the account had the position's PnL at the mid (1903.95); it keeps the PnL at the liquidation less the fee
+      const unrealized = new Decimal('1903.95').minus(entryPx).mul('0.5');
+      const after = (await f.info.clearinghouseState({ user })).marginSummary.accountValue;
+      expect(after).toEqualDecimal(new Decimal(before).minus(unrealized).plus(closedPnl).minus(fee));
+      expect(() => f.sim.liquidate(user, 'ETH')).toThrow(/holds no ETH position/);
     });
   });
 

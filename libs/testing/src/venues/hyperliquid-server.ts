@@ -17,11 +17,14 @@
  *   rest or are rejected. Fills update the signed position (average entry, realised PnL on reductions) and the USDC
  *   balance; accountValue = USDC + unrealised PnL at the mid.
  *
+ * Liquidations happen only when a test calls liquidate() (the venue closes the position and records the liquidation
+ * fill in the recorded wire format).
+ *
  * Deliberately NOT simulated: funding payments (metaAndAssetCtxs reports the rate a test set with setFunding, 0 by
- * default), liquidations and maintenance-margin enforcement (liquidationPx is null), isolated margin, vaults and
- * sub-accounts (vaultAddress is refused), spot, HIP-3 dexes, trigger / TP-SL / TWAP orders, builder-fee approval, rate
- * limits, websockets, and maker fills: the book is static (rebuilt only by setMid, not consumed by fills) and resting
- * orders never fill. The nonce rule is simplified (no "100 highest nonces" set).
+ * default), liquidations on their own and maintenance-margin enforcement (liquidationPx is null), isolated margin,
+ * vaults and sub-accounts (vaultAddress is refused), spot, HIP-3 dexes, trigger / TP-SL / TWAP orders, builder-fee
+ * approval, rate limits, websockets, and maker fills: the book is static (rebuilt only by setMid, not consumed by
+ * fills) and resting orders never fill. The nonce rule is simplified (no "100 highest nonces" set).
  * All amounts are decimal.js values, strings on the wire.
  *
  * This file is the HTTP transport and the test controls; the parts live in ./hyperliquid/: info queries (info.ts),
@@ -32,11 +35,13 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { authenticateAndRun, isSimulatedAction } from './hyperliquid/exchange';
 import { infoResponse } from './hyperliquid/info';
+import { HlSimLiquidation, liquidatePosition } from './hyperliquid/liquidation';
 import { SimState } from './hyperliquid/state';
-import { D, DeserializeError, HlSimExchangeRequest, HlSimOptions, HlSimOrder } from './hyperliquid/types';
+import { D, DeserializeError, HlSimExchangeRequest, HlSimOptions, HlSimOrder, UserFill } from './hyperliquid/types';
 import { lower, parseExchangeRequest } from './hyperliquid/wire';
 
 export type { HlSignature, HlSimExchangeRequest, HlSimMarket, HlSimOptions, HlSimOrder } from './hyperliquid/types';
+export type { HlSimLiquidation } from './hyperliquid/liquidation';
 export { multiSigActionHash, recoverL1Signer, recoverMultiSigSigners, recoverUserSignedSigner } from './hyperliquid/signatures';
 
 type HangUp = false | 'destroy' | 'hold';
@@ -115,6 +120,14 @@ export class HyperliquidSim {
   approveAgentDirectly(master: string, agent: string): void {
     this.state.account(lower(master));
     this.state.agents.set(lower(agent), lower(master));
+  }
+
+  /**
+   * The venue liquidates the master's whole position in `coin` (at `px`, default the mid): the position is gone and
+   * the fill feed holds a liquidation fill, as Hyperliquid records one. Returns that fill.
+   */
+  liquidate(master: string, coin: string, opts: HlSimLiquidation = {}): UserFill {
+    return liquidatePosition(this.state, lower(master), coin, opts);
   }
 
   /** Non-zero positions, as plain decimal strings (entryPx to 8 decimals). */

@@ -108,7 +108,10 @@ export function isPerpCoin(coin: string): boolean {
   return !/[:/@]/.test(coin);
 }
 
-/** The account's perp fills (spot and HIP-3 fills left out). */
+/**
+ * The account's perp fills (spot and HIP-3 fills left out). A fill the liquidation engine made carries `liquidation`
+ * ({liquidatedUser, markPx, method: market | backstop}, as recorded in CCXT's userFills fixture).
+ */
 export function parseFills(fills: readonly UserFill[]): Fill[] {
   return fills
     .filter((f) => isPerpCoin(f.coin))
@@ -122,6 +125,13 @@ export function parseFills(fills: readonly UserFill[]): Fill[] {
       time: Number(f.time),
       clientOrderId: f.cloid ?? null,
       venueOrderId: String(f.oid),
+      liquidation: f.liquidation
+        ? {
+            liquidatedUser: f.liquidation.liquidatedUser?.toLowerCase() ?? null,
+            markPrice: f.liquidation.markPx,
+            method: f.liquidation.method,
+          }
+        : null,
     }));
 }
 

@@ -242,6 +242,9 @@ describe('userFills / userFillsByTime → fills()', () => {
         time: Number(f.time),
         clientOrderId: f.cloid ?? null,
         venueOrderId: String(f.oid),
+        liquidation: f.liquidation
+          ? { liquidatedUser: f.liquidation.liquidatedUser.toLowerCase(), markPrice: f.liquidation.markPx, method: f.liquidation.method }
+          : null,
       }));
 
   it.each(userFills)('%s: perp fills only', async (_name, recording) => {
@@ -250,6 +253,24 @@ describe('userFills / userFillsByTime → fills()', () => {
     const fills = await adapter.fills(String(recording.request.user));
     expect(fills).toEqual(expected(recorded));
     expect(fills.length).toBe(recorded.length - recorded.filter((f) => notPerp(f.coin)).length);
+    expectRecordedRequests();
+  });
+
+  it("reads a liquidation fill's liquidation (CCXT: a HYPE long liquidated through the book)", async () => {
+    const recording = userFills.find(([name]) => name.includes('liquidation fills'))![1];
+    const adapter = await adapterOn([recording]);
+    const liquidated = (await adapter.fills(String(recording.request.user))).filter((f) => f.liquidation);
+    expect(liquidated).toEqual([
+      expect.objectContaining({
+        symbol: 'HYPE',
+        side: 'SELL',
+        qty: '5.2',
+        price: '21.147',
+        fee: '0.047504',
+        closedPnl: '-46.0356',
+        liquidation: { liquidatedUser: '0x193bd350ec838b1e22d6f302da5343b920aa1c2b', markPrice: '21.193', method: 'market' },
+      }),
+    ]);
     expectRecordedRequests();
   });
 

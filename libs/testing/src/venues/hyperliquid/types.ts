@@ -108,6 +108,8 @@ export interface UserFill {
   builderFee?: string;
   tid: number;
   cloid?: string;
+  /** A fill the liquidation engine made (liquidatePosition). */
+  liquidation?: { liquidatedUser: string; markPx: string; method: 'market' | 'backstop' };
   feeToken: 'USDC';
   twapId: null;
 }
