@@ -52,6 +52,9 @@ export class LlmTraders1732200010000 implements MigrationInterface {
     await q.query(`ALTER TABLE agent_deployments_v3 ADD COLUMN paper_equity_usd DECIMAL(20, 2)
                      CONSTRAINT ck_agent_deployments_v3_paper_equity CHECK (paper_equity_usd > 0)`);
     await q.query(`CREATE UNIQUE INDEX uq_agent_deployments_v3_book ON agent_deployments_v3 (agent_id) WHERE book`);
+    // One subscription per wallet and agent, as before; the book is not one, so its creator may still subscribe.
+    await q.query(`ALTER TABLE agent_deployments_v3 DROP CONSTRAINT agent_deployments_v3_user_wallet_agent_id_key`);
+    await q.query(`CREATE UNIQUE INDEX uq_agent_deployments_v3_subscriber ON agent_deployments_v3 (user_wallet, agent_id) WHERE NOT book`);
 
     await q.query(`ALTER TABLE agent_decisions ALTER COLUMN stop_loss_price TYPE DECIMAL(20, 8)`);
     await q.query(`ALTER TABLE agent_decisions ALTER COLUMN take_profit_price TYPE DECIMAL(20, 8)`);
@@ -91,6 +94,11 @@ export class LlmTraders1732200010000 implements MigrationInterface {
     await q.query(`ALTER TABLE agent_decisions DROP COLUMN adjustments`);
     await q.query(`ALTER TABLE agent_decisions ALTER COLUMN take_profit_price TYPE DECIMAL(20, 2)`);
     await q.query(`ALTER TABLE agent_decisions ALTER COLUMN stop_loss_price TYPE DECIMAL(20, 2)`);
+    await q.query(`DELETE FROM agent_deployments_v3 WHERE book`);
+    await q.query(`DROP INDEX uq_agent_deployments_v3_subscriber`);
+    await q.query(
+      `ALTER TABLE agent_deployments_v3 ADD CONSTRAINT agent_deployments_v3_user_wallet_agent_id_key UNIQUE (user_wallet, agent_id)`,
+    );
     await q.query(`DROP INDEX uq_agent_deployments_v3_book`);
     await q.query(`ALTER TABLE agent_deployments_v3 DROP COLUMN paper_equity_usd`);
     await q.query(`ALTER TABLE agent_deployments_v3 DROP COLUMN book`);

@@ -6,10 +6,29 @@ import { SignalGeneration } from './generation';
 import { ImpactFeedback } from './impact';
 import { SignalProcessor } from './signal.processor';
 import { SignalStore } from './signal-store';
+import { TraderBook } from './trader/trader-book';
+import { TraderCycle } from './trader/trader-cycle';
+import { TraderEffects } from './trader/trader-effects';
+import { TraderModels } from './trader/trader-models';
+import { TraderSchedule } from './trader/trader-schedule';
 import { XPoller } from './x-poller';
 
 /** Agent What's consumers; mounted alone (apps/signal) or beside the others (apps/all-in-one). */
-@Module({ providers: [SignalStore, PostClassification, SignalGeneration, ImpactFeedback, XPoller, SignalProcessor] })
+@Module({
+  providers: [
+    SignalStore,
+    PostClassification,
+    SignalGeneration,
+    ImpactFeedback,
+    XPoller,
+    TraderBook,
+    TraderModels,
+    TraderEffects,
+    TraderCycle,
+    TraderSchedule,
+    SignalProcessor,
+  ],
+})
 export class SignalModule {
   static forRoot(_env: Env): DynamicModule {
     return { module: SignalModule };

@@ -21,9 +21,11 @@ export interface DecisionRow {
   error: string | null;
   model: string | null;
   parsed: unknown;
-  sourceType: 'ct_post' | 'research' | 'aggregate';
+  sourceType: 'ct_post' | 'research' | 'aggregate' | 'llm_cycle';
   sourceId: string | null;
   signalId: string | null;
+  /** What an llm_trader's limits changed in its model's answer. */
+  adjustments?: ReadonlyArray<object> | null;
 }
 
 /** Appends decisions in one statement; rows already written (same id) are left as they are. */
@@ -33,13 +35,14 @@ export async function logDecisions(em: EntityManager, decisions: DecisionRow[]):
     em,
     `INSERT INTO agent_decisions (id, agent_id, status, action, coin, size_usd, leverage, stop_loss_price, take_profit_price, confidence,
                                   reasoning, prompt_content, llm_response, execution_time_ms, error_message, model, parsed_result,
-                                  source_type, source_id, signal_id)
+                                  source_type, source_id, signal_id, adjustments)
      SELECT id, agent_id, status, action, coin, size_usd, leverage, stop_loss_price, take_profit_price, confidence,
             reasoning, prompt_content, llm_response, execution_time_ms, error_message, model, parsed_result, source_type, source_id,
-              signal_id
+              signal_id, adjustments
        FROM jsonb_to_recordset($1::jsonb) AS t(id uuid, agent_id uuid, status text, action text, coin text, size_usd numeric, leverage int,
             stop_loss_price numeric, take_profit_price numeric, confidence numeric, reasoning text, prompt_content text, llm_response text,
-            execution_time_ms int, error_message text, model text, parsed_result jsonb, source_type text, source_id text, signal_id uuid)
+            execution_time_ms int, error_message text, model text, parsed_result jsonb, source_type text, source_id text, signal_id uuid,
+            adjustments jsonb)
      ON CONFLICT (id) DO NOTHING RETURNING id`,
     [
       JSON.stringify(
@@ -64,6 +67,7 @@ export async function logDecisions(em: EntityManager, decisions: DecisionRow[]):
           source_type: r.sourceType,
           source_id: r.sourceId,
           signal_id: r.signalId,
+          adjustments: r.adjustments ?? null,
         })),
       ),
     ],

@@ -10,11 +10,13 @@ import { PostClassification } from './classification';
 import { SignalGeneration } from './generation';
 import { ImpactFeedback } from './impact';
 import { SignalStore } from './signal-store';
+import { TraderCycle } from './trader/trader-cycle';
+import { TraderSchedule } from './trader/trader-schedule';
 import { XPoller } from './x-poller';
 
 /**
  * Agent What's consumers: stores proposed signals, classifies posts, generates each agent's signals from its
- * sources, polls X, and feeds position outcomes back into impact factors.
+ * sources, polls X, feeds position outcomes back into impact factors, and runs the llm_traders' cycles.
  */
 @Processor(QueueName.Signal, WORKER_OPTIONS)
 export class SignalProcessor extends QueueProcessor<QueueName.Signal> implements OnApplicationBootstrap {
@@ -28,6 +30,8 @@ export class SignalProcessor extends QueueProcessor<QueueName.Signal> implements
     private readonly generation: SignalGeneration,
     private readonly impact: ImpactFeedback,
     private readonly poller: XPoller,
+    private readonly trader: TraderCycle,
+    private readonly traderSchedule: TraderSchedule,
     @Inject(ENV) private readonly env: Env,
   ) {
     super();
@@ -41,6 +45,8 @@ export class SignalProcessor extends QueueProcessor<QueueName.Signal> implements
       [JobName.SignalGenerateAll]: (_d, job) => this.generateAll(job.timestamp),
       [JobName.SignalPollX]: () => this.poller.poll(),
       [JobName.SignalPositionClosed]: (d) => this.impact.positionClosed(d.positionId),
+      [JobName.SignalTraderCycle]: (d) => this.trader.run(d.agentId, d.slot, d.traceId),
+      [JobName.SignalTraderCycles]: () => this.traderSchedule.due(),
     };
   }
 
@@ -50,7 +56,7 @@ export class SignalProcessor extends QueueProcessor<QueueName.Signal> implements
   }
 
   private async generateAll(tick: number): Promise<{ agents: number }> {
-    const agents = await rows<{ id: string }>(this.ds, `SELECT id FROM agents_v3 WHERE status = 'ACTIVE'`);
+    const agents = await rows<{ id: string }>(this.ds, `SELECT id FROM agents_v3 WHERE status = 'ACTIVE' AND kind = 'signal'`);
     await this.producer.emitBulk(
       // One trace per agent and tick: the signal it may emit, its policy, route, positions and bills carry it.
       agents.map(({ id }) => ({

@@ -150,6 +150,10 @@ export class Env {
   @IsString() LLM_MODEL = 'gpt-4o-mini';
   /** An LLM answer slower than this is a failed decision and the lexicon answers instead. */
   @Transform(toInt) @IsInt() @Min(100) @Max(120000) LLM_TIMEOUT_MS = 8000;
+  /** How often the signal service looks for llm_traders whose cycle is due (0: only cycles asked for over HTTP). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(3600000) TRADER_TICK_MS = 5000;
+  /** Model prices for llm_token_usage.cost_usd, JSON {"model": {"prompt": "0.27", "completion": "1.10"}} in USD per 1M tokens. */
+  @IsOptional() @IsString() LLM_PRICES?: string;
   /** Minimum confidence for Agent What to emit a signal. */
   @IsNumberString() SIGNAL_CONFIDENCE_THRESHOLD = '0.6';
   /** How often every ACTIVE agent's sources are re-read for signals (0 = only on ingest). */

@@ -7,7 +7,7 @@ import { Client } from 'pg';
 export const CHANGES_CHANNEL = 'conduit_changes';
 
 /** The tables whose changes are notified on CHANGES_CHANNEL. */
-export type ChangedTable = 'signals_v3' | 'positions_v3' | 'billing_events_v3';
+export type ChangedTable = 'signals_v3' | 'positions_v3' | 'billing_events_v3' | 'agent_decisions';
 
 /** The payload a change of one row is notified with. */
 export const changeKey = (table: ChangedTable, id: string): string => `${table}:${id}`;

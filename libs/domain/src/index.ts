@@ -19,3 +19,5 @@ export * from './trader/types';
 export * from './trader/market-view';
 export * from './trader/limits';
 export * from './trader/rules-model';
+export * from './trader/settings';
+export * from './trader/cycle';

@@ -26,6 +26,10 @@ export enum JobName {
   SignalPollX = 'signal.poll-x',
   /** Agent What: a position closed; move the impact factor of the accounts whose posts caused it. */
   SignalPositionClosed = 'signal.position-closed',
+  /** Agent What: one cycle of an llm_trader: its model decides, its limits hold the decision, the decision trades. */
+  SignalTraderCycle = 'signal.trader-cycle',
+  /** Agent What: one trader-cycle job per ACTIVE llm_trader whose interval has a new slot (repeatable). */
+  SignalTraderCycles = 'signal.trader-cycles',
   /** Agent How: decide, per deployment of the signal's agent, whether to trade. */
   PolicyEvaluate = 'policy.evaluate',
   /** Agent Where: pick the venue for a signal and fan out one open per approved deployment. */
@@ -88,6 +92,12 @@ export interface JobPayloadMap {
   [JobName.SignalGenerateAll]: Record<string, never>;
   [JobName.SignalPollX]: Record<string, never>;
   [JobName.SignalPositionClosed]: { positionId: string } & Traced;
+  [JobName.SignalTraderCycle]: {
+    agentId: string;
+    /** The cycle's slot: `every-<seconds>-<n>` (the n-th interval since the epoch) or `manual-<uuid>`; one decision per slot. */
+    slot: string;
+  } & Traced;
+  [JobName.SignalTraderCycles]: Record<string, never>;
   [JobName.PolicyEvaluate]: { signalId: string } & Traced;
   [JobName.RouterRoute]: { signalId: string } & Traced;
   [JobName.ExecutorOpen]: { signalId: string; deploymentId: string } & Traced;
@@ -113,6 +123,8 @@ export const JOB_QUEUE = {
   [JobName.SignalGenerateAll]: QueueName.Signal,
   [JobName.SignalPollX]: QueueName.Signal,
   [JobName.SignalPositionClosed]: QueueName.Signal,
+  [JobName.SignalTraderCycle]: QueueName.Signal,
+  [JobName.SignalTraderCycles]: QueueName.Signal,
   [JobName.PolicyEvaluate]: QueueName.Policy,
   [JobName.RouterRoute]: QueueName.Router,
   [JobName.ExecutorOpen]: QueueName.Executor,

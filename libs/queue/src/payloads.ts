@@ -71,6 +71,13 @@ export const JOB_PAYLOAD_SCHEMAS: { readonly [N in JobName]: JSONSchemaType<JobP
     required: ['positionId'],
     additionalProperties: false,
   },
+  [JobName.SignalTraderCycle]: {
+    type: 'object',
+    properties: { agentId: id, slot: { type: 'string', pattern: '^(every-\\d+-\\d+|manual-[0-9a-f-]{36})$' }, traceId },
+    required: ['agentId', 'slot'],
+    additionalProperties: false,
+  },
+  [JobName.SignalTraderCycles]: empty,
   [JobName.PolicyEvaluate]: {
     type: 'object',
     properties: { signalId: id, traceId },

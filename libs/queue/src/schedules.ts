@@ -17,6 +17,8 @@ export interface ScheduledJob {
 
 export const SCHEDULES: readonly ScheduledJob[] = [
   { id: 'signal-generate', name: JobName.SignalGenerateAll, every: (env) => env.SIGNAL_GENERATE_INTERVAL_MS },
+  // Each tick queues the llm_traders whose interval has a new slot (one job per agent and slot).
+  { id: 'trader-cycles', name: JobName.SignalTraderCycles, every: (env) => env.TRADER_TICK_MS },
   { id: 'poll-x', name: JobName.SignalPollX, every: (env) => (env.X_BEARER_TOKEN ? env.X_POLL_INTERVAL_MS : 0) },
   { id: 'paper-walk', name: JobName.ExecutorPaperTick, every: (env) => (env.PAPER_RANDOM_WALK ? env.PAPER_WALK_INTERVAL_MS : 0) },
   { id: 'position-monitor', name: JobName.ExecutorMonitor, every: (env) => env.MONITOR_INTERVAL_MS },

@@ -80,6 +80,8 @@ export function testEnv(db: TestDatabase, overrides: Record<string, string> = {}
     // The position monitor is run by the tests that need it.
     MONITOR_INTERVAL_MS: '0',
     BILLING_INTERVAL_MS: '0',
+    // LLM traders' cycles run when a test asks for them (POST /agents/:id/cycle or the job).
+    TRADER_TICK_MS: '0',
     // Tests drive the API harder than a client would; the limit itself is tested with its own value.
     THROTTLE_LIMIT: '1000000',
     // Test gateways listen on a random port.

@@ -1,9 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SignedIn, WalletAuth } from '../auth/auth.decorators';
 import { TraceId } from '../common/trace';
+import { respond } from '../common/waited';
 import { uuidParam } from '../common/validation';
-import { AgentListQuery, CreateAgentDto } from './agents.dto';
+import { AgentListQuery, CreateAgentDto, TraderSettingsDto } from './agents.dto';
 import { AgentsService } from './agents.service';
 
 const uuid = uuidParam('id');
@@ -32,8 +34,30 @@ export class AgentsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: "An agent; an llm_trader with its settings and its book's deployment id" })
   get(@Param('id', uuid) id: string) {
     return this.agents.get(id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: "Change an llm_trader's settings (its creator only)" })
+  update(@Param('id', uuid) id: string, @Body() dto: TraderSettingsDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
+    return this.agents.update(id, dto, wallet, traceId);
+  }
+
+  @Post(':id/cycle')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Run one cycle of an ACTIVE llm_trader now (its creator only) and answer with the decision',
+    description: 'The decision as agent_decisions records it: 200 once recorded, 202 with its id if the model is still answering.',
+  })
+  async cycle(
+    @Param('id', uuid) id: string,
+    @SignedIn() wallet: string,
+    @TraceId() traceId: string,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return respond(res, await this.agents.cycle(id, wallet, traceId), 200);
   }
 
   @Post(':id/activate')

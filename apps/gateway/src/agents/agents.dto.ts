@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsString, Length, Matches, MaxLength } from 'class-validator';
-import { Policy, policyErrors } from '@conduit/domain';
+import { applyDecorators } from '@nestjs/common';
+import { ArrayMaxSize, IsArray, IsIn, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { Policy, policyErrors, TRADER_DEFAULTS, traderFieldErrors, TraderSettings } from '@conduit/domain';
+import { AGENT_KIND, AgentKind } from '@conduit/db';
 import { VENUE_V3 } from '@conduit/db';
 import { PageQuery } from '../common/page.dto';
 import { IsoTime, normaliseWallet, Optional, Satisfies, WALLET, WalletField } from '../common/validation';
@@ -13,7 +15,75 @@ const weightsErrors = (v: unknown, field: string): string[] => {
     .map(([k]) => `${field}.${k} must be a number from 0 to 1`);
 };
 
+const isTrader = (o: Record<string, unknown>) => o.kind === 'llm_trader';
+
+/** An llm_trader's setting: checked on an llm_trader, refused naming the field on a signal agent. */
+const TraderField = (field: keyof TraderSettings, required = false): PropertyDecorator =>
+  applyDecorators(
+    ValidateIf((o: Record<string, unknown>, v: unknown) => v !== undefined || (required && isTrader(o))),
+    Satisfies((v, _, o) => {
+      if (!isTrader(o)) return [`${field} is only for kind llm_trader`];
+      return v === undefined ? [`${field} is required for kind llm_trader`] : traderFieldErrors(field, v);
+    }),
+  );
+
+/** The settings an llm_trader's creator may change (PATCH /agents/:id); each optional. */
+export class TraderSettingsDto {
+  @ApiPropertyOptional({
+    example: 'deepseek-chat',
+    description: 'an OpenAI-compatible model name, or a built-in rules model (rules:momentum)',
+  })
+  @Optional()
+  @Satisfies((v) => traderFieldErrors('llm_model', v))
+  llm_model?: string;
+
+  @ApiPropertyOptional({ example: 'paper' })
+  @Optional()
+  @Satisfies((v) => traderFieldErrors('exchange_account', v))
+  exchange_account?: string;
+
+  @ApiPropertyOptional({ example: '20.0', description: 'largest notional of one position, % of equity (0-100]' })
+  @Optional()
+  @Satisfies((v) => traderFieldErrors('max_position_size', v))
+  max_position_size?: string;
+
+  @ApiPropertyOptional({ example: 10, description: '1-50' })
+  @Optional()
+  @Satisfies((v) => traderFieldErrors('max_leverage', v))
+  max_leverage?: number;
+
+  @ApiPropertyOptional({ example: '2.0' })
+  @Optional()
+  @Satisfies((v) => traderFieldErrors('stop_loss_pct', v))
+  stop_loss_pct?: string;
+
+  @ApiPropertyOptional({ example: '5.0' })
+  @Optional()
+  @Satisfies((v) => traderFieldErrors('take_profit_pct', v))
+  take_profit_pct?: string;
+
+  @ApiPropertyOptional({ example: 'Trend following on 4h momentum' })
+  @Optional()
+  @Satisfies((v) => traderFieldErrors('strategy_description', v))
+  strategy_description?: string | null;
+
+  @ApiPropertyOptional({ example: TRADER_DEFAULTS.coins })
+  @Optional()
+  @Satisfies((v) => traderFieldErrors('coins', v))
+  coins?: string[];
+
+  @ApiPropertyOptional({ example: 300, description: 'seconds between scheduled cycles (10-86400)' })
+  @Optional()
+  @Satisfies((v) => traderFieldErrors('cycle_interval_seconds', v))
+  cycle_interval_seconds?: number;
+}
+
 export class CreateAgentDto {
+  @ApiPropertyOptional({ enum: AGENT_KIND, default: 'signal', description: 'signal (posts, research) or llm_trader (seed 004)' })
+  @Optional()
+  @IsIn(AGENT_KIND, { message: `kind must be one of ${AGENT_KIND.join(', ')}` })
+  kind?: AgentKind;
+
   @ApiProperty({ example: '0x1111111111111111111111111111111111111111' })
   @WalletField('creator_wallet')
   creator_wallet: string;
@@ -74,6 +144,23 @@ export class CreateAgentDto {
   @Optional()
   @Satisfies((v) => policyErrors(v, 'policy'))
   policy?: Policy;
+
+  @ApiPropertyOptional({ example: 'deepseek-chat', description: 'llm_trader: required' })
+  @TraderField('llm_model', true)
+  llm_model?: string;
+
+  @ApiPropertyOptional({ example: '10000.00', description: 'llm_trader: required; the book starts from it (USD)' })
+  @TraderField('initial_balance', true)
+  initial_balance?: string;
+
+  @ApiPropertyOptional({ example: 'paper' }) @TraderField('exchange_account') exchange_account?: string;
+  @ApiPropertyOptional({ example: '20.0' }) @TraderField('max_position_size') max_position_size?: string;
+  @ApiPropertyOptional({ example: 10 }) @TraderField('max_leverage') max_leverage?: number;
+  @ApiPropertyOptional({ example: '2.0' }) @TraderField('stop_loss_pct') stop_loss_pct?: string;
+  @ApiPropertyOptional({ example: '5.0' }) @TraderField('take_profit_pct') take_profit_pct?: string;
+  @ApiPropertyOptional() @TraderField('strategy_description') strategy_description?: string | null;
+  @ApiPropertyOptional({ example: TRADER_DEFAULTS.coins }) @TraderField('coins') coins?: string[];
+  @ApiPropertyOptional({ example: 300 }) @TraderField('cycle_interval_seconds') cycle_interval_seconds?: number;
 }
 
 export class AgentListQuery extends PageQuery {

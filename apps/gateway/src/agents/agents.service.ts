@@ -1,14 +1,19 @@
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
-import { AgentRow, audit, first, rows } from '@conduit/db';
-import { Clock } from '@conduit/domain';
+import { randomUUID } from 'crypto';
+import { AgentDecisionRow, AgentRow, audit, changeKey, first, rows } from '@conduit/db';
+import { Clock, manualSlot, traderDecisionId } from '@conduit/domain';
+import { JobName, jobId, JobProducer } from '@conduit/queue';
 import { CLOCK, ENV } from '@conduit/runtime';
 import { assertOwner } from '../auth/auth.decorators';
 import { verifyProofOfIntent } from '../auth/proof-of-intent';
-import { conflict } from '../common/errors';
+import { badRequest, conflict } from '../common/errors';
+import { ChangeFeed } from '../common/change-feed';
 import { ReadModels } from '../common/read-models';
-import { AgentListQuery, CreateAgentDto } from './agents.dto';
+import { Waited } from '../common/waited';
+import { AgentListQuery, CreateAgentDto, TraderSettingsDto } from './agents.dto';
+import { TraderSettingsStore } from './trader-settings';
 
 export type AgentStatus = 'ACTIVE' | 'PAUSED' | 'STOPPED';
 
@@ -24,6 +29,9 @@ export class AgentsService {
   constructor(
     private readonly ds: DataSource,
     private readonly read: ReadModels,
+    private readonly traders: TraderSettingsStore,
+    private readonly producer: JobProducer,
+    private readonly feed: ChangeFeed,
     @Inject(ENV) private readonly env: Env,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -36,8 +44,8 @@ export class AgentsService {
       const agent = await first<AgentRow>(
         em,
         `INSERT INTO agents_v3 (creator_wallet, name, venue, x_account_ids, research_institute_ids, weights, profit_receiver_address,
-                                proof_of_intent_message, proof_of_intent_signature, proof_of_intent_timestamp, policy)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                                proof_of_intent_message, proof_of_intent_signature, proof_of_intent_timestamp, policy, kind)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          ON CONFLICT (proof_of_intent_signature) WHERE proof_of_intent_signature IS NOT NULL DO NOTHING RETURNING *`,
         [
           dto.creator_wallet,
@@ -51,18 +59,20 @@ export class AgentsService {
           dto.proof_of_intent_signature.toLowerCase(),
           dto.proof_of_intent_timestamp,
           dto.policy ?? {},
+          dto.kind ?? 'signal',
         ],
       );
       if (!agent) throw conflict('proof_of_intent_signature', 'proof_of_intent_signature was already used to create an agent');
+      const trader = dto.kind === 'llm_trader' ? await this.traders.create(em, agent, dto) : null;
       await audit(
         em,
         'v3.agent.created',
         'agent',
         agent.id,
-        { name: agent.name, creator_wallet: agent.creator_wallet, by: wallet },
+        { name: agent.name, kind: agent.kind, creator_wallet: agent.creator_wallet, by: wallet },
         traceId,
       );
-      return { success: true, agent };
+      return { success: true, agent: trader ? { ...agent, ...trader } : agent };
     });
   }
 
@@ -79,7 +89,42 @@ export class AgentsService {
   }
 
   async get(id: string) {
-    return { success: true, agent: await this.read.agent(id) };
+    const agent = await this.read.agent(id);
+    return { success: true, agent: agent.kind === 'llm_trader' ? { ...agent, ...(await this.traders.settings(this.ds, id)) } : agent };
+  }
+
+  /** Runs one cycle of an ACTIVE llm_trader now and waits (up to the LLM's timeout) for its recorded decision. */
+  async cycle(id: string, wallet: string, traceId: string): Promise<Waited<object>> {
+    const agent = await this.read.agent(id);
+    assertOwner(wallet, agent.creator_wallet, "the agent's creator");
+    if (agent.kind !== 'llm_trader') throw badRequest('kind', 'only an llm_trader runs cycles (kind is signal)');
+    if (agent.status !== 'ACTIVE') throw conflict('status', `agent is ${agent.status}: only an ACTIVE llm_trader runs cycles`);
+    const slot = manualSlot(randomUUID());
+    const decisionId = traderDecisionId(id, slot);
+    await this.producer.emit({
+      name: JobName.SignalTraderCycle,
+      data: { agentId: id, slot, traceId },
+      jobId: jobId(JobName.SignalTraderCycle, id, slot),
+    });
+    const decision = await this.feed.waitFor(
+      [changeKey('agent_decisions', decisionId)],
+      () => first<AgentDecisionRow>(this.ds, `SELECT * FROM agent_decisions WHERE id = $1`, [decisionId]),
+      Math.max(this.env.GATEWAY_WAIT_MS, this.env.LLM_TIMEOUT_MS + 2000),
+    );
+    if (!decision) return { complete: false, answer: { success: true, decision_id: decisionId, status: 'QUEUED', trace_id: traceId } };
+    return { complete: true, answer: { success: true, decision, trace_id: traceId } };
+  }
+
+  /** Changes an llm_trader's settings; its creator only. */
+  async update(id: string, dto: TraderSettingsDto, wallet: string, traceId: string) {
+    const agent = await this.read.agent(id);
+    assertOwner(wallet, agent.creator_wallet, "the agent's creator");
+    if (agent.kind !== 'llm_trader') throw badRequest('kind', 'only an llm_trader has settings to change (kind is signal)');
+    return this.ds.transaction(async (em) => {
+      const trader = await this.traders.update(em, id, dto);
+      await audit(em, 'v3.agent.settings', 'agent', id, { changed: Object.keys(dto), by: wallet }, traceId);
+      return { success: true, agent: { ...agent, ...trader } };
+    });
   }
 
   /** Moves an agent to a status its creator asks for, where its current status allows it. */

@@ -38,7 +38,7 @@ export class DeploymentsService {
          SELECT $1, $2, $3, 'ACTIVE', TRUE, t.now, t.now + make_interval(days => $4), t.now + make_interval(days => $4),
                 $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
            FROM (SELECT $15::timestamptz AS now) t
-         ON CONFLICT (user_wallet, agent_id) DO NOTHING RETURNING id`,
+         ON CONFLICT (user_wallet, agent_id) WHERE NOT book DO NOTHING RETURNING id`,
         [
           dto.agent_id,
           dto.user_wallet,
