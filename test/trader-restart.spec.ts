@@ -60,11 +60,13 @@ describe('an llm_trader cycle across a kill -9 of the signal service', () => {
   it('records the slot once: one decision, one signal, one token usage row', async () => {
     const agentId = await insertAgent(pg, { kind: 'llm_trader', name: 'Restart Trader' });
     await pg.query(
-      `INSERT INTO trading_agents (id, llm_model, exchange_account, initial_balance, coins) VALUES ($1, 'e2e-trader', 'paper', 10000, '{ETH}')`,
+      `INSERT INTO trading_agents (id, llm_model, exchange_account, initial_balance, coins)
+       VALUES ($1, 'e2e-trader', 'paper', 10000, '{ETH}')`,
       [agentId],
     );
     await pg.query(
-      `INSERT INTO agent_deployments_v3 (agent_id, user_wallet, status, book, paper_equity_usd) VALUES ($1, '0x' || repeat('ab', 20), 'ACTIVE', TRUE, 10000)`,
+      `INSERT INTO agent_deployments_v3 (agent_id, user_wallet, status, book, paper_equity_usd)
+       VALUES ($1, '0x' || repeat('ab', 20), 'ACTIVE', TRUE, 10000)`,
       [agentId],
     );
     await pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE token_symbol = 'ETH'`);
