@@ -9,6 +9,7 @@ import { Hardening1732200007000 } from './1732200007000-Hardening';
 import { ChangeFeed1732200008000 } from './1732200008000-ChangeFeed';
 import { Lifecycles1732200009000 } from './1732200009000-Lifecycles';
 import { LlmTraders1732200010000 } from './1732200010000-LlmTraders';
+import { TraderRecords1732200013000 } from './1732200013000-TraderRecords';
 
 /** Every migration in order. Listed explicitly so the same list works from TypeScript and from dist/. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   ChangeFeed1732200008000,
   Lifecycles1732200009000,
   LlmTraders1732200010000,
+  TraderRecords1732200013000,
 ];

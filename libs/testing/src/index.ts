@@ -23,6 +23,7 @@ export * from './clock';
 export * from './vectors';
 export * from './tolerance';
 export * from './wait';
+export * from './traders';
 import { TEST_WALLET } from './auth';
 import { Test } from '@nestjs/testing';
 import type { Clock } from '@conduit/domain';
