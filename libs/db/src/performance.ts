@@ -4,7 +4,7 @@ import { PnlSnapshotRow, PositionRow } from './rows';
 import { exec, rows } from './sql';
 
 /** One day of an agent's snapshots: Σ pnl and Σ start_equity of its deployments, as text. */
-type DailyRow = Pick<PnlSnapshotRow, 'day'> & { pnl: string; equity: string | null };
+export type DailyRow = Pick<PnlSnapshotRow, 'day'> & { pnl: string; equity: string | null };
 
 /** An agent's daily PnL across its deployments: Σ pnl, and that over Σ start-of-day equity (pnl_snapshots_v3). */
 export async function agentDailySeries(em: EntityManager, agentId: string): Promise<(DailyPoint & { pnl_text: string })[]> {
@@ -14,6 +14,11 @@ export async function agentDailySeries(em: EntityManager, agentId: string): Prom
        FROM pnl_snapshots_v3 WHERE agent_id = $1 GROUP BY day ORDER BY day`,
     [agentId],
   );
+  return dailyPoints(days);
+}
+
+/** Days of PnL and start equity (text) as the points of a series: the return is pnl / equity, 0 without equity. */
+export function dailyPoints(days: readonly DailyRow[]): (DailyPoint & { pnl_text: string })[] {
   return days.map((r) => ({
     day: r.day,
     pnl: Number(r.pnl),

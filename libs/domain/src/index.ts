@@ -10,6 +10,7 @@ export * from './signal-generation';
 export * from './exits';
 export * from './metrics';
 export * from './performance';
+export * from './book';
 export * from './auth';
 export * from './clock';
 export * from './lifecycle';
