@@ -67,6 +67,7 @@ const fixed = (x: number | null, places: number) => (x === null || !Number.isFin
  * 004's agent_performance row of the current hour (upserted: the hour keeps its latest figures), where
  * total_value = capital + realized + unrealized, cash_balance = capital + realized, position_value = Σ |qty × mark|.
  * Every USD amount of the row is decimal (performanceAmounts() for avg_win, avg_loss, max_drawdown); ratios are numbers.
+ * Not for an LLM trader: its rows are its own book's, one per slot (billing.agent-performance).
  */
 export async function refreshAgentPerformance(em: EntityManager, agentId: string, asOf: string, startingEquityUsd: string): Promise<void> {
   const {
@@ -79,13 +80,13 @@ export async function refreshAgentPerformance(em: EntityManager, agentId: string
     positionValue,
   } = await agentPerformance(em, agentId, startingEquityUsd);
   const m = agentMetrics(series, asOf);
-  await exec(em, `UPDATE agents_v3 SET apr_30d = $2, apr_90d = $3, apr_si = $4, sharpe_30d = $5, updated_at = now() WHERE id = $1`, [
-    agentId,
-    m.apr_30d,
-    m.apr_90d,
-    m.apr_si,
-    m.sharpe_30d,
-  ]);
+  const [agent] = await rows<{ kind: string }>(
+    em,
+    `UPDATE agents_v3 SET apr_30d = $2, apr_90d = $3, apr_si = $4, sharpe_30d = $5, updated_at = now() WHERE id = $1 RETURNING kind`,
+    [agentId, m.apr_30d, m.apr_90d, m.apr_si, m.sharpe_30d],
+  );
+  // An LLM trader's agent_performance rows are its book's, one per slot (billing.agent-performance).
+  if (!agent || agent.kind === 'llm_trader') return;
   await exec(
     em,
     `INSERT INTO agent_performance (agent_id, snapshot_time, total_value, cash_balance, position_value, realized_pnl, unrealized_pnl,

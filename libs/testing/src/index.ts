@@ -79,6 +79,8 @@ export function testEnv(db: TestDatabase, overrides: Record<string, string> = {}
     // The position monitor is run by the tests that need it.
     MONITOR_INTERVAL_MS: '0',
     BILLING_INTERVAL_MS: '0',
+    AGENT_PERFORMANCE_INTERVAL_MS: '0',
+    RETENTION_INTERVAL_MS: '0',
     // Tests drive the API harder than a client would; the limit itself is tested with its own value.
     THROTTLE_LIMIT: '1000000',
     // Test gateways listen on a random port.
