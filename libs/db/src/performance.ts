@@ -27,7 +27,10 @@ export function dailyPoints(days: readonly DailyRow[]): (DailyPoint & { pnl_text
   }));
 }
 
-/** Everything an agent's performance is computed from, read in four queries, and the report (docs/MONEY.md). */
+/**
+ * Everything an agent's performance is computed from, read in four queries, and the report (docs/MONEY.md). Capital
+ * is Σ over its deployments of their starting equity: a live one's from its venues' account value (pnl_snapshots_v3).
+ */
 export async function agentPerformance(em: EntityManager, agentId: string, startingEquityUsd: string) {
   const series = await agentDailySeries(em, agentId);
   const closed = await rows<{ pnl: string }>(
@@ -42,12 +45,22 @@ export async function agentPerformance(em: EntityManager, agentId: string, start
        FROM positions_v3 p JOIN agent_deployments_v3 d ON d.id = p.deployment_id WHERE d.agent_id = $1 AND p.status = 'OPEN'`,
     [agentId],
   );
-  const [{ n }] = await rows<{ n: number }>(em, `SELECT count(*)::int AS n FROM agent_deployments_v3 WHERE agent_id = $1`, [agentId]);
+  // A live deployment's capital is the equity its venues' account value gave its first snapshot; a paper one's, its own
+  // starting equity or the default.
+  const [{ total }] = await rows<{ total: string }>(
+    em,
+    `SELECT COALESCE(sum(COALESCE(
+              CASE WHEN d.trading_mode = 'live' THEN (SELECT s.start_equity FROM pnl_snapshots_v3 s WHERE s.deployment_id = d.id
+                                                         AND s.start_equity IS NOT NULL ORDER BY s.day LIMIT 1) END,
+              d.paper_equity_usd, $2::numeric)), 0)::text AS total
+       FROM agent_deployments_v3 d WHERE d.agent_id = $1`,
+    [agentId, startingEquityUsd],
+  );
   const realized = closed.reduce((sum, p) => sum.plus(p.pnl), dec(0));
   const marked = open.filter((p) => p.current_price);
   const unrealized = marked.reduce((sum, p) => sum.plus(unrealizedPnl(p.side, p.qty, p.entry_price, p.current_price!)), dec(0));
   const positionValue = marked.reduce((sum, p) => sum.plus(dec(p.qty).mul(p.current_price!).abs()), dec(0));
-  const capital = dec(startingEquityUsd).mul(n);
+  const capital = dec(total);
   // The report's statistics are numbers (answered as they are); the amounts a table keeps are taken in decimal.
   const report = performanceReport({
     series,
