@@ -7,6 +7,8 @@ import { CLOCK, ENV } from '@conduit/runtime';
 
 /** The slot of a job run by hand while the schedule is off (AGENT_PERFORMANCE_INTERVAL_MS = 0). */
 const DEFAULT_SLOT_MS = 300_000;
+/** How early (by the worker's clock) a scheduled tick may run and still count for the slot it was scheduled at. */
+const EARLY_TICK_MS = 1000;
 
 /**
  * `x` as text for a DECIMAL(precision, scale) column, or null when it has no value or does not fit: a ratio that
@@ -35,10 +37,14 @@ export class AgentPerformanceSnapshots {
     @Inject(ENV) private readonly env: Env,
   ) {}
 
-  /** The start of the slot `at` falls in. */
+  /**
+   * The start of the slot `at` falls in. The scheduler's ticks fall on slot starts; a worker whose clock runs a little
+   * behind the one that scheduled the tick (another replica's host) still takes the tick's slot, not the one before.
+   */
   slotOf(at: Date): Date {
     const ms = this.env.AGENT_PERFORMANCE_INTERVAL_MS || DEFAULT_SLOT_MS;
-    return new Date(Math.floor(at.getTime() / ms) * ms);
+    const early = Math.min(EARLY_TICK_MS, ms / 10);
+    return new Date(Math.floor((at.getTime() + early) / ms) * ms);
   }
 
   async snapshot(): Promise<{ slot: string; traders: number; written: number }> {

@@ -98,12 +98,12 @@ describe('billing: trader records', () => {
 
     it('writes one row per slot, whatever the runs within it; the next slot has the new figures', async () => {
       await h.pg.query(`UPDATE positions_v3 SET current_price = 120 WHERE id = $1`, [openId]);
-      clock.set('2026-06-15T09:34:59.999Z');
+      clock.set('2026-06-15T09:34:58.999Z');
       expect(await job(JobName.BillingAgentPerformance)).toMatchObject({ slot: '2026-06-15T09:30:00.000Z', written: 0 });
       await Promise.all([job(JobName.BillingAgentPerformance), job(JobName.BillingAgentPerformance)]);
       expect((await performance(agentId)).map((r) => r.unrealized_pnl)).toEqual(['20.00']);
 
-      clock.set('2026-06-15T09:35:00.000Z');
+      clock.set('2026-06-15T09:34:59.400Z'); // a tick whose worker's clock runs 0.6 s early takes its slot
       expect(await job(JobName.BillingAgentPerformance)).toMatchObject({ slot: '2026-06-15T09:35:00.000Z', written: 1 });
       const rows = await performance(agentId);
       expect(rows.map((r) => [r.snapshot_time.toISOString(), r.unrealized_pnl, r.total_value])).toEqual([
