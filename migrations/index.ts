@@ -11,6 +11,7 @@ import { Lifecycles1732200009000 } from './1732200009000-Lifecycles';
 import { LlmTraders1732200010000 } from './1732200010000-LlmTraders';
 import { Liquidation1732200011000 } from './1732200011000-Liquidation';
 import { MarketMarks1732200012000 } from './1732200012000-MarketMarks';
+import { TraderRecords1732200013000 } from './1732200013000-TraderRecords';
 
 /** Every migration in order. Listed explicitly so the same list works from TypeScript and from dist/. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   LlmTraders1732200010000,
   Liquidation1732200011000,
   MarketMarks1732200012000,
+  TraderRecords1732200013000,
 ];

@@ -557,6 +557,17 @@ const OPERATIONS: Record<string, Operation> = {
     },
   },
   'GET /api/v3/agents/{id}/performance': { id: AGENT },
+
+  // LLM traders' records
+  'GET /api/v3/agents/{id}/trades': { id: AGENT, query: { ...PAGE, status: ['OPEN', 'won', ''] } },
+  'GET /api/v3/agents/{id}/performance/history': {
+    id: AGENT,
+    query: { ...PAGE, from: ['', ...BAD_DATES, '2026-02-30'], to: ['', ...BAD_DATES, '2026-02-30'] },
+  },
+  'GET /api/v3/agents/{id}/llm-usage': {
+    id: AGENT,
+    query: { from: ['', ...BAD_DATES, '2026-02-30'], to: ['', ...BAD_DATES, '2026-02-30'] },
+  },
   'GET /api/v3/billing/events/{id}': { id: { of: 'bill', noun: 'billing event' } },
   'POST /api/v3/billing/events/{id}/signature': {
     who: 'subscriber',
@@ -590,6 +601,7 @@ const OPERATIONS: Record<string, Operation> = {
       },
     ],
   },
+  'GET /api/v3/admin/state': { who: 'admin' },
   'GET /api/v3/admin/audit': {
     who: 'admin',
     query: {

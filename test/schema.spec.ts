@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { createDataSource, ENTITIES, migrate } from '@conduit/db';
+import { AgentTrade, createDataSource, ENTITIES, migrate } from '@conduit/db';
 import { createTestDatabase, TestDatabase } from '@conduit/testing';
 import { MIGRATIONS } from '../migrations';
 
@@ -59,6 +59,45 @@ describe('schema (migrations)', () => {
     } finally {
       await ds.destroy();
     }
+  });
+
+  it("mirrors the agent_trades view's columns, in order, in its view entity (views are not synchronised)", async () => {
+    const ds = createDataSource(db.url, { entities: ENTITIES, extra: { max: 1 } });
+    await ds.initialize();
+    try {
+      const mirrored = ds.getMetadata(AgentTrade).columns.map((c) => c.databaseName);
+      const view = await rows(
+        `SELECT column_name FROM information_schema.columns WHERE table_name = 'agent_trades' ORDER BY ordinal_position`,
+      );
+      expect(view.map((r) => r.column_name)).toEqual(mirrored);
+      // seed 004's columns, in its order
+      expect(mirrored).toEqual([
+        'id',
+        'agent_id',
+        'decision_id',
+        'coin',
+        'side',
+        'size',
+        'entry_price',
+        'entry_time',
+        'exit_price',
+        'exit_time',
+        'realized_pnl',
+        'unrealized_pnl',
+        'fees',
+        'status',
+        'hyperliquid_order_id',
+        'notes',
+      ]);
+    } finally {
+      await ds.destroy();
+    }
+  });
+
+  it("keeps bot_state's value a JSON object", async () => {
+    await pg.query(`INSERT INTO bot_state (key, value) VALUES ('schema-test', '{"cycle_count": 1}')`);
+    await expect(pg.query(`INSERT INTO bot_state (key, value) VALUES ('schema-array', '[1]')`)).rejects.toThrow(/ck_bot_state_value/);
+    await expect(pg.query(`INSERT INTO bot_state (key, value) VALUES ('schema-text', 'not json')`)).rejects.toThrow(/json/);
   });
 
   it('has the other enums and their labels', async () => {

@@ -191,6 +191,8 @@ class Harness {
       MONITOR_INTERVAL_MS: '1000',
       SIGNAL_GENERATE_INTERVAL_MS: '0',
       BILLING_INTERVAL_MS: '0',
+      AGENT_PERFORMANCE_INTERVAL_MS: '0',
+      RETENTION_INTERVAL_MS: '0',
       // A refused collection is retried after a second, not a minute (the paper ledger never refuses here).
       BILLING_COLLECT_BACKOFF_MS: '1000',
       LIVE_TRADING: 'false',

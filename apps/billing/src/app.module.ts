@@ -2,8 +2,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { Env } from '@conduit/config';
 import { RuntimeModule } from '@conduit/runtime';
 import { VenueModule } from '@conduit/venue';
+import { AgentPerformanceSnapshots } from './agent-performance';
 import { BillingProcessor } from './billing.processor';
 import { HyperliquidUsdSendCollector, PaperLedgerCollector } from './collector';
+import { Retention } from './retention';
 import { PnlSnapshots } from './snapshots';
 
 @Module({})
@@ -12,7 +14,7 @@ export class BillingModule {
     return {
       module: BillingModule,
       imports: [VenueModule.forRoot(env)],
-      providers: [PaperLedgerCollector, HyperliquidUsdSendCollector, PnlSnapshots, BillingProcessor],
+      providers: [PaperLedgerCollector, HyperliquidUsdSendCollector, PnlSnapshots, AgentPerformanceSnapshots, Retention, BillingProcessor],
     };
   }
 }

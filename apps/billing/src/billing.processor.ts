@@ -19,7 +19,9 @@ import {
   WORKER_OPTIONS,
 } from '@conduit/queue';
 import { CLOCK, ENV } from '@conduit/runtime';
+import { AgentPerformanceSnapshots } from './agent-performance';
 import { Collector, HyperliquidUsdSendCollector, PaperLedgerCollector } from './collector';
+import { Retention } from './retention';
 import { PnlSnapshots } from './snapshots';
 
 /** Subscription bills per statement: a run bills every due deployment, this many at a time. */
@@ -43,6 +45,8 @@ interface ClosedPosition {
  * - Collection: each bill PENDING → COLLECTED through a collector (the paper ledger for paper deployments), retried
  *   with exponential backoff; after the last attempt FAILED with the reason, and a failed subscription turns
  *   sub_active off (Agent How then stops new entries once the trial is over).
+ * Beside the bills, the periodic bookkeeping: daily PnL snapshots, LLM traders' performance snapshots
+ * (agent-performance.ts) and seed 004's retention (retention.ts).
  */
 @Processor(QueueName.Billing, WORKER_OPTIONS)
 export class BillingProcessor extends QueueProcessor<QueueName.Billing> implements OnApplicationBootstrap {
@@ -54,6 +58,8 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
     private readonly paper: PaperLedgerCollector,
     private readonly live: HyperliquidUsdSendCollector,
     private readonly snapshots: PnlSnapshots,
+    private readonly performance: AgentPerformanceSnapshots,
+    private readonly retention: Retention,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ENV) private readonly env: Env,
   ) {
@@ -66,6 +72,8 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
       [JobName.BillingSubscriptions]: () => this.subscriptions(),
       [JobName.BillingCollect]: (d) => this.collect(d.billingEventId, d.traceId),
       [JobName.BillingPnlSnapshot]: (d) => this.snapshots.snapshot(d.day),
+      [JobName.BillingAgentPerformance]: () => this.performance.snapshot(),
+      [JobName.BillingRetention]: () => this.retention.run(),
     };
   }
 

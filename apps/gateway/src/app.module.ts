@@ -25,6 +25,7 @@ import { DeploymentsModule } from './deployments/deployments.module';
 import { PolicyModule } from './policy/policy.module';
 import { SourcesModule } from './sources/sources.module';
 import { StatsModule } from './stats/stats.module';
+import { TradersModule } from './traders/traders.module';
 import { TradingModule } from './trading/trading.module';
 
 export const BULL_BOARD_ROUTE = '/admin/queues';
@@ -55,6 +56,7 @@ export class GatewayModule {
         PolicyModule,
         BillingModule,
         StatsModule,
+        TradersModule,
         AdminModule,
       ],
       // Guards run in this order: the rate limit, then the credential (wallet token or admin), then validation pipes.

@@ -69,6 +69,16 @@ export class Env {
   /** Collection of a bill: attempts and the base of the exponential backoff between them (the retry window). */
   @Transform(toInt) @IsInt() @Min(1) @Max(50) BILLING_COLLECT_ATTEMPTS = 8;
   @Transform(toInt) @IsInt() @Min(1) BILLING_COLLECT_BACKOFF_MS = 60000;
+  /**
+   * LLM traders' performance snapshots (agent_performance): one row per trader and slot of this length, taken by a job
+   * scheduler at the same interval; 0 = not scheduled (a job run by hand takes 5-minute slots).
+   */
+  @Transform(toInt) @IsInt() @Min(0) AGENT_PERFORMANCE_INTERVAL_MS = 300000;
+  /** Retention (seed 004): how often it runs (0 = off), and the days kept of decisions, performance snapshots and marks. */
+  @Transform(toInt) @IsInt() @Min(0) RETENTION_INTERVAL_MS = 86400000;
+  @Transform(toInt) @IsInt() @Min(1) RETENTION_DECISIONS_DAYS = 90;
+  @Transform(toInt) @IsInt() @Min(1) RETENTION_PERFORMANCE_DAYS = 180;
+  @Transform(toInt) @IsInt() @Min(1) RETENTION_MARKS_DAYS = 2;
 
   /** Rate limit of the REST API per client address and endpoint: requests per window (429 beyond), and the window. */
   @Transform(toInt) @IsInt() @Min(1) THROTTLE_LIMIT = 300;

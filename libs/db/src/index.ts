@@ -9,6 +9,7 @@ export * from './migrator';
 export * from './audit';
 export * from './sources';
 export * from './performance';
+export * from './book';
 export * from './sql';
 export * from './rows';
 export * from './market-view';

@@ -4,7 +4,7 @@ import { PnlSnapshotRow, PositionRow } from './rows';
 import { exec, rows } from './sql';
 
 /** One day of an agent's snapshots: Σ pnl and Σ start_equity of its deployments, as text. */
-type DailyRow = Pick<PnlSnapshotRow, 'day'> & { pnl: string; equity: string | null };
+export type DailyRow = Pick<PnlSnapshotRow, 'day'> & { pnl: string; equity: string | null };
 
 /** An agent's daily PnL across its deployments: Σ pnl, and that over Σ start-of-day equity (pnl_snapshots_v3). */
 export async function agentDailySeries(em: EntityManager, agentId: string): Promise<(DailyPoint & { pnl_text: string })[]> {
@@ -14,6 +14,11 @@ export async function agentDailySeries(em: EntityManager, agentId: string): Prom
        FROM pnl_snapshots_v3 WHERE agent_id = $1 GROUP BY day ORDER BY day`,
     [agentId],
   );
+  return dailyPoints(days);
+}
+
+/** Days of PnL and start equity (text) as the points of a series: the return is pnl / equity, 0 without equity. */
+export function dailyPoints(days: readonly DailyRow[]): (DailyPoint & { pnl_text: string })[] {
   return days.map((r) => ({
     day: r.day,
     pnl: Number(r.pnl),
@@ -22,7 +27,10 @@ export async function agentDailySeries(em: EntityManager, agentId: string): Prom
   }));
 }
 
-/** Everything an agent's performance is computed from, read in four queries, and the report (docs/MONEY.md). */
+/**
+ * Everything an agent's performance is computed from, read in four queries, and the report (docs/MONEY.md). Capital
+ * is Σ over its deployments of their starting equity: a live one's from its venues' account value (pnl_snapshots_v3).
+ */
 export async function agentPerformance(em: EntityManager, agentId: string, startingEquityUsd: string) {
   const series = await agentDailySeries(em, agentId);
   const closed = await rows<{ pnl: string }>(
@@ -37,12 +45,22 @@ export async function agentPerformance(em: EntityManager, agentId: string, start
        FROM positions_v3 p JOIN agent_deployments_v3 d ON d.id = p.deployment_id WHERE d.agent_id = $1 AND p.status = 'OPEN'`,
     [agentId],
   );
-  const [{ n }] = await rows<{ n: number }>(em, `SELECT count(*)::int AS n FROM agent_deployments_v3 WHERE agent_id = $1`, [agentId]);
+  // A live deployment's capital is the equity its venues' account value gave its first snapshot; a paper one's, its own
+  // starting equity or the default.
+  const [{ total }] = await rows<{ total: string }>(
+    em,
+    `SELECT COALESCE(sum(COALESCE(
+              CASE WHEN d.trading_mode = 'live' THEN (SELECT s.start_equity FROM pnl_snapshots_v3 s WHERE s.deployment_id = d.id
+                                                         AND s.start_equity IS NOT NULL ORDER BY s.day LIMIT 1) END,
+              d.paper_equity_usd, $2::numeric)), 0)::text AS total
+       FROM agent_deployments_v3 d WHERE d.agent_id = $1`,
+    [agentId, startingEquityUsd],
+  );
   const realized = closed.reduce((sum, p) => sum.plus(p.pnl), dec(0));
   const marked = open.filter((p) => p.current_price);
   const unrealized = marked.reduce((sum, p) => sum.plus(unrealizedPnl(p.side, p.qty, p.entry_price, p.current_price!)), dec(0));
   const positionValue = marked.reduce((sum, p) => sum.plus(dec(p.qty).mul(p.current_price!).abs()), dec(0));
-  const capital = dec(startingEquityUsd).mul(n);
+  const capital = dec(total);
   // The report's statistics are numbers (answered as they are); the amounts a table keeps are taken in decimal.
   const report = performanceReport({
     series,
@@ -62,6 +80,7 @@ const fixed = (x: number | null, places: number) => (x === null || !Number.isFin
  * 004's agent_performance row of the current hour (upserted: the hour keeps its latest figures), where
  * total_value = capital + realized + unrealized, cash_balance = capital + realized, position_value = Σ |qty × mark|.
  * Every USD amount of the row is decimal (performanceAmounts() for avg_win, avg_loss, max_drawdown); ratios are numbers.
+ * Not for an LLM trader: its rows are its own book's, one per slot (billing.agent-performance).
  */
 export async function refreshAgentPerformance(em: EntityManager, agentId: string, asOf: string, startingEquityUsd: string): Promise<void> {
   const {
@@ -74,13 +93,13 @@ export async function refreshAgentPerformance(em: EntityManager, agentId: string
     positionValue,
   } = await agentPerformance(em, agentId, startingEquityUsd);
   const m = agentMetrics(series, asOf);
-  await exec(em, `UPDATE agents_v3 SET apr_30d = $2, apr_90d = $3, apr_si = $4, sharpe_30d = $5, updated_at = now() WHERE id = $1`, [
-    agentId,
-    m.apr_30d,
-    m.apr_90d,
-    m.apr_si,
-    m.sharpe_30d,
-  ]);
+  const [agent] = await rows<{ kind: string }>(
+    em,
+    `UPDATE agents_v3 SET apr_30d = $2, apr_90d = $3, apr_si = $4, sharpe_30d = $5, updated_at = now() WHERE id = $1 RETURNING kind`,
+    [agentId, m.apr_30d, m.apr_90d, m.apr_si, m.sharpe_30d],
+  );
+  // An LLM trader's agent_performance rows are its book's, one per slot (billing.agent-performance).
+  if (!agent || agent.kind === 'llm_trader') return;
   await exec(
     em,
     `INSERT INTO agent_performance (agent_id, snapshot_time, total_value, cash_balance, position_value, realized_pnl, unrealized_pnl,

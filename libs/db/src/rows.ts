@@ -22,7 +22,7 @@ import type {
   VenueOrder,
   VenueStatus,
 } from './entities/shared';
-import type { LlmTokenUsage, MarketMark, TradingAgent } from './entities/traders';
+import type { AgentTrade, BotStateEntry, LlmTokenUsage, MarketMark, TradingAgent } from './entities/traders';
 
 type Digit = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9';
 
@@ -71,3 +71,6 @@ export type AgentDecisionRow = Row<AgentDecision>;
 export type TradingAgentRow = Row<TradingAgent>;
 export type TokenUsageRow = Row<LlmTokenUsage>;
 export type MarketMarkRow = Row<MarketMark>;
+/** A row of the agent_trades view. */
+export type AgentTradeRow = Row<AgentTrade>;
+export type BotStateRow = Row<BotStateEntry>;

@@ -11,6 +11,7 @@ export * from './exits';
 export * from './liquidation';
 export * from './metrics';
 export * from './performance';
+export * from './book';
 export * from './auth';
 export * from './clock';
 export * from './lifecycle';

@@ -74,6 +74,8 @@ describe('jobsOfQueue', () => {
       JobName.BillingSubscriptions,
       JobName.BillingCollect,
       JobName.BillingPnlSnapshot,
+      JobName.BillingAgentPerformance,
+      JobName.BillingRetention,
     ]);
   });
 

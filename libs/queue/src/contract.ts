@@ -58,6 +58,10 @@ export enum JobName {
   BillingPnlSnapshot = 'billing.pnl-snapshot',
   /** Billing: collect one PENDING event (paper ledger, or the venue for live deployments); retried with backoff. */
   BillingCollect = 'billing.collect',
+  /** Billing: one agent_performance row per LLM trader (not STOPPED) and snapshot slot, from its own book (repeatable). */
+  BillingAgentPerformance = 'billing.agent-performance',
+  /** Billing: delete decisions, performance snapshots and market marks past their retention, in batches (repeatable). */
+  BillingRetention = 'billing.retention',
 }
 
 export interface Traced {
@@ -112,6 +116,8 @@ export interface JobPayloadMap {
   [JobName.BillingSubscriptions]: Record<string, never>;
   [JobName.BillingCollect]: { billingEventId: string } & Traced;
   [JobName.BillingPnlSnapshot]: { /** YYYY-MM-DD (UTC); today when absent */ day?: string };
+  [JobName.BillingAgentPerformance]: Record<string, never>;
+  [JobName.BillingRetention]: Record<string, never>;
 }
 export type JobPayload<N extends JobName> = JobPayloadMap[N];
 
@@ -139,6 +145,8 @@ export const JOB_QUEUE = {
   [JobName.BillingSubscriptions]: QueueName.Billing,
   [JobName.BillingCollect]: QueueName.Billing,
   [JobName.BillingPnlSnapshot]: QueueName.Billing,
+  [JobName.BillingAgentPerformance]: QueueName.Billing,
+  [JobName.BillingRetention]: QueueName.Billing,
 } as const satisfies { readonly [N in JobName]: QueueName };
 
 export type JobsOf<Q extends QueueName> = { [N in JobName]: (typeof JOB_QUEUE)[N] extends Q ? N : never }[JobName];

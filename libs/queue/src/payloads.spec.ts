@@ -37,6 +37,8 @@ const MINIMAL: { [N in JobName]: JobPayloadMap[N] } = {
   [JobName.BillingSubscriptions]: {},
   [JobName.BillingCollect]: { billingEventId: SIGNAL },
   [JobName.BillingPnlSnapshot]: {},
+  [JobName.BillingAgentPerformance]: {},
+  [JobName.BillingRetention]: {},
 };
 
 /** Every member of each payload type (Required<>: an optional member cannot be left out here either). */

@@ -148,6 +148,8 @@ export const JOB_PAYLOAD_SCHEMAS: { readonly [N in JobName]: JSONSchemaType<JobP
     required: [],
     additionalProperties: false,
   },
+  [JobName.BillingAgentPerformance]: empty,
+  [JobName.BillingRetention]: empty,
 };
 
 const ajv = new Ajv({ allErrors: true, strict: true });

@@ -20,6 +20,15 @@ export interface DatabaseProbe {
   reachable(): Promise<boolean>;
 }
 
+/** Injection token of the ServiceState processors count their scheduled ticks in (the runtime lib binds BotState). */
+export const SERVICE_STATE = Symbol('SERVICE_STATE');
+
+/** Where a service's scheduled ticks are counted (seed 004's bot_state); optional. */
+export interface ServiceState {
+  /** One scheduled tick ran: counted, with its error (null when it succeeded). One statement, never a read first. */
+  tick(error: string | null): Promise<void>;
+}
+
 /** A job that failed while the database was unreachable waits this long (doubling per wait, up to the maximum). */
 export const OUTAGE_RETRY_BASE_MS = 500;
 export const OUTAGE_RETRY_MAX_MS = 10_000;
@@ -58,6 +67,7 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
   @Optional() @Inject(JOB_OBSERVER) protected readonly observer?: JobObserver;
   @Optional() @Inject(WORKER_CONCURRENCY) private readonly concurrency?: number;
   @Optional() @Inject(DATABASE_PROBE) private readonly database?: DatabaseProbe;
+  @Optional() @Inject(SERVICE_STATE) private readonly state?: ServiceState;
   private table: Record<string, (data: any, job: Job) => Promise<unknown>> = {};
 
   onModuleInit(): void {
@@ -107,6 +117,7 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
     try {
       const result = await handler.call(this, job.data, job);
       this.observer?.observe(this.queueName, job.name, 'completed', seconds());
+      await this.countTick(job, null);
       return result;
     } catch (err: any) {
       const retried = (job.opts.attempts ?? 1) > 1; // a scheduled tick (one attempt) is the next tick's work instead
@@ -124,9 +135,21 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
       }
       const last = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       this.observer?.observe(this.queueName, job.name, last ? 'failed' : 'retry', seconds());
-      if (last) await this.finalFailure(job, err);
-      else this.logger.warn(`${job.name} ${job.id} attempt ${job.attemptsMade + 1} failed, will retry: ${err.message}`);
+      if (last) {
+        await this.finalFailure(job, err);
+        await this.countTick(job, err.message);
+      } else this.logger.warn(`${job.name} ${job.id} attempt ${job.attemptsMade + 1} failed, will retry: ${err.message}`);
       throw err;
+    }
+  }
+
+  /** A tick of a job scheduler (schedules.ts) is one cycle of the service; other jobs are not counted. */
+  private async countTick(job: Job, error: string | null): Promise<void> {
+    if (!job.repeatJobKey || !this.state) return;
+    try {
+      await this.state.tick(error);
+    } catch (e: any) {
+      this.logger.warn(`${job.name} ${job.id}: counting the tick failed: ${e.message}`);
     }
   }
 

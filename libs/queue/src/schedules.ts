@@ -28,6 +28,9 @@ export const SCHEDULES: readonly ScheduledJob[] = [
   { id: 'subscriptions', name: JobName.BillingSubscriptions, every: (env) => env.BILLING_INTERVAL_MS },
   // Today's snapshot as often as billing runs; a finished day keeps its last one.
   { id: 'pnl-snapshot', name: JobName.BillingPnlSnapshot, every: (env) => env.BILLING_INTERVAL_MS },
+  // One agent_performance row per LLM trader and interval (the interval is also the slot a row stands for).
+  { id: 'agent-performance', name: JobName.BillingAgentPerformance, every: (env) => env.AGENT_PERFORMANCE_INTERVAL_MS },
+  { id: 'retention', name: JobName.BillingRetention, every: (env) => env.RETENTION_INTERVAL_MS },
 ];
 
 /** The schedules whose jobs a queue carries. */

@@ -5,3 +5,4 @@ export * from './database-probe';
 export * from './runtime.module';
 export * from './bootstrap';
 export * from './probes';
+export * from './bot-state';

@@ -3,7 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Env } from '@conduit/config';
 import { dataSourceOptions } from '@conduit/db';
 import { Clock, systemClock } from '@conduit/domain';
-import { DATABASE_PROBE, JOB_OBSERVER, QueueModule } from '@conduit/queue';
+import { DATABASE_PROBE, JOB_OBSERVER, QueueModule, SERVICE_STATE } from '@conduit/queue';
+import { BotState } from './bot-state';
 import { DataSourceProbe } from './database-probe';
 import { HealthController, HealthService, PostgresHealthIndicator, RedisHealthIndicator } from './health';
 import { MetricsController, MetricsService } from './metrics';
@@ -17,7 +18,8 @@ export interface RuntimeOptions {
 }
 
 /**
- * What every Conduit service needs: the validated env, Postgres, BullMQ, health and metrics. Health and metrics
+ * What every Conduit service needs: the validated env, Postgres, BullMQ, health and metrics, and its bot_state
+ * (BotState: the start recorded at boot, every scheduled tick counted). Health and metrics
  * are Nest controllers for the apps with an HTTP API (bootstrapService) and answer a plain Node server in the
  * workers (bootstrapWorker); either way HealthService and MetricsService make the answers.
  */
@@ -36,6 +38,8 @@ export class RuntimeModule {
         MetricsService,
         { provide: JOB_OBSERVER, useExisting: MetricsService },
         { provide: DATABASE_PROBE, useClass: DataSourceProbe },
+        BotState,
+        { provide: SERVICE_STATE, useExisting: BotState },
         PostgresHealthIndicator,
         RedisHealthIndicator,
         HealthService,
@@ -47,6 +51,8 @@ export class RuntimeModule {
         MetricsService,
         JOB_OBSERVER,
         DATABASE_PROBE,
+        BotState,
+        SERVICE_STATE,
         RedisHealthIndicator,
         HealthService,
         QueueModule,

@@ -25,6 +25,7 @@ export * from './clock';
 export * from './vectors';
 export * from './tolerance';
 export * from './wait';
+export * from './traders';
 import { TEST_WALLET } from './auth';
 import { Test } from '@nestjs/testing';
 import type { Clock } from '@conduit/domain';
@@ -82,6 +83,8 @@ export function testEnv(db: TestDatabase, overrides: Record<string, string> = {}
     BILLING_INTERVAL_MS: '0',
     // LLM traders' cycles run when a test asks for them (POST /agents/:id/cycle or the job).
     TRADER_TICK_MS: '0',
+    AGENT_PERFORMANCE_INTERVAL_MS: '0',
+    RETENTION_INTERVAL_MS: '0',
     // Tests drive the API harder than a client would; the limit itself is tested with its own value.
     THROTTLE_LIMIT: '1000000',
     // Test gateways listen on a random port.

@@ -19,6 +19,14 @@ export class AdminController {
     return this.admin.setMark(dto, traceId);
   }
 
+  @Get('state')
+  @ApiOperation({
+    summary: "Every service's and LLM trader's state (seed 004 bot_state): start time, cycles, last cycle and its error",
+  })
+  state() {
+    return this.admin.state();
+  }
+
   @Get('audit')
   @ApiOperation({ summary: 'Audit log entries, oldest first within a trace, newest first otherwise' })
   audit(@Query() q: AuditQuery) {

@@ -2,12 +2,19 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { audit, AuditRow, MarketRow, rows } from '@conduit/db';
 import { dec, toMoney } from '@conduit/domain';
+import { BotState } from '@conduit/runtime';
 import { AuditQuery, PaperMarkDto } from './admin.dto';
 
-/** Operators: paper marks (demos and manual testing; real venues' marks come from their adapters) and the audit trail. */
+/**
+ * Operators: paper marks (demos and manual testing; real venues' marks come from their adapters), the audit trail and
+ * the services' state.
+ */
 @Injectable()
 export class AdminService {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly botState: BotState,
+  ) {}
 
   async setMark(dto: PaperMarkDto, traceId: string) {
     return this.ds.transaction(async (em) => {
@@ -50,5 +57,11 @@ export class AdminService {
       [q.trace_id ?? null, q.subject_type ?? null, q.subject_id ?? null, q.event_name ?? null, q.limit ?? 50, q.offset ?? 0],
     );
     return { success: true, count: entries.length, entries };
+  }
+
+  /** bot_state: every key with its value parsed, in key order. */
+  async state() {
+    const state = await this.botState.list();
+    return { success: true, count: state.length, state };
   }
 }

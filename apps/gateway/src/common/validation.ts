@@ -74,6 +74,9 @@ export function isRealIsoTime(value: unknown, pattern: RegExp): boolean {
   return !offset || Number(offset[2]) * 60 + Number(offset[3]) <= 14 * 60;
 }
 
+/** A date (YYYY-MM-DD) or a timestamp with its offset: the form of the time filters (from, to). */
+export const DATE_OR_TIME = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2}))?$/;
+
 /** An ISO-8601 date or timestamp (the pattern) of a real instant; the message names the field. */
 export const IsoTime = (pattern: RegExp, message: string): PropertyDecorator =>
   Satisfies((v) => (isRealIsoTime(v, pattern) ? [] : [message]));

@@ -3,9 +3,7 @@ import { IsIn, IsString, IsUUID, Matches } from 'class-validator';
 import { TOKEN_SYMBOL } from '@conduit/domain';
 import { VENUE_V3 } from '@conduit/db';
 import { PageQuery } from '../common/page.dto';
-import { IsoTime, Optional } from '../common/validation';
-
-const DATE_OR_TIME = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2}))?$/;
+import { DATE_OR_TIME, IsoTime, Optional } from '../common/validation';
 
 export class RoutingHistoryQuery extends PageQuery {
   @ApiPropertyOptional({ enum: VENUE_V3 }) @Optional() @IsIn(VENUE_V3) venue?: string;

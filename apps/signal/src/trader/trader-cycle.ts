@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Env } from '@conduit/config';
 import { AgentDecisionRow, createSignal, first, readCoinMarkets } from '@conduit/db';
 import { Clock, equityFractionPct, HeldDecision, holdToLimits, traderDecisionId, TraderSnapshot, traderSignalId } from '@conduit/domain';
 import { UnknownSubjectError } from '@conduit/queue';
-import { CLOCK, ENV } from '@conduit/runtime';
+import { BotState, CLOCK } from '@conduit/runtime';
 import { logDecisions } from '../decision-log';
 import { TraderAgent, TraderBook } from './trader-book';
 import { TraderEffects } from './trader-effects';
@@ -33,8 +32,8 @@ export class TraderCycle {
     private readonly book: TraderBook,
     private readonly models: TraderModels,
     private readonly effects: TraderEffects,
+    private readonly state: BotState,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(ENV) private readonly env: Env,
   ) {}
 
   async run(agentId: string, slot: string, traceId?: string): Promise<CycleResult> {
@@ -52,6 +51,7 @@ export class TraderCycle {
     const run = await this.models.decide(agent.llm_model, snapshot);
     const held = run.decision ? holdToLimits(run.decision, snapshot) : null;
     const decision = await this.record(agent, decisionId, slot, snapshot, run, held, traceId);
+    await this.state.recordCycle(`llm-trader:${agent.id}`, { at: snapshot.now, error: decision.error_message });
     await this.effects.send(agent.id, decision, traceId);
     return { decisionId, decided: true, status: decision.status, action: decision.action };
   }

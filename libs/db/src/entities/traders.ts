@@ -1,8 +1,8 @@
-import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn, ViewColumn, ViewEntity } from 'typeorm';
 import { MoneyColumn } from '../columns';
 import { VENUE_V3, VenueV3 } from '../enums';
 
-// LLM trading agents (seed 004), added by the LlmTraders and MarketMarks migrations. Columns mirror the migrations.
+// LLM trading agents (seed 004), added by the LlmTraders, MarketMarks and TraderRecords migrations. Columns mirror the migrations.
 
 /** An llm_trader's settings: seed 004's trading_agents, sharing its agents_v3 row's id (name and status live there). */
 @Entity('trading_agents')
@@ -49,4 +49,44 @@ export class MarketMark {
   @PrimaryColumn('text') tokenSymbol: string;
   @PrimaryColumn('timestamptz') minute: Date;
   @MoneyColumn({ nullable: false }) mark: string;
+}
+
+/**
+ * Seed 004's agent_trades: a VIEW over the positions of an agent's own book (TraderRecords migration). Not synchronised
+ * (the migration owns its query); test/schema.spec.ts holds its columns, in order, to the view's. Money as text.
+ */
+@ViewEntity({ name: 'agent_trades', synchronize: false })
+export class AgentTrade {
+  /** The position's id. */
+  @ViewColumn() id: string;
+  @ViewColumn() agentId: string;
+  /** The llm_cycle decision that made the position's signal; null once retention removed it. */
+  @ViewColumn() decisionId: string | null;
+  @ViewColumn() coin: string;
+  @ViewColumn() side: 'long' | 'short';
+  @ViewColumn() size: string;
+  @ViewColumn() entryPrice: string;
+  @ViewColumn() entryTime: Date;
+  @ViewColumn() exitPrice: string | null;
+  @ViewColumn() exitTime: Date | null;
+  /** Net of both legs' fees; closed and liquidated trades only. */
+  @ViewColumn() realizedPnl: string | null;
+  /** At the position's last mark; open trades only. */
+  @ViewColumn() unrealizedPnl: string | null;
+  /** Σ fee of the position's filled orders. */
+  @ViewColumn() fees: string | null;
+  @ViewColumn() status: 'open' | 'closed' | 'liquidated';
+  /** The venue's id of the opening order (Ostium: its transaction hash). */
+  @ViewColumn() hyperliquidOrderId: string | null;
+  /** The exit reason. */
+  @ViewColumn() notes: string | null;
+}
+
+/** Seed 004's bot_state: per key (a service, `llm-trader:<agent id>`), a JSON object of what it last did. */
+@Entity('bot_state')
+export class BotStateEntry {
+  @PrimaryColumn('varchar', { length: 100 }) key: string;
+  /** A JSON object (checked): service_start_time, cycle_count, last_cycle_time, last_error. */
+  @Column('text') value: string;
+  @Column('timestamptz', { default: () => 'now()' }) updatedAt: Date;
 }

@@ -190,4 +190,6 @@ export class PnlSnapshotV3 {
   @MoneyColumn() realizedPnl: string | null;
   @MoneyColumn() unrealizedPnl: string | null;
   @MoneyColumn() startEquity: string | null;
+  /** A live deployment's account value on its venues when the day was snapshotted (TraderRecords migration). */
+  @MoneyColumn() accountValue: string | null;
 }
