@@ -141,6 +141,7 @@ const PAGE = {
 interface Fixtures {
   agent: string; // ACTIVE, created by TEST_WALLET (the creator), deployed by the subscriber
   idleAgent: string; // ACTIVE, not deployed
+  trader: string; // an ACTIVE llm_trader of the creator
   deployment: string; // the subscriber's, ACTIVE, paper
   signal: string; // PENDING, of agent
   position: string; // OPEN, of deployment and signal
@@ -229,6 +230,20 @@ const sealedKeyFields = (prefix: string): Record<string, Field> => ({
   [`${prefix}_agent_key_tag`]: text([named(`${prefix}_agent_address`, '...'), 'x'.repeat(257)], false),
 });
 const AGENT = { of: 'agent', noun: 'agent' } as const;
+const TRADER = { of: 'trader', noun: 'agent' } as const;
+/** An llm_trader's settings (seed 004's trading_agents): on a signal agent each is refused naming it too. */
+const TRADER_FIELDS: Record<string, Field> = {
+  llm_model: text(['', 'x'.repeat(51), 'two words'], false),
+  exchange_account: text(['', 'x'.repeat(51)], false),
+  initial_balance: { type: 'decimal', bad: ['0', '-5', 'abc', '1.001', 1e13] },
+  max_position_size: { type: 'decimal', bad: ['0', '100.01', -1] },
+  max_leverage: { type: 'integer', bad: [0, 51] },
+  stop_loss_pct: { type: 'decimal', bad: ['0', '100'] },
+  take_profit_pct: { type: 'decimal', bad: ['0', '1000.01'] },
+  strategy_description: { type: 'string', wrong: [42, true, { a: 1 }, ['x']], bad: ['x'.repeat(4001)] },
+  coins: { type: 'array', bad: [[], ['ETH$'], [42], Array(51).fill('ETH')] },
+  cycle_interval_seconds: { type: 'integer', bad: [9, 86401] },
+};
 const DEPLOYMENT = { of: 'deployment', noun: 'deployment' } as const;
 const SIGNAL = { of: 'signal', noun: 'signal' } as const;
 
@@ -262,8 +277,28 @@ const OPERATIONS: Record<string, Operation> = {
       proof_of_intent_signature: text(['0x1234', `0x${'zz'.repeat(65)}`, `0x${'00'.repeat(65)}`]),
       proof_of_intent_timestamp: text(['yesterday', '2026-01-01', '2026-13-01T00:00:00Z']),
       policy: { type: 'object', bad: BAD_POLICIES },
+      kind: oneOf(['LLM_TRADER', 'robot', ''], false),
+      ...TRADER_FIELDS,
     },
     cases: [
+      {
+        name: 'an llm_trader without its model and balance',
+        body: async () => ({ ...(await createAgent('Battery trader 2')), kind: 'llm_trader' }),
+        status: 400,
+        names: ['llm_model', 'initial_balance'],
+      },
+      {
+        name: 'an llm_trader trading a coin no venue lists',
+        body: async () => ({
+          ...(await createAgent('Battery trader 3')),
+          kind: 'llm_trader',
+          llm_model: 'rules:momentum',
+          initial_balance: '1000',
+          coins: ['ETH', 'NOPECOIN'],
+        }),
+        status: 400,
+        names: ['coins', 'NOPECOIN'],
+      },
       {
         name: 'a stale proof of intent',
         body: () => createAgent('Stale', '2020-01-01T00:00:00Z'),
@@ -302,6 +337,18 @@ const OPERATIONS: Record<string, Operation> = {
     repeat: { setup: (f) => pg.query(`UPDATE agents_v3 SET status = 'DRAFT' WHERE id = $1`, [f.agent]) },
   },
   'POST /api/v3/agents/{id}/pause': { who: 'creator', id: AGENT },
+  'PATCH /api/v3/agents/{id}': {
+    who: 'creator',
+    id: TRADER,
+    body: () => ({ max_leverage: 5, stop_loss_pct: '2.5' }),
+    fields: TRADER_FIELDS,
+  },
+  'POST /api/v3/agents/{id}/cycle': {
+    who: 'creator',
+    id: TRADER,
+    headers: { 'idempotency-key': ['has space', 'x'.repeat(201)] },
+    repeat: { headers: { 'idempotency-key': `battery-${randomUUID()}` } },
+  },
   'POST /api/v3/agents/{id}/stop': { who: 'creator', id: AGENT },
   'POST /api/v3/agents/deploy': {
     who: 'subscriber',
@@ -741,6 +788,11 @@ const SUBSCRIBER = () => subscriber;
 async function makeFixtures(): Promise<Fixtures> {
   const agent = await insertAgent(pg);
   const idleAgent = await insertAgent(pg, { name: 'Idle agent' });
+  const trader = await insertAgent(pg, { name: `Battery trader ${randomUUID()}`, kind: 'llm_trader' });
+  await pg.query(
+    `INSERT INTO trading_agents (id, llm_model, exchange_account, initial_balance) VALUES ($1, 'rules:momentum', 'paper', 1000)`,
+    [trader],
+  );
   const deployment = await insertDeployment(pg, agent, { user_wallet: subscriber.address });
   const one = async (sql: string, params: unknown[]) => (await pg.query(sql, params)).rows[0].id as string;
   const signalId = await one(
@@ -762,7 +814,7 @@ async function makeFixtures(): Promise<Fixtures> {
     `b${randomBytes(6).toString('hex')}`,
     digits(12),
   ]);
-  return { agent, idleAgent, deployment, signal: signalId, position, bill, account };
+  return { agent, idleAgent, trader, deployment, signal: signalId, position, bill, account };
 }
 
 /** Rows (count and content) of every table in the public schema, and the jobs of every queue. */

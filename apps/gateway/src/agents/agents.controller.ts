@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SignedIn, WalletAuth } from '../auth/auth.decorators';
 import { TraceId } from '../common/trace';
 import { respond } from '../common/waited';
@@ -51,13 +51,17 @@ export class AgentsController {
     summary: 'Run one cycle of an ACTIVE llm_trader now (its creator only) and answer with the decision',
     description: 'The decision as agent_decisions records it: 200 once recorded, 202 with its id if the model is still answering.',
   })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key and agent → the same cycle, never a second one' })
   async cycle(
     @Param('id', uuid) id: string,
     @SignedIn() wallet: string,
     @TraceId() traceId: string,
     @Res({ passthrough: true }) res: Response,
+    @Headers('idempotency-key') key?: string,
   ) {
-    return respond(res, await this.agents.cycle(id, wallet, traceId), 200);
+    if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key))
+      throw new BadRequestException(['Idempotency-Key must be 1-200 visible ASCII characters']);
+    return respond(res, await this.agents.cycle(id, wallet, traceId, key), 200);
   }
 
   @Post(':id/activate')

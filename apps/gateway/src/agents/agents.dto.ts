@@ -42,6 +42,11 @@ export class TraderSettingsDto {
   @Satisfies((v) => traderFieldErrors('exchange_account', v))
   exchange_account?: string;
 
+  @ApiPropertyOptional({ example: '10000.00', description: "the book's starting equity (USD)" })
+  @Optional()
+  @Satisfies((v) => traderFieldErrors('initial_balance', v))
+  initial_balance?: string;
+
   @ApiPropertyOptional({ example: '20.0', description: 'largest notional of one position, % of equity (0-100]' })
   @Optional()
   @Satisfies((v) => traderFieldErrors('max_position_size', v))

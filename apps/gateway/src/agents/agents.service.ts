@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { randomUUID } from 'crypto';
 import { AgentDecisionRow, AgentRow, audit, changeKey, first, rows } from '@conduit/db';
-import { Clock, manualSlot, traderDecisionId } from '@conduit/domain';
+import { Clock, deterministicId, manualSlot, traderDecisionId } from '@conduit/domain';
 import { JobName, jobId, JobProducer } from '@conduit/queue';
 import { CLOCK, ENV } from '@conduit/runtime';
 import { assertOwner } from '../auth/auth.decorators';
@@ -94,12 +94,12 @@ export class AgentsService {
   }
 
   /** Runs one cycle of an ACTIVE llm_trader now and waits (up to the LLM's timeout) for its recorded decision. */
-  async cycle(id: string, wallet: string, traceId: string): Promise<Waited<object>> {
+  async cycle(id: string, wallet: string, traceId: string, key?: string): Promise<Waited<object>> {
     const agent = await this.read.agent(id);
     assertOwner(wallet, agent.creator_wallet, "the agent's creator");
     if (agent.kind !== 'llm_trader') throw badRequest('kind', 'only an llm_trader runs cycles (kind is signal)');
     if (agent.status !== 'ACTIVE') throw conflict('status', `agent is ${agent.status}: only an ACTIVE llm_trader runs cycles`);
-    const slot = manualSlot(randomUUID());
+    const slot = manualSlot(key ? deterministicId('trader-cycle', id, key) : randomUUID());
     const decisionId = traderDecisionId(id, slot);
     await this.producer.emit({
       name: JobName.SignalTraderCycle,
@@ -121,9 +121,10 @@ export class AgentsService {
     assertOwner(wallet, agent.creator_wallet, "the agent's creator");
     if (agent.kind !== 'llm_trader') throw badRequest('kind', 'only an llm_trader has settings to change (kind is signal)');
     return this.ds.transaction(async (em) => {
-      const trader = await this.traders.update(em, id, dto);
-      await audit(em, 'v3.agent.settings', 'agent', id, { changed: Object.keys(dto), by: wallet }, traceId);
-      return { success: true, agent: { ...agent, ...trader } };
+      const { changed, settings } = await this.traders.update(em, id, dto);
+      // A repeat (nothing differs) changes nothing and writes nothing.
+      if (changed.length) await audit(em, 'v3.agent.settings', 'agent', id, { changed, by: wallet }, traceId);
+      return { success: true, agent: { ...agent, ...settings } };
     });
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AgentRow, first, rows, Sql, TradingAgentRow } from '@conduit/db';
-import { normaliseTraderField, TRADER_DEFAULTS, TRADER_FIELDS, TraderSettings } from '@conduit/domain';
+import { dec, normaliseTraderField, TRADER_DEFAULTS, TRADER_FIELDS, TraderSettings } from '@conduit/domain';
 import { badRequest } from '../common/errors';
 
 /** An llm_trader's settings as answered: trading_agents without its id and timestamps, and its book. */
@@ -47,21 +47,23 @@ export class TraderSettingsStore {
     return this.settings(em, agent.id);
   }
 
-  async update(em: EntityManager, id: string, given: Partial<TraderSettings>): Promise<TraderView> {
+  /** Changes the fields that differ from the stored ones; `changed` names them (none: nothing was written). */
+  async update(em: EntityManager, id: string, given: Partial<TraderSettings>): Promise<{ changed: string[]; settings: TraderView }> {
+    const before = await first<TraderSettings>(em, `SELECT * FROM trading_agents WHERE id = $1 FOR UPDATE`, [id]);
     const changes = this.normalise(given);
-    if (changes.coins) await this.assertListed(em, changes.coins);
-    const fields = Object.keys(changes) as Array<keyof TraderSettings>;
+    const fields = (Object.keys(changes) as Array<keyof TraderSettings>).filter((f) => !sameSetting(before?.[f], changes[f]));
+    if (fields.includes('coins')) await this.assertListed(em, changes.coins!);
     if (fields.length) {
       await em.query(`UPDATE trading_agents SET ${fields.map((f, i) => `${f} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1`, [
         id,
         ...fields.map((f) => changes[f]),
       ]);
       // The book starts from the initial balance: a new one moves its starting equity with it.
-      if (changes.initial_balance) {
+      if (fields.includes('initial_balance')) {
         await em.query(`UPDATE agent_deployments_v3 SET paper_equity_usd = $2 WHERE agent_id = $1 AND book`, [id, changes.initial_balance]);
       }
     }
-    return this.settings(em, id);
+    return { changed: fields, settings: await this.settings(em, id) };
   }
 
   async settings(q: Sql, id: string): Promise<TraderView> {
@@ -91,4 +93,13 @@ export class TraderSettingsStore {
     const missing = coins.filter((c) => !listed.has(c));
     if (missing.length) throw badRequest('coins', `coins: ${missing.join(', ')} listed by no venue`);
   }
+}
+
+/** A stored setting equals a given one: decimals by value, lists element by element. */
+function sameSetting(stored: unknown, given: unknown): boolean {
+  if (Array.isArray(stored) && Array.isArray(given)) return stored.length === given.length && stored.every((v, i) => v === given[i]);
+  if (typeof given === 'string' && typeof stored === 'string' && /^\d/.test(given) && /^\d/.test(stored) && !isNaN(Number(given))) {
+    return dec(stored).eq(given);
+  }
+  return stored === given;
 }
