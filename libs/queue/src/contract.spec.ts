@@ -55,7 +55,7 @@ describe('jobsOfQueue', () => {
     );
   });
 
-  it('gives Agent What its ingest, classification, generation, polling and feedback jobs', () => {
+  it('gives Agent What its ingest, classification, generation, polling, feedback and trader-cycle jobs', () => {
     expect(jobsOfQueue(QueueName.Signal)).toEqual([
       JobName.SignalIngest,
       JobName.SignalClassifyPost,
@@ -63,6 +63,8 @@ describe('jobsOfQueue', () => {
       JobName.SignalGenerateAll,
       JobName.SignalPollX,
       JobName.SignalPositionClosed,
+      JobName.SignalTraderCycle,
+      JobName.SignalTraderCycles,
     ]);
   });
 
