@@ -10,6 +10,7 @@ import { Wallet } from 'ethers';
 import { SiweMessage } from 'siwe';
 import { loadEnv } from '@conduit/config';
 import { dec, proofOfIntentMessage } from '@conduit/domain';
+import { llmTraderDemo } from './demo-trader';
 
 const root = join(__dirname, '..', '..');
 const keep = process.argv.includes('--keep');
@@ -284,7 +285,12 @@ async function main() {
     },
     { authorization: admin },
   ); // data feeds post with the operator's credential
-  show('posts', '2 ingested from @alphahunter (followed as 123456789), classified by the lexicon (no LLM_BASE_URL set)');
+  const classified = await poll(async () => {
+    const r = (await call('GET', `/api/v3/agents/${agent.id}/decisions?source_type=ct_post`)).decisions;
+    return r.length >= 2 ? r : null;
+  });
+  const by = [...new Set(classified.map((d: any) => `${d.model} (${d.status})`))].join(', ');
+  show('posts', `2 ingested from @alphahunter (followed as 123456789), classified by ${by}`);
   const emitted = await poll(
     async () => (await call('GET', `/api/v3/agents/${agent.id}/decisions?source_type=aggregate&action=OPEN_LONG`)).decisions[0],
   );
@@ -296,6 +302,20 @@ async function main() {
   for (const d of layers.agent_how)
     show('Agent How', `${d.deployment_id.slice(0, 8)}… ${d.decision}: ${d.reason} → ${d.outcome}${d.venue ? ' on ' + d.venue : ''}`);
   show('Agent Where', `${layers.agent_where.selected_venue}: ${layers.agent_where.routing_reason}`);
+
+  const subscriberAuth = { authorization: (await signIn(subscriber)).authorization };
+  await llmTraderDemo(
+    { call, step, show, poll },
+    {
+      creator: you,
+      as,
+      admin: { authorization: admin },
+      subscriber: subscriberAuth,
+      subscriberWallet: subscriber.address.toLowerCase(),
+      databaseUrl: env.DATABASE_URL,
+      llmModel: env.LLM_BASE_URL ? env.LLM_MODEL : null,
+    },
+  );
 
   step('Overview');
   const o = await call('GET', '/api/v3/stats/overview');
