@@ -333,6 +333,9 @@ describe('end to end: an llm_trader decides, its limits hold, its subscribers tr
     expect(timeout).toMatchObject({ status: 'failed', action: 'HOLD', signal_id: null });
     expect(timeout.error_message).toMatch(/timed out after 1500 ms/);
     expect(Number((await one(`SELECT count(*) FROM signals_v3`)).count)).toBe(signalsBefore);
+    // Tokens the provider billed are recorded, an answer that did not parse included; a timeout has none.
+    const usage = async (id: string) => Number((await one(`SELECT count(*) FROM llm_token_usage WHERE decision_id = $1`, [id])).count);
+    expect([await usage(unknown.id), await usage(malformed.id), await usage(timeout.id)]).toEqual([1, 1, 0]);
   });
 
   it('closes every open position of its deployments in the coin on CLOSE_POSITION, once each', async () => {
