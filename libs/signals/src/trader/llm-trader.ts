@@ -2,7 +2,7 @@
 import type { TraderSnapshot } from '@conduit/domain';
 import { OpenAiEndpoint, OpenAiEndpointOptions } from '../openai-endpoint';
 import { traderMessages } from './prompt';
-import type { TraderBrain, TraderRun } from './run';
+import { TraderBrain, TraderRun, traderRun } from './run';
 import { parseTraderDecision, TRADER_DECISION_JSON_SCHEMA, TRADER_DECISION_SCHEMA_NAME } from './schema';
 
 /**
@@ -20,16 +20,7 @@ export class OpenAiCompatibleTrader implements TraderBrain {
     const started = performance.now();
     const messages = traderMessages(snapshot);
     const prompt = JSON.stringify(messages);
-    const run = (fields: Partial<TraderRun> & Pick<TraderRun, 'status'>): TraderRun => ({
-      model,
-      prompt,
-      rawResponse: null,
-      decision: null,
-      error: null,
-      usage: null,
-      ...fields,
-      latencyMs: Math.round(performance.now() - started),
-    });
+    const run = (fields: Partial<TraderRun> & Pick<TraderRun, 'status'>) => traderRun(model, prompt, started, fields);
 
     const answer = await this.endpoint.completeJson({
       model,

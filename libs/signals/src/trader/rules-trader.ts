@@ -2,21 +2,8 @@
 // rules or the LLM by the agent's llm_model.
 import { isRulesModel, RULES_MODELS, rulesDecision, TraderSnapshot } from '@conduit/domain';
 import { traderMessages } from './prompt';
-import type { TraderBrain, TraderRun } from './run';
+import { TraderBrain, TraderRun, traderRun } from './run';
 import { parseTraderDecision, traderDecisionJson } from './schema';
-
-function runOf(model: string, prompt: string, started: number, fields: Partial<TraderRun> & Pick<TraderRun, 'status'>): TraderRun {
-  return {
-    model,
-    prompt,
-    rawResponse: null,
-    decision: null,
-    error: null,
-    usage: null,
-    ...fields,
-    latencyMs: Math.round(performance.now() - started),
-  };
-}
 
 /**
  * Answers for `rules:*` models (RULES_MODELS). The decision is written as JSON text (the raw response) and parsed back
@@ -30,12 +17,12 @@ export class RulesTrader implements TraderBrain {
     const decision = rulesDecision(model, snapshot);
     if (!decision) {
       const error = `unknown rules model ${JSON.stringify(model)} (known: ${RULES_MODELS.join(', ')})`;
-      return runOf(model, prompt, started, { status: 'failed', error });
+      return traderRun(model, prompt, started, { status: 'failed', error });
     }
     const rawResponse = traderDecisionJson(decision);
     const parsed = parseTraderDecision(rawResponse);
-    if ('error' in parsed) return runOf(model, prompt, started, { status: 'parsing_error', rawResponse, error: parsed.error });
-    return runOf(model, prompt, started, { status: 'success', rawResponse, decision: parsed.decision });
+    if ('error' in parsed) return traderRun(model, prompt, started, { status: 'parsing_error', rawResponse, error: parsed.error });
+    return traderRun(model, prompt, started, { status: 'success', rawResponse, decision: parsed.decision });
   }
 }
 
@@ -55,9 +42,9 @@ export class TraderRouter implements TraderBrain {
       if (isRulesModel(model)) return await this.rules.decide(snapshot, model);
       if (this.llm) return await this.llm.decide(snapshot, model);
       const error = `no LLM endpoint is configured for model ${JSON.stringify(model)} (set LLM_BASE_URL, or use a rules: model)`;
-      return runOf(model, JSON.stringify(traderMessages(snapshot)), started, { status: 'failed', error });
+      return traderRun(model, JSON.stringify(traderMessages(snapshot)), started, { status: 'failed', error });
     } catch (e) {
-      return runOf(model, '', started, { status: 'failed', error: e instanceof Error ? e.message : String(e) });
+      return traderRun(model, '', started, { status: 'failed', error: e instanceof Error ? e.message : String(e) });
     }
   }
 }

@@ -24,3 +24,22 @@ export interface TraderRun {
 export interface TraderBrain {
   decide(snapshot: TraderSnapshot, model: string): Promise<TraderRun>;
 }
+
+/** A run of `model` started at `started` (performance.now()): empty but for the given fields, its latency measured now. */
+export function traderRun(
+  model: string,
+  prompt: string,
+  started: number,
+  fields: Partial<TraderRun> & Pick<TraderRun, 'status'>,
+): TraderRun {
+  return {
+    model,
+    prompt,
+    rawResponse: null,
+    decision: null,
+    error: null,
+    usage: null,
+    ...fields,
+    latencyMs: Math.round(performance.now() - started),
+  };
+}
