@@ -29,7 +29,8 @@ async function replayBtcPath(databaseUrl: string): Promise<string> {
   try {
     const { rows } = await pg.query(
       `INSERT INTO market_marks (venue, token_symbol, minute, mark)
-       SELECT m.venue, m.token_symbol, date_trunc('minute', now()) - make_interval(mins => i), round(m.current_price * (1 - 0.03 * i / 240.0), 8)
+       SELECT m.venue, m.token_symbol, date_trunc('minute', now()) - make_interval(mins => i),
+              round(m.current_price * (1 - 0.03 * i / 240.0), 8)
          FROM venue_markets m, generate_series(1, 240) AS i
         WHERE m.token_symbol = 'BTC' AND m.is_active AND m.current_price IS NOT NULL
        ON CONFLICT (venue, token_symbol, minute) DO UPDATE SET mark = EXCLUDED.mark
