@@ -68,8 +68,16 @@ describe('holdToLimits: size and leverage are clamped, leverage first', () => {
     ['leverage clamped to max_leverage, then the cash cap', ['10000', '100'], ['50', 5], null, ['5000', 20], '500', 5],
     ['leverage clamped to the market’s max', ['10000', '100'], ['50', 10], 3, ['5000', 20], '300', 3],
     ['leverage 0 raised to 1', ['10000', '100'], ['50', 10], null, ['5000', 0], '100', 1],
-    ['a cap with more than 8 places is rounded down', ['10000', '10000'], ['33.33333333333', 10], null, ['5000', 1], '3333.33333333', 1],
-    ['a request with more than 8 places is rounded down', ['10000', '10000'], ['20', 10], null, ['1234.567890129', 1], '1234.56789012', 1],
+    ['a cap below a cent is rounded down to cents', ['10000', '10000'], ['33.33333333333', 10], null, ['5000', 1], '3333.33', 1],
+    [
+      'a request with fractions of a cent is rounded down to cents',
+      ['10000', '10000'],
+      ['20', 10],
+      null,
+      ['1234.567890129', 1],
+      '1234.56',
+      1,
+    ],
   ] as const)('%s', (_, [equity, cash], [maxPositionPct, maxLeverage], marketMax, [size, leverage], wantSize, wantLeverage) => {
     const snap = traderSnapshot({
       account: { ...traderSnapshot().account, equity, cash },
@@ -98,10 +106,15 @@ describe('holdToLimits: size and leverage are clamped, leverage first', () => {
     expect(market.adjustments[0].reason).toBe("leverage 25 above the BTC market's max leverage 4");
   });
 
-  it('keeps precise sizes exactly when they fit', () => {
-    const held = holdToLimits(open({ size_usd: '1999.99999999' }), traderSnapshot());
-    expect(held.sizeUsd).toBe('1999.99999999');
-    expect(held.adjustments).toEqual([]);
+  it('keeps a size in cents exactly when it fits, and records what rounding to cents took off', () => {
+    const exact = holdToLimits(open({ size_usd: '1999.99' }), traderSnapshot());
+    expect(exact.sizeUsd).toBe('1999.99');
+    expect(exact.adjustments).toEqual([]);
+    const precise = holdToLimits(open({ size_usd: '1999.99999999' }), traderSnapshot());
+    expect(precise.sizeUsd).toBe('1999.99');
+    expect(precise.adjustments).toEqual([
+      { field: 'size_usd', from: '1999.99999999', to: '1999.99', reason: 'rounded down to cents (size_usd is recorded in cents)' },
+    ]);
   });
 
   it.each([

@@ -4,10 +4,13 @@
  *
  * Sizes are notionals: max_position_size caps the notional at pct % of equity, and the margin (notional / leverage)
  * may not exceed the cash, i.e. notional ≤ cash × leverage. Leverage is clamped first, then the size. Sizes and levels
- * keep at most 8 decimal places (the money columns): a size is rounded down, a level away from the mark.
+ * are rounded so the record holds what trades: a size down to cents (size_usd), a level to 8 places away from the mark.
  */
 import Decimal from 'decimal.js';
 import { dec, Dec, DecimalLike, MONEY_SCALE } from '../money';
+
+/** Sizes are kept in cents, as agent_decisions.size_usd (DECIMAL(20,2)) records them: what trades is what is recorded. */
+const SIZE_SCALE = 2;
 import { Side } from '../trading';
 import type {
   Adjustment,
@@ -221,7 +224,7 @@ export function holdToLimits(decision: TraderDecision, snapshot: TraderSnapshot)
   const caps = notionalCaps(equity, cash, limits.maxPositionPct, leverage);
   const cap = Decimal.min(caps.byEquity, caps.byCash);
   let size = requested;
-  let reason = 'rounded down to 8 decimal places';
+  let reason = 'rounded down to cents (size_usd is recorded in cents)';
   if (requested.gt(cap)) {
     size = cap;
     reason = caps.byEquity.lte(caps.byCash)
@@ -230,7 +233,7 @@ export function holdToLimits(decision: TraderDecision, snapshot: TraderSnapshot)
       : `margin of ${decision.size_usd} at ${leverage}x above the cash ${text(cash)}${afterCloses}: ` +
         `notional capped at cash × leverage = ${text(cap)}`;
   }
-  size = size.toDecimalPlaces(MONEY_SCALE, Decimal.ROUND_DOWN);
+  size = size.toDecimalPlaces(SIZE_SCALE, Decimal.ROUND_DOWN);
   if (size.lte(0)) return hold(`the limits leave no size (max notional ${text(cap)})`);
   const sizeUsd = size.eq(requested) ? decision.size_usd.trim() : text(size);
   if (!size.eq(requested)) adjustments.push({ field: 'size_usd', from: decision.size_usd, to: sizeUsd, reason });
