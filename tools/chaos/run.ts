@@ -193,6 +193,8 @@ class Harness {
       BILLING_INTERVAL_MS: '0',
       AGENT_PERFORMANCE_INTERVAL_MS: '0',
       RETENTION_INTERVAL_MS: '0',
+      // The workload has no LLM traders.
+      TRADER_TICK_MS: '0',
       // A refused collection is retried after a second, not a minute (the paper ledger never refuses here).
       BILLING_COLLECT_BACKOFF_MS: '1000',
       LIVE_TRADING: 'false',

@@ -4,7 +4,7 @@
 import { Queue } from 'bullmq';
 import { Pool } from 'pg';
 import { deterministicId } from '@conduit/domain';
-import { JobName, jobId, QUEUE_JOB_OPTIONS, QueueName, redisOptions } from '@conduit/queue';
+import { JobName, jobId, QUEUE_JOB_OPTIONS, QueueName, redisOptions, SCHEDULES } from '@conduit/queue';
 import { sleep } from './infra';
 
 export interface Workload {
@@ -181,14 +181,11 @@ export function openQueues(redisUrl: string, prefix: string): Record<QueueName, 
   ) as Record<QueueName, Queue>;
 }
 
-/** Jobs the schedulers create (not pipeline work). */
-export const SCHEDULED_JOBS = new Set<string>([
-  JobName.ExecutorMonitor,
-  JobName.ExecutorPaperTick,
-  JobName.BillingSubscriptions,
-  JobName.BillingPnlSnapshot,
-  JobName.SignalGenerateAll,
-]);
+/**
+ * Jobs the schedulers create (not pipeline work): every job of the schedules table. A tick has one attempt by design
+ * (the next tick does its work), so one failing in an outage is not a lost effect.
+ */
+export const SCHEDULED_JOBS = new Set<string>(SCHEDULES.map((s) => s.name));
 
 /** Pipeline jobs still waiting, active or delayed. */
 export async function unfinishedJobs(queues: Record<QueueName, Queue>): Promise<number> {
