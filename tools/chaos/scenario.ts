@@ -100,7 +100,9 @@ export function isConnectionError(e: any): boolean {
   return (
     ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(e?.code) ||
     /^(08|57P)/.test(String(e?.code ?? '')) ||
-    /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(String(e?.message))
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(
+      String(e?.message),
+    )
   );
 }
 
