@@ -96,13 +96,20 @@ export async function q<T = any>(pg: Pool, sql: string, params: unknown[] = []):
   }
 }
 
+const CONNECTION_MESSAGES = [
+  'Connection terminated',
+  'connection timeout',
+  'timeout exceeded when trying to connect',
+  'Client has encountered a connection error',
+  'not queryable',
+];
+
 export function isConnectionError(e: any): boolean {
+  const message = String(e?.message).toLowerCase();
   return (
     ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(e?.code) ||
     /^(08|57P)/.test(String(e?.code ?? '')) ||
-    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(
-      String(e?.message),
-    )
+    CONNECTION_MESSAGES.some((m) => message.includes(m.toLowerCase()))
   );
 }
 
