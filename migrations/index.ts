@@ -12,6 +12,7 @@ import { LlmTraders1732200010000 } from './1732200010000-LlmTraders';
 import { Liquidation1732200011000 } from './1732200011000-Liquidation';
 import { MarketMarks1732200012000 } from './1732200012000-MarketMarks';
 import { TraderRecords1732200013000 } from './1732200013000-TraderRecords';
+import { WalletIntelligence1732200014000 } from './1732200014000-WalletIntelligence';
 
 /** Every migration in order. Listed explicitly so the same list works from TypeScript and from dist/. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   Liquidation1732200011000,
   MarketMarks1732200012000,
   TraderRecords1732200013000,
+  WalletIntelligence1732200014000,
 ];

@@ -3,8 +3,9 @@ import { SnakeNamingStrategy } from './naming';
 import * as v3 from './entities/v3';
 import * as shared from './entities/shared';
 import * as traders from './entities/traders';
+import * as wallets from './entities/wallets';
 
-export const ENTITIES = [...Object.values(v3), ...Object.values(shared), ...Object.values(traders)];
+export const ENTITIES = [...Object.values(v3), ...Object.values(shared), ...Object.values(traders), ...Object.values(wallets)];
 
 /**
  * Connection options shared by every service; migrations are never run from here (see tools/scripts/migrate.ts).

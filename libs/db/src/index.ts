@@ -4,6 +4,7 @@ export * from './naming';
 export * from './entities/v3';
 export * from './entities/shared';
 export * from './entities/traders';
+export * from './entities/wallets';
 export * from './data-source';
 export * from './migrator';
 export * from './audit';

@@ -23,6 +23,7 @@ import type {
   VenueStatus,
 } from './entities/shared';
 import type { AgentTrade, BotStateEntry, LlmTokenUsage, MarketMark, TradingAgent } from './entities/traders';
+import type { Bias, EventAnalysis, Wallet, WalletEvent, WalletScore } from './entities/wallets';
 
 type Digit = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9';
 
@@ -74,3 +75,8 @@ export type MarketMarkRow = Row<MarketMark>;
 /** A row of the agent_trades view. */
 export type AgentTradeRow = Row<AgentTrade>;
 export type BotStateRow = Row<BotStateEntry>;
+export type WalletRow = Row<Wallet>;
+export type WalletScoreRow = Row<WalletScore>;
+export type WalletEventRow = Row<WalletEvent>;
+export type EventAnalysisRow = Row<EventAnalysis>;
+export type BiasRow = Row<Bias>;

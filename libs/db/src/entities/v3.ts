@@ -134,6 +134,8 @@ export class PositionV3 {
   @Column('int', { nullable: true }) leverage: number | null;
   /** Where the venue liquidates it (isolated margin at `leverage`); NULL before, and for a long at 1x. */
   @MoneyColumn() liquidationPrice: string | null;
+  /** The watched wallet whose move the position came from (seed 003); added by the WalletIntelligence migration. */
+  @Column('uuid', { nullable: true }) signalWalletId: string | null;
 }
 
 @Entity('venue_routing_config_v3')
