@@ -147,6 +147,7 @@ interface Fixtures {
   position: string; // OPEN, of deployment and signal
   bill: string; // PENDING profit share of deployment, with a usdSend to sign
   account: string; // a CT account
+  wallet: string; // a watched wallet (seed 003)
 }
 
 /** `fresh`: a wallet signed in for this one request (signing out must not end the others' tokens). */
@@ -231,6 +232,8 @@ const sealedKeyFields = (prefix: string): Record<string, Field> => ({
 });
 const AGENT = { of: 'agent', noun: 'agent' } as const;
 const TRADER = { of: 'trader', noun: 'agent' } as const;
+const WALLET = { of: 'wallet', noun: 'wallet' } as const;
+const WALLET_TAGS: Field = { type: 'array', bad: [['Bad Tag'], [42], Array(21).fill('whale'), ['x'.repeat(41)]] };
 /** An llm_trader's settings (seed 004's trading_agents): on a signal agent each is refused naming it too. */
 const TRADER_FIELDS: Record<string, Field> = {
   llm_model: text(['', 'x'.repeat(51), 'two words'], false),
@@ -616,6 +619,24 @@ const OPERATIONS: Record<string, Operation> = {
     query: { from: ['', ...BAD_DATES, '2026-02-30'], to: ['', ...BAD_DATES, '2026-02-30'] },
   },
   'GET /api/v3/billing/events/{id}': { id: { of: 'bill', noun: 'billing event' } },
+
+  // the smart-money watchlist (seed 003)
+  'POST /api/v3/wallets': {
+    who: 'admin',
+    body: () => ({ address: `0x${randomBytes(20).toString('hex')}`, label: 'Battery whale', tags: ['whale', 'btc'] }),
+    fields: { address: wallet(), label: text(['', 'x'.repeat(101)], false), tags: WALLET_TAGS },
+  },
+  'GET /api/v3/wallets': {
+    query: { ...PAGE, active: ['yes', '1', ''], tag: ['Bad Tag', ''], sort: ['pnl', 'CREDIBILITY_4H', ''] },
+  },
+  'GET /api/v3/wallets/{id}': { id: WALLET },
+  'PATCH /api/v3/wallets/{id}': {
+    who: 'admin',
+    id: WALLET,
+    body: () => ({ label: 'Renamed whale', is_active: true }),
+    fields: { is_active: { type: 'boolean' }, label: text(['', 'x'.repeat(101)], false), tags: WALLET_TAGS },
+  },
+  'GET /api/v3/wallets/{id}/events': { id: WALLET, query: { ...PAGE, event_type: ['OPEN', 'buy', ''], asset: ['', 'ETH$'] } },
   'POST /api/v3/billing/events/{id}/signature': {
     who: 'subscriber',
     id: { of: 'bill', noun: 'billing event' },
@@ -814,7 +835,10 @@ async function makeFixtures(): Promise<Fixtures> {
     `b${randomBytes(6).toString('hex')}`,
     digits(12),
   ]);
-  return { agent, idleAgent, trader, deployment, signal: signalId, position, bill, account };
+  const wallet = await one(`INSERT INTO wallets (address, label, tags) VALUES ($1, 'Battery whale', '{whale}') RETURNING id`, [
+    `0x${randomBytes(20).toString('hex')}`,
+  ]);
+  return { agent, idleAgent, trader, deployment, signal: signalId, position, bill, account, wallet };
 }
 
 /** Rows (count and content) of every table in the public schema, and the jobs of every queue. */

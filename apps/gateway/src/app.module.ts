@@ -27,6 +27,7 @@ import { SourcesModule } from './sources/sources.module';
 import { StatsModule } from './stats/stats.module';
 import { TradersModule } from './traders/traders.module';
 import { TradingModule } from './trading/trading.module';
+import { WalletsModule } from './wallets/wallets.module';
 
 export const BULL_BOARD_ROUTE = '/admin/queues';
 
@@ -57,6 +58,7 @@ export class GatewayModule {
         BillingModule,
         StatsModule,
         TradersModule,
+        WalletsModule,
         AdminModule,
       ],
       // Guards run in this order: the rate limit, then the credential (wallet token or admin), then validation pipes.
