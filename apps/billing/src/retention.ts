@@ -20,13 +20,18 @@ interface RetentionRule {
 }
 
 /**
- * Seed 004's retention, in days from the environment: decisions 90, performance snapshots 180, market marks 2.
+ * Seed 004's retention, in days from the environment: decisions 90, performance snapshots 180, market marks 2; seed
+ * 003's: events 90, wallet scores 180, bias 30.
  * Trades are never deleted (agent_trades is a view over positions, which nothing deletes); llm_token_usage keeps its
  * rows when their decision goes (decision_id ON DELETE SET NULL), so costs stay whole.
  */
 export const RETENTION_RULES: readonly RetentionRule[] = [
   { table: 'agent_decisions', column: 'timestamp', days: (env) => env.RETENTION_DECISIONS_DAYS },
   { table: 'agent_performance', column: 'snapshot_time', days: (env) => env.RETENTION_PERFORMANCE_DAYS },
+  // Seed 003: events 90 days (their analyses go with them), wallet scores 180, bias 30.
+  { table: 'events', column: 'timestamp', days: (env) => env.RETENTION_EVENTS_DAYS },
+  { table: 'wallet_scores', column: 'timestamp', days: (env) => env.RETENTION_WALLET_SCORES_DAYS },
+  { table: 'bias', column: 'timestamp', days: (env) => env.RETENTION_BIAS_DAYS },
   // A market's newest mark stays however old: a mark that has not moved lives only in its last row.
   {
     table: 'market_marks',

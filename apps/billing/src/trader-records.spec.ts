@@ -152,6 +152,9 @@ describe('billing: trader records', () => {
       expect(result).toEqual([
         { table: 'agent_decisions', before: daysAgo(90).toISOString(), deleted: 1, statements: 1 },
         { table: 'agent_performance', before: daysAgo(180).toISOString(), deleted: 12001, statements: 3 },
+        { table: 'events', before: daysAgo(90).toISOString(), deleted: 0, statements: 1 },
+        { table: 'wallet_scores', before: daysAgo(180).toISOString(), deleted: 0, statements: 1 },
+        { table: 'bias', before: daysAgo(30).toISOString(), deleted: 0, statements: 1 },
         { table: 'market_marks', before: daysAgo(2).toISOString(), deleted: 0, statements: 1 },
       ]);
       expect((await h.pg.query(`SELECT id FROM agent_decisions WHERE agent_id = $1`, [agentId])).rows).toEqual([{ id: edge }]);
@@ -170,13 +173,47 @@ describe('billing: trader records', () => {
         [daysAgo(4), daysAgo(3), daysAgo(1), daysAgo(10), daysAgo(5)],
       );
       const result = await job(JobName.BillingRetention);
-      expect(result[2]).toEqual({ table: 'market_marks', before: daysAgo(2).toISOString(), deleted: 3, statements: 1 });
+      expect(result.find((r: { table: string }) => r.table === 'market_marks')).toEqual({
+        table: 'market_marks',
+        before: daysAgo(2).toISOString(),
+        deleted: 3,
+        statements: 1,
+      });
       const left = await h.pg.query(`SELECT token_symbol, mark::text FROM market_marks WHERE token_symbol IN ('RETA', 'RETB') ORDER BY 1`);
       expect(left.rows).toEqual([
         { token_symbol: 'RETA', mark: '2002.00000000' },
         { token_symbol: 'RETB', mark: '2.00000000' },
       ]);
       expect(result.slice(0, 2).map((r: { deleted: number }) => r.deleted)).toEqual([0, 0]); // a second run finds nothing more
+    });
+
+    it("keeps seed 003's windows: events 90 days (with their analyses), wallet scores 180, bias 30", async () => {
+      const [{ id: walletId }] = (await h.pg.query(`INSERT INTO wallets (address) VALUES ($1) RETURNING id`, [`0x${'9a'.repeat(20)}`]))
+        .rows;
+      const event = async (fill: string, at: Date) =>
+        (
+          await h.pg.query(
+            `INSERT INTO events (timestamp, wallet_id, tx_hash, fill_id, event_type, asset) VALUES ($1, $2, '0xabc', $3, 'open', 'ETH')
+             RETURNING id`,
+            [at, walletId, fill],
+          )
+        ).rows[0].id as string;
+      const oldEvent = await event('1', new Date(daysAgo(90).getTime() - 1));
+      await event('2', daysAgo(90));
+      await h.pg.query(`INSERT INTO event_analysis (event_id, pattern_matched) VALUES ($1, 'first_trade')`, [oldEvent]);
+      for (const at of [new Date(daysAgo(180).getTime() - 1), daysAgo(179)]) {
+        await h.pg.query(`INSERT INTO wallet_scores (wallet_id, timestamp, credibility_4h) VALUES ($1, $2, 5)`, [walletId, at]);
+      }
+      for (const at of [new Date(daysAgo(30).getTime() - 1), daysAgo(29)]) {
+        await h.pg.query(`INSERT INTO bias (timestamp, asset, timeframe, value) VALUES ($1, 'ETH', '4h', 0.1)`, [at]);
+      }
+      const result = await job(JobName.BillingRetention);
+      const deleted = Object.fromEntries(result.map((r: { table: string; deleted: number }) => [r.table, r.deleted]));
+      expect([deleted.events, deleted.wallet_scores, deleted.bias]).toEqual([1, 1, 1]);
+      expect(await count(`SELECT count(*)::int AS n FROM events WHERE wallet_id = $1`, [walletId])).toBe(1);
+      expect(await count(`SELECT count(*)::int AS n FROM event_analysis`)).toBe(0);
+      expect(await count(`SELECT count(*)::int AS n FROM wallet_scores WHERE wallet_id = $1`, [walletId])).toBe(1);
+      expect(await count(`SELECT count(*)::int AS n FROM bias WHERE asset = 'ETH'`)).toBe(1);
     });
   });
 });

@@ -79,6 +79,10 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(1) RETENTION_DECISIONS_DAYS = 90;
   @Transform(toInt) @IsInt() @Min(1) RETENTION_PERFORMANCE_DAYS = 180;
   @Transform(toInt) @IsInt() @Min(1) RETENTION_MARKS_DAYS = 2;
+  /** Seed 003's retention: a watched wallet's events, its scores, the bias (days). */
+  @Transform(toInt) @IsInt() @Min(1) RETENTION_EVENTS_DAYS = 90;
+  @Transform(toInt) @IsInt() @Min(1) RETENTION_WALLET_SCORES_DAYS = 180;
+  @Transform(toInt) @IsInt() @Min(1) RETENTION_BIAS_DAYS = 30;
 
   /** Rate limit of the REST API per client address and endpoint: requests per window (429 beyond), and the window. */
   @Transform(toInt) @IsInt() @Min(1) THROTTLE_LIMIT = 300;
