@@ -58,17 +58,19 @@ export interface WeightBudgetOptions {
 }
 
 /**
- * A token bucket of request weight, full at the start, refilled continuously (capacity per window). `take(w)` waits
- * until w is available, callers served in arrival order; `charge(w)` books weight learned only from an answer (items
- * returned) and may run the bucket into debt, which the next `take` waits out.
+ * A token bucket of request weight whose tokens come back one window after they were spent (rather than trickling
+ * back continuously, which would let a full bucket plus its refill spend twice the limit within one minute): no
+ * `windowMs` span ever holds more than `capacity`. `take(w)` waits until w is available, callers served in arrival
+ * order; `charge(w)` books weight learned only from an answer (items returned) and may run the budget into debt, which
+ * the next `take` waits out; `drain()` marks it spent for a whole window (after a 429).
  */
 export class WeightBudget {
   readonly capacity: number;
   readonly windowMs: number;
   private readonly clock: Pick<Clock, 'now'>;
   private readonly sleep: Sleep;
-  private tokens: number;
-  private at: number;
+  /** Weight spent and when, oldest first, within the last window. */
+  private spent: { at: number; weight: number }[] = [];
   private queue: Promise<void> = Promise.resolve();
 
   constructor(opts: WeightBudgetOptions = {}) {
@@ -77,14 +79,11 @@ export class WeightBudget {
     if (!(this.capacity > 0) || !(this.windowMs > 0)) throw new Error('a weight budget needs a positive capacity and window');
     this.clock = opts.clock ?? { now: () => new Date() };
     this.sleep = opts.sleep ?? realSleep;
-    this.tokens = this.capacity;
-    this.at = this.clock.now().getTime();
   }
 
   /** Weight available now (negative while in debt). */
   available(): number {
-    this.refill();
-    return this.tokens;
+    return this.capacity - this.used(this.now());
   }
 
   /** Waits until `weight` (at most the capacity) is available, then spends it. */
@@ -94,32 +93,41 @@ export class WeightBudget {
     return turn;
   }
 
-  /** Spends weight without waiting (the bucket may go below zero). */
+  /** Spends weight without waiting (the budget may go below zero). */
   charge(weight: number): void {
-    this.refill();
-    this.tokens -= weight;
+    if (weight > 0) this.spent.push({ at: this.now(), weight });
   }
 
-  /** Empties the bucket: after a 429 the venue says there is nothing left, whatever we counted. */
+  /** Marks the whole capacity spent now: after a 429 the venue says there is nothing left, whatever we counted. */
   drain(): void {
-    this.refill();
-    this.tokens = Math.min(this.tokens, 0);
+    this.charge(this.available());
   }
 
   private async spend(weight: number): Promise<void> {
     for (;;) {
-      this.refill();
-      if (this.tokens >= weight) {
-        this.tokens -= weight;
+      const now = this.now();
+      let used = this.used(now);
+      if (used + weight <= this.capacity) {
+        this.charge(weight);
         return;
       }
-      await this.sleep(Math.ceil(((weight - this.tokens) * this.windowMs) / this.capacity));
+      // wait for the oldest charges to leave the window until the weight fits
+      let until = now;
+      for (const c of this.spent) {
+        used -= c.weight;
+        until = c.at + this.windowMs;
+        if (used + weight <= this.capacity) break;
+      }
+      await this.sleep(Math.max(1, until - now));
     }
   }
 
-  private refill(): void {
-    const now = this.clock.now().getTime();
-    if (now > this.at) this.tokens = Math.min(this.capacity, this.tokens + ((now - this.at) * this.capacity) / this.windowMs);
-    this.at = Math.max(this.at, now);
+  private used(now: number): number {
+    this.spent = this.spent.filter((c) => c.at > now - this.windowMs);
+    return this.spent.reduce((sum, c) => sum + c.weight, 0);
+  }
+
+  private now(): number {
+    return this.clock.now().getTime();
   }
 }
