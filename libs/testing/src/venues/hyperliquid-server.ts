@@ -4,7 +4,8 @@
  * Mimics the parts of https://api.hyperliquid.xyz that a perp trading client uses, in the shapes recorded from the
  * live API (python-SDK cassettes, CCXT fixtures, the GitBook examples) and typed by @nktkas/hyperliquid:
  * - POST /info: meta, metaAndAssetCtxs, allMids, l2Book, clearinghouseState, openOrders, frontendOpenOrders,
- *   orderStatus (by oid or cloid), historicalOrders, userFills, userFillsByTime. An unknown type answers HTTP 422.
+ *   orderStatus (by oid or cloid), historicalOrders, userFills, userFillsByTime (the first 2,000 fills from startTime,
+ *   oldest first), userNonFundingLedgerUpdates (what a test scripted). An unknown type answers HTTP 422.
  * - POST /exchange: the L1 actions order, cancel, cancelByCloid and updateLeverage, signed by a master account or by
  *   an agent (API wallet) the master approved; the user-signed actions approveAgent and usdSend, signed by the master.
  *   Signers are recovered exactly as Hyperliquid does (EIP-712 "Agent" over the msgpack action hash, or the
@@ -17,13 +18,16 @@
  *   rest or are rejected. Fills update the signed position (average entry, realised PnL on reductions) and the USDC
  *   balance; accountValue = USDC + unrealised PnL at the mid.
  *
+ * Rate limits, when a test turns them on (limitRequests): Hyperliquid's request weights summed per IP over 60 s;
+ * over the limit a request answers HTTP 429 (plain text: no recorded body shape). Off by default.
+ *
  * Liquidations happen only when a test calls liquidate() (the venue closes the position and records the liquidation
  * fill in the recorded wire format).
  *
  * Deliberately NOT simulated: funding payments (metaAndAssetCtxs reports the rate a test set with setFunding, 0 by
  * default), liquidations on their own and maintenance-margin enforcement (liquidationPx is null), isolated margin,
  * vaults and sub-accounts (vaultAddress is refused), spot, HIP-3 dexes, trigger / TP-SL / TWAP orders, builder-fee
- * approval, rate limits, websockets, and maker fills: the book is static (rebuilt only by setMid, not consumed by
+ * approval, websockets, and maker fills: the book is static (rebuilt only by setMid, not consumed by
  * fills) and resting orders never fill. The nonce rule is simplified (no "100 highest nonces" set).
  * All amounts are decimal.js values, strings on the wire.
  *
@@ -36,12 +40,15 @@ import { AddressInfo } from 'node:net';
 import { authenticateAndRun, isSimulatedAction } from './hyperliquid/exchange';
 import { infoResponse } from './hyperliquid/info';
 import { HlSimLiquidation, liquidatePosition } from './hyperliquid/liquidation';
+import { exchangeRequestWeight, HlSimRateLimit, infoItemWeight, infoRequestWeight, WeightLedger } from './hyperliquid/rate-limit';
 import { SimState } from './hyperliquid/state';
-import { D, DeserializeError, HlSimExchangeRequest, HlSimOptions, HlSimOrder, UserFill } from './hyperliquid/types';
+import { D, DeserializeError, HlSimExchangeRequest, HlSimOptions, HlSimOrder, LedgerUpdate, UserFill } from './hyperliquid/types';
 import { lower, parseExchangeRequest } from './hyperliquid/wire';
 
 export type { HlSignature, HlSimExchangeRequest, HlSimMarket, HlSimOptions, HlSimOrder } from './hyperliquid/types';
 export type { HlSimLiquidation } from './hyperliquid/liquidation';
+export type { HlSimRateLimit } from './hyperliquid/rate-limit';
+export type { LedgerUpdate as HlSimLedgerUpdate, UserFill as HlSimFill } from './hyperliquid/types';
 export { multiSigActionHash, recoverL1Signer, recoverMultiSigSigners, recoverUserSignedSigner } from './hyperliquid/signatures';
 
 type HangUp = false | 'destroy' | 'hold';
@@ -66,6 +73,9 @@ export class HyperliquidSim {
   private heldListeners: ((order: HlSimOrder) => void)[] = [];
   private down = false;
   private baseUrl = '';
+  private weights: WeightLedger | null = null;
+  /** Requests answered 429, in arrival order. */
+  readonly throttled: Array<{ ip: string; type: string }> = [];
 
   constructor(opts: HlSimOptions = {}) {
     this.state = new SimState(opts);
@@ -161,6 +171,33 @@ export class HyperliquidSim {
     if (onHeld) this.heldListeners.push(onHeld);
   }
 
+  /**
+   * Appends fills to a wallet's feed (kept oldest first) as they are on the wire; they change no position or balance.
+   * Other wallets' fills made by real orders are untouched.
+   */
+  scriptFills(user: string, fills: UserFill[]): void {
+    const account = this.state.account(lower(user));
+    account.fills.push(...fills);
+    account.fills.sort((a, b) => a.time - b.time);
+  }
+
+  /** Appends userNonFundingLedgerUpdates entries (kept oldest first); they change no balance. */
+  scriptLedger(user: string, updates: LedgerUpdate[]): void {
+    const account = this.state.account(lower(user));
+    account.ledger.push(...updates);
+    account.ledger.sort((a, b) => a.time - b.time);
+  }
+
+  /** Charges Hyperliquid's request weights per IP and answers 429 over the limit; null turns it off (the default). */
+  limitRequests(limit: HlSimRateLimit | null): void {
+    this.weights = limit ? new WeightLedger(limit) : null;
+  }
+
+  /** Weight the IP spent in the last 60 s (0 while limits are off). */
+  weightUsed(ip = '127.0.0.1'): number {
+    return this.weights?.used(ip) ?? 0;
+  }
+
   /** While down, every request answers HTTP 503. */
   setDown(down: boolean): void {
     this.down = down;
@@ -172,8 +209,18 @@ export class HyperliquidSim {
     try {
       if (this.down) return sendText(res, 503, 'Service Unavailable');
       if (req.method !== 'POST' || (req.url !== '/info' && req.url !== '/exchange')) return sendText(res, 404, 'Not Found');
-      const body = parseJson(await readBody(req));
-      if (req.url === '/info') return sendJson(res, infoResponse(this.state, body));
+      const body = parseJson(await readBody(req)) as any;
+      const ip = req.socket.remoteAddress ?? 'unknown';
+      const weight = req.url === '/info' ? infoRequestWeight(body?.type) : exchangeRequestWeight(body);
+      if (this.weights && !this.weights.admit(ip, weight)) {
+        this.throttled.push({ ip, type: String(req.url === '/info' ? body?.type : body?.action?.type) });
+        return sendText(res, 429, 'Too Many Requests');
+      }
+      if (req.url === '/info') {
+        const answer = infoResponse(this.state, body);
+        this.weights?.charge(ip, infoItemWeight(body?.type, answer));
+        return sendJson(res, answer);
+      }
       const { response, hangUp } = this.exchange(body);
       if (hangUp === 'destroy') {
         req.socket.destroy();

@@ -3,6 +3,9 @@ import { emptyAccount, SimState } from './state';
 import { D, DAY_MS, DeserializeError, HlSimOrder, Level, Market, UserFill, ZERO } from './types';
 import { parseAddress, wire } from './wire';
 
+/** Most fills one userFills / userFillsByTime answer holds. */
+export const FILLS_CAP = 2000;
+
 /** The answer to an /info body; an unknown type is a DeserializeError (HTTP 422). */
 export function infoResponse(state: SimState, body: any): unknown {
   const type = body?.type;
@@ -27,9 +30,11 @@ export function infoResponse(state: SimState, body: any): unknown {
     case 'orderStatus':
       return orderStatus(state, user(), body.oid);
     case 'userFills':
-      return state.fillsOf(user()).reverse().slice(0, 2000);
+      return state.fillsOf(user()).reverse().slice(0, FILLS_CAP);
     case 'userFillsByTime':
       return fillsByTime(state, user(), body);
+    case 'userNonFundingLedgerUpdates':
+      return inRange(state.accounts.get(user())?.ledger ?? [], body);
     default:
       throw new DeserializeError(`unknown variant \`${String(type)}\``);
   }
@@ -129,16 +134,18 @@ function orderStatus(state: SimState, user: string, oid: unknown) {
   return order ? orderStatusView(order) : { status: 'unknownOid' };
 }
 
+/** The first 2,000 fills at or after startTime (and at or before endTime), oldest first; `reversed` flips the page. */
 function fillsByTime(state: SimState, user: string, body: any): UserFill[] {
+  const page = inRange(state.fillsOf(user), body).slice(0, FILLS_CAP);
+  return body.reversed ? page.reverse() : page;
+}
+
+/** Entries (oldest first) with startTime ≤ time ≤ endTime (default: now). */
+function inRange<T extends { time: number }>(entries: readonly T[], body: any): T[] {
   const start = Number(body.startTime);
   const end = body.endTime == null ? Date.now() : Number(body.endTime);
   if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end)) throw new DeserializeError('invalid `startTime` / `endTime`');
-  const newestFirst = state
-    .fillsOf(user)
-    .filter((f) => f.time >= start && f.time <= end)
-    .reverse()
-    .slice(0, 2000);
-  return body.reversed ? newestFirst.reverse() : newestFirst;
+  return entries.filter((e) => e.time >= start && e.time <= end);
 }
 
 function frontendOrderView(o: HlSimOrder) {

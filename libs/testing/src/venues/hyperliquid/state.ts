@@ -110,7 +110,7 @@ export class SimState {
 }
 
 export function emptyAccount(): Account {
-  return { usdc: ZERO, positions: new Map(), leverage: new Map(), fills: [] };
+  return { usdc: ZERO, positions: new Map(), leverage: new Map(), fills: [], ledger: [] };
 }
 
 /** A signed trade of `delta` at `px` against a one-way position: new position, realised PnL, fill direction. */

@@ -120,6 +120,15 @@ export interface Account {
   leverage: Map<string, number>;
   /** Oldest first. */
   fills: UserFill[];
+  /** userNonFundingLedgerUpdates entries a test scripted, oldest first. */
+  ledger: LedgerUpdate[];
+}
+
+/** A userNonFundingLedgerUpdates entry as recorded: `{time, hash, delta: {type, usdc, …}}`. */
+export interface LedgerUpdate {
+  time: number;
+  hash: string;
+  delta: { type: string } & Record<string, unknown>;
 }
 
 export interface ExchangeRequest {
