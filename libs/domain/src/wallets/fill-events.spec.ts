@@ -1,4 +1,4 @@
-import { classifyFill, HyperliquidFill, positionChange } from './fill-events';
+import { classifyFill, HyperliquidFill, positionEventType } from './fill-events';
 import { dec } from '../money';
 
 const HASH = '0xa166e3fa63c25663024b03f2e0da011a00307e4017465df020210d3d432e7cb9';
@@ -72,8 +72,8 @@ describe('classifyFill: the event type from startPosition and the signed size', 
     expect(() => classifyFill(fill({ sz: '-1' }))).toThrow(RangeError);
   });
 
-  it('positionChange agrees with the table on exact decimals', () => {
-    expect(positionChange(dec('0.1'), dec('0.30000000000000000001'))).toBe('add');
-    expect(positionChange(dec('0.3'), dec('0.1').plus('0.2').minus('0.3'))).toBe('close');
+  it('positionEventType agrees with the table on exact decimals', () => {
+    expect(positionEventType(dec('0.1'), dec('0.30000000000000000001'))).toBe('add');
+    expect(positionEventType(dec('0.3'), dec('0.1').plus('0.2').minus('0.3'))).toBe('close');
   });
 });

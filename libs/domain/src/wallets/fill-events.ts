@@ -72,7 +72,7 @@ const signOf = (x: Decimal): -1 | 0 | 1 => (x.isZero() ? 0 : x.isPositive() ? 1 
 const sideOf = (sign: number): Side => (sign > 0 ? 'LONG' : 'SHORT');
 
 /** The event type of a position going from `before` to `after` (both signed; not equal). */
-export function positionChange(before: Decimal, after: Decimal): Exclude<WalletEventType, 'liquidation'> {
+export function positionEventType(before: Decimal, after: Decimal): Exclude<WalletEventType, 'liquidation'> {
   const b = signOf(before);
   const a = signOf(after);
   if (b === 0) return 'open';
@@ -92,7 +92,7 @@ export function classifyFill(fill: HyperliquidFill, ctx: FillContext = {}): Fill
   const signed = fill.side === 'B' ? sz : sz.neg();
   const before = dec(fill.startPosition);
   const after = before.plus(signed);
-  const change = positionChange(before, after);
+  const change = positionEventType(before, after);
   const eventType: WalletEventType = isLiquidationOf(fill, ctx.wallet) ? 'liquidation' : change;
   const exposureSign = change === 'open' || change === 'add' || change === 'flip' ? signOf(after) : signOf(before);
   const notional = sz.times(dec(fill.px)).abs().toDecimalPlaces(2);
