@@ -22,3 +22,4 @@ export * from './trader/limits';
 export * from './trader/rules-model';
 export * from './trader/settings';
 export * from './trader/cycle';
+export * from './wallets';

@@ -1,0 +1,5 @@
+export * from './fill-events';
+export * from './credibility';
+export * from './archetype';
+export * from './bias';
+export * from './analysis-rules';
