@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AgentRow, first, PositionRow, PREPARED, rows, TradingAgentRow } from '@conduit/db';
-import { dec, sharpe, Side, TraderAccount, TraderLimits, TraderPosition, unrealizedPnl } from '@conduit/domain';
+import { AgentRow, first, PositionRow, PREPARED, readBooks, rows, TradingAgentRow } from '@conduit/db';
+import { bookFigures, dec, sharpe, Side, TraderAccount, TraderLimits, TraderPosition, unrealizedPnl } from '@conduit/domain';
 
 /** An llm_trader as a cycle reads it: its agents_v3 status and name, its settings, its own book. */
 export type TraderAgent = Pick<AgentRow, 'id' | 'name' | 'status' | 'kind'> &
@@ -47,10 +47,12 @@ export class TraderBook {
   }
 
   /**
-   * The book's account and open positions: equity = initial balance + realized PnL; cash = equity − the margin of
-   * the open positions (entry notional / leverage); Sharpe per closed trade (returns on the initial balance).
+   * The book's account and open positions, its amounts from bookFigures() (libs/domain/src/book.ts), the same figures
+   * agent_performance records: equity = initial balance + realized PnL; cash = equity − the margin of the open
+   * positions. Sharpe per closed trade (returns on the initial balance).
    */
   async account(agent: TraderAgent): Promise<{ account: TraderAccount; positions: TraderPosition[] }> {
+    const [book] = await readBooks(this.ds, [agent.id]);
     const open = await rows<BookPosition>(
       this.ds,
       `SELECT token_symbol, side, qty::text AS qty, entry_price::text AS entry_price, current_price::text AS current_price,
@@ -59,14 +61,8 @@ export class TraderBook {
          FROM positions_v3 WHERE deployment_id = $1 AND status = 'OPEN' ORDER BY opened_at, id`,
       [agent.book_id],
     );
-    const closed = await rows<{ pnl: string }>(
-      this.ds,
-      `SELECT pnl::text AS pnl FROM positions_v3 WHERE deployment_id = $1 AND status = 'CLOSED' AND pnl IS NOT NULL
-        ORDER BY closed_at, id`,
-      [agent.book_id],
-    );
     const initial = dec(agent.initial_balance);
-    const realized = closed.reduce((sum, p) => sum.plus(p.pnl), dec(0));
+    const figures = bookFigures(book ?? { initialBalance: initial, closedPnls: [], open: [], series: [] });
     const positions: TraderPosition[] = open.map((p) => {
       const mark = p.current_price ?? p.entry_price;
       return {
@@ -83,27 +79,15 @@ export class TraderBook {
         openedAt: p.opened_at,
       };
     });
-    const margin = open.reduce(
-      (sum, p) =>
-        sum.plus(
-          dec(p.entry_price)
-            .mul(p.qty)
-            .div(p.leverage ?? 1),
-        ),
-      dec(0),
-    );
-    const value = positions.reduce((sum, p) => sum.plus(dec(p.mark).mul(p.qty)), dec(0));
-    const unrealized = positions.reduce((sum, p) => sum.plus(p.unrealizedPnl), dec(0));
-    const equity = initial.plus(realized);
-    const returns = closed.map((p) => dec(p.pnl).div(initial).toNumber()); // a ratio for the prompt, not money
+    const returns = (book?.closedPnls ?? []).map((pnl) => dec(pnl).div(initial).toNumber()); // a ratio for the prompt, not money
     return {
       account: {
         initialBalance: initial.toFixed(2),
-        equity: equity.toFixed(2),
-        cash: equity.minus(margin).toFixed(2),
-        positionValue: value.toFixed(2),
-        realizedPnl: realized.toFixed(2),
-        unrealizedPnl: unrealized.toFixed(2),
+        equity: figures.equity.toFixed(2),
+        cash: figures.cash.toFixed(2),
+        positionValue: figures.positionValue.toFixed(2),
+        realizedPnl: figures.realized.toFixed(2),
+        unrealizedPnl: figures.unrealized.toFixed(2),
         sharpe: perTradeSharpe(returns),
       },
       positions,
