@@ -13,6 +13,7 @@ import { Liquidation1732200011000 } from './1732200011000-Liquidation';
 import { MarketMarks1732200012000 } from './1732200012000-MarketMarks';
 import { TraderRecords1732200013000 } from './1732200013000-TraderRecords';
 import { WalletIntelligence1732200014000 } from './1732200014000-WalletIntelligence';
+import { WalletFollowing1732200015000 } from './1732200015000-WalletFollowing';
 
 /** Every migration in order. Listed explicitly so the same list works from TypeScript and from dist/. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   MarketMarks1732200012000,
   TraderRecords1732200013000,
   WalletIntelligence1732200014000,
+  WalletFollowing1732200015000,
 ];

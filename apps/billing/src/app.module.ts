@@ -5,6 +5,7 @@ import { VenueModule } from '@conduit/venue';
 import { AgentPerformanceSnapshots } from './agent-performance';
 import { BillingProcessor } from './billing.processor';
 import { HyperliquidUsdSendCollector, PaperLedgerCollector } from './collector';
+import { DailyPerformance } from './daily-performance';
 import { Retention } from './retention';
 import { PnlSnapshots } from './snapshots';
 
@@ -14,7 +15,15 @@ export class BillingModule {
     return {
       module: BillingModule,
       imports: [VenueModule.forRoot(env)],
-      providers: [PaperLedgerCollector, HyperliquidUsdSendCollector, PnlSnapshots, AgentPerformanceSnapshots, Retention, BillingProcessor],
+      providers: [
+        PaperLedgerCollector,
+        HyperliquidUsdSendCollector,
+        PnlSnapshots,
+        AgentPerformanceSnapshots,
+        Retention,
+        DailyPerformance,
+        BillingProcessor,
+      ],
     };
   }
 }

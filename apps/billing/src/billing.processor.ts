@@ -20,6 +20,7 @@ import {
 } from '@conduit/queue';
 import { CLOCK, ENV } from '@conduit/runtime';
 import { AgentPerformanceSnapshots } from './agent-performance';
+import { DailyPerformance } from './daily-performance';
 import { Collector, HyperliquidUsdSendCollector, PaperLedgerCollector } from './collector';
 import { Retention } from './retention';
 import { PnlSnapshots } from './snapshots';
@@ -60,6 +61,7 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
     private readonly snapshots: PnlSnapshots,
     private readonly performance: AgentPerformanceSnapshots,
     private readonly retention: Retention,
+    private readonly daily: DailyPerformance,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ENV) private readonly env: Env,
   ) {
@@ -74,6 +76,7 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
       [JobName.BillingPnlSnapshot]: (d) => this.snapshots.snapshot(d.day),
       [JobName.BillingAgentPerformance]: () => this.performance.snapshot(),
       [JobName.BillingRetention]: () => this.retention.run(),
+      [JobName.BillingDailyPerformance]: () => this.daily.refresh(),
     };
   }
 

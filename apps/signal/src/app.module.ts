@@ -11,6 +11,9 @@ import { TraderCycle } from './trader/trader-cycle';
 import { TraderEffects } from './trader/trader-effects';
 import { TraderModels } from './trader/trader-models';
 import { TraderSchedule } from './trader/trader-schedule';
+import { WalletAnalysis } from './wallets/wallet-analysis';
+import { WalletBias } from './wallets/wallet-bias';
+import { WalletPoller } from './wallets/wallet-poller';
 import { XPoller } from './x-poller';
 
 /** Agent What's consumers; mounted alone (apps/signal) or beside the others (apps/all-in-one). */
@@ -26,6 +29,9 @@ import { XPoller } from './x-poller';
     TraderEffects,
     TraderCycle,
     TraderSchedule,
+    WalletPoller,
+    WalletAnalysis,
+    WalletBias,
     SignalProcessor,
   ],
 })

@@ -12,11 +12,15 @@ import { ImpactFeedback } from './impact';
 import { SignalStore } from './signal-store';
 import { TraderCycle } from './trader/trader-cycle';
 import { TraderSchedule } from './trader/trader-schedule';
+import { WalletAnalysis } from './wallets/wallet-analysis';
+import { WalletBias } from './wallets/wallet-bias';
+import { WalletPoller } from './wallets/wallet-poller';
 import { XPoller } from './x-poller';
 
 /**
  * Agent What's consumers: stores proposed signals, classifies posts, generates each agent's signals from its
- * sources, polls X, feeds position outcomes back into impact factors, and runs the llm_traders' cycles.
+ * sources, polls X, feeds position outcomes back into impact factors, runs the llm_traders' cycles, and watches
+ * smart-money wallets (poll, analyse each event, bias per asset).
  */
 @Processor(QueueName.Signal, WORKER_OPTIONS)
 export class SignalProcessor extends QueueProcessor<QueueName.Signal> implements OnApplicationBootstrap {
@@ -32,6 +36,9 @@ export class SignalProcessor extends QueueProcessor<QueueName.Signal> implements
     private readonly poller: XPoller,
     private readonly trader: TraderCycle,
     private readonly traderSchedule: TraderSchedule,
+    private readonly walletPoller: WalletPoller,
+    private readonly walletAnalysis: WalletAnalysis,
+    private readonly walletBias: WalletBias,
     @Inject(ENV) private readonly env: Env,
   ) {
     super();
@@ -47,6 +54,10 @@ export class SignalProcessor extends QueueProcessor<QueueName.Signal> implements
       [JobName.SignalPositionClosed]: (d) => this.impact.positionClosed(d.positionId),
       [JobName.SignalTraderCycle]: (d) => this.trader.run(d.agentId, d.slot, d.traceId),
       [JobName.SignalTraderCycles]: () => this.traderSchedule.due(),
+      [JobName.SignalWalletPolls]: (_d, job) => this.walletPoller.pollAll(job.timestamp),
+      [JobName.SignalWalletPoll]: (d) => this.walletPoller.poll(d.walletId, d.traceId),
+      [JobName.SignalWalletAnalyse]: (d) => this.walletAnalysis.analyse(d.eventId, d.traceId),
+      [JobName.SignalWalletBias]: (d) => this.walletBias.recompute(d.asset, d.traceId),
     };
   }
 

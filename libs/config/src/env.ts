@@ -83,6 +83,10 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(1) RETENTION_EVENTS_DAYS = 90;
   @Transform(toInt) @IsInt() @Min(1) RETENTION_WALLET_SCORES_DAYS = 180;
   @Transform(toInt) @IsInt() @Min(1) RETENTION_BIAS_DAYS = 30;
+  /** Closed positions older than this move to positions_archive (seed 003). */
+  @Transform(toInt) @IsInt() @Min(1) RETENTION_POSITIONS_ARCHIVE_DAYS = 365;
+  /** How often the daily_performance materialized view is refreshed (0: never on a schedule). */
+  @Transform(toInt) @IsInt() @Min(0) DAILY_PERFORMANCE_INTERVAL_MS = 3600000;
 
   /** Rate limit of the REST API per client address and endpoint: requests per window (429 beyond), and the window. */
   @Transform(toInt) @IsInt() @Min(1) THROTTLE_LIMIT = 300;
@@ -176,6 +180,14 @@ export class Env {
   @IsOptional() @IsString() X_BEARER_TOKEN?: string;
   @IsString() X_API_URL = 'https://api.x.com';
   @Transform(toInt) @IsInt() @Min(0) X_POLL_INTERVAL_MS = 60000;
+  /** Watched wallets are read from Hyperliquid's info API (HYPERLIQUID_API_URL) this often (0: only polls asked for). */
+  @Transform(toInt) @IsInt() @Min(0) WALLET_POLL_INTERVAL_MS = 60000;
+  /** Every recently traded asset's bias is recomputed this often, besides after each analysed event (0: only then). */
+  @Transform(toInt) @IsInt() @Min(0) WALLET_BIAS_INTERVAL_MS = 300000;
+  /** Request weight per minute the wallet poller may spend on one IP (Hyperliquid allows 1,200). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1200) HYPERLIQUID_INFO_WEIGHT_PER_MIN = 1200;
+  /** |bias| an agent following wallets needs before it signals, when the agent sets none (wallet_bias_threshold). */
+  @IsNumberString() WALLET_BIAS_THRESHOLD = '0.3';
 }
 
 /** Settings without a default (not own properties of a fresh Env). */

@@ -23,7 +23,7 @@ import type {
   VenueStatus,
 } from './entities/shared';
 import type { AgentTrade, BotStateEntry, LlmTokenUsage, MarketMark, TradingAgent } from './entities/traders';
-import type { Bias, EventAnalysis, Wallet, WalletEvent, WalletScore } from './entities/wallets';
+import type { Bias, EventAnalysis, Wallet, WalletEvent, WalletScore, WalletTransfer } from './entities/wallets';
 
 type Digit = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9';
 
@@ -80,3 +80,4 @@ export type WalletScoreRow = Row<WalletScore>;
 export type WalletEventRow = Row<WalletEvent>;
 export type EventAnalysisRow = Row<EventAnalysis>;
 export type BiasRow = Row<Bias>;
+export type WalletTransferRow = Row<WalletTransfer>;

@@ -55,7 +55,7 @@ describe('jobsOfQueue', () => {
     );
   });
 
-  it('gives Agent What its ingest, classification, generation, polling, feedback and trader-cycle jobs', () => {
+  it('gives Agent What its ingest, classification, generation, polling, feedback, trader-cycle and wallet jobs', () => {
     expect(jobsOfQueue(QueueName.Signal)).toEqual([
       JobName.SignalIngest,
       JobName.SignalClassifyPost,
@@ -65,6 +65,10 @@ describe('jobsOfQueue', () => {
       JobName.SignalPositionClosed,
       JobName.SignalTraderCycle,
       JobName.SignalTraderCycles,
+      JobName.SignalWalletPolls,
+      JobName.SignalWalletPoll,
+      JobName.SignalWalletAnalyse,
+      JobName.SignalWalletBias,
     ]);
   });
 
@@ -78,6 +82,7 @@ describe('jobsOfQueue', () => {
       JobName.BillingPnlSnapshot,
       JobName.BillingAgentPerformance,
       JobName.BillingRetention,
+      JobName.BillingDailyPerformance,
     ]);
   });
 

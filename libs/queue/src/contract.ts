@@ -30,6 +30,14 @@ export enum JobName {
   SignalTraderCycle = 'signal.trader-cycle',
   /** Agent What: one trader-cycle job per ACTIVE llm_trader whose interval has a new slot (repeatable). */
   SignalTraderCycles = 'signal.trader-cycles',
+  /** Agent What: one wallet-poll job per active watched wallet (repeatable). */
+  SignalWalletPolls = 'signal.wallet-polls',
+  /** Agent What: read one watched wallet's new fills, ledger and account from Hyperliquid; write its events once and its score. */
+  SignalWalletPoll = 'signal.wallet-poll',
+  /** Agent What: analyse one wallet event once (LLM when configured, rules otherwise), then recompute its asset's bias. */
+  SignalWalletAnalyse = 'signal.wallet-analyse',
+  /** Agent What: the bias of one asset (or of every recently traded asset) per timeframe; then the agents following wallets re-read. */
+  SignalWalletBias = 'signal.wallet-bias',
   /** Agent How: decide, per deployment of the signal's agent, whether to trade. */
   PolicyEvaluate = 'policy.evaluate',
   /** Agent Where: pick the venue for a signal and fan out one open per approved deployment. */
@@ -62,6 +70,8 @@ export enum JobName {
   BillingAgentPerformance = 'billing.agent-performance',
   /** Billing: delete decisions, performance snapshots and market marks past their retention, in batches (repeatable). */
   BillingRetention = 'billing.retention',
+  /** Billing: refresh the daily_performance materialized view (repeatable). */
+  BillingDailyPerformance = 'billing.daily-performance',
 }
 
 export interface Traced {
@@ -102,6 +112,13 @@ export interface JobPayloadMap {
     slot: string;
   } & Traced;
   [JobName.SignalTraderCycles]: Record<string, never>;
+  [JobName.SignalWalletPolls]: Record<string, never>;
+  [JobName.SignalWalletPoll]: { walletId: string } & Traced;
+  [JobName.SignalWalletAnalyse]: { eventId: string } & Traced;
+  [JobName.SignalWalletBias]: {
+    /** One asset (after an event's analysis); every asset traded in the last 24 hours when absent (the schedule). */
+    asset?: string;
+  } & Traced;
   [JobName.PolicyEvaluate]: { signalId: string } & Traced;
   [JobName.RouterRoute]: { signalId: string } & Traced;
   [JobName.ExecutorOpen]: { signalId: string; deploymentId: string } & Traced;
@@ -118,6 +135,7 @@ export interface JobPayloadMap {
   [JobName.BillingPnlSnapshot]: { /** YYYY-MM-DD (UTC); today when absent */ day?: string };
   [JobName.BillingAgentPerformance]: Record<string, never>;
   [JobName.BillingRetention]: Record<string, never>;
+  [JobName.BillingDailyPerformance]: Record<string, never>;
 }
 export type JobPayload<N extends JobName> = JobPayloadMap[N];
 
@@ -131,6 +149,10 @@ export const JOB_QUEUE = {
   [JobName.SignalPositionClosed]: QueueName.Signal,
   [JobName.SignalTraderCycle]: QueueName.Signal,
   [JobName.SignalTraderCycles]: QueueName.Signal,
+  [JobName.SignalWalletPolls]: QueueName.Signal,
+  [JobName.SignalWalletPoll]: QueueName.Signal,
+  [JobName.SignalWalletAnalyse]: QueueName.Signal,
+  [JobName.SignalWalletBias]: QueueName.Signal,
   [JobName.PolicyEvaluate]: QueueName.Policy,
   [JobName.RouterRoute]: QueueName.Router,
   [JobName.ExecutorOpen]: QueueName.Executor,
@@ -147,6 +169,7 @@ export const JOB_QUEUE = {
   [JobName.BillingPnlSnapshot]: QueueName.Billing,
   [JobName.BillingAgentPerformance]: QueueName.Billing,
   [JobName.BillingRetention]: QueueName.Billing,
+  [JobName.BillingDailyPerformance]: QueueName.Billing,
 } as const satisfies { readonly [N in JobName]: QueueName };
 
 export type JobsOf<Q extends QueueName> = { [N in JobName]: (typeof JOB_QUEUE)[N] extends Q ? N : never }[JobName];

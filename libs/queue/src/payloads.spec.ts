@@ -23,6 +23,10 @@ const MINIMAL: { [N in JobName]: JobPayloadMap[N] } = {
   [JobName.SignalPositionClosed]: { positionId: POSITION },
   [JobName.SignalTraderCycle]: { agentId: DEPLOYMENT, slot: 'every-300-5869000' },
   [JobName.SignalTraderCycles]: {},
+  [JobName.SignalWalletPolls]: {},
+  [JobName.SignalWalletPoll]: { walletId: DEPLOYMENT },
+  [JobName.SignalWalletAnalyse]: { eventId: POSITION },
+  [JobName.SignalWalletBias]: {},
   [JobName.PolicyEvaluate]: { signalId: SIGNAL },
   [JobName.RouterRoute]: { signalId: SIGNAL },
   [JobName.ExecutorOpen]: { signalId: SIGNAL, deploymentId: DEPLOYMENT },
@@ -39,6 +43,7 @@ const MINIMAL: { [N in JobName]: JobPayloadMap[N] } = {
   [JobName.BillingPnlSnapshot]: {},
   [JobName.BillingAgentPerformance]: {},
   [JobName.BillingRetention]: {},
+  [JobName.BillingDailyPerformance]: {},
 };
 
 /** Every member of each payload type (Required<>: an optional member cannot be left out here either). */
@@ -55,6 +60,9 @@ const FULL: { [N in JobName]: Required<JobPayloadMap[N]> } = {
   [JobName.SignalGenerate]: { agentId: DEPLOYMENT, bucket: '2025-01-01T06:00:00.000Z', traceId: 'trace-1234' },
   [JobName.SignalPositionClosed]: { positionId: POSITION, traceId: 'trace-1234' },
   [JobName.SignalTraderCycle]: { agentId: DEPLOYMENT, slot: `manual-${SIGNAL}`, traceId: 'trace-1234' },
+  [JobName.SignalWalletPoll]: { walletId: DEPLOYMENT, traceId: 'trace-1234' },
+  [JobName.SignalWalletAnalyse]: { eventId: POSITION, traceId: 'trace-1234' },
+  [JobName.SignalWalletBias]: { asset: 'BTC', traceId: 'trace-1234' },
   [JobName.PolicyEvaluate]: { signalId: SIGNAL, traceId: 'trace-1234' },
   [JobName.RouterRoute]: { signalId: SIGNAL, traceId: 'trace-1234' },
   [JobName.ExecutorOpen]: { signalId: SIGNAL, deploymentId: DEPLOYMENT, traceId: 'trace-1234' },

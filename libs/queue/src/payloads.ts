@@ -78,6 +78,25 @@ export const JOB_PAYLOAD_SCHEMAS: { readonly [N in JobName]: JSONSchemaType<JobP
     additionalProperties: false,
   },
   [JobName.SignalTraderCycles]: empty,
+  [JobName.SignalWalletPolls]: empty,
+  [JobName.SignalWalletPoll]: {
+    type: 'object',
+    properties: { walletId: id, traceId },
+    required: ['walletId'],
+    additionalProperties: false,
+  },
+  [JobName.SignalWalletAnalyse]: {
+    type: 'object',
+    properties: { eventId: id, traceId },
+    required: ['eventId'],
+    additionalProperties: false,
+  },
+  [JobName.SignalWalletBias]: {
+    type: 'object',
+    properties: { asset: { type: 'string', minLength: 1, maxLength: 20, nullable: true }, traceId },
+    required: [],
+    additionalProperties: false,
+  },
   [JobName.PolicyEvaluate]: {
     type: 'object',
     properties: { signalId: id, traceId },
@@ -150,6 +169,7 @@ export const JOB_PAYLOAD_SCHEMAS: { readonly [N in JobName]: JSONSchemaType<JobP
   },
   [JobName.BillingAgentPerformance]: empty,
   [JobName.BillingRetention]: empty,
+  [JobName.BillingDailyPerformance]: empty,
 };
 
 const ajv = new Ajv({ allErrors: true, strict: true });

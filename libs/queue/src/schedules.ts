@@ -19,6 +19,9 @@ export const SCHEDULES: readonly ScheduledJob[] = [
   { id: 'signal-generate', name: JobName.SignalGenerateAll, every: (env) => env.SIGNAL_GENERATE_INTERVAL_MS },
   // Each tick queues the llm_traders whose interval has a new slot (one job per agent and slot).
   { id: 'trader-cycles', name: JobName.SignalTraderCycles, every: (env) => env.TRADER_TICK_MS },
+  // Watched wallets: one poll per active wallet per tick; every recently traded asset's bias on its own schedule.
+  { id: 'wallet-polls', name: JobName.SignalWalletPolls, every: (env) => env.WALLET_POLL_INTERVAL_MS },
+  { id: 'wallet-bias', name: JobName.SignalWalletBias, every: (env) => env.WALLET_BIAS_INTERVAL_MS },
   { id: 'poll-x', name: JobName.SignalPollX, every: (env) => (env.X_BEARER_TOKEN ? env.X_POLL_INTERVAL_MS : 0) },
   { id: 'paper-walk', name: JobName.ExecutorPaperTick, every: (env) => (env.PAPER_RANDOM_WALK ? env.PAPER_WALK_INTERVAL_MS : 0) },
   { id: 'position-monitor', name: JobName.ExecutorMonitor, every: (env) => env.MONITOR_INTERVAL_MS },
@@ -30,6 +33,7 @@ export const SCHEDULES: readonly ScheduledJob[] = [
   { id: 'pnl-snapshot', name: JobName.BillingPnlSnapshot, every: (env) => env.BILLING_INTERVAL_MS },
   // One agent_performance row per LLM trader and interval (the interval is also the slot a row stands for).
   { id: 'agent-performance', name: JobName.BillingAgentPerformance, every: (env) => env.AGENT_PERFORMANCE_INTERVAL_MS },
+  { id: 'daily-performance', name: JobName.BillingDailyPerformance, every: (env) => env.DAILY_PERFORMANCE_INTERVAL_MS },
   { id: 'retention', name: JobName.BillingRetention, every: (env) => env.RETENTION_INTERVAL_MS },
 ];
 

@@ -85,6 +85,10 @@ export function testEnv(db: TestDatabase, overrides: Record<string, string> = {}
     TRADER_TICK_MS: '0',
     AGENT_PERFORMANCE_INTERVAL_MS: '0',
     RETENTION_INTERVAL_MS: '0',
+    // Wallet polls, bias and the daily view's refresh run when a test asks for them.
+    WALLET_POLL_INTERVAL_MS: '0',
+    WALLET_BIAS_INTERVAL_MS: '0',
+    DAILY_PERFORMANCE_INTERVAL_MS: '0',
     // Tests drive the API harder than a client would; the limit itself is tested with its own value.
     THROTTLE_LIMIT: '1000000',
     // Test gateways listen on a random port.

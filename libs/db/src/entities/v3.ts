@@ -39,6 +39,12 @@ export class AgentV3 {
   @Column('jsonb', { default: () => "'{}'" }) policy: Policy;
   /** signal (posts, research, market context) or llm_trader (its trading_agents row); added by the LlmTraders migration. */
   @Column('text', { default: 'signal' }) kind: AgentKind;
+  /** Watched wallets followed, by id or address (WalletFollowing migration). */
+  @Column('text', { array: true, nullable: true }) walletIds: string[] | null;
+  /** Follow the watchlist's top N wallets by latest 4h credibility. */
+  @Column('integer', { nullable: true }) walletTopN: number | null;
+  /** |bias| needed before a wallet signal; NULL = WALLET_BIAS_THRESHOLD. */
+  @Column({ type: 'decimal', precision: 4, scale: 3, nullable: true }) walletBiasThreshold: string | null;
 }
 
 @Entity('agent_deployments_v3')
@@ -106,6 +112,10 @@ export class SignalV3 {
   @CreateDateColumn({ type: 'timestamptz', nullable: true }) createdAt: Date;
   @Column('timestamptz', { nullable: true }) routedAt: Date | null;
   @Column('timestamptz', { nullable: true }) executedAt: Date | null;
+  /** The wallet with the largest share in a wallet signal; its positions carry it (WalletFollowing migration). */
+  @Column('uuid', { nullable: true }) signalWalletId: string | null;
+  @Column('uuid', { array: true, nullable: true }) sourceWallets: string[] | null;
+  @Column('uuid', { array: true, nullable: true }) sourceEvents: string[] | null;
 }
 
 @Entity('positions_v3')

@@ -65,6 +65,13 @@ export class EventAnalysis {
   @Column({ type: 'decimal', precision: 4, scale: 3, nullable: true }) biasImpact: string | null;
   @Column('jsonb', { nullable: true }) proposedAction: Record<string, unknown> | null;
   @Column('timestamptz', { nullable: true, default: () => 'now()' }) createdAt: Date | null;
+  /** llm or rules, and the LLM call logged like the other LLM calls (WalletFollowing migration). */
+  @Column('varchar', { length: 10, default: 'rules' }) analyser: 'llm' | 'rules';
+  @Column('text', { nullable: true }) model: string | null;
+  @Column('text', { nullable: true }) prompt: string | null;
+  @Column('text', { nullable: true }) rawResponse: string | null;
+  @Column('integer', { nullable: true }) latencyMs: number | null;
+  @Column('text', { nullable: true }) error: string | null;
 }
 
 /** The market bias of an asset over a timeframe at one time (seed 003's bias), −1..1, with each wallet's share. */
@@ -76,4 +83,16 @@ export class Bias {
   @Column({ type: 'decimal', precision: 4, scale: 3, nullable: true }) value: string | null;
   @Column('jsonb', { nullable: true }) components: Record<string, unknown> | null;
   @Column({ type: 'decimal', precision: 3, scale: 2, nullable: true }) confidence: string | null;
+}
+
+/** A watched wallet's deposit, withdrawal or transfer (Hyperliquid's non-funding ledger), once; scoring nets them out. */
+@Entity('wallet_transfers')
+export class WalletTransfer {
+  @PrimaryColumn('uuid') walletId: string;
+  @PrimaryColumn('varchar', { length: 66 }) txHash: string;
+  @PrimaryColumn('varchar', { length: 50 }) transferType: string;
+  @Column('timestamptz') timestamp: Date;
+  /** USDC into (+) or out of (−) the account; NULL when the entry moves none the reader can tell. */
+  @Column({ type: 'decimal', precision: 20, scale: 8, nullable: true }) netUsdc: string | null;
+  @Column('jsonb', { nullable: true }) rawData: Record<string, unknown> | null;
 }
