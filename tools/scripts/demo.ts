@@ -10,7 +10,9 @@ import { Wallet } from 'ethers';
 import { SiweMessage } from 'siwe';
 import { loadEnv } from '@conduit/config';
 import { dec, proofOfIntentMessage } from '@conduit/domain';
+import { HyperliquidSim, startHyperliquidServer } from '@conduit/testing';
 import { llmTraderDemo } from './demo-trader';
+import { smartMoneyDemo } from './demo-wallets';
 
 const root = join(__dirname, '..', '..');
 const keep = process.argv.includes('--keep');
@@ -54,10 +56,10 @@ function run(cmd: string[], extra: Record<string, string> = {}): Promise<void> {
   });
 }
 
-function start(name: string, port: number): ChildProcess {
+function start(name: string, port: number, extra: Record<string, string> = {}): ChildProcess {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', join('apps', name, 'src', 'main.ts')], {
     cwd: root,
-    env: { ...base, PORT: String(port) },
+    env: { ...base, ...extra, PORT: String(port) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   child.on('exit', (code, signal) => {
@@ -113,8 +115,10 @@ async function signIn(wallet: Wallet): Promise<{ authorization: string; expires:
 }
 
 let stopping = false;
+let hyperliquid: HyperliquidSim | null = null;
 async function stop(code: number) {
   stopping = true;
+  await hyperliquid?.close();
   await Promise.all(
     children.map(
       (c) =>
@@ -133,8 +137,12 @@ async function main() {
   await run(['-r', '@swc-node/register', 'tools/scripts/migrate.ts', 'up']);
 
   step('Starting the services, each in its own process');
+  // Watched wallets are read from Hyperliquid's info API: here a local server speaking its protocol (no venue is
+  // reachable from a demo machine), polled every second so the demo need not wait a minute.
+  hyperliquid = await startHyperliquidServer({ isTestnet: true });
+  const signalEnv = { HYPERLIQUID_API_URL: hyperliquid.url, WALLET_POLL_INTERVAL_MS: '1000' };
   const ports = SERVICES.map((name, i) => (name === 'gateway' ? gatewayPort : gatewayPort + 101 + i));
-  SERVICES.forEach((name, i) => start(name, ports[i]));
+  SERVICES.forEach((name, i) => start(name, ports[i], name === 'signal' ? signalEnv : {}));
   await Promise.all(SERVICES.map((name, i) => healthy(ports[i], name)));
   SERVICES.forEach((name, i) => show(name, `http://127.0.0.1:${ports[i]}/health  /metrics`));
 
@@ -314,6 +322,18 @@ async function main() {
       subscriberWallet: subscriber.address.toLowerCase(),
       databaseUrl: env.DATABASE_URL,
       llmModel: env.LLM_BASE_URL ? env.LLM_MODEL : null,
+    },
+  );
+
+  await smartMoneyDemo(
+    { call, step, show, poll },
+    {
+      sim: hyperliquid,
+      creator: you,
+      as,
+      admin: { authorization: admin },
+      subscriber: subscriberAuth,
+      subscriberWallet: subscriber.address.toLowerCase(),
     },
   );
 
