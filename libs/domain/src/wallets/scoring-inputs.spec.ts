@@ -1,6 +1,14 @@
 import { dec } from '../money';
 import { credibility } from './credibility';
-import { closedPositions, credibilityInputs, exposure, maxDrawdown, ScoredEvent, walletScore, WalletScoringData } from './scoring-inputs';
+import {
+  closedPositions,
+  credibilityInputs,
+  exposure,
+  equityDrawdown,
+  ScoredEvent,
+  walletScore,
+  WalletScoringData,
+} from './scoring-inputs';
 
 const N = Date.parse('2026-06-15T12:00:00.000Z');
 const MIN = 60_000;
@@ -113,9 +121,9 @@ describe('credibilityInputs: a window of the wallet, read from its scores, trans
 });
 
 describe('the helpers', () => {
-  it('maxDrawdown from the running peak; exposure without a liquidation price', () => {
-    expect(maxDrawdown(['100', '120', '90', '130', '117'].map(dec)).toFixed()).toBe('0.25');
-    expect(maxDrawdown(['100', '110'].map(dec)).toFixed()).toBe('0');
+  it('equityDrawdown from the running peak; exposure without a liquidation price', () => {
+    expect(equityDrawdown(['100', '120', '90', '130', '117'].map(dec)).toFixed()).toBe('0.25');
+    expect(equityDrawdown(['100', '110'].map(dec)).toFixed()).toBe('0');
     const e = exposure([
       { szi: '0.5', entryPx: '100', positionValue: null, liquidationPx: null },
       { szi: '0', entryPx: '1', positionValue: '1', liquidationPx: '1' },

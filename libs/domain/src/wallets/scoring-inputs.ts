@@ -101,7 +101,7 @@ export function tradeCount(events: readonly ScoredEvent[]): { trades: number; wi
 }
 
 /** Max drawdown of an equity curve (oldest first) as a positive fraction of the running peak; 0 when it never falls. */
-export function maxDrawdown(curve: readonly Decimal[]): Decimal {
+export function equityDrawdown(curve: readonly Decimal[]): Decimal {
   let peak: Decimal | null = null;
   let worst = ZERO;
   for (const v of curve) {
@@ -168,7 +168,7 @@ export function credibilityInputs(window: CredibilityWindow, data: WalletScoring
     realizedPnl,
     trades,
     wins,
-    maxDrawdown: maxDrawdown(curve.map((p) => p.value)),
+    maxDrawdown: equityDrawdown(curve.map((p) => p.value)),
     openNotionalUsd,
     liquidationDistance,
     subPeriodReturns,
