@@ -13,6 +13,7 @@ import { TraderModels } from './trader/trader-models';
 import { TraderSchedule } from './trader/trader-schedule';
 import { WalletAnalysis } from './wallets/wallet-analysis';
 import { WalletBias } from './wallets/wallet-bias';
+import { WalletInfo } from './wallets/wallet-info';
 import { WalletPoller } from './wallets/wallet-poller';
 import { XPoller } from './x-poller';
 
@@ -29,6 +30,7 @@ import { XPoller } from './x-poller';
     TraderEffects,
     TraderCycle,
     TraderSchedule,
+    WalletInfo,
     WalletPoller,
     WalletAnalysis,
     WalletBias,

@@ -1,38 +1,45 @@
 /**
- * One Hyperliquid fill (info API `userFills` / `userFillsByTime`) → one wallet event (seed 003's `events` row).
+ * One Hyperliquid fill (info API `userFills` / `userFillsByTime`, as the wallet reader parses it) → one wallet event
+ * (seed 003's `events` row).
  *
  * The event type comes from the position before and after the fill, never from `dir`: the venue writes
- * "Open Long" for a buy that grows an existing long too. Signed size: `B` (buy) = +sz, `A` (sell) = −sz;
+ * "Open Long" for a buy that grows an existing long too. Signed size: BUY (wire `B`) = +sz, SELL (`A`) = −sz;
  * `after = startPosition + signed`. From 0 → open; same sign, larger → add; same sign, smaller but not 0 → reduce;
  * exactly 0 → close; sign crossing → flip; a `liquidation` object naming this wallet (or any, without `wallet`) →
  * liquidation.
  *
  * Identity: seed 003 keys `events` on a unique `tx_hash`, but one Hyperliquid transaction (`hash`) can carry
  * several fills (one order sweeping several levels, or a liquidation filled in parts), each with its own trade id
- * `tid`. So an event's identity is `${hash}:${tid}` (about 82 characters: seed 003's VARCHAR(66) `tx_hash` must
- * widen, or keep the hash and add a unique (tx_hash, tid)). Perp fills only: spot fills (`@107`, `PURR/USDC`) move
- * balances, not positions.
+ * `tid`. So an event's identity is `${hash}:${tid}`, stored as (tx_hash, fill_id) under `uq_events_identity`. Old
+ * recordings have no tid: their fill id is derived from the reader's composite key (see `fillIdOf`). Perp fills
+ * only (`isPerpFill`): spot fills (`@107`, `PURR/USDC`) move balances, not positions.
  */
+import { createHash } from 'crypto';
 import Decimal from 'decimal.js';
 import { dec, Dec } from '../money';
 import type { Side } from '../trading';
 
-export interface HyperliquidFill {
+/**
+ * One fill as @conduit/venue's wallet reader parses it (its `WalletFill` satisfies this structurally; the domain does
+ * not import the venue library, which depends on it). Decimals are the venue's strings.
+ */
+export interface WalletFillInput {
   coin: string;
+  side: 'BUY' | 'SELL';
   px: string;
   sz: string;
-  side: 'B' | 'A';
   time: number;
+  /** Signed position before the fill. */
   startPosition: string;
-  dir: string;
   closedPnl: string;
-  hash: string;
-  oid: number;
-  crossed: boolean;
   fee: string;
-  tid: number;
-  feeToken?: string;
-  liquidation?: { liquidatedUser: string; markPx: string; method: string };
+  hash: string;
+  /** Trade id; null in old recordings. */
+  tid: string | null;
+  /** Set on fills the liquidation engine made; liquidatedUser lower case, null when the venue did not say. */
+  liquidation: { liquidatedUser: string | null; markPx: string; method: string } | null;
+  /** `hash:tid` (or the reader's composite key without a tid): the same fill read twice has the same key. */
+  key: string;
 }
 
 export const WALLET_EVENT_TYPES = ['open', 'add', 'reduce', 'close', 'flip', 'liquidation'] as const;
@@ -43,7 +50,7 @@ export interface FillEvent {
   asset: string;
   /** The exposure the event concerns: the position after it for open/add/flip, the one before it otherwise. */
   side: Side;
-  /** Signed base size change (B = +sz, A = −sz). */
+  /** Signed base size change (BUY = +sz, SELL = −sz). */
   amount: string;
   /** |sz × px| in USD, 2 places. */
   notionalUsd: string;
@@ -53,8 +60,12 @@ export interface FillEvent {
   positionAfter: string;
   /** closedPnl − fee (USD, as the venue reports them). */
   realizedPnl: string;
-  /** `${hash}:${tid}` — see the header. */
+  /** `${hash}:${tid}` (the fill's key) — see the header. */
   identity: string;
+  /** The transaction hash (`events.tx_hash`). */
+  txHash: string;
+  /** The trade id, or without one a digest of the key (`events.fill_id`, at most 40 characters). */
+  fillId: string;
   time: Date;
 }
 
@@ -81,15 +92,28 @@ export function positionEventType(before: Decimal, after: Decimal): Exclude<Wall
   return after.abs().gt(before.abs()) ? 'add' : 'reduce';
 }
 
-function isLiquidationOf(fill: HyperliquidFill, wallet: string | undefined): boolean {
-  if (!fill.liquidation) return false;
-  return wallet === undefined || fill.liquidation.liquidatedUser.toLowerCase() === wallet.toLowerCase();
+/** A perp fill (spot coins are `@<index>` or `BASE/QUOTE`; HIP-3 perps `dex:COIN` are perps). */
+export function isPerpFill(fill: Pick<WalletFillInput, 'coin'>): boolean {
+  return !fill.coin.startsWith('@') && !fill.coin.includes('/');
 }
 
-export function classifyFill(fill: HyperliquidFill, ctx: FillContext = {}): FillEvent {
+/** `events.fill_id`: the trade id, or `k` + 39 hex of sha256(key) for a fill recorded without one. */
+export function fillIdOf(fill: Pick<WalletFillInput, 'tid' | 'key'>): string {
+  if (fill.tid !== null && fill.tid.length <= 40) return fill.tid;
+  return 'k' + createHash('sha256').update(fill.key).digest('hex').slice(0, 39);
+}
+
+/** A liquidation of this wallet: the fill names it, or names nobody, or no wallet was given. */
+function isLiquidationOf(fill: WalletFillInput, wallet: string | undefined): boolean {
+  if (!fill.liquidation) return false;
+  const user = fill.liquidation.liquidatedUser;
+  return wallet === undefined || user === null || user.toLowerCase() === wallet.toLowerCase();
+}
+
+export function classifyFill(fill: WalletFillInput, ctx: FillContext = {}): FillEvent {
   const sz = dec(fill.sz);
-  if (!sz.gt(0)) throw new RangeError(`fill ${fill.hash}:${fill.tid}: size must be positive, got ${fill.sz}`);
-  const signed = fill.side === 'B' ? sz : sz.neg();
+  if (!sz.gt(0)) throw new RangeError(`fill ${fill.key}: size must be positive, got ${fill.sz}`);
+  const signed = fill.side === 'BUY' ? sz : sz.neg();
   const before = dec(fill.startPosition);
   const after = before.plus(signed);
   const change = positionEventType(before, after);
@@ -109,7 +133,9 @@ export function classifyFill(fill: HyperliquidFill, ctx: FillContext = {}): Fill
     positionBefore: before.toFixed(),
     positionAfter: after.toFixed(),
     realizedPnl: dec(fill.closedPnl).minus(dec(fill.fee)).toFixed(),
-    identity: `${fill.hash}:${fill.tid}`,
+    identity: fill.key,
+    txHash: fill.hash,
+    fillId: fillIdOf(fill),
     time: new Date(fill.time),
   };
 }

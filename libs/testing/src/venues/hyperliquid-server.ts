@@ -6,6 +6,7 @@
  * - POST /info: meta, metaAndAssetCtxs, allMids, l2Book, clearinghouseState, openOrders, frontendOpenOrders,
  *   orderStatus (by oid or cloid), historicalOrders, userFills, userFillsByTime (the first 2,000 fills from startTime,
  *   oldest first), userNonFundingLedgerUpdates (what a test scripted). An unknown type answers HTTP 422.
+ *   A watched wallet's clearinghouseState can be scripted (scriptAccount: equity and positions as a test says).
  * - POST /exchange: the L1 actions order, cancel, cancelByCloid and updateLeverage, signed by a master account or by
  *   an agent (API wallet) the master approved; the user-signed actions approveAgent and usdSend, signed by the master.
  *   Signers are recovered exactly as Hyperliquid does (EIP-712 "Agent" over the msgpack action hash, or the
@@ -42,13 +43,26 @@ import { infoResponse } from './hyperliquid/info';
 import { HlSimLiquidation, liquidatePosition } from './hyperliquid/liquidation';
 import { exchangeRequestWeight, HlSimRateLimit, infoItemWeight, infoRequestWeight, WeightLedger } from './hyperliquid/rate-limit';
 import { SimState } from './hyperliquid/state';
-import { D, DeserializeError, HlSimExchangeRequest, HlSimOptions, HlSimOrder, LedgerUpdate, UserFill } from './hyperliquid/types';
+import {
+  D,
+  DeserializeError,
+  HlSimExchangeRequest,
+  HlSimOptions,
+  HlSimOrder,
+  LedgerUpdate,
+  ScriptedAccount,
+  UserFill,
+} from './hyperliquid/types';
 import { lower, parseExchangeRequest } from './hyperliquid/wire';
 
 export type { HlSignature, HlSimExchangeRequest, HlSimMarket, HlSimOptions, HlSimOrder } from './hyperliquid/types';
 export type { HlSimLiquidation } from './hyperliquid/liquidation';
 export type { HlSimRateLimit } from './hyperliquid/rate-limit';
-export type { LedgerUpdate as HlSimLedgerUpdate, UserFill as HlSimFill } from './hyperliquid/types';
+export type {
+  LedgerUpdate as HlSimLedgerUpdate,
+  ScriptedAccount as HlSimScriptedAccount,
+  UserFill as HlSimFill,
+} from './hyperliquid/types';
 export { multiSigActionHash, recoverL1Signer, recoverMultiSigSigners, recoverUserSignedSigner } from './hyperliquid/signatures';
 
 type HangUp = false | 'destroy' | 'hold';
@@ -186,6 +200,14 @@ export class HyperliquidSim {
     const account = this.state.account(lower(user));
     account.ledger.push(...updates);
     account.ledger.sort((a, b) => a.time - b.time);
+  }
+
+  /**
+   * Makes clearinghouseState answer this account for `user` (a watched wallet: equity and positions as the test says,
+   * in the recorded shape) instead of the simulated margin; null goes back to the simulation.
+   */
+  scriptAccount(user: string, account: ScriptedAccount | null): void {
+    this.state.account(lower(user)).scripted = account ?? undefined;
   }
 
   /** Charges Hyperliquid's request weights per IP and answers 429 over the limit; null turns it off (the default). */

@@ -5,6 +5,7 @@ import { pysdkCassette } from '../../../testing/src/venues/hyperliquid-replay';
 // nx-ignore-next-line
 import { readVectors } from '../../../testing/src/vectors';
 /* eslint-enable @nx/enforce-module-boundaries */
+import { classifyFill, dec, WalletFillInput } from '@conduit/domain';
 import { fillKey, netUsdc, parseLedger, parseWalletFills, parseWalletState } from './wallet-parsers';
 
 /** The wallet parsers on recorded answers of the live API (hyperliquid_api/*.json): values are the recorded strings. */
@@ -48,6 +49,23 @@ describe('parseWalletFills', () => {
       [...liquidated].sort((a, b) => Number(a.time) - Number(b.time)).map((f) => f.liquidation.markPx),
     );
     expect(fills.map((f) => f.coin)).toContain('flx:CRCL');
+  });
+
+  it('a parsed fill is the domain input of classifyFill: one shape from the wire to the event', () => {
+    const fills: WalletFillInput[] = parseWalletFills(recorded);
+    const first = classifyFill(fills[0]);
+    // SUI: start −1839.2, BUY 104.4 → −1734.8, a short reduced; realized = closedPnl − fee
+    expect(first).toMatchObject({ eventType: 'reduce', side: 'SHORT', positionAfter: '-1734.8', realizedPnl: '0.089784' });
+    expect(first.identity).toBe(fills[0].key);
+    expect(new Set(fills.map((f) => classifyFill(f).fillId)).size).toBe(500);
+    const [withTid] = parseWalletFills(ccxt('user trades (perp fill with cloid)'));
+    expect(classifyFill(withTid)).toMatchObject({
+      txHash: withTid.hash,
+      fillId: withTid.tid,
+      amount: dec(withTid.sz)
+        .times(withTid.side === 'BUY' ? 1 : -1)
+        .toFixed(),
+    });
   });
 });
 

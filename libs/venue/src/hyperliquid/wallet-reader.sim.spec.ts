@@ -85,6 +85,40 @@ describe('HyperliquidWalletReader on the local server', () => {
     expect(ledger.map((e) => [e.type, e.netUsdc])).toEqual([['withdraw', '-10']]);
   });
 
+  it('reads a scripted account (a watched wallet): equity and positions in the recorded shape, weight 2', async () => {
+    sim.limitRequests({ weightPerMinute: 1200 });
+    sim.scriptAccount(WATCHED, {
+      accountValue: '25000.5',
+      positions: [
+        { coin: 'BTC', szi: '0.5', entryPx: '60000.0', positionValue: '32500.0', liquidationPx: '41000.0', leverage: 5 },
+        { coin: 'ETH', szi: '-2', entryPx: '3000.0' },
+      ],
+    });
+    const reader = new HyperliquidWalletReader({ apiUrl: sim.url });
+    const state = await reader.accountState(WATCHED);
+    expect(state.equity).toBe('25000.5');
+    expect(state.totalNtlPos).toBe('38500.0');
+    expect(state.positions).toEqual([
+      expect.objectContaining({
+        coin: 'BTC',
+        szi: '0.5',
+        positionValue: '32500.0',
+        liquidationPx: '41000.0',
+        leverage: { type: 'cross', value: 5 },
+      }),
+      expect.objectContaining({
+        coin: 'ETH',
+        szi: '-2',
+        positionValue: '6000.0',
+        liquidationPx: null,
+        leverage: { type: 'cross', value: 20 },
+      }),
+    ]);
+    expect(sim.weightUsed()).toBe(2);
+    sim.scriptAccount(WATCHED, null);
+    expect((await reader.accountState(WATCHED)).positions).toEqual([]);
+  });
+
   it("answers 429 past the IP's weight per minute; the reader backs off and finishes once the minute has passed", async () => {
     const t = fakeTime();
     sim.scriptFills(

@@ -1,6 +1,7 @@
 /** POST /info: the queries a perp client makes, answered from the server's state in the recorded shapes. */
+import Decimal from 'decimal.js';
 import { emptyAccount, SimState } from './state';
-import { D, DAY_MS, DeserializeError, HlSimOrder, Level, Market, UserFill, ZERO } from './types';
+import { D, DAY_MS, DeserializeError, HlSimOrder, Level, Market, ScriptedAccount, UserFill, ZERO } from './types';
 import { parseAddress, wire } from './wire';
 
 /** Most fills one userFills / userFillsByTime answer holds. */
@@ -93,6 +94,8 @@ function l2Book(state: SimState, coin: unknown) {
 }
 
 function clearinghouseState(state: SimState, user: string) {
+  const scripted = state.accounts.get(user)?.scripted;
+  if (scripted) return scriptedClearinghouseState(scripted);
   const margin = state.marginState(state.accounts.get(user) ?? emptyAccount());
   const summary = {
     accountValue: wire(margin.accountValue, 6),
@@ -118,6 +121,52 @@ function clearinghouseState(state: SimState, user: string) {
         liquidationPx: null,
         marginUsed: wire(p.marginUsed, 6),
         maxLeverage: p.maxLeverage,
+        cumFunding: { allTime: '0.0', sinceOpen: '0.0', sinceChange: '0.0' },
+      },
+    })),
+    time: Date.now(),
+  };
+}
+
+/** A scripted account in the recorded clearinghouseState shape (cross margin; margin used = value / leverage). */
+function scriptedClearinghouseState(account: ScriptedAccount) {
+  const positions = (account.positions ?? []).map((p) => {
+    const leverage = p.leverage ?? 20;
+    const value = p.positionValue !== undefined ? new D(p.positionValue) : new D(p.szi).abs().mul(p.entryPx);
+    return { ...p, leverage, value, marginUsed: value.div(leverage) };
+  });
+  const sum = (pick: (p: (typeof positions)[number]) => Decimal) => positions.reduce((t, p) => t.plus(pick(p)), ZERO);
+  const accountValue = new D(account.accountValue);
+  const summary = {
+    accountValue: wire(accountValue, 6),
+    totalNtlPos: wire(
+      sum((p) => p.value),
+      6,
+    ),
+    totalRawUsd: wire(accountValue, 6),
+    totalMarginUsed: wire(
+      sum((p) => p.marginUsed),
+      6,
+    ),
+  };
+  return {
+    marginSummary: summary,
+    crossMarginSummary: { ...summary },
+    crossMaintenanceMarginUsed: wire(sum((p) => p.marginUsed).div(2), 6),
+    withdrawable: wire(D.max(ZERO, accountValue.minus(sum((p) => p.marginUsed))), 6),
+    assetPositions: positions.map((p) => ({
+      type: 'oneWay',
+      position: {
+        coin: p.coin,
+        szi: p.szi,
+        leverage: { type: 'cross', value: p.leverage },
+        entryPx: p.entryPx,
+        positionValue: wire(p.value, 6),
+        unrealizedPnl: p.unrealizedPnl ?? '0.0',
+        returnOnEquity: '0.0',
+        liquidationPx: p.liquidationPx ?? null,
+        marginUsed: wire(p.marginUsed, 6),
+        maxLeverage: 50,
         cumFunding: { allTime: '0.0', sinceOpen: '0.0', sinceChange: '0.0' },
       },
     })),

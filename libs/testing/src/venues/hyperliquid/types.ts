@@ -122,6 +122,24 @@ export interface Account {
   fills: UserFill[];
   /** userNonFundingLedgerUpdates entries a test scripted, oldest first. */
   ledger: LedgerUpdate[];
+  /** What clearinghouseState answers instead of the simulated margin, when a test scripted it (a watched wallet). */
+  scripted?: ScriptedAccount;
+}
+
+/** A watched wallet's account as a test scripts it: equity and positions, decimal strings. */
+export interface ScriptedAccount {
+  accountValue: string;
+  positions?: Array<{
+    coin: string;
+    /** Signed size. */
+    szi: string;
+    entryPx: string;
+    /** |szi| × mark; default |szi| × entryPx. */
+    positionValue?: string;
+    unrealizedPnl?: string;
+    leverage?: number;
+    liquidationPx?: string | null;
+  }>;
 }
 
 /** A userNonFundingLedgerUpdates entry as recorded: `{time, hash, delta: {type, usdc, …}}`. */
