@@ -37,6 +37,11 @@ export class WalletInfo {
   constructor(@Inject(ENV) env: Env, @Inject(CLOCK) clock: Clock) {
     const sleep = clockSleep(clock);
     this.budget = new WeightBudget({ capacity: env.HYPERLIQUID_INFO_WEIGHT_PER_MIN, clock, sleep });
-    this.reader = new HyperliquidWalletReader({ apiUrl: walletInfoUrl(env), budget: this.budget, sleep });
+    this.reader = new HyperliquidWalletReader({
+      apiUrl: walletInfoUrl(env),
+      budget: this.budget,
+      sleep,
+      timeoutMs: env.HYPERLIQUID_TIMEOUT_MS,
+    });
   }
 }

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { ExchangeClient, HttpTransport } from '@nktkas/hyperliquid';
 import { Wallet } from 'ethers';
 /* eslint-disable @nx/enforce-module-boundaries -- test support from the testing lib, which depends on this one: the
@@ -150,5 +152,17 @@ describe('HyperliquidWalletReader on the local server', () => {
     for (let i = 0; i < 70; i++) await reader.ledgerSince(WATCHED, 0);
     expect(sim.throttled).toEqual([]);
     expect(t.sleeps.length).toBeGreaterThan(0);
+  });
+
+  it('gives up on an answer slower than its timeout', async () => {
+    const silent = createServer(() => undefined); // accepts, never answers
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const reader = new HyperliquidWalletReader({ apiUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, timeoutMs: 200 });
+    try {
+      await expect(reader.accountState(WATCHED)).rejects.toThrow(/timeout|aborted/i);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });

@@ -29,6 +29,8 @@ export interface WalletReaderOptions {
   maxRetries?: number;
   /** Page size at which another page is asked for. Default 2,000. */
   pageSize?: number;
+  /** An answer slower than this is an error (the job retries). Default 10,000. */
+  timeoutMs?: number;
 }
 
 /** An /info answer that was not a success (after retries, for 429 and 5xx). */
@@ -54,7 +56,7 @@ export class HyperliquidWalletReader {
   constructor(opts: WalletReaderOptions = {}) {
     this.sleep = opts.sleep ?? realSleep;
     this.budget = opts.budget ?? new WeightBudget({ sleep: this.sleep });
-    this.post = opts.post ?? fetchPost(opts.apiUrl ?? 'https://api.hyperliquid.xyz');
+    this.post = opts.post ?? fetchPost(opts.apiUrl ?? 'https://api.hyperliquid.xyz', opts.timeoutMs ?? 10_000);
     this.backoffMs = opts.backoffMs ?? 1000;
     this.maxBackoffMs = opts.maxBackoffMs ?? 60_000;
     this.maxRetries = opts.maxRetries ?? 6;
@@ -114,11 +116,16 @@ export class HyperliquidWalletReader {
   }
 }
 
-/** POST {apiUrl}/info with fetch. */
-export function fetchPost(apiUrl: string): InfoPost {
+/** POST {apiUrl}/info with fetch, given up after `timeoutMs`. */
+export function fetchPost(apiUrl: string, timeoutMs = 10_000): InfoPost {
   const url = `${apiUrl.replace(/\/+$/, '')}/info`;
   return async (body) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     const text = await res.text();
     let parsed: unknown = text;
     try {
