@@ -55,7 +55,8 @@ const dailyPerformance = (positions: string) => `
  *   their foreign keys to positions_v3 (which would refuse the move) become a constraint trigger that checks the
  *   position is in either table, with the foreign key's error code (23503). A move is one statement, so every
  *   snapshot sees the position in exactly one of the two; nothing else deletes positions.
- * - positions_archive holds CLOSED positions only (CHECK).
+ * - positions_archive holds CLOSED positions only (CHECK); idx_positions_v3_closed lets each batch read the oldest
+ *   closed positions by index instead of scanning positions_v3.
  * - agent_trades and daily_performance read positions_history, so archiving changes none of their rows.
  */
 export class PositionArchive1732200016000 implements MigrationInterface {
@@ -63,6 +64,7 @@ export class PositionArchive1732200016000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE positions_archive ADD CONSTRAINT ck_positions_archive_closed CHECK (status = 'CLOSED')`);
+    await q.query(`CREATE INDEX idx_positions_v3_closed ON positions_v3 (closed_at) WHERE status = 'CLOSED'`);
     await q.query(`CREATE VIEW positions_history AS SELECT * FROM positions_v3 UNION ALL SELECT * FROM positions_archive`);
 
     await q.query(`
@@ -102,6 +104,7 @@ export class PositionArchive1732200016000 implements MigrationInterface {
     }
     await q.query(`DROP FUNCTION position_exists()`);
     await q.query(`DROP VIEW positions_history`);
+    await q.query(`DROP INDEX idx_positions_v3_closed`);
     await q.query(`ALTER TABLE positions_archive DROP CONSTRAINT ck_positions_archive_closed`);
   }
 }

@@ -23,9 +23,10 @@ export interface ArchiveResult {
  * Moves CLOSED positions whose closed_at is older than RETENTION_POSITIONS_ARCHIVE_DAYS (by the injected clock) from
  * positions_v3 to positions_archive, part of billing.retention. Each batch is one statement (a DELETE ... RETURNING
  * feeding an INSERT), so a position is in exactly one of the two tables at any time and a run that stops half-way
- * leaves nothing to repair; a repeated or overlapping run moves what is left. A position waits while one of its
- * bills is PENDING (its collection still reads it); its bills, orders and outcomes stay where they are and still name
- * it (the PositionArchive migration). Readers of history read positions_history.
+ * leaves nothing to repair; a repeated or overlapping run moves what is left. A position waits while its profit
+ * share (the only bill that names a position) is PENDING: its collection still reads it. Its bills, orders and
+ * outcomes stay where they are and still name it (the PositionArchive migration). Readers of history read
+ * positions_history.
  */
 @Injectable()
 export class PositionArchive {
@@ -50,7 +51,8 @@ export class PositionArchive {
     const sql = `WITH batch AS (
                    SELECT p.id FROM positions_v3 p
                     WHERE p.status = 'CLOSED' AND p.closed_at < $1
-                      AND NOT EXISTS (SELECT 1 FROM billing_events_v3 b WHERE b.position_id = p.id AND b.status = 'PENDING')
+                      AND NOT EXISTS (SELECT 1 FROM billing_events_v3 b
+                                       WHERE b.position_id = p.id AND b.kind = 'PROFIT_SHARE' AND b.status = 'PENDING')
                     ORDER BY p.closed_at LIMIT $2),
                  moved AS (
                    DELETE FROM positions_v3 p USING batch
