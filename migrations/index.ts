@@ -14,6 +14,7 @@ import { MarketMarks1732200012000 } from './1732200012000-MarketMarks';
 import { TraderRecords1732200013000 } from './1732200013000-TraderRecords';
 import { WalletIntelligence1732200014000 } from './1732200014000-WalletIntelligence';
 import { WalletFollowing1732200015000 } from './1732200015000-WalletFollowing';
+import { PositionArchive1732200016000 } from './1732200016000-PositionArchive';
 
 /** Every migration in order. Listed explicitly so the same list works from TypeScript and from dist/. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   TraderRecords1732200013000,
   WalletIntelligence1732200014000,
   WalletFollowing1732200015000,
+  PositionArchive1732200016000,
 ];

@@ -6,6 +6,7 @@ import { AgentPerformanceSnapshots } from './agent-performance';
 import { BillingProcessor } from './billing.processor';
 import { HyperliquidUsdSendCollector, PaperLedgerCollector } from './collector';
 import { DailyPerformance } from './daily-performance';
+import { PositionArchive } from './position-archive';
 import { Retention } from './retention';
 import { PnlSnapshots } from './snapshots';
 
@@ -20,6 +21,7 @@ export class BillingModule {
         HyperliquidUsdSendCollector,
         PnlSnapshots,
         AgentPerformanceSnapshots,
+        PositionArchive,
         Retention,
         DailyPerformance,
         BillingProcessor,

@@ -32,7 +32,8 @@ export interface Collector {
 
 /**
  * The paper ledger: a paper deployment's balance is the starting equity plus its realized PnL minus what was
- * already collected from it. A bill larger than the balance is refused (and retried until the window closes).
+ * already collected from it (archived positions count: positions_history). A bill larger than the balance is refused
+ * (and retried until the window closes).
  */
 @Injectable()
 export class PaperLedgerCollector implements Collector {
@@ -42,7 +43,7 @@ export class PaperLedgerCollector implements Collector {
   async collect(em: EntityManager, bill: BillToCollect): Promise<Collection> {
     const [{ realized, collected }] = await rows<{ realized: string; collected: string }>(
       em,
-      `SELECT (SELECT COALESCE(sum(pnl), 0)::text FROM positions_v3 WHERE deployment_id = $1 AND status = 'CLOSED') AS realized,
+      `SELECT (SELECT COALESCE(sum(pnl), 0)::text FROM positions_history WHERE deployment_id = $1 AND status = 'CLOSED') AS realized,
               (SELECT COALESCE(sum(amount), 0)::text FROM billing_events_v3 WHERE deployment_id = $1 AND status = 'COLLECTED') AS
                 collected`,
       [bill.deploymentId],

@@ -4,6 +4,7 @@ import { Env } from '@conduit/config';
 import { Clock } from '@conduit/domain';
 import { first } from '@conduit/db';
 import { CLOCK, ENV } from '@conduit/runtime';
+import { PositionArchive } from './position-archive';
 
 /** Rows deleted per statement: each statement holds its locks, and its share of the WAL, only that long. */
 export const RETENTION_BATCH = 5000;
@@ -22,8 +23,9 @@ interface RetentionRule {
 /**
  * Seed 004's retention, in days from the environment: decisions 90, performance snapshots 180, market marks 2; seed
  * 003's: events 90, wallet scores 180, bias 30.
- * Trades are never deleted (agent_trades is a view over positions, which nothing deletes); llm_token_usage keeps its
- * rows when their decision goes (decision_id ON DELETE SET NULL), so costs stay whole.
+ * Trades are never deleted (agent_trades is a view over positions_history: closed positions past
+ * RETENTION_POSITIONS_ARCHIVE_DAYS move to positions_archive, position-archive.ts, and stay in it); llm_token_usage
+ * keeps its rows when their decision goes (decision_id ON DELETE SET NULL), so costs stay whole.
  */
 export const RETENTION_RULES: readonly RetentionRule[] = [
   { table: 'agent_decisions', column: 'timestamp', days: (env) => env.RETENTION_DECISIONS_DAYS },
@@ -57,7 +59,8 @@ export interface RetentionResult {
  * (snapshots, subscriptions) and is off the signal → executor path, so its deletes never compete with a fan-out. The
  * cut-off comes from the injected clock. Rows go RETENTION_BATCH at a time, oldest first, each batch its own
  * statement (and transaction), so a large table is never locked or bloated by one long delete; a repeated or
- * overlapping run deletes what is left.
+ * overlapping run deletes what is left. Last, old closed positions move to positions_archive (PositionArchive), its
+ * result the list's last entry.
  */
 @Injectable()
 export class Retention {
@@ -67,6 +70,7 @@ export class Retention {
     private readonly ds: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ENV) private readonly env: Env,
+    private readonly archive: PositionArchive,
   ) {}
 
   async run(): Promise<RetentionResult[]> {
@@ -84,6 +88,7 @@ export class Retention {
       }
       results.push(result);
     }
+    results.push(await this.archive.run());
     return results;
   }
 

@@ -36,6 +36,7 @@ const ACCOUNT_READS_AT_ONCE = 8;
  * USDC and collateral: VenueAdapter.accountState), summed over the venues it has an agent wallet on, taken while the
  * day is today and kept in account_value: start_equity is the account value the last earlier day ended with (the first
  * day: today's account value − today's PnL). A venue that does not answer leaves the value taken earlier that day.
+ * Closed positions are read from positions_history: an archived one still counts in realized_before.
  */
 @Injectable()
 export class PnlSnapshots {
@@ -60,10 +61,10 @@ export class PnlSnapshots {
                 stored_account_value,
               (SELECT s.account_value::text FROM pnl_snapshots_v3 s WHERE s.deployment_id = d.id AND s.day < $1::date
                   AND s.account_value IS NOT NULL ORDER BY s.day DESC LIMIT 1) AS prev_account_value,
-              (SELECT COALESCE(sum(pnl), 0)::text FROM positions_v3 p WHERE p.deployment_id = d.id AND p.status = 'CLOSED'
+              (SELECT COALESCE(sum(pnl), 0)::text FROM positions_history p WHERE p.deployment_id = d.id AND p.status = 'CLOSED'
                   AND p.closed_at >= $1::date AND p.closed_at < $1::date + 1) AS realized_day,
-              (SELECT COALESCE(sum(pnl), 0)::text FROM positions_v3 p WHERE p.deployment_id = d.id AND p.status = 'CLOSED' AND p.closed_at
-                < $1::date) AS realized_before,
+              (SELECT COALESCE(sum(pnl), 0)::text FROM positions_history p WHERE p.deployment_id = d.id AND p.status = 'CLOSED'
+                  AND p.closed_at < $1::date) AS realized_before,
               (SELECT s.unrealized_pnl::text FROM pnl_snapshots_v3 s WHERE s.deployment_id = d.id AND s.day < $1::date ORDER BY s.day DESC
                 LIMIT 1) AS prev_unrealized,
               (SELECT s.unrealized_pnl::text FROM pnl_snapshots_v3 s WHERE s.deployment_id = d.id AND s.day = $1::date) AS

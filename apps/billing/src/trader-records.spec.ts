@@ -156,6 +156,7 @@ describe('billing: trader records', () => {
         { table: 'wallet_scores', before: daysAgo(180).toISOString(), deleted: 0, statements: 1 },
         { table: 'bias', before: daysAgo(30).toISOString(), deleted: 0, statements: 1 },
         { table: 'market_marks', before: daysAgo(2).toISOString(), deleted: 0, statements: 1 },
+        { table: 'positions_archive', before: daysAgo(365).toISOString(), deleted: 0, statements: 1 },
       ]);
       expect((await h.pg.query(`SELECT id FROM agent_decisions WHERE agent_id = $1`, [agentId])).rows).toEqual([{ id: edge }]);
       const usage = (await h.pg.query(`SELECT decision_id, cost_usd FROM llm_token_usage WHERE agent_id = $1`, [agentId])).rows;

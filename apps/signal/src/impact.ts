@@ -23,7 +23,8 @@ export class ImpactFeedback {
     >(
       this.ds,
       `SELECT p.id, p.signal_id, p.status, p.pnl, p.qty, p.entry_price, s.source_tweets,
-              (SELECT count(*)::int FROM positions_v3 q WHERE q.signal_id = p.signal_id AND q.status IN ('OPEN', 'CLOSED')) AS positions
+              (SELECT count(*)::int FROM positions_history q
+                WHERE q.signal_id = p.signal_id AND q.status IN ('OPEN', 'CLOSED')) AS positions
          FROM positions_v3 p JOIN signals_v3 s ON s.id = p.signal_id WHERE p.id = $1`,
       [positionId],
     );

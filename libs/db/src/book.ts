@@ -20,15 +20,15 @@ interface BookRow {
 
 /**
  * The books of the LLM traders that are not STOPPED (or of the given agents), in one statement: the initial balance
- * (trading_agents), the net PnL of each closed position oldest first, the open positions at their last mark, and the
- * book's daily PnL (pnl_snapshots_v3, billing.pnl-snapshot). A position opened before the Liquidation migration has
- * no leverage: 1x.
+ * (trading_agents), the net PnL of each closed position oldest first (archived ones too: positions_history), the open
+ * positions at their last mark, and the book's daily PnL (pnl_snapshots_v3, billing.pnl-snapshot). A position opened
+ * before the Liquidation migration has no leverage: 1x.
  */
 export async function readBooks(q: Sql, agentIds?: readonly string[]): Promise<BookRead[]> {
   const books = await rows<BookRow>(
     q,
     `SELECT a.id AS agent_id, d.id AS deployment_id, t.initial_balance::text AS initial_balance,
-            ARRAY(SELECT p.pnl::text FROM positions_v3 p WHERE p.deployment_id = d.id AND p.status = 'CLOSED' AND p.pnl IS NOT NULL
+            ARRAY(SELECT p.pnl::text FROM positions_history p WHERE p.deployment_id = d.id AND p.status = 'CLOSED' AND p.pnl IS NOT NULL
                    ORDER BY p.closed_at, p.id) AS closed,
             (SELECT json_agg(json_build_object('side', p.side, 'qty', p.qty::text, 'entry_price', p.entry_price::text,
                                                'mark', p.current_price::text, 'leverage', p.leverage))

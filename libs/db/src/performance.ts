@@ -30,12 +30,13 @@ export function dailyPoints(days: readonly DailyRow[]): (DailyPoint & { pnl_text
 /**
  * Everything an agent's performance is computed from, read in four queries, and the report (docs/MONEY.md). Capital
  * is Σ over its deployments of their starting equity: a live one's from its venues' account value (pnl_snapshots_v3).
+ * Closed positions come from positions_history (archived ones count), open ones from positions_v3.
  */
 export async function agentPerformance(em: EntityManager, agentId: string, startingEquityUsd: string) {
   const series = await agentDailySeries(em, agentId);
   const closed = await rows<{ pnl: string }>(
     em,
-    `SELECT p.pnl::text AS pnl FROM positions_v3 p JOIN agent_deployments_v3 d ON d.id = p.deployment_id
+    `SELECT p.pnl::text AS pnl FROM positions_history p JOIN agent_deployments_v3 d ON d.id = p.deployment_id
       WHERE d.agent_id = $1 AND p.status = 'CLOSED' AND p.pnl IS NOT NULL ORDER BY p.closed_at`,
     [agentId],
   );

@@ -14,7 +14,7 @@ export const keyOf = (k: OpenKey) => `${k.signalId}|${k.deploymentId}`;
  * Everything an open reads of one signal × deployment, in one statement for a whole batch: its outcome, the signal
  * with the deployment's final size (Agent How's decision), the venue it is assigned to, that venue's market rules,
  * a position or an order an earlier attempt may have left, and the deployment (mode, wallet, realized PnL for a
- * paper equity).
+ * paper equity). Positions are read from positions_history: an archived one is still the signal's, and its PnL counts.
  */
 export interface OpenContext extends OpenKey {
   outcome: OutcomeStatus;
@@ -54,8 +54,8 @@ export async function readOpenContexts(q: Sql, keys: readonly OpenKey[]): Promis
               'filled_qty', vo.filled_qty::text, 'avg_fill_price', vo.avg_fill_price::text, 'fee', vo.fee::text,
               'venue_order_id', vo.venue_order_id, 'venue_slot', vo.venue_slot, 'error', vo.error,
               'stale', vo.updated_at < now() - interval '60 seconds') END AS stored_order,
-            (SELECT COALESCE(sum(c.pnl), 0)::text FROM positions_v3 c WHERE c.deployment_id = t.deployment_id AND c.status = 'CLOSED') AS
-              realized,
+            (SELECT COALESCE(sum(c.pnl), 0)::text FROM positions_history c
+              WHERE c.deployment_id = t.deployment_id AND c.status = 'CLOSED') AS realized,
             d.paper_equity_usd::text AS paper_equity, d.trading_mode, d.user_wallet
        FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS t(signal_id, deployment_id, cloid)
        JOIN signal_outcomes o ON o.signal_id = t.signal_id AND o.deployment_id = t.deployment_id
@@ -63,7 +63,7 @@ export async function readOpenContexts(q: Sql, keys: readonly OpenKey[]): Promis
        LEFT JOIN agent_deployments_v3 d ON d.id = t.deployment_id
        LEFT JOIN policy_decisions pd ON pd.signal_id = t.signal_id AND pd.deployment_id = t.deployment_id
        LEFT JOIN venue_markets m ON m.venue = COALESCE(o.venue, s.final_venue) AND m.token_symbol = s.token_symbol
-       LEFT JOIN positions_v3 p ON p.deployment_id = t.deployment_id AND p.signal_id = t.signal_id
+       LEFT JOIN positions_history p ON p.deployment_id = t.deployment_id AND p.signal_id = t.signal_id
        LEFT JOIN venue_orders vo ON vo.venue = COALESCE(o.venue, s.final_venue) AND vo.client_order_id = t.cloid`,
     [keys.map((k) => k.signalId), keys.map((k) => k.deploymentId), keys.map((k) => clientOrderId(k.deploymentId, k.signalId, 'open'))],
     PREPARED,

@@ -88,7 +88,7 @@ export class ReadModels {
   async position(id: string): Promise<PositionView> {
     const p = await this.one<PositionView>(
       `SELECT p.*, (SELECT COALESCE(sum(fee), 0) FROM venue_orders o WHERE o.position_id = p.id AND o.status = 'FILLED') AS fees
-         FROM positions_v3 p WHERE p.id = $1`,
+         FROM positions_history p WHERE p.id = $1`,
       [id],
     );
     if (!p) throw notFound('position', id);
@@ -112,7 +112,7 @@ export class ReadModels {
                 'id', p.id, 'venue', p.venue, 'token_symbol', p.token_symbol, 'side', p.side, 'qty', p.qty::text,
                 'entry_price', p.entry_price::text, 'stop_loss', p.stop_loss::text, 'take_profit', p.take_profit::text,
                 'trailing_params', p.trailing_params, 'status', p.status, 'opened_at', p.opened_at) END AS position
-         FROM signal_outcomes o LEFT JOIN positions_v3 p ON p.id = o.position_id
+         FROM signal_outcomes o LEFT JOIN positions_history p ON p.id = o.position_id
         WHERE o.signal_id = $1 ORDER BY o.created_at, o.deployment_id`,
       [signalId],
     );

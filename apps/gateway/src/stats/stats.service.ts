@@ -45,9 +45,9 @@ export class StatsService {
              (SELECT count(*)::int FROM agent_deployments_v3) AS deployments,
              (SELECT count(*)::int FROM agent_deployments_v3 WHERE status = 'ACTIVE') AS active_deployments,
              (SELECT count(*)::int FROM signals_v3) AS signals,
-             (SELECT count(*)::int FROM positions_v3) AS positions,
+             (SELECT count(*)::int FROM positions_history) AS positions,
              (SELECT count(*)::int FROM positions_v3 WHERE status = 'OPEN') AS open_positions,
-             (SELECT COALESCE(sum(pnl), 0)::text FROM positions_v3 WHERE status = 'CLOSED') AS realized_pnl,
+             (SELECT COALESCE(sum(pnl), 0)::text FROM positions_history WHERE status = 'CLOSED') AS realized_pnl,
              (SELECT count(*)::int FROM venue_markets WHERE is_active) AS markets`,
     );
     const signalsByStatus = await rows<Pick<SignalRow, 'status'> & { count: number }>(

@@ -94,7 +94,7 @@ export class TradingService {
   async positions(q: PositionListQuery) {
     const positions = await rows<PositionRow>(
       this.ds,
-      `SELECT p.* FROM positions_v3 p JOIN agent_deployments_v3 d ON d.id = p.deployment_id
+      `SELECT p.* FROM positions_history p JOIN agent_deployments_v3 d ON d.id = p.deployment_id
         WHERE ($1::uuid IS NULL OR p.deployment_id = $1) AND ($2::uuid IS NULL OR d.agent_id = $2)
           AND ($3::uuid IS NULL OR p.signal_id = $3) AND ($4::text IS NULL OR p.status = $4)
         ORDER BY p.opened_at DESC, p.id LIMIT $5 OFFSET $6`,
