@@ -148,6 +148,7 @@ interface Fixtures {
   bill: string; // PENDING profit share of deployment, with a usdSend to sign
   account: string; // a CT account
   wallet: string; // a watched wallet (seed 003)
+  event: string; // an analysed event of wallet
 }
 
 /** `fresh`: a wallet signed in for this one request (signing out must not end the others' tokens). */
@@ -637,6 +638,16 @@ const OPERATIONS: Record<string, Operation> = {
     fields: { is_active: { type: 'boolean' }, label: text(['', 'x'.repeat(101)], false), tags: WALLET_TAGS },
   },
   'GET /api/v3/wallets/{id}/events': { id: WALLET, query: { ...PAGE, event_type: ['OPEN', 'buy', ''], asset: ['', 'ETH$'] } },
+  'GET /api/v3/bias': {
+    query: {
+      limit: PAGE.limit,
+      asset: ['', 'ETH$', 'X'.repeat(21)],
+      timeframe: ['1H', '2h', ''],
+      from: ['', ...BAD_DATES, '2026-02-30'],
+      to: ['', ...BAD_DATES, '2026-02-30'],
+    },
+  },
+  'GET /api/v3/events/{id}/analysis': { id: { of: 'event', noun: 'event' } },
   'POST /api/v3/billing/events/{id}/signature': {
     who: 'subscriber',
     id: { of: 'bill', noun: 'billing event' },
@@ -838,7 +849,13 @@ async function makeFixtures(): Promise<Fixtures> {
   const wallet = await one(`INSERT INTO wallets (address, label, tags) VALUES ($1, 'Battery whale', '{whale}') RETURNING id`, [
     `0x${randomBytes(20).toString('hex')}`,
   ]);
-  return { agent, idleAgent, trader, deployment, signal: signalId, position, bill, account, wallet };
+  const event = await one(
+    `INSERT INTO events (timestamp, wallet_id, tx_hash, fill_id, event_type, asset, position_before, position_after)
+     VALUES (now(), $1, $2, '1', 'open', 'ETH', 0, 1) RETURNING id`,
+    [wallet, `0x${randomBytes(32).toString('hex')}`],
+  );
+  await pg.query(`INSERT INTO event_analysis (event_id, llm_classification, bias_impact) VALUES ($1, 'open', 0.25)`, [event]);
+  return { agent, idleAgent, trader, deployment, signal: signalId, position, bill, account, wallet, event };
 }
 
 /** Rows (count and content) of every table in the public schema, and the jobs of every queue. */

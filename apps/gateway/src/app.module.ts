@@ -16,6 +16,7 @@ import { AgentsModule } from './agents/agents.module';
 import { adminCredentialsMatch, adminRefusal } from './auth/admin-credentials';
 import { ApiAuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
+import { BiasModule } from './bias/bias.module';
 import { BillingModule } from './billing/billing.module';
 import { JsonErrorFilter } from './common/errors';
 import { ApiThrottlerGuard } from './common/throttle.guard';
@@ -59,6 +60,7 @@ export class GatewayModule {
         StatsModule,
         TradersModule,
         WalletsModule,
+        BiasModule,
         AdminModule,
       ],
       // Guards run in this order: the rate limit, then the credential (wallet token or admin), then validation pipes.

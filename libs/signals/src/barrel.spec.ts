@@ -35,6 +35,16 @@ describe('the signals barrel', () => {
     expect(llm).toContain('openai');
   }, 30_000);
 
+  it('loads the OpenAI client library only when the wallet event analyst is used, not to parse its answers', () => {
+    const parsing = loadedAfter(`const s = require('./libs/signals/src'); s.parseEventAnalysis('{}', 'ETH')`);
+    expect(parsing).toContain('lossless-json');
+    expect(parsing).not.toContain('openai');
+    const llm = loadedAfter(
+      `const s = require('./libs/signals/src'); if (typeof s.OpenAiCompatibleEventAnalyst !== 'function') process.exit(2)`,
+    );
+    expect(llm).toContain('openai');
+  }, 30_000);
+
   it('still exports the LLM classifier and its prompt', async () => {
     const signals = await import('./index');
     expect(signals.OpenAiCompatibleClassifier.name).toBe('OpenAiCompatibleClassifier');

@@ -1,4 +1,5 @@
 import { applyDecorators, BadRequestException, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsString, Matches, registerDecorator, ValidateIf, ValidationArguments, ValidationOptions } from 'class-validator';
 import { isAddress } from 'ethers';
@@ -114,3 +115,29 @@ export const uuidParam = (name: string) =>
     exceptionFactory: () =>
       new BadRequestException({ statusCode: 400, error: 'Bad Request', message: [`${name} must be a UUID`], fields: [name] }),
   });
+
+/** `from`: an ISO-8601 date (UTC midnight) or timestamp, inclusive. */
+export const From = () =>
+  applyDecorators(
+    ApiPropertyOptional({ description: 'ISO-8601 date (UTC midnight) or timestamp, inclusive', example: '2026-06-01' }),
+    Optional(),
+    IsString(),
+    IsoTime(DATE_OR_TIME, 'from must be an ISO-8601 date or timestamp'),
+  );
+
+/** `to`: like `from`, exclusive, and after `from` when both are given. */
+export const To = () =>
+  applyDecorators(
+    ApiPropertyOptional({ description: 'ISO-8601 date (UTC midnight) or timestamp, exclusive', example: '2026-06-02T00:00:00Z' }),
+    Optional(),
+    IsString(),
+    IsoTime(DATE_OR_TIME, 'to must be an ISO-8601 date or timestamp'),
+    Satisfies((to, _field, o) =>
+      typeof o.from === 'string' &&
+      isRealIsoTime(o.from, DATE_OR_TIME) &&
+      isRealIsoTime(to, DATE_OR_TIME) &&
+      Date.parse(to as string) <= Date.parse(o.from)
+        ? ['to must be after from']
+        : [],
+    ),
+  );

@@ -4,3 +4,4 @@ export * from './archetype';
 export * from './bias';
 export * from './analysis-rules';
 export * from './scoring-inputs';
+export * from './unrealized';

@@ -1,5 +1,5 @@
 // A local OpenAI chat-completions server for tests: real wire format, scripted replies, a rule-based default
-// (a post classification, or HOLD for an llm_trader's trading-decision request).
+// (a post classification, HOLD for an llm_trader's trading-decision request, a routine wallet event analysis).
 import { randomBytes } from 'node:crypto';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -152,6 +152,47 @@ export const traderReplies = {
   slow: (delayMs: number, then: OpenAiReply = traderReplies.hold()): OpenAiReply => ({ kind: 'slow', delayMs, then }),
 };
 
+/** The response_format json_schema name of a wallet event's analysis (libs/signals EVENT_ANALYSIS_SCHEMA_NAME). */
+export const EVENT_ANALYSIS_SCHEMA_NAME = 'wallet_event_analysis';
+
+/** A wallet event's analysis as a test scripts it; numbers may be decimal strings and are written as JSON numbers. */
+export interface EventAnalysisAnswer {
+  classification: string;
+  confidence: string | number;
+  narrative: string;
+  pattern: string | null;
+  bias_impact: string | number;
+  proposed_action: { action: string; asset: string };
+}
+
+/** An analysis answer whose numbers appear digit for digit as given. */
+export function eventAnalysisReply(answer: EventAnalysisAnswer, opts: { model?: string } = {}): OpenAiReply {
+  const content = stringify({
+    ...answer,
+    confidence: new LosslessNumber(String(answer.confidence)),
+    bias_impact: new LosslessNumber(String(answer.bias_impact)),
+  })!;
+  return { kind: 'text', content, model: opts.model };
+}
+
+/** Unscripted answer to a wallet event's analysis: routine, no pressure, for the asset the user message names. */
+export function defaultEventAnalysis(userText: string): EventAnalysisAnswer {
+  let asset = '';
+  try {
+    asset = String(JSON.parse(userText)?.event?.asset ?? '');
+  } catch {
+    // not the analyst's message: an empty asset, which the analyst rejects
+  }
+  return {
+    classification: 'routine',
+    confidence: 0.5,
+    narrative: 'default responder: routine move',
+    pattern: null,
+    bias_impact: 0,
+    proposed_action: { action: 'NONE', asset },
+  };
+}
+
 const approxTokens = (text: string) => Math.max(1, Math.ceil(text.length / 4));
 
 export async function startOpenAiServer(opts: { apiKey?: string } = {}): Promise<OpenAiServer> {
@@ -247,6 +288,10 @@ export async function startOpenAiServer(opts: { apiKey?: string } = {}): Promise
       return;
     }
     const lastUser = [...body.messages].reverse().find((m: any) => m?.role === 'user');
+    if (body.response_format?.json_schema?.name === EVENT_ANALYSIS_SCHEMA_NAME) {
+      answer(body, res, eventAnalysisReply(defaultEventAnalysis(messageText(lastUser?.content))));
+      return;
+    }
     answer(body, res, { kind: 'json', body: defaultClassification(messageText(lastUser?.content)) });
   };
 
