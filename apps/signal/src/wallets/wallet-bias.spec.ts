@@ -110,11 +110,12 @@ describe('wallet bias and rules analysis (no LLM)', () => {
     expect(rows[0].llm_narrative).toContain('unrealized 600.00 USD');
   });
 
-  it('writes the bias per timeframe as assetBias computes it, with each wallet credibility at the event', async () => {
+  it('writes the bias per timeframe as assetBias computes it, with each wallet credibility as it stands now', async () => {
     const [a, b, c] = [await wallet(), await wallet(), await wallet()];
     await score(a, '2026-06-15T10:00:00Z', '7.0', '8.0', '9.0');
-    await score(a, '2026-06-15T11:50:00Z', '2.0', '2.0', '2.0'); // after A's events: not theirs
-    await score(b, '2026-06-15T11:00:00Z', '5.0', '5.0', '5.0'); // c has no score: no weight
+    await score(a, '2026-06-15T11:50:00Z', '2.0', '2.0', '2.0'); // the latest before now: weighs all of A's events
+    await score(a, '2026-06-15T12:10:00Z', '9.9', '9.9', '9.9'); // after now: not yet
+    await score(b, '2026-06-15T11:00:00Z', '6.5', '6.5', '6.5'); // c has no score: no weight
     await analysed(a, '2026-06-15T11:45:00Z', '0.2000', '0.600'); // 15 min old
     await analysed(b, '2026-06-15T12:00:00Z', '0.1000', '-0.400'); // now
     await analysed(a, '2026-06-15T10:00:00Z', '0.5000', '0.800'); // 2 h old: 4h and 24h only
@@ -135,21 +136,21 @@ describe('wallet bias and rules analysis (no LLM)', () => {
       credibility,
     });
     const now = clock.now();
-    // 1h by hand: w_a = 0.7 × 0.2 × ½ = 0.07 (+0.6), w_b = 0.5 × 0.1 = 0.05 (−0.4), w_c = 0:
-    // (0.042 − 0.02) / 0.12 = 0.18333; only a is credible (≥ 6) and agrees: 1 / (1 + 2)
+    // 1h by hand: w_a = 0.2 × 0.2 × ½ = 0.02 (+0.6), w_b = 0.65 × 0.1 = 0.065 (−0.4), w_c = 0:
+    // (0.012 − 0.026) / 0.085 = −0.16471; only b is credible (≥ 6) and agrees: 1 / (1 + 2)
     expect(rows.find((r) => r.timeframe === '1h')).toEqual({
       timestamp: now,
       timeframe: '1h',
-      value: '0.183',
-      components: { [a]: '0.5833', [b]: '0.4167', [c]: '0.0000' },
+      value: '-0.165',
+      components: { [a]: '0.2353', [b]: '0.7647', [c]: '0.0000' },
       confidence: '0.33',
     });
     const expected = {
       '4h': assetBias(
         [
-          input(a, at('11:45'), '0.2000', '0.600', '8.0'),
-          input(b, at('12:00'), '0.1000', '-0.400', '5.0'),
-          input(a, at('10:00'), '0.5000', '0.800', '8.0'),
+          input(a, at('11:45'), '0.2000', '0.600', '2.0'),
+          input(b, at('12:00'), '0.1000', '-0.400', '6.5'),
+          input(a, at('10:00'), '0.5000', '0.800', '2.0'),
           input(c, at('11:30'), '0.3000', '1.000', '0'),
         ],
         now,
@@ -157,9 +158,9 @@ describe('wallet bias and rules analysis (no LLM)', () => {
       ),
       '24h': assetBias(
         [
-          input(a, at('11:45'), '0.2000', '0.600', '9.0'),
-          input(b, at('12:00'), '0.1000', '-0.400', '5.0'),
-          input(a, at('10:00'), '0.5000', '0.800', '9.0'),
+          input(a, at('11:45'), '0.2000', '0.600', '2.0'),
+          input(b, at('12:00'), '0.1000', '-0.400', '6.5'),
+          input(a, at('10:00'), '0.5000', '0.800', '2.0'),
           input(c, at('11:30'), '0.3000', '1.000', '0'),
         ],
         now,
@@ -170,7 +171,7 @@ describe('wallet bias and rules analysis (no LLM)', () => {
       const row = rows.find((r) => r.timeframe === tf)!;
       expect({ value: row.value, components: row.components, confidence: row.confidence }).toEqual(expected[tf]);
     }
-    expect(expected['4h'].value).not.toBe('0.183'); // the 2 h old event counts there
+    expect(expected['4h'].value).not.toBe('-0.165'); // the 2 h old event counts there
   });
 
   it('writes each bias once per time and has the agents following wallets re-read', async () => {

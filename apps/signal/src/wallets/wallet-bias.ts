@@ -8,7 +8,7 @@ import { CLOCK } from '@conduit/runtime';
 const HOUR_MS = 60 * 60 * 1000;
 export const BIAS_WINDOW_MS: Record<BiasTimeframe, number> = { '1h': HOUR_MS, '4h': 4 * HOUR_MS, '24h': 24 * HOUR_MS };
 
-/** An analysed event in the last 24 hours, with its wallet's latest credibility per timeframe at or before it. */
+/** An analysed event in the last 24 hours, with its wallet's latest credibility per timeframe (at or before now). */
 interface WindowEvent {
   wallet_id: string;
   timestamp: Date;
@@ -22,8 +22,10 @@ interface WindowEvent {
 /**
  * The bias per asset and timeframe from the analysed events (signal.wallet-bias): for the given asset, or every
  * asset with events in the last 24 hours, and each timeframe (1h, 4h, 24h), assetBias over the analysed events in
- * (now − timeframe, now], each weighted by its wallet's latest credibility for that timeframe at or before the event
- * (0, so no weight, when the wallet had no score yet). One bias row per asset and timeframe at the clock's now, written
+ * (now − timeframe, now], each weighted by its wallet's latest credibility for that timeframe at or before now (0,
+ * so no weight, when the wallet has no score yet). The credibility is the wallet's as it stands: the poll that
+ * writes a wallet's first events scores it in the same transaction, after them, so weighing an event by the score
+ * before it would give a newly watched wallet's first moves no weight at all. One bias row per asset and timeframe at the clock's now, written
  * once (ON CONFLICT DO NOTHING). Then each ACTIVE signal agent following wallets re-reads: one signal.generate job per
  * agent, asset and timestamp.
  */
@@ -76,11 +78,11 @@ export class WalletBias {
       `SELECT e.wallet_id, e.timestamp, e.size_fraction::text, a.bias_impact::text,
               s1.credibility_1h::text, s4.credibility_4h::text, s24.credibility_24h::text
          FROM events e JOIN event_analysis a ON a.event_id = e.id
-         LEFT JOIN LATERAL (SELECT credibility_1h FROM wallet_scores WHERE wallet_id = e.wallet_id AND timestamp <= e.timestamp
+         LEFT JOIN LATERAL (SELECT credibility_1h FROM wallet_scores WHERE wallet_id = e.wallet_id AND timestamp <= $3
                              AND credibility_1h IS NOT NULL ORDER BY timestamp DESC LIMIT 1) s1 ON TRUE
-         LEFT JOIN LATERAL (SELECT credibility_4h FROM wallet_scores WHERE wallet_id = e.wallet_id AND timestamp <= e.timestamp
+         LEFT JOIN LATERAL (SELECT credibility_4h FROM wallet_scores WHERE wallet_id = e.wallet_id AND timestamp <= $3
                              AND credibility_4h IS NOT NULL ORDER BY timestamp DESC LIMIT 1) s4 ON TRUE
-         LEFT JOIN LATERAL (SELECT credibility_24h FROM wallet_scores WHERE wallet_id = e.wallet_id AND timestamp <= e.timestamp
+         LEFT JOIN LATERAL (SELECT credibility_24h FROM wallet_scores WHERE wallet_id = e.wallet_id AND timestamp <= $3
                              AND credibility_24h IS NOT NULL ORDER BY timestamp DESC LIMIT 1) s24 ON TRUE
         WHERE e.asset = $1 AND e.timestamp > $2 AND e.timestamp <= $3 AND a.bias_impact IS NOT NULL
         ORDER BY e.timestamp, e.id`,
