@@ -25,9 +25,9 @@ interface WindowEvent {
  * (now − timeframe, now], each weighted by its wallet's latest credibility for that timeframe at or before now (0,
  * so no weight, when the wallet has no score yet). The credibility is the wallet's as it stands: the poll that
  * writes a wallet's first events scores it in the same transaction, after them, so weighing an event by the score
- * before it would give a newly watched wallet's first moves no weight at all. One bias row per asset and timeframe at the clock's now, written
- * once (ON CONFLICT DO NOTHING). Then each ACTIVE signal agent following wallets re-reads: one signal.generate job per
- * agent, asset and timestamp.
+ * before it would give a newly watched wallet's first moves no weight at all. One bias row per asset and timeframe
+ * at the clock's now, written once (ON CONFLICT DO NOTHING). Then each ACTIVE signal agent following wallets
+ * re-reads: one signal.generate job per agent, asset and timestamp.
  */
 @Injectable()
 export class WalletBias {
