@@ -3,3 +3,4 @@ export * from './credibility';
 export * from './archetype';
 export * from './bias';
 export * from './analysis-rules';
+export * from './wallet-signal';
