@@ -248,6 +248,15 @@ const TRADER_FIELDS: Record<string, Field> = {
   coins: { type: 'array', bad: [[], ['ETH$'], [42], Array(51).fill('ETH')] },
   cycle_interval_seconds: { type: 'integer', bad: [9, 86401] },
 };
+/** What a signal agent follows (issue 14): an unknown wallet id is refused naming wallet_ids, an unwatched address is not. */
+const FOLLOWING_FIELDS: Record<string, Field> = {
+  wallet_ids: {
+    type: 'array',
+    bad: [['0x123'], [42], [BAD_CHECKSUM], ['not-a-uuid'], Array(101).fill(`0x${'ab'.repeat(20)}`), named('wallet_ids', [SOME_UUID])],
+  },
+  wallet_top_n: { type: 'integer', bad: [0, 101, -1] },
+  wallet_bias_threshold: { type: 'decimal', bad: [0, '0', 1.5, '1.001', '0.1234', -0.1, 'abc', '', 'NaN', '1e-1'] },
+};
 const DEPLOYMENT = { of: 'deployment', noun: 'deployment' } as const;
 const SIGNAL = { of: 'signal', noun: 'signal' } as const;
 
@@ -283,6 +292,7 @@ const OPERATIONS: Record<string, Operation> = {
       policy: { type: 'object', bad: BAD_POLICIES },
       kind: oneOf(['LLM_TRADER', 'robot', ''], false),
       ...TRADER_FIELDS,
+      ...FOLLOWING_FIELDS,
     },
     cases: [
       {
@@ -345,7 +355,12 @@ const OPERATIONS: Record<string, Operation> = {
     who: 'creator',
     id: TRADER,
     body: () => ({ max_leverage: 5, stop_loss_pct: '2.5' }),
-    fields: TRADER_FIELDS,
+    // on an llm_trader a signal agent's fields are refused naming them, whatever their value
+    fields: {
+      ...TRADER_FIELDS,
+      ...FOLLOWING_FIELDS,
+      weights: { type: 'object', bad: [named('weights.x', { x: 2 }), { wallets: 0.5 }] },
+    },
   },
   'POST /api/v3/agents/{id}/cycle': {
     who: 'creator',

@@ -12,8 +12,11 @@ import {
   riskLevels,
   Side,
   signalParameters,
+  signalGate,
   sixHourBucket,
   TokenView,
+  walletEvidence,
+  WalletView,
 } from '@conduit/domain';
 import { AgentRow, CtAccountRow, CtPostRow, first, MarketRow, namesAccount, ResearchNoteRow, rows, SignalRow } from '@conduit/db';
 import { UnknownSubjectError } from '@conduit/queue';
@@ -21,9 +24,13 @@ import { CLOCK, ENV } from '@conduit/runtime';
 import { DecisionRow, logDecisions } from './decision-log';
 import { marketContext } from './market-context';
 import { SignalStore } from './signal-store';
+import { describeWallets, readWalletViews, walletParsed } from './wallet-evidence';
 
 /** What a generation reads of its agent: its status and what it follows, with the weights of each kind of source. */
-type AgentToGenerate = Pick<AgentRow, 'status' | 'x_account_ids' | 'research_institute_ids' | 'weights'>;
+type AgentToGenerate = Pick<
+  AgentRow,
+  'status' | 'x_account_ids' | 'research_institute_ids' | 'weights' | 'wallet_ids' | 'wallet_top_n' | 'wallet_bias_threshold'
+>;
 
 /** A classified post as evidence: its tokens and side, the classifier's confidence (set with the side), its author's impact. */
 type PostEvidence = Pick<CtPostRow, 'tweet_id'> & {
@@ -40,10 +47,11 @@ export function bucketSignalId(agentId: string, token: string, bucket: Date): st
 
 /**
  * Agent What for one agent: reads the classified posts of the accounts it follows and the notes of the institutes
- * it follows within the current 6-hour UTC bucket, weighs them (agent weights × account impact factor ×
- * confidence), adjusts for the market context, and emits a signal per token above the confidence threshold
- * (size and exits from confidence and volatility) unless the bucket already has one. Every token considered is a
- * logged decision: OPEN_LONG/OPEN_SHORT with its signal, or HOLD with the reason.
+ * it follows within the current 6-hour UTC bucket, and its own bias per token over the wallets it follows (at the
+ * clock's now; wallet-evidence.ts), weighs them (agent weights × account impact factor × confidence), adjusts for
+ * the market context, and emits a signal per token above the confidence threshold, or carried by a wallet bias
+ * crossing the agent's wallet threshold (size and exits from confidence and volatility), unless the bucket already
+ * has one. Every token considered is a logged decision: OPEN_LONG/OPEN_SHORT with its signal, or HOLD with the reason.
  */
 @Injectable()
 export class SignalGeneration {
@@ -57,7 +65,9 @@ export class SignalGeneration {
   async generate(agentId: string, bucketIso?: string, traceId?: string): Promise<{ signals: string[]; holds: number }> {
     const agent = await first<AgentToGenerate>(
       this.ds,
-      `SELECT status, x_account_ids, research_institute_ids, weights FROM agents_v3 WHERE id = $1`,
+      `SELECT status, x_account_ids, research_institute_ids, weights, wallet_ids, wallet_top_n,
+              wallet_bias_threshold::text AS wallet_bias_threshold
+         FROM agents_v3 WHERE id = $1`,
       [agentId],
     );
     if (!agent) throw new UnknownSubjectError(`unknown agent ${agentId}`);
@@ -65,7 +75,23 @@ export class SignalGeneration {
     const bucket = sixHourBucket(bucketIso ? new Date(bucketIso) : this.clock.now());
     const end = new Date(bucket.getTime() + BUCKET_MS);
     const evidence = await this.evidence(agent, bucket, end);
-    const views = aggregateEvidence(evidence);
+    // The wallets are read at the clock's now (within the bucket: a past bucket is read at its last instant).
+    const ww = agent.weights?.wallets ?? 1;
+    const at = new Date(Math.min(this.clock.now().getTime(), end.getTime() - 1));
+    const wallets =
+      ww > 0 ? await readWalletViews(this.ds, agent, at, this.env) : { views: new Map<string, WalletView>(), addresses: new Map() };
+    for (const w of wallets.views.values()) {
+      const e = walletEvidence(w, ww);
+      if (e) evidence.push(e);
+    }
+    const aggregated = aggregateEvidence(evidence);
+    // A bias below the threshold is no evidence; alone on its token, it is still a considered (HOLD) token.
+    const views = [
+      ...aggregated,
+      ...[...wallets.views.keys()]
+        .filter((t) => !aggregated.some((v) => v.token === t))
+        .map((token): TokenView => ({ token, side: null, confidence: 0, support: { LONG: 0, SHORT: 0 }, sources: [] })),
+    ];
     if (!views.length) return { signals: [], holds: 0 };
 
     const threshold = Number(this.env.SIGNAL_CONFIDENCE_THRESHOLD);
@@ -85,26 +111,33 @@ export class SignalGeneration {
     for (const view of views) {
       const signalId = bucketSignalId(agentId, view.token, bucket);
       if (existing.has(signalId)) continue; // this bucket's signal for the token is out; its decision is logged
-      const cites = describe(view);
+      const wallet = wallets.views.get(view.token);
+      const walletWords = wallet ? describeWallets(wallet, wallets.addresses) : null;
+      const cites = [describe(view), walletWords].filter(Boolean).join(' and ');
       const decisionId = deterministicId(
         'agent-decision',
         agentId,
         'aggregate',
         view.token,
         bucket.toISOString(),
-        evidenceKey(view, evidence),
+        evidenceKey(view, evidence, wallet),
       );
       if (!view.side) {
-        decisions.push(hold(decisionId, agentId, view, `no side: LONG support ${view.support.LONG} vs SHORT ${view.support.SHORT}`));
+        const why = [`no side: LONG support ${view.support.LONG} vs SHORT ${view.support.SHORT}`, walletWords].filter(Boolean).join('; ');
+        decisions.push(withWallet(hold(decisionId, agentId, view, why), wallet, wallets.addresses));
         continue;
       }
       const market = context.get(view.token) ?? null;
       const adjusted = marketAdjustedConfidence(view.confidence, view.side, market);
       const why = [`${view.side} ${view.token} ${adjusted.confidence.toFixed(2)} from ${cites}`, adjusted.note].filter(Boolean).join('; ');
-      if (adjusted.confidence < threshold) {
-        decisions.push(hold(decisionId, agentId, { ...view, confidence: adjusted.confidence }, `${why}: below the threshold ${threshold}`));
+      const gate = signalGate(view, adjusted.confidence, threshold);
+      if (!gate.emit) {
+        const held = hold(decisionId, agentId, { ...view, confidence: adjusted.confidence }, `${why}: below the threshold ${threshold}`);
+        decisions.push(withWallet(held, wallet, wallets.addresses, gate.gate));
         continue;
       }
+      // The wallets count when their bias carried the side (it is among the winning side's evidence).
+      const byWallets = wallet && view.sources.some((e) => e.kind === 'wallet') ? wallet : null;
       const { sizeModel, riskModel } = signalParameters(adjusted.confidence, threshold, market);
       await this.store.ingest({
         signalId,
@@ -116,6 +149,9 @@ export class SignalGeneration {
         confidence: Math.round(adjusted.confidence * 100) / 100,
         sourceTweets: sourcesOf(view, 'ct_post'),
         sourceResearch: sourcesOf(view, 'research'),
+        sourceWallets: byWallets?.wallets.length ? byWallets.wallets : undefined,
+        sourceEvents: byWallets?.events.length ? byWallets.events : undefined,
+        signalWalletId: byWallets?.signalWallet ?? undefined,
         traceId,
       });
       signals.push(signalId);
@@ -130,14 +166,21 @@ export class SignalGeneration {
           decisionId,
           agentId,
           { ...view, confidence: adjusted.confidence },
-          `${why}: signal ${sizeModel.value}% at ${sizeModel.leverage}x, stop ${riskModel.stop}, take profit ${riskModel.take_profit}`,
+          `${why}: ${gate.gate === 'wallet' ? 'wallet gate, ' : ''}signal ${sizeModel.value}% at ${sizeModel.leverage}x, ` +
+            `stop ${riskModel.stop}, take profit ${riskModel.take_profit}`,
         ),
         action: view.side === 'LONG' ? 'OPEN_LONG' : 'OPEN_SHORT',
         sizeUsd: reference.toFixed(2),
         leverage: sizeModel.leverage ?? 1,
         stopLossPrice: levels?.stopLoss ? levels.stopLoss.toFixed(2) : '0',
         takeProfitPrice: levels?.takeProfit ? levels.takeProfit.toFixed(2) : '0',
-        parsed: { size_model: sizeModel, risk_model: riskModel, support: view.support, market },
+        parsed: {
+          size_model: sizeModel,
+          risk_model: riskModel,
+          support: view.support,
+          market,
+          ...(wallet ? { wallet_bias: walletParsed(wallet, wallets.addresses, gate.gate) } : {}),
+        },
         signalId,
       });
     }
@@ -212,17 +255,29 @@ function sourcesOf(view: TokenView, kind: Evidence['kind']): string[] | undefine
 
 function describe(view: TokenView): string {
   const posts = view.sources.filter((e) => e.kind === 'ct_post').length;
-  const notes = view.sources.length - posts;
+  const notes = view.sources.filter((e) => e.kind === 'research').length;
   return `${posts} post(s) and ${notes} note(s)`;
 }
 
-/** The evidence a decision saw, so the same evidence re-read is the same (already logged) decision. */
-function evidenceKey(view: TokenView, all: Evidence[]): string {
-  return all
-    .filter((e) => e.token === view.token)
-    .map((e) => `${e.kind}:${e.sourceId}`)
-    .sort()
-    .join(',');
+/**
+ * The evidence a decision saw, so the same evidence re-read is the same (already logged) decision. A wallet bias is
+ * its events and whether it crossed (the same events read later decay, and may cross or fall back).
+ */
+function evidenceKey(view: TokenView, all: Evidence[], wallet?: WalletView): string {
+  const keys = all.filter((e) => e.token === view.token && e.kind !== 'wallet').map((e) => `${e.kind}:${e.sourceId}`);
+  if (wallet) keys.push(`wallet:${wallet.asset}@${wallet.timeframe}:${wallet.side ?? 'below'}:${[...wallet.events].sort().join('|')}`);
+  return keys.sort().join(',');
+}
+
+/** A decision with the wallet evidence it saw in parsed_result (wallet_bias). */
+function withWallet(
+  d: DecisionRow,
+  wallet: WalletView | undefined,
+  addresses: Map<string, string>,
+  gate?: 'wallet' | 'confidence',
+): DecisionRow {
+  if (!wallet) return d;
+  return { ...d, parsed: { ...(d.parsed as object), wallet_bias: walletParsed(wallet, addresses, gate) } };
 }
 
 function hold(id: string, agentId: string, view: TokenView, reasoning: string): DecisionRow {

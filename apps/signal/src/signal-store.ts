@@ -33,6 +33,9 @@ export class SignalStore {
       confidence: p.confidence ?? null,
       sourceTweets: p.sourceTweets ?? null,
       sourceResearch: p.sourceResearch ?? null,
+      sourceWallets: p.sourceWallets ?? null,
+      sourceEvents: p.sourceEvents ?? null,
+      signalWalletId: p.signalWalletId ?? null,
     };
     const stored = await createSignal(this.ds, signal, gate.trade ? null : gate.reason, p.traceId);
 

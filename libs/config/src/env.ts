@@ -188,6 +188,8 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(1) @Max(1200) HYPERLIQUID_INFO_WEIGHT_PER_MIN = 1200;
   /** |bias| an agent following wallets needs before it signals, when the agent sets none (wallet_bias_threshold). */
   @IsNumberString() WALLET_BIAS_THRESHOLD = '0.3';
+  /** The bias timeframe (half-life, credibility window) an agent's followed wallets are read on; docs/WALLETS.md "Signals". */
+  @IsIn(['1h', '4h', '24h']) WALLET_SIGNAL_TIMEFRAME: '1h' | '4h' | '24h' = '4h';
 }
 
 /** Settings without a default (not own properties of a fresh Env). */

@@ -11,18 +11,18 @@ export function sixHourBucket(at: Date): Date {
   return new Date(Math.floor(at.getTime() / BUCKET_MS) * BUCKET_MS);
 }
 
-/** One piece of evidence an agent reads: a classified post or a research note. */
+/** One piece of evidence an agent reads: a classified post, a research note or its followed wallets' bias on a token. */
 export interface Evidence {
-  kind: 'ct_post' | 'research';
-  /** tweet id or research note id. */
+  kind: 'ct_post' | 'research' | 'wallet';
+  /** tweet id, research note id, or `asset@timeframe` of a wallet bias (wallets/wallet-signal.ts). */
   sourceId: string;
   token: string;
   side: Side;
-  /** The classifier's (or the note's) confidence, 0..1. */
+  /** The classifier's (or the note's) confidence, 0..1; a wallet bias's strength. */
   confidence: number;
-  /** The account's impact factor for a post; 1 for a research note. */
+  /** The account's impact factor for a post; 1 for a research note or a wallet bias. */
   quality: number;
-  /** The agent's weight of this source kind (weights.x / weights.research). */
+  /** The agent's weight of this source kind (weights.x / weights.research / weights.wallets). */
   weight: number;
 }
 

@@ -90,6 +90,11 @@ export interface SignalIngestPayload extends Traced {
   confidence?: number | null;
   sourceTweets?: string[];
   sourceResearch?: string[];
+  /** A wallet signal's evidence (issue 14): every wallet with a share of the bias, every event that carried weight. */
+  sourceWallets?: string[];
+  sourceEvents?: string[];
+  /** The wallet with the largest share; the positions opened from the signal carry it. */
+  signalWalletId?: string;
 }
 
 /**

@@ -54,6 +54,9 @@ const FULL: { [N in JobName]: Required<JobPayloadMap[N]> } = {
     confidence: 0.8,
     sourceTweets: ['1799999999999999999'],
     sourceResearch: ['note-1'],
+    sourceWallets: [DEPLOYMENT, POSITION],
+    sourceEvents: [SIGNAL],
+    signalWalletId: DEPLOYMENT,
     traceId: 'trace-1234',
   },
   [JobName.SignalClassifyPost]: { postId: POSITION, traceId: 'trace-1234' },
@@ -134,6 +137,14 @@ describe('job payload schemas', () => {
       'sizeModel must be an object',
       'sourceTweets[1] must be a string',
     ]);
+    expect(
+      jobPayloadErrors(JobName.SignalIngest, {
+        ...MINIMAL[JobName.SignalIngest],
+        sourceWallets: ['0xabc'],
+        signalWalletId: 'w',
+        sourceEvents: 'e',
+      }),
+    ).toEqual(['sourceWallets[0] must be a UUID', 'sourceEvents must be an array', 'signalWalletId must be a UUID']);
     expect(jobPayloadErrors(JobName.ExecutorClose, { positionId: POSITION, reason: '' })).toEqual(['reason must not be empty']);
     expect(jobPayloadErrors(JobName.PolicyEvaluate, { signalId: SIGNAL, traceId: 'x'.repeat(201) })).toEqual([
       'traceId must be at most 200 characters',

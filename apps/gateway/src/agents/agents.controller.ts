@@ -5,7 +5,7 @@ import { SignedIn, WalletAuth } from '../auth/auth.decorators';
 import { TraceId } from '../common/trace';
 import { respond } from '../common/waited';
 import { uuidParam } from '../common/validation';
-import { AgentListQuery, CreateAgentDto, TraderSettingsDto } from './agents.dto';
+import { AgentListQuery, AgentSettingsDto, CreateAgentDto } from './agents.dto';
 import { AgentsService } from './agents.service';
 
 const uuid = uuidParam('id');
@@ -40,8 +40,8 @@ export class AgentsController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: "Change an llm_trader's settings (its creator only)" })
-  update(@Param('id', uuid) id: string, @Body() dto: TraderSettingsDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
+  @ApiOperation({ summary: "Change an llm_trader's settings, or the wallets a signal agent follows (its creator only)" })
+  update(@Param('id', uuid) id: string, @Body() dto: AgentSettingsDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
     return this.agents.update(id, dto, wallet, traceId);
   }
 

@@ -17,6 +17,38 @@ const weightsErrors = (v: unknown, field: string): string[] => {
 
 const isTrader = (o: Record<string, unknown>) => o.kind === 'llm_trader';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const MAX_FOLLOWED_WALLETS = 100;
+
+/** Followed wallets: watched wallets' ids or addresses (any address: one not watched yet may be later). */
+const walletIdsErrors = (v: unknown, field: string): string[] => {
+  if (!Array.isArray(v)) return [`${field} must be an array of wallet ids or addresses`];
+  if (v.length > MAX_FOLLOWED_WALLETS) return [`${field} must name at most ${MAX_FOLLOWED_WALLETS} wallets`];
+  return v.every((x) => typeof x === 'string' && (UUID.test(x) || WALLET.test(x)))
+    ? []
+    : [`${field} must be wallet ids (UUID) or addresses (0x + 40 hex digits, EIP-55 checksummed if mixed case)`];
+};
+const walletTopNErrors = (v: unknown, field: string): string[] =>
+  Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 100 ? [] : [`${field} must be an integer from 1 to 100`];
+/** DECIMAL(4, 3), 0 < x ≤ 1: a number or a decimal string with at most 3 places. */
+const biasThresholdErrors = (v: unknown, field: string): string[] => {
+  const text = typeof v === 'number' && Number.isFinite(v) ? String(v) : typeof v === 'string' ? v : null;
+  const ok = text !== null && /^(0(\.\d{1,3})?|1(\.0{1,3})?|\.\d{1,3})$/.test(text) && Number(text) > 0;
+  return ok ? [] : [`${field} must be a decimal above 0 and at most 1, with at most 3 places`];
+};
+/** Ids and addresses lower case (an address with a bad checksum stays as given, and is refused). */
+const normaliseWalletIds = ({ value }: { value: unknown }) =>
+  Array.isArray(value)
+    ? value.map((x) => (typeof x === 'string' && UUID.test(x.toLowerCase()) ? x.toLowerCase() : normaliseWallet(x)))
+    : value;
+
+/** A following field of a signal agent; on an llm_trader it is refused naming it. */
+const FollowingField = (check: (v: unknown, field: string) => string[], nullable: boolean): PropertyDecorator =>
+  applyDecorators(
+    ValidateIf((_: object, v: unknown) => v !== undefined && !(nullable && v === null)),
+    Satisfies((v, field, o) => (isTrader(o) ? [`${field} is only for kind signal`] : check(v, field))),
+  );
+
 /** An llm_trader's setting: checked on an llm_trader, refused naming the field on a signal agent. */
 const TraderField = (field: keyof TraderSettings, required = false): PropertyDecorator =>
   applyDecorators(
@@ -83,6 +115,35 @@ export class TraderSettingsDto {
   cycle_interval_seconds?: number;
 }
 
+/**
+ * PATCH /agents/:id: an llm_trader's settings, or what a signal agent follows (issue 14); the service refuses the
+ * other kind's fields, naming them. wallet_top_n and wallet_bias_threshold take null (stop following the top N, use
+ * WALLET_BIAS_THRESHOLD); weights are merged into the stored ones.
+ */
+export class AgentSettingsDto extends TraderSettingsDto {
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['0x5b5d51203a0f9079f8aeb098a6523a13f298c060'],
+    description: 'signal agent: watched wallets followed, by id or address (replaces the list; [] follows none)',
+  })
+  @Transform(normaliseWalletIds)
+  @FollowingField(walletIdsErrors, false)
+  wallet_ids?: string[];
+
+  @ApiPropertyOptional({ example: 5, nullable: true, description: "signal agent: the watchlist's top N by 4h credibility (1-100)" })
+  @FollowingField(walletTopNErrors, true)
+  wallet_top_n?: number | null;
+
+  @ApiPropertyOptional({ example: '0.3', nullable: true, description: 'signal agent: |bias| that makes a signal (0 < x ≤ 1)' })
+  @FollowingField(biasThresholdErrors, true)
+  wallet_bias_threshold?: string | number | null;
+
+  @ApiPropertyOptional({ example: { wallets: 0.5 }, description: 'signal agent: weights merged into the stored ones (0-1)' })
+  @Optional()
+  @Satisfies(weightsErrors)
+  weights?: Record<string, number>;
+}
+
 export class CreateAgentDto {
   @ApiPropertyOptional({ enum: AGENT_KIND, default: 'signal', description: 'signal (posts, research) or llm_trader (seed 004)' })
   @Optional()
@@ -119,10 +180,23 @@ export class CreateAgentDto {
   @Length(1, 64, { each: true })
   research_institute_ids?: string[];
 
-  @ApiPropertyOptional({ example: { x: 1.0, research: 0 } })
+  @ApiPropertyOptional({ example: { x: 1.0, research: 0, wallets: 1 }, description: 'weight of each source kind, 0-1 (default 1)' })
   @Optional()
   @Satisfies(weightsErrors)
   weights?: Record<string, number>;
+
+  @ApiPropertyOptional({ type: [String], example: ['0x5b5d51203a0f9079f8aeb098a6523a13f298c060'] })
+  @Transform(normaliseWalletIds)
+  @FollowingField(walletIdsErrors, false)
+  wallet_ids?: string[];
+
+  @ApiPropertyOptional({ example: 5, description: "also follow the watchlist's top N wallets by latest 4h credibility (1-100)" })
+  @FollowingField(walletTopNErrors, false)
+  wallet_top_n?: number;
+
+  @ApiPropertyOptional({ example: '0.3', description: '|bias| (0 < x ≤ 1) that makes a signal; default WALLET_BIAS_THRESHOLD' })
+  @FollowingField(biasThresholdErrors, false)
+  wallet_bias_threshold?: string | number;
 
   @ApiProperty({ example: '0x1111111111111111111111111111111111111111' })
   @WalletField('profit_receiver_address')

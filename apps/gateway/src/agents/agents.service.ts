@@ -2,8 +2,8 @@ import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { randomUUID } from 'crypto';
-import { AgentDecisionRow, AgentRow, audit, changeKey, first, rows } from '@conduit/db';
-import { Clock, deterministicId, manualSlot, traderDecisionId } from '@conduit/domain';
+import { AgentDecisionRow, AgentRow, audit, changeKey, first, rows, Sql } from '@conduit/db';
+import { Clock, dec, deterministicId, manualSlot, TRADER_FIELDS, traderDecisionId } from '@conduit/domain';
 import { JobName, jobId, JobProducer } from '@conduit/queue';
 import { CLOCK, ENV } from '@conduit/runtime';
 import { assertOwner } from '../auth/auth.decorators';
@@ -12,10 +12,13 @@ import { badRequest, conflict } from '../common/errors';
 import { ChangeFeed } from '../common/change-feed';
 import { ReadModels } from '../common/read-models';
 import { Waited } from '../common/waited';
-import { AgentListQuery, CreateAgentDto, TraderSettingsDto } from './agents.dto';
+import { AgentListQuery, AgentSettingsDto, CreateAgentDto } from './agents.dto';
 import { TraderSettingsStore } from './trader-settings';
 
 export type AgentStatus = 'ACTIVE' | 'PAUSED' | 'STOPPED';
+
+/** What a signal agent follows that PATCH may change (issue 14). */
+const FOLLOWING_FIELDS = ['wallet_ids', 'wallet_top_n', 'wallet_bias_threshold', 'weights'] as const;
 
 /** The statuses an agent may come from into each status (a repeat is allowed and writes nothing). */
 const AGENT_TRANSITIONS: Record<AgentStatus, string[]> = {
@@ -40,12 +43,14 @@ export class AgentsService {
   async create(dto: CreateAgentDto, wallet: string, traceId: string) {
     assertOwner(wallet, dto.creator_wallet, 'creator_wallet');
     verifyProofOfIntent(dto, this.env.PROOF_OF_INTENT_MAX_AGE_S, this.clock.now().getTime());
+    const walletIds = dto.wallet_ids ? await this.watched(this.ds, dto.wallet_ids) : null;
     return this.ds.transaction(async (em) => {
       const agent = await first<AgentRow>(
         em,
         `INSERT INTO agents_v3 (creator_wallet, name, venue, x_account_ids, research_institute_ids, weights, profit_receiver_address,
-                                proof_of_intent_message, proof_of_intent_signature, proof_of_intent_timestamp, policy, kind)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                proof_of_intent_message, proof_of_intent_signature, proof_of_intent_timestamp, policy, kind,
+                                wallet_ids, wallet_top_n, wallet_bias_threshold)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
          ON CONFLICT (proof_of_intent_signature) WHERE proof_of_intent_signature IS NOT NULL DO NOTHING RETURNING *`,
         [
           dto.creator_wallet,
@@ -60,6 +65,9 @@ export class AgentsService {
           dto.proof_of_intent_timestamp,
           dto.policy ?? {},
           dto.kind ?? 'signal',
+          walletIds,
+          dto.wallet_top_n ?? null,
+          dto.wallet_bias_threshold === undefined ? null : String(dto.wallet_bias_threshold),
         ],
       );
       if (!agent) throw conflict('proof_of_intent_signature', 'proof_of_intent_signature was already used to create an agent');
@@ -115,17 +123,67 @@ export class AgentsService {
     return { complete: true, answer: { success: true, decision, trace_id: traceId } };
   }
 
-  /** Changes an llm_trader's settings; its creator only. */
-  async update(id: string, dto: TraderSettingsDto, wallet: string, traceId: string) {
+  /** Changes an llm_trader's settings, or what a signal agent follows; its creator only. */
+  async update(id: string, dto: AgentSettingsDto, wallet: string, traceId: string) {
     const agent = await this.read.agent(id);
     assertOwner(wallet, agent.creator_wallet, "the agent's creator");
-    if (agent.kind !== 'llm_trader') throw badRequest('kind', 'only an llm_trader has settings to change (kind is signal)');
+    const following = FOLLOWING_FIELDS.filter((f) => dto[f] !== undefined);
+    if (agent.kind !== 'llm_trader') {
+      const trading = TRADER_FIELDS.filter((f) => dto[f] !== undefined);
+      if (trading.length) throw badRequest(trading, `${trading.join(', ')}: only for kind llm_trader (kind is signal)`);
+      if (!following.length)
+        throw badRequest('kind', 'nothing to change: a signal agent changes wallet_ids, wallet_top_n, wallet_bias_threshold, weights');
+      return this.follow(agent, dto, wallet, traceId);
+    }
+    if (following.length) throw badRequest(following, `${following.join(', ')}: only for kind signal (kind is llm_trader)`);
     return this.ds.transaction(async (em) => {
       const { changed, settings } = await this.traders.update(em, id, dto);
       // A repeat (nothing differs) changes nothing and writes nothing.
       if (changed.length) await audit(em, 'v3.agent.settings', 'agent', id, { changed, by: wallet }, traceId);
       return { success: true, agent: { ...agent, ...settings } };
     });
+  }
+
+  /** Changes what a signal agent follows: the fields that differ (a repeat writes nothing), audited. */
+  private async follow(agent: AgentRow, dto: AgentSettingsDto, wallet: string, traceId: string) {
+    const next = {
+      wallet_ids: dto.wallet_ids === undefined ? agent.wallet_ids : await this.watched(this.ds, dto.wallet_ids),
+      wallet_top_n: dto.wallet_top_n === undefined ? agent.wallet_top_n : dto.wallet_top_n,
+      wallet_bias_threshold:
+        dto.wallet_bias_threshold === undefined
+          ? agent.wallet_bias_threshold
+          : dto.wallet_bias_threshold === null
+            ? null
+            : dec(dto.wallet_bias_threshold).toFixed(3),
+      weights: dto.weights === undefined ? agent.weights : { ...(agent.weights ?? {}), ...dto.weights },
+    };
+    const changed = FOLLOWING_FIELDS.filter((f) => !sameFollowing(agent[f], next[f]));
+    if (!changed.length) return { success: true, agent };
+    return this.ds.transaction(async (em) => {
+      const updated = await first<AgentRow>(
+        em,
+        `UPDATE agents_v3 SET wallet_ids = $2, wallet_top_n = $3, wallet_bias_threshold = $4, weights = $5, updated_at = now()
+          WHERE id = $1 RETURNING *`,
+        [agent.id, next.wallet_ids, next.wallet_top_n, next.wallet_bias_threshold, next.weights],
+      );
+      await audit(em, 'v3.agent.following', 'agent', agent.id, { changed, by: wallet }, traceId);
+      return { success: true, agent: updated };
+    });
+  }
+
+  /**
+   * The followed wallets as stored: lower case, each once, in the order given. An id must name a watched wallet
+   * (ids are never reused: an unknown one can never match); an address need not be watched yet (it is read once it is).
+   */
+  private async watched(q: Sql, given: string[]): Promise<string[]> {
+    const ids = [...new Set(given.map((x) => x.toLowerCase()))];
+    const uuids = ids.filter((x) => !x.startsWith('0x'));
+    if (uuids.length) {
+      const known = new Set((await rows<{ id: string }>(q, `SELECT id FROM wallets WHERE id = ANY($1::uuid[])`, [uuids])).map((r) => r.id));
+      const unknown = uuids.filter((x) => !known.has(x));
+      if (unknown.length) throw badRequest('wallet_ids', `wallet_ids: no watched wallet has the id(s) ${unknown.join(', ')}`);
+    }
+    return ids;
   }
 
   /** Moves an agent to a status its creator asks for, where its current status allows it. */
@@ -144,4 +202,21 @@ export class AgentsService {
       return { success: true, agent: updated };
     });
   }
+}
+
+/** A following setting unchanged: lists element by element, decimals by value, weights key by key. */
+function sameFollowing(stored: unknown, next: unknown): boolean {
+  if (Array.isArray(stored) || Array.isArray(next)) {
+    const a = (stored as unknown[] | null) ?? [];
+    const b = (next as unknown[] | null) ?? [];
+    return a.length === b.length && a.every((v, i) => v === b[i]);
+  }
+  if (typeof stored === 'string' && typeof next === 'string') return dec(stored).eq(next);
+  if (stored && next && typeof stored === 'object' && typeof next === 'object') {
+    const a = stored as Record<string, unknown>;
+    const b = next as Record<string, unknown>;
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].every((k) => a[k] === b[k]);
+  }
+  return stored === next;
 }

@@ -85,7 +85,8 @@ const key = (signalId: string, deploymentId: string) => `${signalId}|${deploymen
 
 /**
  * Creates the positions of a batch of opens in one statement (once each: a position an earlier attempt created is
- * adopted), and audits each one this call opened. Returns the position id of every signal × deployment.
+ * adopted), and audits each one this call opened. Each carries its signal's wallet (signal_wallet_id, seed 003): the
+ * wallet whose move a wallet signal came from. Returns the position id of every signal × deployment.
  */
 export async function createPositions(
   q: Sql,
@@ -103,9 +104,12 @@ export async function createPositions(
                                                                  audit jsonb, trace_id text)),
           ins AS (
             INSERT INTO positions_v3 (deployment_id, signal_id, venue, token_symbol, side, qty, entry_price, current_price,
-                                      stop_loss, take_profit, trailing_params, status, entry_tx_hash, leverage, liquidation_price)
+                                      stop_loss, take_profit, trailing_params, status, entry_tx_hash, leverage, liquidation_price,
+                                      signal_wallet_id)
             SELECT t.deployment_id, t.signal_id, t.venue::venue_v3_t, t.token_symbol, t.side, t.qty, t.entry_price, t.entry_price,
-                   t.stop_loss, t.take_profit, t.trailing_params, t.status, t.entry_tx_hash, t.leverage, t.liquidation_price FROM t
+                   t.stop_loss, t.take_profit, t.trailing_params, t.status, t.entry_tx_hash, t.leverage, t.liquidation_price,
+                   (SELECT s.signal_wallet_id FROM signals_v3 s WHERE s.id = t.signal_id)
+              FROM t
             ON CONFLICT (deployment_id, signal_id) DO NOTHING RETURNING id, deployment_id, signal_id, status),
           logged AS (
             INSERT INTO audit_logs (event_name, subject_type, subject_id, payload, trace_id)

@@ -20,6 +20,10 @@ export interface NewSignal {
   confidence: number | null;
   sourceTweets: string[] | null;
   sourceResearch: string[] | null;
+  /** A wallet signal's contributing wallets and events, and the wallet with the largest share (issue 14). */
+  sourceWallets?: string[] | null;
+  sourceEvents?: string[] | null;
+  signalWalletId?: string | null;
 }
 
 /**
@@ -34,8 +38,8 @@ export async function createSignal(q: Sql, s: NewSignal, skippedReason: string |
     q,
     `WITH ins AS (
        INSERT INTO signals_v3 (id, agent_id, token_symbol, side, size_model, risk_model, confidence, requested_venue,
-                               source_tweets, source_research, status, skipped_reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'MULTI', $8, $9, $10, $11)
+                               source_tweets, source_research, status, skipped_reason, source_wallets, source_events, signal_wallet_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'MULTI', $8, $9, $10, $11, $14, $15, $16)
        ON CONFLICT (id) DO NOTHING RETURNING id, status),
      logged AS (
        INSERT INTO audit_logs (event_name, subject_type, subject_id, payload, trace_id)
@@ -55,6 +59,9 @@ export async function createSignal(q: Sql, s: NewSignal, skippedReason: string |
       skippedReason,
       created,
       traceId ?? null,
+      s.sourceWallets ?? null,
+      s.sourceEvents ?? null,
+      s.signalWalletId ?? null,
     ],
     PREPARED,
   );

@@ -5,3 +5,4 @@ export * from './bias';
 export * from './analysis-rules';
 export * from './scoring-inputs';
 export * from './unrealized';
+export * from './wallet-signal';
