@@ -76,9 +76,9 @@ export async function smartMoneyDemo(kit: DemoKit, ctx: WalletsDemo): Promise<vo
   );
   show('agent', `"${agent.name}" follows both wallets (|bias| ≥ 0.3); deployment ${deployment.id}`);
 
-  await buyBtc(ctx.sim, traders[0], '0.04');
-  await buyBtc(ctx.sim, traders[1], '0.03');
-  show('trades', 'Whale A buys 0.04 BTC, Whale B 0.03 BTC (signed IOC orders, filled by the local venue)');
+  await buyBtc(ctx.sim, traders[0], '0.1');
+  await buyBtc(ctx.sim, traders[1], '0.06');
+  show('trades', 'Whale A buys 0.1 BTC, Whale B 0.06 BTC (signed IOC orders, filled by the local venue)');
 
   for (const w of watched) {
     const [event] = await poll(async () => {

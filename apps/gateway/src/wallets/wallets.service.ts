@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { audit, first, rows, WalletEventRow, WalletRow, WalletScoreRow } from '@conduit/db';
+import type { Clock } from '@conduit/domain';
+import { CLOCK } from '@conduit/runtime';
 import { conflict, notFound } from '../common/errors';
 import { UpdateWalletDto, WalletEventsQuery, WalletListQuery, WatchWalletDto } from './wallets.dto';
 
@@ -16,15 +18,19 @@ type ScoredWallet = WalletRow & Partial<Omit<WalletScoreRow, 'wallet_id' | 'time
 /** The watchlist of smart-money wallets (seed 003): what is watched, its latest scores, its moves. */
 @Injectable()
 export class WalletsService {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   async watch(dto: WatchWalletDto, traceId: string) {
     return this.ds.transaction(async (em) => {
       const wallet = await first<WalletRow>(
         em,
-        `INSERT INTO wallets (address, label, chain, tags, metadata) VALUES ($1, $2, 'hyperliquid', $3, '{}')
+        // Watched from now (the clock's): the poller reads fills from first_seen_at, and the first is first_since_watch.
+        `INSERT INTO wallets (address, label, chain, tags, metadata, first_seen_at) VALUES ($1, $2, 'hyperliquid', $3, '{}', $4)
          ON CONFLICT (address) DO NOTHING RETURNING *`,
-        [dto.address, dto.label ?? null, dto.tags ?? []],
+        [dto.address, dto.label ?? null, dto.tags ?? [], this.clock.now()],
       );
       if (!wallet) throw conflict('address', `address ${dto.address} is already watched`);
       await audit(em, 'v3.wallet.watched', 'wallet', wallet.id, { address: wallet.address, label: wallet.label }, traceId);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { rows } from '@conduit/db';
 import { assetBias, BIAS_TIMEFRAMES, BiasEvent, BiasTimeframe, Clock } from '@conduit/domain';
 import { JobName, jobId, JobProducer } from '@conduit/queue';
@@ -26,8 +26,11 @@ interface WindowEvent {
  * so no weight, when the wallet has no score yet). The credibility is the wallet's as it stands: the poll that
  * writes a wallet's first events scores it in the same transaction, after them, so weighing an event by the score
  * before it would give a newly watched wallet's first moves no weight at all. One bias row per asset and timeframe
- * at the clock's now, written once (ON CONFLICT DO NOTHING). Then each ACTIVE signal agent following wallets
- * re-reads: one signal.generate job per agent, asset and timestamp.
+ * at the clock's now: a repeat with the same events writes nothing; two recomputes at the same instant (two
+ * events' jobs under one clock reading) keep the later one. An asset's recomputes take turns (a transaction-scoped
+ * advisory lock on the asset), so the later one reads after the earlier one's commit and has seen at least as many
+ * analysed events (an analysis commits before its bias job is queued). Then each ACTIVE signal agent following
+ * wallets re-reads: one signal.generate job per agent, asset and timestamp.
  */
 @Injectable()
 export class WalletBias {
@@ -73,8 +76,15 @@ export class WalletBias {
 
   /** The asset's three bias rows at `now`; how many were new. */
   private async write(asset: string, now: Date, since: Date): Promise<number> {
+    return this.ds.transaction(async (em) => {
+      await em.query(`SELECT pg_advisory_xact_lock(hashtext('wallet-bias:' || $1))`, [asset]);
+      return this.writeLocked(em, asset, now, since);
+    });
+  }
+
+  private async writeLocked(em: EntityManager, asset: string, now: Date, since: Date): Promise<number> {
     const events = await rows<WindowEvent>(
-      this.ds,
+      em,
       `SELECT e.wallet_id, e.timestamp, e.size_fraction::text, a.bias_impact::text,
               s1.credibility_1h::text, s4.credibility_4h::text, s24.credibility_24h::text
          FROM events e JOIN event_analysis a ON a.event_id = e.id
@@ -102,9 +112,13 @@ export class WalletBias {
         }));
       const bias = assetBias(inWindow, now, timeframe);
       const inserted = await rows<{ asset: string }>(
-        this.ds,
+        em,
         `INSERT INTO bias (timestamp, asset, timeframe, value, components, confidence) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT DO NOTHING RETURNING asset`,
+         ON CONFLICT (asset, timeframe, timestamp) DO UPDATE
+               SET value = EXCLUDED.value, components = EXCLUDED.components, confidence = EXCLUDED.confidence
+             WHERE (bias.value, bias.components, bias.confidence)
+                   IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.components, EXCLUDED.confidence)
+         RETURNING asset`,
         [now, asset, timeframe, bias.value, bias.components, bias.confidence],
       );
       written += inserted.length;
