@@ -91,17 +91,23 @@ export async function smartMoneyDemo(kit: DemoKit, ctx: WalletsDemo): Promise<vo
     );
     const { analysis } = await poll(() => call('GET', `/api/v3/events/${event.id}/analysis`).catch(() => null));
     show('  analysis', `${analysis.pattern_matched} by ${analysis.analyser}: impact ${analysis.bias_impact}; ${analysis.llm_narrative}`);
-    const { score } = await poll(async () => {
+    const { wallet: scored, positions } = await poll(async () => {
       const r = await call('GET', `/api/v3/wallets/${w.id}`);
-      return r.score ? r : null;
+      return r.wallet.scored_at ? r : null;
     });
-    show('  credibility', `1h ${score.credibility_1h}, 4h ${score.credibility_4h}, 24h ${score.credibility_24h} (${score.archetype})`);
+    show(
+      '  credibility',
+      `1h ${scored.credibility_1h}, 4h ${scored.credibility_4h}, 24h ${scored.credibility_24h} (${scored.archetype}), ` +
+        `equity ${scored.equity_usd} USD, open ${positions.map((p: any) => `${p.size} ${p.asset}`).join(', ')}`,
+    );
   }
   const bias = await poll(async () => {
     const r = (await call('GET', '/api/v3/bias?asset=BTC&timeframe=4h')).bias;
     return r.length ? r[0] : null;
   });
-  show('BTC bias (4h)', `${bias.value}, confidence ${bias.confidence}, shares ${JSON.stringify(bias.components)}`);
+  const ours = watched.map((w) => `${w.label} ${bias.components[w.id] ?? '0'}`).join(', ');
+  const others = Object.keys(bias.components).length - watched.length;
+  show('BTC bias (4h)', `${bias.value}, confidence ${bias.confidence}; shares ${ours}${others > 0 ? ` (+${others} earlier wallets)` : ''}`);
 
   const emitted = await poll(
     async () => (await call('GET', `/api/v3/agents/${agent.id}/decisions?source_type=aggregate&action=OPEN_LONG`)).decisions[0],
