@@ -1,7 +1,8 @@
 // The trading decision an llm_trader's model answers (seed 004): its JSON schema and a parser that keeps decimals exact.
 import { Dec, TRADER_ACTIONS, TraderDecision } from '@conduit/domain';
 import Ajv, { ErrorObject } from 'ajv';
-import { isLosslessNumber, LosslessNumber, parse, stringify } from 'lossless-json';
+import { LosslessNumber, stringify } from 'lossless-json';
+import { parseJsonAnswer } from '../json-answer';
 
 /** The response_format json_schema name (the local test server answers a HOLD to it by default). */
 export const TRADER_DECISION_SCHEMA_NAME = 'trading_decision';
@@ -49,32 +50,6 @@ function describe(e: ErrorObject): string {
   return FIELD_MESSAGES[field] ?? `${field} is invalid`;
 }
 
-/** A bare answer, or the inside of a ```json (or ```) fence around the whole answer. */
-function unfence(raw: string): string {
-  const text = raw.trim();
-  if (text.length < 6 || !text.startsWith('```') || !text.endsWith('```')) return text;
-  return text
-    .slice(3, -3)
-    .replace(/^json(?=\s)/i, '')
-    .trim();
-}
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-
-/**
- * The parsed answer with JS numbers in place of the exact ones: what the schema check sees (types and signs only; a
- * number beyond a double's range becomes the largest double of its sign, and the exact check reports its range).
- */
-function approximate(x: unknown): unknown {
-  if (isLosslessNumber(x)) {
-    const n = Number(x.value);
-    return Number.isFinite(n) ? n : Math.sign(n) * Number.MAX_VALUE;
-  }
-  if (Array.isArray(x)) return x.map(approximate);
-  if (isObject(x)) return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, approximate(v)]));
-  return x;
-}
-
 /** Numbers beyond these exponents are no price, size or confidence (and would print as thousands of digits). */
 const MAX_EXPONENT = 40;
 const MIN_EXPONENT = -30;
@@ -93,16 +68,9 @@ function exact(n: LosslessNumber): string | null {
  * semantics (coin in the universe, limits, levels) are holdToLimits' job; here only types and signs are checked.
  */
 export function parseTraderDecision(raw: string): { decision: TraderDecision } | { error: string } {
-  const text = unfence(raw);
-  if (!text) return { error: 'answer is not JSON: the answer is empty' };
-  let json: unknown;
-  try {
-    json = parse(text);
-  } catch (e) {
-    return { error: `answer is not JSON: ${e instanceof Error ? e.message : String(e)}` };
-  }
-  if (!isObject(json)) return { error: 'answer must be a JSON object' };
-  if (!validate(approximate(json))) return { error: [...new Set((validate.errors ?? []).map(describe))].join('; ') };
+  const answer = parseJsonAnswer(raw, validate, describe);
+  if ('error' in answer) return answer;
+  const { json } = answer;
 
   const errors: string[] = [];
   const number = (field: string): string => {

@@ -2,7 +2,8 @@
 // and a parser that keeps its numbers exact and checks them against the columns' ranges.
 import { Dec, RulesAnalysis } from '@conduit/domain';
 import Ajv, { ErrorObject } from 'ajv';
-import { isLosslessNumber, LosslessNumber, parse } from 'lossless-json';
+import { LosslessNumber } from 'lossless-json';
+import { parseJsonAnswer } from '../json-answer';
 
 /** The response_format json_schema name. */
 export const EVENT_ANALYSIS_SCHEMA_NAME = 'wallet_event_analysis';
@@ -75,29 +76,6 @@ function describe(e: ErrorObject): string {
   return FIELD_MESSAGES[at.join('/')] ?? `${at.join('.')} is invalid`;
 }
 
-/** A bare answer, or the inside of a ```json (or ```) fence around the whole answer. */
-function unfence(raw: string): string {
-  const text = raw.trim();
-  if (text.length < 6 || !text.startsWith('```') || !text.endsWith('```')) return text;
-  return text
-    .slice(3, -3)
-    .replace(/^json(?=\s)/i, '')
-    .trim();
-}
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
-
-/** The parsed answer with JS numbers in place of the exact ones (what the type check sees). */
-function approximate(x: unknown): unknown {
-  if (isLosslessNumber(x)) {
-    const n = Number(x.value);
-    return Number.isFinite(n) ? n : Math.sign(n) * Number.MAX_VALUE;
-  }
-  if (Array.isArray(x)) return x.map(approximate);
-  if (isObject(x)) return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, approximate(v)]));
-  return x;
-}
-
 /** The exact number, if within [lo, hi], rounded half up to `places` (the column's scale); null otherwise. */
 function within(n: LosslessNumber, lo: number, hi: number, places: number): string | null {
   const d = new Dec(n.value);
@@ -112,16 +90,9 @@ function within(n: LosslessNumber, lo: number, hi: number, places: number): stri
  * of bias_impact (OPEN_LONG needs a positive one, OPEN_SHORT a negative one). Errors name the field.
  */
 export function parseEventAnalysis(raw: string, asset: string): { analysis: WalletEventAnalysis } | { error: string } {
-  const text = unfence(raw);
-  if (!text) return { error: 'answer is not JSON: the answer is empty' };
-  let json: unknown;
-  try {
-    json = parse(text);
-  } catch (e) {
-    return { error: `answer is not JSON: ${e instanceof Error ? e.message : String(e)}` };
-  }
-  if (!isObject(json)) return { error: 'answer must be a JSON object' };
-  if (!validate(approximate(json))) return { error: [...new Set((validate.errors ?? []).map(describe))].join('; ') };
+  const answer = parseJsonAnswer(raw, validate, describe);
+  if ('error' in answer) return answer;
+  const { json } = answer;
 
   const errors: string[] = [];
   const classification = (json.classification as string).trim();
