@@ -1,30 +1,18 @@
-import { Client } from 'pg';
 import { AgentTradeRow } from '@conduit/db';
-import { createTestDatabase, insertBookPosition, insertDeployment, insertTrader, TestDatabase } from '@conduit/testing';
+import { insertBookPosition, insertDeployment, insertTrader, useTestDatabase } from '@conduit/testing';
 
 /** Seed 004's agent_trades, a view over the positions of an agent's own book, on a real Postgres. */
 describe('agent_trades (view over the book)', () => {
-  let db: TestDatabase;
-  let pg: Client;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-  });
-  afterAll(async () => {
-    await pg?.end();
-    await db?.drop();
-  });
+  const t = useTestDatabase();
 
   const trades = async (agentId: string) =>
-    (await pg.query<AgentTradeRow>(`SELECT * FROM agent_trades WHERE agent_id = $1 ORDER BY entry_time, id`, [agentId])).rows;
+    (await t.pg.query<AgentTradeRow>(`SELECT * FROM agent_trades WHERE agent_id = $1 ORDER BY entry_time, id`, [agentId])).rows;
 
   it('shows open, closed and liquidated trades with their fees, decision and opening order; never pending or failed ones', async () => {
-    const { agentId, bookId } = await insertTrader(pg);
+    const { agentId, bookId } = await insertTrader(t.pg);
     const t0 = Date.parse('2026-06-01T00:00:00Z');
     const at = (minutes: number) => new Date(t0 + minutes * 60_000);
-    const open = await insertBookPosition(pg, agentId, bookId, {
+    const open = await insertBookPosition(t.pg, agentId, bookId, {
       side: 'SHORT',
       qty: '0.5',
       entry: '2000',
@@ -32,7 +20,7 @@ describe('agent_trades (view over the book)', () => {
       openFee: '0.45',
       openedAt: at(3),
     });
-    const closed = await insertBookPosition(pg, agentId, bookId, {
+    const closed = await insertBookPosition(t.pg, agentId, bookId, {
       coin: 'BTC',
       qty: '0.01',
       entry: '60000',
@@ -44,7 +32,7 @@ describe('agent_trades (view over the book)', () => {
       closeFee: '0.27',
       openedAt: at(1),
     });
-    const liquidated = await insertBookPosition(pg, agentId, bookId, {
+    const liquidated = await insertBookPosition(t.pg, agentId, bookId, {
       coin: 'SOL',
       qty: '10',
       entry: '150',
@@ -57,11 +45,11 @@ describe('agent_trades (view over the book)', () => {
       decision: false,
       openedAt: at(2),
     });
-    await insertBookPosition(pg, agentId, bookId, { qty: '1', entry: '2000', status: 'PENDING', openedAt: at(4) });
-    await insertBookPosition(pg, agentId, bookId, { qty: '1', entry: '2000', status: 'FAILED', openedAt: at(5) });
+    await insertBookPosition(t.pg, agentId, bookId, { qty: '1', entry: '2000', status: 'PENDING', openedAt: at(4) });
+    await insertBookPosition(t.pg, agentId, bookId, { qty: '1', entry: '2000', status: 'FAILED', openedAt: at(5) });
     // a subscriber's deployment of the same agent is not the agent's book
-    const subscriber = await insertDeployment(pg, agentId);
-    await insertBookPosition(pg, agentId, subscriber, { qty: '1', entry: '2000', openedAt: at(6) });
+    const subscriber = await insertDeployment(t.pg, agentId);
+    await insertBookPosition(t.pg, agentId, subscriber, { qty: '1', entry: '2000', openedAt: at(6) });
 
     const rows = await trades(agentId);
     expect(rows.map((r) => [r.id, r.status])).toEqual([
@@ -97,17 +85,17 @@ describe('agent_trades (view over the book)', () => {
   });
 
   it('follows the position: a close moves the trade to closed; retention of the decision leaves the trade', async () => {
-    const { agentId, bookId } = await insertTrader(pg);
-    const p = await insertBookPosition(pg, agentId, bookId, { qty: '2', entry: '100', mark: '110' });
+    const { agentId, bookId } = await insertTrader(t.pg);
+    const p = await insertBookPosition(t.pg, agentId, bookId, { qty: '2', entry: '100', mark: '110' });
     expect((await trades(agentId))[0].unrealized_pnl).toEqualDecimal('20');
-    await pg.query(
+    await t.pg.query(
       `UPDATE positions_v3 SET status = 'CLOSED', exit_price = 90, pnl = -20, exit_reason = 'STOP_LOSS', closed_at = now()
                      WHERE id = $1`,
       [p.positionId],
     );
-    await pg.query(`DELETE FROM agent_decisions WHERE id = $1`, [p.decisionId]);
-    const [t] = await trades(agentId);
-    expect(t).toMatchObject({ status: 'closed', decision_id: null, unrealized_pnl: null, notes: 'STOP_LOSS' });
-    expect(t.realized_pnl).toEqualDecimal('-20');
+    await t.pg.query(`DELETE FROM agent_decisions WHERE id = $1`, [p.decisionId]);
+    const [trade] = await trades(agentId);
+    expect(trade).toMatchObject({ status: 'closed', decision_id: null, unrealized_pnl: null, notes: 'STOP_LOSS' });
+    expect(trade.realized_pnl).toEqualDecimal('-20');
   });
 });

@@ -1,5 +1,4 @@
-import { Client } from 'pg';
-import { createTestDatabase, TestDatabase } from '@conduit/testing';
+import { useTestDatabase } from '@conduit/testing';
 
 /**
  * positions_archive and positions_history stay in step with positions_v3 (the PositionArchive migration). CREATE TABLE
@@ -7,20 +6,8 @@ import { createTestDatabase, TestDatabase } from '@conduit/testing';
  * column to positions_v3 must add it to positions_archive and re-create positions_history, or this fails.
  */
 describe('position archive schema', () => {
-  let db: TestDatabase;
-  let pg: Client;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-  });
-  afterAll(async () => {
-    await pg?.end();
-    await db?.drop();
-  });
-
-  const rows = async (sql: string, params: unknown[] = []) => (await pg.query(sql, params)).rows;
+  const t = useTestDatabase();
+  const rows = t.rows;
   const columns = (relation: string) =>
     rows(
       `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
@@ -61,7 +48,7 @@ describe('position archive schema', () => {
       agent,
     ]);
     const archived = (status: string) =>
-      pg.query(
+      t.pg.query(
         `INSERT INTO positions_archive (deployment_id, venue, token_symbol, side, qty, entry_price, status, closed_at, pnl)
          VALUES ($1, 'HYPERLIQUID', 'ETH', 'LONG', 1, 100, $2, now(), 1)`,
         [deployment, status],

@@ -1,24 +1,12 @@
 import { Client } from 'pg';
 import { AgentTrade, createDataSource, ENTITIES, migrate } from '@conduit/db';
-import { createTestDatabase, TestDatabase } from '@conduit/testing';
+import { createTestDatabase, useTestDatabase } from '@conduit/testing';
 import { MIGRATIONS } from '../migrations';
 
 /** The schema contract of seeds 000/001, checked against a real Postgres. */
 describe('schema (migrations)', () => {
-  let db: TestDatabase;
-  let pg: Client;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-  });
-  afterAll(async () => {
-    await pg?.end();
-    await db?.drop();
-  });
-
-  const rows = async (sql: string, params: unknown[] = []) => (await pg.query(sql, params)).rows;
+  const t = useTestDatabase();
+  const rows = t.rows;
 
   it("answers the seed's verification queries exactly", async () => {
     // 1. the eight v3 tables (seed 001, verbatim query)
@@ -50,7 +38,7 @@ describe('schema (migrations)', () => {
 
   it('has TypeORM entities that mirror the migrated tables column for column', async () => {
     // The migrations own keys and indexes; the entities must agree on every table, column, type, null and default.
-    const ds = createDataSource(db.url, { entities: ENTITIES, extra: { max: 1 } });
+    const ds = createDataSource(t.db.url, { entities: ENTITIES, extra: { max: 1 } });
     await ds.initialize();
     try {
       const { upQueries } = await ds.driver.createSchemaBuilder().log();
@@ -62,7 +50,7 @@ describe('schema (migrations)', () => {
   });
 
   it("mirrors the agent_trades view's columns, in order, in its view entity (views are not synchronised)", async () => {
-    const ds = createDataSource(db.url, { entities: ENTITIES, extra: { max: 1 } });
+    const ds = createDataSource(t.db.url, { entities: ENTITIES, extra: { max: 1 } });
     await ds.initialize();
     try {
       const mirrored = ds.getMetadata(AgentTrade).columns.map((c) => c.databaseName);
@@ -95,9 +83,9 @@ describe('schema (migrations)', () => {
   });
 
   it("keeps bot_state's value a JSON object", async () => {
-    await pg.query(`INSERT INTO bot_state (key, value) VALUES ('schema-test', '{"cycle_count": 1}')`);
-    await expect(pg.query(`INSERT INTO bot_state (key, value) VALUES ('schema-array', '[1]')`)).rejects.toThrow(/ck_bot_state_value/);
-    await expect(pg.query(`INSERT INTO bot_state (key, value) VALUES ('schema-text', 'not json')`)).rejects.toThrow(/json/);
+    await t.pg.query(`INSERT INTO bot_state (key, value) VALUES ('schema-test', '{"cycle_count": 1}')`);
+    await expect(t.pg.query(`INSERT INTO bot_state (key, value) VALUES ('schema-array', '[1]')`)).rejects.toThrow(/ck_bot_state_value/);
+    await expect(t.pg.query(`INSERT INTO bot_state (key, value) VALUES ('schema-text', 'not json')`)).rejects.toThrow(/json/);
   });
 
   it('has the other enums and their labels', async () => {
@@ -149,15 +137,17 @@ describe('schema (migrations)', () => {
   });
 
   it('allows one global routing row only', async () => {
-    await expect(pg.query(`INSERT INTO venue_routing_config_v3 (agent_id, venue_priority) VALUES (NULL, ARRAY['OSTIUM'])`)).rejects.toThrow(
-      /uq_venue_routing_config_v3_global/,
-    );
+    await expect(
+      t.pg.query(`INSERT INTO venue_routing_config_v3 (agent_id, venue_priority) VALUES (NULL, ARRAY['OSTIUM'])`),
+    ).rejects.toThrow(/uq_venue_routing_config_v3_global/);
   });
 
   it('enforces one position per (deployment, signal) and one profit share per position', async () => {
     const [a] = await rows(`INSERT INTO agents_v3 (creator_wallet, name, profit_receiver_address) VALUES ('0xa', 'A', '0xa') RETURNING id`);
     const [d] = await rows(`INSERT INTO agent_deployments_v3 (agent_id, user_wallet) VALUES ($1, '0xu') RETURNING id`, [a.id]);
-    await expect(pg.query(`INSERT INTO agent_deployments_v3 (agent_id, user_wallet) VALUES ($1, '0xu')`, [a.id])).rejects.toThrow(/unique/);
+    await expect(t.pg.query(`INSERT INTO agent_deployments_v3 (agent_id, user_wallet) VALUES ($1, '0xu')`, [a.id])).rejects.toThrow(
+      /unique/,
+    );
     const [s] = await rows(
       `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model) VALUES ($1, 'ETH', 'LONG', '{}', '{}') RETURNING id`,
       [a.id],
@@ -165,11 +155,11 @@ describe('schema (migrations)', () => {
     const position = `INSERT INTO positions_v3 (deployment_id, signal_id, venue, token_symbol, side, qty, entry_price)
                       VALUES ($1, $2, 'HYPERLIQUID', 'ETH', 'LONG', 1, 2000) RETURNING id`;
     const [p] = await rows(position, [d.id, s.id]);
-    await expect(pg.query(position, [d.id, s.id])).rejects.toThrow(/positions_v3_deployment_id_signal_id_key/);
+    await expect(t.pg.query(position, [d.id, s.id])).rejects.toThrow(/positions_v3_deployment_id_signal_id_key/);
     const bill = `INSERT INTO billing_events_v3 (position_id, deployment_id, kind, amount, status) VALUES ($1, $2, 'PROFIT_SHARE', 5.4,
                    'PENDING')`;
-    await pg.query(bill, [p.id, d.id]);
-    await expect(pg.query(bill, [p.id, d.id])).rejects.toThrow(/uq_billing_v3_profit_share_position/);
+    await t.pg.query(bill, [p.id, d.id]);
+    await expect(t.pg.query(bill, [p.id, d.id])).rejects.toThrow(/uq_billing_v3_profit_share_position/);
     // DECIMAL(20,8) round-trips exactly through the driver as text
     const [{ amount }] = await rows(`SELECT amount FROM billing_events_v3 WHERE position_id = $1`, [p.id]);
     expect(amount).toBe('5.40000000');

@@ -311,4 +311,27 @@ export function useServiceHarness(
   });
   return h;
 }
+/** A migrated test database and a client on it, for the tests of one describe block. */
+export interface TestPostgres {
+  db: TestDatabase;
+  pg: Client;
+  /** The rows of one statement. */
+  rows(sql: string, params?: unknown[]): Promise<any[]>;
+}
+
+/** Registers beforeAll/afterAll: a fresh migrated database and a connected client, dropped afterwards. */
+export function useTestDatabase(): TestPostgres {
+  const t = { rows: async (sql: string, params: unknown[] = []) => (await t.pg.query(sql, params)).rows } as TestPostgres;
+  beforeAll(async () => {
+    t.db = await createTestDatabase();
+    t.pg = new Client({ connectionString: t.db.url });
+    await t.pg.connect();
+  });
+  afterAll(async () => {
+    await t.pg?.end();
+    await t.db?.drop();
+  });
+  return t;
+}
+
 export * from './processes';
