@@ -1,0 +1,131 @@
+import { randomBytes } from 'crypto';
+import { AGENT, DEPLOYMENT, Operation, signature, SIGNAL, WALLET } from './fixtures';
+import { BAD_DATES, BAD_SYMBOLS, BAD_UUIDS, BAD_WALLETS, oneOf, PAGE, POLICY, POLICY_FIELDS, text, wallet, WALLET_TAGS } from './values';
+
+/** Agent How / Where (policies, kill switch, routing), stats, billing, the LLM traders' records, the watchlist and admin. */
+export const OVERSIGHT_OPERATIONS: Record<string, Operation> = {
+  // Agent How / Where
+  'PUT /api/v3/agents/{id}/policy': { who: 'creator', id: AGENT, body: () => POLICY, fields: POLICY_FIELDS },
+  'GET /api/v3/deployments/{id}/policy': { id: DEPLOYMENT },
+  'PUT /api/v3/deployments/{id}/policy': { who: 'subscriber', id: DEPLOYMENT, body: () => POLICY, fields: POLICY_FIELDS },
+  'POST /api/v3/deployments/{id}/kill-switch': {
+    who: 'subscriber',
+    id: DEPLOYMENT,
+    body: () => ({ enabled: true }),
+    fields: { enabled: { type: 'boolean', required: true } },
+  },
+  'GET /api/v3/deployments/{id}/decisions': { id: DEPLOYMENT, query: { ...PAGE, decision: ['trade', 'BOGUS', ''] } },
+  'GET /api/v3/signals/{id}/decisions': { id: SIGNAL },
+  'GET /api/v3/agents/{id}/routing-config': { id: AGENT },
+  'PUT /api/v3/agents/{id}/routing-config': {
+    who: 'creator',
+    id: AGENT,
+    body: () => ({ venue_priority: ['HYPERLIQUID', 'OSTIUM'], routing_strategy: 'LOWEST_FEES', failover_enabled: true }),
+    fields: {
+      venue_priority: {
+        type: 'array',
+        required: true,
+        bad: [[], ['BINANCE'], ['HYPERLIQUID', 'HYPERLIQUID'], [42], ['HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT', 'HYPERLIQUID']],
+      },
+      routing_strategy: oneOf(['FASTEST', 'lowest_fees', ''], false),
+      failover_enabled: { type: 'boolean' },
+    },
+  },
+
+  // stats and billing
+  'GET /api/v3/stats/overview': {},
+  'GET /api/v3/stats/routing-history': {
+    query: {
+      ...PAGE,
+      venue: ['BINANCE', ''],
+      token_symbol: ['ETH$', ''],
+      agent_id: BAD_UUIDS,
+      from: ['', ...BAD_DATES, '2026-02-30'],
+      to: ['', ...BAD_DATES, '2026-02-30'],
+    },
+  },
+  'GET /api/v3/agents/{id}/performance': { id: AGENT },
+
+  // LLM traders' records
+  'GET /api/v3/agents/{id}/trades': { id: AGENT, query: { ...PAGE, status: ['OPEN', 'won', ''] } },
+  'GET /api/v3/agents/{id}/performance/history': {
+    id: AGENT,
+    query: { ...PAGE, from: ['', ...BAD_DATES, '2026-02-30'], to: ['', ...BAD_DATES, '2026-02-30'] },
+  },
+  'GET /api/v3/agents/{id}/llm-usage': {
+    id: AGENT,
+    query: { from: ['', ...BAD_DATES, '2026-02-30'], to: ['', ...BAD_DATES, '2026-02-30'] },
+  },
+  'GET /api/v3/billing/events/{id}': { id: { of: 'bill', noun: 'billing event' } },
+
+  // the smart-money watchlist (seed 003)
+  'POST /api/v3/wallets': {
+    who: 'admin',
+    body: () => ({ address: `0x${randomBytes(20).toString('hex')}`, label: 'Battery whale', tags: ['whale', 'btc'] }),
+    fields: { address: wallet(), label: text(['', 'x'.repeat(101)], false), tags: WALLET_TAGS },
+  },
+  'GET /api/v3/wallets': {
+    query: { ...PAGE, active: ['yes', '1', ''], tag: ['Bad Tag', ''], sort: ['pnl', 'CREDIBILITY_4H', ''] },
+  },
+  'GET /api/v3/wallets/{id}': { id: WALLET },
+  'PATCH /api/v3/wallets/{id}': {
+    who: 'admin',
+    id: WALLET,
+    body: () => ({ label: 'Renamed whale', is_active: true }),
+    fields: { is_active: { type: 'boolean' }, label: text(['', 'x'.repeat(101)], false), tags: WALLET_TAGS },
+  },
+  'GET /api/v3/wallets/{id}/events': { id: WALLET, query: { ...PAGE, event_type: ['OPEN', 'buy', ''], asset: ['', 'ETH$'] } },
+  'GET /api/v3/bias': {
+    query: {
+      limit: PAGE.limit,
+      asset: ['', 'ETH$', 'X'.repeat(21)],
+      timeframe: ['1H', '2h', ''],
+      from: ['', ...BAD_DATES, '2026-02-30'],
+      to: ['', ...BAD_DATES, '2026-02-30'],
+    },
+  },
+  'GET /api/v3/events/{id}/analysis': { id: { of: 'event', noun: 'event' } },
+  'POST /api/v3/billing/events/{id}/signature': {
+    who: 'subscriber',
+    id: { of: 'bill', noun: 'billing event' },
+    body: () => signature,
+    fields: {
+      r: text(['0x1234', `0x${'z'.repeat(64)}`, '1'.repeat(64), `0x${'1'.repeat(66)}`]),
+      s: text(['0x1234', `0x${'z'.repeat(64)}`, '', `0x${'2'.repeat(63)}`]),
+      v: { type: 'integer', required: true, bad: [0, 1, 29, -27] },
+    },
+  },
+  'GET /api/v3/billing/events': {
+    query: { ...PAGE, deployment_id: BAD_UUIDS, agent_id: BAD_UUIDS, creator_wallet: BAD_WALLETS, kind: ['subscription', 'BOGUS', ''] },
+  },
+
+  // admin
+  'PUT /api/v3/admin/paper/marks': {
+    who: 'admin',
+    body: () => ({ venue: 'HYPERLIQUID', token_symbol: 'ETH', price: '1950.5' }),
+    fields: {
+      venue: oneOf(['BINANCE', 'hyperliquid', 'MULTI', '']),
+      token_symbol: text(BAD_SYMBOLS),
+      price: text(['0', '0.0', '-1', 'NaN', 'Infinity', '1e5', '', ' 1', '1.123456789', '9'.repeat(13)]),
+    },
+    cases: [
+      {
+        name: 'a market the venue does not list',
+        body: () => ({ venue: 'HYPERLIQUID', token_symbol: 'ZZZZ', price: '1' }),
+        status: 404,
+        names: ['ZZZZ'],
+      },
+    ],
+  },
+  'GET /api/v3/admin/state': { who: 'admin' },
+  'GET /api/v3/admin/audit': {
+    who: 'admin',
+    query: {
+      ...PAGE,
+      trace_id: ['short', 'has space in it', 'x'.repeat(129)],
+      subject_type: ['', 'x'.repeat(51)],
+      subject_id: BAD_UUIDS,
+      event_name: ['', 'x'.repeat(101)],
+    },
+  },
+};
