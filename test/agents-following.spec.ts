@@ -40,7 +40,7 @@ describe('agents following wallets', () => {
       ...fields,
     });
   const audits = async (id: string) =>
-    (await pg.query(`SELECT event_name, payload FROM audit_logs WHERE subject_id = $1 ORDER BY occurred_at, id`, [id])).rows;
+    (await pg.query(`SELECT action, payload FROM audit_logs WHERE entity_id = $1 ORDER BY occurred_at, id`, [id])).rows;
 
   it('creates an agent following wallets by id and address, and reads them back', async () => {
     const id = await watched('a1');
@@ -107,7 +107,7 @@ describe('agents following wallets', () => {
     expect((await patch({ wallet_ids: [id], wallet_bias_threshold: '0.500', weights: { wallets: 0.7 } })).status).toBe(200);
     const cleared = await patch({ wallet_top_n: null, wallet_bias_threshold: null, wallet_ids: [] });
     expect(cleared.body.agent).toMatchObject({ wallet_ids: [], wallet_top_n: null, wallet_bias_threshold: null });
-    const logged = (await audits(agent.id)).filter((a) => a.event_name === 'v3.agent.following');
+    const logged = (await audits(agent.id)).filter((a) => a.action === 'v3.agent.following');
     expect(logged.map((a) => a.payload.changed)).toEqual([
       ['wallet_ids', 'wallet_top_n', 'wallet_bias_threshold', 'weights'],
       ['wallet_ids', 'wallet_top_n', 'wallet_bias_threshold'],

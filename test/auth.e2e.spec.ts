@@ -323,7 +323,7 @@ describe('auth, ownership and the audit trail', () => {
 
     it("audits the operator's changes once, on the request's trace", async () => {
       const events = async (name: string) =>
-        (await pg.query(`SELECT trace_id, payload FROM audit_logs WHERE event_name = $1 ORDER BY occurred_at`, [name])).rows;
+        (await pg.query(`SELECT trace_id, payload FROM audit_logs WHERE action = $1 ORDER BY occurred_at`, [name])).rows;
       const windows = { windows: [{ token_symbol: 'ETH', window_start: '2026-11-22T00:00:00Z', indicators: { rsi: 61 } }] };
       for (const trace of ['trace-indicators-1', 'trace-indicators-2']) {
         const res = await http('POST', `${api}/api/v3/market/indicators`, windows, { ...adminAuth(env), 'x-request-id': trace });
@@ -430,10 +430,10 @@ describe('auth, ownership and the audit trail', () => {
       const trail = async (trace: string) =>
         (await http('GET', `${api}/api/v3/admin/audit?trace_id=${trace}&limit=200`, undefined, adminAuth(env))).body.entries as any[];
       const openTrail = await trail(opened);
-      expect(openTrail.map((e) => e.event_name)).toEqual(
+      expect(openTrail.map((e) => e.action)).toEqual(
         expect.arrayContaining(['v3.signal.created', 'v3.signal.routed', 'v3.position.opened']),
       );
-      expect(openTrail.find((e) => e.event_name === 'v3.position.opened').subject_id).toBe(outcome.position.id);
+      expect(openTrail.find((e) => e.action === 'v3.position.opened').entity_id).toBe(outcome.position.id);
 
       const closed = 'trace-close-0002';
       await pg.query(`UPDATE venue_markets SET current_price = 2100 WHERE token_symbol = 'ETH'`);
@@ -441,17 +441,15 @@ describe('auth, ownership and the audit trail', () => {
       expect(close.status).toBe(200);
       await waitForQueuesToDrain(env);
       const closeTrail = await trail(closed);
-      expect(closeTrail.map((e) => e.event_name)).toEqual(
+      expect(closeTrail.map((e) => e.action)).toEqual(
         expect.arrayContaining(['v3.position.closed', 'v3.bill.created', 'v3.bill.collected']),
       );
-      const bill = closeTrail.find((e) => e.event_name === 'v3.bill.created');
+      const bill = closeTrail.find((e) => e.action === 'v3.bill.created');
       expect(bill.payload).toMatchObject({ kind: 'PROFIT_SHARE', position_id: outcome.position.id });
 
       // Who did what is on the user's own actions.
       const [deployed] = (
-        await pg.query(`SELECT payload, trace_id FROM audit_logs WHERE event_name = 'v3.deployment.created' AND subject_id = $1`, [
-          deploymentId,
-        ])
+        await pg.query(`SELECT payload, trace_id FROM audit_logs WHERE action = 'v3.deployment.created' AND entity_id = $1`, [deploymentId])
       ).rows;
       expect(deployed.trace_id).toMatch(/^[0-9a-f-]{36}$/);
       const audit = await http('GET', `${api}/api/v3/admin/audit?trace_id=${opened}`);

@@ -205,7 +205,7 @@ describe('custody: agent keys sealed under the master key', () => {
       expect(new Wallet(rotated.open(sealed, ctx)).address.toLowerCase()).toBe(d.hyperliquid_agent_address);
       expect(() => vault.open(sealed, ctx)).toThrow('does not decrypt');
     }
-    const audits = (await pg.query(`SELECT payload FROM audit_logs WHERE event_name = 'v3.key.rotated'`)).rows;
+    const audits = (await pg.query(`SELECT payload FROM audit_logs WHERE action = 'v3.key.rotated'`)).rows;
     expect(audits).toHaveLength(1);
     expect(JSON.stringify(audits)).not.toContain(nextHex);
   });

@@ -418,7 +418,7 @@ describe('end to end: live Hyperliquid through every service', () => {
     const expected = closing.reduce((sum, f) => sum.plus(f.closedPnl).minus(f.fee), dec(0)).minus(openFee);
     expect(dec(closed.pnl).eq(expected.toDecimalPlaces(8))).toBe(true);
     expect(dec(closed.pnl).lt(0)).toBe(true);
-    const audit = await one(`SELECT payload FROM audit_logs WHERE event_name = 'v3.reconcile.position_closed' AND subject_id = $1`, [
+    const audit = await one(`SELECT payload FROM audit_logs WHERE action = 'v3.reconcile.position_closed' AND entity_id = $1`, [
       position.id,
     ]);
     expect(audit.payload).toMatchObject({ venue: 'HYPERLIQUID', pnl: closed.pnl });

@@ -32,7 +32,7 @@ describe('lifecycles on real Postgres', () => {
   let q: Sql;
   const one = async (sql: string, params: unknown[] = []) => (await pg.query(sql, params)).rows[0];
   const audits = async (subject: string, event: string) =>
-    (await one(`SELECT count(*)::int AS n FROM audit_logs WHERE subject_id = $1 AND event_name = $2`, [subject, event])).n;
+    (await one(`SELECT count(*)::int AS n FROM audit_logs WHERE entity_id = $1 AND action = $2`, [subject, event])).n;
 
   beforeAll(async () => {
     db = await createTestDatabase();

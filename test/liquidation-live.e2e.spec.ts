@@ -159,9 +159,7 @@ describe('liquidation of a live Hyperliquid position', () => {
     // PnL = the venue's closed PnL − the liquidation fill's fee − the open's fee
     expect(liquidated.pnl).toEqualDecimal(dec(liquidation.closedPnl).minus(liquidation.fee).minus(openFee));
     expect(dec(liquidation.closedPnl).eq(dec(liquidation.px).minus(eth.entry_price).mul(eth.qty))).toBe(true);
-    const audit = await one(`SELECT payload FROM audit_logs WHERE event_name = 'v3.reconcile.position_closed' AND subject_id = $1`, [
-      eth.id,
-    ]);
+    const audit = await one(`SELECT payload FROM audit_logs WHERE action = 'v3.reconcile.position_closed' AND entity_id = $1`, [eth.id]);
     expect(audit.payload).toMatchObject({
       reason: 'LIQUIDATION',
       pnl: liquidated.pnl,

@@ -113,7 +113,7 @@ describe('liquidation of a paper position', () => {
     expect(legs[1].client_order_id).toBe(clientOrderId(deploymentId, signalId, 'close'));
     expect(legs[1].avg_fill_price).toEqualDecimal('1800');
     expect(legs[1].fee).toEqualDecimal('0.81');
-    const audit = await one(`SELECT payload FROM audit_logs WHERE event_name = 'v3.position.closed' AND subject_id = $1`, [position.id]);
+    const audit = await one(`SELECT payload FROM audit_logs WHERE action = 'v3.position.closed' AND entity_id = $1`, [position.id]);
     expect(audit.payload).toMatchObject({ reason: 'LIQUIDATION', pnl: closed.pnl });
 
     // Billing: a loss bills nothing. Agent What is handed the position as for any close.

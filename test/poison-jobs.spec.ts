@@ -217,7 +217,7 @@ describe('poison jobs on real Redis and Postgres', () => {
           failure_reason: reason,
         });
         expect(
-          await one(`SELECT trace_id, payload FROM audit_logs WHERE event_name = 'v3.signal.failed' AND subject_id = $1`, [signalId]),
+          await one(`SELECT trace_id, payload FROM audit_logs WHERE action = 'v3.signal.failed' AND entity_id = $1`, [signalId]),
         ).toEqual({
           trace_id: `trace-${stage}-gave-up`,
           payload: { stage, reason, deployments: 2 },

@@ -133,7 +133,7 @@ describe('schema (migrations)', () => {
     expect(def('idx_billing_v3_kind')).toMatch(/\(kind, occurred_at\)/);
     expect(def('idx_pnl_v3_agent')).toMatch(/\(agent_id, day\)/);
     expect(def('idx_pnl_v3_deployment')).toMatch(/\(deployment_id, day\)/);
-    expect(def('idx_audit_event')).toMatch(/\(event_name, occurred_at\)/);
+    expect(def('idx_audit_event')).toMatch(/\(action, occurred_at\)/);
   });
 
   it('allows one global routing row only', async () => {

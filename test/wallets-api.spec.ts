@@ -31,9 +31,7 @@ describe('wallets API', () => {
 
   const address = (byte: string) => `0x${byte.repeat(20)}`;
   const audits = async (id: string) =>
-    (await pg.query(`SELECT event_name FROM audit_logs WHERE subject_id = $1 ORDER BY occurred_at, id`, [id])).rows.map(
-      (r) => r.event_name,
-    );
+    (await pg.query(`SELECT action FROM audit_logs WHERE entity_id = $1 ORDER BY occurred_at, id`, [id])).rows.map((r) => r.action);
 
   it('watches a wallet once, by an operator, stored lower case', async () => {
     expect((await http('POST', `${api}/api/v3/wallets`, { address: address('ab') })).status).toBe(401);

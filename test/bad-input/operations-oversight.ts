@@ -123,9 +123,13 @@ export const OVERSIGHT_OPERATIONS: Record<string, Operation> = {
     query: {
       ...PAGE,
       trace_id: ['short', 'has space in it', 'x'.repeat(129)],
-      subject_type: ['', 'x'.repeat(51)],
-      subject_id: BAD_UUIDS,
-      event_name: ['', 'x'.repeat(101)],
+      user_id: BAD_UUIDS,
+      wallet: BAD_WALLETS,
+      entity_type: ['', 'x'.repeat(51)],
+      entity_id: BAD_UUIDS,
+      action: ['', 'x'.repeat(101)],
+      from: ['', ...BAD_DATES, '2026-02-30'],
+      to: ['', ...BAD_DATES, '2026-02-30'],
     },
   },
 };

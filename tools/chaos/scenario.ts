@@ -357,9 +357,9 @@ export async function ledger(pg: Pool): Promise<Ledger> {
             (SELECT count(*)::int FROM (SELECT 1 FROM billing_events_v3 WHERE kind = 'PROFIT_SHARE' GROUP BY position_id HAVING count(*) >
               1) x) AS bills,
             (SELECT count(*)::int FROM (SELECT 1 FROM venue_routing_history_v3 GROUP BY signal_id HAVING count(*) > 1) x) AS routings,
-            (SELECT count(*)::int FROM (SELECT 1 FROM audit_logs WHERE event_name = 'v3.position.opened' GROUP BY subject_id HAVING
+            (SELECT count(*)::int FROM (SELECT 1 FROM audit_logs WHERE action = 'v3.position.opened' GROUP BY entity_id HAVING
               count(*) > 1) x) AS open_audits,
-            (SELECT count(*)::int FROM (SELECT 1 FROM audit_logs WHERE event_name = 'v3.position.closed' GROUP BY subject_id HAVING
+            (SELECT count(*)::int FROM (SELECT 1 FROM audit_logs WHERE action = 'v3.position.closed' GROUP BY entity_id HAVING
               count(*) > 1) x) AS close_audits`,
   );
   const [{ n: signalsNotFinal }] = await q(

@@ -158,8 +158,7 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
       ]);
       expect((await h.queues[QueueName.Billing].getJob(jobId(JobName.BillingPositionClosed, positionId)))?.data).toEqual({ positionId });
       expect(
-        (await one(`SELECT count(*)::int AS n FROM audit_logs WHERE subject_id = $1 AND event_name = 'v3.position.closed'`, [positionId]))
-          .n,
+        (await one(`SELECT count(*)::int AS n FROM audit_logs WHERE entity_id = $1 AND action = 'v3.position.closed'`, [positionId])).n,
       ).toBe(1);
     } finally {
       await h.pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`);
@@ -235,11 +234,11 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
           venue_candidates: [],
           reason: 'HYPERLIQUID refused: ORDER_REJECTED: Order could not immediately match against any resting orders. -> OSTIUM',
         });
-        expect(
-          await one(`SELECT payload FROM audit_logs WHERE event_name = 'v3.order.failover' AND subject_id = $1`, [signalId]),
-        ).toMatchObject({
-          payload: { deployment_id: deploymentId, from: 'HYPERLIQUID', to: 'OSTIUM' },
-        });
+        expect(await one(`SELECT payload FROM audit_logs WHERE action = 'v3.order.failover' AND entity_id = $1`, [signalId])).toMatchObject(
+          {
+            payload: { deployment_id: deploymentId, from: 'HYPERLIQUID', to: 'OSTIUM' },
+          },
+        );
       });
     });
 
@@ -355,14 +354,13 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
         reason: 'NO_ADAPTER: live trading on HYPERLIQUID is not configured',
       });
       const audits = (
-        await h.pg.query(
-          `SELECT subject_id, payload FROM audit_logs WHERE event_name = 'v3.position.opened' AND payload->>'signal_id' = $1`,
-          [signalId],
-        )
+        await h.pg.query(`SELECT entity_id, payload FROM audit_logs WHERE action = 'v3.position.opened' AND payload->>'signal_id' = $1`, [
+          signalId,
+        ])
       ).rows;
       expect(audits).toHaveLength(plain.length);
       for (const a of audits) {
-        const p = positions.find((x) => x.id === a.subject_id);
+        const p = positions.find((x) => x.id === a.entity_id);
         expect(a.payload).toEqual({
           deployment_id: p.deployment_id,
           signal_id: signalId,
@@ -390,7 +388,7 @@ describe('executor on the paper venue, real Postgres and Redis', () => {
       expect((await one(`SELECT count(*)::int AS n FROM venue_orders WHERE signal_id = $1`, [signalId])).n).toBe(plain.length);
       expect(
         (
-          await one(`SELECT count(*)::int AS n FROM audit_logs WHERE event_name = 'v3.position.opened' AND payload->>'signal_id' = $1`, [
+          await one(`SELECT count(*)::int AS n FROM audit_logs WHERE action = 'v3.position.opened' AND payload->>'signal_id' = $1`, [
             signalId,
           ])
         ).n,

@@ -18,6 +18,7 @@ import { ApiAuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
 import { BiasModule } from './bias/bias.module';
 import { BillingModule } from './billing/billing.module';
+import { auditActorMiddleware } from './common/audit-actor';
 import { JsonErrorFilter } from './common/errors';
 import { ApiThrottlerGuard } from './common/throttle.guard';
 import { traceMiddleware } from './common/trace';
@@ -85,6 +86,7 @@ export function configureGateway(app: INestApplication): void {
   express.useBodyParser('json', { limit: '64kb' });
   express.disable('x-powered-by');
   express.use(traceMiddleware);
+  express.use(auditActorMiddleware);
   // Security headers; the CSP is left to the edge because Swagger UI (/api/docs) and Bull Board run inline scripts.
   express.use(helmet({ contentSecurityPolicy: false }));
   const origins = app

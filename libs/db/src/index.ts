@@ -8,6 +8,7 @@ export * from './entities/wallets';
 export * from './data-source';
 export * from './migrator';
 export * from './audit';
+export * from './audit-context';
 export * from './sources';
 export * from './performance';
 export * from './book';

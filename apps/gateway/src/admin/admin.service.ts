@@ -38,23 +38,59 @@ export class AdminService {
           null,
           { venue: market.venue, token_symbol: market.token_symbol, from: previous, to: market.current_price },
           traceId,
+          { old: { current_price: previous }, new: { current_price: market.current_price } },
         );
       }
       return { success: true, market };
     });
   }
 
-  /** Oldest first within a trace (one action through every service), newest first otherwise. */
+  /**
+   * Oldest first within a trace (one action through every service), newest first otherwise. Each filter is one
+   * indexed column (idx_audit_logs_trace, idx_audit_user, idx_audit_wallet, idx_audit_entity, idx_audit_event,
+   * idx_audit_timestamp); `from` is inclusive, `to` exclusive.
+   */
   async audit(q: AuditQuery) {
     const entries = await rows<
-      Pick<AuditRow, 'id' | 'event_name' | 'subject_type' | 'subject_id' | 'payload' | 'trace_id' | 'occurred_at'>
+      Pick<
+        AuditRow,
+        | 'id'
+        | 'occurred_at'
+        | 'action'
+        | 'entity_type'
+        | 'entity_id'
+        | 'actor'
+        | 'user_id'
+        | 'wallet'
+        | 'old_value'
+        | 'new_value'
+        | 'payload'
+        | 'ip_address'
+        | 'user_agent'
+        | 'trace_id'
+      >
     >(
       this.ds,
-      `SELECT id, event_name, subject_type, subject_id, payload, trace_id, occurred_at FROM audit_logs
-        WHERE ($1::text IS NULL OR trace_id = $1) AND ($2::text IS NULL OR subject_type = $2)
-          AND ($3::uuid IS NULL OR subject_id = $3) AND ($4::text IS NULL OR event_name = $4)
-        ORDER BY CASE WHEN $1::text IS NULL THEN NULL ELSE occurred_at END ASC, occurred_at DESC, id LIMIT $5 OFFSET $6`,
-      [q.trace_id ?? null, q.subject_type ?? null, q.subject_id ?? null, q.event_name ?? null, q.limit ?? 50, q.offset ?? 0],
+      `SELECT id, occurred_at, action, entity_type, entity_id, actor, user_id, wallet, old_value, new_value, payload,
+              host(ip_address) AS ip_address, user_agent, trace_id
+         FROM audit_logs
+        WHERE ($1::text IS NULL OR trace_id = $1) AND ($2::text IS NULL OR entity_type = $2)
+          AND ($3::uuid IS NULL OR entity_id = $3) AND ($4::text IS NULL OR action = $4)
+          AND ($5::uuid IS NULL OR user_id = $5) AND ($6::text IS NULL OR wallet = $6)
+          AND ($7::timestamptz IS NULL OR occurred_at >= $7) AND ($8::timestamptz IS NULL OR occurred_at < $8)
+        ORDER BY CASE WHEN $1::text IS NULL THEN NULL ELSE occurred_at END ASC, occurred_at DESC, id LIMIT $9 OFFSET $10`,
+      [
+        q.trace_id ?? null,
+        q.entity_type ?? null,
+        q.entity_id ?? null,
+        q.action ?? null,
+        q.user_id ?? null,
+        q.wallet ?? null,
+        q.from ?? null,
+        q.to ?? null,
+        q.limit ?? 50,
+        q.offset ?? 0,
+      ],
     );
     return { success: true, count: entries.length, entries };
   }

@@ -2,7 +2,7 @@ import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { randomUUID } from 'crypto';
-import { AgentDecisionRow, AgentRow, audit, changeKey, first, rows, Sql } from '@conduit/db';
+import { AgentDecisionRow, AgentRow, audit, auditChange, auditFields, changeKey, first, rows, Sql } from '@conduit/db';
 import { Clock, dec, deterministicId, manualSlot, TRADER_FIELDS, traderDecisionId } from '@conduit/domain';
 import { JobName, jobId, JobProducer } from '@conduit/queue';
 import { CLOCK, ENV } from '@conduit/runtime';
@@ -79,6 +79,7 @@ export class AgentsService {
         agent.id,
         { name: agent.name, kind: agent.kind, creator_wallet: agent.creator_wallet, by: wallet },
         traceId,
+        auditChange(null, auditFields(agent, ['name', 'kind', 'venue', 'creator_wallet', 'profit_receiver_address', 'policy', 'status'])),
       );
       return { success: true, agent: trader ? { ...agent, ...trader } : agent };
     });
@@ -137,9 +138,13 @@ export class AgentsService {
     }
     if (following.length) throw badRequest(following, `${following.join(', ')}: only for kind signal (kind is llm_trader)`);
     return this.ds.transaction(async (em) => {
+      const before = await this.traders.settings(em, id);
       const { changed, settings } = await this.traders.update(em, id, dto);
       // A repeat (nothing differs) changes nothing and writes nothing.
-      if (changed.length) await audit(em, 'v3.agent.settings', 'agent', id, { changed, by: wallet }, traceId);
+      if (changed.length) {
+        const change = auditChange(auditFields(before, changed), auditFields(settings, changed));
+        await audit(em, 'v3.agent.settings', 'agent', id, { changed, by: wallet }, traceId, change);
+      }
       return { success: true, agent: { ...agent, ...settings } };
     });
   }
@@ -166,7 +171,15 @@ export class AgentsService {
           WHERE id = $1 RETURNING *`,
         [agent.id, next.wallet_ids, next.wallet_top_n, next.wallet_bias_threshold, next.weights],
       );
-      await audit(em, 'v3.agent.following', 'agent', agent.id, { changed, by: wallet }, traceId);
+      await audit(
+        em,
+        'v3.agent.following',
+        'agent',
+        agent.id,
+        { changed, by: wallet },
+        traceId,
+        auditChange(auditFields(agent, changed), auditFields(next, changed)),
+      );
       return { success: true, agent: updated };
     });
   }
@@ -198,7 +211,10 @@ export class AgentsService {
         `WITH u AS (UPDATE agents_v3 SET status = $2, updated_at = now() WHERE id = $1 RETURNING *) SELECT * FROM u`,
         [id, status],
       );
-      await audit(em, 'v3.agent.status', 'agent', id, { from: agent.status, to: status, by: wallet }, traceId);
+      await audit(em, 'v3.agent.status', 'agent', id, { from: agent.status, to: status, by: wallet }, traceId, {
+        old: { status: agent.status },
+        new: { status },
+      });
       return { success: true, agent: updated };
     });
   }

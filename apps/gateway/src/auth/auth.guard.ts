@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Env } from '@conduit/config';
+import { auditActor } from '@conduit/db';
 import { ENV } from '@conduit/runtime';
 import { adminCredentialsMatch, adminRefusal } from './admin-credentials';
 import { ADMIN, AuthedRequest, PUBLIC } from './auth.decorators';
@@ -27,7 +28,10 @@ export class ApiAuthGuard implements CanActivate {
     const flag = (key: string) => this.reflector.getAllAndOverride<boolean>(key, [ctx.getHandler(), ctx.getClass()]);
     if (flag(PUBLIC)) return true;
     if (flag(ADMIN)) {
-      if (adminCredentialsMatch(this.env, req.headers.authorization)) return true;
+      if (adminCredentialsMatch(this.env, req.headers.authorization)) {
+        auditActor().admin = true;
+        return true;
+      }
       throw new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: [adminRefusal(this.env)] });
     }
     const header = req.headers.authorization;
@@ -40,6 +44,7 @@ export class ApiAuthGuard implements CanActivate {
           message: ['bearer token is invalid or expired: sign in again'],
         });
       req.wallet = wallet;
+      auditActor().wallet = wallet; // every audit row of this request names the wallet
       return true;
     }
     if (READS.includes(req.method)) return true;

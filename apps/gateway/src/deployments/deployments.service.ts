@@ -60,20 +60,15 @@ export class DeploymentsService {
       if (!inserted.length) {
         throw conflict(['user_wallet', 'agent_id'], `user_wallet ${dto.user_wallet} already has a deployment of agent_id ${dto.agent_id}`);
       }
-      await audit(
-        em,
-        'v3.deployment.created',
-        'deployment',
-        inserted[0].id,
-        {
-          agent_id: dto.agent_id,
-          user_wallet: dto.user_wallet,
-          trading_mode: dto.trading_mode ?? 'paper',
-          hyperliquid_agent_address: keys.hyperliquid.address,
-          ostium_agent_address: keys.ostium.address,
-        },
-        traceId,
-      );
+      // The new row as the audit shows it: its addresses, never the sealed keys.
+      const created = {
+        agent_id: dto.agent_id,
+        user_wallet: dto.user_wallet,
+        trading_mode: dto.trading_mode ?? 'paper',
+        hyperliquid_agent_address: keys.hyperliquid.address,
+        ostium_agent_address: keys.ostium.address,
+      };
+      await audit(em, 'v3.deployment.created', 'deployment', inserted[0].id, created, traceId, { new: created });
       const [row] = await rows<DeploymentView>(em, `SELECT ${DEPLOYMENT_COLUMNS} FROM agent_deployments_v3 d WHERE d.id = $1`, [
         inserted[0].id,
       ]);
@@ -99,7 +94,10 @@ export class DeploymentsService {
     if (d.trading_mode === mode) return { success: true, deployment: d }; // a repeat writes nothing
     await this.ds.transaction(async (em) => {
       await exec(em, `UPDATE agent_deployments_v3 SET trading_mode = $2 WHERE id = $1`, [id, mode]);
-      await audit(em, 'v3.deployment.trading_mode', 'deployment', id, { from: d.trading_mode, to: mode }, traceId);
+      await audit(em, 'v3.deployment.trading_mode', 'deployment', id, { from: d.trading_mode, to: mode }, traceId, {
+        old: { trading_mode: d.trading_mode },
+        new: { trading_mode: mode },
+      });
     });
     return { success: true, deployment: await this.read.deployment(id) };
   }
@@ -127,7 +125,10 @@ export class DeploymentsService {
     if (d.status === status) return { success: true, deployment: d }; // a repeat writes nothing
     await this.ds.transaction(async (em) => {
       await exec(em, `UPDATE agent_deployments_v3 SET status = $2 WHERE id = $1`, [id, status]);
-      await audit(em, 'v3.deployment.status', 'deployment', id, { from: d.status, to: status, by: wallet }, traceId);
+      await audit(em, 'v3.deployment.status', 'deployment', id, { from: d.status, to: status, by: wallet }, traceId, {
+        old: { status: d.status },
+        new: { status },
+      });
     });
     return { success: true, deployment: await this.read.deployment(id) };
   }
@@ -140,7 +141,10 @@ export class DeploymentsService {
       // Stopped again: nothing written; the closes are asked for again (the same job ids: never a second close).
       if (d.status !== 'STOPPED') {
         await exec(em, `UPDATE agent_deployments_v3 SET status = 'STOPPED' WHERE id = $1`, [id]);
-        await audit(em, 'v3.deployment.status', 'deployment', id, { from: d.status, to: 'STOPPED', by: wallet }, traceId);
+        await audit(em, 'v3.deployment.status', 'deployment', id, { from: d.status, to: 'STOPPED', by: wallet }, traceId, {
+          old: { status: d.status },
+          new: { status: 'STOPPED' },
+        });
       }
       return rows<Pick<PositionRow, 'id'>>(em, `SELECT id FROM positions_v3 WHERE deployment_id = $1 AND status = 'OPEN'`, [id]);
     });

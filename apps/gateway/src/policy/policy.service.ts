@@ -1,7 +1,19 @@
 import { isDeepStrictEqual } from 'util';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AgentDecisionRow, audit, exec, first, OutcomeRow, PolicyDecision, RoutingConfigRow, Row, rows, SignalRow } from '@conduit/db';
+import {
+  AgentDecisionRow,
+  audit,
+  auditChange,
+  exec,
+  first,
+  OutcomeRow,
+  PolicyDecision,
+  RoutingConfigRow,
+  Row,
+  rows,
+  SignalRow,
+} from '@conduit/db';
 import { Policy, stricterPolicy } from '@conduit/domain';
 import { assertOwner } from '../auth/auth.decorators';
 import { ReadModels } from '../common/read-models';
@@ -58,7 +70,10 @@ export class PolicyService {
     if (isDeepStrictEqual(agent.policy ?? {}, policy)) return { success: true, agent_id: id, policy }; // a repeat writes nothing
     await this.ds.transaction(async (em) => {
       await exec(em, `UPDATE agents_v3 SET policy = $2, updated_at = now() WHERE id = $1`, [id, policy]);
-      await audit(em, 'v3.agent.policy', 'agent', id, { from: agent.policy, to: policy, by: wallet }, traceId);
+      await audit(em, 'v3.agent.policy', 'agent', id, { from: agent.policy, to: policy, by: wallet }, traceId, {
+        old: { policy: agent.policy ?? {} },
+        new: { policy },
+      });
     });
     return { success: true, agent_id: id, policy };
   }
@@ -82,7 +97,10 @@ export class PolicyService {
     if (isDeepStrictEqual(d.policy ?? {}, policy)) return this.deploymentPolicy(id); // a repeat writes nothing
     await this.ds.transaction(async (em) => {
       await exec(em, `UPDATE agent_deployments_v3 SET policy = $2 WHERE id = $1`, [id, policy]);
-      await audit(em, 'v3.deployment.policy', 'deployment', id, { from: d.policy, to: policy, by: wallet }, traceId);
+      await audit(em, 'v3.deployment.policy', 'deployment', id, { from: d.policy, to: policy, by: wallet }, traceId, {
+        old: { policy: d.policy ?? {} },
+        new: { policy },
+      });
     });
     return this.deploymentPolicy(id);
   }
@@ -98,7 +116,10 @@ export class PolicyService {
           END WHERE id = $1`,
         [id, enabled],
       );
-      await audit(em, 'v3.deployment.kill_switch', 'deployment', id, { enabled, by: wallet }, traceId);
+      await audit(em, 'v3.deployment.kill_switch', 'deployment', id, { enabled, by: wallet }, traceId, {
+        old: { kill_switch: !enabled },
+        new: { kill_switch: enabled },
+      });
     });
     return this.deploymentPolicy(id);
   }
@@ -173,7 +194,10 @@ export class PolicyService {
          RETURNING agent_id, venue_priority, routing_strategy, failover_enabled, updated_at`,
         [id, wanted.venue_priority, wanted.routing_strategy, wanted.failover_enabled],
       );
-      await audit(em, 'v3.agent.routing_config', 'agent', id, { ...dto, by: wallet }, traceId);
+      const before = current
+        ? { venue_priority: current.venue_priority, routing_strategy: current.routing_strategy, failover_enabled: current.failover_enabled }
+        : null;
+      await audit(em, 'v3.agent.routing_config', 'agent', id, { ...dto, by: wallet }, traceId, auditChange(before, wanted));
       return upserted;
     });
     return { success: true, config: { ...config, source: 'agent' } };

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { audit, first, rows, WalletEventRow, WalletRow, WalletScoreRow } from '@conduit/db';
+import { audit, auditChange, auditFields, first, rows, WalletEventRow, WalletRow, WalletScoreRow } from '@conduit/db';
 import type { Clock } from '@conduit/domain';
 import { CLOCK } from '@conduit/runtime';
 import { conflict, notFound } from '../common/errors';
@@ -33,7 +33,10 @@ export class WalletsService {
         [dto.address, dto.label ?? null, dto.tags ?? [], this.clock.now()],
       );
       if (!wallet) throw conflict('address', `address ${dto.address} is already watched`);
-      await audit(em, 'v3.wallet.watched', 'wallet', wallet.id, { address: wallet.address, label: wallet.label }, traceId);
+      const watched = { address: wallet.address, label: wallet.label, tags: wallet.tags };
+      await audit(em, 'v3.wallet.watched', 'wallet', wallet.id, { address: wallet.address, label: wallet.label }, traceId, {
+        new: watched,
+      });
       return { success: true, wallet };
     });
   }
@@ -82,7 +85,15 @@ export class WalletsService {
         next.label,
         next.tags,
       ]);
-      await audit(em, 'v3.wallet.updated', 'wallet', id, { changed }, traceId);
+      await audit(
+        em,
+        'v3.wallet.updated',
+        'wallet',
+        id,
+        { changed },
+        traceId,
+        auditChange(auditFields(before, changed), auditFields(next, changed)),
+      );
       return { success: true, wallet };
     });
   }

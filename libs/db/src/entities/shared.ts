@@ -119,15 +119,26 @@ export class ImpactFactorHistory {
   @CreateDateColumn({ type: 'timestamptz', nullable: true }) createdAt: Date;
 }
 
+/** Seed 003's audit trail merged with seed 000's (migration AuditShape): who, what, the change, from where. */
 @Entity('audit_logs')
 export class AuditLog {
   @PrimaryGeneratedColumn('uuid') id: string;
-  @Column('text') eventName: string;
-  @Column('text', { nullable: true }) subjectType: string | null;
-  @Column('uuid', { nullable: true }) subjectId: string | null;
+  @Column('varchar', { length: 100 }) action: string;
+  @Column('varchar', { length: 50, nullable: true }) entityType: string | null;
+  @Column('uuid', { nullable: true }) entityId: string | null;
   @Column('jsonb', { nullable: true }) payload: Record<string, unknown> | null;
+  /** Seed 003's `timestamp`. */
   @Column('timestamptz', { default: () => 'now()', nullable: true }) occurredAt: Date;
   @Column('text', { nullable: true }) traceId: string | null;
+  /** An operator's users.id (no foreign key until the users table exists). */
+  @Column('uuid', { nullable: true }) userId: string | null;
+  @Column('text', { nullable: true }) wallet: string | null;
+  /** operator, wallet, admin, anonymous or service; NULL on rows older than the column. */
+  @Column('text', { nullable: true }) actor: 'operator' | 'wallet' | 'admin' | 'anonymous' | 'service' | null;
+  @Column('jsonb', { nullable: true }) oldValue: Record<string, unknown> | null;
+  @Column('jsonb', { nullable: true }) newValue: Record<string, unknown> | null;
+  @Column('inet', { nullable: true }) ipAddress: string | null;
+  @Column('text', { nullable: true }) userAgent: string | null;
 }
 
 /** The one recorded end of each signal × deployment: opened, skipped or failed, with the reason. */

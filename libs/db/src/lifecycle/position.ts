@@ -1,5 +1,6 @@
 import { movesInto, POSITION_LIFECYCLE, PositionStatus, Side } from '@conduit/domain';
 import { audit, AuditEntry, auditMany } from '../audit';
+import { auditActor, auditActorParams } from '../audit-context';
 import { PositionRow } from '../rows';
 import { asJson, exec, first, PREPARED, rows, Sql } from '../sql';
 
@@ -112,8 +113,8 @@ export async function createPositions(
               FROM t
             ON CONFLICT (deployment_id, signal_id) DO NOTHING RETURNING id, deployment_id, signal_id, status),
           logged AS (
-            INSERT INTO audit_logs (event_name, subject_type, subject_id, payload, trace_id)
-            SELECT 'v3.position.opened', 'position', ins.id, t.audit, t.trace_id
+            INSERT INTO audit_logs (action, entity_type, entity_id, payload, trace_id, user_id, wallet, actor, ip_address, user_agent)
+            SELECT 'v3.position.opened', 'position', ins.id, t.audit, t.trace_id, $2::uuid, $3::text, $4::text, $5::inet, $6::text
               FROM ins JOIN t ON t.signal_id = ins.signal_id AND t.deployment_id = ins.deployment_id WHERE ins.status = 'OPEN')
      SELECT id, deployment_id, signal_id FROM ins`,
     [
@@ -134,9 +135,10 @@ export async function createPositions(
           leverage: p.leverage,
           liquidation_price: p.liquidationPrice,
           audit: openedAudit({ ...p, id: '' }, p.facts).payload,
-          trace_id: p.facts.traceId ?? null,
+          trace_id: p.facts.traceId ?? auditActor().traceId ?? null,
         })),
       ),
+      ...auditActorParams(),
     ],
     PREPARED,
   );

@@ -1,4 +1,5 @@
 import { movesInto, SIGNAL_LIFECYCLE, SignalStatus } from '@conduit/domain';
+import { auditActor, auditActorParams } from '../audit-context';
 import { exec, first, PREPARED, rows, Sql } from '../sql';
 
 /**
@@ -42,8 +43,8 @@ export async function createSignal(q: Sql, s: NewSignal, skippedReason: string |
        VALUES ($1, $2, $3, $4, $5, $6, $7, 'MULTI', $8, $9, $10, $11, $14, $15, $16)
        ON CONFLICT (id) DO NOTHING RETURNING id, status),
      logged AS (
-       INSERT INTO audit_logs (event_name, subject_type, subject_id, payload, trace_id)
-       SELECT 'v3.signal.created', 'signal', ins.id, $12, $13 FROM ins)
+       INSERT INTO audit_logs (action, entity_type, entity_id, payload, trace_id, user_id, wallet, actor, ip_address, user_agent)
+       SELECT 'v3.signal.created', 'signal', ins.id, $12, $13, $17::uuid, $18::text, $19::text, $20::inet, $21::text FROM ins)
      SELECT status FROM ins`,
     [
       s.id,
@@ -58,10 +59,11 @@ export async function createSignal(q: Sql, s: NewSignal, skippedReason: string |
       status,
       skippedReason,
       created,
-      traceId ?? null,
+      traceId ?? auditActor().traceId ?? null,
       s.sourceWallets ?? null,
       s.sourceEvents ?? null,
       s.signalWalletId ?? null,
+      ...auditActorParams(),
     ],
     PREPARED,
   );
