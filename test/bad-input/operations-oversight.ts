@@ -95,6 +95,16 @@ export const OVERSIGHT_OPERATIONS: Record<string, Operation> = {
       v: { type: 'integer', required: true, bad: [0, 1, 29, -27] },
     },
   },
+  'POST /api/v3/billing/events/{id}/retry': {
+    who: 'subscriber',
+    id: { of: 'bill', noun: 'billing event' },
+    body: () => ({}),
+    fields: {
+      r: text(['0x1234', `0x${'z'.repeat(64)}`, '1'.repeat(64), `0x${'1'.repeat(66)}`], false),
+      s: text(['0x1234', `0x${'z'.repeat(64)}`, '', `0x${'2'.repeat(63)}`], false),
+      v: { type: 'integer', bad: [0, 1, 29, -27] },
+    },
+  },
   'GET /api/v3/billing/events': {
     query: { ...PAGE, deployment_id: BAD_UUIDS, agent_id: BAD_UUIDS, creator_wallet: BAD_WALLETS, kind: ['subscription', 'BOGUS', ''] },
   },

@@ -9,10 +9,20 @@ export interface Lifecycle<S extends string> {
   readonly initial: readonly S[];
   /** For each status, the statuses it may move to (none: final). */
   readonly moves: { readonly [From in S]: readonly S[] };
+  /**
+   * The moves (also listed in `moves`) that go back to an earlier status: a user's retry. They are the only cycles a
+   * lifecycle may have; every path that takes none of them ends in a final status.
+   */
+  readonly reopens: readonly (readonly [S, S])[];
 }
 
-function lifecycle<S extends string>(name: string, initial: readonly S[], moves: { readonly [From in S]: readonly S[] }): Lifecycle<S> {
-  return { name, initial, moves };
+function lifecycle<S extends string>(
+  name: string,
+  initial: readonly S[],
+  moves: { readonly [From in S]: readonly S[] },
+  reopens: readonly (readonly [S, S])[] = [],
+): Lifecycle<S> {
+  return { name, initial, moves, reopens };
 }
 
 /** signals_v3.status: Agent What stores it, Agent How may skip it, Agent Where routes or skips it, the executor ends it. */
@@ -51,11 +61,17 @@ export const POSITION_LIFECYCLE = lifecycle<PositionStatus>('position', ['PENDIN
 /** billing_events_v3.status (bill_status_t). */
 export const BILL_STATUSES = ['PENDING', 'COLLECTED', 'FAILED'] as const;
 export type BillStatus = (typeof BILL_STATUSES)[number];
-export const BILL_LIFECYCLE = lifecycle<BillStatus>('bill', ['PENDING'], {
-  PENDING: ['COLLECTED', 'FAILED'],
-  COLLECTED: [],
-  FAILED: [],
-});
+/** A FAILED bill is not a dead end: its user retries it (POST /api/v3/billing/events/:id/retry), back to PENDING. */
+export const BILL_LIFECYCLE = lifecycle<BillStatus>(
+  'bill',
+  ['PENDING'],
+  {
+    PENDING: ['COLLECTED', 'FAILED'],
+    COLLECTED: [],
+    FAILED: ['PENDING'],
+  },
+  [['FAILED', 'PENDING']],
+);
 
 /** venue_orders.status: NEW is stored before the venue hears of the order; PENDING awaits a fill. */
 export const ORDER_STATUSES = ['NEW', 'PENDING', 'FILLED', 'REJECTED'] as const;

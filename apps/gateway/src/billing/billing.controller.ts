@@ -5,7 +5,7 @@ import { SignedIn, WalletAuth } from '../auth/auth.decorators';
 import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { respond } from '../common/waited';
-import { BillingQuery, UserSignatureDto } from './billing.dto';
+import { BillingQuery, RetryBillDto, UserSignatureDto } from './billing.dto';
 import { BillingService } from './billing.service';
 
 const uuid = uuidParam('id');
@@ -35,6 +35,24 @@ export class BillingController {
     @TraceId() traceId: string,
   ) {
     return respond(res, await this.billing.pay(id, dto, wallet, traceId), 200);
+  }
+
+  @Post(':id/retry')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Retry a FAILED bill (its deployment user): back to PENDING and collected again; a live bill takes a fresh signature. ' +
+      'A bill already PENDING again answers its state and writes nothing; a COLLECTED one is 409',
+  })
+  @WalletAuth()
+  async retry(
+    @Param('id', uuid) id: string,
+    @Body() dto: RetryBillDto,
+    @Res({ passthrough: true }) res: Response,
+    @SignedIn() wallet: string,
+    @TraceId() traceId: string,
+  ) {
+    return respond(res, await this.billing.retry(id, dto, wallet, traceId), 200);
   }
 
   @Get()

@@ -24,3 +24,21 @@ export class UserSignatureDto {
   s: string;
   @ApiProperty({ enum: [27, 28] }) @IsIn([27, 28], { message: 'v must be 27 or 28' }) v: number;
 }
+
+/**
+ * A retry of a FAILED bill. A live bill takes a fresh signature (r, s, v) of metadata.usd_send.typedData, as
+ * POST /billing/events/:id/signature does; a paper bill takes none (an empty body).
+ */
+export class RetryBillDto {
+  @ApiPropertyOptional({ example: '0x…64 hex' })
+  @Optional()
+  @IsString()
+  @Matches(/^0x[0-9a-fA-F]{64}$/, { message: 'r must be 0x followed by 64 hex digits' })
+  r?: string;
+  @ApiPropertyOptional({ example: '0x…64 hex' })
+  @Optional()
+  @IsString()
+  @Matches(/^0x[0-9a-fA-F]{64}$/, { message: 's must be 0x followed by 64 hex digits' })
+  s?: string;
+  @ApiPropertyOptional({ enum: [27, 28] }) @Optional() @IsIn([27, 28], { message: 'v must be 27 or 28' }) v?: number;
+}

@@ -2,16 +2,16 @@ import { isDeepStrictEqual } from 'util';
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
-import { AgentRow, audit, BillRow, changeKey, DeploymentRow, exec, first, rows } from '@conduit/db';
+import { AgentRow, audit, BillRow, changeKey, DeploymentRow, exec, first, retryBill, rows } from '@conduit/db';
 import { Clock } from '@conduit/domain';
 import { collectJobOptions, JobName, jobId, JobProducer } from '@conduit/queue';
 import { CLOCK, ENV } from '@conduit/runtime';
 import { assertOwner } from '../auth/auth.decorators';
-import { conflict, notFound } from '../common/errors';
+import { badRequest, conflict, notFound } from '../common/errors';
 import { ChangeFeed } from '../common/change-feed';
 import { BillTotalsView, ReadModels } from '../common/read-models';
 import { Waited } from '../common/waited';
-import { BillingQuery, UserSignatureDto } from './billing.dto';
+import { BillingQuery, RetryBillDto, UserSignatureDto } from './billing.dto';
 
 /** Bills: reading them, and paying a live one with the user's signature of its usdSend. */
 @Injectable()
@@ -74,6 +74,58 @@ export class BillingService {
       ),
     );
     return { complete: !!done, answer: { success: true, event: done ?? (await this.read.findBillingEvent(id)) } };
+  }
+
+  /**
+   * A FAILED bill back to PENDING (retryBill) and its collection queued again under a job id with the retry number,
+   * so a double click is one retry: the second finds the bill PENDING, writes and queues nothing, and answers its
+   * state (200, retried false). A COLLECTED bill is 409. A live bill needs a fresh signature of metadata.usd_send;
+   * a paper bill takes none. Waits, like pay(), until billing collected the bill, failed it again or noted an attempt.
+   */
+  async retry(id: string, dto: RetryBillDto, wallet: string, traceId: string): Promise<Waited<object>> {
+    const bill = await first<Pick<BillRow, 'id' | 'status' | 'metadata'> & Pick<DeploymentRow, 'user_wallet' | 'trading_mode'>>(
+      this.ds,
+      `SELECT b.id, b.status, b.metadata, d.user_wallet, d.trading_mode
+         FROM billing_events_v3 b JOIN agent_deployments_v3 d ON d.id = b.deployment_id WHERE b.id = $1`,
+      [id],
+    );
+    if (!bill) throw notFound('billing event', id);
+    assertOwner(wallet, bill.user_wallet, "the bill's deployment user");
+    const given = (['r', 's', 'v'] as const).filter((f) => dto[f] !== undefined);
+    const signed = bill.status === 'FAILED' && !!bill.metadata?.usd_send;
+    if (signed && given.length < 3) {
+      const missing = (['r', 's', 'v'] as const).filter((f) => dto[f] === undefined);
+      throw badRequest(
+        missing,
+        `a live bill is retried with a fresh signature of metadata.usd_send.typedData: ${missing.join(', ')} missing`,
+      );
+    }
+    if (bill.status === 'FAILED' && !signed && given.length)
+      throw badRequest(given, 'this bill has no usdSend to sign: retry it without a signature');
+    if (bill.status === 'COLLECTED') throw conflict('id', `billing event ${id} is COLLECTED: nothing to retry`);
+    const note = signed ? { user_signature: { r: dto.r, s: dto.s, v: dto.v } } : {};
+    const started = this.clock.now().toISOString();
+    const moved = await this.ds.transaction((em) => retryBill(em, id, note, traceId));
+    if (!moved?.retried) {
+      if (moved?.status === 'COLLECTED') throw conflict('id', `billing event ${id} is COLLECTED: nothing to retry`);
+      // Already PENDING (a repeat, or a bill that never failed): nothing written, nothing queued.
+      return { complete: true, answer: { success: true, retried: false, event: await this.read.findBillingEvent(id) } };
+    }
+    await this.producer.emit({
+      name: JobName.BillingCollect,
+      data: { billingEventId: id, traceId },
+      jobId: jobId(JobName.BillingCollect, id, 'retry', String(moved.retry)),
+      opts: collectJobOptions(this.env),
+    });
+    const done = await this.feed.waitFor([changeKey('billing_events_v3', id)], () =>
+      first<BillRow>(
+        this.ds,
+        `SELECT * FROM billing_events_v3 WHERE id = $1 AND (status <> 'PENDING' OR (metadata->>'last_attempt_at') >= $2)`,
+        [id, started],
+      ),
+    );
+    const event = done ?? (await this.read.findBillingEvent(id));
+    return { complete: !!done, answer: { success: true, retried: true, retry: moved.retry, event } };
   }
 
   async list(q: BillingQuery) {

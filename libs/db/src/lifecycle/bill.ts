@@ -6,7 +6,8 @@ import { first, PREPARED, rows, Sql } from '../sql';
 /**
  * The bill's lifecycle (billing_events_v3.status), and the only code that changes it: created PENDING (a profit share
  * once per position, a subscription once per deployment and period) → COLLECTED, or FAILED after the last collection
- * attempt. Every move is conditional on PENDING (BILL_LIFECYCLE); metadata notes never change the status.
+ * attempt; its user may retry a FAILED bill, back to PENDING (retryBill). Every move is conditional on the statuses
+ * BILL_LIFECYCLE allows it from; metadata notes never change the status.
  */
 const from = (to: BillStatus) => movesInto(BILL_LIFECYCLE, to);
 
@@ -123,10 +124,10 @@ export async function collectBill(
   receipt: { collector: string; reference: string; collectedAt: Date },
   traceId?: string | null,
 ): Promise<boolean> {
-  const moved = await rows<{ id: string }>(
+  const moved = await rows<{ id: string; deployment_id: string }>(
     q,
     `WITH u AS (UPDATE billing_events_v3 SET status = 'COLLECTED', metadata = COALESCE(metadata, '{}'::jsonb) || $2
-                 WHERE id = $1 AND status = ANY($3) RETURNING id) SELECT id FROM u`,
+                 WHERE id = $1 AND status = ANY($3) RETURNING id, deployment_id) SELECT id, deployment_id FROM u`,
     [
       bill.id,
       { collector: receipt.collector, reference: receipt.reference, collected_at: receipt.collectedAt.toISOString() },
@@ -142,8 +143,69 @@ export async function collectBill(
       bill.id,
       { kind: bill.kind, amount: bill.amount, collector: receipt.collector },
       traceId,
+      { old: { status: 'PENDING' }, new: { status: 'COLLECTED' } },
     );
+  if (moved.length && bill.kind === 'SUBSCRIPTION') await restoreSubscription(q, moved[0].deployment_id, bill.id, traceId);
   return moved.length > 0;
+}
+
+/**
+ * A collected subscription bill turns a lapsed subscription back on once none of the deployment's subscription bills
+ * is FAILED any more (a retried one collected, and no other period left unpaid). Audited when this call turned it on.
+ */
+async function restoreSubscription(q: Sql, deploymentId: string, billId: string, traceId?: string | null): Promise<void> {
+  const restored = await rows<{ id: string }>(
+    q,
+    `UPDATE agent_deployments_v3 d SET sub_active = TRUE
+      WHERE d.id = $1 AND d.sub_active IS NOT TRUE
+        AND NOT EXISTS (SELECT 1 FROM billing_events_v3 b WHERE b.deployment_id = d.id AND b.kind = 'SUBSCRIPTION' AND b.status = 'FAILED')
+      RETURNING d.id`,
+    [deploymentId],
+    PREPARED,
+  );
+  if (restored.length)
+    await audit(q, 'v3.deployment.subscription_restored', 'deployment', deploymentId, { billing_event_id: billId }, traceId, {
+      old: { sub_active: false },
+      new: { sub_active: true },
+    });
+}
+
+/** What retryBill did: the bill's retry number when this call moved it, else its status (nothing written). */
+export type BillRetry = { retried: true; retry: number } | { retried: false; status: BillStatus };
+
+/**
+ * FAILED → PENDING at its user's request, with the retry number (metadata.retries), the failure kept as
+ * metadata.last_failure, and `note` (a fresh signature of a live bill) added; audited. The caller queues the
+ * collection again under a job id with the retry number. A bill that is not FAILED is left as it is.
+ */
+export async function retryBill(
+  q: Sql,
+  billId: string,
+  note: Record<string, unknown>,
+  traceId?: string | null,
+): Promise<BillRetry | undefined> {
+  const [moved] = await rows<{ retry: number; kind: string; reason: string | null }>(
+    q,
+    `WITH old AS (SELECT id, metadata FROM billing_events_v3 WHERE id = $1 FOR UPDATE),
+          u AS (UPDATE billing_events_v3 b
+                   SET status = 'PENDING',
+                       metadata = (COALESCE(b.metadata, '{}'::jsonb) - 'failure_reason' - 'attempts' - 'last_error' - 'last_attempt_at')
+                                  || jsonb_build_object('retries', COALESCE((b.metadata->>'retries')::int, 0) + 1,
+                                                        'last_failure', b.metadata->>'failure_reason')
+                                  || $2::jsonb
+                  FROM old WHERE b.id = old.id AND b.status = ANY($3)
+                RETURNING (b.metadata->>'retries')::int AS retry, b.kind, old.metadata->>'failure_reason' AS reason)
+     SELECT * FROM u`,
+    [billId, note, from('PENDING')],
+    PREPARED,
+  );
+  if (moved) {
+    const payload = { kind: moved.kind, retry: moved.retry, last_failure: moved.reason };
+    await audit(q, 'v3.bill.retried', 'billing_event', billId, payload, traceId, { old: { status: 'FAILED' }, new: { status: 'PENDING' } });
+    return { retried: true, retry: moved.retry };
+  }
+  const current = await first<{ status: BillStatus }>(q, `SELECT status FROM billing_events_v3 WHERE id = $1`, [billId], PREPARED);
+  return current && { retried: false, status: current.status };
 }
 
 /**
@@ -160,7 +222,10 @@ export async function failBill(q: Sql, billId: string, reason: string, attempts:
     PREPARED,
   );
   if (!failed) return false;
-  await audit(q, 'v3.bill.failed', 'billing_event', failed.id, { kind: failed.kind, reason }, traceId);
+  await audit(q, 'v3.bill.failed', 'billing_event', failed.id, { kind: failed.kind, reason }, traceId, {
+    old: { status: 'PENDING' },
+    new: { status: 'FAILED' },
+  });
   if (failed.kind === 'SUBSCRIPTION') {
     await rows(q, `UPDATE agent_deployments_v3 SET sub_active = FALSE WHERE id = $1`, [failed.deployment_id], PREPARED);
     await audit(q, 'v3.deployment.subscription_lapsed', 'deployment', failed.deployment_id, { billing_event_id: failed.id }, traceId);
