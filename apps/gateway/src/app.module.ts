@@ -20,6 +20,7 @@ import { BiasModule } from './bias/bias.module';
 import { BillingModule } from './billing/billing.module';
 import { auditActorMiddleware } from './common/audit-actor';
 import { JsonErrorFilter } from './common/errors';
+import { refuseDeepJson } from './common/json-depth';
 import { ApiThrottlerGuard } from './common/throttle.guard';
 import { traceMiddleware } from './common/trace';
 import { validationPipe } from './common/validation';
@@ -83,7 +84,8 @@ export class GatewayAppModule {
 /** HTTP setup shared by the gateway's main, the all-in-one entry and the tests. */
 export function configureGateway(app: INestApplication): void {
   const express = app as NestExpressApplication;
-  express.useBodyParser('json', { limit: '64kb' });
+  // A body too large is 413; one too deep for the validator (json-depth.ts) or not JSON is 400, before any handler.
+  express.useBodyParser('json', { limit: '64kb', verify: refuseDeepJson });
   express.disable('x-powered-by');
   express.use(traceMiddleware);
   express.use(auditActorMiddleware);
