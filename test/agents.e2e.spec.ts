@@ -142,8 +142,8 @@ describe('end to end: post → signal → policies → cost routing → position
     });
     await waitForQueuesToDrain(env);
 
-    // Every layer on the signal, from the API
-    const layers = await http('GET', `${api}/api/v3/signals/${signalId}/decisions`);
+    // Every layer on the signal, from the API (an operator reads every deployment's part)
+    const layers = await http('GET', `${api}/api/v3/signals/${signalId}/decisions`, undefined, adminAuth(env));
     expect(layers.status).toBe(200);
     expect(layers.body.agent_what).toHaveLength(1);
     expect(layers.body.agent_what[0]).toMatchObject({ action: 'OPEN_LONG', coin: 'ETH', model: 'aggregate-v1', signal_id: signalId });
@@ -166,7 +166,7 @@ describe('end to end: post → signal → policies → cost routing → position
       await pg.query(`SELECT deployment_id, venue, token_symbol, side, status FROM positions_v3 WHERE signal_id = $1`, [signalId])
     ).rows;
     expect(positions).toEqual([{ deployment_id: traderId, venue: 'OSTIUM', token_symbol: 'ETH', side: 'LONG', status: 'OPEN' }]);
-    const skipped = await http('GET', `${api}/api/v3/deployments/${carefulId}/decisions?decision=SKIP`);
+    const skipped = await carefulWallet.http('GET', `${api}/api/v3/deployments/${carefulId}/decisions?decision=SKIP`);
     expect(skipped.body.decisions).toHaveLength(1);
     expect(skipped.body.decisions[0]).toMatchObject({ signal_id: signalId, code: 'TOKEN_DENIED' });
 
@@ -319,12 +319,14 @@ describe('end to end: post → signal → policies → cost routing → position
     expect(r.body.daily[r.body.daily.length - 1].day).toBe(clock.now().toISOString().slice(0, 10));
     expect((await http('GET', `${api}/api/v3/agents/00000000-0000-4000-8000-000000000000/performance`)).status).toBe(404);
 
-    // billing history of the agent's creator
+    // billing history of the agent's creator, as an operator reads it
     const profitable = closed.filter((p: { pnl: string }) => new Decimal(p.pnl).gt(0)).length;
     const creator = await until('the profit shares', async () => {
       const res = await http(
         'GET',
         `${api}/api/v3/billing/events?creator_wallet=0x1111111111111111111111111111111111111111&kind=PROFIT_SHARE`,
+        undefined,
+        adminAuth(env),
       );
       return res.body.events?.length === profitable ? res : null;
     });

@@ -276,9 +276,10 @@ describe('auth, ownership and the audit trail', () => {
         }
       }
       expect(await snapshot()).toEqual(before);
-      // Reads stay open.
+      // An agent is read without a credential; a deployment's own data is its user's (test/private-reads.e2e.spec.ts).
       expect((await http('GET', `${api}/api/v3/agents/${agentId}`)).status).toBe(200);
-      expect((await http('GET', `${api}/api/v3/deployments/${deploymentId}/policy`)).status).toBe(200);
+      expect((await http('GET', `${api}/api/v3/deployments/${deploymentId}/policy`)).status).toBe(404);
+      expect((await subscriber.http('GET', `${api}/api/v3/deployments/${deploymentId}/policy`)).status).toBe(200);
     });
 
     it("refuses with 403 another wallet's changes to an agent or a deployment, and writes nothing", async () => {

@@ -9,7 +9,6 @@ import { keyContext, KeyVault, rotateAgentKeys } from '@conduit/custody';
 import {
   cleanupRedis,
   createTestDatabase,
-  http,
   insertAgent,
   QUICK_START,
   startHttpApp,
@@ -73,7 +72,7 @@ describe('custody: agent keys sealed under the master key', () => {
       expect(JSON.stringify(res.body)).not.toContain(sealed.encrypted);
     }
     expect(res.body.agent_wallets.OSTIUM.transactions.map((t: { to: string }) => t.to)).toHaveLength(2);
-    const again = await http('GET', `${api}/api/v3/deployments/${d.id}/agent-wallets`);
+    const again = await user.http('GET', `${api}/api/v3/deployments/${d.id}/agent-wallets`);
     expect(again.body.agent_wallets.HYPERLIQUID.agent_address).toBe(d.hyperliquid_agent_address);
   });
 

@@ -12,7 +12,6 @@ import {
   cleanupRedis,
   createTestDatabase,
   exited,
-  http,
   HyperliquidSim,
   QUICK_START,
   randomPort,
@@ -440,9 +439,9 @@ describe('end to end: live Hyperliquid through every service', () => {
     for (const q of Object.values(QueueName))
       jobs.push(...(await queues[q].getJobs(['completed', 'failed', 'delayed', 'waiting'])).map((j) => JSON.stringify(j.asJSON())));
     const answers = [
-      await http('GET', `${api}/api/v3/deployments/${deploymentId}`),
-      await http('GET', `${api}/api/v3/deployments/${deploymentId}/agent-wallets`),
-      await http('GET', `${api}/api/v3/positions?deployment_id=${deploymentId}`),
+      await holder().http('GET', `${api}/api/v3/deployments/${deploymentId}`),
+      await holder().http('GET', `${api}/api/v3/deployments/${deploymentId}/agent-wallets`),
+      await holder().http('GET', `${api}/api/v3/positions?deployment_id=${deploymentId}`),
     ].map((r) => JSON.stringify(r.body));
     const audit = JSON.stringify((await pg.query(`SELECT * FROM audit_logs`)).rows);
     for (const secret of secrets) {

@@ -95,7 +95,7 @@ describe('end to end: a followed wallet signals, positions carry it', () => {
     expect(positions.map((p) => [p.deployment_id, p.status, p.signal_wallet_id])).toEqual(
       [...deployments].sort().map((d) => [d, 'OPEN', walletId]),
     );
-    const position = await http('GET', `${api}/api/v3/positions/${positions[0].id}`);
+    const position = await http('GET', `${api}/api/v3/positions/${positions[0].id}`, undefined, adminAuth(env));
     expect(position.body.position).toMatchObject({ signal_wallet_id: walletId });
     const view = (
       await pg.query(

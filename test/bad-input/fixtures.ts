@@ -25,7 +25,7 @@ export type Body = Record<string, unknown>;
 export type Build<T> = (f: Fixtures) => T | Promise<T>;
 
 export interface Operation {
-  /** The credential sent (every mutating call needs one; the admin's routes need it for reads too). */
+  /** The credential sent (every mutating call needs one; the admin routes and a deployment own data need it for reads too). */
   who?: Who;
   /** The path's {id}: the fixture of a valid one and the noun a 404 for an unknown one names. */
   id?: { of: keyof Fixtures; noun: string };

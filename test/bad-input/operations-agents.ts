@@ -154,7 +154,7 @@ export const AGENTS_OPERATIONS: Record<string, Operation> = {
       },
     ],
   },
-  'GET /api/v3/deployments/{id}/agent-wallets': { id: DEPLOYMENT },
+  'GET /api/v3/deployments/{id}/agent-wallets': { who: 'subscriber', id: DEPLOYMENT },
   'POST /api/v3/deployments/{id}/trading-mode': {
     who: 'subscriber',
     id: DEPLOYMENT,
@@ -163,7 +163,7 @@ export const AGENTS_OPERATIONS: Record<string, Operation> = {
     repeat: { setup: (f) => context.pg.query(`UPDATE agent_deployments_v3 SET trading_mode = 'live' WHERE id = $1`, [f.deployment]) },
   },
   'GET /api/v3/deployments': { query: { ...PAGE, agent_id: BAD_UUIDS, user_wallet: BAD_WALLETS } },
-  'GET /api/v3/deployments/{id}': { id: DEPLOYMENT },
+  'GET /api/v3/deployments/{id}': { who: 'subscriber', id: DEPLOYMENT },
   'POST /api/v3/deployments/{id}/pause': { who: 'subscriber', id: DEPLOYMENT },
   'POST /api/v3/deployments/{id}/activate': {
     who: 'subscriber',

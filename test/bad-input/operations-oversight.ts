@@ -6,7 +6,7 @@ import { BAD_DATES, BAD_SYMBOLS, BAD_UUIDS, BAD_WALLETS, oneOf, PAGE, POLICY, PO
 export const OVERSIGHT_OPERATIONS: Record<string, Operation> = {
   // Agent How / Where
   'PUT /api/v3/agents/{id}/policy': { who: 'creator', id: AGENT, body: () => POLICY, fields: POLICY_FIELDS },
-  'GET /api/v3/deployments/{id}/policy': { id: DEPLOYMENT },
+  'GET /api/v3/deployments/{id}/policy': { who: 'subscriber', id: DEPLOYMENT },
   'PUT /api/v3/deployments/{id}/policy': { who: 'subscriber', id: DEPLOYMENT, body: () => POLICY, fields: POLICY_FIELDS },
   'POST /api/v3/deployments/{id}/kill-switch': {
     who: 'subscriber',
@@ -14,7 +14,7 @@ export const OVERSIGHT_OPERATIONS: Record<string, Operation> = {
     body: () => ({ enabled: true }),
     fields: { enabled: { type: 'boolean', required: true } },
   },
-  'GET /api/v3/deployments/{id}/decisions': { id: DEPLOYMENT, query: { ...PAGE, decision: ['trade', 'BOGUS', ''] } },
+  'GET /api/v3/deployments/{id}/decisions': { who: 'subscriber', id: DEPLOYMENT, query: { ...PAGE, decision: ['trade', 'BOGUS', ''] } },
   'GET /api/v3/signals/{id}/decisions': { id: SIGNAL },
   'GET /api/v3/agents/{id}/routing-config': { id: AGENT },
   'PUT /api/v3/agents/{id}/routing-config': {
@@ -56,7 +56,7 @@ export const OVERSIGHT_OPERATIONS: Record<string, Operation> = {
     id: AGENT,
     query: { from: ['', ...BAD_DATES, '2026-02-30'], to: ['', ...BAD_DATES, '2026-02-30'] },
   },
-  'GET /api/v3/billing/events/{id}': { id: { of: 'bill', noun: 'billing event' } },
+  'GET /api/v3/billing/events/{id}': { who: 'subscriber', id: { of: 'bill', noun: 'billing event' } },
 
   // the smart-money watchlist (seed 003)
   'POST /api/v3/wallets': {

@@ -61,7 +61,7 @@ export const TRADING_OPERATIONS: Record<string, Operation> = {
   'GET /api/v3/positions': {
     query: { ...PAGE, deployment_id: BAD_UUIDS, agent_id: BAD_UUIDS, signal_id: BAD_UUIDS, status: ['open', 'PENDING', ''] },
   },
-  'GET /api/v3/positions/{id}': { id: { of: 'position', noun: 'position' } },
+  'GET /api/v3/positions/{id}': { who: 'subscriber', id: { of: 'position', noun: 'position' } },
   'POST /api/v3/positions/{id}/close': {
     who: 'subscriber',
     id: { of: 'position', noun: 'position' },

@@ -98,7 +98,8 @@ export async function llmTraderDemo(kit: DemoKit, ctx: TraderDemo): Promise<void
   describe(kit, first);
   if (!first.signal_id) return;
   const layers = await poll(async () => {
-    const r = await call('GET', `/api/v3/signals/${first.signal_id}/decisions`);
+    // The book's and the subscriber's parts: an operator reads both (each wallet only its own).
+    const r = await call('GET', `/api/v3/signals/${first.signal_id}/decisions`, undefined, ctx.admin);
     return ['EXECUTED', 'FAILED', 'SKIPPED'].includes(r.signal.status) ? r : null;
   });
   for (const d of layers.agent_how) {

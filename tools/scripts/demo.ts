@@ -221,7 +221,7 @@ async function main() {
   show('stop loss', `${position.stop_loss} (trailing ${Number(position.trailing_params.trail_pct) * 100}%)`);
 
   step('5. The paper market moves: ETH mark +2%');
-  const entryMark = (await call('GET', `/api/v3/positions/${position.id}`)).position.current_price;
+  const entryMark = (await call('GET', `/api/v3/positions/${position.id}`, undefined, as)).position.current_price;
   const up = dec(entryMark).mul('1.02').toFixed(2);
   await call('PUT', '/api/v3/admin/paper/marks', { venue: 'HYPERLIQUID', token_symbol: 'ETH', price: up }, { authorization: admin });
   show('ETH mark', `${entryMark} → ${up}`);
@@ -235,7 +235,7 @@ async function main() {
     let b = closed.billing_event;
     for (const deadline = Date.now() + 5000; b.status === 'PENDING' && Date.now() < deadline;) {
       await new Promise((r) => setTimeout(r, 50));
-      b = (await call('GET', `/api/v3/billing/events/${b.id}`)).event;
+      b = (await call('GET', `/api/v3/billing/events/${b.id}`, undefined, as)).event;
     }
     show(
       'bill',
@@ -303,8 +303,9 @@ async function main() {
     async () => (await call('GET', `/api/v3/agents/${agent.id}/decisions?source_type=aggregate&action=OPEN_LONG`)).decisions[0],
   );
   show('Agent What', emitted.reasoning);
+  // Each deployment's part of a signal is its user's: an operator reads them all.
   const layers = await poll(async () => {
-    const r = await call('GET', `/api/v3/signals/${emitted.signal_id}/decisions`);
+    const r = await call('GET', `/api/v3/signals/${emitted.signal_id}/decisions`, undefined, { authorization: admin });
     return ['EXECUTED', 'FAILED', 'SKIPPED'].includes(r.signal.status) ? r : null;
   });
   for (const d of layers.agent_how)

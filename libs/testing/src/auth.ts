@@ -53,12 +53,11 @@ export const adminAuth = (env: Env) => ({
   authorization: 'Basic ' + Buffer.from(`${env.ADMIN_USER}:${env.ADMIN_PASSWORD}`).toString('base64'),
 });
 
-const MUTATING = ['POST', 'PUT', 'PATCH', 'DELETE'];
-
 /**
  * A client of the API acting as one wallet, as a front end would: it signs in once (again when the token is near
- * its end) and sends its bearer token with every mutating call. An agent creation body without a proof of intent
- * gets one signed by this wallet over the body's own fields.
+ * its end) and sends its bearer token with every call (a read of a deployment's own data needs it too), unless the
+ * call brings its own Authorization. An agent creation body without a proof of intent gets one signed by this wallet
+ * over the body's own fields.
  */
 export class WalletClient {
   private token: string | null = null;
@@ -87,8 +86,7 @@ export class WalletClient {
   }
 
   async http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
-    const auth =
-      MUTATING.includes(method) && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization') ? await this.authorization() : {};
+    const auth = Object.keys(headers).some((h) => h.toLowerCase() === 'authorization') ? {} : await this.authorization();
     if (
       method === 'POST' &&
       url.endsWith('/api/v3/agents/create') &&

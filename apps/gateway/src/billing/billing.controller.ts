@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestj
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { SignedIn, WalletAuth } from '../auth/auth.decorators';
+import { CurrentReader, Reader } from '../common/read-access';
 import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { respond } from '../common/waited';
@@ -16,9 +17,12 @@ export class BillingController {
   constructor(private readonly billing: BillingService) {}
 
   @Get(':id')
-  @ApiOperation({ summary: 'One billing event; a live bill carries in metadata.usd_send the usdSend the user signs to pay it' })
-  event(@Param('id', uuid) id: string) {
-    return this.billing.event(id);
+  @ApiOperation({
+    summary:
+      'One billing event (its deployment user’s and operators’ to read); a live bill carries in metadata.usd_send the usdSend to sign',
+  })
+  event(@Param('id', uuid) id: string, @CurrentReader() reader: Reader) {
+    return this.billing.event(id, reader);
   }
 
   @Post(':id/signature')
@@ -56,8 +60,13 @@ export class BillingController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Billing events by deployment, agent, agent creator or kind, newest first, with totals by kind and status' })
-  list(@Query() q: BillingQuery) {
-    return this.billing.list(q);
+  @ApiOperation({
+    summary: 'Billing events by deployment, agent, agent creator or kind, newest first, with totals by kind and status',
+    description:
+      "Events: the caller's own deployments' (an operator's: every one; anonymous: none). Totals: also every bill of the agents " +
+      'the caller created.',
+  })
+  list(@Query() q: BillingQuery, @CurrentReader() reader: Reader) {
+    return this.billing.list(q, reader);
   }
 }

@@ -9,6 +9,7 @@ import { CLOCK, ENV } from '@conduit/runtime';
 import { assertOwner } from '../auth/auth.decorators';
 import { badRequest, conflict, notFound } from '../common/errors';
 import { ChangeFeed } from '../common/change-feed';
+import { aggregateRows, canReadDeployment, canReadDeploymentData, ownRows, Reader, readerParams } from '../common/read-access';
 import { BillTotalsView, ReadModels } from '../common/read-models';
 import { Waited } from '../common/waited';
 import { BillingQuery, RetryBillDto, UserSignatureDto } from './billing.dto';
@@ -25,9 +26,12 @@ export class BillingService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async event(id: string) {
+  async event(id: string, reader: Reader) {
     const event = await this.read.findBillingEvent(id);
-    if (!event) throw notFound('billing event', id);
+    const deployment = event?.deployment_id ? await this.read.deployment(event.deployment_id) : null;
+    // A bill without a deployment is operators' only.
+    const readable = deployment ? canReadDeployment(reader, deployment) : canReadDeploymentData(reader);
+    if (!event || !readable) throw notFound('billing event', id);
     return { success: true, event };
   }
 
@@ -128,21 +132,26 @@ export class BillingService {
     return { complete: !!done, answer: { success: true, retried: true, retry: moved.retry, event } };
   }
 
-  async list(q: BillingQuery) {
+  /**
+   * The bills of the reader's own deployments (an operator's: every one; anonymous: none); the totals by kind and
+   * status also count every bill of the agents the reader created (their revenue, in aggregate).
+   */
+  async list(q: BillingQuery, reader: Reader) {
     const where = `($1::uuid IS NULL OR b.deployment_id = $1) AND ($2::uuid IS NULL OR d.agent_id = $2)
       AND ($3::text IS NULL OR a.creator_wallet = $3) AND ($4::bill_kind_t IS NULL OR b.kind = $4)`;
     const from = `billing_events_v3 b JOIN agent_deployments_v3 d ON d.id = b.deployment_id JOIN agents_v3 a ON a.id = d.agent_id`;
     const filter = [q.deployment_id ?? null, q.agent_id ?? null, q.creator_wallet ?? null, q.kind ?? null];
     const events = await rows<BillRow & Pick<DeploymentRow, 'agent_id'> & Pick<AgentRow, 'creator_wallet'>>(
       this.ds,
-      `SELECT b.*, d.agent_id, a.creator_wallet FROM ${from} WHERE ${where} ORDER BY b.occurred_at DESC, b.id LIMIT $5 OFFSET $6`,
-      [...filter, q.limit ?? 50, q.offset ?? 0],
+      `SELECT b.*, d.agent_id, a.creator_wallet FROM ${from} WHERE ${where} AND ${ownRows(7)}
+        ORDER BY b.occurred_at DESC, b.id LIMIT $5 OFFSET $6`,
+      [...filter, q.limit ?? 50, q.offset ?? 0, ...readerParams(reader)],
     );
     const totals = await rows<BillTotalsView>(
       this.ds,
-      `SELECT b.kind, b.status, count(*)::int AS events, sum(b.amount)::text AS amount FROM ${from} WHERE ${where}
+      `SELECT b.kind, b.status, count(*)::int AS events, sum(b.amount)::text AS amount FROM ${from} WHERE ${where} AND ${aggregateRows(5)}
         GROUP BY b.kind, b.status ORDER BY b.kind, b.status`,
-      filter,
+      [...filter, ...readerParams(reader)],
     );
     return { success: true, count: events.length, events, totals };
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AgentRow, BillRow, DeploymentRow, first, OutcomeRow, PositionRow, RoutingHistoryRow, rows, SignalRow } from '@conduit/db';
 import { notFound } from './errors';
+import { aggregateRows, ownRows, Reader, readerParams } from './read-access';
 
 /** Columns of agent_deployments_v3 a client may see: never the encrypted keys. */
 export const DEPLOYMENT_COLUMNS = `d.id, d.agent_id, d.user_wallet, d.safe_wallet, d.status, d.sub_active, d.sub_started_at,
@@ -103,8 +104,11 @@ export class ReadModels {
     return this.one<RoutingHistoryRow>(`SELECT * FROM venue_routing_history_v3 WHERE signal_id = $1`, [signalId]);
   }
 
-  /** Per deployment: the outcome, its reason, and the position when one opened. */
-  async outcomes(signalId: string): Promise<OutcomeView[]> {
+  /**
+   * Per deployment: the outcome, its reason, and the position when one opened; with a reader, only the deployments
+   * it reads row by row (read-access.ts).
+   */
+  async outcomes(signalId: string, reader?: Reader): Promise<OutcomeView[]> {
     return rows<OutcomeView>(
       this.ds,
       `SELECT o.deployment_id, o.outcome, o.stage, o.reason, o.updated_at,
@@ -113,8 +117,20 @@ export class ReadModels {
                 'entry_price', p.entry_price::text, 'stop_loss', p.stop_loss::text, 'take_profit', p.take_profit::text,
                 'trailing_params', p.trailing_params, 'status', p.status, 'opened_at', p.opened_at) END AS position
          FROM signal_outcomes o LEFT JOIN positions_history p ON p.id = o.position_id
-        WHERE o.signal_id = $1 ORDER BY o.created_at, o.deployment_id`,
-      [signalId],
+              JOIN agent_deployments_v3 d ON d.id = o.deployment_id
+        WHERE o.signal_id = $1 AND ${ownRows(2)} ORDER BY o.created_at, o.deployment_id`,
+      [signalId, ...(reader ? readerParams(reader) : [true, null])],
+    );
+  }
+
+  /** How many deployments had each outcome of a signal, over those the reader counts in aggregate (read-access.ts). */
+  outcomeTotals(signalId: string, reader: Reader): Promise<Array<Pick<OutcomeRow, 'outcome'> & { deployments: number }>> {
+    return rows(
+      this.ds,
+      `SELECT o.outcome, count(*)::int AS deployments
+         FROM signal_outcomes o JOIN agent_deployments_v3 d ON d.id = o.deployment_id JOIN agents_v3 a ON a.id = d.agent_id
+        WHERE o.signal_id = $1 AND ${aggregateRows(2)} GROUP BY o.outcome ORDER BY o.outcome`,
+      [signalId, ...readerParams(reader)],
     );
   }
 

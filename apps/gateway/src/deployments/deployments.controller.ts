@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SignedIn, WalletAuth } from '../auth/auth.decorators';
+import { CurrentReader, Reader } from '../common/read-access';
 import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { DeployAgentDto, DeploymentListQuery, TradingModeDto } from './deployments.dto';
@@ -27,8 +28,8 @@ export class DeploymentsController {
 
   @Get('deployments/:id/agent-wallets')
   @ApiOperation({ summary: 'Agent wallet addresses of a deployment and the payloads the user signs to approve them' })
-  agentWallets(@Param('id', uuid) id: string) {
-    return this.deployments.agentWallets(id);
+  agentWallets(@Param('id', uuid) id: string, @CurrentReader() reader: Reader) {
+    return this.deployments.agentWallets(id, reader);
   }
 
   @Post('deployments/:id/trading-mode')
@@ -39,13 +40,15 @@ export class DeploymentsController {
   }
 
   @Get('deployments')
-  list(@Query() q: DeploymentListQuery) {
-    return this.deployments.list(q);
+  @ApiOperation({ summary: "The caller's own deployments (an operator's: every one; anonymous: none), newest first" })
+  list(@Query() q: DeploymentListQuery, @CurrentReader() reader: Reader) {
+    return this.deployments.list(q, reader);
   }
 
   @Get('deployments/:id')
-  get(@Param('id', uuid) id: string) {
-    return this.deployments.get(id);
+  @ApiOperation({ summary: "A deployment: its user's and operators' to read (404 for anyone else)" })
+  get(@Param('id', uuid) id: string, @CurrentReader() reader: Reader) {
+    return this.deployments.get(id, reader);
   }
 
   @Post('deployments/:id/pause')

@@ -7,6 +7,7 @@ import { JobName, jobId, JobProducer } from '@conduit/queue';
 import { CLOCK, ENV } from '@conduit/runtime';
 import { assertOwner } from '../auth/auth.decorators';
 import { badRequest, conflict } from '../common/errors';
+import { assertCanRead, ownRows, Reader, readerParams } from '../common/read-access';
 import { DEPLOYMENT_COLUMNS, DeploymentView, ReadModels } from '../common/read-models';
 import { AgentWallets } from './agent-wallets';
 import { DeployAgentDto, DeploymentListQuery } from './deployments.dto';
@@ -77,8 +78,9 @@ export class DeploymentsService {
     return { success: true, deployment, agent_wallets: this.wallets.approvals(deployment) };
   }
 
-  async agentWallets(id: string) {
+  async agentWallets(id: string, reader: Reader) {
     const deployment = await this.read.deployment(id);
+    assertCanRead(reader, deployment, 'deployment', id);
     return { success: true, deployment_id: id, trading_mode: deployment.trading_mode, agent_wallets: this.wallets.approvals(deployment) };
   }
 
@@ -102,19 +104,22 @@ export class DeploymentsService {
     return { success: true, deployment: await this.read.deployment(id) };
   }
 
-  async list(q: DeploymentListQuery) {
+  /** The reader's own deployments (every one for an operator; none for an anonymous reader). */
+  async list(q: DeploymentListQuery, reader: Reader) {
     const deployments = await rows<DeploymentView>(
       this.ds,
       `SELECT ${DEPLOYMENT_COLUMNS} FROM agent_deployments_v3 d
-        WHERE ($1::uuid IS NULL OR d.agent_id = $1) AND ($2::text IS NULL OR d.user_wallet = $2)
+        WHERE ($1::uuid IS NULL OR d.agent_id = $1) AND ($2::text IS NULL OR d.user_wallet = $2) AND ${ownRows(5)}
         ORDER BY d.created_at DESC, d.id LIMIT $3 OFFSET $4`,
-      [q.agent_id ?? null, q.user_wallet ?? null, q.limit ?? 50, q.offset ?? 0],
+      [q.agent_id ?? null, q.user_wallet ?? null, q.limit ?? 50, q.offset ?? 0, ...readerParams(reader)],
     );
     return { success: true, count: deployments.length, deployments };
   }
 
-  async get(id: string) {
-    return { success: true, deployment: await this.read.deployment(id) };
+  async get(id: string, reader: Reader) {
+    const deployment = await this.read.deployment(id);
+    assertCanRead(reader, deployment, 'deployment', id);
+    return { success: true, deployment };
   }
 
   /** Pauses or activates a deployment; a STOPPED one stays stopped. */

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SignedIn, WalletAuth } from '../auth/auth.decorators';
+import { CurrentReader, Reader } from '../common/read-access';
 import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { KillSwitchDto, PolicyDecisionQuery, PolicyDto, RoutingConfigDto } from './policy.dto';
@@ -23,8 +24,8 @@ export class PolicyController {
 
   @Get('deployments/:id/policy')
   @ApiOperation({ summary: "The agent's limits, the subscriber's policy and the effective policy applied to new signals" })
-  deploymentPolicy(@Param('id', uuid) id: string) {
-    return this.policies.deploymentPolicy(id);
+  deploymentPolicy(@Param('id', uuid) id: string, @CurrentReader() reader: Reader) {
+    return this.policies.deploymentPolicy(id, reader);
   }
 
   @Put('deployments/:id/policy')
@@ -44,14 +45,18 @@ export class PolicyController {
   @ApiOperation({
     summary: "Agent How's decisions for a deployment, newest first: trade (final size, leverage, venues) or skip, with the reason",
   })
-  deploymentDecisions(@Param('id', uuid) id: string, @Query() q: PolicyDecisionQuery) {
-    return this.policies.deploymentDecisions(id, q);
+  deploymentDecisions(@Param('id', uuid) id: string, @Query() q: PolicyDecisionQuery, @CurrentReader() reader: Reader) {
+    return this.policies.deploymentDecisions(id, q, reader);
   }
 
   @Get('signals/:id/decisions')
-  @ApiOperation({ summary: 'Every layer on one signal: the Agent What decision that emitted it, Agent How per deployment, Agent Where' })
-  signalDecisions(@Param('id', uuid) id: string) {
-    return this.policies.signalDecisions(id);
+  @ApiOperation({
+    summary: 'Every layer on one signal: the Agent What decision that emitted it, Agent How per deployment, Agent Where',
+    description:
+      "Agent How: the caller's own deployments (an operator's: every one), with totals (all deployments for the agent's creator).",
+  })
+  signalDecisions(@Param('id', uuid) id: string, @CurrentReader() reader: Reader) {
+    return this.policies.signalDecisions(id, reader);
   }
 
   @Get('agents/:id/routing-config')

@@ -16,6 +16,7 @@ import {
 } from '@conduit/db';
 import { Policy, stricterPolicy } from '@conduit/domain';
 import { assertOwner } from '../auth/auth.decorators';
+import { aggregateRows, assertCanRead, ownRows, Reader, readerParams } from '../common/read-access';
 import { ReadModels } from '../common/read-models';
 import { PolicyDecisionQuery, PolicyDto, RoutingConfigDto } from './policy.dto';
 
@@ -78,8 +79,10 @@ export class PolicyService {
     return { success: true, agent_id: id, policy };
   }
 
-  async deploymentPolicy(id: string) {
+  /** A writer reads what it wrote: the write paths pass their signed-in wallet, already checked as the owner. */
+  async deploymentPolicy(id: string, reader: Reader) {
     const d = await this.read.deployment(id);
+    assertCanRead(reader, d, 'deployment', id);
     const agent = await this.read.agent(d.agent_id);
     return {
       success: true,
@@ -94,7 +97,7 @@ export class PolicyService {
     const d = await this.read.deployment(id);
     assertOwner(wallet, d.user_wallet, "the deployment's user");
     const policy = compact(dto);
-    if (isDeepStrictEqual(d.policy ?? {}, policy)) return this.deploymentPolicy(id); // a repeat writes nothing
+    if (isDeepStrictEqual(d.policy ?? {}, policy)) return this.deploymentPolicy(id, { wallet }); // a repeat writes nothing
     await this.ds.transaction(async (em) => {
       await exec(em, `UPDATE agent_deployments_v3 SET policy = $2 WHERE id = $1`, [id, policy]);
       await audit(em, 'v3.deployment.policy', 'deployment', id, { from: d.policy, to: policy, by: wallet }, traceId, {
@@ -102,13 +105,13 @@ export class PolicyService {
         new: { policy },
       });
     });
-    return this.deploymentPolicy(id);
+    return this.deploymentPolicy(id, { wallet });
   }
 
   async setKillSwitch(id: string, enabled: boolean, wallet: string, traceId: string) {
     const d = await this.read.deployment(id);
     assertOwner(wallet, d.user_wallet, "the deployment's user");
-    if ((d.policy?.kill_switch === true) === enabled) return this.deploymentPolicy(id); // already so: nothing written
+    if ((d.policy?.kill_switch === true) === enabled) return this.deploymentPolicy(id, { wallet }); // already so: nothing written
     await this.ds.transaction(async (em) => {
       await exec(
         em,
@@ -121,11 +124,11 @@ export class PolicyService {
         new: { kill_switch: enabled },
       });
     });
-    return this.deploymentPolicy(id);
+    return this.deploymentPolicy(id, { wallet });
   }
 
-  async deploymentDecisions(id: string, q: PolicyDecisionQuery) {
-    await this.read.deployment(id);
+  async deploymentDecisions(id: string, q: PolicyDecisionQuery, reader: Reader) {
+    assertCanRead(reader, await this.read.deployment(id), 'deployment', id);
     const decisions = await rows<DecisionView>(
       this.ds,
       `SELECT ${DECISION_COLUMNS} FROM ${DECISIONS_FROM}
@@ -136,18 +139,31 @@ export class PolicyService {
     return { success: true, count: decisions.length, decisions };
   }
 
-  async signalDecisions(id: string) {
+  /**
+   * The signal and Agent What's and Agent Where's decisions are the agent's (public); Agent How's are per deployment:
+   * the reader's own rows, and their totals by decision and code over what the reader counts in aggregate (every
+   * deployment for the agent's creator).
+   */
+  async signalDecisions(id: string, reader: Reader) {
     const signal = await this.read.signal(id);
-    const [what, how, where] = await Promise.all([
+    const [what, how, totals, where] = await Promise.all([
       rows<AgentDecisionRow>(this.ds, `SELECT * FROM agent_decisions WHERE signal_id = $1 ORDER BY timestamp`, [id]),
       rows<DecisionView>(
         this.ds,
-        `SELECT ${DECISION_COLUMNS} FROM ${DECISIONS_FROM} WHERE pd.signal_id = $1 ORDER BY pd.created_at, pd.deployment_id`,
-        [id],
+        `SELECT ${DECISION_COLUMNS} FROM ${DECISIONS_FROM} JOIN agent_deployments_v3 d ON d.id = pd.deployment_id
+          WHERE pd.signal_id = $1 AND ${ownRows(2)} ORDER BY pd.created_at, pd.deployment_id`,
+        [id, ...readerParams(reader)],
+      ),
+      rows<{ decision: string; code: string | null; deployments: number }>(
+        this.ds,
+        `SELECT pd.decision, pd.code, count(*)::int AS deployments
+           FROM policy_decisions pd JOIN agent_deployments_v3 d ON d.id = pd.deployment_id JOIN agents_v3 a ON a.id = d.agent_id
+          WHERE pd.signal_id = $1 AND ${aggregateRows(2)} GROUP BY pd.decision, pd.code ORDER BY pd.decision, pd.code`,
+        [id, ...readerParams(reader)],
       ),
       this.read.routing(id),
     ]);
-    return { success: true, signal, agent_what: what, agent_how: how, agent_where: where };
+    return { success: true, signal, agent_what: what, agent_how: how, agent_how_totals: totals, agent_where: where };
   }
 
   async routingConfig(id: string) {

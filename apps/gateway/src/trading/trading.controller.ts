@@ -2,6 +2,7 @@ import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, P
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { SignedIn, WalletAuth } from '../auth/auth.decorators';
+import { CurrentReader, Reader } from '../common/read-access';
 import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { respond } from '../common/waited';
@@ -32,8 +33,11 @@ export class TradingController {
   }
 
   @Get('signals/:id')
-  signal(@Param('id', uuid) id: string) {
-    return this.trading.signal(id);
+  @ApiOperation({
+    summary: 'A signal, its routing, the outcomes of the caller’s own deployments, and outcome totals (all deployments for its creator)',
+  })
+  signal(@Param('id', uuid) id: string, @CurrentReader() reader: Reader) {
+    return this.trading.signal(id, reader);
   }
 
   @Post('execute/trade')
@@ -51,13 +55,15 @@ export class TradingController {
   }
 
   @Get('positions')
-  positions(@Query() q: PositionListQuery) {
-    return this.trading.positions(q);
+  @ApiOperation({ summary: "Positions of the caller's own deployments (an operator's: every one; anonymous: none), newest first" })
+  positions(@Query() q: PositionListQuery, @CurrentReader() reader: Reader) {
+    return this.trading.positions(q, reader);
   }
 
   @Get('positions/:id')
-  position(@Param('id', uuid) id: string) {
-    return this.trading.position(id);
+  @ApiOperation({ summary: "A position: its deployment user's and operators' to read (404 for anyone else)" })
+  position(@Param('id', uuid) id: string, @CurrentReader() reader: Reader) {
+    return this.trading.position(id, reader);
   }
 
   @Post('positions/:id/close')

@@ -6,6 +6,7 @@ import { dec, deterministicId } from '@conduit/domain';
 import { JobName, jobId, JobProducer } from '@conduit/queue';
 import { assertOwner } from '../auth/auth.decorators';
 import { ChangeFeed } from '../common/change-feed';
+import { assertCanRead, ownRows, Reader, readerParams } from '../common/read-access';
 import { ReadModels } from '../common/read-models';
 import { Waited } from '../common/waited';
 import { GenerateSignalDto, PositionListQuery } from './trading.dto';
@@ -48,9 +49,15 @@ export class TradingService {
     return { complete: true, answer: { success: true, signal, trace_id: traceId } };
   }
 
-  async signal(id: string) {
+  /** The signal and its routing are the agent's (public); its outcomes are per deployment (read-access.ts). */
+  async signal(id: string, reader: Reader) {
     const signal = await this.read.signal(id);
-    return { success: true, signal, routing: await this.read.routing(id), outcomes: await this.read.outcomes(id) };
+    const [routing, outcomes, totals] = await Promise.all([
+      this.read.routing(id),
+      this.read.outcomes(id, reader),
+      this.read.outcomeTotals(id, reader),
+    ]);
+    return { success: true, signal, routing, outcomes, outcome_totals: totals };
   }
 
   /** Runs the signal through policy, routing and execution (if not already under way) and waits for its final status. */
@@ -91,20 +98,31 @@ export class TradingService {
     return { complete: !!done, answer };
   }
 
-  async positions(q: PositionListQuery) {
+  /** The positions of the reader's own deployments (every one for an operator; none for an anonymous reader). */
+  async positions(q: PositionListQuery, reader: Reader) {
     const positions = await rows<PositionRow>(
       this.ds,
       `SELECT p.* FROM positions_history p JOIN agent_deployments_v3 d ON d.id = p.deployment_id
         WHERE ($1::uuid IS NULL OR p.deployment_id = $1) AND ($2::uuid IS NULL OR d.agent_id = $2)
-          AND ($3::uuid IS NULL OR p.signal_id = $3) AND ($4::text IS NULL OR p.status = $4)
+          AND ($3::uuid IS NULL OR p.signal_id = $3) AND ($4::text IS NULL OR p.status = $4) AND ${ownRows(7)}
         ORDER BY p.opened_at DESC, p.id LIMIT $5 OFFSET $6`,
-      [q.deployment_id ?? null, q.agent_id ?? null, q.signal_id ?? null, q.status ?? null, q.limit ?? 50, q.offset ?? 0],
+      [
+        q.deployment_id ?? null,
+        q.agent_id ?? null,
+        q.signal_id ?? null,
+        q.status ?? null,
+        q.limit ?? 50,
+        q.offset ?? 0,
+        ...readerParams(reader),
+      ],
     );
     return { success: true, count: positions.length, positions };
   }
 
-  async position(id: string) {
-    return { success: true, position: await this.read.position(id) };
+  async position(id: string, reader: Reader) {
+    const position = await this.read.position(id);
+    assertCanRead(reader, await this.read.deployment(position.deployment_id), 'position', id);
+    return { success: true, position };
   }
 
   /** Asks the executor to close the position at the mark and waits for the close and, after a profit, its bill. */
