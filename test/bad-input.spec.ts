@@ -90,7 +90,14 @@ async function makeFixtures(): Promise<Fixtures> {
     [wallet, `0x${randomBytes(32).toString('hex')}`],
   );
   await pg.query(`INSERT INTO event_analysis (event_id, llm_classification, bias_impact) VALUES ($1, 'open', 0.25)`, [event]);
-  return { agent, idleAgent, trader, deployment, signal: signalId, position, bill, account, wallet, event };
+  // A report per fixture set: a 4h period of its own (the unique key is the type and the period's start).
+  const reportStart = new Date(Date.UTC(2020, 0, 1) + (await pg.query(`SELECT count(*)::int AS n FROM reports`)).rows[0].n * 4 * 3600_000);
+  const report = await one(
+    `INSERT INTO reports (report_type, period_start, period_end, summary_markdown, metrics, notable_events)
+     VALUES ('4h', $1, $2, '# Battery report', '{}', '[]') RETURNING id`,
+    [reportStart, new Date(reportStart.getTime() + 4 * 3600_000)],
+  );
+  return { agent, idleAgent, trader, deployment, signal: signalId, position, bill, account, wallet, event, report };
 }
 
 /** Rows (count and content) of every table in the public schema, and the jobs of every queue. */

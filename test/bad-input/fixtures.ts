@@ -17,6 +17,7 @@ export interface Fixtures {
   account: string; // a CT account
   wallet: string; // a watched wallet (seed 003)
   event: string; // an analysed event of wallet
+  report: string; // a 4h report
 }
 
 /** `fresh`: a wallet signed in for this one request (signing out must not end the others' tokens). */
@@ -111,3 +112,4 @@ export const TRADER = { of: 'trader', noun: 'agent' } as const;
 export const WALLET = { of: 'wallet', noun: 'wallet' } as const;
 export const DEPLOYMENT = { of: 'deployment', noun: 'deployment' } as const;
 export const SIGNAL = { of: 'signal', noun: 'signal' } as const;
+export const REPORT = { of: 'report', noun: 'report' } as const;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'crypto';
-import { AGENT, DEPLOYMENT, Operation, signature, SIGNAL, WALLET } from './fixtures';
+import { AGENT, DEPLOYMENT, Operation, REPORT, signature, SIGNAL, WALLET } from './fixtures';
 import { BAD_DATES, BAD_SYMBOLS, BAD_UUIDS, BAD_WALLETS, oneOf, PAGE, POLICY, POLICY_FIELDS, text, wallet, WALLET_TAGS } from './values';
 
 /** Agent How / Where (policies, kill switch, routing), stats, billing, the LLM traders' records, the watchlist and admin. */
@@ -140,6 +140,25 @@ export const OVERSIGHT_OPERATIONS: Record<string, Operation> = {
       action: ['', 'x'.repeat(101)],
       from: ['', ...BAD_DATES, '2026-02-30'],
       to: ['', ...BAD_DATES, '2026-02-30'],
+    },
+  },
+
+  // reports (operators only: they hold every deployment's PnL)
+  'GET /api/v3/reports': {
+    who: 'admin',
+    query: { ...PAGE, type: ['weekly', '4H', ''], from: ['', ...BAD_DATES, '2026-02-30'], to: ['', ...BAD_DATES, '2026-02-30'] },
+  },
+  'GET /api/v3/reports/{id}': { who: 'admin', id: REPORT, query: { format: ['html', 'MD', ''] } },
+  'POST /api/v3/admin/reports/run': {
+    who: 'admin',
+    body: () => ({ type: '4h', period_start: '2026-01-01T04:00:00Z' }),
+    fields: {
+      type: oneOf(['weekly', '4H', '']),
+      period_start: {
+        type: 'string',
+        // Bad dates, a time that starts no 4-hour block, and a period that has not ended.
+        bad: ['', ...BAD_DATES, '2026-01-01', '2026-01-01T05:00:00Z', '2026-01-01T04:30:00Z', '2999-01-01T00:00:00Z'],
+      },
     },
   },
 };

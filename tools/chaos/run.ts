@@ -199,6 +199,7 @@ class Harness {
       WALLET_POLL_INTERVAL_MS: '0',
       WALLET_BIAS_INTERVAL_MS: '0',
       DAILY_PERFORMANCE_INTERVAL_MS: '0',
+      REPORTS_INTERVAL_MS: '0',
       // A refused collection is retried after a second, not a minute (the paper ledger never refuses here).
       BILLING_COLLECT_BACKOFF_MS: '1000',
       LIVE_TRADING: 'false',

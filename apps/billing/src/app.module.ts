@@ -8,6 +8,7 @@ import { HyperliquidUsdSendCollector, PaperLedgerCollector } from './collector';
 import { DailyPerformance } from './daily-performance';
 import { PositionArchive } from './position-archive';
 import { Retention } from './retention';
+import { Reports } from './reports';
 import { PnlSnapshots } from './snapshots';
 
 @Module({})
@@ -24,6 +25,7 @@ export class BillingModule {
         PositionArchive,
         Retention,
         DailyPerformance,
+        Reports,
         BillingProcessor,
       ],
     };

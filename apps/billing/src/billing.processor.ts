@@ -23,6 +23,7 @@ import { AgentPerformanceSnapshots } from './agent-performance';
 import { DailyPerformance } from './daily-performance';
 import { Collector, HyperliquidUsdSendCollector, PaperLedgerCollector } from './collector';
 import { Retention } from './retention';
+import { Reports } from './reports';
 import { PnlSnapshots } from './snapshots';
 
 /** Subscription bills per statement: a run bills every due deployment, this many at a time. */
@@ -47,7 +48,7 @@ interface ClosedPosition {
  *   with exponential backoff; after the last attempt FAILED with the reason, and a failed subscription turns
  *   sub_active off (Agent How then stops new entries once the trial is over).
  * Beside the bills, the periodic bookkeeping: daily PnL snapshots, LLM traders' performance snapshots
- * (agent-performance.ts) and seed 004's retention (retention.ts).
+ * (agent-performance.ts), seed 004's retention (retention.ts) and the 4h and daily reports (reports.ts).
  */
 @Processor(QueueName.Billing, WORKER_OPTIONS)
 export class BillingProcessor extends QueueProcessor<QueueName.Billing> implements OnApplicationBootstrap {
@@ -62,6 +63,7 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
     private readonly performance: AgentPerformanceSnapshots,
     private readonly retention: Retention,
     private readonly daily: DailyPerformance,
+    private readonly reports: Reports,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ENV) private readonly env: Env,
   ) {
@@ -77,6 +79,7 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
       [JobName.BillingAgentPerformance]: () => this.performance.snapshot(),
       [JobName.BillingRetention]: () => this.retention.run(),
       [JobName.BillingDailyPerformance]: () => this.daily.refresh(),
+      [JobName.BillingReports]: (d) => this.reports.run(d),
     };
   }
 

@@ -26,6 +26,7 @@ import { traceMiddleware } from './common/trace';
 import { validationPipe } from './common/validation';
 import { DeploymentsModule } from './deployments/deployments.module';
 import { PolicyModule } from './policy/policy.module';
+import { ReportsModule } from './reports/reports.module';
 import { SourcesModule } from './sources/sources.module';
 import { StatsModule } from './stats/stats.module';
 import { TradersModule } from './traders/traders.module';
@@ -63,6 +64,7 @@ export class GatewayModule {
         TradersModule,
         WalletsModule,
         BiasModule,
+        ReportsModule,
         AdminModule,
       ],
       // Guards run in this order: the rate limit, then the credential (wallet token or admin), then validation pipes.

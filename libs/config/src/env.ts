@@ -87,6 +87,13 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(1) RETENTION_POSITIONS_ARCHIVE_DAYS = 365;
   /** How often the daily_performance materialized view is refreshed (0: never on a schedule). */
   @Transform(toInt) @IsInt() @Min(0) DAILY_PERFORMANCE_INTERVAL_MS = 3600000;
+  /**
+   * Reports (issue 15): how often billing looks for a 4h or daily period that has ended without its report (0 = off;
+   * a report lands within this long of its period's end), and the notional (USD) from which a watched wallet's event
+   * is a notable event (liquidations always are).
+   */
+  @Transform(toInt) @IsInt() @Min(0) REPORTS_INTERVAL_MS = 300000;
+  @IsNumberString() REPORT_WALLET_EVENT_USD = '100000';
 
   /** Rate limit of the REST API per client address and endpoint: requests per window (429 beyond), and the window. */
   @Transform(toInt) @IsInt() @Min(1) THROTTLE_LIMIT = 300;

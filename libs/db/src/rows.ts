@@ -24,6 +24,7 @@ import type {
 } from './entities/shared';
 import type { AgentTrade, BotStateEntry, LlmTokenUsage, MarketMark, TradingAgent } from './entities/traders';
 import type { Bias, EventAnalysis, Wallet, WalletEvent, WalletScore, WalletTransfer } from './entities/wallets';
+import type { Report } from './entities/reports';
 
 type Digit = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9';
 
@@ -81,3 +82,4 @@ export type WalletEventRow = Row<WalletEvent>;
 export type EventAnalysisRow = Row<EventAnalysis>;
 export type BiasRow = Row<Bias>;
 export type WalletTransferRow = Row<WalletTransfer>;
+export type ReportRow = Row<Report>;

@@ -23,3 +23,4 @@ export * from './trader/rules-model';
 export * from './trader/settings';
 export * from './trader/cycle';
 export * from './wallets';
+export * from './reports';

@@ -83,6 +83,7 @@ describe('jobsOfQueue', () => {
       JobName.BillingAgentPerformance,
       JobName.BillingRetention,
       JobName.BillingDailyPerformance,
+      JobName.BillingReports,
     ]);
   });
 

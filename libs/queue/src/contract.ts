@@ -72,6 +72,11 @@ export enum JobName {
   BillingRetention = 'billing.retention',
   /** Billing: refresh the daily_performance materialized view (repeatable). */
   BillingDailyPerformance = 'billing.daily-performance',
+  /**
+   * Billing: the reports (issue 15) of one period and type, or of the last complete 4h and daily periods when absent
+   * (repeatable); each written once per period and type.
+   */
+  BillingReports = 'billing.reports',
 }
 
 export interface Traced {
@@ -141,6 +146,12 @@ export interface JobPayloadMap {
   [JobName.BillingAgentPerformance]: Record<string, never>;
   [JobName.BillingRetention]: Record<string, never>;
   [JobName.BillingDailyPerformance]: Record<string, never>;
+  [JobName.BillingReports]: {
+    /** '4h' or 'daily'; both when absent (the schedule). */
+    type?: '4h' | 'daily';
+    /** ISO start of the period (a boundary of its type); the last complete period when absent. Needs `type`. */
+    periodStart?: string;
+  } & Traced;
 }
 export type JobPayload<N extends JobName> = JobPayloadMap[N];
 
@@ -175,6 +186,7 @@ export const JOB_QUEUE = {
   [JobName.BillingAgentPerformance]: QueueName.Billing,
   [JobName.BillingRetention]: QueueName.Billing,
   [JobName.BillingDailyPerformance]: QueueName.Billing,
+  [JobName.BillingReports]: QueueName.Billing,
 } as const satisfies { readonly [N in JobName]: QueueName };
 
 export type JobsOf<Q extends QueueName> = { [N in JobName]: (typeof JOB_QUEUE)[N] extends Q ? N : never }[JobName];

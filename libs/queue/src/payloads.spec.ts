@@ -44,6 +44,7 @@ const MINIMAL: { [N in JobName]: JobPayloadMap[N] } = {
   [JobName.BillingAgentPerformance]: {},
   [JobName.BillingRetention]: {},
   [JobName.BillingDailyPerformance]: {},
+  [JobName.BillingReports]: {},
 };
 
 /** Every member of each payload type (Required<>: an optional member cannot be left out here either). */
@@ -76,6 +77,7 @@ const FULL: { [N in JobName]: Required<JobPayloadMap[N]> } = {
   [JobName.BillingPositionClosed]: { positionId: POSITION, traceId: 'trace-1234' },
   [JobName.BillingCollect]: { billingEventId: SIGNAL, traceId: 'trace-1234' },
   [JobName.BillingPnlSnapshot]: { day: '2025-02-28' },
+  [JobName.BillingReports]: { type: '4h', periodStart: '2025-02-28T04:00:00.000Z', traceId: 'trace-1234' },
 };
 
 describe('job payload schemas', () => {

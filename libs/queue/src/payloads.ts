@@ -173,6 +173,17 @@ export const JOB_PAYLOAD_SCHEMAS: { readonly [N in JobName]: JSONSchemaType<JobP
   [JobName.BillingAgentPerformance]: empty,
   [JobName.BillingRetention]: empty,
   [JobName.BillingDailyPerformance]: empty,
+  [JobName.BillingReports]: {
+    type: 'object',
+    properties: {
+      // null is in the enum: ajv checks enum before nullable.
+      type: { type: 'string', enum: ['4h', 'daily', null], nullable: true },
+      periodStart: { type: 'string', format: 'date-time', nullable: true },
+      traceId,
+    },
+    required: [],
+    additionalProperties: false,
+  },
 };
 
 const ajv = new Ajv({ allErrors: true, strict: true });

@@ -35,6 +35,8 @@ export const SCHEDULES: readonly ScheduledJob[] = [
   { id: 'agent-performance', name: JobName.BillingAgentPerformance, every: (env) => env.AGENT_PERFORMANCE_INTERVAL_MS },
   { id: 'daily-performance', name: JobName.BillingDailyPerformance, every: (env) => env.DAILY_PERFORMANCE_INTERVAL_MS },
   { id: 'retention', name: JobName.BillingRetention, every: (env) => env.RETENTION_INTERVAL_MS },
+  // Each tick writes the last complete 4h and daily periods' reports that are not written yet (once per period and type).
+  { id: 'reports', name: JobName.BillingReports, every: (env) => env.REPORTS_INTERVAL_MS },
 ];
 
 /** The schedules whose jobs a queue carries. */

@@ -1,0 +1,3 @@
+export * from './period';
+export * from './build';
+export * from './bias-flips';
