@@ -1,7 +1,19 @@
 import { isDeepStrictEqual } from 'util';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AgentDecisionRow, audit, exec, first, OutcomeRow, PolicyDecision, RoutingConfigRow, Row, rows, SignalRow } from '@conduit/db';
+import {
+  AgentDecisionRow,
+  audit,
+  exec,
+  first,
+  OutcomeRow,
+  PolicyDecision,
+  recordNotification,
+  RoutingConfigRow,
+  Row,
+  rows,
+  SignalRow,
+} from '@conduit/db';
 import { Policy, stricterPolicy } from '@conduit/domain';
 import { assertOwner } from '../auth/auth.decorators';
 import { ReadModels } from '../common/read-models';
@@ -99,6 +111,13 @@ export class PolicyService {
         [id, enabled],
       );
       await audit(em, 'v3.deployment.kill_switch', 'deployment', id, { enabled, by: wallet }, traceId);
+      await recordNotification(em, {
+        event: 'deployment.kill_switch',
+        wallet: d.user_wallet,
+        deploymentId: id,
+        agentId: d.agent_id,
+        payload: { deployment_id: id, enabled },
+      });
     });
     return this.deploymentPolicy(id);
   }
