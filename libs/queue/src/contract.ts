@@ -10,6 +10,7 @@ export enum QueueName {
   Router = 'conduit-router',
   Executor = 'conduit-executor',
   Billing = 'conduit-billing',
+  Notify = 'conduit-notify',
 }
 
 /** Every job Conduit runs. The value is the BullMQ job name. */
@@ -72,6 +73,10 @@ export enum JobName {
   BillingRetention = 'billing.retention',
   /** Billing: refresh the daily_performance materialized view (repeatable). */
   BillingDailyPerformance = 'billing.daily-performance',
+  /** Notifier: send one notification delivery (one channel), at most once: claimed pending → sending before it is sent. */
+  NotifyDeliver = 'notify.deliver',
+  /** Notifier: deliveries of new notifications, due retries, and deliveries a crash left sending (repeatable). */
+  NotifySweep = 'notify.sweep',
 }
 
 export interface Traced {
@@ -141,6 +146,8 @@ export interface JobPayloadMap {
   [JobName.BillingAgentPerformance]: Record<string, never>;
   [JobName.BillingRetention]: Record<string, never>;
   [JobName.BillingDailyPerformance]: Record<string, never>;
+  [JobName.NotifyDeliver]: { deliveryId: string };
+  [JobName.NotifySweep]: Record<string, never>;
 }
 export type JobPayload<N extends JobName> = JobPayloadMap[N];
 
@@ -175,6 +182,8 @@ export const JOB_QUEUE = {
   [JobName.BillingAgentPerformance]: QueueName.Billing,
   [JobName.BillingRetention]: QueueName.Billing,
   [JobName.BillingDailyPerformance]: QueueName.Billing,
+  [JobName.NotifyDeliver]: QueueName.Notify,
+  [JobName.NotifySweep]: QueueName.Notify,
 } as const satisfies { readonly [N in JobName]: QueueName };
 
 export type JobsOf<Q extends QueueName> = { [N in JobName]: (typeof JOB_QUEUE)[N] extends Q ? N : never }[JobName];
@@ -215,6 +224,9 @@ export const QUEUE_JOB_OPTIONS: { readonly [Q in QueueName]: DefaultJobOptions }
   // Orders: a few more tries with a longer base delay, so a venue hiccup does not exhaust them.
   [QueueName.Executor]: { ...DEFAULT_JOB_OPTIONS, attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
   [QueueName.Billing]: { ...DEFAULT_JOB_OPTIONS, attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
+  // A delivery retries itself (its row's attempts and backoff); a job's own retries only cover the database failing
+  // around it, and the claim makes a re-run send nothing twice.
+  [QueueName.Notify]: DEFAULT_JOB_OPTIONS,
 };
 
 /** A bill's collection: retried with exponential backoff over the configured window, wherever it is queued from. */

@@ -44,6 +44,8 @@ const MINIMAL: { [N in JobName]: JobPayloadMap[N] } = {
   [JobName.BillingAgentPerformance]: {},
   [JobName.BillingRetention]: {},
   [JobName.BillingDailyPerformance]: {},
+  [JobName.NotifyDeliver]: { deliveryId: SIGNAL },
+  [JobName.NotifySweep]: {},
 };
 
 /** Every member of each payload type (Required<>: an optional member cannot be left out here either). */

@@ -173,6 +173,8 @@ export const JOB_PAYLOAD_SCHEMAS: { readonly [N in JobName]: JSONSchemaType<JobP
   [JobName.BillingAgentPerformance]: empty,
   [JobName.BillingRetention]: empty,
   [JobName.BillingDailyPerformance]: empty,
+  [JobName.NotifyDeliver]: { type: 'object', properties: { deliveryId: id }, required: ['deliveryId'], additionalProperties: false },
+  [JobName.NotifySweep]: empty,
 };
 
 const ajv = new Ajv({ allErrors: true, strict: true });

@@ -35,6 +35,8 @@ export const SCHEDULES: readonly ScheduledJob[] = [
   { id: 'agent-performance', name: JobName.BillingAgentPerformance, every: (env) => env.AGENT_PERFORMANCE_INTERVAL_MS },
   { id: 'daily-performance', name: JobName.BillingDailyPerformance, every: (env) => env.DAILY_PERFORMANCE_INTERVAL_MS },
   { id: 'retention', name: JobName.BillingRetention, every: (env) => env.RETENTION_INTERVAL_MS },
+  // Notifications: new ones fanned out to their channels, due retries queued, crashed sends failed (docs/NOTIFICATIONS.md).
+  { id: 'notify-sweep', name: JobName.NotifySweep, every: (env) => env.NOTIFY_SWEEP_MS },
 ];
 
 /** The schedules whose jobs a queue carries. */
