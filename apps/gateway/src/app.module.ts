@@ -23,6 +23,7 @@ import { ApiThrottlerGuard } from './common/throttle.guard';
 import { traceMiddleware } from './common/trace';
 import { validationPipe } from './common/validation';
 import { DeploymentsModule } from './deployments/deployments.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { PolicyModule } from './policy/policy.module';
 import { SourcesModule } from './sources/sources.module';
 import { StatsModule } from './stats/stats.module';
@@ -61,6 +62,7 @@ export class GatewayModule {
         TradersModule,
         WalletsModule,
         BiasModule,
+        NotificationsModule,
         AdminModule,
       ],
       // Guards run in this order: the rate limit, then the credential (wallet token or admin), then validation pipes.

@@ -62,7 +62,8 @@ export function notificationCtes(name: string, source: string): string {
   const columns = 'e.event_type, e.event_key, s.subject_type, s.subject_id, e.deployment_id, e.position_id, e.billing_event_id, e.agent_id';
   return `${name}_ev AS (${source}),
      ${name} AS (
-       INSERT INTO notifications (event_type, event_key, recipient_type, recipient_id, deployment_id, position_id, billing_event_id, agent_id,
+       INSERT INTO notifications (event_type, event_key, recipient_type, recipient_id, deployment_id, position_id, billing_event_id,
+                                  agent_id,
                                   payload)
        SELECT ${columns}, e.payload FROM ${name}_ev e
          JOIN notification_settings s ON s.subject_type = 'wallet' AND s.subject_id = e.wallet AND s.events && e.matches

@@ -19,6 +19,7 @@ export * from './llm/openai-server';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the trader snapshot fixtures live next to the domain's specs
 export * from '../../domain/src/trader/fixtures';
 export * from './x/x-server';
+export * from './notify/notify-servers';
 export * from './auth';
 export * from './http';
 export * from './clock';

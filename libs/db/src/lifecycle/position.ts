@@ -89,7 +89,8 @@ export function openedAudit(
 const openedNotifications = (from: string, where: string) =>
   `SELECT 'position.opened'::text AS event_type, 'position.opened:' || p.id AS event_key, ARRAY['position.opened'] AS matches,
           d.user_wallet AS wallet, false AS broadcast, p.deployment_id, p.id AS position_id, NULL::uuid AS billing_event_id, d.agent_id,
-          jsonb_build_object('position_id', p.id, 'deployment_id', p.deployment_id, 'venue', p.venue, 'token', p.token_symbol, 'side', p.side,
+          jsonb_build_object('position_id', p.id, 'deployment_id', p.deployment_id, 'venue', p.venue, 'token', p.token_symbol,
+                             'side', p.side,
                              'qty', p.qty::text, 'entry_price', p.entry_price::text) AS payload
      FROM ${from} p JOIN agent_deployments_v3 d ON d.id = p.deployment_id WHERE ${where}`;
 
@@ -101,7 +102,8 @@ const CLOSED_NOTIFICATIONS = `
   SELECT ${closeEventSql('u.exit_reason')} AS event_type, 'position.closed:' || u.id AS event_key,
          ARRAY['position.closed', ${closeEventSql('u.exit_reason')}] AS matches, d.user_wallet AS wallet, false AS broadcast,
          u.deployment_id, u.id AS position_id, NULL::uuid AS billing_event_id, d.agent_id,
-         jsonb_build_object('position_id', u.id, 'deployment_id', u.deployment_id, 'venue', u.venue, 'token', u.token_symbol, 'side', u.side,
+         jsonb_build_object('position_id', u.id, 'deployment_id', u.deployment_id, 'venue', u.venue, 'token', u.token_symbol,
+                            'side', u.side,
                             'qty', u.qty::text, 'entry_price', u.entry_price::text, 'exit_price', u.exit_price::text, 'pnl', u.pnl::text,
                             'exit_reason', u.exit_reason) AS payload
     FROM u JOIN agent_deployments_v3 d ON d.id = u.deployment_id`;
@@ -254,7 +256,8 @@ export async function closePosition(
     q,
     `WITH u AS (UPDATE positions_v3 SET status = 'CLOSED', exit_price = $2, current_price = $2, exit_reason = $3, closed_at = now(),
                                      pnl = $4, exit_tx_hash = COALESCE($5, exit_tx_hash)
-                 WHERE id = $1 AND status = ANY($6) RETURNING id, deployment_id, venue, token_symbol, side, qty, entry_price, exit_price, pnl,
+                 WHERE id = $1 AND status = ANY($6) RETURNING id, deployment_id, venue, token_symbol, side, qty, entry_price, exit_price,
+                                                             pnl,
                                                              exit_reason),
           ${notificationCtes('notified', CLOSED_NOTIFICATIONS)}
      SELECT id FROM u`,
