@@ -90,6 +90,8 @@ export function testEnv(db: TestDatabase, overrides: Record<string, string> = {}
     WALLET_POLL_INTERVAL_MS: '0',
     WALLET_BIAS_INTERVAL_MS: '0',
     DAILY_PERFORMANCE_INTERVAL_MS: '0',
+    // The notifier's sweep is a repeatable job (queues would never drain); the notification tests set it.
+    NOTIFY_SWEEP_MS: '0',
     // Tests drive the API harder than a client would; the limit itself is tested with its own value.
     THROTTLE_LIMIT: '1000000',
     // Test gateways listen on a random port.
