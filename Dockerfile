@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# One image for every Conduit service; APP picks which one runs (gateway, signal, policy, router, executor, billing, all-in-one).
+# One image for every Conduit service; APP picks which one runs (gateway, signal, policy, router, executor, billing, notifier, all-in-one).
 #   docker build -t conduit .
 #   docker run --init -e APP=executor -e DATABASE_URL=... -e REDIS_URL=... conduit
 #   docker run --init --rm -e DATABASE_URL=... conduit node dist/tools/scripts/migrate.js up

@@ -16,6 +16,7 @@ import { WalletIntelligence1732200014000 } from './1732200014000-WalletIntellige
 import { WalletFollowing1732200015000 } from './1732200015000-WalletFollowing';
 import { PositionArchive1732200016000 } from './1732200016000-PositionArchive';
 import { AuditShape1732200017000 } from './1732200017000-AuditShape';
+import { Notifications1732200019000 } from './1732200019000-Notifications';
 import { Reports1732200020000 } from './1732200020000-Reports';
 
 /** Every migration in order. Listed explicitly so the same list works from TypeScript and from dist/. */
@@ -38,5 +39,6 @@ export const MIGRATIONS = [
   WalletFollowing1732200015000,
   PositionArchive1732200016000,
   AuditShape1732200017000,
+  Notifications1732200019000,
   Reports1732200020000,
 ];

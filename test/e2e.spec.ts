@@ -196,6 +196,7 @@ describe('end to end: quick-start flow through every service', () => {
     expect(queues.queues.map((q: { name: string }) => q.name).sort()).toEqual([
       'conduit-billing',
       'conduit-executor',
+      'conduit-notify',
       'conduit-policy',
       'conduit-router',
       'conduit-signal',

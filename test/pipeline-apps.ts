@@ -6,15 +6,16 @@ import { cleanupRedis, createTestDatabase, startContext, startHttpApp, TestDatab
 import { BillingAppModule } from '../apps/billing/src/app.module';
 import { ExecutorAppModule } from '../apps/executor/src/app.module';
 import { configureGateway, GatewayAppModule } from '../apps/gateway/src/app.module';
+import { NotifierAppModule } from '../apps/notifier/src/app.module';
 import { PolicyAppModule } from '../apps/policy/src/app.module';
 import { RouterAppModule } from '../apps/router/src/app.module';
 import { SignalAppModule } from '../apps/signal/src/app.module';
 
-/** The six applications of an end-to-end test, sharing nothing but one test database and one queue prefix. */
+/** The seven applications of an end-to-end test, sharing nothing but one test database and one queue prefix. */
 export interface PipelineApps {
   db: TestDatabase;
   env: Env;
-  /** signal, policy, router, executor, billing: separately booted contexts, in that order. */
+  /** signal, policy, router, executor, billing, notifier: separately booted contexts, in that order. */
   workers: INestApplicationContext[];
   gateway: INestApplication;
   /** The gateway's base URL. */
@@ -24,14 +25,14 @@ export interface PipelineApps {
 }
 
 /**
- * Boots the five workers and the gateway over HTTP on a fresh database, with ETH marked at 2000 everywhere; with a
+ * Boots the six workers and the gateway over HTTP on a fresh database, with ETH marked at 2000 everywhere; with a
  * clock, every application reads the time from it.
  */
 export async function startPipelineApps(overrides: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<PipelineApps> {
   const db = await createTestDatabase();
   const env = testEnv(db, overrides);
   const workers = await Promise.all(
-    [SignalAppModule, PolicyAppModule, RouterAppModule, ExecutorAppModule, BillingAppModule].map((m) =>
+    [SignalAppModule, PolicyAppModule, RouterAppModule, ExecutorAppModule, BillingAppModule, NotifierAppModule].map((m) =>
       startContext(m.forRoot(env), options),
     ),
   );

@@ -6,6 +6,7 @@ import { JobName, jobId, JobProducer, QueueName } from '@conduit/queue';
 import { RuntimeModule } from '@conduit/runtime';
 import { insertAgent, insertDeployment, useServiceHarness, waitForJob } from '@conduit/testing';
 import { BillingModule } from '../apps/billing/src/app.module';
+import { NotifierModule } from '../apps/notifier/src/app.module';
 import { ExecutorModule } from '../apps/executor/src/app.module';
 import { PolicyModule } from '../apps/policy/src/app.module';
 import { RouterModule } from '../apps/router/src/app.module';
@@ -24,6 +25,7 @@ class WorkersModule {
         RouterModule.forRoot(env),
         ExecutorModule.forRoot(env),
         BillingModule.forRoot(env),
+        NotifierModule.forRoot(env),
       ],
     };
   }
@@ -73,6 +75,7 @@ describe('poison jobs on real Redis and Postgres', () => {
     }),
     [QueueName.Executor]: async () => ({ name: JobName.ExecutorMonitor, data: {} }),
     [QueueName.Billing]: async () => ({ name: JobName.BillingSubscriptions, data: {} }),
+    [QueueName.Notify]: async () => ({ name: JobName.NotifySweep, data: {} }),
   };
 
   describe.each([
@@ -93,6 +96,7 @@ describe('poison jobs on real Redis and Postgres', () => {
     [QueueName.Executor, JobName.ExecutorSettle, { positionId: randomUUID(), leg: 'sideways', round: 0 }, 'leg must be one of open, close'],
     [QueueName.Billing, JobName.BillingCollect, { billingEventId: null }, 'billingEventId must be a string'],
     [QueueName.Billing, JobName.BillingPnlSnapshot, { day: 'yesterday' }, 'day must be a date (YYYY-MM-DD)'],
+    [QueueName.Notify, JobName.NotifyDeliver, { deliveryId: 'd-1' }, 'deliveryId must be a UUID'],
   ] as const)('%s: a poison %s', (queue, name, data, problem) => {
     it('fails at once, without retries, with a reason naming the field; the job behind it completes', async () => {
       const poison = await add(queue, name, data);

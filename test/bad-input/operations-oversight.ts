@@ -1,6 +1,19 @@
 import { randomBytes } from 'crypto';
 import { AGENT, DEPLOYMENT, Operation, REPORT, signature, SIGNAL, WALLET } from './fixtures';
-import { BAD_DATES, BAD_SYMBOLS, BAD_UUIDS, BAD_WALLETS, oneOf, PAGE, POLICY, POLICY_FIELDS, text, wallet, WALLET_TAGS } from './values';
+import {
+  BAD_DATES,
+  BAD_SYMBOLS,
+  BAD_UUIDS,
+  BAD_WALLETS,
+  named,
+  oneOf,
+  PAGE,
+  POLICY,
+  POLICY_FIELDS,
+  text,
+  wallet,
+  WALLET_TAGS,
+} from './values';
 
 /** Agent How / Where (policies, kill switch, routing), stats, billing, the LLM traders' records, the watchlist and admin. */
 export const OVERSIGHT_OPERATIONS: Record<string, Operation> = {
@@ -31,6 +44,47 @@ export const OVERSIGHT_OPERATIONS: Record<string, Operation> = {
       failover_enabled: { type: 'boolean' },
     },
   },
+
+  // notifications (docs/NOTIFICATIONS.md): the signed-in wallet's own
+  'GET /api/v3/notifications/settings': { who: 'subscriber' },
+  'PUT /api/v3/notifications/settings': {
+    who: 'subscriber',
+    body: () => ({
+      events: ['position.opened', 'position.closed', 'bill.failed'],
+      channels: {
+        webhook: { enabled: true, url: 'https://example.com/conduit-hook', secret: 'battery-secret-0123456789' },
+        telegram: { enabled: true, chat_id: '123456789' },
+        email: { enabled: false, address: 'battery@example.com' },
+      },
+    }),
+    fields: {
+      events: {
+        type: 'array',
+        required: true,
+        bad: [['position.exploded'], [42], ['position.opened', 'position.opened'], Array(16).fill('bill.failed')],
+      },
+      channels: { type: 'object', required: true, bad: [named('channels.sms', { sms: { enabled: true } })] },
+      'channels.webhook': { type: 'object' },
+      'channels.webhook.enabled': { type: 'boolean', required: true },
+      'channels.webhook.url': text(['', 'not a url', 'ftp://example.com/x', 'javascript:alert(1)']),
+      'channels.webhook.secret': text(['short', 'x'.repeat(257)], false),
+      'channels.telegram': { type: 'object' },
+      'channels.telegram.enabled': { type: 'boolean', required: true },
+      'channels.telegram.chat_id': text(['', 'abc', '12 34', '@x']),
+      'channels.email': { type: 'object' },
+      'channels.email.enabled': { type: 'boolean', required: true },
+      'channels.email.address': text(['', 'not-an-email', 'a@', `${'x'.repeat(250)}@example.com`]),
+    },
+    cases: [
+      {
+        name: 'a webhook enabled without a secret (none stored)',
+        body: () => ({ events: [], channels: { webhook: { enabled: true, url: 'https://example.com/hook' } } }),
+        status: 400,
+        names: ['channels.webhook.secret'],
+      },
+    ],
+  },
+  'GET /api/v3/notifications': { who: 'subscriber', query: { ...PAGE, event_type: ['position.exploded', 'POSITION.OPENED', ''] } },
 
   // stats and billing
   'GET /api/v3/stats/overview': {},

@@ -1,5 +1,5 @@
 // The product in one command: migrates, starts every service as its own process (gateway, signal, policy,
-// router, executor, billing), drives the seed's quick-start flow over HTTP and prints what happened.
+// router, executor, billing, notifier), drives the seed's quick-start flow over HTTP and prints what happened.
 //   npm run demo              run the flow, then stop the services
 //   npm run demo -- --keep    leave the services running (Bull Board, OpenAPI) until Ctrl-C
 import 'reflect-metadata';
@@ -31,7 +31,7 @@ const env = loadEnv(base);
 const gatewayPort = env.PORT;
 const api = `http://127.0.0.1:${gatewayPort}`;
 const admin = 'Basic ' + Buffer.from(`${env.ADMIN_USER}:${env.ADMIN_PASSWORD}`).toString('base64');
-const SERVICES = ['signal', 'policy', 'router', 'executor', 'billing', 'gateway'];
+const SERVICES = ['signal', 'policy', 'router', 'executor', 'billing', 'notifier', 'gateway'];
 const children: ChildProcess[] = [];
 
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);

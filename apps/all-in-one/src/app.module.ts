@@ -8,6 +8,7 @@ import { RuntimeModule } from '@conduit/runtime';
 import { BillingModule } from '../../billing/src/app.module';
 import { ExecutorModule } from '../../executor/src/app.module';
 import { GatewayModule } from '../../gateway/src/app.module';
+import { NotifierModule } from '../../notifier/src/app.module';
 import { PolicyModule } from '../../policy/src/app.module';
 import { RouterModule } from '../../router/src/app.module';
 import { SignalModule } from '../../signal/src/app.module';
@@ -27,6 +28,7 @@ export class AllInOneModule {
         RouterModule.forRoot(env),
         ExecutorModule.forRoot(env),
         BillingModule.forRoot(env),
+        NotifierModule.forRoot(env),
       ],
     };
   }

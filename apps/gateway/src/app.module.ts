@@ -25,6 +25,7 @@ import { ApiThrottlerGuard } from './common/throttle.guard';
 import { traceMiddleware } from './common/trace';
 import { validationPipe } from './common/validation';
 import { DeploymentsModule } from './deployments/deployments.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { PolicyModule } from './policy/policy.module';
 import { ReportsModule } from './reports/reports.module';
 import { SourcesModule } from './sources/sources.module';
@@ -65,6 +66,7 @@ export class GatewayModule {
         WalletsModule,
         BiasModule,
         ReportsModule,
+        NotificationsModule,
         AdminModule,
       ],
       // Guards run in this order: the rate limit, then the credential (wallet token or admin), then validation pipes.

@@ -197,6 +197,21 @@ export class Env {
   @IsNumberString() WALLET_BIAS_THRESHOLD = '0.3';
   /** The bias timeframe (half-life, credibility window) an agent's followed wallets are read on; docs/WALLETS.md "Signals". */
   @IsIn(['1h', '4h', '24h']) WALLET_SIGNAL_TIMEFRAME: '1h' | '4h' | '24h' = '4h';
+  /** Notifications (docs/NOTIFICATIONS.md): how often the notifier sweeps (new notifications, due retries); 0 = off. */
+  @Transform(toInt) @IsInt() @Min(0) NOTIFY_SWEEP_MS = 1000;
+  /** Sends per delivery before it is failed, and the base of the exponential backoff between them. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(20) NOTIFY_MAX_ATTEMPTS = 5;
+  @Transform(toInt) @IsInt() @Min(1) NOTIFY_BACKOFF_MS = 5000;
+  /** A delivery still `sending` this long after its claim was interrupted (a crash): failed, never sent again. */
+  @Transform(toInt) @IsInt() @Min(1000) NOTIFY_SENDING_TIMEOUT_MS = 120000;
+  /** Time allowed to one webhook, Telegram or SMTP send. */
+  @Transform(toInt) @IsInt() @Min(100) NOTIFY_SEND_TIMEOUT_MS = 10000;
+  /** Telegram Bot API: base URL (a local server in tests) and the bot token; no token, no Telegram deliveries. */
+  @IsString() TELEGRAM_API_URL = 'https://api.telegram.org';
+  @IsOptional() @IsString() TELEGRAM_BOT_TOKEN?: string;
+  /** Email: the SMTP server (smtp://user:pass@host:port, smtps:// for TLS) and the sender; no SMTP_URL, no email. */
+  @IsOptional() @IsString() SMTP_URL?: string;
+  @IsString() NOTIFY_EMAIL_FROM = 'Conduit <notifications@conduit.invalid>';
 }
 
 /** Settings without a default (not own properties of a fresh Env). */
@@ -215,10 +230,20 @@ const OPTIONAL_SETTINGS = [
   'X_BEARER_TOKEN',
   'BILLING_TREASURY_ADDRESS',
   'AUTH_TOKEN_SECRET',
+  'TELEGRAM_BOT_TOKEN',
+  'SMTP_URL',
 ] as const;
 
 /** Names of settings whose values are secrets: never printed, never echoed in errors. */
-export const SECRET_SETTINGS = ['MASTER_KEY', 'ADMIN_PASSWORD', 'LLM_API_KEY', 'X_BEARER_TOKEN', 'AUTH_TOKEN_SECRET'] as const;
+export const SECRET_SETTINGS = [
+  'MASTER_KEY',
+  'ADMIN_PASSWORD',
+  'LLM_API_KEY',
+  'X_BEARER_TOKEN',
+  'AUTH_TOKEN_SECRET',
+  'TELEGRAM_BOT_TOKEN',
+  'SMTP_URL',
+] as const;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -39,6 +39,14 @@ export function keyContext(venue: string, agentAddress: string): string {
   return `conduit:agent-key:${venue.toUpperCase()}:${agentAddress.toLowerCase()}`;
 }
 
+/**
+ * Associated data of a recipient's webhook secret (notification_settings): a secret sealed for one wallet or operator
+ * does not open as another's.
+ */
+export function webhookSecretContext(subjectType: string, subjectId: string): string {
+  return `conduit:notification-webhook:${subjectType}:${subjectId.toLowerCase()}`;
+}
+
 /** Signing key whose plaintext exists only inside `use` (the shape the venue adapters take). */
 export interface KeyHandle {
   readonly address: string;

@@ -5,6 +5,7 @@ import * as shared from './entities/shared';
 import * as traders from './entities/traders';
 import * as wallets from './entities/wallets';
 import * as reports from './entities/reports';
+import * as notifications from './entities/notifications';
 
 export const ENTITIES = [
   ...Object.values(v3),
@@ -12,6 +13,7 @@ export const ENTITIES = [
   ...Object.values(traders),
   ...Object.values(wallets),
   ...Object.values(reports),
+  ...Object.values(notifications),
 ];
 
 /**

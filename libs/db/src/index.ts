@@ -19,3 +19,5 @@ export * from './rows';
 export * from './market-view';
 export * from './lifecycle';
 export * from './listener';
+export * from './notifications';
+export * from './entities/notifications';

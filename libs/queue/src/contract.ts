@@ -10,6 +10,7 @@ export enum QueueName {
   Router = 'conduit-router',
   Executor = 'conduit-executor',
   Billing = 'conduit-billing',
+  Notify = 'conduit-notify',
 }
 
 /** Every job Conduit runs. The value is the BullMQ job name. */
@@ -77,6 +78,10 @@ export enum JobName {
    * (repeatable); each written once per period and type.
    */
   BillingReports = 'billing.reports',
+  /** Notifier: send one notification delivery (one channel), at most once: claimed pending → sending before it is sent. */
+  NotifyDeliver = 'notify.deliver',
+  /** Notifier: deliveries of new notifications, due retries, and deliveries a crash left sending (repeatable). */
+  NotifySweep = 'notify.sweep',
 }
 
 export interface Traced {
@@ -152,6 +157,8 @@ export interface JobPayloadMap {
     /** ISO start of the period (a boundary of its type); the last complete period when absent. Needs `type`. */
     periodStart?: string;
   } & Traced;
+  [JobName.NotifyDeliver]: { deliveryId: string };
+  [JobName.NotifySweep]: Record<string, never>;
 }
 export type JobPayload<N extends JobName> = JobPayloadMap[N];
 
@@ -187,6 +194,8 @@ export const JOB_QUEUE = {
   [JobName.BillingRetention]: QueueName.Billing,
   [JobName.BillingDailyPerformance]: QueueName.Billing,
   [JobName.BillingReports]: QueueName.Billing,
+  [JobName.NotifyDeliver]: QueueName.Notify,
+  [JobName.NotifySweep]: QueueName.Notify,
 } as const satisfies { readonly [N in JobName]: QueueName };
 
 export type JobsOf<Q extends QueueName> = { [N in JobName]: (typeof JOB_QUEUE)[N] extends Q ? N : never }[JobName];
@@ -227,6 +236,9 @@ export const QUEUE_JOB_OPTIONS: { readonly [Q in QueueName]: DefaultJobOptions }
   // Orders: a few more tries with a longer base delay, so a venue hiccup does not exhaust them.
   [QueueName.Executor]: { ...DEFAULT_JOB_OPTIONS, attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
   [QueueName.Billing]: { ...DEFAULT_JOB_OPTIONS, attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
+  // A delivery retries itself (its row's attempts and backoff); a job's own retries only cover the database failing
+  // around it, and the claim makes a re-run send nothing twice.
+  [QueueName.Notify]: DEFAULT_JOB_OPTIONS,
 };
 
 /** A bill's collection: retried with exponential backoff over the configured window, wherever it is queued from. */

@@ -45,6 +45,8 @@ const MINIMAL: { [N in JobName]: JobPayloadMap[N] } = {
   [JobName.BillingRetention]: {},
   [JobName.BillingDailyPerformance]: {},
   [JobName.BillingReports]: {},
+  [JobName.NotifyDeliver]: { deliveryId: SIGNAL },
+  [JobName.NotifySweep]: {},
 };
 
 /** Every member of each payload type (Required<>: an optional member cannot be left out here either). */

@@ -184,6 +184,8 @@ export const JOB_PAYLOAD_SCHEMAS: { readonly [N in JobName]: JSONSchemaType<JobP
     required: [],
     additionalProperties: false,
   },
+  [JobName.NotifyDeliver]: { type: 'object', properties: { deliveryId: id }, required: ['deliveryId'], additionalProperties: false },
+  [JobName.NotifySweep]: empty,
 };
 
 const ajv = new Ajv({ allErrors: true, strict: true });

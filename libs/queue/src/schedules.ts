@@ -37,6 +37,8 @@ export const SCHEDULES: readonly ScheduledJob[] = [
   { id: 'retention', name: JobName.BillingRetention, every: (env) => env.RETENTION_INTERVAL_MS },
   // Each tick writes the last complete 4h and daily periods' reports that are not written yet (once per period and type).
   { id: 'reports', name: JobName.BillingReports, every: (env) => env.REPORTS_INTERVAL_MS },
+  // Notifications: new ones fanned out to their channels, due retries queued, crashed sends failed (docs/NOTIFICATIONS.md).
+  { id: 'notify-sweep', name: JobName.NotifySweep, every: (env) => env.NOTIFY_SWEEP_MS },
 ];
 
 /** The schedules whose jobs a queue carries. */

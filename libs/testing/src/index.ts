@@ -19,6 +19,7 @@ export * from './llm/openai-server';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the trader snapshot fixtures live next to the domain's specs
 export * from '../../domain/src/trader/fixtures';
 export * from './x/x-server';
+export * from './notify/notify-servers';
 export * from './auth';
 export * from './http';
 export * from './clock';
@@ -91,6 +92,8 @@ export function testEnv(db: TestDatabase, overrides: Record<string, string> = {}
     DAILY_PERFORMANCE_INTERVAL_MS: '0',
     // Reports are generated when a test asks for them.
     REPORTS_INTERVAL_MS: '0',
+    // The notifier's sweep is a repeatable job (queues would never drain); the notification tests set it.
+    NOTIFY_SWEEP_MS: '0',
     // Tests drive the API harder than a client would; the limit itself is tested with its own value.
     THROTTLE_LIMIT: '1000000',
     // Test gateways listen on a random port.

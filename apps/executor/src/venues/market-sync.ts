@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { exec, rows, Sql } from '@conduit/db';
+import { exec, notificationCtes, rows, Sql } from '@conduit/db';
 import { toMoney } from '@conduit/domain';
 import { MarketStats, VenueAdapter, VenueRegistry } from '@conduit/venue';
 
@@ -130,12 +130,27 @@ export class MarketSync {
     error: string | null,
     metadata: Record<string, unknown>,
   ) {
-    await exec(
+    // venue.down / venue.up: on a change of status only (a venue first seen is no change), in the same statement.
+    await rows(
       q,
-      `INSERT INTO venues_status (venue, is_available, status, latency_ms, last_error, last_checked, metadata)
-       VALUES ($1, $2, $3, $4, $5, now(), $6)
-       ON CONFLICT (venue) DO UPDATE SET is_available = EXCLUDED.is_available, status = EXCLUDED.status, latency_ms = EXCLUDED.latency_ms,
-         last_error = EXCLUDED.last_error, last_checked = now(), metadata = EXCLUDED.metadata`,
+      `WITH prev AS (SELECT status FROM venues_status WHERE venue = $1),
+            up AS (
+              INSERT INTO venues_status (venue, is_available, status, latency_ms, last_error, last_checked, metadata)
+              VALUES ($1, $2, $3, $4, $5, now(), $6)
+              ON CONFLICT (venue) DO UPDATE SET is_available = EXCLUDED.is_available, status = EXCLUDED.status,
+                latency_ms = EXCLUDED.latency_ms, last_error = EXCLUDED.last_error, last_checked = now(), metadata = EXCLUDED.metadata
+              RETURNING venue, status, last_checked, last_error),
+            ${notificationCtes(
+              'notified',
+              `SELECT CASE up.status WHEN 'UP' THEN 'venue.up' ELSE 'venue.down' END AS event_type,
+                      'venue.' || up.status || ':' || up.venue || ':' || (extract(epoch FROM up.last_checked) * 1000)::bigint AS event_key,
+                      ARRAY[CASE up.status WHEN 'UP' THEN 'venue.up' ELSE 'venue.down' END] AS matches, NULL::text AS wallet,
+                      true AS broadcast, NULL::uuid AS deployment_id, NULL::uuid AS position_id, NULL::uuid AS billing_event_id,
+                      NULL::uuid AS agent_id,
+                      jsonb_build_object('venue', up.venue, 'status', up.status, 'previous', prev.status, 'error', up.last_error) AS payload
+                 FROM up JOIN prev ON prev.status IS DISTINCT FROM up.status`,
+            )}
+       SELECT 1`,
       [venue, ok, ok ? 'UP' : 'DOWN', latencyMs, error?.slice(0, 500) ?? null, JSON.stringify(metadata)],
     );
   }

@@ -1,7 +1,7 @@
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
-import { audit, DeploymentRow, exec, PositionRow, rows } from '@conduit/db';
+import { audit, DeploymentRow, exec, PositionRow, recordNotification, rows } from '@conduit/db';
 import { Clock } from '@conduit/domain';
 import { JobName, jobId, JobProducer } from '@conduit/queue';
 import { CLOCK, ENV } from '@conduit/runtime';
@@ -149,6 +149,14 @@ export class DeploymentsService {
         await audit(em, 'v3.deployment.status', 'deployment', id, { from: d.status, to: 'STOPPED', by: wallet }, traceId, {
           old: { status: d.status },
           new: { status: 'STOPPED' },
+        });
+        await recordNotification(em, {
+          event: 'deployment.stopped',
+          key: `deployment.stopped:${id}`,
+          wallet: d.user_wallet,
+          deploymentId: id,
+          agentId: d.agent_id,
+          payload: { deployment_id: id, from: d.status },
         });
       }
       return rows<Pick<PositionRow, 'id'>>(em, `SELECT id FROM positions_v3 WHERE deployment_id = $1 AND status = 'OPEN'`, [id]);

@@ -9,6 +9,7 @@ import {
   first,
   OutcomeRow,
   PolicyDecision,
+  recordNotification,
   RoutingConfigRow,
   Row,
   rows,
@@ -122,6 +123,13 @@ export class PolicyService {
       await audit(em, 'v3.deployment.kill_switch', 'deployment', id, { enabled, by: wallet }, traceId, {
         old: { kill_switch: !enabled },
         new: { kill_switch: enabled },
+      });
+      await recordNotification(em, {
+        event: 'deployment.kill_switch',
+        wallet: d.user_wallet,
+        deploymentId: id,
+        agentId: d.agent_id,
+        payload: { deployment_id: id, enabled },
       });
     });
     return this.deploymentPolicy(id, { wallet });

@@ -1,5 +1,6 @@
 import { BILL_LIFECYCLE, BillStatus, movesInto } from '@conduit/domain';
 import { audit, auditMany } from '../audit';
+import { notificationCtes } from '../notifications';
 import { BillRow } from '../rows';
 import { first, PREPARED, rows, Sql } from '../sql';
 
@@ -10,6 +11,18 @@ import { first, PREPARED, rows, Sql } from '../sql';
  * BILL_LIFECYCLE allows it from; metadata notes never change the status.
  */
 const from = (to: BillStatus) => movesInto(BILL_LIFECYCLE, to);
+
+/**
+ * The bill.<event> notifications (notificationCtes' source) of the bills of CTE `bills` (columns id, deployment_id,
+ * kind, amount, status, metadata): to the deployment's wallet.
+ */
+const billNotifications = (event: 'created' | 'collected' | 'failed', bills: string) =>
+  `SELECT 'bill.${event}'::text AS event_type, 'bill.${event}:' || b.id AS event_key, ARRAY['bill.${event}'] AS matches,
+          d.user_wallet AS wallet, false AS broadcast, b.deployment_id, b.position_id, b.id AS billing_event_id, d.agent_id,
+          jsonb_build_object('billing_event_id', b.id, 'deployment_id', b.deployment_id, 'kind', b.kind, 'amount', b.amount::text,
+                             'asset', b.asset, 'status', b.status, 'failure_reason', b.metadata->'failure_reason') AS payload
+     FROM ${bills} b JOIN agent_deployments_v3 d ON d.id = b.deployment_id`;
+const BILL_COLUMNS = 'id, deployment_id, position_id, kind, amount, asset, status, metadata';
 
 export interface ProfitShare {
   positionId: string;
@@ -22,9 +35,12 @@ export interface ProfitShare {
 export async function createProfitShare(q: Sql, bill: ProfitShare, traceId?: string | null): Promise<string> {
   const inserted = await rows<{ id: string }>(
     q,
-    `INSERT INTO billing_events_v3 (position_id, deployment_id, kind, amount, asset, status, metadata)
-     VALUES ($1, $2, 'PROFIT_SHARE', $3, 'USDC', 'PENDING', $4)
-     ON CONFLICT (position_id) WHERE kind = 'PROFIT_SHARE' DO NOTHING RETURNING id`,
+    `WITH ins AS (
+       INSERT INTO billing_events_v3 (position_id, deployment_id, kind, amount, asset, status, metadata)
+       VALUES ($1, $2, 'PROFIT_SHARE', $3, 'USDC', 'PENDING', $4)
+       ON CONFLICT (position_id) WHERE kind = 'PROFIT_SHARE' DO NOTHING RETURNING ${BILL_COLUMNS}),
+     ${notificationCtes('notified', billNotifications('created', 'ins'))}
+     SELECT id FROM ins`,
     [bill.positionId, bill.deploymentId, bill.amount, bill.metadata],
     PREPARED,
   );
@@ -69,13 +85,16 @@ export async function createSubscriptionBills(
         WHERE status <> 'STOPPED' AND NOT book AND next_billing_at IS NOT NULL AND next_billing_at <= $3
         ORDER BY next_billing_at LIMIT $4 FOR UPDATE),
      advanced AS (
-       UPDATE agent_deployments_v3 d SET next_billing_at = due.next_billing_at + $2::interval FROM due WHERE d.id = due.id RETURNING d.id)
-     INSERT INTO billing_events_v3 (deployment_id, kind, amount, asset, status, period_start, metadata)
-     SELECT due.id, 'SUBSCRIPTION', $1::numeric, 'USDC', 'PENDING', due.next_billing_at,
-            jsonb_build_object('period', $2::text, 'period_end', due.next_billing_at + $2::interval)
-       FROM due JOIN advanced ON advanced.id = due.id
-     ON CONFLICT (deployment_id, period_start) WHERE kind = 'SUBSCRIPTION' DO NOTHING
-     RETURNING id, deployment_id, amount::text, period_start`,
+       UPDATE agent_deployments_v3 d SET next_billing_at = due.next_billing_at + $2::interval FROM due WHERE d.id = due.id RETURNING d.id),
+     ins AS (
+       INSERT INTO billing_events_v3 (deployment_id, kind, amount, asset, status, period_start, metadata)
+       SELECT due.id, 'SUBSCRIPTION', $1::numeric, 'USDC', 'PENDING', due.next_billing_at,
+              jsonb_build_object('period', $2::text, 'period_end', due.next_billing_at + $2::interval)
+         FROM due JOIN advanced ON advanced.id = due.id
+       ON CONFLICT (deployment_id, period_start) WHERE kind = 'SUBSCRIPTION' DO NOTHING
+       RETURNING ${BILL_COLUMNS}, period_start),
+     ${notificationCtes('notified', billNotifications('created', 'ins'))}
+     SELECT id, deployment_id, amount::text, period_start FROM ins`,
     [price, period, asOf, limit],
   );
   await auditMany(
@@ -127,7 +146,9 @@ export async function collectBill(
   const moved = await rows<{ id: string; deployment_id: string }>(
     q,
     `WITH u AS (UPDATE billing_events_v3 SET status = 'COLLECTED', metadata = COALESCE(metadata, '{}'::jsonb) || $2
-                 WHERE id = $1 AND status = ANY($3) RETURNING id, deployment_id) SELECT id, deployment_id FROM u`,
+                 WHERE id = $1 AND status = ANY($3) RETURNING ${BILL_COLUMNS}),
+          ${notificationCtes('notified', billNotifications('collected', 'u'))}
+     SELECT id, deployment_id FROM u`,
     [
       bill.id,
       { collector: receipt.collector, reference: receipt.reference, collected_at: receipt.collectedAt.toISOString() },
@@ -217,7 +238,9 @@ export async function failBill(q: Sql, billId: string, reason: string, attempts:
     q,
     `WITH u AS (UPDATE billing_events_v3 SET status = 'FAILED',
                        metadata = COALESCE(metadata, '{}'::jsonb) || jsonb_build_object('failure_reason', $2::text, 'attempts', $3::int)
-                 WHERE id = $1 AND status = ANY($4) RETURNING id, kind, deployment_id) SELECT * FROM u`,
+                 WHERE id = $1 AND status = ANY($4) RETURNING ${BILL_COLUMNS}),
+          ${notificationCtes('notified', billNotifications('failed', 'u'))}
+     SELECT id, kind, deployment_id FROM u`,
     [billId, reason, attempts, from('FAILED')],
     PREPARED,
   );

@@ -1,6 +1,7 @@
 import { movesInto, POSITION_LIFECYCLE, PositionStatus, Side } from '@conduit/domain';
 import { audit, AuditEntry, auditMany } from '../audit';
 import { auditActor, auditActorParams } from '../audit-context';
+import { closeEventSql, notificationCtes } from '../notifications';
 import { PositionRow } from '../rows';
 import { asJson, exec, first, PREPARED, rows, Sql } from '../sql';
 
@@ -82,6 +83,32 @@ export function openedAudit(
   };
 }
 
+/**
+ * The position.opened notifications (notificationCtes' source) of the positions of CTE `from` (columns id,
+ * deployment_id, venue, token_symbol, side, qty, entry_price) where `where` holds (over `p`): to the deployment's wallet.
+ */
+const openedNotifications = (from: string, where: string) =>
+  `SELECT 'position.opened'::text AS event_type, 'position.opened:' || p.id AS event_key, ARRAY['position.opened'] AS matches,
+          d.user_wallet AS wallet, false AS broadcast, p.deployment_id, p.id AS position_id, NULL::uuid AS billing_event_id, d.agent_id,
+          jsonb_build_object('position_id', p.id, 'deployment_id', p.deployment_id, 'venue', p.venue, 'token', p.token_symbol,
+                             'side', p.side,
+                             'qty', p.qty::text, 'entry_price', p.entry_price::text) AS payload
+     FROM ${from} p JOIN agent_deployments_v3 d ON d.id = p.deployment_id WHERE ${where}`;
+
+/**
+ * The notification of a close (CTE u: the closed row): position.closed with its PnL, or the exit's own event (stop
+ * loss, take profit, trailing stop, liquidation; EXIT_EVENTS), for a recipient subscribed to either.
+ */
+const CLOSED_NOTIFICATIONS = `
+  SELECT ${closeEventSql('u.exit_reason')} AS event_type, 'position.closed:' || u.id AS event_key,
+         ARRAY['position.closed', ${closeEventSql('u.exit_reason')}] AS matches, d.user_wallet AS wallet, false AS broadcast,
+         u.deployment_id, u.id AS position_id, NULL::uuid AS billing_event_id, d.agent_id,
+         jsonb_build_object('position_id', u.id, 'deployment_id', u.deployment_id, 'venue', u.venue, 'token', u.token_symbol,
+                            'side', u.side,
+                            'qty', u.qty::text, 'entry_price', u.entry_price::text, 'exit_price', u.exit_price::text, 'pnl', u.pnl::text,
+                            'exit_reason', u.exit_reason) AS payload
+    FROM u JOIN agent_deployments_v3 d ON d.id = u.deployment_id`;
+
 const key = (signalId: string, deploymentId: string) => `${signalId}|${deploymentId}`;
 
 /**
@@ -111,11 +138,13 @@ export async function createPositions(
                    t.stop_loss, t.take_profit, t.trailing_params, t.status, t.entry_tx_hash, t.leverage, t.liquidation_price,
                    (SELECT s.signal_wallet_id FROM signals_v3 s WHERE s.id = t.signal_id)
               FROM t
-            ON CONFLICT (deployment_id, signal_id) DO NOTHING RETURNING id, deployment_id, signal_id, status),
+            ON CONFLICT (deployment_id, signal_id) DO NOTHING
+            RETURNING id, deployment_id, signal_id, status, venue, token_symbol, side, qty, entry_price),
           logged AS (
             INSERT INTO audit_logs (action, entity_type, entity_id, payload, trace_id, user_id, wallet, actor, ip_address, user_agent)
             SELECT 'v3.position.opened', 'position', ins.id, t.audit, t.trace_id, $2::uuid, $3::text, $4::text, $5::inet, $6::text
-              FROM ins JOIN t ON t.signal_id = ins.signal_id AND t.deployment_id = ins.deployment_id WHERE ins.status = 'OPEN')
+              FROM ins JOIN t ON t.signal_id = ins.signal_id AND t.deployment_id = ins.deployment_id WHERE ins.status = 'OPEN'),
+          ${notificationCtes('notified', openedNotifications('ins', "p.status = 'OPEN'"))}
      SELECT id, deployment_id, signal_id FROM ins`,
     [
       asJson(
@@ -170,7 +199,9 @@ export async function confirmOpen(
     q,
     `WITH u AS (UPDATE positions_v3 SET status = 'OPEN', qty = $2, entry_price = $3, current_price = $3, stop_loss = $4, take_profit = $5,
                                       trailing_params = $6, liquidation_price = $8, opened_at = now()
-                 WHERE id = $1 AND status = ANY($7) RETURNING id) SELECT id FROM u`,
+                 WHERE id = $1 AND status = ANY($7) RETURNING id, deployment_id, venue, token_symbol, side, qty, entry_price),
+          ${notificationCtes('notified', openedNotifications('u', 'TRUE'))}
+     SELECT id FROM u`,
     [p.id, fill.qty, fill.entryPrice, fill.stopLoss, fill.takeProfit, fill.trailingParams, from('OPEN'), fill.liquidationPrice],
     PREPARED,
   );
@@ -227,7 +258,11 @@ export async function closePosition(
     q,
     `WITH u AS (UPDATE positions_v3 SET status = 'CLOSED', exit_price = $2, current_price = $2, exit_reason = $3, closed_at = now(),
                                      pnl = $4, exit_tx_hash = COALESCE($5, exit_tx_hash)
-                 WHERE id = $1 AND status = ANY($6) RETURNING id) SELECT id FROM u`,
+                 WHERE id = $1 AND status = ANY($6) RETURNING id, deployment_id, venue, token_symbol, side, qty, entry_price, exit_price,
+                                                             pnl,
+                                                             exit_reason),
+          ${notificationCtes('notified', CLOSED_NOTIFICATIONS)}
+     SELECT id FROM u`,
     [positionId, close.exitPrice, close.reason, close.pnl, close.exitTxHash, from('CLOSED')],
     PREPARED,
   );

@@ -1,5 +1,6 @@
 import { movesInto, SIGNAL_LIFECYCLE, SignalStatus } from '@conduit/domain';
 import { auditActor, auditActorParams } from '../audit-context';
+import { noteAgentFailures } from '../notifications';
 import { exec, first, PREPARED, rows, Sql } from '../sql';
 
 /**
@@ -106,7 +107,7 @@ export async function skipSignal(q: Sql, signalId: string, reason: string): Prom
   return moved.length > 0;
 }
 
-/** PENDING or ROUTED → FAILED with the reason (a stage gave up on it); true when this call moved it. */
+/** PENDING or ROUTED → FAILED with the reason (a stage gave up on it); true when this call moved it (agent.failing checked then). */
 export async function failSignal(q: Sql, signalId: string, reason: string): Promise<boolean> {
   const moved = await rows<{ id: string }>(
     q,
@@ -115,6 +116,7 @@ export async function failSignal(q: Sql, signalId: string, reason: string): Prom
     [signalId, reason.slice(0, 1000), from('FAILED')],
     PREPARED,
   );
+  if (moved.length) await noteAgentFailures(q, [signalId]);
   return moved.length > 0;
 }
 
@@ -128,11 +130,11 @@ export async function stampExecuted(q: Sql, signalIds: readonly string[]): Promi
  * ROUTED → EXECUTED (some deployment opened) or FAILED (none did), once no deployment of the signal is PENDING;
  * returns the signals this call settled. Inside the transaction that ended the outcomes it settles a signal whose
  * outcomes all ended there; the others are settled after the commit, when concurrent opens of the signal see each
- * other's outcomes.
+ * other's outcomes. A signal settled FAILED may make its agent failing (noteAgentFailures).
  */
 export async function settleSignals(q: Sql, signalIds: readonly string[]): Promise<string[]> {
   if (!signalIds.length) return [];
-  const settled = await rows<{ id: string }>(
+  const settled = await rows<{ id: string; status: string }>(
     q,
     `WITH done AS (
        SELECT s.id, EXISTS (SELECT 1 FROM signal_outcomes o WHERE o.signal_id = s.id AND o.outcome = 'OPENED') AS opened
@@ -144,9 +146,14 @@ export async function settleSignals(q: Sql, signalIds: readonly string[]): Promi
             failure_reason = CASE WHEN done.opened THEN s.failure_reason ELSE 'no position opened: see signal_outcomes' END
        FROM done
       WHERE s.id = done.id AND s.status = ANY($2)
-      RETURNING s.id`,
+      RETURNING s.id, s.status`,
     [signalIds, from('EXECUTED')],
     PREPARED,
+  );
+  // A signal no deployment opened is a failure of its agent: agent.failing is checked then (never on a success).
+  await noteAgentFailures(
+    q,
+    settled.filter((s) => s.status === 'FAILED').map((s) => s.id),
   );
   return settled.map((s) => s.id);
 }

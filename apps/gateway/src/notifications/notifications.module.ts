@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { CommonModule } from '../common/common.module';
+import { NotificationsController } from './notifications.controller';
+import { NotificationsService } from './notifications.service';
+
+/** Notifications: a wallet's settings (events, channels) and its notifications with their deliveries. */
+@Module({ imports: [CommonModule], controllers: [NotificationsController], providers: [NotificationsService] })
+export class NotificationsModule {}
