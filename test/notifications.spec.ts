@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { KeyVault, webhookSecretContext } from '@conduit/custody';
-import { createDataSource, recordNotification } from '@conduit/db';
+import { createDataSource, insertReport, recordNotification } from '@conduit/db';
 import {
   cleanupRedis,
   createTestDatabase,
@@ -108,6 +108,22 @@ describe('notifications: delivery by webhook, Telegram and email (real Postgres 
     if (env) await cleanupRedis(env);
     await db?.drop();
     await Promise.all([hook.close(), telegram.close(), smtp.close()]);
+  });
+
+  it('a new report is one report.ready for its subscribers, and its first sent delivery marks it delivered', async () => {
+    const period = { type: '4h' as const, start: new Date('2026-06-15T08:00:00Z'), end: new Date('2026-06-15T12:00:00Z') };
+    const built = { markdown: '# Report', metrics: {} as any, notableEvents: [] };
+    const reportId = await ds.transaction((em) => insertReport(em, period, built));
+    expect(reportId).not.toBeNull();
+    // the same period again writes no report and no notification
+    expect(await ds.transaction((em) => insertReport(em, period, built))).toBeNull();
+    const notes = (await pg.query(`SELECT id, recipient_id FROM notifications WHERE payload->>'report_id' = $1`, [reportId])).rows;
+    expect(notes).toEqual([{ id: expect.any(String), recipient_id: wallet }]);
+    expect((await settled(notes[0].id)).map((d) => d.status)).toEqual(['sent', 'sent', 'sent']);
+    const [row] = (await pg.query(`SELECT delivered_at, push_sent FROM reports WHERE id = $1`, [reportId])).rows;
+    expect(row.delivered_at).toBeInstanceOf(Date);
+    expect(row.push_sent).toBe(true);
+    expect(hook.received.filter((r) => r.body.payload.report_id === reportId)).toHaveLength(1);
   });
 
   it('delivers each notification once on each channel: signed webhook, Telegram sendMessage, an email', async () => {

@@ -1,7 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
-import { DeliveryStatus, exec, first, NotificationChannel, NotificationEvent, PREPARED, RecipientType, rows } from '@conduit/db';
+import {
+  DeliveryStatus,
+  exec,
+  first,
+  NotificationChannel,
+  NotificationEvent,
+  PREPARED,
+  RecipientType,
+  reportDelivered,
+  rows,
+} from '@conduit/db';
 import { ENV } from '@conduit/runtime';
 
 /** Notifications fanned out, deliveries queued, per sweep at most. */
@@ -106,8 +116,10 @@ export class Deliveries {
     return row ?? null;
   }
 
+  /** sending → sent; a report's first sent "report ready" marks the report delivered. */
   async sent(deliveryId: string): Promise<void> {
     await this.finish(deliveryId, 'sent', `sent_at = now(), last_error = NULL`, []);
+    await reportDelivered(this.ds, deliveryId);
   }
 
   /** A definite failure before the last attempt: pending again after `delayMs`. */

@@ -1,5 +1,6 @@
 import type { BuiltReport, ReportPeriod } from '@conduit/domain';
 import { audit } from './audit';
+import { recordNotification } from './notifications';
 import { ReportRow } from './rows';
 import { first, rows, Sql } from './sql';
 
@@ -8,8 +9,9 @@ import { first, rows, Sql } from './sql';
  * - insertReport: a period's report, once: INSERT … ON CONFLICT (report_type, period_start) DO NOTHING, so any number
  *   of concurrent generators (billing replicas, an operator's run) write one row. The one that wrote it audits
  *   `v3.report.created` in the same transaction; the insert NOTIFYs the change feed (`reports:<id>`).
- * - A new report is undelivered: delivered_at NULL, push_sent false. Notifications reads undeliveredReports, sends
- *   "report ready" on its channels, then markReportDelivered (once: conditional on delivered_at still NULL).
+ * - The insert records a "report.ready" notification (broadcast to its subscribers) in the same transaction. A new
+ *   report is undelivered (delivered_at NULL, push_sent false) until the notifier sends one of its deliveries, which
+ *   marks it (reportDelivered: once, conditional on delivered_at still NULL).
  */
 export const REPORT_CREATED_EVENT = 'v3.report.created';
 
@@ -31,6 +33,18 @@ export async function insertReport(q: Sql, period: ReportPeriod, built: BuiltRep
     { report_type: period.type, period_start: period.start.toISOString(), period_end: period.end.toISOString() },
     traceId,
   );
+  // "report ready" for every wallet and operator subscribed to it, in the same transaction (the outbox)
+  await recordNotification(q, {
+    event: 'report.ready',
+    key: `report.ready:${inserted.id}`,
+    broadcast: true,
+    payload: {
+      report_id: inserted.id,
+      type: period.type,
+      period_start: period.start.toISOString(),
+      period_end: period.end.toISOString(),
+    },
+  });
   return inserted.id;
 }
 
@@ -62,6 +76,23 @@ export async function markReportDelivered(q: Sql, id: string, deliveredAt: Date,
     q,
     `UPDATE reports SET delivered_at = $2, push_sent = $3 WHERE id = $1 AND delivered_at IS NULL RETURNING id`,
     [id, deliveredAt, pushSent],
+  );
+  return moved.length > 0;
+}
+
+/**
+ * A sent delivery of a "report.ready" notification marks its report delivered, once (push_sent: a message went out on
+ * a channel). Any other delivery changes nothing.
+ */
+export async function reportDelivered(q: Sql, deliveryId: string): Promise<boolean> {
+  const moved = await rows<{ id: string }>(
+    q,
+    `UPDATE reports r SET delivered_at = now(), push_sent = true
+       FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id
+      WHERE d.id = $1 AND d.status = 'sent' AND n.event_type = 'report.ready'
+        AND r.id = (n.payload->>'report_id')::uuid AND r.delivered_at IS NULL
+     RETURNING r.id`,
+    [deliveryId],
   );
   return moved.length > 0;
 }
