@@ -15,6 +15,7 @@ import { TraderRecords1732200013000 } from './1732200013000-TraderRecords';
 import { WalletIntelligence1732200014000 } from './1732200014000-WalletIntelligence';
 import { WalletFollowing1732200015000 } from './1732200015000-WalletFollowing';
 import { PositionArchive1732200016000 } from './1732200016000-PositionArchive';
+import { Operators1732200018000 } from './1732200018000-Operators';
 
 /** Every migration in order. Listed explicitly so the same list works from TypeScript and from dist/. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   WalletIntelligence1732200014000,
   WalletFollowing1732200015000,
   PositionArchive1732200016000,
+  Operators1732200018000,
 ];

@@ -4,8 +4,15 @@ import * as v3 from './entities/v3';
 import * as shared from './entities/shared';
 import * as traders from './entities/traders';
 import * as wallets from './entities/wallets';
+import * as operators from './entities/operators';
 
-export const ENTITIES = [...Object.values(v3), ...Object.values(shared), ...Object.values(traders), ...Object.values(wallets)];
+export const ENTITIES = [
+  ...Object.values(v3),
+  ...Object.values(shared),
+  ...Object.values(traders),
+  ...Object.values(wallets),
+  ...Object.values(operators).filter((v) => typeof v === 'function'),
+];
 
 /**
  * Connection options shared by every service; migrations are never run from here (see tools/scripts/migrate.ts).

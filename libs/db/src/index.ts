@@ -5,6 +5,7 @@ export * from './entities/v3';
 export * from './entities/shared';
 export * from './entities/traders';
 export * from './entities/wallets';
+export * from './entities/operators';
 export * from './data-source';
 export * from './migrator';
 export * from './audit';

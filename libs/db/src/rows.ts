@@ -23,6 +23,7 @@ import type {
   VenueStatus,
 } from './entities/shared';
 import type { AgentTrade, BotStateEntry, LlmTokenUsage, MarketMark, TradingAgent } from './entities/traders';
+import type { OperatorApiKey, OperatorLockout, OperatorRecoveryCode, OperatorSession, OperatorSettings, User } from './entities/operators';
 import type { Bias, EventAnalysis, Wallet, WalletEvent, WalletScore, WalletTransfer } from './entities/wallets';
 
 type Digit = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9';
@@ -81,3 +82,9 @@ export type WalletEventRow = Row<WalletEvent>;
 export type EventAnalysisRow = Row<EventAnalysis>;
 export type BiasRow = Row<Bias>;
 export type WalletTransferRow = Row<WalletTransfer>;
+export type UserRow = Row<User>;
+export type OperatorSessionRow = Row<OperatorSession>;
+export type RecoveryCodeRow = Row<OperatorRecoveryCode>;
+export type LockoutRow = Row<OperatorLockout>;
+export type ApiKeyRow = Row<OperatorApiKey>;
+export type OperatorSettingsRow = Row<OperatorSettings>;
