@@ -8,8 +8,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   until two_fa_enabled. Emails are stored lower case.
  * - operator_sessions: a short-lived session per login, by the SHA-256 of its random token, revocable.
  * - operator_recovery_codes: ten per 2FA enrolment, hashed, each usable once (used_at).
- * - operator_lockouts: failed logins per account (the email tried) and per client address within a window, and
- *   until when further attempts are refused.
+ * - operator_lockouts: failed logins per account (the email tried) and per client address since the count began
+ *   (it starts afresh after a quiet window), and until when further attempts are refused.
  * - operator_api_keys: named per-operator keys for the data feeds, by hash, with a display prefix, revocable,
  *   last use recorded.
  * - operator_settings: one row; require_2fa makes 2FA mandatory for every operator.
@@ -65,7 +65,7 @@ export class Operators1732200018000 implements MigrationInterface {
         scope VARCHAR(10) NOT NULL,
         key VARCHAR(255) NOT NULL,
         failures INTEGER NOT NULL DEFAULT 0,
-        window_start TIMESTAMPTZ NOT NULL,
+        last_failure_at TIMESTAMPTZ NOT NULL,
         locked_until TIMESTAMPTZ,
         CONSTRAINT pk_operator_lockouts PRIMARY KEY (scope, key),
         CONSTRAINT ck_operator_lockouts_scope CHECK (scope IN ('account', 'address'))

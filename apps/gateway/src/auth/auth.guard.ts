@@ -1,55 +1,73 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Env } from '@conduit/config';
-import { ENV } from '@conduit/runtime';
-import { adminCredentialsMatch, adminRefusal } from './admin-credentials';
-import { ADMIN, AuthedRequest, PUBLIC } from './auth.decorators';
+import { SESSION_TOKEN_PREFIX } from '@conduit/custody';
+import { OPERATOR_ROLES, OperatorRole } from '@conduit/db';
+import { OperatorsService } from '../operators/operators.service';
+import { operatorOf } from './operator-credentials';
+import { AuthedRequest, OPERATOR, OperatorAccess, PUBLIC } from './auth.decorators';
 import { AuthService } from './auth.service';
 
 const READS = ['GET', 'HEAD', 'OPTIONS'];
 
+const unauthorized = (message: string) => new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: [message] });
+const forbidden = (message: string) => new ForbiddenException({ statusCode: 403, error: 'Forbidden', message: [message] });
+
+/** Whether `role` ranks at least `least` (viewer < operator < admin). */
+export const roleAllows = (role: OperatorRole, least: OperatorRole): boolean =>
+  OPERATOR_ROLES.indexOf(role) >= OPERATOR_ROLES.indexOf(least);
+
 /**
- * Every /api/v3 request that changes something needs a credential: a wallet's bearer token, or the admin's basic
- * auth where the handler is @AdminOnly. Reads stay open; health, metrics and the docs are outside /api/v3.
- * Runs before validation, so an unauthenticated request learns nothing about the body.
+ * Every /api/v3 request that changes something needs a credential: a wallet's bearer token, or an operator's
+ * session (cookie or `Bearer cos_…`) where the handler is @AdminOnly, with a role that allows it (an API key,
+ * `ApiKey cok_…` or X-Api-Key, where it also says apiKey). Reads stay open; health, metrics and the docs are outside
+ * /api/v3. An operator credential on any other request is resolved too (req.operator), for reads that depend on
+ * who asks. Runs before validation, so an unauthenticated request learns nothing about the body.
  */
 @Injectable()
 export class ApiAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
-    @Inject(ENV) private readonly env: Env,
+    private readonly operators: OperatorsService,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     if (!req.path.startsWith('/api/v3')) return true;
-    const flag = (key: string) => this.reflector.getAllAndOverride<boolean>(key, [ctx.getHandler(), ctx.getClass()]);
-    if (flag(PUBLIC)) return true;
-    if (flag(ADMIN)) {
-      if (adminCredentialsMatch(this.env, req.headers.authorization)) return true;
-      throw new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: [adminRefusal(this.env)] });
+    const meta = <T>(key: string) => this.reflector.getAllAndOverride<T>(key, [ctx.getHandler(), ctx.getClass()]);
+    if (meta<boolean>(PUBLIC)) return true;
+    const access = meta<OperatorAccess>(OPERATOR);
+    const found = await operatorOf(this.operators, req);
+    if (access) {
+      if (!found.operator)
+        throw unauthorized(
+          found.refused ??
+            found.staleCookie ??
+            'operator sign-in required: POST /api/v3/operators/login, then send the session cookie or Authorization: Bearer <token>' +
+              (access.apiKey ? ' (or an API key: Authorization: ApiKey <key>)' : ''),
+        );
+      const op = found.operator;
+      if (op.via === 'api_key' && !access.apiKey) throw unauthorized('API keys open the data feeds only: sign in for this');
+      if (op.needs2fa && !access.before2fa) throw forbidden('2FA is required of every operator: enrol at POST /api/v3/operators/me/2fa');
+      const least = access.role ?? (READS.includes(req.method) ? 'viewer' : 'operator');
+      if (!roleAllows(op.role, least)) throw forbidden(`this needs the ${least} role; ${op.email} is ${op.role}`);
+      req.operator = op;
+      return true;
     }
+    if (found.operator) req.operator = found.operator;
     const header = req.headers.authorization;
-    if (header?.startsWith('Bearer ')) {
-      const wallet = await this.auth.walletOf(header.slice(7).trim());
-      if (!wallet)
-        throw new UnauthorizedException({
-          statusCode: 401,
-          error: 'Unauthorized',
-          message: ['bearer token is invalid or expired: sign in again'],
-        });
+    const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
+    if (bearer !== null && !bearer.startsWith(SESSION_TOKEN_PREFIX)) {
+      const wallet = await this.auth.walletOf(bearer);
+      if (!wallet) throw unauthorized('bearer token is invalid or expired: sign in again');
       req.wallet = wallet;
       return true;
     }
+    if (found.refused && !READS.includes(req.method)) throw unauthorized(found.refused);
     if (READS.includes(req.method)) return true;
-    throw new UnauthorizedException({
-      statusCode: 401,
-      error: 'Unauthorized',
-      message: [
-        'sign in with your wallet: GET /api/v3/auth/nonce, sign the EIP-4361 message, POST /api/v3/auth/verify, then send ' +
-          'Authorization: Bearer <token>',
-      ],
-    });
+    throw unauthorized(
+      'sign in with your wallet: GET /api/v3/auth/nonce, sign the EIP-4361 message, POST /api/v3/auth/verify, then send ' +
+        'Authorization: Bearer <token>',
+    );
   }
 }

@@ -50,13 +50,13 @@ export class OperatorRecoveryCode {
   @Column('timestamptz', { nullable: true }) usedAt: Date | null;
 }
 
-/** Failed logins of one account (the email tried) or one client address in the current window. */
+/** Failed logins of one account (the email tried) or one client address, counted until a quiet window passes. */
 @Entity('operator_lockouts')
 export class OperatorLockout {
   @PrimaryColumn('varchar', { length: 10 }) scope: 'account' | 'address';
   @PrimaryColumn('varchar', { length: 255 }) key: string;
   @Column('integer', { default: 0 }) failures: number;
-  @Column('timestamptz') windowStart: Date;
+  @Column('timestamptz') lastFailureAt: Date;
   @Column('timestamptz', { nullable: true }) lockedUntil: Date | null;
 }
 
