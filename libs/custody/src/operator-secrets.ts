@@ -85,3 +85,20 @@ export function openTotpSecret(vault: KeyVault, userId: string, sealed: string):
   if (v !== 'v1' || !iv || !tag || !encrypted) throw new VaultError('not a sealed TOTP secret');
   return vault.open({ iv, tag, encrypted }, totpContext(userId));
 }
+
+/** Re-seals every operator's TOTP secret from `current` to `next` (key rotation), inside the caller's transaction. */
+export async function rotateTotpSecrets(
+  q: { query(sql: string, params?: unknown[]): Promise<unknown> },
+  current: KeyVault,
+  next: KeyVault,
+): Promise<number> {
+  const users = (await q.query(`SELECT id, two_fa_secret FROM users WHERE two_fa_secret IS NOT NULL FOR UPDATE`)) as {
+    id: string;
+    two_fa_secret: string;
+  }[];
+  for (const u of users) {
+    const sealed = sealTotpSecret(next, u.id, openTotpSecret(current, u.id, u.two_fa_secret));
+    await q.query(`UPDATE users SET two_fa_secret = $2 WHERE id = $1`, [u.id, sealed]);
+  }
+  return users.length;
+}
