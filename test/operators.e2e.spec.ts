@@ -307,6 +307,33 @@ describe('operators: passwords, TOTP 2FA, sessions, API keys and roles', () => {
     }
   });
 
+  it('bootstraps the first admin from ADMIN_EMAIL and ADMIN_PASSWORD only when there is no admin', async () => {
+    const fresh = await createTestDatabase();
+    const c = new Client({ connectionString: fresh.url });
+    await c.connect();
+    try {
+      await c.query(`DELETE FROM users`);
+      const bootEnv = testEnv(fresh, { ADMIN_EMAIL: 'First@Example.com', ADMIN_PASSWORD: 'first-admin-password' });
+      for (let boot = 0; boot < 2; boot++) {
+        const started = await startHttpApp(GatewayAppModule.forRoot(bootEnv), bootEnv, configureGateway);
+        try {
+          const session = await http('POST', `${started.url}/api/v3/operators/login`, {
+            email: 'first@example.com',
+            password: 'first-admin-password',
+          });
+          expect(session).toMatchObject({ status: 200, body: { user: { email: 'first@example.com', role: 'admin' } } });
+        } finally {
+          await started.app.close();
+        }
+      }
+      expect((await c.query(`SELECT email, role FROM users`)).rows).toEqual([{ email: 'first@example.com', role: 'admin' }]);
+      await cleanupRedis(bootEnv);
+    } finally {
+      await c.end();
+      await fresh.drop();
+    }
+  });
+
   // Last: it slows down this client address for the rest of the file.
   it('slows down a client address that fails on many accounts', async () => {
     clock.advance(16 * 60_000); // a fresh window
