@@ -16,6 +16,7 @@ import { WalletIntelligence1732200014000 } from './1732200014000-WalletIntellige
 import { WalletFollowing1732200015000 } from './1732200015000-WalletFollowing';
 import { PositionArchive1732200016000 } from './1732200016000-PositionArchive';
 import { AuditShape1732200017000 } from './1732200017000-AuditShape';
+import { Operators1732200018000 } from './1732200018000-Operators';
 import { Notifications1732200019000 } from './1732200019000-Notifications';
 import { Reports1732200020000 } from './1732200020000-Reports';
 
@@ -39,6 +40,7 @@ export const MIGRATIONS = [
   WalletFollowing1732200015000,
   PositionArchive1732200016000,
   AuditShape1732200017000,
+  Operators1732200018000,
   Notifications1732200019000,
   Reports1732200020000,
 ];

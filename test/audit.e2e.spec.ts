@@ -99,11 +99,17 @@ describe('audit trail', () => {
     expect(all).not.toMatch(/encrypted|_iv|_tag|password|secret/i);
   });
 
-  it('records an admin as such, and what a wallet relabelling changed', async () => {
+  it('records the operator by user id, and what a wallet relabelling changed', async () => {
     const created = await http('POST', `${api}/api/v3/wallets`, { address: `0x${'cd'.repeat(20)}`, label: 'Whale' }, admin);
     expect(created.status).toBe(201);
     const [watched] = await list(`entity_id=${created.body.wallet.id}`);
-    expect(watched).toMatchObject({ action: 'v3.wallet.watched', actor: 'admin', wallet: null, new_value: { label: 'Whale' } });
+    expect(watched).toMatchObject({
+      action: 'v3.wallet.watched',
+      actor: 'operator',
+      user_id: expect.any(String),
+      wallet: null,
+      new_value: { label: 'Whale' },
+    });
     const patched = await http('PATCH', `${api}/api/v3/wallets/${created.body.wallet.id}`, { label: 'Orca' }, admin);
     expect(patched.status).toBe(200);
     const [updated] = await list(`entity_id=${created.body.wallet.id}&action=v3.wallet.updated`);

@@ -1,7 +1,7 @@
 import Decimal from 'decimal.js';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
-import { http, QUICK_START, waitForQueuesToDrain, WalletClient } from '@conduit/testing';
+import { adminAuth, adminCookie, http, QUICK_START, waitForQueuesToDrain, WalletClient } from '@conduit/testing';
 import { PipelineApps, startPipelineApps } from './pipeline-apps';
 
 /**
@@ -88,9 +88,7 @@ describe('end to end: quick-start flow through every service', () => {
       'PUT',
       `${api}/api/v3/admin/paper/marks`,
       { venue: 'HYPERLIQUID', token_symbol: 'ETH', price: '2100' },
-      {
-        authorization: 'Basic ' + Buffer.from(`admin:${env.ADMIN_PASSWORD}`).toString('base64'),
-      },
+      adminAuth(env),
     );
     expect(mark.status).toBe(200);
     const closed = await user.http('POST', `${api}/api/v3/positions/${position.id}/close`, {});
@@ -190,7 +188,7 @@ describe('end to end: quick-start flow through every service', () => {
       expect.arrayContaining(['/api/v3/agents/create', '/api/v3/execute/trade', '/api/v3/stats/routing-history']),
     );
     expect((await fetch(`${api}/admin/queues`)).status).toBe(401);
-    const auth = { authorization: 'Basic ' + Buffer.from(`admin:${env.ADMIN_PASSWORD}`).toString('base64') };
+    const auth = adminCookie(env); // Bull Board: an operator session cookie
     expect((await fetch(`${api}/admin/queues`, { headers: auth })).status).toBe(200);
     const queues: any = await fetch(`${api}/admin/queues/api/queues?activeQueue=&page=1`, { headers: auth }).then((r) => r.json());
     expect(queues.queues.map((q: { name: string }) => q.name).sort()).toEqual([

@@ -6,6 +6,7 @@ import { Env } from '@conduit/config';
 import { KeyVault, webhookSecretContext } from '@conduit/custody';
 import { createDataSource, insertReport, recordNotification } from '@conduit/db';
 import {
+  adminAuth,
   cleanupRedis,
   createTestDatabase,
   exited,
@@ -247,12 +248,7 @@ describe('notifications: events from the real flow (gateway, workers, notifier)'
     const signalId = (await user.http('POST', `${api}/api/v3/signals/generate`, QUICK_START.signal(agent.id))).body.signal.id;
     const executed = await user.http('POST', `${api}/api/v3/execute/trade`, QUICK_START.execute(signalId));
     const position = executed.body.outcomes[0].position;
-    await user.http(
-      'PUT',
-      `${api}/api/v3/admin/paper/marks`,
-      { venue: 'HYPERLIQUID', token_symbol: 'ETH', price: '2100' },
-      { authorization: 'Basic ' + Buffer.from(`admin:${env.ADMIN_PASSWORD}`).toString('base64') },
-    );
+    await http('PUT', `${api}/api/v3/admin/paper/marks`, { venue: 'HYPERLIQUID', token_symbol: 'ETH', price: '2100' }, adminAuth(env));
     expect((await user.http('POST', `${api}/api/v3/positions/${position.id}/close`, {})).status).toBe(200);
 
     const events = ['position.opened', 'position.closed', 'bill.created', 'bill.collected'];

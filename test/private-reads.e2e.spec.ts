@@ -254,8 +254,10 @@ describe('private reads: who reads a deployment data', () => {
   });
 
   it('refuses an invalid credential on a read with 401, rather than reading anonymously', async () => {
-    const wrongAdmin = { authorization: 'Basic ' + Buffer.from(`${env.ADMIN_USER}:wrong`).toString('base64') };
-    for (const headers of [{ authorization: 'Bearer not-a-token' }, wrongAdmin, { authorization: 'Token x' }]) {
+    // the retired shared admin password, an operator session that does not exist, a wallet token that is not one
+    const oldBasic = { authorization: 'Basic ' + Buffer.from(`admin:${env.ADMIN_PASSWORD}`).toString('base64') };
+    const staleSession = { authorization: 'Bearer cos_not-a-session' };
+    for (const headers of [{ authorization: 'Bearer not-a-token' }, oldBasic, staleSession, { authorization: 'Token x' }]) {
       for (const path of [`/deployments/${f.depA}`, '/agents/list']) {
         const res = await http('GET', `${api}/api/v3${path}`, undefined, headers);
         expect({ path, status: res.status }).toEqual({ path, status: 401 });

@@ -11,6 +11,8 @@ export interface Case {
   status: number;
   /** Texts the answer's message must contain. */
   names: string[];
+  /** Tables the request may write to. */
+  writes?: string[];
 }
 
 const show = (v: unknown) => {
@@ -35,8 +37,8 @@ const OVERSIZED = 'x'.repeat(70 * 1024);
 export function casesOf(key: string, op: Operation): Case[] {
   const [method, template] = key.split(' ');
   const cases: Case[] = [];
-  const add = (name: string, status: number, names: Case['names'], request: Case['request']) =>
-    cases.push({ name, status, names, request });
+  const add = (name: string, status: number, names: Case['names'], request: Case['request'], writes?: string[]) =>
+    cases.push({ name, status, names, request, writes });
   const body = op.body ?? (() => undefined);
 
   if (method === 'GET') add('a valid request', 200, [], async () => ({}));
@@ -105,6 +107,6 @@ export function casesOf(key: string, op: Operation): Case[] {
       }
     }
   }
-  for (const c of op.cases ?? []) add(c.name, c.status, c.names, async (f) => ({ body: await c.body(f) }));
+  for (const c of op.cases ?? []) add(c.name, c.status, c.names, async (f) => ({ body: await c.body(f) }), c.writes);
   return cases;
 }

@@ -18,10 +18,15 @@ export interface Fixtures {
   wallet: string; // a watched wallet (seed 003)
   event: string; // an analysed event of wallet
   report: string; // a 4h report
+  operator: string; // a viewer (seed 003's users)
+  apiKey: string; // an API key of the test admin
 }
 
-/** `fresh`: a wallet signed in for this one request (signing out must not end the others' tokens). */
-export type Who = 'creator' | 'subscriber' | 'admin' | 'fresh';
+/**
+ * `fresh`: a wallet signed in for this one request (signing out must not end the others' tokens); `fresh-operator`: a
+ * new operator with a session and a pending 2FA secret (context.operatorSecret), made before the request's snapshot.
+ */
+export type Who = 'creator' | 'subscriber' | 'admin' | 'fresh' | 'fresh-operator';
 export type Body = Record<string, unknown>;
 export type Build<T> = (f: Fixtures) => T | Promise<T>;
 
@@ -39,9 +44,13 @@ export interface Operation {
   /** Body fields by path (`posts.0.tweet_id`); the top-level ones must be exactly the document's. */
   fields?: Record<string, Field>;
   /** Further cases: a whole body, the status and what the message names. */
-  cases?: { name: string; body: Build<unknown>; status: number; names: string[] }[];
-  /** The same valid request twice, on fresh fixtures: setup first, the body built once, the second answer's status. */
-  repeat?: { setup?: (f: Fixtures) => Promise<unknown>; headers?: Record<string, string>; second?: number };
+  /** `writes`: the tables the case may write to (a failed login is counted and audited). */
+  cases?: { name: string; body: Build<unknown>; status: number; names: string[]; writes?: string[] }[];
+  /**
+   * The same valid request twice, on fresh fixtures: setup first, the body built once, the second answer's status;
+   * `grows`: tables the second may add rows to (a second login is a second session).
+   */
+  repeat?: { setup?: (f: Fixtures) => Promise<unknown>; headers?: Record<string, string>; second?: number; grows?: string[] };
 }
 
 /**
@@ -52,6 +61,8 @@ export interface Context {
   api: string;
   subscriber: WalletClient;
   pg: Client;
+  /** The pending TOTP secret of the last fresh operator. */
+  operatorSecret: string;
 }
 export const context = {} as Context;
 

@@ -17,6 +17,8 @@ import { smartMoneyDemo } from './demo-wallets';
 const root = join(__dirname, '..', '..');
 const keep = process.argv.includes('--keep');
 const base = { ...process.env };
+// The first admin: the gateway creates it at boot when there is none (ADMIN_EMAIL + ADMIN_PASSWORD, docs/OPERATORS.md).
+base.ADMIN_EMAIL ||= 'admin@conduit.demo';
 base.ADMIN_PASSWORD ||= 'conduit-demo';
 base.PAPER_RANDOM_WALK ??= 'true';
 base.LOG_LEVEL ??= 'warn';
@@ -30,7 +32,8 @@ base.AUTH_DOMAINS ||= `127.0.0.1:${port},localhost:${port}`;
 const env = loadEnv(base);
 const gatewayPort = env.PORT;
 const api = `http://127.0.0.1:${gatewayPort}`;
-const admin = 'Basic ' + Buffer.from(`${env.ADMIN_USER}:${env.ADMIN_PASSWORD}`).toString('base64');
+/** The operator session of the demo's admin (`Bearer cos_…`), once signed in. */
+let admin = '';
 const SERVICES = ['signal', 'policy', 'router', 'executor', 'billing', 'notifier', 'gateway'];
 const children: ChildProcess[] = [];
 
@@ -145,6 +148,11 @@ async function main() {
   SERVICES.forEach((name, i) => start(name, ports[i], name === 'signal' ? signalEnv : {}));
   await Promise.all(SERVICES.map((name, i) => healthy(ports[i], name)));
   SERVICES.forEach((name, i) => show(name, `http://127.0.0.1:${ports[i]}/health  /metrics`));
+
+  step('Operator sign-in: the first admin (feeds, paper marks and Bull Board need an operator)');
+  const session = await call('POST', '/api/v3/operators/login', { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD });
+  admin = `Bearer ${session.token}`;
+  show('operator', `${session.user.email} (${session.user.role}), session until ${session.expires_at}`);
 
   step('0. Sign in with a wallet (EIP-4361): the creator, who also subscribes first');
   // Throw-away wallets: a run never depends on the one before.
@@ -352,7 +360,7 @@ async function main() {
 
   console.log(`\n  OpenAPI     ${api}/api/docs`);
   console.log(
-    `  Bull Board  ${api}/admin/queues  (user ${env.ADMIN_USER}, password from ` +
+    `  Bull Board  ${api}/admin/queues  (sign in first: POST /api/v3/operators/login as ${env.ADMIN_EMAIL}, password from ` +
       `ADMIN_PASSWORD${process.env.ADMIN_PASSWORD ? '' : ': conduit-demo'})`,
   );
   if (keep) {

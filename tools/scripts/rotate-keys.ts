@@ -1,10 +1,10 @@
-// Re-encrypts every stored agent key from MASTER_KEY to NEW_MASTER_KEY in one transaction.
+// Re-encrypts every stored agent key and operator TOTP secret from MASTER_KEY to NEW_MASTER_KEY in one transaction.
 // Run it with every service stopped or paused, then restart them with MASTER_KEY set to the new key.
 //   MASTER_KEY=<current> NEW_MASTER_KEY=<next> npm run keys:rotate
 import 'reflect-metadata';
 import { randomUUID } from 'crypto';
 import { loadEnv } from '@conduit/config';
-import { KeyVault, rotateAgentKeys } from '@conduit/custody';
+import { KeyVault, rotateAgentKeys, rotateTotpSecrets } from '@conduit/custody';
 import { audit, createDataSource } from '@conduit/db';
 
 async function main() {
@@ -18,10 +18,14 @@ async function main() {
   try {
     const report = await ds.transaction(async (em) => {
       const r = await rotateAgentKeys(em, current, next);
-      await audit(em, 'v3.key.rotated', 'vault', null, { deployments: r.deployments, keys: r.keys }, randomUUID());
-      return r;
+      const totp = await rotateTotpSecrets(em, current, next);
+      await audit(em, 'v3.key.rotated', 'vault', null, { deployments: r.deployments, keys: r.keys, totp_secrets: totp }, randomUUID());
+      return { ...r, totp };
     });
-    console.log(`keys rotated: ${report.keys} key(s) of ${report.deployments} deployment(s); set MASTER_KEY to the new key and restart`);
+    console.log(
+      `keys rotated: ${report.keys} key(s) of ${report.deployments} deployment(s), ${report.totp} operator TOTP secret(s); ` +
+        'set MASTER_KEY to the new key and restart',
+    );
   } finally {
     await ds.destroy();
   }

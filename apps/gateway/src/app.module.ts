@@ -13,9 +13,10 @@ import { QueueName } from '@conduit/queue';
 import { ENV, RuntimeModule } from '@conduit/runtime';
 import { AdminModule } from './admin/admin.module';
 import { AgentsModule } from './agents/agents.module';
-import { adminCredentialsMatch, adminRefusal } from './auth/admin-credentials';
-import { ApiAuthGuard } from './auth/auth.guard';
+import { AuthedRequest, OPERATOR_COOKIE } from './auth/auth.decorators';
+import { ApiAuthGuard, roleAllows } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
+import { operatorOf } from './auth/operator-credentials';
 import { BiasModule } from './bias/bias.module';
 import { BillingModule } from './billing/billing.module';
 import { auditActorMiddleware } from './common/audit-actor';
@@ -26,6 +27,8 @@ import { traceMiddleware } from './common/trace';
 import { validationPipe } from './common/validation';
 import { DeploymentsModule } from './deployments/deployments.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { OperatorsModule } from './operators/operators.module';
+import { OperatorsService } from './operators/operators.service';
 import { PolicyModule } from './policy/policy.module';
 import { ReportsModule } from './reports/reports.module';
 import { SourcesModule } from './sources/sources.module';
@@ -43,10 +46,10 @@ export const BULL_BOARD_ROUTE = '/admin/queues';
 @Module({})
 export class GatewayModule {
   static forRoot(env: Env): DynamicModule {
+    // The board's own guard: the operator that configureGateway's boardAccess found; nothing opens without it.
     const guard = (req: Request, res: Response, next: NextFunction) => {
-      if (adminCredentialsMatch(env, req.headers.authorization)) return next();
-      res.setHeader('WWW-Authenticate', 'Basic realm="Conduit admin"');
-      res.status(401).json({ statusCode: 401, message: adminRefusal(env) });
+      if ((req as AuthedRequest).operator) return next();
+      res.status(401).json({ statusCode: 401, message: 'operator sign-in required' });
     };
     return {
       module: GatewayModule,
@@ -55,6 +58,7 @@ export class GatewayModule {
         BullBoardModule.forRoot({ route: BULL_BOARD_ROUTE, adapter: ExpressAdapter, middleware: guard }),
         BullBoardModule.forFeature(...Object.values(QueueName).map((name) => ({ name, adapter: BullMQAdapter }))),
         AuthModule,
+        OperatorsModule,
         AgentsModule,
         DeploymentsModule,
         TradingModule,
@@ -69,7 +73,7 @@ export class GatewayModule {
         NotificationsModule,
         AdminModule,
       ],
-      // Guards run in this order: the rate limit, then the credential (wallet token or admin), then validation pipes.
+      // Guards run in this order: the rate limit, then the credential (wallet token or operator), then validation pipes.
       providers: [
         { provide: APP_GUARD, useClass: ApiThrottlerGuard },
         { provide: APP_GUARD, useClass: ApiAuthGuard },
@@ -95,6 +99,7 @@ export function configureGateway(app: INestApplication): void {
   express.use(auditActorMiddleware);
   // Security headers; the CSP is left to the edge because Swagger UI (/api/docs) and Bull Board run inline scripts.
   express.use(helmet({ contentSecurityPolicy: false }));
+  express.use(BULL_BOARD_ROUTE, boardAccess(app.get(OperatorsService, { strict: false })));
   const origins = app
     .get<Env>(ENV)
     .CORS_ORIGINS.split(',')
@@ -103,8 +108,8 @@ export function configureGateway(app: INestApplication): void {
   if (origins.length)
     app.enableCors({
       origin: origins,
-      methods: ['GET', 'POST', 'PUT'],
-      allowedHeaders: ['content-type', 'authorization', 'idempotency-key', 'x-request-id'],
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['content-type', 'authorization', 'idempotency-key', 'x-request-id', 'x-api-key'],
       exposedHeaders: ['x-trace-id'],
     });
   app.useGlobalPipes(validationPipe());
@@ -113,13 +118,34 @@ export function configureGateway(app: INestApplication): void {
     .setTitle('Conduit API')
     .setDescription('Agent What → Agent How → Agent Where → executor → billing, over BullMQ. Queues: ' + BULL_BOARD_ROUTE)
     .setVersion('3')
-    .addBasicAuth()
+    .addCookieAuth(OPERATOR_COOKIE, { type: 'apiKey', in: 'cookie', description: 'operator session, from POST /api/v3/operators/login' })
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: "an operator's API key (data feeds)" }, 'api-key')
     .addBearerAuth({
       type: 'http',
       scheme: 'bearer',
       bearerFormat: 'JWT',
-      description: 'from POST /api/v3/auth/verify (Sign-In with Ethereum)',
+      description: 'a wallet: from POST /api/v3/auth/verify (Sign-In with Ethereum); an operator: cos_… from POST /api/v3/operators/login',
     })
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc));
+}
+
+/**
+ * Bull Board's door: an operator session (the cookie, or a bearer session token; never an API key). Viewers may look;
+ * anything else (retry, clean, promote, pause) needs the operator role, as the board cannot tell its reads apart
+ * otherwise.
+ */
+export function boardAccess(operators: OperatorsService) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const refuse = (status: number, message: string) => res.status(status).json({ statusCode: status, message });
+    operatorOf(operators, req).then(({ operator, refused, staleCookie }) => {
+      if (!operator || operator.via !== 'session')
+        return refuse(401, refused ?? staleCookie ?? 'operator sign-in required: POST /api/v3/operators/login (the session cookie)');
+      if (operator.needs2fa) return refuse(403, '2FA is required of every operator: enrol at POST /api/v3/operators/me/2fa');
+      const least = ['GET', 'HEAD'].includes(req.method) ? 'viewer' : 'operator';
+      if (!roleAllows(operator.role, least)) return refuse(403, `this needs the ${least} role; ${operator.email} is ${operator.role}`);
+      (req as AuthedRequest).operator = operator;
+      next();
+    }, next);
+  };
 }

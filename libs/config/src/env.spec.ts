@@ -21,7 +21,7 @@ describe('loadEnv', () => {
       QUEUE_PREFIX: 'conduit',
       PORT: 3000,
       LOG_LEVEL: 'log',
-      ADMIN_USER: 'admin',
+      ADMIN_EMAIL: '',
       ADMIN_PASSWORD: '',
       WORKER_CONCURRENCY: 16,
       PAPER_STARTING_EQUITY_USD: '10000',

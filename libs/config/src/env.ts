@@ -23,9 +23,14 @@ export class Env {
   @IsOptional() @IsString() HOST?: string;
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose']) LOG_LEVEL = 'log';
 
-  @IsString() ADMIN_USER = 'admin';
-  /** Bull Board and admin endpoints; empty disables them: they are never served without credentials. */
+  /**
+   * Bootstrap of the first admin (docs/OPERATORS.md): with both set, a gateway that finds no admin among the operators
+   * creates this one at boot. They open nothing by themselves: operators sign in at POST /api/v3/operators/login.
+   */
+  @IsString() ADMIN_EMAIL = '';
   @IsString() ADMIN_PASSWORD = '';
+  /** How long an operator session lasts (seconds). */
+  @Transform(toInt) @IsInt() @Min(60) @Max(7 * 86400) OPERATOR_SESSION_TTL_S = 8 * 3600;
 
   /** Postgres connections per process. */
   @Transform(toInt) @IsInt() @Min(1) @Max(200) DB_POOL_MAX = 10;

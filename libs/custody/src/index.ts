@@ -1,2 +1,3 @@
 export * from './vault';
 export * from './rotation';
+export * from './operator-secrets';

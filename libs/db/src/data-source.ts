@@ -6,6 +6,7 @@ import * as traders from './entities/traders';
 import * as wallets from './entities/wallets';
 import * as reports from './entities/reports';
 import * as notifications from './entities/notifications';
+import * as operators from './entities/operators';
 
 export const ENTITIES = [
   ...Object.values(v3),
@@ -14,6 +15,7 @@ export const ENTITIES = [
   ...Object.values(wallets),
   ...Object.values(reports),
   ...Object.values(notifications),
+  ...Object.values(operators).filter((v) => typeof v === 'function'),
 ];
 
 /**

@@ -7,6 +7,7 @@ export * from './entities/traders';
 export * from './entities/wallets';
 export * from './entities/reports';
 export * from './reports';
+export * from './entities/operators';
 export * from './data-source';
 export * from './migrator';
 export * from './audit';

@@ -23,6 +23,7 @@ import type {
   VenueStatus,
 } from './entities/shared';
 import type { AgentTrade, BotStateEntry, LlmTokenUsage, MarketMark, TradingAgent } from './entities/traders';
+import type { OperatorApiKey, OperatorLockout, OperatorRecoveryCode, OperatorSession, OperatorSettings, User } from './entities/operators';
 import type { Bias, EventAnalysis, Wallet, WalletEvent, WalletScore, WalletTransfer } from './entities/wallets';
 import type { Report } from './entities/reports';
 
@@ -83,3 +84,9 @@ export type EventAnalysisRow = Row<EventAnalysis>;
 export type BiasRow = Row<Bias>;
 export type WalletTransferRow = Row<WalletTransfer>;
 export type ReportRow = Row<Report>;
+export type UserRow = Row<User>;
+export type OperatorSessionRow = Row<OperatorSession>;
+export type RecoveryCodeRow = Row<OperatorRecoveryCode>;
+export type LockoutRow = Row<OperatorLockout>;
+export type ApiKeyRow = Row<OperatorApiKey>;
+export type OperatorSettingsRow = Row<OperatorSettings>;

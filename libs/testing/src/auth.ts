@@ -1,4 +1,6 @@
+import { createHash } from 'crypto';
 import { Wallet } from 'ethers';
+import { hashPassword, secretHash, SESSION_TOKEN_PREFIX } from '@conduit/custody';
 import { SiweMessage } from 'siwe';
 import { Env } from '@conduit/config';
 import { proofOfIntentMessage } from '@conduit/domain';
@@ -49,9 +51,37 @@ export async function proofOfIntent(
   };
 }
 
-export const adminAuth = (env: Env) => ({
-  authorization: 'Basic ' + Buffer.from(`${env.ADMIN_USER}:${env.ADMIN_PASSWORD}`).toString('base64'),
-});
+/** The admin every test database holds (createTestDatabase seeds it), with this password and no 2FA. */
+export const TEST_ADMIN_EMAIL = 'admin@conduit.test';
+export const TEST_ADMIN_PASSWORD = 'test-admin-password';
+
+/**
+ * The session token of the test admin of a database: derived from the database URL, so adminAuth stays synchronous.
+ * createTestDatabase stores its hash as a session that outlives any test clock (a test fixture: the gateway itself
+ * only issues random tokens at login).
+ */
+export const testAdminToken = (databaseUrl: string): string =>
+  SESSION_TOKEN_PREFIX + createHash('sha256').update(`conduit-test-admin:${databaseUrl}`).digest('base64url');
+
+/** Headers of the test admin's operator session (a bearer `cos_…` token): what @AdminOnly endpoints take. */
+export const adminAuth = (env: Env) => ({ authorization: `Bearer ${testAdminToken(env.DATABASE_URL)}` });
+
+/** The test admin's session as the browser sends it (Bull Board takes the cookie). */
+export const adminCookie = (env: Env) => ({ cookie: `${OPERATOR_COOKIE}=${testAdminToken(env.DATABASE_URL)}` });
+
+/** The operator session cookie's name (the gateway's OPERATOR_COOKIE). */
+export const OPERATOR_COOKIE = 'conduit_operator';
+
+let adminHash: Promise<string> | null = null;
+/** Seeds the test admin and its session into a migrated database. */
+export async function seedTestAdmin(pg: { query(sql: string, params?: unknown[]): Promise<unknown> }, databaseUrl: string) {
+  adminHash ??= hashPassword(TEST_ADMIN_PASSWORD);
+  await pg.query(
+    `WITH u AS (INSERT INTO users (email, password_hash, role) VALUES ($1, $2, 'admin') RETURNING id)
+     INSERT INTO operator_sessions (user_id, token_hash, expires_at) SELECT id, $3, '2999-01-01' FROM u`,
+    [TEST_ADMIN_EMAIL, await adminHash, secretHash(testAdminToken(databaseUrl))],
+  );
+}
 
 /**
  * A client of the API acting as one wallet, as a front end would: it signs in once (again when the token is near

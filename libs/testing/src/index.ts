@@ -27,7 +27,7 @@ export * from './vectors';
 export * from './tolerance';
 export * from './wait';
 export * from './traders';
-import { TEST_WALLET } from './auth';
+import { seedTestAdmin, TEST_ADMIN_EMAIL, TEST_ADMIN_PASSWORD, TEST_WALLET } from './auth';
 import { Test } from '@nestjs/testing';
 import type { Clock } from '@conduit/domain';
 import { CLOCK } from '@conduit/runtime';
@@ -41,7 +41,7 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A new database with every migration applied; drop() removes it. Each test file gets its own. */
+/** A new database with every migration applied and the test admin seeded; drop() removes it. Each test file gets its own. */
 export async function createTestDatabase(migrated = true): Promise<TestDatabase> {
   const name = `conduit_test_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const admin = new Client({ connectionString: ADMIN_URL });
@@ -50,7 +50,12 @@ export async function createTestDatabase(migrated = true): Promise<TestDatabase>
   await admin.end();
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  if (migrated) await migrate(url.toString(), MIGRATIONS, 'up');
+  if (migrated) {
+    await migrate(url.toString(), MIGRATIONS, 'up');
+    const c = new Client({ connectionString: url.toString() });
+    await c.connect();
+    await seedTestAdmin(c, url.toString()).finally(() => c.end());
+  }
   return {
     url: url.toString(),
     name,
@@ -73,7 +78,8 @@ export function testEnv(db: TestDatabase, overrides: Record<string, string> = {}
     REDIS_URL,
     QUEUE_PREFIX: `conduit-test-${randomBytes(4).toString('hex')}`,
     LOG_LEVEL: 'error',
-    ADMIN_PASSWORD: 'test-admin-password',
+    ADMIN_EMAIL: TEST_ADMIN_EMAIL,
+    ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
     GATEWAY_WAIT_MS: '15000',
     WORKER_CONCURRENCY: '8',
     PAPER_RANDOM_WALK: 'false',

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '../auth/auth.decorators';
+import { AdminOnly, DataFeed } from '../auth/auth.decorators';
 import { TraceId } from '../common/trace';
 import { AuditQuery, PaperMarkDto } from './admin.dto';
 import { AdminService } from './admin.service';
 
-/** Operators only (HTTP basic with the admin credentials). */
+/** Operators only: a session with the viewer role reads, the operator role acts; paper marks also take an API key. */
 @ApiTags('admin')
 @AdminOnly()
 @Controller('api/v3/admin')
@@ -13,6 +13,7 @@ export class AdminController {
   constructor(private readonly admin: AdminService) {}
 
   @Put('paper/marks')
+  @DataFeed()
   @HttpCode(200)
   @ApiOperation({ summary: 'Set the paper mark of a market' })
   setMark(@Body() dto: PaperMarkDto, @TraceId() traceId: string) {

@@ -6,20 +6,67 @@ import {
   SetMetadata,
   UnauthorizedException,
 } from '@nestjs/common';
-import { ApiBasicAuth, ApiBearerAuth } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCookieAuth, ApiSecurity } from '@nestjs/swagger';
 import type { Request } from 'express';
+import type { OperatorRole } from '@conduit/db';
 
 export const PUBLIC = 'conduit:auth:public';
-export const ADMIN = 'conduit:auth:admin';
+export const OPERATOR = 'conduit:auth:operator';
+
+/** The cookie of an operator session (HttpOnly, SameSite=Strict, Secure over HTTPS). */
+export const OPERATOR_COOKIE = 'conduit_operator';
+
+/** Who may call an operator endpoint. */
+export interface OperatorAccess {
+  /** The least role; by default reads (GET, HEAD) need viewer and anything else operator. */
+  role?: OperatorRole;
+  /** An operator's API key (`Authorization: ApiKey <key>` or `X-Api-Key`) is accepted besides a session (data feeds). */
+  apiKey?: boolean;
+  /** Allowed before 2FA is enrolled when an admin requires it (signing in, enrolling, changing the password). */
+  before2fa?: boolean;
+}
 
 /** Anyone may call it (sign-in itself). */
 export const Public = () => SetMetadata(PUBLIC, true);
-/** Operators only: HTTP basic auth with the admin credentials (data feeds, paper marks). */
-export const AdminOnly = () => applyDecorators(SetMetadata(ADMIN, true), ApiBasicAuth());
+/**
+ * Operators only: an operator session (the cookie, or `Authorization: Bearer cos_…`) whose role is enough: viewer
+ * for reads, operator for actions, admin where `role: 'admin'` says so (user management).
+ */
+export const AdminOnly = (access: OperatorAccess = {}) =>
+  applyDecorators(
+    SetMetadata(OPERATOR, access),
+    ApiCookieAuth(OPERATOR_COOKIE),
+    ApiBearerAuth(),
+    ...(access.apiKey ? [ApiSecurity('api-key')] : []),
+  );
+/** A data feed: an operator's API key or session with the operator role. */
+export const DataFeed = () => AdminOnly({ apiKey: true });
+/** Any signed-in operator acting on their own account, before 2FA is enrolled too. */
+export const OperatorSignedIn = () => AdminOnly({ role: 'viewer', before2fa: true });
 /** A wallet's own action: a bearer token from POST /api/v3/auth/verify. */
 export const WalletAuth = () => ApiBearerAuth();
 
-export type AuthedRequest = Request & { wallet?: string };
+/** The operator a request carries: by a session or by an API key. */
+export interface OperatorPrincipal {
+  id: string;
+  email: string;
+  role: OperatorRole;
+  via: 'session' | 'api_key';
+  /** The session's or the API key's id. */
+  credentialId: string;
+  twoFaEnabled: boolean;
+  /** An admin requires 2FA and this operator has not enrolled yet. */
+  needs2fa: boolean;
+}
+
+export type AuthedRequest = Request & { wallet?: string; operator?: OperatorPrincipal };
+
+/** The operator of an @AdminOnly request (the guard has checked it). */
+export const CurrentOperator = createParamDecorator((_: unknown, ctx: ExecutionContext): OperatorPrincipal => {
+  const operator = ctx.switchToHttp().getRequest<AuthedRequest>().operator;
+  if (!operator) throw new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: ['operator sign-in required'] });
+  return operator;
+});
 
 /** The signed-in wallet (lower case) of a mutating request. */
 export const SignedIn = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {

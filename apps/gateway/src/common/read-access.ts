@@ -8,8 +8,8 @@ export type OperatorRole = 'admin' | 'operator' | 'viewer';
 /**
  * Who reads: the signed-in wallet (bearer token), an operator, or neither (anonymous). The gateway's ApiAuthGuard
  * resolves it on every /api/v3 request (req.reader) from the Authorization header; a credential on a read is optional,
- * but an invalid one is a 401. The operator side is the seam operator sessions plug into: today the basic admin
- * credential resolves to `{ role: 'admin' }`.
+ * but an invalid one is a 401. An operator is an operator session or API key (auth/operator-credentials.ts), with its
+ * role and user id.
  */
 export interface Reader {
   wallet?: string;

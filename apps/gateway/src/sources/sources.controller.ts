@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '../auth/auth.decorators';
+import { DataFeed } from '../auth/auth.decorators';
 import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { DecisionLogQuery, IngestIndicatorsDto, IngestPostsDto, IngestResearchDto } from './sources.dto';
@@ -15,7 +15,7 @@ export class SourcesController {
   constructor(private readonly sources: SourcesService) {}
 
   @Post('ct/posts')
-  @AdminOnly()
+  @DataFeed()
   @ApiOperation({ summary: 'Ingest X posts of followed accounts (batch of 1-100, idempotent on tweet_id)' })
   posts(@Body() dto: IngestPostsDto, @TraceId() traceId: string) {
     return this.sources.posts(dto, traceId);
@@ -34,14 +34,14 @@ export class SourcesController {
   }
 
   @Post('research/notes')
-  @AdminOnly()
+  @DataFeed()
   @ApiOperation({ summary: 'Ingest research notes (batch of 1-100, idempotent on institute + source_id)' })
   research(@Body() dto: IngestResearchDto, @TraceId() traceId: string) {
     return this.sources.research(dto, traceId);
   }
 
   @Post('market/indicators')
-  @AdminOnly()
+  @DataFeed()
   @ApiOperation({ summary: 'Upsert per-token indicators of 6-hour windows (market context of Agent What)' })
   indicators(@Body() dto: IngestIndicatorsDto, @TraceId() traceId: string) {
     return this.sources.indicators(dto, traceId);

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '../auth/auth.decorators';
+import { DataFeed } from '../auth/auth.decorators';
 import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { UpdateWalletDto, WalletEventsQuery, WalletListQuery, WatchWalletDto } from './wallets.dto';
@@ -15,7 +15,7 @@ export class WalletsController {
   constructor(private readonly wallets: WalletsService) {}
 
   @Post()
-  @AdminOnly()
+  @DataFeed()
   @ApiOperation({ summary: 'Watch a Hyperliquid wallet' })
   watch(@Body() dto: WatchWalletDto, @TraceId() traceId: string) {
     return this.wallets.watch(dto, traceId);
@@ -34,7 +34,7 @@ export class WalletsController {
   }
 
   @Patch(':id')
-  @AdminOnly()
+  @DataFeed()
   @ApiOperation({ summary: 'Activate or deactivate a wallet, or change its label or tags' })
   update(@Param('id', uuid) id: string, @Body() dto: UpdateWalletDto, @TraceId() traceId: string) {
     return this.wallets.update(id, dto, traceId);
