@@ -101,9 +101,10 @@ export async function smartMoneyDemo(kit: DemoKit, ctx: WalletsDemo): Promise<vo
         `equity ${scored.equity_usd} USD, open ${positions.map((p: any) => `${p.size} ${p.asset}`).join(', ')}`,
     );
   }
+  // the latest 4h row once it has seen both wallets' analysed moves (an earlier run's row may be the latest until then)
   const bias = await poll(async () => {
-    const r = (await call('GET', '/api/v3/bias?asset=BTC&timeframe=4h')).bias;
-    return r.length ? r[0] : null;
+    const [latest] = (await call('GET', '/api/v3/bias?asset=BTC&timeframe=4h')).bias;
+    return latest && watched.every((w) => Number(latest.components[w.id] ?? 0) > 0) ? latest : null;
   });
   const ours = watched.map((w) => `${w.label} ${bias.components[w.id] ?? '0'}`).join(', ');
   const others = Object.keys(bias.components).length - watched.length;
@@ -120,4 +121,7 @@ export async function smartMoneyDemo(kit: DemoKit, ctx: WalletsDemo): Promise<vo
   const from = watched.find((w) => w.id === position.signal_wallet_id);
   show('position', `${position.side} ${position.qty} ${position.token_symbol} @ ${position.entry_price} on ${position.venue}`);
   show('signalled by', from ? `${from.label} ${from.address}` : String(position.signal_wallet_id));
+  // The demo's wallets live on the demo's local venue only: stop watching them, so a later run does not poll them.
+  for (const w of watched) await call('PATCH', `/api/v3/wallets/${w.id}`, { is_active: false }, ctx.admin);
+  show('unwatched', watched.map((w) => w.label).join(', '));
 }

@@ -141,9 +141,10 @@ async function main() {
 
   step('Starting the services, each in its own process');
   // Watched wallets are read from Hyperliquid's info API: here a local server speaking its protocol (no venue is
-  // reachable from a demo machine), polled every second so the demo need not wait a minute.
+  // reachable from a demo machine), polled every 5 s so the demo need not wait a minute (two wallets at 42 weight a
+  // poll stay inside Hyperliquid's 1,200 a minute).
   hyperliquid = await startHyperliquidServer({ isTestnet: true });
-  const signalEnv = { HYPERLIQUID_API_URL: hyperliquid.url, WALLET_POLL_INTERVAL_MS: '1000' };
+  const signalEnv = { HYPERLIQUID_API_URL: hyperliquid.url, WALLET_POLL_INTERVAL_MS: '5000' };
   const ports = SERVICES.map((name, i) => (name === 'gateway' ? gatewayPort : gatewayPort + 101 + i));
   SERVICES.forEach((name, i) => start(name, ports[i], name === 'signal' ? signalEnv : {}));
   await Promise.all(SERVICES.map((name, i) => healthy(ports[i], name)));

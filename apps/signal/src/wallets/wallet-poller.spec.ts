@@ -184,6 +184,23 @@ describe('WalletPoller: Hyperliquid fills → events, transfers and scores', () 
     expect((await analyseJobs()).filter((j) => ids.has(j.id!))).toHaveLength(4);
   });
 
+  it('queues one scheduled poll per wallet while an earlier one still waits: ticks do not pile up', async () => {
+    const w = await watch();
+    await queue().pause();
+    try {
+      const poller = h.app.get(WalletPoller);
+      await poller.pollAll(1001);
+      await poller.pollAll(1002);
+      const waiting = (await queue().getJobs(['waiting', 'paused', 'prioritized'])).filter(
+        (j) => j.name === JobName.SignalWalletPoll && j.data.walletId === w.id,
+      );
+      expect(waiting.map((j) => j.id)).toEqual([jobId(JobName.SignalWalletPoll, w.id, 'tick', '1001')]);
+    } finally {
+      await queue().resume();
+    }
+    await waitForJob(queue(), jobId(JobName.SignalWalletPoll, w.id, 'tick', '1001'));
+  });
+
   it('a deposit in the ledger does not raise credibility: the same trades with and without it score the same', async () => {
     const start = clock.now().getTime();
     const plain = await watch(start - 60 * MIN);

@@ -13,6 +13,9 @@ import { scoreWallet } from './wallet-scoring';
 export const ANALYSE_HEAL_LIMIT = 500;
 const DAY_MS = 24 * 3_600_000;
 
+/** The deduplication id of a wallet's scheduled polls: one waiting or running at a time. */
+export const pollDedupId = (walletId: string) => `wallet-poll-${walletId}`;
+
 export interface WalletPollResult {
   /** Events this poll inserted. */
   events: number;
@@ -39,7 +42,11 @@ export class WalletPoller {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** One poll job per active wallet for this tick. */
+  /**
+   * One poll job per active wallet for this tick, unless the wallet's poll of an earlier tick is still waiting or
+   * running (BullMQ deduplication on the wallet): when the weight budget holds polls back, ticks do not pile up
+   * behind them.
+   */
   async pollAll(tick: number): Promise<{ wallets: number }> {
     const wallets = await rows<{ id: string }>(this.ds, `SELECT id FROM wallets WHERE is_active ORDER BY id`);
     await this.producer.emitBulk(
@@ -47,6 +54,7 @@ export class WalletPoller {
         name: JobName.SignalWalletPoll,
         data: { walletId: id, traceId: randomUUID() },
         jobId: jobId(JobName.SignalWalletPoll, id, 'tick', String(tick)),
+        opts: { deduplication: { id: pollDedupId(id) } },
       })),
     );
     return { wallets: wallets.length };
