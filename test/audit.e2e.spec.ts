@@ -117,7 +117,10 @@ describe('audit trail', () => {
   });
 
   it('names the operator an operator session sets, and records a service (no address) outside a request', async () => {
-    const userId = '11111111-2222-4333-8444-555555555555';
+    const { rows: users } = await pg.query(
+      `INSERT INTO users (email, password_hash, role) VALUES ('audited-operator@example.com', 'not-a-real-hash', 'operator') RETURNING id`,
+    );
+    const userId: string = users[0].id;
     await withAuditActor({ ip: '203.0.113.9', userAgent: 'ops', traceId: 'operator-trace-1' }, async () => {
       auditActor().userId = userId; // what the operator session guard does
       await audit(pg, 'v3.test.operator', 'test', null, {});
