@@ -3,6 +3,7 @@ import { INestApplication } from '@nestjs/common';
 import { authenticator } from 'otplib';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
+import { createDataSource, recordNotification } from '@conduit/db';
 import {
   adminAuth,
   cleanupRedis,
@@ -343,5 +344,36 @@ describe('operators: passwords, TOTP 2FA, sessions, API keys and roles', () => {
     expect(slowed.status).toBe(429);
     clock.advance(31_000);
     expect((await login(TEST_ADMIN_EMAIL, TEST_ADMIN_PASSWORD)).status).toBe(200);
+  });
+
+  it('lets an operator choose its own notifications, which then name it as their recipient', async () => {
+    const { id, token } = await operator('viewer');
+    const body = { events: ['venue.down', 'bill.failed'], channels: { telegram: { enabled: true, chat_id: '777' } } };
+    const put = await http('PUT', `${api}/api/v3/operators/me/notifications/settings`, body, bearer(token));
+    expect(put.status).toBe(200);
+    expect(put.body.settings).toMatchObject({
+      events: ['venue.down', 'bill.failed'],
+      channels: { telegram: { enabled: true, chat_id: '777' } },
+    });
+    const stored = (await pg.query(`SELECT subject_type, subject_id FROM notification_settings WHERE subject_id = $1`, [id])).rows;
+    expect(stored).toEqual([{ subject_type: 'user', subject_id: id }]);
+    // a wallet never reads an operator's settings: the wallet route is for wallets
+    expect((await http('GET', `${api}/api/v3/notifications/settings`, undefined, bearer(token))).status).toBe(401);
+
+    // an event about a wallet reaches every operator subscribed to it too (the producer lifecycle code calls)
+    const ds = createDataSource(db.url, { extra: { max: 1 } });
+    await ds.initialize();
+    try {
+      await ds.transaction((em) =>
+        recordNotification(em, { event: 'venue.down', key: 'venue.down:OSTIUM:test', broadcast: true, payload: { venue: 'OSTIUM' } }),
+      );
+    } finally {
+      await ds.destroy();
+    }
+    const listed = await http('GET', `${api}/api/v3/operators/me/notifications`, undefined, bearer(token));
+    expect(listed.status).toBe(200);
+    expect(listed.body.notifications.map((n: any) => [n.event_type, n.payload])).toEqual([['venue.down', { venue: 'OSTIUM' }]]);
+    const others = await http('GET', `${api}/api/v3/operators/me/notifications`, undefined, admin());
+    expect(others.body.notifications).toEqual([]);
   });
 });
