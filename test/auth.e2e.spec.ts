@@ -424,7 +424,9 @@ describe('auth, ownership and the audit trail', () => {
       expect(signal.body.trace_id).toBe(opened);
       const signalId = signal.body.signal.id;
       const traded = await creator.http('POST', `${api}/api/v3/execute/trade`, { signal_id: signalId });
-      const outcome = traded.body.outcomes.find((o: { deployment_id: string }) => o.deployment_id === deploymentId);
+      expect(traded.body.outcome_totals).toEqual([{ outcome: 'OPENED', deployments: 1 }]);
+      const read = await http('GET', `${api}/api/v3/signals/${signalId}`, undefined, adminAuth(env));
+      const outcome = read.body.outcomes.find((o: { deployment_id: string }) => o.deployment_id === deploymentId);
       expect(outcome.outcome).toBe('OPENED');
       await waitForQueuesToDrain(env);
 

@@ -155,7 +155,12 @@ describe('end to end: quick-start flow through every service', () => {
     ).body.signal.id;
     const executed = await user.http('POST', `${api}/api/v3/execute/trade`, { signal_id: signalId });
     expect(executed.body.complete).toBe(true);
-    const outcomes = executed.body.outcomes as { deployment_id: string; outcome: string; reason: string | null }[];
+    // the creator's answer has its own deployments' rows only (none here) and every deployment in its totals; an
+    // operator reads each row
+    expect(executed.body.outcomes).toEqual([]);
+    expect(executed.body.outcome_totals.reduce((n: number, t: { deployments: number }) => n + t.deployments, 0)).toBe(25);
+    const read = await http('GET', `${api}/api/v3/signals/${signalId}`, undefined, adminAuth(env));
+    const outcomes = read.body.outcomes as { deployment_id: string; outcome: string; reason: string | null }[];
     expect(outcomes).toHaveLength(25);
     expect(new Set(outcomes.map((o) => o.deployment_id)).size).toBe(25);
     expect(outcomes.filter((o) => o.outcome === 'OPENED')).toHaveLength(23);

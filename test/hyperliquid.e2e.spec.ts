@@ -188,7 +188,10 @@ describe('end to end: live Hyperliquid through every service', () => {
     const traded = await user.http('POST', `${api}/api/v3/execute/trade`, QUICK_START.execute(signalId));
     expect(traded.status).toBe(200);
     expect(traded.body.routing).toMatchObject({ selected_venue: 'HYPERLIQUID' });
-    expect(traded.body.outcomes).toEqual([expect.objectContaining({ deployment_id: deploymentId, outcome: 'OPENED' })]);
+    // the creator sees the totals; the deployment's user (the master) reads its row
+    expect(traded.body.outcome_totals).toEqual([{ outcome: 'OPENED', deployments: 1 }]);
+    const read = await holder().http('GET', `${api}/api/v3/signals/${signalId}`);
+    expect(read.body.outcomes).toEqual([expect.objectContaining({ deployment_id: deploymentId, outcome: 'OPENED' })]);
 
     const d = await one(`SELECT hyperliquid_agent_address FROM agent_deployments_v3 WHERE id = $1`, [deploymentId]);
     expect(sim.orders).toHaveLength(1);
@@ -356,7 +359,8 @@ describe('end to end: live Hyperliquid through every service', () => {
       size_model: { type: 'percentage', value: 5 },
     });
     const signalId = generated.body.signal.id;
-    expect((await user.http('POST', `${api}/api/v3/execute/trade`, QUICK_START.execute(signalId))).body.outcomes[0].outcome).toBe('OPENED');
+    const traded = await user.http('POST', `${api}/api/v3/execute/trade`, QUICK_START.execute(signalId));
+    expect(traded.body.outcome_totals).toEqual([{ outcome: 'OPENED', deployments: 1 }]);
     const position = await one(`SELECT id FROM positions_v3 WHERE signal_id = $1`, [signalId]);
     sim.hangUpAfterNextOrder(); // the venue fills the close, the executor never hears back
     const closed = await holder().http('POST', `${api}/api/v3/positions/${position.id}/close`);

@@ -76,10 +76,13 @@ export class TradingService {
       const s = await this.read.signal(signal.id);
       return FINAL_SIGNAL.includes(s.status) ? s : null;
     });
-    const [latest, routing, outcomes] = await Promise.all([
+    // The creator reads its own deployments' outcomes row by row and every deployment's only as totals (read-access.ts).
+    const reader: Reader = { wallet };
+    const [latest, routing, outcomes, totals] = await Promise.all([
       this.read.signal(signal.id),
       this.read.routing(signal.id),
-      this.read.outcomes(signal.id),
+      this.read.outcomes(signal.id, reader),
+      this.read.outcomeTotals(signal.id, reader),
     ]);
     const answer = {
       success: true,
@@ -94,6 +97,7 @@ export class TradingService {
       },
       skipped_reason: latest.skipped_reason,
       outcomes,
+      outcome_totals: totals,
     };
     return { complete: !!done, answer };
   }
