@@ -13,7 +13,9 @@ import {
   OperatorSettingsDto,
   UpdateOperatorDto,
 } from './operators.dto';
-import { Client, LockedOut, OperatorsService } from './operators.service';
+import { OperatorApiKeysService } from './operator-api-keys.service';
+import { Client, LockedOut } from './operator-views';
+import { OperatorsService } from './operators.service';
 
 const uuid = uuidParam('id');
 
@@ -35,7 +37,10 @@ const clientOf = (req: Request, traceId: string): Client => ({
 @ApiTags('operators')
 @Controller('api/v3/operators')
 export class OperatorsController {
-  constructor(private readonly operators: OperatorsService) {}
+  constructor(
+    private readonly operators: OperatorsService,
+    private readonly apiKeys: OperatorApiKeysService,
+  ) {}
 
   @Post('login')
   @Public()
@@ -104,21 +109,21 @@ export class OperatorsController {
   @AdminOnly({ role: 'viewer' })
   @ApiOperation({ summary: 'A new API key for the data feeds: the key is answered this once' })
   createKey(@CurrentOperator() op: OperatorPrincipal, @Body() dto: CreateApiKeyDto, @TraceId() traceId: string) {
-    return this.operators.createApiKey(op, dto, traceId);
+    return this.apiKeys.createApiKey(op, dto, traceId);
   }
 
   @Get('me/api-keys')
   @AdminOnly({ role: 'viewer' })
   @ApiOperation({ summary: "The operator's API keys (name, prefix, last use; never the key)" })
   keys(@CurrentOperator() op: OperatorPrincipal) {
-    return this.operators.apiKeys(op);
+    return this.apiKeys.apiKeys(op);
   }
 
   @Delete('me/api-keys/:id')
   @AdminOnly({ role: 'viewer' })
   @ApiOperation({ summary: 'Revoke one of your API keys' })
   revokeKey(@CurrentOperator() op: OperatorPrincipal, @Param('id', uuid) id: string, @TraceId() traceId: string) {
-    return this.operators.revokeApiKey(op, id, traceId);
+    return this.apiKeys.revokeApiKey(op, id, traceId);
   }
 
   @Get()

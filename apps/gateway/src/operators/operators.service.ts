@@ -1,13 +1,4 @@
-import {
-  HttpException,
-  HttpStatus,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  ServiceUnavailableException,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
 import { authenticator } from 'otplib';
 import * as QRCode from 'qrcode';
 import { DataSource } from 'typeorm';
@@ -18,7 +9,6 @@ import {
   hashPassword,
   KeyVault,
   looksLikeRecoveryCode,
-  newApiKey,
   newRecoveryCodes,
   newSessionToken,
   openTotpSecret,
@@ -28,60 +18,17 @@ import {
   SESSION_TOKEN_PREFIX,
   verifyPassword,
 } from '@conduit/custody';
-import { ApiKeyRow, audit, exec, first, OperatorSettingsRow, rows, Sql, UserRow } from '@conduit/db';
+import { audit, exec, first, OperatorSettingsRow, rows, Sql, UserRow } from '@conduit/db';
 import type { Clock } from '@conduit/domain';
 import { CLOCK, ENV } from '@conduit/runtime';
 import type { OperatorPrincipal } from '../auth/auth.decorators';
 import { badRequest, conflict, notFound } from '../common/errors';
 import { clearAccount, lockedFor, recordFailure } from './lockout';
-import { ChangePasswordDto, CreateApiKeyDto, CreateOperatorDto, LoginDto, OperatorSettingsDto, UpdateOperatorDto } from './operators.dto';
-
-/** Where a request came from, for lockouts and the audit (never a password or a code). */
-export interface Client {
-  ip: string;
-  userAgent: string | null;
-  traceId: string;
-}
-
-/** A login refused until a time: 429 with Retry-After (seconds). */
-export class LockedOut extends HttpException {
-  constructor(readonly retryAfterS: number) {
-    super(
-      {
-        statusCode: 429,
-        error: 'Too Many Requests',
-        message: [`too many failed logins: try again in ${retryAfterS} s`],
-        retry_after_s: retryAfterS,
-      },
-      HttpStatus.TOO_MANY_REQUESTS,
-    );
-  }
-}
+import { Client, LockedOut, userView } from './operator-views';
+import { ChangePasswordDto, CreateOperatorDto, LoginDto, OperatorSettingsDto, UpdateOperatorDto } from './operators.dto';
 
 const denied = (message: string, fields?: string[]) =>
   new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: [message], ...(fields ? { fields } : {}) });
-
-/** What an operator may see of a user row: never the password hash or the TOTP secret. */
-export const userView = (u: UserRow) => ({
-  id: u.id,
-  email: u.email,
-  role: u.role,
-  is_active: u.is_active,
-  two_fa_enabled: u.two_fa_enabled,
-  trading_mode: u.trading_mode,
-  last_login: u.last_login,
-  created_at: u.created_at,
-  updated_at: u.updated_at,
-});
-
-const apiKeyView = (k: ApiKeyRow) => ({
-  id: k.id,
-  name: k.name,
-  prefix: k.prefix,
-  created_at: k.created_at,
-  last_used_at: k.last_used_at,
-  revoked_at: k.revoked_at,
-});
 
 const STEP_MS = 30_000;
 
@@ -426,50 +373,6 @@ export class OperatorsService implements OnApplicationBootstrap {
       if (before!.require_2fa !== dto.require_2fa)
         await audit(em, 'v3.operator.settings_changed', 'operator_settings', null, { by: op.id, require_2fa: dto.require_2fa }, traceId);
       return { success: true, settings: { require_2fa: after!.require_2fa, updated_at: after!.updated_at } };
-    });
-  }
-
-  // ---- API keys ------------------------------------------------------------------------------------------------
-
-  async createApiKey(op: OperatorPrincipal, dto: CreateApiKeyDto, traceId: string) {
-    const { key, prefix } = newApiKey();
-    return this.ds.transaction(async (em) => {
-      const row = await first<ApiKeyRow>(
-        em,
-        `INSERT INTO operator_api_keys (user_id, name, key_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT DO NOTHING RETURNING *`,
-        [op.id, dto.name, secretHash(key), prefix, this.clock.now()],
-      );
-      if (!row) throw conflict('name', `you already have an API key named ${dto.name}`);
-      await audit(em, 'v3.operator.api_key_created', 'operator_api_key', row.id, { user_id: op.id, name: row.name, prefix }, traceId);
-      return { success: true, api_key: { ...apiKeyView(row), key } };
-    });
-  }
-
-  async apiKeys(op: OperatorPrincipal) {
-    const keys = await rows<ApiKeyRow>(this.ds, `SELECT * FROM operator_api_keys WHERE user_id = $1 ORDER BY created_at DESC, id`, [op.id]);
-    return { success: true, count: keys.length, api_keys: keys.map(apiKeyView) };
-  }
-
-  /** Revokes one of the operator's own keys; revoking it again answers it as it is. */
-  async revokeApiKey(op: OperatorPrincipal, id: string, traceId: string) {
-    return this.ds.transaction(async (em) => {
-      const key = await first<ApiKeyRow>(em, `SELECT * FROM operator_api_keys WHERE id = $1 AND user_id = $2 FOR UPDATE`, [id, op.id]);
-      if (!key) throw notFound('API key', id);
-      if (key.revoked_at) return { success: true, api_key: apiKeyView(key) };
-      const revoked = await first<ApiKeyRow>(em, `UPDATE operator_api_keys SET revoked_at = $2 WHERE id = $1 RETURNING *`, [
-        id,
-        this.clock.now(),
-      ]);
-      await audit(
-        em,
-        'v3.operator.api_key_revoked',
-        'operator_api_key',
-        id,
-        { user_id: op.id, name: key.name, prefix: key.prefix },
-        traceId,
-      );
-      return { success: true, api_key: apiKeyView(revoked!) };
     });
   }
 
