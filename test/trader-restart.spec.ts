@@ -9,7 +9,7 @@ import {
   exited,
   insertAgent,
   OpenAiServer,
-  randomPort,
+  freePort,
   startOpenAiServer,
   startServiceProcess,
   TestDatabase,
@@ -48,7 +48,7 @@ describe('an llm_trader cycle across a kill -9 of the signal service', () => {
   });
 
   const start = async () => {
-    const port = randomPort();
+    const port = await freePort(); // the OS's free port, not a random guess that another socket may hold
     const child = startServiceProcess('signal', env, port);
     children.push(child);
     await waitHealthy(child, port).catch((e) => {
