@@ -13,6 +13,7 @@ import { dec, proofOfIntentMessage } from '@conduit/domain';
 import { HyperliquidSim, startHyperliquidServer } from '@conduit/testing';
 import { llmTraderDemo } from './demo-trader';
 import { smartMoneyDemo } from './demo-wallets';
+import { DemoInbox, operationsDemo } from './demo-operations';
 
 const root = join(__dirname, '..', '..');
 const keep = process.argv.includes('--keep');
@@ -22,6 +23,8 @@ base.ADMIN_EMAIL ||= 'admin@conduit.demo';
 base.ADMIN_PASSWORD ||= 'conduit-demo';
 base.PAPER_RANDOM_WALK ??= 'true';
 base.LOG_LEVEL ??= 'warn';
+// The demo's notification receivers listen on this machine; a deployment keeps private webhook addresses refused.
+base.NOTIFY_WEBHOOK_ALLOW_PRIVATE ??= 'true';
 // Agent keys are sealed under MASTER_KEY. Without one, the demo uses a throw-away key (its deployments' agent
 // wallets cannot be opened after the demo ends, which is what a demo wants).
 const ephemeralMasterKey = !base.MASTER_KEY;
@@ -119,9 +122,11 @@ async function signIn(wallet: Wallet): Promise<{ authorization: string; expires:
 
 let stopping = false;
 let hyperliquid: HyperliquidSim | null = null;
+const inbox = new DemoInbox();
 async function stop(code: number) {
   stopping = true;
   await hyperliquid?.close();
+  await inbox.close().catch(() => undefined);
   await Promise.all(
     children.map(
       (c) =>
@@ -145,8 +150,10 @@ async function main() {
   // poll stay inside Hyperliquid's 1,200 a minute).
   hyperliquid = await startHyperliquidServer({ isTestnet: true });
   const signalEnv = { HYPERLIQUID_API_URL: hyperliquid.url, WALLET_POLL_INTERVAL_MS: '5000' };
+  // Notifications reach a local webhook receiver, Telegram Bot API and SMTP server (step 11).
+  const extra: Record<string, Record<string, string>> = { signal: signalEnv, notifier: await inbox.start() };
   const ports = SERVICES.map((name, i) => (name === 'gateway' ? gatewayPort : gatewayPort + 101 + i));
-  SERVICES.forEach((name, i) => start(name, ports[i], name === 'signal' ? signalEnv : {}));
+  SERVICES.forEach((name, i) => start(name, ports[i], extra[name] ?? {}));
   await Promise.all(SERVICES.map((name, i) => healthy(ports[i], name)));
   SERVICES.forEach((name, i) => show(name, `http://127.0.0.1:${ports[i]}/health  /metrics`));
 
@@ -162,6 +169,7 @@ async function main() {
   const { authorization: auth, expires } = await signIn(you);
   const as = { authorization: auth };
   show('signed in', `${yourWallet}, token until ${expires}`);
+  await inbox.subscribe({ call, step, show, poll }, as);
 
   step('1. Create an agent (seed quick-start body, with its proof of intent)');
   const name = 'Alpha Hunter V3';
@@ -346,6 +354,8 @@ async function main() {
       subscriberWallet: subscriber.address.toLowerCase(),
     },
   );
+
+  await operationsDemo({ call, step, show, poll }, { api, inbox, as, admin: { authorization: admin }, deploymentId: deployment.id });
 
   step('Overview');
   const o = await call('GET', '/api/v3/stats/overview');
