@@ -1,46 +1,28 @@
-import { INestApplication } from '@nestjs/common';
 import { getAddress } from 'ethers';
-import { Client } from 'pg';
-import { Env } from '@conduit/config';
-import { cleanupRedis, createTestDatabase, insertTrader, startHttpApp, TestDatabase, testEnv, WalletClient } from '@conduit/testing';
-import { configureGateway, GatewayAppModule } from '../apps/gateway/src/app.module';
+import { insertTrader, WalletClient } from '@conduit/testing';
+import { useGateway } from './gateway-harness';
 
 /** Agents following watched wallets over HTTP (issue 14): create, read and change wallet_ids, top N, threshold and weight. */
 describe('agents following wallets', () => {
-  let db: TestDatabase;
-  let env: Env;
-  let app: INestApplication;
-  let api: string;
-  let pg: Client;
+  const gw = useGateway();
   let user: WalletClient;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    env = testEnv(db);
-    ({ app, url: api } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway));
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-    user = WalletClient.random(api);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await pg?.end();
-    if (env) await cleanupRedis(env);
-    await db?.drop();
+    user = WalletClient.random(gw.api);
   });
 
   const watched = async (byte: string) =>
-    (await pg.query(`INSERT INTO wallets (address) VALUES ($1) RETURNING id`, [`0x${byte.repeat(20)}`])).rows[0].id as string;
+    (await gw.pg.query(`INSERT INTO wallets (address) VALUES ($1) RETURNING id`, [`0x${byte.repeat(20)}`])).rows[0].id as string;
   let n = 0;
   const create = (fields: Record<string, unknown>) =>
-    user.http('POST', `${api}/api/v3/agents/create`, {
+    user.http('POST', `${gw.api}/api/v3/agents/create`, {
       creator_wallet: user.address,
       name: `Follower ${++n}`,
       profit_receiver_address: user.address,
       ...fields,
     });
   const audits = async (id: string) =>
-    (await pg.query(`SELECT action, payload FROM audit_logs WHERE entity_id = $1 ORDER BY occurred_at, id`, [id])).rows;
+    (await gw.pg.query(`SELECT action, payload FROM audit_logs WHERE entity_id = $1 ORDER BY occurred_at, id`, [id])).rows;
 
   it('creates an agent following wallets by id and address, and reads them back', async () => {
     const id = await watched('a1');
@@ -60,7 +42,7 @@ describe('agents following wallets', () => {
       wallet_bias_threshold: '0.250',
       weights: { x: 0.5, wallets: 0.8 },
     });
-    const read = await user.http('GET', `${api}/api/v3/agents/${agent.id}`);
+    const read = await user.http('GET', `${gw.api}/api/v3/agents/${agent.id}`);
     expect(read.body.agent).toMatchObject({ wallet_ids: agent.wallet_ids, wallet_top_n: 3, wallet_bias_threshold: '0.250' });
 
     const plain = await create({ wallet_bias_threshold: 1 });
@@ -87,13 +69,13 @@ describe('agents following wallets', () => {
     await expect400({ kind: 'llm_trader', llm_model: 'rules:momentum', initial_balance: '1000', wallet_top_n: 5 }, ['wallet_top_n']);
     const unknown = await create({ wallet_ids: ['3fa85f64-5717-4562-b3fc-2c963f66afa6'] });
     expect(unknown.body.message).toEqual(['wallet_ids: no watched wallet has the id(s) 3fa85f64-5717-4562-b3fc-2c963f66afa6']);
-    expect((await pg.query(`SELECT count(*)::int AS n FROM agents_v3 WHERE wallet_top_n IN (0, 5, 101)`)).rows[0].n).toBe(0);
+    expect((await gw.pg.query(`SELECT count(*)::int AS n FROM agents_v3 WHERE wallet_top_n IN (0, 5, 101)`)).rows[0].n).toBe(0);
   });
 
   it('changes what a signal agent follows with PATCH, once, audited; clears with null', async () => {
     const id = await watched('c3');
     const agent = (await create({ weights: { x: 1, research: 0 } })).body.agent;
-    const patch = (body: Record<string, unknown>) => user.http('PATCH', `${api}/api/v3/agents/${agent.id}`, body);
+    const patch = (body: Record<string, unknown>) => user.http('PATCH', `${gw.api}/api/v3/agents/${agent.id}`, body);
 
     const changed = await patch({ wallet_ids: [id], wallet_top_n: 10, wallet_bias_threshold: 0.5, weights: { wallets: 0.7 } });
     expect(changed.status).toBe(200);
@@ -118,13 +100,13 @@ describe('agents following wallets', () => {
     expect(refused.body.fields).toEqual(['max_leverage']);
     expect((await patch({ wallet_top_n: 0 })).body.fields).toEqual(['wallet_top_n']);
     expect((await patch({ wallet_ids: ['3fa85f64-5717-4562-b3fc-2c963f66afa6'] })).body.fields).toEqual(['wallet_ids']);
-    const stranger = WalletClient.random(api);
-    expect((await stranger.http('PATCH', `${api}/api/v3/agents/${agent.id}`, { wallet_top_n: 2 })).status).toBe(403);
+    const stranger = WalletClient.random(gw.api);
+    expect((await stranger.http('PATCH', `${gw.api}/api/v3/agents/${agent.id}`, { wallet_top_n: 2 })).status).toBe(403);
   });
 
   it('refuses a signal agent field on an llm_trader, naming it', async () => {
-    const trader = await insertTrader(pg); // created by TEST_WALLET
-    const res = await new WalletClient(api).http('PATCH', `${api}/api/v3/agents/${trader.agentId}`, {
+    const trader = await insertTrader(gw.pg); // created by TEST_WALLET
+    const res = await new WalletClient(gw.api).http('PATCH', `${gw.api}/api/v3/agents/${trader.agentId}`, {
       wallet_ids: [`0x${'d4'.repeat(20)}`],
       max_leverage: 3,
     });

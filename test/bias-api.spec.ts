@@ -1,34 +1,13 @@
 import { randomBytes } from 'crypto';
-import { INestApplication } from '@nestjs/common';
-import { Client } from 'pg';
-import { Env } from '@conduit/config';
-import { cleanupRedis, createTestDatabase, http, startHttpApp, TestDatabase, testEnv } from '@conduit/testing';
-import { configureGateway, GatewayAppModule } from '../apps/gateway/src/app.module';
+import { http } from '@conduit/testing';
+import { useGateway } from './gateway-harness';
 
 /** The smart-money bias and the event analyses over HTTP (seed 003): latest and history, decimals exact, 404s that say why. */
 describe('bias and event analysis API', () => {
-  let db: TestDatabase;
-  let env: Env;
-  let app: INestApplication;
-  let api: string;
-  let pg: Client;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    env = testEnv(db);
-    ({ app, url: api } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway));
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-  });
-  afterAll(async () => {
-    await app?.close();
-    await pg?.end();
-    if (env) await cleanupRedis(env);
-    await db?.drop();
-  });
+  const gw = useGateway();
 
   const bias = (at: string, asset: string, timeframe: string, value: string, confidence: string, components = {}) =>
-    pg.query(`INSERT INTO bias (timestamp, asset, timeframe, value, components, confidence) VALUES ($1, $2, $3, $4, $5, $6)`, [
+    gw.pg.query(`INSERT INTO bias (timestamp, asset, timeframe, value, components, confidence) VALUES ($1, $2, $3, $4, $5, $6)`, [
       at,
       asset,
       timeframe,
@@ -36,7 +15,7 @@ describe('bias and event analysis API', () => {
       components,
       confidence,
     ]);
-  const get = async (query: string) => (await http('GET', `${api}/api/v3/bias${query}`)).body;
+  const get = async (query: string) => (await http('GET', `${gw.api}/api/v3/bias${query}`)).body;
   const brief = (rows: any[]) =>
     rows.map((r) => `${r.asset} ${r.timeframe} ${new Date(r.timestamp).toISOString().slice(11, 16)} ${r.value}`);
 
@@ -81,32 +60,32 @@ describe('bias and event analysis API', () => {
       ['asset=ETH$', 'asset'],
       ['limit=0', 'limit'],
     ]) {
-      const res = await http('GET', `${api}/api/v3/bias?${query}`);
+      const res = await http('GET', `${gw.api}/api/v3/bias?${query}`);
       expect({ query, status: res.status }).toEqual({ query, status: 400 });
       expect(JSON.stringify(res.body.message)).toContain(field);
     }
   });
 
   it('answers an event analysis, and a 404 that says whether the event is unknown or not analysed yet', async () => {
-    const wallet = (await pg.query(`INSERT INTO wallets (address) VALUES ($1) RETURNING id`, [`0x${randomBytes(20).toString('hex')}`]))
+    const wallet = (await gw.pg.query(`INSERT INTO wallets (address) VALUES ($1) RETURNING id`, [`0x${randomBytes(20).toString('hex')}`]))
       .rows[0].id;
     const event = async () =>
       (
-        await pg.query(
+        await gw.pg.query(
           `INSERT INTO events (timestamp, wallet_id, tx_hash, fill_id, event_type, asset)
            VALUES (now(), $1, $2, '7', 'open', 'ETH') RETURNING id`,
           [wallet, `0x${randomBytes(32).toString('hex')}`],
         )
       ).rows[0].id as string;
     const analysed = await event();
-    await pg.query(
+    await gw.pg.query(
       `INSERT INTO event_analysis (event_id, llm_classification, llm_confidence, llm_narrative, pattern_matched, bias_impact,
                                    proposed_action, analyser, model, prompt, raw_response, latency_ms, error)
        VALUES ($1, 'first_since_watch', 0.6, 'First trade.', 'rules:first_since_watch', -0.05, '{"action": "NONE", "asset": "ETH"}',
                'rules', 'gpt-x', '[]', null, 812, 'failed: request timed out after 800 ms')`,
       [analysed],
     );
-    const ok = await http('GET', `${api}/api/v3/events/${analysed}/analysis`);
+    const ok = await http('GET', `${gw.api}/api/v3/events/${analysed}/analysis`);
     expect(ok.status).toBe(200);
     expect(ok.body.analysis).toMatchObject({
       event_id: analysed,
@@ -121,13 +100,13 @@ describe('bias and event analysis API', () => {
     });
 
     const pending = await event();
-    const notYet = await http('GET', `${api}/api/v3/events/${pending}/analysis`);
+    const notYet = await http('GET', `${gw.api}/api/v3/events/${pending}/analysis`);
     expect(notYet.status).toBe(404);
     expect(notYet.body.message).toBe(`event ${pending} is not analysed yet`);
     const unknown = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
-    const missing = await http('GET', `${api}/api/v3/events/${unknown}/analysis`);
+    const missing = await http('GET', `${gw.api}/api/v3/events/${unknown}/analysis`);
     expect(missing.status).toBe(404);
     expect(missing.body.message).toBe(`event ${unknown} not found`);
-    expect((await http('GET', `${api}/api/v3/events/nope/analysis`)).status).toBe(400);
+    expect((await http('GET', `${gw.api}/api/v3/events/nope/analysis`)).status).toBe(400);
   });
 });

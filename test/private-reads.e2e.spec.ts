@@ -1,20 +1,6 @@
 import { randomUUID } from 'crypto';
-import { INestApplication } from '@nestjs/common';
-import { Client } from 'pg';
-import { Env } from '@conduit/config';
-import {
-  adminAuth,
-  cleanupRedis,
-  createTestDatabase,
-  http,
-  insertAgent,
-  insertDeployment,
-  startHttpApp,
-  TestDatabase,
-  testEnv,
-  WalletClient,
-} from '@conduit/testing';
-import { configureGateway, GatewayAppModule } from '../apps/gateway/src/app.module';
+import { http, insertAgent, insertDeployment, WalletClient } from '@conduit/testing';
+import { useGateway } from './gateway-harness';
 
 /**
  * Private reads (issue 15): a deployment's own data (the deployment, its policy, decisions, agent wallets,
@@ -23,11 +9,7 @@ import { configureGateway, GatewayAppModule } from '../apps/gateway/src/app.modu
  * statistics stay public. The rows are fixtures written in SQL; only the gateway runs.
  */
 describe('private reads: who reads a deployment data', () => {
-  let db: TestDatabase;
-  let env: Env;
-  let app: INestApplication;
-  let api: string;
-  let pg: Client;
+  const gw = useGateway();
   let creator: WalletClient;
   let alice: WalletClient;
   let bob: WalletClient;
@@ -37,30 +19,25 @@ describe('private reads: who reads a deployment data', () => {
   /** The credentials a read is sent with: each wallet's bearer, the admin credential (an operator), none. */
   type As = 'alice' | 'bob' | 'creator' | 'stranger' | 'operator' | 'anonymous';
   const read = async (as: As, path: string) => {
-    const url = `${api}/api/v3${path}`;
+    const url = `${gw.api}/api/v3${path}`;
     if (as === 'anonymous') return http('GET', url);
-    if (as === 'operator') return http('GET', url, undefined, adminAuth(env));
+    if (as === 'operator') return http('GET', url, undefined, gw.admin);
     return { alice, bob, creator, stranger }[as].http('GET', url);
   };
 
-  const one = async (sql: string, params: unknown[]) => (await pg.query(sql, params)).rows[0].id as string;
+  const one = async (sql: string, params: unknown[]) => (await gw.pg.query(sql, params)).rows[0].id as string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    env = testEnv(db);
-    ({ app, url: api } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway));
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
     [creator, alice, bob, stranger] = [
-      WalletClient.random(api),
-      WalletClient.random(api),
-      WalletClient.random(api),
-      WalletClient.random(api),
+      WalletClient.random(gw.api),
+      WalletClient.random(gw.api),
+      WalletClient.random(gw.api),
+      WalletClient.random(gw.api),
     ];
 
-    f.agent = await insertAgent(pg, { creator_wallet: creator.address, name: `Private ${randomUUID()}` });
-    f.depA = await insertDeployment(pg, f.agent, { user_wallet: alice.address, hyperliquid_agent_address: '0x' + 'a1'.repeat(20) });
-    f.depB = await insertDeployment(pg, f.agent, { user_wallet: bob.address });
+    f.agent = await insertAgent(gw.pg, { creator_wallet: creator.address, name: `Private ${randomUUID()}` });
+    f.depA = await insertDeployment(gw.pg, f.agent, { user_wallet: alice.address, hyperliquid_agent_address: '0x' + 'a1'.repeat(20) });
+    f.depB = await insertDeployment(gw.pg, f.agent, { user_wallet: bob.address });
     f.signal = await one(
       `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model, confidence, status)
        VALUES ($1, 'ETH', 'LONG', '{"type": "percentage", "value": 25}', '{"type": "trailing-stop", "stop": 0.03}', 0.85, 'EXECUTED')
@@ -75,12 +52,12 @@ describe('private reads: who reads a deployment data', () => {
       );
     f.posA = await position(f.depA, '1.2345');
     f.posB = await position(f.depB, '6.789');
-    await pg.query(
+    await gw.pg.query(
       `INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage, reason, position_id)
        VALUES ($1, $2, 'OPENED', 'executor', NULL, $3), ($1, $4, 'SKIPPED', 'policy', 'ETH is on the denied list', NULL)`,
       [f.signal, f.depA, f.posA, f.depB],
     );
-    await pg.query(
+    await gw.pg.query(
       `INSERT INTO policy_decisions (signal_id, deployment_id, agent_id, decision, code, reason, effective_policy, inputs)
        VALUES ($1, $2, $4, 'TRADE', 'TRADE', 'trade 25% of equity at 1x', '{}', '{}'),
               ($1, $3, $4, 'SKIP', 'TOKEN_DENIED', 'ETH is on the denied list', '{}', '{}')`,
@@ -96,18 +73,12 @@ describe('private reads: who reads a deployment data', () => {
     f.billB = await bill(f.depB, 'PROFIT_SHARE', '5', f.posB);
 
     // An llm_trader: its book is a deployment whose user is its creator.
-    f.trader = await insertAgent(pg, { creator_wallet: creator.address, name: `Private trader ${randomUUID()}`, kind: 'llm_trader' });
-    await pg.query(
+    f.trader = await insertAgent(gw.pg, { creator_wallet: creator.address, name: `Private trader ${randomUUID()}`, kind: 'llm_trader' });
+    await gw.pg.query(
       `INSERT INTO trading_agents (id, llm_model, exchange_account, initial_balance) VALUES ($1, 'rules:momentum', 'paper', 1000)`,
       [f.trader],
     );
-    f.book = await insertDeployment(pg, f.trader, { user_wallet: creator.address, book: true });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await pg?.end();
-    if (env) await cleanupRedis(env);
-    await db?.drop();
+    f.book = await insertDeployment(gw.pg, f.trader, { user_wallet: creator.address, book: true });
   });
 
   /** Every single-row read of deployment A's own data, with the noun its 404 names. */
@@ -255,11 +226,11 @@ describe('private reads: who reads a deployment data', () => {
 
   it('refuses an invalid credential on a read with 401, rather than reading anonymously', async () => {
     // the retired shared admin password, an operator session that does not exist, a wallet token that is not one
-    const oldBasic = { authorization: 'Basic ' + Buffer.from(`admin:${env.ADMIN_PASSWORD}`).toString('base64') };
+    const oldBasic = { authorization: 'Basic ' + Buffer.from(`admin:${gw.env.ADMIN_PASSWORD}`).toString('base64') };
     const staleSession = { authorization: 'Bearer cos_not-a-session' };
     for (const headers of [{ authorization: 'Bearer not-a-token' }, oldBasic, staleSession, { authorization: 'Token x' }]) {
       for (const path of [`/deployments/${f.depA}`, '/agents/list']) {
-        const res = await http('GET', `${api}/api/v3${path}`, undefined, headers);
+        const res = await http('GET', `${gw.api}/api/v3${path}`, undefined, headers);
         expect({ path, status: res.status }).toEqual({ path, status: 401 });
       }
     }

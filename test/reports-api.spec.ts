@@ -1,51 +1,14 @@
-import { INestApplication, INestApplicationContext } from '@nestjs/common';
-import { Client } from 'pg';
-import { Env } from '@conduit/config';
-import {
-  adminAuth,
-  cleanupRedis,
-  createTestDatabase,
-  http,
-  ManualClock,
-  startContext,
-  startHttpApp,
-  TestDatabase,
-  testEnv,
-  waitFor,
-} from '@conduit/testing';
+import { http, ManualClock, startContext, waitFor } from '@conduit/testing';
 import { BillingAppModule } from '../apps/billing/src/app.module';
-import { configureGateway, GatewayAppModule } from '../apps/gateway/src/app.module';
+import { useGateway } from './gateway-harness';
 
 /** Reports over HTTP (issue 15): operators only, JSON or markdown, an operator's run written once by billing. */
 describe('reports API', () => {
   const clock = new ManualClock('2026-06-15T09:30:00.000Z');
-  let db: TestDatabase;
-  let env: Env;
-  let app: INestApplication;
-  let billing: INestApplicationContext;
-  let api: string;
-  let pg: Client;
-  let admin: Record<string, string>;
+  const gw = useGateway({ clock, with: (env) => [startContext(BillingAppModule.forRoot(env), { clock })] });
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    env = testEnv(db);
-    ({ app, url: api } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway, { clock }));
-    billing = await startContext(BillingAppModule.forRoot(env), { clock });
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-    admin = adminAuth(env);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await billing?.close();
-    await pg?.end();
-    if (env) await cleanupRedis(env);
-    await db?.drop();
-  });
-
-  const run = (body: object) => http('POST', `${api}/api/v3/admin/reports/run`, body, admin);
-  const list = async (query = '') => http('GET', `${api}/api/v3/reports${query}`, undefined, admin);
+  const run = (body: object) => http('POST', `${gw.api}/api/v3/admin/reports/run`, body, gw.admin);
+  const list = async (query = '') => http('GET', `${gw.api}/api/v3/reports${query}`, undefined, gw.admin);
 
   it('runs the last complete period by default, once however often it is asked', async () => {
     const first = await run({ type: '4h' });
@@ -56,18 +19,18 @@ describe('reports API', () => {
     const written = await waitFor('the 4h report', async () => (await list('?type=4h')).body.reports[0]);
     const again = await run({ type: '4h', period_start: '2026-06-15T04:00:00Z' });
     expect(again.body).toMatchObject({ queued: false, report_id: written.id });
-    expect((await pg.query(`SELECT count(*)::int AS n FROM reports`)).rows[0].n).toBe(1);
+    expect((await gw.pg.query(`SELECT count(*)::int AS n FROM reports`)).rows[0].n).toBe(1);
   });
 
   it('answers one report as JSON, or its markdown with ?format=md or Accept: text/markdown', async () => {
     const [report] = (await list()).body.reports;
-    const json = await http('GET', `${api}/api/v3/reports/${report.id}`, undefined, admin);
+    const json = await http('GET', `${gw.api}/api/v3/reports/${report.id}`, undefined, gw.admin);
     expect(json.body.report).toMatchObject({ id: report.id, report_type: '4h', push_sent: false, delivered_at: null });
     expect(json.body.report.summary_markdown).toMatch(/^# Conduit 4-hour report: 2026-06-15 04:00 UTC to 2026-06-15 08:00 UTC\n/);
-    const md = await fetch(`${api}/api/v3/reports/${report.id}?format=md`, { headers: admin });
+    const md = await fetch(`${gw.api}/api/v3/reports/${report.id}?format=md`, { headers: gw.admin });
     expect(md.headers.get('content-type')).toMatch(/^text\/markdown/);
     expect(await md.text()).toBe(json.body.report.summary_markdown);
-    const accepted = await fetch(`${api}/api/v3/reports/${report.id}`, { headers: { ...admin, accept: 'text/markdown' } });
+    const accepted = await fetch(`${gw.api}/api/v3/reports/${report.id}`, { headers: { ...gw.admin, accept: 'text/markdown' } });
     expect(await accepted.text()).toBe(json.body.report.summary_markdown);
   });
 
@@ -93,7 +56,7 @@ describe('reports API', () => {
   });
 
   it('is for operators only', async () => {
-    expect((await http('GET', `${api}/api/v3/reports`)).status).toBe(401);
-    expect((await http('POST', `${api}/api/v3/admin/reports/run`, { type: '4h' })).status).toBe(401);
+    expect((await http('GET', `${gw.api}/api/v3/reports`)).status).toBe(401);
+    expect((await http('POST', `${gw.api}/api/v3/admin/reports/run`, { type: '4h' })).status).toBe(401);
   });
 });
