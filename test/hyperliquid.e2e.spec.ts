@@ -14,7 +14,7 @@ import {
   exited,
   HyperliquidSim,
   QUICK_START,
-  randomPort,
+  freePort,
   startContext,
   startHttpApp,
   startHyperliquidServer,
@@ -65,7 +65,7 @@ describe('end to end: live Hyperliquid through every service', () => {
   let agentId: string;
 
   const startExecutor = async () => {
-    const port = randomPort();
+    const port = await freePort();
     const child = startServiceProcess('executor', env, port, { LOG_LEVEL: 'log' });
     child.on('exit', () => (outputs += child.output()));
     await waitHealthy(child, port).catch((e) => {

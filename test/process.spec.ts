@@ -8,7 +8,7 @@ import {
   createTestDatabase,
   exited,
   insertAgent,
-  randomPort,
+  freePort,
   startServiceProcess,
   TestDatabase,
   testEnv,
@@ -37,7 +37,7 @@ describe('a service as its own process', () => {
   });
 
   it('serves /health and /metrics, and on SIGTERM drains its active jobs and exits 0', async () => {
-    const port = randomPort();
+    const port = await freePort();
     const service = startServiceProcess('signal', env, port);
     child = service;
     await waitHealthy(child, port).catch((e) => {

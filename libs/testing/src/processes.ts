@@ -49,9 +49,6 @@ export const exited = (child: ChildProcess) =>
     child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
   );
 
-/** A free-ish port for a child service (tests run serially). */
-export const randomPort = () => 39000 + Math.floor(Math.random() * 2000);
-
 /** A port nothing listens on right now (asked of the kernel, not guessed). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
