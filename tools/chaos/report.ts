@@ -1,6 +1,7 @@
 // What a chaos run prints: the violations found, the tables of faults, jobs and totals, and one CHAOS_JSON line.
 import { QueueName } from '@conduit/queue';
-import { JobStats, Ledger, SignalTimeline, verify } from './scenario';
+import { JobStats, SignalTimeline } from './scenario';
+import { Ledger, verify } from './ledger';
 import { Fault, Options } from './options';
 import { WORKERS, WorkerName } from './services';
 
