@@ -106,7 +106,7 @@ export class MarketSync {
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       this.logger.warn(`${adapter.venue} sync failed: ${error}`);
-      await this.recordHealth(this.ds, adapter.venue, false, Date.now() - started, error, {});
+      await this.ds.transaction((em) => this.recordHealth(em, adapter.venue, false, Date.now() - started, error, {}));
       return { venue: adapter.venue, ok: false, markets: 0, priced: 0, deactivated: 0, latencyMs: Date.now() - started, error };
     }
   }
@@ -122,6 +122,7 @@ export class MarketSync {
     }
   }
 
+  /** The venue's health, in the caller's transaction. */
   private async recordHealth(
     q: Sql,
     venue: string,
@@ -130,6 +131,10 @@ export class MarketSync {
     error: string | null,
     metadata: Record<string, unknown>,
   ) {
+    // The status row is locked first: of two polls at once, the second waits for the first's commit, and its statement
+    // below then compares with the status the first wrote (with its own snapshot it would see the old one, and record
+    // the change twice).
+    await exec(q, `SELECT 1 FROM venues_status WHERE venue = $1 FOR UPDATE`, [venue]);
     // venue.down / venue.up: on a change of status only (a venue first seen is no change), in the same statement.
     await rows(
       q,

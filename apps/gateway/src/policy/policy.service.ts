@@ -114,12 +114,15 @@ export class PolicyService {
     assertOwner(wallet, d.user_wallet, "the deployment's user");
     if ((d.policy?.kill_switch === true) === enabled) return this.deploymentPolicy(id, { wallet }); // already so: nothing written
     await this.ds.transaction(async (em) => {
-      await exec(
+      // Conditional on the switch still being the other way: of two requests at once (a double click), the second
+      // finds it moved once the first commits and writes nothing (no second audit row or notification).
+      const moved = await rows<{ id: string }>(
         em,
         `UPDATE agent_deployments_v3 SET policy = CASE WHEN $2 THEN policy || '{"kill_switch": true}'::jsonb ELSE policy - 'kill_switch'
-          END WHERE id = $1`,
+          END WHERE id = $1 AND COALESCE(policy->'kill_switch' = 'true'::jsonb, false) <> $2 RETURNING id`,
         [id, enabled],
       );
+      if (!moved.length) return;
       await audit(em, 'v3.deployment.kill_switch', 'deployment', id, { enabled, by: wallet }, traceId, {
         old: { kill_switch: !enabled },
         new: { kill_switch: enabled },

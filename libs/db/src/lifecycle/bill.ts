@@ -14,10 +14,13 @@ const from = (to: BillStatus) => movesInto(BILL_LIFECYCLE, to);
 
 /**
  * The bill.<event> notifications (notificationCtes' source) of the bills of CTE `bills` (columns id, deployment_id,
- * kind, amount, status, metadata): to the deployment's wallet.
+ * kind, amount, status, metadata): to the deployment's wallet. A bill is created and collected once, but fails once per
+ * collection round: `bill.failed:<id>`, then `bill.failed:<id>:retry:<n>` after its user's n-th retry (FAILURE_ROUND).
  */
+const FAILURE_ROUND = ` || COALESCE(':retry:' || (b.metadata->>'retries'), '')`;
 const billNotifications = (event: 'created' | 'collected' | 'failed', bills: string) =>
-  `SELECT 'bill.${event}'::text AS event_type, 'bill.${event}:' || b.id AS event_key, ARRAY['bill.${event}'] AS matches,
+  `SELECT 'bill.${event}'::text AS event_type, 'bill.${event}:' || b.id${event === 'failed' ? FAILURE_ROUND : ''} AS event_key,
+          ARRAY['bill.${event}'] AS matches,
           d.user_wallet AS wallet, false AS broadcast, b.deployment_id, b.position_id, b.id AS billing_event_id, d.agent_id,
           jsonb_build_object('billing_event_id', b.id, 'deployment_id', b.deployment_id, 'kind', b.kind, 'amount', b.amount::text,
                              'asset', b.asset, 'status', b.status, 'failure_reason', b.metadata->'failure_reason') AS payload

@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { movesInto, SIGNAL_LIFECYCLE, SignalStatus } from '@conduit/domain';
 import { auditActor, auditActorParams } from '../audit-context';
 import { noteAgentFailures } from '../notifications';
@@ -130,10 +131,13 @@ export async function stampExecuted(q: Sql, signalIds: readonly string[]): Promi
  * ROUTED → EXECUTED (some deployment opened) or FAILED (none did), once no deployment of the signal is PENDING;
  * returns the signals this call settled. Inside the transaction that ended the outcomes it settles a signal whose
  * outcomes all ended there; the others are settled after the commit, when concurrent opens of the signal see each
- * other's outcomes. A signal settled FAILED may make its agent failing (noteAgentFailures).
+ * other's outcomes. A signal settled FAILED may make its agent failing (noteAgentFailures), in the same transaction:
+ * given the DataSource (after a commit), it opens one, so no reader sees the FAILED signal without its notification
+ * and a crash between the two statements cannot lose it (a retried job finds the signal settled and settles nothing).
  */
 export async function settleSignals(q: Sql, signalIds: readonly string[]): Promise<string[]> {
   if (!signalIds.length) return [];
+  if (q instanceof DataSource) return q.transaction((em) => settleSignals(em, signalIds));
   const settled = await rows<{ id: string; status: string }>(
     q,
     `WITH done AS (
