@@ -315,13 +315,20 @@ describe('notification events from their producers', () => {
     const stop = (c: WalletClient) => c.http('POST', `${api}/api/v3/deployments/${d[c.address]}/stop`, {});
     expect((await stop(alice)).status).toBe(200);
     expect((await stop(alice)).status).toBe(200);
-    expect((await Promise.all([stop(dave), stop(dave)])).map((r) => r.status)).toEqual([200, 200]);
+    expect((await Promise.all([1, 2, 3, 4, 5].map(() => stop(dave)))).map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     expect((await stop(bob)).status).toBe(200);
     expect((await stop(carol)).status).toBe(200);
     const want = [alice, dave, bob, carol].map((c) =>
       expected(`deployment.stopped:${d[c.address]}`, c.address, { deployment_id: d[c.address], from: 'ACTIVE' }),
     );
     expect(await notes('deployment.stopped')).toEqual(all(want));
+    // one audited move to STOPPED per deployment, also of dave's two stops at once
+    const audited = await q(
+      `SELECT entity_id::text AS id, count(*)::int AS n FROM audit_logs
+        WHERE action = 'v3.deployment.status' AND new_value->>'status' = 'STOPPED' AND entity_id = ANY($1::uuid[]) GROUP BY entity_id`,
+      [[alice, dave, bob, carol].map((c) => d[c.address])],
+    );
+    expect(audited.map((r) => r.n)).toEqual([1, 1, 1, 1]);
   });
 
   it('bob, subscribed to other events, and carol, whose events were removed, got nothing', async () => {

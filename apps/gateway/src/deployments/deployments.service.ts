@@ -129,7 +129,13 @@ export class DeploymentsService {
     if (d.status === 'STOPPED') throw new ConflictException('deployment is STOPPED');
     if (d.status === status) return { success: true, deployment: d }; // a repeat writes nothing
     await this.ds.transaction(async (em) => {
-      await exec(em, `UPDATE agent_deployments_v3 SET status = $2 WHERE id = $1`, [id, status]);
+      // Conditional on the status read: of two requests at once, the second moves nothing and audits nothing.
+      const moved = await rows(em, `UPDATE agent_deployments_v3 SET status = $2 WHERE id = $1 AND status = $3 RETURNING id`, [
+        id,
+        status,
+        d.status,
+      ]);
+      if (!moved.length) return;
       await audit(em, 'v3.deployment.status', 'deployment', id, { from: d.status, to: status, by: wallet }, traceId, {
         old: { status: d.status },
         new: { status },
@@ -144,8 +150,12 @@ export class DeploymentsService {
     assertOwner(wallet, d.user_wallet, "the deployment's user");
     const open = await this.ds.transaction(async (em) => {
       // Stopped again: nothing written; the closes are asked for again (the same job ids: never a second close).
-      if (d.status !== 'STOPPED') {
-        await exec(em, `UPDATE agent_deployments_v3 SET status = 'STOPPED' WHERE id = $1`, [id]);
+      // Conditional on the status read: of two stops at once, the second moves nothing, audits and notifies nothing.
+      const moved =
+        d.status !== 'STOPPED' &&
+        (await rows(em, `UPDATE agent_deployments_v3 SET status = 'STOPPED' WHERE id = $1 AND status = $2 RETURNING id`, [id, d.status]))
+          .length > 0;
+      if (moved) {
         await audit(em, 'v3.deployment.status', 'deployment', id, { from: d.status, to: 'STOPPED', by: wallet }, traceId, {
           old: { status: d.status },
           new: { status: 'STOPPED' },
