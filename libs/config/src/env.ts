@@ -218,6 +218,12 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(1000) NOTIFY_SENDING_TIMEOUT_MS = 120000;
   /** Time allowed to one webhook, Telegram or SMTP send. */
   @Transform(toInt) @IsInt() @Min(100) NOTIFY_SEND_TIMEOUT_MS = 10000;
+  /**
+   * Webhook URLs may point at loopback, private, link-local and other non-public addresses (the SSRF guard off): only
+   * for tests and a trusted local setup whose receivers listen there. Off: refused when set (gateway) and at each send
+   * (notifier, which connects only to the address it checked).
+   */
+  @Transform(toBool) @IsBoolean() NOTIFY_WEBHOOK_ALLOW_PRIVATE = false;
   /** Telegram Bot API: base URL (a local server in tests) and the bot token; no token, no Telegram deliveries. */
   @IsString() TELEGRAM_API_URL = 'https://api.telegram.org';
   @IsOptional() @IsString() TELEGRAM_BOT_TOKEN?: string;
