@@ -162,7 +162,8 @@ async function send(key: string, op: Operation, req: Awaited<ReturnType<Case['re
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  env = testEnv(db, { GATEWAY_WAIT_MS: '50' });
+  // The webhook SSRF guard on (testEnv allows private addresses for the receivers of other tests): its refusals are bad input.
+  env = testEnv(db, { GATEWAY_WAIT_MS: '50', NOTIFY_WEBHOOK_ALLOW_PRIVATE: 'false' });
   ({ app: gateway, url: api } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway));
   pg = new Client({ connectionString: db.url });
   await pg.connect();

@@ -52,7 +52,8 @@ export const OVERSIGHT_OPERATIONS: Record<string, Operation> = {
     body: () => ({
       events: ['position.opened', 'position.closed', 'bill.failed'],
       channels: {
-        webhook: { enabled: true, url: 'https://example.com/conduit-hook', secret: 'battery-secret-0123456789' },
+        // a public address literal: the SSRF guard is on in the battery, and it needs no DNS (nothing connects to it)
+        webhook: { enabled: true, url: 'https://93.184.215.14/conduit-hook', secret: 'battery-secret-0123456789' },
         telegram: { enabled: true, chat_id: '123456789' },
         email: { enabled: false, address: 'battery@example.com' },
       },
@@ -66,7 +67,19 @@ export const OVERSIGHT_OPERATIONS: Record<string, Operation> = {
       channels: { type: 'object', required: true, bad: [named('channels.sms', { sms: { enabled: true } })] },
       'channels.webhook': { type: 'object' },
       'channels.webhook.enabled': { type: 'boolean', required: true },
-      'channels.webhook.url': text(['', 'not a url', 'ftp://example.com/x', 'javascript:alert(1)']),
+      'channels.webhook.url': text([
+        '',
+        'not a url',
+        'ftp://example.com/x',
+        'javascript:alert(1)',
+        // the SSRF guard: loopback, link-local (cloud metadata), private, IPv4-mapped, a name resolving to loopback
+        'http://127.0.0.1/hook',
+        'http://[::1]/hook',
+        'http://169.254.169.254/latest/meta-data/',
+        'http://192.168.1.1/hook',
+        'http://[::ffff:10.0.0.1]/hook',
+        'http://localhost:8080/hook',
+      ]),
       'channels.webhook.secret': text(['short', 'x'.repeat(257)], false),
       'channels.telegram': { type: 'object' },
       'channels.telegram.enabled': { type: 'boolean', required: true },
@@ -78,7 +91,7 @@ export const OVERSIGHT_OPERATIONS: Record<string, Operation> = {
     cases: [
       {
         name: 'a webhook enabled without a secret (none stored)',
-        body: () => ({ events: [], channels: { webhook: { enabled: true, url: 'https://example.com/hook' } } }),
+        body: () => ({ events: [], channels: { webhook: { enabled: true, url: 'https://93.184.215.14/hook' } } }),
         status: 400,
         names: ['channels.webhook.secret'],
       },

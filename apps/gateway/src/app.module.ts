@@ -8,7 +8,7 @@ import { BullBoardModule } from '@bull-board/nestjs';
 import { ExpressAdapter } from '@bull-board/express';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import type { NextFunction, Request, Response } from 'express';
-import { Env } from '@conduit/config';
+import { Env, trustProxySetting } from '@conduit/config';
 import { QueueName } from '@conduit/queue';
 import { ENV, RuntimeModule } from '@conduit/runtime';
 import { AdminModule } from './admin/admin.module';
@@ -92,6 +92,10 @@ export class GatewayAppModule {
 /** HTTP setup shared by the gateway's main, the all-in-one entry and the tests. */
 export function configureGateway(app: INestApplication): void {
   const express = app as NestExpressApplication;
+  const env = app.get<Env>(ENV);
+  // req.ip (lockout, rate limit, audit actor) is X-Forwarded-For's client only behind the proxies TRUST_PROXY names.
+  const trustProxy = trustProxySetting(env.TRUST_PROXY);
+  if (trustProxy !== false) express.set('trust proxy', trustProxy);
   // A body too large is 413; one too deep for the validator (json-depth.ts) or not JSON is 400, before any handler.
   express.useBodyParser('json', { limit: '64kb', verify: refuseDeepJson });
   express.disable('x-powered-by');
@@ -100,9 +104,7 @@ export function configureGateway(app: INestApplication): void {
   // Security headers; the CSP is left to the edge because Swagger UI (/api/docs) and Bull Board run inline scripts.
   express.use(helmet({ contentSecurityPolicy: false }));
   express.use(BULL_BOARD_ROUTE, boardAccess(app.get(OperatorsService, { strict: false })));
-  const origins = app
-    .get<Env>(ENV)
-    .CORS_ORIGINS.split(',')
+  const origins = env.CORS_ORIGINS.split(',')
     .map((o) => o.trim())
     .filter(Boolean);
   if (origins.length)

@@ -5,24 +5,10 @@ import { Env } from '@conduit/config';
 import { KeyVault, webhookSecretContext } from '@conduit/custody';
 import { ENV } from '@conduit/runtime';
 import type { ClaimedDelivery } from './deliveries';
+import { NOT_CONNECTED, SendError } from './send-error';
+import { postWebhook } from './webhook-post';
 
-/**
- * Why a send did not happen. `definite`: the message certainly did not reach the recipient (the connection was
- * refused, the server answered an error), so sending again cannot duplicate it: retried with backoff. Otherwise (a
- * timeout or a connection lost after the request went out, a missing configuration) it is not sent again.
- */
-export class SendError extends Error {
-  constructor(
-    message: string,
-    readonly definite: boolean,
-  ) {
-    super(message);
-    this.name = 'SendError';
-  }
-}
-
-/** Network errors raised before a request could leave: nothing was sent. */
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+export { SendError } from './send-error';
 
 /** The webhook's signature: hex HMAC-SHA256 under the recipient's secret of `${timestamp}.${body}`. */
 export const webhookSignature = (secret: string, timestamp: string, body: string) =>
@@ -112,11 +98,16 @@ export class Channels implements OnModuleDestroy {
       payload: d.payload,
     });
     const timestamp = String(Math.floor(Date.now() / 1000));
-    await this.post(d.webhook_url, body, {
+    // Resolved and checked (the SSRF guard), connected to the checked address only, never redirected.
+    const headers = {
       'X-Conduit-Signature': webhookSignature(secret, timestamp, body),
       'X-Conduit-Timestamp': timestamp,
       'X-Conduit-Delivery': d.id,
       'X-Conduit-Event': d.event_type,
+    };
+    await postWebhook(d.webhook_url, body, headers, {
+      timeoutMs: this.env.NOTIFY_SEND_TIMEOUT_MS,
+      allowPrivate: this.env.NOTIFY_WEBHOOK_ALLOW_PRIVATE,
     });
   }
 
@@ -143,7 +134,10 @@ export class Channels implements OnModuleDestroy {
     }
   }
 
-  /** POSTs JSON; an answered non-2xx is a definite failure, as is a refused connection; the answer's JSON, if any. */
+  /**
+   * POSTs JSON to an operator-configured service (Telegram); an answered non-2xx is a definite failure, as is a refused
+   * connection; the answer's JSON, if any.
+   */
   private async post(url: string, body: string, headers: Record<string, string>): Promise<any> {
     let res: Response;
     try {

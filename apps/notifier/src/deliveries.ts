@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
+import type { Clock } from '@conduit/domain';
 import {
   DeliveryStatus,
   exec,
@@ -12,7 +13,7 @@ import {
   reportDelivered,
   rows,
 } from '@conduit/db';
-import { ENV } from '@conduit/runtime';
+import { CLOCK, ENV } from '@conduit/runtime';
 
 /** Notifications fanned out, deliveries queued, per sweep at most. */
 const SWEEP_BATCH = 1000;
@@ -42,12 +43,15 @@ export interface ClaimedDelivery {
  * notification_deliveries' lifecycle, and the only code that changes it: created pending (fanOut) → sending (claim,
  * conditional on pending: one sender per attempt) → sent; or back to pending with a backoff after a definite failure
  * (retry), or failed with the reason (fail; a send left sending past NOTIFY_SENDING_TIMEOUT_MS: interrupted).
+ * Every time it writes or compares (fanned_out_at, next_attempt_at, claimed_at, sent_at, the interrupted timeout) is
+ * the injected CLOCK's, passed to the SQL, never the database's now(): tests move a ManualClock instead of waiting.
  */
 @Injectable()
 export class Deliveries {
   constructor(
     private readonly ds: DataSource,
     @Inject(ENV) private readonly env: Env,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /**
@@ -59,14 +63,14 @@ export class Deliveries {
       this.ds,
       `WITH n AS (SELECT id, recipient_type, recipient_id FROM notifications WHERE fanned_out_at IS NULL
                    ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED),
-            d AS (INSERT INTO notification_deliveries (notification_id, channel)
-                  SELECT n.id, c.channel FROM n
+            d AS (INSERT INTO notification_deliveries (notification_id, channel, next_attempt_at, created_at)
+                  SELECT n.id, c.channel, $2::timestamptz, $2::timestamptz FROM n
                     JOIN notification_settings s ON s.subject_type = n.recipient_type AND s.subject_id = n.recipient_id
                    CROSS JOIN LATERAL unnest(s.channels) AS c(channel)
                   ON CONFLICT (notification_id, channel) DO NOTHING RETURNING id),
-            u AS (UPDATE notifications x SET fanned_out_at = now() FROM n WHERE x.id = n.id RETURNING x.id)
+            u AS (UPDATE notifications x SET fanned_out_at = $2::timestamptz FROM n WHERE x.id = n.id RETURNING x.id)
        SELECT (SELECT count(*) FROM u)::int AS notifications`,
-      [SWEEP_BATCH],
+      [SWEEP_BATCH, this.clock.now()],
     );
     return r?.notifications ?? 0;
   }
@@ -77,8 +81,8 @@ export class Deliveries {
       this.ds,
       `UPDATE notification_deliveries SET status = 'failed',
               last_error = 'interrupted: the send did not finish (the notifier stopped); not sent again, at most once'
-        WHERE status = 'sending' AND claimed_at < now() - $1 * interval '1 millisecond' RETURNING id`,
-      [this.env.NOTIFY_SENDING_TIMEOUT_MS],
+        WHERE status = 'sending' AND claimed_at < $2::timestamptz - $1 * interval '1 millisecond' RETURNING id`,
+      [this.env.NOTIFY_SENDING_TIMEOUT_MS, this.clock.now()],
     );
     return failed.length;
   }
@@ -87,9 +91,9 @@ export class Deliveries {
   async due(): Promise<{ id: string; attempts: number }[]> {
     return rows<{ id: string; attempts: number }>(
       this.ds,
-      `SELECT id, attempts FROM notification_deliveries WHERE status = 'pending' AND next_attempt_at <= now()
+      `SELECT id, attempts FROM notification_deliveries WHERE status = 'pending' AND next_attempt_at <= $2
         ORDER BY next_attempt_at LIMIT $1`,
-      [SWEEP_BATCH],
+      [SWEEP_BATCH, this.clock.now()],
     );
   }
 
@@ -97,9 +101,9 @@ export class Deliveries {
   async claim(deliveryId: string): Promise<ClaimedDelivery | null> {
     const claimed = await first<{ id: string }>(
       this.ds,
-      `UPDATE notification_deliveries SET status = 'sending', attempts = attempts + 1, claimed_at = now()
+      `UPDATE notification_deliveries SET status = 'sending', attempts = attempts + 1, claimed_at = $2
         WHERE id = $1 AND status = 'pending' RETURNING id`,
-      [deliveryId],
+      [deliveryId, this.clock.now()],
       PREPARED,
     );
     if (!claimed) return null;
@@ -118,15 +122,15 @@ export class Deliveries {
 
   /** sending → sent; a report's first sent "report ready" marks the report delivered. */
   async sent(deliveryId: string): Promise<void> {
-    await this.finish(deliveryId, 'sent', `sent_at = now(), last_error = NULL`, []);
+    await this.finish(deliveryId, 'sent', `sent_at = $2, last_error = NULL`, [this.clock.now()]);
     await reportDelivered(this.ds, deliveryId);
   }
 
-  /** A definite failure before the last attempt: pending again after `delayMs`. */
+  /** A definite failure before the last attempt: pending again `delayMs` after the clock's now. */
   async retry(deliveryId: string, error: string, delayMs: number): Promise<void> {
-    await this.finish(deliveryId, 'pending', `next_attempt_at = now() + $3 * interval '1 millisecond', last_error = $2`, [
+    await this.finish(deliveryId, 'pending', `next_attempt_at = $3, last_error = $2`, [
       error.slice(0, 1000),
-      delayMs,
+      new Date(this.clock.now().getTime() + delayMs),
     ]);
   }
 

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumberString, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { trustProxySetting } from './trust-proxy';
 
 /** Whole decimal numbers only ('0x10', ' ' and '1e3' stay strings and fail validation). */
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value);
@@ -105,6 +106,12 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(100) THROTTLE_TTL_MS = 60000;
   /** Origins allowed to call the API from a browser, comma-separated; empty = no CORS headers. */
   @IsString() CORS_ORIGINS = '';
+  /**
+   * Which proxies in front of the gateway are believed about the client's address (X-Forwarded-For → req.ip: lockout,
+   * rate limit, audit): unset = none; a hop count; or a comma list of addresses/CIDRs (`loopback, 10.0.0.0/8`).
+   * See trustProxySetting.
+   */
+  @IsOptional() @IsString() TRUST_PROXY?: string;
 
   /**
    * Wallet sign-in (EIP-4361, Sign-In with Ethereum): the domains a signed message may name (comma-separated,
@@ -211,6 +218,12 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(1000) NOTIFY_SENDING_TIMEOUT_MS = 120000;
   /** Time allowed to one webhook, Telegram or SMTP send. */
   @Transform(toInt) @IsInt() @Min(100) NOTIFY_SEND_TIMEOUT_MS = 10000;
+  /**
+   * Webhook URLs may point at loopback, private, link-local and other non-public addresses (the SSRF guard off): only
+   * for tests and a trusted local setup whose receivers listen there. Off: refused when set (gateway) and at each send
+   * (notifier, which connects only to the address it checked).
+   */
+  @Transform(toBool) @IsBoolean() NOTIFY_WEBHOOK_ALLOW_PRIVATE = false;
   /** Telegram Bot API: base URL (a local server in tests) and the bot token; no token, no Telegram deliveries. */
   @IsString() TELEGRAM_API_URL = 'https://api.telegram.org';
   @IsOptional() @IsString() TELEGRAM_BOT_TOKEN?: string;
@@ -222,6 +235,7 @@ export class Env {
 /** Settings without a default (not own properties of a fresh Env). */
 const OPTIONAL_SETTINGS = [
   'HOST',
+  'TRUST_PROXY',
   'MASTER_KEY',
   'HYPERLIQUID_API_URL',
   'HYPERLIQUID_BUILDER_ADDRESS',
@@ -270,5 +284,10 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new ConfigError(`invalid environment: ${detail}`);
   }
   if (env.LIVE_TRADING && !env.MASTER_KEY) throw new ConfigError('invalid environment: LIVE_TRADING requires MASTER_KEY');
+  try {
+    trustProxySetting(env.TRUST_PROXY);
+  } catch (e) {
+    throw new ConfigError(`invalid environment: ${(e as Error).message}`);
+  }
   return env;
 }

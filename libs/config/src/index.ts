@@ -1,2 +1,3 @@
 export * from './env';
+export * from './trust-proxy';
 export * from './lazy-exports';

@@ -82,12 +82,12 @@ export async function markReportDelivered(q: Sql, id: string, deliveredAt: Date,
 
 /**
  * A sent delivery of a "report.ready" notification marks its report delivered, once (push_sent: a message went out on
- * a channel). Any other delivery changes nothing.
+ * a channel), at the delivery's sent_at (the notifier's clock). Any other delivery changes nothing.
  */
 export async function reportDelivered(q: Sql, deliveryId: string): Promise<boolean> {
   const moved = await rows<{ id: string }>(
     q,
-    `UPDATE reports r SET delivered_at = now(), push_sent = true
+    `UPDATE reports r SET delivered_at = d.sent_at, push_sent = true
        FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id
       WHERE d.id = $1 AND d.status = 'sent' AND n.event_type = 'report.ready'
         AND r.id = (n.payload->>'report_id')::uuid AND r.delivered_at IS NULL

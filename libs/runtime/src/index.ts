@@ -6,3 +6,4 @@ export * from './runtime.module';
 export * from './bootstrap';
 export * from './probes';
 export * from './bot-state';
+export * from './webhook-address';

@@ -100,6 +100,8 @@ export function testEnv(db: TestDatabase, overrides: Record<string, string> = {}
     REPORTS_INTERVAL_MS: '0',
     // The notifier's sweep is a repeatable job (queues would never drain); the notification tests set it.
     NOTIFY_SWEEP_MS: '0',
+    // Test receivers (webhooks) listen on 127.0.0.1; the guard itself is tested with 'false'.
+    NOTIFY_WEBHOOK_ALLOW_PRIVATE: 'true',
     // Tests drive the API harder than a client would; the limit itself is tested with its own value.
     THROTTLE_LIMIT: '1000000',
     // Test gateways listen on a random port.

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { KeyVault, webhookSecretContext } from '@conduit/custody';
 import { audit, first, NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS, NotificationChannel, NotificationSetting, rows } from '@conduit/db';
-import { ENV } from '@conduit/runtime';
+import { ENV, webhookUrlProblem } from '@conduit/runtime';
 import { badRequest } from '../common/errors';
 import { NotificationQuery, NotificationSettingsDto } from './notifications.dto';
 
@@ -31,7 +31,7 @@ export class NotificationsService {
 
   constructor(
     private readonly ds: DataSource,
-    @Inject(ENV) env: Env,
+    @Inject(ENV) private readonly env: Env,
   ) {
     this.vault = env.MASTER_KEY ? new KeyVault(env.MASTER_KEY) : null;
   }
@@ -59,7 +59,11 @@ export class NotificationsService {
     };
   }
 
-  /** Replaces the settings; a webhook secret left out keeps the stored one. A repeat writes nothing. */
+  /**
+   * Replaces the settings; a webhook secret left out keeps the stored one. A repeat writes nothing. A webhook URL whose
+   * host is not a public address (literal, or any address its name resolves to) is refused unless
+   * NOTIFY_WEBHOOK_ALLOW_PRIVATE: the SSRF guard (libs/runtime/src/webhook-address.ts); the notifier checks again.
+   */
   async putSettings(who: Recipient, dto: NotificationSettingsDto, traceId: string) {
     const { webhook, telegram, email } = dto.channels;
     const current = await first<SettingsRow & { encrypted: string | null; iv: string | null; tag: string | null }>(
@@ -73,6 +77,8 @@ export class NotificationsService {
       throw badRequest('channels.webhook.secret', 'channels.webhook.secret needs the server to have a MASTER_KEY');
     if (webhook?.enabled && !webhook.secret && !current?.has_secret)
       throw badRequest('channels.webhook.secret', 'channels.webhook.secret is required to enable the webhook (it signs every delivery)');
+    const hookProblem = webhook ? await webhookUrlProblem(webhook.url, this.env.NOTIFY_WEBHOOK_ALLOW_PRIVATE) : null;
+    if (hookProblem) throw badRequest('channels.webhook.url', `channels.webhook.url must reach a public address: ${hookProblem}`);
     const channels = NOTIFICATION_CHANNELS.filter((c) => dto.channels[c]?.enabled);
     const events = [...dto.events];
     const next = { webhook_url: webhook?.url ?? null, telegram_chat_id: telegram?.chat_id ?? null, email: email?.address ?? null };
