@@ -113,4 +113,30 @@ describe('notifier deliveries on the injected clock', () => {
     expect(await processor.deliver(pending.id)).toEqual({ status: 'not pending' });
     expect(received('in-flight')).toBe(0);
   });
+
+  it('fans a notification out to an active operator, and to none once the operator is deactivated', async () => {
+    const operator = async (email: string) => {
+      const [{ id }] = (
+        await h.pg.query(`INSERT INTO users (email, password_hash, role) VALUES ($1, 'unused', 'operator') RETURNING id`, [email])
+      ).rows;
+      await h.pg.query(
+        `INSERT INTO notification_settings (subject_type, subject_id, events, channels, telegram_chat_id)
+         VALUES ('user', $1, '{venue.down}', '{telegram}', '42')`,
+        [id],
+      );
+      return id as string;
+    };
+    const [active, leaving] = [await operator('active@conduit.test'), await operator('leaving@conduit.test')];
+    await h.pg.query(`UPDATE users SET is_active = false WHERE id = $1`, [leaving]);
+    await ds.transaction((em) => recordNotification(em, { event: 'venue.down', key: 'venue.down:OSTIUM:1', broadcast: true }));
+    expect(await deliveries.fanOut()).toBe(2); // both notifications fanned out (fanned_out_at), a delivery only for one
+    const byRecipient = await h.pg.query(
+      `SELECT n.recipient_id, count(d.id)::int AS deliveries, n.fanned_out_at IS NOT NULL AS fanned_out FROM notifications n
+         LEFT JOIN notification_deliveries d ON d.notification_id = n.id WHERE n.event_type = 'venue.down' GROUP BY n.id ORDER BY 2 DESC`,
+    );
+    expect(byRecipient.rows).toEqual([
+      { recipient_id: active, deliveries: 1, fanned_out: true },
+      { recipient_id: leaving, deliveries: 0, fanned_out: true },
+    ]);
+  });
 });

@@ -56,7 +56,8 @@ export class Deliveries {
 
   /**
    * New notifications → one pending delivery per channel their recipient has enabled now (UNIQUE per notification ×
-   * channel), each notification once (fanned_out_at; SKIP LOCKED: concurrent sweeps take different rows).
+   * channel; none to a deactivated operator), each notification once (fanned_out_at; SKIP LOCKED: concurrent sweeps
+   * take different rows).
    */
   async fanOut(): Promise<number> {
     const [r] = await rows<{ notifications: number }>(
@@ -67,6 +68,8 @@ export class Deliveries {
                   SELECT n.id, c.channel, $2::timestamptz, $2::timestamptz FROM n
                     JOIN notification_settings s ON s.subject_type = n.recipient_type AND s.subject_id = n.recipient_id
                    CROSS JOIN LATERAL unnest(s.channels) AS c(channel)
+                   WHERE n.recipient_type = 'wallet'
+                      OR EXISTS (SELECT 1 FROM users u WHERE u.id::text = n.recipient_id AND u.is_active)
                   ON CONFLICT (notification_id, channel) DO NOTHING RETURNING id),
             u AS (UPDATE notifications x SET fanned_out_at = $2::timestamptz FROM n WHERE x.id = n.id RETURNING x.id)
        SELECT (SELECT count(*) FROM u)::int AS notifications`,
