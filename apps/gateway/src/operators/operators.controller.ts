@@ -13,8 +13,9 @@ import {
   OperatorSettingsDto,
   UpdateOperatorDto,
 } from './operators.dto';
+import { Operator2faService } from './operator-2fa.service';
 import { OperatorApiKeysService } from './operator-api-keys.service';
-import { Client, LockedOut } from './operator-views';
+import { clientOf, LockedOut } from './operator-views';
 import { OperatorsService } from './operators.service';
 
 const uuid = uuidParam('id');
@@ -27,12 +28,6 @@ export const overHttps = (req: Request): boolean =>
     .trim()
     .toLowerCase() === 'https';
 
-const clientOf = (req: Request, traceId: string): Client => ({
-  ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
-  userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'].slice(0, 500) : null,
-  traceId,
-});
-
 /** The people who run Conduit: sign-in, 2FA, their API keys, and (admins) the operators themselves. */
 @ApiTags('operators')
 @Controller('api/v3/operators')
@@ -40,6 +35,7 @@ export class OperatorsController {
   constructor(
     private readonly operators: OperatorsService,
     private readonly apiKeys: OperatorApiKeysService,
+    private readonly twoFa: Operator2faService,
   ) {}
 
   @Post('login')
@@ -94,7 +90,7 @@ export class OperatorsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Start 2FA enrolment: the otpauth URI and its QR code (a data URL), answered this once' })
   enrol(@CurrentOperator() op: OperatorPrincipal, @TraceId() traceId: string) {
-    return this.operators.enrolTwoFa(op, traceId);
+    return this.twoFa.enrol(op, traceId);
   }
 
   @Post('me/2fa/confirm')
@@ -102,7 +98,7 @@ export class OperatorsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Confirm enrolment with a code: 2FA is on; answers ten recovery codes, this once' })
   confirm(@CurrentOperator() op: OperatorPrincipal, @Body() dto: ConfirmTwoFaDto, @TraceId() traceId: string) {
-    return this.operators.confirmTwoFa(op, dto.code, traceId);
+    return this.twoFa.confirm(op, dto.code, traceId);
   }
 
   @Post('me/api-keys')

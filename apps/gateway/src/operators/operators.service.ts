@@ -1,19 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
-import { authenticator } from 'otplib';
-import * as QRCode from 'qrcode';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, UnauthorizedException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import {
   API_KEY_PREFIX,
   decoyPasswordHash,
   hashPassword,
-  KeyVault,
-  looksLikeRecoveryCode,
-  newRecoveryCodes,
   newSessionToken,
-  openTotpSecret,
-  recoveryCodeHash,
-  sealTotpSecret,
   secretHash,
   SESSION_TOKEN_PREFIX,
   verifyPassword,
@@ -24,32 +16,29 @@ import { CLOCK, ENV } from '@conduit/runtime';
 import type { OperatorPrincipal } from '../auth/auth.decorators';
 import { badRequest, conflict, notFound } from '../common/errors';
 import { clearAccount, lockedFor, recordFailure } from './lockout';
+import { codeKind, Operator2faService } from './operator-2fa.service';
 import { Client, LockedOut, userView } from './operator-views';
 import { ChangePasswordDto, CreateOperatorDto, LoginDto, OperatorSettingsDto, UpdateOperatorDto } from './operators.dto';
 
 const denied = (message: string, fields?: string[]) =>
   new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: [message], ...(fields ? { fields } : {}) });
 
-const STEP_MS = 30_000;
-
 /**
- * Operators (issue 15): people who run Conduit sign in with email, password and — when 2FA is on — a TOTP code
- * (RFC 6238: SHA-1, 6 digits, 30 s, ±1 step, each step accepted once) or a recovery code (once). A login answers a
- * session token (`cos_…`, stored as its SHA-256) sent back as a cookie or a bearer. Data feeds take API keys
- * (`cok_…`, stored hashed). Times are the injected clock's.
+ * Operators (issue 15): people who run Conduit sign in with email, password and — when 2FA is on — a TOTP code or
+ * a recovery code (Operator2faService checks them). A login answers a session token (`cos_…`, stored as its
+ * SHA-256) sent back as a cookie or a bearer. Data feeds take API keys (`cok_…`, stored hashed). Times are the
+ * injected clock's.
  */
 @Injectable()
 export class OperatorsService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Operators');
-  private readonly vault: KeyVault | null;
 
   constructor(
     private readonly ds: DataSource,
     @Inject(ENV) private readonly env: Env,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {
-    this.vault = env.MASTER_KEY ? new KeyVault(env.MASTER_KEY) : null;
-  }
+    private readonly twoFa: Operator2faService,
+  ) {}
 
   /** ADMIN_EMAIL + ADMIN_PASSWORD: the first admin, created at boot when there is no admin yet. */
   async onApplicationBootstrap(): Promise<void> {
@@ -127,10 +116,8 @@ export class OperatorsService implements OnApplicationBootstrap {
         await audit(this.ds, 'v3.operator.login_totp_required', 'user', user.id, what, client.traceId);
         throw denied('totp_code is required: 2FA is on for this account', ['totp_code']);
       }
-      method = /^\d{6}$/.test(dto.totp_code) ? 'totp' : 'recovery_code';
-      const ok =
-        method === 'totp' ? await this.spendTotp(this.ds, user, dto.totp_code) : await this.spendRecoveryCode(user.id, dto.totp_code);
-      if (!ok) {
+      method = codeKind(dto.totp_code);
+      if (!(await this.twoFa.spendCode(this.ds, user, dto.totp_code))) {
         await this.failed(email, client, user.id, method === 'totp' ? 'totp_code' : 'recovery_code');
         throw denied('totp_code is wrong, expired or already used', ['totp_code']);
       }
@@ -174,32 +161,6 @@ export class OperatorsService implements OnApplicationBootstrap {
     });
   }
 
-  /** A TOTP code of the user's secret within ±1 step and after the last step accepted; that step is then spent. */
-  private async spendTotp(q: Sql, user: UserRow, code: string): Promise<boolean> {
-    if (!user.two_fa_secret || !this.vault) return false;
-    const secret = openTotpSecret(this.vault, user.id, user.two_fa_secret);
-    const now = this.clock.now().getTime();
-    const delta = authenticator.clone({ window: 1, epoch: now }).checkDelta(code, secret);
-    if (delta === null) return false;
-    const step = Math.floor(now / STEP_MS) + delta;
-    const spent = await first(
-      q,
-      `UPDATE users SET two_fa_last_step = $2 WHERE id = $1 AND (two_fa_last_step IS NULL OR two_fa_last_step < $2) RETURNING id`,
-      [user.id, step],
-    );
-    return !!spent;
-  }
-
-  private async spendRecoveryCode(userId: string, code: string): Promise<boolean> {
-    if (!looksLikeRecoveryCode(code)) return false;
-    const used = await first(
-      this.ds,
-      `UPDATE operator_recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL RETURNING id`,
-      [userId, recoveryCodeHash(userId, code), this.clock.now()],
-    );
-    return !!used;
-  }
-
   async logout(op: OperatorPrincipal, traceId: string) {
     if (op.via !== 'session') return { success: true };
     await this.ds.transaction(async (em) => {
@@ -240,59 +201,6 @@ export class OperatorsService implements OnApplicationBootstrap {
       [userId, now],
     );
     return revoked.length;
-  }
-
-  // ---- 2FA ---------------------------------------------------------------------------------------------------
-
-  private requireVault(): KeyVault {
-    if (!this.vault)
-      throw new ServiceUnavailableException({
-        statusCode: 503,
-        error: 'Service Unavailable',
-        message: ['2FA needs the key vault: set MASTER_KEY'],
-      });
-    return this.vault;
-  }
-
-  /** A new TOTP secret, sealed and pending until confirmed; answered once as an otpauth URI and its QR code. */
-  async enrolTwoFa(op: OperatorPrincipal, traceId: string) {
-    const vault = this.requireVault();
-    const user = await this.user(op.id);
-    if (user.two_fa_enabled) throw conflict('two_fa_enabled', '2FA is already on for this account');
-    const secret = authenticator.generateSecret(20);
-    const uri = authenticator.keyuri(user.email, 'Conduit', secret);
-    await this.ds.transaction(async (em) => {
-      await exec(em, `UPDATE users SET two_fa_secret = $2, two_fa_last_step = NULL, updated_at = $3 WHERE id = $1`, [
-        op.id,
-        sealTotpSecret(vault, op.id, secret),
-        this.clock.now(),
-      ]);
-      await audit(em, 'v3.operator.two_fa_enrolment_started', 'user', op.id, { email: user.email }, traceId);
-    });
-    return { success: true, otpauth_uri: uri, qr_code_data_url: await QRCode.toDataURL(uri) };
-  }
-
-  /** A valid code of the pending secret turns 2FA on; ten recovery codes are answered, this once. */
-  async confirmTwoFa(op: OperatorPrincipal, code: string, traceId: string) {
-    this.requireVault();
-    return this.ds.transaction(async (em) => {
-      const user = await first<UserRow>(em, `SELECT * FROM users WHERE id = $1 FOR UPDATE`, [op.id]);
-      if (!user) throw notFound('operator', op.id);
-      if (user.two_fa_enabled) throw conflict('two_fa_enabled', '2FA is already on for this account');
-      if (!user.two_fa_secret) throw conflict('code', 'no 2FA enrolment is pending: start with POST /api/v3/operators/me/2fa');
-      if (!(await this.spendTotp(em, user, code))) throw badRequest('code', 'code is wrong, expired or already used');
-      const codes = newRecoveryCodes();
-      const now = this.clock.now();
-      await exec(em, `UPDATE users SET two_fa_enabled = true, updated_at = $2 WHERE id = $1`, [op.id, now]);
-      await exec(em, `DELETE FROM operator_recovery_codes WHERE user_id = $1`, [op.id]);
-      await exec(em, `INSERT INTO operator_recovery_codes (user_id, code_hash, created_at) SELECT $1, h, $3 FROM unnest($2::text[]) AS h`, [
-        op.id,
-        codes.map((c) => recoveryCodeHash(op.id, c)),
-        now,
-      ]);
-      await audit(em, 'v3.operator.two_fa_enabled', 'user', op.id, { email: user.email }, traceId);
-      return { success: true, two_fa_enabled: true, recovery_codes: codes };
-    });
   }
 
   // ---- user management (admins) ------------------------------------------------------------------------------
