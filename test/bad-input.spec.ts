@@ -180,8 +180,13 @@ beforeAll(async () => {
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`,
     )
   ).rows.map((r) => r.table_name);
+  // A session's last use is stamped by whichever request carries it (at most once a minute), a bad one too: it is
+  // left out of the content compared, as the request writes nothing else.
+  const row = (t: string) => (t === 'operator_sessions' ? `(to_jsonb(x) - 'last_seen_at')::text` : 'x::text');
   snapshotSql = tables
-    .map((t) => `SELECT '${t}' AS t, count(*)::int AS n, md5(COALESCE(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM "${t}" x`)
+    .map(
+      (t) => `SELECT '${t}' AS t, count(*)::int AS n, md5(COALESCE(string_agg(${row(t)}, '|' ORDER BY ${row(t)}), '')) AS h FROM "${t}" x`,
+    )
     .join(' UNION ALL ');
 });
 afterAll(async () => {

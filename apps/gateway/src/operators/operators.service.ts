@@ -23,6 +23,9 @@ import { ChangePasswordDto, CreateOperatorDto, LoginDto, OperatorSettingsDto, Up
 const denied = (message: string, fields?: string[]) =>
   new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: [message], ...(fields ? { fields } : {}) });
 
+/** A session's last_seen_at moves on a request at least this long (seconds) after the time it holds. */
+export const SEEN_EVERY_S = 60;
+
 /**
  * Operators (issue 15): people who run Conduit sign in with email, password and — when 2FA is on — a TOTP code or
  * a recovery code (Operator2faService checks them). A login answers a session token (`cos_…`, stored as its
@@ -62,15 +65,23 @@ export class OperatorsService implements OnApplicationBootstrap {
 
   // ---- credentials of a request ----------------------------------------------------------------------------
 
-  /** The operator of a session token, or null when it is unknown, expired, revoked or its user inactive. */
+  /**
+   * The operator of a session token, or null when it is unknown, expired, revoked or its user inactive. The session's
+   * last_seen_at moves to now when it is at least SEEN_EVERY_S old (one write a minute for a busy session).
+   */
   async bySession(token: string): Promise<OperatorPrincipal | null> {
     if (!token.startsWith(SESSION_TOKEN_PREFIX)) return null;
     const row = await first<UserRow & { session_id: string; require_2fa: boolean }>(
       this.ds,
-      `SELECT u.*, s.id AS session_id, st.require_2fa FROM operator_sessions s JOIN users u ON u.id = s.user_id
-         CROSS JOIN operator_settings st
-        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.is_active`,
-      [secretHash(token), this.clock.now()],
+      `WITH found AS (
+         SELECT u.*, s.id AS session_id, s.last_seen_at AS session_seen_at, st.require_2fa
+           FROM operator_sessions s JOIN users u ON u.id = s.user_id CROSS JOIN operator_settings st
+          WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.is_active),
+       seen AS (
+         UPDATE operator_sessions s SET last_seen_at = $2 FROM found f
+          WHERE s.id = f.session_id AND (f.session_seen_at IS NULL OR f.session_seen_at <= $2::timestamptz - make_interval(secs => $3)))
+       SELECT * FROM found`,
+      [secretHash(token), this.clock.now(), SEEN_EVERY_S],
     );
     return row ? this.principal(row, 'session', row.session_id, row.require_2fa) : null;
   }
@@ -129,8 +140,8 @@ export class OperatorsService implements OnApplicationBootstrap {
       await clearAccount(em, email);
       await exec(
         em,
-        `INSERT INTO operator_sessions (user_id, token_hash, created_at, expires_at, ip_address, user_agent)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
+        `INSERT INTO operator_sessions (user_id, token_hash, created_at, last_seen_at, expires_at, ip_address, user_agent)
+         VALUES ($1, $2, $3, $3, $4, $5, $6)`,
         [user.id, secretHash(token), now, expires, client.ip, client.userAgent],
       );
       await exec(em, `UPDATE users SET last_login = $2 WHERE id = $1`, [user.id, now]);
