@@ -78,6 +78,18 @@ export const OPERATORS_OPERATIONS: Record<string, Operation> = {
     body: () => ({ require_2fa: false }),
     fields: { require_2fa: { type: 'boolean', required: true } },
   },
+  // sessions: the caller's own, and (admins) another operator's
+  'GET /api/v3/operators/me/sessions': { who: 'admin' },
+  // A fresh operator: ending the admin's other sessions would end the fixture sessions of later requests.
+  'POST /api/v3/operators/me/sessions/revoke-others': { who: 'fresh-operator' },
+  // Ending a session again answers it as it is.
+  'DELETE /api/v3/operators/me/sessions/{id}': { who: 'admin', id: { of: 'adminSession', noun: 'session' } },
+  'GET /api/v3/operators/{id}/sessions': { who: 'admin', id: OPERATOR },
+  'DELETE /api/v3/operators/{id}/sessions/{session_id}': {
+    who: 'admin',
+    id: OPERATOR,
+    params: { session_id: { of: 'operatorSession', noun: 'session' } },
+  },
   'PATCH /api/v3/operators/{id}': {
     who: 'admin',
     id: OPERATOR,

@@ -10,13 +10,14 @@ import {
   SESSION_TOKEN_PREFIX,
   verifyPassword,
 } from '@conduit/custody';
-import { audit, exec, first, OperatorSettingsRow, rows, Sql, UserRow } from '@conduit/db';
+import { audit, exec, first, OperatorSettingsRow, rows, UserRow } from '@conduit/db';
 import type { Clock } from '@conduit/domain';
 import { CLOCK, ENV } from '@conduit/runtime';
 import type { OperatorPrincipal } from '../auth/auth.decorators';
 import { badRequest, conflict, notFound } from '../common/errors';
 import { clearAccount, lockedFor, recordFailure } from './lockout';
 import { codeKind, Operator2faService } from './operator-2fa.service';
+import { revokeSessions } from './operator-sessions.service';
 import { Client, LockedOut, userView } from './operator-views';
 import { ChangePasswordDto, CreateOperatorDto, LoginDto, OperatorSettingsDto, UpdateOperatorDto } from './operators.dto';
 
@@ -199,19 +200,10 @@ export class OperatorsService implements OnApplicationBootstrap {
     const now = this.clock.now();
     return this.ds.transaction(async (em) => {
       await exec(em, `UPDATE users SET password_hash = $2, password_changed_at = $3, updated_at = $3 WHERE id = $1`, [op.id, hash, now]);
-      const revoked = await this.revokeSessions(em, op.id, now);
+      const revoked = (await revokeSessions(em, op.id, now)).length;
       await audit(em, 'v3.operator.password_changed', 'user', op.id, { email: user.email, sessions_revoked: revoked }, traceId);
       return { success: true, sessions_revoked: revoked };
     });
-  }
-
-  private async revokeSessions(q: Sql, userId: string, now: Date): Promise<number> {
-    const revoked = await rows(
-      q,
-      `UPDATE operator_sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 RETURNING id`,
-      [userId, now],
-    );
-    return revoked.length;
   }
 
   // ---- user management (admins) ------------------------------------------------------------------------------
@@ -256,7 +248,7 @@ export class OperatorsService implements OnApplicationBootstrap {
           WHERE id = $1 RETURNING *`,
         [id, role, active, now],
       );
-      if (!active && before.is_active) await this.revokeSessions(em, id, now);
+      if (!active && before.is_active) await revokeSessions(em, id, now);
       if (dto.unlock) await clearAccount(em, before.email);
       if (role !== before.role || active !== before.is_active || dto.unlock)
         await audit(
