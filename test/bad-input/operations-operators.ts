@@ -60,6 +60,25 @@ export const OPERATORS_OPERATIONS: Record<string, Operation> = {
     fields: { code: text(['', '12345', '1234567', 'abcdef', '12345-67890']) },
     cases: [{ name: 'a wrong code', body: () => ({ code: '000000' }), status: 400, names: ['code'] }],
   },
+  'POST /api/v3/operators/me/2fa/disable': {
+    who: 'fresh-operator',
+    body: () => ({ current_password: TEST_ADMIN_PASSWORD, totp_code: authenticator.generate(context.operatorSecret) }),
+    fields: {
+      current_password: text(['', 'x'.repeat(257)]),
+      totp_code: text(['', '12345', '1234567', 'abcdef', '12345-678901', 'abcde_fghij']),
+    },
+    // The fresh operator's secret is pending, not on.
+    cases: [
+      {
+        name: '2FA not on',
+        body: () => ({ current_password: TEST_ADMIN_PASSWORD, totp_code: authenticator.generate(context.operatorSecret) }),
+        status: 409,
+        names: ['2FA is not on'],
+      },
+    ],
+    // 2FA on first: the second request finds it off (409).
+    repeat: { setup: () => context.pg.query(`UPDATE users SET two_fa_enabled = true WHERE id = $1`, [context.operatorId]) },
+  },
   'POST /api/v3/operators/me/api-keys': {
     who: 'admin',
     body: () => ({ name: `battery ${randomBytes(4).toString('hex')}` }),
@@ -89,6 +108,12 @@ export const OPERATORS_OPERATIONS: Record<string, Operation> = {
     who: 'admin',
     id: OPERATOR,
     params: { session_id: { of: 'operatorSession', noun: 'session' } },
+  },
+  // The fixture operator has no 2FA (409) but where the repeat turns it on first: the second request finds it off.
+  'POST /api/v3/operators/{id}/2fa/reset': {
+    who: 'admin',
+    id: OPERATOR,
+    repeat: { setup: (f) => context.pg.query(`UPDATE users SET two_fa_enabled = true WHERE id = $1`, [f.operator]) },
   },
   'PATCH /api/v3/operators/{id}': {
     who: 'admin',

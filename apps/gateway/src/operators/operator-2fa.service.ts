@@ -1,16 +1,44 @@
-import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { authenticator } from 'otplib';
 import * as QRCode from 'qrcode';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
-import { KeyVault, looksLikeRecoveryCode, newRecoveryCodes, openTotpSecret, recoveryCodeHash, sealTotpSecret } from '@conduit/custody';
-import { audit, exec, first, Sql, UserRow } from '@conduit/db';
+import {
+  KeyVault,
+  looksLikeRecoveryCode,
+  newRecoveryCodes,
+  openTotpSecret,
+  recoveryCodeHash,
+  sealTotpSecret,
+  verifyPassword,
+} from '@conduit/custody';
+import { audit, auditChange, exec, first, OperatorSettingsRow, rows, Sql, UserRow } from '@conduit/db';
 import type { Clock } from '@conduit/domain';
 import { CLOCK, ENV } from '@conduit/runtime';
 import type { OperatorPrincipal } from '../auth/auth.decorators';
 import { badRequest, conflict, notFound } from '../common/errors';
+import { clearAccount, lockedFor, recordFailure } from './lockout';
+import { revokeSessions } from './operator-sessions.service';
+import { Client, LockedOut, userView } from './operator-views';
+import { DisableTwoFaDto } from './operators.dto';
 
 const STEP_MS = 30_000;
+
+const forbidden = (message: string) => new ForbiddenException({ statusCode: 403, error: 'Forbidden', message: [message] });
+
+/** 2FA on → off: the change an audit row records (never the secret or the codes). */
+const TURNED_OFF = auditChange({ two_fa_enabled: true }, { two_fa_enabled: false });
+
+/** Turns a user's 2FA off: no secret (pending or not), no step, no recovery codes; answers the row and the codes cleared. */
+async function turnOff(q: Sql, userId: string, now: Date): Promise<{ user: UserRow; codesCleared: number }> {
+  const user = await first<UserRow>(
+    q,
+    `UPDATE users SET two_fa_enabled = false, two_fa_secret = NULL, two_fa_last_step = NULL, updated_at = $2 WHERE id = $1 RETURNING *`,
+    [userId, now],
+  );
+  const codes = await rows(q, `DELETE FROM operator_recovery_codes WHERE user_id = $1 RETURNING id`, [userId]);
+  return { user: user!, codesCleared: codes.length };
+}
 
 /** What a second-factor code is: six digits are a TOTP code, anything else is tried as a recovery code. */
 export const codeKind = (code: string): 'totp' | 'recovery_code' => (/^\d{6}$/.test(code) ? 'totp' : 'recovery_code');
@@ -18,7 +46,8 @@ export const codeKind = (code: string): 'totp' | 'recovery_code' => (/^\d{6}$/.t
 /**
  * An operator's second factor: TOTP (RFC 6238: SHA-1, 6 digits, 30 s, ±1 step, each step accepted once) with a secret
  * sealed by the key vault, and ten recovery codes (hashed, each usable once). Enrolment and confirmation; the code
- * checks that a login and the other 2FA actions spend. Times are the injected clock's.
+ * checks that a login and the other 2FA actions spend; turning it off (the operator, with their password and a code)
+ * and an admin's reset of a lost one. Times are the injected clock's.
  */
 @Injectable()
 export class Operator2faService {
@@ -112,6 +141,73 @@ export class Operator2faService {
       ]);
       await audit(em, 'v3.operator.two_fa_enabled', 'user', op.id, { email: user.email }, traceId);
       return { success: true, two_fa_enabled: true, recovery_codes: codes };
+    });
+  }
+
+  /**
+   * The operator turns their own 2FA off with their password and a current TOTP or recovery code; refused (403) while
+   * every operator must have 2FA. A wrong password or code counts as a failed login of the account and address
+   * (lockout) and is audited; the password is checked first, so a code is spent only with the right one.
+   */
+  async disable(op: OperatorPrincipal, dto: DisableTwoFaDto, client: Client) {
+    const settings = await first<OperatorSettingsRow>(this.ds, `SELECT * FROM operator_settings`);
+    if (settings!.require_2fa)
+      throw forbidden('2FA is required of every operator (PUT /api/v3/operators/settings): it cannot be turned off');
+    const what = { email: op.email, ip_address: client.ip, user_agent: client.userAgent };
+    const waitMs = await lockedFor(this.ds, op.email, client.ip, this.clock.now());
+    if (waitMs > 0) {
+      await audit(this.ds, 'v3.operator.two_fa_disable_failed', 'user', op.id, { ...what, reason: 'locked' }, client.traceId);
+      throw new LockedOut(Math.ceil(waitMs / 1000));
+    }
+    const user = await first<UserRow>(this.ds, `SELECT * FROM users WHERE id = $1`, [op.id]);
+    if (!user) throw notFound('operator', op.id);
+    if (!user.two_fa_enabled) throw conflict('two_fa_enabled', '2FA is not on for this account');
+    const passwordOk = await verifyPassword(user.password_hash, dto.current_password);
+    const method = codeKind(dto.totp_code);
+    const done =
+      passwordOk &&
+      (await this.ds.transaction(async (em) => {
+        const locked = await first<UserRow>(em, `SELECT * FROM users WHERE id = $1 FOR UPDATE`, [op.id]);
+        if (!locked!.two_fa_enabled) throw conflict('two_fa_enabled', '2FA is not on for this account');
+        if (!(await this.spendCode(em, locked!, dto.totp_code))) return null;
+        const now = this.clock.now();
+        const off = await turnOff(em, op.id, now);
+        await clearAccount(em, op.email);
+        const payload = { email: op.email, method, recovery_codes_cleared: off.codesCleared };
+        await audit(em, 'v3.operator.two_fa_disabled', 'user', op.id, payload, client.traceId, TURNED_OFF);
+        return off.user;
+      }));
+    if (!done) {
+      const reason = !passwordOk ? 'password' : method;
+      await this.ds.transaction(async (em) => {
+        const failures = await recordFailure(em, op.email, client.ip, this.clock.now());
+        await audit(em, 'v3.operator.two_fa_disable_failed', 'user', op.id, { ...what, reason, failures }, client.traceId);
+      });
+      throw passwordOk
+        ? badRequest('totp_code', 'totp_code is wrong, expired or already used')
+        : badRequest('current_password', 'current_password is wrong');
+    }
+    return { success: true, two_fa_enabled: false, user: userView(done) };
+  }
+
+  /**
+   * An admin resets another operator's lost 2FA: it is off, its secret and recovery codes gone, every session of theirs
+   * ended. They sign in with their password alone; where every operator must have 2FA, they can then only enrol.
+   * Not one's own (403: another admin does it, or turn it off with a code); 409 when it is not on.
+   */
+  async reset(op: OperatorPrincipal, userId: string, traceId: string) {
+    if (userId === op.id)
+      throw forbidden('an admin cannot reset their own 2FA: another admin can, or turn it off at POST /api/v3/operators/me/2fa/disable');
+    return this.ds.transaction(async (em) => {
+      const user = await first<UserRow>(em, `SELECT * FROM users WHERE id = $1 FOR UPDATE`, [userId]);
+      if (!user) throw notFound('operator', userId);
+      if (!user.two_fa_enabled) throw conflict('two_fa_enabled', `2FA is not on for ${user.email}: nothing to reset`);
+      const now = this.clock.now();
+      const off = await turnOff(em, userId, now);
+      const ended = await revokeSessions(em, userId, now, { audited: { reason: 'two_fa_reset', by: op.id, traceId } });
+      const payload = { email: user.email, by: op.id, recovery_codes_cleared: off.codesCleared, sessions_revoked: ended.length };
+      await audit(em, 'v3.operator.two_fa_reset', 'user', userId, payload, traceId, TURNED_OFF);
+      return { success: true, user: userView(off.user), sessions_revoked: ended.length };
     });
   }
 }
