@@ -19,6 +19,7 @@ import { AuditShape1732200017000 } from './1732200017000-AuditShape';
 import { Operators1732200018000 } from './1732200018000-Operators';
 import { Notifications1732200019000 } from './1732200019000-Notifications';
 import { Reports1732200020000 } from './1732200020000-Reports';
+import { OperatorSessions1732200021000 } from './1732200021000-OperatorSessions';
 
 /** Every migration in order. Listed explicitly so the same list works from TypeScript and from dist/. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   Operators1732200018000,
   Notifications1732200019000,
   Reports1732200020000,
+  OperatorSessions1732200021000,
 ];

@@ -6,8 +6,10 @@ import { BAD_UUIDS, Named, WRONG_TYPES } from './values';
 
 export interface Case {
   name: string;
-  /** Path params, query string, body (a string is sent as is) and extra headers. */
-  request: (f: Fixtures) => Promise<{ id?: string; query?: string; body?: unknown; headers?: Record<string, string> }>;
+  /** Path params ({id}, then the others by name), query string, body (a string is sent as is) and extra headers. */
+  request: (
+    f: Fixtures,
+  ) => Promise<{ id?: string; params?: Record<string, string>; query?: string; body?: unknown; headers?: Record<string, string> }>;
   status: number;
   /** Texts the answer's message must contain. */
   names: string[];
@@ -52,6 +54,13 @@ export function casesOf(key: string, op: Operation): Case[] {
       id: unknown,
       body: await body(f),
     }));
+  }
+  for (const [param, { noun }] of Object.entries(op.params ?? {})) {
+    for (const id of BAD_UUIDS.filter(Boolean).concat("' OR '1'='1")) {
+      add(`{${param}} = ${show(id)}`, 400, [`${param} must be a UUID`], async (f) => ({ params: { [param]: id }, body: await body(f) }));
+    }
+    const unknown = randomUUID();
+    add(`{${param}} unknown`, 404, [noun, unknown], async (f) => ({ params: { [param]: unknown }, body: await body(f) }));
   }
 
   for (const [param, values] of Object.entries(op.query ?? {})) {

@@ -20,6 +20,8 @@ export interface Fixtures {
   report: string; // a 4h report
   operator: string; // a viewer (seed 003's users)
   apiKey: string; // an API key of the test admin
+  adminSession: string; // a live session of the test admin (not the one its requests use)
+  operatorSession: string; // a live session of operator
 }
 
 /**
@@ -35,6 +37,8 @@ export interface Operation {
   who?: Who;
   /** The path's {id}: the fixture of a valid one and the noun a 404 for an unknown one names. */
   id?: { of: keyof Fixtures; noun: string };
+  /** The path's other parameters (`{session_id}`), each as {id} is: a valid one's fixture and the noun of a 404. */
+  params?: Record<string, { of: keyof Fixtures; noun: string }>;
   /** Query parameter → bad values (an array value sends the parameter repeated). */
   query?: Record<string, unknown[]>;
   /** Header → bad values. */
@@ -61,8 +65,9 @@ export interface Context {
   api: string;
   subscriber: WalletClient;
   pg: Client;
-  /** The pending TOTP secret of the last fresh operator. */
+  /** The pending TOTP secret of the last fresh operator, and its users.id. */
   operatorSecret: string;
+  operatorId: string;
 }
 export const context = {} as Context;
 

@@ -60,6 +60,25 @@ export const OPERATORS_OPERATIONS: Record<string, Operation> = {
     fields: { code: text(['', '12345', '1234567', 'abcdef', '12345-67890']) },
     cases: [{ name: 'a wrong code', body: () => ({ code: '000000' }), status: 400, names: ['code'] }],
   },
+  'POST /api/v3/operators/me/2fa/disable': {
+    who: 'fresh-operator',
+    body: () => ({ current_password: TEST_ADMIN_PASSWORD, totp_code: authenticator.generate(context.operatorSecret) }),
+    fields: {
+      current_password: text(['', 'x'.repeat(257)]),
+      totp_code: text(['', '12345', '1234567', 'abcdef', '12345-678901', 'abcde_fghij']),
+    },
+    // The fresh operator's secret is pending, not on.
+    cases: [
+      {
+        name: '2FA not on',
+        body: () => ({ current_password: TEST_ADMIN_PASSWORD, totp_code: authenticator.generate(context.operatorSecret) }),
+        status: 409,
+        names: ['2FA is not on'],
+      },
+    ],
+    // 2FA on first: the second request finds it off (409).
+    repeat: { setup: () => context.pg.query(`UPDATE users SET two_fa_enabled = true WHERE id = $1`, [context.operatorId]) },
+  },
   'POST /api/v3/operators/me/api-keys': {
     who: 'admin',
     body: () => ({ name: `battery ${randomBytes(4).toString('hex')}` }),
@@ -77,6 +96,24 @@ export const OPERATORS_OPERATIONS: Record<string, Operation> = {
     who: 'admin',
     body: () => ({ require_2fa: false }),
     fields: { require_2fa: { type: 'boolean', required: true } },
+  },
+  // sessions: the caller's own, and (admins) another operator's
+  'GET /api/v3/operators/me/sessions': { who: 'admin' },
+  // A fresh operator: ending the admin's other sessions would end the fixture sessions of later requests.
+  'POST /api/v3/operators/me/sessions/revoke-others': { who: 'fresh-operator' },
+  // Ending a session again answers it as it is.
+  'DELETE /api/v3/operators/me/sessions/{id}': { who: 'admin', id: { of: 'adminSession', noun: 'session' } },
+  'GET /api/v3/operators/{id}/sessions': { who: 'admin', id: OPERATOR },
+  'DELETE /api/v3/operators/{id}/sessions/{session_id}': {
+    who: 'admin',
+    id: OPERATOR,
+    params: { session_id: { of: 'operatorSession', noun: 'session' } },
+  },
+  // The fixture operator has no 2FA (409) but where the repeat turns it on first: the second request finds it off.
+  'POST /api/v3/operators/{id}/2fa/reset': {
+    who: 'admin',
+    id: OPERATOR,
+    repeat: { setup: (f) => context.pg.query(`UPDATE users SET two_fa_enabled = true WHERE id = $1`, [f.operator]) },
   },
   'PATCH /api/v3/operators/{id}': {
     who: 'admin',

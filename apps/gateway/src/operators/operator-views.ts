@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import type { Request } from 'express';
 import { UserRow } from '@conduit/db';
 
 /** Where a request came from, for lockouts and the audit (never a password or a code). */
@@ -7,6 +8,13 @@ export interface Client {
   userAgent: string | null;
   traceId: string;
 }
+
+/** The client of a request: its address as Express sees it (req.ip) and its user agent (500 characters at most). */
+export const clientOf = (req: Request, traceId: string): Client => ({
+  ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+  userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'].slice(0, 500) : null,
+  traceId,
+});
 
 /** A login refused until a time: 429 with Retry-After (seconds). */
 export class LockedOut extends HttpException {

@@ -4,17 +4,9 @@ import type { Request, Response } from 'express';
 import { AdminOnly, CurrentOperator, OPERATOR_COOKIE, OperatorPrincipal, OperatorSignedIn, Public } from '../auth/auth.decorators';
 import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
-import {
-  ChangePasswordDto,
-  ConfirmTwoFaDto,
-  CreateApiKeyDto,
-  CreateOperatorDto,
-  LoginDto,
-  OperatorSettingsDto,
-  UpdateOperatorDto,
-} from './operators.dto';
+import { ChangePasswordDto, CreateApiKeyDto, CreateOperatorDto, LoginDto, OperatorSettingsDto, UpdateOperatorDto } from './operators.dto';
 import { OperatorApiKeysService } from './operator-api-keys.service';
-import { Client, LockedOut } from './operator-views';
+import { clientOf, LockedOut } from './operator-views';
 import { OperatorsService } from './operators.service';
 
 const uuid = uuidParam('id');
@@ -27,13 +19,7 @@ export const overHttps = (req: Request): boolean =>
     .trim()
     .toLowerCase() === 'https';
 
-const clientOf = (req: Request, traceId: string): Client => ({
-  ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
-  userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'].slice(0, 500) : null,
-  traceId,
-});
-
-/** The people who run Conduit: sign-in, 2FA, their API keys, and (admins) the operators themselves. */
+/** The people who run Conduit: sign-in, their password and API keys, and (admins) the operators themselves. */
 @ApiTags('operators')
 @Controller('api/v3/operators')
 export class OperatorsController {
@@ -87,22 +73,6 @@ export class OperatorsController {
   @ApiOperation({ summary: 'Change the password; every session of the operator ends, this one too' })
   changePassword(@CurrentOperator() op: OperatorPrincipal, @Body() dto: ChangePasswordDto, @TraceId() traceId: string) {
     return this.operators.changePassword(op, dto, traceId);
-  }
-
-  @Post('me/2fa')
-  @OperatorSignedIn()
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Start 2FA enrolment: the otpauth URI and its QR code (a data URL), answered this once' })
-  enrol(@CurrentOperator() op: OperatorPrincipal, @TraceId() traceId: string) {
-    return this.operators.enrolTwoFa(op, traceId);
-  }
-
-  @Post('me/2fa/confirm')
-  @OperatorSignedIn()
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Confirm enrolment with a code: 2FA is on; answers ten recovery codes, this once' })
-  confirm(@CurrentOperator() op: OperatorPrincipal, @Body() dto: ConfirmTwoFaDto, @TraceId() traceId: string) {
-    return this.operators.confirmTwoFa(op, dto.code, traceId);
   }
 
   @Post('me/api-keys')

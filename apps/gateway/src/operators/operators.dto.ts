@@ -6,6 +6,9 @@ import { Optional } from '../common/validation';
 
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 
+/** A TOTP code (6 digits) or a recovery code (xxxxx-xxxxx, the dash optional). */
+const TOTP_OR_RECOVERY = /^(\d{6}|[a-zA-Z0-9]{5}-?[a-zA-Z0-9]{5})$/;
+
 /** Passwords: 12 to 256 characters. */
 const PASSWORD_MIN = 12;
 
@@ -24,7 +27,7 @@ export class LoginDto {
   @ApiPropertyOptional({ example: '123456', description: 'the TOTP code when 2FA is on, or one of the recovery codes' })
   @Optional()
   @IsString()
-  @Matches(/^(\d{6}|[a-zA-Z0-9]{5}-?[a-zA-Z0-9]{5})$/, { message: 'totp_code must be 6 digits or a recovery code (xxxxx-xxxxx)' })
+  @Matches(TOTP_OR_RECOVERY, { message: 'totp_code must be 6 digits or a recovery code (xxxxx-xxxxx)' })
   totp_code?: string;
 }
 
@@ -45,6 +48,18 @@ export class ConfirmTwoFaDto {
   @IsString()
   @Matches(/^\d{6}$/, { message: 'code must be 6 digits' })
   code: string;
+}
+
+export class DisableTwoFaDto {
+  @ApiProperty()
+  @IsString()
+  @Length(1, 256)
+  current_password: string;
+
+  @ApiProperty({ example: '123456', description: 'a current TOTP code, or one of the recovery codes' })
+  @IsString()
+  @Matches(TOTP_OR_RECOVERY, { message: 'totp_code must be 6 digits or a recovery code (xxxxx-xxxxx)' })
+  totp_code: string;
 }
 
 export class CreateOperatorDto {

@@ -1,55 +1,48 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
-import { authenticator } from 'otplib';
-import * as QRCode from 'qrcode';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, UnauthorizedException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import {
   API_KEY_PREFIX,
   decoyPasswordHash,
   hashPassword,
-  KeyVault,
-  looksLikeRecoveryCode,
-  newRecoveryCodes,
   newSessionToken,
-  openTotpSecret,
-  recoveryCodeHash,
-  sealTotpSecret,
   secretHash,
   SESSION_TOKEN_PREFIX,
   verifyPassword,
 } from '@conduit/custody';
-import { audit, exec, first, OperatorSettingsRow, rows, Sql, UserRow } from '@conduit/db';
+import { audit, exec, first, OperatorSettingsRow, rows, UserRow } from '@conduit/db';
 import type { Clock } from '@conduit/domain';
 import { CLOCK, ENV } from '@conduit/runtime';
 import type { OperatorPrincipal } from '../auth/auth.decorators';
 import { badRequest, conflict, notFound } from '../common/errors';
 import { clearAccount, lockedFor, recordFailure } from './lockout';
+import { codeKind, Operator2faService } from './operator-2fa.service';
+import { revokeSessions } from './operator-sessions.service';
 import { Client, LockedOut, userView } from './operator-views';
 import { ChangePasswordDto, CreateOperatorDto, LoginDto, OperatorSettingsDto, UpdateOperatorDto } from './operators.dto';
 
 const denied = (message: string, fields?: string[]) =>
   new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: [message], ...(fields ? { fields } : {}) });
 
-const STEP_MS = 30_000;
+/** A session's last_seen_at moves on a request at least this long (seconds) after the time it holds. */
+export const SEEN_EVERY_S = 60;
 
 /**
- * Operators (issue 15): people who run Conduit sign in with email, password and — when 2FA is on — a TOTP code
- * (RFC 6238: SHA-1, 6 digits, 30 s, ±1 step, each step accepted once) or a recovery code (once). A login answers a
- * session token (`cos_…`, stored as its SHA-256) sent back as a cookie or a bearer. Data feeds take API keys
- * (`cok_…`, stored hashed). Times are the injected clock's.
+ * Operators (issue 15): people who run Conduit sign in with email, password and — when 2FA is on — a TOTP code or
+ * a recovery code (Operator2faService checks them). A login answers a session token (`cos_…`, stored as its
+ * SHA-256) sent back as a cookie or a bearer. Data feeds take API keys (`cok_…`, stored hashed). Times are the
+ * injected clock's.
  */
 @Injectable()
 export class OperatorsService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Operators');
-  private readonly vault: KeyVault | null;
 
   constructor(
     private readonly ds: DataSource,
     @Inject(ENV) private readonly env: Env,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {
-    this.vault = env.MASTER_KEY ? new KeyVault(env.MASTER_KEY) : null;
-  }
+    private readonly twoFa: Operator2faService,
+  ) {}
 
   /** ADMIN_EMAIL + ADMIN_PASSWORD: the first admin, created at boot when there is no admin yet. */
   async onApplicationBootstrap(): Promise<void> {
@@ -73,15 +66,23 @@ export class OperatorsService implements OnApplicationBootstrap {
 
   // ---- credentials of a request ----------------------------------------------------------------------------
 
-  /** The operator of a session token, or null when it is unknown, expired, revoked or its user inactive. */
+  /**
+   * The operator of a session token, or null when it is unknown, expired, revoked or its user inactive. The session's
+   * last_seen_at moves to now when it is at least SEEN_EVERY_S old (one write a minute for a busy session).
+   */
   async bySession(token: string): Promise<OperatorPrincipal | null> {
     if (!token.startsWith(SESSION_TOKEN_PREFIX)) return null;
     const row = await first<UserRow & { session_id: string; require_2fa: boolean }>(
       this.ds,
-      `SELECT u.*, s.id AS session_id, st.require_2fa FROM operator_sessions s JOIN users u ON u.id = s.user_id
-         CROSS JOIN operator_settings st
-        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.is_active`,
-      [secretHash(token), this.clock.now()],
+      `WITH found AS (
+         SELECT u.*, s.id AS session_id, s.last_seen_at AS session_seen_at, st.require_2fa
+           FROM operator_sessions s JOIN users u ON u.id = s.user_id CROSS JOIN operator_settings st
+          WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.is_active),
+       seen AS (
+         UPDATE operator_sessions s SET last_seen_at = $2 FROM found f
+          WHERE s.id = f.session_id AND (f.session_seen_at IS NULL OR f.session_seen_at <= $2::timestamptz - make_interval(secs => $3)))
+       SELECT * FROM found`,
+      [secretHash(token), this.clock.now(), SEEN_EVERY_S],
     );
     return row ? this.principal(row, 'session', row.session_id, row.require_2fa) : null;
   }
@@ -127,10 +128,8 @@ export class OperatorsService implements OnApplicationBootstrap {
         await audit(this.ds, 'v3.operator.login_totp_required', 'user', user.id, what, client.traceId);
         throw denied('totp_code is required: 2FA is on for this account', ['totp_code']);
       }
-      method = /^\d{6}$/.test(dto.totp_code) ? 'totp' : 'recovery_code';
-      const ok =
-        method === 'totp' ? await this.spendTotp(this.ds, user, dto.totp_code) : await this.spendRecoveryCode(user.id, dto.totp_code);
-      if (!ok) {
+      method = codeKind(dto.totp_code);
+      if (!(await this.twoFa.spendCode(this.ds, user, dto.totp_code))) {
         await this.failed(email, client, user.id, method === 'totp' ? 'totp_code' : 'recovery_code');
         throw denied('totp_code is wrong, expired or already used', ['totp_code']);
       }
@@ -142,8 +141,8 @@ export class OperatorsService implements OnApplicationBootstrap {
       await clearAccount(em, email);
       await exec(
         em,
-        `INSERT INTO operator_sessions (user_id, token_hash, created_at, expires_at, ip_address, user_agent)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
+        `INSERT INTO operator_sessions (user_id, token_hash, created_at, last_seen_at, expires_at, ip_address, user_agent)
+         VALUES ($1, $2, $3, $3, $4, $5, $6)`,
         [user.id, secretHash(token), now, expires, client.ip, client.userAgent],
       );
       await exec(em, `UPDATE users SET last_login = $2 WHERE id = $1`, [user.id, now]);
@@ -174,32 +173,6 @@ export class OperatorsService implements OnApplicationBootstrap {
     });
   }
 
-  /** A TOTP code of the user's secret within ±1 step and after the last step accepted; that step is then spent. */
-  private async spendTotp(q: Sql, user: UserRow, code: string): Promise<boolean> {
-    if (!user.two_fa_secret || !this.vault) return false;
-    const secret = openTotpSecret(this.vault, user.id, user.two_fa_secret);
-    const now = this.clock.now().getTime();
-    const delta = authenticator.clone({ window: 1, epoch: now }).checkDelta(code, secret);
-    if (delta === null) return false;
-    const step = Math.floor(now / STEP_MS) + delta;
-    const spent = await first(
-      q,
-      `UPDATE users SET two_fa_last_step = $2 WHERE id = $1 AND (two_fa_last_step IS NULL OR two_fa_last_step < $2) RETURNING id`,
-      [user.id, step],
-    );
-    return !!spent;
-  }
-
-  private async spendRecoveryCode(userId: string, code: string): Promise<boolean> {
-    if (!looksLikeRecoveryCode(code)) return false;
-    const used = await first(
-      this.ds,
-      `UPDATE operator_recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL RETURNING id`,
-      [userId, recoveryCodeHash(userId, code), this.clock.now()],
-    );
-    return !!used;
-  }
-
   async logout(op: OperatorPrincipal, traceId: string) {
     if (op.via !== 'session') return { success: true };
     await this.ds.transaction(async (em) => {
@@ -227,71 +200,9 @@ export class OperatorsService implements OnApplicationBootstrap {
     const now = this.clock.now();
     return this.ds.transaction(async (em) => {
       await exec(em, `UPDATE users SET password_hash = $2, password_changed_at = $3, updated_at = $3 WHERE id = $1`, [op.id, hash, now]);
-      const revoked = await this.revokeSessions(em, op.id, now);
+      const revoked = (await revokeSessions(em, op.id, now)).length;
       await audit(em, 'v3.operator.password_changed', 'user', op.id, { email: user.email, sessions_revoked: revoked }, traceId);
       return { success: true, sessions_revoked: revoked };
-    });
-  }
-
-  private async revokeSessions(q: Sql, userId: string, now: Date): Promise<number> {
-    const revoked = await rows(
-      q,
-      `UPDATE operator_sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 RETURNING id`,
-      [userId, now],
-    );
-    return revoked.length;
-  }
-
-  // ---- 2FA ---------------------------------------------------------------------------------------------------
-
-  private requireVault(): KeyVault {
-    if (!this.vault)
-      throw new ServiceUnavailableException({
-        statusCode: 503,
-        error: 'Service Unavailable',
-        message: ['2FA needs the key vault: set MASTER_KEY'],
-      });
-    return this.vault;
-  }
-
-  /** A new TOTP secret, sealed and pending until confirmed; answered once as an otpauth URI and its QR code. */
-  async enrolTwoFa(op: OperatorPrincipal, traceId: string) {
-    const vault = this.requireVault();
-    const user = await this.user(op.id);
-    if (user.two_fa_enabled) throw conflict('two_fa_enabled', '2FA is already on for this account');
-    const secret = authenticator.generateSecret(20);
-    const uri = authenticator.keyuri(user.email, 'Conduit', secret);
-    await this.ds.transaction(async (em) => {
-      await exec(em, `UPDATE users SET two_fa_secret = $2, two_fa_last_step = NULL, updated_at = $3 WHERE id = $1`, [
-        op.id,
-        sealTotpSecret(vault, op.id, secret),
-        this.clock.now(),
-      ]);
-      await audit(em, 'v3.operator.two_fa_enrolment_started', 'user', op.id, { email: user.email }, traceId);
-    });
-    return { success: true, otpauth_uri: uri, qr_code_data_url: await QRCode.toDataURL(uri) };
-  }
-
-  /** A valid code of the pending secret turns 2FA on; ten recovery codes are answered, this once. */
-  async confirmTwoFa(op: OperatorPrincipal, code: string, traceId: string) {
-    this.requireVault();
-    return this.ds.transaction(async (em) => {
-      const user = await first<UserRow>(em, `SELECT * FROM users WHERE id = $1 FOR UPDATE`, [op.id]);
-      if (!user) throw notFound('operator', op.id);
-      if (user.two_fa_enabled) throw conflict('two_fa_enabled', '2FA is already on for this account');
-      if (!user.two_fa_secret) throw conflict('code', 'no 2FA enrolment is pending: start with POST /api/v3/operators/me/2fa');
-      if (!(await this.spendTotp(em, user, code))) throw badRequest('code', 'code is wrong, expired or already used');
-      const codes = newRecoveryCodes();
-      const now = this.clock.now();
-      await exec(em, `UPDATE users SET two_fa_enabled = true, updated_at = $2 WHERE id = $1`, [op.id, now]);
-      await exec(em, `DELETE FROM operator_recovery_codes WHERE user_id = $1`, [op.id]);
-      await exec(em, `INSERT INTO operator_recovery_codes (user_id, code_hash, created_at) SELECT $1, h, $3 FROM unnest($2::text[]) AS h`, [
-        op.id,
-        codes.map((c) => recoveryCodeHash(op.id, c)),
-        now,
-      ]);
-      await audit(em, 'v3.operator.two_fa_enabled', 'user', op.id, { email: user.email }, traceId);
-      return { success: true, two_fa_enabled: true, recovery_codes: codes };
     });
   }
 
@@ -337,7 +248,7 @@ export class OperatorsService implements OnApplicationBootstrap {
           WHERE id = $1 RETURNING *`,
         [id, role, active, now],
       );
-      if (!active && before.is_active) await this.revokeSessions(em, id, now);
+      if (!active && before.is_active) await revokeSessions(em, id, now);
       if (dto.unlock) await clearAccount(em, before.email);
       if (role !== before.role || active !== before.is_active || dto.unlock)
         await audit(

@@ -27,7 +27,7 @@ export class User {
   @Column('timestamptz', { nullable: true }) passwordChangedAt: Date | null;
 }
 
-/** A signed-in operator: the SHA-256 of the session token, until it expires or is revoked. */
+/** A signed-in operator: the SHA-256 of the session token, until it expires or is revoked; named to them by its id. */
 @Entity('operator_sessions')
 export class OperatorSession {
   @PrimaryGeneratedColumn('uuid') id: string;
@@ -38,6 +38,8 @@ export class OperatorSession {
   @Column('timestamptz', { nullable: true }) revokedAt: Date | null;
   @Column('text', { nullable: true }) ipAddress: string | null;
   @Column('text', { nullable: true }) userAgent: string | null;
+  /** The login, then a request at least a minute after the last time recorded (OperatorSessions migration). */
+  @Column('timestamptz', { nullable: true }) lastSeenAt: Date | null;
 }
 
 /** A 2FA recovery code, hashed, usable once. */
