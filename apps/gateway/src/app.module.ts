@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { ThrottlerModule } from '@nestjs/throttler';
 import helmet from 'helmet';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { BullBoardModule } from '@bull-board/nestjs';
 import { ExpressAdapter } from '@bull-board/express';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
@@ -100,9 +100,8 @@ export function configureGateway(app: INestApplication): void {
   // Security headers; the CSP is left to the edge because Swagger UI (/api/docs) and Bull Board run inline scripts.
   express.use(helmet({ contentSecurityPolicy: false }));
   express.use(BULL_BOARD_ROUTE, boardAccess(app.get(OperatorsService, { strict: false })));
-  const origins = app
-    .get<Env>(ENV)
-    .CORS_ORIGINS.split(',')
+  const env = app.get<Env>(ENV);
+  const origins = env.CORS_ORIGINS.split(',')
     .map((o) => o.trim())
     .filter(Boolean);
   if (origins.length)
@@ -114,7 +113,15 @@ export function configureGateway(app: INestApplication): void {
     });
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new JsonErrorFilter());
-  const doc = new DocumentBuilder()
+  SwaggerModule.setup('api/docs', app, () => openApiDocument(app));
+}
+
+/**
+ * The OpenAPI document of the gateway's routes (served at /api/docs-json; `npm run api:types` writes it from an app
+ * created in preview mode, with no database or Redis, and types the web app's client from it).
+ */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
     .setTitle('Conduit API')
     .setDescription('Agent What → Agent How → Agent Where → executor → billing, over BullMQ. Queues: ' + BULL_BOARD_ROUTE)
     .setVersion('3')
@@ -127,7 +134,7 @@ export function configureGateway(app: INestApplication): void {
       description: 'a wallet: from POST /api/v3/auth/verify (Sign-In with Ethereum); an operator: cos_… from POST /api/v3/operators/login',
     })
     .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc));
+  return SwaggerModule.createDocument(app, config);
 }
 
 /**
