@@ -25,6 +25,7 @@ import { refuseDeepJson } from './common/json-depth';
 import { ApiThrottlerGuard } from './common/throttle.guard';
 import { traceMiddleware } from './common/trace';
 import { validationPipe } from './common/validation';
+import { serveWebApp } from './common/web-app';
 import { DeploymentsModule } from './deployments/deployments.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OperatorsModule } from './operators/operators.module';
@@ -114,6 +115,8 @@ export function configureGateway(app: INestApplication): void {
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new JsonErrorFilter());
   SwaggerModule.setup('api/docs', app, () => openApiDocument(app));
+  // The web dashboard at / (apps/web's build); its page fallback leaves /api, /admin, /health and /metrics to the routes.
+  serveWebApp(app, env.WEB_DIR);
 }
 
 /**

@@ -105,6 +105,11 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(100) THROTTLE_TTL_MS = 60000;
   /** Origins allowed to call the API from a browser, comma-separated; empty = no CORS headers. */
   @IsString() CORS_ORIGINS = '';
+  /**
+   * The web dashboard's build (`npm run build` writes it with vite), served by the gateway at `/`; relative to the
+   * working directory. The gateway serves no page when it is missing.
+   */
+  @IsString() WEB_DIR = 'dist/apps/web';
 
   /**
    * Wallet sign-in (EIP-4361, Sign-In with Ethereum): the domains a signed message may name (comma-separated,
