@@ -14,6 +14,8 @@ const base = {
   transformIgnorePatterns: ['/node_modules/(?!(@noble|@nktkas)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
+  // The web app's component tests are Vitest's, in a browser (npm run test:web).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/apps/web/', '<rootDir>/dist/'],
   // Money is compared exactly: expect(x).toEqualDecimal(y).
   setupFilesAfterEnv: ['<rootDir>/libs/testing/src/matchers.ts'],
 };

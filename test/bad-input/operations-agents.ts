@@ -101,6 +101,16 @@ export const AGENTS_OPERATIONS: Record<string, Operation> = {
     ],
   },
   'GET /api/v3/agents/list': { query: { ...PAGE, status: ['BOGUS', 'active', ''], creator_wallet: BAD_WALLETS } },
+  'GET /api/v3/agents/leaderboard': {
+    query: {
+      ...PAGE,
+      sort: ['bogus', 'APR_30D', '', ['apr_30d', 'name']],
+      order: ['up', 'DESC', ''],
+      kind: ['robot', 'LLM_TRADER', ''],
+      status: ['BOGUS', 'active', ''],
+      days: ['7', '30.0', 'abc', '', ['30', '90']],
+    },
+  },
   'GET /api/v3/agents/{id}': { id: AGENT },
   'POST /api/v3/agents/{id}/activate': {
     who: 'creator',

@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { ThrottlerModule } from '@nestjs/throttler';
 import helmet from 'helmet';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { BullBoardModule } from '@bull-board/nestjs';
 import { ExpressAdapter } from '@bull-board/express';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
@@ -25,6 +25,7 @@ import { refuseDeepJson } from './common/json-depth';
 import { ApiThrottlerGuard } from './common/throttle.guard';
 import { traceMiddleware } from './common/trace';
 import { validationPipe } from './common/validation';
+import { serveWebApp } from './common/web-app';
 import { DeploymentsModule } from './deployments/deployments.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OperatorsModule } from './operators/operators.module';
@@ -116,7 +117,17 @@ export function configureGateway(app: INestApplication): void {
     });
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new JsonErrorFilter());
-  const doc = new DocumentBuilder()
+  SwaggerModule.setup('api/docs', app, () => openApiDocument(app));
+  // The web dashboard at / (apps/web's build); its page fallback leaves /api, /admin, /health and /metrics to the routes.
+  serveWebApp(app, env.WEB_DIR);
+}
+
+/**
+ * The OpenAPI document of the gateway's routes (served at /api/docs-json; `npm run api:types` writes it from an app
+ * created in preview mode, with no database or Redis, and types the web app's client from it).
+ */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
     .setTitle('Conduit API')
     .setDescription('Agent What → Agent How → Agent Where → executor → billing, over BullMQ. Queues: ' + BULL_BOARD_ROUTE)
     .setVersion('3')
@@ -129,7 +140,7 @@ export function configureGateway(app: INestApplication): void {
       description: 'a wallet: from POST /api/v3/auth/verify (Sign-In with Ethereum); an operator: cos_… from POST /api/v3/operators/login',
     })
     .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc));
+  return SwaggerModule.createDocument(app, config);
 }
 
 /**

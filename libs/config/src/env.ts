@@ -112,6 +112,11 @@ export class Env {
    * See trustProxySetting.
    */
   @IsOptional() @IsString() TRUST_PROXY?: string;
+  /**
+   * The web dashboard's build (`npm run build` writes it with vite), served by the gateway at `/`; relative to the
+   * working directory. The gateway serves no page when it is missing.
+   */
+  @IsString() WEB_DIR = 'dist/apps/web';
 
   /**
    * Wallet sign-in (EIP-4361, Sign-In with Ethereum): the domains a signed message may name (comma-separated,

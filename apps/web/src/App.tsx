@@ -1,0 +1,40 @@
+import { Link, Route, Routes } from 'react-router';
+import { LeaderboardPage } from './pages/LeaderboardPage';
+import { ThemePicker } from './theme';
+
+/** The shell: a skip link, the header (name, pages, theme) and the page the path names. */
+export function App() {
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="site-header">
+        <Link to="/" className="brand">
+          Conduit
+        </Link>
+        <nav aria-label="Pages">
+          <Link to="/">Leaderboard</Link>
+        </nav>
+        <ThemePicker />
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Routes>
+          <Route path="/" element={<LeaderboardPage />} />
+          <Route path="*" element={<NotFound />} />
+        </Routes>
+      </main>
+    </>
+  );
+}
+
+function NotFound() {
+  return (
+    <>
+      <h1>Page not found</h1>
+      <p>
+        <Link to="/">Back to the leaderboard</Link>
+      </p>
+    </>
+  );
+}

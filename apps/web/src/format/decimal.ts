@@ -1,0 +1,33 @@
+import Decimal from 'decimal.js';
+
+/**
+ * Figures the API answers as decimal strings, formatted for the reader's locale without ever becoming a float: rounded
+ * half-even by decimal.js, then handed to Intl.NumberFormat as a string, which formats a numeric string exactly.
+ */
+export const NO_VALUE = '—';
+
+type Literal = Intl.StringNumericLiteral;
+
+function rounded(value: string, places: number): Literal {
+  return new Decimal(value).toDecimalPlaces(places, Decimal.ROUND_HALF_EVEN).toFixed(places) as Literal;
+}
+
+function format(value: string | null | undefined, places: number, options: Intl.NumberFormatOptions, locale?: string): string {
+  if (value === null || value === undefined || value === '') return NO_VALUE;
+  const nf = new Intl.NumberFormat(locale, { minimumFractionDigits: places, maximumFractionDigits: places, ...options });
+  return nf.format(rounded(value, places));
+}
+
+/** USD: `$1,234.50`; with `signed`, a gain shows its plus sign (`+$12.00`, `-$3.10`). */
+export const formatUsd = (value: string | null | undefined, opts: { signed?: boolean; locale?: string } = {}) =>
+  format(value, 2, { style: 'currency', currency: 'USD', signDisplay: opts.signed ? 'exceptZero' : 'auto' }, opts.locale);
+
+/** A value already in percent (the API's APRs and drawdown percent): `12.35%`. */
+export const formatPercent = (value: string | null | undefined, opts: { locale?: string } = {}) =>
+  format(value, 2, { style: 'unit', unit: 'percent' }, opts.locale);
+
+/** A plain ratio (Sharpe): `1.24`. */
+export const formatRatio = (value: string | null | undefined, opts: { locale?: string } = {}) => format(value, 2, {}, opts.locale);
+
+/** Whether a decimal string is below zero (for the colour of a loss), read as a decimal. */
+export const isNegative = (value: string | null | undefined) => !!value && new Decimal(value).isNegative() && !new Decimal(value).isZero();

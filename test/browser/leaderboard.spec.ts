@@ -1,0 +1,133 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { INestApplication } from '@nestjs/common';
+import type { Browser, Page } from 'playwright-core';
+import { Client } from 'pg';
+import { Env } from '@conduit/config';
+import { cleanupRedis, createTestDatabase, ManualClock, startHttpApp, TestDatabase, testEnv } from '@conduit/testing';
+import { configureGateway, GatewayAppModule } from '../../apps/gateway/src/app.module';
+import { AS_OF, seedLeaderboard } from '../leaderboard-fixtures';
+import { buildWebApp, expectTexts, launchChromium, openPage, ROOT, screenshot, seriousViolations, VIEWPORTS } from './harness';
+
+const NAMES = 'table.leaderboard tbody th[scope="row"]';
+
+/** How many pixels of a canvas are painted (ECharts draws on canvas: an empty one means no chart). */
+const paintedPixels = (page: Page, selector: string) =>
+  page.locator(selector).evaluate((canvas: any) => {
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let painted = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
+    return painted;
+  });
+
+/**
+ * The leaderboard in Debian's Chromium: the gateway serves the web app built from these sources over a test database
+ * whose agents have known figures; each viewport loads `/`, sorts, compares two agents, passes axe in both themes,
+ * logs no console error and leaves a screenshot.
+ */
+describe('leaderboard page in a browser', () => {
+  const webDir = join(ROOT, 'tmp', `web-test-${process.pid}`);
+  let db: TestDatabase;
+  let env: Env;
+  let app: INestApplication;
+  let url: string;
+  let pg: Client;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    await buildWebApp(webDir);
+    db = await createTestDatabase();
+    env = testEnv(db, { WEB_DIR: webDir });
+    ({ app, url } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway, { clock: new ManualClock(AS_OF) }));
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    await seedLeaderboard(pg);
+  }, 240_000);
+  afterAll(async () => {
+    await rm(webDir, { recursive: true, force: true });
+    await browser?.close();
+    await app?.close();
+    await pg?.end();
+    if (env) await cleanupRedis(env);
+    await db?.drop();
+  });
+
+  it('is served by the gateway: hashed assets cached for good, the page revalidated, the API untouched', async () => {
+    const index = await fetch(`${url}/`);
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    expect(index.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await index.text();
+    const script = /src="(\/assets\/index-[\w-]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(url + script);
+    expect([asset.status, asset.headers.get('cache-control')]).toEqual([200, 'public, max-age=31536000, immutable']);
+    expect((await fetch(`${url}/assets/index-missing.js`)).status).toBe(404);
+    // Any other page path is the app's (its router answers it); a JSON client, the API and the probes are not.
+    const deep = await fetch(`${url}/compare/somewhere`, { headers: { accept: 'text/html' } });
+    expect([deep.status, deep.headers.get('cache-control'), await deep.text()]).toEqual([200, 'no-cache', html]);
+    expect((await fetch(`${url}/nowhere`, { headers: { accept: 'application/json' } })).status).toBe(404);
+    const api = await fetch(`${url}/api/v3/nowhere`, { headers: { accept: 'text/html' } });
+    expect([api.status, api.headers.get('content-type')]).toEqual([404, expect.stringMatching(/^application\/json/)]);
+    expect((await fetch(`${url}/health`, { headers: { accept: 'text/html' } })).headers.get('content-type')).toMatch(/json/);
+    expect((await fetch(`${url}/admin/queues`, { headers: { accept: 'text/html' } })).status).toBe(401);
+  });
+
+  describe.each(Object.entries(VIEWPORTS))('at %s width', (_label, viewport) => {
+    let page: Page;
+    let errors: string[];
+    let close: () => Promise<void>;
+    beforeAll(async () => ({ page, errors, close } = await openPage(browser, viewport)));
+    afterAll(() => close?.());
+
+    it('lists the agents by APR 30d with their figures and a drawn sparkline', async () => {
+      await page.goto(url + '/');
+      await expectTexts(page, NAMES, ['Beta', 'Alpha', 'Delta', 'Gamma (paused)']);
+      const alpha = page.locator('tr', { has: page.locator('th', { hasText: 'Alpha' }) });
+      const cells = (await alpha.locator('td').allTextContents()).map((t) => t.trim());
+      expect(cells.slice(1, 9)).toEqual(['Signal', '12.50%', '30.25%', '48.12%', '1.75', '7.50%', '2', '+$250.50']);
+      expect(await page.getByRole('columnheader', { name: 'APR 30d' }).getAttribute('aria-sort')).toBe('descending');
+      await alpha.locator('.sparkline canvas').waitFor();
+      expect(await paintedPixels(page, 'tr:has(th:text-is("Alpha")) .sparkline canvas')).toBeGreaterThan(20);
+      expect(await page.getByRole('img', { name: /^Gamma: no realized PnL in the last 30 days$/ }).count()).toBe(1);
+    });
+
+    it('sorts by a column header, by mouse and by keyboard', async () => {
+      await page.getByRole('button', { name: 'APR 90d' }).click();
+      await expectTexts(page, NAMES, ['Alpha', 'Beta', 'Delta', 'Gamma (paused)']);
+      expect(await page.getByRole('columnheader', { name: 'APR 90d' }).getAttribute('aria-sort')).toBe('descending');
+      expect(await page.getByRole('columnheader', { name: 'APR 30d' }).getAttribute('aria-sort')).toBeNull();
+
+      await page.getByRole('button', { name: 'Sharpe 30d' }).focus();
+      await page.keyboard.press('Enter');
+      await expectTexts(page, NAMES, ['Alpha', 'Delta', 'Beta', 'Gamma (paused)']);
+      await page.keyboard.press('Enter');
+      await expectTexts(page, NAMES, ['Beta', 'Delta', 'Alpha', 'Gamma (paused)']);
+      expect(new URL(page.url()).search).toBe('?sort=sharpe&order=asc');
+    });
+
+    it('compares two agents: their curves overlaid and their figures side by side', async () => {
+      for (const name of ['Alpha', 'Beta']) {
+        await page.getByRole('checkbox', { name: `Compare ${name}` }).click();
+        await page.waitForSelector(`input[aria-label="Compare ${name}"]:checked`);
+      }
+      await expectTexts(page, '.compare table.figures thead th', ['Alpha', 'Beta']);
+      await expectTexts(page, '.compare table.figures tbody tr:last-child td', ['+$250.50', '-$42.10']);
+      await page.locator('.equity-chart canvas').waitFor();
+      expect(await paintedPixels(page, '.equity-chart canvas')).toBeGreaterThan(100);
+    });
+
+    it('passes axe in the light and the dark theme, with no console error, and leaves a screenshot', async () => {
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.getByLabel('Theme').selectOption('dark');
+      await page.waitForSelector('html[data-theme="dark"]');
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.getByLabel('Theme').selectOption('light');
+      await page.waitForSelector('html[data-theme="light"]');
+      // The page never scrolls sideways: the wide table scrolls inside its own region.
+      expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+      await screenshot(page, 'leaderboard');
+      expect(errors).toEqual([]);
+    });
+  });
+});
