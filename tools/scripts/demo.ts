@@ -4,6 +4,7 @@
 //   npm run demo -- --keep    leave the services running (Bull Board, OpenAPI) until Ctrl-C
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'child_process';
+import { existsSync } from 'fs';
 import { randomBytes } from 'crypto';
 import { join } from 'path';
 import { Wallet } from 'ethers';
@@ -143,6 +144,10 @@ async function stop(code: number) {
 async function main() {
   step('Migrating the database (once, under an advisory lock)');
   await run(['-r', '@swc-node/register', 'tools/scripts/migrate.ts', 'up']);
+  if (!existsSync(join(root, env.WEB_DIR, 'index.html'))) {
+    step('Building the web dashboard (vite, once: the gateway serves it at /)');
+    await run([join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/web/vite.config.ts', '--logLevel', 'warn']);
+  }
 
   step('Starting the services, each in its own process');
   // Watched wallets are read from Hyperliquid's info API: here a local server speaking its protocol (no venue is
@@ -369,7 +374,8 @@ async function main() {
   show('signals', Object.fromEntries(o.signals_by_status.map((s: any) => [s.status, s.count])));
   show('routing', o.routing_by_venue);
 
-  console.log(`\n  OpenAPI     ${api}/api/docs`);
+  console.log(`\n  Dashboard   ${api}/  (the leaderboard; compare agents side by side)`);
+  console.log(`  OpenAPI     ${api}/api/docs`);
   console.log(
     `  Bull Board  ${api}/admin/queues  (sign in first: POST /api/v3/operators/login as ${env.ADMIN_EMAIL}, password from ` +
       `ADMIN_PASSWORD${process.env.ADMIN_PASSWORD ? '' : ': conduit-demo'})`,
