@@ -1,5 +1,3 @@
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import type { Browser, Page } from 'playwright-core';
 import { Client } from 'pg';
@@ -7,7 +5,7 @@ import { Env } from '@conduit/config';
 import { cleanupRedis, createTestDatabase, ManualClock, startHttpApp, TestDatabase, testEnv } from '@conduit/testing';
 import { configureGateway, GatewayAppModule } from '../../apps/gateway/src/app.module';
 import { AS_OF, seedLeaderboard } from '../leaderboard-fixtures';
-import { buildWebApp, expectTexts, launchChromium, openPage, ROOT, screenshot, seriousViolations, VIEWPORTS } from './harness';
+import { expectTexts, launchChromium, openPage, screenshot, seriousViolations, VIEWPORTS, webBuild } from './harness';
 
 const NAMES = 'table.leaderboard tbody th[scope="row"]';
 
@@ -26,7 +24,7 @@ const paintedPixels = (page: Page, selector: string) =>
  * logs no console error and leaves a screenshot.
  */
 describe('leaderboard page in a browser', () => {
-  const webDir = join(ROOT, 'tmp', `web-test-${process.pid}`);
+  let webDir: string;
   let db: TestDatabase;
   let env: Env;
   let app: INestApplication;
@@ -36,7 +34,7 @@ describe('leaderboard page in a browser', () => {
 
   beforeAll(async () => {
     browser = await launchChromium();
-    await buildWebApp(webDir);
+    webDir = await webBuild();
     db = await createTestDatabase();
     env = testEnv(db, { WEB_DIR: webDir });
     ({ app, url } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway, { clock: new ManualClock(AS_OF) }));
@@ -45,7 +43,6 @@ describe('leaderboard page in a browser', () => {
     await seedLeaderboard(pg);
   }, 240_000);
   afterAll(async () => {
-    await rm(webDir, { recursive: true, force: true });
     await browser?.close();
     await app?.close();
     await pg?.end();
