@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public, SignedIn, WalletAuth } from './auth.decorators';
 import { VerifyDto } from './auth.dto';
+import { NonceResponse, TokenResponse } from './auth.responses';
 import { AuthService } from './auth.service';
 
 @ApiTags('auth')
@@ -11,6 +12,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Get('nonce')
+  @ApiOkResponse({ type: NonceResponse })
   @Public()
   @ApiOperation({ summary: 'A single-use nonce for a Sign-In with Ethereum message (EIP-4361)' })
   async nonce() {
@@ -18,6 +20,7 @@ export class AuthController {
   }
 
   @Post('verify')
+  @ApiOkResponse({ type: TokenResponse })
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange a signed EIP-4361 message for a short-lived bearer token of the wallet' })

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { SignedIn, WalletAuth } from '../auth/auth.decorators';
 import { CurrentReader, Reader } from '../common/read-access';
@@ -7,6 +7,7 @@ import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { respond } from '../common/waited';
 import { BillingQuery, RetryBillDto, UserSignatureDto } from './billing.dto';
+import { BillingListResponse } from './billing.responses';
 import { BillingService } from './billing.service';
 
 const uuid = uuidParam('id');
@@ -60,6 +61,7 @@ export class BillingController {
   }
 
   @Get()
+  @ApiOkResponse({ type: BillingListResponse })
   @ApiOperation({
     summary: 'Billing events by deployment, agent, agent creator or kind, newest first, with totals by kind and status',
     description:

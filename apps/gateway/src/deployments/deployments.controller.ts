@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SignedIn, WalletAuth } from '../auth/auth.decorators';
 import { CurrentReader, Reader } from '../common/read-access';
 import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { DeployAgentDto, DeploymentListQuery, TradingModeDto } from './deployments.dto';
+import { DeploymentListResponse, DeploymentStopResponse } from './deployments.responses';
 import { DeploymentsService } from './deployments.service';
 
 const uuid = uuidParam('id');
@@ -40,6 +41,7 @@ export class DeploymentsController {
   }
 
   @Get('deployments')
+  @ApiOkResponse({ type: DeploymentListResponse })
   @ApiOperation({ summary: "The caller's own deployments (an operator's: every one; anonymous: none), newest first" })
   list(@Query() q: DeploymentListQuery, @CurrentReader() reader: Reader) {
     return this.deployments.list(q, reader);
@@ -64,6 +66,7 @@ export class DeploymentsController {
   }
 
   @Post('deployments/:id/stop')
+  @ApiOkResponse({ type: DeploymentStopResponse })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Stop a deployment for good: no new entries, and every open position is closed at the market (reason DEPLOYMENT_STOPPED)',

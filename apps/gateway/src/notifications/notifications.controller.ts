@@ -1,8 +1,9 @@
 import { Body, Controller, Get, Put, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentOperator, OperatorPrincipal, OperatorSignedIn, SignedIn, WalletAuth } from '../auth/auth.decorators';
 import { TraceId } from '../common/trace';
 import { NotificationQuery, NotificationSettingsDto } from './notifications.dto';
+import { NotificationSettingsResponse } from './notifications.responses';
 import { NotificationsService, Recipient } from './notifications.service';
 
 const wallet = (id: string): Recipient => ({ type: 'wallet', id });
@@ -16,6 +17,7 @@ export class NotificationsController {
 
   @Get('settings')
   @WalletAuth()
+  @ApiOkResponse({ type: NotificationSettingsResponse })
   @ApiOperation({ summary: "The signed-in wallet's notification settings: events and channels (the webhook secret is never returned)" })
   settings(@SignedIn() signedIn: string) {
     return this.notifications.settings(wallet(signedIn));
@@ -23,6 +25,7 @@ export class NotificationsController {
 
   @Put('settings')
   @WalletAuth()
+  @ApiOkResponse({ type: NotificationSettingsResponse })
   @ApiOperation({ summary: "Replace the signed-in wallet's notification settings; a webhook secret left out keeps the stored one" })
   put(@Body() dto: NotificationSettingsDto, @SignedIn() signedIn: string, @TraceId() traceId: string) {
     return this.notifications.putSettings(wallet(signedIn), dto, traceId);

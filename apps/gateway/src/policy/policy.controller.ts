@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SignedIn, WalletAuth } from '../auth/auth.decorators';
 import { CurrentReader, Reader } from '../common/read-access';
 import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { KillSwitchDto, PolicyDecisionQuery, PolicyDto, RoutingConfigDto } from './policy.dto';
+import { DeploymentPolicyResponse } from './policy.responses';
 import { PolicyService } from './policy.service';
 
 const uuid = uuidParam('id');
@@ -23,18 +24,21 @@ export class PolicyController {
   }
 
   @Get('deployments/:id/policy')
+  @ApiOkResponse({ type: DeploymentPolicyResponse })
   @ApiOperation({ summary: "The agent's limits, the subscriber's policy and the effective policy applied to new signals" })
   deploymentPolicy(@Param('id', uuid) id: string, @CurrentReader() reader: Reader) {
     return this.policies.deploymentPolicy(id, reader);
   }
 
   @Put('deployments/:id/policy')
+  @ApiOkResponse({ type: DeploymentPolicyResponse })
   @ApiOperation({ summary: "Replace the subscriber's policy (applies from the next signal)" })
   setDeploymentPolicy(@Param('id', uuid) id: string, @Body() dto: PolicyDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
     return this.policies.setDeploymentPolicy(id, dto, wallet, traceId);
   }
 
   @Post('deployments/:id/kill-switch')
+  @ApiOkResponse({ type: DeploymentPolicyResponse })
   @HttpCode(200)
   @ApiOperation({ summary: 'Stop (or allow again) new entries of a deployment at once; open positions are left as they are' })
   killSwitch(@Param('id', uuid) id: string, @Body() dto: KillSwitchDto, @SignedIn() wallet: string, @TraceId() traceId: string) {

@@ -3,6 +3,7 @@ import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn } fro
 import { policyErrors, RISK_TOLERANCES, ROUTING_STRATEGIES, VENUES } from '@conduit/domain';
 import { PageQuery } from '../common/page.dto';
 import { Optional, Satisfies } from '../common/validation';
+import { CooldownView } from './policy.responses';
 
 const policyField = (v: unknown, f: string) => policyErrors({ [f]: v }, 'policy').map((m) => m.replace(/^policy\./, ''));
 
@@ -10,7 +11,7 @@ const policyField = (v: unknown, f: string) => policyErrors({ [f]: v }, 'policy'
 export class PolicyDto {
   @ApiPropertyOptional({ enum: RISK_TOLERANCES }) @Optional() @Satisfies(policyField) risk_tolerance?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 100 }) @Optional() @Satisfies(policyField) max_leverage?: number;
-  @ApiPropertyOptional({ description: 'margin of one position, % of equity (0, 100]' })
+  @ApiPropertyOptional({ description: 'margin of one position, % of equity (0, 100]', oneOf: [{ type: 'number' }, { type: 'string' }] })
   @Optional()
   @Satisfies(policyField)
   max_position_pct?: number | string;
@@ -18,9 +19,11 @@ export class PolicyDto {
   @ApiPropertyOptional({ type: [String] }) @Optional() @Satisfies(policyField) allowed_tokens?: string[];
   @ApiPropertyOptional({ type: [String] }) @Optional() @Satisfies(policyField) denied_tokens?: string[];
   @ApiPropertyOptional() @Optional() @Satisfies(policyField) max_open_positions?: number;
-  @ApiPropertyOptional({ description: 'USD; halts new entries until 00:00 UTC' }) @Optional() @Satisfies(policyField) max_daily_loss_usd?:
-    number | string;
-  @ApiPropertyOptional({ example: { after_losses: 3, minutes: 60 } }) @Optional() @Satisfies(policyField) cooldown?: {
+  @ApiPropertyOptional({ description: 'USD; halts new entries until 00:00 UTC', oneOf: [{ type: 'number' }, { type: 'string' }] })
+  @Optional()
+  @Satisfies(policyField)
+  max_daily_loss_usd?: number | string;
+  @ApiPropertyOptional({ type: CooldownView, example: { after_losses: 3, minutes: 60 } }) @Optional() @Satisfies(policyField) cooldown?: {
     after_losses: number;
     minutes: number;
   };

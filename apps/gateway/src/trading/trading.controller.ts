@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { SignedIn, WalletAuth } from '../auth/auth.decorators';
 import { CurrentReader, Reader } from '../common/read-access';
@@ -7,6 +7,7 @@ import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { respond } from '../common/waited';
 import { ClosePositionDto, ExecuteTradeDto, GenerateSignalDto, PositionListQuery } from './trading.dto';
+import { ClosePositionResponse, PositionListResponse } from './trading.responses';
 import { TradingService } from './trading.service';
 
 const uuid = uuidParam('id');
@@ -55,6 +56,7 @@ export class TradingController {
   }
 
   @Get('positions')
+  @ApiOkResponse({ type: PositionListResponse })
   @ApiOperation({ summary: "Positions of the caller's own deployments (an operator's: every one; anonymous: none), newest first" })
   positions(@Query() q: PositionListQuery, @CurrentReader() reader: Reader) {
     return this.trading.positions(q, reader);
@@ -67,6 +69,7 @@ export class TradingController {
   }
 
   @Post('positions/:id/close')
+  @ApiOkResponse({ type: ClosePositionResponse })
   @HttpCode(200)
   @ApiOperation({ summary: 'Close a position at the venue mark (reduce-only); a profit produces the profit-share bill' })
   async close(

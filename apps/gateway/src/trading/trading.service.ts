@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { changeKey, PositionRow, rows } from '@conduit/db';
-import { dec, deterministicId } from '@conduit/domain';
+import { dec, deterministicId, toMoney, unrealizedPnl } from '@conduit/domain';
 import { JobName, jobId, JobProducer } from '@conduit/queue';
 import { assertOwner } from '../auth/auth.decorators';
 import { ChangeFeed } from '../common/change-feed';
@@ -120,7 +120,13 @@ export class TradingService {
         ...readerParams(reader),
       ],
     );
-    return { success: true, count: positions.length, positions };
+    // Unrealized PnL at the mark the position carries (the executor's last mark), rounded to cents like the books.
+    const marked = positions.map((p) => ({
+      ...p,
+      unrealized_pnl:
+        p.status === 'OPEN' && p.current_price !== null ? toMoney(unrealizedPnl(p.side, p.qty, p.entry_price, p.current_price)) : null,
+    }));
+    return { success: true, count: marked.length, positions: marked };
   }
 
   async position(id: string, reader: Reader) {
