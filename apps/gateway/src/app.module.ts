@@ -34,6 +34,7 @@ import { PolicyModule } from './policy/policy.module';
 import { ReportsModule } from './reports/reports.module';
 import { SourcesModule } from './sources/sources.module';
 import { StatsModule } from './stats/stats.module';
+import { StreamModule } from './stream/stream.module';
 import { TradersModule } from './traders/traders.module';
 import { TradingModule } from './trading/trading.module';
 import { WalletsModule } from './wallets/wallets.module';
@@ -72,6 +73,7 @@ export class GatewayModule {
         BiasModule,
         ReportsModule,
         NotificationsModule,
+        StreamModule,
         AdminModule,
       ],
       // Guards run in this order: the rate limit, then the credential (wallet token or operator), then validation pipes.

@@ -1360,6 +1360,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v3/stream': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The signed-in wallet's live events as server-sent events (text/event-stream)
+     * @description Events: `ready` once listening; `position.opened` and `position.closed` (StreamPositionEvent) for its deployments; `notification` (StreamNotificationEvent) for each notification written for it; `expired` when its token ends (sign in again). A comment line every 15 s keeps it open. The token: Authorization: Bearer <token>, or ?token=<token> (EventSource).
+     */
+    get: operations['StreamController_open'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v3/admin/paper/marks': {
     parameters: {
       query?: never;
@@ -1415,11 +1435,35 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    NonceResponse: {
+      success: boolean;
+      /** @example 4f1c2a9be07d45e3a1c0b2d4e6f80912 */
+      nonce: string;
+      /** Format: date-time */
+      expires_at: string;
+      /**
+       * @description the message domains this API accepts
+       * @example [
+       *       "127.0.0.1:*"
+       *     ]
+       */
+      domains: string[];
+    };
     VerifyDto: {
       /** @description the EIP-4361 message the wallet signed, with the nonce from /auth/nonce and an Expiration Time */
       message: string;
       /** @example 0x…(65 bytes) */
       signature: string;
+    };
+    TokenResponse: {
+      success: boolean;
+      token: string;
+      /** @enum {string} */
+      token_type: 'Bearer';
+      /** @description the wallet, lower case */
+      address: string;
+      /** Format: date-time */
+      expires_at: string;
     };
     LoginDto: {
       /** @example ops@example.com */
@@ -1723,6 +1767,63 @@ export interface components {
       /** @enum {string} */
       trading_mode: 'paper' | 'live';
     };
+    CooldownView: {
+      after_losses: number;
+      minutes: number;
+    };
+    PolicyView: {
+      /** @enum {string} */
+      risk_tolerance?: 'LOW' | 'MEDIUM' | 'HIGH';
+      max_leverage?: number;
+      max_position_pct?: number | string;
+      min_confidence?: number;
+      allowed_tokens?: string[];
+      denied_tokens?: string[];
+      max_open_positions?: number;
+      max_daily_loss_usd?: number | string;
+      cooldown?: components['schemas']['CooldownView'];
+      enabled_venues?: string[];
+      kill_switch?: boolean;
+    };
+    DeploymentView: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      agent_id: string;
+      user_wallet: string;
+      safe_wallet: string | null;
+      /** @enum {string} */
+      status: 'ACTIVE' | 'PAUSED' | 'STOPPED';
+      sub_active: boolean | null;
+      /** Format: date-time */
+      sub_started_at: string | null;
+      /** Format: date-time */
+      trial_ends_at: string | null;
+      /** Format: date-time */
+      next_billing_at: string | null;
+      module_enabled: boolean | null;
+      module_address: string | null;
+      hyperliquid_agent_address: string | null;
+      ostium_agent_address: string | null;
+      /** @enum {string} */
+      trading_mode: 'paper' | 'live';
+      policy: components['schemas']['PolicyView'] | null;
+      /** Format: date-time */
+      created_at: string;
+      has_hyperliquid_agent_key: boolean;
+      has_ostium_agent_key: boolean;
+    };
+    DeploymentListResponse: {
+      success: boolean;
+      count: number;
+      deployments: components['schemas']['DeploymentView'][];
+    };
+    DeploymentStopResponse: {
+      success: boolean;
+      deployment: components['schemas']['DeploymentView'];
+      /** @description the open positions whose close was asked for */
+      closing_positions: string[];
+    };
     GenerateSignalDto: {
       /** Format: uuid */
       agent_id: string;
@@ -1756,9 +1857,86 @@ export interface components {
       /** Format: uuid */
       signal_id: string;
     };
+    PositionView: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      deployment_id: string;
+      /** Format: uuid */
+      signal_id: string | null;
+      /** @enum {string} */
+      venue: 'HYPERLIQUID' | 'OSTIUM' | 'GMX' | 'SPOT';
+      token_symbol: string;
+      /** @enum {string} */
+      side: 'LONG' | 'SHORT';
+      /** @description decimal */
+      qty: string;
+      /** @description decimal */
+      entry_price: string;
+      /** @description the mark, decimal */
+      current_price: string | null;
+      /** @description decimal */
+      stop_loss: string | null;
+      /** @description decimal */
+      take_profit: string | null;
+      /** @enum {string} */
+      status: 'OPEN' | 'CLOSED';
+      /** Format: date-time */
+      opened_at: string;
+      /** Format: date-time */
+      closed_at: string | null;
+      /** @description decimal */
+      exit_price: string | null;
+      exit_reason: string | null;
+      /** @description realized PnL once closed, decimal */
+      pnl: string | null;
+      leverage: number | null;
+      /** @description decimal */
+      liquidation_price: string | null;
+      /** @description USD at the mark while open (null when closed or unmarked), decimal */
+      unrealized_pnl: string | null;
+    };
+    PositionListResponse: {
+      success: boolean;
+      count: number;
+      positions: components['schemas']['PositionView'][];
+    };
     ClosePositionDto: {
       /** @example MANUAL */
       reason?: string;
+    };
+    BillView: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      position_id: string | null;
+      /** Format: uuid */
+      deployment_id: string | null;
+      /** @enum {string} */
+      kind: 'SUBSCRIPTION' | 'PROFIT_SHARE';
+      /**
+       * @description decimal
+       * @example 12.50000000
+       */
+      amount: string;
+      asset: string | null;
+      /** @enum {string} */
+      status: 'PENDING' | 'COLLECTED' | 'FAILED';
+      /** Format: date-time */
+      occurred_at: string;
+      metadata: {
+        [key: string]: unknown;
+      } | null;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      period_start: string | null;
+    };
+    ClosePositionResponse: {
+      success: boolean;
+      complete: boolean;
+      position: components['schemas']['PositionView'];
+      billing_event: components['schemas']['BillView'] | null;
     };
     PostDto: {
       /**
@@ -1820,20 +1998,20 @@ export interface components {
       risk_tolerance?: 'LOW' | 'MEDIUM' | 'HIGH';
       max_leverage?: number;
       /** @description margin of one position, % of equity (0, 100] */
-      max_position_pct?: Record<string, never>;
+      max_position_pct?: number | string;
       min_confidence?: number;
       allowed_tokens?: string[];
       denied_tokens?: string[];
       max_open_positions?: number;
       /** @description USD; halts new entries until 00:00 UTC */
-      max_daily_loss_usd?: Record<string, never>;
+      max_daily_loss_usd?: number | string;
       /**
        * @example {
        *       "after_losses": 3,
        *       "minutes": 60
        *     }
        */
-      cooldown?: Record<string, never>;
+      cooldown?: components['schemas']['CooldownView'];
       /**
        * @example [
        *       "HYPERLIQUID"
@@ -1841,6 +2019,17 @@ export interface components {
        */
       enabled_venues?: string[];
       kill_switch?: boolean;
+    };
+    DeploymentPolicyResponse: {
+      success: boolean;
+      /** Format: uuid */
+      deployment_id: string;
+      /** @description the agent's own limits */
+      agent_policy: components['schemas']['PolicyView'] | null;
+      /** @description the subscriber's policy */
+      subscriber_policy: components['schemas']['PolicyView'] | null;
+      /** @description both combined, the stricter wins: what new signals meet */
+      effective_policy: components['schemas']['PolicyView'];
     };
     KillSwitchDto: {
       enabled: boolean;
@@ -1877,6 +2066,51 @@ export interface components {
       /** @enum {number} */
       v?: 27 | 28;
     };
+    BillListItem: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      position_id: string | null;
+      /** Format: uuid */
+      deployment_id: string | null;
+      /** @enum {string} */
+      kind: 'SUBSCRIPTION' | 'PROFIT_SHARE';
+      /**
+       * @description decimal
+       * @example 12.50000000
+       */
+      amount: string;
+      asset: string | null;
+      /** @enum {string} */
+      status: 'PENDING' | 'COLLECTED' | 'FAILED';
+      /** Format: date-time */
+      occurred_at: string;
+      metadata: {
+        [key: string]: unknown;
+      } | null;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      period_start: string | null;
+      /** Format: uuid */
+      agent_id: string;
+      creator_wallet: string;
+    };
+    BillTotals: {
+      /** @enum {string} */
+      kind: 'SUBSCRIPTION' | 'PROFIT_SHARE';
+      /** @enum {string} */
+      status: 'PENDING' | 'COLLECTED' | 'FAILED';
+      events: number;
+      /** @description Σ amount, decimal */
+      amount: string;
+    };
+    BillingListResponse: {
+      success: boolean;
+      count: number;
+      events: components['schemas']['BillListItem'][];
+      totals: components['schemas']['BillTotals'][];
+    };
     WatchWalletDto: {
       /**
        * @description a Hyperliquid account
@@ -1912,6 +2146,73 @@ export interface components {
        * @example 2026-06-15T04:00:00Z
        */
       period_start?: string;
+    };
+    WebhookChannelView: {
+      enabled: boolean;
+      url: string | null;
+      /** @description whether a signing secret is stored (the secret itself is never returned) */
+      secret_set: boolean;
+    };
+    TelegramChannelView: {
+      enabled: boolean;
+      chat_id: string | null;
+    };
+    EmailChannelView: {
+      enabled: boolean;
+      address: string | null;
+    };
+    NotificationChannelsView: {
+      webhook: components['schemas']['WebhookChannelView'];
+      telegram: components['schemas']['TelegramChannelView'];
+      email: components['schemas']['EmailChannelView'];
+    };
+    NotificationSettingsView: {
+      events: (
+        | 'position.opened'
+        | 'position.closed'
+        | 'position.stop_loss'
+        | 'position.take_profit'
+        | 'position.trailing_stop'
+        | 'position.liquidated'
+        | 'bill.created'
+        | 'bill.collected'
+        | 'bill.failed'
+        | 'deployment.kill_switch'
+        | 'deployment.stopped'
+        | 'venue.down'
+        | 'venue.up'
+        | 'agent.failing'
+        | 'report.ready'
+      )[];
+      channels: components['schemas']['NotificationChannelsView'];
+      /** Format: date-time */
+      updated_at: string | null;
+    };
+    NotificationsAvailable: {
+      events: (
+        | 'position.opened'
+        | 'position.closed'
+        | 'position.stop_loss'
+        | 'position.take_profit'
+        | 'position.trailing_stop'
+        | 'position.liquidated'
+        | 'bill.created'
+        | 'bill.collected'
+        | 'bill.failed'
+        | 'deployment.kill_switch'
+        | 'deployment.stopped'
+        | 'venue.down'
+        | 'venue.up'
+        | 'agent.failing'
+        | 'report.ready'
+      )[];
+      channels: ('webhook' | 'telegram' | 'email')[];
+    };
+    NotificationSettingsResponse: {
+      success: boolean;
+      settings: components['schemas']['NotificationSettingsView'];
+      /** @description every event and channel one may choose */
+      available: components['schemas']['NotificationsAvailable'];
     };
     WebhookChannelDto: {
       enabled: boolean;
@@ -1958,6 +2259,33 @@ export interface components {
         | 'report.ready'
       )[];
       channels: components['schemas']['NotificationChannelsDto'];
+    };
+    StreamPositionEvent: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      deployment_id: string;
+      token_symbol: string;
+      /** @enum {string} */
+      side: 'LONG' | 'SHORT';
+      /** @enum {string} */
+      status: 'OPEN' | 'CLOSED';
+    };
+    StreamNotificationEvent: {
+      /** Format: uuid */
+      id: string;
+      event_type: string;
+      /** Format: uuid */
+      deployment_id: string | null;
+      /** Format: uuid */
+      position_id: string | null;
+      /** Format: uuid */
+      billing_event_id: string | null;
+      payload: {
+        [key: string]: unknown;
+      };
+      /** Format: date-time */
+      created_at: string;
     };
     PaperMarkDto: {
       /** @enum {string} */
@@ -2110,7 +2438,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['NonceResponse'];
+        };
       };
     };
   };
@@ -2131,7 +2461,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TokenResponse'];
+        };
       };
     };
   };
@@ -3162,7 +3494,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['DeploymentListResponse'];
+        };
       };
     };
   };
@@ -3238,7 +3572,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['DeploymentStopResponse'];
+        };
       };
     };
   };
@@ -3327,7 +3663,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PositionListResponse'];
+        };
       };
     };
   };
@@ -3369,7 +3707,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ClosePositionResponse'];
+        };
       };
     };
   };
@@ -3536,7 +3876,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['DeploymentPolicyResponse'];
+        };
       };
     };
   };
@@ -3559,7 +3901,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['DeploymentPolicyResponse'];
+        };
       };
     };
   };
@@ -3582,7 +3926,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['DeploymentPolicyResponse'];
+        };
       };
     };
   };
@@ -3756,7 +4102,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['BillingListResponse'];
+        };
       };
     };
   };
@@ -4134,7 +4482,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['NotificationSettingsResponse'];
+        };
       };
     };
   };
@@ -4155,7 +4505,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['NotificationSettingsResponse'];
+        };
       };
     };
   };
@@ -4266,6 +4618,29 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  StreamController_open: {
+    parameters: {
+      query?: {
+        /** @description the bearer token, for clients that cannot send headers */
+        token?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description an event stream */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream': string;
+        };
       };
     };
   };

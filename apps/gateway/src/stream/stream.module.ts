@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { StreamController } from './stream.controller';
+import { StreamService } from './stream.service';
+
+/** Live events for the signed-in wallet over server-sent events (GET /api/v3/stream). */
+@Module({
+  imports: [AuthModule],
+  controllers: [StreamController],
+  providers: [StreamService],
+})
+export class StreamModule {}
