@@ -1,5 +1,8 @@
 import { Link, Route, Routes } from 'react-router';
 import { LeaderboardPage } from './pages/LeaderboardPage';
+// subscriber: the signed-in wallet
+import { MePage } from './pages/subscriber/MePage';
+import { WalletButton } from './pages/subscriber/WalletButton';
 import { ThemePicker } from './theme';
 
 /** The shell: a skip link, the header (name, pages, theme) and the page the path names. */
@@ -15,12 +18,18 @@ export function App() {
         </Link>
         <nav aria-label="Pages">
           <Link to="/">Leaderboard</Link>
+          {/* subscriber: the signed-in wallet's page */}
+          <Link to="/me">My deployments</Link>
         </nav>
+        {/* subscriber: wallet sign-in */}
+        <WalletButton />
         <ThemePicker />
       </header>
       <main id="main" tabIndex={-1}>
         <Routes>
           <Route path="/" element={<LeaderboardPage />} />
+          {/* subscriber: the signed-in wallet */}
+          <Route path="/me" element={<MePage />} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </main>

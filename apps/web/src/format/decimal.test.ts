@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPercent, formatRatio, formatUsd, isNegative, NO_VALUE } from './decimal';
+import { formatPercent, formatQuantity, formatRatio, formatUsd, isNegative, NO_VALUE } from './decimal';
 
 // In the browser itself: Intl.NumberFormat is Chromium's, with a numeric string formatted exactly.
 describe('decimal formatting', () => {
@@ -41,5 +41,13 @@ describe('decimal formatting', () => {
     expect(isNegative('-0.00')).toBe(false);
     expect(isNegative('3')).toBe(false);
     expect(isNegative(null)).toBe(false);
+  });
+
+  it('formats a quantity to its significant decimals, without a float', () => {
+    expect(formatQuantity('1.25000000', { locale: 'en-US' })).toBe('1.25');
+    expect(formatQuantity('2001.00000000', { locale: 'en-US' })).toBe('2,001');
+    expect(formatQuantity('0.000000125', { locale: 'en-US' })).toBe('0.00000012');
+    expect(formatQuantity('9007199254740993.5', { places: 1, locale: 'en-US' })).toBe('9,007,199,254,740,993.5');
+    expect(formatQuantity(null)).toBe(NO_VALUE);
   });
 });

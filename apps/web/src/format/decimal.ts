@@ -31,3 +31,11 @@ export const formatRatio = (value: string | null | undefined, opts: { locale?: s
 
 /** Whether a decimal string is below zero (for the colour of a loss), read as a decimal. */
 export const isNegative = (value: string | null | undefined) => !!value && new Decimal(value).isNegative() && !new Decimal(value).isZero();
+
+/** A size or a price without a currency: up to `places` decimals, trailing zeros dropped (`1.25`, `0.00012345`). */
+export const formatQuantity = (value: string | null | undefined, opts: { places?: number; locale?: string } = {}) => {
+  if (value === null || value === undefined || value === '') return NO_VALUE;
+  const places = opts.places ?? 8;
+  const nf = new Intl.NumberFormat(opts.locale, { minimumFractionDigits: 0, maximumFractionDigits: places });
+  return nf.format(rounded(value, places));
+};

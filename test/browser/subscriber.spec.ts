@@ -1,0 +1,121 @@
+import type { Browser, Page } from 'playwright-core';
+import { getBytes, Wallet } from 'ethers';
+import { QUICK_START, WalletClient } from '@conduit/testing';
+import { PipelineApps, startPipelineApps } from '../pipeline-apps';
+import { expectTexts, launchChromium, openPage, screenshot, seriousViolations, VIEWPORTS, webBuild } from './harness';
+
+const POSITION_CELLS = 'table.positions tbody tr:first-child > :nth-child(-n+6)';
+
+/**
+ * A test wallet injected as window.ethereum (EIP-1193): eth_requestAccounts answers its address, personal_sign is
+ * signed in Node by an ethers Wallet (a real secp256k1 signature the gateway verifies).
+ */
+async function injectWallet(page: Page, wallet: Wallet): Promise<void> {
+  await page.exposeFunction('__testWalletSign', (hex: string) => wallet.signMessage(getBytes(hex)));
+  await page.addInitScript((address: string) => {
+    const w = globalThis as any;
+    w.ethereum = {
+      request: async ({ method, params }: { method: string; params?: unknown[] }) => {
+        if (method === 'eth_requestAccounts' || method === 'eth_accounts') return [address];
+        if (method === 'personal_sign') return w.__testWalletSign(params![0]);
+        throw new Error(`test wallet: ${method} is not supported`);
+      },
+    };
+  }, wallet.address);
+}
+
+/**
+ * /me in Debian's Chromium over every service: sign in through the injected wallet, a position opened by a signal
+ * appears live (no reload), a bad policy value shows its API error at the field, the deployment stops after a
+ * confirmation; axe clean and no console error at 1280 and 390 px.
+ */
+describe('subscriber pages in a browser', () => {
+  let apps: PipelineApps;
+  let api: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    apps = await startPipelineApps({ WEB_DIR: await webBuild() });
+    ({ api } = apps);
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await apps?.close();
+  });
+
+  describe.each(Object.entries(VIEWPORTS))('at %s width', (_label, viewport) => {
+    let page: Page;
+    let errors: string[];
+    let close: () => Promise<void>;
+    let user: WalletClient;
+    let agentId: string;
+    let deploymentId: string;
+    beforeAll(async () => {
+      ({ page, errors, close } = await openPage(browser, viewport));
+      user = WalletClient.random(api);
+      await injectWallet(page, user.wallet);
+      const agent = await user.http('POST', `${api}/api/v3/agents/create`, { ...QUICK_START.createAgent, creator_wallet: user.address });
+      agentId = agent.body.agent.id;
+      const deployed = await user.http('POST', `${api}/api/v3/agents/deploy`, { agent_id: agentId, user_wallet: user.address });
+      deploymentId = deployed.body.deployment.id;
+    });
+    afterAll(() => close?.());
+
+    it('signs in with the injected wallet and shows the address shortened', async () => {
+      await page.goto(`${api}/me`);
+      await page.getByRole('button', { name: 'Sign in with wallet' }).first().click();
+      const short = `${user.address.slice(0, 6)}…${user.address.slice(-4)}`;
+      await expectTexts(page, '.wallet .address', [short]);
+      expect(await page.locator('.wallet .address').getAttribute('title')).toBe(user.address);
+      await expectTexts(page, '.deployment > header > h2', [`Deployment ${deploymentId.slice(0, 8)}`]);
+      await expectTexts(page, '.deployment p.muted', ['No open position.', 'No bill yet.']);
+      // The token stays in memory: nothing in the storage.
+      expect(await page.evaluate(() => JSON.stringify(Object.keys((globalThis as any).localStorage)))).not.toMatch(/token|siwe/i);
+    });
+
+    it('shows a position opened by a signal live, with entry, mark and unrealized PnL as the API answers them', async () => {
+      const signal = (await user.http('POST', `${api}/api/v3/signals/generate`, QUICK_START.signal(agentId))).body.signal;
+      expect((await user.http('POST', `${api}/api/v3/execute/trade`, QUICK_START.execute(signal.id))).body.complete).toBe(true);
+      // No reload: the stream's event refreshes the list. Quick start: 1.25 ETH long at 2001 (the mark 2000 plus slippage),
+      // marked at its entry until the executor's next mark.
+      await expectTexts(page, POSITION_CELLS, ['ETH', 'LONG', '1.25', '$2,001.00', '$2,001.00', '$0.00'], 20_000);
+    });
+
+    it('shows the API error of a bad policy value next to its field', async () => {
+      await page.getByText('Policy', { exact: true }).click();
+      const leverage = page.getByLabel('Max leverage');
+      await leverage.fill('500');
+      await page.getByRole('button', { name: 'Save policy' }).click();
+      const error = page.locator(`#${await leverage.getAttribute('id')}-error`.replace(/:/g, '\\:'));
+      await error.waitFor();
+      expect(await error.textContent()).toBe('max_leverage must be an integer from 1 to 100');
+      expect(await leverage.getAttribute('aria-invalid')).toBe('true');
+      await leverage.fill('3');
+      await page.getByRole('button', { name: 'Save policy' }).click();
+      await page.getByText('Policy saved.').waitFor();
+      expect((await user.http('GET', `${api}/api/v3/deployments/${deploymentId}/policy`)).body.subscriber_policy).toEqual({
+        max_leverage: 3,
+      });
+    });
+
+    it('passes axe with no console error but the refused policy, and leaves a screenshot', async () => {
+      expect(await seriousViolations(page)).toEqual([]);
+      await screenshot(page, 'subscriber');
+      expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+      expect(errors.filter((e) => !/400/.test(e))).toEqual([]);
+      expect(errors.filter((e) => /HTTP 400/.test(e))).toEqual([`HTTP 400: PUT ${api}/api/v3/deployments/${deploymentId}/policy`]);
+    });
+
+    it('stops the deployment after a confirmation: its position closes live', async () => {
+      await page.getByRole('button', { name: 'Stop deployment' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Stop this deployment for good?' });
+      await dialog.waitFor();
+      expect(await seriousViolations(page)).toEqual([]);
+      await dialog.getByRole('button', { name: 'Stop deployment' }).click();
+      await expectTexts(page, '.deployment .status', ['STOPPED']);
+      await expectTexts(page, '.deployment p.muted', ['No open position.', 'No bill yet.'], 20_000);
+      expect((await user.http('GET', `${api}/api/v3/deployments/${deploymentId}`)).body.deployment.status).toBe('STOPPED');
+    });
+  });
+});
