@@ -43,6 +43,11 @@ export function casesOf(key: string, op: Operation): Case[] {
     cases.push({ name, status, names, request, writes });
   const body = op.body ?? (() => undefined);
 
+  if (op.stream) {
+    add('no token', 401, ['Authorization: Bearer', '?token='], async () => ({}));
+    add('a token that is not one', 401, ['bearer token is invalid or expired'], async () => ({ query: 'token=not-a-token' }));
+    return cases;
+  }
   if (method === 'GET') add('a valid request', 200, [], async () => ({}));
 
   if (template.includes('{id}')) {

@@ -55,6 +55,11 @@ export interface Operation {
    * `grows`: tables the second may add rows to (a second login is a second session).
    */
   repeat?: { setup?: (f: Fixtures) => Promise<unknown>; headers?: Record<string, string>; second?: number; grows?: string[] };
+  /**
+   * An endless answer (server-sent events): a valid request never ends, so the battery sends only the credentials it
+   * must refuse (none, one that is not a token); test/stream.e2e.spec.ts covers the stream itself.
+   */
+  stream?: true;
 }
 
 /**

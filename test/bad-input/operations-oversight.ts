@@ -98,6 +98,7 @@ export const OVERSIGHT_OPERATIONS: Record<string, Operation> = {
     ],
   },
   'GET /api/v3/notifications': { who: 'subscriber', query: { ...PAGE, event_type: ['position.exploded', 'POSITION.OPENED', ''] } },
+  'GET /api/v3/stream': { stream: true, query: { token: [] } }, // the refused tokens: casesOf
 
   // stats and billing
   'GET /api/v3/stats/overview': {},
