@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SignedIn, WalletAuth } from '../auth/auth.decorators';
 import { CurrentReader, Reader } from '../common/read-access';
 import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { KillSwitchDto, PolicyDecisionQuery, PolicyDto, RoutingConfigDto } from './policy.dto';
+import { RoutingConfigResponse } from './policy.responses';
 import { PolicyService } from './policy.service';
 
 const uuid = uuidParam('id');
@@ -61,6 +62,7 @@ export class PolicyController {
 
   @Get('agents/:id/routing-config')
   @ApiOperation({ summary: "The agent's routing config, or the global default it falls back to" })
+  @ApiOkResponse({ type: RoutingConfigResponse })
   routingConfig(@Param('id', uuid) id: string) {
     return this.policies.routingConfig(id);
   }
