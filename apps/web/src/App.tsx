@@ -1,5 +1,6 @@
 import { Link, Route, Routes } from 'react-router';
 import { LeaderboardPage } from './pages/LeaderboardPage';
+import { AgentPage } from './pages/agent/AgentPage';
 import { ThemePicker } from './theme';
 
 /** The shell: a skip link, the header (name, pages, theme) and the page the path names. */
@@ -21,6 +22,9 @@ export function App() {
       <main id="main" tabIndex={-1}>
         <Routes>
           <Route path="/" element={<LeaderboardPage />} />
+          {/* agent: an agent's public record (pages/agent/) */}
+          <Route path="/agents/:id" element={<AgentPage />} />
+          {/* end agent */}
           <Route path="*" element={<NotFound />} />
         </Routes>
       </main>

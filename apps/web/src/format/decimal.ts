@@ -31,3 +31,17 @@ export const formatRatio = (value: string | null | undefined, opts: { locale?: s
 
 /** Whether a decimal string is below zero (for the colour of a loss), read as a decimal. */
 export const isNegative = (value: string | null | undefined) => !!value && new Decimal(value).isNegative() && !new Decimal(value).isZero();
+
+/** The significant digits of an amount, up to 8 places and at least `min` (no trailing zeros beyond it). */
+function trimmed(value: string | null | undefined, min: number, options: Intl.NumberFormatOptions, locale?: string): string {
+  if (value === null || value === undefined || value === '') return NO_VALUE;
+  const nf = new Intl.NumberFormat(locale, { minimumFractionDigits: min, maximumFractionDigits: 8, ...options });
+  return nf.format(rounded(value, 8));
+}
+
+/** A price in USD with the digits it has (2 to 8 places): `$2,050.50`, `$0.00001234`. */
+export const formatPrice = (value: string | null | undefined, opts: { locale?: string } = {}) =>
+  trimmed(value, 2, { style: 'currency', currency: 'USD' }, opts.locale);
+
+/** A quantity (a size in coins) with the digits it has, up to 8 places: `0.5`, `1,200`. */
+export const formatQuantity = (value: string | null | undefined, opts: { locale?: string } = {}) => trimmed(value, 0, {}, opts.locale);
