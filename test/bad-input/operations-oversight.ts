@@ -29,6 +29,7 @@ export const OVERSIGHT_OPERATIONS: Record<string, Operation> = {
   },
   'GET /api/v3/deployments/{id}/decisions': { who: 'subscriber', id: DEPLOYMENT, query: { ...PAGE, decision: ['trade', 'BOGUS', ''] } },
   'GET /api/v3/signals/{id}/decisions': { id: SIGNAL },
+  'GET /api/v3/signals/{id}/journey': { id: SIGNAL },
   'GET /api/v3/agents/{id}/routing-config': { id: AGENT },
   'PUT /api/v3/agents/{id}/routing-config': {
     who: 'creator',

@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { SignedIn, WalletAuth } from '../auth/auth.decorators';
 import { CurrentReader, Reader } from '../common/read-access';
@@ -7,6 +7,8 @@ import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { respond } from '../common/waited';
 import { ClosePositionDto, ExecuteTradeDto, GenerateSignalDto, PositionListQuery } from './trading.dto';
+import { JourneyResponse } from './journey.responses';
+import { JourneyService } from './journey.service';
 import { TradingService } from './trading.service';
 
 const uuid = uuidParam('id');
@@ -15,7 +17,10 @@ const uuid = uuidParam('id');
 @WalletAuth()
 @Controller('api/v3')
 export class TradingController {
-  constructor(private readonly trading: TradingService) {}
+  constructor(
+    private readonly trading: TradingService,
+    private readonly journeys: JourneyService,
+  ) {}
 
   @Post('signals/generate')
   @ApiOperation({ summary: 'Submit a venue-agnostic signal to Agent What; it enters the pipeline at once' })
@@ -38,6 +43,18 @@ export class TradingController {
   })
   signal(@Param('id', uuid) id: string, @CurrentReader() reader: Reader) {
     return this.trading.signal(id, reader);
+  }
+
+  @Get('signals/:id/journey')
+  @ApiOperation({
+    summary: "One signal's path: Agent What, Agent How, Agent Where, the executor and billing, with what the caller may read",
+    description:
+      'Agent What and Agent Where: anyone. Agent How, orders, failovers and bills: the rows of the caller’s own deployments ' +
+      '(an operator’s: all), totals over its own and every deployment of an agent it created. The audit trail: operators.',
+  })
+  @ApiOkResponse({ type: JourneyResponse })
+  journey(@Param('id', uuid) id: string, @CurrentReader() reader: Reader) {
+    return this.journeys.journey(id, reader);
   }
 
   @Post('execute/trade')

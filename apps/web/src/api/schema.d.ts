@@ -693,6 +693,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v3/signals/{id}/journey': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One signal's path: Agent What, Agent How, Agent Where, the executor and billing, with what the caller may read
+     * @description Agent What and Agent Where: anyone. Agent How, orders, failovers and bills: the rows of the caller’s own deployments (an operator’s: all), totals over its own and every deployment of an agent it created. The audit trail: operators.
+     */
+    get: operations['TradingController_journey'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v3/execute/trade': {
     parameters: {
       query?: never;
@@ -1814,6 +1834,178 @@ export interface components {
       confidence?: number;
       source_tweets?: string[];
       source_research?: string[];
+    };
+    JourneySignal: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      agent_id: string;
+      agent_name: string;
+      token_symbol: string;
+      /** @enum {string} */
+      side: 'LONG' | 'SHORT';
+      /** @example EXECUTED */
+      status: string;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      routed_at: string | null;
+      /** Format: date-time */
+      executed_at: string | null;
+      skipped_reason: string | null;
+      failure_reason: string | null;
+    };
+    JourneyWhatDecision: {
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      timestamp: string;
+      action: string;
+      coin: string;
+      /** @description 0..1, decimal */
+      confidence: string;
+      reasoning: string;
+      source_type: string | null;
+      model: string | null;
+    };
+    JourneyWhat: {
+      /** Format: date-time */
+      at: string;
+      confidence: number | null;
+      source_tweets: string[];
+      source_research: string[];
+      lunarcrush_reasoning: string | null;
+      decisions: components['schemas']['JourneyWhatDecision'][];
+    };
+    JourneyHowDecision: {
+      /** Format: uuid */
+      deployment_id: string;
+      /** @enum {string} */
+      decision: 'TRADE' | 'SKIP';
+      code: string;
+      reason: string;
+      leverage: number | null;
+      venues: string[] | null;
+      /** Format: date-time */
+      created_at: string;
+    };
+    JourneyHowTotal: {
+      /** @enum {string} */
+      decision: 'TRADE' | 'SKIP';
+      code: string | null;
+      deployments: number;
+    };
+    JourneyHow: {
+      /**
+       * Format: date-time
+       * @description the first decision the reader reads
+       */
+      at: string | null;
+      decisions: components['schemas']['JourneyHowDecision'][];
+      totals: components['schemas']['JourneyHowTotal'][];
+    };
+    VenueAvailability: {
+      venue: string;
+      available: boolean;
+    };
+    JourneyWhere: {
+      /** Format: date-time */
+      at: string;
+      requested_venue: string;
+      selected_venue: string;
+      routing_reason: string;
+      checked_venues: string[];
+      availability: components['schemas']['VenueAvailability'][];
+      routing_duration_ms: number | null;
+    };
+    JourneyOrder: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      deployment_id: string;
+      venue: string;
+      /** @enum {string} */
+      side: 'BUY' | 'SELL';
+      reduce_only: boolean;
+      qty: string;
+      /** @example FILLED */
+      status: string;
+      filled_qty: string | null;
+      avg_fill_price: string | null;
+      fee: string | null;
+      error: string | null;
+      /** Format: date-time */
+      created_at: string;
+    };
+    JourneyFailover: {
+      /** Format: date-time */
+      at: string;
+      /** Format: uuid */
+      deployment_id: string;
+      from_venue: string;
+      to_venue: string;
+      reason: string;
+    };
+    OutcomeTotal: {
+      outcome: string;
+      deployments: number;
+    };
+    JourneyExecutor: {
+      /** Format: date-time */
+      at: string | null;
+      orders: components['schemas']['JourneyOrder'][];
+      failovers: components['schemas']['JourneyFailover'][];
+      outcome_totals: components['schemas']['OutcomeTotal'][];
+    };
+    JourneyBill: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      deployment_id: string;
+      /** @enum {string} */
+      kind: 'SUBSCRIPTION' | 'PROFIT_SHARE';
+      amount: string;
+      asset: string;
+      /** @enum {string} */
+      status: 'PENDING' | 'COLLECTED' | 'FAILED';
+      /** Format: date-time */
+      occurred_at: string;
+    };
+    JourneyBillTotal: {
+      kind: string;
+      status: string;
+      events: number;
+      amount: string;
+    };
+    JourneyBilling: {
+      /** Format: date-time */
+      at: string | null;
+      bills: components['schemas']['JourneyBill'][];
+      totals: components['schemas']['JourneyBillTotal'][];
+    };
+    JourneyAuditEntry: {
+      /** @example v3.signal.routed */
+      action: string;
+      entity_type: string | null;
+      /** Format: uuid */
+      entity_id: string | null;
+      /** @description operator, wallet, admin, anonymous or service */
+      actor: string | null;
+      trace_id: string | null;
+      /** Format: date-time */
+      occurred_at: string;
+    };
+    JourneyResponse: {
+      success: boolean;
+      signal: components['schemas']['JourneySignal'];
+      what: components['schemas']['JourneyWhat'];
+      how: components['schemas']['JourneyHow'];
+      /** @description null until Agent Where routed it */
+      where: components['schemas']['JourneyWhere'] | null;
+      executor: components['schemas']['JourneyExecutor'];
+      billing: components['schemas']['JourneyBilling'];
+      /** @description the audit trail of the signal's traces: operators only */
+      audit: components['schemas']['JourneyAuditEntry'][] | null;
     };
     ExecuteTradeDto: {
       /** Format: uuid */
@@ -3585,6 +3777,27 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  TradingController_journey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['JourneyResponse'];
+        };
       };
     };
   };
