@@ -3,9 +3,12 @@ import { INestApplication } from '@nestjs/common';
 import type { Browser, Page } from 'playwright-core';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
-import { cleanupRedis, createTestDatabase, ManualClock, startHttpApp, TestDatabase, testEnv } from '@conduit/testing';
+import Decimal from 'decimal.js';
+import { adminAuth, cleanupRedis, createTestDatabase, ManualClock, startHttpApp, TestDatabase, testEnv } from '@conduit/testing';
 import { configureGateway, GatewayAppModule } from '../../apps/gateway/src/app.module';
 import { AGENT_AS_OF, seedAgentPage, type AgentPageSeed } from '../agent-page-fixtures';
+import { driveJourney, type JourneyFlow } from '../journey-flow';
+import { startPipelineApps, type PipelineApps } from '../pipeline-apps';
 import { expectTexts, launchChromium, openPage, screenshot, seriousViolations, VIEWPORTS, webBuild } from './harness';
 
 /** How many pixels of the canvases under a selector are painted (the charts draw on canvas: none painted, no chart). */
@@ -183,6 +186,85 @@ describe('agent page in a browser', () => {
       await page.waitForSelector('html[data-theme="light"]');
       expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
       await screenshot(page, 'agent');
+      expect(errors).toEqual([]);
+    });
+  });
+});
+
+/**
+ * A signal's journey in Debian's Chromium, driven through the seven apps (test/journey-flow.ts): at each width, as
+ * anyone (Agent What and Where, the executor's time, the private layers said to be private) and as an operator (all
+ * five layers in time order with their facts, the audit trail collapsed); axe clean, no console error, screenshots.
+ */
+describe('signal journey page in a browser', () => {
+  let apps: PipelineApps;
+  let flow: JourneyFlow;
+  let browser: Browser;
+  let bill: string;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    apps = await startPipelineApps({ WEB_DIR: await webBuild() });
+    flow = await driveJourney(apps);
+    const { rows } = await apps.pg.query(`SELECT amount::text AS amount FROM billing_events_v3 WHERE position_id = $1`, [
+      flow.creatorPositionId,
+    ]);
+    bill = new Decimal(rows[0].amount).toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN).toFixed(2);
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await apps?.close();
+  });
+
+  describe.each(Object.entries(VIEWPORTS))('at %s width', (_label, viewport) => {
+    let page: Page;
+    let errors: string[];
+    let close: () => Promise<void>;
+    beforeAll(async () => ({ page, errors, close } = await openPage(browser, viewport)));
+    afterAll(() => close?.());
+
+    it('shows anyone Agent What, Agent Where and when it executed; the private layers say they are private', async () => {
+      await page.goto(`${apps.api}/signals/${flow.signalId}`);
+      await expectTexts(page, 'h1', ['Long ETH: executed']);
+      expect(await page.locator('.timeline > li').evaluateAll((els) => els.map((e: any) => e.dataset.layer))).toEqual([
+        'what',
+        'where',
+        'executor',
+        'how',
+        'billing',
+      ]);
+      expect(await page.locator('.timeline-where').textContent()).toContain('Hyperliquid: pair ETH-USD available (28 pairs)');
+      expect(await page.locator('.timeline-how').textContent()).toContain('nothing here is yours');
+      expect(await page.locator('.timeline-billing').textContent()).toContain('No bill you may read.');
+      expect(await page.locator('.journey-audit').count()).toBe(0);
+      expect(await seriousViolations(page)).toEqual([]);
+      await screenshot(page, 'signal-journey-public');
+    });
+
+    it('shows an operator all five layers in time order, with the orders, fills and bill, and the audit trail collapsed', async () => {
+      await page.context().setExtraHTTPHeaders(adminAuth(apps.env));
+      await page.reload();
+      await page.waitForSelector('.journey-audit');
+      expect(await page.locator('.timeline > li').evaluateAll((els) => els.map((e: any) => e.dataset.layer))).toEqual([
+        'what',
+        'how',
+        'where',
+        'executor',
+        'billing',
+      ]);
+      const how = await page.locator('.timeline-how').textContent();
+      expect(how).toContain('2 deployments: trade');
+      const executor = await page.locator('.timeline-executor li').allTextContents();
+      expect(executor.filter((t) => t.startsWith('Buy 1.25 on HYPERLIQUID: filled at $2,001.00'))).toHaveLength(2);
+      expect(executor.filter((t) => t.startsWith('Sell (close) 1.25 on HYPERLIQUID: filled'))).toHaveLength(1);
+      await expectTexts(page, '.timeline-billing li', [`Profit share $${bill}: collected`]);
+      expect(await page.locator('.journey-audit[open]').count()).toBe(0);
+      await page.locator('.journey-audit summary').click();
+      await page.waitForSelector('.journey-audit[open]');
+      expect(await page.locator('.journey-audit li code', { hasText: 'v3.signal.routed' }).count()).toBe(1);
+      expect(await seriousViolations(page)).toEqual([]);
+      expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+      await screenshot(page, 'signal-journey');
       expect(errors).toEqual([]);
     });
   });

@@ -1,6 +1,7 @@
 import { Link, Route, Routes } from 'react-router';
 import { LeaderboardPage } from './pages/LeaderboardPage';
 import { AgentPage } from './pages/agent/AgentPage';
+import { SignalJourneyPage } from './pages/agent/SignalJourneyPage';
 import { ThemePicker } from './theme';
 
 /** The shell: a skip link, the header (name, pages, theme) and the page the path names. */
@@ -22,8 +23,9 @@ export function App() {
       <main id="main" tabIndex={-1}>
         <Routes>
           <Route path="/" element={<LeaderboardPage />} />
-          {/* agent: an agent's public record (pages/agent/) */}
+          {/* agent: an agent's public record and a signal's journey (pages/agent/) */}
           <Route path="/agents/:id" element={<AgentPage />} />
+          <Route path="/signals/:id" element={<SignalJourneyPage />} />
           {/* end agent */}
           <Route path="*" element={<NotFound />} />
         </Routes>

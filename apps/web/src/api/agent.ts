@@ -73,3 +73,12 @@ export const useMarks = (token: string | undefined, from: string, to: string) =>
     queryFn: async ({ signal }) =>
       unwrap(await api.GET('/api/v3/market/marks', { params: { query: { token_symbol: token!, from, to, limit: 5000 } }, signal })).marks,
   });
+
+export type Journey = Schemas['JourneyResponse'];
+
+/** GET /api/v3/signals/:id/journey: the five layers, with what the reader may read. */
+export const useJourney = (id: string) =>
+  useQuery({
+    queryKey: ['signal', id, 'journey'],
+    queryFn: async ({ signal }) => unwrap(await api.GET('/api/v3/signals/{id}/journey', { ...path(id), signal })),
+  });

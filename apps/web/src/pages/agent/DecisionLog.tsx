@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import type { AgentDecision } from '../../api/agent';
 import { formatPrice, formatUsd } from '../../format/decimal';
 import { formatTime } from '../../format/time';
@@ -52,7 +53,7 @@ export function DecisionLog({ decisions }: { decisions: AgentDecision[] }) {
                 <>
                   <dt>Signal</dt>
                   <dd>
-                    <code>{d.signal_id}</code>
+                    <Link to={`/signals/${d.signal_id}`}>Its journey through the layers</Link>
                   </dd>
                 </>
               )}
