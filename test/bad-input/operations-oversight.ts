@@ -29,6 +29,7 @@ export const OVERSIGHT_OPERATIONS: Record<string, Operation> = {
   },
   'GET /api/v3/deployments/{id}/decisions': { who: 'subscriber', id: DEPLOYMENT, query: { ...PAGE, decision: ['trade', 'BOGUS', ''] } },
   'GET /api/v3/signals/{id}/decisions': { id: SIGNAL },
+  'GET /api/v3/signals/{id}/journey': { id: SIGNAL },
   'GET /api/v3/agents/{id}/routing-config': { id: AGENT },
   'PUT /api/v3/agents/{id}/routing-config': {
     who: 'creator',
@@ -113,6 +114,15 @@ export const OVERSIGHT_OPERATIONS: Record<string, Operation> = {
     },
   },
   'GET /api/v3/agents/{id}/performance': { id: AGENT },
+  'GET /api/v3/market/marks': {
+    query: {
+      token_symbol: ['ETH$', ''],
+      venue: ['BINANCE', ''],
+      from: ['', ...BAD_DATES, '2026-02-30'],
+      to: ['', ...BAD_DATES, '2026-02-30'],
+      limit: ['0', '10001', 'abc', '1.5', ''],
+    },
+  },
 
   // LLM traders' records
   'GET /api/v3/agents/{id}/trades': { id: AGENT, query: { ...PAGE, status: ['OPEN', 'won', ''] } },

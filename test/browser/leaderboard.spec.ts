@@ -85,7 +85,7 @@ describe('leaderboard page in a browser', () => {
       expect(cells.slice(1, 9)).toEqual(['Signal', '12.50%', '30.25%', '48.12%', '1.75', '7.50%', '2', '+$250.50']);
       expect(await page.getByRole('columnheader', { name: 'APR 30d' }).getAttribute('aria-sort')).toBe('descending');
       await alpha.locator('.sparkline canvas').waitFor();
-      expect(await paintedPixels(page, 'tr:has(th:text-is("Alpha")) .sparkline canvas')).toBeGreaterThan(20);
+      expect(await paintedPixels(page, 'tr:has(th a:text-is("Alpha")) .sparkline canvas')).toBeGreaterThan(20);
       expect(await page.getByRole('img', { name: /^Gamma: no realized PnL in the last 30 days$/ }).count()).toBe(1);
     });
 

@@ -3,6 +3,8 @@ import { LeaderboardPage } from './pages/LeaderboardPage';
 // subscriber: the signed-in wallet
 import { MePage } from './pages/subscriber/MePage';
 import { WalletButton } from './pages/subscriber/WalletButton';
+import { AgentPage } from './pages/agent/AgentPage';
+import { SignalJourneyPage } from './pages/agent/SignalJourneyPage';
 import { ThemePicker } from './theme';
 
 /** The shell: a skip link, the header (name, pages, theme) and the page the path names. */
@@ -30,6 +32,10 @@ export function App() {
           <Route path="/" element={<LeaderboardPage />} />
           {/* subscriber: the signed-in wallet */}
           <Route path="/me" element={<MePage />} />
+          {/* agent: an agent's public record and a signal's journey (pages/agent/) */}
+          <Route path="/agents/:id" element={<AgentPage />} />
+          <Route path="/signals/:id" element={<SignalJourneyPage />} />
+          {/* end agent */}
           <Route path="*" element={<NotFound />} />
         </Routes>
       </main>

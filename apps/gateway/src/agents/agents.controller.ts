@@ -1,11 +1,12 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SignedIn, WalletAuth } from '../auth/auth.decorators';
 import { TraceId } from '../common/trace';
 import { respond } from '../common/waited';
 import { uuidParam } from '../common/validation';
 import { AgentListQuery, AgentSettingsDto, CreateAgentDto } from './agents.dto';
+import { AgentResponse } from './agents.responses';
 import { AgentsService } from './agents.service';
 
 const uuid = uuidParam('id');
@@ -34,7 +35,8 @@ export class AgentsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: "An agent; an llm_trader with its settings and its book's deployment id" })
+  @ApiOperation({ summary: "An agent and its subscribers; an llm_trader with its settings and its book's deployment id" })
+  @ApiOkResponse({ type: AgentResponse })
   get(@Param('id', uuid) id: string) {
     return this.agents.get(id);
   }

@@ -98,7 +98,14 @@ export class AgentsService {
   }
 
   async get(id: string) {
-    const agent = await this.read.agent(id);
+    const found = await this.read.agent(id);
+    // Subscribers as the leaderboard counts them: the deployments not STOPPED.
+    const [{ subscribers }] = await rows<{ subscribers: number }>(
+      this.ds,
+      `SELECT count(*)::int AS subscribers FROM agent_deployments_v3 WHERE agent_id = $1 AND status <> 'STOPPED'`,
+      [id],
+    );
+    const agent = { ...found, subscribers };
     return { success: true, agent: agent.kind === 'llm_trader' ? { ...agent, ...(await this.traders.settings(this.ds, id)) } : agent };
   }
 

@@ -5,7 +5,7 @@ import { CurrentReader, Reader } from '../common/read-access';
 import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { KillSwitchDto, PolicyDecisionQuery, PolicyDto, RoutingConfigDto } from './policy.dto';
-import { DeploymentPolicyResponse } from './policy.responses';
+import { DeploymentPolicyResponse, RoutingConfigResponse } from './policy.responses';
 import { PolicyService } from './policy.service';
 
 const uuid = uuidParam('id');
@@ -65,6 +65,7 @@ export class PolicyController {
 
   @Get('agents/:id/routing-config')
   @ApiOperation({ summary: "The agent's routing config, or the global default it falls back to" })
+  @ApiOkResponse({ type: RoutingConfigResponse })
   routingConfig(@Param('id', uuid) id: string) {
     return this.policies.routingConfig(id);
   }

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataFeed } from '../auth/auth.decorators';
 import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { DecisionLogQuery, IngestIndicatorsDto, IngestPostsDto, IngestResearchDto } from './sources.dto';
+import { DecisionLogResponse } from './sources.responses';
 import { SourcesService } from './sources.service';
 
 const uuid = uuidParam('id');
@@ -51,6 +52,7 @@ export class SourcesController {
   @ApiOperation({
     summary: "Agent What's decision log (seed 004 agent_decisions): every classification and signal decision, HOLD included",
   })
+  @ApiOkResponse({ type: DecisionLogResponse })
   decisions(@Param('id', uuid) id: string, @Query() q: DecisionLogQuery) {
     return this.sources.decisions(id, q);
   }

@@ -2,11 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
 import { agentPerformance, AgentRow, first, MarketRow, OutcomeRow, RoutingHistoryRow, rows, SignalRow } from '@conduit/db';
-import { toMoney } from '@conduit/domain';
+import { dec, toMoney } from '@conduit/domain';
 import { ENV } from '@conduit/runtime';
 import { notFound } from '../common/errors';
 import { BillTotalsView } from '../common/read-models';
-import { RoutingHistoryQuery } from './stats.dto';
+import { MarksQuery, RoutingHistoryQuery } from './stats.dto';
+import type { MarkPoint, PerformanceDay } from './stats.responses';
 
 const ROUTING_FILTER = `($1::venue_v3_t IS NULL OR h.selected_venue = $1) AND ($2::text IS NULL OR h.token_symbol = $2)
   AND ($3::uuid IS NULL OR s.agent_id = $3) AND ($4::timestamptz IS NULL OR h.created_at >= $4)
@@ -130,7 +131,37 @@ export class StatsService {
         max_drawdown_usd: toMoney(amounts.maxDrawdownUsd),
       },
       metrics: { apr_30d: agent.apr_30d, apr_90d: agent.apr_90d, apr_si: agent.apr_si, sharpe_30d: agent.sharpe_30d },
-      daily: series.map((p) => ({ day: p.day, pnl: p.pnl_text, return_pct: p.ret * 100 })),
+      daily: runningFigures(series.map((p) => ({ day: p.day, pnl: p.pnl_text, return_pct: p.ret * 100 }))),
     };
   }
+
+  /**
+   * A token's marks, oldest first: the last `limit` minutes of the range that have one (market_marks keeps a minute only
+   * when the mark changed). Without a venue, each minute's average over the venues that marked it. Public: market data.
+   */
+  async marks(q: MarksQuery) {
+    if (!q.token_symbol) return { success: true, token_symbol: null, venue: q.venue ?? null, marks: [] };
+    const points = await rows<MarkPoint>(
+      this.ds,
+      `SELECT to_char(minute AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS minute, mark FROM (
+         SELECT minute, round(avg(mark), 8)::text AS mark FROM market_marks
+          WHERE token_symbol = $1 AND ($2::venue_v3_t IS NULL OR venue = $2)
+            AND ($3::timestamptz IS NULL OR minute >= $3) AND ($4::timestamptz IS NULL OR minute < $4)
+          GROUP BY minute ORDER BY minute DESC LIMIT $5) m
+        ORDER BY minute`,
+      [q.token_symbol, q.venue ?? null, q.from ? new Date(q.from) : null, q.to ? new Date(q.to) : null, q.limit ?? 1440],
+    );
+    return { success: true, token_symbol: q.token_symbol, venue: q.venue ?? null, marks: points };
+  }
+}
+
+/** Each day with the PnL accumulated up to it and its fall below the best accumulation so far (the start, 0, counts), in decimal. */
+export function runningFigures(days: Omit<PerformanceDay, 'cumulative_pnl' | 'drawdown'>[]): PerformanceDay[] {
+  let cumulative = dec(0);
+  let peak = dec(0);
+  return days.map((d) => {
+    cumulative = cumulative.plus(d.pnl);
+    if (cumulative.gt(peak)) peak = cumulative;
+    return { ...d, cumulative_pnl: toMoney(cumulative), drawdown: toMoney(cumulative.minus(peak)) };
+  });
 }

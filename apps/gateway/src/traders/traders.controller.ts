@@ -1,9 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { WalletAuth } from '../auth/auth.decorators';
 import { uuidParam } from '../common/validation';
 import { LlmUsageQuery, PerformanceHistoryQuery, TradesQuery } from './traders.dto';
 import { TradersService } from './traders.service';
+import { TradesResponse } from './traders.responses';
 
 const uuid = uuidParam('id');
 
@@ -19,6 +20,7 @@ export class TradersController {
     summary: "The agent's trades (seed 004 agent_trades: the positions of its own book), newest first",
     description: 'status: open, closed (by an exit or the agent) or liquidated. Prices, sizes, PnL and fees are decimal strings.',
   })
+  @ApiOkResponse({ type: TradesResponse })
   trades(@Param('id', uuid) id: string, @Query() q: TradesQuery) {
     return this.traders.trades(id, q);
   }

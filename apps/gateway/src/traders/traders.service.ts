@@ -36,10 +36,11 @@ export class TradersService {
   /** Newest first. PnL and fees to 8 places (the view keeps an open trade's PnL unrounded). */
   async trades(agentId: string, q: TradesQuery) {
     await this.read.agent(agentId);
-    const trades = await rows<AgentTradeRow>(
+    const trades = await rows<AgentTradeRow & { stop_loss: string | null; take_profit: string | null }>(
       this.ds,
-      `SELECT * FROM agent_trades WHERE agent_id = $1 AND ($2::text IS NULL OR status = $2)
-        ORDER BY entry_time DESC, id LIMIT $3 OFFSET $4`,
+      `SELECT t.*, p.stop_loss, p.take_profit FROM agent_trades t JOIN positions_history p ON p.id = t.id
+        WHERE t.agent_id = $1 AND ($2::text IS NULL OR t.status = $2)
+        ORDER BY t.entry_time DESC, t.id LIMIT $3 OFFSET $4`,
       [agentId, q.status ?? null, q.limit ?? 50, q.offset ?? 0],
     );
     const money = (x: string | null) => (x === null ? null : toMoney(x));

@@ -8,6 +8,8 @@ import { uuidParam } from '../common/validation';
 import { respond } from '../common/waited';
 import { ClosePositionDto, ExecuteTradeDto, GenerateSignalDto, PositionListQuery } from './trading.dto';
 import { ClosePositionResponse, PositionListResponse } from './trading.responses';
+import { JourneyResponse } from './journey.responses';
+import { JourneyService } from './journey.service';
 import { TradingService } from './trading.service';
 
 const uuid = uuidParam('id');
@@ -16,7 +18,10 @@ const uuid = uuidParam('id');
 @WalletAuth()
 @Controller('api/v3')
 export class TradingController {
-  constructor(private readonly trading: TradingService) {}
+  constructor(
+    private readonly trading: TradingService,
+    private readonly journeys: JourneyService,
+  ) {}
 
   @Post('signals/generate')
   @ApiOperation({ summary: 'Submit a venue-agnostic signal to Agent What; it enters the pipeline at once' })
@@ -39,6 +44,18 @@ export class TradingController {
   })
   signal(@Param('id', uuid) id: string, @CurrentReader() reader: Reader) {
     return this.trading.signal(id, reader);
+  }
+
+  @Get('signals/:id/journey')
+  @ApiOperation({
+    summary: "One signal's path: Agent What, Agent How, Agent Where, the executor and billing, with what the caller may read",
+    description:
+      'Agent What and Agent Where: anyone. Agent How, orders, failovers and bills: the rows of the caller’s own deployments ' +
+      '(an operator’s: all), totals over its own and every deployment of an agent it created. The audit trail: operators.',
+  })
+  @ApiOkResponse({ type: JourneyResponse })
+  journey(@Param('id', uuid) id: string, @CurrentReader() reader: Reader) {
+    return this.journeys.journey(id, reader);
   }
 
   @Post('execute/trade')

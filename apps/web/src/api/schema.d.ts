@@ -443,7 +443,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** An agent; an llm_trader with its settings and its book's deployment id */
+    /** An agent and its subscribers; an llm_trader with its settings and its book's deployment id */
     get: operations['AgentsController_get'];
     put?: never;
     post?: never;
@@ -685,6 +685,26 @@ export interface paths {
     };
     /** A signal, its routing, the outcomes of the caller’s own deployments, and outcome totals (all deployments for its creator) */
     get: operations['TradingController_signal'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v3/signals/{id}/journey': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One signal's path: Agent What, Agent How, Agent Where, the executor and billing, with what the caller may read
+     * @description Agent What and Agent Where: anyone. Agent How, orders, failovers and bills: the rows of the caller’s own deployments (an operator’s: all), totals over its own and every deployment of an agent it created. The audit trail: operators.
+     */
+    get: operations['TradingController_journey'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1084,6 +1104,26 @@ export interface paths {
     };
     /** An agent's performance (seed 004 set: value, PnL, ROI, trades, win rate, profit factor, Sharpe, Sortino, drawdown) and its daily PnL series */
     get: operations['StatsController_performance'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v3/market/marks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A token's mark per minute (market_marks: the minutes its mark changed), oldest first, for price charts
+     * @description Public market data. Marks are decimal strings; minutes are UTC instants.
+     */
+    get: operations['StatsController_marks'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1663,6 +1703,49 @@ export interface components {
       /** @example 300 */
       cycle_interval_seconds?: number;
     };
+    AgentView: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      /** @enum {string} */
+      kind: 'signal' | 'llm_trader';
+      /** @enum {string} */
+      status: 'DRAFT' | 'ACTIVE' | 'PAUSED' | 'STOPPED';
+      /** @description the wallet that created it, lower case */
+      creator_wallet: string;
+      /** @enum {string} */
+      venue: 'MULTI' | 'HYPERLIQUID' | 'OSTIUM' | 'GMX' | 'SPOT';
+      /** @description deployments not STOPPED (as the leaderboard counts them) */
+      subscribers: number;
+      /** Format: date-time */
+      created_at: string;
+      apr_30d: number | null;
+      apr_90d: number | null;
+      apr_si: number | null;
+      sharpe_30d: number | null;
+      /** @description llm_trader: its model */
+      llm_model?: string;
+      /** @description llm_trader: USD */
+      initial_balance?: string;
+      /** @description llm_trader: percent of equity */
+      max_position_size?: string;
+      /** @description llm_trader */
+      max_leverage?: number;
+      /** @description llm_trader: percent */
+      stop_loss_pct?: string;
+      /** @description llm_trader: percent */
+      take_profit_pct?: string;
+      /** @description llm_trader */
+      strategy_description?: string | null;
+      /** @description llm_trader: its coin universe */
+      coins?: string[];
+      /** @description llm_trader: seconds between cycles */
+      cycle_interval_seconds?: number;
+    };
+    AgentResponse: {
+      success: boolean;
+      agent: components['schemas']['AgentView'];
+    };
     AgentSettingsDto: {
       /**
        * @description an OpenAI-compatible model name, or a built-in rules model (rules:momentum)
@@ -1853,6 +1936,178 @@ export interface components {
       source_tweets?: string[];
       source_research?: string[];
     };
+    JourneySignal: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      agent_id: string;
+      agent_name: string;
+      token_symbol: string;
+      /** @enum {string} */
+      side: 'LONG' | 'SHORT';
+      /** @example EXECUTED */
+      status: string;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      routed_at: string | null;
+      /** Format: date-time */
+      executed_at: string | null;
+      skipped_reason: string | null;
+      failure_reason: string | null;
+    };
+    JourneyWhatDecision: {
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      timestamp: string;
+      action: string;
+      coin: string;
+      /** @description 0..1, decimal */
+      confidence: string;
+      reasoning: string;
+      source_type: string | null;
+      model: string | null;
+    };
+    JourneyWhat: {
+      /** Format: date-time */
+      at: string;
+      confidence: number | null;
+      source_tweets: string[];
+      source_research: string[];
+      lunarcrush_reasoning: string | null;
+      decisions: components['schemas']['JourneyWhatDecision'][];
+    };
+    JourneyHowDecision: {
+      /** Format: uuid */
+      deployment_id: string;
+      /** @enum {string} */
+      decision: 'TRADE' | 'SKIP';
+      code: string;
+      reason: string;
+      leverage: number | null;
+      venues: string[] | null;
+      /** Format: date-time */
+      created_at: string;
+    };
+    JourneyHowTotal: {
+      /** @enum {string} */
+      decision: 'TRADE' | 'SKIP';
+      code: string | null;
+      deployments: number;
+    };
+    JourneyHow: {
+      /**
+       * Format: date-time
+       * @description the first decision the reader reads
+       */
+      at: string | null;
+      decisions: components['schemas']['JourneyHowDecision'][];
+      totals: components['schemas']['JourneyHowTotal'][];
+    };
+    VenueAvailability: {
+      venue: string;
+      available: boolean;
+    };
+    JourneyWhere: {
+      /** Format: date-time */
+      at: string;
+      requested_venue: string;
+      selected_venue: string;
+      routing_reason: string;
+      checked_venues: string[];
+      availability: components['schemas']['VenueAvailability'][];
+      routing_duration_ms: number | null;
+    };
+    JourneyOrder: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      deployment_id: string;
+      venue: string;
+      /** @enum {string} */
+      side: 'BUY' | 'SELL';
+      reduce_only: boolean;
+      qty: string;
+      /** @example FILLED */
+      status: string;
+      filled_qty: string | null;
+      avg_fill_price: string | null;
+      fee: string | null;
+      error: string | null;
+      /** Format: date-time */
+      created_at: string;
+    };
+    JourneyFailover: {
+      /** Format: date-time */
+      at: string;
+      /** Format: uuid */
+      deployment_id: string;
+      from_venue: string;
+      to_venue: string;
+      reason: string;
+    };
+    OutcomeTotal: {
+      outcome: string;
+      deployments: number;
+    };
+    JourneyExecutor: {
+      /** Format: date-time */
+      at: string | null;
+      orders: components['schemas']['JourneyOrder'][];
+      failovers: components['schemas']['JourneyFailover'][];
+      outcome_totals: components['schemas']['OutcomeTotal'][];
+    };
+    JourneyBill: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      deployment_id: string;
+      /** @enum {string} */
+      kind: 'SUBSCRIPTION' | 'PROFIT_SHARE';
+      amount: string;
+      asset: string;
+      /** @enum {string} */
+      status: 'PENDING' | 'COLLECTED' | 'FAILED';
+      /** Format: date-time */
+      occurred_at: string;
+    };
+    JourneyBillTotal: {
+      kind: string;
+      status: string;
+      events: number;
+      amount: string;
+    };
+    JourneyBilling: {
+      /** Format: date-time */
+      at: string | null;
+      bills: components['schemas']['JourneyBill'][];
+      totals: components['schemas']['JourneyBillTotal'][];
+    };
+    JourneyAuditEntry: {
+      /** @example v3.signal.routed */
+      action: string;
+      entity_type: string | null;
+      /** Format: uuid */
+      entity_id: string | null;
+      /** @description operator, wallet, admin, anonymous or service */
+      actor: string | null;
+      trace_id: string | null;
+      /** Format: date-time */
+      occurred_at: string;
+    };
+    JourneyResponse: {
+      success: boolean;
+      signal: components['schemas']['JourneySignal'];
+      what: components['schemas']['JourneyWhat'];
+      how: components['schemas']['JourneyHow'];
+      /** @description null until Agent Where routed it */
+      where: components['schemas']['JourneyWhere'] | null;
+      executor: components['schemas']['JourneyExecutor'];
+      billing: components['schemas']['JourneyBilling'];
+      /** @description the audit trail of the signal's traces: operators only */
+      audit: components['schemas']['JourneyAuditEntry'][] | null;
+    };
     ExecuteTradeDto: {
       /** Format: uuid */
       signal_id: string;
@@ -1993,6 +2248,60 @@ export interface components {
     IngestIndicatorsDto: {
       windows: components['schemas']['IndicatorWindowDto'][];
     };
+    AgentDecisionView: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      agent_id: string;
+      /** Format: date-time */
+      timestamp: string;
+      /** @enum {string} */
+      status: 'success' | 'failed' | 'parsing_error';
+      /** @enum {string} */
+      action: 'OPEN_LONG' | 'OPEN_SHORT' | 'CLOSE_POSITION' | 'HOLD';
+      coin: string;
+      /** @description USD, decimal */
+      size_usd: string;
+      leverage: number;
+      /** @description USD, decimal */
+      stop_loss_price: string;
+      /** @description USD, decimal */
+      take_profit_price: string;
+      /** @description 0..1, decimal */
+      confidence: string;
+      /** @description the evidence: why */
+      reasoning: string;
+      /** @description the prompt sent to the model */
+      prompt_content: string | null;
+      /** @description the model's answer as received */
+      llm_response: string | null;
+      execution_time_ms: number | null;
+      error_message: string | null;
+      model: string | null;
+      parsed_result: {
+        [key: string]: unknown;
+      } | null;
+      /** @enum {string|null} */
+      source_type: 'ct_post' | 'research' | 'aggregate' | 'llm_cycle' | null;
+      source_id: string | null;
+      /**
+       * Format: uuid
+       * @description the signal it emitted
+       */
+      signal_id: string | null;
+      /** @description what an llm_trader's limits changed in the model's answer, and why */
+      adjustments:
+        | {
+            [key: string]: string | null;
+          }[]
+        | null;
+    };
+    DecisionLogResponse: {
+      success: boolean;
+      count: number;
+      /** @description newest first */
+      decisions: components['schemas']['AgentDecisionView'][];
+    };
     PolicyDto: {
       /** @enum {string} */
       risk_tolerance?: 'LOW' | 'MEDIUM' | 'HIGH';
@@ -2033,6 +2342,26 @@ export interface components {
     };
     KillSwitchDto: {
       enabled: boolean;
+    };
+    RoutingConfigView: {
+      /**
+       * Format: uuid
+       * @description null for the global default
+       */
+      agent_id: string | null;
+      /** @description venues, first tried first */
+      venue_priority: string[];
+      /** @example FIRST_AVAILABLE */
+      routing_strategy: string;
+      failover_enabled: boolean;
+      /** Format: date-time */
+      updated_at: string;
+      /** @enum {string} */
+      source: 'global' | 'agent';
+    };
+    RoutingConfigResponse: {
+      success: boolean;
+      config: components['schemas']['RoutingConfigView'] | null;
     };
     RoutingConfigDto: {
       /**
@@ -2110,6 +2439,169 @@ export interface components {
       count: number;
       events: components['schemas']['BillListItem'][];
       totals: components['schemas']['BillTotals'][];
+    };
+    RoutingHistoryEntry: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      signal_id: string;
+      token_symbol: string;
+      /** @enum {string} */
+      requested_venue: 'MULTI' | 'HYPERLIQUID' | 'OSTIUM' | 'GMX' | 'SPOT';
+      /** @enum {string} */
+      selected_venue: 'MULTI' | 'HYPERLIQUID' | 'OSTIUM' | 'GMX' | 'SPOT';
+      routing_reason: string;
+      checked_venues: string[] | null;
+      venue_availability: {
+        [key: string]: boolean;
+      } | null;
+      routing_duration_ms: number | null;
+      /** Format: date-time */
+      created_at: string;
+      side: string;
+      confidence: number | null;
+      /** Format: uuid */
+      agent_id: string;
+    };
+    VenueShare: {
+      /** @enum {string} */
+      venue: 'MULTI' | 'HYPERLIQUID' | 'OSTIUM' | 'GMX' | 'SPOT';
+      trades: number;
+      /**
+       * @description percent of the selection, one decimal
+       * @example 62.5
+       */
+      pct: string;
+      /** @description average routing time, ms */
+      avg_ms: string | null;
+    };
+    RoutingHistoryResponse: {
+      success: boolean;
+      count: number;
+      /** @description newest first */
+      history: components['schemas']['RoutingHistoryEntry'][];
+      /** @description most trades first */
+      summary: components['schemas']['VenueShare'][];
+    };
+    PerformanceFigures: {
+      /** @description USD, capital + realized + unrealized */
+      total_value: string;
+      /** @description USD */
+      realized_pnl: string;
+      /** @description USD */
+      unrealized_pnl: string;
+      /** @description percent of the capital */
+      roi_pct: number | null;
+      trades: number;
+      winning_trades: number;
+      losing_trades: number;
+      /** @description a fraction, 0..1 */
+      win_rate: number | null;
+      /** @description USD */
+      average_win: string;
+      /** @description USD */
+      average_loss: string;
+      profit_factor: number | null;
+      sharpe: number | null;
+      sortino: number | null;
+      /** @description percent, of the compounded daily returns */
+      max_drawdown_pct: number | null;
+      /** @description USD, of capital + cumulative daily PnL */
+      max_drawdown_usd: string;
+    };
+    PerformanceMetrics: {
+      apr_30d: number | null;
+      apr_90d: number | null;
+      apr_si: number | null;
+      sharpe_30d: number | null;
+    };
+    PerformanceDay: {
+      /** @example 2026-06-01 */
+      day: string;
+      /** @description USD, the PnL of the day */
+      pnl: string;
+      /** @description percent of the day’s starting equity */
+      return_pct: number;
+      /** @description USD, Σ pnl of the days up to this one */
+      cumulative_pnl: string;
+      /** @description USD, ≤ 0: cumulative_pnl less its highest value so far (the start, 0, counts) */
+      drawdown: string;
+    };
+    PerformanceResponse: {
+      success: boolean;
+      /** Format: uuid */
+      agent_id: string;
+      performance: components['schemas']['PerformanceFigures'];
+      metrics: components['schemas']['PerformanceMetrics'];
+      /** @description oldest first */
+      daily: components['schemas']['PerformanceDay'][];
+    };
+    MarkPoint: {
+      /** Format: date-time */
+      minute: string;
+      /** @description USD, decimal */
+      mark: string;
+    };
+    MarksResponse: {
+      success: boolean;
+      /** @description null when none was asked for */
+      token_symbol: string | null;
+      /**
+       * @description the venue asked for; null: every venue, each minute’s average
+       * @enum {string|null}
+       */
+      venue?: 'MULTI' | 'HYPERLIQUID' | 'OSTIUM' | 'GMX' | 'SPOT' | null;
+      /** @description oldest first; a minute without a change has no point */
+      marks: components['schemas']['MarkPoint'][];
+    };
+    AgentTradeView: {
+      /**
+       * Format: uuid
+       * @description the position
+       */
+      id: string;
+      /** Format: uuid */
+      agent_id: string;
+      /**
+       * Format: uuid
+       * @description the llm_cycle decision behind it
+       */
+      decision_id: string | null;
+      /** @example ETH */
+      coin: string;
+      /** @enum {string} */
+      side: 'long' | 'short';
+      /** @description in coins */
+      size: string;
+      /** @description USD */
+      entry_price: string;
+      /** Format: date-time */
+      entry_time: string;
+      /** @description USD */
+      exit_price: string | null;
+      /** Format: date-time */
+      exit_time: string | null;
+      /** @description USD, net of fees; closed and liquidated trades */
+      realized_pnl: string | null;
+      /** @description USD at the last mark; open trades */
+      unrealized_pnl: string | null;
+      /** @description USD, both legs */
+      fees: string | null;
+      /** @enum {string} */
+      status: 'open' | 'closed' | 'liquidated';
+      hyperliquid_order_id: string | null;
+      /** @description the exit reason */
+      notes: string | null;
+      /** @description USD, the stop loss the position was opened with */
+      stop_loss: string | null;
+      /** @description USD */
+      take_profit: string | null;
+    };
+    TradesResponse: {
+      success: boolean;
+      count: number;
+      /** @description newest first */
+      trades: components['schemas']['AgentTradeView'][];
     };
     WatchWalletDto: {
       /**
@@ -3306,7 +3798,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AgentResponse'];
+        };
       };
     };
   };
@@ -3622,6 +4116,27 @@ export interface operations {
       };
     };
   };
+  TradingController_journey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['JourneyResponse'];
+        };
+      };
+    };
+  };
   TradingController_execute: {
     parameters: {
       query?: never;
@@ -3834,7 +4349,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['DecisionLogResponse'];
+        };
       };
     };
   };
@@ -3989,7 +4506,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RoutingConfigResponse'];
+        };
       };
     };
   };
@@ -4148,7 +4667,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RoutingHistoryResponse'];
+        };
       };
     };
   };
@@ -4167,7 +4688,39 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['PerformanceResponse'];
+        };
+      };
+    };
+  };
+  StatsController_marks: {
+    parameters: {
+      query?: {
+        /** @description the token; without it the answer has no marks */
+        token_symbol?: string;
+        /** @description one venue; without it, each minute’s average over the venues */
+        venue?: 'MULTI' | 'HYPERLIQUID' | 'OSTIUM' | 'GMX' | 'SPOT';
+        /** @description ISO-8601, inclusive */
+        from?: string;
+        /** @description ISO-8601, exclusive */
+        to?: string;
+        /** @description the most recent points of the range, at most */
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MarksResponse'];
+        };
       };
     };
   };
@@ -4190,7 +4743,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['TradesResponse'];
+        };
       };
     };
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPercent, formatQuantity, formatRatio, formatUsd, isNegative, NO_VALUE } from './decimal';
+import { formatPercent, formatPrice, formatQuantity, formatRatio, formatUsd, isNegative, NO_VALUE } from './decimal';
 
 // In the browser itself: Intl.NumberFormat is Chromium's, with a numeric string formatted exactly.
 describe('decimal formatting', () => {
@@ -49,5 +49,16 @@ describe('decimal formatting', () => {
     expect(formatQuantity('0.000000125', { locale: 'en-US' })).toBe('0.00000012');
     expect(formatQuantity('9007199254740993.5', { places: 1, locale: 'en-US' })).toBe('9,007,199,254,740,993.5');
     expect(formatQuantity(null)).toBe(NO_VALUE);
+  });
+
+  it('formats prices and quantities with the digits they have, up to 8 places, never through a float', () => {
+    expect(formatPrice('2050.50000000', { locale: 'en-US' })).toBe('$2,050.50');
+    expect(formatPrice('2000', { locale: 'en-US' })).toBe('$2,000.00');
+    expect(formatPrice('0.00001234', { locale: 'en-US' })).toBe('$0.00001234');
+    expect(formatPrice('0.123456789', { locale: 'en-US' })).toBe('$0.12345679');
+    expect(formatQuantity('0.50000000', { locale: 'en-US' })).toBe('0.5');
+    expect(formatQuantity('1200.00000000', { locale: 'en-US' })).toBe('1,200');
+    expect(formatQuantity('9007199254740993.00000001', { locale: 'en-US' })).toBe('9,007,199,254,740,993.00000001');
+    expect([formatPrice(null), formatQuantity('')]).toEqual([NO_VALUE, NO_VALUE]);
   });
 });

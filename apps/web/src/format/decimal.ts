@@ -39,3 +39,14 @@ export const formatQuantity = (value: string | null | undefined, opts: { places?
   const nf = new Intl.NumberFormat(opts.locale, { minimumFractionDigits: 0, maximumFractionDigits: places });
   return nf.format(rounded(value, places));
 };
+
+/** The significant digits of an amount, up to 8 places and at least `min` (no trailing zeros beyond it). */
+function trimmed(value: string | null | undefined, min: number, options: Intl.NumberFormatOptions, locale?: string): string {
+  if (value === null || value === undefined || value === '') return NO_VALUE;
+  const nf = new Intl.NumberFormat(locale, { minimumFractionDigits: min, maximumFractionDigits: 8, ...options });
+  return nf.format(rounded(value, 8));
+}
+
+/** A price in USD with the digits it has (2 to 8 places): `$2,050.50`, `$0.00001234`. */
+export const formatPrice = (value: string | null | undefined, opts: { locale?: string } = {}) =>
+  trimmed(value, 2, { style: 'currency', currency: 'USD' }, opts.locale);

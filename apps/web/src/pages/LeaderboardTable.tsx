@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import type { LeaderboardRow, LeaderboardSort } from '../api/client';
 import { SortHeader, type Order } from '../components/SortHeader';
 import { Sparkline } from '../components/Sparkline';
@@ -63,7 +64,7 @@ export function LeaderboardTable(props: {
                   />
                 </td>
                 <th scope="row" className="agent-name">
-                  {r.name}
+                  <Link to={`/agents/${r.agent_id}`}>{r.name}</Link>
                   {r.status !== 'ACTIVE' && <span className="status"> ({r.status.toLowerCase()})</span>}
                 </th>
                 <td>{KIND_LABEL[r.kind]}</td>
