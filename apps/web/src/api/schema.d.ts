@@ -1394,6 +1394,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v3/admin/queues': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every BullMQ queue's job counts: waiting, active, delayed, failed, paused (Bull Board at /admin/queues) */
+    get: operations['AdminController_queues'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v3/admin/audit': {
     parameters: {
       query?: never;
@@ -1431,6 +1448,44 @@ export interface components {
        * @example 123456
        */
       totp_code?: string;
+    };
+    OperatorUser: {
+      /** Format: uuid */
+      id: string;
+      email: string;
+      /** @enum {string} */
+      role: 'viewer' | 'operator' | 'admin';
+      is_active: boolean | null;
+      two_fa_enabled: boolean | null;
+      trading_mode: string | null;
+      /** Format: date-time */
+      last_login: string | null;
+      /** Format: date-time */
+      created_at: string | null;
+      /** Format: date-time */
+      updated_at: string | null;
+    };
+    LoginResponse: {
+      success: boolean;
+      /** @description the session token, also set as the HttpOnly cookie */
+      token: string;
+      /** @enum {string} */
+      token_type: 'Bearer';
+      /** Format: date-time */
+      expires_at: string;
+      user: components['schemas']['OperatorUser'];
+      /** @description an admin requires 2FA and this operator has none yet: only their own account is open */
+      two_fa_enrolment_required: boolean;
+    };
+    LogoutResponse: {
+      success: boolean;
+    };
+    MeResponse: {
+      success: boolean;
+      user: components['schemas']['OperatorUser'];
+      /** @enum {string} */
+      via: 'session' | 'api_key';
+      two_fa_enrolment_required: boolean;
     };
     ChangePasswordDto: {
       current_password: string;
@@ -1904,6 +1959,73 @@ export interface components {
        */
       tags?: string[];
     };
+    ReportSummary: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      report_type: '4h' | 'daily';
+      /** Format: date-time */
+      period_start: string;
+      /**
+       * Format: date-time
+       * @description exclusive
+       */
+      period_end: string;
+      /**
+       * Format: date-time
+       * @description when "report ready" went out
+       */
+      delivered_at: string | null;
+      push_sent: boolean;
+      /** Format: date-time */
+      created_at: string | null;
+      /** @description figures are decimal strings */
+      metrics: {
+        [key: string]: unknown;
+      } | null;
+    };
+    ReportListResponse: {
+      success: boolean;
+      /** @description reports on this page */
+      count: number;
+      reports: components['schemas']['ReportSummary'][];
+    };
+    Report: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      report_type: '4h' | 'daily';
+      /** Format: date-time */
+      period_start: string;
+      /**
+       * Format: date-time
+       * @description exclusive
+       */
+      period_end: string;
+      /**
+       * Format: date-time
+       * @description when "report ready" went out
+       */
+      delivered_at: string | null;
+      push_sent: boolean;
+      /** Format: date-time */
+      created_at: string | null;
+      /** @description figures are decimal strings */
+      metrics: {
+        [key: string]: unknown;
+      } | null;
+      /** @description the report as GitHub-flavoured markdown */
+      summary_markdown: string | null;
+      notable_events:
+        | {
+            [key: string]: unknown;
+          }[]
+        | null;
+    };
+    ReportResponse: {
+      success: boolean;
+      report: components['schemas']['Report'];
+    };
     RunReportDto: {
       /** @enum {string} */
       type: '4h' | 'daily';
@@ -1969,6 +2091,85 @@ export interface components {
        * @example 1950.5
        */
       price: string;
+    };
+    ServiceStateValue: {
+      /**
+       * Format: date-time
+       * @description null for a key no service boots under
+       */
+      service_start_time: string | null;
+      /** @description cycles since the key was first written, across restarts */
+      cycle_count: number;
+      /** Format: date-time */
+      last_cycle_time: string | null;
+      /** @description the last cycle's error; null when it succeeded */
+      last_error: string | null;
+    };
+    ServiceState: {
+      /**
+       * @description a service's name, or llm-trader:<agent id>
+       * @example executor
+       */
+      key: string;
+      value: components['schemas']['ServiceStateValue'];
+      /** Format: date-time */
+      updated_at: string;
+    };
+    StateResponse: {
+      success: boolean;
+      count: number;
+      state: components['schemas']['ServiceState'][];
+    };
+    QueueDepth: {
+      /** @example conduit-executor */
+      name: string;
+      waiting: number;
+      active: number;
+      delayed: number;
+      failed: number;
+      paused: number;
+    };
+    QueuesResponse: {
+      success: boolean;
+      /** @description every queue, in the order of the contract (libs/queue QueueName) */
+      queues: components['schemas']['QueueDepth'][];
+    };
+    AuditEntry: {
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      occurred_at: string;
+      /** @example v3.operator.login */
+      action: string;
+      entity_type: string | null;
+      /** Format: uuid */
+      entity_id: string | null;
+      /**
+       * @description NULL on rows older than the column
+       * @enum {string|null}
+       */
+      actor: 'operator' | 'wallet' | 'admin' | 'anonymous' | 'service' | null;
+      /** Format: uuid */
+      user_id: string | null;
+      wallet: string | null;
+      old_value: {
+        [key: string]: unknown;
+      } | null;
+      new_value: {
+        [key: string]: unknown;
+      } | null;
+      payload: {
+        [key: string]: unknown;
+      } | null;
+      ip_address: string | null;
+      user_agent: string | null;
+      trace_id: string | null;
+    };
+    AuditResponse: {
+      success: boolean;
+      /** @description entries on this page */
+      count: number;
+      entries: components['schemas']['AuditEntry'][];
     };
   };
   responses: never;
@@ -2169,7 +2370,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['LoginResponse'];
+        };
       };
     };
   };
@@ -2186,7 +2389,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['LogoutResponse'];
+        };
       };
     };
   };
@@ -2203,7 +2408,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['MeResponse'];
+        };
       };
     };
   };
@@ -4074,7 +4281,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ReportListResponse'];
+        };
       };
     };
   };
@@ -4092,11 +4301,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description JSON; with ?format=md or Accept: text/markdown the markdown alone */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ReportResponse'];
+          'text/markdown': string;
+        };
       };
     };
   };
@@ -4303,7 +4516,28 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['StateResponse'];
+        };
+      };
+    };
+  };
+  AdminController_queues: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QueuesResponse'];
+        };
       };
     };
   };
@@ -4336,7 +4570,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AuditResponse'];
+        };
       };
     };
   };
