@@ -1,5 +1,13 @@
 import { Link, Route, Routes } from 'react-router';
 import { LeaderboardPage } from './pages/LeaderboardPage';
+// operations: operator sign-in, operations, audit, reports
+import { AuditPage } from './pages/operations/AuditPage';
+import { OperationsPage } from './pages/operations/OperationsPage';
+import { OperatorLoginPage } from './pages/operations/OperatorLoginPage';
+import { OperatorStatus } from './pages/operations/OperatorStatus';
+import { ReportPage } from './pages/reports/ReportPage';
+import { ReportsPage } from './pages/reports/ReportsPage';
+// end operations
 import { ThemePicker } from './theme';
 
 /** The shell: a skip link, the header (name, pages, theme) and the page the path names. */
@@ -15,12 +23,26 @@ export function App() {
         </Link>
         <nav aria-label="Pages">
           <Link to="/">Leaderboard</Link>
+          {/* operations: operator pages */}
+          <Link to="/operations">Operations</Link>
+          <Link to="/reports">Reports</Link>
+          {/* end operations */}
         </nav>
+        {/* operations: who is signed in, logout */}
+        <OperatorStatus />
+        {/* end operations */}
         <ThemePicker />
       </header>
       <main id="main" tabIndex={-1}>
         <Routes>
           <Route path="/" element={<LeaderboardPage />} />
+          {/* operations: operator sign-in and the operator-only pages */}
+          <Route path="/operators/login" element={<OperatorLoginPage />} />
+          <Route path="/operations" element={<OperationsPage />} />
+          <Route path="/operations/audit" element={<AuditPage />} />
+          <Route path="/reports" element={<ReportsPage />} />
+          <Route path="/reports/:id" element={<ReportPage />} />
+          {/* end operations */}
           <Route path="*" element={<NotFound />} />
         </Routes>
       </main>
