@@ -1948,6 +1948,47 @@ export interface components {
        */
       tags?: string[];
     };
+    ScoredWallet: {
+      /** Format: uuid */
+      id: string;
+      /** @example 0x1111111111111111111111111111111111111111 */
+      address: string;
+      label: string | null;
+      chain: string | null;
+      /** Format: date-time */
+      first_seen_at: string | null;
+      /** Format: date-time */
+      last_activity: string | null;
+      is_active: boolean | null;
+      tags: string[] | null;
+      metadata: {
+        [key: string]: unknown;
+      } | null;
+      /**
+       * Format: date-time
+       * @description when the latest score was computed
+       */
+      scored_at: string | null;
+      /** @description 0-10, one decimal */
+      credibility_1h: string | null;
+      /** @description 0-10, one decimal */
+      credibility_4h: string | null;
+      /** @description 0-10, one decimal */
+      credibility_24h: string | null;
+      /** @description USD */
+      equity_usd: string | null;
+      /** @description USD */
+      trading_volume_24h: string | null;
+      /** @description a fraction, 0-1 */
+      win_rate: string | null;
+      /** @enum {string|null} */
+      archetype: 'scalper' | 'swing' | 'position' | 'whale' | 'high-leverage' | 'unknown' | null;
+    };
+    WalletListResponse: {
+      success: boolean;
+      count: number;
+      wallets: components['schemas']['ScoredWallet'][];
+    };
     UpdateWalletDto: {
       /** @description false stops watching it (its history stays) */
       is_active?: boolean;
@@ -1958,6 +1999,94 @@ export interface components {
        *     ]
        */
       tags?: string[];
+    };
+    WalletEvent: {
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      timestamp: string;
+      /** Format: uuid */
+      wallet_id: string;
+      tx_hash: string;
+      fill_id: string;
+      /** @enum {string} */
+      event_type: 'open' | 'add' | 'reduce' | 'close' | 'flip' | 'liquidation';
+      asset: string | null;
+      /** @description signed size of the fill */
+      amount: string | null;
+      /** @description USD */
+      notional_usd: string | null;
+      /** @description of the position, 0-1 */
+      size_fraction: string | null;
+      venue: string;
+      gas_price: string | null;
+      is_first_since_watch: boolean | null;
+      position_before: string | null;
+      position_after: string | null;
+      /** @description USD */
+      realized_pnl: string | null;
+      raw_data: {
+        [key: string]: unknown;
+      } | null;
+      /** Format: date-time */
+      processed_at: string | null;
+    };
+    WalletEventsResponse: {
+      success: boolean;
+      count: number;
+      events: components['schemas']['WalletEvent'][];
+    };
+    BiasPoint: {
+      /** Format: date-time */
+      timestamp: string;
+      /** @example ETH */
+      asset: string;
+      /** @enum {string} */
+      timeframe: '1h' | '4h' | '24h';
+      /** @description -1 to 1, three decimals */
+      value: string | null;
+      components: {
+        [key: string]: unknown;
+      } | null;
+      /** @description 0 to 1 */
+      confidence: string | null;
+    };
+    BiasResponse: {
+      success: boolean;
+      /**
+       * @description history when from or to is given: newest first
+       * @enum {string}
+       */
+      mode: 'latest' | 'history';
+      count: number;
+      bias: components['schemas']['BiasPoint'][];
+    };
+    EventAnalysis: {
+      /** Format: uuid */
+      event_id: string;
+      llm_classification: string | null;
+      /** @description 0 to 1 */
+      llm_confidence: string | null;
+      llm_narrative: string | null;
+      pattern_matched: string | null;
+      /** @description -1 to 1 */
+      bias_impact: string | null;
+      proposed_action: {
+        [key: string]: unknown;
+      } | null;
+      /** @enum {string} */
+      analyser: 'llm' | 'rules';
+      model: string | null;
+      prompt: string | null;
+      raw_response: string | null;
+      latency_ms: number | null;
+      error: string | null;
+      /** Format: date-time */
+      created_at: string | null;
+    };
+    EventAnalysisResponse: {
+      success: boolean;
+      analysis: components['schemas']['EventAnalysis'];
     };
     ReportSummary: {
       /** Format: uuid */
@@ -4122,7 +4251,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['WalletListResponse'];
+        };
       };
     };
   };
@@ -4209,7 +4340,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['WalletEventsResponse'];
+        };
       };
     };
   };
@@ -4237,7 +4370,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['BiasResponse'];
+        };
       };
     };
   };
@@ -4256,7 +4391,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['EventAnalysisResponse'];
+        };
       };
     };
   };
