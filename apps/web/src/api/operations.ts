@@ -34,9 +34,13 @@ export class LoginRefused extends ApiError {
 /** A 4xx is an answer, not a glitch: asking again would not change it. */
 const retry = (failures: number, error: Error) => !(error instanceof ApiError && error.status < 500) && failures < 1;
 
-/** GET /api/v3/operators/me: the signed-in operator, or null when the API answers 401 (nobody is). */
-export function useOperator() {
+/**
+ * GET /api/v3/operators/me: the signed-in operator, or null when the API answers 401 (nobody is). With `ask` false it
+ * only reads what is known already (undefined: not asked yet): public pages never call /me, whose 401 the browser logs.
+ */
+export function useOperator(ask = true) {
   return useQuery({
+    enabled: ask,
     queryKey: ME,
     queryFn: async ({ signal }) => {
       const { data, error, response } = await api.GET('/api/v3/operators/me', { signal });

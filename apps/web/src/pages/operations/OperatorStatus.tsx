@@ -1,13 +1,19 @@
 import './operations.css';
-import { Link, useNavigate } from 'react-router';
+import { Link, useLocation, useNavigate } from 'react-router';
 import { useLogout, useOperator } from '../../api/operations';
 
-/** The header's operator corner: who is signed in and a logout button, or a sign-in link. */
+/** The paths whose pages ask who is signed in anyway (the operator pages and the sign-in). */
+const OPERATOR_PATHS = /^\/(operations|reports|operators)(\/|$)/;
+
+/**
+ * The header's operator corner: who is signed in and a logout button, or a sign-in link. It asks the API only on the
+ * operator pages; elsewhere it shows what is known already (a public page's first load shows the sign-in link).
+ */
 export function OperatorStatus() {
-  const me = useOperator();
+  const me = useOperator(OPERATOR_PATHS.test(useLocation().pathname));
   const logout = useLogout();
   const navigate = useNavigate();
-  if (me.isPending || me.isError) return null;
+  if (me.isError || (me.isPending && me.fetchStatus === 'fetching')) return null;
   if (!me.data)
     return (
       <Link className="operator-status" to="/operators/login">
