@@ -1,12 +1,13 @@
 import { Link, Route, Routes } from 'react-router';
 import { LeaderboardPage } from './pages/LeaderboardPage';
-// operations: operator sign-in, operations, audit, reports
+// operations: operator sign-in, operations, audit, reports, wallets
 import { AuditPage } from './pages/operations/AuditPage';
 import { OperationsPage } from './pages/operations/OperationsPage';
 import { OperatorLoginPage } from './pages/operations/OperatorLoginPage';
 import { OperatorStatus } from './pages/operations/OperatorStatus';
 import { ReportPage } from './pages/reports/ReportPage';
 import { ReportsPage } from './pages/reports/ReportsPage';
+import { WalletsPage } from './pages/wallets/WalletsPage';
 // end operations
 import { ThemePicker } from './theme';
 
@@ -23,9 +24,10 @@ export function App() {
         </Link>
         <nav aria-label="Pages">
           <Link to="/">Leaderboard</Link>
-          {/* operations: operator pages */}
+          {/* operations: operator pages and wallet intelligence */}
           <Link to="/operations">Operations</Link>
           <Link to="/reports">Reports</Link>
+          <Link to="/wallets">Wallets</Link>
           {/* end operations */}
         </nav>
         {/* operations: who is signed in, logout */}
@@ -36,12 +38,13 @@ export function App() {
       <main id="main" tabIndex={-1}>
         <Routes>
           <Route path="/" element={<LeaderboardPage />} />
-          {/* operations: operator sign-in and the operator-only pages */}
+          {/* operations: operator sign-in, the operator-only pages, wallet intelligence */}
           <Route path="/operators/login" element={<OperatorLoginPage />} />
           <Route path="/operations" element={<OperationsPage />} />
           <Route path="/operations/audit" element={<AuditPage />} />
           <Route path="/reports" element={<ReportsPage />} />
           <Route path="/reports/:id" element={<ReportPage />} />
+          <Route path="/wallets" element={<WalletsPage />} />
           {/* end operations */}
           <Route path="*" element={<NotFound />} />
         </Routes>
