@@ -8,8 +8,10 @@ import { useWalletChart, type WalletChartOption } from './charts';
 
 type Item = [at: string, value: string];
 
-const summary = (count: number, latest: string | undefined) =>
-  `${count} readings (the newest ${BIAS_HISTORY} at most)${latest ? `; latest ${formatDecimal(latest, 3, { signed: true })}` : ''}`;
+function summary(count: number, latest: string | undefined): string {
+  const readings = `${count} ${count === 1 ? 'reading' : 'readings'} (the newest ${BIAS_HISTORY} at most)`;
+  return latest ? `${readings}; latest ${formatDecimal(latest, 3, { signed: true })}` : readings;
+}
 
 /** An asset's bias over time for one timeframe (the newest readings), a line from -1 to +1. */
 export function BiasHistory({ asset, timeframe }: { asset: string; timeframe: BiasTimeframe }) {
