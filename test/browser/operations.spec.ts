@@ -189,9 +189,11 @@ describe('operations pages in a browser', () => {
       await page.waitForURL(/\/reports\?type=daily$/);
       const link = page.locator('table.reports tbody th a');
       await expectTexts(page, 'table.reports tbody td:first-of-type', ['Daily']);
+      await expectTexts(page, 'table.reports tbody th', ['Jun 14, 2026']);
       expect(await seriousViolations(page)).toEqual([]);
       await link.click();
       await page.waitForURL(`${url}/reports/${reportId}`);
+      await expectTexts(page, 'h1', ['Daily report, Jun 14, 2026']);
       await expectTexts(page, '.report-markdown h2', ['Daily summary']);
       await expectTexts(page, '.report-markdown thead th', ['Agent', 'Realized PnL', 'Trades']);
       await expectTexts(page, '.report-markdown tbody tr:first-child td', ['Alpha', '+$250.50', '12']);

@@ -4,6 +4,7 @@ import { ApiError } from '../../api/client';
 import { useReport } from '../../api/operations';
 import { formatTime } from '../../format/time';
 import { OperatorGate } from '../operations/OperatorGate';
+import { periodLabel } from './period';
 import { ReportMarkdown } from './ReportMarkdown';
 import { typeLabel } from './ReportsPage';
 
@@ -46,7 +47,7 @@ function ReportView({ id }: { id: string }) {
         <Link to="/reports">← All reports</Link>
       </p>
       <h1>
-        {typeLabel(r.report_type)} report, {formatTime(new Date(r.period_start))} – {formatTime(new Date(r.period_end))}
+        {typeLabel(r.report_type)} report, {periodLabel(r.report_type, r.period_start, r.period_end)}
       </h1>
       <p className="meta">
         Written {r.created_at ? formatTime(new Date(r.created_at)) : '—'};{' '}

@@ -4,6 +4,7 @@ import { ApiError } from '../../api/client';
 import { useReports, type ReportListParams } from '../../api/operations';
 import { formatTime } from '../../format/time';
 import { OperatorGate } from '../operations/OperatorGate';
+import { periodLabel } from './period';
 
 type ReportType = NonNullable<ReportListParams['type']>;
 const TYPES: { value: ReportType; label: string }[] = [
@@ -93,9 +94,7 @@ function ReportList() {
               {reports.data.reports.map((r) => (
                 <tr key={r.id}>
                   <th scope="row">
-                    <Link to={`/reports/${r.id}`}>
-                      {formatTime(new Date(r.period_start))} – {formatTime(new Date(r.period_end))}
-                    </Link>
+                    <Link to={`/reports/${r.id}`}>{periodLabel(r.report_type, r.period_start, r.period_end)}</Link>
                   </th>
                   <td>{typeLabel(r.report_type)}</td>
                   <td>{r.created_at ? formatTime(new Date(r.created_at)) : '—'}</td>
