@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Put, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly, DataFeed } from '../auth/auth.decorators';
 import { TraceId } from '../common/trace';
 import { AuditQuery, PaperMarkDto } from './admin.dto';
+import { AuditResponse, QueuesResponse, StateResponse } from './admin.responses';
 import { AdminService } from './admin.service';
 
 /** Operators only: a session with the viewer role reads, the operator role acts; paper marks also take an API key. */
@@ -24,13 +25,22 @@ export class AdminController {
   @ApiOperation({
     summary: "Every service's and LLM trader's state (seed 004 bot_state): start time, cycles, last cycle and its error",
   })
-  state() {
+  @ApiOkResponse({ type: StateResponse })
+  state(): Promise<StateResponse> {
     return this.admin.state();
+  }
+
+  @Get('queues')
+  @ApiOperation({ summary: "Every BullMQ queue's job counts: waiting, active, delayed, failed, paused (Bull Board at /admin/queues)" })
+  @ApiOkResponse({ type: QueuesResponse })
+  queues(): Promise<QueuesResponse> {
+    return this.admin.queues();
   }
 
   @Get('audit')
   @ApiOperation({ summary: 'Audit log entries, oldest first within a trace, newest first otherwise' })
-  audit(@Query() q: AuditQuery) {
+  @ApiOkResponse({ type: AuditResponse })
+  audit(@Query() q: AuditQuery): Promise<AuditResponse> {
     return this.admin.audit(q);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { audit, AuditRow, MarketRow, rows } from '@conduit/db';
 import { dec, toMoney } from '@conduit/domain';
+import { JobProducer, QueueName } from '@conduit/queue';
 import { BotState } from '@conduit/runtime';
 import { AuditQuery, PaperMarkDto } from './admin.dto';
 
@@ -14,6 +15,7 @@ export class AdminService {
   constructor(
     private readonly ds: DataSource,
     private readonly botState: BotState,
+    private readonly producer: JobProducer,
   ) {}
 
   async setMark(dto: PaperMarkDto, traceId: string) {
@@ -93,6 +95,24 @@ export class AdminService {
       ],
     );
     return { success: true, count: entries.length, entries };
+  }
+
+  /** Each queue's counts, read from Redis as Bull Board reads them (one round trip per queue). */
+  async queues() {
+    const queues = await Promise.all(
+      Object.values(QueueName).map(async (name) => {
+        const c = await this.producer.queue(name).getJobCounts('waiting', 'active', 'delayed', 'failed', 'paused');
+        return {
+          name,
+          waiting: c.waiting ?? 0,
+          active: c.active ?? 0,
+          delayed: c.delayed ?? 0,
+          failed: c.failed ?? 0,
+          paused: c.paused ?? 0,
+        };
+      }),
+    );
+    return { success: true, queues };
   }
 
   /** bot_state: every key with its value parsed, in key order. */

@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { uuidParam } from '../common/validation';
 import { BiasQuery } from './bias.dto';
+import { BiasResponse, EventAnalysisResponse } from './bias.responses';
 import { BiasService } from './bias.service';
 
 /** The smart-money bias per asset and timeframe (seed 003): anyone reads it. */
@@ -12,6 +13,7 @@ export class BiasController {
 
   @Get()
   @ApiOperation({ summary: 'The latest bias per asset and timeframe, or its history between from and to' })
+  @ApiOkResponse({ type: BiasResponse })
   list(@Query() q: BiasQuery) {
     return this.bias.bias(q);
   }
@@ -25,6 +27,7 @@ export class EventAnalysisController {
 
   @Get(':id/analysis')
   @ApiOperation({ summary: "A wallet event's analysis (404 for an unknown event, or one not analysed yet)" })
+  @ApiOkResponse({ type: EventAnalysisResponse })
   analysis(@Param('id', uuidParam('id')) id: string) {
     return this.bias.analysis(id);
   }

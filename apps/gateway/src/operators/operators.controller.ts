@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AdminOnly, CurrentOperator, OPERATOR_COOKIE, OperatorPrincipal, OperatorSignedIn, Public } from '../auth/auth.decorators';
 import { TraceId } from '../common/trace';
@@ -7,6 +7,7 @@ import { uuidParam } from '../common/validation';
 import { ChangePasswordDto, CreateApiKeyDto, CreateOperatorDto, LoginDto, OperatorSettingsDto, UpdateOperatorDto } from './operators.dto';
 import { OperatorApiKeysService } from './operator-api-keys.service';
 import { clientOf, LockedOut } from './operator-views';
+import { LoginResponse, LogoutResponse, MeResponse } from './operators.responses';
 import { OperatorsService } from './operators.service';
 
 const uuid = uuidParam('id');
@@ -34,6 +35,7 @@ export class OperatorsController {
   @ApiOperation({
     summary: 'Sign in: email, password and (2FA on) a TOTP or recovery code; answers a session cookie and the same bearer token',
   })
+  @ApiOkResponse({ type: LoginResponse })
   async login(@Body() dto: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @TraceId() traceId: string) {
     try {
       const session = await this.operators.login(dto, clientOf(req, traceId));
@@ -55,6 +57,7 @@ export class OperatorsController {
   @OperatorSignedIn()
   @HttpCode(200)
   @ApiOperation({ summary: 'End this session (its cookie is cleared)' })
+  @ApiOkResponse({ type: LogoutResponse })
   async logout(@CurrentOperator() op: OperatorPrincipal, @Res({ passthrough: true }) res: Response, @TraceId() traceId: string) {
     res.clearCookie(OPERATOR_COOKIE, { path: '/' });
     return this.operators.logout(op, traceId);
@@ -63,7 +66,8 @@ export class OperatorsController {
   @Get('me')
   @OperatorSignedIn()
   @ApiOperation({ summary: 'The signed-in operator' })
-  me(@CurrentOperator() op: OperatorPrincipal) {
+  @ApiOkResponse({ type: MeResponse })
+  me(@CurrentOperator() op: OperatorPrincipal): Promise<MeResponse> {
     return this.operators.me(op);
   }
 

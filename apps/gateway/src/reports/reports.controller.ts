@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AdminOnly } from '../auth/auth.decorators';
 import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { ReportListQuery, ReportQuery, RunReportDto } from './reports.dto';
+import { ReportListResponse, ReportResponse } from './reports.responses';
 import { ReportsService } from './reports.service';
 
 /**
@@ -20,14 +21,22 @@ export class ReportsController {
 
   @Get('reports')
   @ApiOperation({ summary: 'Reports (4h and daily), newest period first; by type and period (from inclusive, to exclusive of the end)' })
+  @ApiOkResponse({ type: ReportListResponse })
   list(@Query() q: ReportListQuery) {
     return this.reports.list(q);
   }
 
   @Get('reports/:id')
-  @ApiProduces('application/json', 'text/markdown')
   @ApiOperation({
     summary: 'One report: its markdown, metrics and notable events as JSON; the markdown alone with ?format=md or Accept: text/markdown',
+  })
+  @ApiExtraModels(ReportResponse)
+  @ApiOkResponse({
+    description: 'JSON; with ?format=md or Accept: text/markdown the markdown alone',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(ReportResponse) } },
+      'text/markdown': { schema: { type: 'string' } },
+    },
   })
   async get(
     @Param('id', uuidParam('id')) id: string,

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataFeed } from '../auth/auth.decorators';
 import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { UpdateWalletDto, WalletEventsQuery, WalletListQuery, WatchWalletDto } from './wallets.dto';
+import { WalletEventsResponse, WalletListResponse } from './wallets.responses';
 import { WalletsService } from './wallets.service';
 
 const uuid = uuidParam('id');
@@ -23,6 +24,7 @@ export class WalletsController {
 
   @Get()
   @ApiOperation({ summary: 'Watched wallets with their latest scores, the most credible first' })
+  @ApiOkResponse({ type: WalletListResponse })
   list(@Query() q: WalletListQuery) {
     return this.wallets.list(q);
   }
@@ -42,6 +44,7 @@ export class WalletsController {
 
   @Get(':id/events')
   @ApiOperation({ summary: "A wallet's events (its fills), newest first" })
+  @ApiOkResponse({ type: WalletEventsResponse })
   events(@Param('id', uuid) id: string, @Query() q: WalletEventsQuery) {
     return this.wallets.events(id, q);
   }

@@ -1454,6 +1454,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v3/admin/queues': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every BullMQ queue's job counts: waiting, active, delayed, failed, paused (Bull Board at /admin/queues) */
+    get: operations['AdminController_queues'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v3/admin/audit': {
     parameters: {
       query?: never;
@@ -1515,6 +1532,44 @@ export interface components {
        * @example 123456
        */
       totp_code?: string;
+    };
+    OperatorUser: {
+      /** Format: uuid */
+      id: string;
+      email: string;
+      /** @enum {string} */
+      role: 'viewer' | 'operator' | 'admin';
+      is_active: boolean | null;
+      two_fa_enabled: boolean | null;
+      trading_mode: string | null;
+      /** Format: date-time */
+      last_login: string | null;
+      /** Format: date-time */
+      created_at: string | null;
+      /** Format: date-time */
+      updated_at: string | null;
+    };
+    LoginResponse: {
+      success: boolean;
+      /** @description the session token, also set as the HttpOnly cookie */
+      token: string;
+      /** @enum {string} */
+      token_type: 'Bearer';
+      /** Format: date-time */
+      expires_at: string;
+      user: components['schemas']['OperatorUser'];
+      /** @description an admin requires 2FA and this operator has none yet: only their own account is open */
+      two_fa_enrolment_required: boolean;
+    };
+    LogoutResponse: {
+      success: boolean;
+    };
+    MeResponse: {
+      success: boolean;
+      user: components['schemas']['OperatorUser'];
+      /** @enum {string} */
+      via: 'session' | 'api_key';
+      two_fa_enrolment_required: boolean;
     };
     ChangePasswordDto: {
       current_password: string;
@@ -2619,6 +2674,47 @@ export interface components {
        */
       tags?: string[];
     };
+    ScoredWallet: {
+      /** Format: uuid */
+      id: string;
+      /** @example 0x1111111111111111111111111111111111111111 */
+      address: string;
+      label: string | null;
+      chain: string | null;
+      /** Format: date-time */
+      first_seen_at: string | null;
+      /** Format: date-time */
+      last_activity: string | null;
+      is_active: boolean | null;
+      tags: string[] | null;
+      metadata: {
+        [key: string]: unknown;
+      } | null;
+      /**
+       * Format: date-time
+       * @description when the latest score was computed
+       */
+      scored_at: string | null;
+      /** @description 0-10, one decimal */
+      credibility_1h: string | null;
+      /** @description 0-10, one decimal */
+      credibility_4h: string | null;
+      /** @description 0-10, one decimal */
+      credibility_24h: string | null;
+      /** @description USD */
+      equity_usd: string | null;
+      /** @description USD */
+      trading_volume_24h: string | null;
+      /** @description a fraction, 0-1 */
+      win_rate: string | null;
+      /** @enum {string|null} */
+      archetype: 'scalper' | 'swing' | 'position' | 'whale' | 'high-leverage' | 'unknown' | null;
+    };
+    WalletListResponse: {
+      success: boolean;
+      count: number;
+      wallets: components['schemas']['ScoredWallet'][];
+    };
     UpdateWalletDto: {
       /** @description false stops watching it (its history stays) */
       is_active?: boolean;
@@ -2629,6 +2725,161 @@ export interface components {
        *     ]
        */
       tags?: string[];
+    };
+    WalletEvent: {
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      timestamp: string;
+      /** Format: uuid */
+      wallet_id: string;
+      tx_hash: string;
+      fill_id: string;
+      /** @enum {string} */
+      event_type: 'open' | 'add' | 'reduce' | 'close' | 'flip' | 'liquidation';
+      asset: string | null;
+      /** @description signed size of the fill */
+      amount: string | null;
+      /** @description USD */
+      notional_usd: string | null;
+      /** @description of the position, 0-1 */
+      size_fraction: string | null;
+      venue: string;
+      gas_price: string | null;
+      is_first_since_watch: boolean | null;
+      position_before: string | null;
+      position_after: string | null;
+      /** @description USD */
+      realized_pnl: string | null;
+      raw_data: {
+        [key: string]: unknown;
+      } | null;
+      /** Format: date-time */
+      processed_at: string | null;
+    };
+    WalletEventsResponse: {
+      success: boolean;
+      count: number;
+      events: components['schemas']['WalletEvent'][];
+    };
+    BiasPoint: {
+      /** Format: date-time */
+      timestamp: string;
+      /** @example ETH */
+      asset: string;
+      /** @enum {string} */
+      timeframe: '1h' | '4h' | '24h';
+      /** @description -1 to 1, three decimals */
+      value: string | null;
+      components: {
+        [key: string]: unknown;
+      } | null;
+      /** @description 0 to 1 */
+      confidence: string | null;
+    };
+    BiasResponse: {
+      success: boolean;
+      /**
+       * @description history when from or to is given: newest first
+       * @enum {string}
+       */
+      mode: 'latest' | 'history';
+      count: number;
+      bias: components['schemas']['BiasPoint'][];
+    };
+    EventAnalysis: {
+      /** Format: uuid */
+      event_id: string;
+      llm_classification: string | null;
+      /** @description 0 to 1 */
+      llm_confidence: string | null;
+      llm_narrative: string | null;
+      pattern_matched: string | null;
+      /** @description -1 to 1 */
+      bias_impact: string | null;
+      proposed_action: {
+        [key: string]: unknown;
+      } | null;
+      /** @enum {string} */
+      analyser: 'llm' | 'rules';
+      model: string | null;
+      prompt: string | null;
+      raw_response: string | null;
+      latency_ms: number | null;
+      error: string | null;
+      /** Format: date-time */
+      created_at: string | null;
+    };
+    EventAnalysisResponse: {
+      success: boolean;
+      analysis: components['schemas']['EventAnalysis'];
+    };
+    ReportSummary: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      report_type: '4h' | 'daily';
+      /** Format: date-time */
+      period_start: string;
+      /**
+       * Format: date-time
+       * @description exclusive
+       */
+      period_end: string;
+      /**
+       * Format: date-time
+       * @description when "report ready" went out
+       */
+      delivered_at: string | null;
+      push_sent: boolean;
+      /** Format: date-time */
+      created_at: string | null;
+      /** @description figures are decimal strings */
+      metrics: {
+        [key: string]: unknown;
+      } | null;
+    };
+    ReportListResponse: {
+      success: boolean;
+      /** @description reports on this page */
+      count: number;
+      reports: components['schemas']['ReportSummary'][];
+    };
+    Report: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      report_type: '4h' | 'daily';
+      /** Format: date-time */
+      period_start: string;
+      /**
+       * Format: date-time
+       * @description exclusive
+       */
+      period_end: string;
+      /**
+       * Format: date-time
+       * @description when "report ready" went out
+       */
+      delivered_at: string | null;
+      push_sent: boolean;
+      /** Format: date-time */
+      created_at: string | null;
+      /** @description figures are decimal strings */
+      metrics: {
+        [key: string]: unknown;
+      } | null;
+      /** @description the report as GitHub-flavoured markdown */
+      summary_markdown: string | null;
+      notable_events:
+        | {
+            [key: string]: unknown;
+          }[]
+        | null;
+    };
+    ReportResponse: {
+      success: boolean;
+      report: components['schemas']['Report'];
     };
     RunReportDto: {
       /** @enum {string} */
@@ -2789,6 +3040,85 @@ export interface components {
        * @example 1950.5
        */
       price: string;
+    };
+    ServiceStateValue: {
+      /**
+       * Format: date-time
+       * @description null for a key no service boots under
+       */
+      service_start_time: string | null;
+      /** @description cycles since the key was first written, across restarts */
+      cycle_count: number;
+      /** Format: date-time */
+      last_cycle_time: string | null;
+      /** @description the last cycle's error; null when it succeeded */
+      last_error: string | null;
+    };
+    ServiceState: {
+      /**
+       * @description a service's name, or llm-trader:<agent id>
+       * @example executor
+       */
+      key: string;
+      value: components['schemas']['ServiceStateValue'];
+      /** Format: date-time */
+      updated_at: string;
+    };
+    StateResponse: {
+      success: boolean;
+      count: number;
+      state: components['schemas']['ServiceState'][];
+    };
+    QueueDepth: {
+      /** @example conduit-executor */
+      name: string;
+      waiting: number;
+      active: number;
+      delayed: number;
+      failed: number;
+      paused: number;
+    };
+    QueuesResponse: {
+      success: boolean;
+      /** @description every queue, in the order of the contract (libs/queue QueueName) */
+      queues: components['schemas']['QueueDepth'][];
+    };
+    AuditEntry: {
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      occurred_at: string;
+      /** @example v3.operator.login */
+      action: string;
+      entity_type: string | null;
+      /** Format: uuid */
+      entity_id: string | null;
+      /**
+       * @description NULL on rows older than the column
+       * @enum {string|null}
+       */
+      actor: 'operator' | 'wallet' | 'admin' | 'anonymous' | 'service' | null;
+      /** Format: uuid */
+      user_id: string | null;
+      wallet: string | null;
+      old_value: {
+        [key: string]: unknown;
+      } | null;
+      new_value: {
+        [key: string]: unknown;
+      } | null;
+      payload: {
+        [key: string]: unknown;
+      } | null;
+      ip_address: string | null;
+      user_agent: string | null;
+      trace_id: string | null;
+    };
+    AuditResponse: {
+      success: boolean;
+      /** @description entries on this page */
+      count: number;
+      entries: components['schemas']['AuditEntry'][];
     };
   };
   responses: never;
@@ -2993,7 +3323,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['LoginResponse'];
+        };
       };
     };
   };
@@ -3010,7 +3342,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['LogoutResponse'];
+        };
       };
     };
   };
@@ -3027,7 +3361,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['MeResponse'];
+        };
       };
     };
   };
@@ -4818,7 +5154,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['WalletListResponse'];
+        };
       };
     };
   };
@@ -4905,7 +5243,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['WalletEventsResponse'];
+        };
       };
     };
   };
@@ -4933,7 +5273,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['BiasResponse'];
+        };
       };
     };
   };
@@ -4952,7 +5294,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['EventAnalysisResponse'];
+        };
       };
     };
   };
@@ -4977,7 +5321,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ReportListResponse'];
+        };
       };
     };
   };
@@ -4995,11 +5341,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description JSON; with ?format=md or Accept: text/markdown the markdown alone */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ReportResponse'];
+          'text/markdown': string;
+        };
       };
     };
   };
@@ -5233,7 +5583,28 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['StateResponse'];
+        };
+      };
+    };
+  };
+  AdminController_queues: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['QueuesResponse'];
+        };
       };
     };
   };
@@ -5266,7 +5637,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AuditResponse'];
+        };
       };
     };
   };

@@ -50,3 +50,23 @@ function trimmed(value: string | null | undefined, min: number, options: Intl.Nu
 /** A price in USD with the digits it has (2 to 8 places): `$2,050.50`, `$0.00001234`. */
 export const formatPrice = (value: string | null | undefined, opts: { locale?: string } = {}) =>
   trimmed(value, 2, { style: 'currency', currency: 'USD' }, opts.locale);
+
+// operations: scores, shares and sizes of the wallet pages.
+
+/** A decimal at a fixed number of places (credibility `7.5`, a bias `+0.420` with `signed`). */
+export const formatDecimal = (value: string | null | undefined, places: number, opts: { signed?: boolean; locale?: string } = {}) =>
+  format(value, places, { signDisplay: opts.signed ? 'exceptZero' : 'auto' }, opts.locale);
+
+/** A fraction of one as percent (a win rate `0.625` is `62.5%`): the decimal point moved, never multiplied as a float. */
+export function formatShare(value: string | null | undefined, opts: { places?: number; locale?: string } = {}): string {
+  if (value === null || value === undefined || value === '') return NO_VALUE;
+  return format(new Decimal(value).times(100).toString(), opts.places ?? 1, { style: 'unit', unit: 'percent' }, opts.locale);
+}
+
+/** A size or amount as stored (`1.5000000000` is `1.5`): at most `places` decimals, trailing zeros dropped, grouped. */
+export function formatSize(value: string | null | undefined, opts: { places?: number; signed?: boolean; locale?: string } = {}): string {
+  if (value === null || value === undefined || value === '') return NO_VALUE;
+  const places = opts.places ?? 6;
+  const nf = new Intl.NumberFormat(opts.locale, { maximumFractionDigits: places, signDisplay: opts.signed ? 'exceptZero' : 'auto' });
+  return nf.format(rounded(value, places));
+}
