@@ -142,13 +142,13 @@ describe('operations pages in a browser', () => {
       expect(await seriousViolations(page)).toEqual([]);
       await page.getByLabel('Email').fill(EMAIL);
       await page.getByLabel('Password').fill(PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await expectTexts(page, '#login-error', ['Two-factor authentication is on for this account: enter your code.']);
       clock.advance(30_000); // a step no earlier login has spent
       await page.getByLabel('Authentication code').fill(code());
       expect(await seriousViolations(page)).toEqual([]);
       await screenshot(page, 'operations-login');
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page.waitForURL(/\/operations$/);
       await expectTexts(page, '.operator-status strong', [EMAIL]);
       // The only failures so far are the API saying who is not signed in and asking for the code; none after this.
