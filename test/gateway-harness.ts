@@ -4,6 +4,7 @@ import { Env } from '@conduit/config';
 import type { Clock } from '@conduit/domain';
 import { adminAuth, cleanupRedis, createTestDatabase, startHttpApp, TestDatabase, testEnv } from '@conduit/testing';
 import { configureGateway, GatewayAppModule } from '../apps/gateway/src/app.module';
+import { webBuild } from './browser/web-build';
 
 /** What a gateway test reads once its beforeAll has run. */
 export interface GatewayHarness {
@@ -23,6 +24,8 @@ export interface GatewayHarnessOptions {
   clock?: Clock;
   /** Environment overrides of testEnv. */
   env?: Record<string, string>;
+  /** Serve the web app built from the sources (webBuild) at `/`, as the gateway's WEB_DIR. */
+  web?: boolean;
   /** Further applications the tests need beside the gateway (a billing worker, say), closed after it. */
   with?: (env: Env, clock?: Clock) => Promise<INestApplicationContext>[];
 }
@@ -37,13 +40,13 @@ export function useGateway(options: GatewayHarnessOptions = {}): GatewayHarness 
   const others: INestApplicationContext[] = [];
   beforeAll(async () => {
     h.db = await createTestDatabase();
-    h.env = testEnv(h.db, options.env);
+    h.env = testEnv(h.db, { ...options.env, ...(options.web ? { WEB_DIR: await webBuild() } : {}) });
     const { app, url } = await startHttpApp(GatewayAppModule.forRoot(h.env), h.env, configureGateway, { clock: options.clock });
     Object.assign(h, { app, api: url, admin: adminAuth(h.env) });
     others.push(...(await Promise.all(options.with?.(h.env, options.clock) ?? [])));
     h.pg = new Client({ connectionString: h.db.url });
     await h.pg.connect();
-  });
+  }, 240_000); // a first web build takes a while
   afterAll(async () => {
     await h.app?.close();
     for (const other of others) await other.close();

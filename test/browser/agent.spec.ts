@@ -1,26 +1,22 @@
 import { readFile } from 'node:fs/promises';
-import { INestApplication } from '@nestjs/common';
 import type { Browser, Page } from 'playwright-core';
-import { Client } from 'pg';
-import { Env } from '@conduit/config';
 import Decimal from 'decimal.js';
-import { adminAuth, cleanupRedis, createTestDatabase, ManualClock, startHttpApp, TestDatabase, testEnv } from '@conduit/testing';
-import { configureGateway, GatewayAppModule } from '../../apps/gateway/src/app.module';
+import { adminAuth, ManualClock } from '@conduit/testing';
 import { AGENT_AS_OF, seedAgentPage, type AgentPageSeed } from '../agent-page-fixtures';
 import { driveJourney, type JourneyFlow } from '../journey-flow';
 import { startPipelineApps, type PipelineApps } from '../pipeline-apps';
-import { expectTexts, launchChromium, openPage, screenshot, seriousViolations, VIEWPORTS, webBuild } from './harness';
-
-/** How many pixels of the canvases under a selector are painted (the charts draw on canvas: none painted, no chart). */
-const paintedPixels = (page: Page, selector: string) =>
-  page.locator(selector).evaluateAll((canvases: any[]) => {
-    let painted = 0;
-    for (const canvas of canvases) {
-      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
-    }
-    return painted;
-  });
+import {
+  expectTexts,
+  launchChromium,
+  openPage,
+  screenshot,
+  paintedPixels,
+  seriousViolations,
+  useBrowser,
+  VIEWPORTS,
+  webBuild,
+} from './harness';
+import { useGateway } from '../gateway-harness';
 
 /** The CSV the page must offer: the API's strings of the three closed trades, newest first, written out. */
 function expectedCsv(seed: AgentPageSeed): string {
@@ -44,41 +40,23 @@ function expectedCsv(seed: AgentPageSeed): string {
  * expanded, the venues; axe clean, no console error, a screenshot.
  */
 describe('agent page in a browser', () => {
-  let db: TestDatabase;
-  let env: Env;
-  let app: INestApplication;
-  let url: string;
-  let pg: Client;
-  let browser: Browser;
+  const gw = useGateway({ web: true, clock: new ManualClock(AGENT_AS_OF) });
+  const chrome = useBrowser();
   let seed: AgentPageSeed;
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    const webDir = await webBuild();
-    db = await createTestDatabase();
-    env = testEnv(db, { WEB_DIR: webDir });
-    ({ app, url } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway, { clock: new ManualClock(AGENT_AS_OF) }));
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-    seed = await seedAgentPage(pg);
-  }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await pg?.end();
-    if (env) await cleanupRedis(env);
-    await db?.drop();
+    seed = await seedAgentPage(gw.pg);
   });
 
   describe.each(Object.entries(VIEWPORTS))('at %s width', (_label, viewport) => {
     let page: Page;
     let errors: string[];
     let close: () => Promise<void>;
-    beforeAll(async () => ({ page, errors, close } = await openPage(browser, viewport)));
+    beforeAll(async () => ({ page, errors, close } = await openPage(chrome.browser, viewport)));
     afterAll(() => close?.());
 
     it('is reached from the leaderboard by the agent name', async () => {
-      await page.goto(url + '/');
+      await page.goto(gw.api + '/');
       await page.getByRole('link', { name: 'Orion' }).click();
       await page.waitForURL(`**/agents/${seed.agentId}`);
       await expectTexts(page, 'h1', ['Orion']);

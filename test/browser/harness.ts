@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { ROOT } from './web-build';
 
 /**
  * The web app's browser tests: Debian's Chromium (CHROMIUM_PATH, default /usr/bin/chromium) driven by playwright-core,
@@ -11,7 +10,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
  * is skipped. Each page is checked with axe-core (no serious or critical violation), must log no console error, and
  * is photographed under tmp/screenshots/.
  */
-export const ROOT = resolve(__dirname, '..', '..');
+export { buildWebApp, ROOT, webBuild } from './web-build';
 export const SCREENSHOTS = join(ROOT, 'tmp', 'screenshots');
 export const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
 export type Viewport = (typeof VIEWPORTS)[keyof typeof VIEWPORTS];
@@ -25,49 +24,6 @@ export async function launchChromium(): Promise<Browser> {
   } catch (e) {
     throw new Error(`Chromium at ${executablePath} did not start (${(e as Error).message.split('\n')[0]}): ${install}`);
   }
-}
-
-/** Builds the web app with vite into `outDir` (the tests serve a build of the sources they run with, not a stale dist/). */
-export function buildWebApp(outDir: string): Promise<void> {
-  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  return new Promise((ok, fail) =>
-    execFile(
-      process.execPath,
-      [vite, 'build', '--config', 'apps/web/vite.config.ts', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'],
-      { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
-      (e, _out, err) => (e ? fail(new Error(`vite build failed: ${err || e.message}`)) : ok()),
-    ),
-  );
-}
-
-/** Every file a web build depends on: the app's sources and configuration, and the lockfile. */
-async function webSources(dir = join(ROOT, 'apps', 'web')): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await webSources(path)));
-    else if (!entry.name.endsWith('.test.tsx') && !entry.name.endsWith('.test.ts')) out.push(path);
-  }
-  return out.sort();
-}
-
-/**
- * The web app built from the sources as they are now, once for every browser spec of a run: under
- * tmp/web-build/<hash of the sources and the lockfile>, built into a directory of its own and renamed into place (a
- * build another process finished first is used as it is). Answers the directory to serve (the gateway's WEB_DIR).
- */
-export async function webBuild(): Promise<string> {
-  const hash = createHash('sha256');
-  for (const file of [...(await webSources()), join(ROOT, 'package-lock.json')]) hash.update(file).update(await readFile(file));
-  const dir = join(ROOT, 'tmp', 'web-build', hash.digest('hex').slice(0, 16));
-  if (existsSync(join(dir, 'index.html'))) return dir;
-  const building = `${dir}.${process.pid}`;
-  await buildWebApp(building);
-  await rename(building, dir).catch(async (e) => {
-    if (!existsSync(join(dir, 'index.html'))) throw e;
-    await rm(building, { recursive: true, force: true });
-  });
-  return dir;
 }
 
 /**
@@ -142,4 +98,25 @@ export async function expectTexts(page: Page, selector: string, expected: string
       `${selector}: expected ${want}, found ${JSON.stringify(texts)}${errors.length ? `; the page: ${errors.join('; ')}` : ''}`,
     );
   }
+}
+
+/** How many pixels of the canvases under a selector are painted (the charts draw on canvas: none painted, no chart). */
+export const paintedPixels = (page: Page, selector: string) =>
+  page.locator(selector).evaluateAll((canvases: any[]) => {
+    let painted = 0;
+    for (const canvas of canvases) {
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
+    }
+    return painted;
+  });
+
+/** Debian's Chromium for the suite: launched in its beforeAll, closed in its afterAll; read `.browser` inside tests. */
+export function useBrowser(): { browser: Browser } {
+  const holder = {} as { browser: Browser };
+  beforeAll(async () => {
+    holder.browser = await launchChromium();
+  });
+  afterAll(() => holder.browser?.close());
+  return holder;
 }

@@ -1,22 +1,10 @@
-import { INestApplication } from '@nestjs/common';
-import type { Browser, Page } from 'playwright-core';
-import { Client } from 'pg';
-import { Env } from '@conduit/config';
-import { cleanupRedis, createTestDatabase, ManualClock, startHttpApp, TestDatabase, testEnv } from '@conduit/testing';
-import { configureGateway, GatewayAppModule } from '../../apps/gateway/src/app.module';
+import type { Page } from 'playwright-core';
+import { ManualClock } from '@conduit/testing';
 import { AS_OF, seedLeaderboard } from '../leaderboard-fixtures';
-import { expectTexts, launchChromium, openPage, screenshot, seriousViolations, VIEWPORTS, webBuild } from './harness';
+import { expectTexts, openPage, screenshot, paintedPixels, seriousViolations, useBrowser, VIEWPORTS } from './harness';
+import { useGateway } from '../gateway-harness';
 
 const NAMES = 'table.leaderboard tbody th[scope="row"]';
-
-/** How many pixels of a canvas are painted (ECharts draws on canvas: an empty one means no chart). */
-const paintedPixels = (page: Page, selector: string) =>
-  page.locator(selector).evaluate((canvas: any) => {
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    let painted = 0;
-    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
-    return painted;
-  });
 
 /**
  * The leaderboard in Debian's Chromium: the gateway serves the web app built from these sources over a test database
@@ -24,61 +12,42 @@ const paintedPixels = (page: Page, selector: string) =>
  * logs no console error and leaves a screenshot.
  */
 describe('leaderboard page in a browser', () => {
-  let webDir: string;
-  let db: TestDatabase;
-  let env: Env;
-  let app: INestApplication;
-  let url: string;
-  let pg: Client;
-  let browser: Browser;
+  const gw = useGateway({ web: true, clock: new ManualClock(AS_OF) });
+  const chrome = useBrowser();
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    webDir = await webBuild();
-    db = await createTestDatabase();
-    env = testEnv(db, { WEB_DIR: webDir });
-    ({ app, url } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway, { clock: new ManualClock(AS_OF) }));
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-    await seedLeaderboard(pg);
-  }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await pg?.end();
-    if (env) await cleanupRedis(env);
-    await db?.drop();
+    await seedLeaderboard(gw.pg);
   });
 
   it('is served by the gateway: hashed assets cached for good, the page revalidated, the API untouched', async () => {
-    const index = await fetch(`${url}/`);
+    const index = await fetch(`${gw.api}/`);
     expect(index.headers.get('cache-control')).toBe('no-cache');
     expect(index.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await index.text();
     const script = /src="(\/assets\/index-[\w-]+\.js)"/.exec(html)?.[1];
     expect(script).toBeDefined();
-    const asset = await fetch(url + script);
+    const asset = await fetch(gw.api + script);
     expect([asset.status, asset.headers.get('cache-control')]).toEqual([200, 'public, max-age=31536000, immutable']);
-    expect((await fetch(`${url}/assets/index-missing.js`)).status).toBe(404);
+    expect((await fetch(`${gw.api}/assets/index-missing.js`)).status).toBe(404);
     // Any other page path is the app's (its router answers it); a JSON client, the API and the probes are not.
-    const deep = await fetch(`${url}/compare/somewhere`, { headers: { accept: 'text/html' } });
+    const deep = await fetch(`${gw.api}/compare/somewhere`, { headers: { accept: 'text/html' } });
     expect([deep.status, deep.headers.get('cache-control'), await deep.text()]).toEqual([200, 'no-cache', html]);
-    expect((await fetch(`${url}/nowhere`, { headers: { accept: 'application/json' } })).status).toBe(404);
-    const api = await fetch(`${url}/api/v3/nowhere`, { headers: { accept: 'text/html' } });
+    expect((await fetch(`${gw.api}/nowhere`, { headers: { accept: 'application/json' } })).status).toBe(404);
+    const api = await fetch(`${gw.api}/api/v3/nowhere`, { headers: { accept: 'text/html' } });
     expect([api.status, api.headers.get('content-type')]).toEqual([404, expect.stringMatching(/^application\/json/)]);
-    expect((await fetch(`${url}/health`, { headers: { accept: 'text/html' } })).headers.get('content-type')).toMatch(/json/);
-    expect((await fetch(`${url}/admin/queues`, { headers: { accept: 'text/html' } })).status).toBe(401);
+    expect((await fetch(`${gw.api}/health`, { headers: { accept: 'text/html' } })).headers.get('content-type')).toMatch(/json/);
+    expect((await fetch(`${gw.api}/admin/queues`, { headers: { accept: 'text/html' } })).status).toBe(401);
   });
 
   describe.each(Object.entries(VIEWPORTS))('at %s width', (_label, viewport) => {
     let page: Page;
     let errors: string[];
     let close: () => Promise<void>;
-    beforeAll(async () => ({ page, errors, close } = await openPage(browser, viewport)));
+    beforeAll(async () => ({ page, errors, close } = await openPage(chrome.browser, viewport)));
     afterAll(() => close?.());
 
     it('lists the agents by APR 30d with their figures and a drawn sparkline', async () => {
-      await page.goto(url + '/');
+      await page.goto(gw.api + '/');
       await expectTexts(page, NAMES, ['Beta', 'Alpha', 'Delta', 'Gamma (paused)']);
       const alpha = page.locator('tr', { has: page.locator('th', { hasText: 'Alpha' }) });
       const cells = (await alpha.locator('td').allTextContents()).map((t) => t.trim());

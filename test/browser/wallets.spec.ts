@@ -1,23 +1,11 @@
-import { INestApplication } from '@nestjs/common';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Client } from 'pg';
-import { Env } from '@conduit/config';
-import { cleanupRedis, createTestDatabase, startHttpApp, TestDatabase, testEnv } from '@conduit/testing';
-import { configureGateway, GatewayAppModule } from '../../apps/gateway/src/app.module';
-import { expectTexts, launchChromium, openPage, screenshot, seriousViolations, VIEWPORTS, webBuild } from './harness';
+import { expectTexts, openPage, screenshot, paintedPixels, seriousViolations, useBrowser, VIEWPORTS } from './harness';
+import { useGateway } from '../gateway-harness';
 
 const WHALE = '0x1111111111111111111111111111111111111111';
 const SWING = '0x2222222222222222222222222222222222222222';
 const FRESH = '0x3333333333333333333333333333333333333333';
-
-/** How many pixels of a canvas are painted (ECharts draws on canvas: an empty one means no chart). */
-const paintedPixels = (page: Page, selector: string) =>
-  page.locator(selector).evaluate((canvas: any) => {
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    let painted = 0;
-    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) painted++;
-    return painted;
-  });
 
 /** Three watched wallets (two scored), their fills, one analysed, and the bias of two assets with some history. */
 async function seed(pg: Client): Promise<void> {
@@ -78,40 +66,22 @@ async function seed(pg: Client): Promise<void> {
  * (and its table), an asset's bias over time, a wallet's events and an event's analysis; axe clean, no console error.
  */
 describe('wallets page in a browser', () => {
-  let db: TestDatabase;
-  let env: Env;
-  let app: INestApplication;
-  let url: string;
-  let pg: Client;
-  let browser: Browser;
+  const gw = useGateway({ web: true });
+  const chrome = useBrowser();
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    const webDir = await webBuild();
-    db = await createTestDatabase();
-    env = testEnv(db, { WEB_DIR: webDir });
-    ({ app, url } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway));
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-    await seed(pg);
-  }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await pg?.end();
-    if (env) await cleanupRedis(env);
-    await db?.drop();
+    await seed(gw.pg);
   });
 
   describe.each(Object.entries(VIEWPORTS))('at %s width', (_label, viewport) => {
     let page: Page;
     let errors: string[];
     let close: () => Promise<void>;
-    beforeAll(async () => ({ page, errors, close } = await openPage(browser, viewport)));
+    beforeAll(async () => ({ page, errors, close } = await openPage(chrome.browser, viewport)));
     afterAll(() => close?.());
 
     it('lists the watched wallets by credibility with their latest scores', async () => {
-      await page.goto(url + '/wallets');
+      await page.goto(gw.api + '/wallets');
       await expectTexts(page, 'table.watchlist tbody th', ['Whale One', 'Swing Two', '0x3333…3333']);
       await expectTexts(page, 'table.watchlist tbody tr:first-child td', [
         'whale',
