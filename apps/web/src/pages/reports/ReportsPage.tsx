@@ -43,7 +43,7 @@ function ReportList() {
   const query = readQuery(params);
   const reports = useReports(query);
   const set = (key: 'type' | 'from' | 'to', value: string) => {
-    const next = new URLSearchParams(params);
+    const next = new URLSearchParams(globalThis.location.search); // the URL now: changes in a row keep each other
     if (value) next.set(key, value);
     else next.delete(key);
     setParams(next, { replace: true });

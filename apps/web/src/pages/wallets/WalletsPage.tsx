@@ -17,7 +17,8 @@ const problem = (e: Error) => (e instanceof ApiError ? e.message : 'the API did 
 export function WalletsPage() {
   const [params, setParams] = useSearchParams();
   const set = (change: Record<string, string>) => {
-    const next = new URLSearchParams(params);
+    // From the URL as it is now, not as this render saw it: two changes in a row (asset, then timeframe) keep both.
+    const next = new URLSearchParams(globalThis.location.search);
     for (const [k, v] of Object.entries(change))
       if (v) next.set(k, v);
       else next.delete(k);
