@@ -1,28 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
-import { getBytes, Wallet } from 'ethers';
 import { QUICK_START, WalletClient } from '@conduit/testing';
 import { PipelineApps, startPipelineApps } from '../pipeline-apps';
 import { expectTexts, launchChromium, openPage, screenshot, seriousViolations, VIEWPORTS, webBuild } from './harness';
+import { injectWallet } from './test-wallet';
 
 const POSITION_CELLS = 'table.positions tbody tr:first-child > :nth-child(-n+6)';
-
-/**
- * A test wallet injected as window.ethereum (EIP-1193): eth_requestAccounts answers its address, personal_sign is
- * signed in Node by an ethers Wallet (a real secp256k1 signature the gateway verifies).
- */
-async function injectWallet(page: Page, wallet: Wallet): Promise<void> {
-  await page.exposeFunction('__testWalletSign', (hex: string) => wallet.signMessage(getBytes(hex)));
-  await page.addInitScript((address: string) => {
-    const w = globalThis as any;
-    w.ethereum = {
-      request: async ({ method, params }: { method: string; params?: unknown[] }) => {
-        if (method === 'eth_requestAccounts' || method === 'eth_accounts') return [address];
-        if (method === 'personal_sign') return w.__testWalletSign(params![0]);
-        throw new Error(`test wallet: ${method} is not supported`);
-      },
-    };
-  }, wallet.address);
-}
 
 /**
  * /me in Debian's Chromium over every service: sign in through the injected wallet, a position opened by a signal
