@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -52,7 +52,8 @@ const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 
 /** axe-core's serious and critical violations on the page as it stands, one line each (rule, help, the elements). */
 export async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
+  // Evaluated rather than added as a <script>: the dashboard's CSP allows no script that is not its own.
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(readFileSync(AXE, 'utf8'));
   const violations = await page.evaluate(async () => {
     const axe = (globalThis as any).axe;
     const result = await axe.run({ exclude: [] }, { resultTypes: ['violations'] });

@@ -19,10 +19,13 @@ describe('leaderboard page in a browser', () => {
     await seedLeaderboard(gw.pg);
   });
 
-  it('is served by the gateway: hashed assets cached for good, the page revalidated, the API untouched', async () => {
+  it('is served by the gateway: hashed assets cached for good, the page revalidated under a CSP, the API untouched', async () => {
     const index = await fetch(`${gw.api}/`);
     expect(index.headers.get('cache-control')).toBe('no-cache');
     expect(index.headers.get('content-type')).toMatch(/^text\/html/);
+    // Its own scripts only (a violation would be a console error, which fails every page of these tests).
+    const csp = index.headers.get('content-security-policy') ?? '';
+    expect(csp.split('; ')).toEqual(expect.arrayContaining(["script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"]));
     const html = await index.text();
     const script = /src="(\/assets\/index-[\w-]+\.js)"/.exec(html)?.[1];
     expect(script).toBeDefined();

@@ -1,18 +1,23 @@
+import { lazy, Suspense } from 'react';
 import { Link, Route, Routes } from 'react-router';
-import { LeaderboardPage } from './pages/LeaderboardPage';
+// Each page is its own chunk, fetched when its path is first opened: the shell (header, router, query cache) loads
+// alone, and ECharts, lightweight-charts and the markdown renderer only with the pages that draw with them.
+const page = <K extends string>(load: () => Promise<Record<K, React.ComponentType>>, name: K) =>
+  lazy(() => load().then((m) => ({ default: m[name] })));
+const LeaderboardPage = page(() => import('./pages/LeaderboardPage'), 'LeaderboardPage');
 // subscriber: the signed-in wallet
-import { MePage } from './pages/subscriber/MePage';
+const MePage = page(() => import('./pages/subscriber/MePage'), 'MePage');
 import { WalletButton } from './pages/subscriber/WalletButton';
-import { AgentPage } from './pages/agent/AgentPage';
-import { SignalJourneyPage } from './pages/agent/SignalJourneyPage';
+const AgentPage = page(() => import('./pages/agent/AgentPage'), 'AgentPage');
+const SignalJourneyPage = page(() => import('./pages/agent/SignalJourneyPage'), 'SignalJourneyPage');
 // operations: operator sign-in, operations, audit, reports, wallets
-import { AuditPage } from './pages/operations/AuditPage';
-import { OperationsPage } from './pages/operations/OperationsPage';
-import { OperatorLoginPage } from './pages/operations/OperatorLoginPage';
+const AuditPage = page(() => import('./pages/operations/AuditPage'), 'AuditPage');
+const OperationsPage = page(() => import('./pages/operations/OperationsPage'), 'OperationsPage');
+const OperatorLoginPage = page(() => import('./pages/operations/OperatorLoginPage'), 'OperatorLoginPage');
 import { OperatorStatus } from './pages/operations/OperatorStatus';
-import { ReportPage } from './pages/reports/ReportPage';
-import { ReportsPage } from './pages/reports/ReportsPage';
-import { WalletsPage } from './pages/wallets/WalletsPage';
+const ReportPage = page(() => import('./pages/reports/ReportPage'), 'ReportPage');
+const ReportsPage = page(() => import('./pages/reports/ReportsPage'), 'ReportsPage');
+const WalletsPage = page(() => import('./pages/wallets/WalletsPage'), 'WalletsPage');
 // end operations
 import { ThemePicker } from './theme';
 
@@ -45,24 +50,32 @@ export function App() {
         <ThemePicker />
       </header>
       <main id="main" tabIndex={-1}>
-        <Routes>
-          <Route path="/" element={<LeaderboardPage />} />
-          {/* subscriber: the signed-in wallet */}
-          <Route path="/me" element={<MePage />} />
-          {/* agent: an agent's public record and a signal's journey (pages/agent/) */}
-          <Route path="/agents/:id" element={<AgentPage />} />
-          <Route path="/signals/:id" element={<SignalJourneyPage />} />
-          {/* end agent */}
-          {/* operations: operator sign-in, the operator-only pages, wallet intelligence */}
-          <Route path="/operators/login" element={<OperatorLoginPage />} />
-          <Route path="/operations" element={<OperationsPage />} />
-          <Route path="/operations/audit" element={<AuditPage />} />
-          <Route path="/reports" element={<ReportsPage />} />
-          <Route path="/reports/:id" element={<ReportPage />} />
-          <Route path="/wallets" element={<WalletsPage />} />
-          {/* end operations */}
-          <Route path="*" element={<NotFound />} />
-        </Routes>
+        <Suspense
+          fallback={
+            <p className="muted" role="status">
+              Loading…
+            </p>
+          }
+        >
+          <Routes>
+            <Route path="/" element={<LeaderboardPage />} />
+            {/* subscriber: the signed-in wallet */}
+            <Route path="/me" element={<MePage />} />
+            {/* agent: an agent's public record and a signal's journey (pages/agent/) */}
+            <Route path="/agents/:id" element={<AgentPage />} />
+            <Route path="/signals/:id" element={<SignalJourneyPage />} />
+            {/* end agent */}
+            {/* operations: operator sign-in, the operator-only pages, wallet intelligence */}
+            <Route path="/operators/login" element={<OperatorLoginPage />} />
+            <Route path="/operations" element={<OperationsPage />} />
+            <Route path="/operations/audit" element={<AuditPage />} />
+            <Route path="/reports" element={<ReportsPage />} />
+            <Route path="/reports/:id" element={<ReportPage />} />
+            <Route path="/wallets" element={<WalletsPage />} />
+            {/* end operations */}
+            <Route path="*" element={<NotFound />} />
+          </Routes>
+        </Suspense>
       </main>
     </>
   );

@@ -5,6 +5,12 @@ import { BrowserRouter } from 'react-router';
 import { App } from './App';
 import { SessionProvider } from './api/session';
 import { ThemeProvider } from './theme';
+// Every style sheet here, in one file and this order (the pages' before the base), so the cascade does not depend
+// on which page's chunk loaded first.
+import './pages/subscriber/subscriber.css';
+import './pages/agent/agent.css';
+import './pages/operations/operations.css';
+import './pages/wallets/wallets.css';
 import './styles.css';
 
 const queries = new QueryClient({ defaultOptions: { queries: { staleTime: 30_000, retry: 1 } } });

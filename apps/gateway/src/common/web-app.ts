@@ -8,6 +8,25 @@ import type { NextFunction, Request, Response } from 'express';
 export const NOT_THE_WEB_APP = /^\/(api|admin|health|metrics)(\/|$)/;
 
 /**
+ * The dashboard's Content-Security-Policy, on its pages (the API's answers are JSON; Swagger UI and Bull Board keep
+ * their own inline scripts, so helmet's global policy is off). Scripts, styles, data and frames only from this origin;
+ * inline style attributes are allowed because ECharts' tooltips are HTML with inline styles; images also as data: and
+ * blob: (the favicon, a CSV download's link). A page never embeds us (frame-ancestors), nor posts a form elsewhere.
+ */
+export const WEB_APP_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
  * The web dashboard (apps/web, built by vite into `dir`) at `/`: its assets (vite names each by its content's hash, so a
  * name never changes content) cached for a year, a missing one a 404; index.html revalidated on every load (a deploy
  * takes effect at once), and every other GET that asks for a page answered with it, so the app's router takes the path
@@ -32,6 +51,7 @@ export function serveWebApp(app: INestApplication, dir: string): boolean {
   express.use((req: Request, res: Response, next: NextFunction) => {
     if (!['GET', 'HEAD'].includes(req.method) || NOT_THE_WEB_APP.test(req.path) || !req.accepts('html')) return next();
     res.setHeader('Cache-Control', 'no-cache');
+    res.setHeader('Content-Security-Policy', WEB_APP_CSP);
     res.sendFile(index, (e) => e && next(e));
   });
   return true;

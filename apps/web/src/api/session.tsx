@@ -1,6 +1,4 @@
-import { getAddress, hexlify, toUtf8Bytes } from 'ethers';
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
-import { SiweMessage } from 'siwe';
 import { api, ApiError } from './client';
 
 /** An injected EIP-1193 wallet (MetaMask and the like): the part of `window.ethereum` sign-in uses. */
@@ -29,21 +27,6 @@ interface SessionState {
 
 const SessionContext = createContext<SessionState | null>(null);
 
-/** The EIP-4361 message the gateway verifies: this page's host and origin, chain 1, a fresh nonce, ten minutes. */
-export function signInMessage(address: string, nonce: string, now = new Date()): string {
-  return new SiweMessage({
-    domain: window.location.host,
-    address: getAddress(address),
-    statement: 'Sign in to Conduit.',
-    uri: window.location.origin,
-    version: '1',
-    chainId: 1,
-    nonce,
-    issuedAt: now.toISOString(),
-    expirationTime: new Date(now.getTime() + 10 * 60_000).toISOString(),
-  }).prepareMessage();
-}
-
 async function walletSignIn(): Promise<Session> {
   const ethereum = (window as { ethereum?: Eip1193 }).ethereum;
   if (!ethereum) throw new Error('No wallet found in this browser: install one (MetaMask, Rabby…) to sign in.');
@@ -51,8 +34,9 @@ async function walletSignIn(): Promise<Session> {
   if (!accounts?.length) throw new Error('The wallet shared no account.');
   const nonce = await api.GET('/api/v3/auth/nonce');
   if (!nonce.data) throw ApiError.of(nonce.response, nonce.error);
+  const { signInMessage, utf8Hex } = await import('./siwe-message');
   const message = signInMessage(accounts[0], nonce.data.nonce);
-  const signature = (await ethereum.request({ method: 'personal_sign', params: [hexlify(toUtf8Bytes(message)), accounts[0]] })) as string;
+  const signature = (await ethereum.request({ method: 'personal_sign', params: [utf8Hex(message), accounts[0]] })) as string;
   const verified = await api.POST('/api/v3/auth/verify', { body: { message, signature } });
   if (!verified.data) throw ApiError.of(verified.response, verified.error);
   return { address: verified.data.address, token: verified.data.token, expiresAt: verified.data.expires_at };

@@ -18,7 +18,6 @@ import { PerformanceCharts } from './PerformanceCharts';
 import { PriceChart } from './PriceChart';
 import { TradesTable } from './TradesTable';
 import { VenueSection } from './VenueSection';
-import './agent.css';
 
 const KIND: Record<string, string> = { signal: 'Signal agent', llm_trader: 'LLM trader' };
 const HOUR = 3_600_000;

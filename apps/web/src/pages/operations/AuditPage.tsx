@@ -1,4 +1,3 @@
-import './operations.css';
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';

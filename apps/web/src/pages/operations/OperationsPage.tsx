@@ -1,4 +1,3 @@
-import './operations.css';
 import { Link } from 'react-router';
 import { ApiError } from '../../api/client';
 import { useQueueDepths, useServiceState, type QueueDepth, type ServiceState } from '../../api/operations';

@@ -1,4 +1,3 @@
-import './operations.css';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { LoginRefused, useLogin, useOperator } from '../../api/operations';

@@ -1,4 +1,3 @@
-import './operations.css';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useLogout, useOperator } from '../../api/operations';
 

@@ -1,4 +1,3 @@
-import '../operations/operations.css';
 import { Link, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { useReport } from '../../api/operations';

@@ -1,4 +1,3 @@
-import '../operations/operations.css';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { useReports, type ReportListParams } from '../../api/operations';

@@ -2,7 +2,6 @@ import { useMyDeployments } from '../../api/subscriber';
 import { useSession } from '../../api/session';
 import { DeploymentPanel } from './DeploymentPanel';
 import { NotificationsForm } from './NotificationsForm';
-import './subscriber.css';
 
 /** /me: the signed-in wallet's deployments (positions, actions, policy, bills) and its notification settings. */
 export function MePage() {

@@ -1,4 +1,3 @@
-import './wallets.css';
 import { useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { useLatestBias, useWallets, type BiasTimeframe, type ScoredWallet } from '../../api/wallets';
