@@ -1,4 +1,4 @@
-import { QUICK_START, waitFor, WalletClient } from '@conduit/testing';
+import { adminAuth, adminCookie, http, QUICK_START, waitFor, WalletClient } from '@conduit/testing';
 import { StreamService } from '../apps/gateway/src/stream/stream.service';
 import { PipelineApps, startPipelineApps } from './pipeline-apps';
 
@@ -54,7 +54,8 @@ async function openStream(url: string, headers: Record<string, string> = {}) {
 
 /**
  * GET /api/v3/stream through every service: refused without a valid token; once open, a wallet sees its own
- * positions opened and closed and the notifications written for it, never another wallet's.
+ * positions opened and closed and the notifications written for it, never another wallet's; an operator (by its
+ * session cookie, as a same-origin EventSource sends it) the notifications written for the operator.
  */
 describe('live events stream (server-sent events)', () => {
   let apps: PipelineApps;
@@ -72,7 +73,43 @@ describe('live events stream (server-sent events)', () => {
       expect(((await s.res.json()) as { message: string[] }).message[0]).toMatch(/sign in/);
     }
     expect((await openStream(`${api}/api/v3/stream?token=nope`)).res.status).toBe(401);
+    const stale = await openStream(`${api}/api/v3/stream`, { cookie: 'conduit_operator=cos_nope' });
+    expect([stale.res.status, ((await stale.res.json()) as { message: string[] }).message[0]]).toEqual([
+      401,
+      'operator session is invalid, expired or revoked: sign in again',
+    ]);
   });
+
+  it('streams an operator the notifications written for it, and no wallet position', async () => {
+    const ops = await http(
+      'PUT',
+      `${api}/api/v3/operators/me/notifications/settings`,
+      { events: ['deployment.kill_switch'], channels: {} },
+      adminAuth(apps.env),
+    );
+    expect(ops.status).toBe(200);
+    const s = await openStream(`${api}/api/v3/stream`, adminCookie(apps.env));
+    expect(s.res.status).toBe(200);
+    await s.until('ready', (e) => e.some((x) => x.event === 'ready'));
+    expect(Object.keys(s.events[0].data)).toEqual(['operator']);
+
+    const carol = WalletClient.random(api);
+    const agent = (await carol.http('POST', `${api}/api/v3/agents/create`, { ...QUICK_START.createAgent, creator_wallet: carol.address }))
+      .body.agent;
+    const deployment = (await carol.http('POST', `${api}/api/v3/agents/deploy`, { agent_id: agent.id, user_wallet: carol.address })).body
+      .deployment.id as string;
+    const signal = (await carol.http('POST', `${api}/api/v3/signals/generate`, QUICK_START.signal(agent.id))).body.signal;
+    expect((await carol.http('POST', `${api}/api/v3/execute/trade`, QUICK_START.execute(signal.id))).body.complete).toBe(true);
+    const killed = await carol.http('POST', `${api}/api/v3/deployments/${deployment}/kill-switch`, { enabled: true });
+    expect(killed.status).toBe(200);
+
+    await s.until('notification', (e) => e.some((x) => x.event === 'notification'));
+    expect(s.events.filter((x) => x.event !== 'ready').map((x) => [x.event, x.data.event_type, x.data.deployment_id])).toEqual([
+      ['notification', 'deployment.kill_switch', deployment],
+    ]);
+    s.close();
+    await waitFor('the stream to end', async () => apps.gateway.get(StreamService).streams === 0);
+  }, 60_000);
 
   it('streams the wallet its own opens, closes and notifications, and nothing of another wallet', async () => {
     const alice = WalletClient.random(api);
