@@ -31,11 +31,12 @@ const RECENT_NOTIFICATIONS = 50;
 
 /**
  * The live events of GET /api/v3/stream, per recipient: a wallet's positions opened and closed, and the notifications
- * written for a wallet or an operator. One poll per gateway process (every `pollMs`, only while a stream is open), whatever the number of streams:
- * the open positions of the connected wallets' deployments and each recipient's newest notifications, compared with what
- * it was already told (ids, so a row committed late is still seen: no clock or commit-order cursor). The trading path
- * is unchanged: no trigger on position inserts (the change feed notifies status changes only, off the fan-out's hot
- * insert path), no extra write; the cost is two indexed reads a second while somebody watches.
+ * written for a wallet or an operator. One poll per gateway process (every `pollMs`, only while a stream is open),
+ * whatever the number of streams: the open positions of the connected wallets' deployments and each recipient's newest
+ * notifications, compared with what it was already told (ids, so a row committed late is still seen: no clock or
+ * commit-order cursor). The trading path is unchanged: no trigger on position inserts (the change feed notifies status
+ * changes only, off the fan-out's hot insert path), no extra write; the cost is two indexed reads a second while
+ * somebody watches.
  */
 @Injectable()
 export class StreamService implements OnApplicationShutdown {
