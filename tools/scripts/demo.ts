@@ -375,6 +375,10 @@ async function main() {
   show('routing', o.routing_by_venue);
 
   console.log(`\n  Dashboard   ${api}/  (the leaderboard; compare agents side by side)`);
+  console.log(`              ${api}/agents/${agent.id}  (its equity, decisions and venues; Subscribe, or edit it as its creator)`);
+  console.log(`              ${api}/signals/${signal.id}  (the signal's journey through the five layers)`);
+  console.log(`              ${api}/me  (sign in with a browser wallet: deployments, live positions, policy, bills)`);
+  console.log(`              ${api}/wallets, ${api}/reports, ${api}/operations  (wallet intelligence; operators: reports, queues, audit)`);
   console.log(`  OpenAPI     ${api}/api/docs`);
   console.log(
     `  Bull Board  ${api}/admin/queues  (sign in first: POST /api/v3/operators/login as ${env.ADMIN_EMAIL}, password from ` +
