@@ -104,11 +104,33 @@ describe('live bills signed in the browser', () => {
       await screenshot(page, 'subscriber-bills');
     });
 
+    it('says so when the wallet declines, and sends nothing', async () => {
+      const sent = sim.exchangeRequests.length;
+      // The user rejects the request in the wallet (EIP-1193 code 4001), once.
+      await page.evaluate(() => {
+        const ethereum = (globalThis as any).ethereum;
+        const request = ethereum.request;
+        ethereum.request = async (args: { method: string }) => {
+          if (args.method !== 'eth_signTypedData_v4') return request(args);
+          ethereum.request = request;
+          throw Object.assign(new Error('User rejected the request.'), { code: 4001 });
+        };
+      });
+      await page.getByRole('button', { name: 'Sign and pay' }).click();
+      await expectTexts(page, 'table.bills tbody [role="alert"]', ['You declined the signature in your wallet: the bill was not paid.']);
+      await expectTexts(page, STATUS, ['PENDING']);
+      expect(sim.exchangeRequests.length).toBe(sent);
+      expect(
+        (await gw.pg.query(`SELECT metadata ? 'user_signature' AS signed FROM billing_events_v3 WHERE id = $1`, [bill.id])).rows,
+      ).toEqual([{ signed: false }]);
+    });
+
     it('signs the usdSend in the wallet and pays it: Hyperliquid verifies the signature and the bill is COLLECTED', async () => {
       const sent = sim.exchangeRequests.length;
       await page.getByRole('button', { name: 'Sign and pay' }).click();
       await expectTexts(page, STATUS, ['COLLECTED'], 30_000);
       await expectTexts(page, 'table.bills tbody .bill-note', []);
+      await expectTexts(page, 'table.bills tbody [role="alert"]', []);
       expect(await page.getByRole('button', { name: 'Sign and pay' }).count()).toBe(0);
 
       // The venue got one usdSend, signed by the user's own key over the bill's typed data.

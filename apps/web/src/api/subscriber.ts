@@ -53,7 +53,11 @@ export function usePositions(deploymentId: string) {
 /** Bills a page of /me's list. */
 export const BILL_PAGE = 10;
 
-/** A page of a deployment's bills, newest first; the page on screen stays while the next loads. */
+/**
+ * A page of a deployment's bills, newest first; the page on screen stays while the next loads. While a signed live
+ * bill is still PENDING (the venue refused an attempt and billing retries it, or the answer came before the outcome),
+ * the page is read again every 3 s until it is collected or failed.
+ */
 export function useBills(deploymentId: string, offset = 0) {
   const { session, headers, check } = useAuthed();
   return useQuery({
@@ -68,6 +72,7 @@ export function useBills(deploymentId: string, offset = 0) {
         }),
       ).events,
     placeholderData: keepPreviousData,
+    refetchInterval: (query) => (query.state.data?.some((b) => b.status === 'PENDING' && b.metadata?.user_signature) ? 3_000 : false),
   });
 }
 
