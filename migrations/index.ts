@@ -20,6 +20,7 @@ import { Operators1732200018000 } from './1732200018000-Operators';
 import { Notifications1732200019000 } from './1732200019000-Notifications';
 import { Reports1732200020000 } from './1732200020000-Reports';
 import { OperatorSessions1732200021000 } from './1732200021000-OperatorSessions';
+import { VenueStatusSince1732200022000 } from './1732200022000-VenueStatusSince';
 
 /** Every migration in order. Listed explicitly so the same list works from TypeScript and from dist/. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   Notifications1732200019000,
   Reports1732200020000,
   OperatorSessions1732200021000,
+  VenueStatusSince1732200022000,
 ];

@@ -207,6 +207,7 @@ export const OVERSIGHT_OPERATIONS: Record<string, Operation> = {
   },
   'GET /api/v3/admin/state': { who: 'admin' },
   'GET /api/v3/admin/queues': { who: 'admin' },
+  'GET /api/v3/admin/venues': { who: 'admin' },
   'GET /api/v3/admin/audit': {
     who: 'admin',
     query: {

@@ -3,18 +3,24 @@ import { authenticator } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
-import { QueueName } from '@conduit/queue';
+import { JobName, QueueName } from '@conduit/queue';
 import {
   adminAuth,
   cleanupRedis,
   createTestDatabase,
   http,
+  HyperliquidSim,
   ManualClock,
+  startContext,
   startHttpApp,
+  startHyperliquidServer,
   TestDatabase,
   testEnv,
   testQueues,
+  waitForJob,
 } from '@conduit/testing';
+import { formatTime } from '../../apps/web/src/format/time';
+import { ExecutorAppModule } from '../../apps/executor/src/app.module';
 import { configureGateway, GatewayAppModule } from '../../apps/gateway/src/app.module';
 import { expectTexts, launchChromium, openPage, screenshot, seriousViolations, VIEWPORTS, webBuild } from './harness';
 
@@ -44,9 +50,10 @@ const SIGN_IN_NOISE = [
 
 /**
  * The operator pages in Debian's Chromium: an operator with TOTP 2FA (codes computed here at the gateway's
- * ManualClock) signs in through the form, sees the services' state and the queue depths, finds a seeded audit entry,
- * opens a seeded report rendered from its markdown (no raw HTML), and logs out; axe clean, no other console error,
- * screenshots at both widths.
+ * ManualClock) signs in through the form, sees the services' state, the venues' health (Hyperliquid found down by the
+ * executor's venue sync against the local Hyperliquid server) and the queue depths, finds a seeded audit entry, lists
+ * and opens a seeded report rendered from its markdown (no raw HTML), and logs out; axe clean, no other console
+ * error, screenshots at both widths.
  */
 describe('operations pages in a browser', () => {
   let db: TestDatabase;
@@ -57,6 +64,9 @@ describe('operations pages in a browser', () => {
   let browser: Browser;
   let secret: string;
   let reportId: string;
+  let sim: HyperliquidSim;
+  /** venues_status's Hyperliquid row as GET /api/v3/admin/venues answers it. */
+  let venue: { status_since: string; last_checked: string; last_error: string };
   const clock = new ManualClock(new Date());
   const code = () => authenticator.clone({ epoch: clock.now().getTime() }).generate(secret);
 
@@ -64,8 +74,29 @@ describe('operations pages in a browser', () => {
     browser = await launchChromium();
     const webDir = await webBuild();
     db = await createTestDatabase();
-    env = testEnv(db, { WEB_DIR: webDir });
+    sim = await startHyperliquidServer();
+    env = testEnv(db, {
+      WEB_DIR: webDir,
+      LIVE_TRADING: 'true',
+      HYPERLIQUID_API_URL: sim.url,
+      HYPERLIQUID_TIMEOUT_MS: '2000',
+      VENUE_SYNC_INTERVAL_MS: '0',
+      RECONCILE_INTERVAL_MS: '0',
+    });
     ({ app, url } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway, { clock }));
+    const executor = await startContext(ExecutorAppModule.forRoot(env));
+    const syncQueues = testQueues(env);
+    // The executor's venue sync (as its scheduler runs it) finds Hyperliquid up, then down.
+    for (const [id, down] of [
+      ['ops-venue-sync-1', false],
+      ['ops-venue-sync-2', true],
+    ] as const) {
+      sim.setDown(down);
+      await syncQueues[QueueName.Executor].add(JobName.ExecutorVenueSync, {}, { jobId: id });
+      expect((await waitForJob(syncQueues[QueueName.Executor], id)).returnvalue).toEqual([expect.objectContaining({ ok: !down })]);
+    }
+    await syncQueues.close();
+    await executor.close(); // its own bot_state row is replaced by the seeded one below
     pg = new Client({ connectionString: db.url });
     await pg.connect();
 
@@ -80,7 +111,7 @@ describe('operations pages in a browser', () => {
     expect((await http('POST', `${url}/api/v3/operators/me/2fa/confirm`, { code: code() }, bearer)).status).toBe(200);
 
     // A service in trouble, a queue with work, an audited action and a report.
-    await pg.query(`INSERT INTO bot_state (key, value) VALUES ('executor', $1)`, [
+    await pg.query(`INSERT INTO bot_state (key, value) VALUES ('executor', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [
       JSON.stringify({
         service_start_time: '2026-06-15T08:00:00Z',
         cycle_count: 42,
@@ -108,6 +139,7 @@ describe('operations pages in a browser', () => {
   afterAll(async () => {
     await browser?.close();
     await app?.close();
+    await sim?.close();
     await pg?.end();
     if (env) await cleanupRedis(env);
     await db?.drop();
@@ -126,6 +158,36 @@ describe('operations pages in a browser', () => {
       failed: 0,
       paused: 0,
     });
+  });
+
+  it("answers each venue's health to operators only (GET /api/v3/admin/venues)", async () => {
+    expect((await http('GET', `${url}/api/v3/admin/venues`)).status).toBe(401);
+    const res = await http('GET', `${url}/api/v3/admin/venues`, undefined, adminAuth(env));
+    expect(res.status).toBe(200);
+    expect(res.body.venues).toEqual([
+      {
+        venue: 'HYPERLIQUID',
+        status: 'DOWN',
+        is_available: false,
+        status_since: expect.any(String),
+        last_checked: expect.any(String),
+        latency_ms: expect.any(Number),
+        last_error: '503 Service Unavailable - Service Unavailable',
+      },
+      // Seeded by the migrations, never checked (no live Ostium here): up, since an unrecorded time.
+      {
+        venue: 'OSTIUM',
+        status: 'UP',
+        is_available: true,
+        status_since: null,
+        last_checked: expect.any(String),
+        latency_ms: null,
+        last_error: null,
+      },
+    ]);
+    venue = res.body.venues[0];
+    // Down since the check that found it down (the one before found it up).
+    expect(venue.status_since).toBe(venue.last_checked);
   });
 
   describe.each(Object.entries(VIEWPORTS))('at %s width', (_label, viewport) => {
@@ -165,6 +227,18 @@ describe('operations pages in a browser', () => {
       await expectTexts(page, 'table.queues tbody th', Object.values(QueueName));
       await expectTexts(page, 'table.queues tbody tr:last-child td', ['0', '0', '2', '0', '0']);
       expect(await page.getByRole('link', { name: 'Open Bull Board' }).getAttribute('href')).toBe('/admin/queues');
+      const at = (iso: string) => formatTime(new Date(iso), { locale: 'en-US', timeZone: 'America/New_York' });
+      await expectTexts(page, 'table.venues tbody th', ['HYPERLIQUID', 'OSTIUM']);
+      const venueCells = (await page.locator('table.venues tbody tr[data-venue="HYPERLIQUID"] td').allTextContents()).map((t) => t.trim());
+      expect([venueCells[0], venueCells[1], venueCells[2], venueCells[4]]).toEqual([
+        'Down',
+        at(venue.status_since),
+        at(venue.last_checked),
+        '503 Service Unavailable - Service Unavailable',
+      ]);
+      expect(venueCells[3]).toMatch(/^\d+ ms$/);
+      const ostium = (await page.locator('table.venues tbody tr[data-venue="OSTIUM"] td').allTextContents()).map((t) => t.trim());
+      expect([ostium[0], ostium[1], ostium[3], ostium[4]]).toEqual(['Up', 'not recorded', '—', '—']);
       expect(await seriousViolations(page)).toEqual([]);
       expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
       await screenshot(page, 'operations');
@@ -191,6 +265,8 @@ describe('operations pages in a browser', () => {
       await expectTexts(page, 'table.reports tbody td:first-of-type', ['Daily']);
       await expectTexts(page, 'table.reports tbody th', ['Jun 14, 2026']);
       expect(await seriousViolations(page)).toEqual([]);
+      expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+      await screenshot(page, 'reports');
       await link.click();
       await page.waitForURL(`${url}/reports/${reportId}`);
       await expectTexts(page, 'h1', ['Daily report, Jun 14, 2026']);

@@ -140,10 +140,12 @@ export class MarketSync {
       q,
       `WITH prev AS (SELECT status FROM venues_status WHERE venue = $1),
             up AS (
-              INSERT INTO venues_status (venue, is_available, status, latency_ms, last_error, last_checked, metadata)
-              VALUES ($1, $2, $3, $4, $5, now(), $6)
+              INSERT INTO venues_status (venue, is_available, status, latency_ms, last_error, last_checked, metadata, status_since)
+              VALUES ($1, $2, $3, $4, $5, now(), $6, now())
               ON CONFLICT (venue) DO UPDATE SET is_available = EXCLUDED.is_available, status = EXCLUDED.status,
-                latency_ms = EXCLUDED.latency_ms, last_error = EXCLUDED.last_error, last_checked = now(), metadata = EXCLUDED.metadata
+                latency_ms = EXCLUDED.latency_ms, last_error = EXCLUDED.last_error, last_checked = now(), metadata = EXCLUDED.metadata,
+                status_since = CASE WHEN venues_status.status IS DISTINCT FROM EXCLUDED.status THEN now()
+                                    ELSE venues_status.status_since END
               RETURNING venue, status, last_checked, last_error),
             ${notificationCtes(
               'notified',

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly, DataFeed } from '../auth/auth.decorators';
 import { TraceId } from '../common/trace';
 import { AuditQuery, PaperMarkDto } from './admin.dto';
-import { AuditResponse, QueuesResponse, StateResponse } from './admin.responses';
+import { AuditResponse, QueuesResponse, StateResponse, VenuesResponse } from './admin.responses';
 import { AdminService } from './admin.service';
 
 /** Operators only: a session with the viewer role reads, the operator role acts; paper marks also take an API key. */
@@ -35,6 +35,15 @@ export class AdminController {
   @ApiOkResponse({ type: QueuesResponse })
   queues(): Promise<QueuesResponse> {
     return this.admin.queues();
+  }
+
+  @Get('venues')
+  @ApiOperation({
+    summary: "Each venue's health as the executor's venue sync last checked it: up or down, since when, the last check and its error",
+  })
+  @ApiOkResponse({ type: VenuesResponse })
+  venues(): Promise<VenuesResponse> {
+    return this.admin.venues();
   }
 
   @Get('audit')

@@ -62,3 +62,27 @@ export class QueuesResponse {
   @ApiProperty({ type: [QueueDepth], description: 'every queue, in the order of the contract (libs/queue QueueName)' })
   queues: QueueDepth[];
 }
+
+/** A venue's latest health as the executor's venue sync last checked it (venues_status). */
+export class VenueStatusView {
+  @ApiProperty({ example: 'HYPERLIQUID' }) venue: string;
+  @ApiProperty({ enum: ['UP', 'DOWN'], example: 'UP' }) status: string;
+  @ApiProperty({ description: 'whether the router may send orders to it' }) is_available: boolean;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'when the status last changed; null on a row from before this was kept, until its next change',
+  })
+  status_since: Date | null;
+  @ApiProperty({ type: String, format: 'date-time' }) last_checked: Date;
+  @ApiProperty({ type: Number, nullable: true, description: "the last check's answer time" }) latency_ms: number | null;
+  @ApiProperty({ type: String, nullable: true, description: "the last check's error; null when the venue answered" })
+  last_error: string | null;
+}
+
+export class VenuesResponse {
+  @ApiProperty() success: boolean;
+  @ApiProperty() count: number;
+  @ApiProperty({ type: [VenueStatusView] }) venues: VenueStatusView[];
+}

@@ -5,6 +5,7 @@ import { dec, toMoney } from '@conduit/domain';
 import { JobProducer, QueueName } from '@conduit/queue';
 import { BotState } from '@conduit/runtime';
 import { AuditQuery, PaperMarkDto } from './admin.dto';
+import type { VenueStatusView } from './admin.responses';
 
 /**
  * Operators: paper marks (demos and manual testing; real venues' marks come from their adapters), the audit trail and
@@ -116,6 +117,15 @@ export class AdminService {
   }
 
   /** bot_state: every key with its value parsed, in key order. */
+  /** venues_status, by venue (venue_v3_t order). */
+  async venues() {
+    const venues = await rows<VenueStatusView>(
+      this.ds,
+      `SELECT venue::text, status, is_available, status_since, last_checked, latency_ms, last_error FROM venues_status ORDER BY venue`,
+    );
+    return { success: true, count: venues.length, venues };
+  }
+
   async state() {
     const state = await this.botState.list();
     return { success: true, count: state.length, state };

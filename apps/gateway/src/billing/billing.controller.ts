@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { SignedIn, WalletAuth } from '../auth/auth.decorators';
 import { CurrentReader, Reader } from '../common/read-access';
@@ -7,7 +7,7 @@ import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { respond } from '../common/waited';
 import { BillingQuery, RetryBillDto, UserSignatureDto } from './billing.dto';
-import { BillingListResponse } from './billing.responses';
+import { BillingListResponse, BillPayResponse, BillResponse, BillRetryResponse } from './billing.responses';
 import { BillingService } from './billing.service';
 
 const uuid = uuidParam('id');
@@ -18,6 +18,7 @@ export class BillingController {
   constructor(private readonly billing: BillingService) {}
 
   @Get(':id')
+  @ApiOkResponse({ type: BillResponse })
   @ApiOperation({
     summary:
       'One billing event (its deployment user’s and operators’ to read); a live bill carries in metadata.usd_send the usdSend to sign',
@@ -28,6 +29,8 @@ export class BillingController {
 
   @Post(':id/signature')
   @HttpCode(200)
+  @ApiOkResponse({ type: BillPayResponse })
+  @ApiAcceptedResponse({ type: BillPayResponse, description: 'the outcome did not come in time: the bill as it stands' })
   @ApiOperation({
     summary: "Pay a live bill: the user's EIP-712 signature of metadata.usd_send.typedData, submitted to Hyperliquid by billing",
   })
@@ -44,6 +47,8 @@ export class BillingController {
 
   @Post(':id/retry')
   @HttpCode(200)
+  @ApiOkResponse({ type: BillRetryResponse })
+  @ApiAcceptedResponse({ type: BillRetryResponse, description: 'the outcome did not come in time: the bill as it stands' })
   @ApiOperation({
     summary:
       'Retry a FAILED bill (its deployment user): back to PENDING and collected again; a live bill takes a fresh signature. ' +

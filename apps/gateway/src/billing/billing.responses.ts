@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** A billing event: money as decimal strings. */
 export class BillView {
@@ -35,4 +35,27 @@ export class BillingListResponse {
   @ApiProperty() count: number;
   @ApiProperty({ type: [BillListItem] }) events: BillListItem[];
   @ApiProperty({ type: [BillTotals] }) totals: BillTotals[];
+}
+
+/** GET /api/v3/billing/events/:id */
+export class BillResponse {
+  @ApiProperty() success: boolean;
+  @ApiProperty({ type: BillView }) event: BillView;
+}
+
+/**
+ * POST /api/v3/billing/events/:id/signature: the bill once billing collected it or the venue refused this attempt
+ * (metadata.last_error); 202 with the bill as it stands when the outcome did not come in time.
+ */
+export class BillPayResponse {
+  @ApiProperty() success: boolean;
+  @ApiProperty({ type: BillView }) event: BillView;
+}
+
+/** POST /api/v3/billing/events/:id/retry: `retried` false when the bill was already PENDING (nothing written). */
+export class BillRetryResponse {
+  @ApiProperty() success: boolean;
+  @ApiProperty() retried: boolean;
+  @ApiPropertyOptional({ description: 'the retry number (metadata.retries), when retried' }) retry?: number;
+  @ApiProperty({ type: BillView }) event: BillView;
 }

@@ -9,6 +9,7 @@ import type { operations } from './schema';
 export type OperatorUser = Schemas['OperatorUser'];
 export type ServiceState = Schemas['ServiceState'];
 export type QueueDepth = Schemas['QueueDepth'];
+export type VenueStatus = Schemas['VenueStatusView'];
 export type AuditEntry = Schemas['AuditEntry'];
 export type ReportSummary = Schemas['ReportSummary'];
 export type Report = Schemas['Report'];
@@ -113,6 +114,20 @@ export function useQueueDepths() {
     queryKey: [OPS, 'queues'],
     queryFn: async ({ signal }) => {
       const { data, error, response } = await api.GET('/api/v3/admin/queues', { signal });
+      if (!data) throw ApiError.of(response, error);
+      return data;
+    },
+    retry,
+    refetchInterval: 10_000,
+  });
+}
+
+/** GET /api/v3/admin/venues: each venue's health as the executor's venue sync last checked it. */
+export function useVenueStatus() {
+  return useQuery({
+    queryKey: [OPS, 'venues'],
+    queryFn: async ({ signal }) => {
+      const { data, error, response } = await api.GET('/api/v3/admin/venues', { signal });
       if (!data) throw ApiError.of(response, error);
       return data;
     },

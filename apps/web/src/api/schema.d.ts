@@ -1471,6 +1471,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v3/admin/venues': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Each venue's health as the executor's venue sync last checked it: up or down, since when, the last check and its error */
+    get: operations['AdminController_venues'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v3/admin/audit': {
     parameters: {
       query?: never;
@@ -2434,6 +2451,10 @@ export interface components {
       /** @default true */
       failover_enabled: boolean;
     };
+    BillResponse: {
+      success: boolean;
+      event: components['schemas']['BillView'];
+    };
     UserSignatureDto: {
       /** @example 0x…64 hex */
       r: string;
@@ -2442,6 +2463,10 @@ export interface components {
       /** @enum {number} */
       v: 27 | 28;
     };
+    BillPayResponse: {
+      success: boolean;
+      event: components['schemas']['BillView'];
+    };
     RetryBillDto: {
       /** @example 0x…64 hex */
       r?: string;
@@ -2449,6 +2474,13 @@ export interface components {
       s?: string;
       /** @enum {number} */
       v?: 27 | 28;
+    };
+    BillRetryResponse: {
+      success: boolean;
+      retried: boolean;
+      /** @description the retry number (metadata.retries), when retried */
+      retry?: number;
+      event: components['schemas']['BillView'];
     };
     BillListItem: {
       /** Format: uuid */
@@ -3082,6 +3114,33 @@ export interface components {
       success: boolean;
       /** @description every queue, in the order of the contract (libs/queue QueueName) */
       queues: components['schemas']['QueueDepth'][];
+    };
+    VenueStatusView: {
+      /** @example HYPERLIQUID */
+      venue: string;
+      /**
+       * @example UP
+       * @enum {string}
+       */
+      status: 'UP' | 'DOWN';
+      /** @description whether the router may send orders to it */
+      is_available: boolean;
+      /**
+       * Format: date-time
+       * @description when the status last changed; null on a row from before this was kept, until its next change
+       */
+      status_since: string | null;
+      /** Format: date-time */
+      last_checked: string;
+      /** @description the last check's answer time */
+      latency_ms: number | null;
+      /** @description the last check's error; null when the venue answered */
+      last_error: string | null;
+    };
+    VenuesResponse: {
+      success: boolean;
+      count: number;
+      venues: components['schemas']['VenueStatusView'][];
     };
     AuditEntry: {
       /** Format: uuid */
@@ -4886,7 +4945,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['BillResponse'];
+        };
       };
     };
   };
@@ -4909,7 +4970,18 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['BillPayResponse'];
+        };
+      };
+      /** @description the outcome did not come in time: the bill as it stands */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BillPayResponse'];
+        };
       };
     };
   };
@@ -4932,7 +5004,18 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['BillRetryResponse'];
+        };
+      };
+      /** @description the outcome did not come in time: the bill as it stands */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BillRetryResponse'];
+        };
       };
     };
   };
@@ -5604,6 +5687,25 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['QueuesResponse'];
+        };
+      };
+    };
+  };
+  AdminController_venues: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VenuesResponse'];
         };
       };
     };

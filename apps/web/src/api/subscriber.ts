@@ -1,5 +1,6 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { signUsdSend, usdSendOf } from './bill-signing';
 import { api, ApiError, type Schemas } from './client';
 import { useSession } from './session';
 
@@ -49,14 +50,64 @@ export function usePositions(deploymentId: string) {
   });
 }
 
-export function useBills(deploymentId: string) {
+/** Bills a page of /me's list. */
+export const BILL_PAGE = 10;
+
+/**
+ * A page of a deployment's bills, newest first; the page on screen stays while the next loads. While a signed live
+ * bill is still PENDING (the venue refused an attempt and billing retries it, or the answer came before the outcome),
+ * the page is read again every 3 s until it is collected or failed.
+ */
+export function useBills(deploymentId: string, offset = 0) {
   const { session, headers, check } = useAuthed();
   return useQuery({
-    queryKey: [ME, session?.address, 'bills', deploymentId],
+    queryKey: [ME, session?.address, 'bills', deploymentId, offset],
     enabled: !!session,
     queryFn: async ({ signal }) =>
-      check(await api.GET('/api/v3/billing/events', { headers, signal, params: { query: { deployment_id: deploymentId } } })).events,
+      check(
+        await api.GET('/api/v3/billing/events', {
+          headers,
+          signal,
+          params: { query: { deployment_id: deploymentId, limit: BILL_PAGE, offset } },
+        }),
+      ).events,
+    placeholderData: keepPreviousData,
+    refetchInterval: (query) => (query.state.data?.some((b) => b.status === 'PENDING' && b.metadata?.user_signature) ? 3_000 : false),
   });
+}
+
+/**
+ * Paying a live bill and retrying a failed one. A live bill (metadata.usd_send) is signed by the wallet first
+ * (eth_signTypedData_v4 of its usdSend: Hyperliquid moves the funds only on the master wallet's signature); pay posts
+ * the signature (POST /billing/events/:id/signature), retry posts a fresh one (a paper bill's retry takes none). Each
+ * answers the bill once billing has collected it or the venue refused the attempt; then /me's queries are refetched, so
+ * the bill's new status shows. A wallet refusal throws before anything is sent.
+ */
+export function useBillActions() {
+  const { session, headers, check } = useAuthed();
+  const queries = useQueryClient();
+  const refresh = () => queries.invalidateQueries({ queryKey: [ME] });
+  const sign = (bill: Bill) => {
+    const send = usdSendOf(bill.metadata);
+    if (!send || !session) throw new Error('This bill has nothing to sign.');
+    return signUsdSend(session.address, send);
+  };
+  return {
+    pay: useMutation({
+      mutationFn: async (bill: Bill) => {
+        const body = await sign(bill);
+        return check(await api.POST('/api/v3/billing/events/{id}/signature', { params: { path: { id: bill.id } }, headers, body })).event;
+      },
+      onSettled: refresh,
+    }),
+    retry: useMutation({
+      mutationFn: async (bill: Bill) => {
+        const body = usdSendOf(bill.metadata) ? await sign(bill) : {};
+        return check(await api.POST('/api/v3/billing/events/{id}/retry', { params: { path: { id: bill.id } }, headers, body })).event;
+      },
+      onSettled: refresh,
+    }),
+  };
 }
 
 export function usePolicy(deploymentId: string) {

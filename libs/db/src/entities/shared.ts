@@ -30,6 +30,8 @@ export class VenueStatus {
   @Column('text', { nullable: true }) lastError: string | null;
   @Column('timestamptz', { default: () => 'now()' }) lastChecked: Date;
   @Column('jsonb', { nullable: true }) metadata: Record<string, unknown> | null;
+  /** When the status last changed (VenueStatusSince migration; NULL on older rows until their next change). */
+  @Column('timestamptz', { nullable: true }) statusSince: Date | null;
 }
 
 @Entity('ct_accounts')

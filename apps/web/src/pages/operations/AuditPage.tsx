@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { useAudit, type AuditEntry } from '../../api/operations';
+import { Pager } from '../../components/Pager';
 import { formatTime } from '../../format/time';
 import {
   AUDIT_PAGE,
@@ -102,14 +103,7 @@ function AuditSearch() {
             {audit.isFetching ? ' (searching…)' : ''}
           </p>
           {entries.length > 0 && <AuditTable entries={entries} />}
-          <nav className="pager" aria-label="Audit pages">
-            <button type="button" disabled={offset === 0} onClick={() => page(Math.max(0, offset - AUDIT_PAGE))}>
-              Previous page
-            </button>
-            <button type="button" disabled={entries.length < AUDIT_PAGE} onClick={() => page(offset + AUDIT_PAGE)}>
-              Next page
-            </button>
-          </nav>
+          <Pager label="Audit pages" offset={offset} pageSize={AUDIT_PAGE} count={entries.length} onPage={page} busy={audit.isFetching} />
         </>
       )}
     </>

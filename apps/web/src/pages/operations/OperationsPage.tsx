@@ -1,13 +1,23 @@
 import { Link } from 'react-router';
 import { ApiError } from '../../api/client';
-import { useQueueDepths, useServiceState, type QueueDepth, type ServiceState } from '../../api/operations';
+import {
+  useQueueDepths,
+  useServiceState,
+  useVenueStatus,
+  type QueueDepth,
+  type ServiceState,
+  type VenueStatus,
+} from '../../api/operations';
 import { formatTime } from '../../format/time';
 import { OperatorGate } from './OperatorGate';
 
 const when = (at: string | null) => (at ? formatTime(new Date(at)) : '—');
 const problem = (e: Error) => (e instanceof ApiError ? e.message : 'the API did not answer');
 
-/** Operators: each service's last cycle (bot_state) and each queue's depth, with the way to Bull Board and the audit. */
+/**
+ * Operators: each service's last cycle (bot_state), each venue's health, each queue's depth, with the way to Bull Board
+ * and the audit.
+ */
 export function OperationsPage() {
   return (
     <OperatorGate title="Operations">
@@ -16,6 +26,7 @@ export function OperationsPage() {
         <Link to="/operations/audit">Search the audit trail</Link> · <Link to="/reports">Reports</Link>
       </p>
       <ServicesSection />
+      <VenuesSection />
       <QueuesSection />
     </OperatorGate>
   );
@@ -73,6 +84,62 @@ function ServiceRow({ s }: { s: ServiceState }) {
       <td className="num">{s.value.cycle_count}</td>
       <td>{when(s.value.last_cycle_time)}</td>
       <td className="last-error">{s.value.last_error ?? '—'}</td>
+    </tr>
+  );
+}
+
+function VenuesSection() {
+  const venues = useVenueStatus();
+  return (
+    <section aria-labelledby="venues-heading">
+      <h2 id="venues-heading">Venues</h2>
+      {venues.isError ? (
+        <p role="alert" className="error">
+          The venues' status could not be loaded: {problem(venues.error)}.
+        </p>
+      ) : venues.isPending ? (
+        <p role="status">Loading the venues' status…</p>
+      ) : venues.data.venues.length === 0 ? (
+        <p>No venue has been checked yet (the executor's venue sync checks the live venues).</p>
+      ) : (
+        <div className="table-scroll" role="region" aria-label="Venues" tabIndex={0}>
+          <table className="venues">
+            <thead>
+              <tr>
+                <th scope="col">Venue</th>
+                <th scope="col">Status</th>
+                <th scope="col">Since</th>
+                <th scope="col">Last check</th>
+                <th scope="col" className="num">
+                  Latency
+                </th>
+                <th scope="col">Last error</th>
+              </tr>
+            </thead>
+            <tbody>
+              {venues.data.venues.map((v) => (
+                <VenueRow key={v.venue} v={v} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function VenueRow({ v }: { v: VenueStatus }) {
+  const up = v.status === 'UP' && v.is_available;
+  return (
+    <tr data-venue={v.venue}>
+      <th scope="row">{v.venue}</th>
+      <td>
+        <span className={up ? 'svc-status svc-ok' : 'svc-status svc-bad'}>{up ? 'Up' : v.status === 'UP' ? 'Unavailable' : 'Down'}</span>
+      </td>
+      <td>{v.status_since ? formatTime(new Date(v.status_since)) : 'not recorded'}</td>
+      <td>{formatTime(new Date(v.last_checked))}</td>
+      <td className="num">{v.latency_ms === null ? '—' : `${v.latency_ms} ms`}</td>
+      <td className="last-error">{v.last_error ?? '—'}</td>
     </tr>
   );
 }

@@ -1,6 +1,7 @@
 import { Link, useSearchParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { useReports, type ReportListParams } from '../../api/operations';
+import { Pager } from '../../components/Pager';
 import { formatTime } from '../../format/time';
 import { OperatorGate } from '../operations/OperatorGate';
 import { periodLabel } from './period';
@@ -13,13 +14,15 @@ const TYPES: { value: ReportType; label: string }[] = [
 const PAGE = 50;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** The filters in the URL (`?type=daily&from=2026-06-01&to=2026-06-08`): a bad value is left out. */
+/** The filters and page in the URL (`?type=daily&from=2026-06-01&to=2026-06-08&offset=50`): a bad value is left out. */
 function readQuery(params: URLSearchParams): ReportListParams {
   const type = params.get('type');
   const from = params.get('from') ?? '';
   const to = params.get('to') ?? '';
+  const offset = Number(params.get('offset') ?? '0');
   return {
     limit: PAGE,
+    ...(Number.isInteger(offset) && offset > 0 ? { offset } : {}),
     ...(type === '4h' || type === 'daily' ? { type } : {}),
     ...(DAY.test(from) ? { from } : {}),
     ...(DAY.test(to) ? { to } : {}),
@@ -41,12 +44,15 @@ function ReportList() {
   const [params, setParams] = useSearchParams();
   const query = readQuery(params);
   const reports = useReports(query);
-  const set = (key: 'type' | 'from' | 'to', value: string) => {
+  const set = (key: 'type' | 'from' | 'to' | 'offset', value: string) => {
     const next = new URLSearchParams(globalThis.location.search); // the URL now: changes in a row keep each other
     if (value) next.set(key, value);
     else next.delete(key);
-    setParams(next, { replace: true });
+    if (key !== 'offset') next.delete('offset'); // a new filter starts at its first page
+    setParams(next, { replace: key !== 'offset' });
   };
+  const offset = query.offset ?? 0;
+  const count = reports.data?.reports.length ?? 0;
 
   return (
     <>
@@ -77,7 +83,7 @@ function ReportList() {
       ) : reports.isPending ? (
         <p role="status">Loading reports…</p>
       ) : reports.data.reports.length === 0 ? (
-        <p role="status">No report matches.</p>
+        <p role="status">{offset > 0 ? 'No more reports.' : 'No report matches.'}</p>
       ) : (
         <div className="table-scroll" role="region" aria-label="Reports" tabIndex={0}>
           <table className="reports">
@@ -103,6 +109,16 @@ function ReportList() {
             </tbody>
           </table>
         </div>
+      )}
+      {reports.isSuccess && (
+        <Pager
+          label="Report pages"
+          offset={offset}
+          pageSize={PAGE}
+          count={count}
+          onPage={(to) => set('offset', to > 0 ? String(to) : '')}
+          busy={reports.isFetching}
+        />
       )}
     </>
   );

@@ -1,4 +1,8 @@
-import { useBills, useMyActions, usePositions, type Deployment } from '../../api/subscriber';
+import { useState } from 'react';
+import { usdSendOf, WalletRefused } from '../../api/bill-signing';
+import { ApiError } from '../../api/client';
+import { BILL_PAGE, useBillActions, useBills, useMyActions, usePositions, type Bill, type Deployment } from '../../api/subscriber';
+import { Pager } from '../../components/Pager';
 import { formatQuantity, formatUsd, isNegative } from '../../format/decimal';
 import { formatTime } from '../../format/time';
 import { ConfirmButton } from './ConfirmButton';
@@ -108,32 +112,108 @@ function Positions({ deploymentId }: { deploymentId: string }) {
 }
 
 function Bills({ deploymentId }: { deploymentId: string }) {
-  const bills = useBills(deploymentId);
+  const [offset, setOffset] = useState(0);
+  const bills = useBills(deploymentId, offset);
   if (bills.isPending) return <p>Loading bills…</p>;
   if (bills.isError) return <p role="alert">Could not load bills: {bills.error.message}</p>;
-  if (!bills.data.length) return <p className="muted">No bill yet.</p>;
+  if (!bills.data.length && offset === 0) return <p className="muted">No bill yet.</p>;
   return (
-    <div className="table-scroll" role="region" aria-label="Bills" tabIndex={0}>
-      <table className="bills">
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Status</th>
-            <th scope="col">Amount</th>
-          </tr>
-        </thead>
-        <tbody>
-          {bills.data.map((b) => (
-            <tr key={b.id}>
-              <td>{formatTime(new Date(b.occurred_at))}</td>
-              <td>{b.kind === 'PROFIT_SHARE' ? 'Profit share' : 'Subscription'}</td>
-              <td>{b.status}</td>
-              <td className="num">{formatUsd(b.amount)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <>
+      {bills.data.length ? (
+        <div className="table-scroll" role="region" aria-label="Bills" tabIndex={0}>
+          <table className="bills">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Kind</th>
+                <th scope="col" className="num">
+                  Amount
+                </th>
+                <th scope="col">Status</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {bills.data.map((b) => (
+                <BillRow key={b.id} bill={b} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p className="muted">No more bills.</p>
+      )}
+      <Pager label="Bill pages" offset={offset} pageSize={BILL_PAGE} count={bills.data.length} onPage={setOffset} busy={bills.isFetching} />
+    </>
+  );
+}
+
+/** What a bill waits for, or why it failed, as a line under its status. */
+function billNote(b: Bill, live: boolean): string | null {
+  const m = b.metadata ?? {};
+  const text = (key: string) => (typeof m[key] === 'string' ? (m[key] as string) : null);
+  if (b.status === 'FAILED') return text('failure_reason');
+  if (b.status !== 'PENDING') return null;
+  if (text('last_error')) return text('last_error');
+  if (live) return m.user_signature ? 'Signature sent: being paid on Hyperliquid.' : 'Awaiting your signature.';
+  return null;
+}
+
+/** Why a payment or retry did not go through, for the reader. */
+function refusal(e: Error): string {
+  if (e instanceof WalletRefused) return e.message;
+  if (e instanceof ApiError) return `The payment was refused (${e.messages.join('; ') || `HTTP ${e.status}`}).`;
+  return `The payment did not go through: ${e.message}.`;
+}
+
+/**
+ * One bill: a live one awaiting the wallet's signature has "Sign and pay" (the wallet's own prompt confirms it); a
+ * FAILED one has "Retry", after a confirmation since it moves money (a live one is signed afresh).
+ */
+function BillRow({ bill: b }: { bill: Bill }) {
+  const { pay, retry } = useBillActions();
+  const send = usdSendOf(b.metadata);
+  const awaiting = b.status === 'PENDING' && !!send && !b.metadata?.user_signature;
+  const note = billNote(b, !!send);
+  const busy = pay.isPending || retry.isPending;
+  const error = pay.error ?? retry.error;
+  const amount = formatUsd(b.amount);
+  return (
+    <tr data-bill={b.id}>
+      <td>{formatTime(new Date(b.occurred_at))}</td>
+      <td>{b.kind === 'PROFIT_SHARE' ? 'Profit share' : 'Subscription'}</td>
+      <td className="num">{amount}</td>
+      <td>
+        <span className={`status status-${b.status.toLowerCase()}`}>{b.status}</span>
+        {note && <span className="bill-note">{note}</span>}
+      </td>
+      <td>
+        {awaiting && (
+          <button type="button" disabled={busy} onClick={() => pay.mutate(b)}>
+            {pay.isPending ? 'Signing…' : 'Sign and pay'}
+          </button>
+        )}
+        {b.status === 'FAILED' && (
+          <ConfirmButton
+            label={retry.isPending ? 'Retrying…' : 'Retry'}
+            title={`Retry this ${amount} bill?`}
+            confirmLabel={send ? 'Sign and retry' : 'Retry payment'}
+            disabled={busy}
+            onConfirm={() => retry.mutate(b)}
+          >
+            {send
+              ? `Your wallet signs the transfer of ${amount} again, and it is paid from your Hyperliquid account.`
+              : `${amount} is collected again from your paper balance.`}
+          </ConfirmButton>
+        )}
+        {error && !busy && (
+          <p role="alert" className="bill-error">
+            {refusal(error)}
+          </p>
+        )}
+      </td>
+    </tr>
   );
 }
