@@ -50,6 +50,8 @@ describe('leaderboard page in a browser', () => {
     afterAll(() => close?.());
 
     it('lists the agents by APR 30d with their figures and a drawn sparkline', async () => {
+      const scripts: string[] = [];
+      page.on('request', (r) => r.resourceType() === 'script' && scripts.push(new URL(r.url()).pathname));
       await page.goto(gw.api + '/');
       await expectTexts(page, NAMES, ['Beta', 'Alpha', 'Delta', 'Gamma (paused)']);
       const alpha = page.locator('tr', { has: page.locator('th', { hasText: 'Alpha' }) });
@@ -59,6 +61,9 @@ describe('leaderboard page in a browser', () => {
       await alpha.locator('.sparkline canvas').waitFor();
       expect(await paintedPixels(page, 'tr:has(th a:text-is("Alpha")) .sparkline canvas')).toBeGreaterThan(20);
       expect(await page.getByRole('img', { name: /^Gamma: no realized PnL in the last 30 days$/ }).count()).toBe(1);
+      // Pages load by route: the leaderboard's chunk came, the sign-in code (ethers, siwe) and other pages' did not.
+      expect(scripts.some((p) => /^\/assets\/LeaderboardPage-/.test(p))).toBe(true);
+      expect(scripts.filter((p) => /siwe-message|AgentPage|ReportPage|WalletsPage/.test(p))).toEqual([]);
     });
 
     it('sorts by a column header, by mouse and by keyboard', async () => {

@@ -18,6 +18,8 @@ import {
   testEnv,
   testQueues,
   waitForJob,
+  QUICK_START,
+  WalletClient,
 } from '@conduit/testing';
 import { formatTime } from '../../apps/web/src/format/time';
 import { ExecutorAppModule } from '../../apps/executor/src/app.module';
@@ -109,6 +111,9 @@ describe('operations pages in a browser', () => {
     const enrol = await http('POST', `${url}/api/v3/operators/me/2fa`, undefined, bearer);
     secret = new URL(enrol.body.otpauth_uri).searchParams.get('secret')!;
     expect((await http('POST', `${url}/api/v3/operators/me/2fa/confirm`, { code: code() }, bearer)).status).toBe(200);
+    // The operator follows the kill switches (their notifications reach the operations page live).
+    const follow = { events: ['deployment.kill_switch'], channels: {} };
+    expect((await http('PUT', `${url}/api/v3/operators/me/notifications/settings`, follow, bearer)).status).toBe(200);
 
     // A service in trouble, a queue with work, an audited action and a report.
     await pg.query(`INSERT INTO bot_state (key, value) VALUES ('executor', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [
@@ -242,6 +247,19 @@ describe('operations pages in a browser', () => {
       expect(await seriousViolations(page)).toEqual([]);
       expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
       await screenshot(page, 'operations');
+    });
+
+    it('shows a notification written for the operator as it is written, without a reload', async () => {
+      await page.getByText('Listening: the notifications you subscribed to appear here as they are written.').waitFor();
+      const user = WalletClient.random(url);
+      const agent = await user.http('POST', `${url}/api/v3/agents/create`, { ...QUICK_START.createAgent, creator_wallet: user.address });
+      const deployed = await user.http('POST', `${url}/api/v3/agents/deploy`, { agent_id: agent.body.agent.id, user_wallet: user.address });
+      const deployment = deployed.body.deployment.id as string;
+      expect((await user.http('POST', `${url}/api/v3/deployments/${deployment}/kill-switch`, { enabled: true })).status).toBe(200);
+      const item = page.locator('.live-notifications li').first();
+      await item.locator('strong', { hasText: 'deployment.kill_switch' }).waitFor();
+      expect(await item.textContent()).toContain(`deployment id ${deployment}`);
+      expect(await seriousViolations(page)).toEqual([]);
     });
 
     it('searches the audit trail by trace and finds the seeded entry', async () => {

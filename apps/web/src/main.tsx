@@ -7,6 +7,7 @@ import { SessionProvider } from './api/session';
 import { ThemeProvider } from './theme';
 // Every style sheet here, in one file and this order (the pages' before the base), so the cascade does not depend
 // on which page's chunk loaded first.
+import './components/pager.css';
 import './pages/subscriber/subscriber.css';
 import './pages/agent/agent.css';
 import './pages/operations/operations.css';

@@ -53,4 +53,12 @@ describe('bill signing', () => {
     expect([27, 28]).toContain(v);
     expect(v).toBe(parseInt(signature.slice(130), 16));
   });
+
+  it('reads a recovery id of 0 or 1 as 27 or 28, and refuses what is not a 65-byte signature', () => {
+    const body = '0x' + 'ab'.repeat(64);
+    expect(splitSignature(body + '00').v).toBe(27);
+    expect(splitSignature(body + '01').v).toBe(28);
+    expect(() => splitSignature(body + '05')).toThrow('unknown recovery id');
+    expect(() => splitSignature(body)).toThrow('not a signature');
+  });
 });

@@ -1,5 +1,3 @@
-import { Signature } from 'ethers';
-
 /** An EIP-712 field. */
 interface TypedField {
   name: string;
@@ -50,10 +48,16 @@ export function typedDataV4(typed: TypedData): string {
   return JSON.stringify({ domain: typed.domain, types, primaryType: typed.primaryType, message: typed.message });
 }
 
-/** A wallet's 65-byte signature as the API takes it: r, s and v (27 or 28). */
+/**
+ * A wallet's 65-byte signature as the API takes it: r, s and v (27 or 28; a wallet answering 0 or 1 means the same).
+ * Read from the hex directly: ethers stays out of the page's code (it is loaded only to sign in).
+ */
 export function splitSignature(signature: string): { r: string; s: string; v: 27 | 28 } {
-  const sig = Signature.from(signature);
-  return { r: sig.r, s: sig.s, v: sig.v };
+  if (!/^0x[0-9a-fA-F]{130}$/.test(signature)) throw new WalletRefused('The wallet answered something that is not a signature.');
+  const raw = parseInt(signature.slice(130), 16);
+  const v = raw < 27 ? raw + 27 : raw;
+  if (v !== 27 && v !== 28) throw new WalletRefused('The wallet answered a signature with an unknown recovery id.');
+  return { r: signature.slice(0, 66), s: '0x' + signature.slice(66, 130), v };
 }
 
 /** An injected EIP-1193 wallet. */

@@ -1,4 +1,3 @@
-import './pager.css';
 
 export interface PagerProps {
   /** The nav's accessible name, e.g. "Audit pages". */

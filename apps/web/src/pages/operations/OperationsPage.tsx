@@ -9,6 +9,7 @@ import {
   type VenueStatus,
 } from '../../api/operations';
 import { formatTime } from '../../format/time';
+import { LiveNotifications } from './LiveNotifications';
 import { OperatorGate } from './OperatorGate';
 
 const when = (at: string | null) => (at ? formatTime(new Date(at)) : '—');
@@ -28,6 +29,7 @@ export function OperationsPage() {
       <ServicesSection />
       <VenuesSection />
       <QueuesSection />
+      <LiveNotifications />
     </OperatorGate>
   );
 }
