@@ -277,6 +277,8 @@ describe('operations pages in a browser', () => {
 
     it('lists the reports and renders one from its markdown, tables included, raw HTML never', async () => {
       await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Reports' }).click();
+      // The audit page (whose filters have a Type too) stays on screen until the reports page's chunk has loaded.
+      await page.getByRole('heading', { level: 1, name: 'Reports' }).waitFor();
       await page.getByLabel('Type').selectOption('daily');
       await page.waitForURL(/\/reports\?type=daily$/);
       const link = page.locator('table.reports tbody th a');
