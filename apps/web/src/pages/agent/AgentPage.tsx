@@ -11,13 +11,17 @@ import {
   type AgentTrade,
   type PerformanceResponse,
 } from '../../api/agent';
+import { useSession } from '../../api/session';
 import { formatPercent, formatUsd, NO_VALUE } from '../../format/decimal';
+import { AgentPolicy } from './CreatorForms';
 import { formatTime } from '../../format/time';
 import { DecisionLog } from './DecisionLog';
 import { PerformanceCharts } from './PerformanceCharts';
 import { PriceChart } from './PriceChart';
+import { SubscribePanel } from './SubscribePanel';
 import { TradesTable } from './TradesTable';
 import { VenueSection } from './VenueSection';
+import '../subscriber/subscriber.css';
 import './agent.css';
 
 const KIND: Record<string, string> = { signal: 'Signal agent', llm_trader: 'LLM trader' };
@@ -109,6 +113,7 @@ export function AgentPage() {
   const decisions = useDecisions(id);
   const routing = useRoutingHistory(id);
   const config = useRoutingConfig(id);
+  const { session } = useSession();
 
   if (agent.isPending) return <p aria-live="polite">Loading the agent…</p>;
   if (agent.error)
@@ -122,6 +127,8 @@ export function AgentPage() {
       </>
     );
   const a = agent.data;
+  // The creator's wallet edits the agent's policy and routing config (the API checks it again on every write).
+  const creator = !!session && session.address.toLowerCase() === a.creator_wallet.toLowerCase();
   return (
     <article className="agent-page">
       <header className="agent-header">
@@ -147,6 +154,11 @@ export function AgentPage() {
           </div>
         </dl>
       </header>
+
+      <section aria-labelledby="subscribe-heading">
+        <h2 id="subscribe-heading">Subscribe</h2>
+        <SubscribePanel agent={a} />
+      </section>
 
       <section aria-labelledby="performance-heading">
         <h2 id="performance-heading">Performance</h2>
@@ -187,10 +199,19 @@ export function AgentPage() {
         {decisions.data && <DecisionLog decisions={decisions.data} />}
       </section>
 
+      <section aria-labelledby="policy-heading">
+        <h2 id="policy-heading">Agent policy</h2>
+        <p className="meta">
+          The agent’s own limits: each subscriber’s policy is combined with them, the stricter wins.
+          {creator && ' You created this agent: the changes apply from its next signal.'}
+        </p>
+        <AgentPolicy key={creator ? 'edit' : 'read'} agent={a} editable={creator} />
+      </section>
+
       <section aria-labelledby="venues-heading">
         <h2 id="venues-heading">Venues</h2>
         <Failed error={routing.error ?? config.error} />
-        {routing.data && config.isSuccess && <VenueSection history={routing.data} config={config.data} />}
+        {routing.data && config.isSuccess && <VenueSection agentId={a.id} history={routing.data} config={config.data} editable={creator} />}
       </section>
     </article>
   );
