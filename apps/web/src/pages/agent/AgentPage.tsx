@@ -1,5 +1,5 @@
-import { useMemo, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useLocation, useParams } from 'react-router';
 import {
   useAgent,
   useDecisions,
@@ -114,6 +114,12 @@ export function AgentPage() {
   const routing = useRoutingHistory(id);
   const config = useRoutingConfig(id);
   const { session } = useSession();
+  const { hash } = useLocation();
+  const loaded = agent.isSuccess;
+  // A link to a part of the page (the leaderboard's Subscribe: #subscribe) shows it once the agent is loaded.
+  useEffect(() => {
+    if (loaded && hash) document.getElementById(decodeURIComponent(hash.slice(1)))?.scrollIntoView();
+  }, [loaded, hash]);
 
   if (agent.isPending) return <p aria-live="polite">Loading the agent…</p>;
   if (agent.error)
@@ -155,7 +161,7 @@ export function AgentPage() {
         </dl>
       </header>
 
-      <section aria-labelledby="subscribe-heading">
+      <section id="subscribe" aria-labelledby="subscribe-heading">
         <h2 id="subscribe-heading">Subscribe</h2>
         <SubscribePanel agent={a} />
       </section>
