@@ -57,7 +57,7 @@ describe('agent page in a browser', () => {
 
     it('is reached from the leaderboard by the agent name', async () => {
       await page.goto(gw.api + '/');
-      await page.getByRole('link', { name: 'Orion' }).click();
+      await page.getByRole('link', { name: 'Orion', exact: true }).click();
       await page.waitForURL(`**/agents/${seed.agentId}`);
       await expectTexts(page, 'h1', ['Orion']);
     });

@@ -57,6 +57,8 @@ describe('leaderboard page in a browser', () => {
       const alpha = page.locator('tr', { has: page.locator('th', { hasText: 'Alpha' }) });
       const cells = (await alpha.locator('td').allTextContents()).map((t) => t.trim());
       expect(cells.slice(1, 9)).toEqual(['Signal', '12.50%', '30.25%', '48.12%', '1.75', '7.50%', '2', '+$250.50']);
+      const subscribe = alpha.getByRole('link', { name: 'Subscribe to Alpha' });
+      expect(await subscribe.getAttribute('href')).toBe(`/agents/${await alpha.getAttribute('data-agent-id')}#subscribe`);
       expect(await page.getByRole('columnheader', { name: 'APR 30d' }).getAttribute('aria-sort')).toBe('descending');
       await alpha.locator('.sparkline canvas').waitFor();
       expect(await paintedPixels(page, 'tr:has(th a:text-is("Alpha")) .sparkline canvas')).toBeGreaterThan(20);

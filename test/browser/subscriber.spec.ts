@@ -7,7 +7,8 @@ import { injectWallet } from './test-wallet';
 const POSITION_CELLS = 'table.positions tbody tr:first-child > :nth-child(-n+6)';
 
 /**
- * /me in Debian's Chromium over every service: sign in through the injected wallet, a position opened by a signal
+ * Subscribing and /me in Debian's Chromium over every service: sign in through the injected wallet on an agent's page
+ * and subscribe there (paper), then on /me a position opened by a signal
  * appears live (no reload), a bad policy value shows its API error at the field, the deployment stops after a
  * confirmation; axe clean and no console error at 1280 and 390 px.
  */
@@ -39,17 +40,41 @@ describe('subscriber pages in a browser', () => {
       await injectWallet(page, user.wallet);
       const agent = await user.http('POST', `${api}/api/v3/agents/create`, { ...QUICK_START.createAgent, creator_wallet: user.address });
       agentId = agent.body.agent.id;
-      const deployed = await user.http('POST', `${api}/api/v3/agents/deploy`, { agent_id: agentId, user_wallet: user.address });
-      deploymentId = deployed.body.deployment.id;
     });
     afterAll(() => close?.());
 
-    it('signs in with the injected wallet and shows the address shortened', async () => {
-      await page.goto(`${api}/me`);
-      await page.getByRole('button', { name: 'Sign in with wallet' }).first().click();
+    it('signs in with the injected wallet on the agent page and subscribes there in paper mode', async () => {
+      await page.goto(`${api}/agents/${agentId}`);
+      await page.getByRole('button', { name: 'Sign in with wallet to subscribe' }).click();
       const short = `${user.address.slice(0, 6)}…${user.address.slice(-4)}`;
       await expectTexts(page, '.wallet .address', [short]);
-      expect(await page.locator('.wallet .address').getAttribute('title')).toBe(user.address);
+      expect((await page.locator('.wallet .address').getAttribute('title'))?.toLowerCase()).toBe(user.address);
+      const form = page.getByRole('form', { name: 'Subscribe' });
+      await form.waitFor();
+      expect(await form.getByRole('radio', { name: /^Paper/ }).isChecked()).toBe(true);
+      await form.getByRole('button', { name: 'Subscribe' }).click();
+      await page.locator('.subscribed').waitFor();
+      const mine = (await user.http('GET', `${api}/api/v3/deployments?agent_id=${agentId}`)).body.deployments;
+      expect(mine.map((d: any) => [d.user_wallet, d.status, d.trading_mode])).toEqual([[user.address, 'ACTIVE', 'paper']]);
+      deploymentId = mine[0].id;
+      await expectTexts(page, '.subscribed p', [
+        `Subscribed: deployment ${deploymentId.slice(0, 8)}, paper trading. See it on My deployments`,
+      ]);
+      await expectTexts(page, '.agent-facts div:last-child dd', ['1']); // its subscribers, refreshed
+      expect(await seriousViolations(page)).toEqual([]);
+      await screenshot(page, 'agent-subscribe');
+      expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+    });
+
+    it('does not offer a second deployment of the agent, and links to /me instead', async () => {
+      await page.getByRole('link', { name: 'See it on My deployments' }).click();
+      await expectTexts(page, '.deployment > header > h2', [`Deployment ${deploymentId.slice(0, 8)}`]);
+      await page.goBack(); // the app's own history: the session stays in memory
+      await expectTexts(page, '[aria-labelledby="subscribe-heading"] p', [
+        `Your wallet already follows this agent: deployment ${deploymentId.slice(0, 8)} (paper, active). Manage it on My deployments`,
+      ]);
+      expect(await page.getByRole('form', { name: 'Subscribe' }).count()).toBe(0);
+      await page.getByRole('link', { name: 'Manage it on My deployments' }).click();
       await expectTexts(page, '.deployment > header > h2', [`Deployment ${deploymentId.slice(0, 8)}`]);
       await expectTexts(page, '.deployment p.muted', ['No open position.', 'No bill yet.']);
       // The token stays in memory: nothing in the storage.

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PolicyView } from '../policy/policy.responses';
 import { AGENT_KIND, AGENT_STATUS, VENUE_V3, type AgentKind, type AgentStatus } from '@conduit/db';
 
 /**
@@ -14,6 +15,8 @@ export class AgentView {
   @ApiProperty({ enum: VENUE_V3 }) venue: string;
   @ApiProperty({ description: 'deployments not STOPPED (as the leaderboard counts them)' }) subscribers: number;
   @ApiProperty({ type: String, format: 'date-time' }) created_at: string;
+  @ApiProperty({ type: PolicyView, nullable: true, description: "the agent's own limits (Agent How), combined with each subscriber's" })
+  policy: PolicyView | null;
   @ApiProperty({ type: Number, nullable: true }) apr_30d: number | null;
   @ApiProperty({ type: Number, nullable: true }) apr_90d: number | null;
   @ApiProperty({ type: Number, nullable: true }) apr_si: number | null;

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SignedIn, WalletAuth } from '../auth/auth.decorators';
 import { CurrentReader, Reader } from '../common/read-access';
 import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { DeployAgentDto, DeploymentListQuery, TradingModeDto } from './deployments.dto';
-import { DeploymentListResponse, DeploymentStopResponse } from './deployments.responses';
+import { DeploymentListResponse, DeploymentStopResponse, DeployResponse } from './deployments.responses';
 import { DeploymentsService } from './deployments.service';
 
 const uuid = uuidParam('id');
@@ -17,6 +17,7 @@ export class DeploymentsController {
   constructor(private readonly deployments: DeploymentsService) {}
 
   @Post('agents/deploy')
+  @ApiCreatedResponse({ type: DeployResponse })
   @ApiOperation({
     summary: "Deploy an agent to a user's wallet; the deployment starts ACTIVE with a trial",
     description:

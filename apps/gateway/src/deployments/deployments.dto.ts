@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { Policy, policyErrors } from '@conduit/domain';
 import { PageQuery } from '../common/page.dto';
+import { PolicyDto } from '../policy/policy.dto';
 import { normaliseWallet, Optional, Satisfies, WALLET, WalletField } from '../common/validation';
 
 export class DeployAgentDto {
@@ -22,7 +23,11 @@ export class DeployAgentDto {
   @IsIn(['paper', 'live'], { message: 'trading_mode must be paper or live' })
   trading_mode?: 'paper' | 'live';
 
-  @ApiPropertyOptional({ description: "the subscriber's policy (Agent How)", example: { max_leverage: 3, denied_tokens: ['DOGE'] } })
+  @ApiPropertyOptional({
+    type: () => PolicyDto,
+    description: "the subscriber's policy (Agent How)",
+    example: { max_leverage: 3, denied_tokens: ['DOGE'] },
+  })
   @Optional()
   @Satisfies((v) => policyErrors(v, 'policy'))
   policy?: Policy;

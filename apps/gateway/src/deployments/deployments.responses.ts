@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PolicyView } from '../policy/policy.responses';
 
 /** A deployment as the API answers it (DEPLOYMENT_COLUMNS): whether it holds each sealed key, never the key. */
@@ -35,4 +35,34 @@ export class DeploymentStopResponse {
   @ApiProperty() success: boolean;
   @ApiProperty({ type: DeploymentView }) deployment: DeploymentView;
   @ApiProperty({ type: [String], description: 'the open positions whose close was asked for' }) closing_positions: string[];
+}
+
+/** The payloads the user signs to approve a Hyperliquid agent wallet (approveAgent, EIP-712). */
+export class HyperliquidApprovalView {
+  @ApiProperty() agent_address: string;
+  @ApiProperty() master_address: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'the approveAgent action and its EIP-712 typed data' })
+  approve_agent: Record<string, unknown>;
+  @ApiProperty({ enum: ['configured', 'off'] }) builder_fee: string;
+}
+
+/** The transactions the user sends to let an Ostium agent wallet trade (USDC allowance, setDelegate). */
+export class OstiumApprovalView {
+  @ApiProperty() agent_address: string;
+  @ApiProperty() trader_address: string;
+  @ApiProperty() chain_id: number;
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) transactions: Record<string, unknown>[];
+}
+
+/** A deployment's agent wallets by venue: their addresses and what the user signs to approve them. */
+export class AgentWalletApprovals {
+  @ApiPropertyOptional({ type: HyperliquidApprovalView }) HYPERLIQUID?: HyperliquidApprovalView;
+  @ApiPropertyOptional({ type: OstiumApprovalView }) OSTIUM?: OstiumApprovalView;
+}
+
+/** POST /api/v3/agents/deploy */
+export class DeployResponse {
+  @ApiProperty() success: boolean;
+  @ApiProperty({ type: DeploymentView }) deployment: DeploymentView;
+  @ApiProperty({ type: AgentWalletApprovals }) agent_wallets: AgentWalletApprovals;
 }

@@ -5,7 +5,7 @@ import { CurrentReader, Reader } from '../common/read-access';
 import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { KillSwitchDto, PolicyDecisionQuery, PolicyDto, RoutingConfigDto } from './policy.dto';
-import { DeploymentPolicyResponse, RoutingConfigResponse } from './policy.responses';
+import { AgentPolicyResponse, DeploymentPolicyResponse, RoutingConfigResponse } from './policy.responses';
 import { PolicyService } from './policy.service';
 
 const uuid = uuidParam('id');
@@ -18,6 +18,7 @@ export class PolicyController {
   constructor(private readonly policies: PolicyService) {}
 
   @Put('agents/:id/policy')
+  @ApiOkResponse({ type: AgentPolicyResponse })
   @ApiOperation({ summary: "Replace the agent's own limits; every deployment's policy is combined with them, the stricter wins" })
   agentPolicy(@Param('id', uuid) id: string, @Body() dto: PolicyDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
     return this.policies.setAgentPolicy(id, dto, wallet, traceId);
@@ -71,6 +72,7 @@ export class PolicyController {
   }
 
   @Put('agents/:id/routing-config')
+  @ApiOkResponse({ type: RoutingConfigResponse })
   @ApiOperation({ summary: "Set the agent's venue priority, routing strategy and failover (Agent Where reloads it at once)" })
   setRoutingConfig(@Param('id', uuid) id: string, @Body() dto: RoutingConfigDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
     return this.policies.setRoutingConfig(id, dto, wallet, traceId);

@@ -30,6 +30,13 @@ export class DeploymentPolicyResponse {
   @ApiProperty({ type: PolicyView, description: 'both combined, the stricter wins: what new signals meet' }) effective_policy: PolicyView;
 }
 
+/** PUT /api/v3/agents/:id/policy: the agent's own limits as stored. */
+export class AgentPolicyResponse {
+  @ApiProperty() success: boolean;
+  @ApiProperty({ format: 'uuid' }) agent_id: string;
+  @ApiProperty({ type: PolicyView }) policy: PolicyView;
+}
+
 /** Agent Where's routing config of an agent, or the global default it falls back to. */
 export class RoutingConfigView {
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null for the global default' }) agent_id: string | null;

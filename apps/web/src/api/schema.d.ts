@@ -1775,6 +1775,24 @@ export interface components {
       /** @example 300 */
       cycle_interval_seconds?: number;
     };
+    CooldownView: {
+      after_losses: number;
+      minutes: number;
+    };
+    PolicyView: {
+      /** @enum {string} */
+      risk_tolerance?: 'LOW' | 'MEDIUM' | 'HIGH';
+      max_leverage?: number;
+      max_position_pct?: number | string;
+      min_confidence?: number;
+      allowed_tokens?: string[];
+      denied_tokens?: string[];
+      max_open_positions?: number;
+      max_daily_loss_usd?: number | string;
+      cooldown?: components['schemas']['CooldownView'];
+      enabled_venues?: string[];
+      kill_switch?: boolean;
+    };
     AgentView: {
       /** Format: uuid */
       id: string;
@@ -1791,6 +1809,8 @@ export interface components {
       subscribers: number;
       /** Format: date-time */
       created_at: string;
+      /** @description the agent's own limits (Agent How), combined with each subscriber's */
+      policy: components['schemas']['PolicyView'] | null;
       apr_30d: number | null;
       apr_90d: number | null;
       apr_si: number | null;
@@ -1888,6 +1908,33 @@ export interface components {
        */
       weights?: Record<string, never>;
     };
+    PolicyDto: {
+      /** @enum {string} */
+      risk_tolerance?: 'LOW' | 'MEDIUM' | 'HIGH';
+      max_leverage?: number;
+      /** @description margin of one position, % of equity (0, 100] */
+      max_position_pct?: number | string;
+      min_confidence?: number;
+      allowed_tokens?: string[];
+      denied_tokens?: string[];
+      max_open_positions?: number;
+      /** @description USD; halts new entries until 00:00 UTC */
+      max_daily_loss_usd?: number | string;
+      /**
+       * @example {
+       *       "after_losses": 3,
+       *       "minutes": 60
+       *     }
+       */
+      cooldown?: components['schemas']['CooldownView'];
+      /**
+       * @example [
+       *       "HYPERLIQUID"
+       *     ]
+       */
+      enabled_venues?: string[];
+      kill_switch?: boolean;
+    };
     DeployAgentDto: {
       /** Format: uuid */
       agent_id: string;
@@ -1908,7 +1955,7 @@ export interface components {
        *       ]
        *     }
        */
-      policy?: Record<string, never>;
+      policy?: components['schemas']['PolicyDto'];
       hyperliquid_agent_address?: string;
       hyperliquid_agent_key_encrypted?: string;
       hyperliquid_agent_key_iv?: string;
@@ -1917,28 +1964,6 @@ export interface components {
       ostium_agent_key_encrypted?: string;
       ostium_agent_key_iv?: string;
       ostium_agent_key_tag?: string;
-    };
-    TradingModeDto: {
-      /** @enum {string} */
-      trading_mode: 'paper' | 'live';
-    };
-    CooldownView: {
-      after_losses: number;
-      minutes: number;
-    };
-    PolicyView: {
-      /** @enum {string} */
-      risk_tolerance?: 'LOW' | 'MEDIUM' | 'HIGH';
-      max_leverage?: number;
-      max_position_pct?: number | string;
-      min_confidence?: number;
-      allowed_tokens?: string[];
-      denied_tokens?: string[];
-      max_open_positions?: number;
-      max_daily_loss_usd?: number | string;
-      cooldown?: components['schemas']['CooldownView'];
-      enabled_venues?: string[];
-      kill_switch?: boolean;
     };
     DeploymentView: {
       /** Format: uuid */
@@ -1967,6 +1992,37 @@ export interface components {
       created_at: string;
       has_hyperliquid_agent_key: boolean;
       has_ostium_agent_key: boolean;
+    };
+    HyperliquidApprovalView: {
+      agent_address: string;
+      master_address: string;
+      /** @description the approveAgent action and its EIP-712 typed data */
+      approve_agent: {
+        [key: string]: unknown;
+      };
+      /** @enum {string} */
+      builder_fee: 'configured' | 'off';
+    };
+    OstiumApprovalView: {
+      agent_address: string;
+      trader_address: string;
+      chain_id: number;
+      transactions: {
+        [key: string]: unknown;
+      }[];
+    };
+    AgentWalletApprovals: {
+      HYPERLIQUID?: components['schemas']['HyperliquidApprovalView'];
+      OSTIUM?: components['schemas']['OstiumApprovalView'];
+    };
+    DeployResponse: {
+      success: boolean;
+      deployment: components['schemas']['DeploymentView'];
+      agent_wallets: components['schemas']['AgentWalletApprovals'];
+    };
+    TradingModeDto: {
+      /** @enum {string} */
+      trading_mode: 'paper' | 'live';
     };
     DeploymentListResponse: {
       success: boolean;
@@ -2374,32 +2430,11 @@ export interface components {
       /** @description newest first */
       decisions: components['schemas']['AgentDecisionView'][];
     };
-    PolicyDto: {
-      /** @enum {string} */
-      risk_tolerance?: 'LOW' | 'MEDIUM' | 'HIGH';
-      max_leverage?: number;
-      /** @description margin of one position, % of equity (0, 100] */
-      max_position_pct?: number | string;
-      min_confidence?: number;
-      allowed_tokens?: string[];
-      denied_tokens?: string[];
-      max_open_positions?: number;
-      /** @description USD; halts new entries until 00:00 UTC */
-      max_daily_loss_usd?: number | string;
-      /**
-       * @example {
-       *       "after_losses": 3,
-       *       "minutes": 60
-       *     }
-       */
-      cooldown?: components['schemas']['CooldownView'];
-      /**
-       * @example [
-       *       "HYPERLIQUID"
-       *     ]
-       */
-      enabled_venues?: string[];
-      kill_switch?: boolean;
+    AgentPolicyResponse: {
+      success: boolean;
+      /** Format: uuid */
+      agent_id: string;
+      policy: components['schemas']['PolicyView'];
     };
     DeploymentPolicyResponse: {
       success: boolean;
@@ -4319,7 +4354,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['DeployResponse'];
+        };
       };
     };
   };
@@ -4769,7 +4806,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['AgentPolicyResponse'];
+        };
       };
     };
   };
@@ -4926,7 +4965,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RoutingConfigResponse'];
+        };
       };
     };
   };

@@ -19,7 +19,7 @@ export const ME = 'me';
  * The signed-in wallet's bearer token as headers, and what to do with an answer: a 401 (an expired or revoked token)
  * ends the session, so the header asks to sign in again; any other error is thrown with the API's messages.
  */
-function useAuthed() {
+export function useAuthed() {
   const { session, expire } = useSession();
   const headers = { authorization: `Bearer ${session?.token ?? ''}` };
   function check<T>(result: { data?: T; error?: unknown; response: Response }): T {

@@ -47,6 +47,7 @@ export function LeaderboardTable(props: {
               </SortHeader>
             ))}
             <th scope="col">PnL, {state.days} days</th>
+            <th scope="col">Subscribe</th>
           </tr>
         </thead>
         <tbody>
@@ -75,6 +76,12 @@ export function LeaderboardTable(props: {
                 ))}
                 <td>
                   <Sparkline points={r.sparkline} days={state.days} name={r.name} />
+                </td>
+                <td>
+                  {/* the agent page's subscribe form (it signs the wallet in first) */}
+                  <Link to={`/agents/${r.agent_id}#subscribe`} aria-label={`Subscribe to ${r.name}`}>
+                    Subscribe
+                  </Link>
                 </td>
               </tr>
             );

@@ -1,5 +1,5 @@
-import { useMemo, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useLocation, useParams } from 'react-router';
 import {
   useAgent,
   useDecisions,
@@ -11,11 +11,14 @@ import {
   type AgentTrade,
   type PerformanceResponse,
 } from '../../api/agent';
+import { useSession } from '../../api/session';
 import { formatPercent, formatUsd, NO_VALUE } from '../../format/decimal';
+import { AgentPolicy } from './CreatorForms';
 import { formatTime } from '../../format/time';
 import { DecisionLog } from './DecisionLog';
 import { PerformanceCharts } from './PerformanceCharts';
 import { PriceChart } from './PriceChart';
+import { SubscribePanel } from './SubscribePanel';
 import { TradesTable } from './TradesTable';
 import { VenueSection } from './VenueSection';
 
@@ -108,6 +111,13 @@ export function AgentPage() {
   const decisions = useDecisions(id);
   const routing = useRoutingHistory(id);
   const config = useRoutingConfig(id);
+  const { session } = useSession();
+  const { hash } = useLocation();
+  const loaded = agent.isSuccess;
+  // A link to a part of the page (the leaderboard's Subscribe: #subscribe) shows it once the agent is loaded.
+  useEffect(() => {
+    if (loaded && hash) document.getElementById(decodeURIComponent(hash.slice(1)))?.scrollIntoView();
+  }, [loaded, hash]);
 
   if (agent.isPending) return <p aria-live="polite">Loading the agent…</p>;
   if (agent.error)
@@ -121,6 +131,8 @@ export function AgentPage() {
       </>
     );
   const a = agent.data;
+  // The creator's wallet edits the agent's policy and routing config (the API checks it again on every write).
+  const creator = !!session && session.address.toLowerCase() === a.creator_wallet.toLowerCase();
   return (
     <article className="agent-page">
       <header className="agent-header">
@@ -146,6 +158,11 @@ export function AgentPage() {
           </div>
         </dl>
       </header>
+
+      <section id="subscribe" aria-labelledby="subscribe-heading">
+        <h2 id="subscribe-heading">Subscribe</h2>
+        <SubscribePanel agent={a} />
+      </section>
 
       <section aria-labelledby="performance-heading">
         <h2 id="performance-heading">Performance</h2>
@@ -186,10 +203,19 @@ export function AgentPage() {
         {decisions.data && <DecisionLog decisions={decisions.data} />}
       </section>
 
+      <section aria-labelledby="policy-heading">
+        <h2 id="policy-heading">Agent policy</h2>
+        <p className="meta">
+          The agent’s own limits: each subscriber’s policy is combined with them, the stricter wins.
+          {creator && ' You created this agent: the changes apply from its next signal.'}
+        </p>
+        <AgentPolicy key={creator ? 'edit' : 'read'} agent={a} editable={creator} />
+      </section>
+
       <section aria-labelledby="venues-heading">
         <h2 id="venues-heading">Venues</h2>
         <Failed error={routing.error ?? config.error} />
-        {routing.data && config.isSuccess && <VenueSection history={routing.data} config={config.data} />}
+        {routing.data && config.isSuccess && <VenueSection agentId={a.id} history={routing.data} config={config.data} editable={creator} />}
       </section>
     </article>
   );
