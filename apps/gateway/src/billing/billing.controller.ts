@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { SignedIn, WalletAuth } from '../auth/auth.decorators';
+import { SignedIn } from '../auth/auth.decorators';
 import { CurrentReader, Reader } from '../common/read-access';
 import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
@@ -31,7 +31,6 @@ export class BillingController {
   @ApiOperation({
     summary: "Pay a live bill: the user's EIP-712 signature of metadata.usd_send.typedData, submitted to Hyperliquid by billing",
   })
-  @WalletAuth()
   async pay(
     @Param('id', uuid) id: string,
     @Body() dto: UserSignatureDto,
@@ -49,7 +48,6 @@ export class BillingController {
       'Retry a FAILED bill (its deployment user): back to PENDING and collected again; a live bill takes a fresh signature. ' +
       'A bill already PENDING again answers its state and writes nothing; a COLLECTED one is 409',
   })
-  @WalletAuth()
   async retry(
     @Param('id', uuid) id: string,
     @Body() dto: RetryBillDto,

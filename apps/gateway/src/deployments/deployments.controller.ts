@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SignedIn, WalletAuth } from '../auth/auth.decorators';
+import { SignedIn } from '../auth/auth.decorators';
 import { CurrentReader, Reader } from '../common/read-access';
+import { ApiAnswers } from '../common/api-answers';
 import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { DeployAgentDto, DeploymentListQuery, TradingModeDto } from './deployments.dto';
@@ -9,9 +10,9 @@ import { DeploymentListResponse, DeploymentStopResponse } from './deployments.re
 import { DeploymentsService } from './deployments.service';
 
 const uuid = uuidParam('id');
+const DEPLOYMENT_STATUS_ANSWERS = { 403: "the signed-in wallet is not the deployment's user", 409: 'the deployment is STOPPED' };
 
 @ApiTags('deployments')
-@WalletAuth()
 @Controller('api/v3')
 export class DeploymentsController {
   constructor(private readonly deployments: DeploymentsService) {}
@@ -55,12 +56,16 @@ export class DeploymentsController {
 
   @Post('deployments/:id/pause')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Set a deployment PAUSED (its user only); a repeat changes nothing' })
+  @ApiAnswers(DEPLOYMENT_STATUS_ANSWERS)
   pause(@Param('id', uuid) id: string, @SignedIn() wallet: string, @TraceId() traceId: string) {
     return this.deployments.setStatus(id, 'PAUSED', wallet, traceId);
   }
 
   @Post('deployments/:id/activate')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Set a deployment ACTIVE again (its user only); a repeat changes nothing' })
+  @ApiAnswers(DEPLOYMENT_STATUS_ANSWERS)
   activate(@Param('id', uuid) id: string, @SignedIn() wallet: string, @TraceId() traceId: string) {
     return this.deployments.setStatus(id, 'ACTIVE', wallet, traceId);
   }

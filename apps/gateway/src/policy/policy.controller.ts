@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SignedIn, WalletAuth } from '../auth/auth.decorators';
+import { SignedIn } from '../auth/auth.decorators';
 import { CurrentReader, Reader } from '../common/read-access';
 import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
@@ -12,7 +12,6 @@ const uuid = uuidParam('id');
 
 /** Agent How (policies, kill switch, decisions) and Agent Where (routing config) over HTTP. */
 @ApiTags('agent how / where')
-@WalletAuth()
 @Controller('api/v3')
 export class PolicyController {
   constructor(private readonly policies: PolicyService) {}

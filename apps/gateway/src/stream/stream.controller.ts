@@ -29,7 +29,7 @@ export class StreamController {
 
   @Get('stream')
   @Public()
-  @WalletAuth()
+  @WalletAuth({ query: 'token' })
   @ApiOperation({
     summary: "The signed-in wallet's live events as server-sent events (text/event-stream)",
     description:

@@ -11,6 +11,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /** Liveness and readiness: 200 while Postgres and Redis answer and the service is not draining, else 503 */
     get: operations['HealthController_check'];
     put?: never;
     post?: never;
@@ -483,6 +484,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** Set an agent ACTIVE (its creator only); a repeat changes nothing */
     post: operations['AgentsController_activate'];
     delete?: never;
     options?: never;
@@ -499,6 +501,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** Set an agent PAUSED (its creator only); a repeat changes nothing */
     post: operations['AgentsController_pause'];
     delete?: never;
     options?: never;
@@ -515,6 +518,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** Set an agent STOPPED (its creator only); a repeat changes nothing */
     post: operations['AgentsController_stop'];
     delete?: never;
     options?: never;
@@ -619,6 +623,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** Set a deployment PAUSED (its user only); a repeat changes nothing */
     post: operations['DeploymentsController_pause'];
     delete?: never;
     options?: never;
@@ -635,6 +640,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** Set a deployment ACTIVE again (its user only); a repeat changes nothing */
     post: operations['DeploymentsController_activate'];
     delete?: never;
     options?: never;
@@ -1712,7 +1718,7 @@ export interface components {
        * @description |bias| (0 < x ≤ 1) that makes a signal; default WALLET_BIAS_THRESHOLD
        * @example 0.3
        */
-      wallet_bias_threshold?: Record<string, never>;
+      wallet_bias_threshold?: string | number;
       /** @example 0x1111111111111111111111111111111111111111 */
       profit_receiver_address: string;
       /** @description exactly proofOfIntentMessage({ creatorWallet, name, timestamp }) (libs/domain/src/auth.ts) */
@@ -1829,7 +1835,7 @@ export interface components {
       /** @example 5.0 */
       take_profit_pct?: string;
       /** @example Trend following on 4h momentum */
-      strategy_description?: Record<string, never>;
+      strategy_description?: string | null;
       /**
        * @example [
        *       "BTC",
@@ -1857,12 +1863,12 @@ export interface components {
        * @description signal agent: the watchlist's top N by 4h credibility (1-100)
        * @example 5
        */
-      wallet_top_n?: Record<string, never> | null;
+      wallet_top_n?: number | null;
       /**
        * @description signal agent: |bias| that makes a signal (0 < x ≤ 1)
        * @example 0.3
        */
-      wallet_bias_threshold?: Record<string, never> | null;
+      wallet_bias_threshold?: (string | null) | number;
       /**
        * @description signal agent: weights merged into the stored ones (0-1)
        * @example {
@@ -3120,6 +3126,20 @@ export interface components {
       count: number;
       entries: components['schemas']['AuditEntry'][];
     };
+    ErrorResponse: {
+      /** @example 404 */
+      statusCode: number;
+      /** @example Not Found */
+      error?: string;
+      /**
+       * @example [
+       *       "agent 3fa85f64… not found"
+       *     ]
+       */
+      message: string[] | string;
+      /** @description the body fields or parameters the message is about */
+      fields?: string[];
+    };
   };
   responses: never;
   parameters: never;
@@ -3264,6 +3284,15 @@ export interface operations {
           'application/json': components['schemas']['NonceResponse'];
         };
       };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   AuthController_verify: {
@@ -3287,6 +3316,42 @@ export interface operations {
           'application/json': components['schemas']['TokenResponse'];
         };
       };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the message is for another domain, expired or issued in the future, its nonce unknown or used, or the signature wrong */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   AuthController_logout: {
@@ -3303,6 +3368,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description the body is not JSON (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -3327,6 +3428,42 @@ export interface operations {
           'application/json': components['schemas']['LoginResponse'];
         };
       };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the email or password is wrong, or 2FA is on and the code is missing, wrong, expired or used */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many failed sign-ins: locked out for Retry-After seconds (or the rate limit) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   OperatorsController_logout: {
@@ -3346,6 +3483,42 @@ export interface operations {
           'application/json': components['schemas']['LogoutResponse'];
         };
       };
+      /** @description the body is not JSON (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   OperatorsController_me: {
@@ -3363,6 +3536,24 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['MeResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -3386,6 +3577,42 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   OperatorsController_keys: {
@@ -3402,6 +3629,33 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -3424,6 +3678,51 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   OperatorsController_revokeKey: {
@@ -3443,6 +3742,60 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description id is not a UUID; or the body is not JSON (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   OperatorsController_list: {
@@ -3459,6 +3812,33 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled; or the admin role is needed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -3481,6 +3861,51 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled; or the admin role is needed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   OperatorsController_settings: {
@@ -3501,6 +3926,51 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled; or the admin role is needed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -3525,6 +3995,60 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description id is not a UUID; or the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled; or the admin role is needed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   Operator2faController_enrol: {
@@ -3541,6 +4065,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description the body is not JSON (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -3563,6 +4123,42 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   Operator2faController_disable: {
@@ -3578,21 +4174,19 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description a field is missing or malformed, or current_password or totp_code is wrong (named in fields) */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description no operator session, or it is invalid, expired or revoked (an API key is no session) */
@@ -3601,15 +4195,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description 2FA is required of every operator (PUT /api/v3/operators/settings) */
@@ -3618,15 +4204,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description 2FA is not on for this account */
@@ -3635,15 +4213,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description too many failed attempts on this account or from this address: Retry-After says when to try again */
@@ -3652,15 +4231,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -3676,21 +4247,19 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description id is not a UUID */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description no operator session, or it is invalid, expired or revoked (an API key is no session) */
@@ -3699,15 +4268,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description the admin role is needed, the id is your own (another admin resets it), or 2FA is required and you have not enrolled */
@@ -3716,15 +4277,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description no operator has this id */
@@ -3733,15 +4286,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description 2FA is not on for this operator */
@@ -3750,15 +4295,25 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -3772,21 +4327,28 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description no operator session, or it is invalid, expired or revoked (an API key is no session) */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -3800,21 +4362,46 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description the body is not JSON (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
       /** @description no operator session, or it is invalid, expired or revoked (an API key is no session) */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -3830,21 +4417,19 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description id is not a UUID */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description no operator session, or it is invalid, expired or revoked (an API key is no session) */
@@ -3853,15 +4438,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description no session of yours has this id */
@@ -3870,15 +4447,25 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -3894,21 +4481,19 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description id is not a UUID */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description no operator session, or it is invalid, expired or revoked (an API key is no session) */
@@ -3917,15 +4502,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description the admin role is needed, or 2FA is required of every operator and this one has not enrolled */
@@ -3934,15 +4511,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description no operator has this id */
@@ -3951,15 +4520,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -3976,21 +4546,19 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description id or session_id is not a UUID */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description no operator session, or it is invalid, expired or revoked (an API key is no session) */
@@ -3999,15 +4567,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description the admin role is needed, or 2FA is required of every operator and this one has not enrolled */
@@ -4016,15 +4576,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description no operator has this id, or no session of theirs has this session_id */
@@ -4033,15 +4585,25 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -4074,6 +4636,33 @@ export interface operations {
           'application/json': components['schemas']['LeaderboardResponse'];
         };
       };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   AgentsController_create: {
@@ -4094,6 +4683,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4117,6 +4742,33 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   AgentsController_get: {
@@ -4136,6 +4788,42 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['AgentResponse'];
+        };
+      };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -4161,6 +4849,51 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description id is not a UUID; or the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   AgentsController_cycle: {
@@ -4184,6 +4917,51 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description id is not a UUID; or the body is not JSON (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   AgentsController_activate: {
@@ -4202,6 +4980,69 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID; or the body is not JSON (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the agent's creator */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the agent cannot move from its status to this one */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4222,6 +5063,69 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description id is not a UUID; or the body is not JSON (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the agent's creator */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the agent cannot move from its status to this one */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   AgentsController_stop: {
@@ -4240,6 +5144,69 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID; or the body is not JSON (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the agent's creator */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the agent cannot move from its status to this one */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4262,6 +5229,42 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   DeploymentsController_agentWallets: {
@@ -4280,6 +5283,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4303,6 +5342,51 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID; or the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4328,6 +5412,33 @@ export interface operations {
           'application/json': components['schemas']['DeploymentListResponse'];
         };
       };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   DeploymentsController_get: {
@@ -4346,6 +5457,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4366,6 +5513,69 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description id is not a UUID; or the body is not JSON (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the deployment's user */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the deployment is STOPPED */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   DeploymentsController_activate: {
@@ -4384,6 +5594,69 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID; or the body is not JSON (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the deployment's user */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the deployment is STOPPED */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4404,6 +5677,51 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['DeploymentStopResponse'];
+        };
+      };
+      /** @description id is not a UUID; or the body is not JSON (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -4431,6 +5749,42 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   TradingController_signal: {
@@ -4449,6 +5803,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4471,6 +5861,42 @@ export interface operations {
           'application/json': components['schemas']['JourneyResponse'];
         };
       };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   TradingController_execute: {
@@ -4491,6 +5917,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4518,6 +5980,33 @@ export interface operations {
           'application/json': components['schemas']['PositionListResponse'];
         };
       };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   TradingController_position: {
@@ -4536,6 +6025,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4562,6 +6087,51 @@ export interface operations {
           'application/json': components['schemas']['ClosePositionResponse'];
         };
       };
+      /** @description id is not a UUID; or the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   SourcesController_posts: {
@@ -4583,6 +6153,51 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session or API key, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled; or the operator role is needed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   SourcesController_accounts: {
@@ -4599,6 +6214,24 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4618,6 +6251,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4640,6 +6309,51 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session or API key, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled; or the operator role is needed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   SourcesController_indicators: {
@@ -4660,6 +6374,51 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session or API key, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled; or the operator role is needed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4689,6 +6448,42 @@ export interface operations {
           'application/json': components['schemas']['DecisionLogResponse'];
         };
       };
+      /** @description id is not a UUID; or a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   PolicyController_agentPolicy: {
@@ -4712,6 +6507,51 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description id is not a UUID; or the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   PolicyController_deploymentPolicy: {
@@ -4731,6 +6571,42 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['DeploymentPolicyResponse'];
+        };
+      };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -4758,6 +6634,51 @@ export interface operations {
           'application/json': components['schemas']['DeploymentPolicyResponse'];
         };
       };
+      /** @description id is not a UUID; or the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   PolicyController_killSwitch: {
@@ -4783,6 +6704,51 @@ export interface operations {
           'application/json': components['schemas']['DeploymentPolicyResponse'];
         };
       };
+      /** @description id is not a UUID; or the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   PolicyController_deploymentDecisions: {
@@ -4806,6 +6772,42 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description id is not a UUID; or a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   PolicyController_signalDecisions: {
@@ -4824,6 +6826,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4844,6 +6882,42 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['RoutingConfigResponse'];
+        };
+      };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -4869,6 +6943,51 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description id is not a UUID; or the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   BillingController_event: {
@@ -4887,6 +7006,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4911,6 +7066,51 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description id is not a UUID; or the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   BillingController_retry: {
@@ -4933,6 +7133,51 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID; or the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4961,6 +7206,33 @@ export interface operations {
           'application/json': components['schemas']['BillingListResponse'];
         };
       };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   StatsController_overview: {
@@ -4977,6 +7249,24 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -5007,6 +7297,33 @@ export interface operations {
           'application/json': components['schemas']['RoutingHistoryResponse'];
         };
       };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   StatsController_performance: {
@@ -5026,6 +7343,42 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['PerformanceResponse'];
+        };
+      };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -5058,6 +7411,33 @@ export interface operations {
           'application/json': components['schemas']['MarksResponse'];
         };
       };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   TradersController_trades: {
@@ -5081,6 +7461,42 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['TradesResponse'];
+        };
+      };
+      /** @description id is not a UUID; or a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -5109,6 +7525,42 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description id is not a UUID; or a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   TradersController_llmUsage: {
@@ -5132,6 +7584,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID; or a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -5158,6 +7646,33 @@ export interface operations {
           'application/json': components['schemas']['WalletListResponse'];
         };
       };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   WalletsController_watch: {
@@ -5179,6 +7694,51 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session or API key, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled; or the operator role is needed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   WalletsController_get: {
@@ -5197,6 +7757,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -5220,6 +7816,60 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID; or the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session or API key, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled; or the operator role is needed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -5245,6 +7895,42 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['WalletEventsResponse'];
+        };
+      };
+      /** @description id is not a UUID; or a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -5277,6 +7963,33 @@ export interface operations {
           'application/json': components['schemas']['BiasResponse'];
         };
       };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   EventAnalysisController_analysis: {
@@ -5296,6 +8009,42 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['EventAnalysisResponse'];
+        };
+      };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -5325,6 +8074,42 @@ export interface operations {
           'application/json': components['schemas']['ReportListResponse'];
         };
       };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   ReportsController_get: {
@@ -5351,6 +8136,51 @@ export interface operations {
           'text/markdown': string;
         };
       };
+      /** @description id is not a UUID; or a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   ReportsController_run: {
@@ -5372,6 +8202,51 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled; or the operator role is needed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   NotificationsController_settings: {
@@ -5389,6 +8264,24 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['NotificationSettingsResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -5412,6 +8305,42 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['NotificationSettingsResponse'];
+        };
+      };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -5450,6 +8379,33 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   OperatorNotificationsController_settings: {
@@ -5466,6 +8422,24 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -5487,6 +8461,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -5524,6 +8534,33 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   StreamController_open: {
@@ -5547,6 +8584,24 @@ export interface operations {
           'text/event-stream': string;
         };
       };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   AdminController_setMark: {
@@ -5568,6 +8623,51 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session or API key, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled; or the operator role is needed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   AdminController_state: {
@@ -5587,6 +8687,33 @@ export interface operations {
           'application/json': components['schemas']['StateResponse'];
         };
       };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   AdminController_queues: {
@@ -5604,6 +8731,33 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['QueuesResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -5639,6 +8793,42 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['AuditResponse'];
+        };
+      };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
