@@ -28,6 +28,7 @@ export class AgentsController {
       'Signed in as creator_wallet, with its proof of intent: the EIP-191 signature of the message proofOfIntentMessage() ' +
       'builds from creator_wallet, name and proof_of_intent_timestamp (fresh, single use).',
   })
+  @ApiAnswers({ 403: 'creator_wallet is not the signed-in wallet' })
   create(@Body() dto: CreateAgentDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
     return this.agents.create(dto, wallet, traceId);
   }
@@ -47,6 +48,7 @@ export class AgentsController {
 
   @Patch(':id')
   @ApiOperation({ summary: "Change an llm_trader's settings, or the wallets a signal agent follows (its creator only)" })
+  @ApiAnswers({ 403: "the signed-in wallet is not the agent's creator" })
   update(@Param('id', uuid) id: string, @Body() dto: AgentSettingsDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
     return this.agents.update(id, dto, wallet, traceId);
   }
@@ -58,6 +60,7 @@ export class AgentsController {
     description: 'The decision as agent_decisions records it: 200 once recorded, 202 with its id if the model is still answering.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key and agent → the same cycle, never a second one' })
+  @ApiAnswers({ 403: "the signed-in wallet is not the agent's creator" })
   async cycle(
     @Param('id', uuid) id: string,
     @SignedIn() wallet: string,

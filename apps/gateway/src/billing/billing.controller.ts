@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { SignedIn } from '../auth/auth.decorators';
 import { CurrentReader, Reader } from '../common/read-access';
+import { ApiAnswers } from '../common/api-answers';
 import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { respond } from '../common/waited';
@@ -31,6 +32,7 @@ export class BillingController {
   @ApiOperation({
     summary: "Pay a live bill: the user's EIP-712 signature of metadata.usd_send.typedData, submitted to Hyperliquid by billing",
   })
+  @ApiAnswers({ 403: "the signed-in wallet is not the user of the bill's deployment" })
   async pay(
     @Param('id', uuid) id: string,
     @Body() dto: UserSignatureDto,
@@ -48,6 +50,7 @@ export class BillingController {
       'Retry a FAILED bill (its deployment user): back to PENDING and collected again; a live bill takes a fresh signature. ' +
       'A bill already PENDING again answers its state and writes nothing; a COLLECTED one is 409',
   })
+  @ApiAnswers({ 403: "the signed-in wallet is not the user of the bill's deployment" })
   async retry(
     @Param('id', uuid) id: string,
     @Body() dto: RetryBillDto,

@@ -96,7 +96,7 @@ function credentials(access: Access, method: string): { security: SecurityRequir
   if (!READS.includes(method)) return { security: [{ wallet: [] }], answers: { 401: NO_WALLET } };
   return {
     security: OPTIONAL,
-    answers: { 401: 'a credential was sent but is invalid, expired or revoked (none at all reads anonymously)' },
+    answers: { 401: 'an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous)' },
   };
 }
 

@@ -24,6 +24,7 @@ export class DeploymentsController {
       'Generates one agent wallet per venue server-side (its key sealed under the master key, never returned) and answers with the ' +
       'agent addresses and the payloads the user signs to approve them (Hyperliquid approveAgent; Ostium USDC allowance and setDelegate).',
   })
+  @ApiAnswers({ 403: 'user_wallet is not the signed-in wallet' })
   deploy(@Body() dto: DeployAgentDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
     return this.deployments.deploy(dto, wallet, traceId);
   }
@@ -37,6 +38,7 @@ export class DeploymentsController {
   @Post('deployments/:id/trading-mode')
   @HttpCode(200)
   @ApiOperation({ summary: 'Switch a deployment between paper and live trading (live needs its agent wallets and the master key)' })
+  @ApiAnswers({ 403: "the signed-in wallet is not the deployment's user" })
   tradingMode(@Param('id', uuid) id: string, @Body() dto: TradingModeDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
     return this.deployments.setTradingMode(id, dto.trading_mode, wallet, traceId);
   }
@@ -76,6 +78,7 @@ export class DeploymentsController {
   @ApiOperation({
     summary: 'Stop a deployment for good: no new entries, and every open position is closed at the market (reason DEPLOYMENT_STOPPED)',
   })
+  @ApiAnswers({ 403: "the signed-in wallet is not the deployment's user" })
   stop(@Param('id', uuid) id: string, @SignedIn() wallet: string, @TraceId() traceId: string) {
     return this.deployments.stop(id, wallet, traceId);
   }

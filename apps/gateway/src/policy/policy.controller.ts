@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestj
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SignedIn } from '../auth/auth.decorators';
 import { CurrentReader, Reader } from '../common/read-access';
+import { ApiAnswers } from '../common/api-answers';
 import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { KillSwitchDto, PolicyDecisionQuery, PolicyDto, RoutingConfigDto } from './policy.dto';
@@ -18,6 +19,7 @@ export class PolicyController {
 
   @Put('agents/:id/policy')
   @ApiOperation({ summary: "Replace the agent's own limits; every deployment's policy is combined with them, the stricter wins" })
+  @ApiAnswers({ 403: "the signed-in wallet is not the agent's creator" })
   agentPolicy(@Param('id', uuid) id: string, @Body() dto: PolicyDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
     return this.policies.setAgentPolicy(id, dto, wallet, traceId);
   }
@@ -32,6 +34,7 @@ export class PolicyController {
   @Put('deployments/:id/policy')
   @ApiOkResponse({ type: DeploymentPolicyResponse })
   @ApiOperation({ summary: "Replace the subscriber's policy (applies from the next signal)" })
+  @ApiAnswers({ 403: "the signed-in wallet is not the deployment's user" })
   setDeploymentPolicy(@Param('id', uuid) id: string, @Body() dto: PolicyDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
     return this.policies.setDeploymentPolicy(id, dto, wallet, traceId);
   }
@@ -40,6 +43,7 @@ export class PolicyController {
   @ApiOkResponse({ type: DeploymentPolicyResponse })
   @HttpCode(200)
   @ApiOperation({ summary: 'Stop (or allow again) new entries of a deployment at once; open positions are left as they are' })
+  @ApiAnswers({ 403: "the signed-in wallet is not the deployment's user" })
   killSwitch(@Param('id', uuid) id: string, @Body() dto: KillSwitchDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
     return this.policies.setKillSwitch(id, dto.enabled, wallet, traceId);
   }
@@ -71,6 +75,7 @@ export class PolicyController {
 
   @Put('agents/:id/routing-config')
   @ApiOperation({ summary: "Set the agent's venue priority, routing strategy and failover (Agent Where reloads it at once)" })
+  @ApiAnswers({ 403: "the signed-in wallet is not the agent's creator" })
   setRoutingConfig(@Param('id', uuid) id: string, @Body() dto: RoutingConfigDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
     return this.policies.setRoutingConfig(id, dto, wallet, traceId);
   }

@@ -4645,7 +4645,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4702,6 +4702,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
+      /** @description creator_wallet is not the signed-in wallet */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
       /** @description the body is over 64 kB */
       413: {
         headers: {
@@ -4751,7 +4760,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4799,7 +4808,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -4860,6 +4869,15 @@ export interface operations {
       };
       /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the agent's creator */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -4928,6 +4946,15 @@ export interface operations {
       };
       /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the agent's creator */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -5247,6 +5274,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
+      /** @description user_wallet is not the signed-in wallet */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
       /** @description the body is over 64 kB */
       413: {
         headers: {
@@ -5293,7 +5329,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5361,6 +5397,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
+      /** @description the signed-in wallet is not the deployment's user */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
       /** @description no id names a row this caller may see */
       404: {
         headers: {
@@ -5421,7 +5466,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5467,7 +5512,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5697,6 +5742,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
+      /** @description the signed-in wallet is not the deployment's user */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
       /** @description no id names a row this caller may see */
       404: {
         headers: {
@@ -5767,6 +5821,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
+      /** @description the signed-in wallet is not the creator of the signal's agent */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
       /** @description the body is over 64 kB */
       413: {
         headers: {
@@ -5813,7 +5876,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5870,7 +5933,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -5936,6 +5999,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
+      /** @description the signed-in wallet is not the creator of the signal's agent */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
       /** @description the body is over 64 kB */
       413: {
         headers: {
@@ -5989,7 +6061,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6035,7 +6107,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6098,6 +6170,15 @@ export interface operations {
       };
       /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the user of the position's deployment */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -6215,7 +6296,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6261,7 +6342,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6457,7 +6538,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6525,6 +6606,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
+      /** @description the signed-in wallet is not the agent's creator */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
       /** @description no id names a row this caller may see */
       404: {
         headers: {
@@ -6582,7 +6672,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6645,6 +6735,15 @@ export interface operations {
       };
       /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the deployment's user */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -6722,6 +6821,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
+      /** @description the signed-in wallet is not the deployment's user */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
       /** @description no id names a row this caller may see */
       404: {
         headers: {
@@ -6781,7 +6889,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6836,7 +6944,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6893,7 +7001,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6961,6 +7069,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
+      /** @description the signed-in wallet is not the agent's creator */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
       /** @description no id names a row this caller may see */
       404: {
         headers: {
@@ -7016,7 +7133,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7077,6 +7194,15 @@ export interface operations {
       };
       /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the user of the bill's deployment */
+      403: {
         headers: {
           [name: string]: unknown;
         };
@@ -7152,6 +7278,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
+      /** @description the signed-in wallet is not the user of the bill's deployment */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
       /** @description no id names a row this caller may see */
       404: {
         headers: {
@@ -7215,7 +7350,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7250,7 +7385,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7306,7 +7441,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7354,7 +7489,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7420,7 +7555,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7472,7 +7607,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7534,7 +7669,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7594,7 +7729,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7655,7 +7790,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7767,7 +7902,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7906,7 +8041,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -7972,7 +8107,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -8020,7 +8155,7 @@ export interface operations {
           'application/json': components['schemas']['ErrorResponse'];
         };
       };
-      /** @description a credential was sent but is invalid, expired or revoked (none at all reads anonymously) */
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
       401: {
         headers: {
           [name: string]: unknown;
