@@ -13,12 +13,13 @@ import { QueueName } from '@conduit/queue';
 import { ENV, RuntimeModule } from '@conduit/runtime';
 import { AdminModule } from './admin/admin.module';
 import { AgentsModule } from './agents/agents.module';
-import { AuthedRequest, OPERATOR_COOKIE } from './auth/auth.decorators';
+import { AuthedRequest } from './auth/auth.decorators';
 import { ApiAuthGuard, roleAllows } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
 import { operatorOf } from './auth/operator-credentials';
 import { BiasModule } from './bias/bias.module';
 import { BillingModule } from './billing/billing.module';
+import { completeDocument } from './common/api-document';
 import { auditActorMiddleware } from './common/audit-actor';
 import { JsonErrorFilter } from './common/errors';
 import { refuseDeepJson } from './common/json-depth';
@@ -126,23 +127,16 @@ export function configureGateway(app: INestApplication): void {
 
 /**
  * The OpenAPI document of the gateway's routes (served at /api/docs-json; `npm run api:types` writes it from an app
- * created in preview mode, with no database or Redis, and types the web app's client from it).
+ * created in preview mode, with no database or Redis, and types the web app's client from it). completeDocument adds
+ * each operation's security and error answers from the guard's markers; test/openapi-lint.spec.ts lints it.
  */
 export function openApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Conduit API')
     .setDescription('Agent What → Agent How → Agent Where → executor → billing, over BullMQ. Queues: ' + BULL_BOARD_ROUTE)
     .setVersion('3')
-    .addCookieAuth(OPERATOR_COOKIE, { type: 'apiKey', in: 'cookie', description: 'operator session, from POST /api/v3/operators/login' })
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: "an operator's API key (data feeds)" }, 'api-key')
-    .addBearerAuth({
-      type: 'http',
-      scheme: 'bearer',
-      bearerFormat: 'JWT',
-      description: 'a wallet: from POST /api/v3/auth/verify (Sign-In with Ethereum); an operator: cos_… from POST /api/v3/operators/login',
-    })
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return completeDocument(app, SwaggerModule.createDocument(app, config));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Controller, Get, Header, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { JobProducer, QueueName } from '@conduit/queue';
-import { OpenApiHealthResponses, OpenApiTag } from './openapi';
+import { HEALTH_SUMMARY, OpenApiHealthResponses, OpenApiSummary, OpenApiTag } from './openapi';
 
 /** One dependency's state, as the report shows it. */
 export interface IndicatorStatus {
@@ -98,6 +98,7 @@ export class HealthController {
   constructor(private readonly health: HealthService) {}
 
   @Get()
+  @OpenApiSummary(HEALTH_SUMMARY)
   @OpenApiHealthResponses()
   @Header('Cache-Control', 'no-cache, no-store, must-revalidate')
   async check(): Promise<HealthReport> {

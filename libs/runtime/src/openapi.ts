@@ -5,15 +5,19 @@ import { SetMetadata } from '@nestjs/common';
 // document is built, in the gateway. runtime.spec.ts checks every key and value against @nestjs/swagger and
 // @nestjs/terminus, so the gateway's document stays what those decorators made it.
 
-/** @nestjs/swagger's metadata keys (its DECORATORS constants API_TAGS, API_EXCLUDE_CONTROLLER, API_RESPONSE). */
+/** @nestjs/swagger's metadata keys (its DECORATORS constants API_TAGS, API_EXCLUDE_CONTROLLER, API_RESPONSE, API_OPERATION). */
 export const SWAGGER_METADATA = {
   tags: 'swagger/apiUseTags',
   excludeController: 'swagger/apiExcludeController',
   responses: 'swagger/apiResponse',
+  operation: 'swagger/apiOperation',
 } as const;
 
 /** As @ApiTags(tag) on a controller. */
 export const OpenApiTag = (tag: string) => SetMetadata(SWAGGER_METADATA.tags, [tag]);
+
+/** As @ApiOperation({ summary }) on a handler. */
+export const OpenApiSummary = (summary: string) => SetMetadata(SWAGGER_METADATA.operation, { summary });
 
 /** As @ApiExcludeController(): the controller is left out of the document. */
 export const OpenApiExcluded = () => SetMetadata(SWAGGER_METADATA.excludeController, [true]);
@@ -35,6 +39,9 @@ const healthSchema = (status: 'ok' | 'error') => ({
     details: indicators(status === 'error' ? { ...DB_EXAMPLE, ...REDIS_EXAMPLE } : DB_EXAMPLE),
   },
 });
+
+/** GET /health's summary. */
+export const HEALTH_SUMMARY = 'Liveness and readiness: 200 while Postgres and Redis answer and the service is not draining, else 503';
 
 /** As @nestjs/terminus's @HealthCheck() documents a health endpoint: 200 with the report, 503 with the failing one. */
 export const OpenApiHealthResponses = () =>

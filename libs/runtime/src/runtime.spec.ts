@@ -2,11 +2,11 @@ import 'reflect-metadata';
 import { spawnSync } from 'child_process';
 import { Server } from 'http';
 import { join } from 'path';
-import { ApiExcludeController, ApiTags, DECORATORS } from '@nestjs/swagger';
+import { ApiExcludeController, ApiOperation, ApiTags, DECORATORS } from '@nestjs/swagger';
 import { HealthCheck } from '@nestjs/terminus';
 import { HealthController, HealthReport, HealthService, PostgresHealthIndicator, RedisHealthIndicator } from './health';
 import { MetricsController } from './metrics';
-import { SWAGGER_METADATA } from './openapi';
+import { HEALTH_SUMMARY, SWAGGER_METADATA } from './openapi';
 import { closeProbes, probePort, serveProbes } from './probes';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -37,18 +37,20 @@ describe('OpenAPI metadata of /health and /metrics', () => {
       tags: DECORATORS.API_TAGS,
       excludeController: DECORATORS.API_EXCLUDE_CONTROLLER,
       responses: DECORATORS.API_RESPONSE,
+      operation: DECORATORS.API_OPERATION,
     });
   });
 
-  it('is what @ApiTags, @ApiExcludeController and terminus @HealthCheck() would write', () => {
+  it('is what @ApiTags, @ApiOperation, @ApiExcludeController and terminus @HealthCheck() would write', () => {
     @ApiTags('health')
     class Terminus {
       @HealthCheck()
+      @ApiOperation({ summary: HEALTH_SUMMARY })
       check() {}
     }
     @ApiExcludeController()
     class Excluded {}
-    const keys = [DECORATORS.API_RESPONSE, '__headers__'];
+    const keys = [DECORATORS.API_RESPONSE, DECORATORS.API_OPERATION, '__headers__'];
     for (const key of keys) {
       expect(Reflect.getMetadata(key, Terminus.prototype.check)).toBeDefined();
       expect(Reflect.getMetadata(key, HealthController.prototype.check)).toEqual(Reflect.getMetadata(key, Terminus.prototype.check));

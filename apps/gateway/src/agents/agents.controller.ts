@@ -1,7 +1,8 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SignedIn, WalletAuth } from '../auth/auth.decorators';
+import { SignedIn } from '../auth/auth.decorators';
+import { ApiAnswers } from '../common/api-answers';
 import { TraceId } from '../common/trace';
 import { respond } from '../common/waited';
 import { uuidParam } from '../common/validation';
@@ -10,9 +11,12 @@ import { AgentResponse } from './agents.responses';
 import { AgentsService } from './agents.service';
 
 const uuid = uuidParam('id');
+const AGENT_STATUS_ANSWERS = {
+  403: "the signed-in wallet is not the agent's creator",
+  409: 'the agent cannot move from its status to this one',
+};
 
 @ApiTags('agents')
-@WalletAuth()
 @Controller('api/v3/agents')
 export class AgentsController {
   constructor(private readonly agents: AgentsService) {}
@@ -24,6 +28,7 @@ export class AgentsController {
       'Signed in as creator_wallet, with its proof of intent: the EIP-191 signature of the message proofOfIntentMessage() ' +
       'builds from creator_wallet, name and proof_of_intent_timestamp (fresh, single use).',
   })
+  @ApiAnswers({ 403: 'creator_wallet is not the signed-in wallet' })
   create(@Body() dto: CreateAgentDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
     return this.agents.create(dto, wallet, traceId);
   }
@@ -43,6 +48,7 @@ export class AgentsController {
 
   @Patch(':id')
   @ApiOperation({ summary: "Change an llm_trader's settings, or the wallets a signal agent follows (its creator only)" })
+  @ApiAnswers({ 403: "the signed-in wallet is not the agent's creator" })
   update(@Param('id', uuid) id: string, @Body() dto: AgentSettingsDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
     return this.agents.update(id, dto, wallet, traceId);
   }
@@ -54,6 +60,7 @@ export class AgentsController {
     description: 'The decision as agent_decisions records it: 200 once recorded, 202 with its id if the model is still answering.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key and agent → the same cycle, never a second one' })
+  @ApiAnswers({ 403: "the signed-in wallet is not the agent's creator" })
   async cycle(
     @Param('id', uuid) id: string,
     @SignedIn() wallet: string,
@@ -68,18 +75,24 @@ export class AgentsController {
 
   @Post(':id/activate')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Set an agent ACTIVE (its creator only); a repeat changes nothing' })
+  @ApiAnswers(AGENT_STATUS_ANSWERS)
   activate(@Param('id', uuid) id: string, @SignedIn() wallet: string, @TraceId() traceId: string) {
     return this.agents.setStatus(id, 'ACTIVE', wallet, traceId);
   }
 
   @Post(':id/pause')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Set an agent PAUSED (its creator only); a repeat changes nothing' })
+  @ApiAnswers(AGENT_STATUS_ANSWERS)
   pause(@Param('id', uuid) id: string, @SignedIn() wallet: string, @TraceId() traceId: string) {
     return this.agents.setStatus(id, 'PAUSED', wallet, traceId);
   }
 
   @Post(':id/stop')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Set an agent STOPPED (its creator only); a repeat changes nothing' })
+  @ApiAnswers(AGENT_STATUS_ANSWERS)
   stop(@Param('id', uuid) id: string, @SignedIn() wallet: string, @TraceId() traceId: string) {
     return this.agents.setStatus(id, 'STOPPED', wallet, traceId);
   }

@@ -99,7 +99,7 @@ export class TraderSettingsDto {
   @Satisfies((v) => traderFieldErrors('take_profit_pct', v))
   take_profit_pct?: string;
 
-  @ApiPropertyOptional({ example: 'Trend following on 4h momentum' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Trend following on 4h momentum' })
   @Optional()
   @Satisfies((v) => traderFieldErrors('strategy_description', v))
   strategy_description?: string | null;
@@ -130,11 +130,20 @@ export class AgentSettingsDto extends TraderSettingsDto {
   @FollowingField(walletIdsErrors, false)
   wallet_ids?: string[];
 
-  @ApiPropertyOptional({ example: 5, nullable: true, description: "signal agent: the watchlist's top N by 4h credibility (1-100)" })
+  @ApiPropertyOptional({
+    type: Number,
+    example: 5,
+    nullable: true,
+    description: "signal agent: the watchlist's top N by 4h credibility (1-100)",
+  })
   @FollowingField(walletTopNErrors, true)
   wallet_top_n?: number | null;
 
-  @ApiPropertyOptional({ example: '0.3', nullable: true, description: 'signal agent: |bias| that makes a signal (0 < x ≤ 1)' })
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'string', nullable: true }, { type: 'number' }],
+    example: '0.3',
+    description: 'signal agent: |bias| that makes a signal (0 < x ≤ 1)',
+  })
   @FollowingField(biasThresholdErrors, true)
   wallet_bias_threshold?: string | number | null;
 
@@ -194,7 +203,11 @@ export class CreateAgentDto {
   @FollowingField(walletTopNErrors, false)
   wallet_top_n?: number;
 
-  @ApiPropertyOptional({ example: '0.3', description: '|bias| (0 < x ≤ 1) that makes a signal; default WALLET_BIAS_THRESHOLD' })
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'string' }, { type: 'number' }],
+    example: '0.3',
+    description: '|bias| (0 < x ≤ 1) that makes a signal; default WALLET_BIAS_THRESHOLD',
+  })
   @FollowingField(biasThresholdErrors, false)
   wallet_bias_threshold?: string | number;
 

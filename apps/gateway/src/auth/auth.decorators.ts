@@ -1,17 +1,10 @@
-import {
-  applyDecorators,
-  createParamDecorator,
-  ExecutionContext,
-  ForbiddenException,
-  SetMetadata,
-  UnauthorizedException,
-} from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiSecurity } from '@nestjs/swagger';
+import { createParamDecorator, ExecutionContext, ForbiddenException, SetMetadata, UnauthorizedException } from '@nestjs/common';
 import type { Request } from 'express';
 import type { OperatorRole } from '@conduit/db';
 
 export const PUBLIC = 'conduit:auth:public';
 export const OPERATOR = 'conduit:auth:operator';
+export const WALLET = 'conduit:auth:wallet';
 
 /** The cookie of an operator session (HttpOnly, SameSite=Strict, Secure over HTTPS). */
 export const OPERATOR_COOKIE = 'conduit_operator';
@@ -26,25 +19,33 @@ export interface OperatorAccess {
   before2fa?: boolean;
 }
 
-/** Anyone may call it (sign-in itself). */
+// The OpenAPI document's security and 401/403 answers of each operation are read from these same markers (PUBLIC,
+// OPERATOR, WALLET) by common/api-document.ts, so the guard and the document cannot disagree.
+
+/** Anyone may call it (sign-in itself): the guard reads no credential, the document says `security: []`. */
 export const Public = () => SetMetadata(PUBLIC, true);
 /**
  * Operators only: an operator session (the cookie, or `Authorization: Bearer cos_…`) whose role is enough: viewer
  * for reads, operator for actions, admin where `role: 'admin'` says so (user management).
  */
-export const AdminOnly = (access: OperatorAccess = {}) =>
-  applyDecorators(
-    SetMetadata(OPERATOR, access),
-    ApiCookieAuth(OPERATOR_COOKIE),
-    ApiBearerAuth(),
-    ...(access.apiKey ? [ApiSecurity('api-key')] : []),
-  );
+export const AdminOnly = (access: OperatorAccess = {}) => SetMetadata(OPERATOR, access);
 /** A data feed: an operator's API key or session with the operator role. */
 export const DataFeed = () => AdminOnly({ apiKey: true });
 /** Any signed-in operator acting on their own account, before 2FA is enrolled too. */
 export const OperatorSignedIn = () => AdminOnly({ role: 'viewer', before2fa: true });
-/** A wallet's own action: a bearer token from POST /api/v3/auth/verify. */
-export const WalletAuth = () => ApiBearerAuth();
+/** How a handler that needs a wallet takes its token. */
+export interface WalletAccess {
+  /** A query parameter that may carry the token instead of the Authorization header (an EventSource cannot send headers). */
+  query?: string;
+  /** An operator's session (the cookie, or `Bearer cos_…`) or API key is taken too (the stream: the operator's own events). */
+  operators?: boolean;
+}
+
+/**
+ * A wallet's own action: a bearer token from POST /api/v3/auth/verify is required, on a read too. @SignedIn() marks its
+ * handler so by itself; this is for a handler that checks the token on its own (the event stream).
+ */
+export const WalletAuth = (access: WalletAccess = {}) => SetMetadata(WALLET, access);
 
 /** The operator a request carries: by a session or by an API key. */
 export interface OperatorPrincipal {
@@ -68,12 +69,15 @@ export const CurrentOperator = createParamDecorator((_: unknown, ctx: ExecutionC
   return operator;
 });
 
-/** The signed-in wallet (lower case) of a mutating request. */
-export const SignedIn = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
-  const wallet = ctx.switchToHttp().getRequest<AuthedRequest>().wallet;
-  if (!wallet) throw new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: ['sign in with your wallet first'] });
-  return wallet;
-});
+/** The signed-in wallet (lower case) of a request that needs one; its handler is marked as @WalletAuth() is. */
+export const SignedIn = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): string => {
+    const wallet = ctx.switchToHttp().getRequest<AuthedRequest>().wallet;
+    if (!wallet) throw new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: ['sign in with your wallet first'] });
+    return wallet;
+  },
+  [(target, key) => Reflect.defineMetadata(WALLET, {}, (target as Record<string | symbol, object>)[key!])],
+);
 
 /** 403 unless the signed-in wallet is the owner (both compared lower-case); the services check it before any write. */
 export function assertOwner(wallet: string, owner: string | null | undefined, who: string): void {

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { SignedIn, WalletAuth } from '../auth/auth.decorators';
+import { SignedIn } from '../auth/auth.decorators';
 import { CurrentReader, Reader } from '../common/read-access';
+import { ApiAnswers } from '../common/api-answers';
 import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { respond } from '../common/waited';
@@ -34,7 +35,7 @@ export class BillingController {
   @ApiOperation({
     summary: "Pay a live bill: the user's EIP-712 signature of metadata.usd_send.typedData, submitted to Hyperliquid by billing",
   })
-  @WalletAuth()
+  @ApiAnswers({ 403: "the signed-in wallet is not the user of the bill's deployment" })
   async pay(
     @Param('id', uuid) id: string,
     @Body() dto: UserSignatureDto,
@@ -54,7 +55,7 @@ export class BillingController {
       'Retry a FAILED bill (its deployment user): back to PENDING and collected again; a live bill takes a fresh signature. ' +
       'A bill already PENDING again answers its state and writes nothing; a COLLECTED one is 409',
   })
-  @WalletAuth()
+  @ApiAnswers({ 403: "the signed-in wallet is not the user of the bill's deployment" })
   async retry(
     @Param('id', uuid) id: string,
     @Body() dto: RetryBillDto,

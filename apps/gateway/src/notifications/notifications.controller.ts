@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentOperator, OperatorPrincipal, OperatorSignedIn, SignedIn, WalletAuth } from '../auth/auth.decorators';
+import { CurrentOperator, OperatorPrincipal, OperatorSignedIn, SignedIn } from '../auth/auth.decorators';
 import { TraceId } from '../common/trace';
 import { NotificationQuery, NotificationSettingsDto } from './notifications.dto';
 import { NotificationSettingsResponse } from './notifications.responses';
@@ -16,7 +16,6 @@ export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Get('settings')
-  @WalletAuth()
   @ApiOkResponse({ type: NotificationSettingsResponse })
   @ApiOperation({ summary: "The signed-in wallet's notification settings: events and channels (the webhook secret is never returned)" })
   settings(@SignedIn() signedIn: string) {
@@ -24,7 +23,6 @@ export class NotificationsController {
   }
 
   @Put('settings')
-  @WalletAuth()
   @ApiOkResponse({ type: NotificationSettingsResponse })
   @ApiOperation({ summary: "Replace the signed-in wallet's notification settings; a webhook secret left out keeps the stored one" })
   put(@Body() dto: NotificationSettingsDto, @SignedIn() signedIn: string, @TraceId() traceId: string) {
@@ -32,7 +30,6 @@ export class NotificationsController {
   }
 
   @Get()
-  @WalletAuth()
   @ApiOperation({ summary: "The signed-in wallet's notifications, newest first, each with its deliveries' statuses" })
   list(@Query() q: NotificationQuery, @SignedIn() signedIn: string) {
     return this.notifications.list(wallet(signedIn), q);

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Req, 
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AdminOnly, CurrentOperator, OPERATOR_COOKIE, OperatorPrincipal, OperatorSignedIn, Public } from '../auth/auth.decorators';
+import { ApiAnswers } from '../common/api-answers';
 import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { ChangePasswordDto, CreateApiKeyDto, CreateOperatorDto, LoginDto, OperatorSettingsDto, UpdateOperatorDto } from './operators.dto';
@@ -36,6 +37,10 @@ export class OperatorsController {
     summary: 'Sign in: email, password and (2FA on) a TOTP or recovery code; answers a session cookie and the same bearer token',
   })
   @ApiOkResponse({ type: LoginResponse })
+  @ApiAnswers({
+    401: 'the email or password is wrong, or 2FA is on and the code is missing, wrong, expired or used',
+    429: 'too many failed sign-ins: locked out for Retry-After seconds (or the rate limit)',
+  })
   async login(@Body() dto: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response, @TraceId() traceId: string) {
     try {
       const session = await this.operators.login(dto, clientOf(req, traceId));

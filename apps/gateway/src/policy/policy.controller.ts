@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SignedIn, WalletAuth } from '../auth/auth.decorators';
+import { SignedIn } from '../auth/auth.decorators';
 import { CurrentReader, Reader } from '../common/read-access';
+import { ApiAnswers } from '../common/api-answers';
 import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { KillSwitchDto, PolicyDecisionQuery, PolicyDto, RoutingConfigDto } from './policy.dto';
@@ -12,7 +13,6 @@ const uuid = uuidParam('id');
 
 /** Agent How (policies, kill switch, decisions) and Agent Where (routing config) over HTTP. */
 @ApiTags('agent how / where')
-@WalletAuth()
 @Controller('api/v3')
 export class PolicyController {
   constructor(private readonly policies: PolicyService) {}
@@ -20,6 +20,7 @@ export class PolicyController {
   @Put('agents/:id/policy')
   @ApiOkResponse({ type: AgentPolicyResponse })
   @ApiOperation({ summary: "Replace the agent's own limits; every deployment's policy is combined with them, the stricter wins" })
+  @ApiAnswers({ 403: "the signed-in wallet is not the agent's creator" })
   agentPolicy(@Param('id', uuid) id: string, @Body() dto: PolicyDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
     return this.policies.setAgentPolicy(id, dto, wallet, traceId);
   }
@@ -34,6 +35,7 @@ export class PolicyController {
   @Put('deployments/:id/policy')
   @ApiOkResponse({ type: DeploymentPolicyResponse })
   @ApiOperation({ summary: "Replace the subscriber's policy (applies from the next signal)" })
+  @ApiAnswers({ 403: "the signed-in wallet is not the deployment's user" })
   setDeploymentPolicy(@Param('id', uuid) id: string, @Body() dto: PolicyDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
     return this.policies.setDeploymentPolicy(id, dto, wallet, traceId);
   }
@@ -42,6 +44,7 @@ export class PolicyController {
   @ApiOkResponse({ type: DeploymentPolicyResponse })
   @HttpCode(200)
   @ApiOperation({ summary: 'Stop (or allow again) new entries of a deployment at once; open positions are left as they are' })
+  @ApiAnswers({ 403: "the signed-in wallet is not the deployment's user" })
   killSwitch(@Param('id', uuid) id: string, @Body() dto: KillSwitchDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
     return this.policies.setKillSwitch(id, dto.enabled, wallet, traceId);
   }
@@ -74,6 +77,7 @@ export class PolicyController {
   @Put('agents/:id/routing-config')
   @ApiOkResponse({ type: RoutingConfigResponse })
   @ApiOperation({ summary: "Set the agent's venue priority, routing strategy and failover (Agent Where reloads it at once)" })
+  @ApiAnswers({ 403: "the signed-in wallet is not the agent's creator" })
   setRoutingConfig(@Param('id', uuid) id: string, @Body() dto: RoutingConfigDto, @SignedIn() wallet: string, @TraceId() traceId: string) {
     return this.policies.setRoutingConfig(id, dto, wallet, traceId);
   }

@@ -35,7 +35,7 @@ export class StreamController {
 
   @Get('stream')
   @Public()
-  @WalletAuth()
+  @WalletAuth({ query: 'token', operators: true })
   @ApiOperation({
     summary: "The signed-in wallet's or operator's live events as server-sent events (text/event-stream)",
     description:

@@ -1,6 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { WalletAuth } from '../auth/auth.decorators';
 import { uuidParam } from '../common/validation';
 import { LlmUsageQuery, PerformanceHistoryQuery, TradesQuery } from './traders.dto';
 import { TradersService } from './traders.service';
@@ -10,7 +9,6 @@ const uuid = uuidParam('id');
 
 /** An LLM trader's records (seed 004): trades, performance snapshots, model usage and cost. Reads, open like the agents'. */
 @ApiTags('llm traders')
-@WalletAuth()
 @Controller('api/v3/agents')
 export class TradersController {
   constructor(private readonly traders: TradersService) {}

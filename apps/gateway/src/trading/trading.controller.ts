@@ -1,8 +1,9 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { SignedIn, WalletAuth } from '../auth/auth.decorators';
+import { SignedIn } from '../auth/auth.decorators';
 import { CurrentReader, Reader } from '../common/read-access';
+import { ApiAnswers } from '../common/api-answers';
 import { TraceId } from '../common/trace';
 import { uuidParam } from '../common/validation';
 import { respond } from '../common/waited';
@@ -15,7 +16,6 @@ import { TradingService } from './trading.service';
 const uuid = uuidParam('id');
 
 @ApiTags('trading')
-@WalletAuth()
 @Controller('api/v3')
 export class TradingController {
   constructor(
@@ -26,6 +26,7 @@ export class TradingController {
   @Post('signals/generate')
   @ApiOperation({ summary: 'Submit a venue-agnostic signal to Agent What; it enters the pipeline at once' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key and agent → same signal, never a second one' })
+  @ApiAnswers({ 403: "the signed-in wallet is not the creator of the signal's agent" })
   async generate(
     @Body() dto: GenerateSignalDto,
     @Res({ passthrough: true }) res: Response,
@@ -63,6 +64,7 @@ export class TradingController {
   @ApiOperation({
     summary: 'Run a signal through policy, routing and execution; answers with the routing decision and each deployment’s outcome',
   })
+  @ApiAnswers({ 403: "the signed-in wallet is not the creator of the signal's agent" })
   async execute(
     @Body() dto: ExecuteTradeDto,
     @Res({ passthrough: true }) res: Response,
@@ -89,6 +91,7 @@ export class TradingController {
   @ApiOkResponse({ type: ClosePositionResponse })
   @HttpCode(200)
   @ApiOperation({ summary: 'Close a position at the venue mark (reduce-only); a profit produces the profit-share bill' })
+  @ApiAnswers({ 403: "the signed-in wallet is not the user of the position's deployment" })
   async close(
     @Param('id', uuid) id: string,
     @Body() dto: ClosePositionDto,

@@ -11,6 +11,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /** Liveness and readiness: 200 while Postgres and Redis answer and the service is not draining, else 503 */
     get: operations['HealthController_check'];
     put?: never;
     post?: never;
@@ -483,6 +484,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** Set an agent ACTIVE (its creator only); a repeat changes nothing */
     post: operations['AgentsController_activate'];
     delete?: never;
     options?: never;
@@ -499,6 +501,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** Set an agent PAUSED (its creator only); a repeat changes nothing */
     post: operations['AgentsController_pause'];
     delete?: never;
     options?: never;
@@ -515,6 +518,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** Set an agent STOPPED (its creator only); a repeat changes nothing */
     post: operations['AgentsController_stop'];
     delete?: never;
     options?: never;
@@ -619,6 +623,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** Set a deployment PAUSED (its user only); a repeat changes nothing */
     post: operations['DeploymentsController_pause'];
     delete?: never;
     options?: never;
@@ -635,6 +640,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** Set a deployment ACTIVE again (its user only); a repeat changes nothing */
     post: operations['DeploymentsController_activate'];
     delete?: never;
     options?: never;
@@ -1729,7 +1735,7 @@ export interface components {
        * @description |bias| (0 < x ≤ 1) that makes a signal; default WALLET_BIAS_THRESHOLD
        * @example 0.3
        */
-      wallet_bias_threshold?: Record<string, never>;
+      wallet_bias_threshold?: string | number;
       /** @example 0x1111111111111111111111111111111111111111 */
       profit_receiver_address: string;
       /** @description exactly proofOfIntentMessage({ creatorWallet, name, timestamp }) (libs/domain/src/auth.ts) */
@@ -1866,7 +1872,7 @@ export interface components {
       /** @example 5.0 */
       take_profit_pct?: string;
       /** @example Trend following on 4h momentum */
-      strategy_description?: Record<string, never>;
+      strategy_description?: string | null;
       /**
        * @example [
        *       "BTC",
@@ -1894,12 +1900,12 @@ export interface components {
        * @description signal agent: the watchlist's top N by 4h credibility (1-100)
        * @example 5
        */
-      wallet_top_n?: Record<string, never> | null;
+      wallet_top_n?: number | null;
       /**
        * @description signal agent: |bias| that makes a signal (0 < x ≤ 1)
        * @example 0.3
        */
-      wallet_bias_threshold?: Record<string, never> | null;
+      wallet_bias_threshold?: (string | null) | number;
       /**
        * @description signal agent: weights merged into the stored ones (0-1)
        * @example {
@@ -3214,6 +3220,20 @@ export interface components {
       count: number;
       entries: components['schemas']['AuditEntry'][];
     };
+    ErrorResponse: {
+      /** @example 404 */
+      statusCode: number;
+      /** @example Not Found */
+      error?: string;
+      /**
+       * @example [
+       *       "agent 3fa85f64… not found"
+       *     ]
+       */
+      message: string[] | string;
+      /** @description the body fields or parameters the message is about */
+      fields?: string[];
+    };
   };
   responses: never;
   parameters: never;
@@ -3358,6 +3378,15 @@ export interface operations {
           'application/json': components['schemas']['NonceResponse'];
         };
       };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   AuthController_verify: {
@@ -3381,6 +3410,42 @@ export interface operations {
           'application/json': components['schemas']['TokenResponse'];
         };
       };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the message is for another domain, expired or issued in the future, its nonce unknown or used, or the signature wrong */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   AuthController_logout: {
@@ -3397,6 +3462,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description the body is not JSON (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -3421,6 +3522,42 @@ export interface operations {
           'application/json': components['schemas']['LoginResponse'];
         };
       };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the email or password is wrong, or 2FA is on and the code is missing, wrong, expired or used */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many failed sign-ins: locked out for Retry-After seconds (or the rate limit) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   OperatorsController_logout: {
@@ -3440,6 +3577,42 @@ export interface operations {
           'application/json': components['schemas']['LogoutResponse'];
         };
       };
+      /** @description the body is not JSON (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   OperatorsController_me: {
@@ -3457,6 +3630,24 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['MeResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -3480,6 +3671,42 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   OperatorsController_keys: {
@@ -3496,6 +3723,33 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -3518,6 +3772,51 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   OperatorsController_revokeKey: {
@@ -3537,6 +3836,60 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description id is not a UUID; or the body is not JSON (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   OperatorsController_list: {
@@ -3553,6 +3906,33 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled; or the admin role is needed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -3575,6 +3955,51 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled; or the admin role is needed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   OperatorsController_settings: {
@@ -3595,6 +4020,51 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled; or the admin role is needed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -3619,6 +4089,60 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description id is not a UUID; or the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled; or the admin role is needed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   Operator2faController_enrol: {
@@ -3635,6 +4159,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description the body is not JSON (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -3657,6 +4217,42 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   Operator2faController_disable: {
@@ -3672,21 +4268,19 @@ export interface operations {
       };
     };
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description a field is missing or malformed, or current_password or totp_code is wrong (named in fields) */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description no operator session, or it is invalid, expired or revoked (an API key is no session) */
@@ -3695,15 +4289,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description 2FA is required of every operator (PUT /api/v3/operators/settings) */
@@ -3712,15 +4298,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description 2FA is not on for this account */
@@ -3729,15 +4307,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description too many failed attempts on this account or from this address: Retry-After says when to try again */
@@ -3746,15 +4325,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -3770,21 +4341,19 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description id is not a UUID */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description no operator session, or it is invalid, expired or revoked (an API key is no session) */
@@ -3793,15 +4362,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description the admin role is needed, the id is your own (another admin resets it), or 2FA is required and you have not enrolled */
@@ -3810,15 +4371,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description no operator has this id */
@@ -3827,15 +4380,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description 2FA is not on for this operator */
@@ -3844,15 +4389,25 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -3866,21 +4421,28 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description no operator session, or it is invalid, expired or revoked (an API key is no session) */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -3894,21 +4456,46 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description the body is not JSON (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
       /** @description no operator session, or it is invalid, expired or revoked (an API key is no session) */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -3924,21 +4511,19 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description id is not a UUID */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description no operator session, or it is invalid, expired or revoked (an API key is no session) */
@@ -3947,15 +4532,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description no session of yours has this id */
@@ -3964,15 +4541,25 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -3988,21 +4575,19 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description id is not a UUID */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description no operator session, or it is invalid, expired or revoked (an API key is no session) */
@@ -4011,15 +4596,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description the admin role is needed, or 2FA is required of every operator and this one has not enrolled */
@@ -4028,15 +4605,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description no operator has this id */
@@ -4045,15 +4614,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -4070,21 +4640,19 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description id or session_id is not a UUID */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description no operator session, or it is invalid, expired or revoked (an API key is no session) */
@@ -4093,15 +4661,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description the admin role is needed, or 2FA is required of every operator and this one has not enrolled */
@@ -4110,15 +4670,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
       /** @description no operator has this id, or no session of theirs has this session_id */
@@ -4127,15 +4679,25 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            /** @example 404 */
-            statusCode: number;
-            /** @example Not Found */
-            error?: string;
-            message: string[];
-            /** @description the body fields or parameters the message is about */
-            fields?: string[];
-          };
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -4168,6 +4730,33 @@ export interface operations {
           'application/json': components['schemas']['LeaderboardResponse'];
         };
       };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   AgentsController_create: {
@@ -4188,6 +4777,51 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description creator_wallet is not the signed-in wallet */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4211,6 +4845,33 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   AgentsController_get: {
@@ -4230,6 +4891,42 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['AgentResponse'];
+        };
+      };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -4255,6 +4952,60 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description id is not a UUID; or the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the agent's creator */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   AgentsController_cycle: {
@@ -4278,6 +5029,60 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description id is not a UUID; or the body is not JSON (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the agent's creator */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   AgentsController_activate: {
@@ -4296,6 +5101,69 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID; or the body is not JSON (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the agent's creator */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the agent cannot move from its status to this one */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4316,6 +5184,69 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description id is not a UUID; or the body is not JSON (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the agent's creator */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the agent cannot move from its status to this one */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   AgentsController_stop: {
@@ -4334,6 +5265,69 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID; or the body is not JSON (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the agent's creator */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the agent cannot move from its status to this one */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4358,6 +5352,51 @@ export interface operations {
           'application/json': components['schemas']['DeployResponse'];
         };
       };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description user_wallet is not the signed-in wallet */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   DeploymentsController_agentWallets: {
@@ -4376,6 +5415,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4399,6 +5474,60 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID; or the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the deployment's user */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4424,6 +5553,33 @@ export interface operations {
           'application/json': components['schemas']['DeploymentListResponse'];
         };
       };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   DeploymentsController_get: {
@@ -4442,6 +5598,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4462,6 +5654,69 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description id is not a UUID; or the body is not JSON (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the deployment's user */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the deployment is STOPPED */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   DeploymentsController_activate: {
@@ -4480,6 +5735,69 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID; or the body is not JSON (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the deployment's user */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the deployment is STOPPED */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4500,6 +5818,60 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['DeploymentStopResponse'];
+        };
+      };
+      /** @description id is not a UUID; or the body is not JSON (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the deployment's user */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -4527,6 +5899,51 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the creator of the signal's agent */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   TradingController_signal: {
@@ -4545,6 +5962,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4567,6 +6020,42 @@ export interface operations {
           'application/json': components['schemas']['JourneyResponse'];
         };
       };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   TradingController_execute: {
@@ -4587,6 +6076,51 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the creator of the signal's agent */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4614,6 +6148,33 @@ export interface operations {
           'application/json': components['schemas']['PositionListResponse'];
         };
       };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   TradingController_position: {
@@ -4632,6 +6193,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4658,6 +6255,60 @@ export interface operations {
           'application/json': components['schemas']['ClosePositionResponse'];
         };
       };
+      /** @description id is not a UUID; or the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the user of the position's deployment */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   SourcesController_posts: {
@@ -4679,6 +6330,51 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session or API key, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled; or the operator role is needed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   SourcesController_accounts: {
@@ -4695,6 +6391,24 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4714,6 +6428,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4736,6 +6486,51 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session or API key, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled; or the operator role is needed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   SourcesController_indicators: {
@@ -4756,6 +6551,51 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session or API key, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled; or the operator role is needed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4785,6 +6625,42 @@ export interface operations {
           'application/json': components['schemas']['DecisionLogResponse'];
         };
       };
+      /** @description id is not a UUID; or a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   PolicyController_agentPolicy: {
@@ -4810,6 +6686,60 @@ export interface operations {
           'application/json': components['schemas']['AgentPolicyResponse'];
         };
       };
+      /** @description id is not a UUID; or the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the agent's creator */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   PolicyController_deploymentPolicy: {
@@ -4829,6 +6759,42 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['DeploymentPolicyResponse'];
+        };
+      };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -4856,6 +6822,60 @@ export interface operations {
           'application/json': components['schemas']['DeploymentPolicyResponse'];
         };
       };
+      /** @description id is not a UUID; or the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the deployment's user */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   PolicyController_killSwitch: {
@@ -4881,6 +6901,60 @@ export interface operations {
           'application/json': components['schemas']['DeploymentPolicyResponse'];
         };
       };
+      /** @description id is not a UUID; or the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the deployment's user */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   PolicyController_deploymentDecisions: {
@@ -4904,6 +6978,42 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description id is not a UUID; or a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   PolicyController_signalDecisions: {
@@ -4922,6 +7032,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -4942,6 +7088,42 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['RoutingConfigResponse'];
+        };
+      };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -4969,6 +7151,60 @@ export interface operations {
           'application/json': components['schemas']['RoutingConfigResponse'];
         };
       };
+      /** @description id is not a UUID; or the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the agent's creator */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   BillingController_event: {
@@ -4988,6 +7224,42 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['BillResponse'];
+        };
+      };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -5024,6 +7296,60 @@ export interface operations {
           'application/json': components['schemas']['BillPayResponse'];
         };
       };
+      /** @description id is not a UUID; or the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the user of the bill's deployment */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   BillingController_retry: {
@@ -5058,6 +7384,60 @@ export interface operations {
           'application/json': components['schemas']['BillRetryResponse'];
         };
       };
+      /** @description id is not a UUID; or the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the signed-in wallet is not the user of the bill's deployment */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   BillingController_list: {
@@ -5085,6 +7465,33 @@ export interface operations {
           'application/json': components['schemas']['BillingListResponse'];
         };
       };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   StatsController_overview: {
@@ -5101,6 +7508,24 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -5131,6 +7556,33 @@ export interface operations {
           'application/json': components['schemas']['RoutingHistoryResponse'];
         };
       };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   StatsController_performance: {
@@ -5150,6 +7602,42 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['PerformanceResponse'];
+        };
+      };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -5182,6 +7670,33 @@ export interface operations {
           'application/json': components['schemas']['MarksResponse'];
         };
       };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   TradersController_trades: {
@@ -5205,6 +7720,42 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['TradesResponse'];
+        };
+      };
+      /** @description id is not a UUID; or a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -5233,6 +7784,42 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description id is not a UUID; or a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   TradersController_llmUsage: {
@@ -5256,6 +7843,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID; or a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -5282,6 +7905,33 @@ export interface operations {
           'application/json': components['schemas']['WalletListResponse'];
         };
       };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   WalletsController_watch: {
@@ -5303,6 +7953,51 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session or API key, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled; or the operator role is needed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   WalletsController_get: {
@@ -5321,6 +8016,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -5344,6 +8075,60 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description id is not a UUID; or the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session or API key, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled; or the operator role is needed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -5369,6 +8154,42 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['WalletEventsResponse'];
+        };
+      };
+      /** @description id is not a UUID; or a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -5401,6 +8222,33 @@ export interface operations {
           'application/json': components['schemas']['BiasResponse'];
         };
       };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   EventAnalysisController_analysis: {
@@ -5420,6 +8268,42 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['EventAnalysisResponse'];
+        };
+      };
+      /** @description id is not a UUID (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -5449,6 +8333,42 @@ export interface operations {
           'application/json': components['schemas']['ReportListResponse'];
         };
       };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   ReportsController_get: {
@@ -5475,6 +8395,51 @@ export interface operations {
           'text/markdown': string;
         };
       };
+      /** @description id is not a UUID; or a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no id names a row this caller may see */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   ReportsController_run: {
@@ -5496,6 +8461,51 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled; or the operator role is needed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   NotificationsController_settings: {
@@ -5513,6 +8523,24 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['NotificationSettingsResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -5536,6 +8564,42 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['NotificationSettingsResponse'];
+        };
+      };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -5574,6 +8638,33 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   OperatorNotificationsController_settings: {
@@ -5590,6 +8681,24 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -5611,6 +8720,42 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
       };
     };
   };
@@ -5648,6 +8793,33 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   StreamController_open: {
@@ -5671,6 +8843,24 @@ export interface operations {
           'text/event-stream': string;
         };
       };
+      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   AdminController_setMark: {
@@ -5692,6 +8882,51 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description the body is not JSON, or a field is missing, invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session or API key, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled; or the operator role is needed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description the body is over 64 kB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   AdminController_state: {
@@ -5711,6 +8946,33 @@ export interface operations {
           'application/json': components['schemas']['StateResponse'];
         };
       };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
     };
   };
   AdminController_queues: {
@@ -5728,6 +8990,33 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['QueuesResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
@@ -5782,6 +9071,42 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['AuditResponse'];
+        };
+      };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
