@@ -1414,8 +1414,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * The signed-in wallet's live events as server-sent events (text/event-stream)
-     * @description Events: `ready` once listening; `position.opened` and `position.closed` (StreamPositionEvent) for its deployments; `notification` (StreamNotificationEvent) for each notification written for it; `expired` when its token ends (sign in again). A comment line every 15 s keeps it open. The token: Authorization: Bearer <token>, or ?token=<token> (EventSource).
+     * The signed-in wallet's or operator's live events as server-sent events (text/event-stream)
+     * @description Events: `ready` once listening; `position.opened` and `position.closed` (StreamPositionEvent) for a wallet's deployments; `notification` (StreamNotificationEvent) for each notification written for the wallet or operator; `expired` when its token or session ends (sign in again). A comment line every 15 s keeps it open. A wallet: Authorization: Bearer <token>, or ?token=<token> (EventSource). An operator: the session cookie, or Authorization: Bearer cos_….
      */
     get: operations['StreamController_open'];
     put?: never;
@@ -8843,7 +8843,7 @@ export interface operations {
           'text/event-stream': string;
         };
       };
-      /** @description no wallet token, or it is invalid, expired or signed out: sign in with the wallet */
+      /** @description no wallet token nor operator credential, or the one sent is invalid, expired or revoked */
       401: {
         headers: {
           [name: string]: unknown;
@@ -9036,6 +9036,33 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['VenuesResponse'];
+        };
+      };
+      /** @description no operator session, or it is invalid, expired or revoked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description 2FA is required of every operator and this one has not enrolled */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
         };
       };
     };
