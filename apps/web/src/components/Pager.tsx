@@ -1,4 +1,3 @@
-
 export interface PagerProps {
   /** The nav's accessible name, e.g. "Audit pages". */
   label: string;
