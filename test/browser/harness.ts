@@ -50,10 +50,29 @@ const pageErrors = new WeakMap<Page, string[]>();
 
 const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 
-/** axe-core's serious and critical violations on the page as it stands, one line each (rule, help, the elements). */
+/**
+ * axe-core's serious and critical violations on the page as it stands, one line each (rule, help, the elements), in
+ * the light and the dark theme both: the page is checked in its theme, then with <html data-theme> set to the other
+ * (the style sheets key on it), then put back.
+ */
 export async function seriousViolations(page: Page): Promise<string[]> {
   // Evaluated rather than added as a <script>: the dashboard's CSP allows no script that is not its own.
   if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(readFileSync(AXE, 'utf8'));
+  const original = await page.evaluate(() => ((globalThis as any).document.documentElement.dataset.theme as string | undefined) ?? null);
+  const found: string[] = [];
+  for (const theme of original === 'dark' ? ['dark', 'light'] : ['light', 'dark']) {
+    await page.evaluate((t) => ((globalThis as any).document.documentElement.dataset.theme = t), theme);
+    found.push(...(await axeRun(page)).map((v) => `${theme}: ${v}`));
+  }
+  await page.evaluate((t) => {
+    const root = (globalThis as any).document.documentElement;
+    if (t === null) delete root.dataset.theme;
+    else root.dataset.theme = t;
+  }, original);
+  return found;
+}
+
+async function axeRun(page: Page): Promise<string[]> {
   const violations = await page.evaluate(async () => {
     const axe = (globalThis as any).axe;
     const result = await axe.run({ exclude: [] }, { resultTypes: ['violations'] });
