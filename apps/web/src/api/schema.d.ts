@@ -1033,7 +1033,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Retry a FAILED bill (its deployment user): back to PENDING and collected again; a live bill takes a fresh signature. A bill already PENDING again answers its state and writes nothing; a COLLECTED one is 409 */
+    /** Retry a FAILED bill (its deployment user): back to PENDING and collected again; a live bill comes back with a fresh usdSend (new nonce) in metadata.usd_send to sign and post to /signature, and takes no signature here. A bill already PENDING again answers its state and writes nothing; a COLLECTED one is 409 */
     post: operations['BillingController_retry'];
     delete?: never;
     options?: never;
@@ -1408,8 +1408,8 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * The signed-in wallet's live events as server-sent events (text/event-stream)
-     * @description Events: `ready` once listening; `position.opened` and `position.closed` (StreamPositionEvent) for its deployments; `notification` (StreamNotificationEvent) for each notification written for it; `expired` when its token ends (sign in again). A comment line every 15 s keeps it open. The token: Authorization: Bearer <token>, or ?token=<token> (EventSource).
+     * The signed-in wallet's or operator's live events as server-sent events (text/event-stream)
+     * @description Events: `ready` once listening; `position.opened` and `position.closed` (StreamPositionEvent) for a wallet's deployments; `notification` (StreamNotificationEvent) for each notification written for the wallet or operator; `expired` when its token or session ends (sign in again). A comment line every 15 s keeps it open. A wallet: Authorization: Bearer <token>, or ?token=<token> (EventSource). An operator: the session cookie, or Authorization: Bearer cos_….
      */
     get: operations['StreamController_open'];
     put?: never;
