@@ -270,9 +270,6 @@ describe('end to end: live Hyperliquid through every service', () => {
       destination: receiver,
       amount: dec(bill.amount).toFixed(),
     });
-    const { domain, types, message } = payload.typedData;
-    const { EIP712Domain: _sendDomain, ...sendTypes } = types;
-    const sig = Signature.from(await master.signTypedData(domain, sendTypes, message));
     const balance = async (user: string) => {
       const state: any = await fetch(`${sim.url}/info`, {
         method: 'POST',
@@ -290,15 +287,25 @@ describe('end to end: live Hyperliquid through every service', () => {
       v: 27,
     });
     expect(bad.status).toBe(200);
-    expect(bad.body.event.status).toBe('PENDING');
-    expect(bad.body.event.metadata.last_error).toMatch(/^Hyperliquid refused the usdSend: /);
+    // A definite refusal ends the attempt: FAILED with the reason, its nonce never submitted again.
+    expect(bad.body.event.status).toBe('FAILED');
+    expect(bad.body.event.metadata.failure_reason).toMatch(/^Hyperliquid refused the usdSend: /);
     expect((await balance(receiver)).eq(0)).toBe(true);
 
+    // The retry prepares the same transfer under a new nonce; the master signs that one and it is paid.
+    const retried = await holder().http('POST', `${api}/api/v3/billing/events/${bill.id}/retry`, {});
+    expect(retried.status).toBe(200);
+    const fresh = retried.body.event.metadata.usd_send;
+    expect(fresh.action).toEqual({ ...payload.action, time: fresh.nonce });
+    expect(fresh.nonce).toBeGreaterThan(payload.nonce);
+    const { domain, types, message } = fresh.typedData;
+    const { EIP712Domain: _sendDomain, ...sendTypes } = types;
+    const sig = Signature.from(await master.signTypedData(domain, sendTypes, message));
     const paid = await holder().http('POST', `${api}/api/v3/billing/events/${bill.id}/signature`, { r: sig.r, s: sig.s, v: sig.v });
     expect(paid.status).toBe(200);
     expect(paid.body.event).toMatchObject({
       status: 'COLLECTED',
-      metadata: expect.objectContaining({ collector: 'hyperliquid-usd-send', reference: `usdSend:${payload.nonce}` }),
+      metadata: expect.objectContaining({ collector: 'hyperliquid-usd-send', reference: `usdSend:${fresh.nonce}` }),
     });
     expect((await balance(receiver)).eq(bill.amount)).toBe(true);
     expect(before.minus(await balance(master.address)).eq(bill.amount)).toBe(true);

@@ -74,7 +74,7 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
     return {
       [JobName.BillingPositionClosed]: (d) => this.positionClosed(d.positionId, d.traceId),
       [JobName.BillingSubscriptions]: () => this.subscriptions(),
-      [JobName.BillingCollect]: (d) => this.collect(d.billingEventId, d.traceId),
+      [JobName.BillingCollect]: (d, job) => this.collect(d.billingEventId, d.traceId, (job?.attemptsMade ?? 0) + 1),
       [JobName.BillingPnlSnapshot]: (d) => this.snapshots.snapshot(d.day),
       [JobName.BillingAgentPerformance]: () => this.performance.snapshot(),
       [JobName.BillingRetention]: () => this.retention.run(),
@@ -146,8 +146,12 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
     return { billed };
   }
 
-  /** One collection attempt; a refusal throws so BullMQ retries it with backoff, and the last one records FAILED. */
-  async collect(billingEventId: string, traceId?: string): Promise<{ status: string; reason?: string }> {
+  /**
+   * One collection attempt (`attempt`: the job's attempt number); a refusal throws so BullMQ retries it with backoff, and
+   * the last one records FAILED. A collector's FAILED (a live usdSend the venue refused: its nonce cannot be submitted
+   * again) records FAILED at once, and the job completes.
+   */
+  async collect(billingEventId: string, traceId?: string, attempt = 1): Promise<{ status: string; reason?: string }> {
     const outcome = await this.ds.transaction(async (em): Promise<{ status: string; reason?: string }> => {
       const b = await lockBillForCollection(em, billingEventId);
       if (!b) throw new UnknownSubjectError(`unknown billing event ${billingEventId}`);
@@ -159,6 +163,7 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
         deploymentId: b.deployment_id!,
         amount: b.amount,
         tradingMode: b.trading_mode,
+        userWallet: b.user_wallet,
         metadata: b.metadata ?? {},
       };
       const result = await collector.collect(em, bill);
@@ -167,6 +172,11 @@ export class BillingProcessor extends QueueProcessor<QueueName.Billing> implemen
         return { status: 'PENDING', reason: result.reason };
       }
       if (result.status === 'REFUSED') return { status: 'REFUSED', reason: result.reason };
+      if (result.status === 'FAILED') {
+        await noteBill(em, b.id, { collector: collector.name, last_error: result.reason, last_attempt_at: this.clock.now().toISOString() });
+        await failBill(em, b.id, result.reason, attempt, traceId);
+        return { status: 'FAILED', reason: result.reason };
+      }
       await collectBill(em, b, { collector: collector.name, reference: result.reference, collectedAt: this.clock.now() }, traceId);
       return { status: 'COLLECTED' };
     });

@@ -1,5 +1,6 @@
 import type Decimal from 'decimal.js';
 import type { Venue } from '@conduit/domain';
+import type { WalletLedgerEntry } from './hyperliquid/wallet-parsers';
 
 export type OrderSide = 'BUY' | 'SELL';
 export type PositionSide = 'LONG' | 'SHORT';
@@ -225,4 +226,9 @@ export interface VenueAdapter {
     nonce: number,
     signature: { r: string; s: string; v: number },
   ): Promise<{ ok: true } | { ok: false; error: string }>;
+  /**
+   * The account's non-funding ledger since `startTime` (ms), oldest first: deposits, withdrawals, transfers (Hyperliquid
+   * userNonFundingLedgerUpdates; a usdSend is a "send" delta carrying its nonce). Absent where the venue has none.
+   */
+  userLedger?(address: string, startTime: number): Promise<WalletLedgerEntry[]>;
 }

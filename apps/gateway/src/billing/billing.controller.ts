@@ -52,7 +52,8 @@ export class BillingController {
   @ApiAcceptedResponse({ type: BillRetryResponse, description: 'the outcome did not come in time: the bill as it stands' })
   @ApiOperation({
     summary:
-      'Retry a FAILED bill (its deployment user): back to PENDING and collected again; a live bill takes a fresh signature. ' +
+      'Retry a FAILED bill (its deployment user): back to PENDING and collected again; a live bill comes back with a fresh ' +
+      'usdSend (new nonce) in metadata.usd_send to sign and post to /signature, and takes no signature here. ' +
       'A bill already PENDING again answers its state and writes nothing; a COLLECTED one is 409',
   })
   @ApiAnswers({ 403: "the signed-in wallet is not the user of the bill's deployment" })

@@ -26,8 +26,9 @@ export class UserSignatureDto {
 }
 
 /**
- * A retry of a FAILED bill. A live bill takes a fresh signature (r, s, v) of metadata.usd_send.typedData, as
- * POST /billing/events/:id/signature does; a paper bill takes none (an empty body).
+ * A retry of a FAILED bill: an empty body. A live bill comes back PENDING with a fresh usdSend (a new nonce) in
+ * metadata.usd_send, signed afterwards through POST /billing/events/:id/signature; r, s, v are refused (400) here, kept
+ * only to say so to an older client.
  */
 export class RetryBillDto {
   @ApiPropertyOptional({ example: '0x…64 hex' })

@@ -6,6 +6,7 @@ import { AgentRow, audit, BillRow, changeKey, DeploymentRow, exec, first, retryB
 import { Clock } from '@conduit/domain';
 import { collectJobOptions, JobName, jobId, JobProducer } from '@conduit/queue';
 import { CLOCK, ENV } from '@conduit/runtime';
+import { UsdSendPayload, usdSendPayload } from '@conduit/venue';
 import { assertOwner } from '../auth/auth.decorators';
 import { badRequest, conflict, notFound } from '../common/errors';
 import { ChangeFeed } from '../common/change-feed';
@@ -67,7 +68,8 @@ export class BillingService {
     await this.producer.emit({
       name: JobName.BillingCollect,
       data: { billingEventId: id, traceId },
-      jobId: jobId(JobName.BillingCollect, id, 'signed', sig.r.slice(2, 18)),
+      // One job per attempt (its nonce) and signature: an attempt after a retry is never mistaken for an earlier one's job.
+      jobId: jobId(JobName.BillingCollect, id, 'signed', String((event.metadata.usd_send as { nonce?: number }).nonce), sig.r.slice(2, 18)),
       opts: collectJobOptions(this.env),
     });
     const done = await this.feed.waitFor([changeKey('billing_events_v3', id)], () =>
@@ -81,10 +83,13 @@ export class BillingService {
   }
 
   /**
-   * A FAILED bill back to PENDING (retryBill) and its collection queued again under a job id with the retry number,
-   * so a double click is one retry: the second finds the bill PENDING, writes and queues nothing, and answers its
-   * state (200, retried false). A COLLECTED bill is 409. A live bill needs a fresh signature of metadata.usd_send;
-   * a paper bill takes none. Waits, like pay(), until billing collected the bill, failed it again or noted an attempt.
+   * A FAILED bill back to PENDING (retryBill) and collected again. A paper bill's collection is queued again under a job
+   * id with the retry number, so a double click is one retry: the second finds the bill PENDING, writes and queues
+   * nothing, and answers its state (200, retried false); then this waits, like pay(), until billing collected the bill,
+   * failed it again or noted an attempt. A live bill takes no signature here: its failed attempt's nonce may be spent
+   * on Hyperliquid (and an old one falls out of the venue's nonce window), so the retry stores a fresh usdSend with a
+   * new `time` from the clock in metadata.usd_send and answers at once; the user signs that one and posts it to
+   * /signature (the earlier signature cannot pay it). A COLLECTED bill is 409.
    */
   async retry(id: string, dto: RetryBillDto, wallet: string, traceId: string): Promise<Waited<object>> {
     const bill = await first<Pick<BillRow, 'id' | 'status' | 'metadata'> & Pick<DeploymentRow, 'user_wallet' | 'trading_mode'>>(
@@ -96,24 +101,26 @@ export class BillingService {
     if (!bill) throw notFound('billing event', id);
     assertOwner(wallet, bill.user_wallet, "the bill's deployment user");
     const given = (['r', 's', 'v'] as const).filter((f) => dto[f] !== undefined);
-    const signed = bill.status === 'FAILED' && !!bill.metadata?.usd_send;
-    if (signed && given.length < 3) {
-      const missing = (['r', 's', 'v'] as const).filter((f) => dto[f] === undefined);
+    const previous = bill.status === 'FAILED' ? (bill.metadata?.usd_send as UsdSendPayload | undefined) : undefined;
+    if (previous && given.length)
       throw badRequest(
-        missing,
-        `a live bill is retried with a fresh signature of metadata.usd_send.typedData: ${missing.join(', ')} missing`,
+        given,
+        'a live bill is retried without a signature: the retry prepares a fresh usdSend (a new nonce) in metadata.usd_send; ' +
+          'sign its typedData and post it to /signature',
       );
-    }
-    if (bill.status === 'FAILED' && !signed && given.length)
-      throw badRequest(given, 'this bill has no usdSend to sign: retry it without a signature');
+    if (bill.status === 'FAILED' && given.length) throw badRequest(given, 'this bill has no usdSend to sign: retry it without a signature');
     if (bill.status === 'COLLECTED') throw conflict('id', `billing event ${id} is COLLECTED: nothing to retry`);
-    const note = signed ? { user_signature: { r: dto.r, s: dto.s, v: dto.v } } : {};
+    const note = previous ? { usd_send: this.freshUsdSend(previous) } : {};
     const started = this.clock.now().toISOString();
     const moved = await this.ds.transaction((em) => retryBill(em, id, note, traceId));
     if (!moved?.retried) {
       if (moved?.status === 'COLLECTED') throw conflict('id', `billing event ${id} is COLLECTED: nothing to retry`);
       // Already PENDING (a repeat, or a bill that never failed): nothing written, nothing queued.
       return { complete: true, answer: { success: true, retried: false, event: await this.read.findBillingEvent(id) } };
+    }
+    if (previous) {
+      // Nothing to submit before the user signs the fresh usdSend (POST /signature queues it).
+      return { complete: true, answer: { success: true, retried: true, retry: moved.retry, event: await this.read.findBillingEvent(id) } };
     }
     await this.producer.emit({
       name: JobName.BillingCollect,
@@ -130,6 +137,21 @@ export class BillingService {
     );
     const event = done ?? (await this.read.findBillingEvent(id));
     return { complete: !!done, answer: { success: true, retried: true, retry: moved.retry, event } };
+  }
+
+  /**
+   * The same transfer as a failed attempt's usdSend (destination, amount, chain) under a new nonce: the clock's time,
+   * and always later than the previous nonce.
+   */
+  private freshUsdSend(previous: UsdSendPayload): UsdSendPayload {
+    const { action } = previous;
+    return usdSendPayload({
+      destination: action.destination,
+      amount: action.amount,
+      time: Math.max(this.clock.now().getTime(), Number(previous.nonce) + 1),
+      isTestnet: action.hyperliquidChain === 'Testnet',
+      signatureChainId: action.signatureChainId,
+    });
   }
 
   /**

@@ -1039,7 +1039,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Retry a FAILED bill (its deployment user): back to PENDING and collected again; a live bill takes a fresh signature. A bill already PENDING again answers its state and writes nothing; a COLLECTED one is 409 */
+    /** Retry a FAILED bill (its deployment user): back to PENDING and collected again; a live bill comes back with a fresh usdSend (new nonce) in metadata.usd_send to sign and post to /signature, and takes no signature here. A bill already PENDING again answers its state and writes nothing; a COLLECTED one is 409 */
     post: operations['BillingController_retry'];
     delete?: never;
     options?: never;

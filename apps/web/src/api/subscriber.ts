@@ -79,7 +79,8 @@ export function useBills(deploymentId: string, offset = 0) {
 /**
  * Paying a live bill and retrying a failed one. A live bill (metadata.usd_send) is signed by the wallet first
  * (eth_signTypedData_v4 of its usdSend: Hyperliquid moves the funds only on the master wallet's signature); pay posts
- * the signature (POST /billing/events/:id/signature), retry posts a fresh one (a paper bill's retry takes none). Each
+ * the signature (POST /billing/events/:id/signature). Retry takes no signature: a live bill comes back PENDING with a
+ * fresh usdSend (a new nonce), which the user then signs with "Sign and pay". Each
  * answers the bill once billing has collected it or the venue refused the attempt; then /me's queries are refetched, so
  * the bill's new status shows. A wallet refusal throws before anything is sent.
  */
@@ -102,8 +103,7 @@ export function useBillActions() {
     }),
     retry: useMutation({
       mutationFn: async (bill: Bill) => {
-        const body = usdSendOf(bill.metadata) ? await sign(bill) : {};
-        return check(await api.POST('/api/v3/billing/events/{id}/retry', { params: { path: { id: bill.id } }, headers, body })).event;
+        return check(await api.POST('/api/v3/billing/events/{id}/retry', { params: { path: { id: bill.id } }, headers, body: {} })).event;
       },
       onSettled: refresh,
     }),

@@ -116,12 +116,13 @@ export async function createSubscriptionBills(
 /** A bill with what its collection needs, its deployment row locked (FOR UPDATE) for the caller's transaction. */
 export type BillToCollectRow = Pick<BillRow, 'id' | 'deployment_id' | 'amount' | 'status' | 'kind' | 'metadata'> & {
   trading_mode: 'paper' | 'live';
+  user_wallet: string;
 };
 
 export async function lockBillForCollection(q: Sql, billId: string): Promise<BillToCollectRow | undefined> {
   return first<BillToCollectRow>(
     q,
-    `SELECT b.id, b.deployment_id, b.amount::text AS amount, b.status, b.kind, b.metadata, d.trading_mode
+    `SELECT b.id, b.deployment_id, b.amount::text AS amount, b.status, b.kind, b.metadata, d.trading_mode, d.user_wallet
        FROM billing_events_v3 b JOIN agent_deployments_v3 d ON d.id = b.deployment_id
       WHERE b.id = $1 FOR UPDATE OF d, b`,
     [billId],
@@ -199,7 +200,9 @@ export type BillRetry = { retried: true; retry: number } | { retried: false; sta
 
 /**
  * FAILED → PENDING at its user's request, with the retry number (metadata.retries), the failure kept as
- * metadata.last_failure, and `note` (a fresh signature of a live bill) added; audited. The caller queues the
+ * metadata.last_failure, and `note` (a live bill's fresh usdSend) added; audited. A live bill's failed attempt is kept
+ * in metadata.usd_send_attempts (its nonce, whether it was signed, its failure) and its signature dropped: the earlier
+ * signature cannot pay the new usdSend. The caller queues the
  * collection again under a job id with the retry number. A bill that is not FAILED is left as it is.
  */
 export async function retryBill(
@@ -213,9 +216,16 @@ export async function retryBill(
     `WITH old AS (SELECT id, metadata FROM billing_events_v3 WHERE id = $1 FOR UPDATE),
           u AS (UPDATE billing_events_v3 b
                    SET status = 'PENDING',
-                       metadata = (COALESCE(b.metadata, '{}'::jsonb) - 'failure_reason' - 'attempts' - 'last_error' - 'last_attempt_at')
+                       metadata = (COALESCE(b.metadata, '{}'::jsonb) - 'failure_reason' - 'attempts' - 'last_error' - 'last_attempt_at'
+                                   - 'user_signature')
                                   || jsonb_build_object('retries', COALESCE((b.metadata->>'retries')::int, 0) + 1,
                                                         'last_failure', b.metadata->>'failure_reason')
+                                  || CASE WHEN b.metadata ? 'usd_send' THEN jsonb_build_object('usd_send_attempts',
+                                       COALESCE(b.metadata->'usd_send_attempts', '[]'::jsonb)
+                                       || jsonb_build_array(jsonb_build_object('nonce', b.metadata->'usd_send'->'nonce',
+                                                                               'signed', b.metadata ? 'user_signature',
+                                                                               'failure', b.metadata->>'failure_reason')))
+                                     ELSE '{}'::jsonb END
                                   || $2::jsonb
                   FROM old WHERE b.id = old.id AND b.status = ANY($3)
                 RETURNING (b.metadata->>'retries')::int AS retry, b.kind, old.metadata->>'failure_reason' AS reason)

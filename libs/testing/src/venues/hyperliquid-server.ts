@@ -5,13 +5,16 @@
  * live API (python-SDK cassettes, CCXT fixtures, the GitBook examples) and typed by @nktkas/hyperliquid:
  * - POST /info: meta, metaAndAssetCtxs, allMids, l2Book, clearinghouseState, openOrders, frontendOpenOrders,
  *   orderStatus (by oid or cloid), historicalOrders, userFills, userFillsByTime (the first 2,000 fills from startTime,
- *   oldest first), userNonFundingLedgerUpdates (what a test scripted). An unknown type answers HTTP 422.
+ *   oldest first), userNonFundingLedgerUpdates (what a test scripted, and the usdSends that went through). An unknown
+ *   type answers HTTP 422.
  *   A watched wallet's clearinghouseState can be scripted (scriptAccount: equity and positions as a test says).
  * - POST /exchange: the L1 actions order, cancel, cancelByCloid and updateLeverage, signed by a master account or by
  *   an agent (API wallet) the master approved; the user-signed actions approveAgent and usdSend, signed by the master.
  *   Signers are recovered exactly as Hyperliquid does (EIP-712 "Agent" over the msgpack action hash, or the
  *   HyperliquidSignTransaction domain), so a tampered body recovers a stranger: "User or API Wallet … does not exist."
- *   A nonce is usable once per signer and must lie within (now − 2 days, now + 1 day).
+ *   A nonce is usable once per signer and must lie within (now − 2 days, now + 1 day) of the server's clock (options.now); it
+ *   is spent once the signature and the window pass, even when the action itself is then refused (insufficient balance).
+ *   A usdSend that goes through appears in both accounts' userNonFundingLedgerUpdates as a "send" delta with its nonce.
  * - Orders: tick rule (5 significant figures, 6 − szDecimals decimals, integers always allowed), lot rule (szDecimals),
  *   $10 minimum, the 80% price band, cloids, reduce-only, a cross-margin check at the coin's leverage (20x by default,
  *   capped by maxLeverage), taker fee (+ builder fee when the action names one). IOC orders sweep a synthetic book

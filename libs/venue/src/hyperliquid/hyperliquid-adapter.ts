@@ -18,6 +18,7 @@ import {
   VenuePosition,
 } from '../adapter';
 import { marketOrderAction, OrderAction, sdkParams, updateLeverageAction } from './actions';
+import { parseLedger, WalletLedgerEntry } from './wallet-parsers';
 import {
   executedSize,
   orderFills,
@@ -105,6 +106,11 @@ export class HyperliquidAdapter implements VenueAdapter {
     const answer = (await this.transport.request('exchange', { action, nonce, signature })) as { status?: string; response?: unknown };
     if (answer?.status === 'ok') return { ok: true as const };
     return { ok: false as const, error: typeof answer?.response === 'string' ? answer.response : JSON.stringify(answer) };
+  }
+
+  async userLedger(address: string, startTime: number): Promise<WalletLedgerEntry[]> {
+    const updates = await this.transport.request('info', { type: 'userNonFundingLedgerUpdates', user: address, startTime });
+    return parseLedger(Array.isArray(updates) ? updates : [], address);
   }
 
   async health(): Promise<VenueHealth> {

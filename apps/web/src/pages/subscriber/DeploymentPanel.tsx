@@ -170,7 +170,7 @@ function refusal(e: Error): string {
 
 /**
  * One bill: a live one awaiting the wallet's signature has "Sign and pay" (the wallet's own prompt confirms it); a
- * FAILED one has "Retry", after a confirmation since it moves money (a live one is signed afresh).
+ * FAILED one has "Retry", after a confirmation since it moves money (a live one comes back with a fresh usdSend to sign).
  */
 function BillRow({ bill: b }: { bill: Bill }) {
   const { pay, retry } = useBillActions();
@@ -199,12 +199,12 @@ function BillRow({ bill: b }: { bill: Bill }) {
           <ConfirmButton
             label={retry.isPending ? 'Retrying…' : 'Retry'}
             title={`Retry this ${amount} bill?`}
-            confirmLabel={send ? 'Sign and retry' : 'Retry payment'}
+            confirmLabel={send ? 'Prepare a new transfer' : 'Retry payment'}
             disabled={busy}
             onConfirm={() => retry.mutate(b)}
           >
             {send
-              ? `Your wallet signs the transfer of ${amount} again, and it is paid from your Hyperliquid account.`
+              ? `A new transfer of ${amount} is prepared; sign it with "Sign and pay" to pay it from your Hyperliquid account.`
               : `${amount} is collected again from your paper balance.`}
           </ConfirmButton>
         )}

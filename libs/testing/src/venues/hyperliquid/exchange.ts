@@ -2,6 +2,7 @@
  * POST /exchange after the envelope is read: who signed (a master, or an agent it approved), the nonce rule, then the
  * action itself (orders go to the matching engine; the account actions are here).
  */
+import { randomBytes } from 'node:crypto';
 import { placeOrders } from './matching';
 import { nonceFieldOf, recoverL1Signer, recoverUserSignedSigner } from './signatures';
 import { setStatus, SimState } from './state';
@@ -68,7 +69,7 @@ function authorizeUserSigned(state: SimState, request: ExchangeRequest): Authori
 
 /** Returns an error text, or null after recording the nonce as used. */
 function useNonce(state: SimState, signer: string, nonce: number): string | null {
-  const now = Date.now();
+  const now = state.now();
   if (nonce <= now - 2 * DAY_MS) return `Invalid nonce: nonce ${nonce} is too low (must be later than ${now - 2 * DAY_MS}).`;
   if (nonce >= now + DAY_MS) return `Invalid nonce: nonce ${nonce} is too high (must be earlier than ${now + DAY_MS}).`;
   const used = state.usedNonces.get(signer) ?? new Set<number>();
@@ -127,6 +128,27 @@ function usdSend(state: SimState, master: string, action: Record<string, any>) {
   from.usdc = from.usdc.minus(amount);
   const to = state.account(destination);
   to.usdc = to.usdc.plus(amount);
+  // Both accounts' userNonFundingLedgerUpdates show the transfer as Hyperliquid records a usdSend: a "send" delta with its nonce.
+  const update = {
+    time: state.now(),
+    hash: `0x${randomBytes(32).toString('hex')}`,
+    delta: {
+      type: 'send',
+      user: master,
+      destination,
+      sourceDex: '',
+      destinationDex: '',
+      token: 'USDC',
+      amount: amount.toFixed(),
+      usdcValue: amount.toFixed(),
+      fee: '0.0',
+      nativeTokenFee: '0.0',
+      nonce: action.time,
+      feeToken: '',
+    },
+  };
+  from.ledger.push(update);
+  if (to !== from) to.ledger.push({ ...update, delta: { ...update.delta } });
   return DEFAULT_OK;
 }
 

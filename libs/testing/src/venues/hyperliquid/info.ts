@@ -35,7 +35,7 @@ export function infoResponse(state: SimState, body: any): unknown {
     case 'userFillsByTime':
       return fillsByTime(state, user(), body);
     case 'userNonFundingLedgerUpdates':
-      return inRange(state.accounts.get(user())?.ledger ?? [], body);
+      return inRange(state.accounts.get(user())?.ledger ?? [], body, state.now());
     default:
       throw new DeserializeError(`unknown variant \`${String(type)}\``);
   }
@@ -190,9 +190,9 @@ function fillsByTime(state: SimState, user: string, body: any): UserFill[] {
 }
 
 /** Entries (oldest first) with startTime ≤ time ≤ endTime (default: now). */
-function inRange<T extends { time: number }>(entries: readonly T[], body: any): T[] {
+function inRange<T extends { time: number }>(entries: readonly T[], body: any, now = Date.now()): T[] {
   const start = Number(body.startTime);
-  const end = body.endTime == null ? Date.now() : Number(body.endTime);
+  const end = body.endTime == null ? now : Number(body.endTime);
   if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end)) throw new DeserializeError('invalid `startTime` / `endTime`');
   return entries.filter((e) => e.time >= start && e.time <= end);
 }

@@ -23,7 +23,11 @@ export class SimState {
   private nextOid = OID_BASE;
   private nextTid = TID_BASE;
 
+  /** The exchange's clock (ms): the nonce window and ledger times. */
+  readonly now: () => number;
+
   constructor(opts: HlSimOptions) {
+    this.now = opts.now ?? Date.now;
     this.isTestnet = opts.isTestnet ?? false;
     this.takerRate = new D(opts.takerFeeBps ?? '4.5').div(10_000);
     this.depth = opts.bookDepthLevels ?? 10;

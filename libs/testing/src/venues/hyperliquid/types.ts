@@ -23,6 +23,8 @@ export interface HlSimOptions {
   takerFeeBps?: string;
   /** Levels per side of the synthetic book. Default 10. */
   bookDepthLevels?: number;
+  /** The exchange's clock in ms (the nonce window is checked against it; ledger entries carry it). Default Date.now. */
+  now?: () => number;
 }
 
 /** An order that received an oid (engine rejections included, with their …Rejected status). */
