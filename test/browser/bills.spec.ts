@@ -61,6 +61,28 @@ describe('live bills signed in the browser', () => {
     }
   };
 
+  /** A live deployment of the user whose trial is over: the subscription run bills it, the collection writes its usdSend. */
+  const liveBill = async (user: WalletClient): Promise<{ id: string; amount: string; metadata: any }> => {
+    const agentId = await insertAgent(gw.pg);
+    const past = new Date(Date.now() - 60_000);
+    const deploymentId = await insertDeployment(gw.pg, agentId, {
+      user_wallet: user.address,
+      trading_mode: 'live',
+      trial_ends_at: past,
+      next_billing_at: past,
+    });
+    await billSubscriptions();
+    const bill = await waitFor('the live bill with its usdSend', async () => {
+      const { rows } = await gw.pg.query(
+        `SELECT id, amount::text, status, metadata FROM billing_events_v3 WHERE deployment_id = $1 AND kind = 'SUBSCRIPTION'`,
+        [deploymentId],
+      );
+      return rows[0]?.metadata?.usd_send ? rows[0] : null;
+    });
+    expect(bill.metadata.usd_send.action).toMatchObject({ type: 'usdSend', destination: TREASURY, amount: '25' });
+    return bill;
+  };
+
   describe.each(Object.entries(VIEWPORTS))('at %s width', (_label, viewport) => {
     let page: Page;
     let errors: string[];
@@ -73,24 +95,7 @@ describe('live bills signed in the browser', () => {
       user = WalletClient.random(gw.api);
       await injectWallet(page, user.wallet);
       sim.fund(user.address, '1000');
-      // A live deployment whose trial is over: the subscription run bills it, and the collection writes its usdSend.
-      const agentId = await insertAgent(gw.pg);
-      const past = new Date(Date.now() - 60_000);
-      const deploymentId = await insertDeployment(gw.pg, agentId, {
-        user_wallet: user.address,
-        trading_mode: 'live',
-        trial_ends_at: past,
-        next_billing_at: past,
-      });
-      await billSubscriptions();
-      bill = await waitFor('the live bill with its usdSend', async () => {
-        const { rows } = await gw.pg.query(
-          `SELECT id, amount::text, status, metadata FROM billing_events_v3 WHERE deployment_id = $1 AND kind = 'SUBSCRIPTION'`,
-          [deploymentId],
-        );
-        return rows[0]?.metadata?.usd_send ? rows[0] : null;
-      });
-      expect(bill.metadata.usd_send.action).toMatchObject({ type: 'usdSend', destination: TREASURY, amount: '25' });
+      bill = await liveBill(user);
     });
     afterAll(() => close?.());
 
@@ -158,6 +163,57 @@ describe('live bills signed in the browser', () => {
     it('passes axe with no console error and no sideways scroll', async () => {
       expect(await seriousViolations(page)).toEqual([]);
       expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+      expect(errors).toEqual([]);
+    });
+  });
+
+  describe.each(Object.entries(VIEWPORTS))('retried after a refusal, at %s width', (_label, viewport) => {
+    let page: Page;
+    let errors: string[];
+    let close: () => Promise<void>;
+    let user: WalletClient;
+    let bill: { id: string; amount: string; metadata: any };
+    const successfulSends = () =>
+      sim.exchangeRequests.filter(
+        (r) => r.signer === user.address.toLowerCase() && r.body?.action?.type === 'usdSend' && r.response?.status === 'ok',
+      );
+
+    beforeAll(async () => {
+      ({ page, errors, close } = await openPage(chromium.browser, viewport));
+      user = WalletClient.random(gw.api);
+      await injectWallet(page, user.wallet);
+      sim.fund(user.address, '10'); // less than the bill
+      bill = await liveBill(user);
+    });
+    afterAll(() => close?.());
+
+    it('fails a bill the exchange refuses, then retries it with a fresh transfer the wallet signs: COLLECTED once', async () => {
+      await page.goto(`${gw.api}/me`);
+      await page.getByRole('button', { name: 'Sign in with wallet' }).first().click();
+      await page.getByRole('button', { name: 'Sign and pay' }).click();
+      await expectTexts(page, STATUS, ['FAILED'], 30_000);
+      expect(successfulSends()).toEqual([]);
+
+      sim.fund(user.address, '1000');
+      await page.getByRole('button', { name: 'Retry', exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: 'Retry this $25.00 bill?' });
+      await dialog.waitFor();
+      expect(await seriousViolations(page)).toEqual([]);
+      await dialog.getByRole('button', { name: 'Prepare a new transfer' }).click();
+      await expectTexts(page, STATUS, ['PENDING']);
+      await expectTexts(page, 'table.bills tbody .bill-note', ['Awaiting your signature.']);
+      await page.getByRole('button', { name: 'Sign and pay' }).click();
+      await expectTexts(page, STATUS, ['COLLECTED'], 30_000);
+
+      // One transfer moved the money, under the retry's own nonce, later than the refused one.
+      const read = (await user.http('GET', `${gw.api}/api/v3/billing/events/${bill.id}`)).body.event;
+      const [first, retried] = [bill.metadata.usd_send.nonce, read.metadata.usd_send.nonce];
+      expect(retried).toBeGreaterThan(first);
+      expect(read.metadata.usd_send_attempts.map((a: { nonce: number }) => a.nonce)).toEqual([first]);
+      expect(successfulSends().map((r) => r.body.nonce)).toEqual([retried]);
+      expect(read).toMatchObject({ status: 'COLLECTED', metadata: expect.objectContaining({ reference: `usdSend:${retried}` }) });
+      expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+      await screenshot(page, 'subscriber-bill-retry');
       expect(errors).toEqual([]);
     });
   });
