@@ -227,14 +227,14 @@ describe('operator 2FA: an admin resets a lost one, an operator turns their own 
   it('documents both endpoints: a summary, the operator session as their security, their 4xx answers', async () => {
     const doc = (await http('GET', `${h.api}/api/docs-json`)).body;
     const expected: Record<string, string[]> = {
-      'post /api/v3/operators/me/2fa/disable': ['400', '401', '403', '409', '429'],
-      'post /api/v3/operators/{id}/2fa/reset': ['400', '401', '403', '404', '409'],
+      'post /api/v3/operators/me/2fa/disable': ['400', '401', '403', '409', '413', '429'],
+      'post /api/v3/operators/{id}/2fa/reset': ['400', '401', '403', '404', '409', '413', '429'],
     };
     for (const [key, answers] of Object.entries(expected)) {
       const [method, path] = key.split(' ');
       const operation = doc.paths[path]?.[method];
       expect({ key, summary: typeof operation?.summary }).toEqual({ key, summary: 'string' });
-      expect({ key, security: operation.security }).toEqual({ key, security: [{ conduit_operator: [] }, { bearer: [] }] });
+      expect({ key, security: operation.security }).toEqual({ key, security: [{ 'operator-session': [] }, { 'operator-token': [] }] });
       expect({ key, answers: Object.keys(operation.responses).filter((s) => s.startsWith('4')) }).toEqual({ key, answers });
     }
   });

@@ -201,17 +201,17 @@ describe('operator sessions: list, revoke one, revoke the others, as the operato
   it('documents each new endpoint: a summary, the operator session as its security, its 4xx answers', async () => {
     const doc = (await http('GET', `${h.api}/api/docs-json`)).body;
     const expected: Record<string, string[]> = {
-      'get /api/v3/operators/me/sessions': ['401'],
-      'post /api/v3/operators/me/sessions/revoke-others': ['401'],
-      'delete /api/v3/operators/me/sessions/{id}': ['400', '401', '404'],
-      'get /api/v3/operators/{id}/sessions': ['400', '401', '403', '404'],
-      'delete /api/v3/operators/{id}/sessions/{session_id}': ['400', '401', '403', '404'],
+      'get /api/v3/operators/me/sessions': ['401', '429'],
+      'post /api/v3/operators/me/sessions/revoke-others': ['400', '401', '413', '429'],
+      'delete /api/v3/operators/me/sessions/{id}': ['400', '401', '404', '413', '429'],
+      'get /api/v3/operators/{id}/sessions': ['400', '401', '403', '404', '429'],
+      'delete /api/v3/operators/{id}/sessions/{session_id}': ['400', '401', '403', '404', '413', '429'],
     };
     for (const [key, answers] of Object.entries(expected)) {
       const [method, path] = key.split(' ');
       const operation = doc.paths[path]?.[method];
       expect({ key, summary: typeof operation?.summary }).toEqual({ key, summary: 'string' });
-      expect({ key, security: operation.security }).toEqual({ key, security: [{ conduit_operator: [] }, { bearer: [] }] });
+      expect({ key, security: operation.security }).toEqual({ key, security: [{ 'operator-session': [] }, { 'operator-token': [] }] });
       expect({ key, answers: Object.keys(operation.responses).filter((s) => s.startsWith('4')) }).toEqual({ key, answers });
     }
   });
