@@ -16,6 +16,7 @@ import { AgentsModule } from './agents/agents.module';
 import { AuthedRequest } from './auth/auth.decorators';
 import { ApiAuthGuard, roleAllows } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
+import { requireSharedTokenKey } from './auth/auth.service';
 import { operatorOf } from './auth/operator-credentials';
 import { BiasModule } from './bias/bias.module';
 import { BillingModule } from './billing/billing.module';
@@ -23,7 +24,7 @@ import { completeDocument } from './common/api-document';
 import { auditActorMiddleware } from './common/audit-actor';
 import { JsonErrorFilter } from './common/errors';
 import { refuseDeepJson } from './common/json-depth';
-import { ApiThrottlerGuard } from './common/throttle.guard';
+import { ApiThrottlerGuard, throttleStorage } from './common/throttle.guard';
 import { traceMiddleware } from './common/trace';
 import { validationPipe } from './common/validation';
 import { serveWebApp } from './common/web-app';
@@ -49,6 +50,8 @@ export const BULL_BOARD_ROUTE = '/admin/queues';
 @Module({})
 export class GatewayModule {
   static forRoot(env: Env): DynamicModule {
+    // Replicated gateways without a shared token key refuse to start (before anything connects).
+    requireSharedTokenKey(env);
     // The board's own guard: the operator that configureGateway's boardAccess found; nothing opens without it.
     const guard = (req: Request, res: Response, next: NextFunction) => {
       if ((req as AuthedRequest).operator) return next();
@@ -57,7 +60,10 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
-        ThrottlerModule.forRoot([{ ttl: env.THROTTLE_TTL_MS, limit: env.THROTTLE_LIMIT }]),
+        // The count is kept in Redis (throttleStorage): one limit across replicated gateways.
+        ThrottlerModule.forRootAsync({
+          useFactory: () => ({ throttlers: [{ ttl: env.THROTTLE_TTL_MS, limit: env.THROTTLE_LIMIT }], storage: throttleStorage(env) }),
+        }),
         BullBoardModule.forRoot({ route: BULL_BOARD_ROUTE, adapter: ExpressAdapter, middleware: guard }),
         BullBoardModule.forFeature(...Object.values(QueueName).map((name) => ({ name, adapter: BullMQAdapter }))),
         AuthModule,

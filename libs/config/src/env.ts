@@ -104,6 +104,13 @@ export class Env {
   /** Rate limit of the REST API per client address and endpoint: requests per window (429 beyond), and the window. */
   @Transform(toInt) @IsInt() @Min(1) THROTTLE_LIMIT = 300;
   @Transform(toInt) @IsInt() @Min(100) THROTTLE_TTL_MS = 60000;
+  /**
+   * How many gateway processes serve the API together (the manifests set their replica count). Whatever its value,
+   * the rate limit is counted in Redis, and nonces, revocations and operator sessions live in Redis and Postgres, so any
+   * replica answers any request; above 1 the gateway refuses to start without a shared token key (AUTH_TOKEN_SECRET, or
+   * MASTER_KEY to derive it from), as a random key of its own would make a token work only on the replica that issued it.
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000) GATEWAY_REPLICAS = 1;
   /** Origins allowed to call the API from a browser, comma-separated; empty = no CORS headers. */
   @IsString() CORS_ORIGINS = '';
   /**
@@ -126,7 +133,10 @@ export class Env {
   @IsString() AUTH_DOMAINS = 'localhost:3000,127.0.0.1:3000';
   @Transform(toInt) @IsInt() @Min(1) @Max(3600) AUTH_NONCE_TTL_S = 300;
   @Transform(toInt) @IsInt() @Min(1) @Max(86400) AUTH_TOKEN_TTL_S = 900;
-  /** HMAC key of the bearer tokens (32+ bytes); derived from MASTER_KEY when unset, random per process when both are. */
+  /**
+   * HMAC key of the bearer tokens (32+ bytes); derived from MASTER_KEY when unset, random per process when both are
+   * (refused when GATEWAY_REPLICAS is above 1).
+   */
   @IsOptional()
   @IsString()
   @Matches(/^.{32,}$/, { message: 'AUTH_TOKEN_SECRET must be at least 32 characters' })

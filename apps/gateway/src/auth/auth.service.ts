@@ -3,7 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { createHmac, randomBytes, randomUUID } from 'crypto';
 import IORedis from 'ioredis';
 import { SiweMessage } from 'siwe';
-import { Env } from '@conduit/config';
+import { ConfigError, Env } from '@conduit/config';
 import { Clock } from '@conduit/domain';
 import { redisOptions } from '@conduit/queue';
 import { CLOCK, ENV } from '@conduit/runtime';
@@ -12,8 +12,21 @@ import { badRequest } from '../common/errors';
 /** Audience of every bearer token the gateway issues. */
 export const TOKEN_AUDIENCE = 'conduit-api';
 
+/**
+ * Replicated gateways (GATEWAY_REPLICAS above 1) must share the key of their tokens: without AUTH_TOKEN_SECRET or
+ * MASTER_KEY each would sign with a random key of its own, and a token would work on the replica that issued it only.
+ */
+export function requireSharedTokenKey(env: Env): void {
+  if (env.GATEWAY_REPLICAS > 1 && !env.AUTH_TOKEN_SECRET && !env.MASTER_KEY)
+    throw new ConfigError(
+      `invalid environment: GATEWAY_REPLICAS is ${env.GATEWAY_REPLICAS}, so the gateways need one token key: ` +
+        'set AUTH_TOKEN_SECRET (32+ characters, the same on every replica), or MASTER_KEY to derive it from',
+    );
+}
+
 /** The signing key of bearer tokens: AUTH_TOKEN_SECRET, else derived from MASTER_KEY, else random for this process. */
 export function tokenSecret(env: Env, logger = new Logger('Auth')): string {
+  requireSharedTokenKey(env);
   if (env.AUTH_TOKEN_SECRET) return env.AUTH_TOKEN_SECRET;
   if (env.MASTER_KEY) return createHmac('sha256', env.MASTER_KEY).update('conduit/auth-token/v1').digest('hex');
   logger.warn('neither AUTH_TOKEN_SECRET nor MASTER_KEY is set: bearer tokens are valid on this gateway process only');
