@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { cleanupRedis, createTestDatabase, http, QUICK_START, startHttpApp, TestDatabase, testEnv, WalletClient } from '@conduit/testing';
 import { Env } from '@conduit/config';
-import { AllInOneModule, configureGateway } from '../apps/all-in-one/src/app.module';
+import { AllInOneModule, configureAllInOne } from '../apps/all-in-one/src/app.module';
 
 /** `npm run dev`: every service in one process still runs the whole flow. */
 describe('all-in-one process', () => {
@@ -14,7 +14,7 @@ describe('all-in-one process', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     env = testEnv(db);
-    ({ app, url: api } = await startHttpApp(AllInOneModule.forRoot(env), env, configureGateway));
+    ({ app, url: api } = await startHttpApp(AllInOneModule.forRoot(env), env, configureAllInOne));
     user = new WalletClient(api);
   });
   afterAll(async () => {
