@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { cleanupRedis, createTestDatabase, http, QUICK_START, startHttpApp, TestDatabase, testEnv, WalletClient } from '@conduit/testing';
 import { Env } from '@conduit/config';
-import { AllInOneModule, configureGateway } from '../apps/all-in-one/src/app.module';
+import { AllInOneModule, configureAllInOne } from '../apps/all-in-one/src/app.module';
 
 /** `npm run dev`: every service in one process still runs the whole flow. */
 describe('all-in-one process', () => {
@@ -14,7 +14,7 @@ describe('all-in-one process', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     env = testEnv(db);
-    ({ app, url: api } = await startHttpApp(AllInOneModule.forRoot(env), env, configureGateway));
+    ({ app, url: api } = await startHttpApp(AllInOneModule.forRoot(env), env, configureAllInOne));
     user = new WalletClient(api);
   });
   afterAll(async () => {
@@ -30,6 +30,9 @@ describe('all-in-one process', () => {
       .body.signal;
     const trade = await user.http('POST', `${api}/api/v3/execute/trade`, { signal_id: signal.id });
     expect(trade.body.routing.selected_venue).toBe('HYPERLIQUID');
+    // The process asks its own router over the RPC channel, as the deployed gateway asks the router.
+    const preview = await http('GET', `${api}/api/v3/routing/preview?agent_id=${agent.id}&token_symbol=SOL&side=LONG&notional_usd=100`);
+    expect(preview.body).toMatchObject({ selected: 'HYPERLIQUID', reason: trade.body.routing.routing_reason });
     expect(trade.body.outcomes).toEqual([expect.objectContaining({ outcome: 'OPENED' })]);
     expect(trade.body.outcomes[0].position.entry_price).toBe('26.52925800'); // recorded SOL mid 26.516 + 5 bps
     expect((await http('GET', `${api}/health`)).status).toBe(200);

@@ -31,9 +31,10 @@ export interface PipelineApps {
 export async function startPipelineApps(overrides: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<PipelineApps> {
   const db = await createTestDatabase();
   const env = testEnv(db, overrides);
+  // The router answers on the RPC channel as its main starts it (the routing preview asks it).
   const workers = await Promise.all(
     [SignalAppModule, PolicyAppModule, RouterAppModule, ExecutorAppModule, BillingAppModule, NotifierAppModule].map((m) =>
-      startContext(m.forRoot(env), options),
+      startContext(m.forRoot(env), m === RouterAppModule ? { ...options, rpc: env } : options),
     ),
   );
   const { app: gateway, url: api } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway, options);

@@ -2,7 +2,7 @@ import { ChildProcess } from 'child_process';
 import { randomUUID } from 'crypto';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
-import { JobName, jobId, QueueName } from '@conduit/queue';
+import { JobName, jobId, QueueName, RpcClient, RpcPattern } from '@conduit/queue';
 import {
   cleanupRedis,
   createTestDatabase,
@@ -88,6 +88,29 @@ describe('a service as its own process', () => {
       expect(await queues[QueueName.Policy].count()).toBe(counts.completed);
     } finally {
       await queues.close();
+    }
+    expect(service.output()).not.toMatch(/ERROR/);
+  });
+
+  it('the router answers questions on the RPC channel beside its probes, and on SIGTERM stops answering and exits 0', async () => {
+    const port = await freePort();
+    const service = startServiceProcess('router', env, port);
+    child = service;
+    await waitHealthy(child, port).catch((e) => {
+      throw new Error(`${e.message}\n${service.output()}`);
+    });
+    const client = new RpcClient(env);
+    try {
+      const agentId = await insertAgent(pg);
+      const request = { agent_id: agentId, token_symbol: 'ETH', side: 'LONG' as const, notional_usd: '1000' };
+      expect(await client.ask(RpcPattern.RoutingPreview, request, 5_000)).toMatchObject({ selected: 'HYPERLIQUID', config: 'global' });
+      const code = exited(child);
+      child.kill('SIGTERM');
+      expect(await code).toBe(0);
+      child = undefined;
+      await expect(client.ask(RpcPattern.RoutingPreview, request, 300)).rejects.toThrow('no answer to routing.preview within 300 ms');
+    } finally {
+      await client.close();
     }
     expect(service.output()).not.toMatch(/ERROR/);
   });

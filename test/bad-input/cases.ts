@@ -48,7 +48,10 @@ export function casesOf(key: string, op: Operation): Case[] {
     add('a token that is not one', 401, ['bearer token is invalid or expired'], async () => ({ query: 'token=not-a-token' }));
     return cases;
   }
-  if (method === 'GET') add('a valid request', 200, [], async () => ({}));
+  if (method === 'GET' && op.valid) {
+    const valid = op.valid;
+    add('a valid request', valid.status, valid.names, async (f) => ({ query: await valid.query(f) }));
+  } else if (method === 'GET') add('a valid request', 200, [], async () => ({}));
 
   if (template.includes('{id}')) {
     for (const id of BAD_UUIDS.filter(Boolean).concat("' OR '1'='1")) {

@@ -43,6 +43,11 @@ export interface Operation {
   query?: Record<string, unknown[]>;
   /** Header → bad values. */
   headers?: Record<string, string[]>;
+  /**
+   * A GET whose valid request needs a query: the query, and the status and message texts the battery's gateway answers
+   * it with (only the gateway runs, so a question to a worker on the RPC channel finds nobody: 503).
+   */
+  valid?: { query: Build<string>; status: number; names: string[] };
   /** A valid body. */
   body?: Build<Body>;
   /** Body fields by path (`posts.0.tweet_id`); the top-level ones must be exactly the document's. */

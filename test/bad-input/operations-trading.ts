@@ -61,6 +61,19 @@ export const TRADING_OPERATIONS: Record<string, Operation> = {
   'GET /api/v3/positions': {
     query: { ...PAGE, deployment_id: BAD_UUIDS, agent_id: BAD_UUIDS, signal_id: BAD_UUIDS, status: ['open', 'PENDING', ''] },
   },
+  'GET /api/v3/routing/preview': {
+    valid: {
+      query: (f) => `agent_id=${f.agent}&token_symbol=ETH&side=LONG&notional_usd=2500`,
+      status: 503,
+      names: ['no router answered within 2000 ms'],
+    },
+    query: {
+      agent_id: BAD_UUIDS,
+      token_symbol: BAD_SYMBOLS,
+      side: ['UP', 'BUY', ''],
+      notional_usd: ['', '0', '0.00', '-1', '1e3', 'abc', '1.123456789', '9'.repeat(16)],
+    },
+  },
   'GET /api/v3/positions/{id}': { who: 'subscriber', id: { of: 'position', noun: 'position' } },
   'POST /api/v3/positions/{id}/close': {
     who: 'subscriber',

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadEnv } from '@conduit/config';
 import { bootstrapService } from '@conduit/runtime';
-import { AllInOneModule, configureGateway } from './app.module';
+import { AllInOneModule, configureAllInOne } from './app.module';
 
 const env = loadEnv();
-void bootstrapService(AllInOneModule.forRoot(env), env, 'all-in-one', configureGateway);
+void bootstrapService(AllInOneModule.forRoot(env), env, 'all-in-one', configureAllInOne);

@@ -34,6 +34,7 @@ import { OperatorsModule } from './operators/operators.module';
 import { OperatorsService } from './operators/operators.service';
 import { PolicyModule } from './policy/policy.module';
 import { ReportsModule } from './reports/reports.module';
+import { RoutingModule } from './routing/routing.module';
 import { SourcesModule } from './sources/sources.module';
 import { StatsModule } from './stats/stats.module';
 import { StreamModule } from './stream/stream.module';
@@ -79,6 +80,7 @@ export class GatewayModule {
         WalletsModule,
         BiasModule,
         ReportsModule,
+        RoutingModule,
         NotificationsModule,
         StreamModule,
         AdminModule,

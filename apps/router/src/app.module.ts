@@ -4,6 +4,7 @@ import { RuntimeModule } from '@conduit/runtime';
 import { VenueModule } from '@conduit/venue';
 import { RouterProcessor } from './router.processor';
 import { RoutingCache } from './routing-cache';
+import { RoutingPreviewController } from './routing-preview.controller';
 
 @Module({})
 export class RouterModule {
@@ -11,6 +12,7 @@ export class RouterModule {
     return {
       module: RouterModule,
       imports: [VenueModule.forRoot(env)],
+      controllers: [RoutingPreviewController],
       providers: [RoutingCache, RouterProcessor],
       exports: [RoutingCache],
     };

@@ -4,4 +4,5 @@ import { bootstrapWorker } from '@conduit/runtime';
 import { RouterAppModule } from './app.module';
 
 const env = loadEnv();
-void bootstrapWorker(RouterAppModule.forRoot(env), env, 'router');
+// The router answers questions too (RpcPattern.RoutingPreview): started as a microservice on the RPC channel.
+void bootstrapWorker(RouterAppModule.forRoot(env), env, 'router', { rpc: true });

@@ -27,6 +27,7 @@ import {
   RoutingDecision,
   routeByCost,
   routeFirstAvailable,
+  VenueView,
 } from '@conduit/domain';
 import {
   JobHandlers,
@@ -41,7 +42,7 @@ import {
 } from '@conduit/queue';
 import { ENV } from '@conduit/runtime';
 import { OrderBook, VenueRegistry } from '@conduit/venue';
-import { RoutingCache } from './routing-cache';
+import { RoutingCache, RoutingConfig } from './routing-cache';
 
 interface SignalToRoute {
   agent_id: string;
@@ -52,13 +53,22 @@ interface SignalToRoute {
   final_venue: string | null;
 }
 
-interface PendingDeployment {
+export interface PendingDeployment {
   deployment_id: string;
   /** The venue already assigned (a retry after the decision was recorded). */
   venue: string | null;
   /** Venues the deployment's effective policy enables; null = any. */
   venues: string[] | null;
   size_model: Record<string, unknown> | null;
+}
+
+/** A routing decision and what it was made of: the config, the venues considered, what each offers and costs. */
+export interface Routing {
+  decision: RoutingDecision;
+  config: RoutingConfig;
+  priority: string[];
+  views: Map<string, VenueView>;
+  quotes: Map<string, ExecutionQuote>;
 }
 
 /**
@@ -133,15 +143,26 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
     return { venue, fannedOut };
   }
 
-  /**
-   * The routing decision from memory. Only venues some approved deployment enables are considered.
-   * FIRST_AVAILABLE walks the priority list; BEST_LIQUIDITY and LOWEST_FEES quote the intended size (every
-   * approved deployment's final size) against each candidate's cached book and fee schedule and rank by cost.
-   */
+  /** The routing decision from memory (see evaluate). */
   decide(
     signal: { agent_id: string; token_symbol: string; side: string; size_model: Record<string, unknown> },
     pending: PendingDeployment[],
   ): RoutingDecision | Promise<RoutingDecision> {
+    const routing = this.evaluate(signal, pending);
+    return routing instanceof Promise ? routing.then((r) => r.decision) : routing.decision;
+  }
+
+  /**
+   * The routing decision from memory, with what it was made of. Only venues some approved deployment enables are
+   * considered. FIRST_AVAILABLE walks the priority list; BEST_LIQUIDITY and LOWEST_FEES quote the intended size (every
+   * approved deployment's final size, or `notional` when given: the preview's) against each candidate's cached book
+   * and fee schedule and rank by cost. The preview (RoutingPreviewController) calls this very function.
+   */
+  evaluate(
+    signal: { agent_id: string; token_symbol: string; side: string; size_model: Record<string, unknown> },
+    pending: PendingDeployment[],
+    notional?: Dec,
+  ): Routing | Promise<Routing> {
     const token = signal.token_symbol;
     const config = this.cache.config(signal.agent_id);
     const anyVenue = pending.length === 0 || pending.some((p) => !p.venues);
@@ -149,32 +170,35 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
     const priority = anyVenue ? config.venue_priority : config.venue_priority.filter((v) => enabled.has(v));
     const views = this.cache.views(token, priority);
     const strategy = config.routing_strategy;
+    const quotes = new Map<string, ExecutionQuote>();
+    const routing = (decision: RoutingDecision): Routing => ({ decision, config, priority, views, quotes });
     // Costs only matter between two or more usable venues; with one (or none) the priority walk says the same.
     const usable = priority.filter((v) => views.get(v)?.healthy && views.get(v)?.listed).length;
     if ((strategy !== 'BEST_LIQUIDITY' && strategy !== 'LOWEST_FEES') || usable < 2 || !config.failover_enabled) {
-      return routeFirstAvailable(token, priority, views, config.failover_enabled);
+      return routing(routeFirstAvailable(token, priority, views, config.failover_enabled));
     }
     const equity = this.env.PAPER_STARTING_EQUITY_USD;
-    const notional = pending.length
-      ? pending.reduce((sum, p) => sum.plus(intendedNotional(p.size_model ?? signal.size_model, equity, 1)), new Dec(0))
-      : intendedNotional(signal.size_model, equity, 1);
-    const quotes = new Map<string, ExecutionQuote>();
+    const size =
+      notional ??
+      (pending.length
+        ? pending.reduce((sum, p) => sum.plus(intendedNotional(p.size_model ?? signal.size_model, equity, 1)), new Dec(0))
+        : intendedNotional(signal.size_model, equity, 1));
     const missing: string[] = [];
     for (const venue of priority) {
       const v = views.get(venue);
       if (!v?.healthy || !v.listed) continue;
       const book = this.cache.book(venue, token);
-      if (book) quotes.set(venue, this.quote(venue, book, signal.side, notional));
+      if (book) quotes.set(venue, this.quote(venue, book, signal.side, size));
       else missing.push(venue);
     }
-    if (!missing.length) return routeByCost(strategy, token, priority, views, quotes, config.failover_enabled, notional);
+    if (!missing.length) return routing(routeByCost(strategy, token, priority, views, quotes, config.failover_enabled, size));
     // A book the background refresh has not reached yet: fetched once, then cached like the others.
     return (async () => {
       for (const venue of missing) {
         const book = await this.cache.fetchBook(venue, token);
-        if (book) quotes.set(venue, this.quote(venue, book, signal.side, notional));
+        if (book) quotes.set(venue, this.quote(venue, book, signal.side, size));
       }
-      return routeByCost(strategy, token, priority, views, quotes, config.failover_enabled, notional);
+      return routing(routeByCost(strategy, token, priority, views, quotes, config.failover_enabled, size));
     })();
   }
 

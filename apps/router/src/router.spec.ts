@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { RouterAppModule } from './app.module';
 import { RouterProcessor } from './router.processor';
 import { RoutingCache } from './routing-cache';
+import { RoutingPreviewController } from './routing-preview.controller';
 
 describe('router service (Agent Where) on real Postgres and Redis', () => {
   const h = useServiceHarness((env) => RouterAppModule.forRoot(env));
@@ -164,6 +165,27 @@ describe('router service (Agent Where) on real Postgres and Redis', () => {
         checked_venues: ['HYPERLIQUID', 'OSTIUM'],
         routing_reason: 'LOWEST_FEES: Ostium fills $2000 of ETH at 4.50 bps fee + slippage (Hyperliquid 10.00 bps)',
       });
+      // The preview (issue 17) is the same evaluation at the size asked: the same venue, reason and ranking, with the costs.
+      const preview = await h.app
+        .get(RoutingPreviewController)
+        .preview({ agent_id: fees.agentId, token_symbol: 'ETH', side: 'LONG', notional_usd: '2000' });
+      expect(preview).toMatchObject({
+        config: 'agent',
+        strategy: 'LOWEST_FEES',
+        selected: 'OSTIUM',
+        reason: 'LOWEST_FEES: Ostium fills $2000 of ETH at 4.50 bps fee + slippage (Hyperliquid 10.00 bps)',
+        venues: [
+          {
+            venue: 'HYPERLIQUID',
+            rank: 2,
+            available: true,
+            reason: 'failover 2: 10.00 bps',
+            costs: { taker_bps: '10', slippage_bps: '0', cost_bps: '10' },
+          },
+          { venue: 'OSTIUM', rank: 1, available: true, costs: { taker_bps: '4.5', cost_bps: '4.5' } },
+        ],
+      });
+      expect(preview.venues[1].reason).toBe(preview.reason);
 
       const depth = await approvedSignal('ETH', 1);
       await h.pg.query(

@@ -152,6 +152,11 @@ export class RoutingCache implements OnModuleInit, OnApplicationShutdown {
     return this.configs.get(agentId) ?? this.configs.get('') ?? DEFAULT_ROUTING_CONFIG;
   }
 
+  /** Whose config config(agentId) is: the agent's own row, the global row, or the built-in default. */
+  configSource(agentId: string): 'agent' | 'global' | 'default' {
+    return this.configs.has(agentId) ? 'agent' : this.configs.has('') ? 'global' : 'default';
+  }
+
   /** What each venue of the list offers for the token. No status row yet counts as healthy; an adapter is required. */
   views(token: string, venues: string[]): Map<string, VenueView> {
     const out = new Map<string, VenueView>();

@@ -147,6 +147,9 @@ export class Env {
   /** How long the gateway waits for the pipeline before answering 202. */
   @Transform(toInt) @IsInt() @Min(0) @Max(120000) GATEWAY_WAIT_MS = 10000;
 
+  /** How long the gateway waits for a router to answer a question on the RPC channel (the routing preview) before a 503. */
+  @Transform(toInt) @IsInt() @Min(50) @Max(60000) ROUTER_RPC_TIMEOUT_MS = 2000;
+
   // ---- custody and live venues -------------------------------------------------------------------------
 
   /** 32-byte key that seals agent keys (AES-256-GCM): 64 hex digits or base64. Never logged. */

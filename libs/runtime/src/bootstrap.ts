@@ -1,7 +1,8 @@
 import { Server } from 'http';
-import { INestApplication, INestApplicationContext, Logger, LogLevel } from '@nestjs/common';
+import { INestApplication, INestApplicationContext, INestMicroservice, Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Env } from '@conduit/config';
+import { RpcServer } from '@conduit/queue';
 import { HealthService } from './health';
 import { MetricsService } from './metrics';
 import { closeProbes, serveProbes } from './probes';
@@ -64,19 +65,29 @@ export async function bootstrapService(
  * Starts a worker (signal, policy, router, executor, billing): a Nest application context, without an HTTP adapter,
  * and GET /health and GET /metrics on env.PORT from a plain Node server (see probes.ts): the same answers as the
  * gateway's, without Express in the process. Graceful shutdown as exitOnSignals; /health says `shutting_down`
- * (503) while the jobs drain.
+ * (503) while the jobs drain. With `rpc`, the context is a Nest microservice on the RPC channel (RpcServer, the
+ * queues' Redis): its @MessagePattern handlers answer questions (issue 17), and app.close() unsubscribes first.
  */
-export async function bootstrapWorker(module: unknown, env: Env, name: string): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(module as any, { logger: logLevels(env.LOG_LEVEL) });
+export async function bootstrapWorker(
+  module: unknown,
+  env: Env,
+  name: string,
+  options: { rpc?: boolean } = {},
+): Promise<INestApplicationContext> {
+  const app = options.rpc
+    ? await NestFactory.createMicroservice(module as any, { strategy: new RpcServer(env), logger: logLevels(env.LOG_LEVEL) })
+    : await NestFactory.createApplicationContext(module as any, { logger: logLevels(env.LOG_LEVEL) });
   let server: Server | null = null;
   const close = async () => {
     await app.close();
     if (server) await closeProbes(server);
   };
   exitOnSignals({ close }, name, env.SHUTDOWN_TIMEOUT_MS);
+  // A microservice's context initialises in listen(), which subscribes its patterns once every module has started.
+  if (options.rpc) await (app as INestMicroservice).listen();
   const health = app.get(HealthService);
   const metrics = app.get(MetricsService);
   server = await serveProbes({ health: () => health.check(), metrics: () => metrics.registry.metrics() }, env.PORT, env.HOST ?? '0.0.0.0');
-  new Logger('bootstrap').log(`${name} listening on :${env.PORT}`);
+  new Logger('bootstrap').log(`${name} listening on :${env.PORT}${options.rpc ? ' and on the RPC channel' : ''}`);
   return app;
 }

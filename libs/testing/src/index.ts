@@ -7,7 +7,7 @@ import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { Env, loadEnv } from '@conduit/config';
 import { migrate } from '@conduit/db';
-import { QueueName, redisOptions } from '@conduit/queue';
+import { QueueName, redisOptions, RpcServer } from '@conduit/queue';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the migrations folder is the schema's single source
 import { MIGRATIONS } from '../../../migrations';
 
@@ -115,21 +115,32 @@ export function testEnv(db: TestDatabase, overrides: Record<string, string> = {}
 export async function startHttpApp(
   module: unknown,
   env: Env,
-  configure?: (app: INestApplication) => void,
+  configure?: (app: INestApplication) => void | Promise<void>,
   options: { clock?: Clock } = {},
 ): Promise<{ app: INestApplication; url: string }> {
   const app = options.clock
     ? (await withClock(module, options.clock)).createNestApplication({ logger: ['error'] })
     : await NestFactory.create(module as any, { logger: ['error'] });
   app.enableShutdownHooks();
-  configure?.(app);
+  await configure?.(app);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   return { app, url: `http://127.0.0.1:${address.port}` };
 }
 
-/** Starts a Nest application context (workers only, no HTTP). */
-export async function startContext(module: unknown, options: { clock?: Clock } = {}): Promise<INestApplicationContext> {
+/**
+ * Starts a Nest application context (workers only, no HTTP). With `rpc` (the test's env), a microservice listening on
+ * the RPC channel under the test's prefix, as bootstrapWorker starts the router.
+ */
+export async function startContext(module: unknown, options: { clock?: Clock; rpc?: Env } = {}): Promise<INestApplicationContext> {
+  if (options.rpc) {
+    const strategy = new RpcServer(options.rpc);
+    const app = options.clock
+      ? (await withClock(module, options.clock)).createNestMicroservice({ strategy })
+      : await NestFactory.createMicroservice(module as any, { strategy, logger: ['error'] });
+    await app.listen();
+    return app;
+  }
   if (!options.clock) {
     const app = await NestFactory.createApplicationContext(module as any, { logger: ['error'] });
     await app.init();

@@ -1336,6 +1336,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v3/routing/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How a signal of the agent would be routed now: the ranked venues and their reasons, from the router's cache */
+    get: operations['RoutingController_preview'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v3/notifications/settings': {
     parameters: {
       query?: never;
@@ -2962,6 +2979,53 @@ export interface components {
        * @example 2026-06-15T04:00:00Z
        */
       period_start?: string;
+    };
+    RoutedVenueCosts: {
+      /** @description average fill price walking the book; null when it cannot fill the size */
+      avg_price: string | null;
+      slippage_bps: string | null;
+      taker_bps: string;
+      /** @description what the strategy ranks by: slippage, or taker fee + slippage */
+      cost_bps: string | null;
+    };
+    RoutedVenue: {
+      /** @example HYPERLIQUID */
+      venue: string;
+      /** @description 1 = selected, then the failover order; null when it cannot take the signal */
+      rank: number | null;
+      /** @description healthy and lists the token */
+      available: boolean;
+      market_name: string | null;
+      reason: string;
+      /** @description only where a cost strategy quoted the venue */
+      costs: components['schemas']['RoutedVenueCosts'] | null;
+    };
+    RoutingPreviewResponse: {
+      success: boolean;
+      /** Format: uuid */
+      agent_id: string;
+      token_symbol: string;
+      /** @enum {string} */
+      side: 'LONG' | 'SHORT';
+      notional_usd: string;
+      /**
+       * @description whose routing config decided: the agent's, else the global one
+       * @enum {string}
+       */
+      config: 'agent' | 'global' | 'default';
+      /** @example FIRST_AVAILABLE */
+      strategy: string;
+      failover_enabled: boolean;
+      /** @description every venue of the priority list, in its order */
+      venues: components['schemas']['RoutedVenue'][];
+      /** @description the venue a signal routed now would get; null = skipped */
+      selected: string | null;
+      /** @description the routing reason a signal routed now would record */
+      reason: string;
+      /** Format: date-time */
+      computed_at: string;
+      /** @description the router replica that answered */
+      answered_by: string;
     };
     WebhookChannelView: {
       enabled: boolean;
@@ -8499,6 +8563,76 @@ export interface operations {
       };
       /** @description too many requests from this address: wait for the rate limit window */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+    };
+  };
+  RoutingController_preview: {
+    parameters: {
+      query: {
+        agent_id: string;
+        token_symbol: string;
+        side: 'LONG' | 'SHORT';
+        /** @description the size to route, in USD: a positive decimal (up to 8 decimals) */
+        notional_usd: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RoutingPreviewResponse'];
+        };
+      };
+      /** @description a query parameter is invalid or unknown (message names each problem, fields the names) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description an Authorization header or API key was sent but is not a valid credential (without one the read is anonymous) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no such agent */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description too many requests from this address: wait for the rate limit window */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description no router answered within ROUTER_RPC_TIMEOUT_MS */
+      503: {
         headers: {
           [name: string]: unknown;
         };
