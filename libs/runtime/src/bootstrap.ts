@@ -62,9 +62,9 @@ export async function bootstrapService(
 
 /**
  * Starts a worker (signal, policy, router, executor, billing): a Nest application context, without an HTTP adapter,
- * and GET /health and GET /metrics on env.PORT from a plain Node server (see probes.ts): the same answers as the
- * gateway's, without Express in the process. Graceful shutdown as exitOnSignals; /health says `shutting_down`
- * (503) while the jobs drain.
+ * and GET /health, /health/live, /health/ready and GET /metrics on env.PORT from a plain Node server (see probes.ts):
+ * the same answers as the gateway's, without Express in the process. Graceful shutdown as exitOnSignals; /health and
+ * /health/ready say `shutting_down` (503) while the jobs drain; /health/live stays 200 until the process exits.
  */
 export async function bootstrapWorker(module: unknown, env: Env, name: string): Promise<INestApplicationContext> {
   const app = await NestFactory.createApplicationContext(module as any, { logger: logLevels(env.LOG_LEVEL) });
@@ -76,7 +76,8 @@ export async function bootstrapWorker(module: unknown, env: Env, name: string): 
   exitOnSignals({ close }, name, env.SHUTDOWN_TIMEOUT_MS);
   const health = app.get(HealthService);
   const metrics = app.get(MetricsService);
-  server = await serveProbes({ health: () => health.check(), metrics: () => metrics.registry.metrics() }, env.PORT, env.HOST ?? '0.0.0.0');
+  const sources = { health: () => health.check(), ready: () => health.ready(), metrics: () => metrics.registry.metrics() };
+  server = await serveProbes(sources, env.PORT, env.HOST ?? '0.0.0.0');
   new Logger('bootstrap').log(`${name} listening on :${env.PORT}`);
   return app;
 }
