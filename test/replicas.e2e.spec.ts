@@ -2,7 +2,7 @@ import Decimal from 'decimal.js';
 import { Client } from 'pg';
 import { Env } from '@conduit/config';
 import { JobName, QueueName } from '@conduit/queue';
-import { MetricsService } from '@conduit/runtime';
+import { HealthService, MetricsService } from '@conduit/runtime';
 import { adminAuth, QUICK_START, testQueues, waitFor, WalletClient, WebhookReceiver } from '@conduit/testing';
 import { PipelineApps, startPipelineApps } from './pipeline-apps';
 
@@ -57,8 +57,20 @@ describe('two replicas of each worker: nothing doubled', () => {
   const twice = (queue: QueueName, job: JobName, round: string) =>
     Promise.all(['a', 'b'].map((r) => queues[queue].add(job as any, {} as any, { jobId: `replicas-${job}-${round}-${r}` })));
 
-  it('runs two of each worker', () => {
+  it('runs two of each worker, each ready with its BullMQ worker running; the gateway answers both probes', async () => {
     expect(apps.workers).toHaveLength(12);
+    for (const w of apps.workers) {
+      const report = await w.get(HealthService).ready();
+      expect(report).toMatchObject({
+        status: 'ok',
+        info: { postgres: { status: 'up' }, redis: { status: 'up' }, workers: { status: 'up' } },
+      });
+    }
+    const live = await fetch(`${api}/health/live`);
+    expect([live.status, await live.json()]).toEqual([200, { status: 'ok' }]);
+    const ready = await fetch(`${api}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as any).details).toEqual({ postgres: { status: 'up' }, redis: { status: 'up' } });
   });
 
   it('opens one position per signal and deployment, closes and bills each once, notifies once', async () => {
