@@ -15,7 +15,7 @@ import { SignalAppModule } from '../apps/signal/src/app.module';
 export interface PipelineApps {
   db: TestDatabase;
   env: Env;
-  /** signal, policy, router, executor, billing, notifier: separately booted contexts, in that order. */
+  /** signal, policy, router, executor, billing, notifier: separately booted contexts, in that order (each `replicas` times). */
   workers: INestApplicationContext[];
   gateway: INestApplication;
   /** The gateway's base URL. */
@@ -26,15 +26,22 @@ export interface PipelineApps {
 
 /**
  * Boots the six workers and the gateway over HTTP on a fresh database, with ETH marked at 2000 everywhere; with a
- * clock, every application reads the time from it.
+ * clock, every application reads the time from it; with `replicas`, each worker that many times (as a Deployment
+ * with several pods).
  */
-export async function startPipelineApps(overrides: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<PipelineApps> {
+export async function startPipelineApps(
+  overrides: Record<string, string> = {},
+  options: { clock?: Clock; replicas?: number } = {},
+): Promise<PipelineApps> {
   const db = await createTestDatabase();
   const env = testEnv(db, overrides);
   // The router answers on the RPC channel as its main starts it (the routing preview asks it).
+  const modules = [SignalAppModule, PolicyAppModule, RouterAppModule, ExecutorAppModule, BillingAppModule, NotifierAppModule];
   const workers = await Promise.all(
-    [SignalAppModule, PolicyAppModule, RouterAppModule, ExecutorAppModule, BillingAppModule, NotifierAppModule].map((m) =>
-      startContext(m.forRoot(env), m === RouterAppModule ? { ...options, rpc: env } : options),
+    modules.flatMap((m) =>
+      Array.from({ length: options.replicas ?? 1 }, () =>
+        startContext(m.forRoot(env), m === RouterAppModule ? { clock: options.clock, rpc: env } : { clock: options.clock }),
+      ),
     ),
   );
   const { app: gateway, url: api } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway, options);

@@ -44,6 +44,11 @@ describe('a service as its own process', () => {
       throw new Error(`${e.message}\n${service.output()}`);
     });
     expect(await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text())).toMatch(/service="signal"/);
+    // The Kubernetes probes: live, and ready with its BullMQ worker running.
+    expect((await fetch(`http://127.0.0.1:${port}/health/live`)).status).toBe(200);
+    const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as any).info.workers).toEqual({ status: 'up' });
 
     const agentId = await insertAgent(pg);
     const queues = testQueues(env);

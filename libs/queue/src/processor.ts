@@ -60,6 +60,12 @@ export class UnknownSubjectError extends Error {
  * the database is unreachable (DatabaseProbe) is not counted: it is delayed, with a backoff of its own, until the
  * database answers again, so no outage, however long, turns into failed outcomes or lost work.
  */
+/** Where a process's BullMQ workers register for its readiness probe (the runtime's HealthService). */
+export interface WorkerRegistry {
+  addWorker(queue: string, running: () => boolean): void;
+}
+export const WORKER_REGISTRY = 'WORKER_REGISTRY';
+
 export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost implements OnModuleInit, OnModuleDestroy {
   protected readonly logger = new Logger(this.constructor.name);
   protected abstract readonly queueName: Q;
@@ -68,6 +74,7 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
   @Optional() @Inject(WORKER_CONCURRENCY) private readonly concurrency?: number;
   @Optional() @Inject(DATABASE_PROBE) private readonly database?: DatabaseProbe;
   @Optional() @Inject(SERVICE_STATE) private readonly state?: ServiceState;
+  @Optional() @Inject(WORKER_REGISTRY) private readonly registry?: WorkerRegistry;
   private table: Record<string, (data: any, job: Job) => Promise<unknown>> = {};
 
   onModuleInit(): void {
@@ -85,6 +92,14 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
     if (unchecked.length)
       throw new Error(`${this.constructor.name}: no payload schema for ${unchecked.join(', ')} (libs/queue/src/payloads.ts)`);
     this.table = handlers;
+    // Running: created, its loop started and not closing (a closing worker takes no more jobs: not ready).
+    this.registry?.addWorker(this.queueName, () => {
+      try {
+        return this.worker.isRunning() && !this.worker.closing;
+      } catch {
+        return false; // not created yet
+      }
+    });
     if (this.worker && this.concurrency) this.worker.concurrency = this.concurrency;
   }
 

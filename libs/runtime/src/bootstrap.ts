@@ -63,10 +63,11 @@ export async function bootstrapService(
 
 /**
  * Starts a worker (signal, policy, router, executor, billing): a Nest application context, without an HTTP adapter,
- * and GET /health and GET /metrics on env.PORT from a plain Node server (see probes.ts): the same answers as the
- * gateway's, without Express in the process. Graceful shutdown as exitOnSignals; /health says `shutting_down`
- * (503) while the jobs drain. With `rpc`, the context is a Nest microservice on the RPC channel (RpcServer, the
- * queues' Redis): its @MessagePattern handlers answer questions (issue 17), and app.close() unsubscribes first.
+ * and GET /health, /health/live, /health/ready and GET /metrics on env.PORT from a plain Node server (see probes.ts):
+ * the same answers as the gateway's, without Express in the process. Graceful shutdown as exitOnSignals; /health and
+ * /health/ready say `shutting_down` (503) while the jobs drain; /health/live stays 200 until the process exits. With
+ * `rpc`, the context is a Nest microservice on the RPC channel (RpcServer, the queues' Redis): its @MessagePattern
+ * handlers answer questions (issue 17), and app.close() unsubscribes first.
  */
 export async function bootstrapWorker(
   module: unknown,
@@ -87,7 +88,8 @@ export async function bootstrapWorker(
   if (options.rpc) await (app as INestMicroservice).listen();
   const health = app.get(HealthService);
   const metrics = app.get(MetricsService);
-  server = await serveProbes({ health: () => health.check(), metrics: () => metrics.registry.metrics() }, env.PORT, env.HOST ?? '0.0.0.0');
+  const sources = { health: () => health.check(), ready: () => health.ready(), metrics: () => metrics.registry.metrics() };
+  server = await serveProbes(sources, env.PORT, env.HOST ?? '0.0.0.0');
   new Logger('bootstrap').log(`${name} listening on :${env.PORT}${options.rpc ? ' and on the RPC channel' : ''}`);
   return app;
 }

@@ -1,7 +1,15 @@
 import { BeforeApplicationShutdown, Controller, Get, Header, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { JobProducer, QueueName } from '@conduit/queue';
-import { HEALTH_SUMMARY, OpenApiHealthResponses, OpenApiSummary, OpenApiTag } from './openapi';
+import { JobProducer, QueueName, WorkerRegistry } from '@conduit/queue';
+import {
+  HEALTH_SUMMARY,
+  LIVE_SUMMARY,
+  OpenApiHealthResponses,
+  OpenApiLiveResponses,
+  OpenApiSummary,
+  OpenApiTag,
+  READY_SUMMARY,
+} from './openapi';
 
 /** One dependency's state, as the report shows it. */
 export interface IndicatorStatus {
@@ -66,18 +74,51 @@ export class RedisHealthIndicator {
   }
 }
 
-/** Liveness and readiness: Postgres and Redis both answer, and the service is not draining. */
+/** GET /health/live's body: the process answers. */
+export interface LiveReport {
+  status: 'ok';
+}
+
+/**
+ * Health of a service: `check` (GET /health, kept for compatibility) is Postgres and Redis answering and the service
+ * not draining; `ready` (GET /health/ready, the readiness probe) adds the BullMQ workers of the process (each registers itself,
+ * see QueueProcessor): all running; `live` (liveness probe) only says the event loop runs, so an orchestrator never
+ * restarts a process for a database outage it would not fix.
+ */
 @Injectable()
-export class HealthService implements BeforeApplicationShutdown {
+export class HealthService implements BeforeApplicationShutdown, WorkerRegistry {
   private draining = false;
+  private readonly workers: { queue: string; running: () => boolean }[] = [];
 
   constructor(
     private readonly postgres: PostgresHealthIndicator,
     private readonly redis: RedisHealthIndicator,
   ) {}
 
-  async check(): Promise<HealthReport> {
+  /** A BullMQ worker of this process, for readiness. */
+  addWorker(queue: string, running: () => boolean): void {
+    this.workers.push({ queue, running });
+  }
+
+  live(): LiveReport {
+    return { status: 'ok' };
+  }
+
+  check(): Promise<HealthReport> {
+    return this.report(false);
+  }
+
+  /** As check, plus `workers`: down, naming the queues, when one of the process's workers is not running. */
+  ready(): Promise<HealthReport> {
+    return this.report(true);
+  }
+
+  private async report(withWorkers: boolean): Promise<HealthReport> {
     const results = await Promise.all([this.postgres.pingCheck('postgres'), this.redis.isHealthy('redis')]);
+    if (withWorkers && this.workers.length) {
+      const stopped = this.workers.filter((w) => !w.running()).map((w) => w.queue);
+      results.push({ workers: stopped.length ? { status: 'down', message: `not running: ${stopped.join(', ')}` } : { status: 'up' } });
+    }
     const info: IndicatorResult = {};
     const error: IndicatorResult = {};
     for (const [key, value] of results.flatMap((r) => Object.entries(r))) (value.status === 'up' ? info : error)[key] = value;
@@ -91,7 +132,15 @@ export class HealthService implements BeforeApplicationShutdown {
   }
 }
 
-/** GET /health: 200 with the report when it is ok, 503 with it otherwise; never cached. */
+const answer = (report: HealthReport): HealthReport => {
+  if (report.status !== 'ok') throw new ServiceUnavailableException(report);
+  return report;
+};
+
+/**
+ * GET /health (as before the probes were split), /health/ready: 200 with the report when it is ok, 503 with it
+ * otherwise; GET /health/live: 200 while the process answers. Never cached.
+ */
 @OpenApiTag('health')
 @Controller('health')
 export class HealthController {
@@ -102,8 +151,22 @@ export class HealthController {
   @OpenApiHealthResponses()
   @Header('Cache-Control', 'no-cache, no-store, must-revalidate')
   async check(): Promise<HealthReport> {
-    const report = await this.health.check();
-    if (report.status !== 'ok') throw new ServiceUnavailableException(report);
-    return report;
+    return answer(await this.health.check());
+  }
+
+  @Get('live')
+  @OpenApiSummary(LIVE_SUMMARY)
+  @OpenApiLiveResponses()
+  @Header('Cache-Control', 'no-cache, no-store, must-revalidate')
+  live(): LiveReport {
+    return this.health.live();
+  }
+
+  @Get('ready')
+  @OpenApiSummary(READY_SUMMARY)
+  @OpenApiHealthResponses()
+  @Header('Cache-Control', 'no-cache, no-store, must-revalidate')
+  async ready(): Promise<HealthReport> {
+    return answer(await this.health.ready());
   }
 }

@@ -40,12 +40,26 @@ const healthSchema = (status: 'ok' | 'error') => ({
   },
 });
 
-/** GET /health's summary. */
+/** GET /health's summary (kept as it was before the liveness and readiness probes got their own paths). */
 export const HEALTH_SUMMARY = 'Liveness and readiness: 200 while Postgres and Redis answer and the service is not draining, else 503';
+/** GET /health/live's summary. */
+export const LIVE_SUMMARY = 'Liveness probe: 200 while the process answers, whatever its dependencies';
+/** GET /health/ready's summary. */
+export const READY_SUMMARY =
+  'Readiness probe: 200 while Postgres and Redis answer, the workers run and the service is not draining, else 503';
 
 /** As @nestjs/terminus's @HealthCheck() documents a health endpoint: 200 with the report, 503 with the failing one. */
 export const OpenApiHealthResponses = () =>
   SetMetadata(SWAGGER_METADATA.responses, {
     200: { description: 'The Health Check is successful', schema: healthSchema('ok') },
     503: { description: 'The Health Check is not successful', schema: healthSchema('error') },
+  });
+
+/** GET /health/live's one answer. */
+export const OpenApiLiveResponses = () =>
+  SetMetadata(SWAGGER_METADATA.responses, {
+    200: {
+      description: 'The process answers',
+      schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'], example: 'ok' } } },
+    },
   });

@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Env } from '@conduit/config';
 import { dataSourceOptions } from '@conduit/db';
 import { Clock, systemClock } from '@conduit/domain';
-import { DATABASE_PROBE, JOB_OBSERVER, QueueModule, SERVICE_STATE } from '@conduit/queue';
+import { DATABASE_PROBE, JOB_OBSERVER, QueueModule, SERVICE_STATE, WORKER_REGISTRY } from '@conduit/queue';
 import { BotState } from './bot-state';
 import { DataSourceProbe } from './database-probe';
 import { HealthController, HealthService, PostgresHealthIndicator, RedisHealthIndicator } from './health';
@@ -43,6 +43,7 @@ export class RuntimeModule {
         PostgresHealthIndicator,
         RedisHealthIndicator,
         HealthService,
+        { provide: WORKER_REGISTRY, useExisting: HealthService },
       ],
       exports: [
         ENV,
@@ -55,6 +56,7 @@ export class RuntimeModule {
         SERVICE_STATE,
         RedisHealthIndicator,
         HealthService,
+        WORKER_REGISTRY,
         QueueModule,
         TypeOrmModule,
       ],

@@ -2,11 +2,11 @@ import 'reflect-metadata';
 import { spawnSync } from 'child_process';
 import { Server } from 'http';
 import { join } from 'path';
-import { ApiExcludeController, ApiOperation, ApiTags, DECORATORS } from '@nestjs/swagger';
+import { ApiExcludeController, ApiOkResponse, ApiOperation, ApiTags, DECORATORS } from '@nestjs/swagger';
 import { HealthCheck } from '@nestjs/terminus';
 import { HealthController, HealthReport, HealthService, PostgresHealthIndicator, RedisHealthIndicator } from './health';
 import { MetricsController } from './metrics';
-import { HEALTH_SUMMARY, SWAGGER_METADATA } from './openapi';
+import { HEALTH_SUMMARY, LIVE_SUMMARY, READY_SUMMARY, SWAGGER_METADATA } from './openapi';
 import { closeProbes, probePort, serveProbes } from './probes';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -56,9 +56,25 @@ describe('OpenAPI metadata of /health and /metrics', () => {
       expect(Reflect.getMetadata(key, HealthController.prototype.check)).toEqual(Reflect.getMetadata(key, Terminus.prototype.check));
     }
     expect(Reflect.getMetadata(DECORATORS.API_TAGS, HealthController)).toEqual(Reflect.getMetadata(DECORATORS.API_TAGS, Terminus));
+    // The readiness probe answers as /health does, under its own summary.
+    expect(Reflect.getMetadata(DECORATORS.API_RESPONSE, HealthController.prototype.ready)).toEqual(
+      Reflect.getMetadata(DECORATORS.API_RESPONSE, Terminus.prototype.check),
+    );
+    expect(Reflect.getMetadata(DECORATORS.API_OPERATION, HealthController.prototype.ready)).toEqual({ summary: READY_SUMMARY });
     expect(Reflect.getMetadata(DECORATORS.API_EXCLUDE_CONTROLLER, MetricsController)).toEqual(
       Reflect.getMetadata(DECORATORS.API_EXCLUDE_CONTROLLER, Excluded),
     );
+  });
+
+  it('gives the liveness probe a summary and its one answer, as @ApiOperation and @ApiOkResponse would', () => {
+    const schema = { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'], example: 'ok' } } };
+    class Swagger {
+      @ApiOperation({ summary: LIVE_SUMMARY })
+      @ApiOkResponse({ description: 'The process answers', schema })
+      live() {}
+    }
+    for (const key of [DECORATORS.API_RESPONSE, DECORATORS.API_OPERATION])
+      expect(Reflect.getMetadata(key, HealthController.prototype.live)).toEqual(Reflect.getMetadata(key, Swagger.prototype.live));
   });
 });
 
@@ -69,6 +85,43 @@ describe('HealthService', () => {
       new PostgresHealthIndicator({ query } as any),
       new RedisHealthIndicator({ queue: () => ({ client: Promise.resolve({ ping }) }) } as any),
     );
+  const up = () =>
+    service(
+      async () => [{}],
+      async () => 'PONG',
+    );
+
+  it('is live whatever its dependencies say', () => {
+    const health = service(
+      async () => Promise.reject(new Error('down')),
+      async () => Promise.reject(new Error('down')),
+    );
+    expect(health.live()).toEqual({ status: 'ok' });
+    health.beforeApplicationShutdown();
+    expect(health.live()).toEqual({ status: 'ok' });
+  });
+
+  it('is ready while its workers run, and names the ones that do not', async () => {
+    const health = up();
+    const running = { 'conduit-signal': true, 'conduit-notify': true };
+    health.addWorker('conduit-signal', () => running['conduit-signal']);
+    health.addWorker('conduit-notify', () => running['conduit-notify']);
+    expect(await health.ready()).toEqual(
+      expect.objectContaining({ status: 'ok', info: { postgres: { status: 'up' }, redis: { status: 'up' }, workers: { status: 'up' } } }),
+    );
+    running['conduit-notify'] = false;
+    const report = await health.ready();
+    expect(report.status).toBe('error');
+    expect(report.error).toEqual({ workers: { status: 'down', message: 'not running: conduit-notify' } });
+    // GET /health stays as it was: Postgres and Redis only.
+    expect((await health.check()).status).toBe('ok');
+    health.beforeApplicationShutdown();
+    expect((await health.ready()).status).toBe('shutting_down');
+  });
+
+  it('is ready without workers (the gateway) when Postgres and Redis answer', async () => {
+    expect((await up().ready()).details).toEqual({ postgres: { status: 'up' }, redis: { status: 'up' } });
+  });
 
   it('is ok when Postgres and Redis answer', async () => {
     expect(
@@ -118,9 +171,14 @@ describe('HealthService', () => {
 describe('the probe server of the workers', () => {
   let server: Server;
   let report: HealthReport;
+  let readiness: HealthReport;
   let base: string;
   beforeAll(async () => {
-    server = await serveProbes({ health: async () => report, metrics: async () => 'conduit_up 1\n' }, 0, '127.0.0.1');
+    server = await serveProbes(
+      { health: async () => report, ready: async () => readiness, metrics: async () => 'conduit_up 1\n' },
+      0,
+      '127.0.0.1',
+    );
     base = `http://127.0.0.1:${probePort(server)}`;
   });
   afterAll(() => closeProbes(server));
@@ -135,6 +193,22 @@ describe('the probe server of the workers', () => {
     const draining = await fetch(`${base}/health/`);
     expect(draining.status).toBe(503);
     expect(((await draining.json()) as HealthReport).status).toBe('shutting_down');
+  });
+
+  it('answers /health/ready with the readiness report and /health/live with 200 whatever the reports say', async () => {
+    report = { status: 'error', info: {}, error: { postgres: { status: 'down' } }, details: { postgres: { status: 'down' } } };
+    readiness = { status: 'ok', info: { workers: { status: 'up' } }, error: {}, details: { workers: { status: 'up' } } };
+    const ready = await fetch(`${base}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(ready.headers.get('cache-control')).toBe('no-cache, no-store, must-revalidate');
+    expect(await ready.json()).toEqual(readiness);
+    readiness = { ...readiness, status: 'shutting_down' };
+    expect((await fetch(`${base}/health/ready/`)).status).toBe(503);
+    const live = await fetch(`${base}/health/live`);
+    expect(live.status).toBe(200);
+    expect(live.headers.get('cache-control')).toBe('no-cache, no-store, must-revalidate');
+    expect(await live.json()).toEqual({ status: 'ok' });
+    expect((await fetch(`${base}/health/live`, { method: 'HEAD' })).status).toBe(200);
   });
 
   it('answers /metrics in the Prometheus text format, and 404 elsewhere', async () => {
