@@ -227,6 +227,10 @@ async function main() {
   );
   show('signal', `${signal.id}  ${signal.side} ${signal.token_symbol} requested_venue=${signal.requested_venue}`);
 
+  // A question, not work: the gateway asks a router over the RPC channel (@nestjs/microservices on Redis).
+  const preview = await call('GET', `/api/v3/routing/preview?agent_id=${agent.id}&token_symbol=ETH&side=LONG&notional_usd=1000`);
+  show('router would pick', `${preview.selected ?? 'nothing'}: ${preview.reason} (${preview.strategy}, asked over RPC)`);
+
   step('4. Execute with auto-routing (Agent How → Agent Where → executor)');
   const trade = await call('POST', '/api/v3/execute/trade', { signal_id: signal.id }, as);
   show('routing decision', `${trade.routing.selected_venue}: ${trade.routing.routing_reason}`);
