@@ -36,6 +36,8 @@ export const OUTAGE_RETRY_MAX_MS = 10_000;
 /** Observes every job a processor runs (metrics); optional. */
 export interface JobObserver {
   observe(queue: string, job: string, status: 'completed' | 'retry' | 'failed', seconds: number): void;
+  /** A processor of this queue runs in the process (told once, at boot). */
+  consumes?(queue: string): void;
 }
 
 /**
@@ -85,6 +87,7 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
     if (unchecked.length)
       throw new Error(`${this.constructor.name}: no payload schema for ${unchecked.join(', ')} (libs/queue/src/payloads.ts)`);
     this.table = handlers;
+    this.observer?.consumes?.(this.queueName);
     if (this.worker && this.concurrency) this.worker.concurrency = this.concurrency;
   }
 
