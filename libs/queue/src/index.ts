@@ -5,3 +5,4 @@ export * from './processor';
 export * from './queue.module';
 export * from './schedules';
 export * from './payloads';
+export * from './log-context';

@@ -1,6 +1,7 @@
 import { Server } from 'http';
 import { INestApplication, INestApplicationContext, Logger, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { Env } from '@conduit/config';
 import { HealthService } from './health';
 import { MetricsService } from './metrics';
@@ -8,6 +9,7 @@ import { closeProbes, serveProbes } from './probes';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
+/** Nest's levels up to `level` (the pino logger filters by LOG_LEVEL itself; tests without it use these). */
 export function logLevels(level: string): LogLevel[] {
   return LEVELS.slice(0, LEVELS.indexOf(level as LogLevel) + 1);
 }
@@ -52,7 +54,9 @@ export async function bootstrapService(
   name: string,
   configure?: (app: INestApplication) => void | Promise<void>,
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(module as any, { logger: logLevels(env.LOG_LEVEL), bodyParser: true });
+  // Logs are buffered until the pino logger (RuntimeModule, logging.ts) takes over: JSON lines from the first.
+  const app = await NestFactory.create(module as any, { bufferLogs: true, bodyParser: true });
+  app.useLogger(app.get(PinoLogger));
   exitOnSignals(app, name, env.SHUTDOWN_TIMEOUT_MS);
   if (configure) await configure(app);
   await app.listen(env.PORT, env.HOST ?? '0.0.0.0');
@@ -67,7 +71,8 @@ export async function bootstrapService(
  * (503) while the jobs drain.
  */
 export async function bootstrapWorker(module: unknown, env: Env, name: string): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(module as any, { logger: logLevels(env.LOG_LEVEL) });
+  const app = await NestFactory.createApplicationContext(module as any, { bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
   let server: Server | null = null;
   const close = async () => {
     await app.close();
