@@ -38,7 +38,7 @@ describe('all-in-one process', () => {
     expect((await http('GET', `${api}/health`)).status).toBe(200);
     const metrics = await fetch(`${api}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(
-      /conduit_jobs_total\{queue="conduit-executor",job="executor.open-many",status="completed",service="all-in-one"\} 1/,
+      /conduit_jobs_total\{queue="conduit-executor",name="executor.open-many",status="completed",service="all-in-one"\} 1/,
     );
   });
 });

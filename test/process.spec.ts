@@ -75,7 +75,7 @@ describe('a service as its own process', () => {
       });
       const scraped = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
       const processed = scraped.match(
-        /conduit_jobs_total\{queue="conduit-signal",job="signal.ingest",status="completed",service="signal"\} (\d+)/,
+        /conduit_jobs_total\{queue="conduit-signal",name="signal.ingest",status="completed",service="signal"\} (\d+)/,
       );
       expect(Number(processed?.[1])).toBeGreaterThanOrEqual(20);
       const code = exited(child);

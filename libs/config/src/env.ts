@@ -23,6 +23,8 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT = 3000;
   @IsOptional() @IsString() HOST?: string;
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose']) LOG_LEVEL = 'log';
+  /** json: one JSON object a line (the default, for log collectors); pretty: pino-pretty's colored lines, for local development. */
+  @IsIn(['json', 'pretty']) LOG_FORMAT: 'json' | 'pretty' = 'json';
 
   /**
    * Bootstrap of the first admin (docs/OPERATORS.md): with both set, a gateway that finds no admin among the operators

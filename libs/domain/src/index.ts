@@ -24,3 +24,4 @@ export * from './trader/settings';
 export * from './trader/cycle';
 export * from './wallets';
 export * from './reports';
+export * from './telemetry';

@@ -6,3 +6,4 @@ export * from './queue.module';
 export * from './schedules';
 export * from './payloads';
 export * from './rpc';
+export * from './log-context';

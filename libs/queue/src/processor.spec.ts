@@ -28,7 +28,7 @@ describe('QueueProcessor counts scheduled ticks in the service state', () => {
     state = { tick: async (error) => void ticks.push(error) };
     processor = new Probe();
     // What onModuleInit sets up, without a BullMQ worker: the handler table.
-    Object.assign(processor, { state, logger: { warn() {}, error() {} }, table: processor.handlerTable() });
+    Object.assign(processor, { state, logger: { debug() {}, warn() {}, error() {} }, table: processor.handlerTable() });
   });
 
   it("counts a job scheduler's tick once, with null when it succeeded and the error when it failed", async () => {

@@ -2,6 +2,7 @@ import { Inject, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs
 import { WorkerHost } from '@nestjs/bullmq';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { JobName, JobPayload, JobsOf, jobsOfQueue, QueueName } from './contract';
+import { withJobLogContext } from './log-context';
 import { jobPayloadErrors, jobsWithoutPayloadSchema } from './payloads';
 
 export type JobHandlers<Q extends QueueName> = { [N in JobsOf<Q>]: (data: JobPayload<N>, job: Job<JobPayload<N>>) => Promise<unknown> };
@@ -36,6 +37,8 @@ export const OUTAGE_RETRY_MAX_MS = 10_000;
 /** Observes every job a processor runs (metrics); optional. */
 export interface JobObserver {
   observe(queue: string, job: string, status: 'completed' | 'retry' | 'failed', seconds: number): void;
+  /** A processor of this queue runs in the process (told once, at boot). */
+  consumes?(queue: string): void;
 }
 
 /**
@@ -100,6 +103,7 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
         return false; // not created yet
       }
     });
+    this.observer?.consumes?.(this.queueName);
     if (this.worker && this.concurrency) this.worker.concurrency = this.concurrency;
   }
 
@@ -111,7 +115,17 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
     await this.worker.close();
   }
 
+  /**
+   * Every line logged while the job runs carries its job_id and trace_id (the payload's traceId; a job without one,
+   * a scheduled tick, gets `<queue>:<job id>`): see jobLogContext and the runtime lib's logger.
+   */
   async process(job: Job, token?: string): Promise<unknown> {
+    const traceId = typeof job.data?.traceId === 'string' && job.data.traceId ? job.data.traceId : `${this.queueName}:${job.id}`;
+    const context = { traceId, jobId: String(job.id), queue: this.queueName, jobName: job.name };
+    return withJobLogContext(context, () => this.handleJob(job, token));
+  }
+
+  private async handleJob(job: Job, token?: string): Promise<unknown> {
     const handler = this.table[job.name];
     const started = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
@@ -130,8 +144,10 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
       throw err;
     }
     try {
+      this.logger.debug(`${job.name} ${job.id} started (attempt ${job.attemptsMade + 1})`);
       const result = await handler.call(this, job.data, job);
       this.observer?.observe(this.queueName, job.name, 'completed', seconds());
+      this.logger.debug(`${job.name} ${job.id} completed in ${seconds().toFixed(3)} s`);
       await this.countTick(job, null);
       return result;
     } catch (err: any) {

@@ -1,17 +1,12 @@
 import { Server } from 'http';
-import { INestApplication, INestApplicationContext, INestMicroservice, Logger, LogLevel } from '@nestjs/common';
+import { INestApplication, INestApplicationContext, INestMicroservice, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { Env } from '@conduit/config';
 import { RpcServer } from '@conduit/queue';
 import { HealthService } from './health';
 import { MetricsService } from './metrics';
 import { closeProbes, serveProbes } from './probes';
-
-const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
-
-export function logLevels(level: string): LogLevel[] {
-  return LEVELS.slice(0, LEVELS.indexOf(level as LogLevel) + 1);
-}
 
 /**
  * Graceful shutdown: on SIGTERM or SIGINT, app.close() runs every lifecycle hook — workers stop taking jobs and
@@ -53,7 +48,9 @@ export async function bootstrapService(
   name: string,
   configure?: (app: INestApplication) => void | Promise<void>,
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(module as any, { logger: logLevels(env.LOG_LEVEL), bodyParser: true });
+  // Logs are buffered until the pino logger (RuntimeModule, logging.ts) takes over: JSON lines from the first.
+  const app = await NestFactory.create(module as any, { bufferLogs: true, bodyParser: true });
+  app.useLogger(app.get(PinoLogger));
   exitOnSignals(app, name, env.SHUTDOWN_TIMEOUT_MS);
   if (configure) await configure(app);
   await app.listen(env.PORT, env.HOST ?? '0.0.0.0');
@@ -76,8 +73,9 @@ export async function bootstrapWorker(
   options: { rpc?: boolean } = {},
 ): Promise<INestApplicationContext> {
   const app = options.rpc
-    ? await NestFactory.createMicroservice(module as any, { strategy: new RpcServer(env), logger: logLevels(env.LOG_LEVEL) })
-    : await NestFactory.createApplicationContext(module as any, { logger: logLevels(env.LOG_LEVEL) });
+    ? await NestFactory.createMicroservice(module as any, { strategy: new RpcServer(env), bufferLogs: true })
+    : await NestFactory.createApplicationContext(module as any, { bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
   let server: Server | null = null;
   const close = async () => {
     await app.close();

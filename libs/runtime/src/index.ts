@@ -7,3 +7,4 @@ export * from './bootstrap';
 export * from './probes';
 export * from './bot-state';
 export * from './webhook-address';
+export * from './logging';

@@ -6,6 +6,7 @@ import { Clock, systemClock } from '@conduit/domain';
 import { DATABASE_PROBE, JOB_OBSERVER, QueueModule, SERVICE_STATE, WORKER_REGISTRY } from '@conduit/queue';
 import { BotState } from './bot-state';
 import { DataSourceProbe } from './database-probe';
+import { loggerModule } from './logging';
 import { HealthController, HealthService, PostgresHealthIndicator, RedisHealthIndicator } from './health';
 import { MetricsController, MetricsService } from './metrics';
 import { CLOCK, ENV, SERVICE_NAME } from './tokens';
@@ -19,7 +20,7 @@ export interface RuntimeOptions {
 
 /**
  * What every Conduit service needs: the validated env, Postgres, BullMQ, health and metrics, and its bot_state
- * (BotState: the start recorded at boot, every scheduled tick counted). Health and metrics
+ * (BotState: the start recorded at boot, every scheduled tick counted), and its pino logger (logging.ts). Health and metrics
  * are Nest controllers for the apps with an HTTP API (bootstrapService) and answer a plain Node server in the
  * workers (bootstrapWorker); either way HealthService and MetricsService make the answers.
  */
@@ -29,7 +30,11 @@ export class RuntimeModule {
   static forRoot(env: Env, service: string, options: RuntimeOptions = {}): DynamicModule {
     return {
       module: RuntimeModule,
-      imports: [TypeOrmModule.forRoot(dataSourceOptions(env.DATABASE_URL, { extra: { max: env.DB_POOL_MAX } })), QueueModule.forRoot(env)],
+      imports: [
+        TypeOrmModule.forRoot(dataSourceOptions(env.DATABASE_URL, { extra: { max: env.DB_POOL_MAX } })),
+        QueueModule.forRoot(env),
+        loggerModule(env, service),
+      ],
       controllers: options.httpEndpoints === false ? [] : [HealthController, MetricsController],
       providers: [
         { provide: ENV, useValue: env },

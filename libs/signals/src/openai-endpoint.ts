@@ -2,6 +2,7 @@
 // whole-request deadline, strict JSON-schema answers, error descriptions and the API key kept out of every text.
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import type { ChatCompletion, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { secondsSince, telemetry } from '@conduit/domain';
 
 export interface OpenAiEndpointOptions {
   /** Including the version path, e.g. https://api.openai.com/v1 */
@@ -49,8 +50,19 @@ export class OpenAiEndpoint {
 
   constructor(private readonly options: OpenAiEndpointOptions) {}
 
-  /** One completion at temperature 0 whose answer must follow the schema (strict structured output). */
+  /**
+   * One completion at temperature 0 whose answer must follow the schema (strict structured output); its duration,
+   * result and tokens are reported (telemetry) under the model asked for, a bounded set, not the one answering.
+   */
   async completeJson(request: JsonChatRequest): Promise<JsonChatAnswer> {
+    const started = performance.now();
+    const answer = await this.complete(request);
+    const tokens = answer.usage ? { prompt: answer.usage.promptTokens, completion: answer.usage.completionTokens } : null;
+    telemetry.llmRequest(request.model, answer.ok ? 'ok' : answer.status, secondsSince(started), tokens);
+    return answer;
+  }
+
+  private async complete(request: JsonChatRequest): Promise<JsonChatAnswer> {
     // The SDK's timeout stops at the response headers (and its abort error is lost across Jest's realms);
     // this signal bounds the whole request, body included, and tells a timeout from other connection errors.
     const deadline = AbortSignal.timeout(this.options.timeoutMs);

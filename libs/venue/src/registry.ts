@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Env } from '@conduit/config';
-import { Venue } from '@conduit/domain';
+import { secondsSince, telemetry, Venue } from '@conduit/domain';
 import { VenueAdapter } from './adapter';
 import { liveAdaptersFromEnv } from './live';
 import { PaperVenue } from './paper';
@@ -36,7 +36,7 @@ export class VenueRegistry {
       startingEquityUsd: env.PAPER_STARTING_EQUITY_USD,
     };
     for (const venue of ADAPTED_VENUES) this.adapters.paper.set(venue, new PaperVenue(venue, this.prices, options));
-    for (const adapter of liveAdaptersFromEnv(env, this.prices)) this.adapters.live.set(adapter.venue, adapter);
+    for (const adapter of liveAdaptersFromEnv(env, this.prices)) this.adapters.live.set(adapter.venue, timed(adapter));
   }
 
   has(venue: string, mode: TradingMode = 'paper'): boolean {
@@ -60,6 +60,40 @@ export class VenueRegistry {
 
   /** Replaces or adds an adapter (tests point a live venue at a local server this way). */
   register(adapter: VenueAdapter): void {
-    this.adapters[adapter.mode].set(adapter.venue, adapter);
+    this.adapters[adapter.mode].set(adapter.venue, adapter.mode === 'live' ? timed(adapter) : adapter);
   }
+}
+
+const TIMED = Symbol('timed');
+
+/**
+ * A live adapter whose every asynchronous method is timed (conduit_venue_request_duration_seconds): the one place
+ * every venue request passes, whatever its transport (Hyperliquid's HTTP API, Ostium's RPC). The operation is the
+ * method's name (markets, placeOrder, orderStatus...), the result ok or error (it threw); an answer the venue
+ * refused (a REJECTED order) is ok here, the request itself succeeded. Paper adapters make no requests.
+ */
+export function timed(adapter: VenueAdapter): VenueAdapter {
+  if ((adapter as any)[TIMED]) return adapter;
+  return new Proxy(adapter, {
+    get(target, prop, receiver) {
+      if (prop === TIMED) return true;
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function' || typeof prop !== 'string') return value;
+      return function (this: unknown, ...args: unknown[]) {
+        const started = performance.now();
+        const out = value.apply(this === receiver ? target : this, args);
+        if (!out || typeof (out as Promise<unknown>).then !== 'function') return out;
+        return (out as Promise<unknown>).then(
+          (v) => {
+            telemetry.venueRequest(target.venue, prop, 'ok', secondsSince(started));
+            return v;
+          },
+          (e) => {
+            telemetry.venueRequest(target.venue, prop, 'error', secondsSince(started));
+            throw e;
+          },
+        );
+      };
+    },
+  });
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Env } from '@conduit/config';
 import { ENV } from '@conduit/runtime';
+import { telemetry } from '@conduit/domain';
 import { TradingAccount, VenueAdapter } from '@conduit/venue';
 import { OrderLedger, OrderToStore, StoredOrder, VenueAnswer } from './order-ledger';
 
@@ -37,6 +38,18 @@ export class OrderSender {
     if (ref.venueOrderId && leg.adapter.mode === 'live' && !stored?.stale) {
       throw new Error(`order ${leg.clientOrderId} was submitted as ${ref.venueOrderId} and is not visible yet`);
     }
+    // Counted once per order placed (conduit_orders_total): its answer, or error when the venue call threw.
+    try {
+      const answer = await this.place(leg);
+      telemetry.order(leg.venue, answer.status.toLowerCase());
+      return answer;
+    } catch (e) {
+      telemetry.order(leg.venue, 'error');
+      throw e;
+    }
+  }
+
+  private async place(leg: OrderLeg): Promise<VenueAnswer> {
     if (leg.liquidationPrice != null) {
       if (!leg.adapter.liquidate) throw new Error(`${leg.adapter.mode} ${leg.venue} liquidates positions itself`);
       const order = { clientOrderId: leg.clientOrderId, account: leg.account, symbol: leg.symbol, side: leg.side, qty: leg.qty };

@@ -1,4 +1,4 @@
-import { movesInto, OUTCOME_LIFECYCLE, OutcomeStage, OutcomeStatus } from '@conduit/domain';
+import { movesInto, OUTCOME_LIFECYCLE, OutcomeStage, OutcomeStatus, telemetry } from '@conduit/domain';
 import { audit } from '../audit';
 import { asJson, exec, first, PREPARED, rows, Sql } from '../sql';
 import { failSignal } from './signal';
@@ -7,7 +7,8 @@ import { failSignal } from './signal';
  * The outcome of each signal × deployment (signal_outcomes), and the only code that changes it: Agent How creates it
  * PENDING (approved) or SKIPPED; Agent Where gives a PENDING one its venue and failover candidates, or SKIPS it; the
  * executor ends it OPENED or FAILED, moving it to the next candidate venue first when a venue refuses. Every signal
- * × deployment therefore ends OPENED, SKIPPED or FAILED with the stage and the reason.
+ * × deployment therefore ends OPENED, SKIPPED or FAILED with the stage and the reason. Each statement reports the outcomes
+ * it moved (telemetry: conduit_outcomes_total{status}).
  */
 const from = (to: OutcomeStatus) => movesInto(OUTCOME_LIFECYCLE, to);
 
@@ -35,7 +36,7 @@ export interface PolicyVerdict {
  */
 export async function recordVerdicts(q: Sql, signalId: string, agentId: string, verdicts: readonly PolicyVerdict[]): Promise<number> {
   if (!verdicts.length) return 0;
-  const [{ pending }] = await rows<{ pending: number }>(
+  const [{ pending, skipped }] = await rows<{ pending: number; skipped: number }>(
     q,
     `WITH t AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS t(d uuid, skip text, decision text, code text, reason text, size_model jsonb,
                                                                  leverage int, venues text[], effective jsonb, inputs jsonb)),
@@ -48,7 +49,8 @@ export async function recordVerdicts(q: Sql, signalId: string, agentId: string, 
             INSERT INTO signal_outcomes (signal_id, deployment_id, outcome, stage, reason)
             SELECT $1, t.d, CASE WHEN t.skip IS NULL THEN 'PENDING' ELSE 'SKIPPED' END, 'policy', t.skip FROM t
             ON CONFLICT (signal_id, deployment_id) DO NOTHING RETURNING outcome)
-     SELECT count(*)::int AS pending FROM created WHERE outcome = 'PENDING'`,
+     SELECT count(*) FILTER (WHERE outcome = 'PENDING')::int AS pending, count(*) FILTER (WHERE outcome = 'SKIPPED')::int AS skipped
+       FROM created`,
     [
       signalId,
       agentId,
@@ -69,6 +71,8 @@ export async function recordVerdicts(q: Sql, signalId: string, agentId: string, 
     ],
     PREPARED,
   );
+  telemetry.outcome('PENDING', pending);
+  telemetry.outcome('SKIPPED', skipped);
   return pending;
 }
 
@@ -130,12 +134,13 @@ export async function assignedDeployments(q: Sql, signalId: string): Promise<{ d
 
 /** Every PENDING outcome of the signal → SKIPPED at `stage` with the reason. */
 export async function skipPendingOutcomes(q: Sql, signalId: string, stage: OutcomeStage, reason: string): Promise<void> {
-  await exec(
+  const skipped = await rows(
     q,
     `UPDATE signal_outcomes SET outcome = 'SKIPPED', stage = $2, reason = $3, updated_at = now() WHERE signal_id = $1 AND outcome =
-      ANY($4)`,
+      ANY($4) RETURNING 1`,
     [signalId, stage, reason, from('SKIPPED')],
   );
+  telemetry.outcome('SKIPPED', skipped.length);
 }
 
 /**
@@ -171,25 +176,27 @@ export interface Opened {
 /** PENDING → OPENED with the position, for a batch of opens (one statement). */
 export async function markOpened(q: Sql, opened: readonly Opened[]): Promise<void> {
   if (!opened.length) return;
-  await exec(
+  const moved = await rows(
     q,
     `UPDATE signal_outcomes o SET outcome = 'OPENED', stage = 'executor', position_id = t.position_id, updated_at = now()
        FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS t(signal_id, deployment_id, position_id)
-      WHERE o.signal_id = t.signal_id AND o.deployment_id = t.deployment_id AND o.outcome = ANY($4)`,
+      WHERE o.signal_id = t.signal_id AND o.deployment_id = t.deployment_id AND o.outcome = ANY($4) RETURNING 1`,
     [opened.map((o) => o.signalId), opened.map((o) => o.deploymentId), opened.map((o) => o.positionId), from('OPENED')],
     PREPARED,
   );
+  telemetry.outcome('OPENED', moved.length);
 }
 
 /** PENDING → FAILED at the executor with the reason. */
 export async function failOutcome(q: Sql, signalId: string, deploymentId: string, reason: string): Promise<void> {
-  await exec(
+  const failed = await rows(
     q,
     `UPDATE signal_outcomes SET outcome = 'FAILED', stage = 'executor', reason = $3, updated_at = now()
-      WHERE signal_id = $1 AND deployment_id = $2 AND outcome = ANY($4)`,
+      WHERE signal_id = $1 AND deployment_id = $2 AND outcome = ANY($4) RETURNING 1`,
     [signalId, deploymentId, reason.slice(0, 1000), from('FAILED')],
     PREPARED,
   );
+  telemetry.outcome('FAILED', failed.length);
 }
 
 /**
@@ -213,6 +220,7 @@ export async function failSignalAtStage(q: Sql, signalId: string, stage: 'policy
     [signalId, stage, text, from('FAILED')],
   );
   await failSignal(q, signalId, text);
+  telemetry.outcome('FAILED', failed);
   if (failed) await audit(q, 'v3.signal.failed', 'signal', signalId, { stage, reason: text, deployments: failed }, traceId);
   return failed;
 }
