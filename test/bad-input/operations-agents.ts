@@ -20,6 +20,8 @@ import {
 /** Health, sign-in, agents and their deployments. */
 export const AGENTS_OPERATIONS: Record<string, Operation> = {
   'GET /health': {},
+  'GET /health/live': {},
+  'GET /health/ready': {},
   'GET /api/v3/auth/nonce': {},
   'POST /api/v3/auth/verify': {
     body: () => signIn(context.api, Wallet.createRandom()),
