@@ -266,6 +266,25 @@ describe.each(OVERLAYS)('deploy/k8s/overlays/%s', (overlay) => {
     expect(json.panels.length).toBeGreaterThan(0);
   });
 
+  it('alerts and charts only on metrics the services expose, by the labels they carry', () => {
+    const source = readFileSync(join(ROOT, 'libs/runtime/src/metrics.ts'), 'utf8');
+    const exposed = new Set([...source.matchAll(/name: '(conduit_[a-z_]+)'/g)].map((m) => m[1]));
+    const dashboard = all('ConfigMap').find((c) => c.metadata.labels?.grafana_dashboard === '1');
+    const exprs = [
+      ...all('PrometheusRule').flatMap((r) => r.spec.groups.flatMap((g: any) => g.rules.map((x: any) => String(x.expr)))),
+      ...JSON.parse(Object.values(dashboard!.data as Record<string, string>)[0]).panels.flatMap((p: any) =>
+        (p.targets ?? []).map((t: any) => String(t.expr)),
+      ),
+    ];
+    const unknown = exprs
+      .flatMap((e) => [...e.matchAll(/\b(conduit_[a-z_]+)/g)].map((m) => m[1]))
+      .filter((n) => !/^conduit_(process|nodejs)_/.test(n)) // prom-client's defaults, prefixed
+      .filter((n) => !exposed.has(n.replace(/_(bucket|sum|count)$/, '')));
+    expect(unknown).toEqual([]);
+    // The job name's label is `name`: `job` is the scrape target's, so grouping a job metric by it would be wrong.
+    expect(exprs.filter((e) => /conduit_job/.test(e) && /\bjob\s*[=,)]|by \([^)]*\bjob\b/.test(e))).toEqual([]);
+  });
+
   it('closes the network: default deny, the gateway reachable from the ingress controller only', () => {
     const policies = all('NetworkPolicy');
     const deny = policies.find((p) => p.metadata.name === 'conduit-default-deny')!;

@@ -83,6 +83,13 @@ describe('metrics (scraped from running services)', () => {
     for (const queue of queues)
       for (const state of states) expect(has(gateway, 'conduit_queue_jobs', { queue, state, service: 'gateway' })).toBe(true);
     expect(sum(gateway, 'conduit_queue_jobs', { state: 'failed' })).toBe(0);
+    // Venue health as venues_status says it, from the gateway only: up, then down once the table says so.
+    expect(sum(gateway, 'conduit_venue_up', { venue: 'HYPERLIQUID', service: 'gateway' })).toBe(1);
+    expect(has(after, 'conduit_venue_up', {})).toBe(false);
+    await apps.pg.query(`UPDATE venues_status SET status = 'DOWN', is_available = false WHERE venue = 'OSTIUM'`);
+    const down = await scrapeGateway();
+    expect([sum(down, 'conduit_venue_up', { venue: 'OSTIUM' }), sum(down, 'conduit_venue_up', { venue: 'HYPERLIQUID' })]).toEqual([0, 1]);
+    await apps.pg.query(`UPDATE venues_status SET status = 'UP', is_available = true WHERE venue = 'OSTIUM'`);
   }, 120_000);
 
   it('times live venue requests by venue, operation and result', async () => {

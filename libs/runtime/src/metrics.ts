@@ -2,6 +2,7 @@ import { Controller, Get, Header, Inject, Injectable, OnModuleDestroy } from '@n
 import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { addTelemetrySink, TelemetrySink } from '@conduit/domain';
 import { JobObserver, QueueName } from '@conduit/queue';
@@ -64,6 +65,13 @@ export class MetricsService implements JobObserver, TelemetrySink, OnModuleDestr
       labelNames: ['queue', 'state'],
       registers,
       collect: () => this.collectQueues(queueJobs),
+    });
+    const venueUp: Gauge<'venue'> = new Gauge({
+      name: 'conduit_venue_up',
+      help: 'Whether a venue is up (1) or not (0) as the venue sync last found it (venues_status), read at each scrape',
+      labelNames: ['venue'],
+      registers,
+      collect: () => this.collectVenues(venueUp),
     });
     this.outcomes = new Counter({
       name: 'conduit_outcomes_total',
@@ -159,6 +167,30 @@ export class MetricsService implements JobObserver, TelemetrySink, OnModuleDestr
       if (!c) continue;
       for (const state of QUEUE_STATES) gauge.set({ queue: c.name, state: state === 'wait' ? 'waiting' : state }, c.answer[state] ?? 0);
     }
+  }
+
+  /**
+   * conduit_venue_up at scrape time, by the services that report every queue (the gateway): venues_status as the
+   * executor's venue sync last wrote it, 1 for an available venue whose status is UP. Bounded like the queue counts;
+   * no answer in time (or no database in this process): no series in this scrape.
+   */
+  private async collectVenues(gauge: Gauge<'venue'>): Promise<void> {
+    gauge.reset();
+    if (this.consumed.size) return; // a worker: the gateway reports the venues
+    let ds: DataSource | null = null;
+    try {
+      ds = this.modules.get(DataSource, { strict: false });
+    } catch {
+      // no database in this process
+    }
+    if (typeof ds?.query !== 'function') return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), QUEUE_COUNTS_TIMEOUT_MS)));
+    const read = ds
+      .query(`SELECT venue::text AS venue, (is_available AND status = 'UP') AS up FROM venues_status`)
+      .catch(() => null) as Promise<{ venue: string; up: boolean }[] | null>;
+    const rows = await Promise.race([read, timeout]).finally(() => clearTimeout(timer));
+    for (const r of rows ?? []) gauge.set({ venue: r.venue }, r.up ? 1 : 0);
   }
 
   private queue(name: string): Queue | null {
