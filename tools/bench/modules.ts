@@ -79,9 +79,11 @@ export async function modulesBench(tree: BuildTree, log: (line: string) => void)
     teardown.add('clean Redis', () => cleanupRedis(env));
     const fleet = new Fleet();
     teardown.add('stop the processes', () => fleet.stop());
-    log(`modules: booting ${SERVICES.join(', ')} and a bare worker, each with the census preloaded`);
+    // The pipeline's five, and the notifier and the gateway (their containers need sizing too: deploy/k8s).
+    const measured = [...SERVICES, 'notifier', 'gateway'];
+    log(`modules: booting ${measured.join(', ')} and a bare worker, each with the census preloaded`);
     const services = await Promise.all(
-      SERVICES.map(async (name) => {
+      measured.map(async (name) => {
         const port = await freePort();
         const child = startBuiltService(tree, name, env, port, { LOG_LEVEL: 'warn', CENSUS_DIR: dir }, ['-r', CENSUS]);
         fleet.add(name, child, child.output);
