@@ -1,3 +1,4 @@
+import './tracing';
 import 'reflect-metadata';
 import { loadEnv } from '@conduit/config';
 import { bootstrapWorker } from '@conduit/runtime';

@@ -1,6 +1,7 @@
 import { Inject, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { WorkerHost } from '@nestjs/bullmq';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
+import { activeTraceId, annotateActiveSpan } from '@conduit/telemetry';
 import { JobName, JobPayload, JobsOf, jobsOfQueue, QueueName } from './contract';
 import { withJobLogContext } from './log-context';
 import { jobPayloadErrors, jobsWithoutPayloadSchema } from './payloads';
@@ -116,12 +117,16 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
   }
 
   /**
-   * Every line logged while the job runs carries its job_id and trace_id (the payload's traceId; a job without one,
-   * a scheduled tick, gets `<queue>:<job id>`): see jobLogContext and the runtime lib's logger.
+   * Every line logged while the job runs carries its job_id and trace_id: the payload's traceId (the audit trail's,
+   * from the request that started the chain); a job without one, in a process that traces, the OpenTelemetry trace
+   * it continues; else `<queue>:<job id>`. See jobLogContext and the runtime lib's logger. The job's span (bullmq-otel's
+   * consumer span, when tracing) is tagged with the same ids.
    */
   async process(job: Job, token?: string): Promise<unknown> {
-    const traceId = typeof job.data?.traceId === 'string' && job.data.traceId ? job.data.traceId : `${this.queueName}:${job.id}`;
+    const given = typeof job.data?.traceId === 'string' && job.data.traceId ? (job.data.traceId as string) : undefined;
+    const traceId = given ?? activeTraceId() ?? `${this.queueName}:${job.id}`;
     const context = { traceId, jobId: String(job.id), queue: this.queueName, jobName: job.name };
+    annotateActiveSpan({ 'conduit.trace_id': traceId, 'conduit.job_id': String(job.id), 'conduit.job_name': job.name });
     return withJobLogContext(context, () => this.handleJob(job, token));
   }
 

@@ -1,4 +1,5 @@
-import { ClientRedis, ServerRedis } from '@nestjs/microservices';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { ClientRedis, ReadPacket, ServerRedis } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
 import { redisOptions } from './redis';
 
@@ -81,6 +82,29 @@ interface RpcEnv {
   QUEUE_PREFIX: string;
 }
 
+/** The W3C trace context of the span active now, for a packet; undefined when the process does not trace. */
+function traceCarrier(): Record<string, string> | undefined {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return Object.keys(carrier).length ? carrier : undefined;
+}
+
+const tracer = () => trace.getTracer('conduit');
+
+/** Runs `fn` in a span of the RPC (a no-op span when the process does not trace), ended when `fn` settles. */
+async function inRpcSpan<T>(name: string, kind: SpanKind, fn: () => Promise<T>): Promise<T> {
+  return tracer().startActiveSpan(name, { kind, attributes: { 'rpc.system': 'nestjs-redis' } }, async (span) => {
+    try {
+      return await fn();
+    } catch (e) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error)?.message });
+      throw e;
+    } finally {
+      span.end();
+    }
+  });
+}
+
 /** The transport's ioredis options: the queues' Redis, reconnecting every second for as long as it takes. */
 function transportOptions(env: RpcEnv) {
   const { host, port, username, password, db, tls } = redisOptions(env.REDIS_URL);
@@ -105,6 +129,19 @@ export class RpcServer extends ServerRedis {
 
   override getHandlerByPattern(channel: string) {
     return super.getHandlerByPattern(channel.startsWith(this.prefix) ? channel.slice(this.prefix.length) : channel);
+  }
+
+  /** A question that carries its asker's trace context is answered in a server span of that trace. */
+  override async handleMessage(channel: string, buffer: string, pub: any, pattern: string): Promise<any> {
+    let carrier: Record<string, string> | undefined;
+    try {
+      carrier = JSON.parse(String(buffer))?.trace;
+    } catch {
+      /* not JSON: the transport answers the parse error itself */
+    }
+    const parent = carrier ? propagation.extract(context.active(), carrier) : context.active();
+    const name = `rpc ${channel.startsWith(this.prefix) ? channel.slice(this.prefix.length) : channel}`;
+    return context.with(parent, () => inRpcSpan(name, SpanKind.SERVER, () => super.handleMessage(channel, buffer, pub, pattern)));
   }
 }
 
@@ -141,11 +178,19 @@ export class RpcClient extends ClientRedis {
    * answering handler threw rejects as that error.
    */
   async ask<P extends RpcPattern>(pattern: P, request: RpcRequestMap[P], timeoutMs: number): Promise<RpcAnswerMap[P]> {
-    try {
-      return await firstValueFrom(this.send<RpcAnswerMap[P], RpcRequestMap[P]>(pattern, request).pipe(timeout(timeoutMs)));
-    } catch (e) {
-      if ((e as Error)?.name === 'TimeoutError') throw new RpcTimeoutError(pattern, timeoutMs);
-      throw e;
-    }
+    return inRpcSpan(`rpc ${pattern}`, SpanKind.CLIENT, async () => {
+      try {
+        return await firstValueFrom(this.send<RpcAnswerMap[P], RpcRequestMap[P]>(pattern, request).pipe(timeout(timeoutMs)));
+      } catch (e) {
+        if ((e as Error)?.name === 'TimeoutError') throw new RpcTimeoutError(pattern, timeoutMs);
+        throw e;
+      }
+    });
+  }
+
+  /** Every question carries the asker's trace context (W3C traceparent) beside its data, when the process traces. */
+  protected override publish(packet: ReadPacket, callback: (packet: any) => void): () => void {
+    const trace = traceCarrier();
+    return super.publish(trace ? ({ ...packet, trace } as ReadPacket) : packet, callback);
   }
 }

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { Env } from '@conduit/config';
 import { RpcServer } from '@conduit/queue';
+import { shutdownTracing } from '@conduit/telemetry';
 import { HealthService } from './health';
 import { MetricsService } from './metrics';
 import { closeProbes, serveProbes } from './probes';
@@ -28,6 +29,7 @@ export function exitOnSignals(app: Pick<INestApplicationContext, 'close'>, name:
     force.unref();
     app
       .close()
+      .then(() => shutdownTracing()) // the spans still buffered are exported before the process exits
       .then(() => process.exit(0))
       .catch((e) => {
         logger.error(`${name}: shutdown failed: ${e?.message ?? e}`);

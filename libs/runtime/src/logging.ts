@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import pino, { DestinationStream, Logger, LoggerOptions } from 'pino';
 import { Env } from '@conduit/config';
 import { jobLogContext } from '@conduit/queue';
+import { activeSpanId } from '@conduit/telemetry';
 
 /** Env LOG_LEVEL (Nest's names) as pino's levels. */
 const LEVEL: Record<string, string> = { error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' };
@@ -73,7 +74,9 @@ export function loggerOptions(env: Pick<Env, 'LOG_LEVEL'>, service: string): Log
     formatters: { level: (label) => ({ level: label }) },
     mixin() {
       const job = jobLogContext();
-      return job ? { trace_id: job.traceId, job_id: job.jobId, queue: job.queue, job_name: job.jobName } : {};
+      const span = activeSpanId(); // when the process traces: the span the line was written in
+      const ids = span ? { span_id: span } : {};
+      return job ? { trace_id: job.traceId, job_id: job.jobId, queue: job.queue, job_name: job.jobName, ...ids } : ids;
     },
     redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
   };

@@ -20,6 +20,7 @@ export * from './llm/openai-server';
 export * from '../../domain/src/trader/fixtures';
 export * from './x/x-server';
 export * from './notify/notify-servers';
+export * from './otel/otlp-server';
 export * from './auth';
 export * from './http';
 export * from './clock';

@@ -1,0 +1,98 @@
+import { trace } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, SimpleSpanProcessor, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { BullMQOtel } from 'bullmq-otel';
+import type { Telemetry } from 'bullmq';
+import { RedactingExporter } from './redaction';
+
+/** The tracer name of Conduit's own spans and of BullMQ's (bullmq-otel). */
+export const TRACER_NAME = 'conduit';
+
+/** Probes and scrapes answer every few seconds: never traced. */
+const UNTRACED_PATHS = /^\/(health(\/live|\/ready)?|metrics)\/?(\?|$)/;
+
+let provider: NodeTracerProvider | null = null;
+let bullmq: Telemetry | undefined;
+
+export interface TracingOptions {
+  /** The environment the OTEL_* variables are read from (process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Spans go here instead of OTLP, each as it ends (tests: an InMemorySpanExporter). */
+  exporter?: SpanExporter;
+}
+
+/**
+ * Whether traces are exported: an OTLP endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT or
+ * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) and OTEL_SDK_DISABLED is not true. Off by default: no endpoint, no tracing.
+ */
+export function tracingConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (String(env.OTEL_SDK_DISABLED ?? '').toLowerCase() === 'true') return false;
+  return Boolean(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT);
+}
+
+/**
+ * Starts OpenTelemetry tracing for one service, when configured (tracingConfigured) or given an exporter; returns
+ * whether it did. Must run before the instrumented modules load (http, express, @nestjs/core, pg): each app's main
+ * imports its `tracing.ts` first. Spans: the HTTP server and Nest handlers (not the probes), Postgres statements
+ * inside a trace (placeholders, never parameters), outgoing fetch calls (venues, LLMs), and BullMQ's producer and
+ * consumer spans (bullmq-otel, handed to the queues by bullmqTelemetry()), whose job options carry the W3C trace
+ * context, so a request's trace goes on through every job it causes, in whichever service runs it. The OTLP exporter
+ * reads its endpoint, headers and protocol from the standard OTEL_EXPORTER_OTLP_* variables; sampling from
+ * OTEL_TRACES_SAMPLER (parent-based, always on by default).
+ */
+export function startTracing(service: string, options: TracingOptions = {}): boolean {
+  const env = options.env ?? process.env;
+  if (provider) return true;
+  if (!options.exporter && !tracingConfigured(env)) return false;
+  const exporter = new RedactingExporter(options.exporter ?? new OTLPTraceExporter());
+  provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: env.OTEL_SERVICE_NAME || service,
+      [ATTR_SERVICE_VERSION]: env.APP_VERSION || 'dev',
+      'service.namespace': 'conduit',
+    }),
+    spanProcessors: [options.exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter)],
+  });
+  // The global tracer provider, W3C trace-context propagator and AsyncLocalStorage context manager.
+  provider.register();
+  registerInstrumentations({
+    tracerProvider: provider,
+    instrumentations: [
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.test(req.url ?? '') }),
+      new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
+      new NestInstrumentation(),
+      new PgInstrumentation({ requireParentSpan: true, enhancedDatabaseReporting: false, ignoreConnectSpans: true }),
+      new UndiciInstrumentation(),
+    ],
+  });
+  bullmq = new BullMQOtel(TRACER_NAME);
+  return true;
+}
+
+/** Whether this process traces (startTracing ran and took effect). */
+export const tracingEnabled = () => provider !== null;
+
+/** BullMQ's telemetry for the queues and workers of a traced process; undefined otherwise (no cost when off). */
+export const bullmqTelemetry = (): Telemetry | undefined => bullmq;
+
+/** Exports the spans still buffered and stops tracing (graceful shutdown; a no-op when off). */
+export async function shutdownTracing(): Promise<void> {
+  const p = provider;
+  if (!p) return;
+  provider = null;
+  bullmq = undefined;
+  await p.shutdown();
+  trace.disable();
+}
+
+/** Exports the spans buffered so far (tests). */
+export const flushTracing = () => provider?.forceFlush() ?? Promise.resolve();
