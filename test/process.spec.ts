@@ -119,4 +119,32 @@ describe('a service as its own process', () => {
     }
     expect(service.output()).not.toMatch(/ERROR/);
   });
+  it('exits 0 on SIGTERM when its traces collector is gone, saying the last spans were not exported', async () => {
+    const port = await freePort();
+    // Spans stay buffered (an export every minute) until the shutdown flushes them to a port nothing listens on.
+    const tracing = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await freePort()}`, OTEL_BSP_SCHEDULE_DELAY: '60000' };
+    const service = startServiceProcess('signal', env, port, tracing);
+    child = service;
+    await waitHealthy(child, port).catch((e) => {
+      throw new Error(`${e.message}\n${service.output()}`);
+    });
+    const queues = testQueues(env);
+    try {
+      const signalId = randomUUID();
+      const data = { signalId, agentId: await insertAgent(pg), tokenSymbol: 'ETH', side: 'LONG' as const };
+      const payload = { ...data, sizeModel: { type: 'percentage', value: 1 }, riskModel: { type: 'none' } };
+      await queues[QueueName.Signal].add(JobName.SignalIngest, payload, { jobId: jobId(JobName.SignalIngest, signalId) });
+      await waitFor(
+        'the traced job completed',
+        async () => (await pg.query(`SELECT 1 FROM signals_v3 WHERE id = $1`, [signalId])).rowCount,
+      );
+    } finally {
+      await queues.close();
+    }
+    const code = exited(child);
+    child.kill('SIGTERM');
+    expect(await code).toBe(0);
+    child = undefined;
+    expect(service.output()).toMatch(/signal: the last spans were not exported/);
+  });
 });

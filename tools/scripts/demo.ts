@@ -15,6 +15,7 @@ import { HyperliquidSim, startHyperliquidServer } from '@conduit/testing';
 import { llmTraderDemo } from './demo-trader';
 import { smartMoneyDemo } from './demo-wallets';
 import { DemoInbox, operationsDemo } from './demo-operations';
+import { DemoTraces } from './demo-traces';
 
 const root = join(__dirname, '..', '..');
 const keep = process.argv.includes('--keep');
@@ -124,6 +125,7 @@ async function signIn(wallet: Wallet): Promise<{ authorization: string; expires:
 let stopping = false;
 let hyperliquid: HyperliquidSim | null = null;
 const inbox = new DemoInbox();
+const traces = new DemoTraces();
 async function stop(code: number) {
   stopping = true;
   await hyperliquid?.close();
@@ -138,6 +140,7 @@ async function stop(code: number) {
         }),
     ),
   );
+  await traces.close().catch(() => undefined); // after the services: they export their last spans as they stop
   process.exit(code);
 }
 
@@ -157,6 +160,8 @@ async function main() {
   const signalEnv = { HYPERLIQUID_API_URL: hyperliquid.url, WALLET_POLL_INTERVAL_MS: '5000' };
   // Notifications reach a local webhook receiver, Telegram Bot API and SMTP server (step 11).
   const extra: Record<string, Record<string, string>> = { signal: signalEnv, notifier: await inbox.start() };
+  // Every service traces (OpenTelemetry over OTLP) to a receiver in this process, or to OTEL_EXPORTER_OTLP_ENDPOINT's.
+  Object.assign(base, await traces.start(base));
   const ports = SERVICES.map((name, i) => (name === 'gateway' ? gatewayPort : gatewayPort + 101 + i));
   SERVICES.forEach((name, i) => start(name, ports[i], extra[name] ?? {}));
   await Promise.all(SERVICES.map((name, i) => healthy(ports[i], name)));
@@ -212,7 +217,7 @@ async function main() {
   );
 
   step('3. Generate a signal (Agent What): venue-agnostic');
-  const { signal } = await call(
+  const { signal, trace_id: signalTrace } = await call(
     'POST',
     '/api/v3/signals/generate',
     {
@@ -245,6 +250,9 @@ async function main() {
     `${position.id}  ${position.side} ${position.qty} ${position.token_symbol} @ ${position.entry_price} on ${position.venue}`,
   );
   show('stop loss', `${position.stop_loss} (trailing ${Number(position.trailing_params.trail_pct) * 100}%)`);
+  const path = await traces.path(signalTrace, 'executor');
+  show('trace', path ? `${signalTrace}: ${path[0]}` : `${signalTrace} (in your collector)`);
+  if (path) show('', `${path[1]}; the audit trail and the logs carry the same id`);
 
   step('5. The paper market moves: ETH mark +2%');
   const entryMark = (await call('GET', `/api/v3/positions/${position.id}`, undefined, as)).position.current_price;

@@ -29,7 +29,8 @@ export function exitOnSignals(app: Pick<INestApplicationContext, 'close'>, name:
     force.unref();
     app
       .close()
-      .then(() => shutdownTracing()) // the spans still buffered are exported before the process exits
+      // The spans still buffered are exported before the process exits; a collector away costs them, not the exit code.
+      .then(() => shutdownTracing().catch((e) => logger.warn(`${name}: the last spans were not exported: ${e?.message ?? e}`)))
       .then(() => process.exit(0))
       .catch((e) => {
         logger.error(`${name}: shutdown failed: ${e?.message ?? e}`);

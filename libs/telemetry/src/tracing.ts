@@ -113,14 +113,29 @@ export const tracingEnabled = () => provider !== null;
 /** BullMQ's telemetry for the queues and workers of a traced process; undefined otherwise (no cost when off). */
 export const bullmqTelemetry = (): Telemetry | undefined => bullmq;
 
-/** Exports the spans still buffered and stops tracing (graceful shutdown; a no-op when off). */
+/** How long the shutdown waits for the last export: a collector away must not hold the drain (SHUTDOWN_TIMEOUT_MS). */
+export const SHUTDOWN_EXPORT_MS = 2_000;
+
+/**
+ * Exports the spans still buffered and stops tracing (graceful shutdown; a no-op when off). Rejects when the export
+ * fails or takes longer than SHUTDOWN_EXPORT_MS (the spans are then lost; the caller logs it and exits anyway).
+ */
 export async function shutdownTracing(): Promise<void> {
   const p = provider;
   if (!p) return;
   provider = null;
   bullmq = undefined;
-  await p.shutdown();
-  trace.disable();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from the collector within ${SHUTDOWN_EXPORT_MS} ms`)), SHUTDOWN_EXPORT_MS);
+    timer.unref();
+  });
+  try {
+    await Promise.race([p.shutdown(), late]);
+  } finally {
+    clearTimeout(timer);
+    trace.disable();
+  }
 }
 
 /** Exports the spans buffered so far (tests). */
