@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -11,12 +11,14 @@ import { ConfigMap, Namespace, Service } from 'kubernetes-models/v1';
 import { ScaledObject, TriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1';
 import { Env } from '@conduit/config';
 import { QueueName } from '@conduit/queue';
+import { closeProbes, DrainReport, probePort, serveProbes } from '@conduit/runtime';
 
 /**
  * deploy/k8s without a cluster: each overlay built with `kubectl kustomize`, every object validated against its
  * schema (kubernetes-models, KEDA's models; the Prometheus operator's by hand), and the invariants the services rely
- * on: probes on their own paths, a drain shorter than the grace period, a PDB and an autoscaler each, the KEDA keys
- * of the queues the workers consume, no secret value in the output.
+ * on: probes on their own paths, the workers' preStop drain (POST /drain) and a grace period longer than it and the
+ * shutdown after it, a PDB and an autoscaler each, the KEDA keys of the queues the workers consume, no secret value
+ * in the output.
  */
 const ROOT = join(__dirname, '..');
 const OVERLAYS = ['dev', 'prod'];
@@ -155,16 +157,52 @@ describe.each(OVERLAYS)('deploy/k8s/overlays/%s', (overlay) => {
     }
   });
 
-  it('lets the drain finish: grace period longer than the preStop sleep plus SHUTDOWN_TIMEOUT_MS', () => {
+  it("stops the workers' pods with a preStop POST /drain, and leaves room for the drain and the shutdown after it", () => {
     const drainMs = Number(config().data.SHUTDOWN_TIMEOUT_MS ?? new Env().SHUTDOWN_TIMEOUT_MS);
     expect(drainMs).toBeGreaterThan(0);
-    for (const d of all('Deployment')) {
-      const c = container(d);
-      const command: string[] = c.lifecycle?.preStop?.exec?.command ?? [];
-      expect(command[0]).toBe('sleep');
-      const sleepMs = Number(command[1]) * 1000;
-      expect(d.spec.template.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(sleepMs + drainMs);
+    for (const worker of Object.keys(WORKERS)) {
+      const d = one('Deployment', `conduit-${worker}`);
+      const command: string[] = container(d).lifecycle?.preStop?.exec?.command ?? [];
+      expect([worker, command[0], command[1]]).toEqual([worker, 'node', '-e']);
+      expect(command[2]).toMatch(
+        /fetch\('http:\/\/127\.0\.0\.1:' \+ \(process\.env\.PORT \|\| 3000\) \+ '\/drain', \{ method: 'POST' \}\)/,
+      );
+      // The drain is bounded by SHUTDOWN_TIMEOUT_MS, and so is the shutdown on the SIGTERM that follows it.
+      expect([worker, d.spec.template.spec.terminationGracePeriodSeconds * 1000 > 2 * drainMs]).toEqual([worker, true]);
     }
+  });
+
+  it('runs the preStop as written: exit 0 once the drain answers 200, non-zero on 504 or no answer', async () => {
+    const command: string[] = container(one('Deployment', 'conduit-signal')).lifecycle.preStop.exec.command;
+    let answer: DrainReport = { status: 'drained', paused: [], activeAtStart: 0, activeAtEnd: 0, waitedMs: 0, timeoutMs: 1 };
+    const server = await serveProbes(
+      { health: async () => ({}) as any, ready: async () => ({}) as any, metrics: async () => '', drain: async () => answer },
+      0,
+      '127.0.0.1',
+    );
+    const run = (port: number) =>
+      new Promise<number | null>((resolve) =>
+        execFile(process.execPath, command.slice(1), { env: { ...process.env, PORT: String(port) } }, (e) =>
+          resolve(e ? (typeof e.code === 'number' ? e.code : -1) : 0),
+        ),
+      );
+    const port = probePort(server);
+    try {
+      expect(await run(port)).toBe(0);
+      answer = { ...answer, status: 'timeout', activeAtEnd: 1 };
+      expect(await run(port)).toBe(1);
+    } finally {
+      await closeProbes(server);
+    }
+    expect(await run(port)).toBe(1); // nothing listens any more
+  });
+
+  it('keeps the gateway on a preStop sleep (it serves HTTP, takes no jobs), its grace period longer than sleep plus drain', () => {
+    const drainMs = Number(config().data.SHUTDOWN_TIMEOUT_MS ?? new Env().SHUTDOWN_TIMEOUT_MS);
+    const d = one('Deployment', 'conduit-gateway');
+    const command: string[] = container(d).lifecycle?.preStop?.exec?.command ?? [];
+    expect(command[0]).toBe('sleep');
+    expect(d.spec.template.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(Number(command[1]) * 1000 + drainMs);
   });
 
   it('has exactly one PodDisruptionBudget per Deployment, whose selector picks its pods only', () => {

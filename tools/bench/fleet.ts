@@ -48,6 +48,24 @@ export function memoryOf(pid: number): { rssMb: number; hwmMb: number } | null {
   }
 }
 
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ: 100 on Linux for every architecture Node runs on). */
+const USER_HZ = 100;
+
+/**
+ * CPU seconds a process has used so far (user + system, /proc/<pid>/stat fields 14 and 15, in 10 ms ticks); null once
+ * it is gone. The fields are counted after the command name's closing parenthesis, which may itself hold spaces.
+ */
+export function cpuSecondsOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is field 3 (state): utime (14) and stime (15) are fields[11] and fields[12].
+    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+  } catch {
+    return null;
+  }
+}
+
 export interface MemoryFigures {
   name: string;
   pid: number;
@@ -55,7 +73,15 @@ export interface MemoryFigures {
   hwmMb: number;
   maxSampledRssMb: number;
   rssMb: number;
+  /** CPU seconds used from markIdle() to now (the load), and that over the wall seconds: cores used on average. */
+  cpuSeconds: number;
+  cpuCoresAvg: number;
+  /** The most cores used over one sampled window of CPU_WINDOW_MS under load. */
+  cpuCoresPeak: number;
 }
+
+/** The window the sampler computes a process's CPU rate over (10 ms ticks: 1 s gives 1 % resolution). */
+const CPU_WINDOW_MS = 1_000;
 
 export interface Member {
   name: string;
@@ -65,6 +91,10 @@ export interface Member {
   maxRssMb: number;
   /** VmRSS when markIdle() was called: booted and healthy, before any load (MiB). */
   idleRssMb: number;
+  /** CPU seconds and wall time (ms) at markIdle(); the last CPU window's start; the largest rate seen (cores). */
+  idleCpu: { seconds: number; at: number };
+  window: { seconds: number; at: number };
+  peakCores: number;
 }
 
 /** A set of child processes: fails fast when one dies, samples their memory, stops them all (TERM, then KILL). */
@@ -75,7 +105,16 @@ export class Fleet {
   private died: string | null = null;
 
   add(name: string, child: ChildProcess, output: () => string): Member {
-    const member: Member = { name, child, output, maxRssMb: 0, idleRssMb: NaN };
+    const member: Member = {
+      name,
+      child,
+      output,
+      maxRssMb: 0,
+      idleRssMb: NaN,
+      idleCpu: { seconds: NaN, at: NaN },
+      window: { seconds: NaN, at: NaN },
+      peakCores: 0,
+    };
     child.once('exit', (code, signal) => {
       if (!this.stopping) this.died ??= `${name} exited (${code ?? signal}) during the benchmark\n${output().slice(-4000)}`;
     });
@@ -88,27 +127,44 @@ export class Fleet {
     if (this.died) throw new Error(this.died);
   }
 
-  /** Records every member's VmRSS now, as its idle figure (call once booted, before any load). */
+  /** Records every member's VmRSS and CPU time now, as its idle figure (call once booted, before any load). */
   markIdle(): void {
-    for (const m of this.members) m.idleRssMb = (m.child.pid ? memoryOf(m.child.pid)?.rssMb : undefined) ?? NaN;
+    for (const m of this.members) {
+      m.idleRssMb = (m.child.pid ? memoryOf(m.child.pid)?.rssMb : undefined) ?? NaN;
+      m.idleCpu = { seconds: (m.child.pid ? cpuSecondsOf(m.child.pid) : null) ?? NaN, at: performance.now() };
+      m.window = { ...m.idleCpu };
+    }
   }
 
-  /** Samples every member's VmRSS every `everyMs` while load runs. */
+  /** Samples every member's VmRSS every `everyMs` while load runs, and its CPU rate over every CPU_WINDOW_MS. */
   sample(everyMs = 100): void {
     this.sampler ??= setInterval(() => {
+      const now = performance.now();
       for (const m of this.members) {
         const mem = m.child.pid ? memoryOf(m.child.pid) : null;
         if (mem && mem.rssMb > m.maxRssMb) m.maxRssMb = mem.rssMb;
+        if (!(now - m.window.at >= CPU_WINDOW_MS)) continue;
+        const cpu = m.child.pid ? cpuSecondsOf(m.child.pid) : null;
+        if (cpu === null) continue;
+        m.peakCores = Math.max(m.peakCores, (cpu - m.window.seconds) / ((now - m.window.at) / 1000) || 0);
+        m.window = { seconds: cpu, at: now };
       }
     }, everyMs);
     this.sampler.unref();
   }
 
-  /** Per member: RSS at idle, peak RSS of its whole life (VmHWM), the largest RSS sampled under load, RSS now (MiB). */
+  /**
+   * Per member: RSS at idle, peak RSS of its whole life (VmHWM), the largest RSS sampled under load, RSS now (MiB);
+   * CPU since markIdle() (seconds, average cores) and the busiest window.
+   */
   memory(): MemoryFigures[] {
     return this.members.map((m) => {
       const mem = m.child.pid ? memoryOf(m.child.pid) : null;
+      const cpuSeconds = ((m.child.pid ? cpuSecondsOf(m.child.pid) : null) ?? NaN) - m.idleCpu.seconds;
       return {
+        cpuSeconds,
+        cpuCoresAvg: cpuSeconds / ((performance.now() - m.idleCpu.at) / 1000),
+        cpuCoresPeak: m.peakCores,
         name: m.name,
         pid: m.child.pid ?? -1,
         idleRssMb: m.idleRssMb,

@@ -1,19 +1,23 @@
 // What each compiled service loads at boot, and what it costs: the five workers and a bare BullMQ worker (one hop of
 // the bare chain), each booted from the build with tools/bench/census.js preloaded, left idle until healthy and
-// settled, then asked (SIGUSR2) for its loaded modules by package; RSS (VmRSS) and the boot peak (VmHWM) from /proc.
-// No job runs. Run through tools/bench/run.ts: npm run bench -- --only=modules [--build-dir <dir>].
+// settled, then asked (SIGUSR2) for its loaded modules by package; RSS (VmRSS) and the boot peak (VmHWM) from /proc,
+// and CPU (utime + stime of /proc/<pid>/stat): what the boot used, and what idling used over IDLE_CPU_MS (BullMQ's
+// blocking fetch and stalled-job checks, the metrics' collectors, timers). No job runs: CPU under load is the pipeline
+// bench's (cpu.<service> figures). Run through tools/bench/run.ts: npm run bench -- --only=modules [--build-dir <dir>].
 import { ChildProcess, spawn } from 'child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { cleanupRedis, createTestDatabase, freePort, testEnv, waitHealthy } from '@conduit/testing';
 import { BARE_WORKER, BuildTree, migrateWith, ROOT, startBuiltService } from './build';
-import { Fleet, memoryOf, sleep, Teardown } from './fleet';
+import { cpuSecondsOf, Fleet, memoryOf, sleep, Teardown } from './fleet';
 import { SERVICES } from './pipeline';
 
 const CENSUS = join(__dirname, 'census.js');
 /** After /health answers, this long before RSS is read and the census taken. */
 const SETTLE_MS = 2_000;
+/** The idle CPU window, after the settle: every process measured over the same window (10 ms ticks: 0.1 % of a core). */
+const IDLE_CPU_MS = 10_000;
 /** Packages listed in the table: those with at least this much source loaded in some process. */
 const MIN_KIB = 40;
 
@@ -31,6 +35,9 @@ export interface ProcessModules {
   files: number;
   packages: number;
   sourceKib: number;
+  /** CPU seconds from the start to healthy and settled (the boot), and millicores used over the idle window. */
+  bootCpuS: number;
+  idleMillicores: number;
   /** Source KiB loaded per package. */
   byPackage: Record<string, number>;
 }
@@ -42,7 +49,9 @@ export interface ModulesReport {
 
 const mib = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 
-async function takeCensus(name: string, child: ChildProcess, dir: string): Promise<ProcessModules> {
+type Cpu = { bootCpuS: number; idleMillicores: number };
+
+async function takeCensus(name: string, child: ChildProcess, dir: string, cpu: Cpu): Promise<ProcessModules> {
   const mem = memoryOf(child.pid!);
   if (!mem) throw new Error(`${name} is gone`);
   const file = join(dir, `${child.pid}.json`);
@@ -59,6 +68,8 @@ async function takeCensus(name: string, child: ChildProcess, dir: string): Promi
     rssMb: Math.round(mem.rssMb * 10) / 10,
     bootPeakMb: Math.round(mem.hwmMb * 10) / 10,
     heapUsedMb: mib(c.memory.heapUsed),
+    bootCpuS: Math.round(cpu.bootCpuS * 100) / 100,
+    idleMillicores: Math.round(cpu.idleMillicores * 10) / 10,
     files: c.files,
     packages: Object.keys(c.packages).length,
     sourceKib,
@@ -107,8 +118,24 @@ export async function modulesBench(tree: BuildTree, log: (line: string) => void)
       bare.once('exit', (code) => reject(new Error(`bare worker exited with ${code}\n${output}`)));
     });
     await sleep(SETTLE_MS);
+    const all = [...services, { name: 'bare-worker', child: bare }];
+    const cpuNow = () =>
+      all.map(({ name, child }) => {
+        const s = cpuSecondsOf(child.pid!);
+        if (s === null) throw new Error(`${name} is gone`);
+        return s;
+      });
+    log(`modules: CPU of every process over ${IDLE_CPU_MS / 1000} s of idle`);
+    const before = cpuNow();
+    const startedAt = performance.now();
+    await sleep(IDLE_CPU_MS);
+    const after = cpuNow();
+    const seconds = (performance.now() - startedAt) / 1000;
     const processes: ProcessModules[] = [];
-    for (const { name, child } of [...services, { name: 'bare-worker', child: bare }]) processes.push(await takeCensus(name, child, dir));
+    for (const [i, { name, child }] of all.entries()) {
+      const cpu = { bootCpuS: before[i], idleMillicores: ((after[i] - before[i]) / seconds) * 1000 };
+      processes.push(await takeCensus(name, child, dir, cpu));
+    }
     return { dist: tree.dist, processes };
   } finally {
     await teardown.run();
@@ -123,6 +150,8 @@ export function modulesTable(report: ModulesReport): string {
     ['RSS idle, MiB', ...procs.map((p) => p.rssMb.toFixed(1))],
     ['boot peak (VmHWM), MiB', ...procs.map((p) => p.bootPeakMb.toFixed(1))],
     ['V8 heap used, MiB', ...procs.map((p) => p.heapUsedMb.toFixed(1))],
+    ['CPU of the boot, s', ...procs.map((p) => p.bootCpuS.toFixed(2))],
+    [`CPU idle (${IDLE_CPU_MS / 1000} s), millicores`, ...procs.map((p) => p.idleMillicores.toFixed(1))],
     ['modules loaded', ...procs.map((p) => String(p.files))],
     ['packages', ...procs.map((p) => String(p.packages))],
     ['source loaded, KiB', ...procs.map((p) => String(p.sourceKib))],

@@ -155,5 +155,17 @@ export function pipelineFigures(run: ChainRun, bare: ChainRun, options: Pipeline
       measured: 'VmHWM of /proc/<pid>/status at the end (peak resident set of the whole life, boot included); idle: VmRSS once healthy',
     });
   }
+  for (const m of [...run.memory, ...bare.memory]) {
+    figures.push({
+      name: `cpu.${m.name}`,
+      value: round(m.cpuCoresPeak, 2),
+      unit: 'cores peak (1 s)',
+      cpu_cores_avg: round(m.cpuCoresAvg, 3),
+      cpu_seconds: round(m.cpuSeconds, 2),
+      measured:
+        'utime + stime of /proc/<pid>/stat: the busiest 1 s window sampled under load (value), and the CPU seconds from ' +
+        'the warm-up to the end over the wall time (average cores, every scenario and the waits between them)',
+    });
+  }
   return { benchmarks, figures, hops: sortHops([...run.hops, ...bare.hops]) };
 }

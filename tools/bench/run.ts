@@ -6,7 +6,7 @@
 //   npm run bench -- --only=pipeline           the services as processes, and the bare BullMQ chain they are compared with
 //   npm run bench -- --only=light,burst        some of the pipeline's scenarios (light, fanout, burst)
 //   npm run bench -- --only=fanout --fanout=1000,3000   fan-out sizes
-//   npm run bench -- --only=modules            what each compiled service loads at boot, and its RSS at idle
+//   npm run bench -- --only=modules            what each compiled service loads at boot, its RSS and CPU at idle
 //   npm run bench -- --build-dir <dir>         the services of another tree's dist (its migrate script too)
 //   npm run bench -- --bare-chunk=1            the bare chain with one executor job per deployment (default OPEN_CHUNK)
 //   npm run bench -- --build-dir <dir> --open-job=open   a tree from before the chunked fan-out (one executor.open each)
@@ -66,6 +66,7 @@ function figureTable(figures: BenchFigure[]): string {
       f.last_opened_at_s !== undefined ? `last opened_at at ${f.last_opened_at_s} s` : '',
       f.bare !== undefined ? `bare chain ${f.bare}` : '',
       f.max_sampled_rss_mb !== undefined ? `idle ${f.idle_rss_mb}, under load ≤ ${f.max_sampled_rss_mb}, at end ${f.rss_end_mb} MiB` : '',
+      f.cpu_seconds !== undefined ? `${f.cpu_seconds} CPU s under load, ${f.cpu_cores_avg} cores on average` : '',
     ]
       .filter(Boolean)
       .join('; ');

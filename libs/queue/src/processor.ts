@@ -1,6 +1,6 @@
 import { Inject, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { WorkerHost } from '@nestjs/bullmq';
-import { DelayedError, Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
 import { activeTraceId, annotateActiveSpan } from '@conduit/telemetry';
 import { JobName, JobPayload, JobsOf, jobsOfQueue, QueueName } from './contract';
 import { withJobLogContext } from './log-context';
@@ -64,9 +64,20 @@ export class UnknownSubjectError extends Error {
  * the database is unreachable (DatabaseProbe) is not counted: it is delayed, with a backoff of its own, until the
  * database answers again, so no outage, however long, turns into failed outcomes or lost work.
  */
-/** Where a process's BullMQ workers register for its readiness probe (the runtime's HealthService). */
+/** What a registered worker lets its process do before a shutdown: stop taking jobs (see WorkerRegistry). */
+export interface DrainableWorker {
+  /** Takes no more jobs; resolves once its active ones are done (BullMQ's Worker.pause waits for them). */
+  pause(): Promise<void>;
+  /** Jobs it is running now. */
+  active(): number;
+}
+
+/**
+ * Where a process's BullMQ workers register: for its readiness probe (`running`) and for the drain before a shutdown
+ * (the runtime's HealthService, POST /drain of the workers' probe server).
+ */
 export interface WorkerRegistry {
-  addWorker(queue: string, running: () => boolean): void;
+  addWorker(queue: string, running: () => boolean, drain?: DrainableWorker): void;
 }
 export const WORKER_REGISTRY = 'WORKER_REGISTRY';
 
@@ -80,6 +91,8 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
   @Optional() @Inject(SERVICE_STATE) private readonly state?: ServiceState;
   @Optional() @Inject(WORKER_REGISTRY) private readonly registry?: WorkerRegistry;
   private table: Record<string, (data: any, job: Job) => Promise<unknown>> = {};
+  /** Jobs running now in this process (what a drain waits for). */
+  private activeJobs = 0;
 
   onModuleInit(): void {
     const handlers = this.handlers() as Record<string, (data: any, job: Job) => Promise<unknown>>;
@@ -97,13 +110,31 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
       throw new Error(`${this.constructor.name}: no payload schema for ${unchecked.join(', ')} (libs/queue/src/payloads.ts)`);
     this.table = handlers;
     // Running: created, its loop started and not closing (a closing worker takes no more jobs: not ready).
-    this.registry?.addWorker(this.queueName, () => {
-      try {
-        return this.worker.isRunning() && !this.worker.closing;
-      } catch {
-        return false; // not created yet
-      }
-    });
+    this.registry?.addWorker(
+      this.queueName,
+      () => {
+        try {
+          return this.worker.isRunning() && !this.worker.closing;
+        } catch {
+          return false; // not created yet
+        }
+      },
+      {
+        // Worker.pause() stops the fetch loop (a job finishing fetches no next one) and waits for the active jobs;
+        // a later close() (SIGTERM) still closes the paused worker and its connections.
+        pause: async () => {
+          let worker: Worker;
+          try {
+            worker = this.worker;
+          } catch {
+            return; // not created yet: nothing to pause, no job taken
+          }
+          await worker.waitUntilReady().catch(() => undefined);
+          await worker.pause();
+        },
+        active: () => this.activeJobs,
+      },
+    );
     this.observer?.consumes?.(this.queueName);
     if (this.worker && this.concurrency) this.worker.concurrency = this.concurrency;
   }
@@ -127,7 +158,12 @@ export abstract class QueueProcessor<Q extends QueueName> extends WorkerHost imp
     const traceId = given ?? activeTraceId() ?? `${this.queueName}:${job.id}`;
     const context = { traceId, jobId: String(job.id), queue: this.queueName, jobName: job.name };
     annotateActiveSpan({ 'conduit.trace_id': traceId, 'conduit.job_id': String(job.id), 'conduit.job_name': job.name });
-    return withJobLogContext(context, () => this.handleJob(job, token));
+    this.activeJobs++;
+    try {
+      return await withJobLogContext(context, () => this.handleJob(job, token));
+    } finally {
+      this.activeJobs--;
+    }
   }
 
   private async handleJob(job: Job, token?: string): Promise<unknown> {

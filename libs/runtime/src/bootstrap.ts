@@ -65,7 +65,8 @@ export async function bootstrapService(
  * Starts a worker (signal, policy, router, executor, billing): a Nest application context, without an HTTP adapter,
  * and GET /health, /health/live, /health/ready and GET /metrics on env.PORT from a plain Node server (see probes.ts):
  * the same answers as the gateway's, without Express in the process. Graceful shutdown as exitOnSignals; /health and
- * /health/ready say `shutting_down` (503) while the jobs drain; /health/live stays 200 until the process exits. With
+ * /health/ready say `shutting_down` (503) while the jobs drain; /health/live stays 200 until the process exits. POST
+ * /drain, from the loopback (the pod's preStop), pauses the workers before the SIGTERM (HealthService.drain). With
  * `rpc`, the context is a Nest microservice on the RPC channel (RpcServer, the queues' Redis): its @MessagePattern
  * handlers answer questions (issue 17), and app.close() unsubscribes first.
  */
@@ -89,7 +90,13 @@ export async function bootstrapWorker(
   if (options.rpc) await (app as INestMicroservice).listen();
   const health = app.get(HealthService);
   const metrics = app.get(MetricsService);
-  const sources = { health: () => health.check(), ready: () => health.ready(), metrics: () => metrics.registry.metrics() };
+  const sources = {
+    health: () => health.check(),
+    ready: () => health.ready(),
+    metrics: () => metrics.registry.metrics(),
+    // The pod's preStop: stop taking jobs and wait for the active ones, as long as a shutdown may take.
+    drain: () => health.drain(env.SHUTDOWN_TIMEOUT_MS),
+  };
   server = await serveProbes(sources, env.PORT, env.HOST ?? '0.0.0.0');
   new Logger('bootstrap').log(`${name} listening on :${env.PORT}${options.rpc ? ' and on the RPC channel' : ''}`);
   return app;

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Controller, Get, Header, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { JobProducer, QueueName, WorkerRegistry } from '@conduit/queue';
+import { DrainableWorker, JobProducer, QueueName, WorkerRegistry } from '@conduit/queue';
 import {
   HEALTH_SUMMARY,
   LIVE_SUMMARY,
@@ -80,6 +80,27 @@ export interface LiveReport {
 }
 
 /**
+ * POST /drain's answer (workers' probe server): `drained` once every paused worker's active jobs are done, `timeout`
+ * when some were still running after `timeoutMs` (they go on; the SIGTERM shutdown waits for them as before),
+ * `failed` when a worker could not be paused (`errors`).
+ */
+export interface DrainReport {
+  status: 'drained' | 'timeout' | 'failed';
+  /** The queues whose workers were paused: they take no more jobs, and stay paused until the process exits. */
+  paused: string[];
+  /** What the drain waited for: the jobs active when it began (first request), and still active when it answered. */
+  activeAtStart: number;
+  activeAtEnd: number;
+  /** From the drain's start (the first request) to its end, and its bound (SHUTDOWN_TIMEOUT_MS). */
+  waitedMs: number;
+  timeoutMs: number;
+  errors?: string[];
+}
+
+/** The reason the readiness report gives while a drain runs or after it. */
+export const DRAINING = { status: 'down', message: 'draining: the workers take no more jobs (POST /drain)' } as const;
+
+/**
  * Health of a service: `check` (GET /health, kept for compatibility) is Postgres and Redis answering and the service
  * not draining; `ready` (GET /health/ready, the readiness probe) adds the BullMQ workers of the process (each registers itself,
  * see QueueProcessor): all running; `live` (liveness probe) only says the event loop runs, so an orchestrator never
@@ -88,16 +109,60 @@ export interface LiveReport {
 @Injectable()
 export class HealthService implements BeforeApplicationShutdown, WorkerRegistry {
   private draining = false;
-  private readonly workers: { queue: string; running: () => boolean }[] = [];
+  /** The one drain of the process (POST /drain), shared by every request. */
+  private drained: Promise<DrainReport> | null = null;
+  private readonly workers: { queue: string; running: () => boolean; drain?: DrainableWorker }[] = [];
 
   constructor(
     private readonly postgres: PostgresHealthIndicator,
     private readonly redis: RedisHealthIndicator,
   ) {}
 
-  /** A BullMQ worker of this process, for readiness. */
-  addWorker(queue: string, running: () => boolean): void {
-    this.workers.push({ queue, running });
+  /** A BullMQ worker of this process, for readiness and the drain. */
+  addWorker(queue: string, running: () => boolean, drain?: DrainableWorker): void {
+    this.workers.push({ queue, running, drain });
+  }
+
+  /**
+   * Before a shutdown (a pod's preStop): every worker of the process takes no more jobs, /health and /health/ready
+   * answer 503 `shutting_down` with the reason `draining` (/health/live stays 200), and the answer comes once the
+   * active jobs are done, or after `timeoutMs`. Idempotent: every request waits for the one drain. A SIGTERM later
+   * closes the paused workers as usual.
+   */
+  drain(timeoutMs: number): Promise<DrainReport> {
+    this.drained ??= this.runDrain(timeoutMs);
+    return this.drained;
+  }
+
+  /** Jobs active in the process's workers now. */
+  private active(): number {
+    return this.workers.reduce((n, w) => n + (w.drain?.active() ?? 0), 0);
+  }
+
+  private async runDrain(timeoutMs: number): Promise<DrainReport> {
+    const started = Date.now();
+    const activeAtStart = this.active();
+    const drainable = this.workers.filter((w) => w.drain);
+    const errors: string[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const paused = Promise.all(
+      drainable.map((w) => w.drain!.pause().catch((e: Error) => void errors.push(`${w.queue}: ${e.message}`))),
+    ).then(() => (errors.length ? 'failed' : 'drained') as 'failed' | 'drained');
+    const late = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    try {
+      const status = await Promise.race([paused, late]);
+      return {
+        status,
+        paused: drainable.map((w) => w.queue),
+        activeAtStart,
+        activeAtEnd: this.active(),
+        waitedMs: Date.now() - started,
+        timeoutMs,
+        ...(errors.length ? { errors } : {}),
+      };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   live(): LiveReport {
@@ -115,14 +180,16 @@ export class HealthService implements BeforeApplicationShutdown, WorkerRegistry 
 
   private async report(withWorkers: boolean): Promise<HealthReport> {
     const results = await Promise.all([this.postgres.pingCheck('postgres'), this.redis.isHealthy('redis')]);
-    if (withWorkers && this.workers.length) {
+    // Once drained the workers are paused on purpose: the reason is `draining`, not that they stopped.
+    if (withWorkers && this.workers.length && !this.drained) {
       const stopped = this.workers.filter((w) => !w.running()).map((w) => w.queue);
       results.push({ workers: stopped.length ? { status: 'down', message: `not running: ${stopped.join(', ')}` } : { status: 'up' } });
     }
     const info: IndicatorResult = {};
     const error: IndicatorResult = {};
     for (const [key, value] of results.flatMap((r) => Object.entries(r))) (value.status === 'up' ? info : error)[key] = value;
-    const status = this.draining ? 'shutting_down' : Object.keys(error).length ? 'error' : 'ok';
+    if (this.drained) error.draining = { ...DRAINING };
+    const status = this.draining || this.drained ? 'shutting_down' : Object.keys(error).length ? 'error' : 'ok';
     return { status, info, error, details: { ...info, ...error } };
   }
 

@@ -1,16 +1,33 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { AddressInfo } from 'net';
-import type { HealthReport } from './health';
+import type { DrainReport, HealthReport } from './health';
 
 /**
  * What a worker's probe server answers from: the health report (GET /health), the readiness report (GET
- * /health/ready) and the Prometheus exposition. GET /health/live needs none: the server answering is the answer.
+ * /health/ready), the Prometheus exposition and the drain (POST /drain, when given). GET /health/live needs none:
+ * the server answering is the answer.
  */
 export interface ProbeSources {
   health(): Promise<HealthReport>;
   ready(): Promise<HealthReport>;
   metrics(): Promise<string>;
+  drain?(): Promise<DrainReport>;
 }
+
+/**
+ * Whether a peer address is this host's loopback: 127.0.0.0/8, ::1, or either as an IPv4-mapped IPv6 address (a
+ * server listening on `::` or `0.0.0.0` sees `::ffff:127.0.0.1`). POST /drain is for the pod's own preStop only: a
+ * peer elsewhere (another pod, the node, the ingress) is refused.
+ */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  // Node gives the peer in its canonical form: `::1`, never `0:0:0:0:0:0:0:1`.
+  if (address === '::1') return true;
+  return /^127(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(address.toLowerCase().replace(/^::ffff:/, ''));
+}
+
+/** POST /drain's status: 200 once drained, 504 past the bound with jobs still active, 500 when a worker could not pause. */
+const DRAIN_STATUS: Record<DrainReport['status'], number> = { drained: 200, timeout: 504, failed: 500 };
 
 const NO_CACHE = { 'Cache-Control': 'no-cache, no-store, must-revalidate' };
 
@@ -32,13 +49,19 @@ async function answer(sources: ProbeSources, req: IncomingMessage, res: ServerRe
   }
   if (readable && path === '/health/live') return json(res, 200, { status: 'ok' }, NO_CACHE);
   if (readable && path === '/metrics') return send(res, 200, 'text/plain; version=0.0.4', await sources.metrics());
+  if (req.method === 'POST' && path === '/drain' && sources.drain) {
+    if (!isLoopback(req.socket.remoteAddress))
+      return json(res, 403, { message: 'POST /drain is accepted from the loopback only', error: 'Forbidden', statusCode: 403 });
+    const report = await sources.drain();
+    return json(res, DRAIN_STATUS[report.status], report, NO_CACHE);
+  }
   json(res, 404, { message: `Cannot ${req.method} ${path}`, error: 'Not Found', statusCode: 404 });
 }
 
 /**
  * A worker's HTTP surface: GET /health, /health/live, /health/ready and GET /metrics on a plain Node server (a worker
- * serves nothing else, so it needs no HTTP framework: Express and its middleware stay out of the process). Resolves
- * once listening.
+ * serves nothing else, so it needs no HTTP framework: Express and its middleware stay out of the process), and POST
+ * /drain from the loopback (the pod's preStop: see HealthService.drain). Resolves once listening.
  */
 export function serveProbes(sources: ProbeSources, port: number, host: string): Promise<Server> {
   const server = createServer((req, res) => {

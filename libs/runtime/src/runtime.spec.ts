@@ -4,10 +4,10 @@ import { Server } from 'http';
 import { join } from 'path';
 import { ApiExcludeController, ApiOkResponse, ApiOperation, ApiTags, DECORATORS } from '@nestjs/swagger';
 import { HealthCheck } from '@nestjs/terminus';
-import { HealthController, HealthReport, HealthService, PostgresHealthIndicator, RedisHealthIndicator } from './health';
+import { DrainReport, HealthController, HealthReport, HealthService, PostgresHealthIndicator, RedisHealthIndicator } from './health';
 import { MetricsController } from './metrics';
 import { HEALTH_SUMMARY, LIVE_SUMMARY, READY_SUMMARY, SWAGGER_METADATA } from './openapi';
-import { closeProbes, probePort, serveProbes } from './probes';
+import { closeProbes, isLoopback, probePort, serveProbes } from './probes';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -119,6 +119,53 @@ describe('HealthService', () => {
     expect((await health.ready()).status).toBe('shutting_down');
   });
 
+  it('drains once: pauses every worker, says draining, answers when the active jobs are done', async () => {
+    const health = up();
+    let active = 2;
+    let finish!: () => void;
+    const paused = new Promise<void>((resolve) => (finish = resolve));
+    const pauses: string[] = [];
+    const worker = (queue: string, pause: () => Promise<void>) =>
+      health.addWorker(queue, () => true, { pause: () => (pauses.push(queue), pause()), active: () => active });
+    worker('conduit-signal', () => paused);
+    worker('conduit-notify', async () => undefined);
+    health.addWorker('conduit-plain', () => true); // registered without a drain: not paused, not waited for
+    const first = health.drain(30_000);
+    const second = health.drain(30_000);
+    expect(pauses).toEqual(['conduit-signal', 'conduit-notify']); // once, however many requests
+    const ready = await health.ready();
+    expect(ready.status).toBe('shutting_down');
+    expect(ready.error).toEqual({ draining: { status: 'down', message: expect.stringMatching(/^draining/) } });
+    expect(health.live()).toEqual({ status: 'ok' });
+    active = 0;
+    finish();
+    const report: DrainReport = await first;
+    expect(report).toEqual({
+      status: 'drained',
+      paused: ['conduit-signal', 'conduit-notify'],
+      activeAtStart: 4,
+      activeAtEnd: 0,
+      waitedMs: expect.any(Number),
+      timeoutMs: 30_000,
+    });
+    expect(await second).toBe(report);
+    expect(pauses).toHaveLength(2);
+  });
+
+  it('answers a drain past its bound with what is still active, and a worker that cannot pause as failed', async () => {
+    const slow = up();
+    slow.addWorker('conduit-executor', () => true, { pause: () => new Promise<void>(() => undefined), active: () => 1 });
+    expect(await slow.drain(20)).toEqual(expect.objectContaining({ status: 'timeout', activeAtStart: 1, activeAtEnd: 1, timeoutMs: 20 }));
+    const broken = up();
+    broken.addWorker('conduit-router', () => true, {
+      pause: async () => Promise.reject(new Error('Connection is closed')),
+      active: () => 0,
+    });
+    expect(await broken.drain(1_000)).toEqual(
+      expect.objectContaining({ status: 'failed', errors: ['conduit-router: Connection is closed'] }),
+    );
+  });
+
   it('is ready without workers (the gateway) when Postgres and Redis answer', async () => {
     expect((await up().ready()).details).toEqual({ postgres: { status: 'up' }, redis: { status: 'up' } });
   });
@@ -168,14 +215,40 @@ describe('HealthService', () => {
   });
 });
 
+describe('the loopback check of POST /drain', () => {
+  it('accepts the loopback in IPv4, IPv6 and IPv4-mapped form', () => {
+    for (const address of ['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1', '::FFFF:127.0.0.1'])
+      expect([address, isLoopback(address)]).toEqual([address, true]);
+  });
+
+  it('refuses every other peer, and none', () => {
+    const others = [
+      '10.0.0.7',
+      '192.168.1.10',
+      '0.0.0.0',
+      '::',
+      '::ffff:10.0.0.7',
+      'fe80::1',
+      '::2',
+      '128.0.0.1',
+      '127.0.0.256',
+      '1127.0.0.1',
+      'localhost',
+      '',
+    ];
+    for (const address of [...others, undefined]) expect([address, isLoopback(address)]).toEqual([address, false]);
+  });
+});
+
 describe('the probe server of the workers', () => {
   let server: Server;
   let report: HealthReport;
   let readiness: HealthReport;
+  let drained: DrainReport;
   let base: string;
   beforeAll(async () => {
     server = await serveProbes(
-      { health: async () => report, ready: async () => readiness, metrics: async () => 'conduit_up 1\n' },
+      { health: async () => report, ready: async () => readiness, metrics: async () => 'conduit_up 1\n', drain: async () => drained },
       0,
       '127.0.0.1',
     );
@@ -219,5 +292,27 @@ describe('the probe server of the workers', () => {
     expect(head.status).toBe(200);
     expect((await fetch(`${base}/api/v3/agents/list`)).status).toBe(404);
     expect((await fetch(`${base}/health`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${base}/drain`)).status).toBe(404); // POST only
+  });
+
+  it('answers POST /drain from the loopback with the report: 200 drained, 504 past its bound, 500 failed', async () => {
+    const report = { paused: ['conduit-signal'], activeAtStart: 1, activeAtEnd: 0, waitedMs: 12, timeoutMs: 30_000 };
+    drained = { status: 'drained', ...report };
+    const ok = await fetch(`${base}/drain`, { method: 'POST' });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual(drained);
+    drained = { status: 'timeout', ...report, activeAtEnd: 1 };
+    expect((await fetch(`${base}/drain/`, { method: 'POST' })).status).toBe(504);
+    drained = { status: 'failed', ...report, errors: ['conduit-signal: Connection is closed'] };
+    expect((await fetch(`${base}/drain`, { method: 'POST' })).status).toBe(500);
+  });
+
+  it('has no POST /drain when the process gives no drain (404)', async () => {
+    const plain = await serveProbes({ health: async () => report, ready: async () => readiness, metrics: async () => '' }, 0, '127.0.0.1');
+    try {
+      expect((await fetch(`http://127.0.0.1:${probePort(plain)}/drain`, { method: 'POST' })).status).toBe(404);
+    } finally {
+      await closeProbes(plain);
+    }
   });
 });

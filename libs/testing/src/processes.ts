@@ -5,19 +5,23 @@ import { Env } from '@conduit/config';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
-/** Starts apps/<name>/src/main.ts as its own Node process, as `nx serve <name>` does; output is collected. */
+/**
+ * Starts apps/<name>/src/main.ts as its own Node process, as `nx serve <name>` does; output is collected. `entry`, a
+ * path from the repository's root, starts another entry point the same way (a test's own worker).
+ */
 export function startServiceProcess(
   name: string,
   env: Env,
   port: number,
   extra: Record<string, string> = {},
+  entry = join('apps', name, 'src', 'main.ts'),
 ): ChildProcess & { output: () => string } {
   const vars = Object.fromEntries(
     Object.entries(env)
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => [k, String(v)]),
   );
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join('apps', name, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', entry], {
     cwd: ROOT,
     env: { ...process.env, ...vars, PORT: String(port), LOG_LEVEL: 'warn', ...extra },
     stdio: ['ignore', 'pipe', 'pipe'],
