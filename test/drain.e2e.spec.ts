@@ -122,28 +122,26 @@ describe('POST /drain: a worker stops taking jobs before its SIGTERM', () => {
     await (await policy.getJob('drain-second'))!.remove(); // never released: the next worker must not take it
   }, 90_000);
 
-  (outside ? it : it.skip)(
-    'refuses POST /drain from a peer that is not the loopback (403), and keeps taking jobs',
-    async () => {
-      const port = await freePort();
-      const child = startServiceProcess('gated', env, port, {}, join('test', 'fixtures', 'gated-worker.ts'));
-      worker = child;
-      await waitHealthy(child, port).catch((e) => {
-        throw new Error(`${e.message}\n${child.output()}`);
-      });
-      // The probe server listens on every interface (HOST 0.0.0.0, as in a pod): reached on another address of the host.
-      const refused = await fetch(`http://${outside}:${port}/drain`, { method: 'POST' });
-      expect(refused.status).toBe(403);
-      expect(await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status)).toBe(200);
-      const signalId = randomUUID();
-      const policy = queues[QueueName.Policy];
-      await policy.add(JobName.PolicyEvaluate, { signalId }, { jobId: 'after-refusal' });
-      await waitFor('the job taken', async () => (await policy.getJobState('after-refusal')) === 'active');
-      await redis.lpush(gateKey(env, signalId), 'go');
-      await waitFor('the job completed', async () => (await policy.getJobState('after-refusal')) === 'completed');
-      child.kill('SIGTERM');
-      expect(await exited(child)).toBe(0);
-    },
-    90_000,
-  );
+  it('refuses POST /drain from a peer that is not the loopback (403), and keeps taking jobs', async () => {
+    // Never skipped: a machine without another address cannot show the refusal, so the test says so and fails.
+    if (!outside) throw new Error('this machine has no IPv4 address besides the loopback: no peer to be refused from');
+    const port = await freePort();
+    const child = startServiceProcess('gated', env, port, {}, join('test', 'fixtures', 'gated-worker.ts'));
+    worker = child;
+    await waitHealthy(child, port).catch((e) => {
+      throw new Error(`${e.message}\n${child.output()}`);
+    });
+    // The probe server listens on every interface (HOST 0.0.0.0, as in a pod): reached on another address of the host.
+    const refused = await fetch(`http://${outside}:${port}/drain`, { method: 'POST' });
+    expect(refused.status).toBe(403);
+    expect(await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status)).toBe(200);
+    const signalId = randomUUID();
+    const policy = queues[QueueName.Policy];
+    await policy.add(JobName.PolicyEvaluate, { signalId }, { jobId: 'after-refusal' });
+    await waitFor('the job taken', async () => (await policy.getJobState('after-refusal')) === 'active');
+    await redis.lpush(gateKey(env, signalId), 'go');
+    await waitFor('the job completed', async () => (await policy.getJobState('after-refusal')) === 'completed');
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+  }, 90_000);
 });
