@@ -57,7 +57,9 @@ export class SentimentModel {
   readonly name: string;
   readonly version: string;
   readonly sha256: string;
-  private readonly weights = new Map<number, Float64Array>();
+  /** bucket → offset of its classes' weights in `weights` */
+  private readonly rows = new Map<number, number>();
+  private readonly weights: Float64Array;
   private readonly bias: number[];
   private readonly temperature: number;
   private readonly bits: number;
@@ -77,10 +79,10 @@ export class SentimentModel {
     const buckets = Buffer.from(file.buckets, 'base64');
     const weights = Buffer.from(file.weights, 'base64');
     if (buckets.length !== file.features * 4 || weights.length !== file.features * this.k * 2) throw new Error('model file is truncated');
+    this.weights = new Float64Array(file.features * this.k);
     for (let i = 0; i < file.features; i++) {
-      const w = new Float64Array(this.k);
-      for (let c = 0; c < this.k; c++) w[c] = weights.readInt16LE((i * this.k + c) * 2) * file.weightScale;
-      this.weights.set(buckets.readUInt32LE(i * 4), w);
+      for (let c = 0; c < this.k; c++) this.weights[i * this.k + c] = weights.readInt16LE((i * this.k + c) * 2) * file.weightScale;
+      this.rows.set(buckets.readUInt32LE(i * 4), i * this.k);
     }
   }
 
@@ -89,23 +91,23 @@ export class SentimentModel {
     const features = hashedFeatures(text, this.bits);
     const norm = features.size ? 1 / Math.sqrt(features.size) : 0;
     const logits = [...this.bias];
-    const used: Array<{ name: string; w: Float64Array }> = [];
+    const used: Array<{ name: string; at: number }> = [];
     for (const [bucket, name] of features) {
-      const w = this.weights.get(bucket);
-      if (!w) continue;
-      used.push({ name, w });
-      for (let c = 0; c < this.k; c++) logits[c] += w[c] * norm;
+      const at = this.rows.get(bucket);
+      if (at === undefined) continue;
+      used.push({ name, at });
+      for (let c = 0; c < this.k; c++) logits[c] += this.weights[at + c] * norm;
     }
     const probs = softmax(logits.map((z) => z / this.temperature));
     let best = 0;
     for (let c = 1; c < this.k; c++) if (probs[c] > probs[best]) best = c;
-    const margin = (w: Float64Array) => {
+    const margin = (at: number) => {
       let others = 0;
-      for (let c = 0; c < this.k; c++) if (c !== best) others += w[c];
-      return w[best] - others / (this.k - 1);
+      for (let c = 0; c < this.k; c++) if (c !== best) others += this.weights[at + c];
+      return this.weights[at + best] - others / (this.k - 1);
     };
     const drivers = used
-      .map(({ name, w }) => ({ name, m: margin(w) }))
+      .map(({ name, at }) => ({ name, m: margin(at) }))
       .filter((d) => d.m > 0)
       .sort((a, b) => b.m - a.m || (a.name < b.name ? -1 : 1))
       .map((d) => readableFeature(d.name))
