@@ -106,13 +106,14 @@ export class SentimentModel {
       for (let c = 0; c < this.k; c++) if (c !== best) others += this.weights[at + c];
       return this.weights[at + best] - others / (this.k - 1);
     };
-    const drivers = used
-      .map(({ name, at }) => ({ name, m: margin(at) }))
-      .filter((d) => d.m > 0)
-      .sort((a, b) => b.m - a.m || (a.name < b.name ? -1 : 1))
-      .map((d) => readableFeature(d.name))
-      .filter((d, i, all) => all.indexOf(d) === i)
-      .slice(0, topDrivers);
+    const ranked = topDrivers > 0 ? used.map(({ name, at }) => ({ name, m: margin(at) })).filter((d) => d.m > 0) : [];
+    ranked.sort((a, b) => b.m - a.m || (a.name < b.name ? -1 : 1));
+    const drivers: string[] = [];
+    for (const { name } of ranked) {
+      if (drivers.length >= topDrivers) break;
+      const readable = readableFeature(name);
+      if (!drivers.includes(readable)) drivers.push(readable);
+    }
     const probabilities = Object.fromEntries(SENTIMENT_CLASSES.map((c, i) => [c, probs[i]])) as Record<Sentiment, number>;
     return { label: SENTIMENT_CLASSES[best], probabilities, drivers };
   }
