@@ -4,7 +4,9 @@
 import { createHash } from 'crypto';
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
+import { PostClassifier } from '../../libs/signals/src/classifier';
 import { LexiconClassifier } from '../../libs/signals/src/lexicon';
+import { TrainedClassifier } from '../../libs/signals/src/trained-classifier';
 import { dedupKey } from '../../libs/signals/src/trained/features';
 import { ModelFile, SENTIMENT_CLASSES, Sentiment, SentimentModel } from '../../libs/signals/src/trained/model';
 import {
@@ -116,13 +118,29 @@ async function lexiconSentiment(lexicon: LexiconClassifier, text: string): Promi
   return run.result?.side === 'LONG' ? 'bullish' : run.result?.side === 'SHORT' ? 'bearish' : 'neutral';
 }
 
-/** Test-split figures, overall and for crypto and non-crypto posts, for the trained model and the lexicon. */
+/** The product's call read as a sentiment: LONG → bullish, SHORT → bearish, no signal → neutral (any cashtag is a token). */
+async function productCall(classifier: PostClassifier, text: string): Promise<Sentiment> {
+  const run = await classifier.classify({ text, knownSymbols: new Set() });
+  return run.result?.side === 'LONG' ? 'bullish' : run.result?.side === 'SHORT' ? 'bearish' : 'neutral';
+}
+
+/**
+ * Test-split figures, overall and for crypto and non-crypto posts, for the trained model and the lexicon: on the
+ * sentiment alone, and as the product's call (which also needs a tradable token in the post).
+ */
 export async function evaluateTest(file: ModelFile, test: LabeledPost[]) {
   const model = new SentimentModel(file);
   const lexicon = new LexiconClassifier();
   const predictions = test.map((p) => model.predict(p.text, 0));
   const lexiconCalls: Sentiment[] = [];
   for (const p of test) lexiconCalls.push(await lexiconSentiment(lexicon, p.text));
+  const trainedClassifier = new TrainedClassifier(model);
+  const trainedProduct: Sentiment[] = [];
+  const lexiconProduct: Sentiment[] = [];
+  for (const p of test) {
+    trainedProduct.push(await productCall(trainedClassifier, p.text));
+    lexiconProduct.push(await productCall(lexicon, p.text));
+  }
   const slice = (keep: (p: LabeledPost) => boolean) => {
     const idx = test.map((_, i) => i).filter((i) => keep(test[i]));
     const truth = idx.map((i) => test[i].label);
@@ -145,6 +163,18 @@ export async function evaluateTest(file: ModelFile, test: LabeledPost[]) {
         evaluate(
           truth,
           idx.map((i) => lexiconCalls[i]),
+        ),
+      ),
+      trainedProductCall: summary(
+        evaluate(
+          truth,
+          idx.map((i) => trainedProduct[i]),
+        ),
+      ),
+      lexiconProductCall: summary(
+        evaluate(
+          truth,
+          idx.map((i) => lexiconProduct[i]),
         ),
       ),
     };
