@@ -264,7 +264,7 @@ export function reliability(confidence: number[], correct: boolean[]): { bins: R
   for (let i = 0; i < 10; i++) {
     const from = i / 10;
     const to = (i + 1) / 10;
-    const idx = confidence.map((p, j) => j).filter((j) => confidence[j] >= from && (i === 9 ? confidence[j] <= to : confidence[j] < to));
+    const idx = confidence.map((_, j) => j).filter((j) => confidence[j] >= from && (i === 9 ? confidence[j] <= to : confidence[j] < to));
     const n = idx.length;
     const meanConfidence = n ? idx.reduce((a, j) => a + confidence[j], 0) / n : 0;
     const accuracy = n ? idx.filter((j) => correct[j]).length / n : 0;
