@@ -52,30 +52,49 @@ export function tokenize(normalized: string): string[] {
   return normalized.match(TOKEN_RE) ?? [];
 }
 
+/** A feature's name, and the unit of the post it comes from as a person reads it (the word a character n-gram is in). */
+export interface Feature {
+  name: string;
+  unit: string;
+}
+
+/** A unit as shown in a reasoning: the placeholders read as what they stand for. */
+const shown = (unit: string) =>
+  unit
+    .replace(/\$tkr/g, '$TOKEN')
+    .replace(/<url>/g, 'a link')
+    .replace(/<user>/g, 'a mention');
+
 /**
- * The named features of a post: word unigrams (w:), bigrams (b:), negated words within 3 words after a negator (n:),
- * and character 2–5-grams inside each word padded with spaces (c:). Names, not hashes, so a call can be explained.
+ * The features of a post: word unigrams (w:), bigrams (b:), negated words within 3 words after a negator (n:), and
+ * character 2–5-grams inside each word padded with spaces (c:).
  */
-export function featureNames(text: string): string[] {
+export function features(text: string): Feature[] {
   const words = tokenize(normalizePost(text));
-  const out: string[] = [];
+  const out: Feature[] = [];
   let negation = 0;
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
-    out.push(`w:${w}`);
-    out.push(`b:${i === 0 ? '<s>' : words[i - 1]} ${w}`);
+    const unit = shown(w);
+    out.push({ name: `w:${w}`, unit });
+    out.push({ name: `b:${i === 0 ? '<s>' : words[i - 1]} ${w}`, unit: i === 0 ? unit : shown(`"${words[i - 1]} ${w}"`) });
     if (negation > 0) {
-      out.push(`n:${w}`);
+      out.push({ name: `n:${w}`, unit: `"not … ${unit}"` });
       negation--;
     }
     if (NEGATORS.has(w)) negation = 3;
     if (w.length > 1 && /\p{L}/u.test(w)) {
       const padded = ` ${w} `;
-      for (let n = 2; n <= 5; n++) for (let j = 0; j + n <= padded.length; j++) out.push(`c:${padded.slice(j, j + n)}`);
+      for (let n = 2; n <= 5; n++) for (let j = 0; j + n <= padded.length; j++) out.push({ name: `c:${padded.slice(j, j + n)}`, unit });
     }
   }
-  if (words.length) out.push(`b:${words[words.length - 1]} </s>`);
+  if (words.length) out.push({ name: `b:${words[words.length - 1]} </s>`, unit: shown(words[words.length - 1]) });
   return out;
+}
+
+/** The names of a post's features, in order. */
+export function featureNames(text: string): string[] {
+  return features(text).map((f) => f.name);
 }
 
 /** FNV-1a over the UTF-16 code units, 32 bits. */
@@ -88,13 +107,13 @@ export function fnv1a(s: string): number {
   return h >>> 0;
 }
 
-/** Feature buckets of a post (hash mod 2^bits), each once, with the name that first produced it. */
+/** Feature buckets of a post (hash mod 2^bits), each once, with the unit of the feature that first produced it. */
 export function hashedFeatures(text: string, bits: number): Map<number, string> {
   const mask = bits >= 32 ? 0xffffffff : (1 << bits) - 1;
   const out = new Map<number, string>();
-  for (const name of featureNames(text)) {
+  for (const { name, unit } of features(text)) {
     const bucket = (fnv1a(name) & mask) >>> 0;
-    if (!out.has(bucket)) out.set(bucket, name);
+    if (!out.has(bucket)) out.set(bucket, unit);
   }
   return out;
 }

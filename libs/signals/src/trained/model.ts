@@ -34,7 +34,7 @@ export interface ModelFile {
 export interface Prediction {
   label: Sentiment;
   probabilities: Record<Sentiment, number>;
-  /** the features that pushed most towards the label, strongest first */
+  /** the parts of the post (words, "word pairs", emoji) whose features pushed most towards the label, strongest first */
   drivers: string[];
 }
 
@@ -42,15 +42,6 @@ export interface Prediction {
 export function modelContentHash(file: Omit<ModelFile, 'sha256'> & { sha256?: string }): string {
   const { sha256: _ignored, ...rest } = file;
   return createHash('sha256').update(JSON.stringify(rest)).digest('hex');
-}
-
-/** A feature's name as a person reads it: words bare, bigrams and negations quoted, character n-grams in ~ ~. */
-export function readableFeature(name: string): string {
-  const body = name.slice(2);
-  if (name.startsWith('w:')) return body;
-  if (name.startsWith('b:')) return `"${body.replace('<s> ', '').replace(' </s>', '')}"`;
-  if (name.startsWith('n:')) return `"not … ${body}"`;
-  return `~${body.trim()}~`;
 }
 
 export class SentimentModel {
@@ -86,16 +77,16 @@ export class SentimentModel {
     }
   }
 
-  /** Class probabilities of a post, and the features that drove the most probable class. */
+  /** Class probabilities of a post, and the parts of it that drove the most probable class. */
   predict(text: string, topDrivers = 5): Prediction {
     const features = hashedFeatures(text, this.bits);
     const norm = features.size ? 1 / Math.sqrt(features.size) : 0;
     const logits = [...this.bias];
-    const used: Array<{ name: string; at: number }> = [];
-    for (const [bucket, name] of features) {
+    const used: Array<{ unit: string; at: number }> = [];
+    for (const [bucket, unit] of features) {
       const at = this.rows.get(bucket);
       if (at === undefined) continue;
-      used.push({ name, at });
+      used.push({ unit, at });
       for (let c = 0; c < this.k; c++) logits[c] += this.weights[at + c] * norm;
     }
     const probs = softmax(logits.map((z) => z / this.temperature));
@@ -106,14 +97,14 @@ export class SentimentModel {
       for (let c = 0; c < this.k; c++) if (c !== best) others += this.weights[at + c];
       return this.weights[at + best] - others / (this.k - 1);
     };
-    const ranked = topDrivers > 0 ? used.map(({ name, at }) => ({ name, m: margin(at) })).filter((d) => d.m > 0) : [];
-    ranked.sort((a, b) => b.m - a.m || (a.name < b.name ? -1 : 1));
-    const drivers: string[] = [];
-    for (const { name } of ranked) {
-      if (drivers.length >= topDrivers) break;
-      const readable = readableFeature(name);
-      if (!drivers.includes(readable)) drivers.push(readable);
-    }
+    // A word's weight towards the label is the sum of its features' (the word, its character n-grams, the bigram it ends).
+    const byUnit = new Map<string, number>();
+    if (topDrivers > 0) for (const { unit, at } of used) byUnit.set(unit, (byUnit.get(unit) ?? 0) + margin(at) * norm);
+    const drivers = [...byUnit]
+      .filter(([, m]) => m > 0)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, topDrivers)
+      .map(([unit]) => unit);
     const probabilities = Object.fromEntries(SENTIMENT_CLASSES.map((c, i) => [c, probs[i]])) as Record<Sentiment, number>;
     return { label: SENTIMENT_CLASSES[best], probabilities, drivers };
   }

@@ -1,4 +1,4 @@
-import { dedupKey, featureNames, normalizePost } from './features';
+import { dedupKey, featureNames, features, normalizePost } from './features';
 import { SentimentModel } from './model';
 import { buildModelFile, DEFAULT_HYPERPARAMETERS, evaluate, LabeledPost, reliability, splitPosts, trainWeights } from './train';
 
@@ -45,6 +45,14 @@ describe('features', () => {
   it('names word, bigram, negation and character n-gram features', () => {
     const names = featureNames('not bullish');
     expect(names).toEqual(expect.arrayContaining(['w:not', 'w:bullish', 'b:<s> not', 'b:not bullish', 'n:bullish', 'c: bu', 'c:llish']));
+  });
+
+  it('tells the part of the post each feature comes from, as a reasoning shows it', () => {
+    const units = new Map(features('$ETH not bullish').map((f) => [f.name, f.unit]));
+    expect(units.get('w:$tkr')).toBe('$TOKEN');
+    expect(units.get('c:llish')).toBe('bullish');
+    expect(units.get('b:not bullish')).toBe('"not bullish"');
+    expect(units.get('n:bullish')).toBe('"not … bullish"');
   });
 });
 
