@@ -37,12 +37,6 @@ describe('the trained model file', () => {
     expect(evaluation.model.sha256).toBe(DEFAULT_MODEL_FILE.sha256);
     expect(evaluation.data.sha256).toBe(DEFAULT_MODEL_FILE.data.sha256);
   });
-
-  // The posts file is public material kept beside the project (shared/classifier/), not in it.
-  const posts = join(process.env.CLASSIFIER_DATA_DIR ?? join(ROOT, '..', 'shared', 'classifier'), 'posts.jsonl');
-  (existsSync(posts) ? it : it.skip)('was trained on the posts file in shared/classifier (same sha256)', () => {
-    expect(createHash('sha256').update(readFileSync(posts)).digest('hex')).toBe(DEFAULT_MODEL_FILE.data.sha256);
-  });
 });
 
 describe('TrainedClassifier', () => {
