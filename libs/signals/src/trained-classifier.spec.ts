@@ -1,5 +1,4 @@
-import { createHash } from 'crypto';
-import { existsSync, readFileSync } from 'fs';
+import { readFileSync } from 'fs';
 import { join } from 'path';
 import { defaultSentimentModel, TrainedClassifier } from './trained-classifier';
 import { DEFAULT_MODEL_FILE } from './trained/default-model';
