@@ -182,7 +182,7 @@ describe('end to end: post → signal → policies → cost routing → position
     expect(log.body.decisions[0].prompt_content).toContain('$ETH reclaiming the range high. Long.');
     expect(JSON.parse(log.body.decisions[0].llm_response)).toMatchObject({ is_signal: true, side: 'LONG', confidence: 0.85 });
 
-    // A malformed answer to the next post: a parse error in the log, and the lexicon's decision after it
+    // A malformed answer to the next post: a parse error in the log, and the trained model's decision after it
     llm.enqueue({ kind: 'text', content: '```json\n{"is_signal": true, "tokens": ["BTC"], "side": "UP"}\n```' });
     await user.http(
       'POST',

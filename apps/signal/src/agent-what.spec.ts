@@ -138,16 +138,16 @@ describe('Agent What: classification, decision log, generation, feedback', () =>
     expect((await decisions(agentId)).filter((d) => d.source_type === 'aggregate')).toHaveLength(1);
   });
 
-  it('records a malformed LLM answer as a parsing error and lets the lexicon decide', async () => {
+  it('records a malformed LLM answer as a parsing error and lets the trained model decide', async () => {
     const { agentId, username } = await follower(0.9);
     llm.enqueue({ kind: 'text', content: 'Sure! ETH looks bullish to me {not json' });
     const { job } = await post(username, '$SOL looks bullish, breakout soon, moon');
-    expect(job.returnvalue).toMatchObject({ classifier: 'lexicon', status: 'success', isSignal: true });
+    expect(job.returnvalue).toMatchObject({ classifier: 'trained', status: 'success', isSignal: true });
     const rows = (await decisions(agentId)).filter((d) => d.source_type === 'ct_post');
     expect(rows.map((r) => [r.model, r.status, r.action])).toEqual(
       expect.arrayContaining([
         ['test-model', 'parsing_error', 'HOLD'],
-        ['lexicon-v1', 'success', 'OPEN_LONG'],
+        [expect.stringMatching(/^conduit-post-sentiment-v\d+\+[0-9a-f]{8}$/), 'success', 'OPEN_LONG'],
       ]),
     );
     const bad = rows.find((r) => r.status === 'parsing_error')!;
@@ -156,7 +156,7 @@ describe('Agent What: classification, decision log, generation, feedback', () =>
     expect(bad.error_message).toBeTruthy();
   });
 
-  it('records a slow LLM as failed after its timeout and falls back to the lexicon', async () => {
+  it('records a slow LLM as failed after its timeout and falls back to the trained model', async () => {
     const { agentId, username } = await follower(0.9);
     llm.enqueue({
       kind: 'slow',
@@ -164,7 +164,7 @@ describe('Agent What: classification, decision log, generation, feedback', () =>
       then: { kind: 'json', body: { is_signal: false, tokens: [], side: null, confidence: 0, reasoning: 'late' } },
     });
     const { job } = await post(username, '$BTC bearish, dumping, looks like a breakdown');
-    expect(job.returnvalue).toMatchObject({ classifier: 'lexicon', isSignal: true });
+    expect(job.returnvalue).toMatchObject({ classifier: 'trained', isSignal: true });
     const failed = (await decisions(agentId)).find((d) => d.status === 'failed')!;
     expect(failed).toMatchObject({ model: 'test-model', action: 'HOLD', llm_response: null });
     expect(failed.error_message).toMatch(/timed out/);

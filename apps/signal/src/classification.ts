@@ -9,23 +9,23 @@ import {
   ClassifierRun,
   classifyWithFallback,
   extractTokens,
-  LexiconClassifier,
   OpenAiCompatibleClassifier,
   PostClassifier,
+  TrainedClassifier,
 } from '@conduit/signals';
 import { DecisionRow, logDecisions } from './decision-log';
 import { KnownSymbols, marketContext } from './market-context';
 
 /**
- * Classifies each ingested post once: the LLM when one is configured, the lexicon when it is not or when the
- * LLM fails, times out or answers something unparsable. The result is kept on the post (ct_posts), and every
+ * Classifies each ingested post once: the LLM when one is configured, the trained model (libs/signals/src/trained)
+ * when it is not or when the LLM fails, times out or answers something unparsable. The result is kept on the post (ct_posts), and every
  * classifier run is logged in agent_decisions for each ACTIVE agent following the author (the prompt and raw
  * answer of an LLM run included), in the same transaction. Then each of those agents re-reads its sources.
  */
 @Injectable()
 export class PostClassification {
   private readonly primary: PostClassifier | null;
-  private readonly fallback: PostClassifier = new LexiconClassifier();
+  private readonly fallback: PostClassifier = new TrainedClassifier();
   private readonly symbols: KnownSymbols;
 
   constructor(

@@ -201,11 +201,11 @@ export class Env {
 
   // ---- Agent What ----------------------------------------------------------------------------------------
 
-  /** OpenAI-compatible chat-completions endpoint (OpenAI, DeepSeek, a local server); the lexicon classifies without it. */
+  /** OpenAI-compatible chat-completions endpoint (OpenAI, DeepSeek, a local server); the trained model classifies without it. */
   @IsOptional() @IsString() LLM_BASE_URL?: string;
   @IsOptional() @IsString() LLM_API_KEY?: string;
   @IsString() LLM_MODEL = 'gpt-4o-mini';
-  /** An LLM answer slower than this is a failed decision and the lexicon answers instead. */
+  /** An LLM answer slower than this is a failed decision and the trained model answers instead. */
   @Transform(toInt) @IsInt() @Min(100) @Max(120000) LLM_TIMEOUT_MS = 8000;
   /** How often the signal service looks for llm_traders whose cycle is due (0: only cycles asked for over HTTP). */
   @Transform(toInt) @IsInt() @Min(0) @Max(3600000) TRADER_TICK_MS = 5000;

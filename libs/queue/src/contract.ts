@@ -17,7 +17,7 @@ export enum QueueName {
 export enum JobName {
   /** Agent What: validate and store a proposed signal, then hand it to the policy layer. */
   SignalIngest = 'signal.ingest',
-  /** Agent What: classify one ingested post (LLM, lexicon fallback) and log the decision of every agent following its author. */
+  /** Agent What: classify one ingested post (LLM, trained-model fallback) and log the decision of every agent following its author. */
   SignalClassifyPost = 'signal.classify-post',
   /** Agent What: read one agent's posts, notes and market context of the current 6-hour bucket and emit its signals. */
   SignalGenerate = 'signal.generate',

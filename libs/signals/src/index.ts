@@ -1,8 +1,10 @@
-// Agent What's readers of the world: post classifiers (LLM, lexicon) and post sources (X); the llm_traders' brains
+// Agent What's readers of the world: post classifiers (LLM, trained model, lexicon) and post sources (X); the llm_traders' brains
 // (prompt, decision schema, rules and LLM); the wallet event analyst (schema, prompt, LLM).
 export * from './tickers';
 export * from './classifier';
 export * from './lexicon';
+export * from './trained-classifier';
+export * from './trained/model';
 export * from './x-source';
 export * from './trader/schema';
 export * from './trader/prompt';
@@ -13,7 +15,7 @@ export * from './wallets/analysis-schema';
 export * from './wallets/analysis-prompt';
 
 // The LLM classifier and the LLM trader load on first use, not with this barrel: the OpenAI client library is only
-// needed when an LLM is configured (LLM_BASE_URL); without one the signal service classifies with the lexicon, and
+// needed when an LLM is configured (LLM_BASE_URL); without one the signal service classifies with the trained model, and
 // llm_traders on rules: models decide, without ever loading it.
 // Types export as usual; a value export added to llm.ts or trader/llm-trader.ts is a type error here until listed.
 import type * as llm from './llm';
