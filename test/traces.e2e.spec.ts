@@ -49,6 +49,12 @@ describe('OpenTelemetry traces across the services', () => {
   let api: string;
   const services: Service[] = [];
   const traceOf = (traceId: string) => otlp.spans.filter((s) => s.traceId === traceId);
+  /** The trace of the gateway's request to this path (its server span's URL attributes name it). */
+  const requestTrace = (path: string) =>
+    waitFor(`the request span of ${path}`, () => {
+      const span = otlp.spans.find((s) => s.service === 'gateway' && s.kind === SERVER && JSON.stringify(s.attributes).includes(path));
+      return span?.traceId;
+    });
 
   beforeAll(async () => {
     otlp = await startOtlpServer();
@@ -134,8 +140,8 @@ describe('OpenTelemetry traces across the services', () => {
       200,
       'mark',
     );
-    const closed = ok(await creator.http('POST', `${api}/api/v3/positions/${position}/close`, {}), 200, 'close');
-    const closeTrace = closed.headers['x-trace-id'];
+    ok(await creator.http('POST', `${api}/api/v3/positions/${position}/close`, {}), 200, 'close');
+    const closeTrace = await requestTrace(`/api/v3/positions/${position}/close`);
     expect(closeTrace).toMatch(/^[0-9a-f]{32}$/);
     const billed = await waitFor(
       'the billing span of the close trace',
@@ -169,8 +175,8 @@ describe('OpenTelemetry traces across the services', () => {
     const creator = new WalletClient(api);
     const agentId = ok(await creator.http('POST', `${api}/api/v3/agents/create`, QUICK_START.createAgent), 201, 'create').body.agent.id;
     const query = new URLSearchParams({ agent_id: agentId, token_symbol: 'ETH', side: 'LONG', notional_usd: '100' });
-    const answer = ok(await creator.http('GET', `${api}/api/v3/routing/preview?${query.toString()}`), 200, 'preview');
-    const traceId = answer.headers['x-trace-id'];
+    ok(await creator.http('GET', `${api}/api/v3/routing/preview?${query.toString()}`), 200, 'preview');
+    const traceId = await requestTrace('/api/v3/routing/preview');
     const served = await waitFor('the router span of the preview', () =>
       traceOf(traceId).find((s) => s.service === 'router' && s.name === 'rpc routing.preview'),
     );

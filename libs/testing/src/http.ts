@@ -12,5 +12,5 @@ export async function http(method: string, url: string, body?: unknown, headers:
   } catch {
     json = text;
   }
-  return { status: res.status, body: json, headers: Object.fromEntries(res.headers) as Record<string, string> };
+  return { status: res.status, body: json };
 }
