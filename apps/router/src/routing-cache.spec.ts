@@ -1,6 +1,10 @@
 import { Logger, LoggerService } from '@nestjs/common';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { Env } from '@conduit/config';
+import { ENV } from '@conduit/runtime';
 import { useServiceHarness, waitFor } from '@conduit/testing';
+import { VenueRegistry } from '@conduit/venue';
 import { RouterAppModule } from './app.module';
 import { RoutingCache } from './routing-cache';
 
@@ -75,5 +79,26 @@ describe('routing cache: the LISTEN connection comes back after it is terminated
     await waitFor('the reload after reconnecting', () => !listed());
     await h.pg.query(`UPDATE venue_markets SET is_active = TRUE WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`);
     await waitFor('the notified reload', () => listed(), { timeoutMs: 5000 });
+  });
+});
+
+/**
+ * A restarted router's BullMQ worker can take a waiting router.route job before the cache's onModuleInit has loaded
+ * the markets (imported modules initialise first): the decision must wait for the first load, not find no venue
+ * (seen in the chaos harness: a signal routed right after the router's restart, SKIPPED with "no venue lists").
+ */
+describe('routing cache: a decision asked before the first load', () => {
+  const h = useServiceHarness((env) => RouterAppModule.forRoot(env));
+
+  it('waits for the first load, then sees the markets', async () => {
+    const cache = new RoutingCache(h.app.get(DataSource), h.app.get(VenueRegistry), h.app.get<Env>(ENV));
+    let settled = false;
+    const waiting = cache.settled().then(() => (settled = true));
+    await new Promise((r) => setImmediate(r)); // one turn of the event loop: nothing loaded, so nothing settled
+    expect([settled, cache.views('ETH', ['HYPERLIQUID']).get('HYPERLIQUID')!.listed]).toEqual([false, false]);
+    await cache.onModuleInit();
+    await waiting;
+    expect(cache.views('ETH', ['HYPERLIQUID']).get('HYPERLIQUID')!.listed).toBe(true);
+    await cache.onApplicationShutdown();
   });
 });

@@ -45,12 +45,16 @@ export class RoutingCache implements OnModuleInit, OnApplicationShutdown {
   private reloadAgain = false;
   /** Wall-clock time of the last completed reload; the benchmark and health read it. */
   loadedAt = 0;
+  /** Resolved by the first completed load: the queue's worker may start taking jobs before this provider's init. */
+  private readonly firstLoad: Promise<void>;
+  private markLoaded: () => void = () => undefined;
 
   constructor(
     private readonly ds: DataSource,
     private readonly venues: VenueRegistry,
     @Inject(ENV) private readonly env: Env,
   ) {
+    this.firstLoad = new Promise<void>((resolve) => (this.markLoaded = resolve));
     // A dedicated connection LISTENs for changes; when it drops it is opened again every second until that works.
     // What was notified while nobody listened is lost, so the cache reloads once it listens again (the first load
     // follows the first LISTEN in onModuleInit). Until then the timer covers.
@@ -108,8 +112,13 @@ export class RoutingCache implements OnModuleInit, OnApplicationShutdown {
     return this.reloading;
   }
 
-  /** Resolves once no reload is running (a decision right after a notified change sees it). */
+  /**
+   * Resolves once the cache has loaded and no reload is running: a decision right after a notified change sees it,
+   * and one asked before the first load (a restarted router's worker takes a waiting job before onModuleInit has
+   * loaded the markets) waits for it instead of finding no venue.
+   */
   async settled(): Promise<void> {
+    await this.firstLoad;
     while (this.reloading) await this.reloading;
   }
 
@@ -146,6 +155,7 @@ export class RoutingCache implements OnModuleInit, OnApplicationShutdown {
       ]),
     );
     this.loadedAt = Date.now();
+    this.markLoaded();
   }
 
   config(agentId: string): RoutingConfig {
