@@ -55,6 +55,13 @@ describe('a live bill: attempts, nonces and retries on Hyperliquid', () => {
     const sig = Signature.from(await wallet.signTypedData(domain, sendTypes, message));
     return { r: sig.r, s: sig.s, v: sig.v };
   };
+  /** A signed action sent to the venue's /exchange directly, as a lost earlier submission or a replay would be. */
+  const submitToVenue = async (action: unknown, nonce: number, signature: unknown) =>
+    (await fetch(`${sim.url}/exchange`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ action, nonce, signature }),
+    }).then((r) => r.json())) as any;
   const usdSendsOf = (user: WalletClient) =>
     sim.exchangeRequests.filter((r) => r.body?.action?.type === 'usdSend' && r.signer === user.address);
   const transfersTo = async (user: WalletClient) => {
@@ -163,11 +170,7 @@ describe('a live bill: attempts, nonces and retries on Hyperliquid', () => {
     expect(transfers[0].delta).toMatchObject({ amount: '25', nonce: fresh.nonce });
 
     // The old nonce, submitted again by anyone, is refused as too old: nothing moves.
-    const replay = await fetch(`${sim.url}/exchange`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ action: first.action, nonce: first.nonce, signature: firstSig }),
-    }).then((r) => r.json());
+    const replay = await submitToVenue(first.action, first.nonce, firstSig);
     expect(replay).toMatchObject({ status: 'err', response: expect.stringMatching(/too low/) });
     expect(await transfersTo(user)).toHaveLength(1);
   });
@@ -179,11 +182,7 @@ describe('a live bill: attempts, nonces and retries on Hyperliquid', () => {
     const send = bill.metadata.usd_send;
     const sig = await sign(user.wallet, send);
     // The submission went through but its answer never came back: the venue has it, the bill does not know.
-    const direct = await fetch(`${sim.url}/exchange`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ action: send.action, nonce: send.nonce, signature: sig }),
-    }).then((r) => r.json());
+    const direct = await submitToVenue(send.action, send.nonce, sig);
     expect(direct).toMatchObject({ status: 'ok' });
     await gw.pg.query(`UPDATE billing_events_v3 SET metadata = metadata || $2 WHERE id = $1`, [bill.id, { user_signature: sig }]);
 
@@ -205,11 +204,7 @@ describe('a live bill: attempts, nonces and retries on Hyperliquid', () => {
     const send = bill.metadata.usd_send;
     const sig = await sign(user.wallet, send);
     // An earlier submission was refused (insufficient balance), its answer lost; the refusal spent the nonce.
-    const direct = await fetch(`${sim.url}/exchange`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ action: send.action, nonce: send.nonce, signature: sig }),
-    }).then((r) => r.json());
+    const direct = await submitToVenue(send.action, send.nonce, sig);
     expect(direct).toMatchObject({ status: 'err', response: 'Insufficient balance for usdSend.' });
     sim.fund(user.address, '100'); // funded since: still, nothing was paid by that nonce
     await gw.pg.query(`UPDATE billing_events_v3 SET metadata = metadata || $2 WHERE id = $1`, [bill.id, { user_signature: sig }]);
