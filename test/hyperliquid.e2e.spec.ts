@@ -1,5 +1,3 @@
-import { INestApplication, INestApplicationContext } from '@nestjs/common';
-import { Queue } from 'bullmq';
 import { Signature, Wallet } from 'ethers';
 import { ExchangeClient, HttpTransport } from '@nktkas/hyperliquid';
 import { formatPrice } from '@nktkas/hyperliquid/utils';
@@ -9,30 +7,18 @@ import { keyContext, KeyVault } from '@conduit/custody';
 import { clientOrderId, dec } from '@conduit/domain';
 import { JobName, QueueName } from '@conduit/queue';
 import {
-  cleanupRedis,
-  createTestDatabase,
   exited,
   HyperliquidSim,
   QUICK_START,
   freePort,
-  startContext,
-  startHttpApp,
-  startHyperliquidServer,
   startServiceProcess,
   TEST_MASTER_KEY,
-  TestDatabase,
-  testEnv,
   testQueues,
   waitFor,
-  waitForJob,
   waitHealthy,
   WalletClient,
 } from '@conduit/testing';
-import { BillingAppModule } from '../apps/billing/src/app.module';
-import { configureGateway, GatewayAppModule } from '../apps/gateway/src/app.module';
-import { PolicyAppModule } from '../apps/policy/src/app.module';
-import { RouterAppModule } from '../apps/router/src/app.module';
-import { SignalAppModule } from '../apps/signal/src/app.module';
+import { LiveHyperliquidStack, startLiveHyperliquidStack } from './hyperliquid-live-stack';
 
 type Service = ReturnType<typeof startServiceProcess>;
 
@@ -44,11 +30,9 @@ type Service = ReturnType<typeof startServiceProcess>;
  * order accepted by the venue but unanswered; its replacement adopts the order by cloid and never sends it again.
  */
 describe('end to end: live Hyperliquid through every service', () => {
+  let stack: LiveHyperliquidStack | undefined;
   let sim: HyperliquidSim;
-  let db: TestDatabase;
   let env: Env;
-  let gateway: INestApplication;
-  let workers: INestApplicationContext[] = [];
   let executor: Service | undefined;
   let outputs = '';
   let api: string;
@@ -76,25 +60,9 @@ describe('end to end: live Hyperliquid through every service', () => {
   };
 
   beforeAll(async () => {
-    sim = await startHyperliquidServer({ isTestnet: true });
-    db = await createTestDatabase();
-    env = testEnv(db, {
-      LIVE_TRADING: 'true',
-      HYPERLIQUID_API_URL: sim.url,
-      HYPERLIQUID_NETWORK: 'testnet',
-      HYPERLIQUID_TIMEOUT_MS: '60000',
-      VENUE_SYNC_INTERVAL_MS: '0',
-      RECONCILE_INTERVAL_MS: '0',
-      WORKER_CONCURRENCY: '4',
-    });
-    workers = await Promise.all(
-      [SignalAppModule, PolicyAppModule, RouterAppModule, BillingAppModule].map((m) => startContext(m.forRoot(env))),
-    );
-    ({ app: gateway, url: api } = await startHttpApp(GatewayAppModule.forRoot(env), env, configureGateway));
+    stack = await startLiveHyperliquidStack();
+    ({ sim, env, api, pg, queues } = stack);
     user = new WalletClient(api);
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-    queues = testQueues(env);
     await startExecutor();
   }, 90_000);
 
@@ -104,33 +72,13 @@ describe('end to end: live Hyperliquid through every service', () => {
       executor.kill('SIGTERM');
       await done;
     }
-    await gateway?.close();
-    await Promise.all(workers.map((w) => w.close()));
-    await queues?.close();
-    await pg?.end();
-    await cleanupRedis(env);
-    await db?.drop();
-    await sim?.close();
+    await stack?.close();
   });
 
-  const one = async (sql: string, params: unknown[] = []) => (await pg.query(sql, params)).rows[0];
+  const one = (sql: string, params: unknown[] = []) => stack!.one(sql, params);
   /** The master account's fills as the venue reports them. */
-  const userFills = async () =>
-    (await fetch(`${sim.url}/info`, { method: 'POST', body: JSON.stringify({ type: 'userFills', user: master.address }) }).then((r) =>
-      r.json(),
-    )) as {
-      oid: number;
-      coin: string;
-      side: string;
-      closedPnl: string;
-      fee: string;
-    }[];
-  const runJob = async (queue: Queue, name: JobName, id: string) => {
-    await queue.add(name, {}, { jobId: id });
-    const job = await waitForJob(queue, id);
-    expect(job.failedReason).toBeUndefined();
-    return job.returnvalue;
-  };
+  const userFills = () => stack!.userFills(master.address);
+  const runJob = (...args: Parameters<LiveHyperliquidStack['runJob']>) => stack!.runJob(...args);
 
   it('syncs the market list and venue health from the venue', async () => {
     const [report] = await runJob(queues[QueueName.Executor], JobName.ExecutorVenueSync, 'sync-1');
