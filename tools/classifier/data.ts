@@ -76,6 +76,18 @@ export const SOURCES: Source[] = [
     labelColumn: 'label',
     labels: { '0': 'bearish', '1': 'bullish', '2': 'neutral' },
   },
+  {
+    id: 'cryptolin',
+    title: 'CryptoLin: crypto news titles (coinmarketcal.com, 2018–2022), each labeled by three annotators, majority vote',
+    repo: 'manoelgadi/SentimentScore',
+    commit: '421aa809b1cf9cc750c6cc351cf976a0c4f757f2',
+    files: [{ path: 'CryptoLin_IE.csv', sha256: '773de7d45e8bf92081fe8aa2f85672caeee8e7961048305294553a96dc74dadb' }],
+    license: 'none stated (repository has no license file; the corpus is published for research): training use only, not redistributed',
+    crypto: true,
+    textColumn: 'news',
+    labelColumn: 'final_manual_labelling',
+    labels: { '1': 'bullish', '-1': 'bearish', '0': 'neutral' },
+  },
 ];
 
 /** RFC 4180 CSV (quoted fields with commas, quotes and newlines) into objects keyed by the header row. */

@@ -47,6 +47,30 @@ export function dedupKey(text: string): string {
 const TOKEN_RE = /<url>|<user>|\$tkr|[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*|\p{Extended_Pictographic}|[!?]+/gu;
 const NEGATORS = new Set(['not', 'no', 'never', "don't", "isn't", "won't", "can't", "didn't", "doesn't", "aren't", 'nothing', 'without']);
 
+/**
+ * Polar words and their opposites: inside a negation's scope such a word is read as its opposite ("not bullish" as
+ * bearish, "won't go up" as down), since negated sentiment words are too rare in the data to be learned.
+ */
+const ANTONYMS: Record<string, string> = {};
+for (const [a, b] of [
+  ['bullish', 'bearish'],
+  ['bull', 'bear'],
+  ['bulls', 'bears'],
+  ['buy', 'sell'],
+  ['buying', 'selling'],
+  ['pump', 'dump'],
+  ['pumping', 'dumping'],
+  ['up', 'down'],
+  ['higher', 'lower'],
+  ['rise', 'fall'],
+  ['green', 'red'],
+  ['good', 'bad'],
+  ['strong', 'weak'],
+]) {
+  ANTONYMS[a] = b;
+  ANTONYMS[b] = a;
+}
+
 /** Word tokens of a normalised post. */
 export function tokenize(normalized: string): string[] {
   return normalized.match(TOKEN_RE) ?? [];
@@ -67,23 +91,28 @@ const shown = (unit: string) =>
 
 /**
  * The features of a post: word unigrams (w:), bigrams (b:), negated words within 3 words after a negator (n:), and
- * character 2–5-grams inside each word padded with spaces (c:).
+ * character 2–5-grams inside each word padded with spaces (c:); the cashtag placeholder only in bigrams. Within those
+ * 3 words a polar word (ANTONYMS) gives the unigram and character n-grams of its opposite.
  */
 export function features(text: string): Feature[] {
   const words = tokenize(normalizePost(text));
   const out: Feature[] = [];
   let negation = 0;
   for (let i = 0; i < words.length; i++) {
-    const w = words[i];
-    const unit = shown(w);
-    out.push({ name: `w:${w}`, unit });
-    out.push({ name: `b:${i === 0 ? '<s>' : words[i - 1]} ${w}`, unit: i === 0 ? unit : shown(`"${words[i - 1]} ${w}"`) });
+    const raw = words[i];
+    // A negated polar word's unigram and character n-grams are its opposite's; its bigram and n: feature stay its own.
+    const w = negation > 0 && ANTONYMS[raw] !== undefined ? ANTONYMS[raw] : raw;
+    const unit = w === raw ? shown(raw) : `"not … ${raw}"`;
+    // The cashtag placeholder has no features of its own, only its bigrams: on its own it is a prior (cashtag posts are
+    // mostly bullish in the data) that called crypto event notices and questions bullish.
+    if (w !== '$tkr') out.push({ name: `w:${w}`, unit });
+    out.push({ name: `b:${i === 0 ? '<s>' : words[i - 1]} ${raw}`, unit: i === 0 ? unit : shown(`"${words[i - 1]} ${raw}"`) });
     if (negation > 0) {
-      out.push({ name: `n:${w}`, unit: `"not … ${unit}"` });
+      out.push({ name: `n:${raw}`, unit: `"not … ${shown(raw)}"` });
       negation--;
     }
     if (NEGATORS.has(w)) negation = 3;
-    if (w.length > 1 && /\p{L}/u.test(w)) {
+    if (w.length > 1 && w !== '$tkr' && /\p{L}/u.test(w)) {
       const padded = ` ${w} `;
       for (let n = 2; n <= 5; n++) for (let j = 0; j + n <= padded.length; j++) out.push({ name: `c:${padded.slice(j, j + n)}`, unit });
     }

@@ -43,14 +43,28 @@ describe('features', () => {
   });
 
   it('names word, bigram, negation and character n-gram features', () => {
+    const names = featureNames('bullish');
+    expect(names).toEqual(expect.arrayContaining(['w:bullish', 'b:<s> bullish', 'b:bullish </s>', 'c: bu', 'c:llish']));
+  });
+
+  it('reads a negated polar word as its opposite: unigram and character n-grams, not its bigram or negation feature', () => {
     const names = featureNames('not bullish');
-    expect(names).toEqual(expect.arrayContaining(['w:not', 'w:bullish', 'b:<s> not', 'b:not bullish', 'n:bullish', 'c: bu', 'c:llish']));
+    expect(names).toEqual(expect.arrayContaining(['w:not', 'w:bearish', 'b:<s> not', 'b:not bullish', 'n:bullish', 'c: be', 'c:arish']));
+    expect(names).not.toContain('w:bullish');
+    expect(names).not.toContain('c:llish');
+    // Outside the scope (3 words after the negator) a polar word is itself.
+    expect(featureNames('not at all sure, bullish')).toContain('w:bullish');
   });
 
   it('tells the part of the post each feature comes from, as a reasoning shows it', () => {
     const units = new Map(features('$ETH not bullish').map((f) => [f.name, f.unit]));
-    expect(units.get('w:$tkr')).toBe('$TOKEN');
-    expect(units.get('c:llish')).toBe('bullish');
+    expect(units.get('b:<s> $tkr')).toBe('$TOKEN');
+    expect(units.get('b:$tkr not')).toBe('"$TOKEN not"');
+    // The cashtag placeholder counts only in its bigrams: no unigram, no character n-grams.
+    expect(units.has('w:$tkr')).toBe(false);
+    expect([...units.keys()].filter((n) => n.startsWith('c:') && n.includes('tkr'))).toEqual([]);
+    expect(units.get('w:bearish')).toBe('"not … bullish"');
+    expect(units.get('c:arish')).toBe('"not … bullish"');
     expect(units.get('b:not bullish')).toBe('"not bullish"');
     expect(units.get('n:bullish')).toBe('"not … bullish"');
   });

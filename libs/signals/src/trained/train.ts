@@ -23,16 +23,19 @@ export interface Hyperparameters {
   /** buckets kept in the file, by largest |weight| */
   maxFeatures: number;
   seed: number;
+  /** loss weight of a crypto post labeled neutral (on top of its class weight) */
+  cryptoNeutralWeight: number;
 }
 
 export const DEFAULT_HYPERPARAMETERS: Hyperparameters = {
   hashBits: 20,
   epochs: 6,
-  learningRate: 0.5,
+  learningRate: 0.1,
   l2: 1e-6,
   minCount: 2,
   maxFeatures: 60000,
   seed: 18,
+  cryptoNeutralWeight: 2,
 };
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -73,12 +76,15 @@ interface Encoded {
   buckets: Uint32Array;
   norm: number;
   y: number;
+  /** the post's own loss weight (before the class weight) */
+  w: number;
 }
 
-function encode(posts: LabeledPost[], bits: number): Encoded[] {
+function encode(posts: LabeledPost[], hyper: Hyperparameters): Encoded[] {
   return posts.map((p) => {
-    const f = hashedFeatures(p.text, bits);
-    return { buckets: Uint32Array.from(f.keys()), norm: f.size ? 1 / Math.sqrt(f.size) : 0, y: SENTIMENT_CLASSES.indexOf(p.label) };
+    const f = hashedFeatures(p.text, hyper.hashBits);
+    const w = p.crypto && p.label === 'neutral' ? hyper.cryptoNeutralWeight : 1;
+    return { buckets: Uint32Array.from(f.keys()), norm: f.size ? 1 / Math.sqrt(f.size) : 0, y: SENTIMENT_CLASSES.indexOf(p.label), w };
   });
 }
 
@@ -92,12 +98,13 @@ export interface TrainedWeights {
 export function trainWeights(posts: LabeledPost[], hyper: Hyperparameters): TrainedWeights {
   const K = SENTIMENT_CLASSES.length;
   const D = 2 ** hyper.hashBits;
-  const data = encode(posts, hyper.hashBits);
+  const data = encode(posts, hyper);
   const counts = new Uint32Array(D);
   for (const e of data) for (const b of e.buckets) counts[b]++;
   const perClass = new Array(K).fill(0);
-  for (const e of data) perClass[e.y]++;
-  // Class weights: every class weighs the same in the loss, so the rarer bearish posts are not drowned out.
+  for (const e of data) perClass[e.y] += e.w;
+  // Class weights: every class weighs the same in the loss, so the rarer bearish posts are not drowned out. A post's
+  // own weight (crypto neutral posts count cryptoNeutralWeight times) counts in its class's total.
   const classWeight = perClass.map((n) => (n ? data.length / (K * n) : 0));
 
   const W = new Float64Array(D * K);
@@ -124,7 +131,7 @@ export function trainWeights(posts: LabeledPost[], hyper: Hyperparameters): Trai
       for (let c = 0; c < K; c++) max = Math.max(max, logits[c]);
       let sum = 0;
       for (let c = 0; c < K; c++) sum += Math.exp(logits[c] - max);
-      const cw = classWeight[e.y];
+      const cw = classWeight[e.y] * e.w;
       for (let c = 0; c < K; c++) grad[c] = cw * (Math.exp(logits[c] - max) / sum - (c === e.y ? 1 : 0));
       for (let c = 0; c < K; c++) {
         gBias[c] += grad[c] * grad[c];
