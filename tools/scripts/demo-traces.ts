@@ -22,9 +22,17 @@ export class DemoTraces {
     const server = this.server;
     if (!server) return null;
     const spans = () => server.spans.filter((s) => s.traceId === traceId);
+    // Each service exports on its own schedule: the trace is whole once the last job, the request and every parent are in.
+    const whole = (all: ReceivedSpan[]) => {
+      const ids = new Set(all.map((s) => s.spanId));
+      return (
+        all.some((s) => s.service === lastService && s.kind === CONSUMER) &&
+        all.some((s) => !s.parentSpanId) &&
+        all.every((s) => !s.parentSpanId || ids.has(s.parentSpanId))
+      );
+    };
     const deadline = Date.now() + timeoutMs;
-    while (!spans().some((s) => s.service === lastService && s.kind === CONSUMER) && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 100));
+    while (!whole(spans()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const all = spans();
     const byId = new Map(all.map((s) => [s.spanId, s]));
     const depth = (s: ReceivedSpan): number => (s.parentSpanId && byId.has(s.parentSpanId) ? 1 + depth(byId.get(s.parentSpanId)!) : 0);
