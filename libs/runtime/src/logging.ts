@@ -5,7 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import pino, { DestinationStream, Logger, LoggerOptions } from 'pino';
 import { Env } from '@conduit/config';
 import { jobLogContext } from '@conduit/queue';
-import { activeSpanId } from '@conduit/telemetry';
+import { activeSpanId, redactQuery } from '@conduit/telemetry';
 
 /** Env LOG_LEVEL (Nest's names) as pino's levels. */
 const LEVEL: Record<string, string> = { error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' };
@@ -48,11 +48,11 @@ export const REDACTED_PATHS = [
   ...SECRET_FIELDS.map((f) => `*.${f}`),
 ];
 
-/** Query parameters whose values never reach a log (the stream takes its bearer token as ?token=). */
-const SECRET_QUERY = /([?&](?:token|access_token|api_key|key|secret|password|signature)=)[^&#]*/gi;
-
-/** A request URL with the values of secret query parameters replaced. */
-export const safeUrl = (url: string | undefined) => (url ?? '').replace(SECRET_QUERY, '$1[Redacted]');
+/**
+ * A request URL with the values of secret query parameters replaced (the stream takes its bearer token as ?token=):
+ * the same redaction as the traces' (@conduit/telemetry's redactQuery), so a log line and a span say the same.
+ */
+export const safeUrl = (url: string | undefined) => redactQuery(url ?? '');
 
 let destinationOverride: DestinationStream | null = null;
 

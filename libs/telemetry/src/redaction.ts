@@ -1,7 +1,7 @@
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 
-/** Query parameters whose values never leave the process in a span (the stream takes its bearer token as ?token=). */
+/** Query parameters whose values never leave the process, in a span or a log line (the stream's bearer is ?token=). */
 const SECRET_QUERY = /([?&](?:token|access_token|api_key|key|secret|password|signature|nonce)=)[^&#\s]*/gi;
 
 /** Span attributes that may hold a URL or a path with its query string (old and stable HTTP semantic conventions). */
