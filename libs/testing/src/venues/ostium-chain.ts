@@ -25,11 +25,12 @@ import {
   Revert,
   RpcError,
   State,
+  emptyState,
 } from './ostium/chain-state';
 import { OstiumContracts } from './ostium/contracts';
 import { OstiumKeeper } from './ostium/keeper';
-import { ChainLedger } from './ostium/ledger';
-import { JsonRpcServer, RpcBackend } from './ostium/rpc-server';
+import { ChainLedger } from './evm/ledger';
+import { JsonRpcServer, RpcBackend } from './evm/rpc-server';
 
 export type { ChainCall, ChainPendingOrder, ChainTrade, OstiumChainOptions } from './ostium/chain-state';
 
@@ -89,7 +90,7 @@ export class OstiumChain implements RpcBackend {
   readonly addresses: ChainAddresses;
   /** Every decoded call (transactions, eth_call, eth_estimateGas, keeper), oldest first. */
   readonly calls: ChainCall[] = [];
-  readonly ledger: ChainLedger;
+  readonly ledger: ChainLedger<State>;
 
   private readonly contracts: OstiumContracts;
   private readonly keeper: OstiumKeeper;
@@ -113,7 +114,7 @@ export class OstiumChain implements RpcBackend {
     const pairs = new Map<number, { minLeverage: number; maxLeverage: number }>();
     for (const p of options.pairs ?? OSTIUM_PAIRS.map((p) => ({ id: p.id, minLeverage: undefined, maxLeverage: p.maxLeverage })))
       pairs.set(p.id, { minLeverage: Math.round((p.minLeverage ?? 1) * 100), maxLeverage: Math.round(p.maxLeverage * 100) });
-    this.ledger = new ChainLedger(this.chainId, options.baseFeePerGas ?? 10_000_000n);
+    this.ledger = new ChainLedger<State>(this.chainId, options.baseFeePerGas ?? 10_000_000n, emptyState(), 'ostium-local');
     this.contracts = new OstiumContracts(options, this.addresses, pairs, this.calls);
     this.keeper = new OstiumKeeper(this.ledger, this.chainId, this.addresses, this.calls, pairs, options);
     this.server = new JsonRpcServer(this);

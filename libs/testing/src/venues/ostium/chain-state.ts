@@ -1,5 +1,9 @@
 import Decimal from 'decimal.js';
-import { AbiCoder, getAddress, Interface, Result, Transaction } from 'ethers';
+import { getAddress, Interface, Result } from 'ethers';
+import { errorString, lc, MAX_UINT256, RawLog, Revert } from '../evm/evm-types';
+
+export { abi, errorString, lc, MAX_UINT256, Revert, RpcError } from '../evm/evm-types';
+export type { Block, MinedTx, RawLog, StoredLog } from '../evm/evm-types';
 import { dec } from '@conduit/domain';
 import { erc20Interface, PairFundingParams, RawTrade, tradingInterface } from '@conduit/venue';
 
@@ -163,40 +167,6 @@ export function emptyState(): State {
   };
 }
 
-export interface RawLog {
-  address: string;
-  topics: string[];
-  data: string;
-}
-
-export interface StoredLog extends RawLog {
-  blockNumber: number;
-  blockHash: string;
-  transactionHash: string;
-  transactionIndex: number;
-  logIndex: number;
-}
-
-export interface Block {
-  number: number;
-  hash: string;
-  parentHash: string;
-  timestamp: number;
-  transactions: string[];
-  gasUsed: bigint;
-  baseFeePerGas: bigint;
-}
-
-export interface MinedTx {
-  tx: Transaction;
-  blockNumber: number;
-  blockHash: string;
-  status: 0 | 1;
-  gasUsed: bigint;
-  effectiveGasPrice: bigint;
-  logs: StoredLog[];
-}
-
 /** One execution: a copy of the state it changes, the logs it emits and where it came from. */
 export interface Ctx {
   s: State;
@@ -207,35 +177,6 @@ export interface Ctx {
   block: number;
   /** Orders initiated by this execution (for the auto keeper). */
   initiated: bigint[];
-}
-
-/** A contract revert: its ABI-encoded data and the reason in words. */
-export class Revert extends Error {
-  constructor(
-    readonly data: string,
-    readonly reason: string,
-  ) {
-    super(reason);
-  }
-}
-
-/** A JSON-RPC error answer. */
-export class RpcError extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-    readonly data?: string,
-  ) {
-    super(message);
-  }
-}
-
-export const abi = AbiCoder.defaultAbiCoder();
-export const lc = (a: string) => a.toLowerCase();
-export const MAX_UINT256 = (1n << 256n) - 1n;
-
-export function errorString(message: string): Revert {
-  return new Revert('0x08c379a0' + abi.encode(['string'], [message]).slice(2), message);
 }
 
 export function customError(name: string, args: unknown[] = []): Revert {

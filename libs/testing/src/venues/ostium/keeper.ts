@@ -23,13 +23,14 @@ import {
   lc,
   OstiumChainOptions,
   PendingOrder,
+  State,
   StoredTrade,
   toUnits,
   tradeKey,
   transferUsdc,
 } from './chain-state';
 import { ChainFees } from './fees';
-import { ChainLedger } from './ledger';
+import { ChainLedger } from '../evm/ledger';
 
 /**
  * The oracle keeper and the callbacks contract it drives (OstiumTradingCallbacks): each pending market order is
@@ -47,7 +48,7 @@ export class OstiumKeeper {
   private readonly liqMarginThresholdP: string;
 
   constructor(
-    private readonly ledger: ChainLedger,
+    private readonly ledger: ChainLedger<State>,
     private readonly chainId: number,
     private readonly addresses: ChainAddresses,
     private readonly calls: ChainCall[],

@@ -1,7 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { AddressInfo } from 'net';
 import { getAddress, isHexString, keccak256, toQuantity, ZeroAddress } from 'ethers';
-import { Block, MinedTx, RpcError, StoredLog } from './chain-state';
+import { Block, MinedTx, RpcError, StoredLog } from './evm-types';
 import { ChainLedger, LogFilter } from './ledger';
 
 /** What the JSON-RPC methods need from the chain. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'crypto';
 import { isHexString, keccak256, Transaction } from 'ethers';
-import { Block, emptyState, lc, MinedTx, RawLog, RpcError, State, StoredLog } from './chain-state';
+import { Block, EvmAccounts, lc, MinedTx, RawLog, RpcError, StoredLog } from './evm-types';
 
 export interface LogFilter {
   address?: string | string[] | null;
@@ -14,17 +14,22 @@ export interface LogFilter {
  * The chain's state and history: the live state, one block per transaction with a snapshot of the state after it
  * (so eth_call at an older block sees the state of then), mined transactions with their receipts, and the logs.
  */
-export class ChainLedger {
-  state: State = emptyState();
+export class ChainLedger<S extends EvmAccounts = EvmAccounts> {
+  state: S;
   readonly blocks: Block[] = [];
-  private readonly snapshots = new Map<number, State>();
+  private readonly snapshots = new Map<number, S>();
   private readonly txs = new Map<string, MinedTx>();
   private readonly logs: StoredLog[] = [];
 
   constructor(
     private readonly chainId: number,
     readonly baseFee: bigint,
-  ) {}
+    initial: S,
+    /** Names the chain in its block hashes. */
+    private readonly name = 'local',
+  ) {
+    this.state = initial;
+  }
 
   get blockNumber(): number {
     return this.blocks.length - 1;
@@ -34,7 +39,7 @@ export class ChainLedger {
   mine(entries: { tx: Transaction; status: 0 | 1; gasUsed: bigint; logs: RawLog[] }[]): Block {
     const parent = this.blocks[this.blocks.length - 1];
     const number = this.blocks.length;
-    const hash = keccak256(Buffer.concat([Buffer.from(`ostium-local-${this.chainId}-${number}-`), randomBytes(16)]));
+    const hash = keccak256(Buffer.concat([Buffer.from(`${this.name}-${this.chainId}-${number}-`), randomBytes(16)]));
     const timestamp = Math.max(Math.floor(Date.now() / 1000), parent?.timestamp ?? 0);
     const block: Block = {
       number,
@@ -94,7 +99,7 @@ export class ChainLedger {
   }
 
   /** State as of the end of a block (live state for the latest block). */
-  stateAt(tag: unknown): State {
+  stateAt(tag: unknown): S {
     const n = this.blockTag(tag);
     if (n === this.blockNumber) return this.state;
     const snapshot = this.snapshots.get(n);
