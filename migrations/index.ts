@@ -21,6 +21,7 @@ import { Notifications1732200019000 } from './1732200019000-Notifications';
 import { Reports1732200020000 } from './1732200020000-Reports';
 import { OperatorSessions1732200021000 } from './1732200021000-OperatorSessions';
 import { VenueStatusSince1732200022000 } from './1732200022000-VenueStatusSince';
+import { GmxSpotVenues1732200023000 } from './1732200023000-GmxSpotVenues';
 
 /** Every migration in order. Listed explicitly so the same list works from TypeScript and from dist/. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   Reports1732200020000,
   OperatorSessions1732200021000,
   VenueStatusSince1732200022000,
+  GmxSpotVenues1732200023000,
 ];

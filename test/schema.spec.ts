@@ -170,6 +170,17 @@ describe('schema (migrations)', () => {
     expect(counts).toEqual([
       { venue: 'HYPERLIQUID', n: 28 },
       { venue: 'OSTIUM', n: 56 },
+      { venue: 'GMX', n: 12 },
+      { venue: 'SPOT', n: 5 },
+    ]);
+    // the paper listings of GMX and SPOT take the Hyperliquid row's mark; SPOT trades at 1x
+    const paper = await rows(
+      `SELECT venue, market_name, max_leverage, current_price FROM venue_markets WHERE token_symbol = 'ETH' AND venue IN ('GMX', 'SPOT')
+        ORDER BY venue`,
+    );
+    expect(paper).toEqual([
+      { venue: 'GMX', market_name: 'ETH/USD', max_leverage: 100, current_price: '1903.95000000' },
+      { venue: 'SPOT', market_name: 'ETH/USDC', max_leverage: 1, current_price: '1903.95000000' },
     ]);
     const [eth] = await rows(`SELECT current_price, metadata FROM venue_markets WHERE venue = 'HYPERLIQUID' AND token_symbol = 'ETH'`);
     expect(eth.current_price).toBe('1903.95000000');

@@ -56,7 +56,9 @@ export class PnlSnapshots {
       this.ds,
       `SELECT d.id, d.agent_id, d.trading_mode, d.user_wallet, d.paper_equity_usd::text AS paper_equity,
               array_remove(ARRAY[CASE WHEN d.hyperliquid_agent_address IS NOT NULL THEN 'HYPERLIQUID' END,
-                                 CASE WHEN d.ostium_agent_address IS NOT NULL THEN 'OSTIUM' END], NULL) AS venues,
+                                 CASE WHEN d.ostium_agent_address IS NOT NULL THEN 'OSTIUM' END,
+                                 CASE WHEN d.gmx_agent_address IS NOT NULL THEN 'GMX' END,
+                                 CASE WHEN d.spot_agent_address IS NOT NULL THEN 'SPOT' END], NULL) AS venues,
               (SELECT s.account_value::text FROM pnl_snapshots_v3 s WHERE s.deployment_id = d.id AND s.day = $1::date) AS
                 stored_account_value,
               (SELECT s.account_value::text FROM pnl_snapshots_v3 s WHERE s.deployment_id = d.id AND s.day < $1::date

@@ -28,6 +28,7 @@ import {
   routeByCost,
   routeFirstAvailable,
   VenueView,
+  viewForSignal,
 } from '@conduit/domain';
 import {
   JobHandlers,
@@ -168,12 +169,18 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
     const anyVenue = pending.length === 0 || pending.some((p) => !p.venues);
     const enabled = new Set(pending.flatMap((p) => p.venues ?? []));
     const priority = anyVenue ? config.venue_priority : config.venue_priority.filter((v) => enabled.has(v));
-    const views = this.cache.views(token, priority);
+    const leverage = Number(signal.size_model?.leverage);
+    const views = new Map(
+      [...this.cache.views(token, priority)].map(([venue, view]) => [
+        venue,
+        viewForSignal(view, { side: signal.side, leverage: Number.isFinite(leverage) ? leverage : null }),
+      ]),
+    );
     const strategy = config.routing_strategy;
     const quotes = new Map<string, ExecutionQuote>();
     const routing = (decision: RoutingDecision): Routing => ({ decision, config, priority, views, quotes });
     // Costs only matter between two or more usable venues; with one (or none) the priority walk says the same.
-    const usable = priority.filter((v) => views.get(v)?.healthy && views.get(v)?.listed).length;
+    const usable = priority.filter((v) => views.get(v)?.healthy && views.get(v)?.listed && !views.get(v)?.refused).length;
     if ((strategy !== 'BEST_LIQUIDITY' && strategy !== 'LOWEST_FEES') || usable < 2 || !config.failover_enabled) {
       return routing(routeFirstAvailable(token, priority, views, config.failover_enabled));
     }
@@ -186,7 +193,7 @@ export class RouterProcessor extends QueueProcessor<QueueName.Router> {
     const missing: string[] = [];
     for (const venue of priority) {
       const v = views.get(venue);
-      if (!v?.healthy || !v.listed) continue;
+      if (!v?.healthy || !v.listed || v.refused) continue;
       const book = this.cache.book(venue, token);
       if (book) quotes.set(venue, this.quote(venue, book, signal.side, size));
       else missing.push(venue);

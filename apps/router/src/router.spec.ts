@@ -11,12 +11,12 @@ describe('router service (Agent Where) on real Postgres and Redis', () => {
   const h = useServiceHarness((env) => RouterAppModule.forRoot(env));
 
   /** A signal with n approved deployments, as the policy layer leaves it. */
-  const approvedSignal = async (token: string, n = 2, agentId?: string) => {
+  const approvedSignal = async (token: string, n = 2, agentId?: string, side: 'LONG' | 'SHORT' = 'LONG', leverage = 1) => {
     agentId ??= await insertAgent(h.pg);
     const { rows } = await h.pg.query(
-      `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model) VALUES ($1, $2, 'LONG',
-        '{"type":"percentage","value":10}', '{"type":"none"}') RETURNING id`,
-      [agentId, token],
+      `INSERT INTO signals_v3 (agent_id, token_symbol, side, size_model, risk_model) VALUES ($1, $2, $3,
+        jsonb_build_object('type', 'percentage', 'value', 10, 'leverage', $4::int), '{"type":"none"}') RETURNING id`,
+      [agentId, token, side, leverage],
     );
     const deployments: string[] = [];
     for (let i = 0; i < n; i++) {
@@ -131,15 +131,31 @@ describe('router service (Agent Where) on real Postgres and Redis', () => {
     expect(await history(signalId)).toHaveLength(0);
   });
 
-  it('never routes to a venue without an adapter (GMX)', async () => {
+  it('routes to GMX and SPOT where only they list the token; never a SHORT to SPOT, and a LONG there at 1x', async () => {
     const agentId = await insertAgent(h.pg);
-    await h.pg.query(`INSERT INTO venue_markets (venue, token_symbol, market_name) VALUES ('GMX', 'ONLYGMX', 'ONLYGMX-USD')`);
-    await h.pg.query(`INSERT INTO venue_routing_config_v3 (agent_id, venue_priority) VALUES ($1, ARRAY['GMX', 'HYPERLIQUID'])`, [agentId]);
-    const { signalId } = await approvedSignal('ONLYGMX', 1, agentId);
-    await route(signalId);
-    const { rows } = await h.pg.query(`SELECT status, skipped_reason FROM signals_v3 WHERE id = $1`, [signalId]);
-    expect(rows[0].status).toBe('SKIPPED');
-    expect(rows[0].skipped_reason).toMatch(/GMX unavailable/);
+    await h.pg.query(
+      `INSERT INTO venue_markets (venue, token_symbol, market_name, max_leverage) VALUES ('GMX', 'ONLYGMX', 'ONLYGMX/USD', 50),
+         ('SPOT', 'ONLYSPOT', 'ONLYSPOT/USDC', 1)`,
+    );
+    await h.pg.query(`INSERT INTO venue_routing_config_v3 (agent_id, venue_priority) VALUES ($1, ARRAY['SPOT', 'GMX', 'HYPERLIQUID'])`, [
+      agentId,
+    ]);
+    const gmx = await approvedSignal('ONLYGMX', 1, agentId);
+    expect((await route(gmx.signalId)).returnvalue).toEqual({ venue: 'GMX', fannedOut: 1 });
+    expect((await history(gmx.signalId))[0].routing_reason).toBe('Gmx: pair ONLYGMX/USD available (13 pairs)');
+    const long = await approvedSignal('ONLYSPOT', 1, agentId, 'LONG', 3);
+    expect((await route(long.signalId)).returnvalue).toEqual({ venue: 'SPOT', fannedOut: 1 });
+    expect((await history(long.signalId))[0].routing_reason).toBe(
+      'Spot: pair ONLYSPOT/USDC available (6 pairs) buys at 1x, no leverage (the signal asks 3x)',
+    );
+    const short = await approvedSignal('ONLYSPOT', 1, agentId, 'SHORT');
+    await route(short.signalId);
+    const { rows } = await h.pg.query(`SELECT status, skipped_reason FROM signals_v3 WHERE id = $1`, [short.signalId]);
+    expect(rows[0]).toEqual({
+      status: 'SKIPPED',
+      skipped_reason:
+        'no venue lists ONLYSPOT: SPOT trades LONG only: no short on a spot swap; GMX does not list ONLYSPOT; HYPERLIQUID does not list ONLYSPOT',
+    });
   });
 
   it('routes by cost: LOWEST_FEES takes the cheaper venue for the intended size, BEST_LIQUIDITY the shallower slippage', async () => {

@@ -8,6 +8,8 @@ export interface Queryable {
 export const AGENT_KEY_VENUES = [
   { venue: 'HYPERLIQUID', prefix: 'hyperliquid' },
   { venue: 'OSTIUM', prefix: 'ostium' },
+  { venue: 'GMX', prefix: 'gmx' },
+  { venue: 'SPOT', prefix: 'spot' },
 ] as const;
 
 export interface RotationReport {

@@ -1,5 +1,5 @@
 import { dec } from './money';
-import { quoteExecution, routeByCost, routeFirstAvailable, VENUE_ENUM, VENUES, VenueView } from './routing';
+import { quoteExecution, routeByCost, routeFirstAvailable, spotRefusal, VENUE_ENUM, VENUES, VenueView, viewForSignal } from './routing';
 
 function view(venue: string, over: Partial<VenueView> = {}): VenueView {
   return { venue, healthy: true, listed: true, marketName: null, activeMarkets: 28, ...over };
@@ -216,5 +216,56 @@ describe('routeByCost', () => {
       selected: null,
       reason: 'no venue lists ETH: HYPERLIQUID does not list ETH; OSTIUM unavailable',
     });
+  });
+});
+
+describe('four venues: SPOT takes LONGs only, at 1x', () => {
+  const FOUR = ['HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'];
+  const four = (signal: { side: string; leverage?: number | null }, over: Record<string, Partial<VenueView>> = {}) =>
+    new Map(FOUR.map((venue) => [venue, viewForSignal(view(venue, over[venue]), signal)]));
+
+  it('spotRefusal: a SHORT, an opening SELL and leverage above 1 are refused on SPOT only', () => {
+    expect(spotRefusal('SPOT', { side: 'SHORT' })).toBe('SPOT trades LONG only: no short on a spot swap');
+    expect(spotRefusal('SPOT', { side: 'SELL', reduceOnly: false })).toBe('SPOT trades LONG only: no short on a spot swap');
+    expect(spotRefusal('SPOT', { side: 'SELL', reduceOnly: true })).toBeNull();
+    expect(spotRefusal('SPOT', { side: 'BUY', leverage: 3 })).toBe('SPOT trades without leverage: 3x asked, 1x the most');
+    expect(spotRefusal('SPOT', { side: 'LONG', leverage: 1 })).toBeNull();
+    expect(spotRefusal('GMX', { side: 'SHORT', leverage: 50 })).toBeNull();
+  });
+
+  it('a SHORT fails over past SPOT to nothing, saying why, when the perp venues are out', () => {
+    const down = { HYPERLIQUID: { healthy: false }, OSTIUM: { listed: false }, GMX: { healthy: false } };
+    const d = routeFirstAvailable('ETH', FOUR, four({ side: 'SHORT' }, down), true);
+    expect(d.selected).toBeNull();
+    expect(d.ranked).toEqual([]);
+    expect(d.availability).toEqual({ HYPERLIQUID: false, OSTIUM: false, GMX: false, SPOT: false });
+    expect(d.reason).toBe(
+      'no venue lists ETH: HYPERLIQUID unavailable; OSTIUM does not list ETH; GMX unavailable; SPOT trades LONG only: no short on a spot swap',
+    );
+  });
+
+  it('failover walks all four venues; a leveraged LONG on SPOT says it buys at 1x', () => {
+    const down = { HYPERLIQUID: { healthy: false }, OSTIUM: { healthy: false }, GMX: { listed: false } };
+    const d = routeFirstAvailable('ETH', FOUR, four({ side: 'LONG', leverage: 3 }, down), true);
+    expect(d.selected).toBe('SPOT');
+    expect(d.checked).toEqual(FOUR);
+    expect(d.reason).toBe('Spot: pair ETH-USD available (28 pairs) buys at 1x, no leverage (the signal asks 3x)');
+    const short = routeFirstAvailable('ETH', FOUR, four({ side: 'SHORT' }, { HYPERLIQUID: { healthy: false } }), true);
+    expect(short.ranked).toEqual(['OSTIUM', 'GMX']);
+  });
+
+  it('the cost strategies never rank SPOT for a SHORT, and rank it by its cost for a LONG', () => {
+    const q = (bps: string) => ({ avgPrice: dec(1), slippageBps: dec(bps), takerBps: dec('5') });
+    const quotes = new Map([
+      ['HYPERLIQUID', q('3')],
+      ['OSTIUM', q('2')],
+      ['GMX', q('4')],
+      ['SPOT', q('1')],
+    ]);
+    const long = routeByCost('LOWEST_FEES', 'ETH', FOUR, four({ side: 'LONG', leverage: 1 }), quotes, true, '1000');
+    expect(long.ranked).toEqual(['SPOT', 'OSTIUM', 'HYPERLIQUID', 'GMX']);
+    const short = routeByCost('LOWEST_FEES', 'ETH', FOUR, four({ side: 'SHORT' }), quotes, true, '1000');
+    expect(short.ranked).toEqual(['OSTIUM', 'HYPERLIQUID', 'GMX']);
+    expect(short.reason).toContain('SPOT trades LONG only');
   });
 });

@@ -19,6 +19,50 @@ export interface VenueView {
   marketName?: string | null;
   /** Active markets on the venue, for the reason text. */
   activeMarkets: number;
+  /** Why the venue cannot take this signal although it lists the token (SPOT and a SHORT), or absent. */
+  refused?: string | null;
+  /** What the venue changes of the signal when it takes it (SPOT buys at 1x), for the reason text. */
+  note?: string | null;
+}
+
+// ---- what a venue can take ---------------------------------------------------------------------------------------
+
+/** Venues that only buy and sell the token itself: no short, no leverage (a Uniswap swap on Arbitrum). */
+export const SPOT_VENUES: readonly string[] = ['SPOT'];
+
+/**
+ * Why `venue` refuses an order of this kind, or null: a spot venue buys (LONG) and sells what it bought; it never
+ * opens a SHORT or trades above 1x. Used by the router (a SHORT is never routed to SPOT), the paper venue and the
+ * live SPOT adapter alike.
+ */
+export function spotRefusal(
+  venue: string,
+  order: { side: 'LONG' | 'SHORT' | 'BUY' | 'SELL'; reduceOnly?: boolean; leverage?: number | null },
+): string | null {
+  if (!SPOT_VENUES.includes(venue)) return null;
+  if (order.side === 'SHORT' || (order.side === 'SELL' && !order.reduceOnly)) return `${venue} trades LONG only: no short on a spot swap`;
+  if (order.leverage != null && order.leverage > 1) return `${venue} trades without leverage: ${order.leverage}x asked, 1x the most`;
+  return null;
+}
+
+/**
+ * The venue's view for one signal: a spot venue refuses a SHORT, and takes a leveraged LONG at 1x (the executor caps
+ * the leverage by the market's, 1 on SPOT), which the reason says.
+ */
+export function viewForSignal(view: VenueView, signal: { side: string; leverage?: number | null }): VenueView {
+  if (!SPOT_VENUES.includes(view.venue)) return view;
+  if (signal.side === 'SHORT') return { ...view, refused: spotRefusal(view.venue, { side: 'SHORT' }) };
+  if (signal.leverage != null && signal.leverage > 1)
+    return { ...view, note: `buys at 1x, no leverage (the signal asks ${signal.leverage}x)` };
+  return view;
+}
+
+const usableView = (v: VenueView | undefined): v is VenueView => !!v && v.healthy && v.listed && !v.refused;
+
+function whyNot(venue: string, v: VenueView | undefined, token: string): string {
+  if (!v || !v.healthy) return `${venue} unavailable`;
+  if (!v.listed) return `${venue} does not list ${token}`;
+  return v.refused!;
 }
 
 export interface RoutingDecision {
@@ -42,27 +86,24 @@ export function routeFirstAvailable(token: string, priority: string[], views: Ma
   const availability: Record<string, boolean> = {};
   const notes: string[] = [];
   const candidates = failover ? priority : priority.slice(0, 1);
-  const usable = (venue: string) => {
-    const v = views.get(venue);
-    return !!v && v.healthy && v.listed;
-  };
-  const ranked = candidates.filter(usable);
+  const ranked = candidates.filter((venue) => usableView(views.get(venue)));
   for (const venue of candidates) {
     checked.push(venue);
     const v = views.get(venue);
-    const ok = !!v && v.healthy && v.listed;
+    const ok = usableView(v);
     availability[venue] = ok;
     if (ok) {
-      const pair = v!.marketName ?? `${token}-USD`;
+      const pair = v.marketName ?? `${token}-USD`;
+      const note = v.note ? ` ${v.note}` : '';
       return {
         selected: venue,
         ranked,
         checked,
         availability,
-        reason: `${title(venue)}: pair ${pair} available (${v!.activeMarkets} pairs)`,
+        reason: `${title(venue)}: pair ${pair} available (${v.activeMarkets} pairs)${note}`,
       };
     }
-    notes.push(!v || !v.healthy ? `${venue} unavailable` : `${venue} does not list ${token}`);
+    notes.push(whyNot(venue, v, token));
   }
   const why = notes.length ? notes.join('; ') : 'no venue configured';
   return { selected: null, ranked: [], checked, availability, reason: `no venue lists ${token}: ${why}` };
@@ -133,10 +174,10 @@ export function routeByCost(
   for (const venue of failover ? priority : priority.slice(0, 1)) {
     checked.push(venue);
     const v = views.get(venue);
-    const ok = !!v && v.healthy && v.listed;
+    const ok = usableView(v);
     availability[venue] = ok;
     if (!ok) {
-      notes.push(!v || !v.healthy ? `${venue} unavailable` : `${venue} does not list ${token}`);
+      notes.push(whyNot(venue, v, token));
       continue;
     }
     const q = quotes.get(venue);
@@ -167,6 +208,7 @@ export function routeByCost(
   const ranked = [...byCost, ...checked.filter((venue) => availability[venue] && !byCost.includes(venue))];
   const measure = strategy === 'BEST_LIQUIDITY' ? 'slippage' : 'fee + slippage';
   const others = scored.filter((s) => s !== best).map((s) => `${title(s.venue)} ${s.cost.toFixed(2)} bps`);
+  const note = views.get(best.venue)?.note;
   return {
     selected: best.venue,
     ranked,
@@ -174,6 +216,7 @@ export function routeByCost(
     availability,
     reason:
       `${strategy}: ${title(best.venue)} fills $${dec(notionalUsd).toFixed(0)} of ${token} at ${best.cost.toFixed(2)} bps ${measure}` +
+      (note ? ` (${title(best.venue)} ${note})` : '') +
       (others.length ? ` (${others.join(', ')})` : '') +
       (notes.length ? `; ${notes.join('; ')}` : ''),
   };

@@ -35,6 +35,8 @@ const SECRET_FIELDS = [
   'signature',
   'hyperliquid_agent_key_encrypted',
   'ostium_agent_key_encrypted',
+  'gmx_agent_key_encrypted',
+  'spot_agent_key_encrypted',
   'webhook_secret_encrypted',
   'master_key',
   'MASTER_KEY',

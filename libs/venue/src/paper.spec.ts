@@ -10,9 +10,9 @@ describe('PaperVenue', () => {
     { symbol: 'ETH', index: 1, pair: 'ETH-USD', szDecimals: 4, maxLeverage: 50, minSize: '0.0001', minNotionalUsd: '10', active: true },
     { symbol: 'XYZ', index: 2, pair: 'XYZ-USD', szDecimals: 0, maxLeverage: 3, minSize: '1', minNotionalUsd: '10', active: true },
   ];
-  const venue = () =>
+  const venue = (name: 'HYPERLIQUID' | 'SPOT' = 'HYPERLIQUID') =>
     new PaperVenue(
-      'HYPERLIQUID',
+      name,
       { mark: async (_v, s) => marks.get(s) ?? null, markets: async () => markets },
       { takerFeeBps: '4.5', slippageBps: '5', startingEquityUsd: '10000' },
     );
@@ -99,5 +99,25 @@ describe('PaperVenue', () => {
     expect(dec(book.asks[0].size).mul(book.asks[0].price).toDecimalPlaces(0).toString()).toBe('50000');
     expect(await v.accountState()).toEqual({ equity: '10000.00000000', freeCollateral: '10000.00000000' });
     expect(v.feeSchedule()).toEqual({ takerBps: '4.5', makerBps: '0' });
+  });
+
+  it('paper SPOT buys and sells back what it bought, and refuses a short or leverage', async () => {
+    const v = venue('SPOT');
+    const order = { account, symbol: 'ETH', qty: '1', maxSlippageBps: '50' };
+    expect(await v.placeOrder({ ...order, clientOrderId: '0x01', side: 'SELL', reduceOnly: false })).toMatchObject({
+      status: 'REJECTED',
+      error: 'SPOT trades LONG only: no short on a spot swap',
+    });
+    expect(await v.placeOrder({ ...order, clientOrderId: '0x02', side: 'BUY', reduceOnly: false, leverage: 2 })).toMatchObject({
+      status: 'REJECTED',
+      error: 'SPOT trades without leverage: 2x asked, 1x the most',
+    });
+    expect(await v.openPositions('0xabc')).toEqual([]);
+    expect(await v.placeOrder({ ...order, clientOrderId: '0x03', side: 'BUY', reduceOnly: false, leverage: 1 })).toMatchObject({
+      status: 'FILLED',
+      filledQty: '1.00000000',
+    });
+    expect(await v.closePosition(account, 'ETH', '0x04', '50')).toMatchObject({ status: 'FILLED', filledQty: '1.00000000' });
+    expect(await v.openPositions('0xabc')).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { dec, Dec, takerFee, toMoney, Venue } from '@conduit/domain';
+import { dec, Dec, spotRefusal, takerFee, toMoney, Venue } from '@conduit/domain';
 import {
   AccountState,
   BookLevel,
@@ -32,7 +32,8 @@ const PAPER_LEVEL_USD = '50000';
  * The paper venue: fills every order in full at the mark moved against the taker by the configured
  * slippage (never beyond the order's own slippage bound), charging the taker fee. Orders are remembered
  * by client order id, so asking again returns the same fill instead of a second one. Positions and fills
- * are kept in memory per account (the ledger of record for paper trading is positions_v3).
+ * are kept in memory per account (the ledger of record for paper trading is positions_v3). Paper SPOT, like the
+ * live one, refuses a SHORT (an opening sell) and leverage above 1.
  */
 export class PaperVenue implements VenueAdapter {
   readonly mode = 'paper' as const;
@@ -196,6 +197,8 @@ export class PaperVenue implements VenueAdapter {
   private async fill(order: OrderRequest): Promise<OrderResult> {
     const qty = dec(order.qty);
     if (qty.lte(0)) return rejected(order.clientOrderId, 'order size must be positive');
+    const refusal = spotRefusal(this.venue, order);
+    if (refusal) return rejected(order.clientOrderId, refusal);
     const mark = await this.markPrice(order.symbol);
     if (!mark) return rejected(order.clientOrderId, `no mark price for ${order.symbol} on ${this.venue}`);
     const slip = Decimal.min(dec(this.options.slippageBps), dec(order.maxSlippageBps));

@@ -14,13 +14,13 @@ export type TradingMode = 'paper' | 'live';
 /**
  * The venues Conduit has adapters for: each has a paper adapter always and a live one when configured. Every list
  * of tradable venues (routing defaults, the paper marks an operator may set, reconciliation) comes from here or
- * from a registry instance; venue_v3_t also names GMX and SPOT, which have no adapter yet and are never routed to.
+ * from a registry instance: every venue of venue_v3_t.
  */
-export const ADAPTED_VENUES = ['HYPERLIQUID', 'OSTIUM'] as const satisfies readonly Venue[];
+export const ADAPTED_VENUES = ['HYPERLIQUID', 'OSTIUM', 'GMX', 'SPOT'] as const satisfies readonly Venue[];
 
 /**
- * Adapters by venue_v3_t value and trading mode. Paper adapters exist for Hyperliquid and Ostium always;
- * live adapters only when LIVE_TRADING is on (and, for Ostium, an RPC URL is configured). A deployment
+ * Adapters by venue_v3_t value and trading mode. Paper adapters exist for every venue always; live adapters only
+ * when LIVE_TRADING is on (and, for the Arbitrum venues Ostium, GMX and SPOT, an RPC URL is configured). A deployment
  * trades through the adapter of its own mode; a venue with no adapter is never routed to.
  */
 @Injectable()

@@ -7,10 +7,11 @@ import { aggregateRows, ownRows, Reader, readerParams } from './read-access';
 /** Columns of agent_deployments_v3 a client may see: never the encrypted keys. */
 export const DEPLOYMENT_COLUMNS = `d.id, d.agent_id, d.user_wallet, d.safe_wallet, d.status, d.sub_active, d.sub_started_at,
                                     d.trial_ends_at,
-  d.next_billing_at, d.module_enabled, d.module_address, d.hyperliquid_agent_address, d.ostium_agent_address, d.trading_mode, d.policy,
-    d.created_at,
+  d.next_billing_at, d.module_enabled, d.module_address, d.hyperliquid_agent_address, d.ostium_agent_address, d.gmx_agent_address,
+  d.spot_agent_address, d.trading_mode, d.policy, d.created_at,
   (d.hyperliquid_agent_key_encrypted IS NOT NULL) AS has_hyperliquid_agent_key, (d.ostium_agent_key_encrypted IS NOT NULL) AS
-    has_ostium_agent_key`;
+    has_ostium_agent_key, (d.gmx_agent_key_encrypted IS NOT NULL) AS has_gmx_agent_key,
+  (d.spot_agent_key_encrypted IS NOT NULL) AS has_spot_agent_key`;
 
 /** A deployment as the API answers it (DEPLOYMENT_COLUMNS): whether it holds each sealed key, never the key. */
 export type DeploymentView = Pick<
@@ -28,10 +29,12 @@ export type DeploymentView = Pick<
   | 'module_address'
   | 'hyperliquid_agent_address'
   | 'ostium_agent_address'
+  | 'gmx_agent_address'
+  | 'spot_agent_address'
   | 'trading_mode'
   | 'policy'
   | 'created_at'
-> & { has_hyperliquid_agent_key: boolean; has_ostium_agent_key: boolean };
+> & { has_hyperliquid_agent_key: boolean; has_ostium_agent_key: boolean; has_gmx_agent_key: boolean; has_spot_agent_key: boolean };
 
 /** A position with the fees of its filled orders (Σ, as text). */
 export type PositionView = PositionRow & { fees: string };

@@ -44,6 +44,14 @@ export class DeployAgentDto {
   @ApiPropertyOptional() @Optional() @IsString() @MaxLength(4096) ostium_agent_key_encrypted?: string;
   @ApiPropertyOptional() @Optional() @IsString() @MaxLength(256) ostium_agent_key_iv?: string;
   @ApiPropertyOptional() @Optional() @IsString() @MaxLength(256) ostium_agent_key_tag?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(128) gmx_agent_address?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(4096) gmx_agent_key_encrypted?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(256) gmx_agent_key_iv?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(256) gmx_agent_key_tag?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(128) spot_agent_address?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(4096) spot_agent_key_encrypted?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(256) spot_agent_key_iv?: string;
+  @ApiPropertyOptional() @Optional() @IsString() @MaxLength(256) spot_agent_key_tag?: string;
 }
 
 export class TradingModeDto {

@@ -16,11 +16,15 @@ export class DeploymentView {
   @ApiProperty({ nullable: true, type: String }) module_address: string | null;
   @ApiProperty({ nullable: true, type: String }) hyperliquid_agent_address: string | null;
   @ApiProperty({ nullable: true, type: String }) ostium_agent_address: string | null;
+  @ApiProperty({ nullable: true, type: String }) gmx_agent_address: string | null;
+  @ApiProperty({ nullable: true, type: String }) spot_agent_address: string | null;
   @ApiProperty({ enum: ['paper', 'live'] }) trading_mode: string;
   @ApiProperty({ type: PolicyView, nullable: true }) policy: PolicyView | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty() has_hyperliquid_agent_key: boolean;
   @ApiProperty() has_ostium_agent_key: boolean;
+  @ApiProperty() has_gmx_agent_key: boolean;
+  @ApiProperty() has_spot_agent_key: boolean;
 }
 
 /** GET /api/v3/deployments */

@@ -35,9 +35,11 @@ export class DeploymentsService {
         `INSERT INTO agent_deployments_v3 (agent_id, user_wallet, safe_wallet, status, sub_active, sub_started_at, trial_ends_at,
           next_billing_at,
                     hyperliquid_agent_address, hyperliquid_agent_key_encrypted, hyperliquid_agent_key_iv, hyperliquid_agent_key_tag,
-                    ostium_agent_address, ostium_agent_key_encrypted, ostium_agent_key_iv, ostium_agent_key_tag, trading_mode, policy)
+                    ostium_agent_address, ostium_agent_key_encrypted, ostium_agent_key_iv, ostium_agent_key_tag,
+                    gmx_agent_address, gmx_agent_key_encrypted, gmx_agent_key_iv, gmx_agent_key_tag,
+                    spot_agent_address, spot_agent_key_encrypted, spot_agent_key_iv, spot_agent_key_tag, trading_mode, policy)
          SELECT $1, $2, $3, 'ACTIVE', TRUE, t.now, t.now + make_interval(days => $4), t.now + make_interval(days => $4),
-                $5, $6, $7, $8, $9, $10, $11, $12, $13, $14
+                $5, $6, $7, $8, $9, $10, $11, $12, $16, $17, $18, $19, $20, $21, $22, $23, $13, $14
            FROM (SELECT $15::timestamptz AS now) t
          ON CONFLICT (user_wallet, agent_id) WHERE NOT book DO NOTHING RETURNING id`,
         [
@@ -56,6 +58,12 @@ export class DeploymentsService {
           dto.trading_mode ?? 'paper',
           dto.policy ?? {},
           this.clock.now(), // the subscription and its trial start now
+          ...(['gmx', 'spot'] as const).flatMap((p) => [
+            keys[p].address,
+            keys[p].sealed?.encrypted ?? null,
+            keys[p].sealed?.iv ?? null,
+            keys[p].sealed?.tag ?? null,
+          ]),
         ],
       );
       if (!inserted.length) {
@@ -68,6 +76,8 @@ export class DeploymentsService {
         trading_mode: dto.trading_mode ?? 'paper',
         hyperliquid_agent_address: keys.hyperliquid.address,
         ostium_agent_address: keys.ostium.address,
+        gmx_agent_address: keys.gmx.address,
+        spot_agent_address: keys.spot.address,
       };
       await audit(em, 'v3.deployment.created', 'deployment', inserted[0].id, created, traceId, { new: created });
       const [row] = await rows<DeploymentView>(em, `SELECT ${DEPLOYMENT_COLUMNS} FROM agent_deployments_v3 d WHERE d.id = $1`, [
@@ -90,7 +100,7 @@ export class DeploymentsService {
     assertOwner(wallet, d.user_wallet, "the deployment's user");
     if (mode === 'live') {
       if (!this.env.MASTER_KEY) throw badRequest('trading_mode', 'trading_mode live needs the server to have a MASTER_KEY');
-      if (!d.has_hyperliquid_agent_key && !d.has_ostium_agent_key)
+      if (!d.has_hyperliquid_agent_key && !d.has_ostium_agent_key && !d.has_gmx_agent_key && !d.has_spot_agent_key)
         throw conflict('trading_mode', 'deployment has no agent wallet to trade live with');
     }
     if (d.trading_mode === mode) return { success: true, deployment: d }; // a repeat writes nothing

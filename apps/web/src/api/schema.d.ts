@@ -2021,6 +2021,14 @@ export interface components {
       ostium_agent_key_encrypted?: string;
       ostium_agent_key_iv?: string;
       ostium_agent_key_tag?: string;
+      gmx_agent_address?: string;
+      gmx_agent_key_encrypted?: string;
+      gmx_agent_key_iv?: string;
+      gmx_agent_key_tag?: string;
+      spot_agent_address?: string;
+      spot_agent_key_encrypted?: string;
+      spot_agent_key_iv?: string;
+      spot_agent_key_tag?: string;
     };
     DeploymentView: {
       /** Format: uuid */
@@ -2042,6 +2050,8 @@ export interface components {
       module_address: string | null;
       hyperliquid_agent_address: string | null;
       ostium_agent_address: string | null;
+      gmx_agent_address: string | null;
+      spot_agent_address: string | null;
       /** @enum {string} */
       trading_mode: 'paper' | 'live';
       policy: components['schemas']['PolicyView'] | null;
@@ -2049,6 +2059,8 @@ export interface components {
       created_at: string;
       has_hyperliquid_agent_key: boolean;
       has_ostium_agent_key: boolean;
+      has_gmx_agent_key: boolean;
+      has_spot_agent_key: boolean;
     };
     HyperliquidApprovalView: {
       agent_address: string;
@@ -3203,7 +3215,7 @@ export interface components {
     };
     PaperMarkDto: {
       /** @enum {string} */
-      venue: 'HYPERLIQUID' | 'OSTIUM';
+      venue: 'HYPERLIQUID' | 'OSTIUM' | 'GMX' | 'SPOT';
       /** @example ETH */
       token_symbol: string;
       /**

@@ -69,6 +69,15 @@ export class AgentDeploymentV3 {
   @Column('text', { nullable: true, select: false }) ostiumAgentKeyEncrypted: string | null;
   @Column('text', { nullable: true, select: false }) ostiumAgentKeyIv: string | null;
   @Column('text', { nullable: true, select: false }) ostiumAgentKeyTag: string | null;
+  /** GMX's and SPOT's agent wallets; added by the GmxSpotVenues migration (the seed names the first two venues only). */
+  @Column('text', { nullable: true }) gmxAgentAddress: string | null;
+  @Column('text', { nullable: true, select: false }) gmxAgentKeyEncrypted: string | null;
+  @Column('text', { nullable: true, select: false }) gmxAgentKeyIv: string | null;
+  @Column('text', { nullable: true, select: false }) gmxAgentKeyTag: string | null;
+  @Column('text', { nullable: true }) spotAgentAddress: string | null;
+  @Column('text', { nullable: true, select: false }) spotAgentKeyEncrypted: string | null;
+  @Column('text', { nullable: true, select: false }) spotAgentKeyIv: string | null;
+  @Column('text', { nullable: true, select: false }) spotAgentKeyTag: string | null;
   @CreateDateColumn({ type: 'timestamptz', nullable: true }) createdAt: Date;
   /** paper (default) or live; added by the LiveTrading migration. */
   @Column('text', { default: 'paper' }) tradingMode: 'paper' | 'live';
