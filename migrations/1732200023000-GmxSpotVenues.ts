@@ -58,7 +58,8 @@ export class GmxSpotVenues1732200023000 implements MigrationInterface {
       'paper listing: Uniswap v3 pool against USDC on Arbitrum, mark of the Hyperliquid row',
     );
     await q.query(
-      `INSERT INTO venues_status (venue, is_available, status) VALUES ('GMX', TRUE, 'UP'), ('SPOT', TRUE, 'UP') ON CONFLICT (venue) DO NOTHING`,
+      `INSERT INTO venues_status (venue, is_available, status) VALUES ('GMX', TRUE, 'UP'), ('SPOT', TRUE, 'UP')
+       ON CONFLICT (venue) DO NOTHING`,
     );
   }
 
