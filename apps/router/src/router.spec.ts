@@ -154,7 +154,8 @@ describe('router service (Agent Where) on real Postgres and Redis', () => {
     expect(rows[0]).toEqual({
       status: 'SKIPPED',
       skipped_reason:
-        'no venue lists ONLYSPOT: SPOT trades LONG only: no short on a spot swap; GMX does not list ONLYSPOT; HYPERLIQUID does not list ONLYSPOT',
+        'no venue lists ONLYSPOT: SPOT trades LONG only: no short on a spot swap; GMX does not list ONLYSPOT; ' +
+        'HYPERLIQUID does not list ONLYSPOT',
     });
   });
 
