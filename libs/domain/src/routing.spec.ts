@@ -240,7 +240,8 @@ describe('four venues: SPOT takes LONGs only, at 1x', () => {
     expect(d.ranked).toEqual([]);
     expect(d.availability).toEqual({ HYPERLIQUID: false, OSTIUM: false, GMX: false, SPOT: false });
     expect(d.reason).toBe(
-      'no venue lists ETH: HYPERLIQUID unavailable; OSTIUM does not list ETH; GMX unavailable; SPOT trades LONG only: no short on a spot swap',
+      'no venue lists ETH: HYPERLIQUID unavailable; OSTIUM does not list ETH; GMX unavailable; ' +
+        'SPOT trades LONG only: no short on a spot swap',
     );
   });
 
