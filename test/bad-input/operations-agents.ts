@@ -149,6 +149,8 @@ export const AGENTS_OPERATIONS: Record<string, Operation> = {
       policy: { type: 'object', bad: BAD_POLICIES },
       ...sealedKeyFields('hyperliquid'),
       ...sealedKeyFields('ostium'),
+      ...sealedKeyFields('gmx'),
+      ...sealedKeyFields('spot'),
     },
     cases: [
       {

@@ -169,28 +169,27 @@ describe('operations pages in a browser', () => {
     expect((await http('GET', `${url}/api/v3/admin/venues`)).status).toBe(401);
     const res = await http('GET', `${url}/api/v3/admin/venues`, undefined, adminAuth(env));
     expect(res.status).toBe(200);
-    expect(res.body.venues).toEqual([
-      {
-        venue: 'HYPERLIQUID',
-        status: 'DOWN',
-        is_available: false,
-        status_since: expect.any(String),
-        last_checked: expect.any(String),
-        latency_ms: expect.any(Number),
-        last_error: '503 Service Unavailable - Service Unavailable',
-      },
-      // Seeded by the migrations, never checked (no live Ostium here): up, since an unrecorded time.
-      {
-        venue: 'OSTIUM',
-        status: 'UP',
-        is_available: true,
-        status_since: null,
-        last_checked: expect.any(String),
-        latency_ms: null,
-        last_error: null,
-      },
-    ]);
-    venue = res.body.venues[0];
+    const hyperliquid = {
+      venue: 'HYPERLIQUID',
+      status: 'DOWN',
+      is_available: false,
+      status_since: expect.any(String),
+      last_checked: expect.any(String),
+      latency_ms: expect.any(Number),
+      last_error: '503 Service Unavailable - Service Unavailable',
+    };
+    // Seeded by the migrations, never checked (no live Ostium, GMX or SPOT here): up, since an unrecorded time.
+    const seeded = (name: string) => ({
+      venue: name,
+      status: 'UP',
+      is_available: true,
+      status_since: null,
+      last_checked: expect.any(String),
+      latency_ms: null,
+      last_error: null,
+    });
+    expect(res.body.venues).toEqual([seeded('GMX'), hyperliquid, seeded('OSTIUM'), seeded('SPOT')]);
+    venue = res.body.venues[1];
     // Down since the check that found it down (the one before found it up).
     expect(venue.status_since).toBe(venue.last_checked);
   });
@@ -233,7 +232,7 @@ describe('operations pages in a browser', () => {
       await expectTexts(page, 'table.queues tbody tr:last-child td', ['0', '0', '2', '0', '0']);
       expect(await page.getByRole('link', { name: 'Open Bull Board' }).getAttribute('href')).toBe('/admin/queues');
       const at = (iso: string) => formatTime(new Date(iso), { locale: 'en-US', timeZone: 'America/New_York' });
-      await expectTexts(page, 'table.venues tbody th', ['HYPERLIQUID', 'OSTIUM']);
+      await expectTexts(page, 'table.venues tbody th', ['GMX', 'HYPERLIQUID', 'OSTIUM', 'SPOT']);
       const venueCells = (await page.locator('table.venues tbody tr[data-venue="HYPERLIQUID"] td').allTextContents()).map((t) => t.trim());
       expect([venueCells[0], venueCells[1], venueCells[2], venueCells[4]]).toEqual([
         'Down',

@@ -2,18 +2,22 @@ import { Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import {
+  audit,
   confirmOpen,
+  exec,
   failOutcome,
+  failOver,
   failPosition,
   findPosition,
   first,
   markOpened,
   PositionRow,
+  rows,
   settleSignals,
   stampExecuted,
 } from '@conduit/db';
 import { clientOrderId, positionLevels, positionLiquidation, RiskModel, toMoney } from '@conduit/domain';
-import { UnknownSubjectError } from '@conduit/queue';
+import { JobName, jobId, JobProducer, UnknownSubjectError } from '@conduit/queue';
 import { TradingAccounts } from '../accounts/trading-accounts';
 import { Closing } from '../closing/closing';
 import { finalAnswer, OrderLedger } from '../orders/order-ledger';
@@ -22,7 +26,9 @@ import { Leg, SETTLE_MAX_ROUNDS, SettleScheduler } from './settle-scheduler';
 /**
  * Follows an order the venue fills asynchronously (open or close) until the venue reports it filled or refused: a
  * PENDING position becomes OPEN at the fill (or FAILED with the venue's reason), an OPEN one with a pending close
- * becomes CLOSED. The adapter turns an order the oracle never fills into REJECTED after its timeout.
+ * becomes CLOSED. The adapter turns an order the oracle never fills into REJECTED after its timeout. An open the venue
+ * refuses later (a GMX order cancelled or frozen, a keeper or oracle that never fills it) fails over as a refusal at
+ * the time of sending does (Opening.failOver): to the deployment's next candidate venue, while one is left.
  */
 @Injectable()
 export class Settlement {
@@ -32,11 +38,16 @@ export class Settlement {
     private readonly ledger: OrderLedger,
     private readonly scheduler: SettleScheduler,
     private readonly closing: Closing,
+    private readonly producer: JobProducer,
   ) {}
 
   async settle(positionId: string, leg: Leg, round: number, reason?: string, traceId?: string): Promise<{ status: string }> {
     const p = await findPosition(this.ds, positionId);
-    if (!p) throw new UnknownSubjectError(`unknown position ${positionId}`);
+    if (!p) {
+      // Removed by a failover whose queued open a crash may have lost: queued again (the same job id, so once).
+      if (await this.requeueFailover(positionId, traceId)) return { status: 'FAILED_OVER' };
+      throw new UnknownSubjectError(`unknown position ${positionId}`);
+    }
     if (leg === 'close' && p.status === 'CLOSED') {
       // Closed by an earlier attempt whose hand-off may have been lost: handed over again (once, by the job ids).
       await this.closing.handOff(p.id, traceId);
@@ -72,7 +83,9 @@ export class Settlement {
       return { status: 'CLOSED' };
     }
     if (answer.status !== 'FILLED') {
-      await this.failPending(p, `ORDER_REJECTED: ${answer.error ?? 'refused by the venue'}`, traceId);
+      const why = `ORDER_REJECTED: ${answer.error ?? 'refused by the venue'}`;
+      if (await this.failOver(p, why, traceId)) return { status: 'FAILED_OVER' };
+      await this.failPending(p, why, traceId);
       return { status: 'FAILED' };
     }
     const signal = await first<{ risk_model: RiskModel; max_leverage: number | null }>(
@@ -98,6 +111,50 @@ export class Settlement {
     });
     await settleSignals(this.ds, [p.signal_id]);
     return { status: 'OPEN' };
+  }
+
+  /**
+   * The venue refused the awaited open and the deployment has another candidate venue: in one transaction the outcome
+   * moves to it (its reason names the refusal), the position that never opened is removed (its refused order stays in
+   * venue_orders, the refusal in the outcome's reason and the audit) so the next venue's open makes the deployment's
+   * one position of the signal, and the open is queued again (once: its job id names the venue refused). False when
+   * no candidate is left.
+   */
+  private async failOver(p: PositionRow, reason: string, traceId?: string): Promise<boolean> {
+    const moved = await this.ds.transaction(async (em) => {
+      const move = await failOver(em, p.signal_id, p.deployment_id, reason);
+      if (!move) return null;
+      await exec(em, `UPDATE venue_orders SET position_id = NULL WHERE position_id = $1`, [p.id]);
+      const gone = await rows(em, `DELETE FROM positions_v3 WHERE id = $1 AND status = 'PENDING' RETURNING id`, [p.id]);
+      if (!gone.length) throw new Error(`position ${p.id} is no longer PENDING; failover abandoned`);
+      // Audited on the removed position (idx_audit_entity finds it again, requeueFailover).
+      const payload = { signal_id: p.signal_id, deployment_id: p.deployment_id, from: move.from, to: move.to, reason };
+      await audit(em, 'v3.order.failover', 'position', p.id, payload, traceId);
+      return move;
+    });
+    if (!moved) return false;
+    await this.queueOpen(p.signal_id, p.deployment_id, moved.from, traceId);
+    return true;
+  }
+
+  private async requeueFailover(positionId: string, traceId?: string): Promise<boolean> {
+    const done = await first<{ signal_id: string; deployment_id: string; from: string | null }>(
+      this.ds,
+      `SELECT payload->>'signal_id' AS signal_id, payload->>'deployment_id' AS deployment_id, payload->>'from' AS "from" FROM audit_logs
+        WHERE entity_type = 'position' AND entity_id = $1 AND action = 'v3.order.failover' LIMIT 1`,
+      [positionId],
+    );
+    if (!done) return false;
+    await this.queueOpen(done.signal_id, done.deployment_id, done.from, traceId);
+    return true;
+  }
+
+  private queueOpen(signalId: string, deploymentId: string, from: string | null, traceId?: string): Promise<unknown> {
+    return this.producer.emit({
+      name: JobName.ExecutorOpen,
+      data: { signalId, deploymentId, ...(traceId ? { traceId } : {}) },
+      jobId: jobId(JobName.ExecutorOpen, signalId, deploymentId, `after-${from ?? 'none'}`),
+    });
   }
 
   /** The awaited open never filled: the position FAILED, and so its deployment's outcome, with the reason. */
