@@ -173,6 +173,7 @@ describe('SpotChain (local Uniswap v3 on JSON-RPC)', () => {
     await chain.whenHeld(1);
     expect(await provider.getTransactionReceipt(sent.hash)).toBeNull();
     expect(chain.mineHeld()).toEqual([sent.hash]);
+    chain.holdMining(false);
     expect((await provider.getTransactionReceipt(sent.hash))!.status).toBe(1);
   });
 });

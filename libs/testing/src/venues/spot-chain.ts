@@ -198,14 +198,13 @@ export class SpotChain implements RpcBackend {
     return this.contracts.poolFor(this.ledger.state.pools, this.token(tokenA).address, this.token(tokenB).address, fee);
   }
 
-  /** From now on accepted transactions wait unmined until mineHeld(). */
-  holdMining(): void {
-    this.holding = true;
+  /** From now on accepted transactions wait unmined until mineHeld() (holdMining(false): mine at once again). */
+  holdMining(hold = true): void {
+    this.holding = hold;
   }
 
-  /** Mines the held transactions (in the order they came, one block each) and stops holding. Returns their hashes. */
+  /** Mines the held transactions (in the order they came, one block each); holding goes on. Returns their hashes. */
   mineHeld(): string[] {
-    this.holding = false;
     const held = this.held;
     this.held = [];
     return held.map(({ tx, from }) => this.execute(tx, from));
@@ -219,6 +218,11 @@ export class SpotChain implements RpcBackend {
 
   get heldCount(): number {
     return this.held.length;
+  }
+
+  /** How many transactions have been held since the chain started. */
+  get heldSoFar(): number {
+    return this.heldTotal;
   }
 
   /** Processes the next request that carries eth_sendRawTransaction, then destroys its socket without answering. */
