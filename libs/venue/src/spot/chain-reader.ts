@@ -104,6 +104,25 @@ export class SpotChainReader {
     };
   }
 
+  /** The SwapRouter02 exactInputSingle swaps paying `recipient` since fromBlock (oldest first), with their block times. */
+  async swapsTo(recipient: string, fromBlock: number): Promise<(MinedSwap & { timeMs: number })[]> {
+    const logs = await this.provider.getLogs({
+      topics: [SWAP, null, zeroPadValue(getAddress(recipient), 32)],
+      fromBlock,
+      toBlock: 'latest',
+    });
+    const out: (MinedSwap & { timeMs: number })[] = [];
+    for (const hash of [...new Set(logs.map((l) => l.transactionHash))]) {
+      const [tx, receipt] = await Promise.all([this.provider.getTransaction(hash), this.provider.getTransactionReceipt(hash)]);
+      if (!tx || !receipt || receipt.status !== 1) continue;
+      const swap = this.swapOf(tx, receipt);
+      if (typeof swap === 'string') continue;
+      const block = await this.provider.getBlock(receipt.blockNumber);
+      out.push({ ...swap, timeMs: (block?.timestamp ?? 0) * 1000 });
+    }
+    return out;
+  }
+
   /** Why a mined transaction reverted: the same call replayed on the state before its block. */
   async minedRevertReason(tx: TransactionResponse, receipt: TransactionReceipt): Promise<string> {
     try {

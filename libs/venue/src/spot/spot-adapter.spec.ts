@@ -133,6 +133,10 @@ describe('SpotAdapter on the local Uniswap v3 chain', () => {
     });
     await expect(adapter.placeOrder(order({ reduceOnly: true }))).resolves.toMatchObject({ status: 'REJECTED' });
     await expect(adapter.setLeverage(account, 'ETH', 2)).rejects.toThrow(/without leverage/);
+    await expect(adapter.placeOrder(order({ symbol: 'ARB' }))).resolves.toMatchObject({
+      error: expect.stringMatching(/no Uniswap v3 pool/),
+    });
+    await expect(adapter.placeOrder(order({ qty: '100' }))).resolves.toMatchObject({ error: expect.stringMatching(/the wallet holds/) });
   });
 
   it('a swap the pool moved against before it was mined reverts: REJECTED with the reason, the input refunded', async () => {
@@ -174,5 +178,11 @@ describe('SpotAdapter on the local Uniswap v3 chain', () => {
     expect(filled!.fee).toBe(dec(boughtQty).mul('0.0005').mul(price).toDecimalPlaces(6).toFixed());
     expect(chain.balanceOf('WETH', user.address)).toBe('0.25');
     await expect(adapter.closePosition(account, 'ETH', 'close-2', '50')).resolves.toMatchObject({ status: 'REJECTED' });
+
+    const fills = await adapter.fills(user.address);
+    expect(fills.map((f) => [f.side, f.qty, f.fee, f.venueOrderId])).toEqual([
+      ['BUY', boughtQty, '1.5', expect.any(String)],
+      ['SELL', boughtQty, filled!.fee, result.venueOrderId],
+    ]);
   });
 });

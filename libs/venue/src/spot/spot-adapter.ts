@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { getAddress, isHexString, JsonRpcProvider, MaxUint256, Network } from 'ethers';
+import { getAddress, isHexString, JsonRpcProvider, Network } from 'ethers';
 import { dec, Dec, toMoney } from '@conduit/domain';
 import {
   AccountState,
@@ -18,13 +18,13 @@ import {
 import { pending, rejected } from '../ostium/orders';
 import { describe } from '../ostium/rpc-errors';
 import { SpotAdapterOptions } from './adapter-options';
-import { swapRouter02Interface } from './abi';
 import { SpotChainReader } from './chain-reader';
 import { encodeBuy, encodeSell, minimumOut, toTokenUnits } from './encoding';
 import { bookLevels, DEFAULT_ALIASES, filledOf, marketsOf, poolPrice, SpotMarket, units, USDC_DECIMALS } from './markets';
-import { spotErc20Interface, SpotNetwork } from './networks';
+import { SpotNetwork } from './networks';
 import { spotApprovalTransactions, SpotUserTransaction } from './onboarding';
 import { SpotToken } from './token-list';
+import { SpotTradeRunner } from './trade-runner';
 import { SpotTxSender } from './tx-sender';
 
 export type { SpotAdapterOptions } from './adapter-options';
@@ -55,11 +55,12 @@ export class SpotAdapter implements VenueAdapter {
   readonly provider: JsonRpcProvider;
   private readonly network: SpotNetwork;
   private readonly reader: SpotChainReader;
-  private readonly sender: SpotTxSender;
+  private readonly runner: SpotTradeRunner;
   private readonly fees: number[];
   private marketList: SpotMarket[] | null = null;
   private readonly bestFee = new Map<string, { fee: number; at: number }>();
-  private readonly submitted = new Map<string, string>();
+  /** Swaps this process sent, by client order id: the hash and when it was broadcast. */
+  private readonly submitted = new Map<string, { hash: string; at: number }>();
 
   constructor(private readonly options: SpotAdapterOptions) {
     const network = Network.from(options.chainId);
@@ -68,10 +69,11 @@ export class SpotAdapter implements VenueAdapter {
     this.network = { ...options.network, usdc: getAddress(options.network.usdc) };
     this.fees = options.feeTiers ?? DEFAULT_FEES;
     this.reader = new SpotChainReader(this.provider, this.network);
-    this.sender = new SpotTxSender(this.provider, options.chainId, {
+    const sender = new SpotTxSender(this.provider, options.chainId, {
       intervalMs: options.receiptPollMs ?? 250,
       timeoutMs: options.receiptTimeoutMs ?? 60_000,
     });
+    this.runner = new SpotTradeRunner(this.reader, sender, this.network.swapRouter02);
     if (options.tokens) this.marketList = marketsOf(options.tokens, this.network.usdc, options.symbolAliases ?? DEFAULT_ALIASES);
   }
 
@@ -219,9 +221,36 @@ export class SpotAdapter implements VenueAdapter {
     );
   }
 
-  /** Spot fills are read per order (orderStatus); no account history here. */
-  async fills(_address: string, _sinceMs?: number): Promise<Fill[]> {
-    return [];
+  /**
+   * Swaps through SwapRouter02 that paid the wallet a listed token or USDC for one (since fromBlock; sinceMs filters by
+   * block time): BUY/SELL of the token at USDC ÷ tokens, fee as orderStatus. Whoever sent them (the user's own swaps
+   * through the router too); spot has no realized PnL of its own (closedPnl 0).
+   */
+  async fills(address: string, sinceMs?: number): Promise<Fill[]> {
+    const list = await this.marketTable();
+    const swaps = await this.reader.swapsTo(address, this.options.fromBlock ?? 0);
+    return swaps.flatMap((swap) => {
+      if (sinceMs != null && swap.timeMs < sinceMs) return [];
+      const tokens = [swap.tokenIn, swap.tokenOut].map((t) => t.toLowerCase());
+      if (!tokens.includes(this.network.usdc.toLowerCase())) return [];
+      const m = list.find((x) => tokens.includes(x.token.address.toLowerCase()));
+      if (!m) return [];
+      const r = filledOf('', swap, m.token);
+      const side = swap.tokenOut.toLowerCase() === m.token.address.toLowerCase() ? ('BUY' as const) : ('SELL' as const);
+      return [
+        {
+          symbol: m.symbol,
+          side,
+          qty: r.filledQty,
+          price: r.avgPrice!,
+          fee: r.fee,
+          closedPnl: '0',
+          time: swap.timeMs,
+          clientOrderId: null,
+          venueOrderId: swap.hash,
+        },
+      ];
+    });
   }
 
   async setLeverage(_account: TradingAccount, symbol: string, leverage: number): Promise<void> {
@@ -268,7 +297,12 @@ export class SpotAdapter implements VenueAdapter {
       amountOutMinimum: minimumOut(best.amountOut, bps),
     };
     const data = buy ? encodeBuy(swap).data : encodeSell(swap).data;
-    return this.trade(order.account, cloid, tokenIn, amountIn, data, order.onSubmitting);
+    const result = await this.runner.run(order.account, cloid, tokenIn, amountIn, data, async (hash) => {
+      await order.onSubmitting?.(hash); // if the caller cannot store the hash, nothing is sent
+      this.submitted.set(cloid, { hash, at: Date.now() });
+    });
+    if (result.status === 'REJECTED') this.submitted.delete(cloid); // refused or never sent: a retry may send afresh
+    return result;
   }
 
   /**
@@ -300,19 +334,22 @@ export class SpotAdapter implements VenueAdapter {
   }
 
   async orderStatus(account: TradingAccount, ref: OrderRef): Promise<OrderResult | null> {
-    const hash = ref.venueOrderId ?? this.submitted.get(ref.clientOrderId) ?? null;
+    const mine = this.submitted.get(ref.clientOrderId);
+    const hash = ref.venueOrderId ?? mine?.hash ?? null;
     if (!hash || !isHexString(hash, 32)) return null;
     const cloid = ref.clientOrderId;
     const receipt = await this.provider.getTransactionReceipt(hash);
     if (!receipt) {
+      // a node shows a pending transaction by its hash; one this process just sent may not be visible yet (or held)
       const tx = await this.provider.getTransaction(hash);
-      return tx || this.submitted.get(cloid) === hash ? pending(cloid, hash) : null;
+      const recent = mine?.hash === hash && Date.now() - mine.at < (this.options.receiptTimeoutMs ?? 60_000);
+      return tx || recent ? pending(cloid, hash) : null;
     }
     const tx = await this.provider.getTransaction(hash);
     if (!tx) return pending(cloid, hash);
     if (receipt.status !== 1) {
       const reason = await this.reader.minedRevertReason(tx, receipt);
-      await this.refund(account, tx.data).catch(() => undefined); // asked again on the next look-up if it fails
+      await this.runner.refundAfter(account, tx.data).catch(() => undefined); // asked again on the next look-up if it fails
       return rejected(cloid, `the swap reverted: ${reason}`, hash);
     }
     const swap = this.reader.swapOf(tx, receipt);
@@ -326,76 +363,11 @@ export class SpotAdapter implements VenueAdapter {
 
   // ---- internals ----------------------------------------------------------------------------------------------------
 
-  /** Router approval (once per token), the pull of what the agent lacks, then the swap (hash to onSubmitting first). */
-  private trade(
-    account: TradingAccount,
-    cloid: string,
-    tokenIn: string,
-    amountIn: bigint,
-    swapData: string,
-    onSubmitting?: (id: string) => Promise<void>,
-  ): Promise<OrderResult> {
-    const signer = account.signer!;
-    const agent = getAddress(signer.address);
-    const user = getAddress(account.address);
-    return this.sender.exclusive(agent, async () => {
-      const router = this.network.swapRouter02;
-      if ((await this.reader.allowance(tokenIn, agent, router)) < amountIn) {
-        const approved = await this.sender.sendAndWait(
-          signer,
-          tokenIn,
-          spotErc20Interface.encodeFunctionData('approve', [router, MaxUint256]),
-        );
-        if (!approved.ok) return rejected(cloid, `the agent's router approval failed: ${approved.reason}`);
-      }
-      const held = await this.reader.balanceOf(tokenIn, agent);
-      if (held < amountIn) {
-        const need = amountIn - held;
-        const [balance, allowance] = await Promise.all([this.reader.balanceOf(tokenIn, user), this.reader.allowance(tokenIn, user, agent)]);
-        if (balance < need) return rejected(cloid, `the wallet holds ${balance} units of ${tokenIn}, the order needs ${need}`);
-        if (allowance < need)
-          return rejected(
-            cloid,
-            `the wallet allows the agent ${allowance} units of ${tokenIn}, the order needs ${need}: renew the approval`,
-          );
-        const pulled = await this.sender.sendAndWait(
-          signer,
-          tokenIn,
-          spotErc20Interface.encodeFunctionData('transferFrom', [user, agent, need]),
-        );
-        if (!pulled.ok) return rejected(cloid, `pulling the order's input from the wallet failed: ${pulled.reason}`);
-      }
-      const sent = await this.sender.send(signer, router, swapData, async (hash) => {
-        await onSubmitting?.(hash); // if the caller cannot store the hash, nothing is sent
-        this.submitted.set(cloid, hash);
-      });
-      if (sent.status === 'sent') return pending(cloid, sent.hash);
-      this.submitted.delete(cloid);
-      const refunded = await this.refundToken(signer, user, tokenIn).catch((err) => `refund failed: ${describe(err)}`);
-      const why = sent.status === 'reverted' ? `the swap would revert: ${sent.reason}` : `the node refused the swap: ${sent.reason}`;
-      return rejected(cloid, `${why}${typeof refunded === 'string' ? ` (${refunded})` : ''}`, sent.status === 'refused' ? sent.hash : null);
-    });
-  }
-
-  /** After a failed swap: what the agent holds of the swap's input goes back to the user. */
-  private async refund(account: TradingAccount, swapData: string): Promise<void> {
-    if (!account.signer) return;
-    const parsed = swapRouter02Interface.parseTransaction({ data: swapData });
-    if (!parsed) return;
-    const tokenIn = parsed.args[0].tokenIn as string;
-    await this.sender.exclusive(account.signer.address, () => this.refundToken(account.signer!, getAddress(account.address), tokenIn));
-  }
-
-  private async refundToken(signer: NonNullable<TradingAccount['signer']>, user: string, token: string): Promise<void> {
-    const held = await this.reader.balanceOf(token, signer.address);
-    if (held === 0n) return;
-    const sent = await this.sender.sendAndWait(signer, token, spotErc20Interface.encodeFunctionData('transfer', [user, held]));
-    if (!sent.ok) throw new Error(sent.reason);
-  }
-
   private async alreadySubmitted(account: TradingAccount, cloid: string, symbol: string): Promise<OrderResult | null> {
-    const hash = this.submitted.get(cloid);
-    if (!hash) return null;
-    return this.orderStatus(account, { clientOrderId: cloid, venueOrderId: hash, symbol });
+    const mine = this.submitted.get(cloid);
+    if (!mine) return null;
+    const status = await this.orderStatus(account, { clientOrderId: cloid, venueOrderId: mine.hash, symbol });
+    if (!status) this.submitted.delete(cloid); // never reached the chain: send it afresh (the pull is not repeated)
+    return status;
   }
 }
