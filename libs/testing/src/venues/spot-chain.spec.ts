@@ -7,7 +7,15 @@ import {
   SPOT_CHAIN_QUOTER_ABI,
   SPOT_CHAIN_ROUTER_ABI,
 } from './spot/abi';
-import { computeSwapStep, getSqrtRatioAtTick, getTickAtSqrtRatio, MAX_SQRT_RATIO, MIN_SQRT_RATIO, Q96 } from './spot/v3-math';
+import {
+  computeSwapStep,
+  getSqrtRatioAtTick,
+  getTickAtSqrtRatio,
+  MAX_SQRT_RATIO,
+  MIN_SQRT_RATIO,
+  Q96,
+  swapExactInput,
+} from './spot/v3-math';
 
 /**
  * The reference: Uniswap/v3-sdk src/entities/pool.test.ts @ 051b21897b6d61e27c8d3312bd2564a065ed15ff, "swaps": a USDC/DAI
@@ -79,6 +87,26 @@ describe('SpotChain (local Uniswap v3 on JSON-RPC)', () => {
     const step = computeSwapStep(Q96, MIN_SQRT_RATIO + 1n, 10n ** 18n, 100n, 500);
     expect(step.amountIn + step.feeAmount).toBe(100n);
     expect(step.feeAmount).toBe(1n);
+  });
+
+  /**
+   * Uniswap/v3-core test/__snapshots__/UniswapV3Pool.swaps.spec.ts.snap @ 8445f65e7d1b6714a92f287bfc8b0dcd4cc251e4, pool
+   * "low fee, 1:1 price, 2e18 max range liquidity" (fee 500, one position over the usable MIN/MAX ticks, L = 2e18): these
+   * swaps move the price ~8,100 ticks, over several tick-bitmap words, so each step's rounding counts. The price limit
+   * 0.5 is the test's encodePriceSqrt(1, 2): bignumber.js sqrt(0.5) at 20 decimals × 2^96, floored.
+   */
+  it('matches v3-core swap snapshots that step over tick-bitmap words', () => {
+    const pool = () => ({ sqrtPriceX96: Q96, tick: 0, liquidity: 2n * 10n ** 18n, fee: 500, tickLower: -887270, tickUpper: 887270 });
+    const e18 = 10n ** 18n;
+    expect(swapExactInput(pool(), true, e18, 0n)).toMatchObject({ amount0: e18, amount1: -666444407401233536n, tick: -8107 });
+    expect(swapExactInput(pool(), false, e18, 0n)).toMatchObject({ amount0: -666444407401233536n, amount1: e18, tick: 8106 });
+    expect(swapExactInput(pool(), true, 1000n, 0n)).toMatchObject({ amount0: 1000n, amount1: -998n, tick: -1 });
+    const half = (70710678118654752440n * Q96) / 10n ** 20n;
+    expect(swapExactInput(pool(), true, e18, half)).toMatchObject({
+      amount0: 828841545518949575n,
+      amount1: -585786437626904950n,
+      tick: -6932,
+    });
   });
 
   it('swaps through SwapRouter02 with the allowance of the sender, and emits Transfer and Swap', async () => {
