@@ -97,3 +97,21 @@ export function filledOf(cloid: string, swap: MinedSwap, token: SpotToken): Orde
     venueOrderId: swap.hash,
   };
 }
+
+/**
+ * The least output that keeps a fill within the reference price ± slippage, the pool fee excluded (as an IOC limit at
+ * reference ± slippage on a venue that charges its fee apart): a buy of amountIn USDC must get at least
+ * amountIn × (1 − fee) ÷ (reference × (1 + slippage)) tokens, a sell of amountIn tokens at least
+ * amountIn × (1 − fee) × reference × (1 − slippage) USDC; rounded up, in the output token's units.
+ */
+export function boundOut(buy: boolean, amountIn: bigint, feePips: number, reference: Decimal, bps: number, tokenDecimals: number): bigint {
+  const keep = new Dec(1_000_000 - feePips).div(1_000_000);
+  const s = new Dec(bps).div(10_000);
+  const out = buy
+    ? units(amountIn, USDC_DECIMALS)
+        .mul(keep)
+        .div(reference.mul(s.plus(1)))
+        .mul(new Dec(10).pow(tokenDecimals))
+    : units(amountIn, tokenDecimals).mul(keep).mul(reference).mul(new Dec(1).minus(s)).mul(new Dec(10).pow(USDC_DECIMALS));
+  return BigInt(out.toDecimalPlaces(0, Decimal.ROUND_CEIL).toFixed());
+}

@@ -136,7 +136,13 @@ describe('SpotAdapter on the local Uniswap v3 chain', () => {
     await expect(adapter.placeOrder(order({ symbol: 'ARB' }))).resolves.toMatchObject({
       error: expect.stringMatching(/no Uniswap v3 pool/),
     });
-    await expect(adapter.placeOrder(order({ qty: '100' }))).resolves.toMatchObject({ error: expect.stringMatching(/the wallet holds/) });
+    await expect(adapter.placeOrder(order({ referencePrice: '2900' }))).resolves.toMatchObject({
+      status: 'REJECTED',
+      error: expect.stringMatching(/beyond 2900 ± 50 bps/),
+    });
+    await expect(adapter.placeOrder(order({ qty: '100', maxSlippageBps: '1500' }))).resolves.toMatchObject({
+      error: expect.stringMatching(/the wallet holds/),
+    });
   });
 
   it('a swap the pool moved against before it was mined reverts: REJECTED with the reason, the input refunded', async () => {

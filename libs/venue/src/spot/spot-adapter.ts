@@ -20,7 +20,7 @@ import { describe } from '../ostium/rpc-errors';
 import { SpotAdapterOptions } from './adapter-options';
 import { SpotChainReader } from './chain-reader';
 import { encodeBuy, encodeSell, minimumOut, toTokenUnits } from './encoding';
-import { bookLevels, DEFAULT_ALIASES, filledOf, marketsOf, poolPrice, SpotMarket, units, USDC_DECIMALS } from './markets';
+import { bookLevels, boundOut, DEFAULT_ALIASES, filledOf, marketsOf, poolPrice, SpotMarket, units, USDC_DECIMALS } from './markets';
 import { SpotNetwork } from './networks';
 import { spotApprovalTransactions, SpotUserTransaction } from './onboarding';
 import { SpotToken } from './token-list';
@@ -104,11 +104,11 @@ export class SpotAdapter implements VenueAdapter {
   /** The fee tier of the token's best USDC pool for a probe-sized buy (cached poolCacheMs); null when none quotes. */
   private async poolFee(m: SpotMarket): Promise<number | null> {
     const cached = this.bestFee.get(m.symbol);
-    if (cached && Date.now() - cached.at < (this.options.poolCacheMs ?? 60_000)) return cached.fee;
+    if (cached && this.now() - cached.at < (this.options.poolCacheMs ?? 60_000)) return cached.fee;
     const probe = toTokenUnits(this.options.probeUsd ?? '1000', USDC_DECIMALS);
     const best = await this.reader.bestQuote(this.network.usdc, m.token.address, probe, this.fees);
     if (!best) return null;
-    this.bestFee.set(m.symbol, { fee: best.fee, at: Date.now() });
+    this.bestFee.set(m.symbol, { fee: best.fee, at: this.now() });
     return best.fee;
   }
 
@@ -278,28 +278,31 @@ export class SpotAdapter implements VenueAdapter {
       return rejected(cloid, `slippage ${order.maxSlippageBps} bps is not in [0, 10000)`);
 
     const buy = order.side === 'BUY';
-    let amountIn: bigint;
-    if (buy) {
-      const reference = order.referencePrice ? dec(order.referencePrice) : await this.markPrice(order.symbol);
-      if (!reference || reference.lte(0)) return rejected(cloid, `no price for ${order.symbol} on SPOT`);
-      amountIn = toTokenUnits(qty.mul(reference).toDecimalPlaces(USDC_DECIMALS, Decimal.ROUND_DOWN).toFixed(), USDC_DECIMALS);
-    } else amountIn = toTokenUnits(qty.toDecimalPlaces(m.token.decimals, Decimal.ROUND_DOWN).toFixed(), m.token.decimals);
+    const reference = order.referencePrice ? dec(order.referencePrice) : await this.markPrice(order.symbol);
+    if (!reference || reference.lte(0)) return rejected(cloid, `no price for ${order.symbol} on SPOT`);
+    const amountIn = buy
+      ? toTokenUnits(qty.mul(reference).toDecimalPlaces(USDC_DECIMALS, Decimal.ROUND_DOWN).toFixed(), USDC_DECIMALS)
+      : toTokenUnits(qty.toDecimalPlaces(m.token.decimals, Decimal.ROUND_DOWN).toFixed(), m.token.decimals);
     if (amountIn <= 0n) return rejected(cloid, 'order too small: nothing to swap');
     const [tokenIn, tokenOut] = buy ? [this.network.usdc, m.token.address] : [m.token.address, this.network.usdc];
     const best = await this.reader.bestQuote(tokenIn, tokenOut, amountIn, this.fees);
     if (!best) return rejected(cloid, `no Uniswap v3 pool quotes ${m.token.symbol}/USDC`);
+    const bound = boundOut(buy, amountIn, best.fee, reference, bps, m.token.decimals);
+    if (best.amountOut < bound)
+      return rejected(cloid, `the pool's price for this size is beyond ${reference.toFixed()} ± ${bps} bps (fee excluded): not sent`);
+    const quoted = minimumOut(best.amountOut, bps);
     const swap = {
       base: m.token.address,
       quote: this.network.usdc,
       recipient: getAddress(order.account.address),
       fee: best.fee,
       amountIn,
-      amountOutMinimum: minimumOut(best.amountOut, bps),
+      amountOutMinimum: quoted > bound ? quoted : bound,
     };
     const data = buy ? encodeBuy(swap).data : encodeSell(swap).data;
     const result = await this.runner.run(order.account, cloid, tokenIn, amountIn, data, async (hash) => {
       await order.onSubmitting?.(hash); // if the caller cannot store the hash, nothing is sent
-      this.submitted.set(cloid, { hash, at: Date.now() });
+      this.submitted.set(cloid, { hash, at: this.now() });
     });
     if (result.status === 'REJECTED') this.submitted.delete(cloid); // refused or never sent: a retry may send afresh
     return result;
@@ -342,7 +345,7 @@ export class SpotAdapter implements VenueAdapter {
     if (!receipt) {
       // a node shows a pending transaction by its hash; one this process just sent may not be visible yet (or held)
       const tx = await this.provider.getTransaction(hash);
-      const recent = mine?.hash === hash && Date.now() - mine.at < (this.options.receiptTimeoutMs ?? 60_000);
+      const recent = mine?.hash === hash && this.now() - mine.at < (this.options.receiptTimeoutMs ?? 60_000);
       return tx || recent ? pending(cloid, hash) : null;
     }
     const tx = await this.provider.getTransaction(hash);
@@ -362,6 +365,10 @@ export class SpotAdapter implements VenueAdapter {
   }
 
   // ---- internals ----------------------------------------------------------------------------------------------------
+
+  private now(): number {
+    return this.options.clock ? this.options.clock.now().getTime() : Date.now();
+  }
 
   private async alreadySubmitted(account: TradingAccount, cloid: string, symbol: string): Promise<OrderResult | null> {
     const mine = this.submitted.get(cloid);
