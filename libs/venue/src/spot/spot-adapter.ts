@@ -40,9 +40,10 @@ const DEFAULT_LEVELS = ['1000', '5000', '25000', '100000', '500000'];
  * lock: approve(router) by the agent once per token; transferFrom(user → agent) of the trade's input (only what the agent
  * does not already hold, so a retried trade never pulls twice); then exactInputSingle with recipient = the user and
  * amountOutMinimum = the larger of QuoterV2's quote × (1 − slippage) and the output at reference × (1 ± slippage), fee
- * excluded (both rounded up; an order whose quote is already beyond the reference bound is rejected unsent). The swap's hash goes to onSubmitting before it is
- * broadcast and the order is PENDING; orderStatus reads the mined swap (FILLED: a buy's quantity is the tokens
- * received) or its revert (REJECTED with the reason), and refunds to the user what the agent holds after a failed swap.
+ * excluded (both rounded up; an order whose quote is already beyond the reference bound is rejected unsent). The
+ * swap's hash goes to onSubmitting before it is broadcast and the order is PENDING; orderStatus reads the mined swap
+ * (FILLED: a buy's quantity is the tokens received) or its revert (REJECTED with the reason), and refunds to the user
+ * what the agent holds after a failed swap.
  *
  * Marks come from the best pool's slot0 (the price a swap starts from), the price source only when no pool answers.
  * The order book is synthetic: levels between quotes of increasing sizes, fee taken out, so that the book-walking cost
