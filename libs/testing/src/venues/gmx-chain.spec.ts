@@ -186,4 +186,47 @@ describe('GmxChain (local GMX v2 over JSON-RPC)', () => {
     ).toMatch(/^EmptyMarket/);
     expect(await revertOf(agent.estimateGas({ to: chain.network.router, data: '0x' }))).toBeTruthy();
   });
+
+  it("takes the account's own orders on ExchangeRouter (sendTokens) and executes them on its own with autoExecuteMs", async () => {
+    chain.setAutoExecute(0);
+    const usdc = new Contract(chain.network.usdc, GMX_ERC20_ABI, user);
+    await (await usdc.approve(chain.network.router, 100_000_000n)).wait();
+    const own = encodeIncreaseOrder({
+      orderVault: chain.network.orderVault,
+      receiver: user.address,
+      market: chain.markets[0].marketToken,
+      collateralToken: chain.network.usdc,
+      sizeDeltaUsd: usdToGmx30('400'),
+      acceptablePrice: acceptablePrice(priceToGmx('2000', 18), 'SHORT', 50, true),
+      executionFee: FEE,
+      isLong: false,
+      collateralAmount: 100_000_000n,
+    });
+    const receipt = await send(user, chain.network.exchangeRouter, own.data, own.value);
+    const key = receipt.logs.map(decodeGmxLog).find((e) => e?.name === 'OrderCreated')!.items.bytes32.key;
+    const reader = new Contract(chain.network.reader, GMX_READER_ABI, provider);
+    // the order as stored by its block (the keeper may already have executed it)
+    const stored = await reader.getOrder(chain.network.dataStore, key, { blockTag: receipt.blockNumber });
+    expect([stored.addresses.account, stored.numbers.sizeDeltaUsd, stored.numbers.initialCollateralDeltaAmount]).toEqual([
+      user.address,
+      usdToGmx30('400'),
+      100_000_000n,
+    ]);
+    await chain.keeperExecuted(1);
+    expect(chain.positions(user.address)).toEqual([
+      { symbol: 'ETH', isLong: false, sizeInUsd: '400', sizeInTokens: '0.2', collateral: '99.6' },
+    ]);
+    const gone = await reader.getOrder(chain.network.dataStore, key);
+    expect(gone.addresses.account).toBe(ZeroAddress);
+  });
+
+  it("counts the subaccount's actions against the maximum the account set", async () => {
+    for (const t of gmxApprovalTransactions(chain.network, user.address, agent.address, '1000', { maxActions: 1n }))
+      await send(user, t.to, t.data);
+    const order = increase(10_000_000n, '100');
+    await send(agent, chain.network.subaccountRouter, order.data, order.value);
+    expect(await revertOf(agent.estimateGas({ to: chain.network.subaccountRouter, data: order.data, value: order.value }))).toMatch(
+      /^MaxSubaccountActionCountExceeded/,
+    );
+  });
 });
