@@ -229,4 +229,25 @@ describe('GmxChain (local GMX v2 over JSON-RPC)', () => {
       /^MaxSubaccountActionCountExceeded/,
     );
   });
+
+  it('moves the execution price against the trader by the price impact option', async () => {
+    await chain.close();
+    chain = await GmxChain.start({ positionFeeBps: 10n, priceImpactBps: 10n });
+    provider.destroy();
+    const network = Network.from(chain.chainId);
+    provider = new JsonRpcProvider(chain.url, network, { staticNetwork: network, cacheTimeout: -1 });
+    user = new Wallet(user.privateKey, provider);
+    agent = new Wallet(agent.privateKey, provider);
+    chain.fundEth(user.address, '1');
+    chain.fundEth(agent.address, '1');
+    chain.fund(user.address, '1000');
+    chain.setPrice('ETH', '2000');
+    await onboard();
+    const order = increase(100_000_000n, '1000');
+    await send(agent, chain.network.subaccountRouter, order.data, order.value);
+    chain.executePending();
+    const inc = chain.events('PositionIncrease')[0].items;
+    expect(inc.uint.executionPrice).toBe(priceToGmx('2002', 18));
+    expect(inc.int.priceImpactUsd).toBe(-usdToGmx30('1'));
+  });
 });

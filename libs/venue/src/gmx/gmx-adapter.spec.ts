@@ -188,6 +188,16 @@ describe('GmxAdapter against the local GMX chain', () => {
     expect(created()).toBe(1);
   });
 
+  it('a transaction whose answer is lost is PENDING, found by its hash, and not sent again', async () => {
+    chain.dropNextResponse();
+    const placed = await adapter.placeOrder(order({ clientOrderId: 'lost' }));
+    expect(placed.status).toBe('PENDING');
+    expect(chain.hasTransaction(placed.venueOrderId!)).toBe(true);
+    expect(await adapter.placeOrder(order({ clientOrderId: 'lost' }))).toEqual(placed);
+    expect((await settled(placed)).status).toBe('FILLED');
+    expect(chain.calls.filter((c) => c.via === 'tx' && c.name === 'createOrder')).toHaveLength(1);
+  });
+
   it('a fresh adapter (after a restart) reads the open positions from the chain', async () => {
     await settled(await adapter.placeOrder(order()));
     await settled(await adapter.placeOrder(order({ symbol: 'BTC', side: 'SELL', qty: '0.01', leverage: 3 })));
