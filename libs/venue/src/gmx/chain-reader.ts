@@ -44,10 +44,13 @@ export class GmxChainReader {
     for (const [i, m] of (list as any[]).entries()) {
       const indexToken = getAddress(m.indexToken);
       if (indexToken === getAddress('0x0000000000000000000000000000000000000000')) continue;
-      const [[symbol], [decimals]] = await Promise.all([
+      // synthetic index tokens (markets of tokens not on Arbitrum) have no ERC20 code: such markets are left out
+      const token = await Promise.all([
         this.view(gmxErc20Interface, indexToken, 'symbol', []),
         this.view(gmxErc20Interface, indexToken, 'decimals', []),
-      ]);
+      ]).catch(() => null);
+      if (!token) continue;
+      const [[symbol], [decimals]] = token;
       const conduit = conduitSymbol(symbol as string);
       if (seen.has(conduit)) continue; // the first listed market of an index token trades it
       seen.add(conduit);
