@@ -18,6 +18,7 @@ export class GmxChainReader {
     readonly provider: JsonRpcProvider,
     private readonly net: GmxNetwork,
     private readonly lookbackBlocks: number,
+    private readonly chunkBlocks = 50_000,
   ) {}
 
   async view(iface: Interface, to: string, fn: string, args: unknown[]): Promise<any[]> {
@@ -103,13 +104,22 @@ export class GmxChainReader {
   ): Promise<GmxEvent[]> {
     const topics: (string | string[] | null)[] = [[EVENT_LOG1_TOPIC, EVENT_LOG2_TOPIC], names.map(gmxEventNameTopic), topic1];
     if (topic2) topics.push(topic2);
-    const logs = await this.provider.getLogs({
-      address: this.net.eventEmitter,
-      fromBlock: range.fromBlock,
-      toBlock: range.toBlock ?? 'latest',
-      topics,
-    });
-    return logs.map((l) => decodeGmxLog(l)).filter((e): e is GmxEvent => e !== null);
+    const to = range.toBlock ?? (await this.provider.getBlockNumber());
+    const out: GmxEvent[] = [];
+    // one eth_getLogs per chunk of blocks: RPC providers cap the range of one request
+    for (let from = range.fromBlock; from <= to; from += this.chunkBlocks) {
+      const logs = await this.provider.getLogs({
+        address: this.net.eventEmitter,
+        fromBlock: from,
+        toBlock: Math.min(to, from + this.chunkBlocks - 1),
+        topics,
+      });
+      for (const l of logs) {
+        const e = decodeGmxLog(l);
+        if (e) out.push(e);
+      }
+    }
+    return out;
   }
 
   async lookbackStart(): Promise<number> {

@@ -128,6 +128,9 @@ describe('GmxAdapter against the local GMX chain', () => {
       ['BUY', '1', '1900', '2.25', new Dec(basePnl.toString()).div(E30).toFixed()],
     ]);
     expect(fills[1].closedPnl).toBe('100');
+    const chunked = makeAdapter({ logChunkBlocks: 2 }); // the same fills, read two blocks per eth_getLogs
+    expect(await chunked.fills(user.address)).toEqual(fills);
+    chunked.destroy();
     // 10000 − 400 collateral + (398 + 100 − 2.25)
     expect(chain.usdcBalance(user.address)).toBe('10095.75');
     expect(await adapter.openPositions(user.address)).toEqual([]);

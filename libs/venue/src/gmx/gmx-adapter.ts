@@ -62,7 +62,7 @@ export class GmxAdapter implements VenueAdapter {
     this.provider = new JsonRpcProvider(options.rpcUrl, network, { staticNetwork: network, cacheTimeout: -1 });
     this.provider._getConnection().timeout = options.rpcTimeoutMs ?? 10_000;
     this.net = options.addresses;
-    this.reader = new GmxChainReader(this.provider, this.net, options.logLookbackBlocks ?? 500_000);
+    this.reader = new GmxChainReader(this.provider, this.net, options.logLookbackBlocks ?? 500_000, options.logChunkBlocks ?? 50_000);
     this.sender = new GmxTxSender(this.provider, options.chainId);
     this.tracker = new GmxOrderTracker(this.reader, this.net, options);
   }

@@ -31,6 +31,8 @@ export interface GmxAdapterOptions {
   syntheticSpreadBps?: string;
   /** How far back fills() and order look-ups search logs without a start. Default 500,000 blocks. */
   logLookbackBlocks?: number;
+  /** Largest block range of one eth_getLogs. Default 50,000. */
+  logChunkBlocks?: number;
   /** JSON-RPC request timeout. Default 10 s. */
   rpcTimeoutMs?: number;
 }
