@@ -142,7 +142,8 @@ function bytes32(value: string | undefined): string {
   return v;
 }
 
-function createOrderParams(
+/** CreateOrderParams of an order, checked (shared by the ExchangeRouter and SubaccountRouter encoders). */
+export function createOrderParams(
   o: GmxOrderCommon,
   orderType: GmxOrderType,
   numbers: { initialCollateralDeltaAmount: bigint; minOutputAmount: bigint },
