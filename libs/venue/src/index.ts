@@ -15,6 +15,19 @@ export * from './ostium/encoding';
 export * from './ostium/pricing';
 export * from './ostium/funding';
 export * from './ostium/onboarding';
+export * from './gmx/abi';
+export * from './gmx/encoding';
+export * from './gmx/contracts-abi';
+export * from './gmx/events';
+export * from './gmx/subaccount';
+export * from './gmx/onboarding';
+export type * from './gmx/gmx-options';
+export * from './spot/abi';
+export * from './spot/encoding';
+export * from './spot/networks';
+export * from './spot/onboarding';
+export * from './spot/token-list';
+export type * from './spot/adapter-options';
 
 // The live adapters and the Hyperliquid action builders load on first use, not with this barrel: the Hyperliquid
 // SDK (its utils alone bring valibot and the schemas, with the clients ws and @noble/*) costs about 20 MiB per
@@ -25,9 +38,13 @@ import type * as hyperliquidAdapter from './hyperliquid/hyperliquid-adapter';
 import { exportOnFirstUse } from '@conduit/config';
 import type * as hyperliquidActions from './hyperliquid/actions';
 import type * as ostiumAdapter from './ostium/ostium-adapter';
+import type * as gmxAdapter from './gmx/gmx-adapter';
+import type * as spotAdapter from './spot/spot-adapter';
 export type * from './hyperliquid/hyperliquid-adapter';
 export type * from './hyperliquid/actions';
 export type * from './ostium/ostium-adapter';
+export type * from './gmx/gmx-adapter';
+export type * from './spot/spot-adapter';
 export declare const HyperliquidAdapter: typeof hyperliquidAdapter.HyperliquidAdapter;
 export type HyperliquidAdapter = hyperliquidAdapter.HyperliquidAdapter;
 export declare const wirePrice: typeof hyperliquidActions.wirePrice;
@@ -40,6 +57,10 @@ export declare const updateLeverageAction: typeof hyperliquidActions.updateLever
 export declare const sdkParams: typeof hyperliquidActions.sdkParams;
 export declare const OstiumAdapter: typeof ostiumAdapter.OstiumAdapter;
 export type OstiumAdapter = ostiumAdapter.OstiumAdapter;
+export declare const GmxAdapter: typeof gmxAdapter.GmxAdapter;
+export type GmxAdapter = gmxAdapter.GmxAdapter;
+export declare const SpotAdapter: typeof spotAdapter.SpotAdapter;
+export type SpotAdapter = spotAdapter.SpotAdapter;
 
 /* eslint-disable @typescript-eslint/no-require-imports -- required on first use, see above */
 exportOnFirstUse<typeof hyperliquidAdapter>(exports, () => require('./hyperliquid/hyperliquid-adapter'), { HyperliquidAdapter: true });
@@ -54,4 +75,6 @@ exportOnFirstUse<typeof hyperliquidActions>(exports, () => require('./hyperliqui
   sdkParams: true,
 });
 exportOnFirstUse<typeof ostiumAdapter>(exports, () => require('./ostium/ostium-adapter'), { OstiumAdapter: true });
+exportOnFirstUse<typeof gmxAdapter>(exports, () => require('./gmx/gmx-adapter'), { GmxAdapter: true });
+exportOnFirstUse<typeof spotAdapter>(exports, () => require('./spot/spot-adapter'), { SpotAdapter: true });
 /* eslint-enable @typescript-eslint/no-require-imports */

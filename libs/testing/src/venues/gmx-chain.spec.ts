@@ -1,16 +1,10 @@
 import { Contract, JsonRpcProvider, Network, TransactionReceipt, Wallet, ZeroAddress } from 'ethers';
-/* eslint-disable @nx/enforce-module-boundaries -- the GMX encoders are not in @conduit/venue's barrel yet */
-import { gmxExchangeRouterInterface } from '../../../venue/src/gmx/abi';
-import { EVENT_LOG1_TOPIC, EVENT_LOG2_TOPIC, explainGmxRevert, GMX_READER_ABI, GMX_ERC20_ABI } from '../../../venue/src/gmx/contracts-abi';
-import { acceptablePrice, encodeIncreaseOrder, priceToGmx, usdToGmx30 } from '../../../venue/src/gmx/encoding';
-import { decodeGmxLog } from '../../../venue/src/gmx/events';
-import { gmxApprovalTransactions } from '../../../venue/src/gmx/onboarding';
-import {
-  encodeSubaccountCancelOrder,
-  encodeSubaccountDecreaseOrder,
-  encodeSubaccountIncreaseOrder,
-} from '../../../venue/src/gmx/subaccount';
-/* eslint-enable @nx/enforce-module-boundaries */
+import { gmxExchangeRouterInterface } from '@conduit/venue';
+import { EVENT_LOG1_TOPIC, EVENT_LOG2_TOPIC, explainGmxRevert, GMX_READER_ABI, GMX_ERC20_ABI } from '@conduit/venue';
+import { acceptablePrice, encodeIncreaseOrder, priceToGmx, usdToGmx30 } from '@conduit/venue';
+import { decodeGmxLog } from '@conduit/venue';
+import { gmxApprovalTransactions } from '@conduit/venue';
+import { encodeSubaccountCancelOrder, encodeSubaccountDecreaseOrder, encodeSubaccountIncreaseOrder } from '@conduit/venue';
 import { GmxChain } from './gmx-chain';
 
 const FEE = 10n ** 15n;

@@ -1,10 +1,8 @@
 import { getAddress, Transaction, ZeroAddress } from 'ethers';
 import { dec } from '@conduit/domain';
-/* eslint-disable @nx/enforce-module-boundaries -- the GMX ABI is not in @conduit/venue's barrel yet (see gmx/chain-state.ts) */
-import { decodeGmxLog, GmxEventItems } from '../../../venue/src/gmx/events';
-import { parseExactUnits, priceFromGmx, priceToGmx } from '../../../venue/src/gmx/encoding';
-import { GMX_NETWORKS, gmxNetwork, GmxNetwork } from '../../../venue/src/gmx/onboarding';
-/* eslint-enable @nx/enforce-module-boundaries */
+import { decodeGmxLog, GmxEventItems } from '@conduit/venue';
+import { parseExactUnits, priceFromGmx, priceToGmx } from '@conduit/venue';
+import { GMX_NETWORKS, gmxNetwork, GmxNetwork } from '@conduit/venue';
 import { ChainLedger } from './evm/ledger';
 import { JsonRpcServer, RpcBackend } from './evm/rpc-server';
 import { RpcError } from './evm/evm-types';

@@ -1,10 +1,8 @@
 import { getAddress, zeroPadValue } from 'ethers';
 // The chain decodes with the adapter's own fragments, as the Ostium chain does.
-/* eslint-disable @nx/enforce-module-boundaries -- the GMX ABI is not in @conduit/venue's barrel yet */
-import { encodeGmxEventData, GmxEventItems } from '../../../../venue/src/gmx/events';
-import { EVENT_LOG1_TOPIC, EVENT_LOG2_TOPIC, gmxErrorsInterface, gmxEventEmitterInterface } from '../../../../venue/src/gmx/contracts-abi';
-import { GmxNetwork } from '../../../../venue/src/gmx/onboarding';
-/* eslint-enable @nx/enforce-module-boundaries */
+import { encodeGmxEventData, GmxEventItems } from '@conduit/venue';
+import { EVENT_LOG1_TOPIC, EVENT_LOG2_TOPIC, gmxErrorsInterface, gmxEventEmitterInterface } from '@conduit/venue';
+import { GmxNetwork } from '@conduit/venue';
 import { EvmAccounts, lc, RawLog, Revert } from '../evm/evm-types';
 
 export { lc, Revert } from '../evm/evm-types';

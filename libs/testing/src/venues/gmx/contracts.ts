@@ -1,14 +1,7 @@
 import { AbiCoder, getAddress, Interface, keccak256, Result, ZeroAddress } from 'ethers';
-/* eslint-disable @nx/enforce-module-boundaries -- the GMX ABI is not in @conduit/venue's barrel yet (see chain-state.ts) */
-import { GmxOrderType, gmxExchangeRouterInterface } from '../../../../venue/src/gmx/abi';
-import {
-  gmxErc20Interface,
-  gmxReaderInterface,
-  gmxSubaccountRouterInterface,
-  SUBACCOUNT_ORDER_ACTION,
-} from '../../../../venue/src/gmx/contracts-abi';
-import { GmxNetwork } from '../../../../venue/src/gmx/onboarding';
-/* eslint-enable @nx/enforce-module-boundaries */
+import { GmxOrderType, gmxExchangeRouterInterface } from '@conduit/venue';
+import { gmxErc20Interface, gmxReaderInterface, gmxSubaccountRouterInterface, SUBACCOUNT_ORDER_ACTION } from '@conduit/venue';
+import { GmxNetwork } from '@conduit/venue';
 import {
   allowanceKey,
   balanceOf,

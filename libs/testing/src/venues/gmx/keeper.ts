@@ -1,9 +1,7 @@
 import { AbiCoder, computeAddress, id, keccak256, SigningKey, Transaction, ZeroAddress } from 'ethers';
-/* eslint-disable @nx/enforce-module-boundaries -- the GMX ABI is not in @conduit/venue's barrel yet (see chain-state.ts) */
-import { GmxOrderType } from '../../../../venue/src/gmx/abi';
-import { gmxErrorsInterface } from '../../../../venue/src/gmx/contracts-abi';
-import { GmxNetwork } from '../../../../venue/src/gmx/onboarding';
-/* eslint-enable @nx/enforce-module-boundaries */
+import { GmxOrderType } from '@conduit/venue';
+import { gmxErrorsInterface } from '@conduit/venue';
+import { GmxNetwork } from '@conduit/venue';
 import { ChainLedger } from '../evm/ledger';
 import { Ctx, emitGmx, GmxChainOptions, GmxState, lc, moveToken, StoredOrder, StoredPosition, toTopic } from './chain-state';
 import { GmxContracts } from './contracts';

@@ -1,7 +1,5 @@
 import { ZeroAddress, ZeroHash } from 'ethers';
-/* eslint-disable @nx/enforce-module-boundaries -- the GMX ABI is not in @conduit/venue's barrel yet (see chain-state.ts) */
-import { GmxEventItems } from '../../../../venue/src/gmx/events';
-/* eslint-enable @nx/enforce-module-boundaries */
+import { GmxEventItems } from '@conduit/venue';
 import { StoredOrder, StoredPosition } from './chain-state';
 
 /** A listed market as the chain holds it (addresses checksummed). */
