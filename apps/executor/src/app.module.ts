@@ -16,6 +16,7 @@ import { Reconciler } from './reconciliation/reconciler';
 import { Settlement } from './settlement/settlement';
 import { SettleScheduler } from './settlement/settle-scheduler';
 import { MarketSync } from './venues/market-sync';
+import { TokenSync } from './venues/token-sync';
 
 @Module({})
 export class ExecutorModule {
@@ -36,6 +37,7 @@ export class ExecutorModule {
         PositionMonitor,
         Reconciler,
         MarketSync,
+        TokenSync,
         PaperMarket,
         ExecutorProcessor,
       ],

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumberString, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsJSON, IsNumberString, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 import { trustProxySetting } from './trust-proxy';
 
 /** Whole decimal numbers only ('0x10', ' ' and '1e3' stay strings and fail validation). */
@@ -183,6 +183,24 @@ export class Env {
   /** An Ostium market order the oracle has not filled after this long is failed with that reason. */
   @Transform(toInt) @IsInt() @Min(1000) OSTIUM_FILL_TIMEOUT_MS = 60000;
 
+  /** GMX v2 on Arbitrum: live GMX is off without an RPC URL. GMX_CONTRACTS overrides addresses (JSON, a local chain in tests). */
+  @IsIn(['arbitrum']) GMX_NETWORK = 'arbitrum';
+  @IsOptional() @IsString() GMX_RPC_URL?: string;
+  @Transform(toInt) @IsOptional() @IsInt() GMX_CHAIN_ID?: number;
+  @IsOptional() @IsJSON() GMX_CONTRACTS?: string;
+  /** An order GMX's keeper has not executed after this long is cancelled (once GMX lets its account cancel it) and failed over. */
+  @Transform(toInt) @IsInt() @Min(1000) GMX_KEEPER_TIMEOUT_MS = 300000;
+  /** The execution fee each GMX order carries, in wei of ETH paid by the agent wallet (GMX refunds what the keeper does not use). */
+  @IsOptional() @Matches(/^[0-9]{1,24}$/) GMX_EXECUTION_FEE_WEI?: string;
+
+  /** Uniswap v3 spot swaps on Arbitrum: live SPOT is off without an RPC URL. SPOT_CONTRACTS overrides addresses (JSON). */
+  @IsIn(['arbitrum']) SPOT_NETWORK = 'arbitrum';
+  @IsOptional() @IsString() SPOT_RPC_URL?: string;
+  @Transform(toInt) @IsOptional() @IsInt() SPOT_CHAIN_ID?: number;
+  @IsOptional() @IsJSON() SPOT_CONTRACTS?: string;
+  /** The token list (Uniswap token-list schema) token_registry is synced from, with the venues; empty: not synced. */
+  @IsString() SPOT_TOKEN_LIST_URL = 'https://tokens.uniswap.org';
+
   /** Market list and venue health sync, and reconciliation of live deployments; 0 turns a schedule off. */
   @Transform(toInt) @IsInt() @Min(0) VENUE_SYNC_INTERVAL_MS = 60000;
   @Transform(toInt) @IsInt() @Min(0) RECONCILE_INTERVAL_MS = 60000;
@@ -264,6 +282,13 @@ const OPTIONAL_SETTINGS = [
   'OSTIUM_STORAGE_ADDRESS',
   'OSTIUM_USDC_ADDRESS',
   'OSTIUM_CHAIN_ID',
+  'GMX_RPC_URL',
+  'GMX_CHAIN_ID',
+  'GMX_CONTRACTS',
+  'GMX_EXECUTION_FEE_WEI',
+  'SPOT_RPC_URL',
+  'SPOT_CHAIN_ID',
+  'SPOT_CONTRACTS',
   'LLM_BASE_URL',
   'LLM_API_KEY',
   'X_BEARER_TOKEN',

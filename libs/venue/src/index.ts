@@ -9,6 +9,7 @@ export * from './hyperliquid/wallet-parsers';
 export * from './hyperliquid/wallet-reader';
 export * from './hyperliquid/weight-budget';
 export * from './live';
+export * from './token-source';
 export * from './ostium/constants';
 export * from './ostium/abi';
 export * from './ostium/encoding';
@@ -27,6 +28,7 @@ export * from './spot/encoding';
 export * from './spot/networks';
 export * from './spot/onboarding';
 export * from './spot/token-list';
+export { DEFAULT_ALIASES as SPOT_SYMBOL_ALIASES } from './spot/markets';
 export type * from './spot/adapter-options';
 
 // The live adapters and the Hyperliquid action builders load on first use, not with this barrel: the Hyperliquid

@@ -36,7 +36,7 @@ export class VenueRegistry {
       startingEquityUsd: env.PAPER_STARTING_EQUITY_USD,
     };
     for (const venue of ADAPTED_VENUES) this.adapters.paper.set(venue, new PaperVenue(venue, this.prices, options));
-    for (const adapter of liveAdaptersFromEnv(env, this.prices)) this.adapters.live.set(adapter.venue, timed(adapter));
+    for (const adapter of liveAdaptersFromEnv(env, this.prices, ds)) this.adapters.live.set(adapter.venue, timed(adapter));
   }
 
   has(venue: string, mode: TradingMode = 'paper'): boolean {

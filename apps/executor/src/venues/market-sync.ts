@@ -1,8 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { exec, notificationCtes, rows, Sql } from '@conduit/db';
 import { toMoney } from '@conduit/domain';
 import { MarketStats, VenueAdapter, VenueRegistry } from '@conduit/venue';
+import { TokenSync } from './token-sync';
 
 export interface SyncReport {
   venue: string;
@@ -32,9 +33,13 @@ export class MarketSync {
   constructor(
     private readonly ds: DataSource,
     private readonly venues: VenueRegistry,
+    @Optional() private readonly tokens?: TokenSync,
   ) {}
 
   async run(): Promise<SyncReport[]> {
+    // The token list first: SPOT's markets are the registry's tokens with a pool. A list that cannot be read leaves the
+    // registry as it was; the venues sync all the same.
+    await this.tokens?.run().catch((err) => this.logger.warn(`token list not synced: ${err instanceof Error ? err.message : String(err)}`));
     return Promise.all(this.venues.live().map((adapter) => this.syncVenue(adapter)));
   }
 

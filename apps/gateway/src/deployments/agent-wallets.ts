@@ -2,7 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Env } from '@conduit/config';
 import { AGENT_KEY_VENUES, KeyVault, SealedKey, VaultError } from '@conduit/custody';
 import { Clock } from '@conduit/domain';
-import { approveAgentPayload, ostiumApprovalTransactions, ostiumNetwork } from '@conduit/venue';
+import {
+  approveAgentPayload,
+  gmxApprovalTransactions,
+  gmxNetworkFromEnv,
+  ostiumApprovalTransactions,
+  ostiumNetwork,
+  spotApprovalTransactions,
+  spotNetworkFromEnv,
+} from '@conduit/venue';
 import { CLOCK, ENV } from '@conduit/runtime';
 import { badRequest } from '../common/errors';
 import { DeployAgentDto } from './deployments.dto';
@@ -81,9 +89,13 @@ export class AgentWallets {
     return { address: agent.address.toLowerCase(), sealed: agent.sealed };
   }
 
-  /** What the user signs so the agent wallets may trade for them (fresh nonce each time). */
-  approvals(d: { user_wallet: string; hyperliquid_agent_address: string | null; ostium_agent_address: string | null; id: string }) {
+  /**
+   * What the user signs so the agent wallets may trade for them (fresh nonce each time). `spotTokens`: the tokens the
+   * SPOT agent may sell back (SPOT's markets with an address in token_registry), each approved like USDC.
+   */
+  approvals(d: AgentAddresses, spotTokens: SpotApprovalToken[] = []) {
     const out: Record<string, unknown> = {};
+    const evmUser = /^0x[0-9a-fA-F]{40}$/.test(d.user_wallet);
     if (d.hyperliquid_agent_address) {
       out.HYPERLIQUID = {
         agent_address: d.hyperliquid_agent_address,
@@ -104,9 +116,54 @@ export class AgentWallets {
         trader_address: d.user_wallet,
         chain_id: network.chainId,
         // The user sends these from their own wallet: USDC allowance to TradingStorage, and the agent as delegate.
-        transactions: /^0x[0-9a-fA-F]{40}$/.test(d.user_wallet) ? ostiumApprovalTransactions(network, d.ostium_agent_address) : [],
+        transactions: evmUser ? ostiumApprovalTransactions(network, d.ostium_agent_address) : [],
+      };
+    }
+    if (d.gmx_agent_address) {
+      const network = gmxNetworkFromEnv(this.env);
+      out.GMX = {
+        agent_address: d.gmx_agent_address,
+        account_address: d.user_wallet,
+        chain_id: network.chainId,
+        // USDC allowance to GMX's Router, and the agent as the account's subaccount (it can order, never withdraw).
+        transactions: evmUser
+          ? gmxApprovalTransactions(network, d.user_wallet, d.gmx_agent_address, 'unlimited', { nowMs: this.clock.now().getTime() }).map(
+              wire,
+            )
+          : [],
+      };
+    }
+    if (d.spot_agent_address) {
+      const network = spotNetworkFromEnv(this.env);
+      const tokens = spotTokens.map((t) => ({ ...t, cap: 'unlimited' }));
+      out.SPOT = {
+        agent_address: d.spot_agent_address,
+        user_address: d.user_wallet,
+        chain_id: network.chainId,
+        // ERC-20 allowances to the agent: USDC for buys, each listed token to sell back what it bought (to the user).
+        transactions: evmUser ? spotApprovalTransactions(network, d.user_wallet, d.spot_agent_address, tokens, 'unlimited').map(wire) : [],
       };
     }
     return out;
   }
+}
+
+export interface AgentAddresses {
+  id: string;
+  user_wallet: string;
+  hyperliquid_agent_address: string | null;
+  ostium_agent_address: string | null;
+  gmx_agent_address: string | null;
+  spot_agent_address: string | null;
+}
+
+export interface SpotApprovalToken {
+  symbol: string;
+  address: string;
+  decimals: number;
+}
+
+/** A user transaction as the API answers it (Ostium's shape: chain_id). */
+function wire(tx: { from: string; to: string; data: string; value: string; chainId: number; description: string }) {
+  return { description: tx.description, chain_id: tx.chainId, from: tx.from, to: tx.to, data: tx.data, value: tx.value };
 }

@@ -58,10 +58,38 @@ export class OstiumApprovalView {
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } }) transactions: Record<string, unknown>[];
 }
 
+/** A transaction the user sends once from their own wallet (GMX, SPOT). */
+export class UserTransactionView {
+  @ApiProperty() description: string;
+  @ApiProperty() chain_id: number;
+  @ApiProperty() from: string;
+  @ApiProperty() to: string;
+  @ApiProperty({ description: 'calldata, 0x hex' }) data: string;
+  @ApiProperty({ description: 'wei, always 0' }) value: string;
+}
+
+/** The transactions the user sends to let a GMX agent wallet trade (USDC allowance to GMX's Router, the agent as subaccount). */
+export class GmxApprovalView {
+  @ApiProperty() agent_address: string;
+  @ApiProperty() account_address: string;
+  @ApiProperty() chain_id: number;
+  @ApiProperty({ type: [UserTransactionView] }) transactions: UserTransactionView[];
+}
+
+/** The transactions the user sends to let a SPOT agent wallet swap for them (ERC-20 allowances: USDC and each token). */
+export class SpotApprovalView {
+  @ApiProperty() agent_address: string;
+  @ApiProperty() user_address: string;
+  @ApiProperty() chain_id: number;
+  @ApiProperty({ type: [UserTransactionView] }) transactions: UserTransactionView[];
+}
+
 /** A deployment's agent wallets by venue: their addresses and what the user signs to approve them. */
 export class AgentWalletApprovals {
   @ApiPropertyOptional({ type: HyperliquidApprovalView }) HYPERLIQUID?: HyperliquidApprovalView;
   @ApiPropertyOptional({ type: OstiumApprovalView }) OSTIUM?: OstiumApprovalView;
+  @ApiPropertyOptional({ type: GmxApprovalView }) GMX?: GmxApprovalView;
+  @ApiPropertyOptional({ type: SpotApprovalView }) SPOT?: SpotApprovalView;
 }
 
 /** POST /api/v3/agents/deploy */

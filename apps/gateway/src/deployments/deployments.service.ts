@@ -9,7 +9,8 @@ import { assertOwner } from '../auth/auth.decorators';
 import { badRequest, conflict } from '../common/errors';
 import { assertCanRead, ownRows, Reader, readerParams } from '../common/read-access';
 import { DEPLOYMENT_COLUMNS, DeploymentView, ReadModels } from '../common/read-models';
-import { AgentWallets } from './agent-wallets';
+import { registryTokens, SPOT_SYMBOL_ALIASES, spotNetworkFromEnv } from '@conduit/venue';
+import { AgentWallets, SpotApprovalToken } from './agent-wallets';
 import { DeployAgentDto, DeploymentListQuery } from './deployments.dto';
 
 @Injectable()
@@ -85,13 +86,28 @@ export class DeploymentsService {
       ]);
       return row;
     });
-    return { success: true, deployment, agent_wallets: this.wallets.approvals(deployment) };
+    return { success: true, deployment, agent_wallets: this.wallets.approvals(deployment, await this.spotTokens(deployment)) };
+  }
+
+  /** The tokens a SPOT agent wallet is approved to sell back: SPOT's active markets with an address in token_registry. */
+  private async spotTokens(d: { spot_agent_address: string | null }): Promise<SpotApprovalToken[]> {
+    if (!d.spot_agent_address) return [];
+    const network = spotNetworkFromEnv(this.env);
+    const [tokens, listed] = await Promise.all([
+      registryTokens(this.ds, network.chainId),
+      rows<{ token_symbol: string }>(this.ds, `SELECT token_symbol FROM venue_markets WHERE venue = 'SPOT' AND is_active`),
+    ]);
+    const spot = new Set(listed.map((m) => m.token_symbol));
+    return tokens.filter(
+      (t) => spot.has(SPOT_SYMBOL_ALIASES[t.symbol] ?? t.symbol) && t.address.toLowerCase() !== network.usdc.toLowerCase(),
+    );
   }
 
   async agentWallets(id: string, reader: Reader) {
     const deployment = await this.read.deployment(id);
     assertCanRead(reader, deployment, 'deployment', id);
-    return { success: true, deployment_id: id, trading_mode: deployment.trading_mode, agent_wallets: this.wallets.approvals(deployment) };
+    const agentWallets = this.wallets.approvals(deployment, await this.spotTokens(deployment));
+    return { success: true, deployment_id: id, trading_mode: deployment.trading_mode, agent_wallets: agentWallets };
   }
 
   /** Paper or live: live needs the master key and an agent wallet. */

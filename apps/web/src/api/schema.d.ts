@@ -2080,9 +2080,33 @@ export interface components {
         [key: string]: unknown;
       }[];
     };
+    UserTransactionView: {
+      description: string;
+      chain_id: number;
+      from: string;
+      to: string;
+      /** @description calldata, 0x hex */
+      data: string;
+      /** @description wei, always 0 */
+      value: string;
+    };
+    GmxApprovalView: {
+      agent_address: string;
+      account_address: string;
+      chain_id: number;
+      transactions: components['schemas']['UserTransactionView'][];
+    };
+    SpotApprovalView: {
+      agent_address: string;
+      user_address: string;
+      chain_id: number;
+      transactions: components['schemas']['UserTransactionView'][];
+    };
     AgentWalletApprovals: {
       HYPERLIQUID?: components['schemas']['HyperliquidApprovalView'];
       OSTIUM?: components['schemas']['OstiumApprovalView'];
+      GMX?: components['schemas']['GmxApprovalView'];
+      SPOT?: components['schemas']['SpotApprovalView'];
     };
     DeployResponse: {
       success: boolean;

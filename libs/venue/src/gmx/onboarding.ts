@@ -1,4 +1,4 @@
-import { getAddress } from 'ethers';
+import { getAddress, MaxUint256 } from 'ethers';
 import { gmxErc20Interface, gmxSubaccountRouterInterface, SUBACCOUNT_ORDER_ACTION } from './contracts-abi';
 import { parseExactUnits } from './encoding';
 
@@ -96,12 +96,13 @@ export function gmxApprovalTransactions(
   network: GmxNetwork,
   account: string,
   agent: string,
+  /** Whole USDC, or 'unlimited' (the maximum allowance, as Ostium's deploy answer gives). */
   usdcAmount: string,
   options: GmxApprovalOptions = {},
 ): GmxUserTransaction[] {
   const from = getAddress(account);
   const sub = getAddress(agent);
-  const amount = parseExactUnits(usdcAmount, 6, 'USDC amount');
+  const amount = usdcAmount === 'unlimited' ? MaxUint256 : parseExactUnits(usdcAmount, 6, 'USDC amount');
   const maxActions = options.maxActions ?? 1_000_000n;
   const expiresAt = options.expiresAt ?? BigInt(Math.floor((options.nowMs ?? Date.now()) / 1000) + 365 * 24 * 3600);
   const base = { from, value: '0' as const, chainId: network.chainId };
