@@ -71,9 +71,17 @@ export function outcomeOf(key: string, events: GmxEvent[], market: GmxMarket): G
       blockNumber: position.blockNumber,
     };
   }
+  const reasonOf = (e: GmxEvent) => e.items.string.reason || explainGmxRevert(e.items.bytes.reasonBytes ?? '0x');
+  // Frozen first, then cancelled by its account (releaseOrder): the keeper's reason is the refusal's.
+  if (frozen && cancelled)
+    return {
+      status: 'REJECTED',
+      error: `GMX froze the order: ${reasonOf(frozen)}; it was cancelled on chain and its collateral refunded`,
+      userCancel: false,
+    };
   const refusal = cancelled ?? frozen;
   if (refusal) {
-    const reason = refusal.items.string.reason || explainGmxRevert(refusal.items.bytes.reasonBytes ?? '0x');
+    const reason = reasonOf(refusal);
     const userCancel = reason === 'USER_INITIATED_CANCEL';
     const what = cancelled ? 'GMX cancelled the order' : 'GMX froze the order';
     return { status: 'REJECTED', error: `${what}: ${reason}`, userCancel };

@@ -24,7 +24,7 @@ export function marketsOf(tokens: SpotToken[], usdc: string, aliases: Record<str
     const symbol = aliases[token.symbol] ?? token.symbol;
     if (seen.has(symbol)) continue;
     seen.add(symbol);
-    out.push({ symbol, token, szDecimals: Math.min(8, token.decimals) });
+    out.push({ symbol, token, szDecimals: spotSizeDecimals(token) });
   }
   return out;
 }
@@ -81,7 +81,10 @@ export function bookLevels(
  */
 export function filledOf(cloid: string, swap: MinedSwap, token: SpotToken): OrderResult {
   const buy = swap.tokenOut.toLowerCase() === token.address.toLowerCase();
-  const qty = units(buy ? swap.received : swap.paid, token.decimals);
+  // A position holds at most szDecimals (8) places: a buy counts what it received down to them (the dust below stays
+  // in the user's wallet, never sold: closePosition sells whole szDecimals units too), priced so that qty × price is
+  // the USDC it cost.
+  const qty = units(buy ? swap.received : swap.paid, token.decimals).toDecimalPlaces(spotSizeDecimals(token), Decimal.ROUND_DOWN);
   const usdc = units(buy ? swap.paid : swap.received, USDC_DECIMALS);
   const price = usdc.div(qty);
   const feeIn = units(swap.paid, buy ? USDC_DECIMALS : token.decimals)
@@ -114,4 +117,9 @@ export function boundOut(buy: boolean, amountIn: bigint, feePips: number, refere
         .mul(new Dec(10).pow(tokenDecimals))
     : units(amountIn, tokenDecimals).mul(keep).mul(reference).mul(new Dec(1).minus(s)).mul(new Dec(10).pow(USDC_DECIMALS));
   return BigInt(out.toDecimalPlaces(0, Decimal.ROUND_CEIL).toFixed());
+}
+
+/** Places of a SPOT position's quantity: the token's, at most 8 (what positions_v3 holds). */
+export function spotSizeDecimals(token: { decimals: number }): number {
+  return Math.min(8, token.decimals);
 }

@@ -1,3 +1,4 @@
+import Decimal from 'decimal.js';
 import { JsonRpcProvider, Network, Wallet } from 'ethers';
 /* eslint-disable @nx/enforce-module-boundaries -- test support from the testing lib, which depends on this one: the
    imports stay out of the project graph (nx-ignore-next-line) so that it has no cycle. */
@@ -25,6 +26,8 @@ describe('SpotAdapter on the local Uniswap v3 chain', () => {
   const agent = Wallet.createRandom();
   const account: TradingAccount = { address: user.address, signer: keyOf(agent) };
   let boughtQty = '';
+  /** What the buy delivered, all 18 places (the position counts 8: the dust below stays in the wallet). */
+  let receivedQty = '';
 
   const order = (over: Partial<OrderRequest>): OrderRequest => ({
     clientOrderId: `c-${Math.random()}`,
@@ -104,7 +107,9 @@ describe('SpotAdapter on the local Uniswap v3 chain', () => {
     const received = chain.rawBalanceOf('WETH', user.address);
     expect(-(swap.args.amount0 as bigint)).toBe(received); // WETH sorts before USDC on Arbitrum
     expect(swap.args.amount1).toBe(3000n * 10n ** 6n);
-    expect(filled).toMatchObject({ status: 'FILLED', filledQty: dec(received.toString()).div('1e18').toFixed(), fee: '1.5' });
+    receivedQty = dec(received.toString()).div('1e18').toFixed();
+    const counted = dec(receivedQty).toDecimalPlaces(8, Decimal.ROUND_DOWN).toFixed();
+    expect(filled).toMatchObject({ status: 'FILLED', filledQty: counted, fee: '1.5' });
     expect(dec(filled!.avgPrice!).toFixed(10)).toBe(dec(3000).div(filled!.filledQty).toFixed(10));
     expect(chain.balanceOf('USDC', user.address)).toBe('7000');
     expect(chain.rawBalanceOf('USDC', agent.address)).toBe(0n);
@@ -172,7 +177,7 @@ describe('SpotAdapter on the local Uniswap v3 chain', () => {
     chain.fund(user.address, 'WETH', '0.25'); // the user's own WETH, not bought by Conduit
     const positions = await adapter.openPositions(user.address);
     expect(positions).toEqual([
-      expect.objectContaining({ symbol: 'ETH', side: 'LONG', qty: dec(boughtQty).plus('0.25').toFixed(), leverage: 1 }),
+      expect.objectContaining({ symbol: 'ETH', side: 'LONG', qty: dec(receivedQty).plus('0.25').toFixed(), leverage: 1 }),
     ]);
     const result = await adapter.closePosition(account, 'ETH', 'close-1', '50');
     expect(result.status).toBe('PENDING');
@@ -182,7 +187,7 @@ describe('SpotAdapter on the local Uniswap v3 chain', () => {
     const price = dec(usdcOut.toString()).div('1e6').div(boughtQty);
     expect(filled).toMatchObject({ status: 'FILLED', filledQty: boughtQty });
     expect(filled!.fee).toBe(dec(boughtQty).mul('0.0005').mul(price).toDecimalPlaces(6).toFixed());
-    expect(chain.balanceOf('WETH', user.address)).toBe('0.25');
+    expect(chain.balanceOf('WETH', user.address)).toBe(dec(receivedQty).minus(boughtQty).plus('0.25').toFixed());
     await expect(adapter.closePosition(account, 'ETH', 'close-2', '50')).resolves.toMatchObject({ status: 'REJECTED' });
 
     const fills = await adapter.fills(user.address);

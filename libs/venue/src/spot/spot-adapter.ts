@@ -20,7 +20,18 @@ import { describe } from '../ostium/rpc-errors';
 import { SpotAdapterOptions } from './adapter-options';
 import { SpotChainReader } from './chain-reader';
 import { encodeBuy, encodeSell, minimumOut, toTokenUnits } from './encoding';
-import { bookLevels, boundOut, DEFAULT_ALIASES, filledOf, marketsOf, poolPrice, SpotMarket, units, USDC_DECIMALS } from './markets';
+import {
+  bookLevels,
+  boundOut,
+  DEFAULT_ALIASES,
+  filledOf,
+  marketsOf,
+  poolPrice,
+  SpotMarket,
+  spotSizeDecimals,
+  units,
+  USDC_DECIMALS,
+} from './markets';
 import { SpotNetwork } from './networks';
 import { spotApprovalTransactions, SpotUserTransaction } from './onboarding';
 import { SpotToken } from './token-list';
@@ -324,7 +335,10 @@ export class SpotAdapter implements VenueAdapter {
       this.reader.balanceOf(m.token.address, account.address),
       this.reader.agentHolding(account.address, account.signer.address, m.token.address, this.options.fromBlock ?? 0),
     ]);
-    const qty = balance < held ? balance : held;
+    const left = balance < held ? balance : held;
+    // whole szDecimals units, as the buys were counted (filledOf): the dust below stays in the user's wallet
+    const step = 10n ** BigInt(m.token.decimals - spotSizeDecimals(m.token));
+    const qty = left - (left % step);
     if (qty <= 0n) return rejected(clientOrderId, `no SPOT ${symbol} bought by this agent is left in the wallet`);
     const order: OrderRequest = {
       clientOrderId,
