@@ -1,6 +1,8 @@
 import { Wallet } from 'ethers';
 import { clientOrderId, dec, Dec } from '@conduit/domain';
 import { QUICK_START, WalletClient } from '@conduit/testing';
+import { acceptablePrice, encodeDecreaseOrder, priceToGmx, usdToGmx30 } from '@conduit/venue';
+import { Reconciler } from '../apps/executor/src/reconciliation/reconciler';
 import { ArbitrumLiveStack } from './arbitrum-live-stack';
 
 const E30 = new Dec(10).pow(30);
@@ -132,6 +134,53 @@ describe('end to end: live GMX and SPOT through every service', () => {
     expect(fees.gt(0)).toBe(true);
     expect(closed.pnl).toEqualDecimal(dec(decrease.items.int.basePnlUsd.toString()).div(E30).minus(fees));
     await s.until('the bill', async () => Boolean(await s.one(`SELECT id FROM billing_events_v3 WHERE position_id = $1`, [position.id])));
+  });
+
+  it("reconciles from the chain: a GMX position the user closed on GMX itself is closed at the venue's PnL", async () => {
+    const sig = await signal('LONG', 2);
+    await settled(sig.id);
+    const position = await positionOf(sig.id);
+    expect(position).toMatchObject({ venue: 'GMX', status: 'OPEN' });
+    // the user's own decrease through GMX's ExchangeRouter, from their wallet (not through Conduit)
+    s.gmx.setPrice('ETH', '1950');
+    const [held] = s.gmx.positions(trader.address);
+    const market = s.gmx.markets.find((m) => m.symbol === 'ETH')!;
+    const decrease = encodeDecreaseOrder({
+      orderVault: s.gmx.network.orderVault,
+      receiver: trader.address,
+      market: market.marketToken,
+      collateralToken: s.gmx.network.usdc,
+      sizeDeltaUsd: usdToGmx30(held.sizeInUsd),
+      acceptablePrice: acceptablePrice(priceToGmx('1950', 18), 'LONG', 100, false),
+      executionFee: 10n ** 15n,
+      isLong: true,
+    });
+    const sent = await trader.connect(s.gmxProvider).sendTransaction({
+      to: s.gmx.network.exchangeRouter,
+      data: decrease.data,
+      value: decrease.value,
+      gasLimit: 2_000_000n,
+    });
+    await sent.wait();
+    await s.until('the keeper', async () => s.gmx.positions(trader.address).length === 0);
+
+    // what a restarted executor does first: reconcile each live deployment against the venue
+    const report = await s.workers[3].get(Reconciler).run(deploymentId, 'reconcile-after-restart');
+    expect(report.closedPositionIds).toEqual([position.id]);
+    const closed = await s.one(`SELECT * FROM positions_v3 WHERE id = $1`, [position.id]);
+    expect(closed).toMatchObject({ status: 'CLOSED', exit_reason: 'reconciled: closed on the venue' });
+    const [, last] = s.gmx.events('PositionDecrease');
+    const fees = s.gmx
+      .events('PositionFeesCollected')
+      .slice(-2)
+      .reduce(
+        (sum, e) => sum.plus(dec(e.items.uint.totalCostAmount.toString()).mul(e.items.uint['collateralTokenPrice.min'].toString())),
+        dec(0),
+      )
+      .div(E30);
+    expect(closed.pnl).toEqualDecimal(dec(last.items.int.basePnlUsd.toString()).div(E30).minus(fees));
+    expect(dec(closed.pnl).lt(0)).toBe(true);
+    s.gmx.setPrice('ETH', '2000');
   });
 
   it('fails a frozen GMX order over to SPOT, which buys the token and sells it back', async () => {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { audit, closePosition, first, PositionRow, rows } from '@conduit/db';
-import { clientOrderId, dec, Dec, ExitReason, toMoney } from '@conduit/domain';
+import { clientOrderId, dec, Dec, ExitReason, SPOT_VENUES, toMoney } from '@conduit/domain';
 import { Fill, FillLiquidation, VenuePosition, VenueRegistry } from '@conduit/venue';
 import { TradingAccounts } from '../accounts/trading-accounts';
 import { Closing } from '../closing/closing';
@@ -146,6 +146,20 @@ export class Reconciler {
     }
   }
 
+  /** Client and venue order ids among `fills` that venue_orders holds for orders other than this position's close. */
+  private async othersOrders(p: Held, fills: Fill[]): Promise<Set<string>> {
+    const cloids = fills.map((f) => f.clientOrderId).filter((id): id is string => !!id);
+    const venueIds = fills.map((f) => f.venueOrderId).filter((id): id is string => !!id);
+    if (!cloids.length && !venueIds.length) return new Set();
+    const known = await rows<{ client_order_id: string; venue_order_id: string | null }>(
+      this.ds,
+      `SELECT client_order_id, venue_order_id FROM venue_orders
+        WHERE venue = $1 AND (client_order_id = ANY($2) OR venue_order_id = ANY($3)) AND client_order_id <> $4`,
+      [p.venue, cloids, venueIds, clientOrderId(p.deployment_id, p.signal_id, 'close')],
+    );
+    return new Set(known.flatMap((o) => [`c:${o.client_order_id}`, ...(o.venue_order_id ? [`v:${o.venue_order_id}`] : [])]));
+  }
+
   /**
    * Closes a position the venue no longer holds, at the venue's closing fills; false if they are not visible yet. A
    * closing fill the venue's liquidation engine made for this account (not one where our order met someone else's
@@ -154,7 +168,11 @@ export class Reconciler {
   private async closeFromFills(p: Held, fills: Fill[], address: string, traceId: string): Promise<boolean> {
     const closingSide = p.side === 'LONG' ? 'SELL' : 'BUY';
     const openedAt = new Date(p.opened_at).getTime();
-    const closing = fills.filter((f) => f.symbol === p.token_symbol && f.side === closingSide && f.time >= openedAt - 60_000);
+    const candidates = fills.filter((f) => f.symbol === p.token_symbol && f.side === closingSide && f.time >= openedAt - 60_000);
+    // A fill of an order Conduit sent for another position (the close of one that ended within the minute's slack) is
+    // that position's, never this one's.
+    const theirs = await this.othersOrders(p, candidates);
+    const closing = candidates.filter((f) => !theirs.has(`c:${f.clientOrderId}`) && !theirs.has(`v:${f.venueOrderId}`));
     let qty = new Dec(0);
     let notional = new Dec(0);
     let closedPnl = new Dec(0);
@@ -179,12 +197,14 @@ export class Reconciler {
       `SELECT COALESCE(sum(fee), 0)::text AS fee FROM venue_orders WHERE venue = $1 AND client_order_id = $2 AND status = 'FILLED'`,
       [p.venue, clientOrderId(p.deployment_id, p.signal_id, 'open')],
     );
-    const pnl = toMoney(closedPnl.minus(fees).minus(open!.fee));
+    // A spot venue reports no PnL of its own (a swap is a sale): the position's, from its entry to the sale's price.
+    const venuePnl = SPOT_VENUES.includes(p.venue) ? dec(exitPrice).minus(p.entry_price).mul(qty) : closedPnl;
+    const pnl = toMoney(venuePnl.minus(fees).minus(open!.fee));
     const payload = {
       venue: p.venue,
       exit_price: exitPrice,
       closed_qty: toMoney(qty),
-      venue_closed_pnl: toMoney(closedPnl),
+      venue_closed_pnl: toMoney(venuePnl),
       fees: toMoney(fees.plus(open!.fee)),
       pnl,
       reason,
