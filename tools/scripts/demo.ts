@@ -15,6 +15,7 @@ import { HyperliquidSim, startHyperliquidServer } from '@conduit/testing';
 import { llmTraderDemo } from './demo-trader';
 import { smartMoneyDemo } from './demo-wallets';
 import { DemoInbox, operationsDemo } from './demo-operations';
+import { venuesDemo } from './demo-venues';
 import { DemoTraces } from './demo-traces';
 
 const root = join(__dirname, '..', '..');
@@ -212,8 +213,9 @@ async function main() {
   );
   show(
     'agent wallets',
-    `Hyperliquid ${agent_wallets.HYPERLIQUID.agent_address}, Ostium ` +
-      `${agent_wallets.OSTIUM.agent_address}${ephemeralMasterKey ? ' (sealed under a throw-away MASTER_KEY)' : ''}`,
+    `Hyperliquid ${agent_wallets.HYPERLIQUID.agent_address}, Ostium ${agent_wallets.OSTIUM.agent_address}, GMX ` +
+      `${agent_wallets.GMX.agent_address}, SPOT ${agent_wallets.SPOT.agent_address}` +
+      (ephemeralMasterKey ? ' (sealed under a throw-away MASTER_KEY)' : ''),
   );
 
   step('3. Generate a signal (Agent What): venue-agnostic');
@@ -279,21 +281,7 @@ async function main() {
     show('bill', 'none (no profit)');
   }
 
-  step('7. A token no venue lists is skipped, with the reason');
-  const { signal: odd } = await call(
-    'POST',
-    '/api/v3/signals/generate',
-    {
-      agent_id: agent.id,
-      token_symbol: 'NOTLISTED',
-      side: 'SHORT',
-      size_model: { type: 'percentage', value: 5 },
-      risk_model: { type: 'fixed', stop: 0.02 },
-    },
-    as,
-  );
-  const skipped = await call('POST', '/api/v3/execute/trade', { signal_id: odd.id }, as);
-  show('signal', `${skipped.signal.status}: ${skipped.skipped_reason}`);
+  await venuesDemo({ call, step, show }, { agentId: agent.id, as });
 
   step('8. Agent What reads posts: two posts of a followed account become a signal; policies decide per deployment');
   await call('POST', `/api/v3/agents/${agent.id}/activate`, undefined, as);
