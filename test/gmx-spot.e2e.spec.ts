@@ -27,12 +27,15 @@ describe('end to end: live GMX and SPOT through every service', () => {
     agentId = (await s.user.http('POST', `${s.api}/api/v3/agents/create`, QUICK_START.createAgent)).body.agent.id;
     await s.user.http('POST', `${s.api}/api/v3/agents/${agentId}/activate`);
     await s.pg.query(`INSERT INTO venue_routing_config_v3 (agent_id, venue_priority) VALUES ($1, ARRAY['GMX', 'SPOT'])`, [agentId]);
-    // GMX's marks come from the price source (venue_markets), which the keeper's oracle agrees with
-    await s.pg.query(`UPDATE venue_markets SET current_price = 2000 WHERE venue = 'GMX' AND token_symbol = 'ETH'`);
-    s.gmx.setPrice('ETH', '2000');
+    await gmxPrice('2000');
   }, 60_000);
   afterAll(() => s.stop());
 
+  /** GMX's marks come from the price source (venue_markets); the keeper's oracle is set to agree with it. */
+  const gmxPrice = async (price: string) => {
+    s.gmx.setPrice('ETH', price);
+    await s.pg.query(`UPDATE venue_markets SET current_price = $1 WHERE venue = 'GMX' AND token_symbol = 'ETH'`, [price]);
+  };
   const signal = async (side: 'LONG' | 'SHORT', leverage: number) => {
     const body = {
       ...QUICK_START.signal(agentId),
@@ -118,8 +121,7 @@ describe('end to end: live GMX and SPOT through every service', () => {
     expect(s.gmx.positions(trader.address)).toHaveLength(1);
     expect(s.gmx.usdcBalance(trader.address)).toBe('9000'); // 10 % of 10,000 as collateral, pulled by GMX's Router
 
-    s.gmx.setPrice('ETH', '2100');
-    await s.pg.query(`UPDATE venue_markets SET current_price = 2100 WHERE venue = 'GMX' AND token_symbol = 'ETH'`);
+    await gmxPrice('2100');
     const closed = await close(position.id);
     expect(s.gmx.positions(trader.address)).toEqual([]);
     // the venue's PnL: the decrease's base PnL less both legs' fees (position fee, borrowing), from the chain's events
@@ -142,7 +144,7 @@ describe('end to end: live GMX and SPOT through every service', () => {
     const position = await positionOf(sig.id);
     expect(position).toMatchObject({ venue: 'GMX', status: 'OPEN' });
     // the user's own decrease through GMX's ExchangeRouter, from their wallet (not through Conduit)
-    s.gmx.setPrice('ETH', '1950');
+    await gmxPrice('1950');
     const [held] = s.gmx.positions(trader.address);
     const market = s.gmx.markets.find((m) => m.symbol === 'ETH')!;
     const decrease = encodeDecreaseOrder({
@@ -180,7 +182,29 @@ describe('end to end: live GMX and SPOT through every service', () => {
       .div(E30);
     expect(closed.pnl).toEqualDecimal(dec(last.items.int.basePnlUsd.toString()).div(E30).minus(fees));
     expect(dec(closed.pnl).lt(0)).toBe(true);
-    s.gmx.setPrice('ETH', '2000');
+    await gmxPrice('2000');
+  });
+
+  it('closes a winning GMX SHORT in full: the decrease is the size at entry, not the tokens at the lower price', async () => {
+    const sig = await signal('SHORT', 2);
+    await settled(sig.id);
+    const position = await positionOf(sig.id);
+    expect(position).toMatchObject({ venue: 'GMX', status: 'OPEN', side: 'SHORT' });
+    await gmxPrice('1800');
+    const closed = await close(position.id);
+    expect(s.gmx.positions(trader.address)).toEqual([]); // nothing left open on GMX
+    const decrease = s.gmx.events('PositionDecrease').at(-1)!;
+    const fees = s.gmx
+      .events('PositionFeesCollected')
+      .slice(-2)
+      .reduce(
+        (sum, e) => sum.plus(dec(e.items.uint.totalCostAmount.toString()).mul(e.items.uint['collateralTokenPrice.min'].toString())),
+        dec(0),
+      )
+      .div(E30);
+    expect(dec(decrease.items.int.basePnlUsd.toString()).gt(0)).toBe(true);
+    expect(closed.pnl).toEqualDecimal(dec(decrease.items.int.basePnlUsd.toString()).div(E30).minus(fees));
+    await gmxPrice('2000');
   });
 
   it('fails a frozen GMX order over to SPOT, which buys the token and sells it back', async () => {

@@ -22,7 +22,7 @@ import { GmxChainReader } from './chain-reader';
 import { GmxAdapterOptions } from './gmx-options';
 import { gmxApprovalTransactions, GmxApprovalOptions, GmxNetwork, GmxUserTransaction } from './onboarding';
 import { GmxOrderTracker } from './order-tracker';
-import { GmxPlan, planDecrease, planIncrease, PlanContext } from './orders';
+import { decreaseSizeUsd, GmxPlan, planDecrease, planIncrease, PlanContext } from './orders';
 import { GmxMarket, positionOf, RawGmxPosition } from './settlement';
 import { encodeSubaccountCancelOrder } from './subaccount';
 import { GmxTxSender } from './tx-sender';
@@ -185,8 +185,7 @@ export class GmxAdapter implements VenueAdapter {
         (p) => p.market === market.marketToken && p.isLong === (order.side === 'SELL'),
       );
       if (!position) return rejected(cloid, `no ${order.side === 'SELL' ? 'long' : 'short'} ${order.symbol} position on GMX to reduce`);
-      const wanted = BigInt(qty.mul(reference).mul(new Dec(10).pow(30)).toFixed(0, Decimal.ROUND_DOWN));
-      const size = wanted < position.sizeInUsd ? wanted : position.sizeInUsd;
+      const size = decreaseSizeUsd(position, qty, market.indexDecimals);
       return this.submit(order.account, cloid, planDecrease(ctx, position, size, reference, order.maxSlippageBps), order.onSubmitting);
     }
 

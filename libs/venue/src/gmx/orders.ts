@@ -81,3 +81,16 @@ export function planDecrease(ctx: PlanContext, position: RawGmxPosition, sizeUsd
   });
   return { call, collateral6: 0n, sizeUsd: new Dec(sizeUsd30.toString()).div(new Dec(10).pow(30)).toFixed() };
 }
+
+/**
+ * The USD size (30 decimals) of a decrease that reduces `position` by `qty` tokens. GMX sizes a position in USD at its
+ * entry, so the share of the position's sizeInUsd, never qty × today's price (which, the price having moved against a
+ * short's entry or a long's, would decrease only part of it). A quantity within one unit of the 8 places Conduit
+ * keeps of the position's tokens is the whole position (its sizeInUsd, nothing left open).
+ */
+export function decreaseSizeUsd(position: RawGmxPosition, qty: Decimal, indexDecimals: number): bigint {
+  const units = BigInt(qty.mul(new Dec(10).pow(indexDecimals)).toFixed(0, Decimal.ROUND_DOWN));
+  const slack = indexDecimals > 8 ? 10n ** BigInt(indexDecimals - 8) : 0n;
+  if (units + slack >= position.sizeInTokens) return position.sizeInUsd;
+  return (position.sizeInUsd * units) / position.sizeInTokens;
+}
