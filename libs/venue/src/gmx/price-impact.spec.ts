@@ -65,7 +65,7 @@ describe('GMX position price impact (PositionPricingUtils / PricingUtils)', () =
   it('execution price of an increase follows the impact in tokens (the contract comment: $2000, $5000 size, −$1000)', () => {
     const price = 2000n * 10n ** 12n; // $2000 per 1e18 units
     const long = executionPriceForIncrease(price, usd('5000'), -usd('1000'), true);
-    expect(long).toEqual({ executionPrice: 2500n * 10n ** 12n, sizeDeltaInTokens: 2n * 10n ** 18n });
+    expect(long).toEqual({ executionPrice: 2500n * 10n ** 12n, sizeDeltaInTokens: 2n * 10n ** 18n, priceImpactAmount: -(5n * 10n ** 17n) });
     const short = executionPriceForIncrease(price, usd('5000'), -usd('1000'), false);
     expect(short.sizeDeltaInTokens).toBe(3n * 10n ** 18n);
     expect(short.executionPrice).toBe(usd('5000') / (3n * 10n ** 18n));

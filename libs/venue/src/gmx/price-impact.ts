@@ -30,7 +30,7 @@ export interface PositionImpactFactors {
 }
 
 /** Open interest of a market, USD × 10^30. */
-export interface OpenInterest {
+export interface GmxOpenInterest {
   long: bigint;
   short: bigint;
 }
@@ -72,7 +72,7 @@ const absDiff = (a: bigint, b: bigint) => (a > b ? a - b : b - a);
  * `isLong` open interest by `usdDelta` (positive: increase, negative: decrease). Negative is a cost to the trader.
  * Throws as the contract reverts when a decrease exceeds that side's open interest.
  */
-export function positionPriceImpactUsd(oi: OpenInterest, usdDelta: bigint, isLong: boolean, factors: PositionImpactFactors): bigint {
+export function positionPriceImpactUsd(oi: GmxOpenInterest, usdDelta: bigint, isLong: boolean, factors: PositionImpactFactors): bigint {
   const side = isLong ? oi.long : oi.short;
   if (usdDelta < 0n && -usdDelta > side) throw new Error(`UsdDeltaExceeds${isLong ? 'Long' : 'Short'}OpenInterest(${usdDelta}, ${side})`);
   const nextLong = isLong ? oi.long + usdDelta : oi.long;
@@ -105,12 +105,12 @@ export function executionPriceForIncrease(
   sizeDeltaUsd: bigint,
   priceImpactUsd: bigint,
   isLong: boolean,
-): { executionPrice: bigint; sizeDeltaInTokens: bigint } {
+): { executionPrice: bigint; sizeDeltaInTokens: bigint; priceImpactAmount: bigint } {
   const impactAmount = priceImpactUsd > 0n ? priceImpactUsd / price : -roundUpDiv(-priceImpactUsd, price);
   const base = isLong ? sizeDeltaUsd / price : roundUpDiv(sizeDeltaUsd, price);
   const sizeDeltaInTokens = isLong ? base + impactAmount : base - impactAmount;
   if (sizeDeltaInTokens <= 0n) throw new Error(`PriceImpactLargerThanOrderSize(${priceImpactUsd}, ${sizeDeltaUsd})`);
-  return { executionPrice: sizeDeltaUsd / sizeDeltaInTokens, sizeDeltaInTokens };
+  return { executionPrice: sizeDeltaUsd / sizeDeltaInTokens, sizeDeltaInTokens, priceImpactAmount: impactAmount };
 }
 
 /**
