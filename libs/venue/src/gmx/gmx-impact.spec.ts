@@ -19,7 +19,9 @@ describe('GMX cost = position fee + the pool price impact (adapter book against 
   let account: TradingAccount;
   const marks = new Map<string, Decimal>([['ETH', dec('2000')]]);
 
-  async function start(options: Parameters<typeof GmxChain.start>[0]) {
+  let clockMs = Date.now();
+
+  async function start(options: Parameters<typeof GmxChain.start>[0], impactCacheMs = 0) {
     chain = await GmxChain.start({ positionFeeBps: 10n, ...options });
     chain.setPrice('ETH', '2000');
     const user = Wallet.createRandom() as unknown as Wallet;
@@ -34,7 +36,8 @@ describe('GMX cost = position fee + the pool price impact (adapter book against 
       prices: { mark: async (_venue, symbol) => marks.get(symbol) ?? null },
       executionFeeWei: 10n ** 15n,
       positionFeeBps: '10',
-      impactCacheMs: 0,
+      impactCacheMs,
+      clock: { now: () => new Date(clockMs) },
     });
     const handle: KeyHandle = { address: agent.address, use: (fn) => fn(agent.privateKey) };
     account = { address: user.address, signer: handle };
@@ -149,5 +152,15 @@ describe('GMX cost = position fee + the pool price impact (adapter book against 
     await execute(await adapter.closePosition(account, 'ETH', 'close-short', '50'));
     expect(chain.events('PositionDecrease')[0].items.int.priceImpactUsd).toBe(-199n * 10n ** 29n);
     expect(chain.openInterest('ETH')).toEqual({ long: '2000000', short: '1000000' });
+  });
+
+  it("reuses a market's DataStore values for impactCacheMs, then reads them again", async () => {
+    await start({ positionImpact: IMPACT }, 60_000);
+    const asks = async () => quoteExecution((await adapter.orderBook('ETH')).asks, '100000', '10').slippageBps!;
+    const before = await asks(); // balanced pool: the 100k long still opens an imbalance
+    chain.setOpenInterest('ETH', { long: '2000000', short: '1000000' });
+    expect((await asks()).eq(before)).toBe(true);
+    clockMs += 60_000;
+    expect((await asks()).gt(before)).toBe(true);
   });
 });
