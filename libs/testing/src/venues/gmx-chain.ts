@@ -1,7 +1,7 @@
 import { getAddress, Transaction, ZeroAddress } from 'ethers';
 import { dec } from '@conduit/domain';
 import { decodeGmxLog, GmxEventItems } from '@conduit/venue';
-import { parseExactUnits, priceFromGmx, priceToGmx } from '@conduit/venue';
+import { parseExactUnits, priceFromGmx, priceToGmx, toFloat30 } from '@conduit/venue';
 import { GMX_NETWORKS, gmxNetwork, GmxNetwork } from '@conduit/venue';
 import { ChainLedger } from './evm/ledger';
 import { JsonRpcServer, RpcBackend } from './evm/rpc-server';
@@ -19,6 +19,7 @@ import {
   setBalance,
 } from './gmx/chain-state';
 import { GmxContracts } from './gmx/contracts';
+import { addOpenInterest, openInterestOf, seedPositionImpact } from './gmx/impact';
 import { GmxKeeper } from './gmx/keeper';
 import { ChainMarket } from './gmx/views';
 
@@ -86,6 +87,11 @@ export class GmxChain implements RpcBackend {
     this.contracts = new GmxContracts(this.network, this.markets, options, this.calls);
     this.keeper = new GmxKeeper(this.ledger, this.chainId, this.network, this.contracts, this.markets, options);
     this.server = new JsonRpcServer(this);
+    seedPositionImpact(
+      this.ledger.state,
+      this.markets.map((m, i) => ({ ...m, positionImpact: markets[i].positionImpact })),
+      options,
+    );
     for (const m of this.markets) setBalance(this.ledger.state, this.network.usdc, m.marketToken, parseExactUnits('10000000', 6));
     this.ledger.state.eth.set(lc(this.keeper.address), 10n ** 24n);
     this.ledger.mine([]); // genesis
@@ -136,6 +142,29 @@ export class GmxChain implements RpcBackend {
   /** The oracle price of a market's index token (USD per whole token, decimal string). */
   setPrice(symbol: string, price: string): void {
     this.prices.set(symbol, priceToGmx(price, this.market(symbol).indexDecimals));
+  }
+
+  /**
+   * Sets a market's open interest (USD decimal strings, held as USDC-collateral open interest; the WETH-collateral part
+   * is cleared), as if other traders held those positions: GMX's price impact depends on the long/short imbalance.
+   */
+  setOpenInterest(symbol: string, oi: { long: string; short: string }): void {
+    const s = this.ledger.state;
+    const market = this.market(symbol).marketToken;
+    for (const isLong of [true, false]) {
+      for (const token of [this.network.wnt, this.network.usdc])
+        addOpenInterest(s, market, token, isLong, -openInterestOf(s, market, token, isLong));
+      addOpenInterest(s, market, this.network.usdc, isLong, toFloat30(isLong ? oi.long : oi.short));
+    }
+  }
+
+  /** A market's open interest (USD decimal strings), both collateral tokens summed. */
+  openInterest(symbol: string): { long: string; short: string } {
+    const s = this.ledger.state;
+    const market = this.market(symbol).marketToken;
+    const side = (isLong: boolean) =>
+      priceFromGmx(openInterestOf(s, market, this.network.wnt, isLong) + openInterestOf(s, market, this.network.usdc, isLong), 0);
+    return { long: side(true), short: side(false) };
   }
 
   setAutoExecute(ms: number | undefined): void {

@@ -1,6 +1,7 @@
 import { getAddress, Interface, JsonRpcProvider, zeroPadValue } from 'ethers';
 import { EVENT_LOG1_TOPIC, EVENT_LOG2_TOPIC, gmxErc20Interface, gmxEventNameTopic, gmxReaderInterface } from './contracts-abi';
 import { decodeGmxLog, GmxEvent } from './events';
+import { gmxDataStoreInterface, GmxImpactState, readImpactState } from './impact-keys';
 import { GmxNetwork } from './onboarding';
 import { GmxMarket, RawGmxPosition } from './settlement';
 
@@ -13,6 +14,7 @@ export function conduitSymbol(tokenSymbol: string): string {
 /** Everything the adapter reads from the chain: Reader views, ERC20 views, EventEmitter logs, receipts, blocks. */
 export class GmxChainReader {
   private marketsCache: Promise<GmxMarket[]> | null = null;
+  private readonly impactCache = new Map<string, { at: number; read: Promise<GmxImpactState> }>();
 
   constructor(
     readonly provider: JsonRpcProvider,
@@ -55,9 +57,35 @@ export class GmxChainReader {
       const conduit = conduitSymbol(symbol as string);
       if (seen.has(conduit)) continue; // the first listed market of an index token trades it
       seen.add(conduit);
-      out.push({ symbol: conduit, index: i, marketToken: getAddress(m.marketToken), indexToken, indexDecimals: Number(decimals) });
+      out.push({
+        symbol: conduit,
+        index: i,
+        marketToken: getAddress(m.marketToken),
+        indexToken,
+        indexDecimals: Number(decimals),
+        longToken: getAddress(m.longToken),
+        shortToken: getAddress(m.shortToken),
+      });
     }
     return out;
+  }
+
+  /** DataStore.getUint(key). */
+  async getUint(key: string): Promise<bigint> {
+    return (await this.view(gmxDataStoreInterface, this.net.dataStore, 'getUint', [key]))[0] as bigint;
+  }
+
+  /** A market's impact factors and open interest from DataStore, read again once older than `maxAgeMs`. */
+  impactState(market: GmxMarket, nowMs: number, maxAgeMs: number): Promise<GmxImpactState> {
+    const cached = this.impactCache.get(market.marketToken);
+    if (cached && nowMs - cached.at < maxAgeMs) return cached.read;
+    const read = readImpactState((key) => this.getUint(key), market);
+    const entry = { at: nowMs, read };
+    this.impactCache.set(market.marketToken, entry);
+    read.catch(() => {
+      if (this.impactCache.get(market.marketToken) === entry) this.impactCache.delete(market.marketToken);
+    });
+    return read;
   }
 
   async positions(account: string): Promise<RawGmxPosition[]> {

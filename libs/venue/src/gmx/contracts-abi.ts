@@ -1,6 +1,10 @@
 import { AbiCoder, id, Interface, keccak256 } from 'ethers';
 import { GMX_CREATE_ORDER_PARAMS_TUPLE } from './abi';
 
+// the price impact model and its DataStore keys, for the local chain to apply the same function
+export * from './price-impact';
+export * from './impact-keys';
+
 /**
  * The rest of GMX v2's surface the adapter talks to, as ethers human-readable fragments (gmx-io/gmx-synthetics; the
  * commit of each part is named where it is declared). Only what the adapter calls or reads.

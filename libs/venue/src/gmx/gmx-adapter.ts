@@ -15,11 +15,11 @@ import {
   VenueHealth,
   VenuePosition,
 } from '../adapter';
-import { syntheticBook } from '../ostium/market-units';
 import { pending, rejected, SubmittedOrders } from '../ostium/orders';
 import { describe } from '../ostium/rpc-errors';
 import { GmxChainReader } from './chain-reader';
 import { GmxAdapterOptions } from './gmx-options';
+import { impactBook } from './impact-book';
 import { gmxApprovalTransactions, GmxApprovalOptions, GmxNetwork, GmxUserTransaction } from './onboarding';
 import { GmxOrderTracker } from './order-tracker';
 import { decreaseSizeUsd, GmxPlan, planDecrease, planIncrease, PlanContext } from './orders';
@@ -109,11 +109,18 @@ export class GmxAdapter implements VenueAdapter {
     return out;
   }
 
-  /** GMX has no order book (oracle prices with a price-impact model, not modelled here): a synthetic book at the mark. */
+  /**
+   * GMX has no order book (oracle prices with a position price impact): a synthetic book whose average price for each
+   * notional is GMX's execution price for an increase of that size (asks long, bids short), from the market's impact
+   * factors and open interest in DataStore (impact-book.ts), so walking it measures the impact as slippage.
+   */
   async orderBook(symbol: string, depth = 10): Promise<OrderBook> {
-    const mark = await this.markPrice(symbol);
-    if (!mark) return { symbol, bids: [], asks: [], time: Date.now() };
-    return syntheticBook(symbol, mark, depth, this.options.syntheticSpreadBps ?? '2');
+    const market = await this.market(symbol);
+    const mark = market ? await this.options.prices.mark(this.venue, symbol) : null;
+    if (!market || !mark) return { symbol, bids: [], asks: [], time: Date.now() };
+    const now = (this.options.clock?.now() ?? new Date()).getTime();
+    const state = await this.reader.impactState(market, now, this.options.impactCacheMs ?? 60_000);
+    return impactBook(symbol, mark, state, depth, this.options.impactBookLevelsUsd);
   }
 
   feeSchedule(): FeeSchedule {

@@ -27,8 +27,10 @@ export interface GmxAdapterOptions {
   positionFeeBps?: string;
   /** Smallest order notional in USD. Default 10. */
   minNotionalUsd?: string;
-  /** Half-spread of the synthetic order book, bps. Default 2. */
-  syntheticSpreadBps?: string;
+  /** Notionals (USD) of the synthetic book's levels, each priced with GMX's position impact. Default impact-book.ts's. */
+  impactBookLevelsUsd?: string[];
+  /** How long a market's impact factors and open interest (DataStore) are reused before reading them again. Default 60 s. */
+  impactCacheMs?: number;
   /** How far back fills() and order look-ups search logs without a start. Default 500,000 blocks. */
   logLookbackBlocks?: number;
   /** Largest block range of one eth_getLogs. Default 50,000. */

@@ -18,6 +18,9 @@ export interface GmxMarket {
   marketToken: string;
   indexToken: string;
   indexDecimals: number;
+  /** The pool's long and short tokens (open interest is kept per collateral token). */
+  longToken: string;
+  shortToken: string;
 }
 
 export type GmxOutcome =

@@ -15,6 +15,18 @@ export interface GmxChainMarket {
   marketToken?: string;
   indexToken?: string;
   maxLeverage?: number;
+  /** This market's position impact settings (overrides GmxChainOptions.positionImpact). */
+  positionImpact?: GmxPositionImpactOption;
+}
+
+/**
+ * A market's position impact settings as DataStore holds them: POSITION_IMPACT_FACTOR(market, true/false) and
+ * POSITION_IMPACT_EXPONENT_FACTOR(market), each a decimal string ("0.000000001") or a 30-decimal bigint.
+ */
+export interface GmxPositionImpactOption {
+  positiveFactor: string | bigint;
+  negativeFactor: string | bigint;
+  exponent: string | bigint;
 }
 
 export interface GmxChainOptions {
@@ -26,7 +38,12 @@ export interface GmxChainOptions {
   positionFeeBps?: bigint;
   /** Borrowing fee in USD (decimal string) charged on each decrease, as PositionFeesCollected.borrowingFeeUsd. Default 0. */
   borrowingFeeUsdPerDecrease?: string;
-  /** Price impact in bps against the trader on every execution (execution price moved by it). Default 0. */
+  /**
+   * GMX's position price impact for every market (DataStore values; the keeper prices orders with them and tracks open
+   * interest). Default: zero factors, exponent 2 — no impact.
+   */
+  positionImpact?: GmxPositionImpactOption;
+  /** Legacy: a flat impact in bps against the trader on every execution, instead of positionImpact. Default: off. */
   priceImpactBps?: bigint;
   /** Smallest execution fee (wei) an order may carry. Default 10^14. */
   minExecutionFeeWei?: bigint;
@@ -83,6 +100,8 @@ export interface GmxState extends EvmAccounts {
   expiresAt: Map<string, bigint>;
   orders: Map<string, StoredOrder>;
   positions: Map<string, StoredPosition>;
+  /** DataStore.getUint values by key: impact factors and open interest (Keys.sol hashes). */
+  uints: Map<string, bigint>;
   nonce: bigint;
   /** ETH sent with the transaction not yet used by sendWnt. */
   msgValueLeft: bigint;
@@ -101,6 +120,7 @@ export function emptyState(): GmxState {
     expiresAt: new Map(),
     orders: new Map(),
     positions: new Map(),
+    uints: new Map(),
     nonce: 0n,
     msgValueLeft: 0n,
   };

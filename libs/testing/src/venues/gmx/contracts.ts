@@ -2,6 +2,7 @@ import { AbiCoder, getAddress, Interface, keccak256, Result, ZeroAddress } from 
 import { GmxOrderType, gmxExchangeRouterInterface } from '@conduit/venue';
 import { gmxErc20Interface, gmxReaderInterface, gmxSubaccountRouterInterface, SUBACCOUNT_ORDER_ACTION } from '@conduit/venue';
 import { GmxNetwork } from '@conduit/venue';
+import { gmxDataStoreInterface } from '@conduit/venue';
 import {
   allowanceKey,
   balanceOf,
@@ -21,7 +22,7 @@ import {
 } from './chain-state';
 import { ChainMarket, orderCreatedItems, positionProps, orderProps } from './views';
 
-type Kind = 'erc20' | 'exchangeRouter' | 'subaccountRouter' | 'router' | 'reader' | 'inert';
+type Kind = 'erc20' | 'exchangeRouter' | 'subaccountRouter' | 'router' | 'reader' | 'dataStore' | 'inert';
 
 /** One key per (account, subaccount, action type), as Keys.sol hashes them (the values only need to be distinct here). */
 const actionKey = (account: string, sub: string) => `${lc(account)}|${lc(sub)}|${SUBACCOUNT_ORDER_ACTION}`;
@@ -52,7 +53,8 @@ export class GmxContracts {
     set(net.subaccountRouter, 'subaccountRouter', gmxSubaccountRouterInterface);
     set(net.router, 'router', new Interface(['function pluginTransfer(address token,address account,address receiver,uint256 amount)']));
     set(net.reader, 'reader', gmxReaderInterface);
-    for (const a of [net.orderVault, net.dataStore, net.eventEmitter]) set(a, 'inert', null);
+    set(net.dataStore, 'dataStore', gmxDataStoreInterface);
+    for (const a of [net.orderVault, net.eventEmitter]) set(a, 'inert', null);
   }
 
   isContract(address: string): boolean {
@@ -84,6 +86,8 @@ export class GmxContracts {
         return this.erc20(ctx, from, to, parsed.name, a, encode);
       case 'reader':
         return this.reader(ctx, parsed.name, a, encode);
+      case 'dataStore': // getUint: impact factors and open interest; 0 for any other key, as an unset DataStore value
+        return encode([ctx.s.uints.get(lc(a[0])) ?? 0n]);
       case 'router':
         throw customRevert('Unauthorized', [getAddress(from), 'ROUTER_PLUGIN']);
       default:

@@ -1,10 +1,11 @@
 import { AbiCoder, computeAddress, id, keccak256, SigningKey, Transaction, ZeroAddress } from 'ethers';
-import { GmxOrderType } from '@conduit/venue';
+import { executionPriceForDecrease, executionPriceForIncrease, GmxOrderType, positionPriceImpactUsd } from '@conduit/venue';
 import { gmxErrorsInterface } from '@conduit/venue';
 import { GmxNetwork } from '@conduit/venue';
 import { ChainLedger } from '../evm/ledger';
 import { Ctx, emitGmx, GmxChainOptions, GmxState, lc, moveToken, StoredOrder, StoredPosition, toTopic } from './chain-state';
 import { GmxContracts } from './contracts';
+import { addOpenInterest, impactStateOf } from './impact';
 import { ChainMarket, NO_REFERRAL } from './views';
 
 const BPS = 10_000n;
@@ -16,6 +17,16 @@ const EXECUTE = id('localExecuteOrder(bytes32,uint256)').slice(0, 10);
 const ORDER_HANDLER = '0x000000000000000000000000000000000000E0A1';
 
 const divUp = (a: bigint, b: bigint) => (a + b - 1n) / b;
+
+/** An order's size delta (a decrease capped at the position), execution price and price impact (USD × 10^30). */
+interface Priced {
+  sizeDelta: bigint;
+  executionPrice: bigint;
+  priceImpactUsd: bigint;
+  /** An increase's sizeDeltaInTokens (the impact included, as GMX v2.1 adds it to the position). */
+  increaseTokens: bigint;
+  priceImpactAmount: bigint;
+}
 const positionKey = (o: { account: string; market: string; collateralToken: string; isLong: boolean }) =>
   keccak256(
     AbiCoder.defaultAbiCoder().encode(['address', 'address', 'address', 'bool'], [o.account, o.market, o.collateralToken, o.isLong]),
@@ -26,8 +37,9 @@ const positionKey = (o: { account: string; market: string; collateralToken: stri
  * keeper transaction, following ExecuteOrderUtils / IncreasePositionUtils / DecreasePositionUtils in outline: the
  * acceptable price is checked against the execution price (else OrderCancelled with
  * OrderNotFulfillableAtAcceptablePrice in reasonBytes and the collateral refunded), the position fee is sizeDelta ×
- * positionFeeBps charged in collateral, price impact (option) moves the execution price against the trader on an
- * increase and is deducted from the output on a decrease, PnL is on the oracle price, the decrease pays collateral +
+ * positionFeeBps charged in collateral, GMX's position price impact on the market's open interest (price-impact.ts,
+ * from DataStore's factors) sets the execution price and is deducted from (or added to) the output on a decrease,
+ * open interest follows each increase and decrease, PnL is on the oracle price, the decrease pays collateral +
  * PnL − fees to the receiver. Events in GMX's order: PositionFeesCollected, PositionIncrease/Decrease, OrderExecuted.
  */
 export class GmxKeeper {
@@ -77,8 +89,18 @@ export class GmxKeeper {
   private execute(ctx: Ctx, order: StoredOrder, price: bigint): void {
     const increase = order.orderType === GmxOrderType.MarketIncrease;
     const buys = order.isLong === increase;
-    const impactBps = this.options.priceImpactBps ?? 0n;
-    const executionPrice = buys ? divUp(price * (BPS + impactBps), BPS) : (price * (BPS - impactBps)) / BPS;
+    const key = positionKey(order);
+    const existing = ctx.s.positions.get(lc(key));
+    let priced: Priced | null = null;
+    try {
+      priced = increase || existing ? this.price(ctx, order, existing, price) : null;
+    } catch (err) {
+      // the contracts revert (PriceImpactLargerThanOrderSize…): the order is cancelled with that reason
+      const message = (err as Error).message;
+      this.contracts.cancel(ctx, order, 'OrderCancelled', message, gmxErrorsInterface.encodeErrorResult('Error', [message]));
+      return this.payKeeper(ctx, order);
+    }
+    const executionPrice = priced?.executionPrice ?? price;
     const ok = buys ? executionPrice <= order.acceptablePrice : executionPrice >= order.acceptablePrice;
     if (!ok) {
       const reasonBytes = gmxErrorsInterface.encodeErrorResult('OrderNotFulfillableAtAcceptablePrice', [
@@ -88,16 +110,14 @@ export class GmxKeeper {
       this.contracts.cancel(ctx, order, 'OrderCancelled', '', reasonBytes);
       return this.payKeeper(ctx, order);
     }
-    const key = positionKey(order);
-    const existing = ctx.s.positions.get(lc(key));
-    if (!increase && !existing) {
+    if (!priced) {
       this.contracts.cancel(ctx, order, 'OrderCancelled', '', gmxErrorsInterface.encodeErrorResult('EmptyPosition', []));
       return this.payKeeper(ctx, order);
     }
     ctx.s.orders.delete(lc(order.key));
     const feeBps = this.options.positionFeeBps ?? 5n;
-    if (increase) this.increase(ctx, order, key, existing, price, executionPrice, feeBps, impactBps);
-    else this.decrease(ctx, order, key, existing!, price, executionPrice, feeBps, impactBps);
+    if (increase) this.increase(ctx, order, key, existing, price, priced, feeBps);
+    else this.decrease(ctx, order, key, existing!, price, priced, feeBps);
     emitGmx(ctx, this.net.eventEmitter, ORDER_HANDLER, 'OrderExecuted', [order.key, toTopic(order.account)], {
       address: { account: order.account },
       uint: { secondaryOrderType: 0n },
@@ -106,17 +126,48 @@ export class GmxKeeper {
     this.payKeeper(ctx, order);
   }
 
+  /**
+   * The execution price and price impact of an order at oracle price `price`: GMX's position price impact on the
+   * market's open interest (PositionUtils.getExecutionPriceForIncrease / BaseOrderUtils.getExecutionPriceForDecrease,
+   * gmx-synthetics contracts/position/PositionUtils.sol @ 67923de7645f1e6c3632e387ae7ca52fd8ede3fd), or the legacy
+   * flat priceImpactBps when that option is set.
+   */
+  private price(ctx: Ctx, o: StoredOrder, position: StoredPosition | undefined, price: bigint): Priced {
+    const increase = o.orderType === GmxOrderType.MarketIncrease;
+    const sizeDelta = increase || o.sizeDeltaUsd < position!.sizeInUsd ? o.sizeDeltaUsd : position!.sizeInUsd;
+    const legacyBps = this.options.priceImpactBps;
+    if (legacyBps !== undefined) {
+      const buys = o.isLong === increase;
+      const executionPrice = buys ? divUp(price * (BPS + legacyBps), BPS) : (price * (BPS - legacyBps)) / BPS;
+      const tokens = o.isLong ? sizeDelta / executionPrice : divUp(sizeDelta, executionPrice);
+      return { sizeDelta, executionPrice, priceImpactUsd: -((sizeDelta * legacyBps) / BPS), increaseTokens: tokens, priceImpactAmount: 0n };
+    }
+    const state = impactStateOf(ctx.s, this.net, o.market);
+    const priceImpactUsd = positionPriceImpactUsd(state.openInterest, increase ? sizeDelta : -sizeDelta, o.isLong, state.factors);
+    if (increase) {
+      const { executionPrice, sizeDeltaInTokens, priceImpactAmount } = executionPriceForIncrease(
+        price,
+        sizeDelta,
+        priceImpactUsd,
+        o.isLong,
+      );
+      return { sizeDelta, executionPrice, priceImpactUsd, increaseTokens: sizeDeltaInTokens, priceImpactAmount };
+    }
+    const p = position!;
+    const executionPrice = executionPriceForDecrease(price, p.sizeInUsd, p.sizeInTokens, sizeDelta, priceImpactUsd, o.isLong);
+    return { sizeDelta, executionPrice, priceImpactUsd, increaseTokens: 0n, priceImpactAmount: 0n };
+  }
+
   private increase(
     ctx: Ctx,
     o: StoredOrder,
     key: string,
     existing: StoredPosition | undefined,
     price: bigint,
-    executionPrice: bigint,
+    priced: Priced,
     feeBps: bigint,
-    impactBps: bigint,
   ): void {
-    const tokens = o.isLong ? o.sizeDeltaUsd / executionPrice : divUp(o.sizeDeltaUsd, executionPrice);
+    const { executionPrice, increaseTokens: tokens } = priced;
     const fee = (o.sizeDeltaUsd * feeBps) / BPS / USDC_PRICE;
     this.contracts.vaultTransferOut(ctx, o.collateralToken, o.market, o.collateralAmount);
     const position: StoredPosition = existing
@@ -138,6 +189,7 @@ export class GmxKeeper {
     position.collateralAmount += o.collateralAmount - fee;
     position.increasedAtTime = ctx.now;
     ctx.s.positions.set(lc(key), position);
+    addOpenInterest(ctx.s, o.market, o.collateralToken, o.isLong, o.sizeDeltaUsd);
     this.feesCollected(ctx, o, key, o.sizeDeltaUsd, fee, 0n, true);
     emitGmx(ctx, this.net.eventEmitter, ORDER_HANDLER, 'PositionIncrease', [toTopic(o.account)], {
       address: { account: o.account, market: o.market, collateralToken: o.collateralToken },
@@ -155,30 +207,20 @@ export class GmxKeeper {
       },
       int: {
         collateralDeltaAmount: o.collateralAmount - fee,
-        priceImpactUsd: -((o.sizeDeltaUsd * impactBps) / BPS),
-        priceImpactAmount: 0n,
+        priceImpactUsd: priced.priceImpactUsd,
+        priceImpactAmount: priced.priceImpactAmount,
       },
       bool: { isLong: o.isLong },
       bytes32: { orderKey: o.key, positionKey: key },
     });
   }
 
-  private decrease(
-    ctx: Ctx,
-    o: StoredOrder,
-    key: string,
-    position: StoredPosition,
-    price: bigint,
-    executionPrice: bigint,
-    feeBps: bigint,
-    impactBps: bigint,
-  ): void {
-    const sizeDelta = o.sizeDeltaUsd > position.sizeInUsd ? position.sizeInUsd : o.sizeDeltaUsd;
+  private decrease(ctx: Ctx, o: StoredOrder, key: string, position: StoredPosition, price: bigint, priced: Priced, feeBps: bigint): void {
+    const { sizeDelta, executionPrice, priceImpactUsd: impactUsd } = priced;
     const full = sizeDelta === position.sizeInUsd;
     const tokens = full ? position.sizeInTokens : (position.sizeInTokens * sizeDelta) / position.sizeInUsd;
     const value = tokens * price;
     const pnl = o.isLong ? value - sizeDelta : sizeDelta - value;
-    const impactUsd = -((sizeDelta * impactBps) / BPS);
     const collateralOut = full
       ? position.collateralAmount
       : o.collateralAmount > position.collateralAmount
@@ -204,6 +246,7 @@ export class GmxKeeper {
     };
     if (full) ctx.s.positions.delete(lc(key));
     else ctx.s.positions.set(lc(key), next);
+    addOpenInterest(ctx.s, o.market, o.collateralToken, o.isLong, -sizeDelta);
     this.feesCollected(ctx, o, key, sizeDelta, fee, borrowingUsd, false);
     emitGmx(ctx, this.net.eventEmitter, ORDER_HANDLER, 'PositionDecrease', [toTopic(o.account)], {
       address: { account: o.account, market: o.market, collateralToken: o.collateralToken },
