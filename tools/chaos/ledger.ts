@@ -1,7 +1,8 @@
 // What a chaos run left in the database (the ledger) and its verdict: exactly one outcome per signal × deployment,
 // no duplicates, and every outcome, fill, PnL and bill equal to the baseline run's.
 import { Pool } from 'pg';
-import { expectedOutcomes, q, Workload } from './scenario';
+import { GmxChainFigures } from './gmx';
+import { allDeployments, expectedOutcomes, q, Workload } from './scenario';
 
 /** What a run left in the database, keyed so that two runs (same ids) compare row by row. */
 export interface Ledger {
@@ -12,6 +13,8 @@ export interface Ledger {
   totals: Totals;
   duplicates: Record<string, number>;
   signalsNotFinal: number;
+  /** GMX positions per deployment, from the database (each must have sent exactly two orders to the chain). */
+  gmxPositionsByDeployment: Map<string, number>;
 }
 
 export interface Totals {
@@ -29,6 +32,14 @@ export interface Totals {
   bills: number;
   billed: string;
   collected: number;
+  gmx_positions: number;
+  gmx_closed: number;
+  gmx_pnl: string;
+  gmx_fees: string;
+  gmx_orders: number;
+  gmx_bills: number;
+  /** Live profit shares wait for the user's signed usdSend: PENDING is where they stay. */
+  live_bills_pending: number;
 }
 
 export async function ledger(pg: Pool): Promise<Ledger> {
@@ -79,7 +90,16 @@ export async function ledger(pg: Pool): Promise<Ledger> {
             (SELECT count(*)::int FROM venue_orders) AS orders,
             (SELECT count(*)::int FROM billing_events_v3 WHERE kind = 'PROFIT_SHARE') AS bills,
             (SELECT COALESCE(sum(amount), 0)::text FROM billing_events_v3 WHERE kind = 'PROFIT_SHARE') AS billed,
-            (SELECT count(*)::int FROM billing_events_v3 WHERE kind = 'PROFIT_SHARE' AND status = 'COLLECTED') AS collected`,
+            (SELECT count(*)::int FROM billing_events_v3 WHERE kind = 'PROFIT_SHARE' AND status = 'COLLECTED') AS collected,
+            (SELECT count(*)::int FROM positions_v3 WHERE venue = 'GMX') AS gmx_positions,
+            (SELECT count(*)::int FROM positions_v3 WHERE venue = 'GMX' AND status = 'CLOSED') AS gmx_closed,
+            (SELECT COALESCE(sum(pnl), 0)::text FROM positions_v3 WHERE venue = 'GMX') AS gmx_pnl,
+            (SELECT COALESCE(sum(fee), 0)::text FROM venue_orders WHERE venue = 'GMX' AND status = 'FILLED') AS gmx_fees,
+            (SELECT count(*)::int FROM venue_orders WHERE venue = 'GMX') AS gmx_orders,
+            (SELECT count(*)::int FROM billing_events_v3 b JOIN positions_v3 p ON p.id = b.position_id
+              WHERE b.kind = 'PROFIT_SHARE' AND p.venue = 'GMX') AS gmx_bills,
+            (SELECT count(*)::int FROM billing_events_v3 b JOIN agent_deployments_v3 d ON d.id = b.deployment_id
+              WHERE b.kind = 'PROFIT_SHARE' AND d.trading_mode = 'live' AND b.status = 'PENDING') AS live_bills_pending`,
   );
   // The unique constraints make these zero by construction; counted anyway, since they are the claim.
   const [d] = await q(
@@ -101,23 +121,28 @@ export async function ledger(pg: Pool): Promise<Ledger> {
     pg,
     `SELECT count(*)::int AS n FROM signals_v3 WHERE status NOT IN ('EXECUTED', 'SKIPPED', 'FAILED')`,
   );
-  return { outcomes, positions, bills, orders, totals: t, duplicates: d, signalsNotFinal };
+  const gmxPositionsByDeployment = new Map<string, number>();
+  for (const r of await q(pg, `SELECT deployment_id, count(*)::int AS n FROM positions_v3 WHERE venue = 'GMX' GROUP BY deployment_id`))
+    gmxPositionsByDeployment.set(r.deployment_id, r.n);
+  return { outcomes, positions, bills, orders, totals: t, duplicates: d, signalsNotFinal, gmxPositionsByDeployment };
 }
 
 /**
  * The verdict on a run: every signal × deployment has exactly one final outcome, nothing duplicated, and — against
- * the baseline when given — the same outcome, position, fill and bill for every key.
+ * the baseline when given — the same outcome, position, fill and bill for every key. With a GMX leg, `chain` is what
+ * the chain recorded: one OrderCreated per open and per close of each account, all executed, no position left open.
  */
 export function verify(
   run: Ledger,
   w: Workload,
   baseline?: Ledger,
+  chain?: GmxChainFigures,
 ): { violations: string[]; lost: number; duplicates: number; mismatches: number } {
   const violations: string[] = [];
   const expected = expectedOutcomes(w);
   const t = run.totals;
   let lost = 0;
-  const missingOutcomes = w.signals * w.deployments - t.outcomes;
+  const missingOutcomes = w.signals * allDeployments(w) - t.outcomes;
   if (t.signals !== w.signals) {
     violations.push(`${w.signals - t.signals} signal(s) never stored`);
     lost += w.signals - t.signals;
@@ -146,8 +171,28 @@ export function verify(
     violations.push(`${t.bills} profit-share bill(s) for ${profitable} profitable position(s)`);
     lost += Math.max(0, profitable - t.bills);
   }
-  if (t.collected !== t.bills) violations.push(`${t.bills - t.collected} bill(s) not collected`);
-  const duplicates = Object.values(run.duplicates).reduce((a, b) => a + b, 0);
+  if (t.collected + t.live_bills_pending !== t.bills)
+    violations.push(`${t.bills - t.collected - t.live_bills_pending} paper bill(s) not collected (or live ones not PENDING)`);
+  let duplicates = Object.values(run.duplicates).reduce((a, b) => a + b, 0);
+  if (t.gmx_positions !== expected.gmxOpened) violations.push(`${t.gmx_positions} GMX position(s), expected ${expected.gmxOpened}`);
+  if (chain) {
+    for (const [deployment, created] of Object.entries(chain.createdByDeployment)) {
+      const expectedOrders = 2 * (run.gmxPositionsByDeployment.get(deployment) ?? 0);
+      if (created === expectedOrders) continue;
+      violations.push(`GMX deployment ${deployment}: ${created} order(s) created on chain for ${expectedOrders / 2} position(s)`);
+      duplicates += Math.max(0, created - expectedOrders);
+    }
+    if (chain.ordersCreated !== t.gmx_orders)
+      violations.push(`${chain.ordersCreated} GMX order(s) on chain, ${t.gmx_orders} in the ledger`);
+    if (chain.ordersExecuted !== chain.ordersCreated)
+      violations.push(`${chain.ordersExecuted} of ${chain.ordersCreated} GMX order(s) executed by the keeper`);
+    if (chain.ordersCancelled || chain.ordersFrozen)
+      violations.push(`${chain.ordersCancelled} GMX order(s) cancelled, ${chain.ordersFrozen} frozen`);
+    if (chain.openPositions || chain.pendingOrders) {
+      const shown = chain.openPositionDetail.slice(0, 5).join('; ');
+      violations.push(`${chain.openPositions} GMX position(s) still open on chain (${shown}), ${chain.pendingOrders} order(s) pending`);
+    }
+  }
   for (const [what, n] of Object.entries(run.duplicates)) if (n) violations.push(`${n} duplicate ${what}`);
 
   let mismatches = 0;
@@ -169,6 +214,10 @@ export function verify(
       orders: x.orders,
       bills: x.bills,
       billed: x.billed,
+      gmx_positions: x.gmx_positions,
+      gmx_pnl: x.gmx_pnl,
+      gmx_fees: x.gmx_fees,
+      gmx_orders: x.gmx_orders,
     });
     if (JSON.stringify(totals(t)) !== JSON.stringify(totals(baseline.totals))) {
       violations.push(`totals ${JSON.stringify(totals(t))} differ from the baseline's ${JSON.stringify(totals(baseline.totals))}`);

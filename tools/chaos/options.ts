@@ -15,11 +15,15 @@ export interface Options extends Workload {
   /** Pause between one fault's component being healthy again and the next fault. */
   gapMs: number;
   redisPersistence: 'aof' | 'none';
+  /** The GMX chain's keeper executes each order this long after the transaction that created it. */
+  gmxKeeperMs: number;
 }
 
 const FLAGS = [
   'signals',
   'deployments',
+  'gmx-deployments',
+  'gmx-keeper-ms',
   'interval-ms',
   'pg-outage-ms',
   'redis-outage-ms',
@@ -53,6 +57,8 @@ export function options(argv: string[]): Options {
   return {
     signals: int('signals', 30),
     deployments: int('deployments', 20),
+    gmxDeployments: int('gmx-deployments', 0),
+    gmxKeeperMs: int('gmx-keeper-ms', 2000),
     intervalMs: int('interval-ms', 1500),
     pgOutageMs: int('pg-outage-ms', 5000),
     redisOutageMs: int('redis-outage-ms', 2000),

@@ -2,6 +2,7 @@
 import { QueueName } from '@conduit/queue';
 import { JobStats, SignalTimeline } from './scenario';
 import { Ledger, verify } from './ledger';
+import { GmxChainFigures } from './gmx';
 import { Fault, Options } from './options';
 import { WORKERS, WorkerName } from './services';
 
@@ -42,6 +43,8 @@ export interface RunResult {
   gracefulExits: number;
   routerListening: boolean;
   logRetries: Record<string, { retries: number; outageWaits: number }>;
+  /** What the GMX chain recorded (a run with a GMX leg). */
+  gmx?: GmxChainFigures;
 }
 
 export const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -76,8 +79,8 @@ function table(header: string[], rows: (string | number)[][]): string {
  * answers the summary printed as CHAOS_JSON, with every violation found.
  */
 export function report(opts: Options, chaos: RunResult, baseline: RunResult | undefined, redisConfig: Record<string, string>) {
-  const base = baseline && verify(baseline.ledger, opts);
-  const verdict = verify(chaos.ledger, opts, baseline?.ledger);
+  const base = baseline && verify(baseline.ledger, opts, undefined, baseline.gmx);
+  const verdict = verify(chaos.ledger, opts, baseline?.ledger, chaos.gmx);
   const violations = [...(base?.violations.map((v) => `baseline: ${v}`) ?? []), ...verdict.violations];
   for (const r of [baseline, chaos]) {
     if (!r) continue;
@@ -136,6 +139,17 @@ export function report(opts: Options, chaos: RunResult, baseline: RunResult | un
       keys.map((k) => [k, baseline ? String(baseline.ledger.totals[k]) : '-', String(chaos.ledger.totals[k])]),
     ),
   );
+  if (chaos.gmx) {
+    console.log(`\nGMX chain (keeper after ${opts.gmxKeeperMs} ms)`);
+    const figures: (keyof GmxChainFigures)[] = ['accounts', 'ordersCreated', 'ordersExecuted', 'ordersCancelled', 'ordersFrozen'];
+    figures.push('openPositions', 'pendingOrders');
+    console.log(
+      table(
+        ['figure', 'baseline', 'with faults'],
+        figures.map((k) => [k, baseline?.gmx ? String(baseline.gmx[k]) : '-', String(chaos.gmx![k])]),
+      ),
+    );
+  }
   const lat = { faults: latencies(chaos.timelines), baseline: baseline ? latencies(baseline.timelines) : null };
   const fmt = (x: { p50: number; max: number } | null | undefined) => (x ? `p50 ${x.p50} s, max ${x.max} s` : '-');
   console.log(`\nsignal sent → every deployment decided: ${fmt(lat.faults.decided_s)} (baseline ${fmt(lat.baseline?.decided_s)})`);
@@ -155,6 +169,8 @@ export function report(opts: Options, chaos: RunResult, baseline: RunResult | un
     workload: {
       signals: opts.signals,
       deployments: opts.deployments,
+      gmx_deployments: opts.gmxDeployments,
+      gmx_keeper_ms: opts.gmxKeeperMs,
       interval_ms: opts.intervalMs,
       pg_outage_ms: opts.pgOutageMs,
       redis_outage_ms: opts.redisOutageMs,
@@ -166,6 +182,8 @@ export function report(opts: Options, chaos: RunResult, baseline: RunResult | un
     logged_retries: chaos.logRetries,
     totals: chaos.ledger.totals,
     baseline_totals: baseline?.ledger.totals,
+    gmx_chain: chaos.gmx,
+    baseline_gmx_chain: baseline?.gmx,
     lost: verdict.lost,
     duplicates: verdict.duplicates,
     duplicates_by_kind: chaos.ledger.duplicates,

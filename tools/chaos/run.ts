@@ -3,11 +3,13 @@
 // database while each service is killed with SIGKILL and restarted in turn, Redis is killed and restarted, and
 // Postgres is stopped (immediate: a crash) and started again. Afterwards every signal × deployment must have exactly
 // one outcome, nothing may be duplicated, and every outcome, fill, PnL and bill must equal the baseline's.
-// Prints a table, then one line `CHAOS_JSON {...}`; exits 1 on any violation. See docs/CHAOS.md.
+// With --gmx-deployments, live deployments trade on a local GMX chain in this process whose keeper executes orders
+// after a delay (gmx.ts). Prints a table, then one line `CHAOS_JSON {...}`; exits 1 on any violation. See docs/CHAOS.md.
 //   npm run chaos
 //   npm run chaos -- --signals 30 --deployments 20 --interval-ms 1500 --pg-outage-ms 5000 --redis-outage-ms 2000
 //   npm run chaos -- --faults executor,postgres --no-baseline --keep
 //   npm run chaos -- --faults redis --redis-persistence none     (what a Redis without AOF loses: it fails)
+//   npm run chaos -- --gmx-deployments 3
 import 'reflect-metadata';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
@@ -21,6 +23,7 @@ import { freePort } from '@conduit/testing';
 import { OwnPostgres, OwnRedis, sleep, until } from './infra';
 import { drive, jobStats, openQueues, q, quiescent, SCHEDULED_JOBS, seed, SignalTimeline, unfinishedJobs } from './scenario';
 import { ledger } from './ledger';
+import { GmxLeg } from './gmx';
 import { ServiceProcess, WORKERS, WorkerName } from './services';
 import { Fault, Options, options } from './options';
 import { FaultRecord, log, QUEUE_OF, report, round1, RunResult } from './report';
@@ -97,8 +100,11 @@ class Harness {
     const pg = new Pool({ connectionString: databaseUrl, max: 4, connectionTimeoutMillis: 2000 });
     pg.on('error', () => undefined);
     const specs = await seed(pg, w);
+    // A chain of its own per run (its events are that run's), in this process: no service fault touches it.
+    const gmx = w.gmxDeployments ? await GmxLeg.start(specs, w.gmxKeeperMs) : undefined;
+    await gmx?.seed(pg, specs, w.gmxDeployments);
     const prefix = `chaos-${name}`;
-    const env = this.serviceEnv(databaseUrl, prefix);
+    const env = { ...this.serviceEnv(databaseUrl, prefix), ...(gmx?.env() ?? {}) };
     this.services = [];
     for (const worker of WORKERS) this.services.push(new ServiceProcess(worker, await freePort(), env, logDir));
     const byName = new Map(this.services.map((s) => [s.name, s]));
@@ -109,11 +115,11 @@ class Harness {
 
     const started = Date.now();
     log(
-      `${name}: ${w.signals} signals × ${w.deployments} deployments, one signal every ${w.intervalMs} ` +
-        `ms${faults.length ? `; faults: ${faults.join(', ')}` : ''}`,
+      `${name}: ${w.signals} signals × ${w.deployments} paper + ${w.gmxDeployments} GMX deployments (keeper after ` +
+        `${w.gmxKeeperMs} ms), one signal every ${w.intervalMs} ms${faults.length ? `; faults: ${faults.join(', ')}` : ''}`,
     );
     const stop = { aborted: false };
-    const driving = drive(pg, queues[QueueName.Signal], specs, w, started, stop);
+    const driving = drive(pg, queues[QueueName.Signal], specs, w, started, stop, (token, price) => gmx?.setPrice(token, price));
     const records: FaultRecord[] = [];
     // Faults one after the other, a few seconds apart, while signals flow; each is measured until it has recovered,
     // in the background (the next fault does not wait for the previous one's cut-off jobs).
@@ -175,6 +181,7 @@ class Harness {
       gracefulExits: 0,
       routerListening,
       logRetries: {},
+      gmx: gmx?.figures(),
     };
     // Graceful shutdown at the end: each service drains and exits 0.
     await Promise.all(
@@ -187,6 +194,7 @@ class Harness {
     result.logRetries = await countRetries(logDir);
     await Promise.all(Object.values(queues).map((queue) => queue.close()));
     await pg.end();
+    await gmx?.close();
     return result;
   }
 

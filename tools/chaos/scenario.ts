@@ -10,6 +10,8 @@ import { sleep } from './infra';
 export interface Workload {
   signals: number;
   deployments: number;
+  /** Live deployments of the same agent trading on the harness's GMX chain (gmx.ts). */
+  gmxDeployments: number;
   /** Time between two signals entering the pipeline. */
   intervalMs: number;
 }
@@ -27,6 +29,8 @@ export interface SignalSpec {
 
 export const AGENT_ID = deterministicId('chaos', 'agent');
 export const deploymentId = (j: number) => deterministicId('chaos', 'deployment', String(j));
+/** Every deployment of the agent: the paper ones and the live GMX ones. */
+export const allDeployments = (w: Workload) => w.deployments + w.gmxDeployments;
 
 /** Every 7th deployment denies the tokens of every 5th signal: those outcomes are SKIPPED by Agent How. */
 const denies = (j: number) => j % 7 === 6;
@@ -68,20 +72,22 @@ export async function seed(pg: Pool, w: Workload): Promise<SignalSpec[]> {
     [AGENT_ID],
   );
   const denied = specs.filter((s) => deniedSignal(s.index)).map((s) => s.token);
+  // With a GMX leg the tokens are on both venues: the paper deployments' policies keep them on Hyperliquid.
+  const venues = w.gmxDeployments ? { enabled_venues: ['HYPERLIQUID'] } : {};
   for (let j = 0; j < w.deployments; j++) {
     await pg.query(
       `INSERT INTO agent_deployments_v3 (id, agent_id, user_wallet, status, sub_active, policy) VALUES ($1, $2, $3, 'ACTIVE', TRUE, $4)`,
-      [deploymentId(j), AGENT_ID, `0xchaosuser${j}`, denies(j) ? { denied_tokens: denied } : {}],
+      [deploymentId(j), AGENT_ID, `0xchaosuser${j}`, denies(j) ? { ...venues, denied_tokens: denied } : venues],
     );
   }
   return specs;
 }
 
-/** Expected outcome count per kind, from the workload alone. */
-export function expectedOutcomes(w: Workload): { opened: number; skipped: number } {
+/** Expected outcome count per kind, from the workload alone (the GMX deployments deny nothing). */
+export function expectedOutcomes(w: Workload): { opened: number; skipped: number; gmxOpened: number } {
   let skipped = 0;
   for (let i = 0; i < w.signals; i++) for (let j = 0; j < w.deployments; j++) if (denies(j) && deniedSignal(i)) skipped++;
-  return { opened: w.signals * w.deployments - skipped, skipped };
+  return { opened: w.signals * allDeployments(w) - skipped, skipped, gmxOpened: w.signals * w.gmxDeployments };
 }
 
 /** Runs a query, retrying while Postgres is away (the harness's own reads must survive the outage too). */
@@ -124,7 +130,9 @@ export interface SignalTimeline {
 
 /**
  * Sends the signals one interval apart (as the gateway does: a signal.ingest job under the signal's id) and walks
- * each through its life: once every deployment has its outcome, the mark moves; then its positions close.
+ * each through its life: once every deployment has its outcome and every position is open (a GMX open waits for the
+ * keeper), the mark moves — on the GMX chain first (`setMark`), so the keeper fills the closes there; then its positions
+ * close.
  */
 export async function drive(
   pg: Pool,
@@ -133,6 +141,7 @@ export async function drive(
   w: Workload,
   started: number,
   stop: { aborted: boolean },
+  setMark: (token: string, price: string) => void = () => undefined,
 ): Promise<SignalTimeline[]> {
   const timelines: SignalTimeline[] = specs.map((s) => ({ index: s.index, sentAt: 0 }));
   await Promise.all(
@@ -156,19 +165,25 @@ export async function drive(
         },
         { jobId: jobId(JobName.SignalIngest, s.id) },
       );
-      // Every deployment decided (opened, skipped or failed): only then may the mark move.
+      // Every deployment decided (opened, skipped or failed) and every position filled: only then may the mark move.
       while (!stop.aborted) {
         const [r] = await q(
           pg,
-          `SELECT count(*)::int AS n, count(*) FILTER (WHERE outcome = 'PENDING')::int AS pending FROM signal_outcomes WHERE signal_id =
-            $1`,
+          `SELECT count(*)::int AS n, count(*) FILTER (WHERE outcome = 'PENDING')::int AS pending,
+                  count(*) FILTER (WHERE outcome = 'OPENED')::int AS opened,
+                  (SELECT count(*)::int FROM positions_v3 WHERE signal_id = $1 AND status <> 'PENDING') AS filled
+             FROM signal_outcomes WHERE signal_id = $1`,
           [s.id],
         );
-        if (r.n === w.deployments && r.pending === 0) break;
+        if (r.n === allDeployments(w) && r.pending === 0 && r.filled >= r.opened) break;
         await sleep(250);
       }
       t.decidedAt = Date.now();
-      await q(pg, `UPDATE venue_markets SET current_price = $2 WHERE venue = 'HYPERLIQUID' AND token_symbol = $1`, [s.token, s.closeMark]);
+      setMark(s.token, s.closeMark);
+      await q(pg, `UPDATE venue_markets SET current_price = $2 WHERE venue IN ('HYPERLIQUID', 'GMX') AND token_symbol = $1`, [
+        s.token,
+        s.closeMark,
+      ]);
       while (!stop.aborted) {
         const [r] = await q(pg, `SELECT count(*)::int AS open FROM positions_v3 WHERE signal_id = $1 AND status IN ('OPEN', 'PENDING')`, [
           s.id,
@@ -220,13 +235,14 @@ export async function quiescent(
             (SELECT count(*)::int FROM positions_v3 WHERE status IN ('OPEN', 'PENDING')) AS open,
             (SELECT count(*)::int FROM positions_v3 p WHERE p.status = 'CLOSED' AND p.pnl > 0
                 AND NOT EXISTS (SELECT 1 FROM billing_events_v3 b WHERE b.position_id = p.id AND b.kind = 'PROFIT_SHARE')) AS unbilled,
-            (SELECT count(*)::int FROM billing_events_v3 WHERE status = 'PENDING') AS uncollected`,
+            (SELECT count(*)::int FROM billing_events_v3 b JOIN agent_deployments_v3 d ON d.id = b.deployment_id
+              WHERE b.status = 'PENDING' AND d.trading_mode = 'paper') AS uncollected`,
   );
   const jobs = await unfinishedJobs(queues);
   const detail = { ...r, jobs };
   const done =
     r.signals === w.signals &&
-    r.outcomes === w.signals * w.deployments &&
+    r.outcomes === w.signals * allDeployments(w) &&
     r.pending === 0 &&
     r.open === 0 &&
     r.unbilled === 0 &&
