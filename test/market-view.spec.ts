@@ -174,6 +174,9 @@ describe('market_marks sampling by the venue_markets triggers', () => {
     db = await createTestDatabase();
     pg = new Client({ connectionString: db.url });
     await pg.connect();
+    // Sampling is the subject, with Hyperliquid's and Ostium's listings; the paper listings of GMX and SPOT are not.
+    await sql(`DELETE FROM market_marks WHERE venue IN ('GMX', 'SPOT')`);
+    await sql(`DELETE FROM venue_markets WHERE venue IN ('GMX', 'SPOT')`);
   });
   afterAll(async () => {
     await pg?.end();
