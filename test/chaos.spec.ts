@@ -55,7 +55,18 @@ describe('chaos harness (small run)', () => {
     if (missing.length) throw new Error(`the chaos harness cannot start its own servers; missing:\n- ${missing.join('\n- ')}`);
 
     const args = ['-r', '@swc-node/register', 'tools/chaos/run.ts'];
-    args.push('--signals', '6', '--deployments', '4', '--interval-ms', '1200', '--faults', 'executor,redis,postgres');
+    args.push(
+      '--signals',
+      '6',
+      '--deployments',
+      '4',
+      '--gmx-deployments',
+      '2',
+      '--interval-ms',
+      '1200',
+      '--faults',
+      'executor,redis,postgres',
+    );
     args.push('--pg-outage-ms', '2000', '--redis-outage-ms', '1000', '--gap-ms', '500', '--timeout-ms', '60000');
     const child = spawn(process.execPath, args, { cwd: join(__dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -69,6 +80,16 @@ describe('chaos harness (small run)', () => {
     expect(report).toMatchObject({ ok: true, lost: 0, duplicates: 0, mismatches: 0, violations: [] });
     expect(report.faults.map((f: { fault: string }) => f.fault)).toEqual(['executor', 'redis', 'postgres']);
     expect(report.totals).toEqual(report.baseline_totals);
-    expect(report.totals).toMatchObject({ signals: 6, outcomes: 24, pending: 0, failed: 0 });
+    // 6 signals × (4 paper + 2 GMX deployments); on GMX one open and one close per position, each executed once
+    expect(report.totals).toMatchObject({
+      signals: 6,
+      outcomes: 36,
+      pending: 0,
+      failed: 0,
+      gmx_positions: 12,
+      gmx_closed: 12,
+      gmx_orders: 24,
+    });
+    expect(report.gmx_chain).toMatchObject({ accounts: 2, ordersCreated: 24, ordersExecuted: 24, openPositions: 0, pendingOrders: 0 });
   }, 240_000);
 });

@@ -57,7 +57,7 @@ export function options(argv: string[]): Options {
   return {
     signals: int('signals', 30),
     deployments: int('deployments', 20),
-    gmxDeployments: int('gmx-deployments', 0),
+    gmxDeployments: int('gmx-deployments', 3),
     gmxKeeperMs: int('gmx-keeper-ms', 2000),
     intervalMs: int('interval-ms', 1500),
     pgOutageMs: int('pg-outage-ms', 5000),
