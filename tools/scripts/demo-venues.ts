@@ -2,6 +2,8 @@
 // and SPOT: SPOT (a Uniswap swap) takes a LONG at 1x and never a SHORT, which goes on to a perp venue; a token no
 // venue lists is skipped with the reason. Paper mode: each venue's paper adapter fills at its listed mark.
 
+import { dec } from '@conduit/domain';
+
 type Call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<any>;
 interface DemoKit {
   call: Call;
@@ -32,7 +34,7 @@ export async function venuesDemo(kit: DemoKit, ctx: { agentId: string; as: Recor
     const trade = await call('POST', '/api/v3/execute/trade', { signal_id: signal.id }, ctx.as);
     show(`${side} ETH 3x`, `${trade.routing.selected_venue}: ${trade.routing.routing_reason}`);
     const p = trade.outcomes[0]?.position;
-    if (p) show('', `position ${p.side} ${p.qty} ETH @ ${p.entry_price} on ${p.venue}, leverage ${p.leverage}x`);
+    if (p) show('', `position ${p.side} ${p.qty} ETH @ ${p.entry_price} on ${p.venue}: ${dec(p.qty).mul(p.entry_price).toFixed(2)} USD`);
   }
   const { signal: odd } = await call(
     'POST',

@@ -39,6 +39,14 @@ describe('planOpen', () => {
     expect(plan).toMatchObject({ orderSide: 'SELL', stopLoss: '2100.00000000', takeProfit: '1800.00000000' });
   });
 
+  it('sizes the notional with the leverage the market allows: a 3x signal on SPOT (1x) buys its margin only', () => {
+    // 25 % of 10,000 = 2,500 margin: 3.75 ETH at 3x on a 50x market, 1.25 ETH on a 1x market (not 3.75 at 1x)
+    const spot = planOpen({ ...base, market: { ...base.market, maxLeverage: 1 } });
+    expect(spot).toMatchObject({ qty: '1.25000000', leverage: 1 });
+    const capped = planOpen({ ...base, sizeModel: { ...base.sizeModel, leverage: 20 }, market: { ...base.market, maxLeverage: 5 } });
+    expect(capped).toMatchObject({ qty: '6.25000000', leverage: 5 });
+  });
+
   it('clamps the leverage to the market and to at least 1', () => {
     expect(planOpen({ ...base, sizeModel: { ...base.sizeModel, leverage: 20 }, market: { ...base.market, maxLeverage: 5 } }).leverage).toBe(
       5,

@@ -49,9 +49,12 @@ export function clampLeverage(wanted: number | string | null | undefined, market
  * mark, and the deterministic client order id. Throws a DomainError when the size rounds to nothing or equity is short.
  */
 export function planOpen(r: OpenRequest): OpenPlan {
+  // The notional is the margin times the leverage the venue allows, never the signal's when the market's is lower
+  // (SPOT's is 1: a 3x signal buys its margin's worth, not three times it).
+  const leverage = clampLeverage(r.sizeModel.leverage, r.market.maxLeverage);
   const size = sizePosition({
     equity: r.equity,
-    sizeModel: r.sizeModel,
+    sizeModel: { ...r.sizeModel, leverage },
     price: r.mark,
     sizeDecimals: r.market.sizeDecimals,
     minNotional: r.market.minNotional,
@@ -61,7 +64,7 @@ export function planOpen(r: OpenRequest): OpenPlan {
     clientOrderId: clientOrderId(r.deploymentId, r.signalId, 'open'),
     orderSide: orderSide(r.side, false),
     qty: toMoney(size.qty),
-    leverage: clampLeverage(r.sizeModel.leverage, r.market.maxLeverage),
+    leverage,
     referencePrice: dec(r.mark).toString(),
     takeProfit: wanted.takeProfit ? toMoney(wanted.takeProfit) : null,
     stopLoss: wanted.stopLoss ? toMoney(wanted.stopLoss) : null,
