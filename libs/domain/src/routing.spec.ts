@@ -253,6 +253,8 @@ describe('four venues: SPOT takes LONGs only, at 1x', () => {
     expect(d.reason).toBe('Spot: pair ETH-USD available (28 pairs) buys at 1x, no leverage (the signal asks 3x)');
     const short = routeFirstAvailable('ETH', FOUR, four({ side: 'SHORT' }, { HYPERLIQUID: { healthy: false } }), true);
     expect(short.ranked).toEqual(['OSTIUM', 'GMX']);
+    const first = routeFirstAvailable('ETH', ['SPOT', 'GMX'], four({ side: 'SHORT' }), true);
+    expect(first.reason).toBe('Gmx: pair ETH-USD available (28 pairs) (SPOT trades LONG only: no short on a spot swap)');
   });
 
   it('the cost strategies never rank SPOT for a SHORT, and rank it by its cost for a LONG', () => {

@@ -94,7 +94,12 @@ export function routeFirstAvailable(token: string, priority: string[], views: Ma
     availability[venue] = ok;
     if (ok) {
       const pair = v.marketName ?? `${token}-USD`;
-      const note = v.note ? ` ${v.note}` : '';
+      // a venue passed over because it cannot take this signal (SPOT and a SHORT) is named: it did list the token
+      const refusals = candidates
+        .slice(0, checked.length - 1)
+        .map((c) => views.get(c)?.refused)
+        .filter(Boolean);
+      const note = (v.note ? ` ${v.note}` : '') + (refusals.length ? ` (${refusals.join('; ')})` : '');
       return {
         selected: venue,
         ranked,
