@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { getAddress, isHexString, JsonRpcProvider, Network } from 'ethers';
+import { getAddress, isHexString, JsonRpcProvider } from 'ethers';
 import { dec, Dec, toMoney } from '@conduit/domain';
 import {
   AccountState,
@@ -16,7 +16,6 @@ import {
   VenuePosition,
 } from '../adapter';
 import { pending, rejected, SubmittedOrders } from '../ostium/orders';
-import { describe } from '../ostium/rpc-errors';
 import { GmxChainReader } from './chain-reader';
 import { GmxAdapterOptions } from './gmx-options';
 import { impactBook } from './impact-book';
@@ -25,7 +24,9 @@ import { GmxOrderTracker } from './order-tracker';
 import { decreaseSizeUsd, GmxPlan, planDecrease, planIncrease, PlanContext } from './orders';
 import { GmxMarket, positionOf, RawGmxPosition } from './settlement';
 import { encodeSubaccountCancelOrder } from './subaccount';
-import { GmxTxSender } from './tx-sender';
+import { chainHealth, evmProvider } from '../evm/provider';
+import { EvmTxSender } from '../evm/tx-sender';
+import { gmxRevertOf } from './rpc-errors';
 
 export type { GmxAdapterOptions } from './gmx-options';
 
@@ -53,17 +54,15 @@ export class GmxAdapter implements VenueAdapter {
   readonly provider: JsonRpcProvider;
   private readonly net: GmxNetwork;
   private readonly reader: GmxChainReader;
-  private readonly sender: GmxTxSender;
+  private readonly sender: EvmTxSender;
   private readonly tracker: GmxOrderTracker;
   private readonly submitted = new SubmittedOrders();
 
   constructor(private readonly options: GmxAdapterOptions) {
-    const network = Network.from(options.chainId);
-    this.provider = new JsonRpcProvider(options.rpcUrl, network, { staticNetwork: network, cacheTimeout: -1 });
-    this.provider._getConnection().timeout = options.rpcTimeoutMs ?? 10_000;
+    this.provider = evmProvider(options.rpcUrl, options.chainId, options.rpcTimeoutMs ?? 10_000);
     this.net = options.addresses;
     this.reader = new GmxChainReader(this.provider, this.net, options.logLookbackBlocks ?? 500_000, options.logChunkBlocks ?? 50_000);
-    this.sender = new GmxTxSender(this.provider, options.chainId);
+    this.sender = new EvmTxSender(this.provider, options.chainId, { revertOf: gmxRevertOf });
     this.tracker = new GmxOrderTracker(this.reader, this.net, options);
   }
 
@@ -128,17 +127,8 @@ export class GmxAdapter implements VenueAdapter {
     return { takerBps: bps, makerBps: bps };
   }
 
-  async health(): Promise<VenueHealth> {
-    const started = Date.now();
-    try {
-      const [block, chainId] = await Promise.all([this.provider.send('eth_blockNumber', []), this.provider.send('eth_chainId', [])]);
-      const latencyMs = Date.now() - started;
-      if (Number(chainId) !== this.options.chainId)
-        return { ok: false, latencyMs, detail: `RPC is on chain ${Number(chainId)}, expected ${this.options.chainId}` };
-      return { ok: true, latencyMs, detail: `block ${Number(block)}` };
-    } catch (err) {
-      return { ok: false, latencyMs: Date.now() - started, detail: describe(err) };
-    }
+  health(): Promise<VenueHealth> {
+    return chainHealth(this.provider, this.options.chainId);
   }
 
   // ---- account -------------------------------------------------------------------------------------------
@@ -247,7 +237,7 @@ export class GmxAdapter implements VenueAdapter {
     const created = await this.tracker.createdBy(hash);
     if (!created || !(await this.reader.orderExists(created.key))) return;
     const cancel = encodeSubaccountCancelOrder(created.key);
-    const sent = await this.sender.send(account.signer, this.net.subaccountRouter, cancel.data, 0n, async () => undefined);
+    const sent = await this.sender.send(account.signer, { to: this.net.subaccountRouter, data: cancel.data });
     if (sent.status === 'reverted') throw new Error(`GMX will not cancel order ${created.key} yet: ${sent.reason}`);
     if (sent.status === 'refused') throw new Error(`the node refused the cancel of GMX order ${created.key}: ${sent.reason}`);
     const receipt = await this.provider.waitForTransaction(sent.hash, 1, this.options.keeperTimeoutMs ?? 60_000);
@@ -274,7 +264,7 @@ export class GmxAdapter implements VenueAdapter {
   ): Promise<OrderResult> {
     if ('error' in plan) return rejected(cloid, plan.error);
     const { data, value } = plan.call;
-    const sent = await this.sender.send(account.signer!, this.net.subaccountRouter, data, value, async (hash) => {
+    const sent = await this.sender.send(account.signer!, { to: this.net.subaccountRouter, data, value }, async (hash) => {
       await onSubmitting?.(hash); // if the caller cannot store the hash, nothing is sent
       this.submitted.remember(cloid, hash);
     });

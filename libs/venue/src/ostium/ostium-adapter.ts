@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { getAddress, isHexString, JsonRpcProvider, Network } from 'ethers';
+import { getAddress, isHexString, JsonRpcProvider } from 'ethers';
 import { dec, Dec, toMoney } from '@conduit/domain';
 import {
   AccountState,
@@ -23,10 +23,11 @@ import { encodeDelegatedAction, encodeOpenTradeRaw, fromUsdc6, RawTrade } from '
 import { OstiumMarkets, syntheticBook, SZ_DECIMALS } from './market-units';
 import { approvalTransactions, OstiumUserTransaction } from './onboarding';
 import { collateralShortfall, pending, planClose, planOpen, rejected, SubmittedOrders } from './orders';
-import { describe } from './rpc-errors';
+import { revertOf } from './rpc-errors';
 import { OstiumOrderTracker } from './order-tracker';
 import { positionOf } from './settlement';
-import { OstiumTxSender } from './tx-sender';
+import { chainHealth, evmProvider } from '../evm/provider';
+import { EvmTxSender } from '../evm/tx-sender';
 
 export type { OstiumAdapterOptions } from './adapter-options';
 
@@ -61,21 +62,18 @@ export class OstiumAdapter implements VenueAdapter {
   private readonly usdc: string;
   private readonly marketTable: OstiumMarkets;
   private readonly reader: OstiumChainReader;
-  private readonly sender: OstiumTxSender;
+  private readonly sender: EvmTxSender;
   private readonly submitted = new SubmittedOrders();
   private readonly tracker: OstiumOrderTracker;
 
   constructor(private readonly options: OstiumAdapterOptions) {
-    const network = Network.from(options.chainId);
-    // no response cache: a nonce or receipt read 100 ms ago may be stale
-    this.provider = new JsonRpcProvider(options.rpcUrl, network, { staticNetwork: network, cacheTimeout: -1 });
-    if (options.rpcTimeoutMs) this.provider._getConnection().timeout = options.rpcTimeoutMs;
+    this.provider = evmProvider(options.rpcUrl, options.chainId, options.rpcTimeoutMs);
     this.trading = getAddress(options.tradingAddress);
     this.storage = getAddress(options.storageAddress);
     this.usdc = getAddress(options.usdcAddress);
     this.marketTable = new OstiumMarkets(options.pairs ?? OSTIUM_PAIRS);
     this.reader = new OstiumChainReader(this.provider, { ...options, trading: this.trading, storage: this.storage, usdc: this.usdc });
-    this.sender = new OstiumTxSender(this.provider, options.chainId, this.trading);
+    this.sender = new EvmTxSender(this.provider, options.chainId, { revertOf });
     this.tracker = new OstiumOrderTracker(this.reader, this.marketTable, this.submitted, this.trading, options);
   }
 
@@ -144,17 +142,8 @@ export class OstiumAdapter implements VenueAdapter {
     return { takerBps: bps, makerBps: bps };
   }
 
-  async health(): Promise<VenueHealth> {
-    const started = Date.now();
-    try {
-      const [block, chainId] = await Promise.all([this.provider.send('eth_blockNumber', []), this.provider.send('eth_chainId', [])]);
-      const latencyMs = Date.now() - started;
-      if (Number(chainId) !== this.options.chainId)
-        return { ok: false, latencyMs, detail: `RPC is on chain ${Number(chainId)}, expected ${this.options.chainId}` };
-      return { ok: true, latencyMs, detail: `block ${Number(block)}` };
-    } catch (err) {
-      return { ok: false, latencyMs: Date.now() - started, detail: describe(err) };
-    }
+  health(): Promise<VenueHealth> {
+    return chainHealth(this.provider, this.options.chainId);
   }
 
   // ---- account -------------------------------------------------------------------------------------------
@@ -291,7 +280,7 @@ export class OstiumAdapter implements VenueAdapter {
     onSubmitting?: (id: string) => Promise<void>,
     closing?: RawTrade,
   ): Promise<OrderResult> {
-    const sent = await this.sender.send(account.signer!, data, async (hash) => {
+    const sent = await this.sender.send(account.signer!, { to: this.trading, data }, async (hash) => {
       await onSubmitting?.(hash); // if the caller cannot store the hash, nothing is sent
       this.submitted.remember(cloid, hash, closing);
     });

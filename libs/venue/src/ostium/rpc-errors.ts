@@ -1,29 +1,9 @@
+import { revertReason } from '../evm/rpc-errors';
 import { explainRevert } from './abi';
 
-/** The JSON-RPC error object of a failed request, when the node answered with one. */
-export function rpcErrorOf(err: unknown): { code: number; message?: string; data?: string } | null {
-  const e = err as { info?: { error?: unknown }; error?: unknown };
-  for (const inner of [e?.info?.error, e?.error]) {
-    if (inner && typeof inner === 'object' && typeof (inner as { code?: unknown }).code === 'number')
-      return inner as { code: number; message?: string; data?: string };
-  }
-  return null;
-}
+export { describe, rpcErrorOf } from '../evm/rpc-errors';
 
-/** The revert of a failed eth_call / eth_estimateGas in words, or null when the failure was not a revert. */
+/** The revert of a failed eth_call / eth_estimateGas in words (Ostium's custom errors decoded), or null. */
 export function revertOf(err: unknown): string | null {
-  const e = err as { code?: string; data?: unknown };
-  const rpc = rpcErrorOf(err);
-  if (e?.code !== 'CALL_EXCEPTION' && rpc?.code !== 3) return null;
-  const data = typeof e.data === 'string' && e.data !== '0x' ? e.data : typeof rpc?.data === 'string' ? rpc.data : null;
-  if (data && data !== '0x') return explainRevert(data);
-  return rpc?.message ?? 'reverted without a reason';
-}
-
-/** A failure in words: the node's message when it answered, else the error's. */
-export function describe(err: unknown): string {
-  const rpc = rpcErrorOf(err);
-  if (rpc?.message) return rpc.message;
-  const e = err as { shortMessage?: string; message?: string };
-  return e?.shortMessage ?? e?.message ?? String(err);
+  return revertReason(err, explainRevert);
 }

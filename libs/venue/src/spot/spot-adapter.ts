@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { getAddress, isHexString, JsonRpcProvider, Network } from 'ethers';
+import { getAddress, isHexString, JsonRpcProvider } from 'ethers';
 import { dec, Dec, toMoney } from '@conduit/domain';
 import {
   AccountState,
@@ -16,7 +16,7 @@ import {
   VenuePosition,
 } from '../adapter';
 import { pending, rejected } from '../ostium/orders';
-import { describe } from '../ostium/rpc-errors';
+import { chainHealth, evmProvider } from '../evm/provider';
 import { SpotAdapterOptions } from './adapter-options';
 import { SpotChainReader } from './chain-reader';
 import { encodeBuy, encodeSell, minimumOut, toTokenUnits } from './encoding';
@@ -76,9 +76,7 @@ export class SpotAdapter implements VenueAdapter {
   private readonly submitted = new Map<string, { hash: string; at: number }>();
 
   constructor(private readonly options: SpotAdapterOptions) {
-    const network = Network.from(options.chainId);
-    this.provider = new JsonRpcProvider(options.rpcUrl, network, { staticNetwork: network, cacheTimeout: -1 });
-    if (options.rpcTimeoutMs) this.provider._getConnection().timeout = options.rpcTimeoutMs;
+    this.provider = evmProvider(options.rpcUrl, options.chainId, options.rpcTimeoutMs);
     this.network = { ...options.network, usdc: getAddress(options.network.usdc) };
     this.fees = options.feeTiers ?? DEFAULT_FEES;
     this.reader = new SpotChainReader(this.provider, this.network);
@@ -190,17 +188,8 @@ export class SpotAdapter implements VenueAdapter {
     return { takerBps: bps, makerBps: bps };
   }
 
-  async health(): Promise<VenueHealth> {
-    const started = Date.now();
-    try {
-      const [block, chainId] = await Promise.all([this.provider.send('eth_blockNumber', []), this.provider.send('eth_chainId', [])]);
-      const latencyMs = Date.now() - started;
-      if (Number(chainId) !== this.options.chainId)
-        return { ok: false, latencyMs, detail: `RPC is on chain ${Number(chainId)}, expected ${this.options.chainId}` };
-      return { ok: true, latencyMs, detail: `block ${Number(block)}` };
-    } catch (err) {
-      return { ok: false, latencyMs: Date.now() - started, detail: describe(err) };
-    }
+  health(): Promise<VenueHealth> {
+    return chainHealth(this.provider, this.options.chainId);
   }
 
   // ---- account ----------------------------------------------------------------------------------------------------

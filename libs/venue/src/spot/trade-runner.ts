@@ -1,7 +1,7 @@
 import { getAddress, MaxUint256 } from 'ethers';
 import { KeyHandle, OrderResult, TradingAccount } from '../adapter';
 import { pending, rejected } from '../ostium/orders';
-import { describe } from '../ostium/rpc-errors';
+import { describe } from '../evm/rpc-errors';
 import { swapRouter02Interface } from './abi';
 import { SpotChainReader } from './chain-reader';
 import { spotErc20Interface } from './networks';
@@ -51,7 +51,7 @@ export class SpotTradeRunner {
         const pulled = await this.sender.sendAndWait(signer, tokenIn, data);
         if (!pulled.ok) return rejected(cloid, `pulling the order's input from the wallet failed: ${pulled.reason}`);
       }
-      const sent = await this.sender.send(signer, router, swapData, beforeBroadcast);
+      const sent = await this.sender.sendLocked(signer, { to: router, data: swapData }, beforeBroadcast);
       if (sent.status === 'sent') return pending(cloid, sent.hash);
       const refunded = await this.refundToken(signer, user, tokenIn).catch((err) => `refund failed: ${describe(err)}`);
       const why = sent.status === 'reverted' ? `the swap would revert: ${sent.reason}` : `the node refused the swap: ${sent.reason}`;
