@@ -10,6 +10,7 @@ import {
   GmxChain,
   SpotChain,
   startContext,
+  startGmxTickersServer,
   startHttpApp,
   TestDatabase,
   testEnv,
@@ -45,6 +46,7 @@ export class ArbitrumLiveStack {
   private gateway!: INestApplication;
   workers: INestApplicationContext[] = [];
   private tokenList!: Server;
+  private gmxApi!: { url: string; close(): Promise<void> };
 
   async start(): Promise<void> {
     this.gmx = await GmxChain.start({
@@ -58,6 +60,7 @@ export class ArbitrumLiveStack {
     this.gmxProvider = provider(this.gmx.url, this.gmx.chainId);
     this.spotProvider = provider(this.spot.url, this.spot.chainId);
     this.tokenList = await serveTokenList(this.spot);
+    this.gmxApi = await startGmxTickersServer(() => this.gmx.tickers());
     this.db = await createTestDatabase();
     this.env = testEnv(this.db, {
       LIVE_TRADING: 'true',
@@ -67,6 +70,7 @@ export class ArbitrumLiveStack {
       GMX_CHAIN_ID: String(this.gmx.chainId),
       GMX_CONTRACTS: JSON.stringify(this.gmx.network),
       GMX_KEEPER_TIMEOUT_MS: '1500',
+      GMX_API_URL: this.gmxApi.url,
       SPOT_RPC_URL: this.spot.url,
       SPOT_TOKEN_LIST_URL: `http://127.0.0.1:${(this.tokenList.address() as AddressInfo).port}/tokenlist.json`,
       VENUE_SYNC_INTERVAL_MS: '0',
@@ -94,6 +98,7 @@ export class ArbitrumLiveStack {
     await this.gmx?.close();
     await this.spot?.close();
     await new Promise((r) => this.tokenList?.close(r));
+    await this.gmxApi?.close();
   }
 
   /** The executor's venue sync, once: the token list into token_registry, then each live venue's markets and health. */

@@ -31,10 +31,13 @@ describe('end to end: live GMX and SPOT through every service', () => {
   }, 60_000);
   afterAll(() => s.stop());
 
-  /** GMX's marks come from the price source (venue_markets); the keeper's oracle is set to agree with it. */
+  /**
+   * GMX's oracle price: what its keeper executes at and what its tickers API answers (the adapter's marks). The
+   * venue_markets row is left stale on purpose: a GMX order is priced from GMX's feed, not from Conduit's table.
+   */
   const gmxPrice = async (price: string) => {
     s.gmx.setPrice('ETH', price);
-    await s.pg.query(`UPDATE venue_markets SET current_price = $1 WHERE venue = 'GMX' AND token_symbol = 'ETH'`, [price]);
+    await s.pg.query(`UPDATE venue_markets SET current_price = 1500 WHERE venue = 'GMX' AND token_symbol = 'ETH'`);
   };
   const signal = async (side: 'LONG' | 'SHORT', leverage: number) => {
     const body = {

@@ -6,7 +6,7 @@ import { JsonRpcProvider, keccak256, Network, toUtf8Bytes, Wallet } from 'ethers
 import { Pool } from 'pg';
 import { KeyVault } from '@conduit/custody';
 import { deterministicId } from '@conduit/domain';
-import { GmxChain } from '@conduit/testing';
+import { GmxChain, startGmxTickersServer } from '@conduit/testing';
 import { gmxApprovalTransactions } from '@conduit/venue';
 import { AGENT_ID, SignalSpec } from './scenario';
 
@@ -39,6 +39,8 @@ export interface GmxChainFigures {
 export class GmxLeg {
   readonly accounts: GmxAccount[] = [];
   private provider!: JsonRpcProvider;
+  /** GMX's REST API for the chain: its /prices/tickers are the oracle prices the harness sets (the GMX marks). */
+  private api!: { url: string; close(): Promise<void> };
 
   private constructor(readonly chain: GmxChain) {}
 
@@ -53,6 +55,7 @@ export class GmxLeg {
     });
     for (const s of specs) chain.setPrice(s.token, s.openMark);
     const leg = new GmxLeg(chain);
+    leg.api = await startGmxTickersServer(() => chain.tickers());
     const network = Network.from(chain.chainId);
     leg.provider = new JsonRpcProvider(chain.url, network, { staticNetwork: network, pollingInterval: 50, cacheTimeout: -1 });
     return leg;
@@ -69,6 +72,7 @@ export class GmxLeg {
       GMX_CHAIN_ID: String(this.chain.chainId),
       GMX_CONTRACTS: JSON.stringify(this.chain.network),
       GMX_KEEPER_TIMEOUT_MS: '120000',
+      GMX_API_URL: this.api.url,
       // The harness writes the markets and moves the marks itself; nothing to reconcile against.
       VENUE_SYNC_INTERVAL_MS: '0',
       RECONCILE_INTERVAL_MS: '0',
@@ -148,6 +152,7 @@ export class GmxLeg {
 
   async close(): Promise<void> {
     this.provider.destroy();
+    await this.api.close();
     await this.chain.close();
   }
 }

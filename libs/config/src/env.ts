@@ -192,6 +192,8 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(1000) GMX_KEEPER_TIMEOUT_MS = 300000;
   /** The execution fee each GMX order carries, in wei of ETH paid by the agent wallet (GMX refunds what the keeper does not use). */
   @IsOptional() @Matches(/^[0-9]{1,24}$/) GMX_EXECUTION_FEE_WEI?: string;
+  /** GMX's REST API, whose /prices/tickers are GMX's marks (its oracle prices). */
+  @IsString() GMX_API_URL = 'https://arbitrum-api.gmxinfra.io';
 
   /** Uniswap v3 spot swaps on Arbitrum: live SPOT is off without an RPC URL. SPOT_CONTRACTS overrides addresses (JSON). */
   @IsIn(['arbitrum']) SPOT_NETWORK = 'arbitrum';

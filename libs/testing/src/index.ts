@@ -16,6 +16,7 @@ export * from './venues/hyperliquid-replay';
 export * from './venues/ostium-chain';
 export * from './venues/spot-chain';
 export * from './venues/gmx-chain';
+export * from './venues/gmx/tickers-server';
 export * from './python-literal';
 export * from './llm/openai-server';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the trader snapshot fixtures live next to the domain's specs

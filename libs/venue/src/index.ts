@@ -22,6 +22,7 @@ export * from './gmx/contracts-abi';
 export * from './gmx/events';
 export * from './gmx/subaccount';
 export * from './gmx/onboarding';
+export * from './gmx/tickers';
 export type * from './gmx/gmx-options';
 export * from './spot/abi';
 export * from './spot/encoding';

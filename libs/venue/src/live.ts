@@ -72,6 +72,7 @@ export function liveAdaptersFromEnv(env: Env, prices: PriceSource, ds?: DataSour
         chainId: addresses.chainId,
         addresses,
         prices,
+        tickersUrl: env.GMX_API_URL || undefined,
         keeperTimeoutMs: env.GMX_KEEPER_TIMEOUT_MS,
         ...(env.GMX_EXECUTION_FEE_WEI ? { executionFeeWei: BigInt(env.GMX_EXECUTION_FEE_WEI) } : {}),
       }),

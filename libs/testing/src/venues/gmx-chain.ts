@@ -2,7 +2,7 @@ import { getAddress, Transaction, ZeroAddress } from 'ethers';
 import { dec } from '@conduit/domain';
 import { decodeGmxLog, GmxEventItems } from '@conduit/venue';
 import { parseExactUnits, priceFromGmx, priceToGmx, toFloat30 } from '@conduit/venue';
-import { GMX_NETWORKS, gmxNetwork, GmxNetwork } from '@conduit/venue';
+import { GMX_NETWORKS, gmxNetwork, GmxNetwork, GmxTicker } from '@conduit/venue';
 import { ChainLedger } from './evm/ledger';
 import { JsonRpcServer, RpcBackend } from './evm/rpc-server';
 import { RpcError } from './evm/evm-types';
@@ -142,6 +142,16 @@ export class GmxChain implements RpcBackend {
   /** The oracle price of a market's index token (USD per whole token, decimal string). */
   setPrice(symbol: string, price: string): void {
     this.prices.set(symbol, priceToGmx(price, this.market(symbol).indexDecimals));
+  }
+
+  /** The oracle prices as GMX's REST API answers `/prices/tickers` (min = max: the keeper's price), for markets priced. */
+  tickers(): GmxTicker[] {
+    return this.markets
+      .filter((m) => this.prices.has(m.symbol))
+      .map((m) => {
+        const price = this.prices.get(m.symbol)!.toString();
+        return { tokenAddress: m.indexToken, tokenSymbol: m.symbol, minPrice: price, maxPrice: price, updatedAt: Date.now() };
+      });
   }
 
   /**

@@ -27,6 +27,7 @@ import { encodeSubaccountCancelOrder } from './subaccount';
 import { chainHealth, evmProvider } from '../evm/provider';
 import { EvmTxSender } from '../evm/tx-sender';
 import { gmxRevertOf } from './rpc-errors';
+import { GmxTickers, tickerMid } from './tickers';
 
 export type { GmxAdapterOptions } from './gmx-options';
 
@@ -55,6 +56,7 @@ export class GmxAdapter implements VenueAdapter {
   private readonly net: GmxNetwork;
   private readonly reader: GmxChainReader;
   private readonly sender: EvmTxSender;
+  private readonly tickers: GmxTickers | null;
   private readonly tracker: GmxOrderTracker;
   private readonly submitted = new SubmittedOrders();
 
@@ -63,6 +65,7 @@ export class GmxAdapter implements VenueAdapter {
     this.net = options.addresses;
     this.reader = new GmxChainReader(this.provider, this.net, options.logLookbackBlocks ?? 500_000, options.logChunkBlocks ?? 50_000);
     this.sender = new EvmTxSender(this.provider, options.chainId, { revertOf: gmxRevertOf });
+    this.tickers = options.tickersUrl ? new GmxTickers(options.tickersUrl) : null;
     this.tracker = new GmxOrderTracker(this.reader, this.net, options);
   }
 
@@ -94,15 +97,21 @@ export class GmxAdapter implements VenueAdapter {
     });
   }
 
+  /** GMX's oracle mark (its tickers' mid) when a tickers URL is configured, else the price source's. */
   async markPrice(symbol: string): Promise<Decimal | null> {
-    if (!(await this.market(symbol))) return null;
-    return this.options.prices.mark(this.venue, symbol);
+    const market = await this.market(symbol);
+    if (!market) return null;
+    if (!this.tickers) return this.options.prices.mark(this.venue, symbol);
+    const price = (await this.tickers.prices()).get(getAddress(market.indexToken));
+    return price ? tickerMid(price, market.indexDecimals) : null;
   }
 
   async markPrices(): Promise<Map<string, Decimal>> {
     const out = new Map<string, Decimal>();
+    const tickers = this.tickers ? await this.tickers.prices() : null;
     for (const m of await this.reader.markets()) {
-      const mark = await this.options.prices.mark(this.venue, m.symbol);
+      const price = tickers?.get(getAddress(m.indexToken));
+      const mark = tickers ? (price ? tickerMid(price, m.indexDecimals) : null) : await this.options.prices.mark(this.venue, m.symbol);
       if (mark) out.set(m.symbol, mark);
     }
     return out;

@@ -9,7 +9,12 @@ export interface GmxAdapterOptions {
   chainId: number;
   /** GMX's contracts (gmxNetwork('arbitrum') or the local chain's network). */
   addresses: GmxNetwork;
-  /** Where marks come from (venue_markets); never hard-coded. */
+  /**
+   * GMX's REST API (https://arbitrum-api.gmxinfra.io): marks are the mid of its `/prices/tickers` (GMX's oracle
+   * prices), read at most once a second. Without it marks come from `prices` (venue_markets; paper, tests).
+   */
+  tickersUrl?: string;
+  /** Where marks come from when no tickersUrl is given (venue_markets); never hard-coded. */
   prices: PriceSource;
   /** Execution fee each order carries, wei of ETH paid by the agent wallet. Default 0.0003 ETH. */
   executionFeeWei?: bigint;
