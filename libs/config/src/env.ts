@@ -192,6 +192,8 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(1000) GMX_KEEPER_TIMEOUT_MS = 300000;
   /** The execution fee each GMX order carries, in wei of ETH paid by the agent wallet (GMX refunds what the keeper does not use). */
   @IsOptional() @Matches(/^[0-9]{1,24}$/) GMX_EXECUTION_FEE_WEI?: string;
+  /** GMX referral code (32 bytes of hex) sent with every order; none unless set. */
+  @IsOptional() @Matches(/^0x[0-9a-fA-F]{64}$/, { message: 'GMX_REFERRAL_CODE must be 32 bytes of hex' }) GMX_REFERRAL_CODE?: string;
   /** GMX's REST API, whose /prices/tickers are GMX's marks (its oracle prices). */
   @IsString() GMX_API_URL = 'https://arbitrum-api.gmxinfra.io';
 
@@ -288,6 +290,7 @@ const OPTIONAL_SETTINGS = [
   'GMX_CHAIN_ID',
   'GMX_CONTRACTS',
   'GMX_EXECUTION_FEE_WEI',
+  'GMX_REFERRAL_CODE',
   'SPOT_RPC_URL',
   'SPOT_CHAIN_ID',
   'SPOT_CONTRACTS',

@@ -75,6 +75,7 @@ export function liveAdaptersFromEnv(env: Env, prices: PriceSource, ds?: DataSour
         tickersUrl: env.GMX_API_URL || undefined,
         keeperTimeoutMs: env.GMX_KEEPER_TIMEOUT_MS,
         ...(env.GMX_EXECUTION_FEE_WEI ? { executionFeeWei: BigInt(env.GMX_EXECUTION_FEE_WEI) } : {}),
+        ...(env.GMX_REFERRAL_CODE ? { referralCode: env.GMX_REFERRAL_CODE } : {}),
       }),
     );
   }

@@ -30,8 +30,12 @@ export interface SpotAdapterOptions {
   bookLevelsUsd?: string[];
   /** USDC amount the best fee tier is chosen with for marks and the book. Default 1,000. */
   probeUsd?: string;
-  /** First block of the history scans (positions bought by an agent, fills). Default 0. */
+  /** First block of the history scans (positions bought by an agent, fills). Default: the last logLookbackBlocks blocks. */
   fromBlock?: number;
+  /** How far back the scans look without a fromBlock. Default 2,000,000 blocks (about 5.8 days of Arbitrum's 250 ms). */
+  logLookbackBlocks?: number;
+  /** Largest block range of one eth_getLogs. Default 50,000. */
+  logChunkBlocks?: number;
   /** How long a token's chosen pool is kept before it is looked up again. Default 60 s. */
   poolCacheMs?: number;
 }

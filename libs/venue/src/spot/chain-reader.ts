@@ -2,6 +2,7 @@ import { getAddress, Interface, JsonRpcProvider, TransactionReceipt, Transaction
 import { swapRouter02Interface } from './abi';
 import { decodeQuoteExactInputSingle, encodeQuoteExactInputSingle } from './encoding';
 import { spotErc20Interface, SpotNetwork, uniswapV3PoolInterface } from './networks';
+import { getLogsChunked } from '../evm/logs';
 import { describe, revertOf } from '../ostium/rpc-errors';
 
 const lc = (a: string) => a.toLowerCase();
@@ -105,12 +106,13 @@ export class SpotChainReader {
   }
 
   /** The SwapRouter02 exactInputSingle swaps paying `recipient` since fromBlock (oldest first), with their block times. */
-  async swapsTo(recipient: string, fromBlock: number): Promise<(MinedSwap & { timeMs: number })[]> {
-    const logs = await this.provider.getLogs({
-      topics: [SWAP, null, zeroPadValue(getAddress(recipient), 32)],
+  async swapsTo(recipient: string, fromBlock: number, chunkBlocks: number): Promise<(MinedSwap & { timeMs: number })[]> {
+    const logs = await getLogsChunked(
+      this.provider,
+      { topics: [SWAP, null, zeroPadValue(getAddress(recipient), 32)] },
       fromBlock,
-      toBlock: 'latest',
-    });
+      chunkBlocks,
+    );
     const out: (MinedSwap & { timeMs: number })[] = [];
     for (const hash of [...new Set(logs.map((l) => l.transactionHash))]) {
       const [tx, receipt] = await Promise.all([this.provider.getTransaction(hash), this.provider.getTransactionReceipt(hash)]);
@@ -137,12 +139,12 @@ export class SpotChainReader {
    * What the agent's swaps delivered of `token` to `user` minus what the agent pulled of it from the user (for sells),
    * since `fromBlock`: the holding Conduit bought through that agent and has not sold.
    */
-  async agentHolding(user: string, agent: string, token: string, fromBlock: number): Promise<bigint> {
+  async agentHolding(user: string, agent: string, token: string, fromBlock: number, chunkBlocks: number): Promise<bigint> {
     const userTopic = zeroPadValue(getAddress(user), 32);
     const agentTopic = zeroPadValue(getAddress(agent), 32);
     const [toUser, pulled] = await Promise.all([
-      this.provider.getLogs({ address: token, topics: [TRANSFER, null, userTopic], fromBlock, toBlock: 'latest' }),
-      this.provider.getLogs({ address: token, topics: [TRANSFER, userTopic, agentTopic], fromBlock, toBlock: 'latest' }),
+      getLogsChunked(this.provider, { address: token, topics: [TRANSFER, null, userTopic] }, fromBlock, chunkBlocks),
+      getLogsChunked(this.provider, { address: token, topics: [TRANSFER, userTopic, agentTopic] }, fromBlock, chunkBlocks),
     ]);
     let bought = 0n;
     const senders = new Map<string, string | null>();

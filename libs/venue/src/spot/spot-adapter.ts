@@ -16,6 +16,7 @@ import {
   VenuePosition,
 } from '../adapter';
 import { pending, rejected } from '../ostium/orders';
+import { scanStart } from '../evm/logs';
 import { chainHealth, evmProvider } from '../evm/provider';
 import { SpotAdapterOptions } from './adapter-options';
 import { SpotChainReader } from './chain-reader';
@@ -230,7 +231,7 @@ export class SpotAdapter implements VenueAdapter {
    */
   async fills(address: string, sinceMs?: number): Promise<Fill[]> {
     const list = await this.marketTable();
-    const swaps = await this.reader.swapsTo(address, this.options.fromBlock ?? 0);
+    const swaps = await this.reader.swapsTo(address, await this.scanFrom(), this.options.logChunkBlocks ?? 50_000);
     return swaps.flatMap((swap) => {
       if (sinceMs != null && swap.timeMs < sinceMs) return [];
       const tokens = [swap.tokenIn, swap.tokenOut].map((t) => t.toLowerCase());
@@ -322,7 +323,13 @@ export class SpotAdapter implements VenueAdapter {
     if (!account.signer) return rejected(clientOrderId, 'live SPOT orders need the deployment agent wallet');
     const [balance, held] = await Promise.all([
       this.reader.balanceOf(m.token.address, account.address),
-      this.reader.agentHolding(account.address, account.signer.address, m.token.address, this.options.fromBlock ?? 0),
+      this.reader.agentHolding(
+        account.address,
+        account.signer.address,
+        m.token.address,
+        await this.scanFrom(),
+        this.options.logChunkBlocks ?? 50_000,
+      ),
     ]);
     const left = balance < held ? balance : held;
     // whole szDecimals units, as the buys were counted (filledOf): the dust below stays in the user's wallet
@@ -339,6 +346,10 @@ export class SpotAdapter implements VenueAdapter {
       maxSlippageBps,
     };
     return this.placeOrder(order);
+  }
+
+  private scanFrom(): Promise<number> {
+    return scanStart(this.provider, this.options.fromBlock, this.options.logLookbackBlocks ?? 2_000_000);
   }
 
   async orderStatus(account: TradingAccount, ref: OrderRef): Promise<OrderResult | null> {
