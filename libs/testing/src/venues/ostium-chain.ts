@@ -1,4 +1,4 @@
-import { getAddress, Interface, Transaction, ZeroAddress } from 'ethers';
+import { getAddress, Interface, ZeroAddress } from 'ethers';
 import { dec } from '@conduit/domain';
 import {
   CALLBACKS_ABI,
@@ -258,29 +258,8 @@ export class OstiumChain implements RpcBackend {
   }
 
   sendRawTransaction(raw: string): string {
-    let tx: Transaction;
-    try {
-      tx = Transaction.from(raw);
-    } catch (err) {
-      throw new RpcError(-32000, `invalid transaction: ${(err as Error).message}`);
-    }
     const ledger = this.ledger;
-    if (!tx.signature || !tx.from) throw new RpcError(-32000, 'invalid transaction: unsigned');
-    if (tx.chainId === 0n) throw new RpcError(-32000, 'only replay-protected (EIP-155) transactions allowed over RPC');
-    if (tx.chainId !== BigInt(this.chainId)) throw new RpcError(-32000, `invalid chain id: have ${tx.chainId}, want ${this.chainId}`);
-    if (ledger.tx(tx.hash!)) throw new RpcError(-32000, 'already known');
-    if (!tx.to) throw new RpcError(-32000, 'contract creation is not supported by the local chain');
-    const from = getAddress(tx.from);
-    const expected = ledger.state.nonces.get(lc(from)) ?? 0;
-    if (tx.nonce < expected) throw new RpcError(-32000, `nonce too low: next nonce ${expected}, tx nonce ${tx.nonce}`);
-    if (tx.nonce > expected) throw new RpcError(-32000, `nonce too high: next nonce ${expected}, tx nonce ${tx.nonce}`);
-    const maxFee = tx.type === 2 ? (tx.maxFeePerGas ?? 0n) : (tx.gasPrice ?? 0n);
-    if (maxFee < ledger.baseFee)
-      throw new RpcError(-32000, `max fee per gas less than block base fee: maxFeePerGas ${maxFee}, baseFee ${ledger.baseFee}`);
-    if (tx.gasLimit < 21_000n) throw new RpcError(-32000, 'intrinsic gas too low');
-    const balance = ledger.state.eth.get(lc(from)) ?? 0n;
-    if (balance < tx.gasLimit * maxFee + tx.value)
-      throw new RpcError(-32000, `insufficient funds for gas * price + value: have ${balance} want ${tx.gasLimit * maxFee + tx.value}`);
+    const { tx, from, nonce: expected } = ledger.admit(raw);
 
     const ctx: Ctx = {
       s: structuredClone(ledger.state),

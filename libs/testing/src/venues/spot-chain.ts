@@ -251,26 +251,8 @@ export class SpotChain implements RpcBackend {
   }
 
   sendRawTransaction(raw: string): string {
-    let tx: Transaction;
-    try {
-      tx = Transaction.from(raw);
-    } catch (err) {
-      throw new RpcError(-32000, `invalid transaction: ${(err as Error).message}`);
-    }
     const ledger = this.ledger;
-    if (!tx.signature || !tx.from) throw new RpcError(-32000, 'invalid transaction: unsigned');
-    if (tx.chainId !== BigInt(this.chainId)) throw new RpcError(-32000, `invalid chain id: have ${tx.chainId}, want ${this.chainId}`);
-    if (ledger.tx(tx.hash!) || this.held.some((h) => h.tx.hash === tx.hash)) throw new RpcError(-32000, 'already known');
-    if (!tx.to) throw new RpcError(-32000, 'contract creation is not supported by the local chain');
-    const from = getAddress(tx.from);
-    const expected = ledger.state.nonces.get(lc(from)) ?? 0;
-    if (tx.nonce < expected) throw new RpcError(-32000, `nonce too low: next nonce ${expected}, tx nonce ${tx.nonce}`);
-    if (tx.nonce > expected) throw new RpcError(-32000, `nonce too high: next nonce ${expected}, tx nonce ${tx.nonce}`);
-    const maxFee = tx.type === 2 ? (tx.maxFeePerGas ?? 0n) : (tx.gasPrice ?? 0n);
-    if (maxFee < ledger.baseFee) throw new RpcError(-32000, `max fee per gas less than block base fee`);
-    if (tx.gasLimit < 21_000n) throw new RpcError(-32000, 'intrinsic gas too low');
-    const balance = ledger.state.eth.get(lc(from)) ?? 0n;
-    if (balance < tx.gasLimit * maxFee + tx.value) throw new RpcError(-32000, `insufficient funds for gas * price + value`);
+    const { tx, from, nonce: expected } = ledger.admit(raw, (hash) => this.held.some((h) => h.tx.hash === hash));
     if (!this.holding) return this.execute(tx, from);
     ledger.state.nonces.set(lc(from), expected + 1); // taken now: the sender may queue the next one
     this.held.push({ tx, from });

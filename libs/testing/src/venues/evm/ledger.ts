@@ -1,5 +1,5 @@
 import { randomBytes } from 'crypto';
-import { isHexString, keccak256, Transaction } from 'ethers';
+import { getAddress, isHexString, keccak256, Transaction } from 'ethers';
 import { Block, EvmAccounts, lc, MinedTx, RawLog, RpcError, StoredLog } from './evm-types';
 
 export interface LogFilter {
@@ -79,6 +79,38 @@ export class ChainLedger<S extends EvmAccounts = EvmAccounts> {
     this.blocks.push(block);
     this.snapshots.set(number, structuredClone(this.state));
     return block;
+  }
+
+  /**
+   * A raw signed transaction checked as a node admits one (the same checks for every local chain): it decodes, is
+   * signed, replay-protected for this chain, not already known (`pending`: also one held unmined), calls a contract,
+   * carries exactly the sender's next nonce, a fee at least the base fee, the intrinsic gas, and the sender can pay gas
+   * × price + value. Returns it with its sender and that nonce; throws the node's RpcError otherwise.
+   */
+  admit(raw: string, pending: (hash: string) => boolean = () => false): { tx: Transaction & { to: string }; from: string; nonce: number } {
+    let tx: Transaction;
+    try {
+      tx = Transaction.from(raw);
+    } catch (err) {
+      throw new RpcError(-32000, `invalid transaction: ${(err as Error).message}`);
+    }
+    if (!tx.signature || !tx.from) throw new RpcError(-32000, 'invalid transaction: unsigned');
+    if (tx.chainId === 0n) throw new RpcError(-32000, 'only replay-protected (EIP-155) transactions allowed over RPC');
+    if (tx.chainId !== BigInt(this.chainId)) throw new RpcError(-32000, `invalid chain id: have ${tx.chainId}, want ${this.chainId}`);
+    if (this.tx(tx.hash!) || pending(tx.hash!)) throw new RpcError(-32000, 'already known');
+    if (!tx.to) throw new RpcError(-32000, 'contract creation is not supported by the local chain');
+    const from = getAddress(tx.from);
+    const nonce = this.state.nonces.get(lc(from)) ?? 0;
+    if (tx.nonce < nonce) throw new RpcError(-32000, `nonce too low: next nonce ${nonce}, tx nonce ${tx.nonce}`);
+    if (tx.nonce > nonce) throw new RpcError(-32000, `nonce too high: next nonce ${nonce}, tx nonce ${tx.nonce}`);
+    const maxFee = tx.type === 2 ? (tx.maxFeePerGas ?? 0n) : (tx.gasPrice ?? 0n);
+    if (maxFee < this.baseFee)
+      throw new RpcError(-32000, `max fee per gas less than block base fee: maxFeePerGas ${maxFee}, baseFee ${this.baseFee}`);
+    if (tx.gasLimit < 21_000n) throw new RpcError(-32000, 'intrinsic gas too low');
+    const balance = this.state.eth.get(lc(from)) ?? 0n;
+    if (balance < tx.gasLimit * maxFee + tx.value)
+      throw new RpcError(-32000, `insufficient funds for gas * price + value: have ${balance} want ${tx.gasLimit * maxFee + tx.value}`);
+    return { tx: tx as Transaction & { to: string }, from, nonce };
   }
 
   tx(hash: string): MinedTx | undefined {
